@@ -1,0 +1,48 @@
+// dax-review <verb> [args]: thin over the core; each verb lives in its own file.
+import { verbs } from './verbs';
+import { UsageError, type CliIO } from './verb';
+
+const io: CliIO = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+};
+
+function help(): string {
+  const width = Math.max(...verbs.map((v) => v.name.length), 4);
+  return ['usage: dax-review <verb> [args]', '', ...verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`),
+    '', 'dax-review <verb> --help shows a verb\'s usage.'].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.out(help());
+    return name ? 0 : 2;
+  }
+  const verb = verbs.find((v) => v.name === name);
+  if (!verb) {
+    io.err(`dax-review: unknown verb '${name}'\n\n${help()}`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(verb.usage);
+    return 0;
+  }
+  try {
+    return await verb.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`dax-review ${name}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    io.err(`dax-review: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    process.exitCode = 3;
+  },
+);

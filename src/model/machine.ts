@@ -1,0 +1,91 @@
+// The contract between the model (stage 4) and the explorer (stage 5).
+// A Machine is a set of threads over a packed state. The explorer knows nothing of
+// DAX: it asks the machine for the visible steps of each thread and for the faults
+// of a state, and searches.
+
+/** One vocabulary of defect kinds across the product (CLI JSON, findings, the panel). */
+export type ViolationKind =
+  | 'lost-wakeup' | 'deadlock' | 'entry-left-locked' | 'lock-imbalance' | 'sleep-in-atomic'
+  | 'null-deref' | 'use-after-free' | 'refcount' | 'accounting' | 'overlap' | 'beyond-eof'
+  | 'livelock' | 'stale-mapping' | 'assertion';
+
+export const VIOLATION_KINDS: readonly ViolationKind[] = [
+  'lost-wakeup', 'deadlock', 'entry-left-locked', 'lock-imbalance', 'sleep-in-atomic',
+  'null-deref', 'use-after-free', 'refcount', 'accounting', 'overlap', 'beyond-eof',
+  'livelock', 'stale-mapping', 'assertion',
+];
+
+/** A property broken by a state or by a step. */
+export interface Fault {
+  kind: ViolationKind;
+  message: string;
+  /** Threads the fault is about (the sleeper of a lost wakeup, the holder of a lock). */
+  threads?: number[];
+  /** Facts a reviewer needs: the wait key, the last waker and its nr_exclusive, the entry... */
+  detail?: Record<string, string | number | boolean>;
+}
+
+/** Where a step stands in code: a reference function's C statement, or a mail line. */
+export interface SourceRef {
+  fn: string;
+  /** The C statement the step models, as the kernel writes it. */
+  c: string;
+  /** 1-based line in the mail document when the step runs bound hunk code. */
+  mailLine?: number;
+}
+
+export const enum Status { Runnable = 0, Blocked = 1, Done = 2 }
+
+export interface Transition {
+  thread: number;
+  /** The successor state. The explorer owns it after the call. */
+  state: Int32Array;
+  /** The modelled function the step is in (innermost frame). */
+  fn: string;
+  /** The C statement this step models, e.g. "spin_lock_irq(&mapping->tree_lock)". */
+  label: string;
+  /** The state change in words, e.g. "entry 0x200 locked", "woke 1 of 2 waiters on 0x200". */
+  note: string;
+  source?: SourceRef;
+  /** Abstract objects the step reads and writes (lock, slot, queue ids): steps of two
+   *  threads with disjoint footprints (no write meets a read or write) commute. */
+  reads: readonly number[];
+  writes: readonly number[];
+  /** False for steps that only retry or spin (for livelock detection). */
+  progress: boolean;
+  /** A fault the step itself commits: double lock, unlock of an unheld lock, sleep with a spinlock held. */
+  fault?: Fault;
+  /** Set when the explorer's branching chose this: an injected fault or an expression the model cannot evaluate. */
+  choice?: string;
+}
+
+export interface ThreadInfo {
+  name: string;          // "T1: pte fault 0x203"
+  /** Threads with equal class run the same program from the same start: the explorer may permute them. */
+  symmetryClass: number;
+}
+
+/** What the panel shows of a state. */
+export interface StateView {
+  entries: { index: number; order: number; value: string; locked: boolean }[];
+  waitqueues: { key: string; waiters: string[]; lastWake?: string }[];
+  locks: { name: string; holder: string | null }[];
+  threads: { name: string; status: 'runnable' | 'blocked' | 'done'; at: string }[];
+  other: Record<string, string | number>;
+}
+
+export interface Machine {
+  readonly name: string;
+  readonly threads: readonly ThreadInfo[];
+  initial(): Int32Array;
+  status(state: Int32Array, thread: number): Status;
+  /** Every successor of one visible step of `thread` (several when the step branches on a choice). */
+  successors(state: Int32Array, thread: number): Transition[];
+  /** A representative of the state's symmetry class (thread slots sorted within a class). */
+  canonical(state: Int32Array): Int32Array;
+  /** Faults of a state, checked on every state reached. */
+  invariants(state: Int32Array): Fault[];
+  /** Faults of a state where no thread can run: deadlock, lost wakeup, entry left locked, accounting. */
+  quiescent(state: Int32Array): Fault[];
+  view(state: Int32Array): StateView;
+}

@@ -1,0 +1,72 @@
+// The patch stage's output: hunks wherever they sit in a message, and the review
+// comments anchored to the hunk lines they answer.
+import type { Message, MailDiagnostic } from '../mail/types';
+
+export type LineOp = ' ' | '+' | '-';
+
+export interface HunkLine {
+  op: LineOp;
+  text: string;               // without quote prefix and without the op character
+  mailLine: number;
+  oldLine: number | null;     // known only when the hunk has an @@ header
+  newLine: number | null;
+}
+
+/** What an archive or a reviewer did to the hunk. */
+export interface Damage {
+  kind:
+    | 'stripped-indent'   // leading whitespace lost: a context line with no leading space
+    | 'count-mismatch'    // @@ counts disagree with the lines present
+    | 'missing-header'    // fragment after an elision, no @@ line
+    | 'elided'            // '...', '[...]', '<snip>' inside the hunk
+    | 'wrapped'           // a line broken by the mailer
+    | 'trailing-ws';
+  mailLine: number;
+  message: string;
+}
+
+export interface Comment {
+  speaker: string | null;
+  depth: number;
+  mailLines: [number, number];
+  /** Indexes into the hunk's lines[] of the range it answers; null when it answers the commit message. */
+  anchor: [number, number] | null;
+  hunk: number | null;        // Hunk.id it hangs on
+  text: string;
+  replies: Comment[];
+}
+
+export interface Hunk {
+  id: number;                 // 0-based, in mail order across the message
+  path: string | null;        // null when the mail does not say and it cannot be inferred
+  pathSource: 'header' | 'inherited' | 'inferred' | 'unknown';
+  oldStart: number | null;
+  oldCount: number | null;
+  newStart: number | null;
+  newCount: number | null;
+  headerContext: string | null;   // text after the second @@, a hint only
+  function: string | null;        // the enclosing C function, resolved from the lines
+  functions: string[];            // every function the hunk touches or defines
+  quoteDepth: number;
+  headerMissing: boolean;
+  damage: Damage[];
+  lines: HunkLine[];
+  comments: Comment[];
+  mailLines: [number, number];
+}
+
+export interface FilePatch {
+  path: string | null;
+  oldPath: string | null;
+  newPath: string | null;
+  hunks: Hunk[];
+}
+
+export interface PatchMessage {
+  message: Message;
+  quoteDepth: number | null;      // depth the patch sits at; null when no patch
+  files: FilePatch[];
+  /** Comments that answer the commit message or stand outside any hunk. */
+  comments: Comment[];
+  diagnostics: MailDiagnostic[];
+}

@@ -1,0 +1,46 @@
+// The pipeline order is the dependency order: no stage imports a later one, and only
+// the VS Code surface imports 'vscode'.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const STAGES = ['mail', 'patch', 'c', 'model', 'check', 'bind', 'review', 'cli', 'vscode'];
+const SURFACES = new Set(['cli', 'vscode']);
+const src = path.join(__dirname, '..', '..', 'src');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : /\.tsx?$/.test(f) ? [p] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g)]
+    .map((m) => m[1] ?? m[2] ?? m[3]);
+}
+
+describe('layering', () => {
+  for (const stage of STAGES) {
+    it(`${stage} imports only earlier stages`, () => {
+      let dir: string;
+      try { dir = path.join(src, stage); statSync(dir); } catch { return; }
+      const rank = STAGES.indexOf(stage);
+      for (const f of files(dir)) {
+        for (const spec of imports(f)) {
+          if (spec === 'vscode') {
+            assert.ok(stage === 'vscode', `${path.relative(src, f)} imports 'vscode'`);
+            continue;
+          }
+          if (!spec.startsWith('.')) continue;
+          const target = path.relative(src, path.resolve(path.dirname(f), spec)).split(path.sep)[0];
+          const t = STAGES.indexOf(target);
+          if (t < 0) continue;
+          const ok = t <= rank && !(SURFACES.has(target) && target !== stage);
+          assert.ok(ok, `${path.relative(src, f)} (stage ${stage}) imports ${spec} (stage ${target})`);
+        }
+      }
+    });
+  }
+});
