@@ -93,6 +93,29 @@ export interface Message {
   /** The message's extent in the source document, 1-based inclusive. */
   firstLine: number;
   lastLine: number;
+  /** MIME leaves in order; those read into `body` have inBody true. Empty for web-archive dumps. */
+  parts: MailPart[];
+  /** A mailing-list footer ("--" / "To unsubscribe ...") cut from the end of the body: not the author's text. */
+  listFooter: BodyLine[];
+}
+
+/** One MIME leaf. Attachments that are not text stay here with their bytes; nothing is dropped. */
+export interface MailPart {
+  contentType: string;          // lower case, e.g. "text/x-patch"
+  charset: string | null;
+  transferEncoding: string | null;
+  filename: string | null;
+  /** Read into the message body (text/plain, text/x-patch, text/x-diff, *.patch, ...). */
+  inBody: boolean;
+  /** Not text: kept as bytes, reported, never read as lines. */
+  binary: boolean;
+  /** Decoded size in bytes. */
+  size: number;
+  /** Decoded bytes of parts not read into the body; null for body parts (their text is in `body`). */
+  data: Uint8Array | null;
+  /** The part's extent (its MIME headers included), 1-based inclusive. */
+  firstLine: number;
+  lastLine: number;
 }
 
 export interface MailDocument {

@@ -1,0 +1,59 @@
+// The mail stage's public API: read any mail document reviewers have into messages.
+
+import { readFileSync } from 'node:fs';
+import { readLkml, readMailArchive, readPublicInbox } from './archive';
+import { decodeUtf8Lenient } from './charset';
+import { detectFormat } from './detect';
+import { dropFinalEmpty, splitLines, type RawLine } from './lines';
+import { readMboxLines } from './mbox';
+import { buildMessage, type Draft } from './message';
+import { readRawMessage } from './rfc822';
+import type { MailDiagnostic, MailDocument, MailFormat } from './types';
+
+export { readMbox } from './mbox';
+export { parseSeriesTag, stripReplyPrefixes } from './series';
+export { parseAddress } from './message';
+export type * from './types';
+
+/**
+ * Reads a document of any supported format, detected from its content. Never throws
+ * on content: problems become diagnostics naming the line. Strings are taken as text
+ * (encoded to UTF-8 bytes first, so raw formats see the bytes a file would hold).
+ */
+export function readMail(input: string | Uint8Array, opts: { file?: string } = {}): MailDocument {
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const byteText = bytes.toString('latin1');
+  const headBytes = byteText.slice(0, 8192).split('\n').map((l) => l.replace(/\r$/, ''));
+  const format = detectFormat(headBytes, byteText.slice(0, 65536));
+  const doc: MailDocument = { file: opts.file ?? null, format, messages: [], diagnostics: [] };
+  if (format === 'mbox' || format === 'mboxrd' || format === 'rfc822') {
+    const lines = dropFinalEmpty(splitLines(byteText, 1));
+    doc.messages = format === 'rfc822' ? [readRawMessage(lines, format)] : readMboxLines(lines, format);
+  } else {
+    doc.messages = [buildMessage(readPage(format, bytes, doc.diagnostics))];
+  }
+  return doc;
+}
+
+/** Reads a small file whole; use readMbox for large mbox files. */
+export function readMailFile(path: string): MailDocument {
+  return readMail(readFileSync(path), { file: path });
+}
+
+/** Web-archive pages are text already: decoded once as UTF-8 (invalid bytes as Latin-1, reported). */
+function readPage(format: MailFormat, bytes: Buffer, diags: MailDiagnostic[]): Draft {
+  const dec = decodeUtf8Lenient(bytes);
+  for (const k of dec.badLines.slice(0, 20)) diags.push({ line: k + 1, severity: 'warning', message: 'bytes not valid UTF-8: read as Latin-1' });
+  const lines = dropFinalEmpty(splitLines(dec.text, 1));
+  if (format === 'lkml') return readLkml(lines);
+  if (format === 'public-inbox') return readPublicInbox(lines);
+  if (format === 'mail-archive') return readMailArchive(lines);
+  return plainText(lines);
+}
+
+function plainText(lines: RawLine[]): Draft {
+  const diagnostics: MailDiagnostic[] = lines.length > 0
+    ? [{ line: 1, severity: 'info', message: 'no mail headers or archive page recognised: read as plain text' }]
+    : [];
+  return { format: 'text', headers: [], body: lines, parts: [], thread: [], diagnostics, firstLine: 1, lastLine: lines[lines.length - 1]?.mailLine ?? 1 };
+}

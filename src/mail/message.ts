@@ -1,0 +1,148 @@
+// Assembles a Message from what a format reader found: headers, decoded body lines,
+// parts, thread rows. Every format goes through here so all messages look alike.
+
+import { analyseQuotes } from './quote';
+import { headerValue } from './header';
+import { isBlank, type RawLine } from './lines';
+import { parseSeriesTag } from './series';
+import type { BodyLine, Header, MailDiagnostic, MailFormat, MailPart, Message, Speaker, ThreadEntry, Trailer } from './types';
+
+export interface Draft {
+  format: MailFormat;
+  headers: Header[];
+  body: RawLine[];
+  parts: MailPart[];
+  thread: ThreadEntry[];
+  diagnostics: MailDiagnostic[];
+  firstLine: number;
+  lastLine: number;
+}
+
+export function buildMessage(d: Draft): Message {
+  const { body, footer } = splitListFooter(d.body);
+  if (footer.length > 0) {
+    d.diagnostics.push({ line: footer[0].mailLine, severity: 'info', message: `mailing-list footer (lines ${footer[0].mailLine}-${footer[footer.length - 1].mailLine}) kept apart from the body` });
+  }
+  const from = headerValue(d.headers, 'From');
+  const author = from === null ? null : parseAddress(from);
+  const quoted = analyseQuotes(body, author?.name ?? author?.email ?? null);
+  const subject = headerValue(d.headers, 'Subject') ?? '';
+  return {
+    format: d.format,
+    subject,
+    from,
+    date: headerValue(d.headers, 'Date'),
+    messageId: firstId(headerValue(d.headers, 'Message-ID')),
+    inReplyTo: firstId(headerValue(d.headers, 'In-Reply-To')),
+    references: allIds(headerValue(d.headers, 'References')),
+    headers: d.headers,
+    series: parseSeriesTag(subject),
+    trailers: findTrailers(quoted.body),
+    speakers: completeSpeakers(quoted.speakers, author, d.headers),
+    body: quoted.body,
+    thread: d.thread,
+    diagnostics: d.diagnostics,
+    firstLine: d.firstLine,
+    lastLine: d.lastLine,
+    parts: d.parts,
+    listFooter: analyseQuotes(footer, null).body,
+  };
+}
+
+/** "Name <addr>", "\"Name\" <addr>", "addr (Name)", "addr", "Name" (lkml dumps give only the name). */
+export function parseAddress(value: string): { name: string | null; email: string | null } {
+  const angle = /^(.*?)<([^>]*)>/.exec(value);
+  if (angle) return { name: unquote(angle[1]) || null, email: angle[2].trim() || null };
+  const paren = /^\s*(\S+@\S+)\s*\((.*)\)\s*$/.exec(value);
+  if (paren) return { name: paren[2].trim() || null, email: paren[1] };
+  const v = value.trim();
+  if (/^\S+@\S+$/.test(v)) return { name: null, email: v };
+  return { name: unquote(v) || null, email: null };
+}
+
+function unquote(s: string): string {
+  return s.trim().replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1').trim();
+}
+
+/** Message ids without angle brackets, as public-inbox and git name them. */
+function allIds(value: string | null): string[] {
+  if (value === null) return [];
+  const ids = [...value.matchAll(/<([^<>\s]+)>/g)].map((m) => m[1]);
+  if (ids.length > 0) return ids;
+  return value.split(/\s+/).filter((s) => s.includes('@'));
+}
+
+function firstId(value: string | null): string | null {
+  return allIds(value)[0] ?? null;
+}
+
+/**
+ * Depth 0 gets the From header's address and line. When no header named the
+ * author but the quotes alternate (depth 1 answers depth 2, who differs), depth 0
+ * is taken to be the depth-2 speaker answering back, marked inferred.
+ */
+function completeSpeakers(speakers: Speaker[], author: { name: string | null; email: string | null } | null, headers: Header[]): Speaker[] {
+  const out = speakers.map((s) => ({ ...s }));
+  const zero = out.find((s) => s.depth === 0);
+  if (zero && author) {
+    zero.email ??= author.email;
+    zero.mailLine ??= headers.find((h) => h.name.toLowerCase() === 'from')?.mailLine ?? null;
+    zero.inferred = false;
+  }
+  if (zero && !author && zero.name === null) {
+    const one = out.find((s) => s.depth === 1);
+    const two = out.find((s) => s.depth === 2);
+    if (one?.name && two?.name && one.name !== two.name) {
+      zero.name = two.name;
+      zero.email = two.email;
+      zero.inferred = true;
+    }
+  }
+  return out;
+}
+
+/** "Signed-off-by:", "Reviewed-by:", any "*-by:", "Cc:", "Fixes:", "Link:", "Closes:" at any quote depth. */
+const TRAILER = /^([A-Z][A-Za-z]*(?:-[A-Za-z]+)*-by|Cc|CC|Fixes|Link|Closes|Suggested-by)\s*:\s*(\S.*)$/;
+
+function findTrailers(body: readonly BodyLine[]): Trailer[] {
+  const out: Trailer[] = [];
+  for (const l of body) {
+    const m = TRAILER.exec(l.text);
+    if (m) out.push({ key: canonicalKey(m[1]), value: m[2].trim(), depth: l.depth, mailLine: l.mailLine });
+  }
+  return out;
+}
+
+function canonicalKey(key: string): string {
+  if (/^cc$/i.test(key)) return 'Cc';
+  return key.split('-').map((w, i) => (i === 0 || w.toLowerCase() !== 'by' ? w[0].toUpperCase() + w.slice(1).toLowerCase() : 'by')).join('-');
+}
+
+const FOOTER_START = [
+  /^To unsubscribe/i,                          // majordomo / vger
+  /^_{20,}\s*$/,                               // mailman
+  /^You received this message because you are subscribed/i, // google groups
+];
+
+/**
+ * Cuts a list footer off the end of the body: a "--" or "_____" separator followed
+ * by list boilerplate, with only blank lines after it. The author's own "-- "
+ * signature is not touched: the text after it must look like list boilerplate.
+ */
+function splitListFooter(lines: RawLine[]): { body: RawLine[]; footer: RawLine[] } {
+  const limit = Math.max(0, lines.length - 40);
+  for (let i = lines.length - 1; i >= limit; i--) {
+    const raw = lines[i].raw;
+    const sep = /^--\s*$/.test(raw) ? i : -1;
+    const next = lines[i + 1]?.raw ?? '';
+    if (sep >= 0 && /^(To unsubscribe|_{20,}|You received this message)/i.test(next)) return cut(lines, i);
+    if (FOOTER_START[1].test(raw) && /mailing list/i.test(next)) return cut(lines, i);
+  }
+  return { body: lines, footer: [] };
+}
+
+function cut(lines: RawLine[], at: number): { body: RawLine[]; footer: RawLine[] } {
+  let end = at;
+  while (end > 0 && isBlank(lines[end - 1].raw)) end--;
+  return { body: lines.slice(0, end), footer: lines.slice(at) };
+}

@@ -1,0 +1,40 @@
+// One raw message (RFC 5322), as stored alone or cut from an mbox.
+
+import { readHeaderBlock } from './header';
+import { type RawLine } from './lines';
+import { buildMessage } from './message';
+import { readMime } from './mime';
+import type { MailDiagnostic, MailFormat, Message } from './types';
+
+/** "From sender Www Mmm dd hh:mm:ss yyyy" (asctime), as mbox writers, git and public-inbox put it. */
+export const FROM_LINE = /^From \S* +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{1,2}:\d\d(:\d\d)? .*\d{4}/;
+
+/**
+ * Reads a message whose lines are byte strings (one char per byte). For mbox
+ * formats the "From " line is skipped and ">From " unescaped: mboxrd removes one
+ * ">" from any ">+From ", mboxo only from ">From " (its quoting is ambiguous).
+ */
+export function readRawMessage(lines: RawLine[], format: MailFormat): Message {
+  const diagnostics: MailDiagnostic[] = [];
+  let start = 0;
+  if ((format === 'mbox' || format === 'mboxrd') && lines.length > 0 && lines[0].raw.startsWith('From ')) start = 1;
+  const body = format === 'mboxrd' || format === 'mbox' ? unescapeFrom(lines, start, format === 'mboxrd' ? /^>+From / : /^>From /) : lines;
+  const { headers, bodyStart } = readHeaderBlock(body, start, body.length, diagnostics);
+  if (headers.length === 0 && body.length > start) {
+    diagnostics.push({ line: body[start].mailLine, severity: 'warning', message: 'no header block: the message is read as body text only' });
+  }
+  const mime = readMime(headers, body.slice(bodyStart), diagnostics);
+  return buildMessage({
+    format, headers, body: mime.body, parts: mime.parts, thread: [], diagnostics,
+    firstLine: lines[0]?.mailLine ?? 1, lastLine: lines[lines.length - 1]?.mailLine ?? 1,
+  });
+}
+
+function unescapeFrom(lines: RawLine[], start: number, quoted: RegExp): RawLine[] {
+  const out = lines.slice();
+  for (let i = start; i < out.length; i++) {
+    const raw = out[i].raw;
+    if (raw.charCodeAt(0) === 62 /* > */ && quoted.test(raw)) out[i] = { mailLine: out[i].mailLine, raw: raw.slice(1) };
+  }
+  return out;
+}

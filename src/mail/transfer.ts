@@ -1,0 +1,91 @@
+// Content-Transfer-Encoding: quoted-printable and base64 decoded to bytes, with a
+// map from each decoded line to the mail line it came from.
+
+import type { RawLine } from './lines';
+import type { MailDiagnostic } from './types';
+
+export interface DecodedBytes {
+  /** One char per byte (Latin-1 string): cheap to build, lossless. */
+  bytes: string;
+  /** lineMap[k] is the mail line where decoded line k starts. */
+  lineMap: number[];
+}
+
+/** At most this many diagnostics of one kind per part: a broken part must not flood the report. */
+const MAX_REPORTS = 20;
+
+/** 7bit/8bit/binary: lines are already the bytes. */
+export function identity(lines: readonly RawLine[]): DecodedBytes {
+  return { bytes: lines.map((l) => l.raw).join('\n'), lineMap: lines.map((l) => l.mailLine) };
+}
+
+/** Quoted-printable (RFC 2045 6.7): "=" at line end joins lines; "=XX" is a byte; a stray "=" is kept as is. */
+export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiagnostic[]): DecodedBytes {
+  const out: string[] = [];
+  const lineMap: number[] = [];
+  let cur: number | null = null;
+  let reports = 0;
+  for (const l of lines) {
+    cur ??= l.mailLine;
+    let s = l.raw.replace(/[ \t]+$/, '');
+    const soft = s.endsWith('=');
+    if (soft) s = s.slice(0, -1);
+    const decoded = s.replace(/=([0-9A-Fa-f]{2})|=/g, (m: string, hex: string | undefined) => {
+      if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16));
+      if (reports++ < MAX_REPORTS) diags.push({ line: l.mailLine, severity: 'warning', message: 'quoted-printable: "=" not followed by two hex digits, kept as is' });
+      return m;
+    });
+    for (let k = decoded.indexOf('\n'); k >= 0; k = decoded.indexOf('\n', k + 1)) { lineMap.push(cur); cur = l.mailLine; }
+    out.push(decoded);
+    if (!soft) { out.push('\n'); lineMap.push(cur); cur = null; }
+  }
+  if (cur !== null) lineMap.push(cur);
+  else if (out.length > 0) out.pop(); // no newline after the part's last line
+  return { bytes: out.join(''), lineMap };
+}
+
+/**
+ * Base64: characters outside the alphabet are reported by line and skipped; what can
+ * be decoded is decoded. Padding in mid-part (concatenated blobs) restarts decoding.
+ */
+export function decodeBase64(lines: readonly RawLine[], diags: MailDiagnostic[]): DecodedBytes {
+  const chunks: Buffer[] = [];
+  const starts: { offset: number; mailLine: number }[] = [];
+  let pending = '';
+  let size = 0;
+  let reports = 0;
+  const flush = (line: number) => {
+    const data = pending.replace(/=+$/, '');
+    if (data.length % 4 === 1 && reports++ < MAX_REPORTS) diags.push({ line, severity: 'warning', message: 'base64: a dangling character at the end of a block cannot be decoded' });
+    const buf = Buffer.from(data, 'base64');
+    chunks.push(buf);
+    size += buf.length;
+    pending = '';
+  };
+  for (const l of lines) {
+    const clean = l.raw.replace(/[\s]/g, '');
+    const good = clean.replace(/[^A-Za-z0-9+/=]/g, '');
+    if (good.length !== clean.length && reports++ < MAX_REPORTS) {
+      diags.push({ line: l.mailLine, severity: 'warning', message: `base64: ${clean.length - good.length} character(s) outside the alphabet skipped` });
+    }
+    if (pending.endsWith('=') && /^[^=]/.test(good)) flush(l.mailLine);
+    starts.push({ offset: size + Math.floor((pending.replace(/=/g, '').length * 3) / 4), mailLine: l.mailLine });
+    pending += good;
+  }
+  if (pending.length > 0) flush(lines[lines.length - 1].mailLine);
+  const buf = Buffer.concat(chunks, size);
+  return { bytes: buf.toString('latin1'), lineMap: mapByOffset(buf, starts, lines[0]?.mailLine ?? 0) };
+}
+
+/** Each decoded line is mapped to the source line whose decoded bytes it starts in. */
+function mapByOffset(buf: Buffer, starts: readonly { offset: number; mailLine: number }[], first: number): number[] {
+  const map: number[] = [];
+  let j = 0;
+  const at = (offset: number) => {
+    while (j + 1 < starts.length && starts[j + 1].offset <= offset) j++;
+    return starts[j]?.mailLine ?? first;
+  };
+  map.push(at(0));
+  for (let k = buf.indexOf(10); k >= 0; k = buf.indexOf(10, k + 1)) map.push(at(k + 1));
+  return map;
+}
