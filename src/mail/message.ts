@@ -102,7 +102,7 @@ function completeSpeakers(speakers: Speaker[], author: { name: string | null; em
 }
 
 /** "Signed-off-by:", "Reviewed-by:", any "*-by:", "Cc:", "Fixes:", "Link:", "Closes:" at any quote depth. */
-const TRAILER = /^([A-Z][A-Za-z]*(?:-[A-Za-z]+)*-by|Cc|CC|Fixes|Link|Closes|Suggested-by)\s*:\s*(\S.*)$/;
+const TRAILER = /^([A-Za-z]+(?:-[A-Za-z]+)*-by|Cc|Fixes|Link|Closes)\s*:\s*(\S.*)$/i;
 
 function findTrailers(body: readonly BodyLine[]): Trailer[] {
   const out: Trailer[] = [];
@@ -113,16 +113,10 @@ function findTrailers(body: readonly BodyLine[]): Trailer[] {
   return out;
 }
 
+/** Kernel spelling: "Signed-off-by", "Co-developed-by", "Cc". */
 function canonicalKey(key: string): string {
-  if (/^cc$/i.test(key)) return 'Cc';
-  return key.split('-').map((w, i) => (i === 0 || w.toLowerCase() !== 'by' ? w[0].toUpperCase() + w.slice(1).toLowerCase() : 'by')).join('-');
+  return key[0].toUpperCase() + key.slice(1).toLowerCase();
 }
-
-const FOOTER_START = [
-  /^To unsubscribe/i,                          // majordomo / vger
-  /^_{20,}\s*$/,                               // mailman
-  /^You received this message because you are subscribed/i, // google groups
-];
 
 /**
  * Cuts a list footer off the end of the body: a "--" or "_____" separator followed
@@ -133,10 +127,10 @@ function splitListFooter(lines: RawLine[]): { body: RawLine[]; footer: RawLine[]
   const limit = Math.max(0, lines.length - 40);
   for (let i = lines.length - 1; i >= limit; i--) {
     const raw = lines[i].raw;
-    const sep = /^--\s*$/.test(raw) ? i : -1;
     const next = lines[i + 1]?.raw ?? '';
-    if (sep >= 0 && /^(To unsubscribe|_{20,}|You received this message)/i.test(next)) return cut(lines, i);
-    if (FOOTER_START[1].test(raw) && /mailing list/i.test(next)) return cut(lines, i);
+    // majordomo/vger and Google Groups put "--" before their text; mailman a line of underscores
+    if (/^--\s*$/.test(raw) && /^(To unsubscribe|You received this message)/i.test(next)) return cut(lines, i);
+    if (/^_{20,}\s*$/.test(raw) && /mailing list/i.test(next)) return cut(lines, i);
   }
   return { body: lines, footer: [] };
 }

@@ -1,0 +1,114 @@
+// mbox and mboxrd: cutting at From_ lines, ">From " unescaping, streaming with line numbers.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { readMail, readMbox, type Message } from '../../../src/mail';
+
+/** A real collection between samples, so the heap figure is what is live. */
+function gcFunction(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+const formatPatch = (n: number, body: string[]) => [
+  `From 0123456789abcdef0123456789abcdef0123456${n} Mon Sep 17 00:00:00 2001`,
+  'From: Ross Zwisler <ross.zwisler@linux.intel.com>',
+  `Subject: [PATCH v5 ${n}/17] dax: part ${n}`,
+  `Message-Id: <${n}@example.org>`,
+  '',
+  ...body,
+  '',
+];
+
+async function collect(it: AsyncIterable<Message>): Promise<Message[]> {
+  const out: Message[] = [];
+  for await (const m of it) out.push(m);
+  return out;
+}
+
+describe('mail: mbox', () => {
+  let dir: string;
+  before(() => { dir = mkdtempSync(path.join(tmpdir(), 'dax-mbox-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const mbox = [...formatPatch(1, ['first', '>From the mboxo quoting', '>>From stays']), ...formatPatch(2, ['From a body line not a separator', 'second'])].join('\n') + '\n';
+
+  it('git format-patch mbox: messages cut at From_ lines, mboxo unescaping one level', () => {
+    const doc = readMail(mbox);
+    assert.equal(doc.format, 'mbox');
+    assert.equal(doc.messages.length, 2);
+    const [a, b] = doc.messages;
+    assert.equal(a.series?.index, 1);
+    assert.deepEqual(a.body.map((l) => l.raw), ['first', 'From the mboxo quoting', '>>From stays']);
+    assert.deepEqual([a.firstLine, a.lastLine, a.body[0].mailLine], [1, 8, 6]);
+    assert.equal(b.firstLine, 10);
+    assert.deepEqual(b.body.map((l) => [l.mailLine, l.raw]), [[15, 'From a body line not a separator'], [16, 'second']]);
+    assert.equal(b.messageId, '2@example.org');
+  });
+
+  it('mboxrd (public-inbox): every >+From loses one ">"', () => {
+    const rd = ['From mboxrd@z Thu Jan  1 00:00:00 1970', 'From: Jan Kara <jack@suse.cz>', 'Subject: Re: x', '', '>From here', '>>From there', '>>>From far', ''].join('\n');
+    const doc = readMail(rd + '\n' + rd);
+    assert.equal(doc.format, 'mboxrd');
+    assert.equal(doc.messages.length, 2);
+    assert.deepEqual(doc.messages[1].body.map((l) => l.raw), ['From here', '>From there', '>>From far']);
+    assert.equal(doc.messages[1].body[0].mailLine, 13);
+  });
+
+  it('readMbox streams the same messages with the same lines as readMail', async () => {
+    const file = path.join(dir, 'a.mbox');
+    writeFileSync(file, mbox);
+    const streamed = await collect(readMbox(file));
+    assert.deepEqual(streamed, readMail(mbox).messages);
+  });
+
+  it('readMbox across chunk boundaries: many messages, line numbers exact', async () => {
+    const file = path.join(dir, 'big.mbox');
+    const lines: string[] = [];
+    const starts: number[] = [];
+    for (let n = 0; n < 400; n++) {
+      starts.push(lines.length + 1);
+      lines.push(...formatPatch(n, Array.from({ length: 200 }, (_, k) => `+\tline ${k} of message ${n}: ${'x'.repeat(n % 50)}`)));
+    }
+    writeFileSync(file, lines.join('\n') + '\n');
+    const got = await collect(readMbox(file));
+    assert.equal(got.length, 400);
+    got.forEach((m, n) => {
+      assert.equal(m.firstLine, starts[n]);
+      assert.equal(m.body[0].raw, `+\tline 0 of message ${n}: ${'x'.repeat(n % 50)}`);
+      assert.equal(lines[m.body[199].mailLine - 1], m.body[199].raw);
+    });
+  });
+
+  it('readMbox of a file that does not end in a newline, and of an empty file', async () => {
+    const file = path.join(dir, 'c.mbox');
+    writeFileSync(file, mbox.trimEnd());
+    const got = await collect(readMbox(file));
+    assert.equal(got[1].body[got[1].body.length - 1].raw, 'second');
+    writeFileSync(file, '');
+    assert.deepEqual(await collect(readMbox(file)), []);
+  });
+
+  it('readMbox memory stays near one message for a large file', async function () {
+    this.timeout(20000);
+    const file = path.join(dir, 'mem.mbox');
+    const one = formatPatch(1, Array.from({ length: 500 }, (_, k) => `+\tsome patch line ${k} ${'y'.repeat(60)}`)).join('\n') + '\n';
+    writeFileSync(file, one.repeat(Math.ceil((40 << 20) / one.length))); // 40 MB
+    const gc = gcFunction();
+    gc();
+    const live = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    const before = live();
+    let peak = 0;
+    let n = 0;
+    for await (const m of readMbox(file)) {
+      n++;
+      if (m.body.length !== 500) throw new Error('bad message');
+      if (n % 300 === 0) { gc(); peak = Math.max(peak, live() - before); }
+    }
+    assert.ok(n > 1000);
+    assert.ok(peak < 8 << 20, `heap grew by ${peak} bytes for a 40 MB file`);
+  });
+});
