@@ -1,0 +1,332 @@
+// The DAX Review panel: the hunk, its scenarios, pre vs post verdicts and the counterexample
+// as swimlanes, one column per thread. Every string that came from a mail is put into the
+// page with textContent, never parsed as HTML.
+import type { HostToPanel, PanelModel, PanelResult, PanelToHost, TraceRef } from '../protocol';
+import { selectedTrace } from '../protocol';
+import type { Trace, TraceStep, Verdict } from '../../check/types';
+import type { StateView } from '../../model/machine';
+import { stateChanges, type Change } from './state';
+
+interface VsCodeApi {
+  postMessage(message: PanelToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** What survives the panel being hidden and shown again. */
+interface Saved {
+  model: PanelModel;
+  index: number;
+  traceKey: string;
+}
+
+const ROW = 40;          // px per swimlane row: fixed, so only the visible rows are built
+const OVERSCAN = 8;
+
+const vscode = acquireVsCodeApi();
+let model: PanelModel | null = null;
+let trace: Trace | null = null;
+let traceKey = '';
+let index = 0;
+let progress = '';
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function byId(id: string): HTMLElement {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`panel: #${id} missing`);
+  return e;
+}
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** The state is the whole model: written at once for a new model, at most every 200 ms while stepping. */
+function save(now = false): void {
+  clearTimeout(saveTimer);
+  const write = () => { if (model) vscode.setState({ model, index, traceKey } satisfies Saved); };
+  if (now) write();
+  else saveTimer = setTimeout(write, 200);
+}
+
+function keyOf(m: PanelModel, t: Trace | null): string {
+  return JSON.stringify([m.document, m.hunk?.id ?? null, m.selected, m.trace?.title ?? null, t?.steps.length ?? 0]);
+}
+
+function show(m: PanelModel, keepIndex?: number): void {
+  model = m;
+  const picked = selectedTrace(m);
+  const key = keyOf(m, picked?.trace ?? null);
+  trace = picked?.trace ?? null;
+  if (keepIndex !== undefined) index = keepIndex;
+  else if (key !== traceKey) index = 0;
+  traceKey = key;
+  if (trace) index = Math.max(0, Math.min(index, trace.steps.length - 1));
+  renderHead();
+  renderHunk();
+  renderResults();
+  renderTrace(picked?.title ?? '');
+  save(true);
+}
+
+function renderHead(): void {
+  const m = model!;
+  byId('subject').textContent = m.subject || '(no subject)';
+  const h = m.hunk;
+  byId('where').textContent = h
+    ? `hunk ${h.id + 1}: ${h.path ?? 'unknown file'}${h.function ? ` · ${h.function}()` : ''} · mail lines ${h.mailLines[0]}–${h.mailLines[1]}`
+    : 'no hunk selected';
+  const status = byId('status');
+  status.className = `status ${m.status}`;
+  status.textContent = m.status === 'running' ? (progress || m.message || 'simulating…') : m.message;
+  const cov = byId('coverage');
+  cov.textContent = m.coverage
+    ? `model covers ${m.coverage.executed}/${m.coverage.changed} changed lines`
+    : '';
+  const select = byId('scenario') as HTMLSelectElement;
+  select.replaceChildren(el('option', undefined, 'every scenario'));
+  (select.firstChild as HTMLOptionElement).value = '';
+  for (const s of m.scenarios) {
+    const o = el('option', undefined, s);
+    o.value = s;
+    select.append(o);
+  }
+  (byId('simulate') as HTMLButtonElement).disabled = !m.hunk || m.status === 'running';
+  byId('cancel').hidden = m.status !== 'running';
+}
+
+function renderHunk(): void {
+  const pre = byId('hunk');
+  pre.replaceChildren();
+  const h = model!.hunk;
+  if (!h) return;
+  const current = trace?.steps[index]?.source?.mailLine ?? null;
+  for (const l of h.lines) {
+    const row = el('div', `hl op${l.op === '+' ? 'add' : l.op === '-' ? 'del' : 'ctx'}`);
+    row.dataset.mailLine = String(l.mailLine);
+    if (l.mailLine === current) row.classList.add('current');
+    row.append(el('span', 'ln', String(l.mailLine)), el('span', 'op', l.op), el('span', 'code', l.text));
+    pre.append(row);
+  }
+}
+
+function verdictText(v: Verdict | null): string {
+  if (!v) return 'not modelled';
+  if (v.verdict === 'ok') return 'ok';
+  if (v.verdict === 'bounded') return `bounded (${v.covered?.reason ?? 'budget'})`;
+  return v.violations.map((x) => x.kind).filter((k, i, a) => a.indexOf(k) === i).join(', ');
+}
+
+function statsText(v: Verdict | null): string {
+  if (!v) return '';
+  const red = v.reductions.length ? ` · ${v.reductions.join(', ')}` : '';
+  return `${v.states} states · ${v.transitions} transitions · ${v.ms.toFixed(0)} ms${red}`;
+}
+
+function verdictCell(r: PanelResult, side: 'pre' | 'post'): HTMLTableCellElement {
+  const v = side === 'pre' ? r.pre : r.post;
+  const td = el('td', `verdict ${v?.verdict ?? 'none'}`);
+  td.append(el('div', 'v', verdictText(v)), el('div', 'stats', statsText(v)));
+  v?.violations.forEach((x, i) => {
+    const b = el('button', 'violation', `trace: ${x.message}`);
+    b.title = x.message;
+    const ref: TraceRef = { scenario: r.scenario, side, violation: i };
+    if (JSON.stringify(model!.selected) === JSON.stringify(ref)) b.classList.add('selected');
+    b.addEventListener('click', () => show({ ...model!, trace: null, selected: ref }));
+    td.append(b);
+  });
+  return td;
+}
+
+function renderResults(): void {
+  const body = byId('results-body');
+  body.replaceChildren();
+  const results = model!.results;
+  byId('results').hidden = results.length === 0;
+  for (const r of results) {
+    const tr = el('tr');
+    tr.append(el('td', 'scenario', r.scenario), verdictCell(r, 'pre'), verdictCell(r, 'post'), el('td', 'summary', r.summary));
+    body.append(tr);
+  }
+}
+
+function renderTrace(title: string): void {
+  const section = byId('trace');
+  section.hidden = !trace;
+  if (!trace) return;
+  byId('trace-title').textContent = title;
+  const head = byId('lanes-head');
+  head.replaceChildren(el('div', 'cell num', '#'));
+  head.style.gridTemplateColumns = columns(trace);
+  for (const t of trace.threads) head.append(el('div', 'cell thread', t));
+  byId('spacer').style.height = `${trace.steps.length * ROW}px`;
+  renderRows();
+  renderStep(false);
+}
+
+function columns(t: Trace): string {
+  return `3em repeat(${Math.max(1, t.threads.length)}, minmax(12em, 1fr))`;
+}
+
+/** Builds only the rows in view (plus a margin): a trace of any length scrolls at the same cost. */
+function renderRows(): void {
+  if (!trace) return;
+  const lanes = byId('lanes');
+  const spacer = byId('spacer');
+  const first = Math.max(0, Math.floor(lanes.scrollTop / ROW) - OVERSCAN);
+  const last = Math.min(trace.steps.length, Math.ceil((lanes.scrollTop + lanes.clientHeight) / ROW) + OVERSCAN);
+  const cols = columns(trace);
+  const rows: HTMLElement[] = [];
+  for (let i = first; i < last; i++) rows.push(stepRow(trace.steps[i], i, cols));
+  spacer.replaceChildren(...rows);
+}
+
+function stepRow(s: TraceStep, i: number, cols: string): HTMLElement {
+  const row = el('div', i === index ? 'row current' : 'row');
+  row.style.top = `${i * ROW}px`;
+  row.style.gridTemplateColumns = cols;
+  row.dataset.index = String(i);
+  row.append(el('div', 'cell num', String(i + 1)));
+  for (let t = 0; t < trace!.threads.length; t++) {
+    const cell = el('div', t === s.thread ? 'cell step' : 'cell');
+    if (t === s.thread) {
+      const label = el('div', 'label', s.label);
+      const note = el('div', 'note', [s.choice ? `[${s.choice}]` : '', s.note].filter(Boolean).join(' '));
+      cell.title = [s.function, s.label, s.note, s.source?.mailLine ? `mail line ${s.source.mailLine}` : ''].filter(Boolean).join('\n');
+      cell.append(label, note);
+    }
+    row.append(cell);
+  }
+  row.addEventListener('click', () => go(i));
+  return row;
+}
+
+function renderStep(notify: boolean): void {
+  if (!trace) return;
+  const s = trace.steps[index];
+  byId('position').textContent = trace.steps.length ? `step ${index + 1} of ${trace.steps.length}` : 'no steps';
+  for (const r of Array.from(byId('spacer').children) as HTMLElement[]) {
+    r.classList.toggle('current', Number(r.dataset.index) === index);
+  }
+  const mailLine = s?.source?.mailLine ?? null;
+  for (const r of Array.from(byId('hunk').children) as HTMLElement[]) {
+    r.classList.toggle('current', mailLine !== null && Number(r.dataset.mailLine) === mailLine);
+  }
+  byId('step-detail').textContent = s
+    ? `${trace.threads[s.thread] ?? s.threadName} in ${s.function}: ${s.label}${s.note ? ` — ${s.note}` : ''}${mailLine ? ` (mail line ${mailLine})` : ''}`
+    : '';
+  renderState(s?.after ?? null, index > 0 ? trace.steps[index - 1].after ?? null : null);
+  if (notify && model) vscode.postMessage({ type: 'step', document: model.document, index, mailLine });
+}
+
+function renderState(now: StateView | null, before: StateView | null): void {
+  const box = byId('state');
+  box.replaceChildren();
+  if (!now) {
+    box.append(el('p', 'muted', 'The trace carries no state for this step.'));
+    return;
+  }
+  const changes = stateChanges(before, now);
+  const changed = new Set(changes.map((c) => c.id));
+  const group = (title: string, items: { id: string; text: string }[]): void => {
+    const sec = el('div', 'group');
+    sec.append(el('h4', undefined, title));
+    if (!items.length) sec.append(el('div', 'item muted', 'none'));
+    for (const it of items) {
+      const d = el('div', changed.has(it.id) ? 'item changed' : 'item', it.text);
+      d.dataset.id = it.id;
+      sec.append(d);
+    }
+    box.append(sec);
+  };
+  group('entries', now.entries.map((e) => ({
+    id: `entry:${e.index}`,
+    text: `${hex(e.index)}${e.order ? ` (order ${e.order})` : ''}: ${e.value}${e.locked ? ' · locked' : ''}`,
+  })));
+  group('waitqueues', now.waitqueues.map((q) => ({
+    id: `wq:${q.key}`,
+    text: `${q.key}: ${q.waiters.length ? q.waiters.join(', ') : 'empty'}${q.lastWake ? ` · last wake ${q.lastWake}` : ''}`,
+  })));
+  group('locks', now.locks.map((l) => ({ id: `lock:${l.name}`, text: `${l.name}: ${l.holder ?? 'free'}` })));
+  group('threads', now.threads.map((t) => ({ id: `thread:${t.name}`, text: `${t.name}: ${t.status} at ${t.at}` })));
+  const other = Object.entries(now.other);
+  if (other.length) group('other', other.map(([k, v]) => ({ id: `other:${k}`, text: `${k}: ${v}` })));
+  const list = el('div', 'group changes');
+  list.append(el('h4', undefined, 'this step changed'));
+  if (!changes.length) list.append(el('div', 'item muted', before ? 'nothing visible' : 'initial state'));
+  for (const c of changes) list.append(changeItem(c));
+  box.prepend(list);
+}
+
+function changeItem(c: Change): HTMLElement {
+  const d = el('div', 'item changed');
+  d.append(el('span', 'what', c.what), el('span', 'from', c.from ?? '—'), el('span', 'arrow', ' → '), el('span', 'to', c.to ?? '—'));
+  return d;
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
+function go(i: number): void {
+  if (!trace || !trace.steps.length) return;
+  index = Math.max(0, Math.min(i, trace.steps.length - 1));
+  const lanes = byId('lanes');
+  const top = index * ROW;
+  if (top < lanes.scrollTop) lanes.scrollTop = top;
+  else if (top + ROW > lanes.scrollTop + lanes.clientHeight) lanes.scrollTop = top + ROW - lanes.clientHeight;
+  renderRows();
+  renderStep(true);
+  save();
+}
+
+function onMessage(msg: HostToPanel): void {
+  switch (msg.type) {
+    case 'show':
+      progress = '';
+      show(msg.model);
+      break;
+    case 'progress':
+      progress = msg.text;
+      if (model) renderHead();
+      break;
+    case 'step':
+      go(msg.index);
+      break;
+  }
+}
+
+function wire(): void {
+  byId('first').addEventListener('click', () => go(0));
+  byId('prev').addEventListener('click', () => go(index - 1));
+  byId('next').addEventListener('click', () => go(index + 1));
+  byId('last').addEventListener('click', () => go(Number.MAX_SAFE_INTEGER));
+  byId('lanes').addEventListener('scroll', () => renderRows(), { passive: true });
+  byId('lanes').addEventListener('keydown', (e) => {
+    const moves: Record<string, number> = { ArrowDown: index + 1, j: index + 1, ArrowUp: index - 1, k: index - 1, Home: 0, End: Number.MAX_SAFE_INTEGER };
+    if (e.key in moves) {
+      e.preventDefault();
+      go(moves[e.key]);
+    }
+  });
+  byId('simulate').addEventListener('click', () => {
+    const s = (byId('scenario') as HTMLSelectElement).value;
+    vscode.postMessage({ type: 'simulate', scenario: s || null });
+  });
+  byId('cancel').addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
+  window.addEventListener('message', (e: MessageEvent<HostToPanel>) => onMessage(e.data));
+  window.addEventListener('resize', () => renderRows());
+}
+
+wire();
+const saved = vscode.getState() as Saved | undefined;
+if (saved?.model) {
+  traceKey = saved.traceKey;
+  show(saved.model, saved.index);
+}
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,221 @@
+// The panel's webview alone, in Debian's Chromium, with acquireVsCodeApi stubbed: what the
+// reviewer sees of a counterexample, and that mail text never runs as HTML.
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { panelHtml } from '../../src/vscode/panelHtml';
+import type { HostToPanel, PanelModel, PanelToHost } from '../../src/vscode/protocol';
+import { longTrace, lostWakeupTrace, panelModel } from './fixture';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const root = path.join(__dirname, '..', '..');
+const results = path.join(root, 'test-results');
+export const LAUNCH_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+const HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">[PATCH] dax: </b>';
+
+declare global {
+  interface Window {
+    __posted: PanelToHost[];
+    __pwned?: number;
+  }
+}
+
+describe('panel webview in Chromium', function () {
+  this.timeout(60000);
+  let browser: BrowserContext | undefined;
+  let server: Server | undefined;
+  let origin = '';
+  let work = '';
+  let page: Page;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`    skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
+      this.skip();
+    }
+    work = mkdtempSync(path.join(os.tmpdir(), 'dax-panel-'));
+    await esbuild.build({
+      bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', logLevel: 'warning',
+      entryPoints: [path.join(root, 'src/vscode/webview/main.ts')], outfile: path.join(work, 'webview.js'),
+    });
+    const files: Record<string, [string, string]> = {
+      '/webview.js': [path.join(work, 'webview.js'), 'text/javascript'],
+      '/panel.css': [path.join(root, 'media/panel.css'), 'text/css'],
+    };
+    server = createServer((req, res) => {
+      const url = req.url ?? '/';
+      if (url === '/') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(panelHtml({ cspSource: origin, script: `${origin}/webview.js`, style: `${origin}/panel.css` }));
+        return;
+      }
+      const f = files[url];
+      if (!f) { res.writeHead(404); res.end(); return; }
+      res.writeHead(200, { 'content-type': f[1] });
+      res.end(readFileSync(f[0]));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // A fresh profile per run: launchPersistentContext passes it as --user-data-dir.
+    browser = await chromium.launchPersistentContext(path.join(work, 'profile'), {
+      executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS, viewport: { width: 1100, height: 900 },
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    page = await browser!.newPage();
+    // The stub keeps state in sessionStorage, so a reload plays the panel being hidden and shown.
+    // (A string, not a function: the test runner's transform would add helpers the page lacks.)
+    await page.addInitScript(`
+      window.__posted = [];
+      window.acquireVsCodeApi = () => ({
+        postMessage: (m) => window.__posted.push(m),
+        getState: () => JSON.parse(sessionStorage.getItem('state') ?? 'null') ?? undefined,
+        setState: (s) => { try { sessionStorage.setItem('state', JSON.stringify(s)); } catch { /* over quota: not kept */ } },
+      });`);
+    page.on('pageerror', (e) => console.log(`    page error: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error' && !/favicon|404/.test(m.text())) console.log(`    console: ${m.text()}`); });
+    await page.goto(origin);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      mkdirSync(results, { recursive: true });
+      const name = this.currentTest.title.replace(/[^a-z0-9]+/gi, '-');
+      await page.screenshot({ path: path.join(results, `browser-${name}.png`), fullPage: true }).catch(() => undefined);
+    }
+    await page.close();
+  });
+
+  async function send(msg: HostToPanel): Promise<void> {
+    await page.evaluate((m) => window.postMessage(m, '*'), msg);
+  }
+  async function show(model: PanelModel): Promise<void> {
+    await send({ type: 'show', model });
+  }
+  const text = (sel: string) => page.locator(sel).innerText();
+
+  it('says it is ready', async () => {
+    assert.deepEqual(await page.evaluate(() => window.__posted), [{ type: 'ready' }]);
+  });
+
+  it('draws one swimlane column per thread and each step in its thread\'s column', async () => {
+    const trace = lostWakeupTrace();
+    await show(panelModel('[PATCH v5 15/17] dax: add struct iomap based DAX PMD support'));
+    const heads = await page.locator('#lanes-head .thread').allInnerTexts();
+    assert.deepEqual(heads, trace.threads);
+    const rows = page.locator('#spacer .row');
+    assert.equal(await rows.count(), trace.steps.length);
+    for (let i = 0; i < trace.steps.length; i++) {
+      const cells = rows.nth(i).locator('.cell');
+      const stepCell = cells.nth(1 + trace.steps[i].thread);
+      assert.equal(await stepCell.locator('.label').innerText(), trace.steps[i].label);
+      assert.equal(await rows.nth(i).locator('.cell.step').count(), 1, `row ${i} has one step`);
+    }
+    assert.match(await text('#results-body'), /lost-wakeup/);
+    assert.match(await text('#results-body'), /4211 states/);
+    assert.match(await text('#coverage'), /14\/17/);
+  });
+
+  it('steps forward and back, highlighting the mail line and the state change', async () => {
+    const trace = lostWakeupTrace();
+    await show(panelModel('dax: pmd downgrade'));
+    assert.equal(await text('#position'), `step 1 of ${trace.steps.length}`);
+    for (let i = 0; i < 5; i++) await page.click('#next');
+    await page.click('#prev');
+    assert.equal(await text('#position'), `step 5 of ${trace.steps.length}`);
+    assert.equal(await page.locator('#spacer .row.current').getAttribute('data-index'), '4');
+    const posted = await page.evaluate(() => window.__posted.filter((m) => m.type === 'step'));
+    assert.deepEqual(posted.at(-1), { type: 'step', document: 'file:///seed/000.txt', index: 4, mailLine: 91 });
+    assert.equal(await page.locator('#hunk .hl.current').getAttribute('data-mail-line'), '91');
+    // radix_tree_delete took the lock and removed the entry.
+    const changes = await text('#state .changes');
+    assert.match(changes, /mapping->tree_lock/);
+    assert.match(changes, /entry 0x200/);
+    await page.click('#next');
+    assert.match(await text('#state .changes'), /waitqueue 0x200/);
+    await page.locator('#lanes').press('End');
+    assert.equal(await text('#position'), `step ${trace.steps.length} of ${trace.steps.length}`);
+    assert.match(await text('#state'), /T3: pmd fault 0x200: blocked/);
+    await page.locator('#lanes').press('Home');
+    assert.equal(await text('#position'), `step 1 of ${trace.steps.length}`);
+  });
+
+  it('follows a step the host asks for', async () => {
+    await show(panelModel('dax'));
+    await send({ type: 'step', index: 2 });
+    assert.equal(await text('#position'), `step 3 of ${lostWakeupTrace().steps.length}`);
+  });
+
+  it('shows a hostile subject, thread name and step as text, never running them', async () => {
+    const trace = lostWakeupTrace();
+    trace.threads[1] = HOSTILE;
+    trace.steps[0].label = HOSTILE;
+    const model = panelModel(HOSTILE, trace);
+    model.hunk!.lines[0].text = HOSTILE;
+    model.hunk!.path = HOSTILE;
+    await show(model);
+    assert.equal(await page.locator('#subject').textContent(), HOSTILE);
+    assert.equal(await page.locator('#lanes-head .thread').nth(1).textContent(), HOSTILE);
+    assert.equal(await page.locator('#spacer .row').first().locator('.label').textContent(), HOSTILE);
+    assert.equal(await page.locator('#hunk .code').first().textContent(), HOSTILE);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.locator('script').count(), 1, 'only the panel\'s own script');
+    await page.waitForTimeout(100);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  });
+
+  it('builds only the visible rows of a long trace', async () => {
+    const n = 20000;
+    const t0 = Date.now();
+    await show(panelModel('long', longTrace(n)));
+    assert.equal(await text('#position'), `step 1 of ${n}`);
+    const built = await page.locator('#spacer .row').count();
+    assert.ok(built > 0 && built < 60, `${built} rows in the DOM`);
+    await page.locator('#lanes').press('End');
+    assert.equal(await text('#position'), `step ${n} of ${n}`);
+    assert.equal(await page.locator('#spacer .row.current').getAttribute('data-index'), String(n - 1));
+    assert.ok((await page.locator('#spacer .row').count()) < 60);
+    assert.ok(Date.now() - t0 < 5000, `long trace took ${Date.now() - t0} ms`);
+  });
+
+  it('restores the trace and the step when hidden and shown again', async () => {
+    await show(panelModel('restore me'));
+    await page.click('#next');
+    await page.click('#next');
+    await page.waitForTimeout(400);
+    await page.reload();
+    assert.equal(await text('#subject'), 'restore me');
+    assert.equal(await text('#position'), `step 3 of ${lostWakeupTrace().steps.length}`);
+  });
+
+  it('picks another violation\'s trace and asks the host to simulate a chosen scenario', async () => {
+    const model = panelModel('dax');
+    const other = lostWakeupTrace();
+    other.steps = other.steps.slice(0, 3);
+    model.results.push({ scenario: 'pte-vs-pmd', pre: null, post: { ...model.results[0].post, scenario: 'pte-vs-pmd', violations: [{ kind: 'entry-left-locked', message: 'entry 0x200 left locked', trace: other }] }, summary: 'no change' });
+    await show(model);
+    await page.locator('button.violation', { hasText: 'entry 0x200 left locked' }).click();
+    assert.equal(await text('#position'), 'step 1 of 3');
+    assert.match(await text('#trace-title'), /pte-vs-pmd/);
+    await page.selectOption('#scenario', 'pte-vs-pmd');
+    await page.click('#simulate');
+    const posted = await page.evaluate(() => window.__posted.filter((m) => m.type === 'simulate'));
+    assert.deepEqual(posted, [{ type: 'simulate', scenario: 'pte-vs-pmd' }]);
+  });
+});
