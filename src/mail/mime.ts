@@ -95,7 +95,7 @@ function readLeaf(headers: Header[], ct: { type: string; params: Map<string, str
     binary: !textual, size, data: inBody ? null : Buffer.from(decoded.bytes, 'latin1'), firstLine: first, lastLine: body[body.length - 1]?.mailLine ?? first,
   };
   out.parts.push(part);
-  if (inBody) out.body.push(...textLines(decoded, part, ct.params, first, diags));
+  if (inBody) for (const l of textLines(decoded, part, ct.params, first, diags)) out.body.push(l);
   else report(part, diags);
 }
 
