@@ -24,6 +24,8 @@ export interface Violation {
   kind: ViolationKind;
   message: string;
   detail?: Record<string, string | number | boolean>;
+  /** Threads the fault is about, as indexes into trace.threads (the sleeper, the holder). */
+  threads?: number[];
   trace: Trace;
 }
 
@@ -43,4 +45,33 @@ export interface Verdict {
   /** When bounded: what the search covered before the budget ran out. */
   covered?: { depth: number; frontier: number; reason: 'states' | 'ms' | 'cancelled' };
   violations: Violation[];
+}
+
+/** How far a running search has got; posted by the worker as it goes. */
+export interface Progress {
+  states: number;
+  transitions: number;
+  /** The BFS level being expanded. */
+  depth: number;
+  /** States discovered but not yet expanded. */
+  frontier: number;
+  ms: number;
+}
+
+/** The properties the explorer checks; all are on unless switched off. */
+export interface Properties {
+  /** Faults a step commits (Transition.fault): double lock, unlock of an unheld lock, sleep in atomic. */
+  faults?: boolean;
+  /** machine.invariants() on every state reached. */
+  invariants?: boolean;
+  /** machine.quiescent() and the explorer's own deadlock check where no thread can run. */
+  quiescent?: boolean;
+  /** Terminal cycles without progress, after an exhaustive search. */
+  livelock?: boolean;
+}
+
+/** Reductions that may be switched off (to compare verdicts, or to debug a model). */
+export interface Reductions {
+  symmetry?: boolean;
+  sleepSets?: boolean;
 }

@@ -1,0 +1,506 @@
+// The explorer: a stateful breadth-first search over the interleavings of a Machine's
+// visible steps. Breadth first, so the first counterexample of each kind is a shortest
+// one. It knows nothing of DAX: the machine names the steps, the objects they touch and
+// the faults of a state; the explorer decides which interleavings to run.
+//
+// Reductions
+//
+// Symmetry. Threads of one ThreadInfo.symmetryClass run the same program from the same
+// start, so a state and any permutation of those threads have the same futures up to
+// renaming. Every state is replaced by machine.canonical(state) before it is looked up,
+// and only representatives are stored. Traces are rebuilt on the real (unpermuted)
+// states afterwards (see `replay`), so a counterexample always names real threads.
+//
+// Sleep sets (Godefroid 1996, ch. 5), with the state-matching rule. The unit of choice is
+// "the next step of thread t". Two threads' steps are independent when their footprints
+// (Transition.reads/writes, united over the step's branches) do not conflict: no write
+// of one meets a read or a write of the other; such steps commute and neither enables or
+// disables the other (the Machine contract). When a state s is expanded with sleep set Z,
+// the enabled threads not in Z are explored in index order t1..tk, and the successor by
+// ti gets the sleep set { u in Z or {t1..ti-1} : u independent of ti }: a sleeping u
+// need not run after ti because "u then ti" reaches the same state by a path already
+// explored, and it stays asleep only while the steps taken are independent of it (so
+// its step, and its footprint, are unchanged). Sleep sets prune transitions, never
+// states: every reachable state is still visited, so every state property (invariants,
+// quiescent faults, deadlock) is preserved exactly. The classic unsoundness of sleep sets
+// with state matching (a state first met with sleep set Z_old, later met again by a path
+// whose sleep set Z_new lacks some t of Z_old: the later path's justification for t was
+// never established) is closed by the matching rule: the stored set becomes Z_old & Z_new
+// and, if the state was already expanded, it is reopened for exactly Z_old \ Z_new, whose
+// successors get { u in (Z_old & Z_new) or earlier reopened siblings : independent }.
+// Nothing in that argument depends on the order of expansion: at the fixpoint, every
+// enabled thread of a visited state either was explored there or sleeps there for every
+// path that reached it, which is the invariant the proof needs; BFS only decides when
+// the fixpoint is reached. The sleep sets of a state whose canonical form is a proper
+// permutation are dropped (the mask would name the wrong threads); an empty set is
+// always sound, it only explores more.
+//
+// Cycle proviso. Reductions that prune states (persistent/ample sets) must fully expand
+// some state on every cycle, or a transition can be postponed forever around it (the
+// ignoring problem). Sleep sets prune no state, and a cycle closes onto an already
+// expanded state only through the matching rule above, which reopens exactly the
+// transitions the closing path had not justified: no transition is ignored around a
+// cycle. The livelock analysis, the one property about cycles, runs on the unreduced
+// edge relation (every enabled step of every visited state), so pruned edges cannot
+// make a cycle look inescapable.
+//
+// A unit test checks on every model that sleep sets visit exactly the states the
+// unreduced search visits and find the same violations with traces of the same length.
+
+import { Status, type Fault, type Machine, type Transition, type ViolationKind } from '../model/machine';
+import type { Budget, Progress, Properties, Reductions, TraceStep, Verdict, Violation } from './types';
+import { StateStore, hashState, sameState } from './store';
+
+export interface ExploreOptions {
+  properties?: Properties;
+  /** Stop at the first violation (still a shortest one). Off: report every kind found. */
+  stopAtFirst?: boolean;
+  /** Polled during the search; true ends it with verdict 'bounded', reason 'cancelled'. */
+  shouldStop?: () => boolean;
+  onProgress?: (p: Progress) => void;
+  /** Interval of onProgress calls; 100 ms by default. */
+  progressMs?: number;
+  reductions?: Reductions;
+}
+
+/** A violation found during the search; its trace is rebuilt at the end. */
+interface Found {
+  kind: ViolationKind;
+  /** Canonical states of the path, root first. */
+  path: number[];
+  /** Set for a step fault: the step from the last state of the path that commits it. */
+  step?: { target: Int32Array };
+  /** Set for a livelock: the path ends with a cycle starting at this index. */
+  cycleFrom?: number;
+  fault: Fault;
+  length: number;
+}
+
+const CHECK_EVERY = 256;
+
+export function explore(machine: Machine, budget: Budget, opts: ExploreOptions = {}): Verdict {
+  const t0 = performance.now();
+  const props: Required<Properties> = { faults: true, invariants: true, quiescent: true, livelock: true, ...opts.properties };
+  const nThreads = machine.threads.length;
+  const symmetric = opts.reductions?.symmetry !== false && hasSymmetry(machine);
+  const sleepSets = opts.reductions?.sleepSets !== false && nThreads >= 2 && nThreads <= 31;
+  const canon = symmetric ? (s: Int32Array) => machine.canonical(s) : (s: Int32Array) => s;
+  const store = new StateStore();
+  const found = new Map<ViolationKind, Found>();
+  const reopen: number[] = [];
+  const progressMs = opts.progressMs ?? 100;
+  let transitions = 0;
+  let sawNonProgress = false;
+  let cursor = 0;
+  let stopped: 'states' | 'ms' | 'cancelled' | null = null;
+  let lastProgress = t0;
+
+  const pathTo = (id: number): number[] => {
+    const path: number[] = [];
+    for (let v = id; v >= 0; v = store.parent[v]) path.push(v);
+    return path.reverse();
+  };
+
+  const record = (fault: Fault, at: number, length: number, step?: Found['step']): void => {
+    const old = found.get(fault.kind);
+    if (old && old.length <= length) return;
+    found.set(fault.kind, { kind: fault.kind, path: pathTo(at), step, fault, length });
+  };
+
+  /**
+   * State properties of a newly reached state. A state that breaks an invariant is still
+   * expanded: the machine runs on as the kernel would, and pruning there would break the
+   * sleep-set argument (a sleeping step may be justified by a path through that state).
+   */
+  const checkState = (id: number, s: Int32Array): void => {
+    const depth = store.depth[id];
+    if (props.invariants) {
+      // Invariants protect what must hold in every state: nrexceptional/nrpages agree with
+      // the tree, no PTE and PMD mapping of one range, refcounts, entry bit layout.
+      for (const f of machine.invariants(s)) record(f, id, depth);
+    }
+    if (props.quiescent) {
+      let runnable = false;
+      let blocked = -1;
+      for (let t = 0; t < nThreads; t++) {
+        const st = machine.status(s, t);
+        if (st === Status.Runnable) { runnable = true; break; }
+        if (st === Status.Blocked && blocked < 0) blocked = t;
+      }
+      if (!runnable) {
+        // Where no thread can run, the machine names what went wrong: a waiter asleep
+        // with nobody left to wake it (lost wakeup), an entry left locked, a spinlock
+        // held at return, counters that disagree with the tree.
+        const q = machine.quiescent(s);
+        for (const f of q) record(f, id, depth);
+        // Whatever the machine could not classify, a thread that can never run again
+        // is still a deadlock.
+        if (q.length === 0 && blocked >= 0) {
+          record({ kind: 'deadlock', message: `no thread can run and ${machine.threads[blocked].name} is blocked forever`, threads: [blocked] }, id, depth);
+        }
+      }
+    }
+  };
+
+  const root = canon(machine.initial());
+  checkState(store.insert(root, hashState(root), -1, 0, -1, 0), root);
+
+  /** Expands state `id`: every enabled thread outside its sleep set, or only `only`. */
+  const expand = (id: number, only: number): void => {
+    const s = store.view(id);
+    const depth = store.depth[id];
+    const succ: (Transition[] | null)[] = new Array(nThreads).fill(null);
+    for (let t = 0; t < nThreads; t++) {
+      if (machine.status(s, t) === Status.Runnable) succ[t] = machine.successors(s, t);
+    }
+    const z = sleepSets ? store.sleep[id] : 0;
+    const indep = sleepSets ? independence(succ) : null;
+    let done = 0;
+    for (let t = 0; t < nThreads && !stopped; t++) {
+      const ts = succ[t];
+      if (!ts) continue;
+      const bit = 1 << t;
+      if (only >= 0 ? (only & bit) === 0 : (z & bit) !== 0) continue;
+      const childSleep = indep ? (z | done) & indep[t] : 0;
+      for (const tr of ts) {
+        transitions++;
+        if (!tr.progress) sawNonProgress = true;
+        if (tr.fault && props.faults) {
+          // Step faults protect the locking discipline: a double lock, an unlock of an
+          // unheld lock, a sleep with a spinlock held. The faulty step ends its path.
+          record(tr.fault, id, depth + 1, { target: canon(tr.state) });
+          continue;
+        }
+        const c = canon(tr.state);
+        const sl = childSleep !== 0 && c !== tr.state && !sameState(c, tr.state) ? 0 : childSleep;
+        const h = hashState(c);
+        const f = store.find(c, h);
+        if (f < 0) {
+          if (store.size >= budget.maxStates) { stopped = 'states'; return; }
+          const nid = store.insert(c, h, id, depth + 1, t, sl);
+          checkState(nid, c);
+          continue;
+        }
+        if (sleepSets) {
+          const old = store.sleep[f];
+          const nw = old & sl;
+          if (nw !== old) {
+            store.sleep[f] = nw;
+            if (f < cursor) reopen.push(f, old & ~sl);
+          }
+        }
+        if (store.depth[f] > depth + 1 && f >= cursor) {
+          store.parent[f] = id;
+          store.depth[f] = depth + 1;
+          store.via[f] = t;
+        }
+      }
+      done |= bit;
+    }
+  };
+
+  let expansions = 0;
+  while (!stopped) {
+    let id: number;
+    let only = -1;
+    if (reopen.length) {
+      only = reopen.pop()!;
+      id = reopen.pop()!;
+    } else if (cursor < store.size) {
+      id = cursor++;
+    } else break;
+    expand(id, only);
+    if (opts.stopAtFirst && found.size) break;
+    if (++expansions % CHECK_EVERY === 0) {
+      const now = performance.now();
+      if (now - t0 >= budget.maxMs) stopped = 'ms';
+      else if (opts.shouldStop?.()) stopped = 'cancelled';
+      if (opts.onProgress && now - lastProgress >= progressMs) {
+        lastProgress = now;
+        opts.onProgress(progress(now));
+      }
+    }
+  }
+  if (!stopped && store.size >= budget.maxStates && (cursor < store.size || reopen.length)) stopped = 'states';
+
+  function progress(now: number): Progress {
+    const level = cursor < store.size ? store.depth[cursor] : store.depth[store.size - 1];
+    return { states: store.size, transitions, depth: level, frontier: store.size - cursor, ms: Math.round(now - t0) };
+  }
+
+  const complete = !stopped && !(opts.stopAtFirst && found.size);
+  if (complete && props.livelock && sawNonProgress) {
+    const l = findLivelock(machine, store, canon);
+    if (l) found.set('livelock', l);
+  }
+
+  const violations = [...found.values()].sort((a, b) => a.length - b.length).map((f) => rebuild(machine, store, canon, f));
+  const reductions: string[] = [];
+  if (symmetric) reductions.push('symmetry');
+  if (sleepSets) reductions.push('sleep-sets');
+  const verdict: Verdict = {
+    scenario: machine.name,
+    verdict: violations.length ? 'violation' : stopped ? 'bounded' : 'ok',
+    states: store.size,
+    transitions,
+    ms: Math.round((performance.now() - t0) * 100) / 100,
+    reductions,
+    violations,
+  };
+  if (stopped) {
+    verdict.covered = { depth: cursor < store.size ? store.depth[cursor] : store.depth[store.size - 1], frontier: store.size - cursor, reason: stopped };
+  }
+  return verdict;
+}
+
+function hasSymmetry(m: Machine): boolean {
+  const seen = new Set<number>();
+  for (const t of m.threads) {
+    if (seen.has(t.symmetryClass)) return true;
+    seen.add(t.symmetryClass);
+  }
+  return false;
+}
+
+/** indep[t]: the threads whose step is independent of t's step in this state. */
+function independence(succ: (Transition[] | null)[]): Int32Array {
+  const n = succ.length;
+  const reads: Set<number>[] = [];
+  const writes: Set<number>[] = [];
+  for (let t = 0; t < n; t++) {
+    const r = new Set<number>();
+    const w = new Set<number>();
+    for (const tr of succ[t] ?? []) {
+      for (const o of tr.reads) r.add(o);
+      for (const o of tr.writes) w.add(o);
+    }
+    reads.push(r);
+    writes.push(w);
+  }
+  const conflict = (a: number, b: number): boolean => {
+    for (const o of writes[a]) if (writes[b].has(o) || reads[b].has(o)) return true;
+    for (const o of writes[b]) if (reads[a].has(o)) return true;
+    return false;
+  };
+  const indep = new Int32Array(n);
+  for (let a = 0; a < n; a++) {
+    if (!succ[a]) continue;
+    for (let b = a + 1; b < n; b++) {
+      if (!succ[b] || conflict(a, b)) continue;
+      indep[a] |= 1 << b;
+      indep[b] |= 1 << a;
+    }
+  }
+  return indep;
+}
+
+// Livelock: a set of reachable states from which no schedule escapes, in which some
+// thread keeps taking steps and no step makes progress (every step is a retry or a spin,
+// Transition.progress false). Formally: a terminal strongly connected component of the
+// full state graph (every step of every state in it stays in it) with at least one edge,
+// all of whose edges are non-progress. Terminal, so that a thread merely starved by an
+// unfair scheduler (it could run and escape) is not called a livelock; with an edge, so
+// that a state where nothing can run stays a deadlock. It protects against retry loops
+// that never end: a fault that loops on -EAGAIN while the entry it waits for stays
+// locked, two threads that back off for each other forever.
+function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array) => Int32Array): Found | null {
+  const n = store.size;
+  const nThreads = machine.threads.length;
+  const start = new Int32Array(n + 1);
+  let to = new Int32Array(1024);
+  let prog = new Uint8Array(1024);
+  const exits = new Uint8Array(n);
+  let m = 0;
+  for (let id = 0; id < n; id++) {
+    start[id] = m;
+    const s = store.view(id);
+    for (let t = 0; t < nThreads; t++) {
+      if (machine.status(s, t) !== Status.Runnable) continue;
+      for (const tr of machine.successors(s, t)) {
+        if (tr.fault) { exits[id] = 1; continue; }
+        const c = canon(tr.state);
+        const f = store.find(c, hashState(c));
+        if (f < 0) { exits[id] = 1; continue; }
+        if (m === to.length) {
+          const t2 = new Int32Array(m * 2); t2.set(to); to = t2;
+          const p2 = new Uint8Array(m * 2); p2.set(prog); prog = p2;
+        }
+        to[m] = f;
+        prog[m++] = tr.progress ? 1 : 0;
+      }
+    }
+  }
+  start[n] = m;
+  const comp = tarjan(n, start, to);
+  const nComp = comp.reduce((a, c) => Math.max(a, c + 1), 0);
+  // A component is a livelock candidate until one of its edges leaves it, makes
+  // progress, or one of its states has a step leaving the explored graph.
+  const ok = new Uint8Array(nComp).fill(1);
+  const hasEdge = new Uint8Array(nComp);
+  for (let v = 0; v < n; v++) {
+    const c = comp[v];
+    if (exits[v]) ok[c] = 0;
+    for (let e = start[v]; e < start[v + 1]; e++) {
+      if (comp[to[e]] !== c || prog[e]) ok[c] = 0;
+      else hasEdge[c] = 1;
+    }
+  }
+  let entry = -1;
+  for (let v = 0; v < n; v++) {
+    const c = comp[v];
+    if (ok[c] && hasEdge[c] && (entry < 0 || store.depth[v] < store.depth[entry])) entry = v;
+  }
+  if (entry < 0) return null;
+  // The shortest path to the component, then a shortest cycle back to its entry state.
+  const c = comp[entry];
+  const prev = new Map<number, number>();
+  const queue = [entry];
+  let last = -1;
+  for (let i = 0; i < queue.length && last < 0; i++) {
+    const v = queue[i];
+    for (let e = start[v]; e < start[v + 1]; e++) {
+      const w = to[e];
+      if (comp[w] !== c) continue;
+      if (w === entry) { last = v; break; }
+      if (!prev.has(w)) { prev.set(w, v); queue.push(w); }
+    }
+  }
+  const cycle: number[] = [];
+  for (let v = last; v !== entry; v = prev.get(v)!) cycle.push(v);
+  cycle.reverse();
+  const path: number[] = [];
+  for (let v = entry; v >= 0; v = store.parent[v]) path.push(v);
+  path.reverse();
+  const cycleFrom = path.length - 1;
+  path.push(...cycle, entry);
+  return {
+    kind: 'livelock',
+    path,
+    cycleFrom,
+    length: path.length - 1,
+    fault: { kind: 'livelock', message: 'livelock', detail: { cycleSteps: cycle.length + 1 } },
+  };
+}
+
+/** Tarjan's strongly connected components, iterative; returns the component of each node. */
+function tarjan(n: number, start: Int32Array, to: Int32Array): Int32Array {
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const comp = new Int32Array(n).fill(-1);
+  const onStack = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  const callV = new Int32Array(n);
+  const callE = new Int32Array(n);
+  let sp = 0;
+  let next = 0;
+  let nComp = 0;
+  for (let root = 0; root < n; root++) {
+    if (index[root] >= 0) continue;
+    let cp = 0;
+    callV[0] = root; callE[0] = start[root];
+    index[root] = low[root] = next++;
+    stack[sp++] = root; onStack[root] = 1;
+    while (cp >= 0) {
+      const v = callV[cp];
+      const e = callE[cp];
+      if (e < start[v + 1]) {
+        callE[cp] = e + 1;
+        const w = to[e];
+        if (index[w] < 0) {
+          index[w] = low[w] = next++;
+          stack[sp++] = w; onStack[w] = 1;
+          cp++;
+          callV[cp] = w; callE[cp] = start[w];
+        } else if (onStack[w] && index[w] < low[v]) {
+          low[v] = index[w];
+        }
+        continue;
+      }
+      if (low[v] === index[v]) {
+        let w: number;
+        do { w = stack[--sp]; onStack[w] = 0; comp[w] = nComp; } while (w !== v);
+        nComp++;
+      }
+      cp--;
+      if (cp >= 0) {
+        const u = callV[cp];
+        if (low[v] < low[u]) low[u] = low[v];
+      }
+    }
+  }
+  return comp;
+}
+
+/**
+ * Rebuilds a violation's trace on real states: from machine.initial(), each step is the
+ * one (of any thread) whose canonical successor is the next state of the path. Under
+ * symmetry the real state is a permutation of the stored one, so thread numbers in the
+ * trace are the real threads'. The fault is recomputed on the real final state so that
+ * its message and thread numbers match the trace.
+ */
+function rebuild(machine: Machine, store: StateStore, canon: (s: Int32Array) => Int32Array, f: Found): Violation {
+  const names = machine.threads.map((t) => t.name);
+  const steps: TraceStep[] = [];
+  let s = machine.initial();
+  for (let i = 1; i < f.path.length; i++) {
+    const target = store.get(f.path[i]);
+    const tr = findStep(machine, canon, s, (tr) => !tr.fault && sameState(canon(tr.state), target), store.via[f.path[i]]);
+    if (!tr) throw new Error(`${machine.name}: cannot replay step ${i} of a ${f.kind} trace; the machine's successors are not deterministic`);
+    steps.push(traceStep(machine, tr));
+    s = tr.state;
+  }
+  let fault = f.fault;
+  if (f.step) {
+    const target = f.step.target;
+    const tr = findStep(machine, canon, s, (tr) => tr.fault?.kind === f.kind && sameState(canon(tr.state), target), -1);
+    if (!tr) throw new Error(`${machine.name}: cannot replay the faulting step of a ${f.kind} trace`);
+    steps.push(traceStep(machine, tr));
+    fault = tr.fault!;
+  } else if (f.kind !== 'livelock') {
+    const again = [...machine.invariants(s), ...machine.quiescent(s)].find((x) => x.kind === f.kind);
+    if (again) fault = again;
+    else if (f.kind === 'deadlock') {
+      const t = machine.threads.findIndex((_, t) => machine.status(s, t) === Status.Blocked);
+      fault = { kind: 'deadlock', message: `no thread can run and ${names[t]} is blocked forever`, threads: [t] };
+    }
+  } else {
+    // Named on the real trace: the threads that step in the cycle.
+    const spinners = [...new Set(steps.slice(f.cycleFrom).map((st) => st.thread))].sort((a, b) => a - b);
+    const n = steps.length - (f.cycleFrom ?? 0);
+    fault = {
+      kind: 'livelock',
+      message: `livelock: ${spinners.map((t) => names[t]).join(', ')} keep${spinners.length === 1 ? 's' : ''} retrying without progress; `
+        + `every schedule from step ${f.cycleFrom} on stays in this cycle of ${n} step${n === 1 ? '' : 's'}`,
+      threads: spinners,
+      detail: { cycleFrom: f.cycleFrom ?? 0, cycleSteps: n },
+    };
+  }
+  const v: Violation = { kind: f.kind, message: fault.message, trace: { threads: names, steps } };
+  if (fault.detail) v.detail = fault.detail;
+  if (fault.threads) v.threads = fault.threads;
+  return v;
+}
+
+function findStep(machine: Machine, canon: (s: Int32Array) => Int32Array, s: Int32Array, match: (tr: Transition) => boolean, prefer: number): Transition | null {
+  const order = machine.threads.map((_, t) => t);
+  if (prefer >= 0) order.unshift(prefer);
+  for (const t of order) {
+    if (machine.status(s, t) !== Status.Runnable) continue;
+    for (const tr of machine.successors(s, t)) if (match(tr)) return tr;
+  }
+  return null;
+}
+
+function traceStep(machine: Machine, tr: Transition): TraceStep {
+  const step: TraceStep = {
+    thread: tr.thread,
+    threadName: machine.threads[tr.thread].name,
+    function: tr.fn,
+    label: tr.label,
+    note: tr.note,
+    after: machine.view(tr.state),
+  };
+  if (tr.source) step.source = tr.source;
+  if (tr.choice) step.choice = tr.choice;
+  return step;
+}
