@@ -10,6 +10,8 @@ export interface HunkLine {
   mailLine: number;
   oldLine: number | null;     // known only when the hunk has an @@ header
   newLine: number | null;
+  /** The C function this line lies in (pre-image for '-', post-image otherwise); null at file scope or unknown. */
+  function: string | null;
 }
 
 /** What an archive or a reviewer did to the hunk. */
@@ -21,8 +23,10 @@ export interface Damage {
     | 'elided'            // '...', '[...]', '<snip>' inside the hunk
     | 'wrapped'           // a line broken by the mailer
     | 'trailing-ws';
-  mailLine: number;
+  mailLine: number;              // the first line it affects
   message: string;
+  /** Every mail line it affects, in order. */
+  mailLines: number[];
 }
 
 export interface Comment {
@@ -32,6 +36,8 @@ export interface Comment {
   /** Indexes into the hunk's lines[] of the range it answers; null when it answers the commit message. */
   anchor: [number, number] | null;
   hunk: number | null;        // Hunk.id it hangs on
+  /** The C function of the last anchored line, when the hunk says. */
+  function: string | null;
   text: string;
   replies: Comment[];
 }
@@ -46,7 +52,14 @@ export interface Hunk {
   newCount: number | null;
   headerContext: string | null;   // text after the second @@, a hint only
   function: string | null;        // the enclosing C function, resolved from the lines
+  /** How `function` was found: a definition in the hunk's lines, the @@ context,
+   *  a label seen earlier in the file, or the previous hunk of the same file. */
+  functionSource: 'lines' | 'header' | 'label' | 'previous-hunk' | null;
   functions: string[];            // every function the hunk touches or defines
+  /** Mail line of the elision ('...', '[...]', '<snip>') just before this hunk, if any. */
+  afterGap: number | null;
+  /** True when every line count agrees with the @@ header and no damage was found. */
+  clean: boolean;
   quoteDepth: number;
   headerMissing: boolean;
   damage: Damage[];
@@ -68,5 +81,21 @@ export interface PatchMessage {
   files: FilePatch[];
   /** Comments that answer the commit message or stand outside any hunk. */
   comments: Comment[];
+  /** The series table built from the page's thread overview; empty without one. */
+  seriesTable: SeriesRow[];
   diagnostics: MailDiagnostic[];
+}
+
+/** One patch of a series as a thread overview lists it. */
+export interface SeriesRow {
+  index: number | null;       // patch number; 0 for a cover letter
+  total: number | null;
+  version: number | null;
+  subject: string;
+  author: string;
+  date: string;
+  /** Messages nested under this one in the overview, not counting nested patches. */
+  replies: number;
+  current: boolean;
+  mailLine: number;
 }

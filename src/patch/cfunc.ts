@@ -1,0 +1,294 @@
+// The enclosing C function of every hunk line, worked out from the lines themselves.
+// The @@ context is only a hint: git prints the last line before the hunk that
+// starts with an identifier, which may be a label ("restart:"), the function just
+// before the one the hunk changes, or a struct. Archives strip indentation, so
+// column 0 cannot always tell a function's closing brace from a block's; then the
+// next decisive line decides (a statement keeps us inside, a definition or a
+// file-scope line means the function ended).
+import type { LineOp } from './types';
+
+export interface CLine {
+  op: LineOp;
+  text: string;
+}
+
+/** Where a hunk starts, when the lines themselves do not say. */
+export interface FunctionHint {
+  name: string;
+  source: 'header' | 'label' | 'previous-hunk';
+}
+
+export interface FunctionScan {
+  /** Per hunk line: the function it lies in (null at file scope or unknown). */
+  fn: (string | null)[];
+  /** Per hunk line: true when the function came from a definition in the hunk. */
+  fromLines: boolean[];
+  /** The function still open at the hunk's end (post-image), or null. */
+  openAtEnd: string | null;
+  /** Labels seen inside functions: label -> function. */
+  labels: Map<string, string>;
+}
+
+const KEYWORDS = new Set([
+  'if', 'else', 'for', 'while', 'do', 'switch', 'case', 'default', 'return', 'goto', 'break',
+  'continue', 'sizeof', 'typeof', '__typeof__', 'defined', 'asm', '__asm__', 'volatile',
+]);
+const FILE_SCOPE_CALL = /^(?:EXPORT_SYMBOL\w*|EXPORT_TRACEPOINT_SYMBOL\w*|MODULE_\w+|module_init|module_exit|__setup|early_param|\w+_initcall|DEFINE_\w+|DECLARE_\w+|LIST_HEAD|ALLOW_ERROR_INJECTION)\s*\(/;
+const DEF_START = /^((?:[A-Za-z_]\w*[\s*]+)*)\**\s*([A-Za-z_]\w*)\s*\(/;
+
+/** The function a definition's first line names, or null when it cannot start one. */
+export function definitionName(code: string): string | null {
+  const t = code.trim();
+  if (t === '' || t.startsWith('#') || /;\s*$/.test(t)) return null;
+  const m = DEF_START.exec(t);
+  if (!m) return null;
+  const words = m[1].trim().split(/[\s*]+/).filter(Boolean);
+  if (words.some((w) => KEYWORDS.has(w)) || KEYWORDS.has(m[2])) return null;
+  if (t.slice(0, m.index + m[0].length).includes('=')) return null;
+  if (FILE_SCOPE_CALL.test(t)) return null;
+  return m[2];
+}
+
+/** A header context that names a function being defined ("static int foo(struct x *y,"). */
+export function hintFromContext(context: string | null): { kind: 'function' | 'label' | 'other'; name: string | null } {
+  if (!context || context.trim() === '') return { kind: 'other', name: null };
+  const t = context.trim();
+  const label = /^([A-Za-z_]\w*)\s*:\s*$/.exec(t);
+  if (label && label[1] !== 'default') return { kind: 'label', name: label[1] };
+  if (/[;=]/.test(t) || /^(?:struct|union|enum)\s+\w+\s*\{/.test(t)) return { kind: 'other', name: null };
+  const name = definitionName(t);
+  return name ? { kind: 'function', name } : { kind: 'other', name: null };
+}
+
+type Kind = 'neutral' | 'file-scope' | 'statement';
+
+/** Removes comments and string/char literals; tracks block comments across lines. */
+function stripCode(text: string, state: { inComment: boolean }): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (state.inComment) {
+      const end = text.indexOf('*/', i);
+      if (end < 0) return out;
+      state.inComment = false;
+      i = end + 2;
+      continue;
+    }
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '*') { state.inComment = true; i += 2; continue; }
+    if (c === '/' && text[i + 1] === '/') break;
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
+      out += c + c;
+      i = j + 1;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+/** Lines inside a comment that began before the hunk: " * foo" or the closing star-slash. */
+function looksLikeCommentBody(text: string): boolean {
+  const t = text.trim();
+  return t === '*' || t.startsWith('* ') || t.startsWith('*/') || t === '**/';
+}
+
+function classify(code: string): Kind {
+  const t = code.trim();
+  if (t === '' || /^[{}();,\s]*$/.test(t)) return 'neutral';
+  if (t.startsWith('#')) return /^#\s*(?:include|define|undef|pragma)\b/.test(t) ? 'file-scope' : 'neutral';
+  if (FILE_SCOPE_CALL.test(t) || /^(?:typedef|extern|static)\b/.test(t)) return 'file-scope';
+  if (/^(?:struct|union|enum)\s+\w+\s*\{/.test(t)) return 'file-scope';
+  if (isPrototype(t)) return 'file-scope';
+  if (definitionName(t) !== null && /^[A-Za-z_][\w\s*]*[\s*]\**\s*[A-Za-z_]\w*\s*\(/.test(t)) return 'file-scope';
+  if (/[,(|&+\-*/=?:]$/.test(t) && !/^[A-Za-z_]\w*\s*:$/.test(t)) return 'neutral';
+  return 'statement';
+}
+
+/** "struct dax_device *fs_dax_claim(struct dax_device *dax_dev, void *owner);" */
+function isPrototype(t: string): boolean {
+  const m = /^((?:[A-Za-z_]\w*[\s*]+)+)\**\s*([A-Za-z_]\w*)\s*\([^;{}=]*\)\s*;$/.exec(t);
+  if (!m) return false;
+  const words = m[1].trim().split(/[\s*]+/).filter(Boolean);
+  return words.length > 0 && !words.some((w) => KEYWORDS.has(w));
+}
+
+function braces(code: string): { open: number; close: number } {
+  let open = 0;
+  let close = 0;
+  for (const c of code) {
+    if (c === '{') open++;
+    else if (c === '}') close++;
+  }
+  return { open, close };
+}
+
+interface ImageLine {
+  index: number;   // into the hunk's lines
+  text: string;
+}
+
+/**
+ * Scans one image (the post-image: context and '+' lines; or the pre-image:
+ * context and '-' lines) and names the function of each of its lines.
+ */
+function scanImage(
+  image: ImageLine[], hint: FunctionHint | null, indented: boolean,
+  out: { fn: (string | null)[]; fromLines: boolean[]; labels: Map<string, string> },
+): string | null {
+  type Mode = 'top' | 'known' | 'unknown';
+  let mode = (hint ? 'unknown' : 'top') as Mode;
+  let fn: string | null = hint ? hint.name : null;
+  let fromLines = false;
+  let depth = 0;              // braces inside the function ('known'), or relative ('unknown')
+  let confirmed = false;      // 'unknown': a statement showed we really are inside
+  let provisional: number[] = [];
+  const comment = { inComment: false };
+  // A definition being read: its name, the lines so far, paren balance.
+  let sig: { name: string; lines: number[]; parens: number; closed: boolean } | null = null;
+  let typeLine: number | null = null;
+  const codes = image.map(() => '');
+  const kinds: Kind[] = [];
+  for (let k = 0; k < image.length; k++) {
+    const wasComment = comment.inComment;
+    const code = wasComment || !looksLikeCommentBody(image[k].text) ? stripCode(image[k].text, comment) : '';
+    codes[k] = code;
+    kinds.push(wasComment && code.trim() === '' ? 'neutral' : classify(code));
+  }
+  const nextDecisive = (k: number): Kind | 'end' => {
+    for (let j = k + 1; j < image.length; j++) if (kinds[j] !== 'neutral') return kinds[j];
+    return 'end';
+  };
+  const set = (k: number, name: string | null, lines: boolean) => {
+    out.fn[image[k].index] = name;
+    out.fromLines[image[k].index] = lines;
+  };
+
+  for (let k = 0; k < image.length; k++) {
+    const code = codes[k];
+    const t = code.trim();
+    const { open, close } = braces(code);
+
+    if (mode === 'unknown' && !confirmed) {
+      if (kinds[k] === 'file-scope') {
+        for (const p of provisional) set(p, null, false);
+        mode = 'top';
+        fn = null;
+        depth = 0;
+      } else if (kinds[k] === 'statement') {
+        confirmed = true;
+      }
+    }
+
+    if (mode === 'top') {
+      if (sig) {
+        sig.lines.push(k);
+        if (!sig.closed) {
+          sig.parens += count(code, '(') - count(code, ')');
+          if (sig.parens <= 0) sig.closed = true;
+          if (sig.closed && open > 0) { enterDefinition(k, open - close); continue; }
+          if (/;\s*$/.test(t)) { abandonSig(); continue; }
+          set(k, sig.name, true);
+          continue;
+        }
+        if (t.startsWith('{')) { enterDefinition(k, open - close); continue; }
+        if (t === '' || /^__\w+(?:\(.*\))?$/.test(t)) { set(k, sig.name, true); continue; }
+        abandonSig();
+      }
+      const name = depth <= 0 ? definitionName(code) : null;
+      if (name) {
+        sig = { name, lines: [k], parens: count(code, '(') - count(code, ')'), closed: false };
+        if (sig.parens <= 0) sig.closed = true;
+        if (typeLine !== null && typeLine === k - 1) { sig.lines.unshift(typeLine); set(typeLine, name, true); }
+        if (sig.closed && open > 0) { enterDefinition(k, open - close); continue; }
+        set(k, name, true);
+        continue;
+      }
+      typeLine = /^[A-Za-z_][\w\s*]*$/.test(t) && !KEYWORDS.has(t.split(/\s+/)[0]) ? k : null;
+      depth = Math.max(0, depth + open - close);
+      set(k, null, false);
+      continue;
+    }
+
+    set(k, fn, fromLines);
+    if (!fromLines) provisional.push(k);
+    const label = /^([A-Za-z_]\w*)\s*:(?!:)/.exec(t);
+    if (label && label[1] !== 'default' && fn) out.labels.set(label[1], fn);
+    depth += open - close;
+    if (mode === 'known') {
+      if (depth <= 0 && close > 0) leaveFunction();
+      continue;
+    }
+    // 'unknown': we started inside a function of unknown nesting.
+    if (close > 0 && depth <= 0 && /^[};,\s]*$/.test(t)) {
+      const atColumnZero = image[k].text.startsWith('}');
+      const ends = indented ? atColumnZero : nextDecisive(k) !== 'statement';
+      if (ends) leaveFunction();
+      else depth = 0;
+    }
+  }
+  if (sig && !sig.closed) return sig.name;
+  return mode === 'top' ? null : fn;
+
+  function enterDefinition(k: number, d: number): void {
+    if (!sig) return;
+    for (const p of sig.lines) set(p, sig.name, true);
+    set(k, sig.name, true);
+    fn = sig.name;
+    fromLines = true;
+    mode = 'known';
+    depth = d;
+    sig = null;
+    provisional = [];
+    if (depth <= 0) leaveFunction();
+  }
+  function abandonSig(): void {
+    if (!sig) return;
+    for (const p of sig.lines) set(p, null, false);
+    sig = null;
+  }
+  function leaveFunction(): void {
+    mode = 'top';
+    fn = null;
+    fromLines = false;
+    depth = 0;
+    provisional = [];
+    typeLine = null;
+  }
+}
+
+function count(s: string, c: string): number {
+  let n = 0;
+  for (const ch of s) if (ch === c) n++;
+  return n;
+}
+
+/**
+ * Names the function of every hunk line. Context and '+' lines are read as the
+ * post-image, '-' lines as the pre-image, so a removed definition still counts.
+ * `indented` says the hunk kept its indentation, so a '}' at column 0 ends a function.
+ */
+export function scanFunctions(lines: readonly CLine[], hint: FunctionHint | null, indented: boolean): FunctionScan {
+  const fn: (string | null)[] = lines.map(() => null);
+  const fromLines: boolean[] = lines.map(() => false);
+  const labels = new Map<string, string>();
+  const post: ImageLine[] = [];
+  const pre: ImageLine[] = [];
+  lines.forEach((l, index) => {
+    if (l.op !== '-') post.push({ index, text: l.text });
+    if (l.op !== '+') pre.push({ index, text: l.text });
+  });
+  const preOut = { fn: lines.map((): string | null => null), fromLines: lines.map(() => false), labels };
+  scanImage(pre, hint, indented, preOut);
+  const openAtEnd = scanImage(post, hint, indented, { fn, fromLines, labels });
+  lines.forEach((l, i) => {
+    if (l.op === '-') {
+      fn[i] = preOut.fn[i];
+      fromLines[i] = preOut.fromLines[i];
+    }
+  });
+  return { fn, fromLines, openAtEnd, labels };
+}

@@ -1,0 +1,449 @@
+// Tolerant extraction of a patch from a message body: files and hunks at the
+// patch's quote depth, whatever the archive and the reviewers did to them, and
+// the review comments written between the quoted lines.
+//
+// The walk looks at one body line at a time. Lines quoted at the patch's depth
+// (or deeper) are patch material; shallower lines interrupt it and are comments
+// by the speaker of their depth. When the quote resumes after an interruption
+// the @@ counts decide whether it continues the hunk or is a fragment whose
+// header the reviewer cut: the counts are hints, the lines are the truth.
+import type { BodyLine, MailDiagnostic, Message } from '../mail/types';
+import { findAttributions, splitQuoteUpTo } from '../mail/quote';
+import type { Comment, Damage, FilePatch, Hunk, HunkLine, LineOp, PatchMessage } from './types';
+import {
+  continuesStatement, isBareLine, isElision, isFileMetaLine, isSignatureMark, parseDiffGit, parseFileLine,
+  parseHunkHeader, type HunkHeader,
+} from './lines';
+import { resolveFunctions } from './functions';
+
+/** A run may overshoot the @@ counts by this many lines and still continue the hunk. */
+const COUNT_SLACK = 1;
+
+type PathSource = Hunk['pathSource'];
+
+interface FileState {
+  path: string | null;
+  oldPath: string | null;
+  newPath: string | null;
+}
+
+interface Building {
+  hunk: Hunk;
+  header: HunkHeader | null;
+  seenOld: number;
+  seenNew: number;
+  /** Next old/new line numbers; null once a gap made them unknown. */
+  nextOld: number | null;
+  nextNew: number | null;
+  /** Index into hunk.lines where the current quoted run began. */
+  runStart: number;
+}
+
+/** Lines between two stretches of quoted patch: comments, replies, blank lines. */
+interface Pending {
+  lines: BodyLine[];
+}
+
+export interface Extraction {
+  quoteDepth: number | null;
+  files: FilePatch[];
+  comments: Comment[];
+  diagnostics: MailDiagnostic[];
+  /** Lines of the commit message at the patch's depth (for diffstat inference). */
+  commitLines: BodyLine[];
+}
+
+/** The depth most diff headers sit at; ties go to the deeper quote (the original patch). */
+export function patchDepth(body: readonly BodyLine[]): number | null {
+  const votes = new Map<number, number>();
+  for (let i = 0; i < body.length; i++) {
+    const { depth, text } = body[i];
+    let start = parseHunkHeader(text) !== null || parseDiffGit(text) !== null;
+    if (!start && text.startsWith('--- ') && i + 1 < body.length) {
+      const next = body[i + 1];
+      start = next.depth === depth && next.text.startsWith('+++ ');
+    }
+    if (start) votes.set(depth, (votes.get(depth) ?? 0) + 1);
+  }
+  let best: number | null = null;
+  let bestVotes = 0;
+  for (const [depth, n] of votes) {
+    if (n > bestVotes || (n === bestVotes && best !== null && depth > best)) {
+      best = depth;
+      bestVotes = n;
+    }
+  }
+  return best;
+}
+
+export function extractPatch(msg: Message): Extraction {
+  const body = msg.body;
+  const p = patchDepth(body);
+  const diagnostics: MailDiagnostic[] = [];
+  if (p === null) {
+    return { quoteDepth: null, files: [], comments: [], diagnostics, commitLines: [] };
+  }
+  const speakerName = (depth: number): string | null => msg.speakers.find((s) => s.depth === depth)?.name ?? null;
+  const attribution = new Set<number>();
+  for (const a of findAttributions(body)) for (let k = a.first; k <= a.last; k++) attribution.add(k);
+  const spacing = spacingAroundElisions(body, p);
+
+  const hunks: Hunk[] = [];
+  const messageComments: Comment[] = [];
+  const commitLines: BodyLine[] = [];
+  let phase: 'message' | 'files' | 'done' = 'message';
+  let file: FileState | null = null;
+  const fileHeaders = new Map<string | null, FileState>();
+  let fileSinceHunk = false;       // a file header came after the last hunk
+  let cur = null as Building | null;
+  let last = null as Building | null; // the last hunk, open or finished
+  let gapLine: number | null = null;
+  let interrupted = false;          // comments since the last patch line
+  let cutSinceLast = false;         // an elision or a detected cut since the last hunk line
+  let pending: Pending = { lines: [] };
+  let signatureDepth: number | null = null;
+
+  for (let i = 0; i < body.length; i++) {
+    const line = body[i];
+    if (spacing.has(i) || attribution.has(i)) continue;
+    if (line.depth < p) {
+      if (signatureDepth !== null && line.depth <= signatureDepth) continue;
+      signatureDepth = null;
+      if (isSignatureMark(line.text)) { signatureDepth = line.depth; continue; }
+      if (isElision(line.text) && deeperFollows(body, i)) {
+        if (phase === 'files') { gapLine = line.mailLine; cutSinceLast = true; }
+        continue;
+      }
+      pending.lines.push(line);
+      if (line.text.trim() !== '') interrupted = true;
+      continue;
+    }
+    signatureDepth = null;
+    flushComments();
+    const text = line.depth === p ? line.text : splitQuoteUpTo(line.raw, p).text;
+
+    if (phase === 'done') continue;
+    if (phase === 'message') {
+      if (!startsDiff(i, text)) { commitLines.push(line); continue; }
+      phase = 'files';
+    }
+    const settled = cur === null || cur.hunk.headerMissing || complete(cur);
+
+    const git = text.startsWith('diff ') ? parseDiffGit(text) : null;
+    if (git) {
+      finish();
+      file = { path: git.newPath ?? git.oldPath, oldPath: git.oldPath, newPath: git.newPath };
+      fileHeaders.set(file.path, file);
+      fileSinceHunk = true;
+      continue;
+    }
+    if ((cur === null || settled) && text.startsWith('--- ') && nextAtDepth(i, p)?.startsWith('+++ ')) {
+      finish();
+      const oldPath = parseFileLine(text, '---') ?? null;
+      const newPath = parseFileLine(nextAtDepth(i, p) ?? '', '+++') ?? null;
+      file = { path: newPath ?? oldPath, oldPath, newPath };
+      fileHeaders.set(file.path, file);
+      fileSinceHunk = true;
+      i = nextIndexAtDepth(i, p);
+      continue;
+    }
+    if ((cur === null || settled) && isFileMetaLine(text)) continue;
+    const header = parseHunkHeader(text);
+    if (header) {
+      finish();
+      startHunk(line, header);
+      continue;
+    }
+    if (settled && isSignatureMark(text)) { finish(); phase = 'done'; continue; }
+    if (isElision(text)) { gapLine = line.mailLine; cutSinceLast = true; continue; }
+    if (text.startsWith('\\ ')) continue; // "\ No newline at end of file"
+
+    if (cur === null || gapLine !== null || interrupted) decideResumption(i);
+    addLine(line, text);
+  }
+  flushComments();
+  finish();
+  diagnostics.push(...pathDiagnostics(hunks));
+  resolveFunctions(hunks, diagnostics);
+  return { quoteDepth: p, files: groupFiles(hunks, fileHeaders), comments: messageComments, diagnostics, commitLines };
+
+  function startsDiff(i: number, text: string): boolean {
+    if (parseHunkHeader(text) || parseDiffGit(text)) return true;
+    return text.startsWith('--- ') && (nextAtDepth(i, p as number)?.startsWith('+++ ') ?? false);
+  }
+
+  function nextIndexAtDepth(i: number, depth: number): number {
+    for (let j = i + 1; j < body.length; j++) {
+      if (body[j].depth >= depth) return j;
+      if (body[j].text.trim() !== '') return -1;
+    }
+    return -1;
+  }
+  function nextAtDepth(i: number, depth: number): string | null {
+    const j = nextIndexAtDepth(i, depth);
+    if (j < 0) return null;
+    return body[j].depth === depth ? body[j].text : splitQuoteUpTo(body[j].raw, depth).text;
+  }
+
+  function complete(b: Building): boolean {
+    return b.header !== null && b.seenOld >= b.header.oldCount && b.seenNew >= b.header.newCount;
+  }
+
+  /** Where a new hunk's file comes from: a header, the hunk before it, or nowhere. */
+  function pathFor(): { path: string | null; source: PathSource } {
+    if (fileSinceHunk && file) return { path: file.path, source: 'header' };
+    if (!last) return file ? { path: file.path, source: 'header' } : { path: null, source: 'unknown' };
+    const prev = last.hunk;
+    if (!cutSinceLast) return { path: prev.path, source: prev.pathSource };
+    // A cut may have removed a file header: one cut after a named file is
+    // tolerated, a second one without a new header leaves the file unknown.
+    if (prev.pathSource === 'header' && prev.path !== null) return { path: prev.path, source: 'inherited' };
+    return { path: null, source: 'unknown' };
+  }
+
+  function startHunk(line: BodyLine, header: HunkHeader | null): void {
+    const { path, source } = pathFor();
+    const hunk: Hunk = {
+      id: hunks.length, path, pathSource: source,
+      oldStart: header?.oldStart ?? null, oldCount: header?.oldCount ?? null,
+      newStart: header?.newStart ?? null, newCount: header?.newCount ?? null,
+      headerContext: header?.context ?? null,
+      function: null, functionSource: null, functions: [],
+      quoteDepth: p as number, headerMissing: header === null, damage: [], lines: [], comments: [],
+      mailLines: [line.mailLine, line.mailLine], afterGap: gapLine, clean: false,
+    };
+    if (header === null) {
+      addDamage(hunk, 'missing-header', line.mailLine,
+        gapLine !== null ? `no @@ header after the elision at mail line ${gapLine}: line numbers unknown`
+          : 'no @@ header: the quote resumes past the end of the previous hunk, line numbers unknown');
+    }
+    hunks.push(hunk);
+    cur = {
+      hunk, header, seenOld: 0, seenNew: 0,
+      nextOld: header?.oldStart ?? null, nextNew: header?.newStart ?? null, runStart: 0,
+    };
+    last = cur;
+    fileSinceHunk = false;
+    cutSinceLast = false;
+    gapLine = null;
+    interrupted = false;
+  }
+
+  /**
+   * The quote resumes after a gap or a comment. It continues the open hunk when
+   * its lines fit in what the @@ counts still expect; otherwise it is a fragment
+   * of a later hunk whose header was cut.
+   */
+  function decideResumption(i: number): void {
+    const b = cur;
+    if (b === null) { startHunk(body[i], null); return; }
+    const run = runCounts(i);
+    let fits: boolean;
+    if (b.header === null) fits = gapLine === null;
+    else {
+      const remOld = b.header.oldCount - b.seenOld;
+      const remNew = b.header.newCount - b.seenNew;
+      fits = run.old <= remOld + COUNT_SLACK && run.new <= remNew + COUNT_SLACK;
+    }
+    if (fits) {
+      if (gapLine !== null) {
+        addDamage(b.hunk, 'elided', gapLine, `lines elided at mail line ${gapLine}: line numbers after it unknown`);
+        b.nextOld = null;
+        b.nextNew = null;
+      }
+      gapLine = null;
+      interrupted = false;
+      b.runStart = b.hunk.lines.length;
+      return;
+    }
+    if (gapLine === null) cutSinceLast = true;
+    finish();
+    startHunk(body[i], null);
+  }
+
+  /** Old and new line counts of the quoted run starting at i, up to the next interruption. */
+  function runCounts(i: number): { old: number; new: number } {
+    let old = 0;
+    let nw = 0;
+    for (let j = i; j < body.length; j++) {
+      const l = body[j];
+      if (spacing.has(j) || attribution.has(j)) continue;
+      if (l.depth < p!) break;
+      const text = l.depth === p ? l.text : splitQuoteUpTo(l.raw, p!).text;
+      if (isElision(text) || parseHunkHeader(text) || text.startsWith('diff ') || isSignatureMark(text)) break;
+      const op = classify(text).op;
+      if (op !== '+') old++;
+      if (op !== '-') nw++;
+    }
+    return { old, new: nw };
+  }
+
+  function addLine(line: BodyLine, text: string): void {
+    const b = cur as Building;
+    const { op, code, damage } = classify(text);
+    const hl: HunkLine = { op, text: code, mailLine: line.mailLine, oldLine: null, newLine: null, function: null };
+    if (op !== '+') { hl.oldLine = b.nextOld; if (b.nextOld !== null) b.nextOld++; b.seenOld++; }
+    if (op !== '-') { hl.newLine = b.nextNew; if (b.nextNew !== null) b.nextNew++; b.seenNew++; }
+    if (damage) addDamage(b.hunk, damage, line.mailLine, '');
+    b.hunk.lines.push(hl);
+    b.hunk.mailLines[1] = line.mailLine;
+  }
+
+  function finish(): void {
+    const b = cur;
+    if (!b) return;
+    cur = null;
+    const h = b.hunk;
+    if (b.header && (b.seenOld !== b.header.oldCount || b.seenNew !== b.header.newCount)) {
+      addDamage(h, 'count-mismatch', h.mailLines[0],
+        `@@ says -${b.header.oldCount} +${b.header.newCount} lines, the mail has -${b.seenOld} +${b.seenNew}`);
+    }
+    finishDamage(h);
+    h.clean = b.header !== null && h.damage.length === 0;
+  }
+
+  /** Turns the lines collected between two stretches of patch into threaded comments. */
+  function flushComments(): void {
+    const lines = pending.lines;
+    pending = { lines: [] };
+    if (!lines.some((l) => l.text.trim() !== '')) return;
+    const target = cur && phase === 'files' && cur.hunk.lines.length > cur.runStart ? cur : null;
+    const anchor = target ? anchorAbove(target) : null;
+    const roots = threadComments(lines, speakerName, target ? target.hunk.id : null, anchor);
+    if (target) target.hunk.comments.push(...roots);
+    else messageComments.push(...roots);
+  }
+}
+
+/** Blank lines next to an elision are the reviewer's spacing, not blank context lines. */
+function spacingAroundElisions(body: readonly BodyLine[], p: number): Set<number> {
+  const out = new Set<number>();
+  for (let i = 0; i < body.length; i++) {
+    const l = body[i];
+    if (l.depth > p || !isElision(splitQuoteUpTo(l.raw, p).text)) continue;
+    if (l.depth < p && !deeperFollows(body, i)) continue;
+    for (let j = i - 1; j >= 0 && body[j].text.trim() === '' && body[j].depth >= Math.min(l.depth, p); j--) out.add(j);
+    for (let j = i + 1; j < body.length && body[j].text.trim() === ''; j++) out.add(j);
+  }
+  return out;
+}
+
+function deeperFollows(body: readonly BodyLine[], i: number): boolean {
+  for (let j = i + 1; j < body.length; j++) {
+    if (body[j].text.trim() === '') continue;
+    return body[j].depth > body[i].depth;
+  }
+  return false;
+}
+
+/** First character after the quote prefix decides the op; anything else is damaged context. */
+function classify(text: string): { op: LineOp; code: string; damage: Damage['kind'] | null } {
+  if (text === '') return { op: ' ', code: '', damage: 'trailing-ws' };
+  const c = text[0];
+  if (c === '+' || c === '-' || c === ' ') return { op: c, code: text.slice(1), damage: null };
+  return { op: ' ', code: text, damage: 'stripped-indent' };
+}
+
+function addDamage(h: Hunk, kind: Damage['kind'], mailLine: number, message: string): void {
+  const d = h.damage.find((x) => x.kind === kind);
+  if (d) { d.mailLines.push(mailLine); return; }
+  h.damage.push({ kind, mailLine, message, mailLines: [mailLine] });
+}
+
+/**
+ * Writes the per-line damage messages once the hunk is complete. A hunk that kept
+ * its indentation elsewhere lost none: a context line without its space there is
+ * a line the mailer wrapped.
+ */
+function finishDamage(h: Hunk): void {
+  const indented = h.lines.some((l) => /^(?:\t| {2})/.test(l.text));
+  for (const d of h.damage) {
+    const n = d.mailLines.length;
+    const where = n === 1 ? `mail line ${d.mailLines[0]}` : `${n} lines from mail line ${d.mailLines[0]}`;
+    if (d.kind === 'stripped-indent') {
+      if (indented) {
+        d.kind = 'wrapped';
+        d.message = `${where}: no diff op where the hunk elsewhere keeps indentation, read as context (probably wrapped)`;
+      } else {
+        d.message = `${where}: leading whitespace stripped, read as context`;
+      }
+    } else if (d.kind === 'trailing-ws') {
+      d.message = `${where}: blank context line lost its leading space`;
+    }
+  }
+}
+
+/**
+ * The hunk lines a comment answers: the statement just above it. Trailing blank
+ * and brace-only lines are skipped, and a statement wrapped over several lines
+ * is taken whole.
+ */
+function anchorAbove(b: Building): [number, number] {
+  const lines = b.hunk.lines;
+  let last = lines.length - 1;
+  while (last > b.runStart && isBareLine(lines[last].text)) last--;
+  let first = last;
+  while (first > b.runStart && continuesStatement(lines[first - 1].text)) first--;
+  return [first, last];
+}
+
+/**
+ * Groups interrupting lines into comments: consecutive lines of one depth (blank
+ * lines inside allowed) are one comment; a shallower comment answers the deeper
+ * one above it, a comment at the same or a deeper depth starts a new thread on
+ * the same anchor.
+ */
+export function threadComments(
+  lines: readonly BodyLine[], speakerName: (depth: number) => string | null,
+  hunk: number | null, anchor: [number, number] | null,
+): Comment[] {
+  const segments: { depth: number; lines: BodyLine[] }[] = [];
+  for (const l of lines) {
+    if (l.text.trim() === '') {
+      const s = segments[segments.length - 1];
+      if (s) s.lines.push(l);
+      continue;
+    }
+    const s = segments[segments.length - 1];
+    if (s && s.depth === l.depth) s.lines.push(l);
+    else segments.push({ depth: l.depth, lines: [l] });
+  }
+  const roots: Comment[] = [];
+  const stack: Comment[] = [];
+  for (const s of segments) {
+    while (s.lines.length && s.lines[s.lines.length - 1].text.trim() === '') s.lines.pop();
+    const comment: Comment = {
+      speaker: speakerName(s.depth), depth: s.depth,
+      mailLines: [s.lines[0].mailLine, s.lines[s.lines.length - 1].mailLine],
+      anchor, hunk, function: null, text: s.lines.map((l) => l.text).join('\n'), replies: [],
+    };
+    while (stack.length && stack[stack.length - 1].depth <= s.depth) stack.pop();
+    if (stack.length) stack[stack.length - 1].replies.push(comment);
+    else roots.push(comment);
+    stack.push(comment);
+  }
+  return roots;
+}
+
+function pathDiagnostics(hunks: readonly Hunk[]): MailDiagnostic[] {
+  return hunks
+    .filter((h) => h.path === null)
+    .map((h) => ({
+      line: h.mailLines[0], severity: 'warning' as const,
+      message: `hunk at mail line ${h.mailLines[0]}: the mail does not say which file it belongs to (its file header was cut)`,
+    }));
+}
+
+function groupFiles(hunks: readonly Hunk[], headers: ReadonlyMap<string | null, FileState>): FilePatch[] {
+  const files: FilePatch[] = [];
+  for (const h of hunks) {
+    let f = files.find((x) => x.path === h.path);
+    if (!f) {
+      const named = h.path !== null ? headers.get(h.path) : undefined;
+      f = { path: h.path, oldPath: named ? named.oldPath : h.path, newPath: named ? named.newPath : h.path, hunks: [] };
+      files.push(f);
+    }
+    f.hunks.push(h);
+  }
+  return files;
+}

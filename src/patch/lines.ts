@@ -1,0 +1,75 @@
+// Recognisers for single lines of a quoted patch. Every test looks at the text
+// after the quote prefix, so the same rules hold at any quote depth.
+
+export const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
+
+export interface HunkHeader {
+  oldStart: number;
+  oldCount: number;
+  newStart: number;
+  newCount: number;
+  context: string | null;
+}
+
+export function parseHunkHeader(text: string): HunkHeader | null {
+  const m = HUNK_HEADER.exec(text.trimEnd());
+  if (!m) return null;
+  return {
+    oldStart: Number(m[1]),
+    oldCount: m[2] === undefined ? 1 : Number(m[2]),
+    newStart: Number(m[3]),
+    newCount: m[4] === undefined ? 1 : Number(m[4]),
+    context: m[5].trim() === '' ? null : m[5].trim(),
+  };
+}
+
+/** "diff --git a/fs/dax.c b/fs/dax.c" -> old and new path. */
+export function parseDiffGit(text: string): { oldPath: string | null; newPath: string | null } | null {
+  const m = /^diff --git (?:"?a\/(.+?)"?) (?:"?b\/(.+?)"?)\s*$/.exec(text);
+  if (m) return { oldPath: m[1], newPath: m[2] };
+  const loose = /^diff (?:--git|-u|-urN|-Naur|-ur|-up|-Nurp|-uNr)\s+(\S+)\s+(\S+)\s*$/.exec(text);
+  if (loose) return { oldPath: stripPrefix(loose[1]), newPath: stripPrefix(loose[2]) };
+  return null;
+}
+
+/** "--- a/fs/dax.c\t2016-10-07 ..." -> "fs/dax.c"; "/dev/null" -> null. */
+export function parseFileLine(text: string, mark: '---' | '+++'): string | null | undefined {
+  if (!text.startsWith(mark + ' ')) return undefined;
+  let name = text.slice(4).trim();
+  const tab = name.indexOf('\t');
+  if (tab >= 0) name = name.slice(0, tab);
+  name = name.replace(/\s+\d{4}-\d{2}-\d{2} .*$/, '').replace(/^"(.*)"$/, '$1');
+  if (name === '/dev/null') return null;
+  if (name === '') return undefined;
+  return stripPrefix(name);
+}
+
+function stripPrefix(name: string): string {
+  return name.replace(/^[ab]\//, '');
+}
+
+/** Lines between "diff --git" and the first "@@" that carry file metadata. */
+export function isFileMetaLine(text: string): boolean {
+  return /^(?:index [0-9a-f]+\.\.[0-9a-f]+|(?:old|new|deleted file|new file) mode \d+|similarity index|dissimilarity index|rename (?:from|to) |copy (?:from|to) |Binary files )/.test(text);
+}
+
+/** "...", ".....", "[...]", "<snip>", "[snip]", "[ ... ]": an explicit gap. */
+export function isElision(text: string): boolean {
+  return /^\s*(?:\.{2,}|…|\[\s*(?:\.{2,}|…|snip(?:ped)?)\s*\]|<\s*(?:snip(?:ped)?|\.{2,})\s*>|\(\s*snip(?:ped)?\s*\)|-+\s*snip\s*-+|snip(?:ped)?)\s*$/i.test(text);
+}
+
+/** The "-- " line before a mail signature or git's version footer. */
+export function isSignatureMark(text: string): boolean {
+  return text === '--' || text === '-- ';
+}
+
+/** A line with no content for anchoring: blank or braces only. */
+export function isBareLine(text: string): boolean {
+  return /^[\s{}();,]*$/.test(text);
+}
+
+/** A line that continues onto the next: ends in ',', '(', '\' or a binary operator. */
+export function continuesStatement(text: string): boolean {
+  const t = text.replace(/\/\*.*?\*\/\s*$/, '').trimEnd();
+  return /(?:[,(\\]|&&|\|\||[|&+\-*/=?:<>])$/.test(t) && !/^\s*[A-Za-z_]\w*\s*:$/.test(t) && !/\*\/$/.test(t);
+}

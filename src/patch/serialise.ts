@@ -1,0 +1,45 @@
+// Writes parsed hunks back as a unified diff, through jsdiff's formatter, so a
+// hunk that came out of a damaged quote can be applied or parsed again.
+import { formatPatch, parsePatch, type StructuredPatch } from 'diff';
+import type { FilePatch, Hunk } from './types';
+
+/**
+ * A unified diff of the files. Hunks without an @@ header get the line numbers
+ * they would have if they followed the previous hunk: they only serve to keep
+ * the text a valid diff, the parsed hunk keeps null.
+ */
+export function formatFiles(files: readonly FilePatch[]): string {
+  return formatPatch(files.map(toStructured));
+}
+
+function toStructured(f: FilePatch): StructuredPatch {
+  const name = f.path ?? 'unknown';
+  let nextOld = 1;
+  let nextNew = 1;
+  return {
+    oldFileName: `a/${f.oldPath ?? name}`, newFileName: `b/${f.newPath ?? name}`,
+    oldHeader: undefined, newHeader: undefined,
+    hunks: f.hunks.map((h) => {
+      const oldLines = h.lines.filter((l) => l.op !== '+').length;
+      const newLines = h.lines.filter((l) => l.op !== '-').length;
+      const oldStart = Math.max(h.oldStart ?? nextOld, nextOld);
+      const newStart = Math.max(h.newStart ?? nextNew, nextNew);
+      nextOld = oldStart + oldLines;
+      nextNew = newStart + newLines;
+      return { oldStart, oldLines, newStart, newLines, lines: h.lines.map((l) => l.op + l.text) };
+    }),
+  };
+}
+
+/** True when jsdiff itself accepts the hunk as written (counts and ops agree). */
+export function jsdiffAccepts(h: Hunk): boolean {
+  if (h.oldStart === null || h.newStart === null) return false;
+  const text = [`--- a/x`, `+++ b/x`, `@@ -${h.oldStart},${h.oldCount} +${h.newStart},${h.newCount} @@`,
+    ...h.lines.map((l) => l.op + l.text)].join('\n') + '\n';
+  try {
+    const parsed = parsePatch(text);
+    return parsed.length === 1 && parsed[0].hunks.length === 1;
+  } catch {
+    return false;
+  }
+}
