@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { parseSeriesTag, stripReplyPrefixes } from '../../../src/mail';
+import { parseSeriesTag, stripReplyPrefixes, type SeriesTag } from '../../../src/mail';
 
 describe('mail: series tags', () => {
-  const cases: [string, Partial<ReturnType<typeof parseSeriesTag>>][] = [
+  const cases: [string, Partial<SeriesTag>][] = [
     ['Re: [PATCH v5 15/17] dax: add struct iomap based DAX PMD support', { version: 5, index: 15, total: 17, prefixes: [] }],
     ['Re: [PATCH v8 10/18] dax, dm: introduce', { version: 8, index: 10, total: 18 }],
     ['Re: [-mm PATCH v2 23/25] mm, x86: get_user_pages() for dax mappings', { version: 2, index: 23, total: 25, prefixes: ['-mm'] }],
