@@ -18,7 +18,10 @@ export interface FunctionImage {
   lines: ImageLine[];
   /** True when every line of the function is known (from the mail or from the tree). */
   whole: boolean;
-  /** Elided stretches: indexes into lines[] after which code is missing. */
+  /**
+   * Elided stretches: indexes into lines[] after which code is missing. -1 means the
+   * function's head (or more) is missing before lines[0]; lines.length - 1 means its end is missing.
+   */
   gaps: number[];
   source: 'mail' | 'tree';
 }
@@ -38,12 +41,20 @@ export interface CfgNode {
   kind: CfgNodeKind;
   text: string;               // the statement or condition source
   calls: Call[];
-  /** Assignments in the statement: variable and right-hand side source. */
-  assigns: { target: string; value: string }[];
+  /**
+   * Assignments in the statement: variable and right-hand side source. op is the operator
+   * ('=', '|=', ...; '++'/'--' with value '' for increments); a declaration's initializer is '='.
+   */
+  assigns: { target: string; value: string; op: string }[];
   mailLine: number | null;
   lineIndex: number | null;   // index into FunctionImage.lines
-  /** Successors; for a branch, [true, false]. */
+  /**
+   * Successors; for a branch, [true, false]. A switch is a branch whose succ are its case
+   * labels in order, then the default (or the statement after the switch when it has none).
+   */
   succ: number[];
+  /** For a switch: the case values, one per succ ('default' for the default). Otherwise null. */
+  cases: string[] | null;
 }
 
 export interface Cfg {
@@ -55,4 +66,29 @@ export interface Cfg {
   partial: boolean;
   /** Statements tree-sitter could not parse, with their mail lines. */
   unparsed: { mailLine: number | null; text: string }[];
+}
+
+/** A function touched by a patch, as it stood before and after. */
+export interface RebuiltFunction {
+  name: string;
+  path: string | null;
+  /** null when the function does not exist on that side (added or removed by the patch). */
+  pre: FunctionImage | null;
+  post: FunctionImage | null;
+  /** Hunk ids whose lines fall in the function, in order. */
+  hunks: number[];
+}
+
+/** A hunk (or part of one, between elisions) that could not be placed in the kernel tree, or was placed with an offset. */
+export interface TreeFailure {
+  hunk: number;
+  mailLine: number | null;
+  reason: string;
+  /** True when the hunk did apply (with an offset, or located by content): the reason is a note. */
+  applied: boolean;
+}
+
+export interface TreeResult {
+  functions: RebuiltFunction[];
+  failures: TreeFailure[];
 }

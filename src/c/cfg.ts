@@ -1,0 +1,502 @@
+// The syntax tree and control-flow graph of a rebuilt function.
+//
+// parseImage() turns a FunctionImage into C text tree-sitter can read: where the image has
+// gaps it inserts a placeholder statement `__elided__();` and the braces the missing code
+// must have opened or closed; when the head is missing it supplies `void NAME(void) {`.
+// Every node maps back to an image line (and so to a mail line) through lineOf().
+//
+// buildCfg() walks that tree: statements, if/else, switch/case, loops with back edges,
+// break/continue, goto to labels, returns, and a 'gap' node for each placeholder.
+import type { Call, Cfg, CfgNode, CfgNodeKind, FunctionImage } from './types';
+import { scanLinesFrom, startsInComment } from './lex';
+import { loadedCParser, type Node, type Tree } from './parser';
+
+/** The identifier of the placeholder call that stands for elided code. */
+export const ELIDED = '__elided__';
+
+export interface ParsedImage {
+  image: FunctionImage;
+  tree: Tree;
+  /** The translation unit. */
+  root: Node;
+  /** The function_definition of the image, or null when tree-sitter found none. */
+  fn: Node | null;
+  /** The C text that was parsed (image lines plus synthetic rows). */
+  text: string;
+  /** Index into image.lines of the row a node starts on; null for synthetic rows. */
+  lineOf(node: Node): number | null;
+  /** For a placeholder statement: the gap it stands for (index after which code is missing). */
+  gapOf(node: Node): number | null;
+  /** Frees the tree (wasm memory). Also done when the object is collected. */
+  delete(): void;
+}
+
+const registry = new FinalizationRegistry<Tree>((t) => { try { t.delete(); } catch { /* already freed */ } });
+
+interface Row { text: string; line: number | null; gap: number | null }
+
+/** The C text of an image, with placeholders and braces standing in for what is missing. */
+function assemble(image: FunctionImage): Row[] {
+  const rows: Row[] = [];
+  const n = image.lines.length;
+  const gaps = new Set(image.gaps);
+  const cuts = image.gaps.filter((g) => g >= 0 && g < n - 1).sort((a, b) => a - b);
+  const pieces: [number, number][] = [];
+  let from = 0;
+  for (const c of cuts) { pieces.push([from, c + 1]); from = c + 1; }
+  pieces.push([from, n]);
+
+  let depth = 0;
+  const synth = (text: string, gap: number | null = null) => rows.push({ text, line: null, gap });
+  pieces.forEach(([a, b], pi) => {
+    const texts = image.lines.slice(a, b).map((l) => l.text);
+    const inComment = startsInComment(texts);
+    const scans = scanLinesFrom(texts, inComment);
+    let d = 0, min = 0, paren = 0, partialSig = false, braced = false;
+    for (const s of scans) for (const ch of s.marks) {
+      if (ch === '{') { d++; braced = true; }
+      else if (ch === '}') { d--; min = Math.min(min, d); braced = true; }
+      else if (!braced && ch === '(') paren++;
+      else if (!braced && ch === ')' && --paren < 0) partialSig = true;
+    }
+    const headMissing = pi === 0 && gaps.has(-1);
+    if (headMissing) {
+      if (partialSig) synth(`void ${image.name}(`);
+      else { synth(`void ${image.name}(void)`); synth('{'); depth = 1; }
+    }
+    if (pi > 0 || headMissing) {
+      if (pi > 0) synth(`${ELIDED}();`, cuts[pi - 1]);
+      else if (!partialSig) synth(`${ELIDED}();`, -1);
+      if (!(pi === 0 && partialSig)) {
+        const last = pi === pieces.length - 1 && !gaps.has(n - 1);
+        const need = last ? Math.max(-d, -min) : Math.max(depth, 1 - min);
+        for (; depth < need; depth++) synth('{');
+        for (; depth > need; depth--) synth('}');
+      }
+    }
+    if (inComment) synth('/*');
+    for (let i = a; i < b; i++) rows.push({ text: image.lines[i].text, line: i, gap: null });
+    if (scans.length && scans[scans.length - 1].inComment) synth('*/');
+    depth += d;
+  });
+  if (gaps.has(n - 1) && n > 0) {
+    synth(`${ELIDED}();`, n - 1);
+    for (; depth > 0; depth--) synth('}');
+  }
+  return rows;
+}
+
+export function parseImage(image: FunctionImage): ParsedImage {
+  const rows = assemble(image);
+  const text = rows.map((r) => r.text).join('\n');
+  const tree = loadedCParser().parse(text);
+  const root = tree.rootNode;
+  const fn = findFunction(root, image.name);
+  let freed = false;
+  const parsed: ParsedImage = {
+    image, tree, root, fn, text,
+    lineOf: (node) => rows[node.startPosition.row]?.line ?? null,
+    gapOf: (node) => {
+      const row = rows[node.startPosition.row];
+      return row && row.line === null && row.gap !== null && isElided(node) ? row.gap : null;
+    },
+    delete: () => { if (!freed) { freed = true; registry.unregister(parsed); tree.delete(); } },
+  };
+  registry.register(parsed, tree, parsed);
+  return parsed;
+}
+
+function findFunction(root: Node, name: string): Node | null {
+  const defs = root.descendantsOfType('function_definition');
+  let first: Node | null = null;
+  for (const d of defs) {
+    if (!d) continue;
+    first ??= d;
+    const decl = d.childForFieldName('declarator');
+    const id = decl?.descendantsOfType('identifier')[0];
+    if (id?.text === name) return d;
+  }
+  return first;
+}
+
+function isElided(node: Node): boolean {
+  const call = node.type === 'expression_statement' ? node.namedChild(0) : node;
+  return call?.type === 'call_expression' && call.childForFieldName('function')?.text === ELIDED;
+}
+
+const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** Calls in evaluation order (arguments before the call that takes them). */
+export function callsIn(node: Node | null, lineOf: (n: Node) => number | null, image: FunctionImage): Call[] {
+  const out: Call[] = [];
+  const visit = (n: Node) => {
+    for (const c of n.namedChildren) if (c) visit(c);
+    if (n.type !== 'call_expression') return;
+    const fnNode = n.childForFieldName('function');
+    const name = fold(fnNode?.text ?? '');
+    if (name === ELIDED) return;
+    const args = (n.childForFieldName('arguments')?.namedChildren ?? [])
+      .filter((a): a is Node => !!a && a.type !== 'comment')
+      .map((a) => fold(a.text));
+    const li = lineOf(n);
+    out.push({ name, args, assignedTo: assignedTo(n), mailLine: li === null ? null : image.lines[li].mailLine });
+  };
+  if (node) visit(node);
+  return out;
+}
+
+function assignedTo(call: Node): string | null {
+  let n: Node = call;
+  let p = n.parent;
+  while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) { n = p; p = p.parent; }
+  if (!p) return null;
+  if (p.type === 'assignment_expression' && p.childForFieldName('right')?.id === n.id) return fold(p.childForFieldName('left')?.text ?? '');
+  if (p.type === 'init_declarator' && p.childForFieldName('value')?.id === n.id) return declName(p.childForFieldName('declarator'));
+  return null;
+}
+
+function declName(d: Node | null): string | null {
+  if (!d) return null;
+  if (d.type === 'identifier') return d.text;
+  return d.descendantsOfType('identifier')[0]?.text ?? null;
+}
+
+function assignsIn(node: Node | null): CfgNode['assigns'] {
+  const out: CfgNode['assigns'] = [];
+  const visit = (n: Node) => {
+    if (n.type === 'function_definition' || n.type === 'compound_statement') return;
+    for (const c of n.namedChildren) if (c) visit(c);
+    if (n.type === 'assignment_expression') {
+      out.push({ target: fold(n.childForFieldName('left')?.text ?? ''), value: fold(n.childForFieldName('right')?.text ?? ''), op: n.childForFieldName('operator')?.text ?? '=' });
+    } else if (n.type === 'update_expression') {
+      out.push({ target: fold(n.childForFieldName('argument')?.text ?? ''), value: '', op: n.childForFieldName('operator')?.text ?? '++' });
+    } else if (n.type === 'init_declarator') {
+      const target = declName(n.childForFieldName('declarator'));
+      if (target) out.push({ target, value: fold(n.childForFieldName('value')?.text ?? ''), op: '=' });
+    }
+  };
+  if (node) visit(node);
+  return out;
+}
+
+/** A dangling edge: from node `id`, into succ slot `slot` (-1: appended). */
+interface Edge { id: number; slot: number }
+
+interface Loop { breaks: Edge[]; continues: Edge[]; isSwitch: boolean }
+
+class CfgBuilder {
+  readonly nodes: CfgNode[] = [];
+  readonly unparsed: Cfg['unparsed'] = [];
+  private readonly labels = new Map<string, number>();
+  private readonly gotos: { id: number; label: string }[] = [];
+  private readonly loops: Loop[] = [];
+  readonly entry: number;
+  readonly exit: number;
+  private returns: Edge[] = [];
+
+  constructor(private readonly p: ParsedImage) {
+    const fn = p.fn;
+    this.entry = this.add('entry', fn, fold(fn?.childForFieldName('declarator')?.text ?? p.image.name), null, p.image.gaps.includes(-1) ? null : 0);
+    this.exit = this.add('exit', null, '', null, null);
+    if (fn && p.image.lines.length && !p.image.gaps.includes(p.image.lines.length - 1)) this.nodes[this.exit].lineIndex = p.image.lines.length - 1;
+    if (fn) this.reportErrors(fn.childForFieldName('declarator'));
+    const body = fn?.childForFieldName('body') ?? null;
+    let ends: Edge[] = [{ id: this.entry, slot: -1 }];
+    if (body) ends = this.stmt(body, ends);
+    else this.unparsed.push({ mailLine: p.image.lines[0]?.mailLine ?? null, text: 'no function body recognised' });
+    this.connect([...ends, ...this.returns], this.exit);
+    this.resolveGotos();
+    const li = this.nodes[this.exit].lineIndex;
+    this.nodes[this.exit].mailLine = li === null ? null : p.image.lines[li].mailLine;
+  }
+
+  private add(kind: CfgNodeKind, node: Node | null, text: string, calls: Node | null, lineIndex?: number | null, succ: number[] = []): number {
+    const li = lineIndex !== undefined ? lineIndex : node ? this.p.lineOf(node) : null;
+    const id = this.nodes.length;
+    this.nodes.push({
+      id, kind, text, calls: callsIn(calls, this.p.lineOf, this.p.image), assigns: assignsIn(calls),
+      mailLine: li === null || li < 0 ? null : this.p.image.lines[li]?.mailLine ?? null,
+      lineIndex: li === null || li < 0 ? null : li, succ, cases: null,
+    });
+    return id;
+  }
+
+  private connect(edges: Edge[], to: number): void {
+    for (const e of edges) {
+      const succ = this.nodes[e.id].succ;
+      if (e.slot < 0) succ.push(to); else succ[e.slot] = to;
+    }
+  }
+
+  /** A node with one successor, linked after `preds`. */
+  private simple(kind: CfgNodeKind, node: Node | null, text: string, calls: Node | null, preds: Edge[], lineIndex?: number | null): Edge[] {
+    const id = this.add(kind, node, text, calls, lineIndex);
+    this.connect(preds, id);
+    return [{ id, slot: -1 }];
+  }
+
+  private branch(node: Node, text: string, cond: Node | null, preds: Edge[]): number {
+    const id = this.add('branch', node, text, cond, undefined, [-1, -1]);
+    this.connect(preds, id);
+    return id;
+  }
+
+  private reportErrors(node: Node | null): void {
+    if (!node || !node.hasError) return;
+    const walk = (n: Node) => {
+      if (n.isError || n.isMissing) {
+        const li = this.p.lineOf(n);
+        const text = n.isMissing ? `missing ${n.type}` : fold(n.text);
+        this.unparsed.push({ mailLine: li === null ? null : this.p.image.lines[li].mailLine, text });
+        return;
+      }
+      for (const c of n.children) if (c && c.hasError) walk(c);
+    };
+    walk(node);
+  }
+
+  /** Builds statement `s` after `preds`; returns the edges that fall out of it. */
+  stmt(s: Node, preds: Edge[]): Edge[] {
+    switch (s.type) {
+      case 'compound_statement':
+        return this.sequence(s.namedChildren.filter((c): c is Node => !!c), preds);
+      case 'comment':
+        return preds;
+      case 'expression_statement': {
+        if (isElided(s)) {
+          const gap = this.p.gapOf(s);
+          return this.simple('gap', s, '...', null, preds, gap);
+        }
+        this.reportErrors(s);
+        if (!s.namedChild(0)) return preds;
+        return this.simple('stmt', s, fold(s.text), s, preds);
+      }
+      case 'declaration':
+        this.reportErrors(s);
+        if (!s.descendantsOfType('init_declarator').length) return preds;
+        return this.simple('stmt', s, fold(s.text), s, preds);
+      case 'if_statement': {
+        const cond = s.childForFieldName('condition');
+        const b = this.branch(s, condText(cond), cond, preds);
+        this.reportErrors(cond);
+        const cons = s.childForFieldName('consequence');
+        const alt = s.childForFieldName('alternative');
+        const t = cons ? this.stmt(cons, [{ id: b, slot: 0 }]) : [{ id: b, slot: 0 }];
+        const altStmt = alt?.type === 'else_clause' ? alt.namedChildren.find((c): c is Node => !!c && c.type !== 'comment') ?? null : alt;
+        const f = altStmt ? this.stmt(altStmt, [{ id: b, slot: 1 }]) : [{ id: b, slot: 1 }];
+        return [...t, ...f];
+      }
+      case 'while_statement': {
+        const cond = s.childForFieldName('condition');
+        const b = this.branch(s, condText(cond), cond, preds);
+        return this.loopBody(s.childForFieldName('body'), [{ id: b, slot: 0 }], b, [{ id: b, slot: 1 }]);
+      }
+      case 'for_statement': {
+        let before = preds;
+        const init = s.childForFieldName('initializer');
+        if (init) before = this.simple('stmt', init, fold(init.text), init, before);
+        const cond = s.childForFieldName('condition');
+        const update = s.childForFieldName('update');
+        let head: number;
+        let into: Edge[], out: Edge[];
+        if (cond) {
+          head = this.branch(s, condText(cond), cond, before);
+          into = [{ id: head, slot: 0 }];
+          out = [{ id: head, slot: 1 }];
+        } else {
+          head = this.add('stmt', s, 'for (;;)', null);
+          this.connect(before, head);
+          into = [{ id: head, slot: -1 }];
+          out = [];
+        }
+        return this.loopBody(s.childForFieldName('body'), into, head, out, update);
+      }
+      case 'do_statement': {
+        const loop: Loop = { breaks: [], continues: [], isSwitch: false };
+        this.loops.push(loop);
+        // The body's first node is where the back edge goes; a placeholder keeps it stable.
+        const top = this.add('stmt', s, 'do', null);
+        this.connect(preds, top);
+        const body = s.childForFieldName('body');
+        const ends = body ? this.stmt(body, [{ id: top, slot: -1 }]) : [{ id: top, slot: -1 }];
+        this.loops.pop();
+        const cond = s.childForFieldName('condition');
+        const b = this.branch(s, condText(cond), cond, [...ends, ...loop.continues]);
+        this.nodes[b].succ[0] = top;
+        return [{ id: b, slot: 1 }, ...loop.breaks];
+      }
+      case 'switch_statement': {
+        const cond = s.childForFieldName('condition');
+        const id = this.add('branch', s, condText(cond), cond, undefined, []);
+        this.nodes[id].cases = [];
+        this.connect(preds, id);
+        const loop: Loop = { breaks: [], continues: [], isSwitch: true };
+        this.loops.push(loop);
+        let fall: Edge[] = [];
+        let hasDefault = false;
+        const body = s.childForFieldName('body');
+        for (const c of body?.namedChildren ?? []) {
+          if (!c) continue;
+          if (c.type === 'case_statement') {
+            const value = c.childForFieldName('value');
+            const label = value ? `case ${fold(value.text)}:` : 'default:';
+            if (!value) hasDefault = true;
+            const l = this.add('label', c, label, value);
+            this.nodes[id].succ.push(l);
+            this.nodes[id].cases!.push(value ? fold(value.text) : 'default');
+            this.connect(fall, l);
+            const stmts = c.namedChildren.filter((x): x is Node => !!x && x.id !== value?.id);
+            fall = this.sequence(stmts, [{ id: l, slot: -1 }]);
+          } else {
+            fall = this.stmt(c, fall);
+          }
+        }
+        this.loops.pop();
+        const out: Edge[] = [...fall, ...loop.breaks];
+        if (!hasDefault) out.push({ id, slot: -1 });
+        return out;
+      }
+      case 'return_statement': {
+        const id = this.add('return', s, fold(s.text), s);
+        this.connect(preds, id);
+        this.reportErrors(s);
+        this.returns.push({ id, slot: -1 });
+        return [];
+      }
+      case 'goto_statement': {
+        const label = s.childForFieldName('label')?.text ?? '';
+        const id = this.add('goto', s, fold(s.text), null);
+        this.connect(preds, id);
+        this.gotos.push({ id, label });
+        return [];
+      }
+      case 'break_statement':
+      case 'continue_statement': {
+        const id = this.add('stmt', s, fold(s.text), null);
+        this.connect(preds, id);
+        const loop = s.type === 'break_statement' ? this.loops[this.loops.length - 1] : [...this.loops].reverse().find((l) => !l.isSwitch);
+        if (!loop) {
+          this.unparsed.push({ mailLine: this.nodes[id].mailLine, text: `${fold(s.text)} outside a loop` });
+          return [{ id, slot: -1 }];
+        }
+        (s.type === 'break_statement' ? loop.breaks : loop.continues).push({ id, slot: -1 });
+        return [];
+      }
+      case 'labeled_statement': {
+        const name = s.childForFieldName('label')?.text ?? '';
+        const id = this.add('label', s, `${name}:`, null);
+        this.connect(preds, id);
+        this.labels.set(name, id);
+        const inner = s.namedChildren.filter((c): c is Node => !!c && c.type !== 'statement_identifier');
+        return this.sequence(inner, [{ id, slot: -1 }]);
+      }
+      case 'preproc_if':
+      case 'preproc_ifdef':
+      case 'preproc_elif':
+      case 'preproc_else': {
+        const cond = s.childForFieldName('condition') ?? s.childForFieldName('name');
+        const alt = s.childForFieldName('alternative');
+        const inner = s.namedChildren.filter((c): c is Node => !!c && c.id !== cond?.id && c.id !== alt?.id);
+        if (s.type === 'preproc_else') return this.sequence(inner, preds);
+        const directive = fold(s.text.split('\n')[0]);
+        const b = this.branch(s, directive, null, preds);
+        const t = this.sequence(inner, [{ id: b, slot: 0 }]);
+        const f = alt ? this.stmt(alt, [{ id: b, slot: 1 }]) : [{ id: b, slot: 1 }];
+        return [...t, ...f];
+      }
+      case 'ERROR':
+        return this.recover(s, preds);
+      default:
+        if (s.type.startsWith('preproc_')) return preds;
+        this.reportErrors(s);
+        return this.simple('stmt', s, fold(s.text), s, preds);
+    }
+  }
+
+  /** Statements in order; a kernel iterator macro (`list_for_each(..) {`) becomes a loop. */
+  private sequence(stmts: Node[], preds: Edge[]): Edge[] {
+    let ends = preds;
+    for (let i = 0; i < stmts.length; i++) {
+      const s = stmts[i];
+      const next = stmts[i + 1];
+      if (next && next.type === 'compound_statement' && isMacroLoopHead(s)) {
+        const call = s.namedChild(0)!;
+        const b = this.branch(s, fold(call.text), call, ends);
+        ends = this.loopBody(next, [{ id: b, slot: 0 }], b, [{ id: b, slot: 1 }]);
+        i++;
+        continue;
+      }
+      ends = this.stmt(s, ends);
+    }
+    return ends;
+  }
+
+  private loopBody(body: Node | null, into: Edge[], continueTo: number, out: Edge[], update: Node | null = null): Edge[] {
+    const loop: Loop = { breaks: [], continues: [], isSwitch: false };
+    this.loops.push(loop);
+    const ends = body ? this.stmt(body, into) : into;
+    this.loops.pop();
+    let back = [...ends, ...loop.continues];
+    if (update) back = this.simple('stmt', update, fold(update.text), update, back);
+    this.connect(back, continueTo);
+    return [...out, ...loop.breaks];
+  }
+
+  /** What tree-sitter could not parse: report it, keep the statements inside that did parse. */
+  private recover(err: Node, preds: Edge[]): Edge[] {
+    const li = this.p.lineOf(err);
+    this.unparsed.push({ mailLine: li === null ? null : this.p.image.lines[li].mailLine, text: fold(err.text) });
+    const stmts = err.namedChildren.filter((c): c is Node => !!c && STATEMENTS.has(c.type));
+    if (stmts.length) return this.sequence(stmts, preds);
+    if (!err.descendantsOfType('call_expression').length) return preds;
+    return this.simple('stmt', err, fold(err.text), err, preds);
+  }
+
+  private resolveGotos(): void {
+    const missing = new Map<string, number>();
+    for (const g of this.gotos) {
+      let to = this.labels.get(g.label);
+      if (to === undefined) {
+        // The label is in elided code (or nowhere): the path continues somewhere unseen.
+        to = missing.get(g.label);
+        if (to === undefined) {
+          to = this.add('gap', null, `${g.label}: (not in the mail)`, null, null, [this.exit]);
+          missing.set(g.label, to);
+          if (this.p.image.whole) this.unparsed.push({ mailLine: this.nodes[g.id].mailLine, text: `goto ${g.label}: no such label` });
+        }
+      }
+      this.nodes[g.id].succ.push(to);
+    }
+  }
+}
+
+const STATEMENTS = new Set([
+  'expression_statement', 'declaration', 'if_statement', 'while_statement', 'for_statement', 'do_statement',
+  'switch_statement', 'return_statement', 'goto_statement', 'break_statement', 'continue_statement',
+  'labeled_statement', 'compound_statement',
+]);
+
+function isMacroLoopHead(s: Node): boolean {
+  if (s.type !== 'expression_statement') return false;
+  const call = s.namedChild(0);
+  if (call?.type !== 'call_expression') return false;
+  const last = s.child(s.childCount - 1);
+  return !!last && last.isMissing;
+}
+
+function condText(cond: Node | null): string {
+  if (!cond) return '';
+  const inner = cond.type === 'parenthesized_expression' ? cond.namedChildren.find((c): c is Node => !!c && c.type !== 'comment') ?? cond : cond;
+  return fold(inner.text);
+}
+
+/** The control-flow graph of a function image. Needs the C parser loaded. */
+export function buildCfg(image: FunctionImage): Cfg {
+  const parsed = parseImage(image);
+  try {
+    const b = new CfgBuilder(parsed);
+    return { fn: image.name, nodes: b.nodes, entry: b.entry, exit: b.exit, partial: !image.whole, unparsed: b.unparsed };
+  } finally {
+    parsed.delete();
+  }
+}

@@ -1,0 +1,144 @@
+// Pre- and post-images of the functions a patch touches, rebuilt from the mail alone:
+// the pre-image is context + '-' lines, the post-image context + '+' lines. Hunks of one
+// function join in mail order; where a reviewer elided lines or the mail skips between
+// hunks the image records a gap.
+import type { Hunk, LineOp, PatchMessage } from '../patch/types';
+import type { FunctionImage, ImageLine, RebuiltFunction } from './types';
+import { contextIsNotFunction, functionNamedBy, segmentRuns, type Run, type Segment, type SideLine } from './segment';
+
+export type Side = 'pre' | 'post';
+
+/** The hunks of a message grouped by file, in mail order. */
+export function hunksByFile(pm: PatchMessage): { path: string | null; hunks: Hunk[] }[] {
+  const groups = new Map<string, { path: string | null; hunks: Hunk[] }>();
+  pm.files.forEach((file, fi) => {
+    for (const h of file.hunks) {
+      const path = h.path ?? file.path;
+      const key = path ?? `\u0000file${fi}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { path, hunks: [] }));
+      g.hunks.push(h);
+    }
+  });
+  for (const g of groups.values()) g.hunks.sort((a, b) => a.id - b.id);
+  return [...groups.values()];
+}
+
+function keeps(side: Side, op: LineOp): boolean {
+  return op === ' ' || op === (side === 'pre' ? '-' : '+');
+}
+
+/** The runs of one side of a file: each hunk's lines for that side, split where lines were elided. */
+export function sideRuns(hunks: Hunk[], side: Side): Run[] {
+  const runs: Run[] = [];
+  let prevLast: number | null = null;
+  for (const h of hunks) {
+    const elisions = h.damage.filter((d) => d.kind === 'elided').map((d) => d.mailLine).sort((a, b) => a - b);
+    const indentReliable = !h.damage.some((d) => d.kind === 'stripped-indent') && h.lines.some((l) => /^\t/.test(l.text));
+    let current: (SideLine & { fn: string | null })[] = [];
+    let firstOfHunk = true;
+    let firstNumber: number | null = null;
+    const flush = () => {
+      if (current.length) {
+        const adjacent = firstOfHunk && prevLast !== null && firstNumber !== null && firstNumber === prevLast + 1;
+        runs.push({
+          lines: current.map(({ fn: _fn, ...line }) => line),
+          hint: firstOfHunk ? functionNamedBy(h.headerContext) : null,
+          hintNotFunction: firstOfHunk && contextIsNotFunction(h.headerContext),
+          fallback: current[0].fn ?? h.function,
+          indentReliable,
+          adjacent,
+        });
+        firstOfHunk = false;
+      }
+      current = [];
+      firstNumber = null;
+    };
+    let e = 0;
+    let lastNumber: number | null = null;
+    for (const l of h.lines) {
+      while (e < elisions.length && elisions[e] < l.mailLine) {
+        if (current.length) flush();
+        firstOfHunk = false;
+        e++;
+        lastNumber = null;
+      }
+      if (!keeps(side, l.op)) continue;
+      const n = side === 'pre' ? l.oldLine : l.newLine;
+      if (!current.length) firstNumber = n;
+      current.push({ text: l.text, op: l.op, mailLine: l.mailLine, hunk: h.id, fn: l.function });
+      lastNumber = n;
+    }
+    if (current.length) { flush(); prevLast = lastNumber; } else prevLast = null;
+  }
+  return runs;
+}
+
+export function toImage(seg: Segment, side: Side, path: string | null, source: 'mail' | 'tree'): FunctionImage {
+  const lines: ImageLine[] = seg.lines.map((l) => ({ text: l.text, op: l.op, mailLine: l.mailLine, hunk: l.hunk }));
+  const gaps = [...new Set(seg.gaps)].sort((a, b) => a - b);
+  return { name: seg.name, side, path, lines, whole: seg.hasStart && seg.hasEnd && gaps.length === 0, gaps, source };
+}
+
+function changes(seg: Segment): boolean {
+  return seg.lines.some((l) => l.op === '+' || l.op === '-');
+}
+
+/**
+ * Pairs the functions of the two sides by name (and by order among functions of the same
+ * name) and keeps those the patch changes.
+ */
+export function pairSides(
+  path: string | null, pre: Segment[], post: Segment[], source: 'mail' | 'tree',
+  touched: (seg: Segment) => boolean = changes,
+): RebuiltFunction[] {
+  const key = (segs: Segment[]) => {
+    const count = new Map<string, number>();
+    return segs.map((s) => {
+      const n = count.get(s.name) ?? 0;
+      count.set(s.name, n + 1);
+      return `${s.name}#${n}`;
+    });
+  };
+  const preKeys = key(pre), postKeys = key(post);
+  const order: string[] = [];
+  const table = new Map<string, { pre: Segment | null; post: Segment | null }>();
+  const add = (k: string, seg: Segment, side: Side) => {
+    let e = table.get(k);
+    if (!e) { table.set(k, (e = { pre: null, post: null })); order.push(k); }
+    e[side] = seg;
+  };
+  post.forEach((s, i) => add(postKeys[i], s, 'post'));
+  pre.forEach((s, i) => add(preKeys[i], s, 'pre'));
+  const out: RebuiltFunction[] = [];
+  for (const k of order) {
+    const e = table.get(k)!;
+    if (!(e.pre && touched(e.pre)) && !(e.post && touched(e.post))) continue;
+    const hunks = new Set<number>();
+    for (const s of [e.pre, e.post]) for (const l of s?.lines ?? []) if (l.hunk !== null) hunks.add(l.hunk);
+    out.push({
+      name: (e.post ?? e.pre)!.name,
+      path,
+      pre: e.pre ? toImage(e.pre, 'pre', path, source) : null,
+      post: e.post ? toImage(e.post, 'post', path, source) : null,
+      hunks: [...hunks].sort((a, b) => a - b),
+    });
+  }
+  // Mail order: the first hunk line of each function.
+  const first = (f: RebuiltFunction) => Math.min(...[f.pre, f.post].flatMap((i) => i?.lines.map((l) => l.mailLine ?? Infinity) ?? [Infinity]));
+  return out.sort((a, b) => first(a) - first(b));
+}
+
+/**
+ * Every function the message's hunks change, as pre- and post-image rebuilt from the mail.
+ * Needs the C parser loaded (await getCParser()).
+ */
+export function rebuildFunctions(pm: PatchMessage): RebuiltFunction[] {
+  const out: RebuiltFunction[] = [];
+  for (const file of hunksByFile(pm)) {
+    const pre = segmentRuns(sideRuns(file.hunks, 'pre'));
+    const post = segmentRuns(sideRuns(file.hunks, 'post'));
+    out.push(...pairSides(file.path, pre, post, 'mail'));
+  }
+  return out;
+}
