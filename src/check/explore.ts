@@ -437,14 +437,35 @@ function tarjan(n: number, start: Int32Array, to: Int32Array): Int32Array {
  * symmetry the real state is a permutation of the stored one, so thread numbers in the
  * trace are the real threads'. The fault is recomputed on the real final state so that
  * its message and thread numbers match the trace.
+ *
+ * If the machine's canonical form is not unique (two permutations of one state with
+ * different representatives), a real state may have no step onto the next stored state;
+ * the replay then rejoins the stored predecessor exactly, by a breadth-first search over
+ * real states (a renamed path reaches it in as many steps), and goes on from there.
  */
 function rebuild(machine: Machine, store: StateStore, canon: (s: Int32Array) => Int32Array, f: Found): Violation {
   const names = machine.threads.map((t) => t.name);
   const steps: TraceStep[] = [];
   let s = machine.initial();
-  for (let i = 1; i < f.path.length; i++) {
+  let partial = false;
+  for (let i = 1; i < f.path.length && !partial; i++) {
     const target = store.get(f.path[i]);
-    const tr = findStep(machine, canon, s, (tr) => !tr.fault && sameState(canon(tr.state), target), store.via[f.path[i]]);
+    const match = (tr: Transition) => !tr.fault && sameState(canon(tr.state), target);
+    let tr = findStep(machine, s, match, store.via[f.path[i]]);
+    if (!tr) {
+      const prev = store.get(f.path[i - 1]);
+      const inCycle = f.cycleFrom !== undefined && i - 1 > f.cycleFrom;
+      const hop = realPath(machine, inCycle ? s : machine.initial(), prev, i - 1);
+      if (hop) {
+        if (!inCycle) steps.length = 0;
+        for (const h of hop) steps.push(traceStep(machine, h));
+        s = prev;
+        tr = findStep(machine, s, match, store.via[f.path[i]]);
+      } else if (inCycle) {
+        partial = true;
+        continue;
+      }
+    }
     if (!tr) throw new Error(`${machine.name}: cannot replay step ${i} of a ${f.kind} trace; the machine's successors are not deterministic`);
     steps.push(traceStep(machine, tr));
     s = tr.state;
@@ -452,7 +473,17 @@ function rebuild(machine: Machine, store: StateStore, canon: (s: Int32Array) => 
   let fault = f.fault;
   if (f.step) {
     const target = f.step.target;
-    const tr = findStep(machine, canon, s, (tr) => tr.fault?.kind === f.kind && sameState(canon(tr.state), target), -1);
+    const match = (tr: Transition) => tr.fault?.kind === f.kind && sameState(canon(tr.state), target);
+    let tr = findStep(machine, s, match, -1);
+    const at = store.get(f.path[f.path.length - 1]);
+    if (!tr && !sameState(s, at)) {
+      const hop = realPath(machine, machine.initial(), at, f.path.length - 1);
+      if (hop) {
+        steps.length = 0;
+        for (const h of hop) steps.push(traceStep(machine, h));
+        tr = findStep(machine, at, match, -1);
+      }
+    }
     if (!tr) throw new Error(`${machine.name}: cannot replay the faulting step of a ${f.kind} trace`);
     steps.push(traceStep(machine, tr));
     fault = tr.fault!;
@@ -470,7 +501,8 @@ function rebuild(machine: Machine, store: StateStore, canon: (s: Int32Array) => 
     fault = {
       kind: 'livelock',
       message: `livelock: ${spinners.map((t) => names[t]).join(', ')} keep${spinners.length === 1 ? 's' : ''} retrying without progress; `
-        + `every schedule from step ${f.cycleFrom} on stays in this cycle of ${n} step${n === 1 ? '' : 's'}`,
+        + (partial ? `every schedule from step ${f.cycleFrom} on stays in a cycle (shown in part)`
+          : `every schedule from step ${f.cycleFrom} on stays in this cycle of ${n} step${n === 1 ? '' : 's'}`),
       threads: spinners,
       detail: { cycleFrom: f.cycleFrom ?? 0, cycleSteps: n },
     };
@@ -481,12 +513,41 @@ function rebuild(machine: Machine, store: StateStore, canon: (s: Int32Array) => 
   return v;
 }
 
-function findStep(machine: Machine, canon: (s: Int32Array) => Int32Array, s: Int32Array, match: (tr: Transition) => boolean, prefer: number): Transition | null {
+function findStep(machine: Machine, s: Int32Array, match: (tr: Transition) => boolean, prefer: number): Transition | null {
   const order = machine.threads.map((_, t) => t);
   if (prefer >= 0) order.unshift(prefer);
   for (const t of order) {
     if (machine.status(s, t) !== Status.Runnable) continue;
     for (const tr of machine.successors(s, t)) if (match(tr)) return tr;
+  }
+  return null;
+}
+
+/** A shortest path of real steps from `from` to exactly `target`, at most `maxDepth` long. */
+function realPath(machine: Machine, from: Int32Array, target: Int32Array, maxDepth: number): Transition[] | null {
+  const store = new StateStore();
+  const steps: Transition[] = [];
+  store.insert(from, hashState(from), -1, 0, -1, 0);
+  const found = (id: number): Transition[] => {
+    const out: Transition[] = [];
+    for (let v = id; v > 0; v = store.parent[v]) out.push(steps[store.via[v]]);
+    return out.reverse();
+  };
+  if (sameState(from, target)) return [];
+  for (let id = 0; id < store.size && store.size < 1_000_000; id++) {
+    if (store.depth[id] >= maxDepth) break;
+    const s = store.get(id);
+    for (let t = 0; t < machine.threads.length; t++) {
+      if (machine.status(s, t) !== Status.Runnable) continue;
+      for (const tr of machine.successors(s, t)) {
+        if (tr.fault) continue;
+        const h = hashState(tr.state);
+        if (store.find(tr.state, h) >= 0) continue;
+        steps.push(tr);
+        const nid = store.insert(tr.state, h, id, store.depth[id] + 1, steps.length - 1, 0);
+        if (sameState(tr.state, target)) return found(nid);
+      }
+    }
   }
   return null;
 }
