@@ -1,0 +1,195 @@
+// Kernel-tree mode: the mail's hunks applied to the files of a kernel checkout with jsdiff,
+// so every touched function is rebuilt whole from the base text (pre) and the patched text
+// (post). Archives damage whitespace, so lines compare with all whitespace removed. A hunk
+// is placed where its old lines match: near the line its @@ header names, or by content
+// when it has no header. Hunks that cannot be placed are reported with the reason.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { applyPatch, type StructuredPatch } from 'diff';
+import type { Hunk, HunkLine, LineOp, PatchMessage } from '../patch/types';
+import type { TreeFailure, TreeResult } from './types';
+import { hunksByFile, pairSides } from './images';
+import { segmentRuns, type Run, type SideLine } from './segment';
+
+/** Whitespace-insensitive line equality: archives re-indent, strip and add spaces. */
+export function sameLine(a: string, b: string): boolean {
+  return squash(a) === squash(b);
+}
+
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+interface MailMark { op: LineOp; mailLine: number; hunk: number }
+interface TreeLine { text: string; base: number | null; mail: MailMark | null }
+
+/** The lines of a hunk between elisions: each piece is placed on its own. */
+function pieces(h: Hunk): HunkLine[][] {
+  const elisions = h.damage.filter((d) => d.kind === 'elided').map((d) => d.mailLine).sort((a, b) => a - b);
+  const out: HunkLine[][] = [[]];
+  let e = 0;
+  for (const l of h.lines) {
+    let cut = false;
+    while (e < elisions.length && elisions[e] < l.mailLine) { e++; cut = true; }
+    if (cut && out[out.length - 1].length) out.push([]);
+    out[out.length - 1].push(l);
+  }
+  return out.filter((p) => p.length);
+}
+
+class FileState {
+  readonly base: string[];
+  readonly baseMarks: (MailMark | null)[];
+  cur: TreeLine[];
+  /** Where the last placed piece ended in cur; header-less pieces are searched from here first. */
+  cursor = 0;
+
+  constructor(text: string) {
+    this.base = splitLines(text);
+    this.baseMarks = this.base.map(() => null);
+    this.cur = this.base.map((t, i) => ({ text: t, base: i, mail: null }));
+  }
+
+  /** Offset between base and current line numbers at base line `n` (0-based). */
+  shiftAt(n: number): number {
+    for (let i = 0; i < this.cur.length; i++) {
+      const b = this.cur[i].base;
+      if (b !== null && b >= n) return i - b;
+    }
+    return this.cur.length - this.base.length;
+  }
+
+  matchesAt(old: HunkLine[], p: number): number {
+    let k = 0;
+    while (k < old.length && p + k < this.cur.length && sameLine(old[k].text, this.cur[p + k].text)) k++;
+    return k;
+  }
+}
+
+function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** Places one piece of a hunk and applies it with jsdiff; returns a failure or note, or null. */
+function applyPiece(f: FileState, h: Hunk, piece: HunkLine[], first: boolean): TreeFailure | null {
+  const old = piece.filter((l) => l.op !== '+');
+  const at = piece[0].mailLine;
+  if (!old.length) {
+    if (f.cur.length === 0) return place(f, h, piece, 0);
+    return { hunk: h.id, mailLine: at, reason: 'no context or removed lines to place the hunk by', applied: false };
+  }
+  const known = old[0].oldLine ?? (first ? h.oldStart : null);
+  const expected = known !== null ? Math.max(0, known - 1 + f.shiftAt(known - 1)) : null;
+  const last = f.cur.length - old.length;
+  const candidates: number[] = [];
+  for (let p = 0; p <= last; p++) if (f.matchesAt(old, p) === old.length) candidates.push(p);
+  if (!candidates.length) return notFound(f, h, old, expected);
+  let p: number;
+  if (expected !== null) {
+    p = candidates.reduce((best, c) => (Math.abs(c - expected) < Math.abs(best - expected) ? c : best));
+  } else {
+    p = candidates.find((c) => c >= f.cursor) ?? candidates[0];
+  }
+  const failure = place(f, h, piece, p);
+  if (failure) return failure;
+  if (expected === null) {
+    const also = candidates.length > 1 ? `; ${candidates.length} places match, took the first after the previous hunk` : '';
+    return { hunk: h.id, mailLine: at, reason: `no @@ line numbers: located by content at line ${p + 1}${also}`, applied: true };
+  }
+  if (p !== expected) {
+    const off = p - expected;
+    return { hunk: h.id, mailLine: at, reason: `applied at line ${p + 1}, offset ${off > 0 ? '+' : ''}${off} lines from the @@ header`, applied: true };
+  }
+  return null;
+}
+
+/** Why a piece's old lines are nowhere in the file: the closest place and the first line that differs. */
+function notFound(f: FileState, h: Hunk, old: HunkLine[], expected: number | null): TreeFailure {
+  let best = -1, bestLen = -1;
+  for (let p = 0; p < f.cur.length; p++) {
+    const k = f.matchesAt(old, p);
+    const closer = best >= 0 && expected !== null && Math.abs(p - expected) < Math.abs(best - expected);
+    if (k > bestLen || (k === bestLen && closer)) { best = p; bestLen = k; }
+  }
+  const miss = old[Math.max(0, bestLen)];
+  const found = best >= 0 && best + bestLen < f.cur.length ? f.cur[best + bestLen].text.trim() : '(end of file)';
+  const reason = bestLen > 0
+    ? `context not found: ${bestLen} line(s) match at line ${best + 1}, then the mail has '${miss.text.trim()}' where the file has '${found}'`
+    : `context not found: '${old[0].text.trim()}' is not in the file`;
+  return { hunk: h.id, mailLine: bestLen > 0 ? miss.mailLine : old[0].mailLine, reason, applied: false };
+}
+
+/** Applies the piece at cur[p] with jsdiff and records where every line came from. */
+function place(f: FileState, h: Hunk, piece: HunkLine[], p: number): TreeFailure | null {
+  const oldCount = piece.filter((l) => l.op !== '+').length;
+  const newCount = piece.filter((l) => l.op !== '-').length;
+  const patch: StructuredPatch = {
+    oldFileName: 'a', newFileName: 'b', oldHeader: undefined, newHeader: undefined,
+    hunks: [{ oldStart: p + 1, oldLines: oldCount, newStart: p + 1, newLines: newCount, lines: piece.map((l) => l.op + l.text) }],
+  };
+  const source = f.cur.map((l) => l.text).join('\n') + '\n';
+  const result = applyPatch(source, patch, { compareLine: (_n, line, _op, content) => sameLine(line, content) });
+  if (result === false) return { hunk: h.id, mailLine: piece[0].mailLine, reason: 'jsdiff could not apply the hunk', applied: false };
+  const patched = splitLines(result);
+  const next: TreeLine[] = f.cur.slice(0, p);
+  let k = p;
+  for (const l of piece) {
+    const mark: MailMark = { op: l.op, mailLine: l.mailLine, hunk: h.id };
+    if (l.op === '+') { next.push({ text: l.text, base: null, mail: mark }); continue; }
+    const line = f.cur[k++];
+    if (line.base !== null) f.baseMarks[line.base] = mark;
+    if (l.op === ' ') next.push({ ...line, mail: mark });
+  }
+  next.push(...f.cur.slice(k));
+  if (next.length !== patched.length) return { hunk: h.id, mailLine: piece[0].mailLine, reason: 'jsdiff placed the hunk elsewhere', applied: false };
+  next.forEach((l, i) => { l.text = patched[i]; });
+  f.cur = next;
+  f.cursor = p + newCount;
+  return null;
+}
+
+function resolveIn(treeDir: string, file: string): string | null {
+  const root = path.resolve(treeDir);
+  const full = path.resolve(root, file);
+  return full.startsWith(root + path.sep) ? full : null;
+}
+
+function runOf(lines: SideLine[]): Run[] {
+  return [{ lines, hint: null, hintNotFunction: false, fallback: null, indentReliable: true, adjacent: false }];
+}
+
+/**
+ * Applies the message's hunks to the files of a kernel checkout and rebuilds every touched
+ * function whole. Needs the C parser loaded (await getCParser()).
+ */
+export function applyToTree(pm: PatchMessage, treeDir: string): TreeResult {
+  const result: TreeResult = { functions: [], failures: [] };
+  const created = new Set(pm.files.filter((f) => f.oldPath === '/dev/null').map((f) => f.newPath ?? f.path));
+  for (const group of hunksByFile(pm)) {
+    const fail = (reason: string) => {
+      for (const h of group.hunks) result.failures.push({ hunk: h.id, mailLine: h.mailLines[0], reason, applied: false });
+    };
+    if (!group.path) { fail('the mail does not say which file the hunk is in'); continue; }
+    const full = resolveIn(treeDir, group.path);
+    if (!full) { fail(`${group.path} is outside the kernel tree`); continue; }
+    let text: string;
+    if (existsSync(full)) text = readFileSync(full, 'utf8');
+    else if (created.has(group.path)) text = '';
+    else { fail(`file missing: ${group.path} is not in ${treeDir}`); continue; }
+
+    const f = new FileState(text);
+    for (const h of group.hunks) {
+      pieces(h).forEach((piece, i) => {
+        const r = applyPiece(f, h, piece, i === 0);
+        if (r) result.failures.push(r);
+      });
+    }
+    const pre = f.base.map((t, i): SideLine => {
+      const m = f.baseMarks[i];
+      return { text: t, op: m?.op ?? null, mailLine: m?.mailLine ?? null, hunk: m?.hunk ?? null };
+    });
+    const post = f.cur.map((l): SideLine => ({ text: l.text, op: l.mail?.op ?? null, mailLine: l.mail?.mailLine ?? null, hunk: l.mail?.hunk ?? null }));
+    result.functions.push(...pairSides(group.path, segmentRuns(runOf(pre)), segmentRuns(runOf(post)), 'tree'));
+  }
+  return result;
+}

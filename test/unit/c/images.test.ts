@@ -1,0 +1,199 @@
+import { strict as assert } from 'node:assert';
+import { getCParser } from '../../../src/c/parser';
+import { rebuildFunctions } from '../../../src/c/images';
+import type { FunctionImage, RebuiltFunction } from '../../../src/c/types';
+import { patchFromDiff } from './diff';
+
+const texts = (img: FunctionImage | null) => (img ? img.lines.map((l) => l.text.trim()) : null);
+const fn = (fns: RebuiltFunction[], name: string) => {
+  const f = fns.find((x) => x.name === name);
+  assert.ok(f, `no function ${name} among ${fns.map((x) => x.name).join(', ')}`);
+  return f;
+};
+
+describe('c/images: pre- and post-images from the mail', () => {
+  before(async () => { await getCParser(); });
+
+  it('a new function is whole on the post side and absent on the pre side', () => {
+    const pm = patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax.c',
+      '@@ -10,6 +10,14 @@ static int other(void)',
+      ' \treturn 0;',
+      ' }',
+      ' ',
+      '+static int dax_new(struct inode *inode)',
+      '+{',
+      '+\tif (!inode)',
+      '+\t\treturn -EINVAL;',
+      '+\treturn do_it(inode);',
+      '+}',
+      '+',
+      ' static int after(void)',
+    ].join('\n'));
+    const fns = rebuildFunctions(pm);
+    assert.deepEqual(fns.map((f) => f.name), ['dax_new']);
+    const f = fns[0];
+    assert.equal(f.pre, null);
+    assert.ok(f.post);
+    assert.equal(f.post.whole, true);
+    assert.deepEqual(f.post.gaps, []);
+    assert.deepEqual(texts(f.post), ['static int dax_new(struct inode *inode)', '{', 'if (!inode)', 'return -EINVAL;', 'return do_it(inode);', '}']);
+    assert.deepEqual(f.post.lines.map((l) => l.mailLine), [7, 8, 9, 10, 11, 12]);
+    assert.equal(f.path, 'fs/dax.c');
+    assert.deepEqual(f.hunks, [0]);
+  });
+
+  it('two hunks of one function join in order with a gap between them', () => {
+    const pm = patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax.c',
+      '@@ -20,7 +20,7 @@ static void put_entry(void)',
+      ' }',
+      ' ',
+      ' static void *grab(struct address_space *mapping, pgoff_t index)',
+      ' {',
+      '-\tvoid *entry;',
+      '+\tvoid *entry, **slot;',
+      ' ',
+      '@@ -40,6 +40,7 @@ static void *grab(struct address_space *mapping, pgoff_t index)',
+      ' \t\treturn page;',
+      ' \t}',
+      ' \tentry = lock_slot(mapping, slot);',
+      '+ out_unlock:',
+      ' \tspin_unlock_irq(&mapping->tree_lock);',
+      ' \treturn entry;',
+      ' }',
+    ].join('\n'));
+    const f = fn(rebuildFunctions(pm), 'grab');
+    assert.deepEqual(f.hunks, [0, 1]);
+    assert.ok(f.pre && f.post);
+    assert.equal(f.pre.whole, false);
+    assert.equal(f.post.whole, false);
+    // pre: head, '{', 'void *entry;', '' | gap | 'return page;' ...
+    assert.deepEqual(f.pre.gaps, [3]);
+    assert.equal(f.pre.lines[3].text, '');
+    assert.equal(f.pre.lines[4].text.trim(), 'return page;');
+    assert.deepEqual(texts(f.post)!.slice(-4), ['out_unlock:', 'spin_unlock_irq(&mapping->tree_lock);', 'return entry;', '}']);
+    assert.equal(f.post.lines.find((l) => l.op === '+' && l.text.includes('slot'))!.mailLine, 9);
+  });
+
+  it('finds function boundaries from the C, not from the @@ context', () => {
+    // The @@ context names the function before; the change is in the one the hunk defines.
+    const pm = patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax.c',
+      '@@ -100,9 +100,9 @@ static int first(struct inode *inode)',
+      ' \treturn 0;',
+      ' }',
+      ' ',
+      ' static int second(struct inode *inode)',
+      ' {',
+      '-\treturn old(inode);',
+      '+\treturn new(inode);',
+      ' }',
+    ].join('\n'));
+    const fns = rebuildFunctions(pm);
+    assert.deepEqual(fns.map((f) => f.name), ['second']);
+    assert.equal(fns[0].pre!.whole, true);
+    assert.equal(fns[0].post!.whole, true);
+    assert.deepEqual(texts(fns[0].pre), ['static int second(struct inode *inode)', '{', 'return old(inode);', '}']);
+  });
+
+  it('a hunk that starts inside a function takes the name from the @@ context and records the missing head', () => {
+    const pm = patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax.c',
+      '@@ -50,6 +50,7 @@ static int dax_fault(struct vm_area_struct *vma,',
+      ' \t\tgoto out;',
+      ' \t}',
+      '+\tput_entry(entry);',
+      ' \treturn ret;',
+      ' }',
+      ' ',
+    ].join('\n'));
+    const f = fn(rebuildFunctions(pm), 'dax_fault');
+    assert.deepEqual(f.post!.gaps, [-1]);
+    assert.equal(f.post!.whole, false);
+    assert.equal(f.post!.lines.length, 5);
+  });
+
+  it('a header-less fragment continues the function the previous hunk left open (the @@ context is a label)', () => {
+    const pm = patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax.c',
+      '@@ -10,5 +10,5 @@ static void other(void)',
+      ' static void *grab(pgoff_t index)',
+      ' {',
+      '-\tentry = a();',
+      '+\tentry = b();',
+      ' \tif (entry) {',
+      '@@ -40,4 +40,5 @@ restart:',
+      ' \t}',
+      '+ out:',
+      ' \treturn entry;',
+      ' }',
+    ].join('\n'));
+    const fns = rebuildFunctions(pm);
+    assert.deepEqual(fns.map((f) => f.name), ['grab']);
+    assert.deepEqual(fns[0].post!.gaps, [3]);
+    assert.equal(fns[0].post!.lines.length, 8);
+    assert.deepEqual(fns[0].hunks, [0, 1]);
+  });
+
+  it('an elision inside a hunk is a gap; a hunk opening inside a comment is read as comment', () => {
+    const pm = patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax.c',
+      '@@ -281,7 +281,7 @@ static wait_queue_head_t *entry_waitqueue(struct address_space *mapping,',
+      ' \t * queue to the start of that PMD. { This brace is prose }',
+      ' \t */',
+      '-\tif (RADIX_DAX_TYPE(entry) == RADIX_DAX_PMD)',
+      '+\tif ((unsigned long)entry & RADIX_DAX_PMD)',
+      ' \t\tindex &= ~PG_PMD_COLOUR;',
+      '...',
+      ' \treturn wait_table + hash;',
+      ' }',
+    ].join('\n'));
+    const f = fn(rebuildFunctions(pm), 'entry_waitqueue');
+    assert.deepEqual(f.post!.gaps, [-1, 3]);
+    assert.equal(f.post!.lines.length, 6);
+    assert.equal(f.post!.lines[5].text, '}');
+  });
+
+  it('changes inside a struct or an initializer are not functions', () => {
+    const pm = patchFromDiff([
+      '--- a/drivers/dax/super.c',
+      '+++ b/drivers/dax/super.c',
+      '@@ -169,6 +170,7 @@ struct dax_device {',
+      ' \tconst char *host;',
+      ' \tunsigned long flags;',
+      '+\tstruct dev_pagemap *pgmap;',
+      ' \tconst struct dax_operations *ops;',
+      ' };',
+      ' ',
+      '@@ -3111,6 +3165,7 @@ static const struct block_device_operations dm_blk_dops = {',
+      ' static const struct dax_operations dm_dax_ops = {',
+      ' \t.direct_access = dm_dax_direct_access,',
+      '+\t.fs_claim = dm_dax_fs_claim,',
+      ' };',
+    ].join('\n'));
+    assert.deepEqual(rebuildFunctions(pm), []);
+  });
+
+  it('a function whose head the hunk shows only in part is named by the @@ context', () => {
+    const pm = patchFromDiff([
+      '--- a/fs/xfs/xfs_file.c',
+      '+++ b/fs/xfs/xfs_file.c',
+      '@@ -1024,6 +1054,7 @@ __xfs_filemap_fault(',
+      ' \tenum page_entry_size\tpe_size,',
+      ' \tbool\t\t\twrite_fault)',
+      ' {',
+      '+\tstruct vm_area_struct\t*vma = vmf->vma;',
+      ' \tstruct inode\t\t*inode = file_inode(vmf->vma->vm_file);',
+    ].join('\n'));
+    const f = fn(rebuildFunctions(pm), '__xfs_filemap_fault');
+    assert.deepEqual(f.post!.gaps, [-1, 4]);
+    assert.equal(f.pre!.lines.length, 4);
+  });
+});
