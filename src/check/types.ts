@@ -75,3 +75,25 @@ export interface Reductions {
   symmetry?: boolean;
   sleepSets?: boolean;
 }
+
+/** A run request: what the worker (src/check/worker.ts) receives. Pure data. */
+export interface RunInput {
+  scenario: string;
+  /** Variation points, by name: "grab_mapping_entry.pmd_downgrade.wake_all": false. */
+  points?: Record<string, string | number | boolean>;
+  /** Function bodies replaced by the hunk binding; passed to the model as is. */
+  overrides?: unknown;
+  budget: Budget;
+  stopAtFirst?: boolean;
+  properties?: Properties;
+  reductions?: Reductions;
+}
+
+/** Worker -> caller messages; `id` echoes the request's. */
+export type WorkerReply =
+  | { type: 'progress'; id?: number; progress: Progress }
+  | { type: 'verdict'; id?: number; verdict: Verdict }
+  | { type: 'error'; id?: number; message: string };
+
+/** Caller -> worker: a RunInput, with a request id and a shared cancel flag (Int32Array over it; non-zero cancels). */
+export type WorkerRequest = RunInput & { id?: number; cancel?: SharedArrayBuffer };
