@@ -1,0 +1,34 @@
+// The analysis worker: runs the core for the extension host, one request at a time.
+// Heavy jobs get a worker of their own, so Cancel is terminating it.
+import { parentPort } from 'node:worker_threads';
+import * as core from './core';
+import type { FromWorker, ToWorker } from './jobs';
+
+async function run(req: ToWorker, progress: (text: string) => void): Promise<unknown> {
+  switch (req.op) {
+    case 'analyse': return core.analyse(req.args);
+    case 'check': return core.check(req.args, progress);
+    case 'simulate': return core.simulate(req.args, progress);
+    case 'scenarios': return core.scenarios(req.args);
+    case 'reply': return core.reply(req.args);
+  }
+}
+
+export function serve(): void {
+  const port = parentPort;
+  if (!port) throw new Error('dax-review analysis: not started as a worker');
+  let queue = Promise.resolve();
+  port.on('message', (req: ToWorker) => {
+    queue = queue.then(async () => {
+      const post = (m: FromWorker) => port.postMessage(m);
+      try {
+        const result = await run(req, (text) => post({ id: req.id, kind: 'progress', text }));
+        post({ id: req.id, kind: 'done', result });
+      } catch (e) {
+        const message = e instanceof core.Unavailable ? e.message
+          : e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+        post({ id: req.id, kind: 'error', message });
+      }
+    });
+  });
+}

@@ -1,0 +1,106 @@
+// The host's side of the analysis worker. Typing goes to one long-lived worker; each heavy
+// job (check, simulate) gets its own, so that cancelling it is terminating that worker.
+import { Worker } from 'node:worker_threads';
+import path from 'node:path';
+import type { FromWorker, JobRequest, JobResults } from './jobs';
+import { WORKER_MARK } from './jobs';
+
+export class JobError extends Error {}
+export class Cancelled extends Error {
+  constructor() { super('cancelled'); }
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  progress?: (text: string) => void;
+}
+
+class Channel {
+  private worker: Worker | null = null;
+  private next = 1;
+  private pending = new Map<number, Pending>();
+
+  constructor(private readonly script: string) {}
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(this.script, { workerData: { mark: WORKER_MARK } });
+    w.unref();
+    w.on('message', (m: FromWorker) => this.receive(m));
+    w.on('error', (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
+    w.on('exit', (code) => {
+      if (this.worker === w) this.worker = null;
+      if (this.pending.size) this.fail(new JobError(`the analysis worker stopped (exit ${code})`));
+    });
+    this.worker = w;
+    return w;
+  }
+
+  private receive(m: FromWorker): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.kind === 'progress') { p.progress?.(m.text); return; }
+    this.pending.delete(m.id);
+    if (m.kind === 'done') p.resolve(m.result);
+    else p.reject(new JobError(m.message));
+  }
+
+  private fail(e: Error): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) p.reject(e);
+  }
+
+  request(req: JobRequest, progress?: (text: string) => void): Promise<unknown> {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, progress });
+      this.start().postMessage({ id, ...req });
+    });
+  }
+
+  async stop(reason: Error): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    this.fail(reason);
+    await w?.terminate();
+  }
+}
+
+export interface JobHandle<T> {
+  result: Promise<T>;
+  cancel(): void;
+}
+
+export class AnalysisClient {
+  private readonly script: string;
+  private readonly typing: Channel;
+  private readonly running = new Set<Channel>();
+
+  /** `dir` is where extension.js is: the bundle doubles as the worker's script. */
+  constructor(dir: string) {
+    this.script = path.join(dir, 'extension.js');
+    this.typing = new Channel(this.script);
+  }
+
+  /** Light requests share the long-lived worker. */
+  ask<K extends 'analyse' | 'scenarios' | 'reply'>(req: Extract<JobRequest, { op: K }>): Promise<JobResults[K]> {
+    return this.typing.request(req) as Promise<JobResults[K]>;
+  }
+
+  /** A heavy request in a worker of its own; cancel() terminates it and rejects with Cancelled. */
+  job<K extends 'check' | 'simulate'>(req: Extract<JobRequest, { op: K }>, progress: (text: string) => void): JobHandle<JobResults[K]> {
+    const ch = new Channel(this.script);
+    this.running.add(ch);
+    const result = (ch.request(req, progress) as Promise<JobResults[K]>).finally(() => {
+      this.running.delete(ch);
+      void ch.stop(new Cancelled());
+    });
+    return { result, cancel: () => { void ch.stop(new Cancelled()); } };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([this.typing, ...this.running].map((c) => c.stop(new Cancelled())));
+  }
+}

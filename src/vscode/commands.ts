@@ -1,0 +1,308 @@
+// The commands under 'DAX Review': each gathers its input in the editor and hands the work
+// to the analysis worker; long jobs show progress and can be cancelled.
+import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Cancelled, type AnalysisClient, type JobHandle } from './client';
+import type { DocState, Documents } from './documents';
+import { LANGUAGE, fileOf, findingId, hunkAt, hunkFor } from './documents';
+import type { Analysis, HunkKey, OutlineHunk, Simulation } from './jobs';
+import type { Panel } from './panel';
+import type { PanelModel, PanelResult } from './protocol';
+import { SECTION, settings } from './settings';
+import type { Finding } from '../review/types';
+
+interface FindingRef { rule: string; line: number }
+
+export class Commands {
+  private running: JobHandle<unknown> | null = null;
+  /** The hunk the panel shows, for the panel's own Simulate button. */
+  private shown: { uri: vscode.Uri; key: HunkKey } | null = null;
+
+  constructor(
+    private readonly client: AnalysisClient,
+    private readonly docs: Documents,
+    private readonly panel: Panel,
+    private readonly log: vscode.OutputChannel,
+  ) {}
+
+  register(): vscode.Disposable[] {
+    const c = (id: string, f: (...a: never[]) => unknown) => vscode.commands.registerCommand(`daxReview.${id}`, f);
+    return [
+      c('simulateHunk', (uri?: vscode.Uri, key?: HunkKey) => this.simulateHunk(uri, key, { scenario: undefined, without: null })),
+      c('simulateWithout', (uri?: vscode.Uri, key?: HunkKey, line?: number) => this.simulateWithout(uri, key, line)),
+      c('checkPatchMail', (uri?: vscode.Uri) => this.checkPatchMail(uri)),
+      c('showTrace', (uri?: vscode.Uri, ref?: FindingRef) => this.showTrace(uri, ref)),
+      c('draftReply', (uri?: vscode.Uri) => this.draftReply(uri)),
+      c('addToReply', (uri?: vscode.Uri, ref?: FindingRef) => this.addToReply(uri, ref)),
+      c('openSeriesOverview', () => vscode.commands.executeCommand('daxReview.series.focus')),
+      c('selectKernelTree', () => this.selectKernelTree()),
+      c('openPanelBeside', () => this.panel.openBeside()),
+      c('revealLine', (uri: vscode.Uri, line: number) => this.revealLine(uri, line)),
+      c('nextStep', () => this.moveStep(1)),
+      c('previousStep', () => this.moveStep(-1)),
+      c('cancel', () => this.cancel()),
+    ];
+  }
+
+  cancel(): void {
+    this.running?.cancel();
+  }
+
+  /** The panel's Simulate button: the hunk it shows, with the scenario picked there. */
+  simulateShown(scenario: string | null): void {
+    if (this.shown) void this.simulateHunk(this.shown.uri, this.shown.key, { scenario, without: null });
+  }
+
+  private async document(uri?: vscode.Uri): Promise<vscode.TextDocument | null> {
+    if (uri) return vscode.workspace.openTextDocument(uri);
+    const e = vscode.window.activeTextEditor;
+    if (e?.document.languageId === LANGUAGE) return e.document;
+    const other = vscode.window.visibleTextEditors.find((x) => x.document.languageId === LANGUAGE);
+    if (other) return other.document;
+    void vscode.window.showWarningMessage('DAX Review: open a patch mail first.');
+    return null;
+  }
+
+  private cursorLine(doc: vscode.TextDocument): number | null {
+    const e = vscode.window.visibleTextEditors.find((x) => x.document === doc);
+    return e ? e.selection.active.line + 1 : null;
+  }
+
+  private hunkFrom(doc: vscode.TextDocument, s: DocState, key?: HunkKey): OutlineHunk | null {
+    const h = key ? hunkFor(s.analysis, key) : (() => {
+      const line = this.cursorLine(doc);
+      return line === null ? undefined : hunkAt(s.analysis, line);
+    })();
+    if (!h) {
+      void vscode.window.showWarningMessage(key
+        ? 'DAX Review: that hunk is no longer in the mail.'
+        : 'DAX Review: put the cursor inside a hunk of the patch mail.');
+      return null;
+    }
+    return h;
+  }
+
+  private async simulateWithout(uri?: vscode.Uri, key?: HunkKey, line?: number): Promise<void> {
+    const doc = await this.document(uri);
+    if (!doc) return;
+    const at = line ?? this.cursorLine(doc);
+    if (at === null) return;
+    await this.simulateHunk(doc.uri, key, { scenario: undefined, without: at });
+  }
+
+  async simulateHunk(uri: vscode.Uri | undefined, key: HunkKey | undefined, opt: { scenario: string | null | undefined; without: number | null }): Promise<void> {
+    const doc = await this.document(uri);
+    if (!doc) return;
+    const s = await this.docs.current(doc);
+    const h = this.hunkFrom(doc, s, key);
+    if (!h || !s.analysis) return;
+    const text = doc.getText();
+    const file = fileOf(doc);
+    const hk = { message: h.message, hunk: h.hunk };
+    this.shown = { uri: doc.uri, key: hk };
+    const base = this.modelFor(doc, s.analysis, h);
+    let scenario = opt.scenario;
+    let scenarios: string[] = [];
+    try {
+      scenarios = await this.client.ask({ op: 'scenarios', args: { text, file, key: hk } });
+    } catch (e) {
+      await this.failed(base, e);
+      return;
+    }
+    if (scenario === undefined) {
+      scenario = null;
+      if (scenarios.length > 1) {
+        const every = 'every scenario';
+        const pick = await vscode.window.showQuickPick([every, ...scenarios], {
+          title: `Simulate hunk ${h.hunk + 1}${h.function ? ` (${h.function})` : ''}`,
+          placeHolder: 'Several scenarios exercise this hunk: which one?',
+        });
+        if (pick === undefined) return;
+        scenario = pick === every ? null : pick;
+      }
+    }
+    const cfg = settings();
+    const what = opt.without !== null ? ` without mail line ${opt.without}` : '';
+    const model: PanelModel = { ...base, scenarios, status: 'running', message: `simulating${what}${scenario ? ` in ${scenario}` : ''}…` };
+    await this.panel.show(model);
+    const sim = await this.runJob(`DAX Review: simulating hunk ${h.hunk + 1}${what}`, model, () => this.client.job({
+      op: 'simulate',
+      args: { text, file, key: hk, scenario, without: opt.without, tree: cfg.tree, budget: cfg.budget },
+    }, (t) => this.progress(t)));
+    if (!sim) return;
+    if (doc.version === s.version) this.docs.recordSimulation(s, sim);
+    await this.panel.show(this.withSimulation(model, sim, opt.without), false);
+  }
+
+  private progressReport: ((t: string) => void) | null = null;
+
+  private progress(text: string): void {
+    this.progressReport?.(text);
+    this.panel.progress(text);
+  }
+
+  /** Runs a job under a cancellable progress notification; null when cancelled or failed. */
+  private async runJob<T>(title: string, model: PanelModel | null, start: () => JobHandle<T>): Promise<T | null> {
+    this.running?.cancel();
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const job = start();
+      this.running = job as JobHandle<unknown>;
+      this.progressReport = (t) => progress.report({ message: t });
+      const sub = token.onCancellationRequested(() => job.cancel());
+      try {
+        return await job.result;
+      } catch (e) {
+        if (e instanceof Cancelled) {
+          if (model) await this.panel.show({ ...model, status: 'cancelled', message: 'cancelled' }, false);
+          return null;
+        }
+        if (model) await this.failed(model, e);
+        else void vscode.window.showErrorMessage(`DAX Review: ${message(e)}`);
+        return null;
+      } finally {
+        sub.dispose();
+        if (this.running === job) { this.running = null; this.progressReport = null; }
+      }
+    });
+  }
+
+  private async failed(model: PanelModel, e: unknown): Promise<void> {
+    const m = message(e);
+    this.log.appendLine(m);
+    await this.panel.show({ ...model, status: 'error', message: m.split('\n')[0] }, true);
+    void vscode.window.showErrorMessage(`DAX Review: ${m.split('\n')[0]}`);
+  }
+
+  private modelFor(doc: vscode.TextDocument, a: Analysis, h: OutlineHunk): PanelModel {
+    const msg = a.outline.messages[h.message];
+    return {
+      document: doc.uri.toString(),
+      subject: msg?.subject ?? '',
+      hunk: { id: h.hunk, path: h.path, function: h.function, mailLines: h.mailLines, lines: h.lines },
+      scenarios: [],
+      results: [],
+      coverage: a.review?.coverage[`${h.message}:${h.hunk}`] ?? null,
+      trace: null,
+      selected: null,
+      status: 'idle',
+      message: '',
+    };
+  }
+
+  private withSimulation(model: PanelModel, sim: Simulation, without: number | null): PanelModel {
+    const results: PanelResult[] = sim.verdicts.map((v) => ({ scenario: v.scenario, pre: v.pre, post: v.post, summary: v.summary }));
+    const bad = results.filter((r) => r.post.verdict === 'violation').length;
+    const head = without !== null ? `without mail line ${without}: ` : '';
+    return {
+      ...model,
+      results,
+      coverage: sim.coverage ?? model.coverage,
+      status: 'done',
+      message: results.length ? `${head}${bad ? `${bad} of ${results.length} scenarios break` : `all ${results.length} scenarios clean`}` : `${head}no scenario exercises this hunk`,
+    };
+  }
+
+  private async checkPatchMail(uri?: vscode.Uri): Promise<void> {
+    const doc = await this.document(uri);
+    if (!doc) return;
+    const s = this.docs.state(doc.uri);
+    const version = doc.version;
+    const cfg = settings();
+    const a = await this.runJob('DAX Review: checking the patch mail', null, () => this.client.job({
+      op: 'check', args: { text: doc.getText(), file: fileOf(doc), rules: cfg.rules, tree: cfg.tree, budget: cfg.budget },
+    }, (t) => this.progress(t)));
+    if (!a) return;
+    if (doc.version === version) this.docs.apply(s, version, a, true);
+    const n = a.review?.findings.length;
+    void vscode.window.showInformationMessage(n === undefined
+      ? `DAX Review: ${a.notices.join(' ')}`
+      : `DAX Review: ${n} finding${n === 1 ? '' : 's'} in ${path.basename(doc.fileName)}.`);
+  }
+
+  private async findingAt(uri?: vscode.Uri, ref?: FindingRef): Promise<{ doc: vscode.TextDocument; s: DocState; f: Finding } | null> {
+    const doc = await this.document(uri);
+    if (!doc) return null;
+    const s = await this.docs.current(doc);
+    const all = s.analysis?.review?.findings ?? [];
+    const line = ref?.line ?? this.cursorLine(doc);
+    const f = ref
+      ? all.find((x) => x.rule === ref.rule && x.line === ref.line)
+      : all.filter((x) => line !== null && line >= x.line && line <= x.endLine).sort((a, b) => Number(!!b.trace) - Number(!!a.trace))[0];
+    return f ? { doc, s, f } : null;
+  }
+
+  private async showTrace(uri?: vscode.Uri, ref?: FindingRef): Promise<void> {
+    const hit = await this.findingAt(uri, ref);
+    if (hit?.f.trace && hit.s.analysis) {
+      const h = hunkAt(hit.s.analysis, hit.f.line);
+      const base = h ? this.modelFor(hit.doc, hit.s.analysis, h) : { ...this.panel.current(), document: hit.doc.uri.toString(), hunk: null, results: [] };
+      if (h) this.shown = { uri: hit.doc.uri, key: { message: h.message, hunk: h.hunk } };
+      await this.panel.show({ ...base, trace: { title: `${hit.f.rule}: ${hit.f.message}`, trace: hit.f.trace }, status: 'done', message: `evidence: ${hit.f.evidence}` });
+      return;
+    }
+    const current = this.panel.current();
+    if (current.trace || current.results.some((r) => r.post.violations.length || r.pre?.violations.length)) {
+      await this.panel.show(current);
+      return;
+    }
+    void vscode.window.showInformationMessage('DAX Review: no counterexample here. Simulate the hunk, or put the cursor on a finding that has one.');
+  }
+
+  private async addToReply(uri?: vscode.Uri, ref?: FindingRef): Promise<void> {
+    const hit = await this.findingAt(uri, ref);
+    if (!hit) { void vscode.window.showInformationMessage('DAX Review: no finding at the cursor.'); return; }
+    hit.s.reply.add(findingId(hit.f));
+    void vscode.window.showInformationMessage(`DAX Review: ${hit.s.reply.size} finding${hit.s.reply.size === 1 ? '' : 's'} picked for the reply.`, 'Draft Review Reply')
+      .then((x) => { if (x) void this.draftReply(hit.doc.uri); });
+  }
+
+  private async draftReply(uri?: vscode.Uri): Promise<void> {
+    const doc = await this.document(uri);
+    if (!doc) return;
+    const s = await this.docs.current(doc);
+    const only = s.reply.size
+      ? (s.analysis?.review?.findings ?? []).filter((f) => s.reply.has(findingId(f))).map((f) => ({ rule: f.rule, line: f.line }))
+      : null;
+    try {
+      const text = await this.client.ask({ op: 'reply', args: { text: doc.getText(), file: fileOf(doc), rules: settings().rules, only } });
+      const reply = await vscode.workspace.openTextDocument({ language: LANGUAGE, content: text });
+      await vscode.window.showTextDocument(reply, { viewColumn: vscode.ViewColumn.Beside });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`DAX Review: ${message(e).split('\n')[0]}`);
+    }
+  }
+
+  private async selectKernelTree(): Promise<void> {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: false, canSelectFolders: true, canSelectMany: false,
+      title: 'Kernel tree (a checkout holding fs/dax.c)', openLabel: 'Use this kernel tree',
+    });
+    const dir = picked?.[0];
+    if (!dir) return;
+    if (!existsSync(path.join(dir.fsPath, 'fs', 'dax.c'))) {
+      const go = await vscode.window.showWarningMessage(`${dir.fsPath} holds no fs/dax.c.`, 'Use it anyway');
+      if (!go) return;
+    }
+    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration(SECTION).update('kernelTree', dir.fsPath, target);
+    void vscode.window.showInformationMessage(`DAX Review: kernel tree ${dir.fsPath}`);
+  }
+
+  private async revealLine(uri: vscode.Uri, line: number): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const e = await vscode.window.showTextDocument(doc, { preserveFocus: false });
+    const p = new vscode.Position(Math.min(Math.max(line - 1, 0), doc.lineCount - 1), 0);
+    e.selection = new vscode.Selection(p, p);
+    e.revealRange(new vscode.Range(p, p), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private moveStep(delta: number): void {
+    const at = this.panel.lastStep?.index ?? 0;
+    this.panel.step(Math.max(0, at + delta));
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,149 @@
+// The analysis of every open patch mail, kept current as it is edited: debounced, one
+// request in flight per document, stale answers dropped.
+import * as vscode from 'vscode';
+import type { AnalysisClient } from './client';
+import type { Analysis, HunkKey, OutlineHunk, Simulation } from './jobs';
+import { keyOf } from './jobs';
+import { settings } from './settings';
+import type { Finding } from '../review/types';
+
+export const LANGUAGE = 'dax-patch-mail';
+
+export interface DocState {
+  uri: vscode.Uri;
+  /** The document version `analysis` was computed from. */
+  version: number;
+  analysis: Analysis | null;
+  /** Set when the full check (with simulation) ran on this version. */
+  checked: boolean;
+  simulations: Map<string, Simulation>;
+  /** Findings picked for the review reply, as `rule@line`. */
+  reply: Set<string>;
+  timer?: ReturnType<typeof setTimeout>;
+  /** The read in flight; `again` asks it to read once more when it ends. */
+  running: Promise<void> | null;
+  again: boolean;
+}
+
+export function findingId(f: Finding): string {
+  return `${f.rule}@${f.line}`;
+}
+
+export function isPatchMailDocument(doc: vscode.TextDocument): boolean {
+  return doc.languageId === LANGUAGE;
+}
+
+export class Documents implements vscode.Disposable {
+  private readonly states = new Map<string, DocState>();
+  private readonly changed = new vscode.EventEmitter<DocState>();
+  readonly onDidChange = this.changed.event;
+  private readonly told = new Set<string>();
+
+  constructor(private readonly client: AnalysisClient, private readonly log: vscode.OutputChannel) {}
+
+  state(uri: vscode.Uri): DocState {
+    const k = uri.toString();
+    let s = this.states.get(k);
+    if (!s) {
+      s = { uri, version: -1, analysis: null, checked: false, simulations: new Map(), reply: new Set(), running: null, again: false };
+      this.states.set(k, s);
+    }
+    return s;
+  }
+
+  peek(uri: vscode.Uri): DocState | undefined {
+    return this.states.get(uri.toString());
+  }
+
+  forget(uri: vscode.Uri): void {
+    const s = this.states.get(uri.toString());
+    if (s?.timer) clearTimeout(s.timer);
+    this.states.delete(uri.toString());
+  }
+
+  /** Re-reads the document after the typing delay. */
+  schedule(doc: vscode.TextDocument, delay = settings().delay): void {
+    if (!isPatchMailDocument(doc)) return;
+    const s = this.state(doc.uri);
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = setTimeout(() => { s.timer = undefined; void this.refresh(doc); }, delay);
+  }
+
+  /** The analysis of the document as it is now (reads it if it changed). */
+  async current(doc: vscode.TextDocument): Promise<DocState> {
+    const s = this.state(doc.uri);
+    if (s.analysis && s.version === doc.version) return s;
+    await this.refresh(doc);
+    return s;
+  }
+
+  private refresh(doc: vscode.TextDocument): Promise<void> {
+    const s = this.state(doc.uri);
+    if (s.running) { s.again = true; return s.running; }
+    s.running = (async () => {
+      try {
+        do {
+          s.again = false;
+          const version = doc.version;
+          const cfg = settings();
+          const analysis = await this.client.ask({
+            op: 'analyse', args: { text: doc.getText(), file: fileOf(doc), rules: cfg.asYouType ? cfg.rules : null },
+          });
+          if (doc.isClosed) return;
+          if (doc.version !== version) { s.again = true; continue; }
+          this.apply(s, version, analysis, false);
+        } while (s.again);
+      } catch (e) {
+        this.log.appendLine(`analysis of ${doc.uri.toString()} failed: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        s.running = null;
+      }
+    })();
+    return s.running;
+  }
+
+  apply(s: DocState, version: number, analysis: Analysis, checked: boolean): void {
+    if (version !== s.version) s.simulations.clear();
+    s.version = version;
+    s.analysis = analysis;
+    s.checked = checked;
+    for (const n of analysis.notices) {
+      if (this.told.has(n)) continue;
+      this.told.add(n);
+      this.log.appendLine(n);
+    }
+    this.changed.fire(s);
+  }
+
+  recordSimulation(s: DocState, sim: Simulation): void {
+    s.simulations.set(keyOf(sim.key), sim);
+    this.changed.fire(s);
+  }
+
+  dispose(): void {
+    for (const s of this.states.values()) if (s.timer) clearTimeout(s.timer);
+    this.changed.dispose();
+  }
+}
+
+export function fileOf(doc: vscode.TextDocument): string | null {
+  return doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.scheme === 'untitled' ? null : doc.uri.toString();
+}
+
+export function hunks(a: Analysis | null): OutlineHunk[] {
+  return a ? a.outline.messages.flatMap((m) => m.files.flatMap((f) => f.hunks)) : [];
+}
+
+/** The hunk whose mail lines hold a (1-based) line. */
+export function hunkAt(a: Analysis | null, line: number): OutlineHunk | undefined {
+  return hunks(a).find((h) => line >= h.mailLines[0] && line <= h.mailLines[1]);
+}
+
+export function hunkFor(a: Analysis | null, key: HunkKey): OutlineHunk | undefined {
+  return hunks(a).find((h) => h.message === key.message && h.hunk === key.hunk);
+}
+
+/** Findings on a hunk: those whose lines fall inside it. */
+export function findingsIn(a: Analysis | null, h: OutlineHunk): Finding[] {
+  return (a?.review?.findings ?? []).filter((f) => f.line >= h.mailLines[0] && f.line <= h.mailLines[1]);
+}

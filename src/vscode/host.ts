@@ -1,0 +1,94 @@
+// Registers the extension's providers on the extension host. Nothing here reads a mail:
+// the analysis worker does, on first use.
+import * as vscode from 'vscode';
+import { ReviewActions } from './actions';
+import { AnalysisClient } from './client';
+import { Commands } from './commands';
+import { MailComments } from './comments';
+import { hasPatchMailExtension, isPatchMail } from './detect';
+import { diagnosticsOf } from './diagnostics';
+import { Documents, LANGUAGE } from './documents';
+import { HunkLenses } from './lenses';
+import { Panel, VIEW_ID } from './panel';
+import { SECTION } from './settings';
+import { SeriesTree, hunkOfNode } from './tree';
+
+let client: AnalysisClient | null = null;
+
+/** Languages a patch mail may arrive with before the extension claims it. */
+const ADOPT_FROM = new Set(['plaintext', 'diff', 'email', 'mail']);
+
+export function activate(context: vscode.ExtensionContext): void {
+  const t0 = performance.now();
+  const log = vscode.window.createOutputChannel('DAX Review');
+  client = new AnalysisClient(context.asAbsolutePath('dist'));
+  const docs = new Documents(client, log);
+  const diagnostics = vscode.languages.createDiagnosticCollection('dax-review');
+  const comments = new MailComments(docs);
+  const tree = new SeriesTree(docs);
+  let commands: Commands | null = null;
+  const panel = new Panel(context.extensionUri, {
+    simulate: (scenario) => commands?.simulateShown(scenario),
+    cancel: () => commands?.cancel(),
+  });
+  commands = new Commands(client, docs, panel, log);
+  const selector: vscode.DocumentSelector = { language: LANGUAGE };
+
+  let active = false;
+  const adopt = (doc: vscode.TextDocument) => {
+    if (doc.languageId === LANGUAGE) {
+      if (!active) { active = true; void vscode.commands.executeCommand('setContext', 'daxReview.active', true); }
+      docs.schedule(doc, 0);
+      return;
+    }
+    if (!ADOPT_FROM.has(doc.languageId) || !['file', 'untitled'].includes(doc.uri.scheme)) return;
+    if (hasPatchMailExtension(doc.uri.path) || isPatchMail(doc.getText())) {
+      void vscode.languages.setTextDocumentLanguage(doc, LANGUAGE);
+    }
+  };
+
+  const treeView = vscode.window.createTreeView('daxReview.series', { treeDataProvider: tree, showCollapseAll: true });
+  const follow = (e: vscode.TextEditor | undefined) => {
+    if (e?.document.languageId === LANGUAGE) tree.show(e.document.uri);
+  };
+
+  context.subscriptions.push(
+    log, docs, diagnostics, comments, panel, treeView,
+    { dispose: () => { void client?.dispose(); } },
+    docs.onDidChange((s) => {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.uri.toString());
+      if (doc && s.analysis) diagnostics.set(doc.uri, diagnosticsOf(doc, s.analysis));
+    }),
+    vscode.workspace.onDidOpenTextDocument(adopt),
+    vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) docs.schedule(e.document); }),
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      diagnostics.delete(doc.uri);
+      comments.forget(doc.uri);
+      docs.forget(doc.uri);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      for (const d of vscode.workspace.textDocuments) docs.schedule(d, 0);
+    }),
+    vscode.window.onDidChangeActiveTextEditor(follow),
+    vscode.languages.registerCodeLensProvider(selector, new HunkLenses(docs)),
+    vscode.languages.registerCodeActionsProvider(selector, new ReviewActions(docs), { providedCodeActionKinds: ReviewActions.kinds }),
+    vscode.window.registerWebviewViewProvider(VIEW_ID, panel),
+    vscode.window.registerWebviewPanelSerializer('daxReview.trace', {
+      deserializeWebviewPanel: async (p: vscode.WebviewPanel) => panel.revive(p),
+    }),
+    vscode.commands.registerCommand('daxReview.simulateTreeHunk', (node: unknown) => {
+      const at = hunkOfNode(node);
+      if (at) void commands?.simulateHunk(at.uri, at.key, { scenario: undefined, without: null });
+    }),
+    ...commands.register(),
+  );
+  vscode.workspace.textDocuments.forEach(adopt);
+  follow(vscode.window.activeTextEditor);
+  log.appendLine(`activated in ${(performance.now() - t0).toFixed(1)} ms`);
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.dispose();
+  client = null;
+}

@@ -1,0 +1,135 @@
+// What the extension host asks its analysis worker, and what comes back. Plain data:
+// it crosses a worker_thread boundary. The host never runs the core itself, so typing
+// never waits on a parser, a rule or the explorer.
+import type { MailDiagnostic, SeriesTag } from '../mail/types';
+import type { Comment, LineOp } from '../patch/types';
+import type { Budget, Progress } from '../check/types';
+import type { Finding, HunkCoverage, HunkVerdict } from '../review/types';
+
+/** Where a hunk is: the message it stands in (index in the document) and its id there. */
+export interface HunkKey {
+  message: number;
+  hunk: number;
+}
+
+export interface OutlineHunk extends HunkKey {
+  path: string | null;
+  function: string | null;
+  mailLines: [number, number];
+  lines: { op: LineOp; text: string; mailLine: number }[];
+  /** Lines the hunk adds or removes. */
+  changed: number;
+  comments: Comment[];
+}
+
+export interface OutlineFile {
+  path: string | null;
+  hunks: OutlineHunk[];
+}
+
+export interface OutlineMessage {
+  index: number;
+  subject: string;
+  from: string | null;
+  series: SeriesTag | null;
+  firstLine: number;
+  lastLine: number;
+  files: OutlineFile[];
+  /** Comments on the commit message or outside any hunk. */
+  comments: Comment[];
+}
+
+/** The document as the core read it: what the editor draws lenses, comments and the tree from. */
+export interface Outline {
+  messages: OutlineMessage[];
+  /** The mail and patch stages' own diagnostics, each on the line it came from. */
+  diagnostics: MailDiagnostic[];
+}
+
+/** The review stage's output for one document, placed on hunks. */
+export interface Review {
+  findings: Finding[];
+  /** Coverage per hunk, keyed as `${message}:${hunk}`. */
+  coverage: Record<string, HunkCoverage>;
+  /** Simulation verdicts per hunk when the full check ran, same keys. */
+  verdicts: Record<string, HunkVerdict[]>;
+}
+
+export interface Analysis {
+  outline: Outline;
+  /** Null when this build carries no review stage: then nothing is claimed about the mail. */
+  review: Review | null;
+  /** Why a capability is missing, said once to the user. */
+  notices: string[];
+}
+
+export interface AnalyseArgs {
+  text: string;
+  file: string | null;
+  /** Rule ids (or prefixes) run as you type; empty runs every static rule; null runs none. */
+  rules: string[] | null;
+}
+
+export interface CheckArgs extends AnalyseArgs {
+  tree: string | null;
+  budget: Budget;
+}
+
+export interface SimulateArgs {
+  text: string;
+  file: string | null;
+  key: HunkKey;
+  scenario: string | null;
+  /** A mail line to leave out of the post-image ("what if this line were removed?"). */
+  without: number | null;
+  tree: string | null;
+  budget: Budget;
+}
+
+export interface Simulation {
+  key: HunkKey;
+  scenario: string | null;
+  without: number | null;
+  coverage: HunkCoverage | null;
+  verdicts: HunkVerdict[];
+}
+
+export interface ScenariosArgs {
+  text: string;
+  file: string | null;
+  key: HunkKey;
+}
+
+export interface ReplyArgs extends AnalyseArgs {
+  /** Only these findings (indexes into the analysis' findings) go in the reply; null: all. */
+  only: { rule: string; line: number }[] | null;
+}
+
+export type JobRequest =
+  | { op: 'analyse'; args: AnalyseArgs }
+  | { op: 'check'; args: CheckArgs }
+  | { op: 'simulate'; args: SimulateArgs }
+  | { op: 'scenarios'; args: ScenariosArgs }
+  | { op: 'reply'; args: ReplyArgs };
+
+export interface JobResults {
+  analyse: Analysis;
+  check: Analysis;
+  simulate: Simulation;
+  scenarios: string[];
+  reply: string;
+}
+
+export type ToWorker = { id: number } & JobRequest;
+
+export type FromWorker =
+  | { id: number; kind: 'done'; result: unknown }
+  | { id: number; kind: 'error'; message: string }
+  | { id: number; kind: 'progress'; text: string; progress?: Progress };
+
+export function keyOf(k: HunkKey): string {
+  return `${k.message}:${k.hunk}`;
+}
+
+/** The worker's marker in workerData: the extension bundle serves as the analysis worker too. */
+export const WORKER_MARK = 'dax-review-analysis';
