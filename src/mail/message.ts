@@ -107,6 +107,7 @@ const TRAILER = /^([A-Za-z]+(?:-[A-Za-z]+)*-by|Cc|Fixes|Link|Closes)\s*:\s*(\S.*
 function findTrailers(body: readonly BodyLine[]): Trailer[] {
   const out: Trailer[] = [];
   for (const l of body) {
+    if (l.text.indexOf(':') < 2) continue; // cheap test first: most lines are no trailer
     const m = TRAILER.exec(l.text);
     if (m) out.push({ key: canonicalKey(m[1]), value: m[2].trim(), depth: l.depth, mailLine: l.mailLine });
   }

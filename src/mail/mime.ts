@@ -88,6 +88,7 @@ function readLeaf(headers: Header[], ct: { type: string; params: Map<string, str
   const cte = (headerValue(headers, 'Content-Transfer-Encoding') ?? '').trim().toLowerCase() || null;
   const textual = PATCH_TYPES.test(ct.type) || /\.(patch|diff)$/i.test(filename ?? '');
   const inBody = bodyAllowed && textual && ct.type !== 'text/html';
+  if (inBody && isPlainAscii(cte, ct.params, body)) return readAsciiLeaf(ct, cte, filename, body, first, out);
   const decoded = transferDecode(cte, body, diags);
   const size = decoded.bytes.length;
   const part: MailPart = {
@@ -97,6 +98,27 @@ function readLeaf(headers: Header[], ct: { type: string; params: Map<string, str
   out.parts.push(part);
   if (inBody) for (const l of textLines(decoded, part, ct.params, first, diags)) out.body.push(l);
   else report(part, diags);
+}
+
+/** 7bit/8bit text with no byte above 0x7f and no flowing: the mail lines are the text lines. */
+function isPlainAscii(cte: string | null, params: Map<string, string>, body: readonly RawLine[]): boolean {
+  if (cte !== null && !/^(7bit|8bit|binary)$/.test(cte)) return false;
+  if (/^flowed$/i.test(params.get('format') ?? '')) return false;
+  for (const l of body) if (NON_ASCII.test(l.raw)) return false;
+  return true;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** The common case, kept cheap: no copy of the lines. */
+function readAsciiLeaf(ct: { type: string; params: Map<string, string> }, cte: string | null, filename: string | null, body: RawLine[], first: number, out: MimeResult): void {
+  let size = 0;
+  for (const l of body) size += l.raw.length + 1;
+  out.parts.push({
+    contentType: ct.type, charset: ct.params.get('charset') ?? null, transferEncoding: cte, filename, inBody: true,
+    binary: false, size: Math.max(0, size - 1), data: null, firstLine: first, lastLine: body[body.length - 1]?.mailLine ?? first,
+  });
+  for (const l of body) out.body.push(l);
 }
 
 function report(part: MailPart, diags: MailDiagnostic[]): void {

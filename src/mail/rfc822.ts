@@ -30,11 +30,14 @@ export function readRawMessage(lines: RawLine[], format: MailFormat): Message {
   });
 }
 
+/** Copies the lines only when one needs unescaping, which is rare. */
 function unescapeFrom(lines: RawLine[], start: number, quoted: RegExp): RawLine[] {
-  const out = lines.slice();
+  let out = lines;
   for (let i = start; i < out.length; i++) {
     const raw = out[i].raw;
-    if (raw.charCodeAt(0) === 62 /* > */ && quoted.test(raw)) out[i] = { mailLine: out[i].mailLine, raw: raw.slice(1) };
+    if (raw.charCodeAt(0) !== 62 /* > */ || !quoted.test(raw)) continue;
+    if (out === lines) out = lines.slice();
+    out[i] = { mailLine: out[i].mailLine, raw: raw.slice(1) };
   }
   return out;
 }

@@ -27,6 +27,12 @@ export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiag
   let reports = 0;
   for (const l of lines) {
     cur ??= l.mailLine;
+    if (l.raw.indexOf('=') < 0 && !/[ \t]$/.test(l.raw)) { // most lines: nothing to decode
+      out.push(l.raw, '\n');
+      lineMap.push(cur);
+      cur = null;
+      continue;
+    }
     let s = l.raw.replace(/[ \t]+$/, '');
     const soft = s.endsWith('=');
     if (soft) s = s.slice(0, -1);
@@ -51,26 +57,35 @@ export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiag
 export function decodeBase64(lines: readonly RawLine[], diags: MailDiagnostic[]): DecodedBytes {
   const chunks: Buffer[] = [];
   const starts: { offset: number; mailLine: number }[] = [];
-  let pending = '';
+  let pending: string[] = [];
+  let pendingData = 0; // alphabet characters (no padding) in pending
+  let padded = false;  // pending ends in "="
   let size = 0;
   let reports = 0;
   const flush = (line: number) => {
-    const data = pending.replace(/=+$/, '');
+    const data = pending.join('').replace(/=+/g, '');
     if (data.length % 4 === 1 && reports++ < MAX_REPORTS) diags.push({ line, severity: 'warning', message: 'base64: a dangling character at the end of a block cannot be decoded' });
     const buf = Buffer.from(data, 'base64');
     chunks.push(buf);
     size += buf.length;
-    pending = '';
+    pending = [];
+    pendingData = 0;
   };
   for (const l of lines) {
-    const clean = l.raw.replace(/[\s]/g, '');
-    const good = clean.replace(/[^A-Za-z0-9+/=]/g, '');
-    if (good.length !== clean.length && reports++ < MAX_REPORTS) {
-      diags.push({ line: l.mailLine, severity: 'warning', message: `base64: ${clean.length - good.length} character(s) outside the alphabet skipped` });
+    let good = l.raw;
+    if (!/^[A-Za-z0-9+/]*=*$/.test(good)) {
+      const clean = good.replace(/\s/g, '');
+      good = clean.replace(/[^A-Za-z0-9+/=]/g, '');
+      if (good.length !== clean.length && reports++ < MAX_REPORTS) {
+        diags.push({ line: l.mailLine, severity: 'warning', message: `base64: ${clean.length - good.length} character(s) outside the alphabet skipped` });
+      }
     }
-    if (pending.endsWith('=') && /^[^=]/.test(good)) flush(l.mailLine);
-    starts.push({ offset: size + Math.floor((pending.replace(/=/g, '').length * 3) / 4), mailLine: l.mailLine });
-    pending += good;
+    if (padded && good.length > 0 && good[0] !== '=') flush(l.mailLine);
+    starts.push({ offset: size + Math.floor((pendingData * 3) / 4), mailLine: l.mailLine });
+    pending.push(good);
+    const eq = good.indexOf('=') < 0 ? 0 : good.length - good.replace(/=/g, '').length;
+    pendingData += good.length - eq;
+    if (good.length > 0) padded = good.endsWith('=');
   }
   if (pending.length > 0) flush(lines[lines.length - 1].mailLine);
   const buf = Buffer.concat(chunks, size);
