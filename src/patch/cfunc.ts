@@ -64,6 +64,7 @@ type Kind = 'neutral' | 'file-scope' | 'statement';
 
 /** Removes comments and string/char literals; tracks block comments across lines. */
 function stripCode(text: string, state: { inComment: boolean }): string {
+  if (!state.inComment && !/["'/]/.test(text)) return text;
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -158,10 +159,13 @@ function scanImage(
     codes[k] = code;
     kinds.push(wasComment && code.trim() === '' ? 'neutral' : classify(code));
   }
-  const nextDecisive = (k: number): Kind | 'end' => {
-    for (let j = k + 1; j < image.length; j++) if (kinds[j] !== 'neutral') return kinds[j];
-    return 'end';
-  };
+  // The first non-neutral kind after each line, computed once from the end.
+  const after: (Kind | 'end')[] = new Array<Kind | 'end'>(image.length);
+  for (let j = image.length - 1, next: Kind | 'end' = 'end'; j >= 0; j--) {
+    after[j] = next;
+    if (kinds[j] !== 'neutral') next = kinds[j];
+  }
+  const nextDecisive = (k: number): Kind | 'end' => after[k];
   const set = (k: number, name: string | null, lines: boolean) => {
     out.fn[image[k].index] = name;
     out.fromLines[image[k].index] = lines;

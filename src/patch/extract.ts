@@ -102,6 +102,7 @@ export function extractPatch(msg: Message): Extraction {
   let cutSinceLast = false;         // an elision or a detected cut since the last hunk line
   let pending: Pending = { lines: [] };
   let signatureDepth: number | null = null;
+  let blankVerdict: { until: number; more: boolean } | null = null; // a run of blank lines shares one look-ahead
 
   for (let i = 0; i < body.length; i++) {
     const line = body[i];
@@ -158,6 +159,7 @@ export function extractPatch(msg: Message): Extraction {
     if (isElision(text)) { gapLine = line.mailLine; cutSinceLast = true; continue; }
     if (text.startsWith('\\ ')) continue; // "\ No newline at end of file"
 
+    if (text === '' && cur !== null && complete(cur) && !gapLine && !interrupted && !moreHunkLines(i)) continue;
     if (cur === null || gapLine !== null || interrupted) decideResumption(i);
     addLine(line, text);
   }
@@ -261,6 +263,23 @@ export function extractPatch(msg: Message): Extraction {
     startHunk(body[i], null);
   }
 
+  /** After a complete hunk: does patch text (not a header or the end) follow the blank line at i? */
+  function moreHunkLines(i: number): boolean {
+    if (blankVerdict && i < blankVerdict.until) return blankVerdict.more;
+    let more = false;
+    let j = i + 1;
+    for (; j < body.length; j++) {
+      const l = body[j];
+      if (l.depth < p!) break;
+      const text = l.depth === p ? l.text : splitQuoteUpTo(l.raw, p!).text;
+      if (text === '') continue;
+      more = !(startsDiff(j, text) || isSignatureMark(text) || isElision(text) || isFileMetaLine(text));
+      break;
+    }
+    blankVerdict = { until: j, more };
+    return more;
+  }
+
   /** Old and new line counts of the quoted run starting at i, up to the next interruption. */
   function runCounts(i: number): { old: number; new: number } {
     let old = 0;
@@ -305,6 +324,7 @@ export function extractPatch(msg: Message): Extraction {
   /** Turns the lines collected between two stretches of patch into threaded comments. */
   function flushComments(): void {
     const lines = pending.lines;
+    if (lines.length === 0) return;
     pending = { lines: [] };
     if (!lines.some((l) => l.text.trim() !== '')) return;
     const target = cur && phase === 'files' && cur.hunk.lines.length > cur.runStart ? cur : null;
@@ -320,7 +340,7 @@ function spacingAroundElisions(body: readonly BodyLine[], p: number): Set<number
   const out = new Set<number>();
   for (let i = 0; i < body.length; i++) {
     const l = body[i];
-    if (l.depth > p || !isElision(splitQuoteUpTo(l.raw, p).text)) continue;
+    if (l.depth > p || !isElision(l.text)) continue;
     if (l.depth < p && !deeperFollows(body, i)) continue;
     for (let j = i - 1; j >= 0 && body[j].text.trim() === '' && body[j].depth >= Math.min(l.depth, p); j--) out.add(j);
     for (let j = i + 1; j < body.length && body[j].text.trim() === ''; j++) out.add(j);
@@ -344,8 +364,11 @@ function classify(text: string): { op: LineOp; code: string; damage: Damage['kin
   return { op: ' ', code: text, damage: 'stripped-indent' };
 }
 
+/** Kinds that hit single lines are gathered into one entry per hunk; events (a gap, a cut header) stay one each. */
+const PER_LINE: readonly Damage['kind'][] = ['stripped-indent', 'trailing-ws', 'wrapped'];
+
 function addDamage(h: Hunk, kind: Damage['kind'], mailLine: number, message: string): void {
-  const d = h.damage.find((x) => x.kind === kind);
+  const d = PER_LINE.includes(kind) ? h.damage.find((x) => x.kind === kind) : undefined;
   if (d) { d.mailLines.push(mailLine); return; }
   h.damage.push({ kind, mailLine, message, mailLines: [mailLine] });
 }
@@ -436,12 +459,14 @@ function pathDiagnostics(hunks: readonly Hunk[]): MailDiagnostic[] {
 
 function groupFiles(hunks: readonly Hunk[], headers: ReadonlyMap<string | null, FileState>): FilePatch[] {
   const files: FilePatch[] = [];
+  const byPath = new Map<string | null, FilePatch>();
   for (const h of hunks) {
-    let f = files.find((x) => x.path === h.path);
+    let f = byPath.get(h.path);
     if (!f) {
       const named = h.path !== null ? headers.get(h.path) : undefined;
       f = { path: h.path, oldPath: named ? named.oldPath : h.path, newPath: named ? named.newPath : h.path, hunks: [] };
       files.push(f);
+      byPath.set(h.path, f);
     }
     f.hunks.push(h);
   }

@@ -25,12 +25,12 @@ export function resolveFunctions(hunks: readonly Hunk[], diagnostics: MailDiagno
 
     const changed = h.lines.map((_, i) => i).filter((i) => h.lines[i].op !== ' ');
     const pool = changed.length > 0 ? changed : h.lines.map((_, i) => i);
-    const names: string[] = [];
+    const names = new Set<string>();
     for (const i of pool) {
       const fn = scan.fn[i];
-      if (fn !== null && !names.includes(fn)) names.push(fn);
+      if (fn !== null) names.add(fn);
     }
-    h.functions = names;
+    h.functions = [...names];
     const first = pool.find((i) => scan.fn[i] !== null);
     h.function = first === undefined ? null : scan.fn[first];
     h.functionSource = first === undefined ? null : scan.fromLines[first] ? 'lines' : hint?.source ?? null;

@@ -12,6 +12,7 @@ export interface HunkHeader {
 }
 
 export function parseHunkHeader(text: string): HunkHeader | null {
+  if (!text.startsWith('@@ ')) return null;
   const m = HUNK_HEADER.exec(text.trimEnd());
   if (!m) return null;
   return {
@@ -55,6 +56,8 @@ export function isFileMetaLine(text: string): boolean {
 
 /** "...", ".....", "[...]", "<snip>", "[snip]", "[ ... ]": an explicit gap. */
 export function isElision(text: string): boolean {
+  const first = text.trimStart().charAt(0);
+  if (first === '' || !'.…[<(-sS'.includes(first)) return false;
   return /^\s*(?:\.{2,}|…|\[\s*(?:\.{2,}|…|snip(?:ped)?)\s*\]|<\s*(?:snip(?:ped)?|\.{2,})\s*>|\(\s*snip(?:ped)?\s*\)|-+\s*snip\s*-+|snip(?:ped)?)\s*$/i.test(text);
 }
 

@@ -9,7 +9,15 @@ import type { FilePatch, Hunk } from './types';
  * the text a valid diff, the parsed hunk keeps null.
  */
 export function formatFiles(files: readonly FilePatch[]): string {
-  return formatPatch(files.map(toStructured));
+  const text = formatPatch(files.map(toStructured), { includeIndex: false, includeUnderline: false, includeFileHeaders: true });
+  // jsdiff has no place for the @@ context; put each hunk's back on its header line.
+  const contexts = files.flatMap((f) => f.hunks.map((h) => h.headerContext));
+  let k = 0;
+  return text.split('\n').map((line) => {
+    if (!line.startsWith('@@ ')) return line;
+    const ctx = contexts[k++];
+    return ctx ? `${line} ${ctx}` : line;
+  }).join('\n');
 }
 
 function toStructured(f: FilePatch): StructuredPatch {

@@ -1,0 +1,113 @@
+// dax-review parse FILE... [--json]: messages, series, files, hunks and anchored comments.
+import { readFileSync } from 'node:fs';
+import { readMail } from '../mail/index';
+import type { MailDocument } from '../mail/types';
+import { parsePatchMessage } from '../patch/index';
+import type { Comment, Hunk, PatchMessage } from '../patch/types';
+import { UsageError, type Verb } from './verb';
+
+const usage = `usage: dax-review parse FILE... [--json]
+
+Reads patch mail (raw mail, mbox, lore/public-inbox, lkml.org or mail-archive pages)
+and prints, per message: series, files, hunks with their C functions and damage, and
+review comments anchored to the hunk lines they answer.
+
+  --json   one JSON document { messages: [...] } instead of the summary`;
+
+export const parse: Verb = {
+  name: 'parse',
+  summary: 'read patch mail: series, hunks, functions, anchored review comments',
+  usage,
+  async run(args, io) {
+    const json = args.includes('--json');
+    const unknown = args.filter((a) => a.startsWith('-') && a !== '--json');
+    if (unknown.length) throw new UsageError(`unknown option ${unknown[0]}\n\n${usage}`);
+    const files = args.filter((a) => !a.startsWith('-'));
+    if (files.length === 0) throw new UsageError(`no FILE given\n\n${usage}`);
+
+    const docs: MailDocument[] = files.map((file) => readMail(readInput(file), { file }));
+    const parsed = docs.map((doc) => ({ doc, messages: doc.messages.map(parsePatchMessage) }));
+    if (json) io.out(JSON.stringify({ messages: parsed.flatMap(({ doc, messages }) => messages.map((m) => toJson(doc, m))) }, null, 2));
+    else io.out(parsed.flatMap(({ doc, messages }) => [...docSummary(doc), ...messages.flatMap(summary)]).join('\n'));
+    return 0;
+  },
+};
+
+function readInput(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const reason = e instanceof Error && 'code' in e ? String((e as NodeJS.ErrnoException).code) : String(e);
+    throw new UsageError(`cannot read ${file}: ${reason === 'ENOENT' ? 'no such file' : reason === 'EISDIR' ? 'is a directory' : reason}`);
+  }
+}
+
+/** The JSON view of one message: the contract types, without the decoded body. */
+export function toJson(doc: MailDocument, pm: PatchMessage): unknown {
+  const m = pm.message;
+  return {
+    file: doc.file, format: m.format, subject: m.subject, from: m.from, date: m.date,
+    messageId: m.messageId, inReplyTo: m.inReplyTo, references: m.references,
+    series: m.series,
+    speakers: m.speakers,
+    trailers: m.trailers,
+    quoteDepth: pm.quoteDepth,
+    files: pm.files.map((f) => ({ path: f.path, oldPath: f.oldPath, newPath: f.newPath, hunks: f.hunks })),
+    comments: pm.comments,
+    thread: m.thread,
+    seriesTable: pm.seriesTable,
+    diagnostics: [...(doc.messages[0] === m ? doc.diagnostics : []), ...m.diagnostics, ...pm.diagnostics],
+    mailLines: [m.firstLine, m.lastLine],
+  };
+}
+
+function docSummary(doc: MailDocument): string[] {
+  return doc.diagnostics.map((d) => `${doc.file ?? '-'}:${d.line}: ${d.severity}: ${d.message}`);
+}
+
+function summary(pm: PatchMessage): string[] {
+  const m = pm.message;
+  const out: string[] = [];
+  const s = m.series;
+  const tag = s ? [s.rfc ? 'RFC' : '', s.version !== null ? `v${s.version}` : '', s.index !== null ? `${s.index}/${s.total ?? '?'}` : '']
+    .filter(Boolean).join(' ') : '';
+  out.push(`${m.subject}`);
+  out.push(`  ${[m.from ?? 'unknown sender', m.date, m.format, tag && `series ${tag}`].filter(Boolean).join(' · ')}`);
+  const speakers = m.speakers.filter((sp) => sp.name !== null)
+    .map((sp) => `${sp.depth}: ${sp.name}${sp.inferred ? ' (inferred)' : ''}`);
+  if (speakers.length) out.push(`  speakers  ${speakers.join(', ')}`);
+  if (pm.quoteDepth === null) out.push('  no patch in this message');
+  for (const f of pm.files) {
+    out.push(`  ${f.path ?? '(file not named in the mail)'}`);
+    for (const h of f.hunks) out.push(`    ${hunkLine(h)}`);
+  }
+  const counts = new Map<string, number>();
+  const countAll = (c: Comment) => {
+    const who = c.speaker ?? `depth ${c.depth}`;
+    counts.set(who, (counts.get(who) ?? 0) + 1);
+    c.replies.forEach(countAll);
+  };
+  pm.comments.forEach(countAll);
+  pm.files.forEach((f) => f.hunks.forEach((h) => h.comments.forEach(countAll)));
+  if (counts.size) out.push(`  comments  ${[...counts].map(([who, n]) => `${who} ${n}`).join(', ')}`);
+  if (pm.comments.length) out.push(`  on the commit message: ${pm.comments.length} thread(s)`);
+  if (pm.seriesTable.length) {
+    out.push(`  series (${pm.seriesTable.length} patches in the thread overview)`);
+    for (const r of pm.seriesTable) {
+      const n = r.index !== null ? `${String(r.index).padStart(2, '0')}/${r.total ?? '?'}` : '  -  ';
+      out.push(`    ${r.current ? '*' : ' '} v${r.version ?? 1} ${n}  ${r.date}  ${r.author}  ${r.replies} repl${r.replies === 1 ? 'y' : 'ies'}  ${r.subject}`);
+    }
+  }
+  for (const d of [...m.diagnostics, ...pm.diagnostics]) out.push(`  line ${d.line}: ${d.severity}: ${d.message}`);
+  return out;
+}
+
+function hunkLine(h: Hunk): string {
+  const at = h.headerMissing ? '@@ (no header)' : `@@ -${h.oldStart},${h.oldCount} +${h.newStart},${h.newCount}`;
+  const fn = h.function ? ` ${h.function}` : '';
+  const more = h.functions.filter((f) => f !== h.function);
+  const extra = more.length ? ` (+ ${more.join(', ')})` : '';
+  const dmg = h.damage.length ? `  [${h.damage.map((d) => d.kind).join(', ')}]` : '';
+  const threads = h.comments.length ? `  ${h.comments.length} comment thread(s)` : '';
+  return `${at}${fn}${extra}  mail ${h.mailLines[0]}-${h.mailLines[1]}${threads}${dmg}`;
+}
