@@ -21,22 +21,11 @@ export interface Finding {
   trace?: Trace;
   /** Set when simulation contradicted a static finding and it was downgraded. */
   downgraded?: string;
+  /** The scenario whose run confirmed (or contradicted) the finding, with the hunk's verdict. */
+  simulation?: { scenario: string; summary: string; confirmed: boolean };
+  /** The mail line of the reviewer comment the finding answers, when the thread already has one. */
+  comment?: number;
 }
 
-/** How much of a hunk's changed code the model executes. */
-export interface HunkCoverage {
-  hunk: number;
-  function: string | null;
-  changed: number;
-  executed: number;
-  notExecuted: { mailLine: number; why: 'unknown-call' | 'elided' | 'not-modelled' | 'unparsed' }[];
-}
-
-export interface HunkVerdict {
-  hunk: number;
-  scenario: string;
-  pre: Verdict | null;
-  post: Verdict;
-  /** "introduces a lost wakeup in pmd-downgrade", "fixes ...", "no change". */
-  summary: string;
-}
+// Coverage and pre/post verdicts are produced by the binding stage and carried here.
+export type { HunkCoverage, HunkVerdict, NotExecutedWhy } from '../bind/types';

@@ -1,0 +1,67 @@
+// Coverage: which changed lines of a hunk the model runs, and why the others are not run.
+// A verdict is only ever claimed on the lines counted as executed here.
+import type { Hunk, PatchMessage } from '../patch/types';
+import type { FunctionImage, RebuiltFunction } from '../c/types';
+import type { HunkCoverage, NotExecutedWhy } from './types';
+import { modelIndex, type ModelIndex } from './modelindex';
+import { pointLines } from './points';
+
+const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
+const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'defined', 'unlikely', 'likely']);
+
+/** A changed line that carries code (not blank, not only a comment or a brace). */
+export function isCode(text: string): boolean {
+  const t = text.replace(/\/\*.*?\*\//g, '').replace(/\/\/.*$/, '').trim();
+  if (!t || /^[{}]+;?$/.test(t) || /^\*/.test(t) || /^\/\*/.test(t)) return false;
+  return true;
+}
+
+function imageOf(fns: RebuiltFunction[], mailLine: number, side: 'pre' | 'post'): { fn: RebuiltFunction; img: FunctionImage } | null {
+  for (const fn of fns) {
+    const img = side === 'pre' ? fn.pre : fn.post;
+    if (img && img.lines.some((l) => l.mailLine === mailLine)) return { fn, img };
+  }
+  return null;
+}
+
+export function allHunks(patches: PatchMessage[]): Hunk[] {
+  return patches.flatMap((pm) => pm.files.flatMap((f) => f.hunks));
+}
+
+/** Coverage of every hunk of the mail. */
+export function hunkCoverage(patches: PatchMessage[], functions: RebuiltFunction[], model: ModelIndex = modelIndex()): HunkCoverage[] {
+  return allHunks(patches).map((h) => coverageOf(h, functions, model));
+}
+
+export function coverageOf(h: Hunk, functions: RebuiltFunction[], model: ModelIndex = modelIndex()): HunkCoverage {
+  const notExecuted: HunkCoverage['notExecuted'] = [];
+  let changed = 0;
+  let executed = 0;
+  const touched = new Map<string, NonNullable<HunkCoverage['functions']>[number]>();
+  const elided = new Set(h.damage.filter((d) => d.kind === 'elided').map((d) => d.mailLine));
+  for (const l of h.lines) {
+    if (l.op === ' ' || !isCode(l.text)) continue;
+    changed++;
+    const where = imageOf(functions, l.mailLine, l.op === '-' ? 'pre' : 'post');
+    const miss = (why: NotExecutedWhy, detail: string): void => { notExecuted.push({ mailLine: l.mailLine, why, detail }); };
+    if (elided.has(l.mailLine)) { miss('elided', 'the reviewer elided this part of the hunk'); continue; }
+    if (!where) { miss('not-modelled', 'outside any function the mail shows'); continue; }
+    const ref = model.functions.get(where.fn.name);
+    if (!ref) {
+      if (!touched.has(where.fn.name)) touched.set(where.fn.name, { name: where.fn.name, mode: 'not-modelled' });
+      miss('not-modelled', `${where.fn.name}() is not in the model`);
+      continue;
+    }
+    if (!touched.has(where.fn.name)) touched.set(where.fn.name, { name: where.fn.name, mode: 'points' });
+    // Bound to a variation point: the model runs exactly what this line says.
+    if (pointLines(where.img).has(l.mailLine)) { executed++; continue; }
+    const calls = [...l.text.matchAll(CALL)].map((m) => m[1]).filter((n) => !KEYWORDS.has(n));
+    const unknown = calls.filter((c) => !model.known.has(c) && !ref.calls.has(c));
+    if (unknown.length) { miss('unknown-call', `${unknown.join(', ')}() not modelled`); continue; }
+    if (calls.length && calls.every((c) => ref.calls.has(c) || model.known.has(c))) { executed++; continue; }
+    const stmt = l.text.trim().replace(/\s+/g, ' ');
+    if (ref.statements.has(stmt)) { executed++; continue; }
+    miss('not-modelled', `the reference ${where.fn.name}() has no statement like this`);
+  }
+  return { hunk: h.id, function: h.function, changed, executed, notExecuted, functions: [...touched.values()] };
+}

@@ -1,0 +1,167 @@
+// Simulating a hunk: the reference functions of the model, with the variation points the
+// pre-image and the post-image set, run in every scenario that exercises them; the hunk's
+// verdict is the difference between the two runs.
+import type { Hunk, PatchMessage } from '../patch/types';
+import type { MailDocument } from '../mail/types';
+import type { RebuiltFunction } from '../c/types';
+import { rebuildFunctions } from '../c/images';
+import { getCParser } from '../c/parser';
+import { explore } from '../check/explore';
+import type { Budget, Verdict, Violation } from '../check/types';
+import type { ViolationKind } from '../model/machine';
+import { bindPoints, type PointBinding, type PointValue } from './points';
+import { coverageOf, allHunks } from './coverage';
+import { mailHelpers, type HelperSummary } from './helpers';
+import { modelIndex, machineFor, type PointSettings } from './modelindex';
+import type { HunkCoverage, HunkVerdict } from './types';
+
+export const DEFAULT_BUDGET: Budget = { maxStates: 500_000, maxMs: 3000 };
+
+export interface SimulateOptions {
+  scenario?: string;
+  /** A mail line left out of the post-image. */
+  without?: number;
+  budget?: Budget;
+  /** A kernel checkout: functions are rebuilt whole from it (src/c applyToTree). */
+  tree?: string;
+  /** Rebuilt functions when the caller has them already. */
+  functions?: RebuiltFunction[];
+}
+
+export interface HunkSimulation {
+  hunk: Hunk;
+  coverage: HunkCoverage;
+  verdicts: HunkVerdict[];
+  /** The variation points each side set, per function. */
+  points: { pre: PointBinding[]; post: PointBinding[] };
+}
+
+const KIND_WORDS: Record<ViolationKind, string> = {
+  'lost-wakeup': 'a lost wakeup', 'deadlock': 'a deadlock', 'entry-left-locked': 'an entry left locked',
+  'lock-imbalance': 'a lock imbalance', 'sleep-in-atomic': 'a sleep in atomic context', 'null-deref': 'a NULL dereference',
+  'use-after-free': 'a use after free', 'refcount': 'a refcount error', 'accounting': 'an accounting error',
+  'overlap': 'overlapping PTE and PMD mappings', 'beyond-eof': 'a mapping beyond EOF', 'livelock': 'a livelock',
+  'stale-mapping': 'a stale mapping', 'assertion': 'an assertion failure',
+};
+
+export function kindWords(k: ViolationKind): string {
+  return KIND_WORDS[k] ?? k;
+}
+
+function kinds(v: Verdict | null): Set<ViolationKind> {
+  return new Set((v?.violations ?? []).map((x) => x.kind));
+}
+
+/** 'introduces a lost wakeup in pmd-downgrade', 'fixes ...', 'no change'. */
+export function summarise(scenario: string, pre: Verdict | null, post: Verdict): string {
+  const a = kinds(pre);
+  const b = kinds(post);
+  const added = [...b].filter((k) => !a.has(k));
+  const removed = [...a].filter((k) => !b.has(k));
+  const parts: string[] = [];
+  if (added.length) parts.push(`introduces ${added.map(kindWords).join(' and ')} in ${scenario}`);
+  if (removed.length) parts.push(`fixes ${removed.map(kindWords).join(' and ')} in ${scenario}`);
+  if (parts.length) return parts.join('; ');
+  if (post.verdict === 'bounded' || pre?.verdict === 'bounded') return `no change within the budget in ${scenario} (search bounded)`;
+  if (b.size) return `no change: ${[...b].map(kindWords).join(' and ')} in ${scenario} before and after`;
+  return `no change: ${scenario} clean before and after`;
+}
+
+function settings(bindings: PointBinding[]): PointSettings {
+  const out: PointSettings = {};
+  for (const b of bindings) (out[b.fn] ??= {})[b.point] = b.value;
+  return out;
+}
+
+export function docOf(patches: PatchMessage[]): MailDocument {
+  return { file: null, format: patches[0]?.message.format ?? 'text', messages: patches.map((p) => p.message), diagnostics: [] };
+}
+
+export function helpersOf(patches: PatchMessage[], functions: RebuiltFunction[]): Map<string, HelperSummary> {
+  const lines = new Set<number>();
+  for (const h of allHunks(patches)) for (let l = h.mailLines[0]; l <= h.mailLines[1]; l++) lines.add(l);
+  const images = functions.flatMap((f) => [f.pre, f.post]).filter((x): x is NonNullable<typeof x> => x !== null);
+  return mailHelpers(docOf(patches), images, lines);
+}
+
+/** The modelled functions a hunk touches, and the scenarios that run them. */
+export function scenariosForHunk(patches: PatchMessage[], hunkId: number, functions?: RebuiltFunction[]): string[] {
+  const model = modelIndex();
+  const fns = functions ?? patches.flatMap((pm) => rebuildFunctions(pm));
+  const h = allHunks(patches).find((x) => x.id === hunkId);
+  if (!h) return [];
+  const names = new Set([...fns.filter((f) => f.hunks.includes(hunkId)).map((f) => f.name), ...h.functions, ...(h.function ? [h.function] : [])]);
+  return model.scenarios.filter((s) => [...names].some((n) => s.functions.has(n))).map((s) => s.name);
+}
+
+/** One scenario run with the given points. */
+export function runScenario(scenario: string, points: PointSettings, budget: Budget): Verdict {
+  return explore(machineFor(scenario, points), budget, { stopAtFirst: false });
+}
+
+/** Pre- and post-image verdicts of one hunk in every scenario that exercises what it touches. */
+export async function simulateHunk(patches: PatchMessage[], hunkId: number, opts: SimulateOptions = {}): Promise<HunkSimulation> {
+  await getCParser();
+  const h = allHunks(patches).find((x) => x.id === hunkId);
+  if (!h) throw new Error(`no hunk ${hunkId}: the mail has hunks 0..${allHunks(patches).length - 1}`);
+  const fns = opts.functions ?? patches.flatMap((pm) => rebuildFunctions(pm));
+  return simulateWith(patches, h, fns, opts);
+}
+
+export function simulateWith(patches: PatchMessage[], h: Hunk, fns: RebuiltFunction[], opts: SimulateOptions): HunkSimulation {
+  const model = modelIndex();
+  const budget = opts.budget ?? DEFAULT_BUDGET;
+  const helpers = helpersOf(patches, fns);
+  const helperLocked = (n: string): boolean | null => helpers.get(n)?.locked ?? null;
+  const touched = fns.filter((f) => f.hunks.includes(h.id) && model.functions.has(f.name));
+  const pre = touched.flatMap((f) => (f.pre ? bindPoints(f.pre, { helperLocked }) : [])).filter((b) => model.hasPoint(b.fn, b.point));
+  const post = touched.flatMap((f) => (f.post ? bindPoints(f.post, { helperLocked, without: opts.without }) : [])).filter((b) => model.hasPoint(b.fn, b.point));
+  const coverage = coverageOf(h, fns, model);
+  coverage.functions = (coverage.functions ?? []).map((c) => (c.mode === 'points'
+    ? { ...c, points: Object.fromEntries(post.filter((b) => b.fn === c.name).map((b) => [b.point, b.value])) } : c));
+  const scenarios = opts.scenario ? [opts.scenario] : scenariosForHunk(patches, h.id, fns);
+  const verdicts: HunkVerdict[] = [];
+  if (touched.length) {
+    const preSet = settings(pre);
+    const postSet = settings(post);
+    for (const s of scenarios) {
+      const preV = runScenario(s, preSet, budget);
+      const postV = runScenario(s, postSet, budget);
+      const v: HunkVerdict = { hunk: h.id, scenario: s, pre: preV, post: postV, summary: summarise(s, preV, postV),
+        prePoints: flat(preSet), postPoints: flat(postSet) };
+      if (opts.without !== undefined) { v.without = opts.without; v.summary = `without line ${opts.without}: ${v.summary}`; }
+      verdicts.push(v);
+    }
+  }
+  return { hunk: h, coverage, verdicts, points: { pre, post } };
+}
+
+function flat(p: PointSettings): Record<string, PointValue> {
+  const out: Record<string, PointValue> = {};
+  for (const [fn, pts] of Object.entries(p)) for (const [k, v] of Object.entries(pts)) out[`${fn}.${k}`] = v;
+  return out;
+}
+
+/** What one point binding does on its own: every scenario of its function run with only this
+ *  point set as the post-image sets it, against the reference. */
+export interface PointEffect {
+  binding: PointBinding;
+  scenario: string;
+  reference: Verdict;
+  changed: Verdict;
+  violation: Violation | null;
+  summary: string;
+}
+
+export function pointEffects(binding: PointBinding, budget: Budget = DEFAULT_BUDGET): PointEffect[] {
+  const model = modelIndex();
+  const out: PointEffect[] = [];
+  for (const s of model.scenarios.filter((x) => x.functions.has(binding.fn))) {
+    const reference = runScenario(s.name, {}, budget);
+    const changed = runScenario(s.name, { [binding.fn]: { [binding.point]: binding.value } }, budget);
+    const before = kinds(reference);
+    const violation = changed.violations.find((v) => !before.has(v.kind)) ?? null;
+    out.push({ binding, scenario: s.name, reference, changed, violation, summary: summarise(s.name, reference, changed) });
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+// The review stage's public API: findings on mail lines, static and simulated, and the
+// reply a reviewer would send.
+import type { PatchMessage } from '../patch/types';
+import type { RebuiltFunction } from '../c/types';
+import { applyToTree } from '../c/tree';
+import { getCParser } from '../c/parser';
+import type { Budget } from '../check/types';
+import { simulateWith, pointEffects, kindWords, DEFAULT_BUDGET, type PointEffect } from '../bind/simulate';
+import { bindPoints, type PointBinding } from '../bind/points';
+import { hunkCoverage, allHunks } from '../bind/coverage';
+import { helpersOf } from '../bind/simulate';
+import { modelIndex } from '../bind/modelindex';
+import { analyseMail, staticFindings, checkMailStatic, reviewReady, type Analysed } from './static';
+import type { Finding, HunkCoverage, HunkVerdict } from './types';
+
+export { checkMailStatic, reviewReady };
+export { draftReply } from './reply';
+export type { Finding, HunkCoverage, HunkVerdict } from './types';
+
+export interface CheckOptions {
+  file?: string | null;
+  /** A kernel checkout: touched functions are rebuilt whole from it. */
+  tree?: string;
+  budget?: Budget;
+  /** Run the model (default true). */
+  simulate?: boolean;
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  coverage: HunkCoverage[];
+  patches: PatchMessage[];
+  verdicts: HunkVerdict[];
+}
+
+function rebuildFromTree(tree: string): (pm: PatchMessage) => RebuiltFunction[] {
+  return (pm) => applyToTree(pm, tree).functions;
+}
+
+/** Lines of a point binding, widened by one so an error path's goto or return counts with its assignment. */
+function touches(b: PointBinding, f: Finding): boolean {
+  return b.mailLines.some((l) => l >= f.line - 1 && l <= f.endLine + 1) || (f.related ?? []).some((r) => b.mailLines.includes(r.line));
+}
+
+/** Full review: static findings, each confirmed or contradicted by the model, and the hunks' verdicts. */
+export async function checkMail(text: string, opts: CheckOptions = {}): Promise<CheckResult> {
+  await getCParser();
+  const file = opts.file ?? null;
+  const a: Analysed = analyseMail(text, file, opts.tree ? rebuildFromTree(opts.tree) : undefined);
+  const findings = staticFindings(a, file);
+  const coverage = hunkCoverage(a.patches, a.functions);
+  if (opts.simulate === false) return { findings, coverage, patches: a.patches, verdicts: [] };
+  const budget = opts.budget ?? DEFAULT_BUDGET;
+  const model = modelIndex();
+  const helpers = helpersOf(a.patches, a.functions);
+  const helperLocked = (n: string): boolean | null => helpers.get(n)?.locked ?? null;
+
+  // Hunk verdicts: pre-image against post-image, for every hunk the model runs.
+  const verdicts: HunkVerdict[] = [];
+  const hunks = allHunks(a.patches);
+  for (const h of hunks) {
+    if (!a.functions.some((f) => f.hunks.includes(h.id) && model.functions.has(f.name))) continue;
+    verdicts.push(...simulateWith(a.patches, h, a.functions, { budget }).verdicts);
+  }
+
+  // Each point the post-images set, run on its own: what it does to the scenarios.
+  const effects = new Map<PointBinding, PointEffect[]>();
+  for (const fn of a.functions) {
+    if (!fn.post || !model.functions.has(fn.name)) continue;
+    for (const b of bindPoints(fn.post, { helperLocked })) {
+      if (!model.hasPoint(b.fn, b.point)) continue;
+      effects.set(b, pointEffects(b, budget));
+    }
+  }
+
+  const used = new Set<PointBinding>();
+  for (const f of findings) {
+    const bindings = [...effects.keys()].filter((b) => b.fn === f.hunk.function && touches(b, f));
+    if (!bindings.length) continue;
+    const runs = bindings.flatMap((b) => effects.get(b) ?? []);
+    const hit = runs.find((r) => r.violation && r.violation.kind === f.kind) ?? runs.find((r) => r.violation);
+    bindings.forEach((b) => used.add(b));
+    if (hit && hit.violation) {
+      f.evidence = 'both';
+      f.trace = hit.violation.trace;
+      f.simulation = { scenario: hit.scenario, summary: `${hit.summary}: ${hit.violation.message}`, confirmed: true };
+    } else if (runs.length && runs.every((r) => r.changed.verdict === 'ok')) {
+      // Every scenario that runs this code stays clean: the model contradicts the rule.
+      f.downgraded = `the model runs this code in ${runs.map((r) => r.scenario).join(', ')} and finds no violation`;
+      f.severity = 'info';
+      f.simulation = { scenario: runs[0].scenario, summary: runs[0].summary, confirmed: false };
+    }
+  }
+
+  // What the model finds that no rule did: a finding on the lines of the point that causes it.
+  const hunkOf = (line: number) => hunks.find((h) => line >= h.mailLines[0] && line <= h.mailLines[1]);
+  for (const [b, runs] of effects) {
+    if (used.has(b)) continue;
+    const hit = runs.find((r) => r.violation);
+    if (!hit || !hit.violation || !b.mailLines.length) continue;
+    const line = Math.min(...b.mailLines);
+    const h = hunkOf(line);
+    findings.push({
+      rule: `model/${b.fn}.${b.point}`, kind: hit.violation.kind, severity: 'error',
+      message: `${b.c}: with this the model finds ${kindWords(hit.violation.kind)} in ${hit.scenario}: ${hit.violation.message}`,
+      file, line, endLine: Math.max(...b.mailLines),
+      hunk: { file: h?.path ?? null, function: b.fn, id: h?.id ?? -1 },
+      evidence: 'simulation', trace: hit.violation.trace,
+      simulation: { scenario: hit.scenario, summary: hit.summary, confirmed: true },
+    });
+  }
+  findings.sort((x, y) => x.line - y.line || x.rule.localeCompare(y.rule));
+  return { findings, coverage, patches: a.patches, verdicts };
+}

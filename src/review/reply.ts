@@ -1,0 +1,120 @@
+// The review reply a kernel reviewer would send: headers for git send-email, interleaved
+// quoting of only the hunks with findings, each finding under the line it is about, and
+// for a concurrency finding the interleaving the model found, as a thread table.
+import { stripReplyPrefixes } from '../mail/index';
+import type { Message } from '../mail/types';
+import type { Hunk, PatchMessage } from '../patch/types';
+import { renderSwimlanes } from '../check/swimlane';
+import type { TraceStep } from '../check/types';
+import type { Finding } from './types';
+
+export interface ReplyInput {
+  findings: Finding[];
+  patches: PatchMessage[];
+}
+
+const CONCURRENCY = new Set(['lost-wakeup', 'deadlock', 'entry-left-locked', 'livelock', 'use-after-free', 'stale-mapping', 'overlap']);
+
+function header(msg: Message, name: string): string | null {
+  return msg.headers.find((h) => h.name.toLowerCase() === name)?.value ?? null;
+}
+
+/** Who wrote the patch: the speaker at the patch's quote depth, or the message author. */
+function patchAuthor(pm: PatchMessage): string | null {
+  const depth = pm.quoteDepth ?? 0;
+  const sp = pm.message.speakers.find((s) => s.depth === depth);
+  if (sp && (sp.name || sp.email)) return sp.email ? `${sp.name ? `${sp.name} ` : ''}<${sp.email}>` : sp.name;
+  return pm.message.from;
+}
+
+function quote(h: Hunk, from: number, to: number): string[] {
+  return h.lines.filter((l) => l.mailLine >= from && l.mailLine <= to).map((l) => `> ${l.op}${l.text}`.trimEnd());
+}
+
+/** A trace cell in reviewer words: the statement, then what it did. */
+function cell(s: TraceStep): string {
+  return s.note ? `${s.label.replace(/;$/, '')}: ${s.note}` : s.label;
+}
+
+function explain(f: Finding): string[] {
+  const out: string[] = [wrapText(f.message, 72)];
+  if (f.trace && CONCURRENCY.has(f.kind)) {
+    out.push('');
+    out.push(f.simulation ? `The model finds this interleaving (${f.simulation.scenario}):` : 'The model finds this interleaving:');
+    out.push('');
+    out.push(renderSwimlanes(f.trace, { width: 100, cell, numbers: false }));
+    if (f.simulation) { out.push(''); out.push(wrapText(f.simulation.summary, 72)); }
+  }
+  return out;
+}
+
+function wrapText(text: string, width: number): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width) { lines.push(line); line = w; } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+/** The reply mail: headers, attribution, quoted hunks with the findings interleaved. */
+export function draftReply(_text: string, result: ReplyInput): string {
+  const pm = result.patches.find((p) => p.files.some((f) => f.hunks.length)) ?? result.patches[0];
+  const out: string[] = [];
+  if (!pm) return 'No patch found in the mail: nothing to reply to.\n';
+  const msg = pm.message;
+  const subject = `Re: ${stripReplyPrefixes(msg.subject)}`;
+  const author = patchAuthor(pm);
+  const to = author ?? header(msg, 'from');
+  const cc = [header(msg, 'from'), header(msg, 'to'), header(msg, 'cc')].filter((x): x is string => !!x && x !== to);
+  if (to) out.push(`To: ${to}`);
+  if (cc.length) out.push(`Cc: ${cc.join(', ')}`);
+  out.push(`Subject: ${subject}`);
+  if (msg.messageId) {
+    out.push(`In-Reply-To: <${msg.messageId.replace(/^<|>$/g, '')}>`);
+    out.push(`References: ${[...msg.references, msg.messageId].map((r) => `<${r.replace(/^<|>$/g, '')}>`).join(' ')}`);
+  }
+  out.push('');
+  const who = author?.replace(/\s*<[^>]*>/, '') ?? 'you';
+  out.push(msg.date ? `On ${msg.date}, ${who} wrote:` : `${who} wrote:`);
+
+  const hunks = result.patches.flatMap((p) => p.files.flatMap((f) => f.hunks.map((h) => ({ h, path: f.path ?? h.path }))));
+  const shown = result.findings.filter((f) => f.severity !== 'info');
+  let lastPath: string | null = null;
+  let any = false;
+  for (const { h, path } of hunks) {
+    const mine = shown.filter((f) => f.line >= h.mailLines[0] && f.line <= h.mailLines[1]).sort((a, b) => a.line - b.line);
+    if (!mine.length) continue;
+    any = true;
+    if (path && path !== lastPath) {
+      out.push(`> diff --git a/${path} b/${path}`);
+      out.push(`> --- a/${path}`);
+      out.push(`> +++ b/${path}`);
+      lastPath = path;
+    }
+    if (h.oldStart !== null && h.newStart !== null) {
+      out.push(`> @@ -${h.oldStart},${h.oldCount ?? 0} +${h.newStart},${h.newCount ?? 0} @@${h.headerContext ? ` ${h.headerContext}` : ''}`);
+    }
+    // Quote from a few lines before each finding; elide what lies between.
+    let from = h.lines[0]?.mailLine ?? h.mailLines[0];
+    for (const f of mine) {
+      const start = Math.max(from, f.line - 12);
+      if (start > from) out.push('> ...');
+      out.push(...quote(h, start, f.endLine));
+      out.push('');
+      out.push(...explain(f));
+      out.push('');
+      from = f.endLine + 1;
+    }
+    if (from <= (h.lines[h.lines.length - 1]?.mailLine ?? 0)) out.push('> ...');
+    out.push('');
+  }
+  if (!any) {
+    out.push('');
+    out.push('The locking of the quoted code looks right to me: the model runs every interleaving of the scenarios');
+    out.push('it touches and finds no lost wakeup, no entry left locked and no lock imbalance.');
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
+}

@@ -1,0 +1,118 @@
+// Static findings for a patch mail: the protocol table run over the CFG of every function
+// the mail touches, before and after the patch. Synchronous once the C parser is loaded,
+// so an editor can run it on every keystroke.
+import { readMail } from '../mail/index';
+import type { MailDocument } from '../mail/types';
+import { parsePatchMail } from '../patch/index';
+import type { Comment, Hunk, PatchMessage } from '../patch/types';
+import { rebuildFunctions } from '../c/images';
+import { buildCfg } from '../c/cfg';
+import { getCParser } from '../c/parser';
+import type { FunctionImage, RebuiltFunction } from '../c/types';
+import { hunkCoverage } from '../bind/coverage';
+import { analyse, type HelperSummary, type RawFinding } from './engine';
+import { mailHelpers } from '../bind/helpers';
+import type { Finding, HunkCoverage } from './types';
+
+export interface StaticResult {
+  findings: Finding[];
+  coverage: HunkCoverage[];
+  patches: PatchMessage[];
+}
+
+/** Loads the C parser; every review entry point needs it once. */
+export function reviewReady(): Promise<void> {
+  return getCParser().then(() => undefined);
+}
+
+const memo = new Map<string, RawFinding[]>();
+
+function analyseImage(img: FunctionImage, helpers: ReadonlyMap<string, HelperSummary>, helperKey: string): RawFinding[] {
+  const key = `${img.name}\u0000${img.side}\u0000${helperKey}\u0000${img.lines.map((l) => `${l.mailLine}:${l.text}`).join('\n')}\u0000${img.gaps.join(',')}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const cfg = buildCfg(img);
+  const out = analyse({ cfg, image: img, helpers }).findings;
+  if (memo.size > 5000) memo.clear();
+  memo.set(key, out);
+  return out;
+}
+
+export function allHunks(patches: PatchMessage[]): Hunk[] {
+  return patches.flatMap((pm) => pm.files.flatMap((f) => f.hunks));
+}
+
+function hunkOfLine(hunks: Hunk[], line: number): Hunk | undefined {
+  return hunks.find((h) => line >= h.mailLines[0] && line <= h.mailLines[1]);
+}
+
+/** The reviewer comment that already answers these lines, if the thread has one. */
+function commentOn(h: Hunk | undefined, line: number, endLine: number): Comment | undefined {
+  if (!h) return undefined;
+  return h.comments.find((c) => {
+    if (!c.anchor) return false;
+    const a = h.lines[c.anchor[0]]?.mailLine ?? -1;
+    const b = h.lines[c.anchor[1]]?.mailLine ?? -1;
+    return a <= endLine + 1 && b >= line;
+  });
+}
+
+export interface Analysed {
+  doc: MailDocument;
+  patches: PatchMessage[];
+  functions: RebuiltFunction[];
+  helpers: Map<string, HelperSummary>;
+}
+
+/** Reads the mail and rebuilds every touched function. */
+export function analyseMail(text: string, file: string | null, functions?: (pm: PatchMessage) => RebuiltFunction[]): Analysed {
+  const doc = readMail(text, { file: file ?? undefined });
+  const patches = parsePatchMail(doc);
+  const rebuilt = patches.flatMap((pm) => (functions ?? rebuildFunctions)(pm));
+  const hunkLines = new Set<number>();
+  for (const h of allHunks(patches)) for (let l = h.mailLines[0]; l <= h.mailLines[1]; l++) hunkLines.add(l);
+  const images = rebuilt.flatMap((f) => [f.pre, f.post]).filter((x): x is FunctionImage => x !== null);
+  const helpers = mailHelpers(doc, images, hunkLines);
+  return { doc, patches, functions: rebuilt, helpers };
+}
+
+/** Findings of the protocol table on the post-images; those already true before the patch are notes. */
+export function staticFindings(a: Analysed, file: string | null): Finding[] {
+  const hunks = allHunks(a.patches);
+  const helperKey = [...a.helpers.values()].map((h) => `${h.name}=${h.locked}`).join(',');
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const fn of a.functions) {
+    if (!fn.post) continue;
+    const post = analyseImage(fn.post, a.helpers, helperKey);
+    const pre = fn.pre ? analyseImage(fn.pre, a.helpers, helperKey) : [];
+    for (const r of post) {
+      const key = `${r.rule}@${r.line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const h = hunkOfLine(hunks, r.line);
+      const before = pre.some((p) => p.rule === r.rule && p.line === r.line);
+      const c = commentOn(h, r.line, r.endLine);
+      const f: Finding = {
+        rule: r.rule, kind: r.kind,
+        severity: before ? 'info' : r.severity,
+        message: before ? `${r.message} (already so before this patch)` : r.message,
+        file, line: r.line, endLine: r.endLine,
+        hunk: { file: h?.path ?? fn.path, function: fn.name, id: h?.id ?? -1 },
+        evidence: 'static',
+      };
+      if (r.related.length) f.related = r.related;
+      if (c) f.comment = c.mailLines[0];
+      out.push(f);
+    }
+  }
+  out.sort((x, y) => x.line - y.line || x.rule.localeCompare(y.rule));
+  return out;
+}
+
+/** Static review of a mail: findings, coverage and the parsed patches. Needs reviewReady() once. */
+export function checkMailStatic(text: string, opts: { file?: string | null } = {}): StaticResult {
+  const file = opts.file ?? null;
+  const a = analyseMail(text, file);
+  return { findings: staticFindings(a, file), coverage: hunkCoverage(a.patches, a.functions), patches: a.patches };
+}
