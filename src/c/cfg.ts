@@ -65,14 +65,17 @@ function assemble(image: FunctionImage): Row[] {
       else { synth(`void ${image.name}(void)`); synth('{'); depth = 1; }
     }
     if (pi > 0 || headMissing) {
-      if (pi > 0) synth(`${ELIDED}();`, cuts[pi - 1]);
-      else if (!partialSig) synth(`${ELIDED}();`, -1);
+      const gap = pi > 0 ? cuts[pi - 1] : -1;
+      let need = depth;
       if (!(pi === 0 && partialSig)) {
         const last = pi === pieces.length - 1 && !gaps.has(n - 1);
-        const need = last ? Math.max(-d, -min) : Math.max(depth, 1 - min);
-        for (; depth < need; depth++) synth('{');
-        for (; depth > need; depth--) synth('}');
+        need = last ? Math.max(-d, -min) : Math.max(depth, 1 - min);
       }
+      // The missing code opened blocks the piece closes: stand them in as `if (__elided__()) {`
+      // so a following "} else {" still has its if.
+      if (need > depth) for (; depth < need; depth++) synth(`if (${ELIDED}()) {`, gap);
+      else if (!(pi === 0 && partialSig)) synth(`${ELIDED}();`, gap);
+      for (; depth > need; depth--) synth('}');
     }
     if (inComment) synth('/*');
     for (let i = a; i < b; i++) rows.push({ text: image.lines[i].text, line: i, gap: null });
@@ -119,8 +122,11 @@ function findFunction(root: Node, name: string): Node | null {
   return first;
 }
 
+/** The placeholder statement `__elided__();`, or the opener `if (__elided__()) {`. */
 function isElided(node: Node): boolean {
-  const call = node.type === 'expression_statement' ? node.namedChild(0) : node;
+  let call: Node | null = node;
+  if (node.type === 'expression_statement') call = node.namedChild(0);
+  else if (node.type === 'if_statement') call = node.childForFieldName('condition')?.namedChild(0) ?? null;
   return call?.type === 'call_expression' && call.childForFieldName('function')?.text === ELIDED;
 }
 
@@ -278,6 +284,11 @@ class CfgBuilder {
       case 'if_statement': {
         const cond = s.childForFieldName('condition');
         const b = this.branch(s, condText(cond), cond, preds);
+        if (isElided(s)) {
+          // Elided code that opened a block: which way the path goes is unknown.
+          const li = this.p.gapOf(s);
+          Object.assign(this.nodes[b], { kind: 'gap', text: '...', lineIndex: li !== null && li >= 0 ? li : null, mailLine: li !== null && li >= 0 ? this.p.image.lines[li].mailLine : null });
+        }
         this.reportErrors(cond);
         const cons = s.childForFieldName('consequence');
         const alt = s.childForFieldName('alternative');

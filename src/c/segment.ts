@@ -184,24 +184,39 @@ type Start =
 
 /** Where a run begins: at file scope, inside a function (which), or inside some other block. */
 function startMode(run: Run, scans: LineScan[], open: Segment | null): Start {
-  let depth = 0, minDepth = 0, paren = 0, partialSig = false, sawBrace = false;
+  let depth = 0, minDepth = 0, minLine = -1, paren = 0, partialSig = false, sawBrace = false;
   let leading = '';
-  for (const s of scans) {
+  scans.forEach((s, i) => {
     for (const ch of s.marks) {
       if (ch === '{') { depth++; sawBrace = true; }
-      else if (ch === '}') { depth--; minDepth = Math.min(minDepth, depth); sawBrace = true; }
+      else if (ch === '}') {
+        depth--;
+        sawBrace = true;
+        if (depth <= minDepth && depth < 0) { minDepth = depth; minLine = i; }
+      }
       else if (!sawBrace && ch === '(') paren++;
       else if (!sawBrace && ch === ')') { paren--; if (paren < 0) partialSig = true; }
     }
     if (!sawBrace && !s.preproc) leading += s.code + '\n';
-  }
+  });
   const inside = minDepth < 0 || partialSig || readsAsBody(leading);
   if (!inside) return { kind: 'top' };
-  const depth0 = Math.max(-minDepth, 1);
+  const depth0 = minDepth < 0 && !endsAt(scans, minLine) ? 1 - minDepth : Math.max(-minDepth, 1);
   if (run.hintNotFunction) return { kind: 'other', depth: depth0 };
   const name = run.hint ?? open?.name ?? run.fallback;
   if (!name) return { kind: 'other', depth: depth0 };
   return { kind: 'continue', name, depth: partialSig ? 0 : depth0, sig: partialSig };
+}
+
+/**
+ * Does the enclosing block end at line `i` of the run (the last line where the run is
+ * shallowest)? Only if the line is a bare closing brace and what follows is not body code:
+ * "} else {" or statements after it mean the run started deeper than it looks.
+ */
+function endsAt(scans: LineScan[], i: number): boolean {
+  if (!/^\s*\}\s*;?\s*$/.test(scans[i].code)) return false;
+  const rest = scans.slice(i + 1).filter((s) => !s.preproc).map((s) => s.code).join('\n');
+  return !readsAsBody(rest);
 }
 
 /** Applies the structural marks of one line to the mode. */

@@ -57,6 +57,12 @@ class FileState {
     return this.cur.length - this.base.length;
   }
 
+  /** The 1-based line number of cur[p] in the base file (in the patched text for added lines). */
+  lineNumber(p: number): number {
+    const b = this.cur[p]?.base;
+    return b !== null && b !== undefined ? b + 1 : p + 1;
+  }
+
   matchesAt(old: HunkLine[], p: number): number {
     let k = 0;
     while (k < old.length && p + k < this.cur.length && sameLine(old[k].text, this.cur[p + k].text)) k++;
@@ -90,15 +96,16 @@ function applyPiece(f: FileState, h: Hunk, piece: HunkLine[], first: boolean): T
   } else {
     p = candidates.find((c) => c >= f.cursor) ?? candidates[0];
   }
+  const line = f.lineNumber(p);
   const failure = place(f, h, piece, p);
   if (failure) return failure;
   if (expected === null) {
     const also = candidates.length > 1 ? `; ${candidates.length} places match, took the first after the previous hunk` : '';
-    return { hunk: h.id, mailLine: at, reason: `no @@ line numbers: located by content at line ${p + 1}${also}`, applied: true };
+    return { hunk: h.id, mailLine: at, reason: `no @@ line numbers: located by content at line ${line}${also}`, applied: true };
   }
   if (p !== expected) {
     const off = p - expected;
-    return { hunk: h.id, mailLine: at, reason: `applied at line ${p + 1}, offset ${off > 0 ? '+' : ''}${off} lines from the @@ header`, applied: true };
+    return { hunk: h.id, mailLine: at, reason: `applied at line ${line}, offset ${off > 0 ? '+' : ''}${off} lines from the @@ header`, applied: true };
   }
   return null;
 }
@@ -114,7 +121,7 @@ function notFound(f: FileState, h: Hunk, old: HunkLine[], expected: number | nul
   const miss = old[Math.max(0, bestLen)];
   const found = best >= 0 && best + bestLen < f.cur.length ? f.cur[best + bestLen].text.trim() : '(end of file)';
   const reason = bestLen > 0
-    ? `context not found: ${bestLen} line(s) match at line ${best + 1}, then the mail has '${miss.text.trim()}' where the file has '${found}'`
+    ? `context not found: ${bestLen} line(s) match at line ${f.lineNumber(best)}, then the mail has '${miss.text.trim()}' where the file has '${found}'`
     : `context not found: '${old[0].text.trim()}' is not in the file`;
   return { hunk: h.id, mailLine: bestLen > 0 ? miss.mailLine : old[0].mailLine, reason, applied: false };
 }

@@ -214,6 +214,28 @@ describe('c/cfg: control-flow graphs of rebuilt functions', () => {
     assert.equal(cfg.nodes[lock.succ[0]].kind, 'gap');
   });
 
+  it('a piece that closes a block the elided code opened ("} else {") still parses', () => {
+    const img = image([
+      'static void *f(void *entry)',
+      '{',
+      '\tint error = 0;',
+      '\t\terror = preload();',
+      '\t} else if (entry) {',
+      '\t\tunmap(entry);',
+      '\t}',
+      '\treturn NULL;',
+      '}',
+    ].join('\n'), { gaps: [2], whole: false });
+    const cfg = buildCfg(img);
+    assert.deepEqual(cfg.unparsed, []);
+    const opener = node(cfg, (n) => n.kind === 'gap', 'gap');
+    assert.equal(opener.lineIndex, 2);
+    assert.equal(opener.succ.length, 2);
+    assert.equal(cfg.nodes[opener.succ[0]].text, 'error = preload();');
+    assert.equal(cfg.nodes[opener.succ[1]].text, 'entry');
+    assert.deepEqual(byText(cfg, 'unmap(entry);').succ, [byText(cfg, 'return NULL;').id]);
+  });
+
   it('reports what tree-sitter could not parse, with the mail line, and keeps the rest', () => {
     const cfg = buildCfg(image([
       'int f(void)',

@@ -1,0 +1,116 @@
+import { strict as assert } from 'node:assert';
+import path from 'node:path';
+import { getCParser } from '../../../src/c/parser';
+import { applyToTree, sameLine } from '../../../src/c/tree';
+import { buildCfg } from '../../../src/c/cfg';
+import { patchFromDiff } from './diff';
+
+const TREE = path.join(__dirname, '..', '..', 'fixtures', 'c', 'tree');
+
+// Mail lines are the 1-based indexes in this array.
+const MAIL = [
+  '--- a/fs/dax.c',                                                              // 1
+  '+++ b/fs/dax.c',                                                              // 2
+  '@@ -30,8 +30,9 @@ static void *lookup_locked_entry(struct address_space *mapping, pgoff_t index)', // 3: really line 28
+  'spin_lock_irq(&mapping->tree_lock);',                                         // 4  indentation lost
+  'entry = find_entry(mapping, index);',                                         // 5
+  'if (!entry) {',                                                               // 6
+  '+ put_unlocked_entry(mapping, index, entry);',                                // 7
+  ' spin_unlock_irq(&mapping->tree_lock);',                                      // 8
+  ' return  NULL;',                                                              // 9  a doubled space
+  '}',                                                                           // 10
+  '@@ -44,5 +45,6 @@ static int fill_hole(struct address_space *mapping, pgoff_t index)', // 11
+  ' \terr = prepare_insert(mapping, GFP_KERNEL);',                              // 12 not in the file
+  ' \tif (err)',                                                                 // 13
+  '-\t\treturn err;',                                                            // 14
+  '+\t\tgoto out;',                                                              // 15
+  '...',                                                                         // 16
+  '@@',                                                                          // 17 no header
+  ' \tcase 1:',                                                                  // 18
+  ' \t\tret = -EIO;',                                                            // 19
+  '-\t\t/* fall through */',                                                     // 20
+  '+\t\tfallthrough;',                                                           // 21
+  ' \tdefault:',                                                                 // 22
+  '--- a/fs/missing.c',                                                          // 23
+  '+++ b/fs/missing.c',                                                          // 24
+  '@@ -1,3 +1,4 @@',                                                             // 25
+  ' int x;',                                                                     // 26
+  '+int y;',                                                                     // 27
+].join('\n');
+
+describe('c/tree: the mail applied to a kernel checkout', () => {
+  before(async () => { await getCParser(); });
+
+  it('compares lines with all whitespace removed', () => {
+    assert.ok(sameLine('\treturn NULL;', ' return  NULL; '));
+    assert.ok(!sameLine('return NULL;', 'return entry;'));
+  });
+
+  it('applies a whitespace-damaged hunk at an offset, and says so', () => {
+    const r = applyToTree(patchFromDiff(MAIL), TREE);
+    const note = r.failures.find((f) => f.hunk === 0);
+    assert.ok(note, JSON.stringify(r.failures));
+    assert.equal(note.applied, true);
+    assert.match(note.reason, /line 28, offset -2/);
+    const f = r.functions.find((x) => x.name === 'lookup_locked_entry');
+    assert.ok(f && f.pre && f.post);
+    assert.equal(f.pre.source, 'tree');
+    assert.equal(f.post.whole, true);
+    assert.equal(f.pre.whole, true);
+    assert.equal(f.post.lines.length, f.pre.lines.length + 1);
+    assert.equal(f.post.lines[0].text, 'static void *lookup_locked_entry(struct address_space *mapping, pgoff_t index)');
+    const added = f.post.lines.find((l) => l.op === '+')!;
+    assert.equal(added.mailLine, 7);
+    assert.equal(added.hunk, 0);
+    // Context matched to the mail keeps its mail line and the tree's text; the rest has none.
+    const unlock = f.post.lines.find((l) => l.mailLine === 8)!;
+    assert.equal(unlock.text, '\t\tspin_unlock_irq(&mapping->tree_lock);');
+    assert.equal(unlock.op, ' ');
+    const decl = f.post.lines.find((l) => l.text === '\tvoid *entry;')!;
+    assert.equal(decl.mailLine, null);
+    assert.equal(decl.op, null);
+    assert.equal(f.pre.lines.filter((l) => l.mailLine !== null).length, 6);
+    assert.deepEqual(f.hunks, [0]);
+  });
+
+  it('reports a hunk whose context is not in the file, naming the mail line that differs', () => {
+    const r = applyToTree(patchFromDiff(MAIL), TREE);
+    const fail = r.failures.find((f) => f.hunk === 1);
+    assert.ok(fail, JSON.stringify(r.failures));
+    assert.equal(fail.applied, false);
+    assert.equal(fail.mailLine, 12);
+    assert.match(fail.reason, /context not found/);
+    assert.match(fail.reason, /prepare_insert\(mapping, GFP_KERNEL\)/);
+    assert.ok(!r.functions.some((f) => f.name === 'fill_hole'), 'an unapplied hunk touches nothing');
+  });
+
+  it('places a header-less hunk by its content and rebuilds the function whole', () => {
+    const r = applyToTree(patchFromDiff(MAIL), TREE);
+    const note = r.failures.find((f) => f.hunk === 2)!;
+    assert.equal(note.applied, true);
+    assert.match(note.reason, /located by content at line 68/);
+    const f = r.functions.find((x) => x.name === 'example_fault');
+    assert.ok(f && f.pre && f.post);
+    assert.equal(f.post.whole, true);
+    assert.equal(f.post.lines[f.post.lines.length - 1].text, '}');
+    assert.ok(f.post.lines.some((l) => l.text === '\t\tfallthrough;' && l.mailLine === 21));
+    assert.ok(f.pre.lines.some((l) => l.op === '-' && l.mailLine === 20));
+    const cfg = buildCfg(f.post);
+    assert.equal(cfg.partial, false);
+    assert.deepEqual(cfg.unparsed, []);
+    assert.ok(cfg.nodes.some((n) => n.kind === 'return' && n.text === 'return fill_hole(mapping, vmf->pgoff);'));
+  });
+
+  it('reports a file missing from the tree', () => {
+    const r = applyToTree(patchFromDiff(MAIL), TREE);
+    const fail = r.failures.find((f) => f.hunk === 3)!;
+    assert.equal(fail.applied, false);
+    assert.match(fail.reason, /file missing: fs\/missing.c/);
+    assert.equal(fail.mailLine, 25);
+  });
+
+  it('refuses paths that leave the tree', () => {
+    const r = applyToTree(patchFromDiff(['--- a/../etc/passwd', '+++ b/../etc/passwd', '@@ -1,1 +1,1 @@', '-a', '+b'].join('\n')), TREE);
+    assert.match(r.failures[0].reason, /outside the kernel tree/);
+  });
+});
