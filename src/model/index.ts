@@ -1,0 +1,70 @@
+// The model's public API: what the explorer, the binding and the CLI call.
+import type { Machine } from './machine';
+import { compile, type FnDef, type Func, type PointValue } from './ir';
+import { compileReference, REFERENCE } from './dax';
+import { DaxMachine, reachable } from './dax-machine';
+import { SCENARIOS } from './scenarios';
+import { link } from './vm';
+
+export interface PointInfo {
+  name: string;
+  /** The C the point stands for. */
+  c: string;
+  values: (string | number | boolean)[];
+  default: string | number | boolean;
+}
+
+export interface ModelListing {
+  functions: { name: string; kernel: string; params: string[]; points: PointInfo[] }[];
+  scenarios: { name: string; description: string; threads: string[]; functions: string[] }[];
+}
+
+export interface BuildOptions {
+  /** Variation points, keyed "function.point" (or "point" when the name is unique). */
+  points?: Record<string, PointValue>;
+  /** Functions replacing reference functions of the same name (or added): IR, e.g. compiled from a patch. */
+  overrides?: Record<string, Func>;
+  /** Wait-table queues (fewer than the scenario's keys: keys share queues, as hash collisions do). */
+  waitQueues?: number;
+  /** radix_tree_preload() failures the explorer may inject (overrides the scenario's). */
+  enomem?: number;
+}
+
+export function listModel(): ModelListing {
+  const funcs = REFERENCE.map((d) => compile(d));
+  const prog = link(funcs);
+  return {
+    functions: funcs.map((f) => ({ name: f.name, kernel: f.kernel, params: f.params, points: f.points.map((p) => ({ ...p })) })),
+    scenarios: SCENARIOS.map((s) => ({
+      name: s.name,
+      description: s.description,
+      threads: s.threads.map((t, i) => `T${i + 1}: ${t.name}`),
+      functions: reachable(prog, [...new Set(s.threads.map((t) => t.fn))]),
+    })),
+  };
+}
+
+export function scenarioNames(): string[] { return SCENARIOS.map((s) => s.name); }
+
+export function buildScenario(name: string, opts: BuildOptions = {}): Machine & DaxMachine {
+  const spec = SCENARIOS.find((s) => s.name === name);
+  if (!spec) throw new Error(`unknown scenario '${name}' (known: ${scenarioNames().join(', ')})`);
+  const funcs = compileReference(opts.points ?? {});
+  for (const [n, f] of Object.entries(opts.overrides ?? {})) {
+    if (f.name !== n) throw new Error(`override '${n}' holds function '${f.name}'`);
+    funcs.push(f);
+  }
+  return new DaxMachine(spec, link(funcs), { waitQueues: opts.waitQueues, enomem: opts.enomem });
+}
+
+export { compile, REFERENCE };
+export type { FnDef, Func, PointValue };
+export { FnBuilder, parseExpr, K, PURE } from './ir';
+export type { Expr, Instr, LValue, PointDecl } from './ir';
+export { PRIMS } from './kernel/prims';
+export type { Prim } from './kernel/prims';
+export { link } from './vm';
+export type { Program } from './vm';
+export { DaxMachine } from './dax-machine';
+export { SCENARIOS } from './scenarios';
+export type { ScenarioSpec, ThreadSpec } from './scenarios';

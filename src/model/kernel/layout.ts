@@ -1,0 +1,105 @@
+// The packed state: one Int32Array with a small fixed layout per scenario.
+// Only the page indexes a scenario uses are modelled; every other index is
+// empty and never touched.
+
+/** Global words. */
+export const G = {
+  /** mapping->tree_lock: holder thread + 1, 0 when free. */
+  TREE_LOCK: 0,
+  NRPAGES: 1,
+  NREXCEPTIONAL: 2,
+  /** i_size in pages. */
+  ISIZE: 3,
+  /** radix_tree_preload() failures the explorer may still inject. */
+  ENOMEM_BUDGET: 4,
+  /** XFS_MMAPLOCK: reader count, or -(holder + 1) when held exclusive. */
+  MMAPLOCK: 5,
+  /** The PMD of the modelled 2 MiB region (Pmd below). */
+  PMD: 6,
+  /** 1 when iomap_begin over the PMD range returns one extent covering it all. */
+  PMD_EXTENT: 7,
+  /** 1 when the vma is VM_SHARED (0: private, a write fault COWs). */
+  VM_SHARED: 8,
+  /** vma bounds in pages. */
+  VM_START: 9,
+  VM_END: 10,
+  /** 1 when the filesystem serialises faults with truncate (XFS_MMAPLOCK). */
+  FS_MMAPLOCK: 11,
+} as const;
+export const GLOBALS = 12;
+
+/** pmd_t of the region: none, a huge zero page, a devmap PMD, or a pointer to a PTE table. */
+export const enum Pmd { None = 0, HugeZero = 1, Devmap = 2, Table = 3 }
+
+/** Per modelled index: the radix tree slot, its tags, the PTE, the block map. */
+export const SLOT = { ENTRY: 0, TAGS: 1, PTE: 2, BLOCK: 3 } as const;
+export const SLOT_STRIDE = 4;
+/** pte_t: 0 none, PTE_PFN a DAX pfn, else page frame + 1 of a page cache (hole) page. */
+export const PTE_PFN = -1;
+/** Block map of iomap_begin. */
+export const enum Block { Hole = 0, Unwritten = 1, Mapped = 2 }
+
+/** Per page frame: lock holder + 1, page->mapping (1 while in the page cache, else 0), page->index, refcount. */
+export const PAGE = { LOCK: 0, MAPPING: 1, INDEX: 2, REF: 3 } as const;
+export const PAGE_STRIDE = 4;
+
+/** Per wait-table queue: who woke it last (+1), with what nr_exclusive, on which key, how many it woke;
+ *  then its waiters in FIFO order, each (key << 8) | (thread + 1). */
+export const QUEUE = { LAST_WAKER: 0, LAST_NR: 1, LAST_KEY: 2, LAST_WOKEN: 3, FIFO: 4 } as const;
+
+/** Per thread: status, task state, preempt count, return value, stack pointer, stack. */
+export const THREAD = { STATUS: 0, TASK_STATE: 1, PREEMPT: 2, RETVAL: 3, SP: 4, STACK: 5 } as const;
+export const enum TStatus { Running = 0, Done = 2 }
+/** Frame header words before the locals: function id, pc, return destination (pointer or -1),
+ *  the caller's frame offset (-1 for a thread's first frame). */
+export const FRAME = { FN: 0, PC: 1, RET: 2, LINK: 3, LOCALS: 4 } as const;
+/** Pointers into a thread's own stack: PTR_BASE + word offset within the thread region. */
+export const PTR_BASE = 0x10000000;
+
+/** Object ids of footprints: steps with disjoint footprints commute. */
+export const OBJ = {
+  TREE_LOCK: 1, NRPAGES: 2, NREXCEPTIONAL: 3, ISIZE: 4, ENOMEM: 5, MMAPLOCK: 6, PMD: 7,
+  slot: (s: number) => 100 + s, tags: (s: number) => 200 + s, pte: (s: number) => 300 + s,
+  block: (s: number) => 400 + s, page: (p: number) => 500 + p, queue: (q: number) => 600 + q,
+  task: (t: number) => 700 + t,
+} as const;
+
+export class Layout {
+  readonly slotBase = GLOBALS;
+  readonly pageBase: number;
+  readonly queueBase: number;
+  readonly queueStride: number;
+  readonly threadBase: number;
+  readonly threadStride: number;
+  readonly size: number;
+  private readonly slotByIndex = new Map<number, number>();
+
+  constructor(
+    /** The page indexes modelled, ascending; PMD-aligned heads of their regions included. */
+    readonly indexes: readonly number[],
+    readonly nPages: number,
+    readonly nQueues: number,
+    readonly nThreads: number,
+    readonly stackWords: number,
+  ) {
+    indexes.forEach((x, s) => this.slotByIndex.set(x, s));
+    this.pageBase = this.slotBase + indexes.length * SLOT_STRIDE;
+    this.queueBase = this.pageBase + nPages * PAGE_STRIDE;
+    this.queueStride = QUEUE.FIFO + nThreads;
+    this.threadBase = this.queueBase + nQueues * this.queueStride;
+    this.threadStride = THREAD.STACK + stackWords;
+    this.size = this.threadBase + nThreads * this.threadStride;
+  }
+
+  /** Slot of a page index, or -1 when the scenario does not model it. */
+  slot(index: number): number { return this.slotByIndex.get(index) ?? -1; }
+  slotWord(s: number, field: number): number { return this.slotBase + s * SLOT_STRIDE + field; }
+  pageWord(p: number, field: number): number { return this.pageBase + p * PAGE_STRIDE + field; }
+  queueWord(q: number, field: number): number { return this.queueBase + q * this.queueStride + field; }
+  thread(t: number): number { return this.threadBase + t * this.threadStride; }
+  /** The wait-table queue a key hashes to (queues may be shared by several keys: the hash collides). */
+  queueOf(key: number): number {
+    const s = this.slot(key);
+    return (s < 0 ? key : s) % this.nQueues;
+  }
+}

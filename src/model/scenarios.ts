@@ -1,0 +1,134 @@
+// Scenarios: named sets of threads over an initial state. Each exercises one
+// protocol of fs/dax.c with the fewest threads and indexes that show it.
+import { K } from './ir';
+import { Block, Pmd } from './kernel/layout';
+
+export interface ThreadSpec {
+  name: string;
+  /** The function the thread runs and its arguments. */
+  fn: string;
+  args: number[];
+}
+
+export interface ScenarioSpec {
+  name: string;
+  description: string;
+  /** Page indexes the scenario touches; the PMD head of their region is added. */
+  indexes: number[];
+  /** Page frames for hole pages. */
+  pages?: number;
+  /** Radix tree entries present at the start (index, entry). */
+  entries?: [number, number][];
+  /** PTEs mapped at the start (index, PTE_PFN). */
+  ptes?: [number, number][];
+  blocks?: [number, Block][];
+  pmd?: Pmd;
+  /** i_size in pages. */
+  isize: number;
+  /** radix_tree_preload() failures the explorer may inject. */
+  enomem?: number;
+  /** iomap_begin() over the PMD range returns one extent covering it. */
+  pmdExtent?: boolean;
+  vmShared?: boolean;
+  /** vma bounds in pages (default: the whole modelled region). */
+  vm?: [number, number];
+  /** The filesystem serialises faults with truncate by XFS_MMAPLOCK. */
+  fsMmaplock?: boolean;
+  threads: ThreadSpec[];
+}
+
+const pte = (index: number, write = false): ThreadSpec => ({
+  name: `pte ${write ? 'write' : 'read'} fault ${hex(index)}`, fn: 'handle_mm_fault', args: [index, write ? 1 : 0, 0],
+});
+const pmd = (index: number, write = false): ThreadSpec => ({
+  name: `pmd ${write ? 'write' : 'read'} fault ${hex(index)}`, fn: 'handle_mm_fault', args: [index, write ? 1 : 0, 1],
+});
+const truncate = (size: number): ThreadSpec => ({ name: `truncate to ${hex(size)}`, fn: 'xfs_setattr_size', args: [size] });
+const invalidate = (start: number, end: number): ThreadSpec => ({
+  name: `invalidate ${hex(start)}-${hex(end)}`, fn: 'invalidate_inode_pages2_range', args: [K.MAPPING, start, end],
+});
+
+function hex(x: number): string { return `0x${x.toString(16)}`; }
+
+const unlocked = (e: number): number => e & ~K.RADIX_DAX_ENTRY_LOCK;
+const entry = (sector: number, flags: number): number =>
+  unlocked(K.RADIX_TREE_EXCEPTIONAL_ENTRY | flags | (sector << K.RADIX_DAX_SHIFT) | K.RADIX_DAX_ENTRY_LOCK);
+const mapped = (...xs: number[]): [number, Block][] => xs.map((x) => [x, Block.Mapped]);
+
+const REGION = 0x200;
+
+export const SCENARIOS: readonly ScenarioSpec[] = [
+  {
+    name: 'pmd-downgrade',
+    description: 'Seed 000\'s table: an empty PMD entry at 0x200; three PTE faults at 0x202, 0x203, 0x204. The first locks ' +
+      'the PMD entry to downgrade it while the others sleep on the PMD-aligned key 0x200; after the delete, waking one ' +
+      'waiter is not enough.',
+    indexes: [0x202, 0x203, 0x204],
+    entries: [[REGION, entry(0, K.RADIX_DAX_PMD | K.RADIX_DAX_EMPTY)]],
+    blocks: mapped(0x202, 0x203, 0x204),
+    isize: 0x400,
+    threads: [pte(0x202), pte(0x203), pte(0x204)],
+  },
+  {
+    name: 'eexist-waiters',
+    description: 'A PTE entry at 0x200 is held by a PTE fault; a PMD fault and another PTE fault wait on it. When the PMD ' +
+      'fault is woken it finds the PTE entry and gives up with -EEXIST: it must pass the wake-up on.',
+    indexes: [0x200],
+    entries: [[0x200, entry(0x200 << 3, 0)]],
+    blocks: mapped(0x200),
+    isize: 0x400,
+    threads: [pte(0x200), pmd(0x200), pte(0x200)],
+  },
+  {
+    name: 'enomem-downgrade',
+    description: 'A PTE fault at 0x202 locks the empty PMD entry at 0x200 to downgrade it and radix_tree_preload() fails; ' +
+      'a PTE fault at 0x203 waits on the PMD entry.',
+    indexes: [0x202, 0x203],
+    entries: [[REGION, entry(0, K.RADIX_DAX_PMD | K.RADIX_DAX_EMPTY)]],
+    blocks: mapped(0x202, 0x203),
+    isize: 0x400,
+    enomem: 1,
+    threads: [pte(0x202), pte(0x203)],
+  },
+  {
+    name: 'hole-read-write',
+    description: 'Two read faults on a hole at 0x203 (a hole page replaces the empty locked entry) race a write fault that ' +
+      'allocates the block and replaces the hole page with a DAX entry.',
+    indexes: [0x203],
+    pages: 3,
+    isize: 0x400,
+    threads: [pte(0x203), pte(0x203), pte(0x203, true)],
+  },
+  {
+    name: 'hzp-downgrade',
+    description: 'A PMD read fault on a hole maps the huge zero page at 0x200 while a PTE write fault at 0x203 downgrades ' +
+      'the zero-page PMD entry (unmapping it) and a PTE read fault at 0x204 waits.',
+    indexes: [0x203, 0x204],
+    blocks: [[0x203, Block.Hole], [0x204, Block.Hole]],
+    pages: 2,
+    isize: 0x400,
+    pmdExtent: true,
+    threads: [pmd(0x200), pte(0x203, true), pte(0x204)],
+  },
+  ...[2, 3].map((n): ScenarioSpec => ({
+    name: `fault-vs-truncate-${n}`,
+    description: `${n} PTE read faults at 0x203 race a truncate that removes 0x203; XFS_MMAPLOCK serialises them and the ` +
+      'faults wait on each other\'s entry lock.',
+    indexes: [0x203],
+    entries: [[0x203, entry(0x203 << 3, 0)]],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    fsMmaplock: true,
+    threads: [truncate(0x203), ...Array.from({ length: n }, () => pte(0x203))],
+  })),
+  ...[2, 3].map((n): ScenarioSpec => ({
+    name: `fault-vs-invalidate-${n}`,
+    description: `${n} PTE read faults at 0x203 race invalidate_inode_pages2_range() (direct I/O), which waits for the entry ` +
+      'lock, deletes the clean entry and must wake the next waiter.',
+    indexes: [0x203],
+    entries: [[0x203, entry(0x203 << 3, 0)]],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    threads: [invalidate(0x203, 0x203), ...Array.from({ length: n }, () => pte(0x203))],
+  })),
+];
