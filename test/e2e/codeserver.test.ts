@@ -1,0 +1,205 @@
+// End to end in a real VS Code: code-server with the packaged VSIX, driven by Chromium.
+// scripts/test-e2e.sh installs code-server (cached) and builds the VSIX, then runs this with
+// DAX_E2E_CODE_SERVER (the code-server package folder) and DAX_E2E_VSIX set.
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+
+const root = path.join(__dirname, '..', '..');
+const results = path.join(root, 'test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const codeServer = process.env.DAX_E2E_CODE_SERVER ?? '';
+const vsix = process.env.DAX_E2E_VSIX ?? '';
+const LAUNCH_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHttp(url: string, ms: number, proc: ChildProcess): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (proc.exitCode !== null) throw new Error(`code-server exited with ${proc.exitCode}`);
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`code-server did not answer ${url} within ${ms} ms`);
+}
+
+describe('DAX Review in code-server', function () {
+  this.timeout(180000);
+  let work = '';
+  let server: ChildProcess | undefined;
+  let browser: BrowserContext | undefined;
+  let page: Page;
+  let seed = '';
+  let serverLog = '';
+  let shot = 0;
+
+  async function screenshot(name: string): Promise<void> {
+    mkdirSync(results, { recursive: true });
+    await page.screenshot({ path: path.join(results, `e2e-${String(++shot).padStart(2, '0')}-${name}.png`) }).catch(() => undefined);
+  }
+
+  before(async function () {
+    if (!codeServer || !vsix) {
+      console.log('    skipped: run through scripts/test-e2e.sh (DAX_E2E_CODE_SERVER and DAX_E2E_VSIX unset)');
+      this.skip();
+    }
+    if (!existsSync(CHROMIUM)) {
+      console.log(`    skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
+      this.skip();
+    }
+    work = mkdtempSync(path.join(os.tmpdir(), 'dax-e2e-'));
+    const userData = path.join(work, 'user-data');
+    const extensions = path.join(work, 'extensions');
+    const folder = path.join(work, 'workspace');
+    mkdirSync(path.join(userData, 'User'), { recursive: true });
+    mkdirSync(extensions);
+    mkdirSync(folder);
+    writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
+      'security.workspace.trust.enabled': false,
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'update.mode': 'none',
+      'editor.codeLens': true,
+    }, null, 2));
+    const seedName = readdirSync(path.join(root, 'test/fixtures/seeds')).find((f) => f.startsWith('000_'))!;
+    seed = path.join(folder, seedName);
+    copyFileSync(path.join(root, 'test/fixtures/seeds', seedName), seed);
+
+    const entry = path.join(codeServer, 'out', 'node', 'entry.js');
+    const common = ['--user-data-dir', userData, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check'];
+    const inst = spawnSync(process.execPath, [entry, ...common, '--install-extension', vsix], { encoding: 'utf8', timeout: 120000 });
+    assert.equal(inst.status, 0, `--install-extension failed:\n${inst.stdout}\n${inst.stderr}`);
+    assert.ok(readdirSync(extensions).some((d) => d.startsWith('dax-review.dax-review')), `not installed: ${readdirSync(extensions).join(', ')}`);
+
+    const port = await freePort();
+    server = spawn(process.execPath, [entry, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+      '--disable-workspace-trust', '--disable-getting-started-override', folder], { stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout!.on('data', (d: Buffer) => { serverLog += d.toString(); });
+    server.stderr!.on('data', (d: Buffer) => { serverLog += d.toString(); });
+    await waitHttp(`http://127.0.0.1:${port}/healthz`, 60000, server);
+
+    browser = await chromium.launchPersistentContext(path.join(work, 'chromium'), {
+      executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS, viewport: { width: 1600, height: 1000 },
+    });
+    page = browser.pages()[0] ?? await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await screenshot(`failed-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-')}`);
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    if (serverLog) {
+      mkdirSync(results, { recursive: true });
+      writeFileSync(path.join(results, 'e2e-code-server.log'), serverLog);
+    }
+    if (work && !process.env.DAX_E2E_KEEP) rmSync(work, { recursive: true, force: true });
+  });
+
+  async function command(title: string): Promise<void> {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: 30000 });
+    await input.press('Enter');
+  }
+
+  async function goToLine(line: number): Promise<void> {
+    await page.keyboard.press(`${MOD}+g`);
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`:${line}`);
+    await input.press('Enter');
+  }
+
+  function panelFrame(): FrameLocator {
+    // A webview is an iframe holding the page in another iframe.
+    return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  it('opens seed 000 as patch mail, with a lens above every hunk', async () => {
+    await page.keyboard.press(`${MOD}+p`);
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(path.basename(seed));
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(seed) }).first().waitFor();
+    await input.press('Enter');
+    await page.locator('.monaco-editor .view-lines').first().waitFor();
+    await page.locator('.statusbar-item', { hasText: 'Patch Mail' }).waitFor({ timeout: 60000 });
+    await page.locator('.codelens-decoration', { hasText: 'Simulate hunk' }).first().waitFor({ timeout: 60000 });
+    await screenshot('seed-000-open');
+  });
+
+  it('lists the findings in the Problems panel', async () => {
+    await command('View: Focus Problems (Errors, Warnings, Infos)');
+    const rows = page.locator('.markers-panel .monaco-list-row', { hasText: 'dax-review' });
+    await rows.first().waitFor({ timeout: 60000 });
+    await screenshot('problems');
+    const texts = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+    const ours = texts.filter((t) => /dax-review/.test(t) && !/dax-review \(mail\)/.test(t));
+    assert.ok(ours.length >= 3, `findings in Problems:\n${texts.join('\n')}`);
+  });
+
+  it('simulates the grab_mapping_entry hunk and shows the lost wakeup', async () => {
+    const lines = readFileSync(seed, 'utf8').split('\n');
+    const at = lines.findIndex((l) => /^[> ]*\+static void \*grab_mapping_entry\(/.test(l)) + 1;
+    assert.ok(at > 0, 'the grab_mapping_entry hunk is in seed 000');
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await goToLine(at);
+    await command('DAX Review: Simulate Hunk');
+    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'every scenario' });
+    if (await pick.first().isVisible({ timeout: 5000 }).catch(() => false)) await pick.first().click();
+    const frame = panelFrame();
+    await frame.locator('#results-body').waitFor({ timeout: 120000 });
+    await frame.locator('#results-body', { hasText: 'lost-wakeup' }).waitFor({ timeout: 120000 });
+    await frame.locator('#trace').waitFor({ state: 'visible' });
+    assert.ok(await frame.locator('#lanes-head .thread').count() >= 2, 'one swimlane per thread');
+    await screenshot('simulated');
+  });
+
+  it('steps through the trace', async () => {
+    const frame = panelFrame();
+    const position = frame.locator('#position');
+    assert.match(await position.innerText(), /^step 1 of \d+/);
+    await frame.locator('#next').click();
+    await frame.locator('#next').click();
+    assert.match(await position.innerText(), /^step 3 of \d+/);
+    await frame.locator('#prev').click();
+    assert.match(await position.innerText(), /^step 2 of \d+/);
+    await screenshot('stepped');
+  });
+});
