@@ -34,7 +34,12 @@ function toStructured(f: FilePatch): StructuredPatch {
       const newStart = Math.max(h.newStart ?? nextNew, nextNew);
       nextOld = oldStart + oldLines;
       nextNew = newStart + newLines;
-      return { oldStart, oldLines, newStart, newLines, lines: h.lines.map((l) => l.op + l.text) };
+      // jsdiff writes an empty side's start one lower (the line it follows); hand it the value it will lower.
+      return {
+        oldStart: oldLines === 0 ? oldStart + 1 : oldStart, oldLines,
+        newStart: newLines === 0 ? newStart + 1 : newStart, newLines,
+        lines: h.lines.map((l) => l.op + l.text),
+      };
     }),
   };
 }

@@ -8,7 +8,7 @@ export function messageFromText(text: string, author: string | null = 'Author <a
   return {
     format: 'text', subject: '', from: author, date: null, messageId: null, inReplyTo: null, references: [],
     headers: [], series: null, trailers: [], speakers, body, thread: [], diagnostics: [],
-    firstLine: 1, lastLine: raw.length,
+    firstLine: 1, lastLine: raw.length, parts: [], listFooter: [],
   };
 }
 
