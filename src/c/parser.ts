@@ -5,8 +5,12 @@
 // on every keystroke.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Parser, Language } from 'web-tree-sitter';
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node, Tree, Language } from 'web-tree-sitter';
+
+// require(), not import: bundlers then take the package's CommonJS build, which finds
+// itself through __dirname; its ES module build needs import.meta.url, lost in a CJS bundle.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Parser, Language: LanguageClass } = require('web-tree-sitter') as typeof import('web-tree-sitter');
 
 export type { Node, Tree };
 
@@ -40,7 +44,7 @@ export function locateWasm(file: 'web-tree-sitter.wasm' | 'tree-sitter-c.wasm'):
 async function load(): Promise<CParser> {
   const runtime = locateWasm('web-tree-sitter.wasm');
   await Parser.init({ locateFile: () => runtime });
-  const language = await Language.load(locateWasm('tree-sitter-c.wasm'));
+  const language = await LanguageClass.load(locateWasm('tree-sitter-c.wasm'));
   const parser = new Parser();
   parser.setLanguage(language);
   loaded = {
