@@ -30,7 +30,7 @@ export function readMail(input: string | Uint8Array, opts: { file?: string } = {
     const lines = dropFinalEmpty(splitLines(byteText, 1));
     doc.messages = format === 'rfc822' ? [readRawMessage(lines, format)] : readMboxLines(lines, format);
   } else {
-    doc.messages = [buildMessage(readPage(format, bytes, doc.diagnostics))];
+    doc.messages = readPage(format, bytes, doc.diagnostics).map(buildMessage);
   }
   return doc;
 }
@@ -41,14 +41,14 @@ export function readMailFile(path: string): MailDocument {
 }
 
 /** Web-archive pages are text already: decoded once as UTF-8 (invalid bytes as Latin-1, reported). */
-function readPage(format: MailFormat, bytes: Buffer, diags: MailDiagnostic[]): Draft {
+function readPage(format: MailFormat, bytes: Buffer, diags: MailDiagnostic[]): Draft[] {
   const dec = decodeUtf8Lenient(bytes);
   for (const k of dec.badLines.slice(0, 20)) diags.push({ line: k + 1, severity: 'warning', message: 'bytes not valid UTF-8: read as Latin-1' });
   const lines = dropFinalEmpty(splitLines(dec.text, 1));
-  if (format === 'lkml') return readLkml(lines);
+  if (format === 'lkml') return [readLkml(lines)];
   if (format === 'public-inbox') return readPublicInbox(lines);
-  if (format === 'mail-archive') return readMailArchive(lines);
-  return plainText(lines);
+  if (format === 'mail-archive') return [readMailArchive(lines)];
+  return [plainText(lines)];
 }
 
 function plainText(lines: RawLine[]): Draft {
