@@ -94,7 +94,8 @@ function summary(pm: PatchMessage): string[] {
   if (pm.seriesTable.length) {
     out.push(`  series (${pm.seriesTable.length} patches in the thread overview)`);
     for (const r of pm.seriesTable) {
-      const n = r.index !== null ? `${String(r.index).padStart(2, '0')}/${r.total ?? '?'}` : '  -  ';
+      const width = String(r.total ?? r.index ?? 0).length;
+      const n = r.index !== null ? `${String(r.index).padStart(width, '0')}/${r.total ?? '?'}` : '-';
       out.push(`    ${r.current ? '*' : ' '} v${r.version ?? 1} ${n}  ${r.date}  ${r.author}  ${r.replies} repl${r.replies === 1 ? 'y' : 'ies'}  ${r.subject}`);
     }
   }

@@ -102,6 +102,7 @@ export function extractPatch(msg: Message): Extraction {
   let cutSinceLast = false;         // an elision or a detected cut since the last hunk line
   let pending: Pending = { lines: [] };
   let signatureDepth: number | null = null;
+  let outsideSince: number | null = null; // quoted text after a complete hunk, until a header or a cut
   let blankVerdict: { until: number; more: boolean } | null = null; // a run of blank lines shares one look-ahead
 
   for (let i = 0; i < body.length; i++) {
@@ -160,6 +161,18 @@ export function extractPatch(msg: Message): Extraction {
     if (text.startsWith('\\ ')) continue; // "\ No newline at end of file"
 
     if (text === '' && cur !== null && complete(cur) && !gapLine && !interrupted && !moreHunkLines(i)) continue;
+    const opLike = text === '' || text[0] === '+' || text[0] === '-' || text[0] === ' ';
+    if (!opLike && cur !== null && complete(cur) && gapLine === null && !interrupted) {
+      // The counts are met and this is no diff line: the hunk is over (a footer, a signature).
+      finish();
+      outsideSince = line.mailLine;
+      diagnostics.push({ line: line.mailLine, severity: 'info', message: `mail line ${line.mailLine}: text after a complete hunk, not read as patch` });
+      continue;
+    }
+    if (outsideSince !== null) {
+      if (gapLine === null && !interrupted) continue;
+      outsideSince = null;
+    }
     if (cur === null || gapLine !== null || interrupted) decideResumption(i);
     addLine(line, text);
   }
@@ -226,6 +239,7 @@ export function extractPatch(msg: Message): Extraction {
     };
     last = cur;
     fileSinceHunk = false;
+    outsideSince = null;
     cutSinceLast = false;
     gapLine = null;
     interrupted = false;

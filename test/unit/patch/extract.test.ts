@@ -212,6 +212,13 @@ describe('patch extraction', () => {
     assert.ok(hunksOf(pm).every((h) => h.clean));
   });
 
+  it('ends a hunk whose counts are met at the first line that is no diff line', () => {
+    const text = ['> @@ -1 +1 @@', '> -a', '> +b', '> ____________', '> Linux-nvdimm mailing list', '> +not a hunk line either'].join('\n');
+    const pm = parse(text);
+    assert.deepEqual(hunksOf(pm).map((h) => h.lines.length), [2]);
+    assert.ok(pm.diagnostics.some((d) => d.line === 4 && /not read as patch/.test(d.message)));
+  });
+
   it('finds nothing in a message without a diff, and does not throw on a torn one', () => {
     assert.equal(parse('just prose\n> quoted prose\n- a list item\n+ another').quoteDepth, null);
     const torn = parse('@@ -1,3 +1,3 @@');

@@ -1,0 +1,68 @@
+// The parse verb: JSON document and summary over the seed mails, clear failures.
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { parse } from '../../../src/cli/parse';
+import { UsageError, type CliIO } from '../../../src/cli/verb';
+
+const SEEDS = join(__dirname, '..', '..', 'fixtures', 'seeds');
+const seed = (name: string) => join(SEEDS, name);
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIO = { out: (t) => { out += t + '\n'; }, err: (t) => { err += t + '\n'; } };
+  const code = await parse.run(args, io);
+  return { code, out, err };
+}
+
+interface JsonHunk { path: string | null; oldStart: number | null; newStart: number | null; function: string | null;
+  functions: string[]; quoteDepth: number; headerMissing: boolean; damage: unknown[];
+  lines: { op: string; text: string; mailLine: number; oldLine: number | null; newLine: number | null }[];
+  comments: { speaker: string | null; depth: number; mailLines: [number, number]; anchor: [number, number] | null; text: string; replies: unknown[] }[] }
+interface JsonMessage { file: string; subject: string; from: string | null; date: string | null; format: string;
+  series: { version: number | null; index: number | null; total: number | null } | null;
+  speakers: { depth: number; name: string | null; inferred: boolean }[];
+  files: { path: string | null; hunks: JsonHunk[] }[]; comments: unknown[]; seriesTable: unknown[]; diagnostics: unknown[] }
+
+describe('dax-review parse', () => {
+  it('prints one JSON document with messages, series, speakers, hunks and comments', async () => {
+    const r = await run([seed('000_4ccc91fba6929e52.txt'), seed('001_6e1e73b3e7c39ad9.txt'), '--json']);
+    assert.equal(r.code, 0);
+    const doc = JSON.parse(r.out) as { messages: JsonMessage[] };
+    assert.equal(doc.messages.length, 2);
+    const [m0, m1] = doc.messages;
+    assert.equal(m0.format, 'lkml');
+    assert.deepEqual([m0.series?.version, m0.series?.index, m0.series?.total], [5, 15, 17]);
+    assert.deepEqual(m0.speakers.slice(0, 2).map((s) => [s.depth, s.name]), [[0, 'Ross Zwisler'], [1, 'Jan Kara']]);
+    const hunks = m0.files.flatMap((f) => f.hunks);
+    assert.equal(hunks.length, 6);
+    assert.equal(hunks[1].oldStart, null);
+    assert.equal(hunks[1].headerMissing, true);
+    assert.equal(hunks[0].quoteDepth, 2);
+    const l = hunks[0].lines[0];
+    assert.deepEqual(Object.keys(l).sort(), ['function', 'mailLine', 'newLine', 'oldLine', 'op', 'text']);
+    const c = hunks[1].comments[0];
+    assert.equal(c.speaker, 'Jan Kara');
+    assert.equal(c.mailLines.length, 2);
+    assert.ok(Array.isArray(c.anchor));
+    assert.equal(m1.seriesTable.length, 16);
+    assert.equal(m1.comments.length, 1);
+  });
+
+  it('prints a readable summary: series, files, hunks with functions, comments per speaker', async () => {
+    const r = await run([seed('004_a390448b7e93e5fc.txt')]);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /series v2 23\/25/);
+    assert.match(r.out, /arch\/x86\/mm\/gup\.c/);
+    assert.match(r.out, /@@ -830,6 \+831,20 get_page/);
+    assert.match(r.out, /\(file not named in the mail\)\n\s+@@ \(no header\) touch_pmd \(\+ follow_devmap_pmd\)/);
+    assert.match(r.out, /comments {2}Andrew Morton 6, Dan Williams 6/);
+  });
+
+  it('fails with exit status 2 and a clear message on an unreadable file or bad arguments', async () => {
+    await assert.rejects(run(['/nonexistent/mail.txt']), (e: unknown) => e instanceof UsageError && /cannot read \/nonexistent\/mail\.txt: no such file/.test(e.message));
+    await assert.rejects(run([SEEDS]), (e: unknown) => e instanceof UsageError && /is a directory/.test(e.message));
+    await assert.rejects(run([]), UsageError);
+    await assert.rejects(run(['--frob', seed('002_a5a61db4d6f739a3.txt')]), UsageError);
+  });
+});
