@@ -196,4 +196,23 @@ describe('c/images: pre- and post-images from the mail', () => {
     assert.deepEqual(f.post!.gaps, [-1, 4]);
     assert.equal(f.pre!.lines.length, 4);
   });
+
+  it('a removed function has a whole pre-image and no post-image', () => {
+    const pm = patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax.c',
+      '@@ -70,9 +70,3 @@ EXPORT_SYMBOL_GPL(dax_fault);',
+      ' ',
+      '-static void old_helper(void)',
+      '-{',
+      '-\tdo_old();',
+      '-}',
+      '-',
+      ' #ifdef CONFIG_FS_DAX_PMD',
+    ].join('\n'));
+    const fns = rebuildFunctions(pm);
+    assert.deepEqual(fns.map((f) => [f.name, !!f.pre, !!f.post]), [['old_helper', true, false]]);
+    assert.equal(fns[0].pre!.whole, true);
+    assert.deepEqual(fns[0].pre!.lines.map((l) => l.op), ['-', '-', '-', '-']);
+  });
 });
