@@ -136,37 +136,62 @@ export class DaxMachine implements Machine {
     return out;
   }
 
-  /** The least state (lexicographically) over all permutations of identical threads. */
+  /**
+   * The representative of a state's symmetry class: within each class, threads are ordered by
+   * their regions (stack, task state), which hold no thread ids; threads whose regions tie are
+   * told apart only by the ids stored elsewhere, so every order of a tie is tried and the least
+   * resulting state wins. Every permutation of a class yields the same candidates, hence the
+   * same representative.
+   */
   canonical(state: Int32Array): Int32Array {
-    const perms = this.permutations();
-    if (perms.length <= 1) return state;
-    let best = state;
-    for (const perm of perms) {
-      const c = this.permute(state, perm);
-      if (less(c, best)) best = c;
-    }
-    return best;
-  }
-
-  private permCache?: number[][];
-  private permutations(): number[][] {
-    if (this.permCache) return this.permCache;
-    let acc: number[][] = [Array.from({ length: this.L.nThreads }, (_x, i) => i)];
+    if (!this.symmetric) return state;
+    const { L } = this;
+    const region = (t: number): number => L.thread(t);
+    const cmp = (a: number, b: number): number => {
+      const ra = region(a);
+      const rb = region(b);
+      for (let i = 0; i < L.threadStride; i++) {
+        const d = state[ra + i] - state[rb + i];
+        if (d !== 0) return d;
+      }
+      return 0;
+    };
+    const perm = Array.from({ length: L.nThreads }, (_x, i) => i);
+    const ties: number[][] = [];
     for (const cls of this.classes) {
       if (cls.length < 2) continue;
-      const next: number[][] = [];
-      for (const base of acc) {
-        for (const order of permutationsOf(cls)) {
-          const p = base.slice();
-          cls.forEach((t, i) => { p[t] = order[i]; });
-          next.push(p);
-        }
+      const sorted = cls.slice().sort(cmp);
+      sorted.forEach((t, i) => { perm[t] = cls[i]; });
+      for (let i = 0; i < sorted.length;) {
+        let j = i + 1;
+        while (j < sorted.length && cmp(sorted[i], sorted[j]) === 0) j++;
+        if (j - i > 1) ties.push(sorted.slice(i, j));
+        i = j;
       }
-      acc = next;
     }
-    this.permCache = acc;
-    return acc;
+    if (ties.length === 0) return this.isIdentity(perm) ? state : this.permute(state, perm);
+    let best: Int32Array | undefined;
+    const tryTies = (k: number): void => {
+      if (k === ties.length) {
+        const c = this.permute(state, perm);
+        if (!best || less(c, best)) best = c;
+        return;
+      }
+      const group = ties[k];
+      const slots = group.map((t) => perm[t]);
+      for (const order of permutationsOf(slots)) {
+        group.forEach((t, i) => { perm[t] = order[i]; });
+        tryTies(k + 1);
+      }
+      group.forEach((t, i) => { perm[t] = slots[i]; });
+    };
+    tryTies(0);
+    return best!;
   }
+
+  private get symmetric(): boolean { return this.classes.some((c) => c.length > 1); }
+
+  private isIdentity(perm: number[]): boolean { return perm.every((p, i) => p === i); }
 
   // --- properties ----------------------------------------------------------------
 

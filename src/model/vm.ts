@@ -165,8 +165,11 @@ export class VM {
     if (ret >= 0) w.s[b + ret] = value;
   }
 
-  private isVisible(ins: Instr): boolean {
-    return ins.k === 'choose' || (ins.k === 'prim' && this.prog.prims[ins.name].visible);
+  private isVisible(w: Step, ins: Instr): boolean {
+    if (ins.k === 'choose') return true;
+    if (ins.k !== 'prim') return false;
+    const p = this.prog.prims[ins.name];
+    return p.visible && !(p.quiet && p.quiet(w));
   }
 
   /** Runs local instructions until the thread stands at a visible one or is done. */
@@ -176,7 +179,7 @@ export class VM {
       const cur = this.current(w.s, w.t);
       if (!cur) return;
       const { ins } = cur;
-      if (this.isVisible(ins)) return;
+      if (this.isVisible(w, ins)) return;
       this.exec(w, ins, 0);
       if (w.fault && w.fault.kind === 'assertion' && /stack|pointer/.test(w.fault.message)) return;
     }

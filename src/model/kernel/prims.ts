@@ -21,6 +21,10 @@ export interface Prim {
   /** What the primitive stands for in the kernel. */
   doc: string;
   visible: boolean;
+  /** A visible primitive that no other thread can observe in this state: it runs inside the
+   *  current step. Reads of tree_lock-protected state by the lock holder are quiet, since
+   *  every writer of that state holds the lock. */
+  quiet?(w: Step): boolean;
   /** The kernel may sleep in it: a fault with a spinlock held or preemption disabled. */
   mightSleep?: boolean;
   /** True when the thread cannot take the step now (spins on a lock, sleeps): it is blocked. */
@@ -110,6 +114,9 @@ function taskWord(w: Step, t: number): number { return w.L.thread(t) + THREAD.TA
 
 function lockedBy(v: number): number { return v - 1; }
 
+/** Quiet for the holder of mapping->tree_lock: only lock holders write the radix tree. */
+const underTreeLock = (w: Step): boolean => w.holdsTreeLock();
+
 export const PRIMS: Record<string, Prim> = {};
 function def(p: Prim): void { PRIMS[p.name] = p; }
 
@@ -143,7 +150,7 @@ def({
 // --- the radix tree ---------------------------------------------------------
 
 def({
-  name: '__radix_tree_lookup', arity: 2, visible: true,
+  name: '__radix_tree_lookup', quiet: underTreeLock, arity: 2, visible: true,
   doc: '__radix_tree_lookup(&mapping->page_tree, index, NULL, &slot): the entry covering index; *slotp = its slot (the head index)',
   run: (w, [index, slotp]) => {
     const s = lookupSlot(w.L, w.s, index);
@@ -159,7 +166,7 @@ def({
 });
 
 def({
-  name: 'radix_tree_deref_slot', arity: 1, visible: true,
+  name: 'radix_tree_deref_slot', quiet: underTreeLock, arity: 1, visible: true,
   doc: 'radix_tree_deref_slot_protected(slot, &mapping->tree_lock): the entry in a slot',
   run: (w, [slot]) => { const s = slotOrFault(w, slot); return s < 0 ? 0 : entryAt(w, s); },
 });
@@ -259,7 +266,7 @@ def({
 });
 
 def({
-  name: 'radix_tree_tag_get', arity: 2, visible: true,
+  name: 'radix_tree_tag_get', quiet: underTreeLock, arity: 2, visible: true,
   doc: 'radix_tree_tag_get(&mapping->page_tree, index, tag)',
   run: (w, [index, tag]) => {
     const s = lookupSlot(w.L, w.s, index);
@@ -270,7 +277,7 @@ def({
 });
 
 def({
-  name: 'nrexceptional_add', arity: 1, visible: true,
+  name: 'nrexceptional_add', arity: 1, visible: false,
   doc: 'mapping->nrexceptional += delta (under mapping->tree_lock)',
   run: (w, [d]) => {
     w.requireTreeLock('mapping->nrexceptional update');
@@ -281,7 +288,7 @@ def({
 });
 
 def({
-  name: 'nrpages_add', arity: 1, visible: true,
+  name: 'nrpages_add', arity: 1, visible: false,
   doc: 'mapping->nrpages += delta (under mapping->tree_lock)',
   run: (w, [d]) => {
     w.requireTreeLock('mapping->nrpages update');
@@ -527,7 +534,7 @@ def({
 });
 
 def({
-  name: 'page_cache_tree_slot', arity: 1, visible: true,
+  name: 'page_cache_tree_slot', quiet: underTreeLock, arity: 1, visible: true,
   doc: '__radix_tree_create(&mapping->page_tree, page->index, 0, &node, &slot); *slot: what the slot of index holds',
   run: (w, [index]) => {
     w.requireTreeLock('__radix_tree_create()');
