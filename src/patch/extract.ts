@@ -331,6 +331,9 @@ export function extractPatch(msg: Message): Extraction {
       addDamage(h, 'count-mismatch', h.mailLines[0],
         `@@ says -${b.header.oldCount} +${b.header.newCount} lines, the mail has -${b.seenOld} +${b.seenNew}`);
     }
+    if (h.lines.length === 0) {
+      diagnostics.push({ line: h.mailLines[0], severity: 'warning', message: `mail line ${h.mailLines[0]}: @@ header with no lines under it` });
+    }
     finishDamage(h);
     h.clean = b.header !== null && h.damage.length === 0;
   }
@@ -341,8 +344,9 @@ export function extractPatch(msg: Message): Extraction {
     if (lines.length === 0) return;
     pending = { lines: [] };
     if (!lines.some((l) => l.text.trim() !== '')) return;
-    const target = cur && phase === 'files' && cur.hunk.lines.length > cur.runStart ? cur : null;
-    const anchor = target ? anchorAbove(target) : null;
+    // Right under an @@ line, before any of its lines, a comment answers the hunk as a whole.
+    const target = cur && phase === 'files' ? cur : null;
+    const anchor = target && target.hunk.lines.length > target.runStart ? anchorAbove(target) : null;
     const roots = threadComments(lines, speakerName, target ? target.hunk.id : null, anchor);
     if (target) target.hunk.comments.push(...roots);
     else messageComments.push(...roots);

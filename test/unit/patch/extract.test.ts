@@ -212,6 +212,20 @@ describe('patch extraction', () => {
     assert.ok(hunksOf(pm).every((h) => h.clean));
   });
 
+  it('hangs a comment right under an @@ line on the hunk as a whole', () => {
+    const pm = parse(['> @@ -1,2 +1,2 @@ int f(void)', 'Why touch this at all?', '>  a();', '> -b();', '> +c();'].join('\n'));
+    const [h] = hunksOf(pm);
+    assert.equal(h.lines.length, 3);
+    assert.equal(h.comments.length, 1);
+    assert.equal(h.comments[0].anchor, null);
+    assert.equal(h.comments[0].hunk, h.id);
+  });
+
+  it('warns about an @@ header with no lines under it', () => {
+    const pm = parse(['@@ -1,2 +1,2 @@', '@@ -9 +9 @@', '-a', '+b'].join('\n'));
+    assert.ok(pm.diagnostics.some((d) => d.line === 1 && /no lines/.test(d.message)));
+  });
+
   it('ends a hunk whose counts are met at the first line that is no diff line', () => {
     const text = ['> @@ -1 +1 @@', '> -a', '> +b', '> ____________', '> Linux-nvdimm mailing list', '> +not a hunk line either'].join('\n');
     const pm = parse(text);
