@@ -21,7 +21,8 @@ export interface ModelIndex {
   functions: Map<string, ModelFunction>;
   /** Primitives, pure helpers and modelled functions: calls the model can run. */
   known: Set<string>;
-  scenarios: { name: string; description: string; functions: Set<string> }[];
+  /** Scenarios with the functions their threads run; `cost` orders them (threads, then indexes). */
+  scenarios: { name: string; description: string; functions: Set<string>; cost: number }[];
   hasPoint(fn: string, point: string): boolean;
 }
 
@@ -82,7 +83,8 @@ export function modelIndex(): ModelIndex {
     }
     return seen;
   };
-  const scenarios = SCENARIOS.map((s) => ({ name: s.name, description: s.description, functions: reach(s.threads.map((t) => t.fn)) }));
+  const scenarios = SCENARIOS.map((s) => ({ name: s.name, description: s.description, functions: reach(s.threads.map((t) => t.fn)),
+    cost: s.threads.length * 100 + s.indexes.length * 10 + (s.pages ?? 0) }));
   index = {
     functions, known, scenarios,
     hasPoint: (fn, point) => functions.get(fn)?.points.some((p) => p.name === point) ?? false,

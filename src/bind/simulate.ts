@@ -94,9 +94,17 @@ export function scenariosForHunk(patches: PatchMessage[], hunkId: number, functi
   return model.scenarios.filter((s) => [...names].some((n) => s.functions.has(n))).map((s) => s.name);
 }
 
-/** One scenario run with the given points. */
+const runs = new Map<string, Verdict>();
+
+/** One scenario run with the given points. Runs are pure functions of their inputs and are
+ *  remembered, so the reference run of a scenario is done once per process. */
 export function runScenario(scenario: string, points: PointSettings, budget: Budget): Verdict {
-  return explore(machineFor(scenario, points), budget, { stopAtFirst: false });
+  const key = `${scenario}\u0000${JSON.stringify(flat(points))}\u0000${budget.maxStates}/${budget.maxMs}`;
+  const hit = runs.get(key);
+  if (hit) return hit;
+  const v = explore(machineFor(scenario, points), budget, { stopAtFirst: true });
+  if (v.verdict !== 'bounded') { if (runs.size > 500) runs.clear(); runs.set(key, v); }
+  return v;
 }
 
 /** Pre- and post-image verdicts of one hunk in every scenario that exercises what it touches. */
@@ -136,7 +144,7 @@ export function simulateWith(patches: PatchMessage[], h: Hunk, fns: RebuiltFunct
   return { hunk: h, coverage, verdicts, points: { pre, post } };
 }
 
-function flat(p: PointSettings): Record<string, PointValue> {
+export function flat(p: PointSettings): Record<string, PointValue> {
   const out: Record<string, PointValue> = {};
   for (const [fn, pts] of Object.entries(p)) for (const [k, v] of Object.entries(pts)) out[`${fn}.${k}`] = v;
   return out;
@@ -153,15 +161,44 @@ export interface PointEffect {
   summary: string;
 }
 
-export function pointEffects(binding: PointBinding, budget: Budget = DEFAULT_BUDGET): PointEffect[] {
-  const model = modelIndex();
-  const out: PointEffect[] = [];
-  for (const s of model.scenarios.filter((x) => x.functions.has(binding.fn))) {
-    const reference = runScenario(s.name, {}, budget);
-    const changed = runScenario(s.name, { [binding.fn]: { [binding.point]: binding.value } }, budget);
-    const before = kinds(reference);
-    const violation = changed.violations.find((v) => !before.has(v.kind)) ?? null;
-    out.push({ binding, scenario: s.name, reference, changed, violation, summary: summarise(s.name, reference, changed) });
+/** The reference value of a point. */
+export function pointDefault(fn: string, point: string): PointValue | undefined {
+  return modelIndex().functions.get(fn)?.points.find((p) => p.name === point)?.default;
+}
+
+/** Scenarios that run a function, cheapest first (fewest threads, then fewest indexes). */
+export function scenariosOf(fn: string): string[] {
+  return modelIndex().scenarios.filter((s) => s.functions.has(fn)).sort((a, b) => a.cost - b.cost).map((s) => s.name);
+}
+
+/** Runs scenarios until one shows a violation: first each with a short budget, then the
+ *  ones that ran out with the full budget, so a cheap counterexample is found first. */
+function firstViolation(scenarios: string[], points: PointSettings, budget: Budget): { scenario: string; verdict: Verdict }[] {
+  const out = new Map<string, Verdict>();
+  const short: Budget = { maxStates: budget.maxStates, maxMs: Math.min(budget.maxMs, 300) };
+  for (const pass of [short, budget]) {
+    for (const s of scenarios) {
+      const prev = out.get(s);
+      if (prev && prev.verdict !== 'bounded') continue;
+      const v = runScenario(s, points, pass);
+      out.set(s, v);
+      if (v.violations.length) return [...out].map(([scenario, verdict]) => ({ scenario, verdict }));
+    }
+    if (pass === budget) break;
   }
-  return out;
+  return [...out].map(([scenario, verdict]) => ({ scenario, verdict }));
+}
+
+/** What one point binding does on its own: the scenarios of its function run with only this
+ *  point set as the post-image sets it, against the reference. Nothing to run when the
+ *  fragment sets the point to the reference's own value. */
+export function pointEffects(binding: PointBinding, budget: Budget = DEFAULT_BUDGET): PointEffect[] {
+  if (pointDefault(binding.fn, binding.point) === binding.value) return [];
+  const changed = firstViolation(scenariosOf(binding.fn), { [binding.fn]: { [binding.point]: binding.value } }, budget);
+  return changed.map(({ scenario, verdict }) => {
+    const reference = verdict.violations.length ? runScenario(scenario, {}, budget) : verdict;
+    const before = kinds(reference);
+    const violation = verdict.violations.find((v) => !before.has(v.kind)) ?? null;
+    return { binding, scenario, reference, changed: verdict, violation, summary: summarise(scenario, reference, verdict) };
+  });
 }

@@ -82,7 +82,7 @@ export const check: Verb = {
     const results: { file: string; findings: Finding[]; coverage: HunkCoverage[] }[] = [];
     for (const file of files) {
       const text = readText(file);
-      const r = await checkMail(text, { file, tree: tree ?? undefined, simulate });
+      const r = await checkMail(text, { file, tree: tree ?? undefined, simulate, verdicts: false });
       const hunks = r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
       if (!hunks) io.err(`${file}: no patch hunks found in the mail; nothing to check`);
       results.push({ file, findings: r.findings, coverage: r.coverage });

@@ -24,6 +24,10 @@ export interface CheckOptions {
   budget?: Budget;
   /** Run the model (default true). */
   simulate?: boolean;
+  /** Compute the pre/post verdict of every hunk whose points change (default true); each run
+   *  gets `verdictBudget` (default 1 s), and a search cut by it says 'bounded'. */
+  verdicts?: boolean;
+  verdictBudget?: Budget;
 }
 
 export interface CheckResult {
@@ -58,9 +62,16 @@ export async function checkMail(text: string, opts: CheckOptions = {}): Promise<
   // Hunk verdicts: pre-image against post-image, for every hunk the model runs.
   const verdicts: HunkVerdict[] = [];
   const hunks = allHunks(a.patches);
-  for (const h of hunks) {
-    if (!a.functions.some((f) => f.hunks.includes(h.id) && model.functions.has(f.name))) continue;
-    verdicts.push(...simulateWith(a.patches, h, a.functions, { budget }).verdicts);
+  const same = (x: PointBinding[], y: PointBinding[]): boolean =>
+    JSON.stringify(x.map((b) => [b.fn, b.point, b.value])) === JSON.stringify(y.map((b) => [b.fn, b.point, b.value]));
+  if (opts.verdicts !== false) {
+    for (const h of hunks) {
+      const fns = a.functions.filter((f) => f.hunks.includes(h.id) && model.functions.has(f.name));
+      const changes = fns.some((f) => !same(f.pre ? bindPoints(f.pre, { helperLocked }) : [], f.post ? bindPoints(f.post, { helperLocked }) : []));
+      // A hunk that sets no point differently runs the same model before and after: nothing to compare.
+      if (!changes) continue;
+      verdicts.push(...simulateWith(a.patches, h, a.functions, { budget: opts.verdictBudget ?? { maxStates: budget.maxStates, maxMs: 1000 } }).verdicts);
+    }
   }
 
   // Each point the post-images set, run on its own: what it does to the scenarios.
