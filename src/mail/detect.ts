@@ -11,7 +11,7 @@ const HEAD_LINES = 60;
 
 export function detectFormat(head: readonly string[], whole: string): MailFormat {
   const first = head.find((l) => l.trim() !== '') ?? '';
-  if (FROM_LINE.test(head[0] ?? '')) return head[0].startsWith('From mboxrd@z ') ? 'mboxrd' : 'mbox';
+  if (FROM_LINE.test(first)) return first.startsWith('From mboxrd@z ') ? 'mboxrd' : 'mbox';
   const top = head.slice(0, HEAD_LINES).map((l) => l.replace(/\u00a0/g, ' '));
   if (top.some((l) => NAV.test(l) || /^\[Download (RAW )?message/i.test(l.trim()))) return 'mail-archive';
   if (top.slice(0, 12).some((l) => LKML_DATE.test(l))) return 'lkml';

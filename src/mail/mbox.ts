@@ -17,7 +17,8 @@ export function readMboxLines(lines: RawLine[], format: MailFormat): Message[] {
   let start = 0;
   for (let i = 1; i <= lines.length; i++) {
     if (i < lines.length && !(lines[i].raw.startsWith('From ') && FROM_LINE.test(lines[i].raw))) continue;
-    out.push(readRawMessage(trimSeparatorBlank(lines.slice(start, i)), format));
+    const segment = lines.slice(start, i);
+    if (segment.some((l) => l.raw.trim() !== '')) out.push(readRawMessage(trimSeparatorBlank(segment), format));
     start = i;
   }
   return out;
@@ -45,7 +46,7 @@ export async function* readMbox(path: string): AsyncGenerator<Message> {
     pending = [];
     nextLine += all.length - 1;
     const lines = trimSeparatorBlank(dropFinalEmpty(all));
-    return lines.length === 0 ? null : readRawMessage(lines, format ?? 'mbox');
+    return lines.some((l) => l.raw.trim() !== '') ? readRawMessage(lines, format ?? 'mbox') : null;
   };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;

@@ -18,6 +18,7 @@ export function readRawMessage(lines: RawLine[], format: MailFormat): Message {
   const diagnostics: MailDiagnostic[] = [];
   let start = 0;
   if ((format === 'mbox' || format === 'mboxrd') && lines.length > 0 && lines[0].raw.startsWith('From ')) start = 1;
+  while (format === 'rfc822' && start < lines.length && lines[start].raw.trim() === '') start++; // blank lines before the headers
   const body = format === 'mboxrd' || format === 'mbox' ? unescapeFrom(lines, start, format === 'mboxrd' ? /^>+From / : /^>From /) : lines;
   const { headers, bodyStart } = readHeaderBlock(body, start, body.length, diagnostics);
   if (headers.length === 0 && body.length > start) {

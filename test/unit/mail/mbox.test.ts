@@ -58,6 +58,13 @@ describe('mail: mbox', () => {
     assert.equal(doc.messages[1].body[0].mailLine, 13);
   });
 
+  it('blank lines before the first From_ line are not a message', () => {
+    const doc = readMail('\n\n' + mbox);
+    assert.equal(doc.format, 'mbox');
+    assert.equal(doc.messages.length, 2);
+    assert.equal(doc.messages[0].firstLine, 3);
+  });
+
   it('readMbox streams the same messages with the same lines as readMail', async () => {
     const file = path.join(dir, 'a.mbox');
     writeFileSync(file, mbox);

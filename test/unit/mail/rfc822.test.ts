@@ -52,6 +52,12 @@ describe('mail: raw RFC 822', () => {
     assert.deepEqual([m.firstLine, m.lastLine], [1, 24]);
   });
 
+  it('blank lines before the headers are skipped, line numbers kept', () => {
+    const m = readMail('\n\n' + patchMail.join('\n')).messages[0];
+    assert.equal(m.from, 'Jérôme Glisse <jglisse@redhat.com>');
+    assert.equal(m.body[0].mailLine, 14);
+  });
+
   it('CRLF mail reads the same as LF mail', () => {
     const lf = readMail(patchMail.join('\n')).messages[0];
     const crlf = readMail(patchMail.join('\r\n')).messages[0];
