@@ -10,7 +10,7 @@ async function run(req: ToWorker, progress: (text: string) => void): Promise<unk
     case 'check': return core.check(req.args, progress);
     case 'simulate': return core.simulate(req.args, progress);
     case 'scenarios': return core.scenarios(req.args);
-    case 'reply': return core.reply(req.args);
+    case 'reply': return core.reply(req.args, progress);
   }
 }
 

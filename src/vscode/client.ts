@@ -85,12 +85,12 @@ export class AnalysisClient {
   }
 
   /** Light requests share the long-lived worker. */
-  ask<K extends 'analyse' | 'scenarios' | 'reply'>(req: Extract<JobRequest, { op: K }>): Promise<JobResults[K]> {
+  ask<K extends 'analyse' | 'scenarios'>(req: Extract<JobRequest, { op: K }>): Promise<JobResults[K]> {
     return this.typing.request(req) as Promise<JobResults[K]>;
   }
 
   /** A heavy request in a worker of its own; cancel() terminates it and rejects with Cancelled. */
-  job<K extends 'check' | 'simulate'>(req: Extract<JobRequest, { op: K }>, progress: (text: string) => void): JobHandle<JobResults[K]> {
+  job<K extends 'check' | 'simulate' | 'reply'>(req: Extract<JobRequest, { op: K }>, progress: (text: string) => void): JobHandle<JobResults[K]> {
     const ch = new Channel(this.script);
     this.running.add(ch);
     const result = (ch.request(req, progress) as Promise<JobResults[K]>).finally(() => {

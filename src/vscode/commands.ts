@@ -11,6 +11,8 @@ import type { Panel } from './panel';
 import type { PanelModel, PanelResult } from './protocol';
 import { SECTION, settings } from './settings';
 import type { Finding } from '../review/types';
+import type { Verdict } from '../check/types';
+import { placeSteps } from './trace';
 
 interface FindingRef { rule: string; line: number }
 
@@ -132,7 +134,7 @@ export class Commands {
     }, (t) => this.progress(t)));
     if (!sim) return;
     if (doc.version === s.version) this.docs.recordSimulation(s, sim);
-    await this.panel.show(this.withSimulation(model, sim, opt.without), false);
+    await this.panel.show(this.withSimulation(model, sim, opt.without, h), false);
   }
 
   private progressReport: ((t: string) => void) | null = null;
@@ -190,8 +192,8 @@ export class Commands {
     };
   }
 
-  private withSimulation(model: PanelModel, sim: Simulation, without: number | null): PanelModel {
-    const results: PanelResult[] = sim.verdicts.map((v) => ({ scenario: v.scenario, pre: v.pre, post: v.post, summary: v.summary }));
+  private withSimulation(model: PanelModel, sim: Simulation, without: number | null, h: OutlineHunk): PanelModel {
+    const results: PanelResult[] = sim.verdicts.map((v) => ({ scenario: v.scenario, pre: placed(v.pre, h), post: placed(v.post, h)!, summary: v.summary }));
     const bad = results.filter((r) => r.post.verdict === 'violation').length;
     const head = without !== null ? `without mail line ${without}: ` : '';
     return {
@@ -238,7 +240,8 @@ export class Commands {
       const h = hunkAt(hit.s.analysis, hit.f.line);
       const base = h ? this.modelFor(hit.doc, hit.s.analysis, h) : { ...this.panel.current(), document: hit.doc.uri.toString(), hunk: null, results: [] };
       if (h) this.shown = { uri: hit.doc.uri, key: { message: h.message, hunk: h.hunk } };
-      await this.panel.show({ ...base, trace: { title: `${hit.f.rule}: ${hit.f.message}`, trace: hit.f.trace }, status: 'done', message: `evidence: ${hit.f.evidence}` });
+      const trace = placeSteps(hit.f.trace, h ?? null);
+      await this.panel.show({ ...base, trace: { title: `${hit.f.rule}: ${hit.f.message}`, trace }, status: 'done', message: `evidence: ${hit.f.evidence}` });
       return;
     }
     const current = this.panel.current();
@@ -264,13 +267,14 @@ export class Commands {
     const only = s.reply.size
       ? (s.analysis?.review?.findings ?? []).filter((f) => s.reply.has(findingId(f))).map((f) => ({ rule: f.rule, line: f.line }))
       : null;
-    try {
-      const text = await this.client.ask({ op: 'reply', args: { text: doc.getText(), file: fileOf(doc), rules: settings().rules, only } });
-      const reply = await vscode.workspace.openTextDocument({ language: LANGUAGE, content: text });
-      await vscode.window.showTextDocument(reply, { viewColumn: vscode.ViewColumn.Beside });
-    } catch (e) {
-      void vscode.window.showErrorMessage(`DAX Review: ${message(e).split('\n')[0]}`);
-    }
+    const cfg = settings();
+    const findings = s.checked && s.analysis?.review ? s.analysis.review.findings : null;
+    const text = await this.runJob('DAX Review: drafting the review reply', null, () => this.client.job({
+      op: 'reply', args: { text: doc.getText(), file: fileOf(doc), findings, only, tree: cfg.tree, budget: cfg.budget },
+    }, (t) => this.progress(t)));
+    if (text === null) return;
+    const reply = await vscode.workspace.openTextDocument({ language: LANGUAGE, content: text });
+    await vscode.window.showTextDocument(reply, { viewColumn: vscode.ViewColumn.Beside });
   }
 
   private async selectKernelTree(): Promise<void> {
@@ -301,6 +305,11 @@ export class Commands {
     const at = this.panel.lastStep?.index ?? 0;
     this.panel.step(Math.max(0, at + delta));
   }
+}
+
+/** A verdict whose traces point at the hunk's mail lines where they can. */
+function placed(v: Verdict | null, h: OutlineHunk): Verdict | null {
+  return v && { ...v, violations: v.violations.map((x) => ({ ...x, trace: placeSteps(x.trace, h) })) };
 }
 
 function message(e: unknown): string {

@@ -1,44 +1,33 @@
 // The one place the editor meets the core: every capability the extension offers is a
 // call here, to the same functions the CLI uses. Runs in the analysis worker only.
-import { readMail } from '../mail';
 import type { MailDiagnostic } from '../mail/types';
-import { parsePatchMail } from '../patch';
 import type { PatchMessage } from '../patch/types';
-import type { Finding, HunkCoverage } from '../review/types';
+import { scenariosForHunk, simulateHunk } from '../bind';
+import { checkMail, checkMailStatic, draftReply, reviewReady } from '../review';
+import type { Finding, HunkCoverage, HunkVerdict } from '../review/types';
 import type {
-  AnalyseArgs, Analysis, CheckArgs, HunkKey, Outline, OutlineMessage, ReplyArgs, Review, ScenariosArgs, SimulateArgs, Simulation,
+  AnalyseArgs, Analysis, CheckArgs, HunkKey, Outline, OutlineHunk, OutlineMessage, ReplyArgs, Review, ScenariosArgs, SimulateArgs, Simulation,
 } from './jobs';
 import { keyOf } from './jobs';
 
-/** A capability this build of the core does not carry: said to the user as is. */
+/** A request the core cannot answer as asked: said to the user as is. */
 export class Unavailable extends Error {}
 
-const NO_REVIEW = 'The review stage (src/review) is not in this build: no findings are shown.';
-const NO_BIND = 'Simulating a hunk needs the binding stage (src/bind), which is not in this build.';
-
-export interface Read {
-  patches: PatchMessage[];
-  outline: Outline;
-}
-
-export function read(text: string, file: string | null): Read {
-  const doc = readMail(text, { file: file ?? undefined });
-  const patches = parsePatchMail(doc);
+export function outlineOf(patches: readonly PatchMessage[]): Outline {
   const seen = new Set<string>();
   const diagnostics: MailDiagnostic[] = [];
   const add = (d: MailDiagnostic) => {
     const k = `${d.line}\u0000${d.message}`;
     if (!seen.has(k)) { seen.add(k); diagnostics.push(d); }
   };
-  doc.diagnostics.forEach(add);
   for (const p of patches) {
     p.message.diagnostics.forEach(add);
     p.diagnostics.forEach(add);
   }
-  return { patches, outline: { messages: patches.map(outlineOf), diagnostics } };
+  return { messages: patches.map(messageOutline), diagnostics };
 }
 
-function outlineOf(p: PatchMessage, index: number): OutlineMessage {
+function messageOutline(p: PatchMessage, index: number): OutlineMessage {
   const m = p.message;
   return {
     index,
@@ -64,27 +53,48 @@ function outlineOf(p: PatchMessage, index: number): OutlineMessage {
   };
 }
 
-/** The message a mail line stands in. */
-export function messageAt(outline: Outline, line: number): number {
-  const m = outline.messages.find((x) => line >= x.firstLine && line <= x.lastLine);
-  return m ? m.index : 0;
+function outlineHunks(outline: Outline): OutlineHunk[] {
+  return outline.messages.flatMap((m) => m.files.flatMap((f) => f.hunks));
 }
 
 /**
- * Coverage names a hunk by id alone, and ids restart in every message of a series: the
- * lines it did not execute, or failing that its function, say which message it means.
+ * Coverage and verdicts name a hunk by id alone, and ids restart in every message of a
+ * series. The core resolves an id to the first hunk that has it; so does this, unless the
+ * lines a coverage did not execute say it is another.
  */
 export function placeCoverage(outline: Outline, coverage: readonly HunkCoverage[]): Record<string, HunkCoverage> {
   const out: Record<string, HunkCoverage> = {};
+  const all = outlineHunks(outline);
   for (const c of coverage) {
-    const hunks = outline.messages.flatMap((m) => m.files.flatMap((f) => f.hunks)).filter((h) => h.hunk === c.hunk);
-    const line = c.notExecuted[0]?.mailLine;
-    const hit = hunks.find((h) => line !== undefined && line >= h.mailLines[0] && line <= h.mailLines[1])
-      ?? hunks.find((h) => c.function !== null && h.function === c.function)
+    const hunks = all.filter((h) => h.hunk === c.hunk);
+    const lines = c.notExecuted.map((n) => n.mailLine);
+    const hit = hunks.find((h) => lines.some((l) => l >= h.mailLines[0] && l <= h.mailLines[1]) && !out[keyOf(h)])
+      ?? hunks.find((h) => !out[keyOf(h)] && (c.function === null || h.function === c.function || h.path !== null))
       ?? hunks[0];
     if (hit) out[keyOf(hit)] = c;
   }
   return out;
+}
+
+export function placeVerdicts(outline: Outline, verdicts: readonly HunkVerdict[]): Record<string, HunkVerdict[]> {
+  const out: Record<string, HunkVerdict[]> = {};
+  const all = outlineHunks(outline);
+  for (const v of verdicts) {
+    const h = all.find((x) => x.hunk === v.hunk);
+    if (h) (out[keyOf(h)] ??= []).push(v);
+  }
+  return out;
+}
+
+/** Which patches to hand the core for a hunk: the whole series when its id names that hunk
+ *  there (helpers defined in other patches count), else its own message alone. */
+export function patchesFor(patches: readonly PatchMessage[], key: HunkKey): PatchMessage[] {
+  const own = patches[key.message];
+  if (!own || !own.files.some((f) => f.hunks.some((h) => h.id === key.hunk))) {
+    throw new Unavailable(`No hunk ${key.hunk + 1} in message ${key.message + 1}: the mail changed since it was read.`);
+  }
+  const first = patches.findIndex((p) => p.files.some((f) => f.hunks.some((h) => h.id === key.hunk)));
+  return first === key.message ? [...patches] : [own];
 }
 
 export function ruleSelected(rule: string, rules: readonly string[] | null): boolean {
@@ -92,42 +102,79 @@ export function ruleSelected(rule: string, rules: readonly string[] | null): boo
   return rules.length === 0 || rules.some((r) => r === '*' || rule === r || rule.startsWith(r.endsWith('/') ? r : `${r}/`));
 }
 
-function reviewOf(outline: Outline, findings: Finding[], coverage: HunkCoverage[], rules: readonly string[] | null): Review {
-  return { findings: findings.filter((f) => ruleSelected(f.rule, rules)), coverage: placeCoverage(outline, coverage), verdicts: {} };
+let ready: Promise<void> | null = null;
+
+/** Loads the C parser's wasm once per worker. */
+function parser(): Promise<void> {
+  ready ??= reviewReady();
+  return ready;
 }
 
 /** Fast: the mail read and the static rules, for every keystroke (debounced). */
-export function analyse(args: AnalyseArgs): Analysis {
-  const { outline } = read(args.text, args.file);
-  void reviewOf;
-  return { outline, review: null, notices: [NO_REVIEW] };
+export async function analyse(args: AnalyseArgs): Promise<Analysis> {
+  await parser();
+  const r = checkMailStatic(args.text, { file: args.file });
+  const outline = outlineOf(r.patches);
+  const review: Review = {
+    findings: r.findings.filter((f) => ruleSelected(f.rule, args.rules)),
+    coverage: placeCoverage(outline, r.coverage),
+    verdicts: {},
+  };
+  return { outline, review, notices: [] };
 }
 
-/** The full check: static rules confirmed or contradicted by simulation. */
-export async function check(args: CheckArgs, _progress: (text: string) => void): Promise<Analysis> {
-  return analyse(args);
+/** The full check: static findings confirmed or contradicted by simulation, and every hunk's verdicts. */
+export async function check(args: CheckArgs, progress: (text: string) => void): Promise<Analysis> {
+  await parser();
+  progress('reading the mail and simulating its hunks');
+  const r = await checkMail(args.text, { file: args.file, tree: args.tree ?? undefined, budget: args.budget });
+  const outline = outlineOf(r.patches);
+  return {
+    outline,
+    review: { findings: r.findings, coverage: placeCoverage(outline, r.coverage), verdicts: placeVerdicts(outline, r.verdicts) },
+    notices: [],
+  };
 }
 
-export function hunkOf(patches: readonly PatchMessage[], key: HunkKey): PatchMessage {
-  const p = patches[key.message];
-  if (!p || !p.files.some((f) => f.hunks.some((h) => h.id === key.hunk))) {
-    throw new Unavailable(`No hunk ${key.hunk + 1} in message ${key.message + 1}: the mail changed since it was read.`);
-  }
-  return p;
+function reread(text: string, file: string | null): PatchMessage[] {
+  return checkMailStatic(text, { file }).patches;
 }
 
-export async function simulate(args: SimulateArgs, _progress: (text: string) => void): Promise<Simulation> {
-  const { patches } = read(args.text, args.file);
-  hunkOf(patches, args.key);
-  throw new Unavailable(NO_BIND);
+export async function simulate(args: SimulateArgs, progress: (text: string) => void): Promise<Simulation> {
+  await parser();
+  const patches = patchesFor(reread(args.text, args.file), args.key);
+  progress(args.scenario ? `exploring ${args.scenario}` : 'exploring every scenario that runs this hunk');
+  const r = await simulateHunk(patches, args.key.hunk, {
+    scenario: args.scenario ?? undefined,
+    without: args.without ?? undefined,
+    budget: args.budget,
+    tree: args.tree ?? undefined,
+  });
+  return { key: args.key, scenario: args.scenario, without: args.without, coverage: r.coverage, verdicts: r.verdicts };
 }
 
 export async function scenarios(args: ScenariosArgs): Promise<string[]> {
-  const { patches } = read(args.text, args.file);
-  hunkOf(patches, args.key);
-  throw new Unavailable(NO_BIND);
+  await parser();
+  return scenariosForHunk(patchesFor(reread(args.text, args.file), args.key), args.key.hunk);
 }
 
-export function reply(_args: ReplyArgs): string {
-  throw new Unavailable('Drafting a reply needs the review stage (src/review), which is not in this build.');
+/** The reply a reviewer would send: with the findings given (a full check's), else after one. */
+export async function reply(args: ReplyArgs, progress: (text: string) => void): Promise<string> {
+  await parser();
+  let findings: Finding[];
+  let patches: PatchMessage[];
+  if (args.findings) {
+    findings = args.findings;
+    patches = reread(args.text, args.file);
+  } else {
+    progress('checking the mail, with simulation, for the reply');
+    const r = await checkMail(args.text, { file: args.file, tree: args.tree ?? undefined, budget: args.budget });
+    findings = r.findings;
+    patches = r.patches;
+  }
+  if (args.only) {
+    const want = new Set(args.only.map((o) => `${o.rule}@${o.line}`));
+    findings = findings.filter((f) => want.has(`${f.rule}@${f.line}`));
+  }
+  return draftReply(args.text, { findings, patches });
 }

@@ -100,9 +100,15 @@ export interface ScenariosArgs {
   key: HunkKey;
 }
 
-export interface ReplyArgs extends AnalyseArgs {
-  /** Only these findings (indexes into the analysis' findings) go in the reply; null: all. */
+export interface ReplyArgs {
+  text: string;
+  file: string | null;
+  /** The findings of a full check of this text; null: the worker runs one first. */
+  findings: Finding[] | null;
+  /** Only these findings go in the reply; null: all. */
   only: { rule: string; line: number }[] | null;
+  tree: string | null;
+  budget: Budget;
 }
 
 export type JobRequest =

@@ -28,8 +28,8 @@ export function settings(): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
   return {
     budget: {
-      maxStates: Math.max(1, c.get<number>('budget.maxStates', 200000)),
-      maxMs: Math.max(1, c.get<number>('budget.maxMs', 10000)),
+      maxStates: Math.max(1, c.get<number>('budget.maxStates', 500000)),
+      maxMs: Math.max(1, c.get<number>('budget.maxMs', 3000)),
     },
     tree: kernelTree(),
     asYouType: c.get<boolean>('asYouType.enabled', true),
