@@ -55,6 +55,7 @@ export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiag
  * be decoded is decoded. Padding in mid-part (concatenated blobs) restarts decoding.
  */
 export function decodeBase64(lines: readonly RawLine[], diags: MailDiagnostic[]): DecodedBytes {
+  if (lines.length === 0) return { bytes: '', lineMap: [] };
   const chunks: Buffer[] = [];
   const starts: { offset: number; mailLine: number }[] = [];
   let pending: string[] = [];

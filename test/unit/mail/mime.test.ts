@@ -140,6 +140,13 @@ describe('mail: MIME', () => {
     assert.ok(m.diagnostics.some((d) => /never appears/.test(d.message)));
   });
 
+  it('empty parts in every transfer encoding give no lines and no line 0', () => {
+    for (const cte of ['base64', 'quoted-printable', '7bit']) {
+      const m = read([...head('multipart/mixed; boundary=b'), '--b', `Content-Transfer-Encoding: ${cte}`, '', '--b', '', 'after', '--b--']);
+      assert.deepEqual(m.body.map((l) => [l.mailLine, l.raw]), [[11, 'after']], cte);
+    }
+  });
+
   it('RFC 2231 filenames', () => {
     const m = read([...head('multipart/mixed; boundary=b'), '--b', "Content-Disposition: attachment; filename*=utf-8''J%C3%A9r%C3%B4me.patch", '', 'x', '--b--']);
     assert.equal(m.parts[0].filename, 'Jérôme.patch');
