@@ -184,6 +184,7 @@ function scanImage(
         depth = 0;
       } else if (kinds[k] === 'statement') {
         confirmed = true;
+        provisional = [];
       }
     }
 
@@ -218,7 +219,7 @@ function scanImage(
     }
 
     set(k, fn, fromLines);
-    if (!fromLines) provisional.push(k);
+    if (mode === 'unknown' && !confirmed) provisional.push(k);
     const label = /^([A-Za-z_]\w*)\s*:(?!:)/.exec(t);
     if (label && label[1] !== 'default' && fn) out.labels.set(label[1], fn);
     depth += open - close;

@@ -102,7 +102,7 @@ export function extractPatch(msg: Message): Extraction {
   let cutSinceLast = false;         // an elision or a detected cut since the last hunk line
   let pending: Pending = { lines: [] };
   let signatureDepth: number | null = null;
-  let outsideSince: number | null = null; // quoted text after a complete hunk, until a header or a cut
+  let afterHunk = false;            // quoted text after a complete hunk, until a header or a cut
   let blankVerdict: { until: number; more: boolean } | null = null; // a run of blank lines shares one look-ahead
 
   for (let i = 0; i < body.length; i++) {
@@ -139,7 +139,7 @@ export function extractPatch(msg: Message): Extraction {
       fileSinceHunk = true;
       continue;
     }
-    if ((cur === null || settled) && text.startsWith('--- ') && nextAtDepth(i, p)?.startsWith('+++ ')) {
+    if (settled && text.startsWith('--- ') && nextAtDepth(i, p)?.startsWith('+++ ')) {
       finish();
       const oldPath = parseFileLine(text, '---') ?? null;
       const newPath = parseFileLine(nextAtDepth(i, p) ?? '', '+++') ?? null;
@@ -149,7 +149,7 @@ export function extractPatch(msg: Message): Extraction {
       i = nextIndexAtDepth(i, p);
       continue;
     }
-    if ((cur === null || settled) && isFileMetaLine(text)) continue;
+    if (settled && isFileMetaLine(text)) continue;
     const header = parseHunkHeader(text);
     if (header) {
       finish();
@@ -160,18 +160,19 @@ export function extractPatch(msg: Message): Extraction {
     if (isElision(text)) { gapLine = line.mailLine; cutSinceLast = true; continue; }
     if (text.startsWith('\\ ')) continue; // "\ No newline at end of file"
 
-    if (text === '' && cur !== null && complete(cur) && !gapLine && !interrupted && !moreHunkLines(i)) continue;
+    const flowing = gapLine === null && !interrupted;
+    if (text === '' && cur !== null && complete(cur) && flowing && !moreHunkLines(i)) continue;
     const opLike = text === '' || text[0] === '+' || text[0] === '-' || text[0] === ' ';
-    if (!opLike && cur !== null && complete(cur) && gapLine === null && !interrupted) {
+    if (!opLike && cur !== null && complete(cur) && flowing) {
       // The counts are met and this is no diff line: the hunk is over (a footer, a signature).
       finish();
-      outsideSince = line.mailLine;
+      afterHunk = true;
       diagnostics.push({ line: line.mailLine, severity: 'info', message: `mail line ${line.mailLine}: text after a complete hunk, not read as patch` });
       continue;
     }
-    if (outsideSince !== null) {
-      if (gapLine === null && !interrupted) continue;
-      outsideSince = null;
+    if (afterHunk) {
+      if (flowing) continue;
+      afterHunk = false;
     }
     if (cur === null || gapLine !== null || interrupted) decideResumption(i);
     addLine(line, text);
@@ -239,7 +240,7 @@ export function extractPatch(msg: Message): Extraction {
     };
     last = cur;
     fileSinceHunk = false;
-    outsideSince = null;
+    afterHunk = false;
     cutSinceLast = false;
     gapLine = null;
     interrupted = false;
