@@ -49,7 +49,7 @@
 
 import { Status, type Fault, type Machine, type Transition, type ViolationKind } from '../model/machine';
 import type { Budget, Progress, Properties, Reductions, TraceStep, Verdict, Violation } from './types';
-import { StateStore, hashState, sameState } from './store';
+import { StateStore, sameState } from './store';
 
 export interface ExploreOptions {
   properties?: Properties;
@@ -143,11 +143,11 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   };
 
   const root = canon(machine.initial());
-  checkState(store.insert(root, hashState(root), -1, 0, -1, 0), root);
+  checkState(store.insert(root, -1, 0, -1, 0)[0], root);
 
   /** Expands state `id`: every enabled thread outside its sleep set, or only `only`. */
   const expand = (id: number, only: number): void => {
-    const s = store.view(id);
+    const s = store.get(id);
     const depth = store.depth[id];
     const succ: (Transition[] | null)[] = new Array(nThreads).fill(null);
     for (let t = 0; t < nThreads; t++) {
@@ -173,11 +173,10 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
         }
         const c = canon(tr.state);
         const sl = childSleep !== 0 && c !== tr.state && !sameState(c, tr.state) ? 0 : childSleep;
-        const h = hashState(c);
-        const f = store.find(c, h);
+        const f = store.lookup(c);
         if (f < 0) {
           if (store.size >= budget.maxStates) { stopped = 'states'; return; }
-          const nid = store.insert(c, h, id, depth + 1, t, sl);
+          const nid = store.add(id, depth + 1, t, sl);
           checkState(nid, c);
           continue;
         }
@@ -313,13 +312,12 @@ function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array
   let m = 0;
   for (let id = 0; id < n; id++) {
     start[id] = m;
-    const s = store.view(id);
+    const s = store.get(id);
     for (let t = 0; t < nThreads; t++) {
       if (machine.status(s, t) !== Status.Runnable) continue;
       for (const tr of machine.successors(s, t)) {
         if (tr.fault) { exits[id] = 1; continue; }
-        const c = canon(tr.state);
-        const f = store.find(c, hashState(c));
+        const f = store.lookup(canon(tr.state));
         if (f < 0) { exits[id] = 1; continue; }
         if (m === to.length) {
           const t2 = new Int32Array(m * 2); t2.set(to); to = t2;
@@ -527,7 +525,7 @@ function findStep(machine: Machine, s: Int32Array, match: (tr: Transition) => bo
 function realPath(machine: Machine, from: Int32Array, target: Int32Array, maxDepth: number): Transition[] | null {
   const store = new StateStore();
   const steps: Transition[] = [];
-  store.insert(from, hashState(from), -1, 0, -1, 0);
+  store.insert(from, -1, 0, -1, 0);
   const found = (id: number): Transition[] => {
     const out: Transition[] = [];
     for (let v = id; v > 0; v = store.parent[v]) out.push(steps[store.via[v]]);
@@ -541,10 +539,9 @@ function realPath(machine: Machine, from: Int32Array, target: Int32Array, maxDep
       if (machine.status(s, t) !== Status.Runnable) continue;
       for (const tr of machine.successors(s, t)) {
         if (tr.fault) continue;
-        const h = hashState(tr.state);
-        if (store.find(tr.state, h) >= 0) continue;
+        if (store.lookup(tr.state) >= 0) continue;
         steps.push(tr);
-        const nid = store.insert(tr.state, h, id, store.depth[id] + 1, steps.length - 1, 0);
+        const nid = store.add(id, store.depth[id] + 1, steps.length - 1, 0);
         if (sameState(tr.state, target)) return found(nid);
       }
     }

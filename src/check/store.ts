@@ -4,8 +4,9 @@
 // Why full states and not bare fingerprints: the arena is needed anyway, because it is
 // the BFS queue (states are appended in discovery order and expanded in that order) and
 // the source of trace reconstruction. Keeping it also makes the visited set exact: the
-// open-addressing table stores state ids, lookups compare a 32-bit murmur3 fingerprint
-// first and confirm with a full comparison of the packed states. A fingerprint collision
+// open-addressing table (linear probing, load <= 1/2) stores state ids, lookups compare
+// a 32-bit murmur3 fingerprint first and confirm with a full comparison of the stored
+// (sparse-encoded) states. A fingerprint collision
 // therefore costs one extra comparison and can never merge two different states, so an
 // 'ok' verdict is a proof over the model, not a probabilistic one (hash compaction, as
 // in SPIN's -DHC or bitstate modes, may silently drop states).
@@ -44,6 +45,12 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
   return b;
 }
 
+/**
+ * States are stored sparse: [length, bitmap of non-zero words, the non-zero words].
+ * Model states are mostly zeros (idle stack frames, empty slots): a 354-word DAX state
+ * with 25 live words takes 38 words. The encoding is a function of the state, so encoded
+ * forms compare and hash exactly as the states do.
+ */
 export class StateStore {
   /** Number of states stored; ids are 0..size-1 in discovery order. */
   size = 0;
@@ -54,41 +61,57 @@ export class StateStore {
   /** id + 1 of the state in each slot, 0 when empty. */
   private table = new Int32Array(1 << 13);
   private mask = (1 << 13) - 1;
+  /** The last state looked up, encoded, and its fingerprint. */
+  private enc = new Int32Array(64);
+  private encLen = 0;
+  private encHash = 0;
   /** BFS parent id (-1 for the root), depth, the thread of the arriving step, sleep set. */
   parent = new Int32Array(1 << 12);
   depth = new Int32Array(1 << 12);
   via = new Int32Array(1 << 12);
   sleep = new Int32Array(1 << 12);
 
-  /** The stored words of state `id`; a view, valid until the next insert. */
-  view(id: number): Int32Array {
-    return this.arena.subarray(this.offset[id], this.offset[id + 1]);
-  }
-
   /** A copy of state `id`, owned by the caller. */
   get(id: number): Int32Array {
-    return this.arena.slice(this.offset[id], this.offset[id + 1]);
+    const a = this.arena;
+    const o = this.offset[id];
+    const n = a[o];
+    const words = (n + 31) >>> 5;
+    const s = new Int32Array(n);
+    let v = o + 1 + words;
+    for (let w = 0; w < words; w++) {
+      let bits = a[o + 1 + w];
+      while (bits !== 0) {
+        const b = 31 - Math.clz32(bits & -bits);
+        s[(w << 5) + b] = a[v++];
+        bits &= bits - 1;
+      }
+    }
+    return s;
   }
 
-  /** The id of state `s` (with fingerprint `h`), or -1. */
-  find(s: Int32Array, h: number): number {
+  /** The id of state `s`, or -1; remembers `s` for a following add(). */
+  lookup(s: Int32Array): number {
+    this.encode(s);
     const arena = this.arena;
-    const n = s.length;
+    const e = this.enc;
+    const n = this.encLen;
+    const h = this.encHash;
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
-      const e = this.table[i];
-      if (e === 0) return -1;
-      const id = e - 1;
+      const slot = this.table[i];
+      if (slot === 0) return -1;
+      const id = slot - 1;
       if (this.hash[id] !== h) continue;
       const o = this.offset[id];
       if (this.offset[id + 1] - o !== n) continue;
       let j = 0;
-      while (j < n && arena[o + j] === s[j]) j++;
+      while (j < n && arena[o + j] === e[j]) j++;
       if (j === n) return id;
     }
   }
 
-  /** Adds state `s` (not present) and returns its id. */
-  insert(s: Int32Array, h: number, parent: number, depth: number, via: number, sleep: number): number {
+  /** Adds the state of the last lookup (which found nothing) and returns its id. */
+  add(parent: number, depth: number, via: number, sleep: number): number {
     const id = this.size++;
     if (id + 2 > this.offset.length) {
       const need = id + 2;
@@ -99,12 +122,13 @@ export class StateStore {
       this.via = grow(this.via, need);
       this.sleep = grow(this.sleep, need);
     }
-    this.arena = grow(this.arena, this.used + s.length);
-    this.arena.set(s, this.used);
+    const n = this.encLen;
+    if (this.used + n > this.arena.length) this.arena = grow(this.arena, this.used + n);
+    this.arena.set(this.enc.subarray(0, n), this.used);
     this.offset[id] = this.used;
-    this.used += s.length;
+    this.used += n;
     this.offset[id + 1] = this.used;
-    this.hash[id] = h;
+    this.hash[id] = this.encHash;
     this.parent[id] = parent;
     this.depth[id] = depth;
     this.via[id] = via;
@@ -114,9 +138,36 @@ export class StateStore {
     return id;
   }
 
+  /** lookup() then add() when absent; returns [id, added]. */
+  insert(s: Int32Array, parent: number, depth: number, via: number, sleep: number): [number, boolean] {
+    const f = this.lookup(s);
+    return f >= 0 ? [f, false] : [this.add(parent, depth, via, sleep), true];
+  }
+
   /** Bytes held, for reports. */
   bytes(): number {
     return (this.arena.length + this.table.length + this.offset.length * 6) * 4;
+  }
+
+  private encode(s: Int32Array): void {
+    const n = s.length;
+    const words = (n + 31) >>> 5;
+    if (this.enc.length < 1 + words + n) this.enc = new Int32Array(2 * (1 + words + n));
+    const e = this.enc;
+    e[0] = n;
+    let v = 1 + words;
+    for (let w = 0; w < words; w++) {
+      let bits = 0;
+      const base = w << 5;
+      const end = Math.min(32, n - base);
+      for (let b = 0; b < end; b++) {
+        const x = s[base + b];
+        if (x !== 0) { bits |= 1 << b; e[v++] = x; }
+      }
+      e[1 + w] = bits;
+    }
+    this.encLen = v;
+    this.encHash = hashState(e.subarray(0, v));
   }
 
   private place(id: number): void {

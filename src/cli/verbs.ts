@@ -5,6 +5,7 @@ import { check } from './check';
 import { simulate } from './simulate';
 import { reply } from './reply';
 import { demo } from './demo';
+import { model } from './model';
 
 export const verbs: Verb[] = [
   parse,
@@ -12,4 +13,5 @@ export const verbs: Verb[] = [
   simulate,
   reply,
   demo,
+  model,
 ];

@@ -183,25 +183,26 @@ describe('check/explore on toy machines', () => {
 describe('check/store', () => {
   it('finds every inserted state, and only those, across growth', () => {
     const st = new StateStore();
-    const mk = (i: number) => Int32Array.of(i % 7, i, -i, i * 31);
+    const mk = (i: number) => Int32Array.of(i % 7, i, 0, -i, 0, 0, i * 31, ...new Array(40).fill(0), i & 1);
     for (let i = 0; i < 50_000; i++) {
-      const s = mk(i);
-      assert.equal(st.find(s, hashState(s)), -1);
-      assert.equal(st.insert(s, hashState(s), i - 1, 0, 0, 0), i);
+      assert.equal(st.lookup(mk(i)), -1);
+      assert.equal(st.add(i - 1, 0, 0, 0), i);
     }
-    for (let i = 0; i < 50_000; i += 997) assert.equal(st.find(mk(i), hashState(mk(i))), i);
+    for (let i = 0; i < 50_000; i += 997) assert.equal(st.lookup(mk(i)), i);
     assert.deepEqual([...st.get(1234)], [...mk(1234)]);
+    assert.deepEqual([...st.get(0)], [...mk(0)]);
   });
 
-  it('confirms with full states, so equal fingerprints never merge states', () => {
+  it('keeps states of different lengths and negative words apart', () => {
     const st = new StateStore();
-    const a = Int32Array.of(1, 2);
-    const b = Int32Array.of(2, 1);
-    st.insert(a, 42, -1, 0, 0, 0);
-    assert.equal(st.find(b, 42), -1);
-    assert.equal(st.insert(b, 42, -1, 0, 0, 0), 1);
-    assert.equal(st.find(a, 42), 0);
-    assert.equal(st.find(b, 42), 1);
+    const states = [Int32Array.of(), Int32Array.of(0), Int32Array.of(0, 0), Int32Array.of(-1), Int32Array.of(0, -2147483648), Int32Array.from({ length: 70 }, (_, i) => (i % 3 ? 0 : i - 35))];
+    states.forEach((s, i) => assert.deepEqual(st.insert(s, -1, 0, 0, 0), [i, true]));
+    states.forEach((s, i) => { assert.equal(st.lookup(s), i); assert.deepEqual([...st.get(i)], [...s]); });
+  });
+
+  it('fingerprints are murmur3 over the words and differ for permuted states', () => {
+    assert.notEqual(hashState(Int32Array.of(1, 2)), hashState(Int32Array.of(2, 1)));
+    assert.equal(hashState(Int32Array.of(5, 6)), hashState(Int32Array.of(5, 6)));
   });
 
   it('Status is a plain runtime value for the explorer', () => {
