@@ -8,7 +8,7 @@
 // buildCfg() walks that tree: statements, if/else, switch/case, loops with back edges,
 // break/continue, goto to labels, returns, and a 'gap' node for each placeholder.
 import type { Call, Cfg, CfgNode, CfgNodeKind, FunctionImage } from './types';
-import { scanLinesFrom, startsInComment } from './lex';
+import { blankAnnotations, scanLinesFrom, startsInComment } from './lex';
 import { loadedCParser, type Node, type Tree } from './parser';
 
 /** The identifier of the placeholder call that stands for elided code. */
@@ -21,6 +21,8 @@ export interface ParsedImage {
   root: Node;
   /** The function_definition of the image, or null when tree-sitter found none. */
   fn: Node | null;
+  /** The function's body (compound_statement): fn's body, or the block after a head tree-sitter could not read. */
+  body: Node | null;
   /** The C text that was parsed (image lines plus synthetic rows). */
   text: string;
   /** Index into image.lines of the row a node starts on; null for synthetic rows. */
@@ -78,7 +80,12 @@ function assemble(image: FunctionImage): Row[] {
       for (; depth > need; depth--) synth('}');
     }
     if (inComment) synth('/*');
-    for (let i = a; i < b; i++) rows.push({ text: image.lines[i].text, line: i, gap: null });
+    // Head rows (up to the body's brace) lose kernel annotations tree-sitter does not know.
+    const headRows = pi === 0 && !headMissing ? scans.findIndex((s) => s.marks.includes('{')) : -1;
+    for (let i = a; i < b; i++) {
+      const text = image.lines[i].text;
+      rows.push({ text: i - a <= headRows ? blankAnnotations(text) : text, line: i, gap: null });
+    }
     if (scans.length && scans[scans.length - 1].inComment) synth('*/');
     depth += d;
   });
@@ -95,9 +102,11 @@ export function parseImage(image: FunctionImage): ParsedImage {
   const tree = loadedCParser().parse(text);
   const root = tree.rootNode;
   const fn = findFunction(root, image.name);
+  // A head only a macro makes a function (SYSCALL_DEFINE3(...)) leaves a bare block.
+  const body = fn?.childForFieldName('body') ?? root.namedChildren.filter((c): c is Node => !!c && c.type === 'compound_statement').pop() ?? null;
   let freed = false;
   const parsed: ParsedImage = {
-    image, tree, root, fn, text,
+    image, tree, root, fn, body, text,
     lineOf: (node) => rows[node.startPosition.row]?.line ?? null,
     gapOf: (node) => {
       const row = rows[node.startPosition.row];
@@ -206,7 +215,7 @@ class CfgBuilder {
     this.exit = this.add('exit', null, '', null, null);
     if (fn && p.image.lines.length && !p.image.gaps.includes(p.image.lines.length - 1)) this.nodes[this.exit].lineIndex = p.image.lines.length - 1;
     if (fn) this.reportErrors(fn.childForFieldName('declarator'));
-    const body = fn?.childForFieldName('body') ?? null;
+    const body = p.body;
     let ends: Edge[] = [{ id: this.entry, slot: -1 }];
     if (body) ends = this.stmt(body, ends);
     else this.unparsed.push({ mailLine: p.image.lines[0]?.mailLine ?? null, text: 'no function body recognised' });

@@ -88,3 +88,8 @@ export function scanLinesFrom(texts: string[], startInComment: boolean): LineSca
   }
   return out;
 }
+
+/** Kernel annotations tree-sitter does not know (`__init`, `__cold`, ...) blanked to spaces, so columns stay put. */
+export function blankAnnotations(text: string): string {
+  return text.replace(/\b__[a-z][a-z0-9_]*\b(?!\s*\()/g, (m) => ' '.repeat(m.length));
+}

@@ -5,7 +5,7 @@
 // inside a function is attributed by the hunk's hint (the @@ context names the function)
 // or by continuing the function the previous run left open.
 import type { LineOp } from '../patch/types';
-import { scanLines, type LineScan } from './lex';
+import { blankAnnotations, scanLines, type LineScan } from './lex';
 import { loadedCParser, type Node } from './parser';
 
 export interface SideLine {
@@ -101,18 +101,42 @@ function readsAsBody(text: string): boolean {
 
 /**
  * If head + '{}' is a function definition, its name. Heads of structs, enums and
- * initializers are not functions.
+ * initializers are not functions. Kernel annotations that tree-sitter does not know
+ * (`__init`, `__cold`, ...) are set aside first; a head tree-sitter still cannot read
+ * but that has the shape `type name(args)` (SYSCALL_DEFINEn(...), unknown macros) is
+ * named by the identifier before its parameter list.
  */
 export function functionHeadName(head: string): string | null {
-  const tree = loadedCParser().parse(head + '{}');
+  const cleaned = blankAnnotations(head);
+  const tree = loadedCParser().parse(cleaned + '{}');
   try {
     const defs = tree.rootNode.namedChildren.filter((c): c is Node => !!c && c.type === 'function_definition');
     const def = defs[defs.length - 1];
-    if (!def) return null;
-    return declaratorName(def.childForFieldName('declarator'));
+    if (def) return declaratorName(def.childForFieldName('declarator'));
   } finally {
     tree.delete();
   }
+  return headShapeName(cleaned);
+}
+
+const NOT_A_TYPE = /^(?:if|else|for|while|do|switch|return|goto|case|sizeof|struct|union|enum|typedef)$/;
+
+function headShapeName(head: string): string | null {
+  const code = head.replace(/\s+/g, ' ').trim();
+  const m = /^((?:[A-Za-z_]\w*[\s*]+)*)([A-Za-z_]\w*)\s*\(/.exec(code);
+  if (!m) return null;
+  const words = (m[1].match(/[A-Za-z_]\w*/g) ?? []);
+  if ([...words, m[2]].some((w) => NOT_A_TYPE.test(w))) return null;
+  // The parameter list must close the head (annotations may follow), with no initializer.
+  let depth = 0, end = -1;
+  for (let i = m[0].length - 1; i < code.length; i++) {
+    if (code[i] === '(') depth++;
+    else if (code[i] === ')' && --depth === 0) { end = i; break; }
+  }
+  if (end < 0 || code.includes('=') || code.includes(';')) return null;
+  const tail = code.slice(end + 1).trim();
+  if (tail && !/^(?:[A-Za-z_]\w*(?:\([^()]*\))?\s*)*$/.test(tail)) return null;
+  return m[2];
 }
 
 function declaratorName(decl: Node | null): string | null {

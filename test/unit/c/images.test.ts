@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { getCParser } from '../../../src/c/parser';
 import { rebuildFunctions } from '../../../src/c/images';
+import { buildCfg } from '../../../src/c/cfg';
 import type { FunctionImage, RebuiltFunction } from '../../../src/c/types';
 import { patchFromDiff } from './diff';
 
@@ -214,5 +215,33 @@ describe('c/images: pre- and post-images from the mail', () => {
     assert.deepEqual(fns.map((f) => [f.name, !!f.pre, !!f.post]), [['old_helper', true, false]]);
     assert.equal(fns[0].pre!.whole, true);
     assert.deepEqual(fns[0].pre!.lines.map((l) => l.op), ['-', '-', '-', '-']);
+  });
+
+  it('reads heads with kernel annotations and macro-made heads', () => {
+    const pm = patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax.c',
+      '@@ -1,3 +1,16 @@',
+      '+static int __init dax_fs_init(void)',
+      '+{',
+      '+\treturn register_fs(&dax_fs_type);',
+      '+}',
+      '+',
+      '+SYSCALL_DEFINE3(dax_probe, unsigned long, addr, unsigned long, len,',
+      '+\t\tunsigned long, flags)',
+      '+{',
+      '+\tif (flags & ~PROBE_MASK)',
+      '+\t\treturn -EINVAL;',
+      '+\treturn probe(addr, len);',
+      '+}',
+    ].join('\n'));
+    const fns = rebuildFunctions(pm);
+    assert.deepEqual(fns.map((f) => [f.name, f.post!.whole, f.post!.lines.length]), [['dax_fs_init', true, 4], ['SYSCALL_DEFINE3', true, 7]]);
+    const init = buildCfg(fns[0].post!);
+    assert.deepEqual(init.unparsed, []);
+    assert.ok(init.nodes.some((n) => n.kind === 'return' && n.calls[0]?.name === 'register_fs'));
+    const sys = buildCfg(fns[1].post!);
+    assert.equal(sys.nodes.filter((n) => n.kind === 'return').length, 2);
+    assert.ok(sys.nodes.some((n) => n.kind === 'branch' && n.text === 'flags & ~PROBE_MASK'));
   });
 });
