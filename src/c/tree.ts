@@ -8,7 +8,7 @@ import path from 'node:path';
 import { applyPatch, type StructuredPatch } from 'diff';
 import type { Hunk, HunkLine, LineOp, PatchMessage } from '../patch/types';
 import type { TreeFailure, TreeResult } from './types';
-import { hunksByFile, pairSides } from './images';
+import { hunksByFile, pairSides, rebuildFunctions } from './images';
 import { segmentRuns, type Run, type SideLine } from './segment';
 
 /** Whitespace-insensitive line equality: archives re-indent, strip and add spaces. */
@@ -167,7 +167,8 @@ function runOf(lines: SideLine[]): Run[] {
 
 /**
  * Applies the message's hunks to the files of a kernel checkout and rebuilds every touched
- * function whole. Needs the C parser loaded (await getCParser()).
+ * function whole. A function with a hunk that did not apply comes from the mail instead.
+ * Needs the C parser loaded (await getCParser()).
  */
 export function applyToTree(pm: PatchMessage, treeDir: string): TreeResult {
   const result: TreeResult = { functions: [], failures: [] };
@@ -198,5 +199,20 @@ export function applyToTree(pm: PatchMessage, treeDir: string): TreeResult {
     const post = f.cur.map((l): SideLine => ({ text: l.text, op: l.mail?.op ?? null, mailLine: l.mail?.mailLine ?? null, hunk: l.mail?.hunk ?? null }));
     result.functions.push(...pairSides(group.path, segmentRuns(runOf(pre)), segmentRuns(runOf(post)), 'tree'));
   }
+  return withMailFallback(pm, result);
+}
+
+/**
+ * A function one of whose hunks did not apply cannot be rebuilt from the tree: it is
+ * rebuilt from the mail instead (source 'mail', usually partial), so no touched function
+ * goes missing; the failure says why.
+ */
+function withMailFallback(pm: PatchMessage, result: TreeResult): TreeResult {
+  const failed = new Set(result.failures.filter((f) => !f.applied).map((f) => f.hunk));
+  if (!failed.size) return result;
+  const key = (f: { path: string | null; name: string }) => `${f.path}\u0000${f.name}`;
+  const fromMail = rebuildFunctions(pm).filter((f) => f.hunks.some((h) => failed.has(h)));
+  const replaced = new Set(fromMail.map(key));
+  result.functions = [...result.functions.filter((f) => !replaced.has(key(f))), ...fromMail];
   return result;
 }

@@ -89,6 +89,7 @@ export interface TreeFailure {
 }
 
 export interface TreeResult {
+  /** Rebuilt whole from the tree; a function one of whose hunks did not apply is rebuilt from the mail (source 'mail'). */
   functions: RebuiltFunction[];
   failures: TreeFailure[];
 }
