@@ -11,7 +11,7 @@ import type { Header, MailDiagnostic, MailFormat } from './types';
 /** lkml.org: "Tue Oct 11 2016 - 18:51:39 EST". */
 export const LKML_DATE = /^Date:\s+[A-Z][a-z]{2} [A-Z][a-z]{2} \d{1,2} \d{4} - \d{1,2}:\d\d:\d\d/;
 export const NAV = /^\s*\[(Date Prev|prev in list|Thread Prev|<prev)\]/i;
-const ARCHIVE_FOOTER = /^\s*(\[Index of Archives\]|\[prev in list\]|\[Date Prev\]|Prev by Date:|Next by Date:|Previous by thread:|Next by thread:|Index\(es\):|Last update:)/i;
+const ARCHIVE_FOOTER = /^\s*(?:[*-]\s*)?(\[Index of Archives\]|\[prev in list\]|\[Date Prev\]|\[<prev\]|Prev by Date:|Next by Date:|Previous by thread:|Next by thread:|Index\(es\):|Follow-Ups:\s*$|References:\s*$|Last update:)/i;
 const PI_END = /^(\s*reply\s+other threads:|Thread overview:|\^ permalink raw reply|Reply instructions:|end of thread, other threads:)/;
 const FIELD = /^(?:[*-] )?(From|Date|Subject|To|Cc|Message-ID|In-Reply-To|References|List):\s*(.*)$/i;
 

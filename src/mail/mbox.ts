@@ -42,7 +42,8 @@ export async function* readMbox(path: string): AsyncGenerator<Message> {
   let format: MailFormat | null = null;
   const flush = (): Message | null => {
     if (pending.length === 0) return null;
-    const all = splitLines(Buffer.concat(pending).toString('latin1'), nextLine);
+    const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+    const all = splitLines(bytes.toString('latin1'), nextLine);
     pending = [];
     nextLine += all.length - 1;
     const lines = trimSeparatorBlank(dropFinalEmpty(all));

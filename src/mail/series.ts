@@ -20,6 +20,7 @@ export function stripReplyPrefixes(subject: string): string {
  * ("-mm", "net-next", "GIT PULL") are kept in `prefixes`, never dropped.
  */
 export function parseSeriesTag(subject: string): SeriesTag | null {
+  if (!subject.includes('[')) return null;
   let s = stripReplyPrefixes(subject);
   const groups: string[] = [];
   const raws: string[] = [];

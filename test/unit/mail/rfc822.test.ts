@@ -83,6 +83,16 @@ describe('mail: raw RFC 822', () => {
     assert.deepEqual(m.trailers.map((t) => [t.key, t.depth]), [['Acked-by', 1], ['Tested-by', 2], ['Co-developed-by', 0], ['Fixes', 0]]);
   });
 
+  it('a raw message quoting archive navigation or lkml dates in its body is still a raw message', () => {
+    const doc = readMail('Return-Path: <jack@suse.cz>\nFrom: Jan Kara <jack@suse.cz>\nSubject: Re: x\n\n[Date Prev][Date Next][Thread Prev]\nDate: Tue Oct 11 2016 - 18:51:39 EST\n');
+    assert.equal(doc.format, 'rfc822');
+    assert.equal(doc.messages[0].body.length, 2);
+  });
+
+  it('a subject line "Re: ..." alone does not make a header block', () => {
+    assert.equal(readMail('Re: [PATCH] dax: x\n\nsome words\n').format, 'text');
+  });
+
   it('a file of plain text is read as text, not lost', () => {
     const doc = readMail('just some words\nand a line\n');
     assert.equal(doc.format, 'text');
