@@ -15,7 +15,8 @@ import { mailHelpers, type HelperSummary } from './helpers';
 import { modelIndex, machineFor, type PointSettings } from './modelindex';
 import type { HunkCoverage, HunkVerdict } from './types';
 
-export const DEFAULT_BUDGET: Budget = { maxStates: 500_000, maxMs: 3000 };
+/** States bound the search (deterministic); the time bound only guards against a runaway model. */
+export const DEFAULT_BUDGET: Budget = { maxStates: 400_000, maxMs: 60_000 };
 
 export interface SimulateOptions {
   scenario?: string;
@@ -175,7 +176,7 @@ export function scenariosOf(fn: string): string[] {
  *  ones that ran out with the full budget, so a cheap counterexample is found first. */
 function firstViolation(scenarios: string[], points: PointSettings, budget: Budget): { scenario: string; verdict: Verdict }[] {
   const out = new Map<string, Verdict>();
-  const short: Budget = { maxStates: budget.maxStates, maxMs: Math.min(budget.maxMs, 300) };
+  const short: Budget = { maxStates: Math.min(budget.maxStates, 5000), maxMs: budget.maxMs };
   for (const pass of [short, budget]) {
     for (const s of scenarios) {
       const prev = out.get(s);

@@ -5,7 +5,7 @@ import { stripReplyPrefixes } from '../mail/index';
 import type { Message } from '../mail/types';
 import type { Hunk, PatchMessage } from '../patch/types';
 import { renderSwimlanes } from '../check/swimlane';
-import type { TraceStep } from '../check/types';
+import type { Trace, TraceStep } from '../check/types';
 import type { Finding } from './types';
 
 export interface ReplyInput {
@@ -31,9 +31,17 @@ function quote(h: Hunk, from: number, to: number): string[] {
   return h.lines.filter((l) => l.mailLine >= from && l.mailLine <= to).map((l) => `> ${l.op}${l.text}`.trimEnd());
 }
 
-/** A trace cell in reviewer words: the statement, then what it did. */
+/** A trace cell in reviewer words: what the step did, and the call that did it. */
 function cell(s: TraceStep): string {
-  return s.note ? `${s.label.replace(/;$/, '')}: ${s.note}` : s.label;
+  const call = /\b([A-Za-z_]\w*)\s*\(/.exec(s.label)?.[1];
+  const what = s.note.replace(/;?\s*tree_lock (taken|released);?\s*/g, ' ').trim();
+  return call && !/^spin_/.test(call) ? `${what} (${call})` : what;
+}
+
+/** The steps a reviewer draws: those that change an entry, a wait or a wake, not lock traffic. */
+export function compactTrace(t: Trace): Trace {
+  const steps = t.steps.filter((s) => s.note && !/^tree_lock (taken|released)$/.test(s.note.trim()) && !/^PTE .* maps/.test(s.note));
+  return { threads: t.threads, steps };
 }
 
 function explain(f: Finding): string[] {
@@ -42,7 +50,14 @@ function explain(f: Finding): string[] {
     out.push('');
     out.push(f.simulation ? `The model finds this interleaving (${f.simulation.scenario}):` : 'The model finds this interleaving:');
     out.push('');
-    out.push(renderSwimlanes(f.trace, { width: 100, cell, numbers: false }));
+    const t = compactTrace(f.trace);
+    // The thread the model leaves asleep gets its last row, as a reviewer draws it.
+    const sleeper = /\b(T\d+):[^;]*?sleeps (?:forever )?on (?:it forever|key (0x[0-9a-f]+))/.exec(f.simulation?.summary ?? '');
+    const who = sleeper ? t.threads.findIndex((n) => n.startsWith(`${sleeper[1]}:`)) : -1;
+    if (sleeper && who >= 0) {
+      t.steps.push({ thread: who, threadName: t.threads[who], function: '', label: '', note: `... sleeps forever${sleeper[2] ? ` on ${sleeper[2]}` : ''}` });
+    }
+    out.push(renderSwimlanes(t, { width: 100, cell, numbers: false }));
     if (f.simulation) { out.push(''); out.push(wrapText(f.simulation.summary, 72)); }
   }
   return out;

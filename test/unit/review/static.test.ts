@@ -1,0 +1,267 @@
+import { strict as assert } from 'node:assert';
+import { checkMailStatic, reviewReady } from '../../../src/review/index';
+import { seed, fixture, patchMail, lineOf } from './support';
+
+describe('review: static protocol rules', () => {
+  before(async () => { await reviewReady(); });
+
+  describe('seed 000 (Ross Zwisler, PMD support v5, Jan Kara\'s review)', () => {
+    const s = seed('000');
+    const r = () => checkMailStatic(s.text, { file: s.file });
+
+    it('finds exactly Jan Kara\'s three defects', () => {
+      assert.deepEqual(r().findings.filter((f) => f.severity !== 'info').map((f) => f.rule),
+        ['dax/get-unlocked-put', 'dax/locked-entry-unlock', 'dax/delete-wake-all']);
+    });
+
+    it('puts the -EEXIST finding on the ERR_PTR(-EEXIST) ... goto out_unlock lines Jan answers', () => {
+      const f = r().findings.find((x) => x.rule === 'dax/get-unlocked-put')!;
+      const err = lineOf(s.text, 'entry = ERR_PTR(-EEXIST);');
+      const go = lineOf(s.text, 'goto out_unlock;');
+      assert.equal(f.line, err);
+      assert.equal(f.endLine, go);
+      assert.equal(f.kind, 'lost-wakeup');
+      assert.equal(f.comment, lineOf(s.text, 'You need to call put_unlocked_mapping_entry()'));
+      assert.equal(f.hunk.function, 'grab_mapping_entry');
+    });
+
+    it('puts the entry-left-locked finding on the return after the failed radix_tree_preload', () => {
+      const f = r().findings.find((x) => x.rule === 'dax/locked-entry-unlock')!;
+      assert.equal(f.line, lineOf(s.text, 'return ERR_PTR(err);'));
+      assert.equal(f.kind, 'entry-left-locked');
+      assert.equal(f.comment, lineOf(s.text, 'You need to unlock the locked entry'));
+      assert.ok(f.related?.some((x) => x.line === lineOf(s.text, 'entry = lock_slot(mapping, slot);')));
+    });
+
+    it('puts the wake-all finding on dax_wake_mapping_entry_waiter(..., false) after the delete', () => {
+      const f = r().findings.find((x) => x.rule === 'dax/delete-wake-all')!;
+      const call = lineOf(s.text, '+ dax_wake_mapping_entry_waiter(mapping, index, entry,');
+      assert.equal(f.line, call);
+      assert.equal(f.endLine, call + 1);
+      assert.equal(f.kind, 'lost-wakeup');
+      assert.equal(f.comment, lineOf(s.text, "You need to set 'wake_all' argument here to true"));
+    });
+
+    it('raises nothing on new_entry = dax_radix_entry(sector, flags), nor on leaving a PMD entry in place', () => {
+      const insert = r().findings.filter((f) => f.hunk.function === 'dax_insert_mapping_entry');
+      assert.deepEqual(insert, []);
+      const l = lineOf(s.text, 'new_entry = dax_radix_entry(sector, flags);');
+      assert.ok(!r().findings.some((f) => f.line <= l && f.endLine >= l));
+    });
+
+    it('reports coverage for every hunk', () => {
+      const c = r().coverage;
+      assert.equal(c.length, r().patches.flatMap((p) => p.files.flatMap((f) => f.hunks)).length);
+      const grab = c.find((x) => x.function === 'grab_mapping_entry')!;
+      assert.ok(grab.changed > 0 && grab.executed > 0 && grab.executed <= grab.changed);
+      assert.ok(grab.notExecuted.every((n) => ['unknown-call', 'elided', 'not-modelled', 'unparsed'].includes(n.why)));
+    });
+  });
+
+  it('seed 000 with Jan\'s three fixes applied: no findings', () => {
+    const s = fixture('review/000-fixed.txt');
+    assert.deepEqual(checkMailStatic(s.text, { file: s.file }).findings, []);
+  });
+
+  for (const n of ['001', '002', '003', '004']) {
+    it(`seed ${n}: no findings (no locking defect in the quoted code)`, () => {
+      const s = seed(n);
+      assert.deepEqual(checkMailStatic(s.text, { file: s.file }).findings.map((f) => `${f.line} ${f.rule}`), []);
+    });
+  }
+});
+
+describe('review: the protocol table on patches never seen', () => {
+  before(async () => { await reviewReady(); });
+  const rules = (body: string) => checkMailStatic(patchMail(body)).findings.map((f) => f.rule);
+
+  it('a spinlock left held on an error path, while the other path releases it', () => {
+    assert.deepEqual(rules(`
+static int dax_something(struct address_space *mapping, pgoff_t index)
+{
+	void *entry;
+
+	spin_lock_irq(&mapping->tree_lock);
+	entry = radix_tree_lookup(&mapping->page_tree, index);
+	if (!entry)
+		return -ENOENT;
+	spin_unlock_irq(&mapping->tree_lock);
+	return 0;
+}`), ['lock/spin-balance']);
+  });
+
+  it('balanced locking through a goto to a shared unlock label is clean', () => {
+    assert.deepEqual(rules(`
+static int dax_something(struct address_space *mapping, pgoff_t index)
+{
+	void *entry;
+	int ret = 0;
+
+	spin_lock_irq(&mapping->tree_lock);
+	entry = radix_tree_lookup(&mapping->page_tree, index);
+	if (!entry) {
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = 1;
+ out:
+	spin_unlock_irq(&mapping->tree_lock);
+	return ret;
+}`), []);
+  });
+
+  it('an unlocked entry dropped on a path that neither locks nor puts it', () => {
+    assert.deepEqual(rules(`
+static int dax_something(struct address_space *mapping, pgoff_t index)
+{
+	void *entry, **slot;
+
+	spin_lock_irq(&mapping->tree_lock);
+	entry = get_unlocked_mapping_entry(mapping, index, &slot);
+	if (!entry || !radix_tree_exceptional_entry(entry)) {
+		spin_unlock_irq(&mapping->tree_lock);
+		return 0;
+	}
+	if (dax_is_pmd_entry(entry)) {
+		spin_unlock_irq(&mapping->tree_lock);
+		return -EBUSY;
+	}
+	put_unlocked_mapping_entry(mapping, index, entry);
+	spin_unlock_irq(&mapping->tree_lock);
+	return 1;
+}`), ['dax/get-unlocked-put']);
+  });
+
+  it('a delete followed by wake-all is clean; without any wake it is a lost wakeup', () => {
+    const fn = (wake: string) => `
+static int dax_something(struct address_space *mapping, pgoff_t index)
+{
+	void *entry;
+
+	spin_lock_irq(&mapping->tree_lock);
+	entry = get_unlocked_mapping_entry(mapping, index, NULL);
+	if (WARN_ON_ONCE(!entry || !radix_tree_exceptional_entry(entry))) {
+		spin_unlock_irq(&mapping->tree_lock);
+		return 0;
+	}
+	radix_tree_delete(&mapping->page_tree, index);
+	mapping->nrexceptional--;
+	spin_unlock_irq(&mapping->tree_lock);
+${wake}
+	return 1;
+}`;
+    assert.deepEqual(rules(fn('\tdax_wake_mapping_entry_waiter(mapping, index, entry, true);')), []);
+    assert.deepEqual(rules(fn('\tdax_wake_mapping_entry_waiter(mapping, index, entry, false);')), ['dax/delete-wake-all']);
+    assert.deepEqual(rules(fn('')), ['dax/delete-wake-all']);
+  });
+
+  it('radix_tree_preload without radix_tree_preload_end on one path', () => {
+    assert.deepEqual(rules(`
+static int dax_something(struct address_space *mapping, pgoff_t index, void *entry)
+{
+	int err;
+
+	err = radix_tree_preload(GFP_KERNEL);
+	if (err)
+		return err;
+	spin_lock_irq(&mapping->tree_lock);
+	err = radix_tree_insert(&mapping->page_tree, index, entry);
+	spin_unlock_irq(&mapping->tree_lock);
+	if (err)
+		return err;
+	radix_tree_preload_end();
+	return 0;
+}`), ['radix/preload-end']);
+  });
+
+  it('a locked entry from grab_mapping_entry must be put on the error path', () => {
+    const fn = (put: string) => `
+static int dax_something(struct address_space *mapping, pgoff_t index)
+{
+	void *entry;
+	int error;
+
+	entry = grab_mapping_entry(mapping, index, 0);
+	if (IS_ERR(entry))
+		return PTR_ERR(entry);
+	error = dax_do_io(mapping, index);
+	if (error) {
+${put}
+		return error;
+	}
+	put_locked_mapping_entry(mapping, index, entry);
+	return 0;
+}`;
+    assert.deepEqual(rules(fn('\t\tput_locked_mapping_entry(mapping, index, entry);')), []);
+    assert.deepEqual(rules(fn('')), ['dax/locked-entry-unlock']);
+  });
+
+  it('learns a helper\'s lock bit from its definition in the patch', () => {
+    const fn = (lock: string) => `
+static inline void *dax_make_entry(sector_t sector, unsigned long flags)
+{
+	return (void *)(RADIX_TREE_EXCEPTIONAL_ENTRY | flags |
+			((unsigned long)sector << RADIX_DAX_SHIFT)${lock});
+}
+
+static int dax_something(struct address_space *mapping, pgoff_t index, sector_t sector)
+{
+	void *entry;
+	int err;
+
+	spin_lock_irq(&mapping->tree_lock);
+	entry = dax_make_entry(sector, 0);
+	err = radix_tree_insert(&mapping->page_tree, index, entry);
+	spin_unlock_irq(&mapping->tree_lock);
+	if (err)
+		return err;
+	put_locked_mapping_entry(mapping, index, entry);
+	return 0;
+}`;
+    assert.deepEqual(rules(fn(' | RADIX_DAX_ENTRY_LOCK')), []);
+    assert.deepEqual(rules(fn('')), ['dax/store-locked']);
+  });
+
+  it('a PMD wait key must clear exactly the PMD colour', () => {
+    const fn = (mask: string) => `
+static wait_queue_head_t *dax_entry_waitqueue(struct address_space *mapping, pgoff_t index, void *entry, struct exceptional_entry_key *key)
+{
+	unsigned long hash;
+
+	if (dax_is_pmd_entry(entry))
+		index &= ${mask};
+	key->mapping = mapping;
+	key->entry_start = index;
+	hash = hash_long((unsigned long)mapping ^ index, DAX_WAIT_TABLE_BITS);
+	return wait_table + hash;
+}`;
+    assert.deepEqual(rules(fn('~((1UL << (PMD_SHIFT - PAGE_SHIFT)) - 1)')), []);
+    assert.deepEqual(rules(fn('~PG_PMD_COLOUR')), []);
+    assert.deepEqual(rules(fn('~((1UL << (PMD_SHIFT - PAGE_SHIFT)))')), ['dax/pmd-wake-key']);
+  });
+
+  it('mutexes: balanced is clean, a return with the mutex held is not', () => {
+    const fn = (unlock: string) => `
+static int dax_something(struct dax_device *dax_dev)
+{
+	mutex_lock(&devmap_lock);
+	if (dax_dev->busy) {
+${unlock}
+		return -EBUSY;
+	}
+	dax_dev->busy = 1;
+	mutex_unlock(&devmap_lock);
+	return 0;
+}`;
+    assert.deepEqual(rules(fn('\t\tmutex_unlock(&devmap_lock);')), []);
+    assert.deepEqual(rules(fn('')), ['lock/balance']);
+  });
+
+  it('is fast enough for every keystroke', () => {
+    const s = seed('000');
+    checkMailStatic(s.text, { file: s.file });
+    const t0 = performance.now();
+    for (let i = 0; i < 5; i++) checkMailStatic(s.text + '\n'.repeat(i), { file: s.file });
+    assert.ok((performance.now() - t0) / 5 < 100, 'a warm static check of seed 000 takes under 100 ms');
+  });
+});
