@@ -109,6 +109,14 @@ function classify(code: string): Kind {
   return 'statement';
 }
 
+/** "STATIC int", "static inline bool", "struct page *": a return type alone on its line. */
+function isReturnTypeLine(t: string): boolean {
+  if (!/^[A-Za-z_][\w\s*]*$/.test(t)) return false;
+  const words = t.split(/[\s*]+/).filter(Boolean);
+  return words.length >= 1 && words.length <= 4 && !words.some((w) => KEYWORDS.has(w)) &&
+    (words.length > 1 || /^(?:void|int|long|bool|char|unsigned|STATIC|static|inline|u\d+|s\d+|size_t|ssize_t|loff_t|vm_fault_t|pgoff_t|\w+_t)$/.test(words[0]));
+}
+
 /** "struct dax_device *fs_dax_claim(struct dax_device *dax_dev, void *owner);" */
 function isPrototype(t: string): boolean {
   const m = /^((?:[A-Za-z_]\w*[\s*]+)+)\**\s*([A-Za-z_]\w*)\s*\([^;{}=]*\)\s*;$/.exec(t);
@@ -153,11 +161,18 @@ function scanImage(
   let typeLine: number | null = null;
   const codes = image.map(() => '');
   const kinds: Kind[] = [];
+  let prevType = false;   // the last code line was a bare return type ("STATIC int")
   for (let k = 0; k < image.length; k++) {
     const wasComment = comment.inComment;
     const code = wasComment || !looksLikeCommentBody(image[k].text) ? stripCode(image[k].text, comment) : '';
     codes[k] = code;
-    kinds.push(wasComment && code.trim() === '' ? 'neutral' : classify(code));
+    const t = code.trim();
+    let kind: Kind = wasComment && t === '' ? 'neutral' : classify(code);
+    // XFS style puts the return type and the name on lines of their own.
+    if (isReturnTypeLine(t)) kind = 'neutral';
+    else if (prevType && /^[A-Za-z_]\w*\s*\(/.test(t) && definitionName(t) !== null) kind = 'file-scope';
+    if (t !== '') prevType = isReturnTypeLine(t);
+    kinds.push(kind);
   }
   // The first non-neutral kind after each line, computed once from the end.
   const after: (Kind | 'end')[] = new Array<Kind | 'end'>(image.length);
