@@ -119,7 +119,7 @@ export function functionHeadName(head: string): string | null {
   return headShapeName(cleaned);
 }
 
-const NOT_A_TYPE = /^(?:if|else|for|while|do|switch|return|goto|case|sizeof|struct|union|enum|typedef)$/;
+const NOT_A_TYPE = /^(?:if|else|for|while|do|switch|return|goto|case|sizeof|typedef)$/;
 
 function headShapeName(head: string): string | null {
   const code = head.replace(/\s+/g, ' ').trim();

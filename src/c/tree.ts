@@ -10,6 +10,7 @@ import type { Hunk, HunkLine, LineOp, PatchMessage } from '../patch/types';
 import type { TreeFailure, TreeResult } from './types';
 import { hunksByFile, pairSides, rebuildFunctions } from './images';
 import { segmentRuns, type Run, type SideLine } from './segment';
+import { scanLines } from './lex';
 
 /** Whitespace-insensitive line equality: archives re-indent, strip and add spaces. */
 export function sameLine(a: string, b: string): boolean {
@@ -19,7 +20,7 @@ export function sameLine(a: string, b: string): boolean {
 const squash = (s: string) => s.replace(/\s+/g, '');
 
 interface MailMark { op: LineOp; mailLine: number; hunk: number }
-interface TreeLine { text: string; base: number | null; mail: MailMark | null }
+interface TreeLine { text: string; base: number | null; mail: MailMark | null; sq: string }
 
 /** The lines of a hunk between elisions: each piece is placed on its own. */
 function pieces(h: Hunk): HunkLine[][] {
@@ -45,7 +46,7 @@ class FileState {
   constructor(text: string) {
     this.base = splitLines(text);
     this.baseMarks = this.base.map(() => null);
-    this.cur = this.base.map((t, i) => ({ text: t, base: i, mail: null }));
+    this.cur = this.base.map((t, i) => ({ text: t, base: i, mail: null, sq: squash(t) }));
   }
 
   /** Offset between base and current line numbers at base line `n` (0-based). */
@@ -63,9 +64,10 @@ class FileState {
     return b !== null && b !== undefined ? b + 1 : p + 1;
   }
 
-  matchesAt(old: HunkLine[], p: number): number {
+  /** How many of the old lines (whitespace squashed) match from cur[p] on. */
+  matchesAt(old: string[], p: number): number {
     let k = 0;
-    while (k < old.length && p + k < this.cur.length && sameLine(old[k].text, this.cur[p + k].text)) k++;
+    while (k < old.length && p + k < this.cur.length && old[k] === this.cur[p + k].sq) k++;
     return k;
   }
 }
@@ -88,8 +90,9 @@ function applyPiece(f: FileState, h: Hunk, piece: HunkLine[], first: boolean): T
   const expected = known !== null ? Math.max(0, known - 1 + f.shiftAt(known - 1)) : null;
   const last = f.cur.length - old.length;
   const candidates: number[] = [];
-  for (let p = 0; p <= last; p++) if (f.matchesAt(old, p) === old.length) candidates.push(p);
-  if (!candidates.length) return notFound(f, h, old, expected);
+  const oldSq = old.map((l) => squash(l.text));
+  for (let p = 0; p <= last; p++) if (f.cur[p].sq === oldSq[0] && f.matchesAt(oldSq, p) === old.length) candidates.push(p);
+  if (!candidates.length) return notFound(f, h, old, oldSq, expected);
   let p: number;
   if (expected !== null) {
     p = candidates.reduce((best, c) => (Math.abs(c - expected) < Math.abs(best - expected) ? c : best));
@@ -111,10 +114,10 @@ function applyPiece(f: FileState, h: Hunk, piece: HunkLine[], first: boolean): T
 }
 
 /** Why a piece's old lines are nowhere in the file: the closest place and the first line that differs. */
-function notFound(f: FileState, h: Hunk, old: HunkLine[], expected: number | null): TreeFailure {
+function notFound(f: FileState, h: Hunk, old: HunkLine[], oldSq: string[], expected: number | null): TreeFailure {
   let best = -1, bestLen = -1;
   for (let p = 0; p < f.cur.length; p++) {
-    const k = f.matchesAt(old, p);
+    const k = f.matchesAt(oldSq, p);
     const closer = best >= 0 && expected !== null && Math.abs(p - expected) < Math.abs(best - expected);
     if (k > bestLen || (k === bestLen && closer)) { best = p; bestLen = k; }
   }
@@ -142,14 +145,14 @@ function place(f: FileState, h: Hunk, piece: HunkLine[], p: number): TreeFailure
   let k = p;
   for (const l of piece) {
     const mark: MailMark = { op: l.op, mailLine: l.mailLine, hunk: h.id };
-    if (l.op === '+') { next.push({ text: l.text, base: null, mail: mark }); continue; }
+    if (l.op === '+') { next.push({ text: l.text, base: null, mail: mark, sq: squash(l.text) }); continue; }
     const line = f.cur[k++];
     if (line.base !== null) f.baseMarks[line.base] = mark;
     if (l.op === ' ') next.push({ ...line, mail: mark });
   }
   next.push(...f.cur.slice(k));
   if (next.length !== patched.length) return { hunk: h.id, mailLine: piece[0].mailLine, reason: 'jsdiff placed the hunk elsewhere', applied: false };
-  next.forEach((l, i) => { l.text = patched[i]; });
+  next.forEach((l, i) => { if (l.text !== patched[i]) { l.text = patched[i]; l.sq = squash(l.text); } });
   f.cur = next;
   f.cursor = p + newCount;
   return null;
@@ -161,8 +164,29 @@ function resolveIn(treeDir: string, file: string): string | null {
   return full.startsWith(root + path.sep) ? full : null;
 }
 
-function runOf(lines: SideLine[]): Run[] {
-  return [{ lines, hint: null, hintNotFunction: false, fallback: null, indentReliable: true, adjacent: false }];
+/**
+ * The file-scope blocks (a head and its braces) that hold a line from the mail, each as a run
+ * starting at file scope: only those can be touched functions, and segmenting only them
+ * keeps a several-thousand-line file cheap.
+ */
+function touchedRuns(lines: SideLine[]): Run[] {
+  const scans = scanLines(lines.map((l) => l.text));
+  const runs: Run[] = [];
+  let depth = 0, start = 0;
+  scans.forEach((sc, i) => {
+    if (sc.preproc && depth === 0) { start = i + 1; return; }
+    for (const ch of sc.marks) {
+      if (ch === '{') depth++;
+      else if (ch === '}' && depth > 0 && --depth === 0) {
+        const chunk = lines.slice(start, i + 1);
+        if (chunk.some((l) => l.op !== null)) {
+          runs.push({ lines: chunk, hint: null, hintNotFunction: false, fallback: null, indentReliable: true, adjacent: false });
+        }
+        start = i + 1;
+      } else if (ch === ';' && depth === 0) start = i + 1;
+    }
+  });
+  return runs;
 }
 
 /**
@@ -197,7 +221,7 @@ export function applyToTree(pm: PatchMessage, treeDir: string): TreeResult {
       return { text: t, op: m?.op ?? null, mailLine: m?.mailLine ?? null, hunk: m?.hunk ?? null };
     });
     const post = f.cur.map((l): SideLine => ({ text: l.text, op: l.mail?.op ?? null, mailLine: l.mail?.mailLine ?? null, hunk: l.mail?.hunk ?? null }));
-    result.functions.push(...pairSides(group.path, segmentRuns(runOf(pre)), segmentRuns(runOf(post)), 'tree'));
+    result.functions.push(...pairSides(group.path, segmentRuns(touchedRuns(pre)), segmentRuns(touchedRuns(post)), 'tree'));
   }
   return withMailFallback(pm, result);
 }
