@@ -4,9 +4,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { explore } from '../../../src/check/explore';
-import { Status, type Fault, type Machine, type Transition } from '../../../src/model/machine';
-import type { Verdict } from '../../../src/check/types';
 import * as toys from './toys';
+import { permuted, summary, randomWalkKinds } from './toys';
 
 const BUDGET = { maxStates: 200_000, maxMs: 10_000 };
 
@@ -65,28 +64,6 @@ function build(spec: { programs: Op[][]; assign: number[]; invariant: boolean })
   });
 }
 
-/** The same machine with its threads listed in another order. */
-function permuted(m: Machine, perm: number[]): Machine {
-  const inv = perm.map((_, i) => perm.indexOf(i));
-  const remap = (f: Fault): Fault => ({ ...f, threads: f.threads?.map((t) => inv[t]) });
-  return {
-    name: m.name,
-    threads: perm.map((p) => m.threads[p]),
-    initial: () => m.initial(),
-    status: (s, t) => m.status(s, perm[t]),
-    successors: (s, t) => m.successors(s, perm[t]).map((tr): Transition => ({ ...tr, thread: t, fault: tr.fault && remap(tr.fault) })),
-    canonical: (s) => m.canonical(s),
-    invariants: (s) => m.invariants(s).map(remap),
-    quiescent: (s) => m.quiescent(s).map(remap),
-    view: (s) => m.view(s),
-  };
-}
-
-/** Kind -> shortest trace length (livelock traces include a cycle, whose length symmetry may shorten). */
-function summary(v: Verdict): Record<string, number> {
-  return Object.fromEntries(v.violations.map((x) => [x.kind, x.kind === 'livelock' ? 0 : x.trace.steps.length]));
-}
-
 describe('check/explore properties', () => {
   it('verdicts are invariant under thread order', () => {
     fc.assert(fc.property(machineArb, fc.context(), (spec, ctx) => {
@@ -132,25 +109,7 @@ describe('check/explore properties', () => {
     fc.assert(fc.property(machineArb, fc.integer(), (spec, seed) => {
       const m = build(spec);
       const kinds = new Set(explore(m, BUDGET).violations.map((x) => x.kind));
-      let rnd = seed >>> 0;
-      const next = (k: number): number => { rnd = (Math.imul(rnd, 1103515245) + 12345) >>> 0; return (rnd >>> 8) % k; };
-      for (let walk = 0; walk < 40; walk++) {
-        let s = m.initial();
-        for (let depth = 0; depth < 40; depth++) {
-          for (const f of m.invariants(s)) assert.ok(kinds.has(f.kind), `random walk found ${f.kind}`);
-          const runnable = m.threads.map((_, t) => t).filter((t) => m.status(s, t) === Status.Runnable);
-          if (runnable.length === 0) {
-            const q = m.quiescent(s);
-            for (const f of q) assert.ok(kinds.has(f.kind), `random walk found ${f.kind}`);
-            if (q.length === 0 && m.threads.some((_, t) => m.status(s, t) === Status.Blocked)) assert.ok(kinds.has('deadlock'));
-            break;
-          }
-          const ts = m.successors(s, runnable[next(runnable.length)]);
-          const tr = ts[next(ts.length)];
-          if (tr.fault) { assert.ok(kinds.has(tr.fault.kind), `random walk found ${tr.fault.kind}`); break; }
-          s = tr.state;
-        }
-      }
+      for (const k of randomWalkKinds(m, seed, 40, 40)) assert.ok(kinds.has(k), `random walk found ${k}`);
     }), { numRuns: Number(process.env.RUNS ?? 150) });
   });
 });

@@ -1,7 +1,8 @@
 // Small machines for testing the explorer without the DAX model: threads run little
 // programs over shared words, mutexes and one hashed exclusive wait queue, enough to
 // reproduce a lost wakeup, a two-lock deadlock, a spin livelock and a locking fault.
-import { Status, type Fault, type Machine, type StateView, type ThreadInfo, type Transition } from '../../../src/model/machine';
+import { Status, type Fault, type Machine, type StateView, type ThreadInfo, type Transition, type ViolationKind } from '../../../src/model/machine';
+import type { Verdict } from '../../../src/check/types';
 
 /** What one instruction did to the (copied) state. */
 export interface Effect {
@@ -316,4 +317,56 @@ export function counters(n: number, k: number): ToyMachine {
       prog: Array.from({ length: k }, (_, j) => set(`c${i}`, j + 1)),
     })),
   });
+}
+
+// Helpers for property tests over any machine.
+
+/** The same machine with its threads listed in another order. */
+export function permuted(m: Machine, perm: number[]): Machine {
+  const inv = perm.map((_, i) => perm.indexOf(i));
+  const remap = (f: Fault): Fault => ({ ...f, threads: f.threads?.map((t) => inv[t]) });
+  return {
+    name: m.name,
+    threads: perm.map((p) => m.threads[p]),
+    initial: () => m.initial(),
+    status: (s, t) => m.status(s, perm[t]),
+    successors: (s, t) => m.successors(s, perm[t]).map((tr): Transition => ({ ...tr, thread: t, fault: tr.fault && remap(tr.fault) })),
+    canonical: (s) => m.canonical(s),
+    invariants: (s) => m.invariants(s).map(remap),
+    quiescent: (s) => m.quiescent(s).map(remap),
+    view: (s) => m.view(s),
+  };
+}
+
+/** Kind -> shortest trace length (livelock traces include a cycle, whose length symmetry may shorten). */
+export function summary(v: Verdict): Record<string, number> {
+  return Object.fromEntries(v.violations.map((x) => [x.kind, x.kind === 'livelock' ? 0 : x.trace.steps.length]));
+}
+
+/**
+ * Kinds of violation that `walks` random schedules of at most `depth` steps run into
+ * (step faults, invariants, quiescent faults and unclassified deadlocks).
+ */
+export function randomWalkKinds(m: Machine, seed: number, walks: number, depth: number): Set<ViolationKind> {
+  const kinds = new Set<ViolationKind>();
+  let rnd = seed >>> 0;
+  const next = (k: number): number => { rnd = (Math.imul(rnd, 1103515245) + 12345) >>> 0; return (rnd >>> 8) % k; };
+  for (let walk = 0; walk < walks; walk++) {
+    let s = m.initial();
+    for (let d = 0; d < depth; d++) {
+      for (const f of m.invariants(s)) kinds.add(f.kind);
+      const runnable = m.threads.map((_, t) => t).filter((t) => m.status(s, t) === Status.Runnable);
+      if (runnable.length === 0) {
+        const q = m.quiescent(s);
+        for (const f of q) kinds.add(f.kind);
+        if (q.length === 0 && m.threads.some((_, t) => m.status(s, t) === Status.Blocked)) kinds.add('deadlock');
+        break;
+      }
+      const ts = m.successors(s, runnable[next(runnable.length)]);
+      const tr = ts[next(ts.length)];
+      if (tr.fault) { kinds.add(tr.fault.kind); break; }
+      s = tr.state;
+    }
+  }
+  return kinds;
 }
