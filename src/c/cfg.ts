@@ -29,11 +29,12 @@ export interface ParsedImage {
   lineOf(node: Node): number | null;
   /** For a placeholder statement: the gap it stands for (index after which code is missing). */
   gapOf(node: Node): number | null;
-  /** Frees the tree (wasm memory). Also done when the object is collected. */
+  /**
+   * Frees the tree's wasm memory; call it when done with every node (nodes of a freed tree
+   * must not be used). Tree-sitter memory is not garbage collected.
+   */
   delete(): void;
 }
-
-const registry = new FinalizationRegistry<Tree>((t) => { try { t.delete(); } catch { /* already freed */ } });
 
 interface Row { text: string; line: number | null; gap: number | null }
 
@@ -112,9 +113,8 @@ export function parseImage(image: FunctionImage): ParsedImage {
       const row = rows[node.startPosition.row];
       return row && row.line === null && row.gap !== null && isElided(node) ? row.gap : null;
     },
-    delete: () => { if (!freed) { freed = true; registry.unregister(parsed); tree.delete(); } },
+    delete: () => { if (!freed) { freed = true; tree.delete(); } },
   };
-  registry.register(parsed, tree, parsed);
   return parsed;
 }
 

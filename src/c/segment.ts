@@ -161,10 +161,10 @@ export function segmentRuns(runs: Run[]): Segment[] {
       mode = open.mode;
     } else {
       const start = startMode(run, scans, open?.seg ?? null);
-      if (open && !(start.kind === 'continue' && start.name === open.seg.name)) closeMissingEnd(open.seg);
+      if (open && !(start.kind === 'continue' && start.name === open.seg.name)) markGapAtEnd(open.seg);
       if (start.kind === 'continue') {
         const seg = out.filter((s) => s.name === start.name && !s.hasEnd).pop() ?? newSegment(out, start.name, false);
-        if (seg.lines.length) { closeMissingEnd(seg); }
+        if (seg.lines.length) markGapAtEnd(seg);
         mode = start.sig ? { kind: 'sig', seg, paren: 0 } : { kind: 'body', seg, depth: start.depth };
       } else if (start.kind === 'other') {
         mode = { kind: 'other', depth: start.depth };
@@ -187,7 +187,7 @@ export function segmentRuns(runs: Run[]): Segment[] {
     }
     if (mode.kind === 'body' || mode.kind === 'sig') open = { seg: mode.seg, mode };
   }
-  if (open) closeMissingEnd(open.seg);
+  if (open) markGapAtEnd(open.seg);
   return out;
 }
 
@@ -197,7 +197,8 @@ function newSegment(out: Segment[], name: string, hasStart: boolean): Segment {
   return seg;
 }
 
-function closeMissingEnd(seg: Segment): void {
+/** Code is missing after the segment's last line (its end, or what lies between two runs). */
+function markGapAtEnd(seg: Segment): void {
   if (!seg.hasEnd && seg.lines.length && seg.gaps[seg.gaps.length - 1] !== seg.lines.length - 1) seg.gaps.push(seg.lines.length - 1);
 }
 
