@@ -194,14 +194,19 @@ export class Commands {
 
   private withSimulation(model: PanelModel, sim: Simulation, without: number | null, h: OutlineHunk): PanelModel {
     const results: PanelResult[] = sim.verdicts.map((v) => ({ scenario: v.scenario, pre: placed(v.pre, h), post: placed(v.post, h)!, summary: v.summary }));
-    const bad = results.filter((r) => r.post.verdict === 'violation').length;
+    const count = (k: Verdict['verdict']) => results.filter((r) => r.post.verdict === k).length;
     const head = without !== null ? `without mail line ${without}: ` : '';
+    const parts = [
+      count('violation') && `${count('violation')} of ${results.length} scenarios break`,
+      count('bounded') && `${count('bounded')} ran out of budget (raise daxReview.budget)`,
+      count('ok') && `${count('ok')} clean`,
+    ].filter(Boolean);
     return {
       ...model,
       results,
       coverage: sim.coverage ?? model.coverage,
       status: 'done',
-      message: results.length ? `${head}${bad ? `${bad} of ${results.length} scenarios break` : `all ${results.length} scenarios clean`}` : `${head}no scenario exercises this hunk`,
+      message: `${head}${results.length ? parts.join(', ') : 'no scenario exercises this hunk'}`,
     };
   }
 

@@ -48,7 +48,6 @@ export function panelHtml(a: PanelAssets): string {
     <span id="status" class="status"></span>
   </div>
 </header>
-<details open><summary>hunk</summary><div id="hunk" class="hunk"></div></details>
 <section id="results" hidden>
   <table><thead><tr><th>scenario</th><th>pre-image</th><th>post-image</th><th>verdict</th></tr></thead>
   <tbody id="results-body"></tbody></table>
@@ -71,6 +70,7 @@ export function panelHtml(a: PanelAssets): string {
   </div>
   <div id="state" class="state"></div>
 </section>
+<details open><summary>hunk</summary><div id="hunk" class="hunk"></div></details>
 <script nonce="${n}" src="${attr(a.script)}"></script>
 </body>
 </html>`;

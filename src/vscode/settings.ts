@@ -29,7 +29,7 @@ export function settings(): Settings {
   return {
     budget: {
       maxStates: Math.max(1, c.get<number>('budget.maxStates', 500000)),
-      maxMs: Math.max(1, c.get<number>('budget.maxMs', 3000)),
+      maxMs: Math.max(1, c.get<number>('budget.maxMs', 20000)),
     },
     tree: kernelTree(),
     asYouType: c.get<boolean>('asYouType.enabled', true),
