@@ -264,19 +264,7 @@ export class VM {
       const w = new Step(this.L, s.slice(), t, this.threadName);
       this.exec(w, ins, i);
       this.advance(w);
-      return {
-        thread: t,
-        state: w.s,
-        fn: fn.name,
-        label: ins.label,
-        note: w.notes.join('; '),
-        source: { fn: fn.name, c: ins.label },
-        reads: w.reads,
-        writes: w.writes,
-        progress: !w.retried,
-        fault: w.fault,
-        choice,
-      };
+      return new Step_(t, w, fn.name, ins.label, choice);
     });
   }
 
@@ -292,6 +280,34 @@ export class VM {
     const out: string[] = [];
     for (let sp = this.sp(s, t); sp >= 0; sp = s[this.base(t) + sp + FRAME.LINK]) out.unshift(this.prog.funcs[s[this.base(t) + sp + FRAME.FN]].name);
     return out;
+  }
+}
+
+/** A Transition whose note is built only when read (traces read it; the search does not). */
+class Step_ implements Transition {
+  readonly state: Int32Array;
+  readonly reads: readonly number[];
+  readonly writes: readonly number[];
+  readonly progress: boolean;
+  readonly fault: Transition['fault'];
+  readonly source: Transition['source'];
+  private readonly notes: (() => string)[];
+
+  constructor(readonly thread: number, w: Step, readonly fn: string, readonly label: string, readonly choice: string | undefined) {
+    this.state = w.s;
+    this.reads = w.reads;
+    this.writes = w.writes;
+    this.progress = !w.retried;
+    this.fault = w.fault;
+    this.notes = w.notes;
+    this.source = { fn, c: label };
+  }
+
+  get note(): string { return this.notes.map((n) => n()).join('; '); }
+
+  toJSON(): Omit<Transition, 'state'> & { state: number[] } {
+    const { thread, fn, label, note, source, reads, writes, progress, fault, choice } = this;
+    return { thread, state: Array.from(this.state), fn, label, note, source, reads, writes, progress, fault, choice };
   }
 }
 

@@ -130,7 +130,7 @@ def({
     w.read(OBJ.TREE_LOCK); w.write(OBJ.TREE_LOCK);
     if (w.holdsTreeLock()) { w.commit('lock-imbalance', 'spin_lock_irq(&mapping->tree_lock) while already holding it'); return 0; }
     w.s[G.TREE_LOCK] = w.t + 1;
-    w.note('tree_lock taken');
+    w.note(() => 'tree_lock taken');
     return 0;
   },
 });
@@ -142,7 +142,7 @@ def({
     w.read(OBJ.TREE_LOCK); w.write(OBJ.TREE_LOCK);
     if (!w.holdsTreeLock()) { w.commit('lock-imbalance', 'spin_unlock_irq(&mapping->tree_lock) without holding it'); return 0; }
     w.s[G.TREE_LOCK] = 0;
-    w.note('tree_lock released');
+    w.note(() => 'tree_lock released');
     return 0;
   },
 });
@@ -160,7 +160,7 @@ def({
     if (head >= 0) w.read(OBJ.slot(head));
     const e = s < 0 ? 0 : w.s[w.L.slotWord(s, SLOT.ENTRY)];
     w.storePtr(slotp, s < 0 ? index : w.L.indexes[s]);
-    w.note(`entry at ${hex(index)}: ${describeEntry(e)}`);
+    w.note(() => `entry at ${hex(index)}: ${describeEntry(e)}`);
     return e;
   },
 });
@@ -180,7 +180,7 @@ def({
     if (s < 0) return 0;
     if (entryAt(w, s) === 0) w.commit('assertion', `radix_tree_replace_slot() on empty slot ${hex(slot)}`);
     setEntry(w, s, entry);
-    w.note(`slot ${hex(slot)} := ${describeEntry(entry)}`);
+    w.note(() => `slot ${hex(slot)} := ${describeEntry(entry)}`);
     return 0;
   },
 });
@@ -198,11 +198,11 @@ def({
     if (head >= 0) w.read(OBJ.slot(head));
     const taken = slotsInRange(w.L, index, order).filter((s) => entryAt(w, s) !== 0);
     if (covering >= 0 || taken.length > 0) {
-      w.note(`insert at ${hex(index)} (order ${order}): -EEXIST`);
+      w.note(() => `insert at ${hex(index)} (order ${order}): -EEXIST`);
       return -K.EEXIST;
     }
     setEntry(w, own, entry);
-    w.note(`inserted ${describeEntry(entry)} at ${hex(index)}`);
+    w.note(() => `inserted ${describeEntry(entry)} at ${hex(index)}`);
     return 0;
   },
 });
@@ -215,12 +215,12 @@ def({
     const s = lookupSlot(w.L, w.s, index);
     const own = slotOrFault(w, index);
     if (own >= 0) w.read(OBJ.slot(own));
-    if (s < 0) { w.note(`nothing to delete at ${hex(index)}`); return 0; }
+    if (s < 0) { w.note(() => `nothing to delete at ${hex(index)}`); return 0; }
     const e = entryAt(w, s);
     setEntry(w, s, 0);
     w.write(OBJ.tags(s));
     w.s[w.L.slotWord(s, SLOT.TAGS)] = 0;
-    w.note(`deleted ${describeEntry(e)} at ${hex(w.L.indexes[s])}`);
+    w.note(() => `deleted ${describeEntry(e)} at ${hex(w.L.indexes[s])}`);
     return e;
   },
 });
@@ -234,7 +234,7 @@ def({
     if (choice === 1) {
       w.write(OBJ.ENOMEM);
       w.s[G.ENOMEM_BUDGET]--;
-      w.note('radix_tree_preload: -ENOMEM');
+      w.note(() => 'radix_tree_preload: -ENOMEM');
       return -K.ENOMEM;
     }
     w.s[w.base + THREAD.PREEMPT]++;
@@ -325,7 +325,7 @@ def({
     if (!ws.some((v) => waiterThread(v) === w.t)) ws.push((key << 8) | (w.t + 1));
     setQueue(w, q, ws);
     w.s[taskWord(w, w.t)] = TASK_UNINTERRUPTIBLE;
-    w.note(`waits on key ${hex(key)}`);
+    w.note(() => `waits on key ${hex(key)}`);
     return 0;
   },
 });
@@ -334,7 +334,7 @@ def({
   name: 'schedule', arity: 0, visible: true, mightSleep: true,
   doc: 'schedule(): sleeps until a wake-up puts the task back to TASK_RUNNING',
   blocked: (w) => w.s[taskWord(w, w.t)] !== TASK_RUNNING,
-  run: (w) => { w.read(OBJ.task(w.t)); w.note('woken'); return 0; },
+  run: (w) => { w.read(OBJ.task(w.t)); w.note(() => 'woken'); return 0; },
 });
 
 def({
@@ -385,7 +385,7 @@ def({
     w.s[w.L.queueWord(q, QUEUE.LAST_KEY)] = key;
     w.s[w.L.queueWord(q, QUEUE.LAST_WOKEN)] = woken.length;
     const waiting = keep.filter((v) => waiterKey(v) === key).length;
-    w.note(`woke ${woken.length} of ${woken.length + waiting} waiters on ${hex(key)}` +
+    w.note(() => `woke ${woken.length} of ${woken.length + waiting} waiters on ${hex(key)}` +
       (woken.length ? ` (${woken.map((t) => w.threadName(t)).join(', ')})` : ''));
     return woken.length;
   },
@@ -496,7 +496,7 @@ def({
     w.read(OBJ.page(p)); w.write(OBJ.page(p));
     if (w.s[w.L.pageWord(p, PAGE.LOCK)] === w.t + 1) { w.commit('deadlock', `lock_page() on page#${p} the thread already holds`); return 0; }
     w.s[w.L.pageWord(p, PAGE.LOCK)] = w.t + 1;
-    w.note(`page#${p} locked`);
+    w.note(() => `page#${p} locked`);
     return 0;
   },
 });
@@ -510,7 +510,7 @@ def({
     w.write(OBJ.page(p));
     if (w.s[w.L.pageWord(p, PAGE.LOCK)] !== w.t + 1) { w.commit('lock-imbalance', `unlock_page() on page#${p} the thread does not hold`); return 0; }
     w.s[w.L.pageWord(p, PAGE.LOCK)] = 0;
-    w.note(`page#${p} unlocked`);
+    w.note(() => `page#${p} unlocked`);
     return 0;
   },
 });
@@ -555,7 +555,7 @@ def({
     const s = lookupSlot(w.L, w.s, index);
     if (s >= 0 && s !== own) { w.commit('assertion', `page at ${hex(index)} inside a PMD entry`); return 0; }
     setEntry(w, own, page);
-    w.note(`page#${pageFrame(page)} at ${hex(index)}`);
+    w.note(() => `page#${pageFrame(page)} at ${hex(index)}`);
     return 0;
   },
 });
@@ -575,7 +575,7 @@ def({
     w.write(OBJ.NRPAGES); w.write(OBJ.page(p));
     w.s[G.NRPAGES]--;
     w.s[w.L.pageWord(p, PAGE.MAPPING)] = 0;
-    w.note(`page#${p} removed from the page cache`);
+    w.note(() => `page#${p} removed from the page cache`);
     return 0;
   },
 });
@@ -616,10 +616,10 @@ def({
     w.read(OBJ.PMD); w.read(OBJ.pte(s));
     if (pmdHuge(w.s[G.PMD])) { w.commit('overlap', `PTE insert at ${hex(index)} under a huge PMD mapping`); return -K.EBUSY; }
     if (w.s[G.PMD] === Pmd.None) { w.write(OBJ.PMD); w.s[G.PMD] = Pmd.Table; }
-    if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) { w.note(`PTE ${hex(index)} already mapped: -EBUSY`); return -K.EBUSY; }
+    if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) { w.note(() => `PTE ${hex(index)} already mapped: -EBUSY`); return -K.EBUSY; }
     w.write(OBJ.pte(s));
     w.s[w.L.slotWord(s, SLOT.PTE)] = PTE_PFN;
-    w.note(`PTE ${hex(index)} maps the DAX pfn`);
+    w.note(() => `PTE ${hex(index)} maps the DAX pfn`);
     return 0;
   },
 });
@@ -637,7 +637,7 @@ def({
     if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) return K.VM_FAULT_NOPAGE;
     w.write(OBJ.pte(s));
     w.s[w.L.slotWord(s, SLOT.PTE)] = p + 1;
-    w.note(`PTE ${hex(index)} maps page#${p}`);
+    w.note(() => `PTE ${hex(index)} maps page#${p}`);
     return 0;
   },
 });
@@ -651,7 +651,7 @@ def({
     mapped.forEach((s) => w.read(OBJ.pte(s)));
     if (mapped.length) w.commit('overlap', 'PMD mapping installed over mapped PTEs');
     w.s[G.PMD] = Pmd.Devmap;
-    w.note('PMD maps the DAX pfn');
+    w.note(() => 'PMD maps the DAX pfn');
     return K.VM_FAULT_NOPAGE;
   },
 });
@@ -664,7 +664,7 @@ def({
     if (w.s[G.PMD] !== Pmd.None) return 0;
     w.write(OBJ.PMD);
     w.s[G.PMD] = Pmd.HugeZero;
-    w.note('PMD maps the huge zero page');
+    w.note(() => 'PMD maps the huge zero page');
     return 1;
   },
 });
@@ -677,7 +677,7 @@ def({
     if (!pmdHuge(w.s[G.PMD])) return 0;
     w.write(OBJ.PMD);
     w.s[G.PMD] = Pmd.None;
-    w.note('huge PMD split (zapped)');
+    w.note(() => 'huge PMD split (zapped)');
     return 0;
   },
 });
@@ -701,7 +701,7 @@ def({
       if (w.s[a] > 0) { const p = w.s[a] - 1; w.write(OBJ.page(p)); w.s[w.L.pageWord(p, PAGE.REF)]--; }
       w.s[a] = 0;
     });
-    w.note(`unmapped ${hex(index)}..${nr === 0 ? 'end' : hex(end - 1)}`);
+    w.note(() => `unmapped ${hex(index)}..${nr === 0 ? 'end' : hex(end - 1)}`);
     return 0;
   },
 });
@@ -717,7 +717,7 @@ def({
 def({
   name: 'i_size_write', arity: 1, visible: true,
   doc: 'i_size_write(inode, newsize) (pages)',
-  run: (w, [pages]) => { w.write(OBJ.ISIZE); w.s[G.ISIZE] = pages; w.note(`i_size = ${hex(pages)} pages`); return 0; },
+  run: (w, [pages]) => { w.write(OBJ.ISIZE); w.s[G.ISIZE] = pages; w.note(() => `i_size = ${hex(pages)} pages`); return 0; },
 });
 
 def({
@@ -733,7 +733,7 @@ def({
       w.write(OBJ.block(s));
       w.s[a] = Block.Mapped;
       flags = K.IOMAP_F_NEW;
-      w.note(`block at ${hex(index)} allocated`);
+      w.note(() => `block at ${hex(index)} allocated`);
     }
     const type = w.s[a] === Block.Mapped ? K.IOMAP_MAPPED : w.s[a] === Block.Unwritten ? K.IOMAP_UNWRITTEN : K.IOMAP_HOLE;
     // One extent covers the PMD range only when the scenario says so and nothing was allocated now

@@ -6,7 +6,8 @@ import { G, Layout, OBJ, PTR_BASE } from './layout';
 export class Step {
   readonly reads: number[] = [];
   readonly writes: number[] = [];
-  readonly notes: string[] = [];
+  /** The state change in words, built only when a trace shows the step. */
+  readonly notes: (() => string)[] = [];
   fault?: Fault;
   /** Set when the step only retried ('goto restart'): no progress for livelock detection. */
   retried = false;
@@ -15,7 +16,7 @@ export class Step {
 
   read(obj: number): void { this.reads.push(obj); }
   write(obj: number): void { this.writes.push(obj); }
-  note(text: string): void { this.notes.push(text); }
+  note(text: () => string): void { this.notes.push(text); }
 
   commit(kind: ViolationKind, message: string, detail?: Record<string, string | number | boolean>): void {
     if (!this.fault) this.fault = { kind, message, threads: [this.t], detail };

@@ -1,0 +1,74 @@
+// Driving machines in tests: single-threaded runs and a small exhaustive walk.
+import { strict as assert } from 'node:assert';
+import { compileReference } from '../../../src/model/dax/index';
+import { DaxMachine } from '../../../src/model/dax-machine';
+import type { Func, PointValue } from '../../../src/model/ir';
+import { Status, type Fault, type Transition } from '../../../src/model/machine';
+import type { ScenarioSpec } from '../../../src/model/scenarios';
+import { link } from '../../../src/model/vm';
+import { G, SLOT, THREAD, PAGE } from '../../../src/model/kernel/layout';
+
+export function machine(spec: Omit<ScenarioSpec, 'description'>, points: Record<string, PointValue> = {}, extra: Func[] = []): DaxMachine {
+  return new DaxMachine({ description: spec.name, ...spec }, link([...compileReference(points), ...extra]));
+}
+
+/** Runs the threads one after the other, each to the end, taking the first outcome of every
+ *  choice. Returns the final state and the steps; fails on any step fault. */
+export function runSolo(m: DaxMachine, order: number[] = m.threads.map((_t, i) => i)): { state: Int32Array; steps: Transition[] } {
+  let s = m.initial();
+  const steps: Transition[] = [];
+  for (const t of order) {
+    for (let n = 0; m.status(s, t) !== Status.Done; n++) {
+      assert.ok(n < 500, `${m.threads[t].name} does not finish`);
+      assert.equal(m.status(s, t), Status.Runnable, `${m.threads[t].name} blocked at ${m.vm.at(s, t)}`);
+      const [tr] = m.successors(s, t);
+      assert.equal(tr.fault, undefined, `step fault: ${tr.fault?.message}`);
+      for (const f of m.invariants(tr.state)) assert.fail(`invariant: ${f.message}`);
+      steps.push(tr);
+      s = tr.state;
+    }
+  }
+  return { state: s, steps };
+}
+
+export interface Walk { states: number; faults: Fault[] }
+
+/** Every reachable state, breadth first, with the faults of states and steps. */
+export function walk(m: DaxMachine, max = 200_000): Walk {
+  const key = (s: Int32Array): string => Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('latin1');
+  const s0 = m.canonical(m.initial());
+  const seen = new Set<string>([key(s0)]);
+  let frontier = [s0];
+  const faults: Fault[] = [];
+  while (frontier.length) {
+    const next: Int32Array[] = [];
+    for (const s of frontier) {
+      faults.push(...m.invariants(s));
+      let moved = false;
+      for (let t = 0; t < m.threads.length; t++) {
+        if (m.status(s, t) !== Status.Runnable) continue;
+        for (const tr of m.successors(s, t)) {
+          moved = true;
+          if (tr.fault) faults.push(tr.fault);
+          const c = m.canonical(tr.state);
+          const k = key(c);
+          if (!seen.has(k)) { seen.add(k); next.push(c); }
+        }
+      }
+      if (!moved) faults.push(...m.quiescent(s));
+      assert.ok(seen.size <= max, 'state budget exceeded');
+    }
+    frontier = next;
+  }
+  return { states: seen.size, faults };
+}
+
+/** Readers of the packed state. */
+export const read = {
+  entry: (m: DaxMachine, s: Int32Array, index: number): number => s[m.L.slotWord(m.L.slot(index), SLOT.ENTRY)],
+  tags: (m: DaxMachine, s: Int32Array, index: number): number => s[m.L.slotWord(m.L.slot(index), SLOT.TAGS)],
+  pte: (m: DaxMachine, s: Int32Array, index: number): number => s[m.L.slotWord(m.L.slot(index), SLOT.PTE)],
+  retval: (m: DaxMachine, s: Int32Array, t: number): number => s[m.L.thread(t) + THREAD.RETVAL],
+  global: (s: Int32Array, g: keyof typeof G): number => s[G[g]],
+  page: (m: DaxMachine, s: Int32Array, p: number, f: keyof typeof PAGE): number => s[m.L.pageWord(p, PAGE[f])],
+};
