@@ -4,7 +4,7 @@ import type { Hunk, PatchMessage } from '../patch/types';
 import type { FunctionImage, RebuiltFunction } from '../c/types';
 import type { HunkCoverage, NotExecutedWhy } from './types';
 import { modelIndex, type ModelIndex } from './modelindex';
-import { pointLines } from './points';
+import { bindPoints, fixedReference, type PointBinding } from './points';
 
 const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
 const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'defined', 'unlikely', 'likely']);
@@ -29,15 +29,18 @@ export function allHunks(patches: PatchMessage[]): Hunk[] {
 }
 
 /** Coverage of every hunk of the mail. */
-export function hunkCoverage(patches: PatchMessage[], functions: RebuiltFunction[], model: ModelIndex = modelIndex()): HunkCoverage[] {
-  return allHunks(patches).map((h) => coverageOf(h, functions, model));
+export function hunkCoverage(patches: PatchMessage[], functions: RebuiltFunction[], model: ModelIndex = modelIndex(),
+  helperLocked?: (name: string) => boolean | null): HunkCoverage[] {
+  return allHunks(patches).map((h) => coverageOf(h, functions, model, helperLocked));
 }
 
-export function coverageOf(h: Hunk, functions: RebuiltFunction[], model: ModelIndex = modelIndex()): HunkCoverage {
+export function coverageOf(h: Hunk, functions: RebuiltFunction[], model: ModelIndex = modelIndex(),
+  helperLocked?: (name: string) => boolean | null): HunkCoverage {
   const notExecuted: HunkCoverage['notExecuted'] = [];
   let changed = 0;
   let executed = 0;
   const touched = new Map<string, NonNullable<HunkCoverage['functions']>[number]>();
+  const bound_ = new Map<FunctionImage, PointBinding[]>();
   const elided = new Set(h.damage.filter((d) => d.kind === 'elided').map((d) => d.mailLine));
   for (const l of h.lines) {
     if (l.op === ' ' || !isCode(l.text)) continue;
@@ -53,8 +56,15 @@ export function coverageOf(h: Hunk, functions: RebuiltFunction[], model: ModelIn
       continue;
     }
     if (!touched.has(where.fn.name)) touched.set(where.fn.name, { name: where.fn.name, mode: 'points' });
-    // Bound to a variation point: the model runs exactly what this line says.
-    if (pointLines(where.img).has(l.mailLine)) { executed++; continue; }
+    // Bound to a variation point: the model runs exactly what this line says, when the model
+    // varies the point or its reference does the same.
+    let all = bound_.get(where.img);
+    if (!all) { all = bindPoints(where.img, { helperLocked }); bound_.set(where.img, all); }
+    const bound = all.filter((b) => b.mailLines.includes(l.mailLine));
+    const runnable = (b: PointBinding): boolean => model.hasPoint(b.fn, b.point) || fixedReference(b.fn, b.point) === b.value;
+    if (bound.length && bound.every(runnable)) { executed++; continue; }
+    const odd = bound.find((b) => !runnable(b));
+    if (odd) { miss('not-modelled', `${odd.c}: the model's ${odd.fn}() always does ${odd.point} = ${String(fixedReference(odd.fn, odd.point))}`); continue; }
     const calls = [...l.text.matchAll(CALL)].map((m) => m[1]).filter((n) => !KEYWORDS.has(n));
     const unknown = calls.filter((c) => !model.known.has(c) && !ref.calls.has(c));
     if (unknown.length) { miss('unknown-call', `${unknown.join(', ')}() not modelled`); continue; }

@@ -177,7 +177,12 @@ export function pmdKeyMask(target: string): Matcher {
 /** One variation point bound to the C that sets it: the matcher reads the C, `value` turns
  *  what it read into one of the point's values in the model (null: the C says something the
  *  model has no value for, and the point is left out of the run). */
-export interface PointPattern { fn: string; point: string; match: Matcher; value?: (raw: PointValue) => PointValue | null }
+export interface PointPattern {
+  fn: string; point: string; match: Matcher; value?: (raw: PointValue) => PointValue | null;
+  /** For a point the model does not vary: what its reference function always does. A fragment
+   *  that says the same runs as the reference; one that says otherwise is not modelled. */
+  reference?: PointValue;
+}
 
 const ENTRY_PUTS = ['put_unlocked_mapping_entry'];
 const ENTRY_UNLOCKS = ['put_locked_mapping_entry', 'dax_unlock_mapping_entry', 'unlock_slot', 'put_unlocked_mapping_entry'];
@@ -195,8 +200,8 @@ export const POINT_PATTERNS: PointPattern[] = [
         /EEXIST/.test(condText(guardingIf(x) ?? x)));
       return { value: !!r, at: r ? [r] : [g] };
     } },
-  { fn: 'dax_entry_waitqueue', point: 'pmd_key_aligned', match: pmdKeyMask('index') },
-  { fn: 'dax_insert_mapping_entry', point: 'new_entry_locked', match: storedLockBit(['radix_tree_replace_slot', '__radix_tree_replace', '__radix_tree_insert', 'radix_tree_insert'], -1) },
+  { fn: 'dax_entry_waitqueue', point: 'pmd_key_aligned', match: pmdKeyMask('index'), reference: true },
+  { fn: 'dax_insert_mapping_entry', point: 'new_entry_locked', match: storedLockBit(['radix_tree_replace_slot', '__radix_tree_replace', '__radix_tree_insert', 'radix_tree_insert'], -1), reference: true },
 ];
 
 export interface BindOptions {
@@ -244,7 +249,7 @@ export function bindPoints(image: FunctionImage, opts: BindOptions = {}): PointB
   return out;
 }
 
-/** Mail lines of an image that set a variation point. */
-export function pointLines(img: FunctionImage): Set<number> {
-  return new Set(bindPoints(img).flatMap((b) => b.mailLines));
+/** The reference value of a point the model does not vary, from the table. */
+export function fixedReference(fn: string, point: string): PointValue | undefined {
+  return POINT_PATTERNS.find((p) => p.fn === fn && p.point === point)?.reference;
 }

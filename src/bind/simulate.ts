@@ -80,7 +80,8 @@ export function docOf(patches: PatchMessage[]): MailDocument {
 
 export function helpersOf(patches: PatchMessage[], functions: RebuiltFunction[]): Map<string, HelperSummary> {
   const lines = new Set<number>();
-  for (const h of allHunks(patches)) for (let l = h.mailLines[0]; l <= h.mailLines[1]; l++) lines.add(l);
+  // Only the hunk's own lines: a reply may quote a helper between them.
+  for (const h of allHunks(patches)) for (const l of h.lines) lines.add(l.mailLine);
   const images = functions.flatMap((f) => [f.pre, f.post]).filter((x): x is NonNullable<typeof x> => x !== null);
   return mailHelpers(docOf(patches), images, lines);
 }
@@ -124,10 +125,12 @@ export function simulateWith(patches: PatchMessage[], h: Hunk, fns: RebuiltFunct
   const helperLocked = (n: string): boolean | null => helpers.get(n)?.locked ?? null;
   const touched = fns.filter((f) => f.hunks.includes(h.id) && model.functions.has(f.name));
   const pre = touched.flatMap((f) => (f.pre ? bindPoints(f.pre, { helperLocked }) : [])).filter((b) => model.hasPoint(b.fn, b.point));
-  const post = touched.flatMap((f) => (f.post ? bindPoints(f.post, { helperLocked, without: opts.without }) : [])).filter((b) => model.hasPoint(b.fn, b.point));
-  const coverage = coverageOf(h, fns, model);
+  // What the fragment says, including what the model runs as its reference does (a point it does not vary).
+  const said = touched.flatMap((f) => (f.post ? bindPoints(f.post, { helperLocked, without: opts.without }) : []));
+  const post = said.filter((b) => model.hasPoint(b.fn, b.point));
+  const coverage = coverageOf(h, fns, model, helperLocked);
   coverage.functions = (coverage.functions ?? []).map((c) => (c.mode === 'points'
-    ? { ...c, points: Object.fromEntries(post.filter((b) => b.fn === c.name).map((b) => [b.point, b.value])) } : c));
+    ? { ...c, points: Object.fromEntries(said.filter((b) => b.fn === c.name).map((b) => [b.point, b.value])) } : c));
   const scenarios = opts.scenario ? [opts.scenario] : scenariosForHunk(patches, h.id, fns);
   const verdicts: HunkVerdict[] = [];
   if (touched.length) {

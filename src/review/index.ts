@@ -8,7 +8,6 @@ import type { Budget } from '../check/types';
 import { simulateWith, pointEffects, kindWords, DEFAULT_BUDGET, type PointEffect } from '../bind/simulate';
 import { bindPoints, type PointBinding } from '../bind/points';
 import { hunkCoverage, allHunks } from '../bind/coverage';
-import { helpersOf } from '../bind/simulate';
 import { modelIndex } from '../bind/modelindex';
 import { analyseMail, staticFindings, checkMailStatic, reviewReady, type Analysed } from './static';
 import type { Finding, HunkCoverage, HunkVerdict } from './types';
@@ -52,12 +51,11 @@ export async function checkMail(text: string, opts: CheckOptions = {}): Promise<
   const file = opts.file ?? null;
   const a: Analysed = analyseMail(text, file, opts.tree ? rebuildFromTree(opts.tree) : undefined);
   const findings = staticFindings(a, file);
-  const coverage = hunkCoverage(a.patches, a.functions);
+  const helperLocked = (n: string): boolean | null => a.helpers.get(n)?.locked ?? null;
+  const coverage = hunkCoverage(a.patches, a.functions, undefined, helperLocked);
   if (opts.simulate === false) return { findings, coverage, patches: a.patches, verdicts: [] };
   const budget = opts.budget ?? DEFAULT_BUDGET;
   const model = modelIndex();
-  const helpers = helpersOf(a.patches, a.functions);
-  const helperLocked = (n: string): boolean | null => helpers.get(n)?.locked ?? null;
 
   // Hunk verdicts: pre-image against post-image, for every hunk the model runs.
   const verdicts: HunkVerdict[] = [];

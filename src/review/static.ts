@@ -70,7 +70,8 @@ export function analyseMail(text: string, file: string | null, functions?: (pm: 
   const patches = parsePatchMail(doc);
   const rebuilt = patches.flatMap((pm) => (functions ?? rebuildFunctions)(pm));
   const hunkLines = new Set<number>();
-  for (const h of allHunks(patches)) for (let l = h.mailLines[0]; l <= h.mailLines[1]; l++) hunkLines.add(l);
+  // Only the hunk's own lines: a reply may quote a helper between them.
+  for (const h of allHunks(patches)) for (const l of h.lines) hunkLines.add(l.mailLine);
   const images = rebuilt.flatMap((f) => [f.pre, f.post]).filter((x): x is FunctionImage => x !== null);
   const helpers = mailHelpers(doc, images, hunkLines);
   return { doc, patches, functions: rebuilt, helpers };
@@ -114,5 +115,6 @@ export function staticFindings(a: Analysed, file: string | null): Finding[] {
 export function checkMailStatic(text: string, opts: { file?: string | null } = {}): StaticResult {
   const file = opts.file ?? null;
   const a = analyseMail(text, file);
-  return { findings: staticFindings(a, file), coverage: hunkCoverage(a.patches, a.functions), patches: a.patches };
+  const helperLocked = (n: string): boolean | null => a.helpers.get(n)?.locked ?? null;
+  return { findings: staticFindings(a, file), coverage: hunkCoverage(a.patches, a.functions, undefined, helperLocked), patches: a.patches };
 }
