@@ -37,6 +37,10 @@ interface Building {
   nextNew: number | null;
   /** Index into hunk.lines where the current quoted run began. */
   runStart: number;
+  /** Lines before this index carry line numbers; null while numbering holds. */
+  numberedUntil: number | null;
+  /** Bare blank lines next to a comment: context, or the reviewer's spacing. */
+  spacing: number[];
 }
 
 /** Lines between two stretches of quoted patch: comments, replies, blank lines. */
@@ -116,8 +120,11 @@ export function extractPatch(msg: Message): Extraction {
         if (phase === 'files') { gapLine = line.mailLine; cutSinceLast = true; }
         continue;
       }
+      if (line.text.trim() !== '' && !interrupted) {
+        interrupted = true;
+        markSpacing(cur, cur ? cur.hunk.lines.length - 1 : -1);
+      }
       pending.lines.push(line);
-      if (line.text.trim() !== '') interrupted = true;
       continue;
     }
     signatureDepth = null;
@@ -174,8 +181,10 @@ export function extractPatch(msg: Message): Extraction {
       if (flowing) continue;
       afterHunk = false;
     }
-    if (cur === null || gapLine !== null || interrupted) decideResumption(i);
+    const resumed = cur === null || gapLine !== null || interrupted;
+    if (resumed) decideResumption(i);
     addLine(line, text);
+    if (resumed) markSpacing(cur, (cur as Building).hunk.lines.length - 1);
   }
   flushComments();
   finish();
@@ -237,6 +246,7 @@ export function extractPatch(msg: Message): Extraction {
     cur = {
       hunk, header, seenOld: 0, seenNew: 0,
       nextOld: header?.oldStart ?? null, nextNew: header?.newStart ?? null, runStart: 0,
+      numberedUntil: null, spacing: [],
     };
     last = cur;
     fileSinceHunk = false;
@@ -267,6 +277,7 @@ export function extractPatch(msg: Message): Extraction {
         addDamage(b.hunk, 'elided', gapLine, `lines elided at mail line ${gapLine}: line numbers after it unknown`);
         b.nextOld = null;
         b.nextNew = null;
+        b.numberedUntil ??= b.hunk.lines.length;
       }
       gapLine = null;
       interrupted = false;
@@ -328,6 +339,7 @@ export function extractPatch(msg: Message): Extraction {
     if (!b) return;
     cur = null;
     const h = b.hunk;
+    dropSpacing(b, diagnostics);
     if (b.header && (b.seenOld !== b.header.oldCount || b.seenNew !== b.header.newCount)) {
       addDamage(h, 'count-mismatch', h.mailLines[0],
         `@@ says -${b.header.oldCount} +${b.header.newCount} lines, the mail has -${b.seenOld} +${b.seenNew}`);
@@ -352,6 +364,61 @@ export function extractPatch(msg: Message): Extraction {
     if (target) target.hunk.comments.push(...roots);
     else messageComments.push(...roots);
   }
+}
+
+/** Notes the hunk line at k when it is a bare blank line of the current run (a comment borders it). */
+function markSpacing(b: Building | null, k: number): void {
+  if (!b || k < b.runStart || k < 0) return;
+  const l = b.hunk.lines[k];
+  if (l.op === ' ' && l.text === '' && b.hunk.damage.some((d) => d.kind === 'trailing-ws' && d.mailLines.includes(l.mailLine))) {
+    b.spacing.push(k);
+  }
+}
+
+/**
+ * A bare quoted blank line beside a comment is either a blank context line or
+ * the reviewer's spacing. When the hunk holds more lines than its @@ counts,
+ * such lines are the likelier surplus: they are dropped (last first), the line
+ * numbers and comment anchors follow, and a diagnostic names each one.
+ */
+function dropSpacing(b: Building, diagnostics: MailDiagnostic[]): void {
+  if (!b.header || b.spacing.length === 0) return;
+  const surplus = Math.min(b.seenOld - b.header.oldCount, b.seenNew - b.header.newCount);
+  if (surplus <= 0) return;
+  const h = b.hunk;
+  const drop = [...new Set(b.spacing)].sort((x, y) => y - x).slice(0, surplus);
+  for (const k of drop) {
+    const [gone] = h.lines.splice(k, 1);
+    b.seenOld--;
+    b.seenNew--;
+    const shift = (c: Comment): void => {
+      if (c.anchor) c.anchor = [c.anchor[0] > k ? c.anchor[0] - 1 : c.anchor[0], c.anchor[1] >= k ? Math.max(c.anchor[1] - 1, 0) : c.anchor[1]];
+      c.replies.forEach(shift);
+    };
+    h.comments.forEach(shift);
+    if (b.numberedUntil !== null && k < b.numberedUntil) b.numberedUntil--;
+    const trailing = h.damage.find((d) => d.kind === 'trailing-ws');
+    if (trailing) trailing.mailLines = trailing.mailLines.filter((m) => m !== gone.mailLine);
+    diagnostics.push({
+      line: gone.mailLine, severity: 'info',
+      message: `mail line ${gone.mailLine}: blank quoted line beside a comment read as spacing, the @@ counts have no room for it`,
+    });
+  }
+  h.damage = h.damage.filter((d) => d.kind !== 'trailing-ws' || d.mailLines.length > 0);
+  renumber(b);
+}
+
+/** Old and new line numbers from the @@ header, up to the first gap. */
+function renumber(b: Building): void {
+  if (!b.header) return;
+  let o = b.header.oldStart;
+  let n = b.header.newStart;
+  const until = b.numberedUntil ?? b.hunk.lines.length;
+  b.hunk.lines.forEach((l, k) => {
+    const numbered = k < until;
+    l.oldLine = l.op !== '+' && numbered ? o++ : null;
+    l.newLine = l.op !== '-' && numbered ? n++ : null;
+  });
 }
 
 /** Blank lines next to an elision are the reviewer's spacing, not blank context lines. */

@@ -212,6 +212,23 @@ describe('patch extraction', () => {
     assert.ok(hunksOf(pm).every((h) => h.clean));
   });
 
+  it('reads a bare quoted blank line beside a comment as spacing when the counts have no room for it', () => {
+    const text = [
+      '> @@ -10,4 +10,5 @@ int f(void)', '>  \ta();', '> -\tb();', '> +\tc();', '> +\td();', '> ',
+      'Why d()?', '', '>  \te();', '>  \tf();',
+    ].join('\n');
+    const pm = parse(text);
+    const [h] = hunksOf(pm);
+    assert.deepEqual(h.lines.map((l) => l.text), ['\ta();', '\tb();', '\tc();', '\td();', '\te();', '\tf();']);
+    assert.deepEqual(h.lines.map((l) => l.newLine), [10, null, 11, 12, 13, 14]);
+    assert.equal(h.lines[h.comments[0].anchor![1]].text, '\td();');
+    assert.ok(!h.damage.some((d) => d.kind === 'count-mismatch'));
+    assert.ok(pm.diagnostics.some((d) => d.line === 6 && /spacing/.test(d.message)));
+    // With room in the counts the same line is a blank context line.
+    const roomy = hunksOf(parse(text.replace('@@ -10,4 +10,5 @@', '@@ -10,5 +10,6 @@')))[0];
+    assert.equal(roomy.lines.length, 7);
+  });
+
   it('hangs a comment right under an @@ line on the hunk as a whole', () => {
     const pm = parse(['> @@ -1,2 +1,2 @@ int f(void)', 'Why touch this at all?', '>  a();', '> -b();', '> +c();'].join('\n'));
     const [h] = hunksOf(pm);

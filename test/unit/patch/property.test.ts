@@ -63,7 +63,8 @@ function shape(pm: PatchMessage): unknown {
 /** Quote styles mailers use between levels: "> ", ">", mixed; the last mark is followed by a space. */
 const style = fc.array(fc.constantFrom('> ', '>'), { minLength: 1, maxLength: 12 });
 
-describe('patch properties', () => {
+describe('patch properties', function () {
+  this.timeout(30000);
   it('any quote depth yields the same hunks', () => {
     fc.assert(fc.property(patch, fc.integer({ min: 1, max: 12 }), style, (files, depth, styles) => {
       const mail = mailOf(files);
