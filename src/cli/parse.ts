@@ -6,7 +6,7 @@ import { parsePatchMessage } from '../patch/index';
 import type { Comment, Hunk, PatchMessage } from '../patch/types';
 import { UsageError, type Verb } from './verb';
 
-const usage = `usage: dax-review parse FILE... [--json]
+const usage = `usage: dax-review parse FILE... [--json]     (FILE '-' reads standard input)
 
 Reads patch mail (raw mail, mbox, lore/public-inbox, lkml.org or mail-archive pages)
 and prints, per message: series, files, hunks with their C functions and damage, and
@@ -20,9 +20,9 @@ export const parse: Verb = {
   usage,
   async run(args, io) {
     const json = args.includes('--json');
-    const unknown = args.filter((a) => a.startsWith('-') && a !== '--json');
+    const unknown = args.filter((a) => a.startsWith('-') && a !== '-' && a !== '--json');
     if (unknown.length) throw new UsageError(`unknown option ${unknown[0]}\n\n${usage}`);
-    const files = args.filter((a) => !a.startsWith('-'));
+    const files = args.filter((a) => a === '-' || !a.startsWith('-'));
     if (files.length === 0) throw new UsageError(`no FILE given\n\n${usage}`);
 
     const docs: MailDocument[] = files.map((file) => readMail(readInput(file), { file }));
@@ -35,7 +35,7 @@ export const parse: Verb = {
 
 function readInput(file: string): Buffer {
   try {
-    return readFileSync(file);
+    return readFileSync(file === '-' ? 0 : file);
   } catch (e) {
     const reason = e instanceof Error && 'code' in e ? String((e as NodeJS.ErrnoException).code) : String(e);
     throw new UsageError(`cannot read ${file}: ${reason === 'ENOENT' ? 'no such file' : reason === 'EISDIR' ? 'is a directory' : reason}`);

@@ -250,6 +250,15 @@ describe('patch extraction', () => {
     assert.ok(pm.diagnostics.some((d) => d.line === 4 && /not read as patch/.test(d.message)));
   });
 
+  it('finds a patch quoted a thousand levels deep', () => {
+    const text = quote(CLEAN, 1000, (level) => (level % 2 ? '>' : '> '));
+    const pm = parse(text);
+    assert.equal(pm.quoteDepth, 1000);
+    const [h] = hunksOf(pm);
+    assert.equal(h.function, 'dax_thing');
+    assert.equal(h.lines.length, 8);
+  });
+
   it('finds nothing in a message without a diff, and does not throw on a torn one', () => {
     assert.equal(parse('just prose\n> quoted prose\n- a list item\n+ another').quoteDepth, null);
     const torn = parse('@@ -1,3 +1,3 @@');
