@@ -28,6 +28,11 @@ function kindOf(charset: string): Kind {
   return 'other';
 }
 
+/** Charsets in which LF is never part of a character, so each line decodes on its own. */
+export function decodesByLine(charset: string | null): boolean {
+  return kindOf(charset ?? '') !== 'other';
+}
+
 export function decodeBytes(bytes: Uint8Array, charset: string | null): Decoded {
   const kind = kindOf(charset ?? '');
   if (kind === 'latin1') return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), badLines: [], fallback: null };

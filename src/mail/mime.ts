@@ -2,7 +2,7 @@
 // Text parts a reviewer reads (text/plain, text/x-patch, text/x-diff, *.patch) become
 // body lines; every other leaf is kept as a part with its bytes and reported.
 
-import { decodeBytes } from './charset';
+import { decodeBytes, decodesByLine } from './charset';
 import { headerValue, parseParams, readHeaderBlock } from './header';
 import type { RawLine } from './lines';
 import { decodeBase64, decodeQuotedPrintable, identity, type DecodedBytes } from './transfer';
@@ -88,37 +88,28 @@ function readLeaf(headers: Header[], ct: { type: string; params: Map<string, str
   const cte = (headerValue(headers, 'Content-Transfer-Encoding') ?? '').trim().toLowerCase() || null;
   const textual = PATCH_TYPES.test(ct.type) || /\.(patch|diff)$/i.test(filename ?? '');
   const inBody = bodyAllowed && textual && ct.type !== 'text/html';
-  if (inBody && isPlainAscii(cte, ct.params, body)) return readAsciiLeaf(ct, cte, filename, body, first, out);
-  const decoded = transferDecode(cte, body, diags);
-  const size = decoded.bytes.length;
   const part: MailPart = {
     contentType: ct.type, charset: ct.params.get('charset') ?? null, transferEncoding: cte, filename, inBody,
-    binary: !textual, size, data: inBody ? null : Buffer.from(decoded.bytes, 'latin1'), firstLine: first, lastLine: body[body.length - 1]?.mailLine ?? first,
+    binary: !textual, size: 0, data: null, firstLine: first, lastLine: body[body.length - 1]?.mailLine ?? first,
   };
   out.parts.push(part);
-  if (inBody) for (const l of textLines(decoded, part, ct.params, first, diags)) out.body.push(l);
-  else report(part, diags);
+  if (inBody && isIdentity(cte, diags, body)) { // the common case: the mail lines are the part's lines
+    part.size = body.reduce((n, l) => n + l.raw.length + 1, 0) - (body.length > 0 ? 1 : 0);
+    for (const l of textLines(body, part, ct.params, first, diags)) out.body.push(l);
+    return;
+  }
+  const decoded = cte === 'base64' ? decodeBase64(body, diags) : cte === 'quoted-printable' ? decodeQuotedPrintable(body, diags) : identity(body);
+  part.size = decoded.bytes.length;
+  if (inBody) for (const l of textLines(byteLines(decoded, first), part, ct.params, first, diags)) out.body.push(l);
+  else { part.data = Buffer.from(decoded.bytes, 'latin1'); report(part, diags); }
 }
 
-/** 7bit/8bit text with no byte above 0x7f and no flowing: the mail lines are the text lines. */
-function isPlainAscii(cte: string | null, params: Map<string, string>, body: readonly RawLine[]): boolean {
-  if (cte !== null && !/^(7bit|8bit|binary)$/.test(cte)) return false;
-  if (/^flowed$/i.test(params.get('format') ?? '')) return false;
-  for (const l of body) if (NON_ASCII.test(l.raw)) return false;
+/** 7bit, 8bit, binary or unknown (reported, read as 8bit): no transfer decoding. */
+function isIdentity(cte: string | null, diags: MailDiagnostic[], body: readonly RawLine[]): boolean {
+  if (cte === null || /^(7bit|8bit|binary)$/.test(cte)) return true;
+  if (cte === 'base64' || cte === 'quoted-printable') return false;
+  diags.push({ line: body[0]?.mailLine ?? 1, severity: 'warning', message: `unknown Content-Transfer-Encoding "${cte}": read as 8bit` });
   return true;
-}
-
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** The common case, kept cheap: no copy of the lines. */
-function readAsciiLeaf(ct: { type: string; params: Map<string, string> }, cte: string | null, filename: string | null, body: RawLine[], first: number, out: MimeResult): void {
-  let size = 0;
-  for (const l of body) size += l.raw.length + 1;
-  out.parts.push({
-    contentType: ct.type, charset: ct.params.get('charset') ?? null, transferEncoding: cte, filename, inBody: true,
-    binary: false, size: Math.max(0, size - 1), data: null, firstLine: first, lastLine: body[body.length - 1]?.mailLine ?? first,
-  });
-  for (const l of body) out.body.push(l);
 }
 
 function report(part: MailPart, diags: MailDiagnostic[]): void {
@@ -127,33 +118,58 @@ function report(part: MailPart, diags: MailDiagnostic[]): void {
   diags.push({ line: part.firstLine, severity: 'info', message: `${what}${name} (${part.contentType}, ${part.size} bytes, lines ${part.firstLine}-${part.lastLine}) kept as a part, not read as body text` });
 }
 
-function transferDecode(cte: string | null, body: RawLine[], diags: MailDiagnostic[]): DecodedBytes {
-  if (cte === 'quoted-printable') return decodeQuotedPrintable(body, diags);
-  if (cte === 'base64') return decodeBase64(body, diags);
-  if (cte !== null && !/^(7bit|8bit|binary)$/.test(cte)) {
-    diags.push({ line: body[0]?.mailLine ?? 1, severity: 'warning', message: `unknown Content-Transfer-Encoding "${cte}": read as 8bit` });
-  }
-  return identity(body);
-}
-
-/** Decodes the charset and splits lines; each line keeps the mail line it came from. */
-function textLines(d: DecodedBytes, part: MailPart, params: Map<string, string>, first: number, diags: MailDiagnostic[]): RawLine[] {
-  const ascii = !/[\x80-\xff]/.test(d.bytes);
-  const dec = ascii ? { text: d.bytes, badLines: [], fallback: null } : decodeBytes(Buffer.from(d.bytes, 'latin1'), part.charset);
-  const texts = dec.text.split('\n');
-  const mapped = texts.length === d.lineMap.length;
-  const lineOf = (k: number) => (mapped ? d.lineMap[k] : d.lineMap[0] ?? first);
-  if (dec.fallback) diags.push({ line: first, severity: 'warning', message: dec.fallback });
-  reportBadLines(dec.badLines, lineOf, part, diags);
+/** Decoded bytes cut into lines, each with the mail line it starts in (the part's first when the map does not fit). */
+function byteLines(d: DecodedBytes, first: number): RawLine[] {
   if (d.lineMap.length === 0) return [];
-  const lines = texts.map((t, k) => ({ mailLine: lineOf(k), raw: t.endsWith('\r') ? t.slice(0, -1) : t }));
-  return /^flowed$/i.test(params.get('format') ?? '') ? unflow(lines, /^yes$/i.test(params.get('delsp') ?? '')) : lines;
+  const texts = d.bytes.split('\n');
+  const mapped = texts.length === d.lineMap.length;
+  return texts.map((raw, k) => ({ mailLine: mapped ? d.lineMap[k] : d.lineMap[0] ?? first, raw }));
 }
 
-function reportBadLines(bad: readonly number[], lineOf: (k: number) => number, part: MailPart, diags: MailDiagnostic[]): void {
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Byte-string lines to text by the part's charset, then format=flowed. Lines that
+ * are ASCII and need nothing are passed on as they are: no copy in the common case.
+ */
+function textLines(lines: RawLine[], part: MailPart, params: Map<string, string>, first: number, diags: MailDiagnostic[]): RawLine[] {
+  const text = decodesByLine(part.charset) ? decodeByLine(lines, part, diags) : decodeWhole(lines, part, first, diags);
+  return /^flowed$/i.test(params.get('format') ?? '') ? unflow(text, /^yes$/i.test(params.get('delsp') ?? '')) : text;
+}
+
+function decodeByLine(lines: RawLine[], part: MailPart, diags: MailDiagnostic[]): RawLine[] {
+  const out = new Array<RawLine>(lines.length);
+  const bad: number[] = [];
+  for (let k = 0; k < lines.length; k++) {
+    const l = lines[k];
+    let raw = l.raw;
+    if (NON_ASCII.test(raw)) {
+      const d = decodeBytes(Buffer.from(raw, 'latin1'), part.charset);
+      if (d.badLines.length > 0) bad.push(l.mailLine);
+      raw = d.text;
+    }
+    if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
+    out[k] = raw === l.raw ? l : { mailLine: l.mailLine, raw };
+  }
+  reportBadLines(bad, part, diags);
+  return out;
+}
+
+/** Charsets whose characters may span lines (UTF-16, ISO-2022): decoded whole, then split. */
+function decodeWhole(lines: RawLine[], part: MailPart, first: number, diags: MailDiagnostic[]): RawLine[] {
+  const dec = decodeBytes(Buffer.from(lines.map((l) => l.raw).join('\n'), 'latin1'), part.charset);
+  if (dec.fallback) diags.push({ line: first, severity: 'warning', message: dec.fallback });
+  const texts = dec.text.split('\n');
+  const lineOf = (k: number) => (texts.length === lines.length ? lines[k].mailLine : lines[0]?.mailLine ?? first);
+  reportBadLines(dec.badLines.map(lineOf), part, diags);
+  if (lines.length === 0) return [];
+  return texts.map((t, k) => ({ mailLine: lineOf(k), raw: t.endsWith('\r') ? t.slice(0, -1) : t }));
+}
+
+function reportBadLines(bad: readonly number[], part: MailPart, diags: MailDiagnostic[]): void {
   const cs = part.charset ?? 'utf-8';
-  for (const k of bad.slice(0, 20)) diags.push({ line: lineOf(k), severity: 'warning', message: `bytes not valid ${cs}: read as Latin-1` });
-  if (bad.length > 20) diags.push({ line: lineOf(bad[20]), severity: 'warning', message: `${bad.length - 20} more line(s) with bytes not valid ${cs}` });
+  for (const line of bad.slice(0, 20)) diags.push({ line, severity: 'warning', message: `bytes not valid ${cs}: read as Latin-1` });
+  if (bad.length > 20) diags.push({ line: bad[20], severity: 'warning', message: `${bad.length - 20} more line(s) with bytes not valid ${cs}` });
 }
 
 /**
