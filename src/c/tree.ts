@@ -137,7 +137,7 @@ function place(f: FileState, h: Hunk, piece: HunkLine[], p: number): TreeFailure
     oldFileName: 'a', newFileName: 'b', oldHeader: undefined, newHeader: undefined,
     hunks: [{ oldStart: p + 1, oldLines: oldCount, newStart: p + 1, newLines: newCount, lines: piece.map((l) => l.op + l.text) }],
   };
-  const source = f.cur.map((l) => l.text).join('\n') + '\n';
+  const source = f.cur.length ? f.cur.map((l) => l.text).join('\n') + '\n' : '';
   const result = applyPatch(source, patch, { compareLine: (_n, line, _op, content) => sameLine(line, content) });
   if (result === false) return { hunk: h.id, mailLine: piece[0].mailLine, reason: 'jsdiff could not apply the hunk', applied: false };
   const patched = splitLines(result);

@@ -118,4 +118,40 @@ describe('c/tree: the mail applied to a kernel checkout', () => {
     const r = applyToTree(patchFromDiff(['--- a/../etc/passwd', '+++ b/../etc/passwd', '@@ -1,1 +1,1 @@', '-a', '+b'].join('\n')), TREE);
     assert.match(r.failures[0].reason, /outside the kernel tree/);
   });
+
+  it('places the pieces of a hunk around an elision separately', () => {
+    const r = applyToTree(patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax.c',
+      '@@ -24,14 +24,15 @@',
+      ' static void *lookup_locked_entry(struct address_space *mapping, pgoff_t index)',
+      ' {',
+      ' \tvoid *entry;',
+      '...',
+      ' \tentry = lock_entry(mapping, index, entry);',
+      '+\tcheck_entry(entry);',
+      ' \tspin_unlock_irq(&mapping->tree_lock);',
+    ].join('\n')), TREE);
+    assert.deepEqual(r.failures.filter((f) => !f.applied), []);
+    const f = r.functions.find((x) => x.name === 'lookup_locked_entry')!;
+    assert.equal(f.post!.whole, true);
+    assert.deepEqual(f.post!.gaps, []);
+    assert.deepEqual(f.post!.lines.filter((l) => l.mailLine !== null).map((l) => l.mailLine), [4, 5, 6, 8, 9, 10]);
+    const i = f.post!.lines.findIndex((l) => l.mailLine === 9);
+    assert.equal(f.post!.lines[i - 1].text, '\tentry = lock_entry(mapping, index, entry);');
+  });
+
+  it('a new file starts from nothing', () => {
+    const r = applyToTree(patchFromDiff([
+      '--- /dev/null',
+      '+++ b/fs/dax-new.c',
+      '@@ -0,0 +1,4 @@',
+      '+int dax_new(void)',
+      '+{',
+      '+\treturn 0;',
+      '+}',
+    ].join('\n')), TREE);
+    assert.deepEqual(r.failures, []);
+    assert.deepEqual(r.functions.map((f) => [f.name, f.pre, f.post!.whole, f.post!.source]), [['dax_new', null, true, 'tree']]);
+  });
 });
