@@ -86,16 +86,21 @@ export function parseAttribution(text: string): { name: string | null; email: st
   if (!m) return null;
   let who = m[1].trim();
   if (/^on\s/i.test(who)) {
-    who = who.slice(3);
-    // The name follows the date: after the last comma, or after the last date token.
-    const comma = who.lastIndexOf(', ');
-    const afterComma = comma >= 0 ? who.slice(comma + 2) : who;
-    who = stripLeadingDate(afterComma);
+    who = who.slice(3).trim();
+    // The name follows the date: after its last token ("..., 2016 at 10:31:52AM +0200, Jan Kara"),
+    // which keeps a comma inside a name ("Wong, Darrick J"); without date tokens, after the last comma.
+    const afterDate = stripLeadingDate(who);
+    if (afterDate !== who) who = afterDate;
+    else {
+      const comma = who.lastIndexOf(', ');
+      if (comma >= 0) who = who.slice(comma + 2);
+    }
   } else if (!plausibleName(who.replace(/<[^>]*>/, '').trim() || who)) {
     return null;
   }
   if (!who) return { name: null, email: null };
-  const parts = splitNameAddress(who);
+  // Lists that rewrite senders for DMARC: "Jan Kara via Linux-nvdimm".
+  const parts = splitNameAddress(who.replace(/\s+via\s+[^<]+?(?=\s*<|$)/i, ''));
   if (parts.name && !plausibleName(parts.name)) return null;
   return parts;
 }

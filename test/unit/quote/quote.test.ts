@@ -27,6 +27,10 @@ describe('quote tree', () => {
       ['On Wed, 09 Dec 2015 18:39:16 -0800 Dan Williams <dan.j.williams@xxxxxxxxx> wrote:', 'Dan Williams', 'dan.j.williams@xxxxxxxxx'],
       ['On Wed, 09 Dec 2015 18:39:16 -0800 Jan Kara <jack@suse.cz> wrote:', 'Jan Kara', 'jack@suse.cz'],
       ['Quoting Dan Williams (2017-10-09 10:08:40):', 'Dan Williams', null],
+      ['On Mon, Oct 9, 2017 at 10:08 AM, Wong, Darrick J <darrick.wong@oracle.com> wrote:', 'Wong, Darrick J', 'darrick.wong@oracle.com'],
+      ['On Thursday, October 12, 2017 6:27:00 PM, Jason Gunthorpe via Linux-nvdimm <linux-nvdimm@lists.01.org> wrote:', 'Jason Gunthorpe', 'linux-nvdimm@lists.01.org'],
+      ['On 2016-10-11 10:31, Jan Kara wrote:', 'Jan Kara', null],
+      ['On Mon, 9 Jan 2017 10:31:52 +0100 Jan Kara <jack@suse.cz> wrote:', 'Jan Kara', 'jack@suse.cz'],
       ['* Jan Kara <jack@suse.cz> [161011 10:31]:', 'Jan Kara', 'jack@suse.cz'],
     ];
     for (const [text, name, email] of cases) {
