@@ -28,7 +28,8 @@ export function readMail(input: string | Uint8Array, opts: { file?: string } = {
   const doc: MailDocument = { file: opts.file ?? null, format, messages: [], diagnostics: [] };
   if (format === 'mbox' || format === 'mboxrd' || format === 'rfc822') {
     const lines = dropFinalEmpty(splitLines(byteText, 1));
-    doc.messages = format === 'rfc822' ? [readRawMessage(lines, format)] : readMboxLines(lines, format);
+    const ascii = !/[\x80-\xff]/.test(byteText);
+    doc.messages = format === 'rfc822' ? [readRawMessage(lines, format, ascii)] : readMboxLines(lines, format, ascii);
   } else {
     doc.messages = readPage(format, bytes, doc.diagnostics).map(buildMessage);
   }

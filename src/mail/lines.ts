@@ -7,13 +7,16 @@ export interface RawLine {
 
 /** Splits on LF, dropping one CR before it (CRLF mail); the last line has no terminator. */
 export function splitLines(text: string, firstLine: number): RawLine[] {
-  const parts = text.split('\n');
-  const out = new Array<RawLine>(parts.length);
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i];
-    out[i] = { mailLine: firstLine + i, raw: p.endsWith('\r') ? p.slice(0, -1) : p };
+  const out: RawLine[] = [];
+  let start = 0;
+  for (let line = firstLine; ; line++) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    const cut = end > start && text.charCodeAt(end - 1) === 13 /* CR */ ? end - 1 : end;
+    out.push({ mailLine: line, raw: text.slice(start, cut) });
+    if (nl < 0) return out;
+    start = nl + 1;
   }
-  return out;
 }
 
 /** Drops the empty "line" after a final newline so a file of N lines gives N entries. */

@@ -6,19 +6,21 @@ import { dropFinalEmpty, splitLines, type RawLine } from './lines';
 import { FROM_LINE, readRawMessage } from './rfc822';
 import type { MailFormat, Message } from './types';
 
+const HIGH_BYTE = /[\x80-\xff]/;
+
 /** public-inbox writes "From mboxrd@z Thu Jan  1 00:00:00 1970" before every message. */
 export function mboxFlavour(firstLine: string): MailFormat {
   return firstLine.startsWith('From mboxrd@z ') ? 'mboxrd' : 'mbox';
 }
 
 /** Cuts byte-string lines at From_ lines. */
-export function readMboxLines(lines: RawLine[], format: MailFormat): Message[] {
+export function readMboxLines(lines: RawLine[], format: MailFormat, ascii = false): Message[] {
   const out: Message[] = [];
   let start = 0;
   for (let i = 1; i <= lines.length; i++) {
     if (i < lines.length && !(lines[i].raw.startsWith('From ') && FROM_LINE.test(lines[i].raw))) continue;
     const segment = lines.slice(start, i);
-    if (segment.some((l) => l.raw.trim() !== '')) out.push(readRawMessage(trimSeparatorBlank(segment), format));
+    if (segment.some((l) => l.raw.trim() !== '')) out.push(readRawMessage(trimSeparatorBlank(segment), format, ascii));
     start = i;
   }
   return out;
@@ -43,11 +45,12 @@ export async function* readMbox(path: string): AsyncGenerator<Message> {
   const flush = (): Message | null => {
     if (pending.length === 0) return null;
     const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending);
-    const all = splitLines(bytes.toString('latin1'), nextLine);
+    const text = bytes.toString('latin1');
+    const all = splitLines(text, nextLine);
     pending = [];
     nextLine += all.length - 1;
     const lines = trimSeparatorBlank(dropFinalEmpty(all));
-    return lines.some((l) => l.raw.trim() !== '') ? readRawMessage(lines, format ?? 'mbox') : null;
+    return lines.some((l) => l.raw.trim() !== '') ? readRawMessage(lines, format ?? 'mbox', !HIGH_BYTE.test(text)) : null;
   };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;

@@ -13,31 +13,39 @@ export interface MimeResult {
   parts: MailPart[];
 }
 
+/** Where a walk of the MIME tree puts what it reads. */
+interface Sink extends MimeResult {
+  diags: MailDiagnostic[];
+  /** The whole message is 7-bit: lines need no charset decoding. */
+  ascii: boolean;
+}
+
 /** Deeper nesting than this is read as text: no real mail nests that far. */
 const MAX_DEPTH = 32;
 
-export function readMime(headers: Header[], body: RawLine[], diags: MailDiagnostic[]): MimeResult {
-  const out: MimeResult = { body: [], parts: [] };
+export function readMime(headers: Header[], body: RawLine[], diags: MailDiagnostic[], ascii = false): MimeResult {
+  const sink: Sink = { body: [], parts: [], diags, ascii };
   const first = headers[0]?.mailLine ?? body[0]?.mailLine ?? 1;
-  readEntity(headers, body, first, diags, out, 0, true);
-  return out;
+  readEntity(headers, body, first, sink, 0, true);
+  return { body: sink.body, parts: sink.parts };
 }
 
-function readEntity(headers: Header[], body: RawLine[], first: number, diags: MailDiagnostic[], out: MimeResult, depth: number, bodyAllowed: boolean): void {
+function readEntity(headers: Header[], body: RawLine[], first: number, out: Sink, depth: number, bodyAllowed: boolean): void {
   const ct = parseParams(headerValue(headers, 'Content-Type') ?? 'text/plain');
   if (ct.type.startsWith('multipart/')) {
     const boundary = ct.params.get('boundary');
-    if (boundary && depth < MAX_DEPTH) return readMultipart(ct.type, boundary, body, diags, out, depth, bodyAllowed);
-    diags.push({ line: headers.find((h) => /^content-type$/i.test(h.name))?.mailLine ?? first, severity: 'warning', message: boundary ? 'multipart nested too deep: read as text' : `${ct.type} without a boundary: read as text` });
+    if (boundary && depth < MAX_DEPTH) return readMultipart(ct.type, boundary, body, out, depth, bodyAllowed);
+    out.diags.push({ line: headers.find((h) => /^content-type$/i.test(h.name))?.mailLine ?? first, severity: 'warning', message: boundary ? 'multipart nested too deep: read as text' : `${ct.type} without a boundary: read as text` });
     ct.type = 'text/plain';
   }
-  readLeaf(headers, ct, body, first, diags, out, bodyAllowed);
+  readLeaf(headers, ct, body, first, out, bodyAllowed);
 }
 
 interface Section { lines: RawLine[]; first: number }
 
 /** Splits on "--boundary" lines; a missing closing "--boundary--" is reported, the last part kept. */
-function readMultipart(type: string, boundary: string, body: RawLine[], diags: MailDiagnostic[], out: MimeResult, depth: number, bodyAllowed: boolean): void {
+function readMultipart(type: string, boundary: string, body: RawLine[], out: Sink, depth: number, bodyAllowed: boolean): void {
+  const diags = out.diags;
   const open = '--' + boundary;
   const sections: Section[] = [];
   let cur: Section | null = null;
@@ -56,13 +64,13 @@ function readMultipart(type: string, boundary: string, body: RawLine[], diags: M
   reportExtra(body, 0, Math.min(preambleEnd, body.length), diags, 'multipart preamble', /^This is a multi-part message in MIME format\.?$/);
   if (sections.length === 0) {
     diags.push({ line: body[0]?.mailLine ?? 1, severity: 'warning', message: `multipart boundary "${boundary}" never appears: body read as text` });
-    return readLeaf([], { type: 'text/plain', params: new Map() }, body, body[0]?.mailLine ?? 1, diags, out, bodyAllowed);
+    return readLeaf([], { type: 'text/plain', params: new Map() }, body, body[0]?.mailLine ?? 1, out, bodyAllowed);
   }
   if (!closed) diags.push({ line: body[body.length - 1].mailLine, severity: 'warning', message: `multipart boundary "${boundary}" (opened at line ${sections[0].first}) is never closed: message truncated? last part read to the end` });
   const chosen = type === 'multipart/alternative' ? preferredAlternative(sections) : -1;
   sections.forEach((s, k) => {
     const { headers, bodyStart } = readHeaderBlock(s.lines, 0, s.lines.length, diags);
-    readEntity(headers, s.lines.slice(bodyStart), s.first, diags, out, depth + 1, bodyAllowed && (chosen < 0 || chosen === k));
+    readEntity(headers, s.lines.slice(bodyStart), s.first, out, depth + 1, bodyAllowed && (chosen < 0 || chosen === k));
   });
 }
 
@@ -82,7 +90,8 @@ function reportExtra(body: readonly RawLine[], from: number, to: number, diags: 
 
 const PATCH_TYPES = /^(text\/|message\/rfc822$|application\/(x-)?(patch|diff)$)/;
 
-function readLeaf(headers: Header[], ct: { type: string; params: Map<string, string> }, body: RawLine[], first: number, diags: MailDiagnostic[], out: MimeResult, bodyAllowed: boolean): void {
+function readLeaf(headers: Header[], ct: { type: string; params: Map<string, string> }, body: RawLine[], first: number, out: Sink, bodyAllowed: boolean): void {
+  const diags = out.diags;
   const disposition = parseParams(headerValue(headers, 'Content-Disposition') ?? '');
   const filename = disposition.params.get('filename') ?? ct.params.get('name') ?? null;
   const cte = (headerValue(headers, 'Content-Transfer-Encoding') ?? '').trim().toLowerCase() || null;
@@ -95,7 +104,8 @@ function readLeaf(headers: Header[], ct: { type: string; params: Map<string, str
   out.parts.push(part);
   if (inBody && isIdentity(cte, diags, body)) { // the common case: the mail lines are the part's lines
     part.size = body.reduce((n, l) => n + l.raw.length + 1, 0) - (body.length > 0 ? 1 : 0);
-    for (const l of textLines(body, part, ct.params, first, diags)) out.body.push(l);
+    const plain = out.ascii && !/^flowed$/i.test(ct.params.get('format') ?? '');
+    for (const l of plain ? body : textLines(body, part, ct.params, first, diags)) out.body.push(l);
     return;
   }
   const decoded = cte === 'base64' ? decodeBase64(body, diags) : cte === 'quoted-printable' ? decodeQuotedPrintable(body, diags) : identity(body);

@@ -13,8 +13,9 @@ export const FROM_LINE = /^From \S* +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{1,2
  * Reads a message whose lines are byte strings (one char per byte). For mbox
  * formats the "From " line is skipped and ">From " unescaped: mboxrd removes one
  * ">" from any ">+From ", mboxo only from ">From " (its quoting is ambiguous).
+ * `ascii` tells that no byte is above 0x7f, so no line needs charset decoding.
  */
-export function readRawMessage(lines: RawLine[], format: MailFormat): Message {
+export function readRawMessage(lines: RawLine[], format: MailFormat, ascii = false): Message {
   const diagnostics: MailDiagnostic[] = [];
   let start = 0;
   if ((format === 'mbox' || format === 'mboxrd') && lines.length > 0 && lines[0].raw.startsWith('From ')) start = 1;
@@ -24,7 +25,7 @@ export function readRawMessage(lines: RawLine[], format: MailFormat): Message {
   if (headers.length === 0 && body.length > start) {
     diagnostics.push({ line: body[start].mailLine, severity: 'warning', message: 'no header block: the message is read as body text only' });
   }
-  const mime = readMime(headers, body.slice(bodyStart), diagnostics);
+  const mime = readMime(headers, body.slice(bodyStart), diagnostics, ascii);
   return buildMessage({
     format, headers, body: mime.body, parts: mime.parts, thread: [], diagnostics,
     firstLine: lines[0]?.mailLine ?? 1, lastLine: lines[lines.length - 1]?.mailLine ?? 1,
