@@ -126,7 +126,7 @@ export class Commands {
     }
     const cfg = settings();
     const what = opt.without !== null ? ` without mail line ${opt.without}` : '';
-    const model: PanelModel = { ...base, scenarios, status: 'running', message: `simulating${what}${scenario ? ` in ${scenario}` : ''}…` };
+    const model: PanelModel = { ...base, scenarios, scenario, status: 'running', message: `simulating${what}${scenario ? ` in ${scenario}` : ''}…` };
     await this.panel.show(model);
     const sim = await this.runJob(`DAX Review: simulating hunk ${h.hunk + 1}${what}`, model, () => this.client.job({
       op: 'simulate',
@@ -183,6 +183,7 @@ export class Commands {
       subject: msg?.subject ?? '',
       hunk: { id: h.hunk, path: h.path, function: h.function, mailLines: h.mailLines, lines: h.lines },
       scenarios: [],
+      scenario: null,
       results: [],
       coverage: a.review?.coverage[`${h.message}:${h.hunk}`] ?? null,
       trace: null,

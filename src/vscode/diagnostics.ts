@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../review/types';
 import type { Analysis } from './jobs';
+import { hunkAt } from './documents';
+import { placeSteps } from './trace';
 
 export const SOURCE = 'dax-review';
 
@@ -28,13 +30,14 @@ function lines(doc: vscode.TextDocument, first: number, last: number): vscode.Ra
 /** Up to this many trace steps are listed: the first, the last and those on mail lines. */
 const KEY_STEPS = 8;
 
-function related(doc: vscode.TextDocument, f: Finding): vscode.DiagnosticRelatedInformation[] {
+function related(doc: vscode.TextDocument, f: Finding, a: Analysis): vscode.DiagnosticRelatedInformation[] {
   const out: vscode.DiagnosticRelatedInformation[] = [];
   for (const r of f.related ?? []) out.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, lines(doc, r.line, r.line)), r.message));
-  const steps = f.trace?.steps ?? [];
+  const trace = f.trace ? placeSteps(f.trace, hunkAt(a, f.line) ?? null) : null;
+  const steps = trace?.steps ?? [];
   const onMail = steps.map((s, i) => ({ s, i })).filter((x) => x.s.source?.mailLine !== undefined);
   for (const { s, i } of onMail.slice(0, KEY_STEPS)) {
-    const who = f.trace!.threads[s.thread] ?? s.threadName;
+    const who = trace!.threads[s.thread] ?? s.threadName;
     out.push(new vscode.DiagnosticRelatedInformation(
       new vscode.Location(doc.uri, lines(doc, s.source!.mailLine!, s.source!.mailLine!)),
       `step ${i + 1}/${steps.length}, ${who}: ${s.label}${s.note ? ` (${s.note})` : ''}`,
@@ -49,7 +52,7 @@ export function diagnosticsOf(doc: vscode.TextDocument, a: Analysis): vscode.Dia
     const d = new FindingDiagnostic(lines(doc, f.line, f.endLine), f);
     d.source = SOURCE;
     d.code = f.rule;
-    const rel = related(doc, f);
+    const rel = related(doc, f, a);
     if (rel.length) d.relatedInformation = rel;
     out.push(d);
   }

@@ -19,7 +19,7 @@ let client: AnalysisClient | null = null;
 const ADOPT_FROM = new Set(['plaintext', 'diff', 'email', 'mail']);
 
 export function activate(context: vscode.ExtensionContext): void {
-  const t0 = performance.now();
+  const since = performance.now();
   const log = vscode.window.createOutputChannel('DAX Review');
   client = new AnalysisClient(context.asAbsolutePath('dist'));
   const docs = new Documents(client, log);
@@ -85,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   vscode.workspace.textDocuments.forEach(adopt);
   follow(vscode.window.activeTextEditor);
-  log.appendLine(`activated in ${(performance.now() - t0).toFixed(1)} ms`);
+  log.appendLine(`activated in ${(performance.now() - since).toFixed(1)} ms`);
 }
 
 export async function deactivate(): Promise<void> {

@@ -8,7 +8,7 @@ export const VIEW_ID = 'daxReview.panel';
 
 export function emptyModel(): PanelModel {
   return {
-    document: null, subject: '', hunk: null, scenarios: [], results: [], coverage: null, trace: null, selected: null,
+    document: null, subject: '', hunk: null, scenarios: [], scenario: null, results: [], coverage: null, trace: null, selected: null,
     status: 'idle', message: 'Run “DAX Review: Simulate Hunk” on a hunk of a patch mail.',
   };
 }

@@ -56,11 +56,11 @@ export function panelHtml(a: PanelAssets): string {
   <div class="toolbar">
     <span id="trace-title" class="trace-title"></span>
     <span class="steps">
-      <button id="first" type="button" title="First step (Home)">⏮</button>
-      <button id="prev" type="button" title="Previous step (↑)">◀</button>
+      <button id="first" type="button" title="First step (Home)">«</button>
+      <button id="prev" type="button" title="Previous step (↑)">‹</button>
       <span id="position"></span>
-      <button id="next" type="button" title="Next step (↓)">▶</button>
-      <button id="last" type="button" title="Last step (End)">⏭</button>
+      <button id="next" type="button" title="Next step (↓)">›</button>
+      <button id="last" type="button" title="Last step (End)">»</button>
     </span>
   </div>
   <div id="step-detail" class="step-detail"></div>

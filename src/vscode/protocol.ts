@@ -36,6 +36,8 @@ export interface PanelModel {
   subject: string;
   hunk: PanelHunk | null;
   scenarios: string[];
+  /** The scenario the last simulation ran; null: every scenario that exercises the hunk. */
+  scenario: string | null;
   results: PanelResult[];
   coverage: HunkCoverage | null;
   /** Set when the panel shows a trace that did not come from a simulation result (a finding's). */

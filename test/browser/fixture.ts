@@ -60,6 +60,7 @@ export function panelModel(subject: string, trace: Trace = lostWakeupTrace()): P
     subject,
     hunk: { id: 1, path: 'fs/dax.c', function: 'grab_mapping_entry', mailLines: [30, 110], lines },
     scenarios: ['pmd-downgrade', 'pte-vs-pmd'],
+    scenario: 'pmd-downgrade',
     results: [{ scenario: 'pmd-downgrade', pre: verdict('pmd-downgrade', null), post: verdict('pmd-downgrade', trace), summary: 'introduces a lost wakeup in pmd-downgrade' }],
     coverage: { hunk: 1, function: 'grab_mapping_entry', changed: 17, executed: 14, notExecuted: [] },
     trace: null,

@@ -96,6 +96,7 @@ function renderHead(): void {
     o.value = s;
     select.append(o);
   }
+  select.value = m.scenario !== null && m.scenarios.includes(m.scenario) ? m.scenario : '';
   (byId('simulate') as HTMLButtonElement).disabled = !m.hunk || m.status === 'running';
   byId('cancel').hidden = m.status !== 'running';
 }
