@@ -224,13 +224,24 @@ function startMode(run: Run, scans: LineScan[], open: Segment | null): Start {
     }
     if (!sawBrace && !s.preproc) leading += s.code + '\n';
   });
-  const inside = minDepth < 0 || partialSig || readsAsBody(leading);
+  const inside = minDepth < 0 || partialSig || readsAsBody(leading) || indentedDeclarations(run, scans);
   if (!inside) return { kind: 'top' };
   const depth0 = minDepth < 0 && !endsAt(scans, minLine) ? 1 - minDepth : Math.max(-minDepth, 1);
   if (run.hintNotFunction) return { kind: 'other', depth: depth0 };
   const name = run.hint ?? open?.name ?? run.fallback;
   if (!name) return { kind: 'other', depth: depth0 };
   return { kind: 'continue', name, depth: partialSig ? 0 : depth0, sig: partialSig };
+}
+
+/**
+ * A run of declarations only (no braces, no statements) is inside the function the @@
+ * context names when indentation survived and the first one is indented: kernel style
+ * puts file-scope declarations at column 0.
+ */
+function indentedDeclarations(run: Run, scans: LineScan[]): boolean {
+  if (!run.hint || !run.indentReliable || scans.some((s) => /[{}]/.test(s.marks))) return false;
+  const first = scans.findIndex((s) => !s.blank && !s.preproc);
+  return first >= 0 && /^\s/.test(run.lines[first].text);
 }
 
 /**

@@ -244,4 +244,26 @@ describe('c/images: pre- and post-images from the mail', () => {
     assert.equal(sys.nodes.filter((n) => n.kind === 'return').length, 2);
     assert.ok(sys.nodes.some((n) => n.kind === 'branch' && n.text === 'flags & ~PROBE_MASK'));
   });
+
+  it('a run of indented declarations is inside the function the @@ context names; at column 0 it is file scope', () => {
+    const inside = rebuildFunctions(patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax.c',
+      '@@ -60,4 +60,5 @@ static int dax_fault(struct vm_fault *vmf)',
+      ' \tstruct address_space *mapping = vmf->vma->vm_file->f_mapping;',
+      '+\tbool pmd_downgrade = false;',
+      ' \tvoid *entry;',
+      ' \tint ret;',
+    ].join('\n')));
+    assert.deepEqual(inside.map((f) => [f.name, f.post!.gaps]), [['dax_fault', [-1, 3]]]);
+    const outside = rebuildFunctions(patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax.c',
+      '@@ -60,3 +60,4 @@ static int dax_fault(struct vm_fault *vmf)',
+      ' static struct kmem_cache *dax_cache;',
+      '+static DEFINE_MUTEX(devmap_lock);',
+      ' static int dax_count;',
+    ].join('\n')));
+    assert.deepEqual(outside, []);
+  });
 });
