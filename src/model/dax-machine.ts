@@ -9,7 +9,7 @@ import {
 import { describeEntry, isExceptional, lookupSlot, pmdHuge, TASK_UNINTERRUPTIBLE } from './kernel/prims';
 import { Step } from './kernel/step';
 import type { ScenarioSpec } from './scenarios';
-import { VM, type Program } from './vm';
+import { allocState, VM, type Program } from './vm';
 
 const hex = (x: number): string => `0x${(x >>> 0).toString(16)}`;
 
@@ -118,7 +118,8 @@ export class DaxMachine implements Machine {
    *  thread id stored in the state (lock holders, queue entries, last wakers) is renamed. */
   permute(state: Int32Array, perm: number[]): Int32Array {
     const { L } = this;
-    const out = state.slice();
+    const out = allocState(state.length);
+    out.set(state);
     const rename = (v: number): number => (v > 0 ? perm[v - 1] + 1 : v);
     for (let t = 0; t < L.nThreads; t++) {
       out.set(state.subarray(L.thread(t), L.thread(t) + L.threadStride), L.thread(perm[t]));

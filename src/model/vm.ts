@@ -6,10 +6,26 @@
 // visible primitive or choice plus the local code up to the next one.
 import type { Transition } from './machine';
 import { Status } from './machine';
-import { evalBin, evalPure, type Expr, type Func, type Instr, type LValue } from './ir';
+import { evalBin, PURE, type Expr, type Func, type Instr, type LValue } from './ir';
 import { FRAME, G, Layout, PTR_BASE, THREAD, TStatus } from './kernel/layout';
 import { PRIMS, type Prim } from './kernel/prims';
 import { Step } from './kernel/step';
+
+/**
+ * States are carved out of shared slabs: a fresh ArrayBuffer per state costs more than the
+ * step that fills it. A state is a view of its own words (byteOffset and length say which).
+ */
+const SLAB_WORDS = 1 << 18;
+let slab = new Int32Array(SLAB_WORDS);
+let slabUsed = 0;
+
+export function allocState(words: number): Int32Array {
+  if (words > SLAB_WORDS) return new Int32Array(words);
+  if (slabUsed + words > SLAB_WORDS) { slab = new Int32Array(SLAB_WORDS); slabUsed = 0; }
+  const v = slab.subarray(slabUsed, slabUsed + words);
+  slabUsed += words;
+  return v;
+}
 
 /** Local instructions a step may run before it is a local loop (a fault in the modelled code). */
 const LOCAL_STEP_LIMIT = 10000;
@@ -49,8 +65,28 @@ export function maxFrame(prog: Program): number {
   return Math.max(...prog.funcs.map((f) => FRAME.LOCALS + f.locals.length));
 }
 
+/** A compiled expression: (step, thread-relative offset of the frame's locals) -> value. */
+type CExpr = (w: Step, fo: number) => number;
+
+/** An instruction with its expressions compiled and its callee and primitive resolved. */
+interface CInstr {
+  ins: Instr;
+  args: CExpr[];
+  e?: CExpr;
+  /** The thread-relative word a result goes to (-1 after a bad pointer). */
+  dst?: CExpr;
+  prim?: Prim;
+  callee: number;
+  target: number;
+  frame: number;
+}
+
 export class VM {
-  constructor(readonly L: Layout, readonly prog: Program, readonly threadName: (t: number) => string) {}
+  private readonly code: CInstr[][];
+
+  constructor(readonly L: Layout, readonly prog: Program, readonly threadName: (t: number) => string) {
+    this.code = prog.funcs.map((f) => f.code.map((i) => this.compileInstr(i)));
+  }
 
   private base(t: number): number { return this.L.thread(t); }
   private sp(s: Int32Array, t: number): number { return s[this.base(t) + THREAD.SP]; }
@@ -73,9 +109,78 @@ export class VM {
     args.forEach((a, i) => { s[b + sp + FRAME.LOCALS + i] = a; });
   }
 
-  // --- expressions -----------------------------------------------------------
+  // --- expressions, compiled once per program into closures ---------------------
+  //
+  // A compiled expression takes the step and the thread-relative offset of the current
+  // frame's locals; pointers are thread-relative offsets + PTR_BASE.
 
-  private localAddr(s: Int32Array, t: number, i: number): number { return this.sp(s, t) + FRAME.LOCALS + i; }
+  private compileExpr(e: Expr): CExpr {
+    switch (e.k) {
+      case 'const': { const v = e.v; return () => v; }
+      case 'local': { const i = e.i; return (w, fo) => w.s[w.base + fo + i]; }
+      case 'addr': { const i = e.i; return (_w, fo) => PTR_BASE + fo + i; }
+      case 'deref': {
+        const p = this.compileExpr(e.e);
+        return (w, fo) => { const off = this.deref(w, p(w, fo)); return off < 0 ? 0 : w.s[w.base + off]; };
+      }
+      case 'un': {
+        const a = this.compileExpr(e.e);
+        if (e.op === '!') return (w, fo) => (a(w, fo) ? 0 : 1);
+        if (e.op === '~') return (w, fo) => ~a(w, fo);
+        return (w, fo) => -a(w, fo) | 0;
+      }
+      case 'bin': {
+        const a = this.compileExpr(e.a);
+        const b = this.compileExpr(e.b);
+        const op = e.op;
+        if (op === '&&') return (w, fo) => (a(w, fo) ? (b(w, fo) ? 1 : 0) : 0);
+        if (op === '||') return (w, fo) => (a(w, fo) ? 1 : (b(w, fo) ? 1 : 0));
+        if (op === '&') return (w, fo) => a(w, fo) & b(w, fo);
+        if (op === '|') return (w, fo) => a(w, fo) | b(w, fo);
+        if (op === '==') return (w, fo) => (a(w, fo) === b(w, fo) ? 1 : 0);
+        if (op === '!=') return (w, fo) => (a(w, fo) !== b(w, fo) ? 1 : 0);
+        return (w, fo) => evalBin(op, a(w, fo), b(w, fo));
+      }
+      case 'cond': {
+        const c = this.compileExpr(e.c);
+        const a = this.compileExpr(e.a);
+        const b = this.compileExpr(e.b);
+        return (w, fo) => (c(w, fo) ? a(w, fo) : b(w, fo));
+      }
+      case 'pure': {
+        const f = PURE[e.fn];
+        if (!f) throw new Error(`unknown pure helper ${e.fn}`);
+        const args = e.args.map((x) => this.compileExpr(x));
+        if (args.length === 1) { const [a] = args; return (w, fo) => f.f(a(w, fo)) | 0; }
+        if (args.length === 2) { const [a, b] = args; return (w, fo) => f.f(a(w, fo), b(w, fo)) | 0; }
+        return (w, fo) => f.f(...args.map((a) => a(w, fo))) | 0;
+      }
+    }
+  }
+
+  private compileLValue(lv: LValue): CExpr {
+    if (lv.k === 'local') { const i = lv.i; return (_w, fo) => fo + i; }
+    const p = this.compileExpr(lv.e);
+    return (w, fo) => this.deref(w, p(w, fo));
+  }
+
+  private compileInstr(ins: Instr): CInstr {
+    const c: CInstr = { ins, args: [], target: -1, callee: -1, frame: 0 };
+    switch (ins.k) {
+      case 'assign': c.e = this.compileExpr(ins.e); c.dst = this.compileLValue(ins.dst); break;
+      case 'prim': c.args = ins.args.map((a) => this.compileExpr(a)); c.prim = this.prog.prims[ins.name]; if (ins.dst) c.dst = this.compileLValue(ins.dst); break;
+      case 'call': {
+        c.args = ins.args.map((a) => this.compileExpr(a));
+        if (ins.dst) c.dst = this.compileLValue(ins.dst);
+        c.callee = this.prog.byName.get(ins.fn)!;
+        break;
+      }
+      case 'jump': if (ins.cond) c.e = this.compileExpr(ins.cond); c.target = ins.target; break;
+      case 'ret': if (ins.e) c.e = this.compileExpr(ins.e); break;
+      case 'choose': c.dst = this.compileLValue(ins.dst); break;
+    }
+    return c;
+  }
 
   private deref(w: Step, p: number): number {
     const off = p - PTR_BASE;
@@ -86,35 +191,14 @@ export class VM {
     return off;
   }
 
-  eval(w: Step, e: Expr): number {
-    const s = w.s;
-    switch (e.k) {
-      case 'const': return e.v;
-      case 'local': return s[this.base(w.t) + this.localAddr(s, w.t, e.i)];
-      case 'addr': return PTR_BASE + this.localAddr(s, w.t, e.i);
-      case 'deref': { const off = this.deref(w, this.eval(w, e.e)); return off < 0 ? 0 : s[this.base(w.t) + off]; }
-      case 'un': {
-        const v = this.eval(w, e.e);
-        return e.op === '!' ? (v ? 0 : 1) : e.op === '~' ? ~v : -v | 0;
-      }
-      case 'bin': {
-        if (e.op === '&&') return this.eval(w, e.a) ? (this.eval(w, e.b) ? 1 : 0) : 0;
-        if (e.op === '||') return this.eval(w, e.a) ? 1 : (this.eval(w, e.b) ? 1 : 0);
-        return evalBin(e.op, this.eval(w, e.a), this.eval(w, e.b));
-      }
-      case 'cond': return this.eval(w, e.c) ? this.eval(w, e.a) : this.eval(w, e.b);
-      case 'pure': return evalPure(e.fn, e.args.map((a) => this.eval(w, a)));
-    }
-  }
+  /** The thread-relative offset of the current frame's locals. */
+  private fo(s: Int32Array, t: number): number { return this.sp(s, t) + FRAME.LOCALS; }
 
-  /** The thread-relative word an lvalue names. */
-  private lvalueAddr(w: Step, lv: LValue): number {
-    if (lv.k === 'local') return this.localAddr(w.s, w.t, lv.i);
-    return this.deref(w, this.eval(w, lv.e));
-  }
-
-  private store(w: Step, addr: number, v: number): void {
-    if (addr >= 0) w.s[this.base(w.t) + addr] = v;
+  private args(w: Step, c: CInstr): number[] {
+    const fo = this.fo(w.s, w.t);
+    const out = new Array<number>(c.args.length);
+    for (let i = 0; i < c.args.length; i++) out[i] = c.args[i](w, fo);
+    return out;
   }
 
   // --- control ---------------------------------------------------------------
@@ -123,9 +207,16 @@ export class VM {
 
   /** The instruction thread t stands at, or undefined when it is done. */
   current(s: Int32Array, t: number): { fn: Func; ins: Instr } | undefined {
-    if (s[this.base(t) + THREAD.STATUS] === TStatus.Done) return undefined;
-    const fn = this.frameFn(s, t);
-    return { fn, ins: fn.code[s[this.pcAddr(s, t)]] };
+    const c = this.at_(s, t);
+    return c && { fn: this.prog.funcs[c.fnId], ins: c.c.ins };
+  }
+
+  private at_(s: Int32Array, t: number): { fnId: number; c: CInstr } | undefined {
+    const b = this.base(t);
+    if (s[b + THREAD.STATUS] === TStatus.Done) return undefined;
+    const sp = s[b + THREAD.SP];
+    const fnId = s[b + sp + FRAME.FN];
+    return { fnId, c: this.code[fnId][s[b + sp + FRAME.PC]] };
   }
 
   private push(w: Step, callee: number, args: number[], ret: number): void {
@@ -165,107 +256,110 @@ export class VM {
     if (ret >= 0) w.s[b + ret] = value;
   }
 
-  private isVisible(w: Step, ins: Instr): boolean {
-    if (ins.k === 'choose') return true;
-    if (ins.k !== 'prim') return false;
-    const p = this.prog.prims[ins.name];
-    return p.visible && !(p.quiet && p.quiet(w));
+  private isVisible(w: Step, c: CInstr): boolean {
+    if (c.ins.k === 'choose') return true;
+    const p = c.prim;
+    return p !== undefined && p.visible && !(p.quiet && p.quiet(w));
   }
 
   /** Runs local instructions until the thread stands at a visible one or is done. */
   advance(w: Step): void {
     for (let n = 0; ; n++) {
       if (n > LOCAL_STEP_LIMIT) { w.commit('livelock', `${this.threadName(w.t)} loops without a visible step`); return; }
-      const cur = this.current(w.s, w.t);
+      const cur = this.at_(w.s, w.t);
       if (!cur) return;
-      const { ins } = cur;
-      if (this.isVisible(w, ins)) return;
-      this.exec(w, ins, 0);
+      if (this.isVisible(w, cur.c)) return;
+      this.exec(w, cur.c, 0);
       if (w.fault && w.fault.kind === 'assertion' && /stack|pointer/.test(w.fault.message)) return;
     }
   }
 
   /** Executes one instruction (its outcome `choice` when it branches). */
-  private exec(w: Step, ins: Instr, choice: number): void {
-    const pc = this.pcAddr(w.s, w.t);
+  private exec(w: Step, c: CInstr, choice: number): void {
+    const s = w.s;
+    const pc = w.base + s[w.base + THREAD.SP] + FRAME.PC;
+    const fo = this.fo(s, w.t);
+    const ins = c.ins;
     switch (ins.k) {
       case 'assign': {
-        const v = this.eval(w, ins.e);
-        this.store(w, this.lvalueAddr(w, ins.dst), v);
-        w.s[pc]++;
+        const v = c.e!(w, fo);
+        const a = c.dst!(w, fo);
+        if (a >= 0) s[w.base + a] = v;
+        s[pc]++;
         return;
       }
       case 'jump': {
-        const taken = ins.cond === undefined || this.eval(w, ins.cond) !== 0;
+        const taken = c.e === undefined || c.e(w, fo) !== 0;
         if (taken && ins.retry) w.retried = true;
-        w.s[pc] = taken ? ins.target : w.s[pc] + 1;
+        s[pc] = taken ? c.target : s[pc] + 1;
         return;
       }
       case 'call': {
-        const args = ins.args.map((a) => this.eval(w, a));
-        const ret = ins.dst ? this.lvalueAddr(w, ins.dst) : -1;
-        w.s[pc]++;
-        this.push(w, this.prog.byName.get(ins.fn)!, args, ret);
+        const args = this.args(w, c);
+        const ret = c.dst ? c.dst(w, fo) : -1;
+        s[pc]++;
+        this.push(w, c.callee, args, ret);
         return;
       }
       case 'ret': {
-        const v = ins.e ? this.eval(w, ins.e) : 0;
-        this.pop(w, v);
+        this.pop(w, c.e ? c.e(w, fo) : 0);
         return;
       }
       case 'choose': {
-        this.store(w, this.lvalueAddr(w, ins.dst), ins.values[choice]);
-        w.s[pc]++;
+        const a = c.dst!(w, fo);
+        if (a >= 0) s[w.base + a] = ins.values[choice];
+        s[pc]++;
         return;
       }
       case 'prim': {
-        const p = this.prog.prims[ins.name];
-        const args = ins.args.map((a) => this.eval(w, a));
-        if (p.mightSleep && (w.holdsTreeLock() || w.s[w.base + THREAD.PREEMPT] > 0)) {
+        const p = c.prim!;
+        const args = this.args(w, c);
+        if (p.mightSleep && (w.holdsTreeLock() || s[w.base + THREAD.PREEMPT] > 0)) {
           w.commit('sleep-in-atomic', `${ins.name}() may sleep with ${w.holdsTreeLock() ? 'mapping->tree_lock held' : 'preemption disabled'}`);
         }
         const v = p.run(w, args, choice);
-        if (ins.dst) this.store(w, this.lvalueAddr(w, ins.dst), v);
-        w.s[pc]++;
+        if (c.dst) { const a = c.dst(w, fo); if (a >= 0) s[w.base + a] = v; }
+        s[pc]++;
         return;
       }
     }
   }
 
-  private primArgs(s: Int32Array, t: number, ins: Instr & { k: 'prim' }): number[] {
-    const w = new Step(this.L, s, t, this.threadName);
-    return ins.args.map((a) => this.eval(w, a));
-  }
-
   status(s: Int32Array, t: number): Status {
-    const cur = this.current(s, t);
+    const cur = this.at_(s, t);
     if (!cur) return Status.Done;
-    const { ins } = cur;
-    if (ins.k === 'prim') {
-      const p = this.prog.prims[ins.name];
-      if (p.blocked && p.blocked(new Step(this.L, s, t, this.threadName), this.primArgs(s, t, ins))) return Status.Blocked;
+    const p = cur.c.prim;
+    if (p && p.blocked) {
+      const w = new Step(this.L, s, t, this.threadName);
+      if (p.blocked(w, this.args(w, cur.c))) return Status.Blocked;
     }
     return Status.Runnable;
   }
 
   /** Every successor of thread t's next visible step. */
   successors(s: Int32Array, t: number): Transition[] {
-    const cur = this.current(s, t);
+    const cur = this.at_(s, t);
     if (!cur || this.status(s, t) !== Status.Runnable) return [];
-    const { fn, ins } = cur;
+    const { c } = cur;
+    const fn = this.prog.funcs[cur.fnId];
+    const ins = c.ins;
     let outcomes: (string | undefined)[] = [undefined];
     if (ins.k === 'choose') outcomes = ins.values.map((v) => `${ins.name} = ${v}`);
-    else if (ins.k === 'prim') {
-      const p = this.prog.prims[ins.name];
-      const c = p.choices?.(new Step(this.L, s, t, this.threadName), this.primArgs(s, t, ins));
-      if (c) outcomes = c;
+    else if (c.prim?.choices) {
+      const w = new Step(this.L, s, t, this.threadName);
+      const names = c.prim.choices(w, this.args(w, c));
+      if (names) outcomes = names;
     }
-    return outcomes.map((choice, i) => {
-      const w = new Step(this.L, s.slice(), t, this.threadName);
-      this.exec(w, ins, i);
+    const out: Transition[] = [];
+    for (let i = 0; i < outcomes.length; i++) {
+      const copy = allocState(s.length);
+      copy.set(s);
+      const w = new Step(this.L, copy, t, this.threadName);
+      this.exec(w, c, i);
       this.advance(w);
-      return new Step_(t, w, fn.name, ins.label, choice);
-    });
+      out.push(new Step_(t, w, fn.name, ins.label, outcomes[i]));
+    }
+    return out;
   }
 
   /** Where thread t stands, in words. */

@@ -12,7 +12,12 @@ export class Step {
   /** Set when the step only retried ('goto restart'): no progress for livelock detection. */
   retried = false;
 
-  constructor(readonly L: Layout, readonly s: Int32Array, readonly t: number, readonly threadName: (t: number) => string) {}
+  /** The thread region's base word. */
+  readonly base: number;
+
+  constructor(readonly L: Layout, readonly s: Int32Array, readonly t: number, readonly threadName: (t: number) => string) {
+    this.base = L.thread(t);
+  }
 
   read(obj: number): void { this.reads.push(obj); }
   write(obj: number): void { this.writes.push(obj); }
@@ -21,9 +26,6 @@ export class Step {
   commit(kind: ViolationKind, message: string, detail?: Record<string, string | number | boolean>): void {
     if (!this.fault) this.fault = { kind, message, threads: [this.t], detail };
   }
-
-  /** The thread region's base word. */
-  get base(): number { return this.L.thread(this.t); }
 
   /** Writes through a pointer into this thread's stack (an out-parameter such as &slot). NULL is skipped. */
   storePtr(p: number, v: number): void {
