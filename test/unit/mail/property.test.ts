@@ -2,7 +2,10 @@
 // RFC 822, mbox or mboxrd reads back to the same headers and body.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { readMail } from '../../../src/mail';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readMail, readMbox, type Message } from '../../../src/mail';
 
 /** Fragments that steer random input into every reader: separators, MIME, encodings, page markers. */
 const fragment = fc.constantFrom(
@@ -71,6 +74,22 @@ describe('mail: properties', () => {
       assert.equal(doc.messages.length, ms.length);
       doc.messages.forEach((got, k) => same(got, ms[k]));
     }), { numRuns: 200 });
+  });
+
+  it('streaming an mbox gives what reading it whole gives, for any soup after a From_ line', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dax-mbox-prop-'));
+    try {
+      await fc.assert(fc.asyncProperty(soup, async (s) => {
+        const text = 'From mboxrd@z Thu Jan  1 00:00:00 1970\n' + s;
+        const file = path.join(dir, 'm.mbox');
+        writeFileSync(file, Buffer.from(text, 'latin1'));
+        const streamed: Message[] = [];
+        for await (const m of readMbox(file)) streamed.push(m);
+        assert.deepEqual(streamed, readMail(Buffer.from(text, 'latin1')).messages);
+      }), { numRuns: 150 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('mbox round trip (bodies without ">From " lines, which mboxo cannot tell from escaped ones)', () => {
