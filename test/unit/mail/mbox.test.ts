@@ -72,6 +72,16 @@ describe('mail: mbox', () => {
     assert.deepEqual(streamed, readMail(mbox).messages);
   });
 
+  it('CRLF mbox: the same messages as the LF one, streamed or not', async () => {
+    const file = path.join(dir, 'crlf.mbox');
+    const crlf = mbox.replace(/\n/g, '\r\n');
+    writeFileSync(file, crlf);
+    const streamed = await collect(readMbox(file));
+    const lf = readMail(mbox).messages;
+    assert.deepEqual(streamed.map((m) => m.body), lf.map((m) => m.body));
+    assert.deepEqual(readMail(crlf).messages.map((m) => m.headers), lf.map((m) => m.headers));
+  });
+
   it('readMbox across chunk boundaries: many messages, line numbers exact', async () => {
     const file = path.join(dir, 'big.mbox');
     const lines: string[] = [];
