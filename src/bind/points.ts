@@ -82,11 +82,22 @@ function bool(n: Node | null): boolean | null {
   return v === null ? null : v !== 0n;
 }
 
+/** A release reached by a goto out of `from`: the calls after the label up to the next return. */
+function viaGoto(fn: Node, from: Node, release: readonly string[]): Node | undefined {
+  const g = from.type === 'goto_statement' ? from : from.descendantsOfType('goto_statement').find((x) => !!x);
+  const name = g?.childForFieldName('label')?.text;
+  if (!name) return undefined;
+  const label = fn.descendantsOfType('labeled_statement').find((l) => !!l && l.childForFieldName('label')?.text === name);
+  if (!label) return undefined;
+  const ret = fn.descendantsOfType('return_statement').find((r) => !!r && r.startIndex >= label.startIndex);
+  return calls(fn, release).find((c) => c.startIndex >= label.startIndex && (!ret || c.startIndex < ret.startIndex));
+}
+
 /** The value of argument `i` of the last call to `name` that follows a call to `after`. */
 export function argAfter(name: readonly string[], i: number, after: readonly string[]): Matcher {
   return (ctx) => {
     const anchors = calls(ctx.fn, after);
-    const hits = calls(ctx.fn, name).filter((c) => anchors.some((a) => before(a, c)));
+    const hits = calls(ctx.fn, name).filter((c) => !after.length || anchors.some((a) => before(a, c)));
     const c = hits[0];
     if (!c) return null;
     const v = bool(arg(c, i));
@@ -127,7 +138,7 @@ export function releaseOnFailureOf(acquire: readonly string[], release: readonly
     if (!test) return null;
     const cons = test.childForFieldName('consequence');
     if (!cons) return null;
-    const put = calls(cons, release)[0];
+    const put = calls(cons, release)[0] ?? viaGoto(ctx.fn, cons, release);
     if (!put) return { value: 'none', at: [test] };
     const inner = guardingIf(put, test);
     return { value: inner ? `if:${condText(inner).replace(/\s+/g, ' ')}` : 'always', at: [put] };
@@ -152,6 +163,43 @@ export function storedLockBit(store: readonly string[], i: number): Matcher {
     }
     const bit = valueLockBitOf(value, ctx.helperLocked);
     return bit === null ? null : { value: bit, at };
+  };
+}
+
+/** Which of two calls comes first: `first` when a call to `a` precedes the first call to `b`. */
+export function order(a: readonly string[], b: readonly string[], first: PointValue, second: PointValue): Matcher {
+  return (ctx) => {
+    const x = calls(ctx.fn, a)[0];
+    const y = calls(ctx.fn, b)[0];
+    if (!x || !y) return null;
+    return before(x, y) ? { value: first, at: [x, y] } : { value: second, at: [y, x] };
+  };
+}
+
+/** Whether one of `names` is called between the first call to `from` and the next call to `to`
+ *  (on any path: a fragment that shows both ends shows what lies between). */
+export function callBetween(from: readonly string[], to: readonly string[], names: readonly string[]): Matcher {
+  return (ctx) => {
+    const a = calls(ctx.fn, from)[0];
+    if (!a) return null;
+    const b = calls(ctx.fn, to).filter((c) => before(a, c)).pop();
+    if (!b) return null;
+    const hit = calls(ctx.fn, names).find((c) => before(a, c) && before(c, b));
+    return { value: !!hit, at: hit ? [hit] : [a, b] };
+  };
+}
+
+/** Whether the else branch of `if (<cond>)` is itself guarded by a test matching `test`
+ *  (an else-if), rather than a plain else. Only read in a fragment that knows PMD entries. */
+export function elseGuarded(cond: string, test: RegExp, aware: RegExp): Matcher {
+  return (ctx) => {
+    if (!aware.test(ctx.fn.text)) return null;
+    const i = ctx.fn.descendantsOfType('if_statement').find((x) => !!x && condText(x).trim() === cond);
+    const alt = i?.childForFieldName('alternative');
+    if (!i || !alt) return null;
+    const inner = alt.type === 'else_clause' ? alt.namedChildren.find((c) => !!c) ?? null : alt;
+    if (!inner) return null;
+    return inner.type === 'if_statement' ? { value: test.test(condText(inner)), at: [inner] } : { value: false, at: [alt] };
   };
 }
 
@@ -200,6 +248,13 @@ export const POINT_PATTERNS: PointPattern[] = [
         /EEXIST/.test(condText(guardingIf(x) ?? x)));
       return { value: !!r, at: r ? [r] : [g] };
     } },
+  { fn: 'grab_mapping_entry', point: 'unmap_vs_preload', match: order(['unmap_mapping_range'], ['radix_tree_preload'], 'unmap-first', 'preload-first') },
+  { fn: '__dax_invalidate_mapping_entry', point: 'put', match: callBetween(['get_unlocked_mapping_entry'], ['spin_unlock_irq'], ENTRY_PUTS) },
+  { fn: 'page_cache_tree_insert', point: 'dax_wake_all', match: argAfter(['dax_wake_mapping_entry_waiter'], -1, []) },
+  { fn: 'put_unlocked_mapping_entry', point: 'wake_all', match: argAfter(['dax_wake_mapping_entry_waiter'], -1, []) },
+  { fn: 'dax_unlock_mapping_entry', point: 'wake_all', match: argAfter(['dax_wake_mapping_entry_waiter'], -1, []) },
+  { fn: 'dax_insert_mapping_entry', point: 'replace_only_zero_or_empty',
+    match: elseGuarded('hole_fill', /RADIX_DAX_HZP|RADIX_DAX_EMPTY|dax_is_zero_entry|dax_is_empty_entry/, /RADIX_DAX_PMD|dax_is_pmd_entry|RADIX_DAX_HZP|dax_is_zero_entry/) },
   { fn: 'dax_entry_waitqueue', point: 'pmd_key_aligned', match: pmdKeyMask('index'), reference: true },
   { fn: 'dax_insert_mapping_entry', point: 'new_entry_locked', match: storedLockBit(['radix_tree_replace_slot', '__radix_tree_replace', '__radix_tree_insert', 'radix_tree_insert'], -1), reference: true },
 ];

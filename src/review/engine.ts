@@ -8,7 +8,7 @@ import type { Cfg, CfgNode, FunctionImage } from '../c/types';
 import type { ViolationKind } from '../model/machine';
 import type { FindingSeverity } from './types';
 import { parseExpr, show, idents, rootVar, strip, truthCases, evalConst, valueLockBitOf, type Expr, type Literal } from '../bind/cexpr';
-import { API_BY_NAME, CLASSES, KEY_MASKS, STORE_UNLOCKED, WAKE_ONE_AFTER_DELETE, type Effect, type GuardLiteral } from './protocols';
+import { API_BY_NAME, CLASSES, KEY_MASKS, SLEEP_IN_ATOMIC, STORE_UNLOCKED, WAKE_ONE_AFTER_DELETE, type Effect, type GuardLiteral } from './protocols';
 
 import type { HelperSummary } from '../bind/helpers';
 export type { HelperSummary };
@@ -336,6 +336,10 @@ class Run {
         }
         case 'convert': {
           const r = this.match(s, eff.from, eff.match === undefined ? null : argText(eff.match), true);
+          if (!r && eff.always) {
+            acquired.push({ id: `${node.id}:${eff.to}`, cls: eff.to, api: x.fn, handles: target ? [target] : [], index: null,
+              guard: bind(eff.guard), line: node.mailLine });
+          }
           if (r) {
             s.res = s.res.filter((q) => q !== r);
             acquired.push({ id: `${node.id}:${eff.to}`, cls: eff.to, api: x.fn, handles: target ? [target] : [], index: r.index,
@@ -384,6 +388,17 @@ class Run {
           if (locked === true && eff.index !== null && !holding) {
             acquired.push({ id: `${node.id}:locked-entry`, cls: 'locked-entry', api: x.fn, handles: v ? [show(strip(v))] : [],
               index: argText(eff.index), guard: bind(eff.guard), line: node.mailLine });
+          }
+          break;
+        }
+        case 'sleeps': {
+          const held = s.res.find((r) => CLASSES[r.cls]?.atomic);
+          if (held) {
+            const what = held.cls === 'preload' ? `the radix tree preload (${held.api}() disabled preemption)` : `${held.handles[0] ?? 'a spinlock'}`;
+            const w = SLEEP_IN_ATOMIC;
+            this.event(w.rule, w.kind, w.severity, w.message.replace('{api}', x.fn).replace('{held}', what), node, 'sleep');
+            const f = this.events.get(`${w.rule}@${node.id}`);
+            if (f && !f.related.length && held.line !== null) { f.related.push({ line: held.line, message: `${held.api}() here` }); f.acquiredAt = held.line; }
           }
           break;
         }

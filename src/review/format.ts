@@ -1,7 +1,7 @@
 // Findings as text (GCC style), JSON and SARIF 2.1.0.
 import type { Trace } from '../check/types';
 import type { Finding, HunkCoverage } from './types';
-import { CLASSES, WAKE_ONE_AFTER_DELETE, STORE_UNLOCKED, KEY_MASKS } from './protocols';
+import { CLASSES, WAKE_ONE_AFTER_DELETE, STORE_UNLOCKED, KEY_MASKS, SLEEP_IN_ATOMIC } from './protocols';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
@@ -29,6 +29,7 @@ const RULE_TEXT: Record<string, string> = Object.fromEntries([
   ...Object.values(CLASSES).map((c) => [c.rule, c.message.replace(/\{api\}/g, 'the acquiring call').replace(/\{handle\}/g, 'the lock')]),
   [WAKE_ONE_AFTER_DELETE.rule, WAKE_ONE_AFTER_DELETE.message],
   [STORE_UNLOCKED.rule, STORE_UNLOCKED.message],
+  [SLEEP_IN_ATOMIC.rule, SLEEP_IN_ATOMIC.message.replace('{api}', 'the call').replace('{held}', 'a spinlock or preload')],
   ...KEY_MASKS.map((k) => [k.rule, k.message]),
 ]);
 

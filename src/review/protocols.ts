@@ -18,6 +18,8 @@ export interface ResourceClass {
   strict: boolean;
   /** Returning the handle, or storing it through a pointer, hands it to the caller. */
   transferable: boolean;
+  /** Holding it makes the context atomic: nothing may sleep meanwhile. */
+  atomic?: boolean;
 }
 
 export const CLASSES: Record<string, ResourceClass> = {
@@ -37,11 +39,11 @@ export const CLASSES: Record<string, ResourceClass> = {
       '(dax_wake_mapping_entry_waiter(..., true))',
   },
   'preload': {
-    id: 'preload', rule: 'radix/preload-end', kind: 'lock-imbalance', severity: 'error', strict: true, transferable: false,
+    id: 'preload', rule: 'radix/preload-end', kind: 'lock-imbalance', severity: 'error', strict: true, transferable: false, atomic: true,
     message: '{api} succeeded (preemption disabled) but this path returns without radix_tree_preload_end()',
   },
   'spinlock': {
-    id: 'spinlock', rule: 'lock/spin-balance', kind: 'lock-imbalance', severity: 'error', strict: false, transferable: false,
+    id: 'spinlock', rule: 'lock/spin-balance', kind: 'lock-imbalance', severity: 'error', strict: false, transferable: false, atomic: true,
     message: '{handle} taken by {api} is still held when this path returns, while other paths release it',
   },
   'sleeping-lock': {
@@ -62,8 +64,9 @@ export type Effect =
   | { op: 'acquire'; cls: string; handle: 'result' | number; guard?: GuardLiteral[]; index?: number }
   /** Gives one up, matched by the argument's text against the resource's handles. */
   | { op: 'release'; cls: string; match?: number; lenient?: boolean }
-  /** Turns a held resource of one class into another (lock_slot: unlocked entry -> locked entry). */
-  | { op: 'convert'; from: string; to: string; match?: number; guard?: GuardLiteral[] }
+  /** Turns a held resource of one class into another (lock_slot: unlocked entry -> locked entry).
+   *  `always`: the result is held even when the path shows nothing to convert (code before it was elided). */
+  | { op: 'convert'; from: string; to: string; match?: number; guard?: GuardLiteral[]; always?: boolean }
   /** Removes the entry at an index from the tree: the held entry is gone and its waiters must all be woken. */
   | { op: 'delete'; index: number }
   /** Stores an entry value in the tree; a locked value leaves the caller holding the entry lock. */
@@ -72,6 +75,8 @@ export type Effect =
   | { op: 'wake'; all: number }
   /** Returns an entry value whose lock bit is known. */
   | { op: 'value'; locked: boolean }
+  /** May sleep: a violation while the path holds anything atomic. */
+  | { op: 'sleeps' }
   /** Reads its arguments only: passing a handle here does not give it away. */
   | { op: 'pure' };
 
@@ -96,7 +101,7 @@ export const APIS: Api[] = [
     effects: [{ op: 'acquire', cls: 'unlocked-entry', handle: 'result', index: 1,
       guard: [{ atom: '$', value: true }, { atom: 'radix_tree_exceptional_entry($)', value: true }] }] },
   { name: 'put_unlocked_mapping_entry', effects: [{ op: 'release', cls: 'unlocked-entry', match: 2, lenient: true }] },
-  { name: 'lock_slot', effects: [{ op: 'convert', from: 'unlocked-entry', to: 'locked-entry', match: 1 }, { op: 'value', locked: true }] },
+  { name: 'lock_slot', effects: [{ op: 'convert', from: 'unlocked-entry', to: 'locked-entry', match: 1, always: true }, { op: 'value', locked: true }] },
   { name: 'grab_mapping_entry', cite: 'fs/dax.c v4.10',
     effects: [{ op: 'acquire', cls: 'locked-entry', handle: 'result', index: 1, guard: NOT_ERR }] },
   { name: 'unlock_slot', effects: [{ op: 'release', cls: 'locked-entry', match: 1, lenient: true }] },
@@ -131,8 +136,11 @@ export const APIS: Api[] = [
   // References.
   { name: 'get_dev_pagemap', effects: [{ op: 'acquire', cls: 'reference', handle: 'result', guard: [{ atom: '$', value: true }] }] },
   { name: 'put_dev_pagemap', effects: [{ op: 'release', cls: 'reference', match: 0 }] },
+  // Calls that may sleep (take a sleeping lock, wait, or allocate with GFP_KERNEL).
+  ...['unmap_mapping_range', 'lock_page', 'wait_on_page_locked', 'schedule', 'msleep', 'might_sleep', 'synchronize_rcu',
+    'i_mmap_lock_write', 'i_mmap_lock_read', 'copy_user_dax', 'dax_flush', 'wb_writeback'].map((name): Api => ({ name, effects: [{ op: 'sleeps' }] })),
   // Reads only.
-  ...pure(['radix_tree_exceptional_entry', 'IS_ERR', 'IS_ERR_OR_NULL', 'PTR_ERR', 'ERR_PTR', 'dax_radix_order',
+  ...pure(['trace_dax_grab_entry', 'radix_tree_exceptional_entry', 'IS_ERR', 'IS_ERR_OR_NULL', 'PTR_ERR', 'ERR_PTR', 'dax_radix_order',
     'dax_is_pmd_entry', 'dax_is_pte_entry', 'dax_is_zero_entry', 'dax_is_empty_entry', 'dax_radix_sector',
     'dax_to_pfn', 'dax_entry_waitqueue', 'slot_locked', 'entry_wait_queue', 'radix_tree_lookup_slot',
     '__radix_tree_lookup', 'radix_tree_deref_slot_protected', 'radix_tree_deref_slot', 'radix_tree_lookup',
@@ -170,6 +178,12 @@ export const STORE_UNLOCKED = {
   rule: 'dax/store-locked', kind: 'entry-left-locked' as ViolationKind, severity: 'warning' as FindingSeverity,
   message: 'stores an entry value without RADIX_DAX_ENTRY_LOCK while this thread still treats the entry as locked; ' +
     'the later unlock finds it unlocked and waiters are never woken',
+};
+
+/** A call that may sleep while the path holds a spinlock or a radix tree preload. */
+export const SLEEP_IN_ATOMIC = {
+  rule: 'atomic/sleep', kind: 'sleep-in-atomic' as ViolationKind, severity: 'error' as FindingSeverity,
+  message: '{api}() may sleep, but this path holds {held} (atomic context): it must be called before taking it or after giving it up',
 };
 
 /** A wake of one waiter after the entry was removed. */

@@ -23,12 +23,14 @@ describe('review: seed 000 confirmed by simulation', function () {
     assert.deepEqual(errors.map((f) => [f.rule, f.evidence, f.kind]), [
       ['dax/get-unlocked-put', 'both', 'lost-wakeup'],
       ['dax/locked-entry-unlock', 'both', 'entry-left-locked'],
+      ['atomic/sleep', 'both', 'sleep-in-atomic'],
       ['dax/delete-wake-all', 'both', 'lost-wakeup'],
     ]);
     for (const f of errors) assert.ok(f.trace && f.trace.steps.length > 0, f.rule);
     assert.equal(errors[0].simulation?.scenario, 'eexist-waiters');
     assert.equal(errors[1].simulation?.scenario, 'enomem-downgrade');
-    assert.equal(errors[2].simulation?.scenario, 'pmd-downgrade');
+    assert.equal(errors[2].simulation?.scenario, 'hzp-downgrade');
+    assert.equal(errors[3].simulation?.scenario, 'pmd-downgrade');
   });
 
   it('the downgrade trace is Ross\'s three-thread table: one waiter woken, the other asleep on 0x200', () => {
@@ -40,7 +42,7 @@ describe('review: seed 000 confirmed by simulation', function () {
     assert.match(f.simulation!.summary, /sleeps forever on key 0x200/);
   });
 
-  it('the reply answers Jan\'s three points, each under its line, with the thread table', () => {
+  it('the reply answers Jan\'s three points (and the unmap under the preload), each under its line, with the thread table', () => {
     const reply = draftReply(s.text, result);
     assert.match(reply, /^To: Ross Zwisler/m);
     assert.match(reply, /^Subject: Re: \[PATCH v5 15\/17\] dax: add struct iomap based DAX PMD support$/m);
@@ -49,6 +51,8 @@ describe('review: seed 000 confirmed by simulation', function () {
     assert.ok(at('> + goto out_unlock;') < at('put_unlocked_mapping_entry() on this path'));
     assert.ok(at('put_unlocked_mapping_entry() on this path') < at('>  return ERR_PTR(err);'));
     assert.ok(at('>  return ERR_PTR(err);') < at('still locked when this path returns'));
+    assert.ok(at('still locked when this path returns') < at('unmap_mapping_range() may sleep'));
+    assert.ok(at('unmap_mapping_range() may sleep') < at('> + false);'));
     assert.ok(at('> + false);') < at('wake_all must be true'));
     assert.match(reply, /T1: pte read fault 0x202\s+T2: pte read fault 0x203\s+T3: pte read fault 0x204/);
     assert.match(reply, /\.\.\. sleeps forever on 0x200/);
@@ -66,7 +70,7 @@ describe('bind: seed 000 hunks in the model', function () {
     return { patches, id: allHunks(patches).find((h) => h.function === 'grab_mapping_entry')!.id };
   };
 
-  it('introduces a lost wakeup in pmd-downgrade; the fixed mail is clean', async () => {
+  it('introduces a lost wakeup in pmd-downgrade; the fully fixed mail is clean', async () => {
     const s = seed('000');
     const a = grabHunk(s.text, s.file);
     const r = await simulateHunk(a.patches, a.id, { scenario: 'pmd-downgrade' });
@@ -75,9 +79,9 @@ describe('bind: seed 000 hunks in the model', function () {
     assert.equal(r.verdicts[0].post.verdict, 'violation');
     assert.equal(r.verdicts[0].summary, 'introduces a lost wakeup in pmd-downgrade');
 
-    const fx = fixture('review/000-fixed.txt');
+    const fx = fixture('review/000-fixed-all.txt');
     const b = grabHunk(fx.text, fx.file);
-    for (const sc of ['pmd-downgrade', 'eexist-waiters', 'enomem-downgrade']) {
+    for (const sc of ['pmd-downgrade', 'eexist-waiters', 'enomem-downgrade', 'hzp-downgrade']) {
       const v = (await simulateHunk(b.patches, b.id, { scenario: sc })).verdicts[0];
       assert.equal(v.post.verdict, 'ok', sc);
     }
