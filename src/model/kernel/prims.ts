@@ -71,6 +71,15 @@ export function lookupSlot(L: Layout, st: Int32Array, index: number): number {
   return -1;
 }
 
+/** lookupSlot() as a step sees it: it reads the index's own slot and its PMD head. */
+function lookupRead(w: Step, index: number): number {
+  const own = w.L.slot(index);
+  if (own >= 0) w.read(OBJ.slot(own));
+  const head = w.L.slot(index & ~K.PG_PMD_COLOUR);
+  if (head >= 0) w.read(OBJ.slot(head));
+  return lookupSlot(w.L, w.s, index);
+}
+
 function entryAt(w: Step, slot: number): number {
   w.read(OBJ.slot(slot));
   return w.s[w.L.slotWord(slot, SLOT.ENTRY)];
@@ -153,11 +162,8 @@ def({
   name: '__radix_tree_lookup', quiet: underTreeLock, arity: 2, visible: true,
   doc: '__radix_tree_lookup(&mapping->page_tree, index, NULL, &slot): the entry covering index; *slotp = its slot (the head index)',
   run: (w, [index, slotp]) => {
-    const s = lookupSlot(w.L, w.s, index);
-    const own = slotOrFault(w, index);
-    if (own >= 0) w.read(OBJ.slot(own));
-    const head = w.L.slot(index & ~K.PG_PMD_COLOUR);
-    if (head >= 0) w.read(OBJ.slot(head));
+    slotOrFault(w, index);
+    const s = lookupRead(w, index);
     const e = s < 0 ? 0 : w.s[w.L.slotWord(s, SLOT.ENTRY)];
     w.storePtr(slotp, s < 0 ? index : w.L.indexes[s]);
     w.note(() => `entry at ${hex(index)}: ${describeEntry(e)}`);
@@ -193,9 +199,7 @@ def({
     if (order !== 0 && index & ((1 << order) - 1)) { w.commit('assertion', `order-${order} insert at unaligned index ${hex(index)}`); return -K.EINVAL; }
     const own = slotOrFault(w, index);
     if (own < 0) return -K.EEXIST;
-    const covering = lookupSlot(w.L, w.s, index);
-    const head = w.L.slot(index & ~K.PG_PMD_COLOUR);
-    if (head >= 0) w.read(OBJ.slot(head));
+    const covering = lookupRead(w, index);
     const taken = slotsInRange(w.L, index, order).filter((s) => entryAt(w, s) !== 0);
     if (covering >= 0 || taken.length > 0) {
       w.note(() => `insert at ${hex(index)} (order ${order}): -EEXIST`);
@@ -212,9 +216,8 @@ def({
   doc: 'radix_tree_delete(&mapping->page_tree, index): removes the entry covering index, returns it',
   run: (w, [index]) => {
     w.requireTreeLock('radix_tree_delete()');
-    const s = lookupSlot(w.L, w.s, index);
-    const own = slotOrFault(w, index);
-    if (own >= 0) w.read(OBJ.slot(own));
+    slotOrFault(w, index);
+    const s = lookupRead(w, index);
     if (s < 0) { w.note(() => `nothing to delete at ${hex(index)}`); return 0; }
     const e = entryAt(w, s);
     setEntry(w, s, 0);
@@ -257,7 +260,7 @@ def({
   doc: 'radix_tree_tag_set(&mapping->page_tree, index, tag)',
   run: (w, [index, tag]) => {
     w.requireTreeLock('radix_tree_tag_set()');
-    const s = lookupSlot(w.L, w.s, index);
+    const s = lookupRead(w, index);
     if (s < 0) { w.commit('assertion', `radix_tree_tag_set() on empty index ${hex(index)}`); return 0; }
     w.write(OBJ.tags(s));
     w.s[w.L.slotWord(s, SLOT.TAGS)] |= 1 << tag;
@@ -269,7 +272,7 @@ def({
   name: 'radix_tree_tag_get', quiet: underTreeLock, arity: 2, visible: true,
   doc: 'radix_tree_tag_get(&mapping->page_tree, index, tag)',
   run: (w, [index, tag]) => {
-    const s = lookupSlot(w.L, w.s, index);
+    const s = lookupRead(w, index);
     if (s < 0) return 0;
     w.read(OBJ.tags(s));
     return (w.s[w.L.slotWord(s, SLOT.TAGS)] >> tag) & 1;
@@ -302,8 +305,7 @@ def({
   name: 'radix_tree_next_entry', arity: 1, visible: true,
   doc: 'pagevec_lookup_entries(): the first index >= start that holds or is covered by an entry, or -1',
   run: (w, [start]) => {
-    const covering = lookupSlot(w.L, w.s, start);
-    if (covering >= 0) { w.read(OBJ.slot(covering)); return start; }
+    if (lookupRead(w, start) >= 0) return start;
     for (let s = 0; s < w.L.indexes.length; s++) {
       if (w.L.indexes[s] < start) continue;
       w.read(OBJ.slot(s));
@@ -405,6 +407,7 @@ def({
   run: (w) => {
     for (let p = 0; p < w.L.nPages; p++) {
       const b = w.L.pageWord(p, 0);
+      w.read(OBJ.page(p));
       if (w.s[b + PAGE.REF] === 0 && w.s[b + PAGE.MAPPING] === 0 && w.s[b + PAGE.LOCK] === 0) {
         w.s[b + PAGE.REF] = 1;
         w.write(OBJ.page(p));
@@ -422,6 +425,7 @@ def({
   run: (w, [page, index]) => {
     const p = frameOrFault(w, page);
     if (p < 0) return 0;
+    w.write(OBJ.page(p));
     w.s[w.L.pageWord(p, PAGE.LOCK)] = w.t + 1;
     w.s[w.L.pageWord(p, PAGE.MAPPING)] = 1;
     w.s[w.L.pageWord(p, PAGE.INDEX)] = index;
@@ -435,6 +439,7 @@ def({
   run: (w, [page]) => {
     const p = frameOrFault(w, page);
     if (p < 0) return 0;
+    w.write(OBJ.page(p));
     w.s[w.L.pageWord(p, PAGE.LOCK)] = 0;
     w.s[w.L.pageWord(p, PAGE.MAPPING)] = 0;
     return 0;
@@ -519,9 +524,8 @@ def({
   name: 'find_get_entry', arity: 1, visible: true,
   doc: 'find_get_entry(mapping, offset): the entry at offset, with a reference taken when it is a page',
   run: (w, [index]) => {
-    const s = lookupSlot(w.L, w.s, index);
-    const own = slotOrFault(w, index);
-    if (own >= 0) w.read(OBJ.slot(own));
+    slotOrFault(w, index);
+    const s = lookupRead(w, index);
     if (s < 0) return 0;
     const e = entryAt(w, s);
     if (!isExceptional(e)) {
@@ -538,9 +542,8 @@ def({
   doc: '__radix_tree_create(&mapping->page_tree, page->index, 0, &node, &slot); *slot: what the slot of index holds',
   run: (w, [index]) => {
     w.requireTreeLock('__radix_tree_create()');
-    const s = lookupSlot(w.L, w.s, index);
-    const own = slotOrFault(w, index);
-    if (own >= 0) w.read(OBJ.slot(own));
+    slotOrFault(w, index);
+    const s = lookupRead(w, index);
     return s < 0 ? 0 : entryAt(w, s);
   },
 });
@@ -552,7 +555,7 @@ def({
     w.requireTreeLock('__radix_tree_replace()');
     const own = slotOrFault(w, index);
     if (own < 0) return 0;
-    const s = lookupSlot(w.L, w.s, index);
+    const s = lookupRead(w, index);
     if (s >= 0 && s !== own) { w.commit('assertion', `page at ${hex(index)} inside a PMD entry`); return 0; }
     setEntry(w, own, page);
     w.note(() => `page#${pageFrame(page)} at ${hex(index)}`);
@@ -647,8 +650,8 @@ def({
   doc: 'vmf_insert_pfn_pmd(vma, address, pmd, pfn, write): a devmap PMD mapping of the region',
   run: (w) => {
     w.read(OBJ.PMD); w.write(OBJ.PMD);
+    regionPtes(w).forEach((s) => w.read(OBJ.pte(s)));
     const mapped = regionPtes(w).filter((s) => w.s[w.L.slotWord(s, SLOT.PTE)] !== 0);
-    mapped.forEach((s) => w.read(OBJ.pte(s)));
     if (mapped.length) w.commit('overlap', 'PMD mapping installed over mapped PTEs');
     w.s[G.PMD] = Pmd.Devmap;
     w.note(() => 'PMD maps the DAX pfn');
