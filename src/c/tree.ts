@@ -172,20 +172,23 @@ function resolveIn(treeDir: string, file: string): string | null {
 function touchedRuns(lines: SideLine[]): Run[] {
   const scans = scanLines(lines.map((l) => l.text));
   const runs: Run[] = [];
+  const take = (from: number, to: number) => {
+    const chunk = lines.slice(from, to);
+    if (chunk.some((l) => l.op !== null)) {
+      runs.push({ lines: chunk, hint: null, hintNotFunction: false, fallback: null, indentReliable: true, adjacent: false });
+    }
+  };
   let depth = 0, start = 0;
   scans.forEach((sc, i) => {
     if (sc.preproc && depth === 0) { start = i + 1; return; }
     for (const ch of sc.marks) {
       if (ch === '{') depth++;
-      else if (ch === '}' && depth > 0 && --depth === 0) {
-        const chunk = lines.slice(start, i + 1);
-        if (chunk.some((l) => l.op !== null)) {
-          runs.push({ lines: chunk, hint: null, hintNotFunction: false, fallback: null, indentReliable: true, adjacent: false });
-        }
-        start = i + 1;
-      } else if (ch === ';' && depth === 0) start = i + 1;
+      else if (ch === '}' && depth > 0 && --depth === 0) { take(start, i + 1); start = i + 1; }
+      else if (ch === ';' && depth === 0) start = i + 1;
     }
   });
+  // A block still open at the end of the file (the mail added a function it did not finish).
+  if (depth > 0) take(start, lines.length);
   return runs;
 }
 

@@ -22,7 +22,7 @@ export function patchFromDiff(text: string, keep: (raw: string) => string | null
       id: id++, path: file.path, pathSource: file.path ? 'header' : 'unknown',
       oldStart: header ? Number(header[1]) : null, oldCount: header ? Number(header[2] ?? 1) : null,
       newStart: header ? Number(header[3]) : null, newCount: header ? Number(header[4] ?? 1) : null,
-      headerContext: header ? (header[5].trim() || null) : null, function: null, functionSource: null, functions: [],
+      headerContext: header ? (header[5].trim() || null) : null, function: null, functionSource: null, functions: [], scopes: [],
       afterGap: null, clean: !!header,
       quoteDepth: 0, headerMissing: !header, damage: [], lines: [], comments: [], mailLines: [mailLine, mailLine],
     };
