@@ -38,7 +38,17 @@ function readEntity(headers: Header[], body: RawLine[], first: number, out: Sink
     out.diags.push({ line: headers.find((h) => /^content-type$/i.test(h.name))?.mailLine ?? first, severity: 'warning', message: boundary ? 'multipart nested too deep: read as text' : `${ct.type} without a boundary: read as text` });
     ct.type = 'text/plain';
   }
+  if (ct.type === 'message/rfc822' && depth < MAX_DEPTH && !/^(base64|quoted-printable)$/i.test(headerValue(headers, 'Content-Transfer-Encoding')?.trim() ?? '')) {
+    return readEnclosed(body, out, depth, bodyAllowed);
+  }
   readLeaf(headers, ct, body, first, out, bodyAllowed);
+}
+
+/** A forwarded message: its header lines are read as they stand, its body through MIME like any other. */
+function readEnclosed(body: RawLine[], out: Sink, depth: number, bodyAllowed: boolean): void {
+  const { headers, bodyStart } = readHeaderBlock(body, 0, body.length, out.diags);
+  if (bodyAllowed) for (let i = 0; i < bodyStart; i++) out.body.push(body[i]);
+  readEntity(headers, body.slice(bodyStart), body[0]?.mailLine ?? 1, out, depth + 1, bodyAllowed);
 }
 
 interface Section { lines: RawLine[]; first: number }

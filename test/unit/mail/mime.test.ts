@@ -147,6 +147,18 @@ describe('mail: MIME', () => {
     }
   });
 
+  it('a forwarded message/rfc822 part: its headers kept, its quoted-printable body decoded', () => {
+    const m = read([
+      ...head('multipart/mixed; boundary=fw'),
+      '--fw', 'Content-Type: text/plain', '', 'Forwarding the patch.',
+      '--fw', 'Content-Type: message/rfc822', '',
+      'From: Jan Kara <jack@suse.cz>', 'Subject: [PATCH] dax: x', 'Content-Transfer-Encoding: quoted-printable', '',
+      '+\tif (entry =3D=3D NULL)', '--fw--',
+    ]);
+    assert.deepEqual(texts(m), ['Forwarding the patch.', 'From: Jan Kara <jack@suse.cz>', 'Subject: [PATCH] dax: x', 'Content-Transfer-Encoding: quoted-printable', '', '+\tif (entry == NULL)']);
+    assert.equal(m.body[5].mailLine, 17);
+  });
+
   it('RFC 2231 filenames', () => {
     const m = read([...head('multipart/mixed; boundary=b'), '--b', "Content-Disposition: attachment; filename*=utf-8''J%C3%A9r%C3%B4me.patch", '', 'x', '--b--']);
     assert.equal(m.parts[0].filename, 'Jérôme.patch');
