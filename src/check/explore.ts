@@ -146,22 +146,44 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   checkState(store.insert(root, -1, 0, -1, 0)[0], root);
 
   /** Expands state `id`: every enabled thread outside its sleep set, or only `only`. */
+  const succ: (Transition[] | null)[] = new Array(nThreads).fill(null);
+  // Footprints folded into 32-bit masks (object id mod 32): disjoint masks prove
+  // independence at once; overlapping ones are checked exactly.
+  const rmask = new Int32Array(nThreads);
+  const wmask = new Int32Array(nThreads);
   const expand = (id: number, only: number): void => {
     const s = store.get(id);
     const depth = store.depth[id];
-    const succ: (Transition[] | null)[] = new Array(nThreads).fill(null);
     for (let t = 0; t < nThreads; t++) {
-      if (machine.status(s, t) === Status.Runnable) succ[t] = machine.successors(s, t);
+      const ts = machine.status(s, t) === Status.Runnable ? machine.successors(s, t) : null;
+      succ[t] = ts;
+      if (ts && sleepSets) {
+        let r = 0;
+        let w = 0;
+        for (const tr of ts) {
+          for (const o of tr.reads) r |= 1 << (o & 31);
+          for (const o of tr.writes) w |= 1 << (o & 31);
+        }
+        rmask[t] = r;
+        wmask[t] = w;
+      }
     }
     const z = sleepSets ? store.sleep[id] : 0;
-    const indep = sleepSets ? independence(succ) : null;
     let done = 0;
     for (let t = 0; t < nThreads && !stopped; t++) {
       const ts = succ[t];
       if (!ts) continue;
       const bit = 1 << t;
       if (only >= 0 ? (only & bit) === 0 : (z & bit) !== 0) continue;
-      const childSleep = indep ? (z | done) & indep[t] : 0;
+      // The sleeping and earlier explored threads whose step is independent of t's stay asleep.
+      let childSleep = 0;
+      for (let m = z | done; m !== 0; m &= m - 1) {
+        const u = 31 - Math.clz32(m & -m);
+        const us = succ[u];
+        if (!us) continue;
+        const clash = (wmask[u] & (rmask[t] | wmask[t])) | (wmask[t] & rmask[u]);
+        if (clash === 0 || !conflict(us, ts)) childSleep |= 1 << u;
+      }
       for (const tr of ts) {
         transitions++;
         if (!tr.progress) sawNonProgress = true;
@@ -261,36 +283,22 @@ function hasSymmetry(m: Machine): boolean {
   return false;
 }
 
-/** indep[t]: the threads whose step is independent of t's step in this state. */
-function independence(succ: (Transition[] | null)[]): Int32Array {
-  const n = succ.length;
-  const reads: Set<number>[] = [];
-  const writes: Set<number>[] = [];
-  for (let t = 0; t < n; t++) {
-    const r = new Set<number>();
-    const w = new Set<number>();
-    for (const tr of succ[t] ?? []) {
-      for (const o of tr.reads) r.add(o);
-      for (const o of tr.writes) w.add(o);
-    }
-    reads.push(r);
-    writes.push(w);
-  }
-  const conflict = (a: number, b: number): boolean => {
-    for (const o of writes[a]) if (writes[b].has(o) || reads[b].has(o)) return true;
-    for (const o of writes[b]) if (reads[a].has(o)) return true;
-    return false;
-  };
-  const indep = new Int32Array(n);
-  for (let a = 0; a < n; a++) {
-    if (!succ[a]) continue;
-    for (let b = a + 1; b < n; b++) {
-      if (!succ[b] || conflict(a, b)) continue;
-      indep[a] |= 1 << b;
-      indep[b] |= 1 << a;
+/** True when the steps conflict: a write of one meets a read or a write of the other. */
+function conflict(a: Transition[], b: Transition[]): boolean {
+  for (const x of a) {
+    for (const y of b) {
+      if (meets(x.writes, y.reads) || meets(x.writes, y.writes) || meets(y.writes, x.reads)) return true;
     }
   }
-  return indep;
+  return false;
+}
+
+function meets(p: readonly number[], q: readonly number[]): boolean {
+  for (let i = 0; i < p.length; i++) {
+    const o = p[i];
+    for (let j = 0; j < q.length; j++) if (q[j] === o) return true;
+  }
+  return false;
 }
 
 // Livelock: a set of reachable states from which no schedule escapes, in which some

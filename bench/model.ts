@@ -1,0 +1,188 @@
+// npm run bench:model
+//
+// 1. Every scenario of the model in its v4.10 shape, explored exhaustively: distinct
+//    states, transitions, time, distinct states per second (wall and CPU), and how much
+//    of the time the machine itself (the model's successors, status, canonical form and
+//    properties) takes, so explorer and model costs are told apart.
+// 2. Time to the first counterexample (a shortest one) for the seeded defects.
+// 3. The explorer's own ceiling on a synthetic machine whose steps cost next to nothing.
+// 4. pmd-downgrade against SPIN: bench/pmd-downgrade.pml checked by spin -a, gcc, ./pan,
+//    for both wake modes; the verdicts must agree, and our end-to-end time is printed
+//    over SPIN's (spin -a + gcc + pan).
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { explore } from '../src/check/explore';
+import type { Verdict } from '../src/check/types';
+import { buildScenario, listModel, type PointValue } from '../src/model/index';
+import { Status, type Fault, type Machine, type StateView, type Transition } from '../src/model/machine';
+
+const root = path.resolve(__dirname, '..', '..');
+const BUDGET = { maxStates: 5_000_000, maxMs: 300_000 };
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** The machine with a stopwatch around every call the explorer makes into it. */
+function timed(m: Machine): { machine: Machine; ms: () => number } {
+  let total = 0;
+  const wrap = <A extends unknown[], R>(f: (...a: A) => R) => (...a: A): R => {
+    const t = performance.now();
+    try { return f(...a); } finally { total += performance.now() - t; }
+  };
+  const machine: Machine = {
+    name: m.name,
+    threads: m.threads,
+    initial: wrap(() => m.initial()),
+    status: wrap((s: Int32Array, t: number) => m.status(s, t)),
+    successors: wrap((s: Int32Array, t: number) => m.successors(s, t)),
+    canonical: wrap((s: Int32Array) => m.canonical(s)),
+    invariants: wrap((s: Int32Array) => m.invariants(s)),
+    quiescent: wrap((s: Int32Array) => m.quiescent(s)),
+    view: (s: Int32Array) => m.view(s),
+  };
+  return { machine, ms: () => total };
+}
+
+function measure(run: () => Verdict): { v: Verdict; wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const v = run();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { v, wall, cpu: (c.user + c.system) / 1000 };
+}
+
+function scenarios(): void {
+  console.log('1. every scenario, v4.10 shapes, exhaustive');
+  console.log(`${'scenario'.padEnd(24)}${'verdict'.padEnd(10)}${'states'.padStart(10)}${'trans.'.padStart(10)}${'wall ms'.padStart(10)}${'cpu ms'.padStart(10)}${'states/s'.padStart(11)}${'st/s cpu'.padStart(11)}${'model %'.padStart(9)}  reductions`);
+  let states = 0;
+  let cpu = 0;
+  let best = { name: '', rate: 0 };
+  for (const s of listModel().scenarios) {
+    const t = timed(buildScenario(s.name));
+    const r = measure(() => explore(t.machine, BUDGET));
+    const rate = r.v.states / (r.cpu / 1000);
+    states += r.v.states;
+    cpu += r.cpu;
+    if (r.v.states > 10_000 && rate > best.rate) best = { name: s.name, rate };
+    console.log(`${s.name.padEnd(24)}${r.v.verdict.padEnd(10)}${fmt(r.v.states).padStart(10)}${fmt(r.v.transitions).padStart(10)}${fmt(r.wall).padStart(10)}${fmt(r.cpu).padStart(10)}`
+      + `${fmt(r.v.states / (r.wall / 1000)).padStart(11)}${fmt(rate).padStart(11)}${fmt((100 * t.ms()) / r.wall).padStart(9)}  ${r.v.reductions.join(', ')}`);
+  }
+  console.log(`all scenarios: ${fmt(states)} distinct states in ${fmt(cpu)} ms CPU: ${fmt(states / (cpu / 1000))} distinct states/s per core`);
+  if (best.name) console.log(`largest-throughput scenario over 10k states: ${best.name}, ${fmt(best.rate)} distinct states/s per core (target 1,000,000)`);
+}
+
+const DEFECTS: [string, Record<string, PointValue>, string][] = [
+  ['pmd-downgrade', { 'grab_mapping_entry.downgrade_wake_all': false }, 'downgrade wakes one waiter'],
+  ['eexist-waiters', { 'grab_mapping_entry.eexist_put': false }, 'no put_unlocked_mapping_entry() on -EEXIST'],
+  ['enomem-downgrade', { 'grab_mapping_entry.preload_fail': 'return' }, '-ENOMEM returns with the entry locked'],
+];
+
+function counterexamples(): void {
+  console.log('\n2. time to the first (shortest) counterexample');
+  for (const [name, points, what] of DEFECTS) {
+    const r = measure(() => explore(buildScenario(name, { points }), BUDGET, { stopAtFirst: true }));
+    const x = r.v.violations[0];
+    console.log(`${name.padEnd(18)} ${what.padEnd(46)} ${x ? `${x.kind}, ${x.trace.steps.length} steps` : r.v.verdict}: `
+      + `${fmt(r.wall, 1)} ms wall, ${fmt(r.cpu, 1)} ms CPU, ${fmt(r.v.states)} states${name === 'pmd-downgrade' ? ' (target < 50 ms)' : ''}`);
+  }
+}
+
+/**
+ * A machine whose steps cost next to nothing: n threads each stepping a counter of its
+ * own up to k, with a shared word written on every k-th step; what the explorer alone
+ * sustains (hashing, the visited set, sleep sets, the BFS queue).
+ */
+function synthetic(n: number, k: number): Machine {
+  const view: StateView = { entries: [], waitqueues: [], locks: [], threads: [], other: {} };
+  return {
+    name: `synthetic-${n}x${k}`,
+    threads: Array.from({ length: n }, (_, t) => ({ name: `T${t + 1}`, symmetryClass: t })),
+    initial: () => new Int32Array(n + 1),
+    status: (s, t) => (s[t] < k ? Status.Runnable : Status.Done),
+    successors: (s, t): Transition[] => {
+      const c = s.slice();
+      c[t]++;
+      const shared = c[t] === k;
+      if (shared) c[n]++;
+      return [{ thread: t, state: c, fn: 'f', label: 'x++', note: '', reads: shared ? [n] : [], writes: shared ? [n] : [t], progress: true }];
+    },
+    canonical: (s) => s,
+    invariants: (): Fault[] => [],
+    quiescent: (): Fault[] => [],
+    view: () => view,
+  };
+}
+
+function ceiling(): void {
+  console.log('\n3. the explorer alone (synthetic machine, steps cost next to nothing)');
+  for (const [n, k] of [[6, 8], [7, 7]]) {
+    for (const sleepSets of [true, false]) {
+      const r = measure(() => explore(synthetic(n, k), BUDGET, { reductions: { sleepSets } }));
+      console.log(`${r.v.scenario.padEnd(16)} sleep sets ${sleepSets ? 'on ' : 'off'}: ${fmt(r.v.states)} states, ${fmt(r.v.transitions)} transitions, `
+        + `${fmt(r.cpu)} ms CPU: ${fmt(r.v.states / (r.cpu / 1000))} distinct states/s per core`);
+    }
+  }
+}
+
+function timedRun(cmd: string, args: string[], cwd: string): { ms: number; out: string; ok: boolean } {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { ms: performance.now() - t0, out: (r.stdout ?? '') + (r.stderr ?? ''), ok: r.status === 0 };
+}
+
+function spin(): boolean {
+  console.log('\n4. pmd-downgrade: dax-review against SPIN (bench/pmd-downgrade.pml)');
+  const pml = path.join(root, 'bench', 'pmd-downgrade.pml');
+  if (spawnSync('spin', ['-V'], { encoding: 'utf8' }).status !== 0) {
+    console.log('spin is not installed (Debian: apt-get install spin); the comparison is skipped');
+    return false;
+  }
+  const cli = path.join(root, 'dist', 'cli.js');
+  let agree = true;
+  for (const wakeAll of [false, true]) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dax-spin-'));
+    try {
+      copyFileSync(pml, path.join(dir, 'pmd-downgrade.pml'));
+      const a = timedRun('spin', [`-DWAKE_ALL=${wakeAll ? 1 : 0}`, '-a', 'pmd-downgrade.pml'], dir);
+      const g = timedRun('gcc', ['-O2', '-DSAFETY', '-o', 'pan', 'pan.c'], dir);
+      const p = timedRun('./pan', [], dir);
+      if (!a.ok || !g.ok) throw new Error(`spin/gcc failed:\n${a.out}\n${g.out}`);
+      const errors = Number(/errors: (\d+)/.exec(p.out)?.[1] ?? NaN);
+      const spinStates = /(\d+) states, stored/.exec(p.out)?.[1] ?? '?';
+      const why = /pan:1: ([^\n(]+)/.exec(p.out)?.[1]?.trim();
+      const spinMs = a.ms + g.ms + p.ms;
+      const spinVerdict = errors > 0 ? 'violation' : 'ok';
+
+      const points = { 'grab_mapping_entry.downgrade_wake_all': wakeAll };
+      const inproc = measure(() => explore(buildScenario('pmd-downgrade', { points }), BUDGET, { stopAtFirst: true }));
+      const ours = inproc.v;
+      const procArgs = [cli, 'model', 'run', 'pmd-downgrade', '--set', `grab_mapping_entry.downgrade_wake_all=${wakeAll}`, '--first', '--json'];
+      const proc = existsSync(cli) ? timedRun(process.execPath, procArgs, root) : null;
+      const procVerdict = proc ? (JSON.parse(proc.out) as Verdict).verdict : 'not built';
+
+      console.log(`wake_all=${wakeAll}:`);
+      console.log(`  SPIN        ${spinVerdict}${why ? ` (${why})` : ''}, ${spinStates} states; spin -a ${fmt(a.ms)} ms + gcc ${fmt(g.ms)} ms + pan ${fmt(p.ms)} ms = ${fmt(spinMs)} ms`);
+      console.log(`  dax-review  ${ours.verdict}${ours.violations[0] ? ` (${ours.violations[0].kind}, ${ours.violations[0].trace.steps.length} steps)` : ''}, ${fmt(ours.states)} states; `
+        + `in process ${fmt(inproc.wall)} ms wall (${fmt(inproc.cpu)} ms CPU)${proc ? `; CLI process end to end ${fmt(proc.ms)} ms (${procVerdict})` : ''}`);
+      const endToEnd = proc ? proc.ms : inproc.wall;
+      console.log(`  ours / SPIN end to end: ${(endToEnd / spinMs).toFixed(2)} (target <= 0.25); in process: ${(inproc.wall / spinMs).toFixed(2)}`);
+      const same = ours.verdict === spinVerdict && (!proc || procVerdict === spinVerdict);
+      console.log(`  verdicts ${same ? 'agree' : 'DISAGREE'}`);
+      agree &&= same;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return agree;
+}
+
+console.log(`dax-review model benchmark: node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+scenarios();
+counterexamples();
+ceiling();
+const agree = spin();
+if (!agree) process.exitCode = 1;
