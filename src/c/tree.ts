@@ -115,6 +115,15 @@ function applyPiece(f: FileState, h: Hunk, piece: HunkLine[], first: boolean): T
 
 /** Why a piece's old lines are nowhere in the file: the closest place and the first line that differs. */
 function notFound(f: FileState, h: Hunk, old: HunkLine[], oldSq: string[], expected: number | null): TreeFailure {
+  const neu = h.lines.filter((l) => l.op !== '-' && l.mailLine >= old[0].mailLine && l.mailLine <= old[old.length - 1].mailLine);
+  const neuSq = neu.map((l) => squash(l.text));
+  if (neu.some((l) => l.op === '+')) {
+    for (let p = 0; p + neuSq.length <= f.cur.length; p++) {
+      if (f.matchesAt(neuSq, p) === neuSq.length) {
+        return { hunk: h.id, mailLine: old[0].mailLine, reason: `the tree already has this change: its new lines are at line ${f.lineNumber(p)}`, applied: false };
+      }
+    }
+  }
   let best = -1, bestLen = -1;
   for (let p = 0; p < f.cur.length; p++) {
     const k = f.matchesAt(oldSq, p);

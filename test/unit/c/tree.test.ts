@@ -154,4 +154,19 @@ describe('c/tree: the mail applied to a kernel checkout', () => {
     assert.deepEqual(r.failures, []);
     assert.deepEqual(r.functions.map((f) => [f.name, f.pre, f.post!.whole, f.post!.source]), [['dax_new', null, true, 'tree']]);
   });
+
+  it('says when the tree already has the change', () => {
+    const r = applyToTree(patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax.c',
+      '@@ -28,3 +28,3 @@',
+      ' \tspin_lock_irq(&mapping->tree_lock);',
+      '-\tentry = old_find_entry(mapping, index);',
+      '+\tentry = find_entry(mapping, index);',
+      ' \tif (!entry) {',
+    ].join('\n')), TREE);
+    assert.equal(r.failures.length, 1);
+    assert.equal(r.failures[0].applied, false);
+    assert.match(r.failures[0].reason, /already has this change: its new lines are at line 28/);
+  });
 });
