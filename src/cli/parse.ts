@@ -107,7 +107,7 @@ function hunkLine(h: Hunk): string {
   const at = h.headerMissing ? '@@ (no header)' : `@@ -${h.oldStart},${h.oldCount} +${h.newStart},${h.newCount}`;
   const fn = h.function ? ` ${h.function}` : '';
   const more = h.functions.filter((f) => f !== h.function);
-  const extra = more.length ? ` (+ ${more.join(', ')})` : '';
+  const extra = (more.length ? ` (+ ${more.join(', ')})` : '') + (h.scopes.length ? ` in ${h.scopes.join(', ')}` : '');
   const dmg = h.damage.length ? `  [${h.damage.map((d) => d.kind).join(', ')}]` : '';
   const threads = h.comments.length ? `  ${h.comments.length} comment thread(s)` : '';
   return `${at}${fn}${extra}  mail ${h.mailLines[0]}-${h.mailLines[1]}${threads}${dmg}`;

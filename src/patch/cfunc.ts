@@ -27,6 +27,8 @@ export interface FunctionScan {
   openAtEnd: string | null;
   /** Labels seen inside functions: label -> function. */
   labels: Map<string, string>;
+  /** Per hunk line: the struct, union, enum or initialised object it lies in at file scope. */
+  scope: (string | null)[];
 }
 
 const KEYWORDS = new Set([
@@ -109,6 +111,17 @@ function classify(code: string): Kind {
   return 'statement';
 }
 
+/**
+ * The name of the file-scope object a line opens: "struct dax_operations {" ->
+ * "struct dax_operations"; "static const struct dax_operations dm_dax_ops = {" -> "dm_dax_ops".
+ */
+export function aggregateName(t: string): string | null {
+  const tagged = /^(?:typedef\s+)?(struct|union|enum)\s+(\w+)\s*\{/.exec(t);
+  if (tagged) return `${tagged[1]} ${tagged[2]}`;
+  const init = /([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*=\s*\{/.exec(t);
+  return init ? init[1] : null;
+}
+
 /** "STATIC int", "static inline bool", "struct page *": a return type alone on its line. */
 function isReturnTypeLine(t: string): boolean {
   if (!/^[A-Za-z_][\w\s*]*$/.test(t)) return false;
@@ -146,7 +159,8 @@ interface ImageLine {
  */
 function scanImage(
   image: ImageLine[], hint: FunctionHint | null, indented: boolean,
-  out: { fn: (string | null)[]; fromLines: boolean[]; labels: Map<string, string> },
+  out: { fn: (string | null)[]; fromLines: boolean[]; labels: Map<string, string>; scope: (string | null)[] },
+  startScope: string | null,
 ): string | null {
   type Mode = 'top' | 'known' | 'unknown';
   let mode = (hint ? 'unknown' : 'top') as Mode;
@@ -159,6 +173,12 @@ function scanImage(
   // A definition being read: its name, the lines so far, paren balance.
   let sig: { name: string; lines: number[]; parens: number; closed: boolean } | null = null;
   let typeLine: number | null = null;
+  // The file-scope aggregate being read (struct body, ops table), and the last line that could name one.
+  let aggregate: string | null = startScope;
+  let scopeGuessed = startScope !== null && !hint;   // started inside the @@ context's object: a guess
+  if (scopeGuessed) depth = 1;
+  const guessedScope: number[] = [];
+  let lastNamed: string | null = null;
   const codes = image.map(() => '');
   const kinds: Kind[] = [];
   let prevType = false;   // the last code line was a bare return type ("STATIC int")
@@ -228,8 +248,19 @@ function scanImage(
         continue;
       }
       typeLine = /^[A-Za-z_][\w\s*]*$/.test(t) && !KEYWORDS.has(t.split(/\s+/)[0]) ? k : null;
-      depth = Math.max(0, depth + open - close);
+      if (scopeGuessed && kinds[k] === 'file-scope') {
+        depth = 0;
+        aggregate = null;
+        for (const p of guessedScope) out.scope[image[p].index] = null;
+      }
+      if (kinds[k] !== 'neutral') scopeGuessed = false;
+      if (scopeGuessed) guessedScope.push(k);
+      if (depth === 0 && open > close) aggregate = aggregateName(t) ?? (t.startsWith('{') ? lastNamed : null);
+      if (t !== '') lastNamed = aggregateName(`${t} {`);
       set(k, null, false);
+      out.scope[image[k].index] = depth > 0 || open > 0 || close > 0 ? aggregate : null;
+      depth = Math.max(0, depth + open - close);
+      if (depth === 0) aggregate = null;
       continue;
     }
 
@@ -291,7 +322,9 @@ function count(s: string, c: string): number {
  * post-image, '-' lines as the pre-image, so a removed definition still counts.
  * `indented` says the hunk kept its indentation, so a '}' at column 0 ends a function.
  */
-export function scanFunctions(lines: readonly CLine[], hint: FunctionHint | null, indented: boolean): FunctionScan {
+export function scanFunctions(
+  lines: readonly CLine[], hint: FunctionHint | null, indented: boolean, startScope: string | null = null,
+): FunctionScan {
   const fn: (string | null)[] = lines.map(() => null);
   const fromLines: boolean[] = lines.map(() => false);
   const labels = new Map<string, string>();
@@ -301,14 +334,16 @@ export function scanFunctions(lines: readonly CLine[], hint: FunctionHint | null
     if (l.op !== '-') post.push({ index, text: l.text });
     if (l.op !== '+') pre.push({ index, text: l.text });
   });
-  const preOut = { fn: lines.map((): string | null => null), fromLines: lines.map(() => false), labels };
-  scanImage(pre, hint, indented, preOut);
-  const openAtEnd = scanImage(post, hint, indented, { fn, fromLines, labels });
+  const scope: (string | null)[] = lines.map(() => null);
+  const preOut = { fn: lines.map((): string | null => null), fromLines: lines.map(() => false), labels, scope: lines.map((): string | null => null) };
+  scanImage(pre, hint, indented, preOut, startScope);
+  const openAtEnd = scanImage(post, hint, indented, { fn, fromLines, labels, scope }, startScope);
   lines.forEach((l, i) => {
     if (l.op === '-') {
       fn[i] = preOut.fn[i];
       fromLines[i] = preOut.fromLines[i];
+      scope[i] = preOut.scope[i];
     }
   });
-  return { fn, fromLines, openAtEnd, labels };
+  return { fn, fromLines, openAtEnd, labels, scope };
 }

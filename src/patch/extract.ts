@@ -233,7 +233,7 @@ export function extractPatch(msg: Message): Extraction {
       oldStart: header?.oldStart ?? null, oldCount: header?.oldCount ?? null,
       newStart: header?.newStart ?? null, newCount: header?.newCount ?? null,
       headerContext: header?.context ?? null,
-      function: null, functionSource: null, functions: [],
+      function: null, functionSource: null, functions: [], scopes: [],
       quoteDepth: p as number, headerMissing: header === null, damage: [], lines: [], comments: [],
       mailLines: [line.mailLine, line.mailLine], afterGap: gapLine, clean: false,
     };
@@ -405,6 +405,8 @@ function dropSpacing(b: Building, diagnostics: MailDiagnostic[]): void {
     });
   }
   h.damage = h.damage.filter((d) => d.kind !== 'trailing-ws' || d.mailLines.length > 0);
+  const lastLine = h.lines[h.lines.length - 1];
+  if (lastLine) h.mailLines[1] = lastLine.mailLine;
   renumber(b);
 }
 

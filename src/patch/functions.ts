@@ -2,7 +2,7 @@
 // so a hunk that starts mid-function can lean on what earlier hunks showed.
 import type { MailDiagnostic } from '../mail/types';
 import type { Comment, Hunk } from './types';
-import { hintFromContext, scanFunctions, type FunctionHint } from './cfunc';
+import { aggregateName, hintFromContext, scanFunctions, type FunctionHint } from './cfunc';
 
 /** C sources and headers, or a file the mail does not name. */
 function isC(path: string | null): boolean {
@@ -18,7 +18,8 @@ export function resolveFunctions(hunks: readonly Hunk[], diagnostics: MailDiagno
     labels.set(h.path, fileLabels);
     const hint = startHint(h, fileLabels, h.path !== null ? openAtEnd.get(h.path) ?? null : null);
     const indented = h.lines.some((l) => /^(?:\t| {2})/.test(l.text));
-    const scan = scanFunctions(h.lines, hint, indented);
+    const startScope = hint === null && h.headerContext !== null ? aggregateName(h.headerContext) : null;
+    const scan = scanFunctions(h.lines, hint, indented, startScope);
     h.lines.forEach((l, i) => { l.function = scan.fn[i]; });
     for (const [label, fn] of scan.labels) if (!fileLabels.has(label)) fileLabels.set(label, fn);
     openAtEnd.set(h.path, scan.openAtEnd);
@@ -31,6 +32,7 @@ export function resolveFunctions(hunks: readonly Hunk[], diagnostics: MailDiagno
       if (fn !== null) names.add(fn);
     }
     h.functions = [...names];
+    h.scopes = [...new Set(pool.map((i) => scan.scope[i]).filter((x): x is string => x !== null))];
     const first = pool.find((i) => scan.fn[i] !== null);
     h.function = first === undefined ? null : scan.fn[first];
     h.functionSource = first === undefined ? null : scan.fromLines[first] ? 'lines' : hint?.source ?? null;

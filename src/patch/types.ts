@@ -56,6 +56,8 @@ export interface Hunk {
    *  a label seen earlier in the file, or the previous hunk of the same file. */
   functionSource: 'lines' | 'header' | 'label' | 'previous-hunk' | null;
   functions: string[];            // every function the hunk touches or defines
+  /** File-scope objects the changes sit in outside functions: "struct dax_operations", "dm_dax_ops". */
+  scopes: string[];
   /** Mail line of the elision ('...', '[...]', '<snip>') just before this hunk, if any. */
   afterGap: number | null;
   /** True when every line count agrees with the @@ header and no damage was found. */

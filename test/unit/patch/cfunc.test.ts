@@ -1,6 +1,6 @@
 // The enclosing C function of hunk lines, with and without indentation.
 import { strict as assert } from 'node:assert';
-import { definitionName, hintFromContext, scanFunctions, type CLine } from '../../../src/patch/cfunc';
+import { aggregateName, definitionName, hintFromContext, scanFunctions, type CLine } from '../../../src/patch/cfunc';
 
 const ctx = (...texts: string[]): CLine[] => texts.map((text) => ({ op: ' ', text }));
 const hint = (name: string) => ({ name, source: 'header' as const });
@@ -51,6 +51,17 @@ describe('C function scan', () => {
   it('reads a removed definition from the pre-image', () => {
     const lines: CLine[] = [{ op: '-', text: 'static int gone(void)' }, { op: '-', text: '{' }, { op: '-', text: '\treturn 1;' }, { op: '-', text: '}' }];
     assert.deepEqual(scanFunctions(lines, null, true).fn, ['gone', 'gone', 'gone', 'gone']);
+  });
+
+  it('names file-scope objects: tagged types and initialised tables', () => {
+    assert.equal(aggregateName('struct dax_operations {'), 'struct dax_operations');
+    assert.equal(aggregateName('static const struct dax_operations dm_dax_ops = {'), 'dm_dax_ops');
+    assert.equal(aggregateName('static const char *names[] = {'), 'names');
+    assert.equal(aggregateName('if (x) {'), null);
+    const scan = scanFunctions([...ctx('static const struct dax_operations dm_dax_ops = {', '\t.direct_access = dm_dax_direct_access,'),
+      { op: '+', text: '\t.fs_claim = dm_dax_fs_claim,' }, ...ctx('};', '')], null, true);
+    assert.deepEqual(scan.scope, ['dm_dax_ops', 'dm_dax_ops', 'dm_dax_ops', 'dm_dax_ops', null]);
+    assert.ok(scan.fn.every((f) => f === null));
   });
 
   it('records labels with their function', () => {

@@ -227,11 +227,15 @@ describe('patch stage on the seed mails', () => {
         'dm_dax_dev_claim', 'dm_dax_dev_release', 'dm_dax_iterate', 'dm_dax_fs_claim', 'dm_dax_fs_release']) {
         assert.ok(fns.includes(fn), fn);
       }
-      // Changes to a struct, an ops table and prototypes lie in no function.
+      // Changes to a struct, an ops table and prototypes lie in no function; the objects are named instead.
       assert.equal(hs[0].function, null);
       assert.equal(hs[3].function, null);
       assert.equal(hs[4].function, null);
       assert.equal(hs[5].function, null);
+      assert.ok(hs[1].scopes.includes('struct dax_device'));
+      assert.deepEqual(hs[3].scopes, ['dm_dax_ops']);
+      assert.deepEqual(hs[4].scopes, ['struct dax_operations']);
+      assert.deepEqual(hs[7].scopes, ['enum memory_type']);
     });
     it("puts Dan's 'Mike, do these DM touches look ok' on the commit message", () => {
       const { c, h } = comment(pm, 'Mike, do these DM touches look ok');
