@@ -18,7 +18,7 @@ run    explores every interleaving of SCENARIO's threads and prints the verdict,
 
   --set point=value  a variation point, as 'function.point' or 'point' when unambiguous
                      (repeatable); 'model list' shows them
-  --max-states N     stop after N distinct states (default 5000000)
+  --max-states N     stop after N distinct states (default 2000000)
   --max-ms N         stop after N milliseconds (default 120000)
   --first            stop at the first violation (still a shortest one)
   --no-reductions    explore without symmetry and sleep-set reductions
@@ -29,7 +29,7 @@ run    explores every interleaving of SCENARIO's threads and prints the verdict,
 
 exit status: 0 ok, 1 violation, 2 bad input, 4 bounded (the budget ran out first: not a pass)`;
 
-const DEFAULT_BUDGET: Budget = { maxStates: 5_000_000, maxMs: 120_000 };
+const DEFAULT_BUDGET: Budget = { maxStates: 2_000_000, maxMs: 120_000 };
 
 type PointValue = string | number | boolean;
 
