@@ -62,7 +62,7 @@ export class DaxMachine implements Machine {
     this.threads = this.threadInfo();
     this.classes = [...new Set(this.threads.map((t) => t.symmetryClass))]
       .map((c) => this.threads.map((t, i) => (t.symmetryClass === c ? i : -1)).filter((i) => i >= 0));
-    this.vm = new VM(this.L, prog, (t) => this.threads[t].name);
+    this.vm = new VM(this.L, prog, (t) => this.threads[t].name, spec.threads.map((t) => t.fn));
     this.init = this.build(opts);
   }
 

@@ -40,6 +40,11 @@ export interface ScenarioSpec {
 const pte = (index: number, write = false): ThreadSpec => ({
   name: `pte ${write ? 'write' : 'read'} fault ${hex(index)}`, fn: 'handle_mm_fault', args: [index, write ? 1 : 0, 0],
 });
+/** A PTE fault entering dax_iomap_pte_fault() directly: exact when no thread of the scenario maps a
+ *  huge PMD or the PTE of the index, since __handle_mm_fault() then always gets there. */
+const daxPte = (index: number, write = false): ThreadSpec => ({
+  name: `pte ${write ? 'write' : 'read'} fault ${hex(index)}`, fn: 'dax_iomap_pte_fault', args: [K.MAPPING, index, write ? 1 : 0],
+});
 const pmd = (index: number, write = false): ThreadSpec => ({
   name: `pmd ${write ? 'write' : 'read'} fault ${hex(index)}`, fn: 'handle_mm_fault', args: [index, write ? 1 : 0, 1],
 });
@@ -62,12 +67,12 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     name: 'pmd-downgrade',
     description: 'Seed 000\'s table: an empty PMD entry at 0x200; three PTE faults at 0x202, 0x203, 0x204. The first locks ' +
       'the PMD entry to downgrade it while the others sleep on the PMD-aligned key 0x200; after the delete, waking one ' +
-      'waiter is not enough.',
+      'waiter is not enough. The faults enter dax_iomap_pte_fault() directly.',
     indexes: [0x202, 0x203, 0x204],
     entries: [[REGION, entry(0, K.RADIX_DAX_PMD | K.RADIX_DAX_EMPTY)]],
     blocks: mapped(0x202, 0x203, 0x204),
     isize: 0x400,
-    threads: [pte(0x202), pte(0x203), pte(0x204)],
+    threads: [daxPte(0x202), daxPte(0x203), daxPte(0x204)],
   },
   {
     name: 'eexist-waiters',
@@ -82,13 +87,13 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   {
     name: 'enomem-downgrade',
     description: 'A PTE fault at 0x202 locks the empty PMD entry at 0x200 to downgrade it and radix_tree_preload() fails; ' +
-      'a PTE fault at 0x203 waits on the PMD entry.',
+      'a PTE fault at 0x203 waits on the PMD entry. The faults enter dax_iomap_pte_fault() directly.',
     indexes: [0x202, 0x203],
     entries: [[REGION, entry(0, K.RADIX_DAX_PMD | K.RADIX_DAX_EMPTY)]],
     blocks: mapped(0x202, 0x203),
     isize: 0x400,
     enomem: 1,
-    threads: [pte(0x202), pte(0x203)],
+    threads: [daxPte(0x202), daxPte(0x203)],
   },
   {
     name: 'hole-read-write',

@@ -61,6 +61,19 @@ export function link(funcs: Func[], prims: Record<string, Prim> = PRIMS): Progra
   return { funcs: list, byName, prims };
 }
 
+/** The functions reachable by calls from roots. */
+export function reachableFuncs(prog: Program, roots: string[]): Func[] {
+  const seen = new Set<number>();
+  const work = roots.map((r) => prog.byName.get(r)).filter((i): i is number => i !== undefined);
+  while (work.length) {
+    const i = work.pop()!;
+    if (seen.has(i)) continue;
+    seen.add(i);
+    for (const ins of prog.funcs[i].code) if (ins.k === 'call') work.push(prog.byName.get(ins.fn)!);
+  }
+  return [...seen].map((i) => prog.funcs[i]);
+}
+
 export function maxFrame(prog: Program): number {
   return Math.max(...prog.funcs.map((f) => FRAME.LOCALS + f.locals.length));
 }
@@ -83,9 +96,16 @@ interface CInstr {
 
 export class VM {
   private readonly code: CInstr[][];
+  /** Kinds of state no primitive of the program writes: reads of them never race. */
+  private readonly stable: Set<string>;
 
-  constructor(readonly L: Layout, readonly prog: Program, readonly threadName: (t: number) => string) {
+  constructor(readonly L: Layout, readonly prog: Program, readonly threadName: (t: number) => string, roots?: string[]) {
     this.code = prog.funcs.map((f) => f.code.map((i) => this.compileInstr(i)));
+    const written = new Set<string>();
+    for (const f of reachableFuncs(prog, roots ?? prog.funcs.map((g) => g.name))) {
+      for (const i of f.code) if (i.k === 'prim') for (const k of prog.prims[i.name].writesTo ?? []) written.add(k);
+    }
+    this.stable = new Set(Object.values(prog.prims).map((p) => p.readsOnly).filter((k): k is string => !!k && !written.has(k)));
   }
 
   private base(t: number): number { return this.L.thread(t); }
@@ -259,7 +279,9 @@ export class VM {
   private isVisible(w: Step, c: CInstr): boolean {
     if (c.ins.k === 'choose') return true;
     const p = c.prim;
-    return p !== undefined && p.visible && !(p.quiet && p.quiet(w));
+    if (p === undefined || !p.visible) return false;
+    if (p.readsOnly !== undefined && this.stable.has(p.readsOnly)) return false;
+    return !(p.quiet && p.quiet(w));
   }
 
   /** Runs local instructions until the thread stands at a visible one or is done. */

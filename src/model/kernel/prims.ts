@@ -25,6 +25,10 @@ export interface Prim {
    *  current step. Reads of tree_lock-protected state by the lock holder are quiet, since
    *  every writer of that state holds the lock. */
   quiet?(w: Step): boolean;
+  /** The kind of state the primitive only reads: when no primitive a scenario can run
+   *  writes that kind (`writesTo`), the read cannot race and runs inside the current step. */
+  readsOnly?: string;
+  writesTo?: string[];
   /** The kernel may sleep in it: a fault with a spinlock held or preemption disabled. */
   mightSleep?: boolean;
   /** True when the thread cannot take the step now (spins on a lock, sleeps): it is blocked. */
@@ -712,13 +716,13 @@ def({
 // --- inode, block map, filesystem lock ---------------------------------------
 
 def({
-  name: 'i_size_read', arity: 0, visible: true,
+  name: 'i_size_read', arity: 0, visible: true, readsOnly: 'i_size',
   doc: 'i_size_read(inode) >> PAGE_SHIFT (pages)',
   run: (w) => { w.read(OBJ.ISIZE); return w.s[G.ISIZE]; },
 });
 
 def({
-  name: 'i_size_write', arity: 1, visible: true,
+  name: 'i_size_write', arity: 1, visible: true, writesTo: ['i_size'],
   doc: 'i_size_write(inode, newsize) (pages)',
   run: (w, [pages]) => { w.write(OBJ.ISIZE); w.s[G.ISIZE] = pages; w.note(() => `i_size = ${hex(pages)} pages`); return 0; },
 });
