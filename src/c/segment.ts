@@ -151,17 +151,18 @@ function declaratorName(decl: Node | null): string | null {
 /** Segments one side of one file, run by run. Returns every function met, in order. */
 export function segmentRuns(runs: Run[]): Segment[] {
   const out: Segment[] = [];
-  let open: { seg: Segment; mode: Mode } | null = null;
+  let open: Segment | null = null;
+  let last: Mode = { kind: 'top' };
 
   for (const run of runs) {
     const scans = scanLines(run.lines.map((l) => l.text));
     let mode: Mode = { kind: 'top' };
-    if (open && run.adjacent) {
+    if (run.adjacent) {
       // No code is missing between the runs: carry on exactly where the last one stopped.
-      mode = open.mode;
+      mode = last;
     } else {
-      const start = startMode(run, scans, open?.seg ?? null);
-      if (open && !(start.kind === 'continue' && start.name === open.seg.name)) markGapAtEnd(open.seg);
+      const start = startMode(run, scans, open);
+      if (open && !(start.kind === 'continue' && start.name === open.name)) markGapAtEnd(open);
       if (start.kind === 'continue') {
         const seg = out.filter((s) => s.name === start.name && !s.hasEnd).pop() ?? newSegment(out, start.name, false);
         if (seg.lines.length) markGapAtEnd(seg);
@@ -185,9 +186,10 @@ export function segmentRuns(runs: Run[]): Segment[] {
       mode = stepMarks(mode, scan, i, run, head, out);
       if (mode.kind !== 'top') head = [];
     }
-    if (mode.kind === 'body' || mode.kind === 'sig') open = { seg: mode.seg, mode };
+    if (mode.kind === 'body' || mode.kind === 'sig') open = mode.seg;
+    last = mode;
   }
-  if (open) markGapAtEnd(open.seg);
+  if (open) markGapAtEnd(open);
   return out;
 }
 

@@ -266,4 +266,25 @@ describe('c/images: pre- and post-images from the mail', () => {
     ].join('\n')));
     assert.deepEqual(outside, []);
   });
+
+  it('hunks whose line numbers run on (a hunk split by a reply) join without a gap', () => {
+    const pm = patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax.c',
+      '@@ -10,3 +10,3 @@',
+      ' static int f(void)',
+      ' {',
+      '-\told();',
+      '+\tnew();',
+      '@@ -13,3 +13,3 @@',
+      ' \tif (x)',
+      ' \t\treturn 1;',
+      ' }',
+    ].join('\n'));
+    const f = rebuildFunctions(pm)[0];
+    assert.equal(f.name, 'f');
+    assert.equal(f.post!.whole, true);
+    assert.deepEqual(f.post!.gaps, []);
+    assert.deepEqual(f.hunks, [0, 1]);
+  });
 });
