@@ -41,11 +41,10 @@ interface Building {
   numberedUntil: number | null;
   /** Bare blank lines next to a comment: context, or the reviewer's spacing. */
   spacing: number[];
-}
-
-/** Lines between two stretches of quoted patch: comments, replies, blank lines. */
-interface Pending {
-  lines: BodyLine[];
+  /** Index of the last bare blank line (a quote prefix and nothing after it). */
+  lastBare: number;
+  /** Mail lines with no diff op that start with code: stripped indentation, or a wrapped line. */
+  opless: number[];
 }
 
 export interface Extraction {
@@ -104,7 +103,7 @@ export function extractPatch(msg: Message): Extraction {
   let gapLine: number | null = null;
   let interrupted = false;          // comments since the last patch line
   let cutSinceLast = false;         // an elision or a detected cut since the last hunk line
-  let pending: Pending = { lines: [] };
+  let pending: BodyLine[] = [];     // lines between two stretches of patch: comments, replies, blanks
   let signatureDepth: number | null = null;
   let afterHunk = false;            // quoted text after a complete hunk, until a header or a cut
   let blankVerdict: { until: number; more: boolean } | null = null; // a run of blank lines shares one look-ahead
@@ -124,7 +123,7 @@ export function extractPatch(msg: Message): Extraction {
         interrupted = true;
         markSpacing(cur, cur ? cur.hunk.lines.length - 1 : -1);
       }
-      pending.lines.push(line);
+      pending.push(line);
       continue;
     }
     signatureDepth = null;
@@ -246,7 +245,7 @@ export function extractPatch(msg: Message): Extraction {
     cur = {
       hunk, header, seenOld: 0, seenNew: 0,
       nextOld: header?.oldStart ?? null, nextNew: header?.newStart ?? null, runStart: 0,
-      numberedUntil: null, spacing: [],
+      numberedUntil: null, spacing: [], lastBare: -1, opless: [],
     };
     last = cur;
     fileSinceHunk = false;
@@ -330,6 +329,8 @@ export function extractPatch(msg: Message): Extraction {
     if (op !== '+') { hl.oldLine = b.nextOld; if (b.nextOld !== null) b.nextOld++; b.seenOld++; }
     if (op !== '-') { hl.newLine = b.nextNew; if (b.nextNew !== null) b.nextNew++; b.seenNew++; }
     if (damage) addDamage(b.hunk, damage, line.mailLine, '');
+    if (damage === 'trailing-ws') b.lastBare = b.hunk.lines.length;
+    if (damage === 'stripped-indent' && !/^\s/.test(code)) b.opless.push(line.mailLine);
     b.hunk.lines.push(hl);
     b.hunk.mailLines[1] = line.mailLine;
   }
@@ -347,15 +348,15 @@ export function extractPatch(msg: Message): Extraction {
     if (h.lines.length === 0) {
       diagnostics.push({ line: h.mailLines[0], severity: 'warning', message: `mail line ${h.mailLines[0]}: @@ header with no lines under it` });
     }
-    finishDamage(h);
+    finishDamage(h, b.opless);
     h.clean = b.header !== null && h.damage.length === 0;
   }
 
   /** Turns the lines collected between two stretches of patch into threaded comments. */
   function flushComments(): void {
-    const lines = pending.lines;
+    const lines = pending;
     if (lines.length === 0) return;
-    pending = { lines: [] };
+    pending = [];
     if (!lines.some((l) => l.text.trim() !== '')) return;
     // Right under an @@ line, before any of its lines, a comment answers the hunk as a whole.
     const target = cur && phase === 'files' ? cur : null;
@@ -368,11 +369,7 @@ export function extractPatch(msg: Message): Extraction {
 
 /** Notes the hunk line at k when it is a bare blank line of the current run (a comment borders it). */
 function markSpacing(b: Building | null, k: number): void {
-  if (!b || k < b.runStart || k < 0) return;
-  const l = b.hunk.lines[k];
-  if (l.op === ' ' && l.text === '' && b.hunk.damage.some((d) => d.kind === 'trailing-ws' && d.mailLines.includes(l.mailLine))) {
-    b.spacing.push(k);
-  }
+  if (b && k >= b.runStart && k >= 0 && k === b.lastBare) b.spacing.push(k);
 }
 
 /**
@@ -462,25 +459,26 @@ function addDamage(h: Hunk, kind: Damage['kind'], mailLine: number, message: str
 }
 
 /**
- * Writes the per-line damage messages once the hunk is complete. A hunk that kept
- * its indentation elsewhere lost none: a context line without its space there is
- * a line the mailer wrapped.
+ * Writes the per-line damage messages once the hunk is complete. In a hunk that
+ * kept its indentation, a line starting with code where a diff op belongs was
+ * not stripped but broken by the mailer: it is reported as wrapped.
  */
-function finishDamage(h: Hunk): void {
+function finishDamage(h: Hunk, opless: readonly number[]): void {
   const indented = h.lines.some((l) => /^(?:\t| {2})/.test(l.text));
+  const strip = h.damage.find((d) => d.kind === 'stripped-indent');
+  if (indented && strip && opless.length > 0) {
+    const wrapped = new Set(opless);
+    strip.mailLines = strip.mailLines.filter((m) => !wrapped.has(m));
+    h.damage.push({ kind: 'wrapped', mailLine: opless[0], message: '', mailLines: [...opless] });
+    if (strip.mailLines.length === 0) h.damage.splice(h.damage.indexOf(strip), 1);
+    else strip.mailLine = strip.mailLines[0];
+  }
   for (const d of h.damage) {
     const n = d.mailLines.length;
     const where = n === 1 ? `mail line ${d.mailLines[0]}` : `${n} lines from mail line ${d.mailLines[0]}`;
-    if (d.kind === 'stripped-indent') {
-      if (indented) {
-        d.kind = 'wrapped';
-        d.message = `${where}: no diff op where the hunk elsewhere keeps indentation, read as context (probably wrapped)`;
-      } else {
-        d.message = `${where}: leading whitespace stripped, read as context`;
-      }
-    } else if (d.kind === 'trailing-ws') {
-      d.message = `${where}: blank context line lost its leading space`;
-    }
+    if (d.kind === 'stripped-indent') d.message = `${where}: leading whitespace stripped, read as context`;
+    else if (d.kind === 'wrapped') d.message = `${where}: no diff op where the hunk keeps indentation, read as context (probably wrapped by the mailer)`;
+    else if (d.kind === 'trailing-ws') d.message = `${where}: blank context line lost its leading space`;
   }
 }
 

@@ -160,6 +160,10 @@ describe('patch extraction', () => {
     const [h] = hunksOf(parse(text));
     assert.ok(h.damage.some((d) => d.kind === 'wrapped' && d.mailLine === 4));
     assert.ok(h.damage.some((d) => d.kind === 'count-mismatch'));
+    // A context line that lost only its op space keeps its tab: stripped, not wrapped.
+    const tab = hunksOf(parse(['@@ -1,2 +1,2 @@ int f(void)', '\ta();', '-\tb();', '+\tc();'].join('\n')))[0];
+    assert.deepEqual(tab.damage.map((d) => d.kind), ['stripped-indent']);
+    assert.equal(tab.lines[0].text, '\ta();');
   });
 
   it('resolves the function of a hunk that removes one, adds one, and of a label context', () => {
