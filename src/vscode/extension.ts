@@ -13,7 +13,9 @@ function host(): typeof Host {
 }
 
 export function activate(context: vscode.ExtensionContext): void {
-  host().activate(context);
+  const t0 = performance.now();
+  const h = host();
+  h.activate(context, t0, performance.now());
 }
 
 export async function deactivate(): Promise<void> {

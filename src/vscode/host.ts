@@ -18,8 +18,8 @@ let client: AnalysisClient | null = null;
 /** Languages a patch mail may arrive with before the extension claims it. */
 const ADOPT_FROM = new Set(['plaintext', 'diff', 'email', 'mail']);
 
-export function activate(context: vscode.ExtensionContext): void {
-  const since = performance.now();
+/** `since`: when activation began; `loaded`: when the host's modules had been initialised. */
+export function activate(context: vscode.ExtensionContext, since = performance.now(), loaded = since): void {
   const log = vscode.window.createOutputChannel('DAX Review');
   client = new AnalysisClient(context.asAbsolutePath('dist'));
   const docs = new Documents(client, log);
@@ -58,6 +58,8 @@ export function activate(context: vscode.ExtensionContext): void {
     docs.onDidChange((s) => {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.uri.toString());
       if (doc && s.analysis) diagnostics.set(doc.uri, diagnosticsOf(doc, s.analysis));
+      // A file claimed after it was opened keeps its editor: the tree follows it here.
+      if (vscode.window.activeTextEditor?.document.uri.toString() === s.uri.toString()) tree.show(s.uri);
     }),
     vscode.workspace.onDidOpenTextDocument(adopt),
     vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) docs.schedule(e.document); }),
@@ -85,7 +87,8 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   vscode.workspace.textDocuments.forEach(adopt);
   follow(vscode.window.activeTextEditor);
-  log.appendLine(`activated in ${(performance.now() - since).toFixed(1)} ms`);
+  const now = performance.now();
+  log.appendLine(`activated in ${(now - since).toFixed(1)} ms (modules ${(loaded - since).toFixed(1)} ms, registration ${(now - loaded).toFixed(1)} ms)`);
 }
 
 export async function deactivate(): Promise<void> {

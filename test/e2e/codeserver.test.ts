@@ -68,6 +68,7 @@ describe('DAX Review in code-server', function () {
       console.log(`    skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
       this.skip();
     }
+    if (existsSync(results)) for (const f of readdirSync(results)) if (f.startsWith('e2e-')) rmSync(path.join(results, f));
     work = mkdtempSync(path.join(os.tmpdir(), 'dax-e2e-'));
     const userData = path.join(work, 'user-data');
     const extensions = path.join(work, 'extensions');
@@ -169,16 +170,26 @@ describe('DAX Review in code-server', function () {
     const find = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
       d.isDirectory() ? find(path.join(dir, d.name)) : /DAX Review\.log$/.test(d.name) ? [path.join(dir, d.name)] : []);
     let ms: number | null = null;
+    let line = '';
     for (let i = 0; i < 50 && ms === null; i++) {
       for (const f of find(path.join(work, 'user-data', 'logs'))) {
-        const m = /activated in ([\d.]+) ms/.exec(readFileSync(f, 'utf8'));
-        if (m) ms = Number(m[1]);
+        const m = /activated in ([\d.]+) ms.*/.exec(readFileSync(f, 'utf8'));
+        if (m) { ms = Number(m[1]); line = m[0]; }
       }
       if (ms === null) await new Promise((r) => setTimeout(r, 200));
     }
     assert.ok(ms !== null, 'the extension logged its activation');
-    console.log(`      activation: ${ms} ms`);
+    console.log(`      ${line}`);
     assert.ok(ms < 50, `activation took ${ms} ms`);
+  });
+
+  it('shows the series overview and the reviewers\' comments', async () => {
+    await command('DAX Review: Open Series Overview');
+    const tree = page.locator('.pane', { hasText: 'Patch Series' });
+    await tree.locator('.monaco-list-row', { hasText: 'grab_mapping_entry' }).first().waitFor({ timeout: 30000 });
+    await command('Comments: Focus on Comments View');
+    await page.locator('.comments-panel, .comments-tree, [id="workbench.panel.comments"]').locator('.monaco-list-row', { hasText: 'Jan Kara' }).first().waitFor({ timeout: 30000 });
+    await screenshot('series-and-comments');
   });
 
   it('lists the findings in the Problems panel', async () => {
