@@ -8,7 +8,12 @@ import { contextIsNotFunction, functionNamedBy, segmentRuns, type Run, type Segm
 
 export type Side = 'pre' | 'post';
 
-/** The hunks of a message grouped by file, in mail order. */
+/** A path that holds C: .c and .h files, or a file the mail does not name. Kconfig, Makefiles and docs do not. */
+export function holdsC(path: string | null): boolean {
+  return path === null || /\.[ch]$/.test(path);
+}
+
+/** The hunks of a message grouped by C file, in mail order. */
 export function hunksByFile(pm: PatchMessage): { path: string | null; hunks: Hunk[] }[] {
   const groups = new Map<string, { path: string | null; hunks: Hunk[] }>();
   pm.files.forEach((file, fi) => {
@@ -21,7 +26,7 @@ export function hunksByFile(pm: PatchMessage): { path: string | null; hunks: Hun
     }
   });
   for (const g of groups.values()) g.hunks.sort((a, b) => a.id - b.id);
-  return [...groups.values()];
+  return [...groups.values()].filter((g) => holdsC(g.path));
 }
 
 function keeps(side: Side, op: LineOp): boolean {

@@ -287,4 +287,17 @@ describe('c/images: pre- and post-images from the mail', () => {
     assert.deepEqual(f.post!.gaps, []);
     assert.deepEqual(f.hunks, [0, 1]);
   });
+
+  it('only C files are read: a Kconfig hunk has no functions', () => {
+    const pm = patchFromDiff([
+      '--- a/fs/xfs/Kconfig',
+      '+++ b/fs/xfs/Kconfig',
+      '@@ -112,4 +112,4 @@ config XFS_ASSERT_FATAL',
+      ' config XFS_LAYOUT',
+      ' \tdef_bool y',
+      '-\tdepends on EXPORTFS_BLOCK_OPS',
+      '+\tif (x) { depends(); }',
+    ].join('\n'));
+    assert.deepEqual(rebuildFunctions(pm), []);
+  });
 });

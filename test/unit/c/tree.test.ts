@@ -115,7 +115,7 @@ describe('c/tree: the mail applied to a kernel checkout', () => {
   });
 
   it('refuses paths that leave the tree', () => {
-    const r = applyToTree(patchFromDiff(['--- a/../etc/passwd', '+++ b/../etc/passwd', '@@ -1,1 +1,1 @@', '-a', '+b'].join('\n')), TREE);
+    const r = applyToTree(patchFromDiff(['--- a/../etc/evil.c', '+++ b/../etc/evil.c', '@@ -1,1 +1,1 @@', '-a', '+b'].join('\n')), TREE);
     assert.match(r.failures[0].reason, /outside the kernel tree/);
   });
 
