@@ -389,7 +389,11 @@ function dropSpacing(b: Building, diagnostics: MailDiagnostic[]): void {
     b.seenOld--;
     b.seenNew--;
     const shift = (c: Comment): void => {
-      if (c.anchor) c.anchor = [c.anchor[0] > k ? c.anchor[0] - 1 : c.anchor[0], c.anchor[1] >= k ? Math.max(c.anchor[1] - 1, 0) : c.anchor[1]];
+      if (c.anchor) {
+        const last = c.anchor[1] >= k ? c.anchor[1] - 1 : c.anchor[1];
+        const first = Math.min(c.anchor[0] > k ? c.anchor[0] - 1 : c.anchor[0], last);
+        c.anchor = last < 0 ? null : [first, last];
+      }
       c.replies.forEach(shift);
     };
     h.comments.forEach(shift);

@@ -120,6 +120,11 @@ describe('patch properties', function () {
           assert.ok(!seen.has(l.mailLine), 'a mail line is in one hunk at most');
           seen.add(l.mailLine);
         }
+        const anchors = (cs: PatchMessage['comments']): void => cs.forEach((c) => {
+          if (c.anchor) assert.ok(c.anchor[0] >= 0 && c.anchor[0] <= c.anchor[1] && c.anchor[1] < h.lines.length, 'anchor inside the hunk');
+          anchors(c.replies);
+        });
+        anchors(h.comments);
       }
     }), { numRuns: 300 });
     fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
