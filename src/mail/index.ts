@@ -1,5 +1,6 @@
 // The mail stage's public API: read any mail document reviewers have into messages.
 
+import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { readLkml, readMailArchive, readPublicInbox } from './archive';
 import { decodeUtf8Lenient } from './charset';
@@ -28,7 +29,7 @@ export function readMail(input: string | Uint8Array, opts: { file?: string } = {
   const doc: MailDocument = { file: opts.file ?? null, format, messages: [], diagnostics: [] };
   if (format === 'mbox' || format === 'mboxrd' || format === 'rfc822') {
     const lines = dropFinalEmpty(splitLines(byteText, 1));
-    const ascii = !/[\x80-\xff]/.test(byteText);
+    const ascii = isAscii(bytes);
     doc.messages = format === 'rfc822' ? [readRawMessage(lines, format, ascii)] : readMboxLines(lines, format, ascii);
   } else {
     doc.messages = readPage(format, bytes, doc.diagnostics).map(buildMessage);

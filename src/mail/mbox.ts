@@ -1,12 +1,11 @@
 // mbox files: messages separated by "From " lines. readMboxText cuts a document held
 // in memory; readMbox streams a file so memory stays proportional to one message.
 
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { dropFinalEmpty, splitLines, type RawLine } from './lines';
 import { FROM_LINE, readRawMessage } from './rfc822';
 import type { MailFormat, Message } from './types';
-
-const HIGH_BYTE = /[\x80-\xff]/;
 
 /** public-inbox writes "From mboxrd@z Thu Jan  1 00:00:00 1970" before every message. */
 export function mboxFlavour(firstLine: string): MailFormat {
@@ -50,7 +49,7 @@ export async function* readMbox(path: string): AsyncGenerator<Message> {
     pending = [];
     nextLine += all.length - 1;
     const lines = trimSeparatorBlank(dropFinalEmpty(all));
-    return lines.some((l) => l.raw.trim() !== '') ? readRawMessage(lines, format ?? 'mbox', !HIGH_BYTE.test(text)) : null;
+    return lines.some((l) => l.raw.trim() !== '') ? readRawMessage(lines, format ?? 'mbox', isAscii(bytes)) : null;
   };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;

@@ -101,7 +101,6 @@ function reportExtra(body: readonly RawLine[], from: number, to: number, diags: 
 const PATCH_TYPES = /^(text\/|message\/rfc822$|application\/(x-)?(patch|diff)$)/;
 
 function readLeaf(headers: Header[], ct: { type: string; params: Map<string, string> }, body: RawLine[], first: number, out: Sink, bodyAllowed: boolean): void {
-  const diags = out.diags;
   const disposition = parseParams(headerValue(headers, 'Content-Disposition') ?? '');
   const filename = disposition.params.get('filename') ?? ct.params.get('name') ?? null;
   const cte = (headerValue(headers, 'Content-Transfer-Encoding') ?? '').trim().toLowerCase() || null;
@@ -112,24 +111,28 @@ function readLeaf(headers: Header[], ct: { type: string; params: Map<string, str
     binary: !textual, size: 0, data: null, firstLine: first, lastLine: body[body.length - 1]?.mailLine ?? first,
   };
   out.parts.push(part);
-  if (inBody && isIdentity(cte, diags, body)) { // the common case: the mail lines are the part's lines
-    part.size = body.reduce((n, l) => n + l.raw.length + 1, 0) - (body.length > 0 ? 1 : 0);
-    const plain = out.ascii && !/^flowed$/i.test(ct.params.get('format') ?? '');
-    for (const l of plain ? body : textLines(body, part, ct.params, first, diags)) out.body.push(l);
-    return;
+  const decoded = transferDecode(cte, body, out.diags);
+  if (!inBody) {
+    part.data = Buffer.from(decoded?.bytes ?? identity(body).bytes, 'latin1');
+    part.size = part.data.length;
+    return report(part, out.diags);
   }
-  const decoded = cte === 'base64' ? decodeBase64(body, diags) : cte === 'quoted-printable' ? decodeQuotedPrintable(body, diags) : identity(body);
-  part.size = decoded.bytes.length;
-  if (inBody) for (const l of textLines(byteLines(decoded, first), part, ct.params, first, diags)) out.body.push(l);
-  else { part.data = Buffer.from(decoded.bytes, 'latin1'); report(part, diags); }
+  // 7bit/8bit (decoded === null), the common case: the mail lines are the part's lines
+  const lines = decoded ? byteLines(decoded, first) : body;
+  part.size = decoded ? decoded.bytes.length : body.reduce((n, l) => n + l.raw.length + 1, 0) - (body.length > 0 ? 1 : 0);
+  const ascii = decoded ? decoded.ascii : out.ascii;
+  const flowed = /^flowed$/i.test(ct.params.get('format') ?? '');
+  for (const l of ascii && !flowed ? lines : textLines(lines, part, ct.params, first, out.diags)) out.body.push(l);
 }
 
-/** 7bit, 8bit, binary or unknown (reported, read as 8bit): no transfer decoding. */
-function isIdentity(cte: string | null, diags: MailDiagnostic[], body: readonly RawLine[]): boolean {
-  if (cte === null || /^(7bit|8bit|binary)$/.test(cte)) return true;
-  if (cte === 'base64' || cte === 'quoted-printable') return false;
-  diags.push({ line: body[0]?.mailLine ?? 1, severity: 'warning', message: `unknown Content-Transfer-Encoding "${cte}": read as 8bit` });
-  return true;
+/** Base64 and quoted-printable decoded; null for 7bit, 8bit, binary and unknown encodings (reported, read as 8bit). */
+function transferDecode(cte: string | null, body: RawLine[], diags: MailDiagnostic[]): DecodedBytes | null {
+  if (cte === 'base64') return decodeBase64(body, diags);
+  if (cte === 'quoted-printable') return decodeQuotedPrintable(body, diags);
+  if (cte !== null && !/^(7bit|8bit|binary)$/.test(cte)) {
+    diags.push({ line: body[0]?.mailLine ?? 1, severity: 'warning', message: `unknown Content-Transfer-Encoding "${cte}": read as 8bit` });
+  }
+  return null;
 }
 
 function report(part: MailPart, diags: MailDiagnostic[]): void {
@@ -143,7 +146,7 @@ function byteLines(d: DecodedBytes, first: number): RawLine[] {
   if (d.lineMap.length === 0) return [];
   const texts = d.bytes.split('\n');
   const mapped = texts.length === d.lineMap.length;
-  return texts.map((raw, k) => ({ mailLine: mapped ? d.lineMap[k] : d.lineMap[0] ?? first, raw }));
+  return texts.map((raw, k) => ({ mailLine: mapped ? d.lineMap[k] : d.lineMap[0] ?? first, raw: raw.endsWith('\r') ? raw.slice(0, -1) : raw }));
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;

@@ -1,6 +1,7 @@
 // Content-Transfer-Encoding: quoted-printable and base64 decoded to bytes, with a
 // map from each decoded line to the mail line it came from.
 
+import { isAscii } from 'node:buffer';
 import type { RawLine } from './lines';
 import type { MailDiagnostic } from './types';
 
@@ -9,6 +10,8 @@ export interface DecodedBytes {
   bytes: string;
   /** lineMap[k] is the mail line where decoded line k starts. */
   lineMap: number[];
+  /** Known to hold no byte above 0x7f: no charset decoding needed. */
+  ascii: boolean;
 }
 
 /** At most this many diagnostics of one kind per part: a broken part must not flood the report. */
@@ -16,7 +19,7 @@ const MAX_REPORTS = 20;
 
 /** 7bit/8bit/binary: lines are already the bytes. */
 export function identity(lines: readonly RawLine[]): DecodedBytes {
-  return { bytes: lines.map((l) => l.raw).join('\n'), lineMap: lines.map((l) => l.mailLine) };
+  return { bytes: lines.map((l) => l.raw).join('\n'), lineMap: lines.map((l) => l.mailLine), ascii: false };
 }
 
 /** Quoted-printable (RFC 2045 6.7): "=" at line end joins lines; "=XX" is a byte; a stray "=" is kept as is. */
@@ -25,8 +28,10 @@ export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiag
   const lineMap: number[] = [];
   let cur: number | null = null;
   let reports = 0;
+  let ascii = true;
   for (const l of lines) {
     cur ??= l.mailLine;
+    if (ascii && /[^\x00-\x7f]|=[89A-Fa-f]/.test(l.raw)) ascii = false;
     if (l.raw.indexOf('=') < 0 && !/[ \t]$/.test(l.raw)) { // most lines: nothing to decode
       out.push(l.raw, '\n');
       lineMap.push(cur);
@@ -47,7 +52,7 @@ export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiag
   }
   if (cur !== null) lineMap.push(cur);
   else if (out.length > 0) out.pop(); // no newline after the part's last line
-  return { bytes: out.join(''), lineMap };
+  return { bytes: out.join(''), lineMap, ascii };
 }
 
 /**
@@ -55,7 +60,7 @@ export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiag
  * be decoded is decoded. Padding in mid-part (concatenated blobs) restarts decoding.
  */
 export function decodeBase64(lines: readonly RawLine[], diags: MailDiagnostic[]): DecodedBytes {
-  if (lines.length === 0) return { bytes: '', lineMap: [] };
+  if (lines.length === 0) return { bytes: '', lineMap: [], ascii: true };
   const chunks: Buffer[] = [];
   const starts: { offset: number; mailLine: number }[] = [];
   let pending: string[] = [];
@@ -90,7 +95,7 @@ export function decodeBase64(lines: readonly RawLine[], diags: MailDiagnostic[])
   }
   if (pending.length > 0) flush(lines[lines.length - 1].mailLine);
   const buf = Buffer.concat(chunks, size);
-  return { bytes: buf.toString('latin1'), lineMap: mapByOffset(buf, starts, lines[0]?.mailLine ?? 0) };
+  return { bytes: buf.toString('latin1'), lineMap: mapByOffset(buf, starts, lines[0]?.mailLine ?? 0), ascii: isAscii(buf) };
 }
 
 /** Each decoded line is mapped to the source line whose decoded bytes it starts in. */
