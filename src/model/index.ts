@@ -16,7 +16,11 @@ export interface PointInfo {
 
 export interface ModelListing {
   functions: { name: string; kernel: string; params: string[]; points: PointInfo[] }[];
-  scenarios: { name: string; description: string; threads: string[]; functions: string[] }[];
+  scenarios: {
+    name: string; description: string; threads: string[]; functions: string[];
+    /** Set when the v4.10 shapes have a defect here (fixed later): the kind expected with default points. */
+    expect?: { kind: string; why: string };
+  }[];
 }
 
 export interface BuildOptions {
@@ -40,6 +44,7 @@ export function listModel(): ModelListing {
       description: s.description,
       threads: s.threads.map((t, i) => `T${i + 1}: ${t.name}`),
       functions: reachable(prog, [...new Set(s.threads.map((t) => t.fn))]),
+      ...(s.expect ? { expect: { ...s.expect } } : {}),
     })),
   };
 }

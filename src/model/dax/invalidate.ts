@@ -8,6 +8,11 @@ export const __dax_invalidate_mapping_entry: FnDef = {
   name: '__dax_invalidate_mapping_entry', kernel: V, params: ['mapping', 'index', 'trunc'], locals: ['ret', 'entry', 'tag'],
   body: (b) => {
     const put = b.point('put', 'out: put_unlocked_mapping_entry(mapping, index, entry);', [true, false], true);
+    // v5.14 ("dax: Wake up all waiters after invalidating dax entry") wakes every waiter here:
+    // after a delete, the one woken waiter may lock another index and never pass the wake-up on.
+    const wakeAll = b.point('put_wake_all',
+      'out: wake all waiters (put_unlocked_entry(&xas, entry, WAKE_ALL) of v5.14) instead of put_unlocked_mapping_entry()',
+      [false, true], false);
     b.assign('ret', '0', 'int ret = 0;');
     b.prim('spin_lock_irq', ['TREE_LOCK'], undefined, 'spin_lock_irq(&mapping->tree_lock);');
     b.call('get_unlocked_mapping_entry', ['mapping', 'index', 'NULL'], 'entry', 'entry = get_unlocked_mapping_entry(mapping, index, NULL);');
@@ -22,7 +27,12 @@ export const __dax_invalidate_mapping_entry: FnDef = {
     b.prim('nrexceptional_add', ['-1'], undefined, 'mapping->nrexceptional--;');
     b.assign('ret', '1', 'ret = 1;');
     b.label('out');
-    if (put) b.call('put_unlocked_mapping_entry', ['mapping', 'index', 'entry'], undefined, 'put_unlocked_mapping_entry(mapping, index, entry);');
+    if (put && !wakeAll) b.call('put_unlocked_mapping_entry', ['mapping', 'index', 'entry'], undefined, 'put_unlocked_mapping_entry(mapping, index, entry);');
+    if (put && wakeAll) {
+      b.if('entry && radix_tree_exceptional_entry(entry)', () => {
+        b.call('dax_wake_mapping_entry_waiter', ['mapping', 'index', 'entry', 'true'], undefined, 'put_unlocked_entry(&xas, entry, WAKE_ALL);');
+      });
+    }
     b.prim('spin_unlock_irq', ['TREE_LOCK'], undefined, 'spin_unlock_irq(&mapping->tree_lock);');
     b.ret('ret');
   },

@@ -169,3 +169,37 @@ describe('model functions, each alone', () => {
     assert.equal(t2.fault?.kind, 'sleep-in-atomic');
   });
 });
+
+describe('model IR in the VM', () => {
+  it('a choice the model cannot evaluate branches the step, and the transition says which value it took', () => {
+    const f = compile({
+      name: 'chooser', kernel: 'test', params: [], locals: ['x'],
+      body: (b) => {
+        b.choose('x', 'page->mapping != mapping', [0, 1], 'if (page->mapping != mapping)');
+        b.if('x', () => b.ret('VM_FAULT_SIGBUS'));
+        b.ret('VM_FAULT_NOPAGE');
+      },
+    });
+    const m = machine({ name: 't', indexes: [0x203], isize: 0x400, threads: [{ name: 'c', fn: 'chooser', args: [] }] }, {}, [f]);
+    const succ = m.successors(m.initial(), 0);
+    assert.deepEqual(succ.map((t) => t.choice), ['page->mapping != mapping = 0', 'page->mapping != mapping = 1']);
+    assert.deepEqual(succ.map((t) => read.retval(m, t.state, 0)), [K.VM_FAULT_NOPAGE, K.VM_FAULT_SIGBUS]);
+  });
+
+  it('out-parameters: a callee writes the caller\'s local through &local', () => {
+    const m = machine({
+      name: 't', indexes: [0x203], entries: [[0x200, dax(0, K.RADIX_DAX_PMD | K.RADIX_DAX_EMPTY)]], isize: 0x400,
+      threads: [{ name: 'slot', fn: 'outer', args: [] }],
+    }, {}, [compile({
+      name: 'outer', kernel: 'test', params: [], locals: ['slot', 'entry'],
+      body: (b) => {
+        b.prim('spin_lock_irq', ['TREE_LOCK']);
+        b.call('get_unlocked_mapping_entry', ['MAPPING', '0x203', '&slot'], 'entry');
+        b.prim('spin_unlock_irq', ['TREE_LOCK']);
+        b.ret('slot');
+      },
+    })]);
+    const { state } = runSolo(m);
+    assert.equal(read.retval(m, state, 0), 0x200, 'the slot of the PMD entry covering 0x203');
+  });
+});

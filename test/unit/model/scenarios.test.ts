@@ -2,7 +2,7 @@
 // defect Jan Kara found in seed 000 is found again when its variation point undoes the fix.
 import { strict as assert } from 'node:assert';
 import { explore } from '../../../src/check/explore';
-import { buildScenario, listModel, type BuildOptions } from '../../../src/model/index';
+import { buildScenario, compile, listModel, type BuildOptions } from '../../../src/model/index';
 
 const budget = { maxStates: 300_000, maxMs: 15_000 };
 const run = (name: string, opts: BuildOptions = {}) => explore(buildScenario(name, opts), budget, { stopAtFirst: true });
@@ -68,6 +68,16 @@ describe('model scenarios, explored', function () {
     });
   }
 
+  it('pmd-invalidate: v4.10 loses a PMD waiter after invalidation wakes one; waking all (v5.14) is clean', () => {
+    const spec = listModel().scenarios.find((x) => x.name === 'pmd-invalidate');
+    assert.equal(spec?.expect?.kind, 'lost-wakeup');
+    const bad = run('pmd-invalidate');
+    assert.equal(bad.verdict, 'violation');
+    assert.equal(bad.violations[0].kind, 'lost-wakeup');
+    assert.equal(bad.violations[0].detail?.key, '0x200');
+    assert.equal(run('pmd-invalidate', { points: { '__dax_invalidate_mapping_entry.put_wake_all': true } }).verdict, 'ok');
+  });
+
   it('hash collisions in the wait table change nothing: keys sharing a queue do not steal wake-ups', () => {
     assert.equal(run('eexist-waiters', { waitQueues: 1 }).verdict, 'ok');
     const bad = run('pmd-downgrade', { waitQueues: 1, points: { 'grab_mapping_entry.downgrade_wake_all': false } });
@@ -83,5 +93,16 @@ describe('model scenarios, explored', function () {
     assert.ok(s?.functions.includes('grab_mapping_entry'));
     assert.ok(JSON.parse(JSON.stringify(l)), 'serialisable');
     assert.throws(() => buildScenario('nope'), /unknown scenario 'nope'/);
+  });
+});
+
+describe('model overrides', function () {
+  this.timeout(20_000);
+  it('a substituted function runs in place of the reference one, through the same primitives', () => {
+    const silent = compile({ name: 'put_unlocked_mapping_entry', kernel: 'patched', params: ['mapping', 'index', 'entry'], locals: [], body: (b) => b.ret() });
+    const v = run('fault-vs-invalidate-2', { overrides: { put_unlocked_mapping_entry: silent } });
+    assert.equal(v.verdict, 'violation');
+    assert.equal(v.violations[0].kind, 'lost-wakeup');
+    assert.throws(() => buildScenario('fault-vs-invalidate-2', { overrides: { grab_mapping_entry: silent } }), /holds function/);
   });
 });
