@@ -143,14 +143,19 @@ function reread(text: string, file: string | null): PatchMessage[] {
 export async function simulate(args: SimulateArgs, progress: (text: string) => void): Promise<Simulation> {
   await parser();
   const patches = patchesFor(reread(args.text, args.file), args.key);
-  progress(args.scenario ? `exploring ${args.scenario}` : 'exploring every scenario that runs this hunk');
-  const r = await simulateHunk(patches, args.key.hunk, {
-    scenario: args.scenario ?? undefined,
-    without: args.without ?? undefined,
-    budget: args.budget,
-    tree: args.tree ?? undefined,
-  });
-  return { key: args.key, scenario: args.scenario, without: args.without, coverage: r.coverage, verdicts: r.verdicts };
+  const names = args.scenario ? [args.scenario] : scenariosForHunk(patches, args.key.hunk);
+  const opts = { without: args.without ?? undefined, budget: args.budget, tree: args.tree ?? undefined };
+  let coverage: HunkCoverage | null = null;
+  const verdicts: HunkVerdict[] = [];
+  // One scenario at a time, so the progress names the one being explored.
+  for (const [i, scenario] of names.entries()) {
+    progress(`exploring ${scenario}${names.length > 1 ? ` (${i + 1} of ${names.length})` : ''}`);
+    const r = await simulateHunk(patches, args.key.hunk, { ...opts, scenario });
+    coverage ??= r.coverage;
+    verdicts.push(...r.verdicts);
+  }
+  if (!names.length) coverage = (await simulateHunk(patches, args.key.hunk, opts)).coverage;
+  return { key: args.key, scenario: args.scenario, without: args.without, coverage, verdicts };
 }
 
 export async function scenarios(args: ScenariosArgs): Promise<string[]> {
