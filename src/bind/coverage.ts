@@ -28,10 +28,48 @@ export function allHunks(patches: PatchMessage[]): Hunk[] {
   return patches.flatMap((pm) => pm.files.flatMap((f) => f.hunks));
 }
 
+/** The hunk at position `n` in mail order across the whole document (Hunk.id counts per message;
+ *  for a mail with one patch message the two agree). */
+export function hunkAt(patches: PatchMessage[], n: number): Hunk | undefined {
+  return allHunks(patches)[n];
+}
+
+/** The position of a hunk in mail order across the document. */
+export function hunkIndex(patches: PatchMessage[], h: Hunk): number {
+  return allHunks(patches).indexOf(h);
+}
+
+/** The rebuilt functions a hunk's lines fall in (mail lines are unique across the document). */
+export function functionsOfHunk(functions: RebuiltFunction[], h: Hunk): RebuiltFunction[] {
+  const lines = new Set(h.lines.map((l) => l.mailLine));
+  return functions.filter((f) => [f.pre, f.post].some((img) => img?.lines.some((l) => l.mailLine !== null && lines.has(l.mailLine))));
+}
+
 /** Coverage of every hunk of the mail. */
+const remembered = new WeakMap<Hunk, { key: string; cov: HunkCoverage }>();
+
 export function hunkCoverage(patches: PatchMessage[], functions: RebuiltFunction[], model: ModelIndex = modelIndex(),
-  helperLocked?: (name: string) => boolean | null): HunkCoverage[] {
-  return allHunks(patches).map((h) => coverageOf(h, functions, model, helperLocked));
+  helperLocked?: (name: string) => boolean | null, helperKey = ''): HunkCoverage[] {
+  const byLine = new Map<number, RebuiltFunction[]>();
+  for (const f of functions) {
+    for (const img of [f.pre, f.post]) {
+      for (const l of img?.lines ?? []) {
+        if (l.mailLine === null) continue;
+        const at = byLine.get(l.mailLine);
+        if (!at) byLine.set(l.mailLine, [f]); else if (!at.includes(f)) at.push(f);
+      }
+    }
+  }
+  return allHunks(patches).map((h, i) => {
+    // A hunk object is reused while its message is unchanged (see review/static.ts): so is its coverage.
+    const fns = [...new Set(h.lines.flatMap((l) => byLine.get(l.mailLine) ?? []))];
+    const key = `${helperKey}\u0000${fns.map((f) => f.name).join(',')}`;
+    const hit = remembered.get(h);
+    if (hit && hit.key === key) return { ...hit.cov, hunk: i };
+    const cov = coverageOf(h, fns, model, helperLocked);
+    remembered.set(h, { key, cov });
+    return { ...cov, hunk: i };
+  });
 }
 
 export function coverageOf(h: Hunk, functions: RebuiltFunction[], model: ModelIndex = modelIndex(),

@@ -277,8 +277,13 @@ export function bindPoints(image: FunctionImage, opts: BindOptions = {}): PointB
   const img = opts.without !== undefined ? withoutLine(image, opts.without) : image;
   const patterns = POINT_PATTERNS.filter((p) => p.fn === img.name);
   if (!patterns.length) return [];
-  const key = `${img.name}\u0000${img.side}\u0000${img.lines.map((l) => `${l.mailLine}:${l.text}`).join('\n')}`;
-  const hit = opts.helperLocked ? undefined : cache.get(key);
+  const body = img.lines.map((l) => `${l.mailLine}:${l.text}`).join('\n');
+  // What the helpers the image calls are known to return is part of what the image says.
+  const helperSig = opts.helperLocked
+    ? [...new Set([...body.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]))].map((n) => `${n}=${opts.helperLocked!(n)}`).filter((x) => !x.endsWith('=null')).join(',')
+    : '';
+  const key = `${img.name}\u0000${img.side}\u0000${helperSig}\u0000${body}`;
+  const hit = cache.get(key);
   if (hit) return hit;
   const parsed = parseImage(img);
   const out: PointBinding[] = [];
@@ -300,7 +305,8 @@ export function bindPoints(image: FunctionImage, opts: BindOptions = {}): PointB
   } finally {
     parsed.delete();
   }
-  if (!opts.helperLocked) { if (cache.size > 2000) cache.clear(); cache.set(key, out); }
+  if (cache.size > 2000) cache.clear();
+  cache.set(key, out);
   return out;
 }
 

@@ -10,7 +10,7 @@ import { explore } from '../check/explore';
 import type { Budget, Verdict, Violation } from '../check/types';
 import type { ViolationKind } from '../model/machine';
 import { bindPoints, type PointBinding, type PointValue } from './points';
-import { coverageOf, allHunks } from './coverage';
+import { coverageOf, allHunks, hunkAt, functionsOfHunk } from './coverage';
 import { mailHelpers, type HelperSummary } from './helpers';
 import { modelIndex, machineFor, type PointSettings } from './modelindex';
 import type { HunkCoverage, HunkVerdict } from './types';
@@ -90,9 +90,9 @@ export function helpersOf(patches: PatchMessage[], functions: RebuiltFunction[])
 export function scenariosForHunk(patches: PatchMessage[], hunkId: number, functions?: RebuiltFunction[]): string[] {
   const model = modelIndex();
   const fns = functions ?? patches.flatMap((pm) => rebuildFunctions(pm));
-  const h = allHunks(patches).find((x) => x.id === hunkId);
+  const h = hunkAt(patches, hunkId);
   if (!h) return [];
-  const names = new Set([...fns.filter((f) => f.hunks.includes(hunkId)).map((f) => f.name), ...h.functions, ...(h.function ? [h.function] : [])]);
+  const names = new Set([...functionsOfHunk(fns, h).map((f) => f.name), ...h.functions, ...(h.function ? [h.function] : [])]);
   return model.scenarios.filter((s) => [...names].some((n) => s.functions.has(n))).map((s) => s.name);
 }
 
@@ -112,10 +112,11 @@ export function runScenario(scenario: string, points: PointSettings, budget: Bud
 /** Pre- and post-image verdicts of one hunk in every scenario that exercises what it touches. */
 export async function simulateHunk(patches: PatchMessage[], hunkId: number, opts: SimulateOptions = {}): Promise<HunkSimulation> {
   await getCParser();
-  const h = allHunks(patches).find((x) => x.id === hunkId);
+  const h = hunkAt(patches, hunkId);
   if (!h) throw new Error(`no hunk ${hunkId}: the mail has hunks 0..${allHunks(patches).length - 1}`);
   const fns = opts.functions ?? patches.flatMap((pm) => rebuildFunctions(pm));
-  return simulateWith(patches, h, fns, opts);
+  const r = simulateWith(patches, h, fns, opts);
+  return { ...r, coverage: { ...r.coverage, hunk: hunkId }, verdicts: r.verdicts.map((v) => ({ ...v, hunk: hunkId })) };
 }
 
 export function simulateWith(patches: PatchMessage[], h: Hunk, fns: RebuiltFunction[], opts: SimulateOptions): HunkSimulation {
@@ -123,7 +124,7 @@ export function simulateWith(patches: PatchMessage[], h: Hunk, fns: RebuiltFunct
   const budget = opts.budget ?? DEFAULT_BUDGET;
   const helpers = helpersOf(patches, fns);
   const helperLocked = (n: string): boolean | null => helpers.get(n)?.locked ?? null;
-  const touched = fns.filter((f) => f.hunks.includes(h.id) && model.functions.has(f.name));
+  const touched = functionsOfHunk(fns, h).filter((f) => model.functions.has(f.name));
   const pre = touched.flatMap((f) => (f.pre ? bindPoints(f.pre, { helperLocked }) : [])).filter((b) => model.hasPoint(b.fn, b.point));
   // What the fragment says, including what the model runs as its reference does (a point it does not vary).
   const said = touched.flatMap((f) => (f.post ? bindPoints(f.post, { helperLocked, without: opts.without }) : []));

@@ -7,7 +7,7 @@ import { getCParser } from '../c/parser';
 import type { Budget } from '../check/types';
 import { simulateWith, pointEffects, kindWords, DEFAULT_BUDGET, type PointEffect } from '../bind/simulate';
 import { bindPoints, type PointBinding } from '../bind/points';
-import { hunkCoverage, allHunks } from '../bind/coverage';
+import { hunkCoverage, allHunks, functionsOfHunk } from '../bind/coverage';
 import { modelIndex } from '../bind/modelindex';
 import { analyseMail, staticFindings, checkMailStatic, reviewReady, type Analysed } from './static';
 import type { Finding, HunkCoverage, HunkVerdict } from './types';
@@ -63,12 +63,13 @@ export async function checkMail(text: string, opts: CheckOptions = {}): Promise<
   const same = (x: PointBinding[], y: PointBinding[]): boolean =>
     JSON.stringify(x.map((b) => [b.fn, b.point, b.value])) === JSON.stringify(y.map((b) => [b.fn, b.point, b.value]));
   if (opts.verdicts !== false) {
-    for (const h of hunks) {
-      const fns = a.functions.filter((f) => f.hunks.includes(h.id) && model.functions.has(f.name));
+    for (const [i, h] of hunks.entries()) {
+      const fns = functionsOfHunk(a.functions, h).filter((f) => model.functions.has(f.name));
       const changes = fns.some((f) => !same(f.pre ? bindPoints(f.pre, { helperLocked }) : [], f.post ? bindPoints(f.post, { helperLocked }) : []));
       // A hunk that sets no point differently runs the same model before and after: nothing to compare.
       if (!changes) continue;
-      verdicts.push(...simulateWith(a.patches, h, a.functions, { budget: opts.verdictBudget ?? { maxStates: budget.maxStates, maxMs: 1000 } }).verdicts);
+      verdicts.push(...simulateWith(a.patches, h, a.functions, { budget: opts.verdictBudget ?? { maxStates: 50_000, maxMs: budget.maxMs } })
+        .verdicts.map((v) => ({ ...v, hunk: i })));
     }
   }
 
@@ -113,7 +114,7 @@ export async function checkMail(text: string, opts: CheckOptions = {}): Promise<
       rule: `model/${b.fn}.${b.point}`, kind: hit.violation.kind, severity: 'error',
       message: `${b.c}: with this the model finds ${kindWords(hit.violation.kind)} in ${hit.scenario}: ${hit.violation.message}`,
       file, line, endLine: Math.max(...b.mailLines),
-      hunk: { file: h?.path ?? null, function: b.fn, id: h?.id ?? -1 },
+      hunk: { file: h?.path ?? null, function: b.fn, id: h ? hunks.indexOf(h) : -1 },
       evidence: 'simulation', trace: hit.violation.trace,
       simulation: { scenario: hit.scenario, summary: hit.summary, confirmed: true },
     });

@@ -3,7 +3,7 @@
 // so an editor can run it on every keystroke.
 import { readMail } from '../mail/index';
 import type { MailDocument } from '../mail/types';
-import { parsePatchMail } from '../patch/index';
+import { parsePatchMessage } from '../patch/index';
 import type { Comment, Hunk, PatchMessage } from '../patch/types';
 import { rebuildFunctions } from '../c/images';
 import { buildCfg } from '../c/cfg';
@@ -26,8 +26,18 @@ export function reviewReady(): Promise<void> {
 }
 
 const memo = new Map<string, RawFinding[]>();
+const messageMemo = new Map<string, { pm: PatchMessage; fns: RebuiltFunction[]; helpers: Map<string, HelperSummary> }>();
+const imageMemo = new WeakMap<FunctionImage, { helperKey: string; out: RawFinding[] }>();
 
 function analyseImage(img: FunctionImage, helpers: ReadonlyMap<string, HelperSummary>, helperKey: string): RawFinding[] {
+  const seen = imageMemo.get(img);
+  if (seen && seen.helperKey === helperKey) return seen.out;
+  const out = analyseText(img, helpers, helperKey);
+  imageMemo.set(img, { helperKey, out });
+  return out;
+}
+
+function analyseText(img: FunctionImage, helpers: ReadonlyMap<string, HelperSummary>, helperKey: string): RawFinding[] {
   const key = `${img.name}\u0000${img.side}\u0000${helperKey}\u0000${img.lines.map((l) => `${l.mailLine}:${l.text}`).join('\n')}\u0000${img.gaps.join(',')}`;
   const hit = memo.get(key);
   if (hit) return hit;
@@ -67,13 +77,26 @@ export interface Analysed {
 /** Reads the mail and rebuilds every touched function. */
 export function analyseMail(text: string, file: string | null, functions?: (pm: PatchMessage) => RebuiltFunction[]): Analysed {
   const doc = readMail(text, { file: file ?? undefined });
-  const patches = parsePatchMail(doc);
-  const rebuilt = patches.flatMap((pm) => (functions ?? rebuildFunctions)(pm));
-  const hunkLines = new Set<number>();
-  // Only the hunk's own lines: a reply may quote a helper between them.
-  for (const h of allHunks(patches)) for (const l of h.lines) hunkLines.add(l.mailLine);
-  const images = rebuilt.flatMap((f) => [f.pre, f.post]).filter((x): x is FunctionImage => x !== null);
-  const helpers = mailHelpers(doc, images, hunkLines);
+  // Messages an edit did not touch (same lines at the same place) keep their patches and functions.
+  const patches: PatchMessage[] = [];
+  const rebuilt: RebuiltFunction[] = [];
+  const helpers = new Map<string, HelperSummary>();
+  for (const msg of doc.messages) {
+    const key = functions ? null : `${msg.firstLine}\u0000${msg.body.map((b) => b.raw).join('\n')}\u0000${msg.headers.map((h) => `${h.name}:${h.value}`).join('\n')}`;
+    let hit = key ? messageMemo.get(key) : undefined;
+    if (!hit) {
+      const pm = parsePatchMessage(msg);
+      const fns = (functions ?? rebuildFunctions)(pm);
+      // Only the hunk's own lines: a reply may quote a helper between them.
+      const hunkLines = new Set(allHunks([pm]).flatMap((h) => h.lines.map((l) => l.mailLine)));
+      const images = fns.flatMap((f) => [f.pre, f.post]).filter((x): x is FunctionImage => x !== null);
+      hit = { pm, fns, helpers: mailHelpers({ ...doc, messages: [msg] }, images, hunkLines) };
+      if (key) { if (messageMemo.size > 2000) messageMemo.clear(); messageMemo.set(key, hit); }
+    }
+    patches.push(hit.pm);
+    rebuilt.push(...hit.fns);
+    for (const [n, h] of hit.helpers) if (!helpers.has(n)) helpers.set(n, h);
+  }
   return { doc, patches, functions: rebuilt, helpers };
 }
 
@@ -99,7 +122,7 @@ export function staticFindings(a: Analysed, file: string | null): Finding[] {
         severity: before ? 'info' : r.severity,
         message: before ? `${r.message} (already so before this patch)` : r.message,
         file, line: r.line, endLine: r.endLine,
-        hunk: { file: h?.path ?? fn.path, function: fn.name, id: h?.id ?? -1 },
+        hunk: { file: h?.path ?? fn.path, function: fn.name, id: h ? hunks.indexOf(h) : -1 },
         evidence: 'static',
       };
       if (r.related.length) f.related = r.related;
@@ -116,5 +139,6 @@ export function checkMailStatic(text: string, opts: { file?: string | null } = {
   const file = opts.file ?? null;
   const a = analyseMail(text, file);
   const helperLocked = (n: string): boolean | null => a.helpers.get(n)?.locked ?? null;
-  return { findings: staticFindings(a, file), coverage: hunkCoverage(a.patches, a.functions, undefined, helperLocked), patches: a.patches };
+  const helperKey = [...a.helpers.values()].map((h) => `${h.name}=${h.locked}`).join(',');
+  return { findings: staticFindings(a, file), coverage: hunkCoverage(a.patches, a.functions, undefined, helperLocked, helperKey), patches: a.patches };
 }
