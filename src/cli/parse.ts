@@ -28,7 +28,7 @@ export const parse: Verb = {
     const docs: MailDocument[] = files.map((file) => readMail(readInput(file), { file }));
     const parsed = docs.map((doc) => ({ doc, messages: doc.messages.map(parsePatchMessage) }));
     if (json) io.out(JSON.stringify({ messages: parsed.flatMap(({ doc, messages }) => messages.map((m) => toJson(doc, m))) }, null, 2));
-    else io.out(parsed.flatMap(({ doc, messages }) => [...docSummary(doc), ...messages.flatMap(summary)]).join('\n'));
+    else io.out(parsed.flatMap(({ doc, messages }) => [...docSummary(doc), ...messages.flatMap((m) => summary(doc, m))]).join('\n'));
     return 0;
   },
 };
@@ -65,13 +65,13 @@ function docSummary(doc: MailDocument): string[] {
   return doc.diagnostics.map((d) => `${doc.file ?? '-'}:${d.line}: ${d.severity}: ${d.message}`);
 }
 
-function summary(pm: PatchMessage): string[] {
+function summary(doc: MailDocument, pm: PatchMessage): string[] {
   const m = pm.message;
   const out: string[] = [];
   const s = m.series;
   const tag = s ? [s.rfc ? 'RFC' : '', s.version !== null ? `v${s.version}` : '', s.index !== null ? `${s.index}/${s.total ?? '?'}` : '']
     .filter(Boolean).join(' ') : '';
-  out.push(`${m.subject}`);
+  out.push(`${doc.file ?? '-'}:${m.firstLine}: ${m.subject || '(no subject)'}`);
   out.push(`  ${[m.from ?? 'unknown sender', m.date, m.format, tag && `series ${tag}`].filter(Boolean).join(' · ')}`);
   const speakers = m.speakers.filter((sp) => sp.name !== null)
     .map((sp) => `${sp.depth}: ${sp.name}${sp.inferred ? ' (inferred)' : ''}`);
