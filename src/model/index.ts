@@ -3,7 +3,7 @@ import type { Machine } from './machine';
 import { compile, type FnDef, type Func, type PointValue } from './ir';
 import { compileReference, REFERENCE } from './dax';
 import { DaxMachine, reachable } from './dax-machine';
-import { SCENARIOS } from './scenarios';
+import { KNOWN_DEFECTS, SCENARIOS, type ScenarioSpec } from './scenarios';
 import { link } from './vm';
 
 export interface PointInfo {
@@ -16,11 +16,19 @@ export interface PointInfo {
 
 export interface ModelListing {
   functions: { name: string; kernel: string; params: string[]; points: PointInfo[] }[];
-  scenarios: {
-    name: string; description: string; threads: string[]; functions: string[];
-    /** Set when the v4.10 shapes have a defect here (fixed later): the kind expected with default points. */
-    expect?: { kind: string; why: string };
-  }[];
+  /** Scenarios where the v4.10 shapes are clean. */
+  scenarios: ScenarioListing[];
+  /** Scenarios where the v4.10 shapes have a defect a later kernel fixed (expect says which). */
+  knownDefects: ScenarioListing[];
+}
+
+export interface ScenarioListing {
+  name: string;
+  description: string;
+  threads: string[];
+  functions: string[];
+  /** The defect the default points show, and the fix. */
+  expect?: { kind: string; why: string };
 }
 
 export interface BuildOptions {
@@ -37,22 +45,24 @@ export interface BuildOptions {
 export function listModel(): ModelListing {
   const funcs = REFERENCE.map((d) => compile(d));
   const prog = link(funcs);
+  const listing = (s: ScenarioSpec): ScenarioListing => ({
+    name: s.name,
+    description: s.description,
+    threads: s.threads.map((t, i) => `T${i + 1}: ${t.name}`),
+    functions: reachable(prog, [...new Set(s.threads.map((t) => t.fn))]),
+    ...(s.expect ? { expect: { ...s.expect } } : {}),
+  });
   return {
     functions: funcs.map((f) => ({ name: f.name, kernel: f.kernel, params: f.params, points: f.points.map((p) => ({ ...p })) })),
-    scenarios: SCENARIOS.map((s) => ({
-      name: s.name,
-      description: s.description,
-      threads: s.threads.map((t, i) => `T${i + 1}: ${t.name}`),
-      functions: reachable(prog, [...new Set(s.threads.map((t) => t.fn))]),
-      ...(s.expect ? { expect: { ...s.expect } } : {}),
-    })),
+    scenarios: SCENARIOS.map(listing),
+    knownDefects: KNOWN_DEFECTS.map(listing),
   };
 }
 
-export function scenarioNames(): string[] { return SCENARIOS.map((s) => s.name); }
+export function scenarioNames(): string[] { return [...SCENARIOS, ...KNOWN_DEFECTS].map((s) => s.name); }
 
 export function buildScenario(name: string, opts: BuildOptions = {}): Machine & DaxMachine {
-  const spec = SCENARIOS.find((s) => s.name === name);
+  const spec = [...SCENARIOS, ...KNOWN_DEFECTS].find((s) => s.name === name);
   if (!spec) throw new Error(`unknown scenario '${name}' (known: ${scenarioNames().join(', ')})`);
   const funcs = compileReference(opts.points ?? {});
   for (const [n, f] of Object.entries(opts.overrides ?? {})) {
@@ -71,5 +81,5 @@ export type { Prim } from './kernel/prims';
 export { link } from './vm';
 export type { Program } from './vm';
 export { DaxMachine } from './dax-machine';
-export { SCENARIOS } from './scenarios';
+export { KNOWN_DEFECTS, SCENARIOS } from './scenarios';
 export type { ScenarioSpec, ThreadSpec } from './scenarios';
