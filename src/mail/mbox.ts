@@ -37,7 +37,7 @@ function trimSeparatorBlank(lines: RawLine[]): RawLine[] {
  */
 export async function* readMbox(path: string): AsyncGenerator<Message> {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  let carry: Buffer = Buffer.alloc(0); // an incomplete last line
+  let carry: Buffer[] = [];             // an incomplete last line, in pieces: a huge line stays linear
   let pending: Buffer[] = [];           // the current message's complete lines
   let nextLine = 1;                     // line number of pending's first line
   let format: MailFormat | null = null;
@@ -52,9 +52,10 @@ export async function* readMbox(path: string): AsyncGenerator<Message> {
     return lines.some((l) => l.raw.trim() !== '') ? readRawMessage(lines, format ?? 'mbox', isAscii(bytes)) : null;
   };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    if (chunk.indexOf(10) < 0) { carry.push(chunk); continue; }
+    const data = carry.length > 0 ? Buffer.concat([...carry, chunk]) : chunk;
     const end = data.lastIndexOf(10) + 1;
-    carry = Buffer.from(data.subarray(end)); // a copy: the chunk is released
+    carry = end < data.length ? [Buffer.from(data.subarray(end))] : []; // a copy: the chunk is released
     let pos = 0;
     for (const at of fromLineStarts(data, end)) {
       format ??= mboxFlavour(data.toString('latin1', at, at + 20));
@@ -65,7 +66,7 @@ export async function* readMbox(path: string): AsyncGenerator<Message> {
     }
     pending.push(data.subarray(pos, end));
   }
-  if (carry.length > 0) pending.push(carry);
+  pending.push(...carry);
   const m = flush();
   if (m) yield m;
 }

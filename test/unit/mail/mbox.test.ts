@@ -109,6 +109,18 @@ describe('mail: mbox', () => {
     assert.deepEqual(await collect(readMbox(file)), []);
   });
 
+  it('readMbox of 64 MB without a newline: one message, read in linear time', async function () {
+    this.timeout(20000);
+    const file = path.join(dir, 'noline.mbox');
+    writeFileSync(file, Buffer.alloc(64 << 20, 0x61));
+    const t0 = Date.now();
+    const got = await collect(readMbox(file));
+    assert.equal(got.length, 1);
+    assert.equal(got[0].body[0].raw.length, 64 << 20, 'every byte kept');
+    assert.ok(got[0].diagnostics.some((d) => d.line === 1 && d.severity === 'warning'));
+    assert.ok(Date.now() - t0 < 15000, `${Date.now() - t0} ms`);
+  });
+
   it('readMbox memory stays near one message for a large file', async function () {
     this.timeout(20000);
     const file = path.join(dir, 'mem.mbox');
