@@ -97,10 +97,51 @@ function assemble(image: FunctionImage): Row[] {
   return rows;
 }
 
+/**
+ * Rows with one-sided conditionals (`#ifdef X ... #endif` with no #else/#elif) blanked,
+ * so their code reads as compiled in; null when there are none.
+ */
+function withoutOneSidedConditionals(rows: Row[]): Row[] | null {
+  const directive = (t: string) => /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(t)?.[1] ?? null;
+  const stack: { at: number; twoSided: boolean }[] = [];
+  const blank = new Set<number>();
+  rows.forEach((r, i) => {
+    const d = directive(r.text);
+    if (!d) return;
+    if (d.startsWith('if')) stack.push({ at: i, twoSided: false });
+    else if (d === 'elif' || d === 'else') { if (stack.length) stack[stack.length - 1].twoSided = true; }
+    else {
+      const open = stack.pop();
+      if (open && !open.twoSided) { blank.add(open.at); blank.add(i); }
+    }
+  });
+  if (!blank.size) return null;
+  return rows.map((r, i) => (blank.has(i) ? { ...r, text: '' } : r));
+}
+
+function errorCount(tree: Tree): number {
+  return tree.rootNode.hasError ? tree.rootNode.descendantsOfType('ERROR').length + 1 : 0;
+}
+
 export function parseImage(image: FunctionImage): ParsedImage {
-  const rows = assemble(image);
-  const text = rows.map((r) => r.text).join('\n');
-  const tree = loadedCParser().parse(text);
+  let rows = assemble(image);
+  let text = rows.map((r) => r.text).join('\n');
+  let tree = loadedCParser().parse(text);
+  // A directive inside an if/else chain (#ifdef around an `else if`) breaks the chain:
+  // read one-sided conditionals as compiled in when that parses better.
+  const alt = errorCount(tree) ? withoutOneSidedConditionals(rows) : null;
+  if (alt) {
+    const altText = alt.map((r) => r.text).join('\n');
+    const altTree = loadedCParser().parse(altText);
+    if (errorCount(altTree) < errorCount(tree)) {
+      tree.delete();
+      tree = altTree;
+      rows = alt;
+      text = altText;
+    } else {
+      altTree.delete();
+    }
+  }
   const root = tree.rootNode;
   const fn = findFunction(root, image.name);
   // A head only a macro makes a function (SYSCALL_DEFINE3(...)) leaves a bare block.
