@@ -78,6 +78,31 @@ interface Found {
 
 const CHECK_EVERY = 256;
 
+/**
+ * The state graph as the search saw it, for the livelock analysis: every explored step
+ * (from, to, progress), the states with a faulty step (an edge out of the graph), and the
+ * (state, thread) pairs whose steps the sleep sets pruned, resolved after the search.
+ */
+class EdgeLog {
+  from = new Int32Array(1 << 12);
+  to = new Int32Array(1 << 12);
+  prog = new Uint8Array(1 << 12);
+  n = 0;
+  exits = new Set<number>();
+  pruned: number[] = [];
+
+  add(from: number, to: number, progress: boolean): void {
+    if (this.n === this.from.length) {
+      const f = new Int32Array(this.n * 2); f.set(this.from); this.from = f;
+      const t = new Int32Array(this.n * 2); t.set(this.to); this.to = t;
+      const p = new Uint8Array(this.n * 2); p.set(this.prog); this.prog = p;
+    }
+    this.from[this.n] = from;
+    this.to[this.n] = to;
+    this.prog[this.n++] = progress ? 1 : 0;
+  }
+}
+
 export function explore(machine: Machine, budget: Budget, opts: ExploreOptions = {}): Verdict {
   const t0 = performance.now();
   const props: Required<Properties> = { faults: true, invariants: true, quiescent: true, livelock: true, ...opts.properties };
@@ -91,6 +116,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   const progressMs = opts.progressMs ?? 100;
   let transitions = 0;
   let sawNonProgress = false;
+  const edges = props.livelock ? new EdgeLog() : null;
   let cursor = 0;
   let stopped: 'states' | 'ms' | 'cancelled' | null = null;
   let lastProgress = t0;
@@ -151,6 +177,20 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   // independence at once; overlapping ones are checked exactly.
   const rmask = new Int32Array(nThreads);
   const wmask = new Int32Array(nThreads);
+  /**
+   * A step the sleep set pruned is still an edge of the state graph, which the livelock
+   * analysis needs: its successors were computed for their footprints anyway, so they are
+   * looked up now; one not reached yet is resolved after the search.
+   */
+  const logPruned = (id: number, ts: Transition[]): void => {
+    for (const tr of ts) {
+      if (tr.fault) { edges!.exits.add(id); continue; }
+      const f = store.lookup(canon(tr.state));
+      if (f >= 0) edges!.add(id, f, tr.progress);
+      else edges!.pruned.push(id, tr.thread);
+    }
+  };
+
   const expand = (id: number, only: number): void => {
     const s = store.get(id);
     const depth = store.depth[id];
@@ -174,7 +214,10 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
       const ts = succ[t];
       if (!ts) continue;
       const bit = 1 << t;
-      if (only >= 0 ? (only & bit) === 0 : (z & bit) !== 0) continue;
+      if (only >= 0 ? (only & bit) === 0 : (z & bit) !== 0) {
+        if (edges && only < 0) logPruned(id, ts);
+        continue;
+      }
       // The sleeping and earlier explored threads whose step is independent of t's stay asleep.
       let childSleep = 0;
       for (let m = z | done; m !== 0; m &= m - 1) {
@@ -191,6 +234,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
           // Step faults protect the locking discipline: a double lock, an unlock of an
           // unheld lock, a sleep with a spinlock held. The faulty step ends its path.
           record(tr.fault, id, depth + 1, { target: canon(tr.state) });
+          edges?.exits.add(id);
           continue;
         }
         const c = canon(tr.state);
@@ -199,9 +243,11 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
         if (f < 0) {
           if (store.size >= budget.maxStates) { stopped = 'states'; return; }
           const nid = store.add(id, depth + 1, t, sl);
+          edges?.add(id, nid, tr.progress);
           checkState(nid, c);
           continue;
         }
+        edges?.add(id, f, tr.progress);
         if (sleepSets) {
           const old = store.sleep[f];
           const nw = old & sl;
@@ -250,8 +296,8 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   }
 
   const complete = !stopped && !(opts.stopAtFirst && found.size);
-  if (complete && props.livelock && sawNonProgress) {
-    const l = findLivelock(machine, store, canon);
+  if (complete && edges && sawNonProgress) {
+    const l = findLivelock(machine, store, canon, edges);
     if (l) found.set('livelock', l);
   }
 
@@ -310,33 +356,31 @@ function meets(p: readonly number[], q: readonly number[]): boolean {
 // that a state where nothing can run stays a deadlock. It protects against retry loops
 // that never end: a fault that loops on -EAGAIN while the entry it waits for stays
 // locked, two threads that back off for each other forever.
-function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array) => Int32Array): Found | null {
+function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array) => Int32Array, log: EdgeLog): Found | null {
   const n = store.size;
-  const nThreads = machine.threads.length;
-  const start = new Int32Array(n + 1);
-  let to = new Int32Array(1024);
-  let prog = new Uint8Array(1024);
-  const exits = new Uint8Array(n);
-  let m = 0;
-  for (let id = 0; id < n; id++) {
-    start[id] = m;
-    const s = store.get(id);
-    for (let t = 0; t < nThreads; t++) {
-      if (machine.status(s, t) !== Status.Runnable) continue;
-      for (const tr of machine.successors(s, t)) {
-        if (tr.fault) { exits[id] = 1; continue; }
-        const f = store.lookup(canon(tr.state));
-        if (f < 0) { exits[id] = 1; continue; }
-        if (m === to.length) {
-          const t2 = new Int32Array(m * 2); t2.set(to); to = t2;
-          const p2 = new Uint8Array(m * 2); p2.set(prog); prog = p2;
-        }
-        to[m] = f;
-        prog[m++] = tr.progress ? 1 : 0;
-      }
+  // The steps the sleep sets pruned: same state graph, so they are edges too.
+  for (let i = 0; i < log.pruned.length; i += 2) {
+    const id = log.pruned[i];
+    for (const tr of machine.successors(store.get(id), log.pruned[i + 1])) {
+      if (tr.fault) { log.exits.add(id); continue; }
+      const f = store.lookup(canon(tr.state));
+      if (f < 0) log.exits.add(id);
+      else log.add(id, f, tr.progress);
     }
   }
-  start[n] = m;
+  // Compressed rows: the edges of v are to[start[v] .. start[v + 1]).
+  const m = log.n;
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) start[log.from[e] + 1]++;
+  for (let v = 0; v < n; v++) start[v + 1] += start[v];
+  const fill = start.slice(0, n);
+  const to = new Int32Array(m);
+  const prog = new Uint8Array(m);
+  for (let e = 0; e < m; e++) {
+    const k = fill[log.from[e]]++;
+    to[k] = log.to[e];
+    prog[k] = log.prog[e];
+  }
   const comp = tarjan(n, start, to);
   const nComp = comp.reduce((a, c) => Math.max(a, c + 1), 0);
   // A component is a livelock candidate until one of its edges leaves it, makes
@@ -345,7 +389,7 @@ function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array
   const hasEdge = new Uint8Array(nComp);
   for (let v = 0; v < n; v++) {
     const c = comp[v];
-    if (exits[v]) ok[c] = 0;
+    if (log.exits.has(v)) ok[c] = 0;
     for (let e = start[v]; e < start[v + 1]; e++) {
       if (comp[to[e]] !== c || prog[e]) ok[c] = 0;
       else hasEdge[c] = 1;
