@@ -8,7 +8,7 @@
 // the @@ counts decide whether it continues the hunk or is a fragment whose
 // header the reviewer cut: the counts are hints, the lines are the truth.
 import type { BodyLine, MailDiagnostic, Message } from '../mail/types';
-import { findAttributions, splitQuoteUpTo } from '../mail/quote';
+import { findAttributions, splitQuoteUpTo, type Attribution } from '../mail/quote';
 import type { Comment, Damage, FilePatch, Hunk, HunkLine, LineOp, PatchMessage } from './types';
 import {
   continuesStatement, isBareLine, isElision, isFileMetaLine, isSignatureMark, parseDiffGit, parseFileLine,
@@ -86,9 +86,10 @@ export function extractPatch(msg: Message): Extraction {
   if (p === null) {
     return { quoteDepth: null, files: [], comments: [], diagnostics, commitLines: [] };
   }
-  const speakerName = (depth: number): string | null => msg.speakers.find((s) => s.depth === depth)?.name ?? null;
+  const attributions = findAttributions(body);
+  const speakerName = speakerLookup(msg, attributions);
   const attribution = new Set<number>();
-  for (const a of findAttributions(body)) for (let k = a.first; k <= a.last; k++) attribution.add(k);
+  for (const a of attributions) for (let k = a.first; k <= a.last; k++) attribution.add(k);
   const spacing = spacingAroundElisions(body, p);
 
   const hunks: Hunk[] = [];
@@ -367,6 +368,34 @@ export function extractPatch(msg: Message): Extraction {
   }
 }
 
+/**
+ * Who speaks at a depth at a given mail line: the nearest attribution above it
+ * one level shallower, so a reply quoting two mails at the same depth names each
+ * writer; otherwise the message's speaker of that depth.
+ */
+function speakerLookup(msg: Message, attributions: readonly Attribution[]): (depth: number, mailLine: number) => string | null {
+  const byDepth = new Map<number, Attribution[]>();
+  for (const a of attributions) {
+    const list = byDepth.get(a.depth + 1) ?? [];
+    list.push(a);
+    byDepth.set(a.depth + 1, list);
+  }
+  return (depth, mailLine) => {
+    const list = byDepth.get(depth);
+    let found: Attribution | null = null;
+    if (list) {
+      let lo = 0;
+      let hi = list.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid].lastLine < mailLine) { found = list[mid]; lo = mid + 1; } else hi = mid - 1;
+      }
+    }
+    if (found && found.name !== null) return found.name;
+    return msg.speakers.find((s) => s.depth === depth)?.name ?? null;
+  };
+}
+
 /** Notes the hunk line at k when it is a bare blank line of the current run (a comment borders it). */
 function markSpacing(b: Building | null, k: number): void {
   if (b && k >= b.runStart && k >= 0 && k === b.lastBare) b.spacing.push(k);
@@ -507,7 +536,7 @@ function anchorAbove(b: Building): [number, number] {
  * the same anchor.
  */
 export function threadComments(
-  lines: readonly BodyLine[], speakerName: (depth: number) => string | null,
+  lines: readonly BodyLine[], speakerName: (depth: number, mailLine: number) => string | null,
   hunk: number | null, anchor: [number, number] | null,
 ): Comment[] {
   const segments: { depth: number; lines: BodyLine[] }[] = [];
@@ -526,7 +555,7 @@ export function threadComments(
   for (const s of segments) {
     while (s.lines.length && s.lines[s.lines.length - 1].text.trim() === '') s.lines.pop();
     const comment: Comment = {
-      speaker: speakerName(s.depth), depth: s.depth,
+      speaker: speakerName(s.depth, s.lines[0].mailLine), depth: s.depth,
       mailLines: [s.lines[0].mailLine, s.lines[s.lines.length - 1].mailLine],
       anchor, hunk, function: null, text: s.lines.map((l) => l.text).join('\n'), replies: [],
     };

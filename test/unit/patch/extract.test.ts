@@ -233,6 +233,20 @@ describe('patch extraction', () => {
     assert.equal(roomy.lines.length, 7);
   });
 
+  it('names each quoted writer when a reply quotes two mails at the same depth', () => {
+    const text = [
+      'On Mon, Jan 1, 2018, Rev One <one@example.org> wrote:',
+      '> On Sun, Dec 31, 2017, Author wrote:', '> > @@ -1,2 +1,2 @@', '> >  a();', '> > -b();', '> > +c();',
+      '> First remark.',
+      '',
+      'On Tue, Jan 2, 2018, Rev Two <two@example.org> wrote:',
+      '> > @@ -9,2 +9,2 @@', '> >  d();', '> > -e();', '> > +f();',
+      '> Second remark.',
+    ].join('\n');
+    const hs = hunksOf(parse(text, 'Author <a@example.org>'));
+    assert.deepEqual(hs.map((h) => h.comments.map((c) => c.speaker)), [['Rev One'], ['Rev Two']]);
+  });
+
   it('hangs a comment right under an @@ line on the hunk as a whole', () => {
     const pm = parse(['> @@ -1,2 +1,2 @@ int f(void)', 'Why touch this at all?', '>  a();', '> -b();', '> +c();'].join('\n'));
     const [h] = hunksOf(pm);
