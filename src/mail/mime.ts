@@ -120,7 +120,7 @@ function readLeaf(headers: Header[], ct: { type: string; params: Map<string, str
   // 7bit/8bit (decoded === null), the common case: the mail lines are the part's lines
   const lines = decoded ? byteLines(decoded, first) : body;
   part.size = decoded ? decoded.bytes.length : body.reduce((n, l) => n + l.raw.length + 1, 0) - (body.length > 0 ? 1 : 0);
-  const ascii = decoded ? decoded.ascii : out.ascii;
+  const ascii = (decoded ? decoded.ascii : out.ascii) && decodesByLine(part.charset); // UTF-16 text can be all 7-bit bytes
   const flowed = /^flowed$/i.test(ct.params.get('format') ?? '');
   for (const l of ascii && !flowed ? lines : textLines(lines, part, ct.params, first, out.diags)) out.body.push(l);
 }

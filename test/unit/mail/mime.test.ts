@@ -113,6 +113,24 @@ describe('mail: MIME', () => {
     assert.ok(bogus.diagnostics.some((d) => d.line === 7 && /not valid/.test(d.message)));
   });
 
+  it('a multi-byte charset (UTF-16) is decoded whole; lines map to the part', () => {
+    const enc = Buffer.from('\ufeffline one\nline two', 'utf16le').toString('base64');
+    const m = read([...head('text/plain; charset=utf-16', ['Content-Transfer-Encoding: base64']), enc]);
+    assert.deepEqual(texts(m), ['line one', 'line two']);
+    assert.ok(m.body.every((l) => l.mailLine === 7));
+    const le = read([...head('text/plain; charset=utf-16le', ['Content-Transfer-Encoding: base64']), Buffer.from('no BOM', 'utf16le').toString('base64')]);
+    assert.deepEqual(texts(le), ['no BOM']);
+  });
+
+  it('windows-1252 in quoted-printable and an ISO-8859-1 encoded word', () => {
+    const m = read([
+      'From: =?iso-8859-1?q?Andr=E9?= <a@b.c>', 'Subject: x', 'Content-Type: text/plain; charset=windows-1252', 'Content-Transfer-Encoding: quoted-printable', '',
+      '=93quoted=94 =80',
+    ]);
+    assert.equal(m.from, 'André <a@b.c>');
+    assert.equal(m.body[0].raw, '\u201cquoted\u201d \u20ac');
+  });
+
   it('invalid UTF-8 keeps every byte and names the line', () => {
     const m = read([...head('text/plain; charset=utf-8'), 'ok', Buffer.from([0x61, 0xc3, 0x28, 0xe2, 0x82]), 'ok']);
     assert.deepEqual(texts(m), ['ok', 'a\u00c3(\u00e2\u0082', 'ok']);
