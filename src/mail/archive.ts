@@ -50,10 +50,12 @@ function readFields(lines: readonly RawLine[], i: number, end: number, headers: 
   for (; i < end; i++) {
     const raw = nbsp(lines[i].raw);
     const last = headers[headers.length - 1];
+    const indented = /^\s/.test(raw);
     const m = field.exec(raw);
-    if (m && !(last && /^\s/.test(raw) && !/^\s+(To|Cc):/i.test(raw))) {
+    // thread pages indent "To:" and "Cc:"; any other indented line continues the last value
+    if (m && (!indented || !last || /^\s+(To|Cc):/i.test(raw))) {
       headers.push({ name: canonical(m[1]), value: m[2].trim(), mailLine: lines[i].mailLine });
-    } else if (last && raw.trim() !== '' && (/^\s/.test(raw) || last.value.endsWith(','))) {
+    } else if (last && raw.trim() !== '' && (indented || last.value.endsWith(','))) {
       last.value = `${last.value} ${raw.trim()}`;
     } else break;
   }
