@@ -7,6 +7,9 @@ import { modelIndex, type ModelIndex } from './modelindex';
 import { bindPoints, fixedReference, type PointBinding } from './points';
 
 const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
+/** Kernel calls the model runs under another name: radix_tree_insert() is __radix_tree_insert() of order 0. */
+const SAME_AS: Record<string, string> = { radix_tree_insert: '__radix_tree_insert', radix_tree_delete_item: 'radix_tree_delete' };
+const C_WORDS = new Set(['if', 'else', 'return', 'goto', 'int', 'long', 'unsigned', 'bool', 'void', 'true', 'false', 'NULL', 'struct', 'const', 'static', 'break', 'continue']);
 const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'defined', 'unlikely', 'likely']);
 
 /** A changed line that carries code (not blank, not only a comment or a brace). */
@@ -80,18 +83,39 @@ export function coverageOf(h: Hunk, functions: RebuiltFunction[], model: ModelIn
   const touched = new Map<string, NonNullable<HunkCoverage['functions']>[number]>();
   const bound_ = new Map<FunctionImage, PointBinding[]>();
   const elided = new Set(h.damage.filter((d) => d.kind === 'elided').map((d) => d.mailLine));
+  // A line that continues a statement begun on an earlier line is run when that statement is.
+  const open: Record<'pre' | 'post', { ran: boolean; why?: NotExecutedWhy; detail?: string } | null> = { pre: null, post: null };
   for (const l of h.lines) {
-    if (l.op === ' ' || !isCode(l.text)) continue;
+    const sides: ('pre' | 'post')[] = l.op === ' ' ? ['pre', 'post'] : [l.op === '-' ? 'pre' : 'post'];
+    const ends = /[;{}]\s*(\/\*.*\*\/)?\s*$/.test(l.text) || !isCode(l.text) || /^\s*#/.test(l.text);
+    if (l.op === ' ' || !isCode(l.text)) { for (const sd of sides) if (ends) open[sd] = null; continue; }
     changed++;
+    const side = sides[0];
+    const cont = open[side];
+    if (cont) {
+      if (cont.ran) executed++; else notExecuted.push({ mailLine: l.mailLine, why: cont.why ?? 'not-modelled', detail: cont.detail });
+      if (ends) open[side] = null;
+      continue;
+    }
+    const before = { executed, missed: notExecuted.length };
     const where = imageOf(functions, l.mailLine, l.op === '-' ? 'pre' : 'post');
     const miss = (why: NotExecutedWhy, detail: string): void => { notExecuted.push({ mailLine: l.mailLine, why, detail }); };
-    if (elided.has(l.mailLine)) { miss('elided', 'the reviewer elided this part of the hunk'); continue; }
-    if (!where) { miss('not-modelled', 'outside any function the mail shows'); continue; }
+    const settle = (): void => {
+      if (ends) return;
+      const m = notExecuted.length > before.missed ? notExecuted[notExecuted.length - 1] : null;
+      open[side] = m ? { ran: false, why: m.why, detail: m.detail } : { ran: executed > before.executed };
+    };
+    classify();
+    settle();
+    continue;
+    function classify(): void {
+    if (elided.has(l.mailLine)) { miss('elided', 'the reviewer elided this part of the hunk'); return; }
+    if (!where) { miss('not-modelled', 'outside any function the mail shows'); return; }
     const ref = model.functions.get(where.fn.name);
     if (!ref) {
       if (!touched.has(where.fn.name)) touched.set(where.fn.name, { name: where.fn.name, mode: 'not-modelled' });
       miss('not-modelled', `${where.fn.name}() is not in the model`);
-      continue;
+      return;
     }
     if (!touched.has(where.fn.name)) touched.set(where.fn.name, { name: where.fn.name, mode: 'points' });
     // Bound to a variation point: the model runs exactly what this line says, when the model
@@ -100,16 +124,23 @@ export function coverageOf(h: Hunk, functions: RebuiltFunction[], model: ModelIn
     if (!all) { all = bindPoints(where.img, { helperLocked }); bound_.set(where.img, all); }
     const bound = all.filter((b) => b.mailLines.includes(l.mailLine));
     const runnable = (b: PointBinding): boolean => model.hasPoint(b.fn, b.point) || fixedReference(b.fn, b.point) === b.value;
-    if (bound.length && bound.every(runnable)) { executed++; continue; }
+    if (bound.length && bound.every(runnable)) { executed++; return; }
     const odd = bound.find((b) => !runnable(b));
-    if (odd) { miss('not-modelled', `${odd.c}: the model's ${odd.fn}() always does ${odd.point} = ${String(fixedReference(odd.fn, odd.point))}`); continue; }
+    if (odd) { miss('not-modelled', `${odd.c}: the model's ${odd.fn}() always does ${odd.point} = ${String(fixedReference(odd.fn, odd.point))}`); return; }
     const calls = [...l.text.matchAll(CALL)].map((m) => m[1]).filter((n) => !KEYWORDS.has(n));
-    const unknown = calls.filter((c) => !model.known.has(c) && !ref.calls.has(c));
-    if (unknown.length) { miss('unknown-call', `${unknown.join(', ')}() not modelled`); continue; }
-    if (calls.length && calls.every((c) => ref.calls.has(c) || model.known.has(c))) { executed++; continue; }
+    const runs = (c: string): boolean => model.known.has(c) || ref.calls.has(c) || (SAME_AS[c] !== undefined && model.known.has(SAME_AS[c]))
+      // A helper the mail defines as returning a locked entry is the model's dax_radix_locked_entry().
+      || (helperLocked?.(c) === true && model.known.has('dax_radix_locked_entry'));
+    const unknown = calls.filter((c) => !runs(c));
+    if (unknown.length) { miss('unknown-call', `${unknown.join(', ')}() not modelled`); return; }
+    if (calls.length && calls.every(runs)) { executed++; return; }
     const stmt = l.text.trim().replace(/\s+/g, ' ');
-    if (ref.statements.has(stmt)) { executed++; continue; }
+    if (ref.statements.has(stmt)) { executed++; return; }
+    // A condition or assignment over the function's own variables and the header constants.
+    const ids = [...stmt.replace(/"[^"]*"/g, '').matchAll(/\b[A-Za-z_]\w*\b/g)].map((m) => m[0]).filter((x) => !C_WORDS.has(x));
+    if (ids.length && ids.every((x) => ref.vars.has(x) || model.constants.has(x))) { executed++; return; }
     miss('not-modelled', `the reference ${where.fn.name}() has no statement like this`);
+    }
   }
   return { hunk: h.id, function: h.function, changed, executed, notExecuted, functions: [...touched.values()] };
 }

@@ -3,7 +3,7 @@
 // which scenarios run which functions (through the call graph from each thread's entry).
 import { compileReference } from '../model/dax/index';
 import { SCENARIOS } from '../model/scenarios';
-import { PURE, type Func, type Instr, type Expr as IrExpr, type PointDecl, type PointValue } from '../model/ir';
+import { PURE, K, type Func, type Instr, type Expr as IrExpr, type PointDecl, type PointValue } from '../model/ir';
 import { PRIMS } from '../model/kernel/prims';
 import { buildScenario } from '../model/index';
 import type { Machine } from '../model/machine';
@@ -14,6 +14,8 @@ export interface ModelFunction {
   calls: Set<string>;
   /** The C statements the function's steps model, whitespace folded. */
   statements: Set<string>;
+  /** Parameters and locals: what a condition or assignment may read for the model to run it. */
+  vars: Set<string>;
   points: PointDecl[];
 }
 
@@ -21,6 +23,8 @@ export interface ModelIndex {
   functions: Map<string, ModelFunction>;
   /** Primitives, pure helpers and modelled functions: calls the model can run. */
   known: Set<string>;
+  /** Constants of the kernel headers the model evaluates exactly. */
+  constants: Set<string>;
   /** Scenarios with the functions their threads run; `cost` orders them (threads, then indexes). */
   scenarios: { name: string; description: string; functions: Set<string>; cost: number }[];
   hasPoint(fn: string, point: string): boolean;
@@ -62,7 +66,7 @@ function describe(f: Func): ModelFunction {
       for (const m of i.label.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) calls.add(m[1]);
     }
   }
-  return { name: f.name, kernel: f.kernel, calls, statements, points: f.points };
+  return { name: f.name, kernel: f.kernel, calls, statements, vars: new Set([...f.params, ...f.locals]), points: f.points };
 }
 
 let index: ModelIndex | null = null;
@@ -86,7 +90,7 @@ export function modelIndex(): ModelIndex {
   const scenarios = SCENARIOS.map((s) => ({ name: s.name, description: s.description, functions: reach(s.threads.map((t) => t.fn)),
     cost: s.threads.length * 100 + s.indexes.length * 10 + (s.pages ?? 0) }));
   index = {
-    functions, known, scenarios,
+    functions, known, scenarios, constants: new Set(Object.keys(K)),
     hasPoint: (fn, point) => functions.get(fn)?.points.some((p) => p.name === point) ?? false,
   };
   return index;

@@ -6,6 +6,7 @@ import { formatText } from '../review/format';
 import { simulateHunk } from '../bind/index';
 import { renderSwimlanes } from '../check/swimlane';
 import { renderSimulation } from './simulate';
+import { compactTrace, cell } from '../review/reply';
 import { readText } from './check';
 import { UsageError, type Verb } from './verb';
 
@@ -39,14 +40,16 @@ export const demo: Verb = {
     io.out(formatText(r.findings, r.coverage, rel));
     for (const f of r.findings.filter((x) => x.trace)) {
       io.out('');
-      io.out(`${rel}:${f.line}: ${f.kind} [${f.rule}], ${f.simulation?.summary ?? ''}`);
-      io.out(renderSwimlanes(f.trace!, { width: 110 }));
+      io.out(`${rel}:${f.line}: ${f.kind} [${f.rule}]: ${f.simulation?.summary ?? ''}`);
+      io.out(renderSwimlanes(compactTrace(f.trace!), { width: 110, cell }));
     }
-    const hunks = [...new Set(r.findings.map((f) => f.hunk.id).filter((id) => id >= 0))];
-    for (const id of hunks) {
+    // The hunk verdicts, pre-image against post-image, in the scenarios that confirmed a finding.
+    const runs = new Map<string, { hunk: number; scenario: string }>();
+    for (const f of r.findings) if (f.hunk.id >= 0 && f.simulation) runs.set(`${f.hunk.id}:${f.simulation.scenario}`, { hunk: f.hunk.id, scenario: f.simulation.scenario });
+    for (const { hunk, scenario } of runs.values()) {
       io.out('');
-      io.out(`$ dax-review simulate ${rel} --hunk ${id}`);
-      const s = await simulateHunk(r.patches, id);
+      io.out(`$ dax-review simulate ${rel} --hunk ${hunk} --scenario ${scenario}`);
+      const s = await simulateHunk(r.patches, hunk, { scenario });
       io.out(renderSimulation(s).split('\n').filter((l) => !/^\s{4}/.test(l)).join('\n'));
     }
     io.out('');

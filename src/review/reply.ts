@@ -32,7 +32,7 @@ function quote(h: Hunk, from: number, to: number): string[] {
 }
 
 /** A trace cell in reviewer words: what the step did, and the call that did it. */
-function cell(s: TraceStep): string {
+export function cell(s: TraceStep): string {
   const call = /\b([A-Za-z_]\w*)\s*\(/.exec(s.label)?.[1];
   const what = s.note.replace(/;?\s*tree_lock (taken|released);?\s*/g, ' ').trim();
   return call && !/^spin_/.test(call) ? `${what} (${call})` : what;
