@@ -45,7 +45,9 @@ export function link(funcs: Func[], prims: Record<string, Prim> = PRIMS): Progra
     const at = byName.get(f.name);
     if (at === undefined) { byName.set(f.name, list.length); list.push(f); } else list[at] = f;
   }
+  if (list.length > 0xffff) throw new Error('too many functions to link');
   for (const f of list) {
+    if (f.code.length > 0xffff) throw new Error(`${f.name}: too many instructions`);
     for (const ins of f.code) {
       if (ins.k === 'call') {
         const g = byName.get(ins.fn);
@@ -110,7 +112,6 @@ export class VM {
 
   private base(t: number): number { return this.L.thread(t); }
   private sp(s: Int32Array, t: number): number { return s[this.base(t) + THREAD.SP]; }
-  private frameFn(s: Int32Array, t: number): Func { return this.prog.funcs[s[this.base(t) + this.sp(s, t) + FRAME.FN]]; }
 
   /** Starts thread t in fn(args): its first frame. */
   start(s: Int32Array, t: number, fn: string, args: number[]): void {
@@ -122,10 +123,8 @@ export class VM {
     const sp = THREAD.STACK;
     s[b + THREAD.STATUS] = TStatus.Running;
     s[b + THREAD.SP] = sp;
-    s[b + sp + FRAME.FN] = id;
-    s[b + sp + FRAME.PC] = 0;
-    s[b + sp + FRAME.RET] = -1;
-    s[b + sp + FRAME.LINK] = -1;
+    s[b + sp + FRAME.CODE] = id << 16;
+    s[b + sp + FRAME.LINKS] = 0;
     args.forEach((a, i) => { s[b + sp + FRAME.LOCALS + i] = a; });
   }
 
@@ -223,7 +222,6 @@ export class VM {
 
   // --- control ---------------------------------------------------------------
 
-  private pcAddr(s: Int32Array, t: number): number { return this.base(t) + this.sp(s, t) + FRAME.PC; }
 
   /** The instruction thread t stands at, or undefined when it is done. */
   current(s: Int32Array, t: number): { fn: Func; ins: Instr } | undefined {
@@ -235,24 +233,23 @@ export class VM {
     const b = this.base(t);
     if (s[b + THREAD.STATUS] === TStatus.Done) return undefined;
     const sp = s[b + THREAD.SP];
-    const fnId = s[b + sp + FRAME.FN];
-    return { fnId, c: this.code[fnId][s[b + sp + FRAME.PC]] };
+    const code = s[b + sp + FRAME.CODE];
+    const fnId = code >>> 16;
+    return { fnId, c: this.code[fnId][code & 0xffff] };
   }
 
   private push(w: Step, callee: number, args: number[], ret: number): void {
     const b = this.base(w.t);
     const sp = this.sp(w.s, w.t);
-    const caller = this.prog.funcs[w.s[b + sp + FRAME.FN]];
+    const caller = this.prog.funcs[w.s[b + sp + FRAME.CODE] >>> 16];
     const nsp = sp + FRAME.LOCALS + caller.locals.length;
     const f = this.prog.funcs[callee];
     if (nsp + FRAME.LOCALS + f.locals.length > this.L.threadStride) {
       w.commit('assertion', `call depth too large: the stack of ${this.threadName(w.t)} overflows at ${f.name}`);
       return;
     }
-    w.s[b + nsp + FRAME.FN] = callee;
-    w.s[b + nsp + FRAME.PC] = 0;
-    w.s[b + nsp + FRAME.RET] = ret;
-    w.s[b + nsp + FRAME.LINK] = sp;
+    w.s[b + nsp + FRAME.CODE] = callee << 16;
+    w.s[b + nsp + FRAME.LINKS] = ((ret + 1) << 16) | (sp + 1);
     for (let i = 0; i < f.locals.length; i++) w.s[b + nsp + FRAME.LOCALS + i] = i < args.length ? args[i] : 0;
     w.s[b + THREAD.SP] = nsp;
   }
@@ -260,9 +257,10 @@ export class VM {
   private pop(w: Step, value: number): void {
     const b = this.base(w.t);
     const sp = this.sp(w.s, w.t);
-    const f = this.prog.funcs[w.s[b + sp + FRAME.FN]];
-    const ret = w.s[b + sp + FRAME.RET];
-    const link = w.s[b + sp + FRAME.LINK];
+    const f = this.prog.funcs[w.s[b + sp + FRAME.CODE] >>> 16];
+    const links = w.s[b + sp + FRAME.LINKS];
+    const ret = (links >>> 16) - 1;
+    const link = (links & 0xffff) - 1;
     w.s.fill(0, b + sp, b + sp + FRAME.LOCALS + f.locals.length);
     if (link < 0) {
       w.s[b + THREAD.STATUS] = TStatus.Done;
@@ -299,7 +297,7 @@ export class VM {
   /** Executes one instruction (its outcome `choice` when it branches). */
   private exec(w: Step, c: CInstr, choice: number): void {
     const s = w.s;
-    const pc = w.base + s[w.base + THREAD.SP] + FRAME.PC;
+    const pc = w.base + s[w.base + THREAD.SP] + FRAME.CODE;
     const fo = this.fo(s, w.t);
     const ins = c.ins;
     switch (ins.k) {
@@ -313,7 +311,7 @@ export class VM {
       case 'jump': {
         const taken = c.e === undefined || c.e(w, fo) !== 0;
         if (taken && ins.retry) w.retried = true;
-        s[pc] = taken ? c.target : s[pc] + 1;
+        s[pc] = taken ? (s[pc] & ~0xffff) | c.target : s[pc] + 1;
         return;
       }
       case 'call': {
@@ -394,7 +392,9 @@ export class VM {
   stack(s: Int32Array, t: number): string[] {
     if (s[this.base(t) + THREAD.STATUS] === TStatus.Done) return [];
     const out: string[] = [];
-    for (let sp = this.sp(s, t); sp >= 0; sp = s[this.base(t) + sp + FRAME.LINK]) out.unshift(this.prog.funcs[s[this.base(t) + sp + FRAME.FN]].name);
+    for (let sp = this.sp(s, t); sp >= 0; sp = (s[this.base(t) + sp + FRAME.LINKS] & 0xffff) - 1) {
+      out.unshift(this.prog.funcs[s[this.base(t) + sp + FRAME.CODE] >>> 16].name);
+    }
     return out;
   }
 }

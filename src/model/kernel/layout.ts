@@ -50,9 +50,9 @@ export const QUEUE = { LAST_WAKER: 0, LAST_NR: 1, LAST_KEY: 2, LAST_WOKEN: 3, FI
 /** Per thread: status, task state, preempt count, return value, stack pointer, stack. */
 export const THREAD = { STATUS: 0, TASK_STATE: 1, PREEMPT: 2, RETVAL: 3, SP: 4, STACK: 5 } as const;
 export const enum TStatus { Running = 0, Done = 2 }
-/** Frame header words before the locals: function id, pc, return destination (pointer or -1),
- *  the caller's frame offset (-1 for a thread's first frame). */
-export const FRAME = { FN: 0, PC: 1, RET: 2, LINK: 3, LOCALS: 4 } as const;
+/** Frame header words before the locals: CODE = function id << 16 | pc; LINKS = (return
+ *  destination + 1) << 16 | (caller frame + 1), 0 meaning none (no result; the first frame). */
+export const FRAME = { CODE: 0, LINKS: 1, LOCALS: 2 } as const;
 /** Pointers into a thread's own stack: PTR_BASE + word offset within the thread region. */
 export const PTR_BASE = 0x10000000;
 
