@@ -98,21 +98,33 @@ function assemble(image: FunctionImage): Row[] {
 }
 
 /**
- * Rows with one-sided conditionals (`#ifdef X ... #endif` with no #else/#elif) blanked,
- * so their code reads as compiled in; null when there are none.
+ * Rows with the preprocessor conditionals tree-sitter cannot fit into a statement read as
+ * compiled: a one-sided `#ifdef X ... #endif` keeps its code, and where branches each open
+ * or close a block (`if (a) {` / `#else` / `if (b) {`) only the first branch is kept.
+ * Null when there is nothing to change.
  */
-function withoutOneSidedConditionals(rows: Row[]): Row[] | null {
+function compiledRows(rows: Row[]): Row[] | null {
   const directive = (t: string) => /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(t)?.[1] ?? null;
-  const stack: { at: number; twoSided: boolean }[] = [];
+  const net = (from: number, to: number) => {
+    let n = 0;
+    for (const sc of scanLinesFrom(rows.slice(from, to).map((r) => r.text), false)) for (const ch of sc.marks) n += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+    return n;
+  };
+  const stack: number[][] = [];
   const blank = new Set<number>();
   rows.forEach((r, i) => {
     const d = directive(r.text);
     if (!d) return;
-    if (d.startsWith('if')) stack.push({ at: i, twoSided: false });
-    else if (d === 'elif' || d === 'else') { if (stack.length) stack[stack.length - 1].twoSided = true; }
+    if (d.startsWith('if')) stack.push([i]);
+    else if (d === 'elif' || d === 'else') stack[stack.length - 1]?.push(i);
     else {
-      const open = stack.pop();
-      if (open && !open.twoSided) { blank.add(open.at); blank.add(i); }
+      const branches = stack.pop();
+      if (!branches) return;
+      if (branches.length === 1) { blank.add(branches[0]); blank.add(i); return; }
+      const ends = [...branches.slice(1), i];
+      if (!branches.some((b, k) => net(b + 1, ends[k]) !== 0)) return;
+      blank.add(branches[0]);
+      for (let j = branches[1]; j <= i; j++) blank.add(j);
     }
   });
   if (!blank.size) return null;
@@ -127,9 +139,9 @@ export function parseImage(image: FunctionImage): ParsedImage {
   let rows = assemble(image);
   let text = rows.map((r) => r.text).join('\n');
   let tree = loadedCParser().parse(text);
-  // A directive inside an if/else chain (#ifdef around an `else if`) breaks the chain:
-  // read one-sided conditionals as compiled in when that parses better.
-  const alt = errorCount(tree) ? withoutOneSidedConditionals(rows) : null;
+  // Directives inside statements (#ifdef around an `else if`, alternative `if (..) {`
+  // heads) break the parse: read the conditionals as compiled when that parses better.
+  const alt = errorCount(tree) ? compiledRows(rows) : null;
   if (alt) {
     const altText = alt.map((r) => r.text).join('\n');
     const altTree = loadedCParser().parse(altText);

@@ -76,15 +76,37 @@ export function startsInComment(texts: string[]): boolean {
   return false;
 }
 
+/**
+ * Scan lines from a known comment state. In a preprocessor conditional whose branches
+ * each open or close blocks (`#ifdef X` / `if (a) {` / `#else` / `if (b) {` / `#endif`),
+ * only the first branch counts for structure: counting every branch would unbalance the
+ * braces. Branches that balance on their own (whole functions under #else) all count.
+ */
 export function scanLinesFrom(texts: string[], startInComment: boolean): LineScan[] {
   const out: LineScan[] = [];
   let inComment = startInComment;
   let inMacro = false;
-  for (const t of texts) {
+  const open: { branches: number[] }[] = [];      // line index of each branch's directive
+  const alternatives: [number, number][] = [];     // [from, to) of every #elif/#else branch
+  texts.forEach((t, i) => {
     const sc = scanLine(t, inComment, inMacro);
+    if (sc.preproc && !inMacro) {
+      const d = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(sc.code)?.[1];
+      if (d === 'if' || d === 'ifdef' || d === 'ifndef') open.push({ branches: [i] });
+      else if ((d === 'elif' || d === 'else') && open.length) open[open.length - 1].branches.push(i);
+      else if (d === 'endif') {
+        const c = open.pop();
+        if (c) c.branches.forEach((b, k) => { if (k > 0) alternatives.push([b + 1, c.branches[k + 1] ?? i]); });
+      }
+    }
     out.push(sc);
     inComment = sc.inComment;
     inMacro = sc.preproc && sc.continues;
+  });
+  for (const [from, to] of alternatives) {
+    let net = 0;
+    for (let i = from; i < to; i++) for (const ch of out[i].marks) net += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+    if (net !== 0) for (let i = from; i < to; i++) out[i].marks = '';
   }
   return out;
 }
