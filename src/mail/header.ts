@@ -11,38 +11,34 @@ export function isHeaderLine(raw: string): boolean {
 }
 
 /**
- * Reads the header block starting at lines[start]. Raw mail lines are byte strings
- * (one char per byte) decoded by `decode`; web-archive pages pass text as is. Stops at the blank line, returned as `bodyStart` past it.
+ * Reads the header block starting at lines[start]; lines are byte strings (one char
+ * per byte), values are unfolded and decoded. Stops at the blank line, returned as `bodyStart` past it.
  * A line that is neither a field nor a continuation ends the block: it is body.
  */
 export function readHeaderBlock(
   lines: readonly RawLine[], start: number, end: number, diagnostics: MailDiagnostic[],
-  decode: (value: string) => string = decodeHeaderValue,
 ): { headers: Header[]; bodyStart: number } {
   const headers: Header[] = [];
-  let i = start;
   let open: { name: string; parts: string[]; mailLine: number } | null = null;
-  const close = () => {
-    if (open) headers.push({ name: open.name, value: decode(open.parts.join(' ')), mailLine: open.mailLine });
-    open = null;
-  };
+  let i = start;
   for (; i < end; i++) {
     const raw = lines[i].raw;
     if (raw === '') { i++; break; }
-    if ((raw[0] === ' ' || raw[0] === '\t') && open !== null) {
-      (open as { parts: string[] }).parts.push(raw.trim());
-      continue;
-    }
+    if ((raw[0] === ' ' || raw[0] === '\t') && open !== null) { open.parts.push(raw.trim()); continue; }
     const m = FIELD.exec(raw);
     if (!m) {
       diagnostics.push({ line: lines[i].mailLine, severity: 'warning', message: 'header block ends without a blank line; this line starts the body' });
       break;
     }
-    close();
+    if (open !== null) headers.push(unfold(open));
     open = { name: m[1], parts: [m[2].trim()], mailLine: lines[i].mailLine };
   }
-  close();
+  if (open !== null) headers.push(unfold(open));
   return { headers, bodyStart: i };
+}
+
+function unfold(h: { name: string; parts: string[]; mailLine: number }): Header {
+  return { name: h.name, value: decodeHeaderValue(h.parts.join(' ')), mailLine: h.mailLine };
 }
 
 export function headerValue(headers: readonly Header[], name: string): string | null {
