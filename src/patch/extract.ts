@@ -45,6 +45,10 @@ interface Building {
   lastBare: number;
   /** Mail lines with no diff op that start with code: stripped indentation, or a wrapped line. */
   opless: number[];
+  /** Some line so far kept its indentation (a tab or two spaces after the op). */
+  indented: boolean;
+  /** Length of the previous patch line as the mail has it, quote prefix included. */
+  prevRawLength: number;
 }
 
 export interface Extraction {
@@ -246,7 +250,7 @@ export function extractPatch(msg: Message): Extraction {
     cur = {
       hunk, header, seenOld: 0, seenNew: 0,
       nextOld: header?.oldStart ?? null, nextNew: header?.newStart ?? null, runStart: 0,
-      numberedUntil: null, spacing: [], lastBare: -1, opless: [],
+      numberedUntil: null, spacing: [], lastBare: -1, opless: [], indented: false, prevRawLength: 0,
     };
     last = cur;
     fileSinceHunk = false;
@@ -326,6 +330,17 @@ export function extractPatch(msg: Message): Extraction {
   function addLine(line: BodyLine, text: string): void {
     const b = cur as Building;
     const { op, code, damage } = classify(text);
+    const prev = b.hunk.lines[b.hunk.lines.length - 1];
+    if (damage === 'stripped-indent' && b.indented && prev && b.hunk.lines.length > b.runStart && isWrapTail(code, b.prevRawLength)) {
+      // The mailer broke a long line: the tail belongs to the line above, not to the counts.
+      prev.text = /\s$/.test(prev.text) ? prev.text + code : `${prev.text} ${code}`;
+      addDamage(b.hunk, 'wrapped', line.mailLine, '');
+      b.prevRawLength = line.raw.length;
+      b.hunk.mailLines[1] = line.mailLine;
+      return;
+    }
+    if (/^(?:\t| {2})/.test(code)) b.indented = true;
+    b.prevRawLength = line.raw.length;
     const hl: HunkLine = { op, text: code, mailLine: line.mailLine, oldLine: null, newLine: null, function: null };
     if (op !== '+') { hl.oldLine = b.nextOld; if (b.nextOld !== null) b.nextOld++; b.seenOld++; }
     if (op !== '-') { hl.newLine = b.nextNew; if (b.nextNew !== null) b.nextNew++; b.seenNew++; }
@@ -482,6 +497,20 @@ function classify(text: string): { op: LineOp; code: string; damage: Damage['kin
   return { op: ' ', code: text, damage: 'stripped-indent' };
 }
 
+/** Mailers wrap near 72-80 columns; shorter lines were not broken. */
+const WRAP_COLUMN = 60;
+
+/**
+ * A line without a diff op is the tail of a wrapped line when the line above was
+ * long and it does not itself look like a line of its own at column 0 (a brace,
+ * a preprocessor line, a label, a definition).
+ */
+function isWrapTail(code: string, prevRawLength: number): boolean {
+  if (prevRawLength < WRAP_COLUMN || /^\s/.test(code)) return false;
+  const t = code.trim();
+  return !(/^[{}]/.test(t) || t.startsWith('#') || /^[A-Za-z_]\w*:$/.test(t) || /^(?:static|struct|union|enum|typedef|extern)\b/.test(t));
+}
+
 /** Kinds that hit single lines are gathered into one entry per hunk; events (a gap, a cut header) stay one each. */
 const PER_LINE: readonly Damage['kind'][] = ['stripped-indent', 'trailing-ws', 'wrapped'];
 
@@ -502,7 +531,13 @@ function finishDamage(h: Hunk, opless: readonly number[]): void {
   if (indented && strip && opless.length > 0) {
     const wrapped = new Set(opless);
     strip.mailLines = strip.mailLines.filter((m) => !wrapped.has(m));
-    h.damage.push({ kind: 'wrapped', mailLine: opless[0], message: '', mailLines: [...opless] });
+    const wrapped0 = h.damage.find((d) => d.kind === 'wrapped');
+    if (wrapped0) {
+      wrapped0.mailLines = [...wrapped0.mailLines, ...opless].sort((x, y) => x - y);
+      wrapped0.mailLine = wrapped0.mailLines[0];
+    } else {
+      h.damage.push({ kind: 'wrapped', mailLine: opless[0], message: '', mailLines: [...opless] });
+    }
     if (strip.mailLines.length === 0) h.damage.splice(h.damage.indexOf(strip), 1);
     else strip.mailLine = strip.mailLines[0];
   }

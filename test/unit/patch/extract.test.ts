@@ -160,6 +160,14 @@ describe('patch extraction', () => {
     const [h] = hunksOf(parse(text));
     assert.ok(h.damage.some((d) => d.kind === 'wrapped' && d.mailLine === 4));
     assert.ok(h.damage.some((d) => d.kind === 'count-mismatch'));
+    // A long line broken by the mailer is joined back, and the counts hold.
+    const long = '-\tdax_wake_mapping_entry_waiter(mapping, index, entry, false, some_more,';
+    const joined = hunksOf(parse(['@@ -1,3 +1,3 @@ int f(void)', ' \ta();', long, 'other_argument);', '+\tc();', ' \td();'].join('\n')))[0];
+    assert.equal(joined.lines.length, 4);
+    assert.equal(joined.lines[1].text, long.slice(1) + ' other_argument);');
+    assert.ok(joined.damage.some((d) => d.kind === 'wrapped' && d.mailLine === 4));
+    assert.ok(!joined.damage.some((d) => d.kind === 'count-mismatch'));
+    assert.deepEqual(joined.lines.map((l) => l.newLine), [1, null, 2, 3]);
     // A context line that lost only its op space keeps its tab: stripped, not wrapped.
     const tab = hunksOf(parse(['@@ -1,2 +1,2 @@ int f(void)', '\ta();', '-\tb();', '+\tc();'].join('\n')))[0];
     assert.deepEqual(tab.damage.map((d) => d.kind), ['stripped-indent']);
