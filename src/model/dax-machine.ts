@@ -306,6 +306,15 @@ export class DaxMachine implements Machine {
         const h = state[L.pageWord(p, PAGE.LOCK)];
         if (h) faults.push({ kind: 'entry-left-locked', message: `page#${p} is still locked by ${name(h - 1)} after every thread returned` });
       }
+      // Beyond EOF: once truncate has returned, nothing maps the file beyond i_size; a mapping
+      // left there reaches blocks the filesystem has freed.
+      const size = state[G.ISIZE];
+      const beyond = L.indexes.filter((x, s) => x >= size && state[L.slotWord(s, SLOT.PTE)] !== 0);
+      const region = L.indexes[0] & ~K.PG_PMD_COLOUR;
+      if (pmdHuge(state[G.PMD]) && region + K.PG_PMD_NR > size) beyond.push(region);
+      if (beyond.length) {
+        faults.push({ kind: 'beyond-eof', message: `${beyond.map(hex).join(', ')} still mapped beyond i_size ${hex(size)} after every thread returned`, detail: { i_size: hex(size), mapped: beyond.map(hex).join(',') } });
+      }
     }
     return faults;
   }

@@ -2,7 +2,8 @@
 // defect Jan Kara found in seed 000 is found again when its variation point undoes the fix.
 import { strict as assert } from 'node:assert';
 import { explore } from '../../../src/check/explore';
-import { buildScenario, compile, listModel, type BuildOptions } from '../../../src/model/index';
+import { buildScenario, compile, DaxMachine, link, listModel, SCENARIOS, type BuildOptions } from '../../../src/model/index';
+import { compileReference } from '../../../src/model/dax/index';
 
 const budget = { maxStates: 300_000, maxMs: 15_000 };
 const run = (name: string, opts: BuildOptions = {}) => explore(buildScenario(name, opts), budget, { stopAtFirst: true });
@@ -77,6 +78,14 @@ describe('model scenarios, explored', function () {
     assert.equal(bad.violations[0].kind, 'lost-wakeup');
     assert.equal(bad.violations[0].detail?.key, '0x200');
     assert.equal(run('pmd-invalidate', { points: { '__dax_invalidate_mapping_entry.put_wake_all': true } }).verdict, 'ok');
+  });
+
+  it('without XFS_MMAPLOCK a fault that checked i_size before truncate maps the page beyond the new EOF', () => {
+    const spec = { ...SCENARIOS.find((x) => x.name === 'fault-vs-truncate-2')!, name: 'unlocked-truncate', fsMmaplock: false };
+    const m = new DaxMachine(spec, link(compileReference()));
+    const v = explore(m, budget, { stopAtFirst: true });
+    assert.equal(v.verdict, 'violation');
+    assert.equal(v.violations[0].kind, 'beyond-eof');
   });
 
   it('hash collisions in the wait table change nothing: keys sharing a queue do not steal wake-ups', () => {
