@@ -1,4 +1,4 @@
-// mbox files: messages separated by "From " lines. readMboxText cuts a document held
+// mbox files: messages separated by "From " lines. readMboxLines cuts a document held
 // in memory; readMbox streams a file so memory stays proportional to one message.
 
 import { isAscii } from 'node:buffer';

@@ -61,22 +61,10 @@ export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiag
  */
 export function decodeBase64(lines: readonly RawLine[], diags: MailDiagnostic[]): DecodedBytes {
   if (lines.length === 0) return { bytes: '', lineMap: [], ascii: true };
-  const chunks: Buffer[] = [];
+  const text: string[] = [];
   const starts: { offset: number; mailLine: number }[] = [];
-  let pending: string[] = [];
-  let pendingData = 0; // alphabet characters (no padding) in pending
-  let padded = false;  // pending ends in "="
-  let size = 0;
+  let chars = 0; // alphabet characters so far, padding excluded
   let reports = 0;
-  const flush = (line: number) => {
-    const data = pending.join('').replace(/=+/g, '');
-    if (data.length % 4 === 1 && reports++ < MAX_REPORTS) diags.push({ line, severity: 'warning', message: 'base64: a dangling character at the end of a block cannot be decoded' });
-    const buf = Buffer.from(data, 'base64');
-    chunks.push(buf);
-    size += buf.length;
-    pending = [];
-    pendingData = 0;
-  };
   for (const l of lines) {
     let good = l.raw;
     if (!/^[A-Za-z0-9+/]*=*$/.test(good)) {
@@ -86,16 +74,21 @@ export function decodeBase64(lines: readonly RawLine[], diags: MailDiagnostic[])
         diags.push({ line: l.mailLine, severity: 'warning', message: `base64: ${clean.length - good.length} character(s) outside the alphabet skipped` });
       }
     }
-    if (padded && good.length > 0 && good[0] !== '=') flush(l.mailLine);
-    starts.push({ offset: size + Math.floor((pendingData * 3) / 4), mailLine: l.mailLine });
-    pending.push(good);
-    const eq = good.indexOf('=') < 0 ? 0 : good.length - good.replace(/=/g, '').length;
-    pendingData += good.length - eq;
-    if (good.length > 0) padded = good.endsWith('=');
+    starts.push({ offset: Math.floor((chars * 3) / 4), mailLine: l.mailLine });
+    text.push(good);
+    chars += good.indexOf('=') < 0 ? good.length : good.replace(/=/g, '').length;
   }
-  if (pending.length > 0) flush(lines[lines.length - 1].mailLine);
-  const buf = Buffer.concat(chunks, size);
-  return { bytes: buf.toString('latin1'), lineMap: mapByOffset(buf, starts, lines[0]?.mailLine ?? 0), ascii: isAscii(buf) };
+  const buf = decodeBlocks(text.join(''), lines[lines.length - 1].mailLine, diags);
+  return { bytes: buf.toString('latin1'), lineMap: mapByOffset(buf, starts, lines[0].mailLine), ascii: isAscii(buf) };
+}
+
+/** Padding ends a block; concatenated blobs ("QQ==QQ==") are decoded block by block. */
+function decodeBlocks(text: string, lastLine: number, diags: MailDiagnostic[]): Buffer {
+  const blocks = text.split(/=+/).filter((b) => b.length > 0);
+  if (blocks.some((b) => b.length % 4 === 1)) {
+    diags.push({ line: lastLine, severity: 'warning', message: 'base64: a dangling character at the end of a block cannot be decoded' });
+  }
+  return blocks.length === 1 ? Buffer.from(blocks[0], 'base64') : Buffer.concat(blocks.map((b) => Buffer.from(b, 'base64')));
 }
 
 /** Each decoded line is mapped to the source line whose decoded bytes it starts in. */

@@ -100,6 +100,11 @@ describe('mail: MIME', () => {
     assert.ok(texts(m).join('\n').startsWith('first line'));
   });
 
+  it('base64 blobs concatenated on one line decode block by block', () => {
+    const m = read([...head('text/plain', ['Content-Transfer-Encoding: base64']), Buffer.from('a').toString('base64') + Buffer.from('bc\n').toString('base64')]);
+    assert.deepEqual(texts(m), ['abc', '']);
+  });
+
   it('charsets: windows-1252, iso-8859-1, utf-8, and a bogus one without losing bytes', () => {
     const cp = read([...head('text/plain; charset=windows-1252', ['Content-Transfer-Encoding: 8bit']), Buffer.from([0x93, 0x68, 0x69, 0x94, 0x20, 0x80, 0x20, 0xe9])]);
     assert.equal(cp.body[0].raw, '\u201chi\u201d \u20ac é');
