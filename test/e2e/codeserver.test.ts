@@ -233,4 +233,14 @@ describe('DAX Review in code-server', function () {
     assert.match(await position.innerText(), /^step 2 of \d+/);
     await screenshot('stepped');
   });
+
+  it('drafts the review reply as a new mail document', async () => {
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await command('DAX Review: Draft Review Reply');
+    // The reply runs the full check (every hunk simulated) before it is written.
+    await page.locator('.tab', { hasText: 'Untitled' }).first().waitFor({ timeout: 240000 });
+    const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines');
+    await editor.filter({ hasText: 'Subject: Re:' }).first().waitFor({ timeout: 30000 });
+    await screenshot('reply');
+  });
 });
