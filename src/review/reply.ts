@@ -15,6 +15,13 @@ export interface ReplyInput {
 
 const CONCURRENCY = new Set(['lost-wakeup', 'deadlock', 'entry-left-locked', 'livelock', 'use-after-free', 'stale-mapping', 'overlap']);
 
+/** Every address the headers name, one per entry ("Name <addr>"). */
+function addresses(msg: Message): string[] {
+  return ['from', 'to', 'cc'].flatMap((n) => (header(msg, n) ?? '').split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)).map((a) => a.trim()).filter(Boolean);
+}
+
+const addrOf = (a: string): string => (/<([^>]+)>/.exec(a)?.[1] ?? a).toLowerCase();
+
 function header(msg: Message, name: string): string | null {
   return msg.headers.find((h) => h.name.toLowerCase() === name)?.value ?? null;
 }
@@ -23,7 +30,12 @@ function header(msg: Message, name: string): string | null {
 function patchAuthor(pm: PatchMessage): string | null {
   const depth = pm.quoteDepth ?? 0;
   const sp = pm.message.speakers.find((s) => s.depth === depth);
-  if (sp && (sp.name || sp.email)) return sp.email ? `${sp.name ? `${sp.name} ` : ''}<${sp.email}>` : sp.name;
+  if (sp && (sp.name || sp.email)) {
+    if (sp.email) return `${sp.name ? `${sp.name} ` : ''}<${sp.email}>`;
+    // The attribution names the author without an address: the headers may carry it.
+    const known = addresses(pm.message).find((a) => sp.name && a.toLowerCase().startsWith(sp.name.toLowerCase()) && a.includes('<'));
+    return known ?? sp.name;
+  }
   return pm.message.from;
 }
 
@@ -83,7 +95,7 @@ export function draftReply(_text: string, result: ReplyInput): string {
   const subject = `Re: ${stripReplyPrefixes(msg.subject)}`;
   const author = patchAuthor(pm);
   const to = author ?? header(msg, 'from');
-  const cc = [header(msg, 'from'), header(msg, 'to'), header(msg, 'cc')].filter((x): x is string => !!x && x !== to);
+  const cc = [...new Map(addresses(msg).filter((a) => !to || addrOf(a) !== addrOf(to)).map((a) => [addrOf(a), a])).values()];
   if (to) out.push(`To: ${to}`);
   if (cc.length) out.push(`Cc: ${cc.join(', ')}`);
   out.push(`Subject: ${subject}`);
@@ -93,7 +105,8 @@ export function draftReply(_text: string, result: ReplyInput): string {
   }
   out.push('');
   const who = author?.replace(/\s*<[^>]*>/, '') ?? 'you';
-  out.push(msg.date ? `On ${msg.date}, ${who} wrote:` : `${who} wrote:`);
+  // The date the mail carries is the patch's own only when the patch is not quoted in a reply.
+  out.push(msg.date && (pm.quoteDepth ?? 0) === 0 ? `On ${msg.date}, ${who} wrote:` : `${who} wrote:`);
 
   const hunks = result.patches.flatMap((p) => p.files.flatMap((f) => f.hunks.map((h) => ({ h, path: f.path ?? h.path }))));
   const shown = result.findings.filter((f) => f.severity !== 'info');
