@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { panelHtml } from './panelHtml';
 import type { HostToPanel, PanelModel, PanelToHost } from './protocol';
+import { selectedTrace } from './protocol';
 
 export const VIEW_ID = 'daxReview.panel';
 
@@ -89,6 +90,7 @@ export class Panel implements vscode.WebviewViewProvider, vscode.Disposable {
 
   /** Shows a model in every open surface, bringing the panel view forward. */
   async show(model: PanelModel, focus = true): Promise<void> {
+    if (selectedTrace(model)?.trace !== selectedTrace(this.model)?.trace) this.lastStep = null;
     this.model = model;
     if (focus && !this.view?.visible && !this.beside?.visible) {
       await vscode.commands.executeCommand(`${VIEW_ID}.focus`, { preserveFocus: true });
