@@ -306,6 +306,14 @@ export class DaxMachine implements Machine {
         const h = state[L.pageWord(p, PAGE.LOCK)];
         if (h) faults.push({ kind: 'entry-left-locked', message: `page#${p} is still locked by ${name(h - 1)} after every thread returned` });
       }
+      // Page references: once every thread returned, a page is referenced by the page cache
+      // and by the PTEs that map it, nothing else; more is a leak, fewer a use after free.
+      for (let p = 0; p < L.nPages; p++) {
+        const ptes = L.indexes.filter((_x, s) => state[L.slotWord(s, SLOT.PTE)] === p + 1).length;
+        const want = state[L.pageWord(p, PAGE.MAPPING)] + ptes;
+        const ref = state[L.pageWord(p, PAGE.REF)];
+        if (ref !== want) faults.push({ kind: 'refcount', message: `page#${p} holds ${ref} reference${ref === 1 ? '' : 's'} after every thread returned; the page cache and its PTEs account for ${want}`, detail: { page: p, refcount: ref, expected: want } });
+      }
       // Beyond EOF: once truncate has returned, nothing maps the file beyond i_size; a mapping
       // left there reaches blocks the filesystem has freed.
       const size = state[G.ISIZE];

@@ -170,6 +170,21 @@ describe('model functions, each alone', () => {
   });
 });
 
+describe('model properties at quiescence', () => {
+  it('a page reference nobody accounts for is a refcount fault', () => {
+    const leak = compile({
+      name: 'leak', kernel: 'test', params: [], locals: ['page'],
+      body: (b) => {
+        b.call('find_or_create_page', ['MAPPING', '0x203'], 'page');
+        b.prim('unlock_page', ['page']);
+      },
+    });
+    const m = machine({ name: 't', indexes: [0x203], isize: 0x400, pages: 1, threads: [{ name: 'leak', fn: 'leak', args: [] }] }, {}, [leak]);
+    const { state } = runSolo(m);
+    assert.deepEqual(m.quiescent(state).map((f) => f.kind), ['refcount']);
+  });
+});
+
 describe('model IR in the VM', () => {
   it('a choice the model cannot evaluate branches the step, and the transition says which value it took', () => {
     const f = compile({
