@@ -180,12 +180,13 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   /**
    * A step the sleep set pruned is still an edge of the state graph, which the livelock
    * analysis needs: its successors were computed for their footprints anyway, so they are
-   * looked up now; one not reached yet is resolved after the search.
+   * looked up now; one not reached yet is resolved after the search (recomputed).
    */
   const logPruned = (id: number, ts: Transition[]): void => {
     for (const tr of ts) {
       if (tr.fault) { edges!.exits.add(id); continue; }
-      const f = store.lookup(canon(tr.state));
+      // Until a step without progress has been seen, the analysis may never run: defer.
+      const f = sawNonProgress ? store.lookup(canon(tr.state)) : -1;
       if (f >= 0) edges!.add(id, f, tr.progress);
       else edges!.pruned.push(id, tr.thread);
     }

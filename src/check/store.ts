@@ -58,8 +58,9 @@ export class StateStore {
   private used = 0;
   private offset = new Int32Array(1 << 12);
   private hash = new Int32Array(1 << 12);
-  /** id + 1 of the state in each slot, 0 when empty. */
-  private table = new Int32Array(1 << 13);
+  /** Slot i holds [fingerprint, id + 1] at 2i, 2i + 1; id + 1 is 0 when empty. The
+   *  fingerprint beside the id settles most probes without touching the arena. */
+  private table = new Int32Array(2 << 13);
   private mask = (1 << 13) - 1;
   /** The last state looked up, encoded, and its fingerprint. */
   private enc = new Int32Array(64);
@@ -97,11 +98,12 @@ export class StateStore {
     const e = this.enc;
     const n = this.encLen;
     const h = this.encHash;
+    const table = this.table;
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
-      const slot = this.table[i];
+      const slot = table[2 * i + 1];
       if (slot === 0) return -1;
+      if (table[2 * i] !== h) continue;
       const id = slot - 1;
-      if (this.hash[id] !== h) continue;
       const o = this.offset[id];
       if (this.offset[id + 1] - o !== n) continue;
       let j = 0;
@@ -133,7 +135,7 @@ export class StateStore {
     this.depth[id] = depth;
     this.via[id] = via;
     this.sleep[id] = sleep;
-    if (this.size * 2 > this.table.length) this.rehash();
+    if (this.size * 2 > this.mask + 1) this.rehash();
     else this.place(id);
     return id;
   }
@@ -171,14 +173,17 @@ export class StateStore {
   }
 
   private place(id: number): void {
-    let i = this.hash[id] & this.mask;
-    while (this.table[i] !== 0) i = (i + 1) & this.mask;
-    this.table[i] = id + 1;
+    const h = this.hash[id];
+    let i = h & this.mask;
+    while (this.table[2 * i + 1] !== 0) i = (i + 1) & this.mask;
+    this.table[2 * i] = h;
+    this.table[2 * i + 1] = id + 1;
   }
 
   private rehash(): void {
-    this.table = new Int32Array(this.table.length * 2);
-    this.mask = this.table.length - 1;
+    const slots = (this.mask + 1) * 2;
+    this.table = new Int32Array(2 * slots);
+    this.mask = slots - 1;
     for (let id = 0; id < this.size; id++) this.place(id);
   }
 }
