@@ -95,7 +95,11 @@ export function readMailArchive(lines: readonly RawLine[]): Draft {
     headers.push({ name: 'Subject', value: lines[i].raw.trim(), mailLine: lines[i].mailLine });
     i++;
   }
-  if (nav >= i) { chrome(diags, lines, i, nav + 1, 'archive navigation'); i = nav + 1; }
+  if (nav >= i) {
+    i = readFields(lines, skipBlank(lines, i, nav), nav, headers); // fields above the navigation
+    chrome(diags, lines, i, nav + 1, 'archive navigation');
+    i = nav + 1;
+  }
   i = readFields(lines, skipBlank(lines, i, lines.length), lines.length, headers);
   if (i < lines.length && /^\[Download (RAW )?message/i.test(lines[i].raw.trim())) i++;
   const start = skipBlank(lines, i, lines.length);

@@ -19,10 +19,12 @@ export function detectFormat(head: readonly string[], whole: string): MailFormat
   if (isPublicInbox(top, whole)) return 'public-inbox';
   const lkml = top.slice(0, 12).findIndex((l) => LKML_DATE.test(l));
   const block = start >= 0 ? headerBlockEnd(head, start) : -1;
-  if (block > 0 && !(lkml >= start && lkml < block)) return 'rfc822';
+  const archive = top.some((l) => NAV.test(l) || /^\[Download (RAW )?message/i.test(l.trim()));
+  // a raw message's headers end at a blank line; a page's "Subject:" line runs into its navigation
+  const closed = block > 0 && (block >= head.length || head[block] === '');
+  if (block > 0 && !(lkml >= start && lkml < block) && (closed || !archive)) return 'rfc822';
   if (lkml >= 0) return 'lkml';
-  if (top.some((l) => NAV.test(l) || /^\[Download (RAW )?message/i.test(l.trim()))) return 'mail-archive';
-  return 'text';
+  return archive ? 'mail-archive' : 'text';
 }
 
 /**

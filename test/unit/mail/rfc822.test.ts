@@ -89,6 +89,13 @@ describe('mail: raw RFC 822', () => {
     assert.equal(doc.messages[0].body.length, 2);
   });
 
+  it('an archive page starting with a "Subject:" line is a page, not a raw message', () => {
+    const doc = readMail('Subject: Re: [PATCH] dax: x\n[Date Prev][Date Next][Thread Prev][Thread Next]\n\nbody text\n[Index of Archives]\n');
+    assert.equal(doc.format, 'mail-archive');
+    assert.deepEqual(doc.messages[0].body.map((l) => l.raw), ['body text']);
+    assert.equal(doc.messages[0].subject, 'Re: [PATCH] dax: x');
+  });
+
   it('a subject line "Re: ..." alone does not make a header block', () => {
     assert.equal(readMail('Re: [PATCH] dax: x\n\nsome words\n').format, 'text');
   });
