@@ -197,6 +197,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     const depth = store.depth[id];
     for (let t = 0; t < nThreads; t++) {
       const ts = machine.status(s, t) === Status.Runnable ? machine.successors(s, t) : null;
+      if (ts && ts.length === 0) throw new Error(`${machine.name}: ${machine.threads[t].name} is runnable but has no step`);
       succ[t] = ts;
       if (ts && sleepSets) {
         let r = 0;

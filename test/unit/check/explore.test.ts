@@ -180,6 +180,15 @@ describe('check/explore on toy machines', () => {
   });
 });
 
+describe('check/explore refuses broken machines', () => {
+  it('a runnable thread without a step is a model error, not a silent pass', () => {
+    const base = toys.twoLocks();
+    const broken: Machine = Object.create(base) as Machine;
+    broken.successors = (s, t) => (t === 1 ? [] : base.successors(s, t));
+    assert.throws(() => explore(broken, BUDGET), /T2: b then a is runnable but has no step/);
+  });
+});
+
 describe('check/store', () => {
   it('finds every inserted state, and only those, across growth', () => {
     const st = new StateStore();
