@@ -13,15 +13,23 @@ export function holdsC(path: string | null): boolean {
   return path === null || /\.[ch]$/.test(path);
 }
 
+export interface FileHunks {
+  /** The file after the patch (its name in the mail). */
+  path: string | null;
+  /** The file before the patch, when the mail renames it; '/dev/null' when it creates it. */
+  oldPath: string | null;
+  hunks: Hunk[];
+}
+
 /** The hunks of a message grouped by C file, in mail order. */
-export function hunksByFile(pm: PatchMessage): { path: string | null; hunks: Hunk[] }[] {
-  const groups = new Map<string, { path: string | null; hunks: Hunk[] }>();
+export function hunksByFile(pm: PatchMessage): FileHunks[] {
+  const groups = new Map<string, FileHunks>();
   pm.files.forEach((file, fi) => {
     for (const h of file.hunks) {
       const path = h.path ?? file.path;
       const key = path ?? `\u0000file${fi}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { path, hunks: [] }));
+      if (!g) groups.set(key, (g = { path, oldPath: file.oldPath, hunks: [] }));
       g.hunks.push(h);
     }
   });

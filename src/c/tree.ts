@@ -208,18 +208,20 @@ function touchedRuns(lines: SideLine[]): Run[] {
  */
 export function applyToTree(pm: PatchMessage, treeDir: string): TreeResult {
   const result: TreeResult = { functions: [], failures: [] };
-  const created = new Set(pm.files.filter((f) => f.oldPath === '/dev/null').map((f) => f.newPath ?? f.path));
   for (const group of hunksByFile(pm)) {
     const fail = (reason: string) => {
       for (const h of group.hunks) result.failures.push({ hunk: h.id, mailLine: h.mailLines[0], reason, applied: false });
     };
     if (!group.path) { fail('the mail does not say which file the hunk is in'); continue; }
-    const full = resolveIn(treeDir, group.path);
-    if (!full) { fail(`${group.path} is outside the kernel tree`); continue; }
+    // The base text is the file before the patch: under its old name when the mail renames it.
+    const created = group.oldPath === '/dev/null' || group.hunks.every((h) => h.oldStart === 0 && !h.oldCount);
+    const basePath = group.oldPath && !created ? group.oldPath : group.path;
+    const full = resolveIn(treeDir, basePath);
+    if (!full) { fail(`${basePath} is outside the kernel tree`); continue; }
     let text: string;
     if (existsSync(full)) text = readFileSync(full, 'utf8');
-    else if (created.has(group.path)) text = '';
-    else { fail(`file missing: ${group.path} is not in ${treeDir}`); continue; }
+    else if (created) text = '';
+    else { fail(`file missing: ${basePath} is not in ${treeDir}`); continue; }
 
     const f = new FileState(text);
     for (const h of group.hunks) {

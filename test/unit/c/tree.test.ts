@@ -169,4 +169,20 @@ describe('c/tree: the mail applied to a kernel checkout', () => {
     assert.equal(r.failures[0].applied, false);
     assert.match(r.failures[0].reason, /already has this change: its new lines are at line 28/);
   });
+
+  it('reads a renamed file under its old name', () => {
+    const r = applyToTree(patchFromDiff([
+      '--- a/fs/dax.c',
+      '+++ b/fs/dax-core.c',
+      '@@ -28,3 +28,3 @@',
+      ' \tspin_lock_irq(&mapping->tree_lock);',
+      '-\tentry = find_entry(mapping, index);',
+      '+\tentry = find_locked_entry(mapping, index);',
+      ' \tif (!entry) {',
+    ].join('\n')), TREE);
+    assert.deepEqual(r.failures, []);
+    const f = r.functions.find((x) => x.name === 'lookup_locked_entry')!;
+    assert.equal(f.path, 'fs/dax-core.c');
+    assert.equal(f.post!.whole, true);
+  });
 });
