@@ -353,6 +353,10 @@ class Run {
           break;
         }
         case 'delete': {
+          if (eff.nullArg !== undefined) {
+            const v = x.args[eff.nullArg];
+            if (!v || evalConst(strip(v), { NULL: 0n }) !== 0n) break;
+          }
           const entry = this.match(s, 'locked-entry', null, true, argText(eff.index)) ?? this.match(s, 'unlocked-entry', null, true, argText(eff.index));
           if (entry) {
             s.res = s.res.filter((q) => q !== entry);
@@ -362,7 +366,9 @@ class Run {
         }
         case 'wake': {
           const a = x.args[eff.all < 0 ? x.args.length + eff.all : eff.all];
-          const all = a ? evalConst(strip(a), { true: 1n, false: 0n }) : null;
+          // bool wake_all (v4.x), or enum dax_wake_mode { WAKE_ALL, WAKE_NEXT } (v5.13 on).
+          const all = a ? evalConst(strip(a), { true: 1n, false: 0n, WAKE_ALL: 1n, WAKE_NEXT: 0n })
+            : eff.missing === undefined ? null : eff.missing ? 1n : 0n;
           const pending = s.res.filter((r) => r.cls === 'deleted-entry');
           if (pending.length) {
             if (all === 0n) {

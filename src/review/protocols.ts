@@ -67,12 +67,14 @@ export type Effect =
   /** Turns a held resource of one class into another (lock_slot: unlocked entry -> locked entry).
    *  `always`: the result is held even when the path shows nothing to convert (code before it was elided). */
   | { op: 'convert'; from: string; to: string; match?: number; guard?: GuardLiteral[]; always?: boolean }
-  /** Removes the entry at an index from the tree: the held entry is gone and its waiters must all be woken. */
-  | { op: 'delete'; index: number }
+  /** Removes the entry at an index from the tree: the held entry is gone and its waiters must all be woken.
+   *  `nullArg`: a store that deletes only when this argument is NULL (xas_store(&xas, NULL)). */
+  | { op: 'delete'; index: number; nullArg?: number }
   /** Stores an entry value in the tree; a locked value leaves the caller holding the entry lock. */
   | { op: 'store'; value: number; index: number | null; guard?: GuardLiteral[] }
-  /** Wakes entry waiters; `all` is the argument that says wake all (true) or one (false). */
-  | { op: 'wake'; all: number }
+  /** Wakes entry waiters; `all` is the argument that says wake all (true, WAKE_ALL) or one (false,
+   *  WAKE_NEXT); `missing` is the mode when the call has no such argument. */
+  | { op: 'wake'; all: number; missing?: boolean }
   /** Returns an entry value whose lock bit is known. */
   | { op: 'value'; locked: boolean }
   /** May sleep: a violation while the path holds anything atomic. */
@@ -100,7 +102,8 @@ export const APIS: Api[] = [
   { name: 'get_unlocked_mapping_entry', cite: 'fs/dax.c v4.10',
     effects: [{ op: 'acquire', cls: 'unlocked-entry', handle: 'result', index: 1,
       guard: [{ atom: '$', value: true }, { atom: 'radix_tree_exceptional_entry($)', value: true }] }] },
-  { name: 'put_unlocked_mapping_entry', effects: [{ op: 'release', cls: 'unlocked-entry', match: 2, lenient: true }] },
+  { name: 'put_unlocked_mapping_entry', cite: 'fs/dax.c v4.10: wakes the next waiter',
+    effects: [{ op: 'release', cls: 'unlocked-entry', match: 2, lenient: true }, { op: 'wake', all: 3, missing: false }] },
   { name: 'lock_slot', effects: [{ op: 'convert', from: 'unlocked-entry', to: 'locked-entry', match: 1, always: true }, { op: 'value', locked: true }] },
   { name: 'grab_mapping_entry', cite: 'fs/dax.c v4.10',
     effects: [{ op: 'acquire', cls: 'locked-entry', handle: 'result', index: 1, guard: NOT_ERR }] },
@@ -112,6 +115,20 @@ export const APIS: Api[] = [
   { name: 'dax_wake_mapping_entry_waiter', effects: [{ op: 'wake', all: -1 }] },
   { name: 'dax_radix_locked_entry', cite: 'fs/dax.c v4.11', effects: [{ op: 'value', locked: true }] },
   { name: 'dax_make_locked', cite: 'fs/dax.c v4.19', effects: [{ op: 'value', locked: true }] },
+  // fs/dax.c of the XArray era (v4.20 on): the same protocol over an xa_state.
+  { name: 'get_unlocked_entry', cite: 'fs/dax.c v4.20',
+    effects: [{ op: 'acquire', cls: 'unlocked-entry', handle: 'result', index: 0,
+      guard: [{ atom: '$', value: true }, { atom: 'xa_is_value($)', value: true }] }] },
+  { name: 'put_unlocked_entry', cite: 'fs/dax.c v4.20 (two arguments: wake next), v5.13 (mode)',
+    effects: [{ op: 'release', cls: 'unlocked-entry', match: 1, lenient: true }, { op: 'wake', all: 2, missing: false }] },
+  { name: 'dax_lock_entry', effects: [{ op: 'convert', from: 'unlocked-entry', to: 'locked-entry', match: 1, always: true }, { op: 'value', locked: true }] },
+  { name: 'dax_unlock_entry', effects: [{ op: 'release', cls: 'locked-entry', match: 1, lenient: true }] },
+  { name: 'dax_wake_entry', effects: [{ op: 'wake', all: -1 }] },
+  { name: 'xas_store', effects: [{ op: 'delete', index: 0, nullArg: 1 }] },
+  { name: 'xas_lock_irq', effects: [{ op: 'acquire', cls: 'spinlock', handle: 0 }] },
+  { name: 'xas_unlock_irq', effects: [{ op: 'release', cls: 'spinlock', match: 0 }] },
+  { name: 'xas_lock', effects: [{ op: 'acquire', cls: 'spinlock', handle: 0 }] },
+  { name: 'xas_unlock', effects: [{ op: 'release', cls: 'spinlock', match: 0 }] },
   // lib/radix-tree.c: the tree itself.
   { name: 'radix_tree_delete', effects: [{ op: 'delete', index: 1 }] },
   { name: 'radix_tree_delete_item', effects: [{ op: 'delete', index: 1 }] },
@@ -140,7 +157,8 @@ export const APIS: Api[] = [
   ...['unmap_mapping_range', 'lock_page', 'wait_on_page_locked', 'schedule', 'msleep', 'might_sleep', 'synchronize_rcu',
     'i_mmap_lock_write', 'i_mmap_lock_read', 'copy_user_dax', 'dax_flush', 'wb_writeback'].map((name): Api => ({ name, effects: [{ op: 'sleeps' }] })),
   // Reads only.
-  ...pure(['trace_dax_grab_entry', 'radix_tree_exceptional_entry', 'IS_ERR', 'IS_ERR_OR_NULL', 'PTR_ERR', 'ERR_PTR', 'dax_radix_order',
+  ...pure(['dax_disassociate_entry', 'dax_associate_entry', 'xas_get_mark', 'xas_set_mark', 'xas_clear_mark', 'XA_STATE', 'xa_is_value', 'xa_is_internal', 'xa_to_value', 'xa_mk_value', 'dax_is_locked', 'dax_is_conflict', 'xas_load',
+    'dax_entry_order', 'xas_set', 'xas_reset', 'xas_pause', 'trace_dax_grab_entry', 'radix_tree_exceptional_entry', 'IS_ERR', 'IS_ERR_OR_NULL', 'PTR_ERR', 'ERR_PTR', 'dax_radix_order',
     'dax_is_pmd_entry', 'dax_is_pte_entry', 'dax_is_zero_entry', 'dax_is_empty_entry', 'dax_radix_sector',
     'dax_to_pfn', 'dax_entry_waitqueue', 'slot_locked', 'entry_wait_queue', 'radix_tree_lookup_slot',
     '__radix_tree_lookup', 'radix_tree_deref_slot_protected', 'radix_tree_deref_slot', 'radix_tree_lookup',

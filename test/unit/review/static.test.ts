@@ -268,6 +268,37 @@ ${unlock}
     assert.deepEqual(rules(fn('')), ['lock/balance']);
   });
 
+  it('speaks the XArray era too: a delete followed by a wake of the next waiter only (fixed in v5.13)', () => {
+    const fn = (put: string) => `
+static int __dax_invalidate_entry(struct address_space *mapping, pgoff_t index, bool trunc)
+{
+	XA_STATE(xas, &mapping->i_pages, index);
+	int ret = 0;
+	void *entry;
+
+	xas_lock_irq(&xas);
+	entry = get_unlocked_entry(&xas, 0);
+	if (!entry || WARN_ON_ONCE(!xa_is_value(entry)))
+		goto out;
+	if (!trunc &&
+	    (xas_get_mark(&xas, PAGECACHE_TAG_DIRTY) ||
+	     xas_get_mark(&xas, PAGECACHE_TAG_TOWRITE)))
+		goto out;
+	dax_disassociate_entry(entry, mapping, trunc);
+	xas_store(&xas, NULL);
+	mapping->nrpages -= 1UL << dax_entry_order(entry);
+	ret = 1;
+out:
+	${put}
+	xas_unlock_irq(&xas);
+	return ret;
+}`;
+    assert.deepEqual(rules(fn('put_unlocked_entry(&xas, entry);')), ['dax/delete-wake-all']);
+    assert.deepEqual(rules(fn('put_unlocked_entry(&xas, entry, WAKE_NEXT);')), ['dax/delete-wake-all']);
+    assert.deepEqual(rules(fn('put_unlocked_entry(&xas, entry, WAKE_ALL);')), []);
+    assert.deepEqual(rules(fn('')), ['dax/get-unlocked-put', 'dax/delete-wake-all']);
+  });
+
   it('is fast enough for every keystroke', () => {
     const s = seed('000');
     checkMailStatic(s.text, { file: s.file });
