@@ -375,11 +375,43 @@ export class VM {
       const copy = allocState(s.length);
       copy.set(s);
       const w = new Step(this.L, copy, t, this.threadName);
+      let main: { fn: string; label: string } | undefined;
+      let moved = this.mover(c);
+      if (moved === 'none') main = { fn: fn.name, label: ins.label };
       this.exec(w, c, i);
       this.advance(w);
-      out.push(new Step_(t, w, fn.name, ins.label, outcomes[i]));
+      // Lipton reduction: a lock acquire moves right, a release left, so one step may run
+      // acquires, then at most one other visible operation, then releases: no other thread
+      // can tell the difference. The step is named after that operation.
+      let phase: 'acquire' | 'release' = moved === 'right' ? 'acquire' : 'release';
+      while (!w.fault) {
+        const next = this.at_(w.s, t);
+        if (!next || !this.mergeable(w, next.c)) break;
+        moved = this.mover(next.c);
+        if (phase === 'release' && moved !== 'left') break;
+        if (moved === 'none') { phase = 'release'; main = { fn: this.prog.funcs[next.fnId].name, label: next.c.ins.label }; }
+        if (moved === 'left') phase = 'release';
+        this.exec(w, next.c, 0);
+        this.advance(w);
+      }
+      out.push(new Step_(t, w, main?.fn ?? fn.name, main?.label ?? ins.label, outcomes[i]));
     }
     return out;
+  }
+
+  private mover(c: CInstr): 'right' | 'left' | 'none' {
+    return c.prim?.mover ?? 'none';
+  }
+
+  /** Whether the next visible operation may run inside the current step: not a choice, and
+   *  not one that would block. */
+  private mergeable(w: Step, c: CInstr): boolean {
+    if (c.ins.k === 'choose') return false;
+    const p = c.prim;
+    if (!p) return false;
+    if (p.choices && p.choices(w, this.args(w, c))) return false;
+    if (p.blocked && p.blocked(w, this.args(w, c))) return false;
+    return true;
   }
 
   /** Where thread t stands, in words. */

@@ -29,6 +29,9 @@ export interface Prim {
    *  writes that kind (`writesTo`), the read cannot race and runs inside the current step. */
   readsOnly?: string;
   writesTo?: string[];
+  /** Lock acquires move right and releases move left (Lipton): a step may run acquires, one
+   *  other visible operation, then releases. */
+  mover?: 'right' | 'left';
   /** The kernel may sleep in it: a fault with a spinlock held or preemption disabled. */
   mightSleep?: boolean;
   /** True when the thread cannot take the step now (spins on a lock, sleeps): it is blocked. */
@@ -136,7 +139,7 @@ function def(p: Prim): void { PRIMS[p.name] = p; }
 // --- mapping->tree_lock: spin_lock_irq / spin_unlock_irq ---------------------
 
 def({
-  name: 'spin_lock_irq', arity: 1, visible: true,
+  name: 'spin_lock_irq', arity: 1, visible: true, mover: 'right',
   doc: 'spin_lock_irq(&mapping->tree_lock): spins while another thread holds it; taking it twice deadlocks',
   blocked: (w) => w.s[G.TREE_LOCK] !== 0 && w.s[G.TREE_LOCK] !== w.t + 1,
   run: (w) => {
@@ -149,7 +152,7 @@ def({
 });
 
 def({
-  name: 'spin_unlock_irq', arity: 1, visible: true,
+  name: 'spin_unlock_irq', arity: 1, visible: true, mover: 'left',
   doc: 'spin_unlock_irq(&mapping->tree_lock): releasing a lock the thread does not hold is a fault',
   run: (w) => {
     w.read(OBJ.TREE_LOCK); w.write(OBJ.TREE_LOCK);
