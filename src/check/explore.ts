@@ -89,7 +89,17 @@ class EdgeLog {
   prog = new Uint8Array(1 << 12);
   n = 0;
   exits = new Set<number>();
-  pruned: number[] = [];
+  /** Per state, the threads whose pruned steps are still to be resolved. */
+  pruned = new Int32Array(1 << 12);
+
+  markPruned(id: number, t: number): void {
+    if (id >= this.pruned.length) {
+      let n = this.pruned.length * 2;
+      while (n <= id) n *= 2;
+      const p = new Int32Array(n); p.set(this.pruned); this.pruned = p;
+    }
+    this.pruned[id] |= 1 << t;
+  }
 
   add(from: number, to: number, progress: boolean): void {
     if (this.n === this.from.length) {
@@ -171,7 +181,6 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   const root = canon(machine.initial());
   checkState(store.insert(root, -1, 0, -1, 0)[0], root);
 
-  /** Expands state `id`: every enabled thread outside its sleep set, or only `only`. */
   const succ: (Transition[] | null)[] = new Array(nThreads).fill(null);
   // Footprints folded into 32-bit masks (object id mod 32): disjoint masks prove
   // independence at once; overlapping ones are checked exactly.
@@ -182,16 +191,18 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
    * analysis needs: its successors were computed for their footprints anyway, so they are
    * looked up now; one not reached yet is resolved after the search (recomputed).
    */
-  const logPruned = (id: number, ts: Transition[]): void => {
+  const logPruned = (id: number, t: number, ts: Transition[]): void => {
+    // Until a step without progress has been seen, the analysis may never run: defer.
+    if (!sawNonProgress) { edges!.markPruned(id, t); return; }
     for (const tr of ts) {
       if (tr.fault) { edges!.exits.add(id); continue; }
-      // Until a step without progress has been seen, the analysis may never run: defer.
-      const f = sawNonProgress ? store.lookup(canon(tr.state)) : -1;
+      const f = store.lookup(canon(tr.state));
       if (f >= 0) edges!.add(id, f, tr.progress);
-      else edges!.pruned.push(id, tr.thread);
+      else { edges!.markPruned(id, t); return; }
     }
   };
 
+  /** Expands state `id`: every enabled thread outside its sleep set, or only the threads in `only`. */
   const expand = (id: number, only: number): void => {
     const s = store.get(id);
     const depth = store.depth[id];
@@ -217,7 +228,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
       if (!ts) continue;
       const bit = 1 << t;
       if (only >= 0 ? (only & bit) === 0 : (z & bit) !== 0) {
-        if (edges && only < 0) logPruned(id, ts);
+        if (edges && only < 0) logPruned(id, t, ts);
         continue;
       }
       // The sleeping and earlier explored threads whose step is independent of t's stay asleep.
@@ -290,7 +301,6 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
       }
     }
   }
-  if (!stopped && store.size >= budget.maxStates && (cursor < store.size || reopen.length)) stopped = 'states';
 
   function progress(now: number): Progress {
     const level = cursor < store.size ? store.depth[cursor] : store.depth[store.size - 1];
@@ -361,13 +371,16 @@ function meets(p: readonly number[], q: readonly number[]): boolean {
 function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array) => Int32Array, log: EdgeLog): Found | null {
   const n = store.size;
   // The steps the sleep sets pruned: same state graph, so they are edges too.
-  for (let i = 0; i < log.pruned.length; i += 2) {
-    const id = log.pruned[i];
-    for (const tr of machine.successors(store.get(id), log.pruned[i + 1])) {
-      if (tr.fault) { log.exits.add(id); continue; }
-      const f = store.lookup(canon(tr.state));
-      if (f < 0) log.exits.add(id);
-      else log.add(id, f, tr.progress);
+  for (let id = 0; id < n && id < log.pruned.length; id++) {
+    if (log.pruned[id] === 0) continue;
+    const s = store.get(id);
+    for (let m = log.pruned[id]; m !== 0; m &= m - 1) {
+      for (const tr of machine.successors(s, 31 - Math.clz32(m & -m))) {
+        if (tr.fault) { log.exits.add(id); continue; }
+        const f = store.lookup(canon(tr.state));
+        if (f < 0) log.exits.add(id);
+        else log.add(id, f, tr.progress);
+      }
     }
   }
   // Compressed rows: the edges of v are to[start[v] .. start[v + 1]).
