@@ -25,7 +25,7 @@ export function buildMessage(d: Draft): Message {
   }
   const from = headerValue(d.headers, 'From');
   const author = from === null ? null : parseAddress(from);
-  const quoted = analyseQuotes(body, author?.name ?? author?.email ?? null);
+  const quoted = analyseQuotes(body, from);
   const subject = headerValue(d.headers, 'Subject') ?? '';
   return {
     format: d.format,
@@ -76,29 +76,13 @@ function firstId(value: string | null): string | null {
   return allIds(value)[0] ?? null;
 }
 
-/**
- * Depth 0 gets the From header's address and line. When no header named the
- * author but the quotes alternate (depth 1 answers depth 2, who differs), depth 0
- * is taken to be the depth-2 speaker answering back, marked inferred.
- */
+/** Depth 0 is named by the From header: its line is where the name came from. */
 function completeSpeakers(speakers: Speaker[], author: { name: string | null; email: string | null } | null, headers: Header[]): Speaker[] {
-  const out = speakers.map((s) => ({ ...s }));
-  const zero = out.find((s) => s.depth === 0);
-  if (zero && author) {
-    zero.email ??= author.email;
-    zero.mailLine ??= headers.find((h) => h.name.toLowerCase() === 'from')?.mailLine ?? null;
-    zero.inferred = false;
-  }
-  if (zero && !author && zero.name === null) {
-    const one = out.find((s) => s.depth === 1);
-    const two = out.find((s) => s.depth === 2);
-    if (one?.name && two?.name && one.name !== two.name) {
-      zero.name = two.name;
-      zero.email = two.email;
-      zero.inferred = true;
-    }
-  }
-  return out;
+  const zero = speakers.find((s) => s.depth === 0);
+  if (!zero || !author || zero.inferred) return speakers;
+  return speakers.map((s) => (s !== zero ? s : {
+    ...s, email: s.email ?? author.email, mailLine: s.mailLine ?? headers.find((h) => h.name.toLowerCase() === 'from')?.mailLine ?? null,
+  }));
 }
 
 /** "Signed-off-by:", "Reviewed-by:", any "*-by:", "Cc:", "Fixes:", "Link:", "Closes:" at any quote depth. */
