@@ -194,22 +194,38 @@ function isElided(node: Node): boolean {
 
 const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
 
+/**
+ * The nodes under `root` in post-order (children before their parent), without recursion:
+ * hunks can nest deeper than the stack. `skip` prunes a subtree.
+ */
+function postOrder(root: Node, skip: (n: Node) => boolean = () => false): Node[] {
+  const out: Node[] = [];
+  const stack: { node: Node; expanded: boolean }[] = [{ node: root, expanded: false }];
+  while (stack.length) {
+    const top = stack.pop()!;
+    if (top.expanded) { out.push(top.node); continue; }
+    if (top.node !== root && skip(top.node)) continue;
+    stack.push({ node: top.node, expanded: true });
+    const kids = top.node.namedChildren;
+    for (let i = kids.length - 1; i >= 0; i--) { const k = kids[i]; if (k) stack.push({ node: k, expanded: false }); }
+  }
+  return out;
+}
+
 /** Calls in evaluation order (arguments before the call that takes them). */
 export function callsIn(node: Node | null, lineOf: (n: Node) => number | null, image: FunctionImage): Call[] {
   const out: Call[] = [];
-  const visit = (n: Node) => {
-    for (const c of n.namedChildren) if (c) visit(c);
-    if (n.type !== 'call_expression') return;
-    const fnNode = n.childForFieldName('function');
-    const name = fold(fnNode?.text ?? '');
-    if (name === ELIDED) return;
+  if (!node) return out;
+  for (const n of postOrder(node)) {
+    if (n.type !== 'call_expression') continue;
+    const name = fold(n.childForFieldName('function')?.text ?? '');
+    if (name === ELIDED) continue;
     const args = (n.childForFieldName('arguments')?.namedChildren ?? [])
       .filter((a): a is Node => !!a && a.type !== 'comment')
       .map((a) => fold(a.text));
     const li = lineOf(n);
     out.push({ name, args, assignedTo: assignedTo(n), mailLine: li === null ? null : image.lines[li].mailLine });
-  };
-  if (node) visit(node);
+  }
   return out;
 }
 
@@ -231,9 +247,8 @@ function declName(d: Node | null): string | null {
 
 function assignsIn(node: Node | null): CfgNode['assigns'] {
   const out: CfgNode['assigns'] = [];
-  const visit = (n: Node) => {
-    if (n.type === 'function_definition' || n.type === 'compound_statement') return;
-    for (const c of n.namedChildren) if (c) visit(c);
+  if (!node) return out;
+  for (const n of postOrder(node, (x) => x.type === 'function_definition' || x.type === 'compound_statement')) {
     if (n.type === 'assignment_expression') {
       out.push({ target: fold(n.childForFieldName('left')?.text ?? ''), value: fold(n.childForFieldName('right')?.text ?? ''), op: n.childForFieldName('operator')?.text ?? '=' });
     } else if (n.type === 'update_expression') {
@@ -242,8 +257,7 @@ function assignsIn(node: Node | null): CfgNode['assigns'] {
       const target = declName(n.childForFieldName('declarator'));
       if (target) out.push({ target, value: fold(n.childForFieldName('value')?.text ?? ''), op: '=' });
     }
-  };
-  if (node) visit(node);
+  }
   return out;
 }
 
@@ -311,20 +325,39 @@ class CfgBuilder {
 
   private reportErrors(node: Node | null): void {
     if (!node || !node.hasError) return;
-    const walk = (n: Node) => {
+    const stack: Node[] = [node];
+    while (stack.length) {
+      const n = stack.pop()!;
       if (n.isError || n.isMissing) {
         const li = this.p.lineOf(n);
         const text = n.isMissing ? `missing ${n.type}` : fold(n.text);
         this.unparsed.push({ mailLine: li === null ? null : this.p.image.lines[li].mailLine, text });
-        return;
+        continue;
       }
-      for (const c of n.children) if (c && c.hasError) walk(c);
-    };
-    walk(node);
+      const kids = n.children;
+      for (let i = kids.length - 1; i >= 0; i--) { const k = kids[i]; if (k && k.hasError) stack.push(k); }
+    }
   }
+
+  private depth = 0;
 
   /** Builds statement `s` after `preds`; returns the edges that fall out of it. */
   stmt(s: Node, preds: Edge[]): Edge[] {
+    if (this.depth >= MAX_NESTING) {
+      // Deeper than any kernel function: one opaque statement, said so, rather than a crash.
+      const li = this.p.lineOf(s);
+      this.unparsed.push({ mailLine: li === null ? null : this.p.image.lines[li].mailLine, text: `nested more than ${MAX_NESTING} deep: read as one statement` });
+      return this.simple('stmt', s, fold(s.text).slice(0, 200), s, preds);
+    }
+    this.depth++;
+    try {
+      return this.stmtKind(s, preds);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private stmtKind(s: Node, preds: Edge[]): Edge[] {
     switch (s.type) {
       case 'compound_statement':
         return this.sequence(s.namedChildren.filter((c): c is Node => !!c), preds);
@@ -542,6 +575,9 @@ class CfgBuilder {
     }
   }
 }
+
+/** Statement nesting the CFG follows; beyond it a statement is read whole. */
+const MAX_NESTING = 200;
 
 const STATEMENTS = new Set([
   'expression_statement', 'declaration', 'if_statement', 'while_statement', 'for_statement', 'do_statement',

@@ -250,4 +250,12 @@ describe('c/cfg: control-flow graphs of rebuilt functions', () => {
     assert.equal(byText(cfg, 'c = d(e);').calls[0].name, 'd');
     assert.equal(byText(cfg, 'return a;').kind, 'return');
   });
+
+  it('absurd nesting does not crash: past the limit a statement is read whole and the CFG says so', () => {
+    const n = 3000;
+    const cfg = buildCfg(image(['int f(void)', '{', ...Array(n).fill('if (a) {'), 'x = ' + '('.repeat(n) + 'g(1)' + ')'.repeat(n) + ';', ...Array(n).fill('}'), '}'].join('\n')));
+    assert.equal(cfg.unparsed.length, 1);
+    assert.match(cfg.unparsed[0].text, /nested more than \d+ deep/);
+    assert.ok(cfg.nodes.some((x) => x.calls.some((c) => c.name === 'g')), 'calls inside are still found');
+  });
 });
