@@ -142,10 +142,7 @@ class Run {
 
   run(): void {
     this.add(this.input.cfg.entry, clone(EMPTY), null);
-    while (this.queue.length) {
-      const id = this.queue.shift() as number;
-      this.step(id);
-    }
+    for (let next = 0; next < this.queue.length; next++) this.step(this.queue[next]);
   }
 
   event(rule: string, kind: ViolationKind, severity: FindingSeverity, message: string, node: CfgNode, about: string): void {
@@ -556,10 +553,8 @@ function leaks(run: Run, input: EngineInput): RawFinding[] {
         last = res.line;
       }
       if (first === null || last === null) return;
-      const k = `${first}`;
       if (seen.has(first)) return;
       seen.add(first);
-      void k;
       const handle = res.handles[0] ?? res.index ?? '';
       const related = res.line !== null && res.line !== first ? [{ line: res.line, message: `${res.api}() here` }] : [];
       out.push({

@@ -71,6 +71,9 @@ function explain(f: Finding): string[] {
     }
     out.push(renderSwimlanes(t, { width: 100, cell, numbers: false }));
     if (f.simulation) { out.push(''); out.push(wrapText(f.simulation.summary, 72)); }
+  } else if (f.simulation?.confirmed) {
+    out.push('');
+    out.push(wrapText(`The model confirms it (${f.simulation.scenario}): ${f.simulation.summary}`, 72));
   }
   return out;
 }
