@@ -9,7 +9,7 @@ import {
 import { describeEntry, isExceptional, lookupSlot, pmdHuge, TASK_UNINTERRUPTIBLE } from './kernel/prims';
 import { Step } from './kernel/step';
 import type { ScenarioSpec } from './scenarios';
-import { allocState, VM, type Program } from './vm';
+import { allocState, reachableFuncs, VM, type Program } from './vm';
 
 const hex = (x: number): string => `0x${(x >>> 0).toString(16)}`;
 
@@ -33,15 +33,7 @@ function stackNeed(prog: Program, fn: string, seen: Set<string> = new Set()): nu
 
 /** Functions a thread can reach, for the scenario listing. */
 export function reachable(prog: Program, roots: string[]): string[] {
-  const out = new Set<string>();
-  const visit = (n: string): void => {
-    if (out.has(n)) return;
-    out.add(n);
-    const f = prog.funcs[prog.byName.get(n)!];
-    for (const ins of f.code) if (ins.k === 'call') visit(ins.fn);
-  };
-  roots.forEach(visit);
-  return [...out];
+  return reachableFuncs(prog, roots).map((f) => f.name);
 }
 
 export class DaxMachine implements Machine {

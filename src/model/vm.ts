@@ -7,7 +7,7 @@
 import type { Transition } from './machine';
 import { Status } from './machine';
 import { evalBin, PURE, type Expr, type Func, type Instr, type LValue } from './ir';
-import { FRAME, G, Layout, PTR_BASE, THREAD, TStatus } from './kernel/layout';
+import { FRAME, Layout, PTR_BASE, THREAD, TStatus } from './kernel/layout';
 import { PRIMS, type Prim } from './kernel/prims';
 import { Step } from './kernel/step';
 
@@ -76,10 +76,6 @@ export function reachableFuncs(prog: Program, roots: string[]): Func[] {
   return [...seen].map((i) => prog.funcs[i]);
 }
 
-export function maxFrame(prog: Program): number {
-  return Math.max(...prog.funcs.map((f) => FRAME.LOCALS + f.locals.length));
-}
-
 /** A compiled expression: (step, thread-relative offset of the frame's locals) -> value. */
 type CExpr = (w: Step, fo: number) => number;
 
@@ -93,7 +89,6 @@ interface CInstr {
   prim?: Prim;
   callee: number;
   target: number;
-  frame: number;
 }
 
 export class VM {
@@ -184,7 +179,7 @@ export class VM {
   }
 
   private compileInstr(ins: Instr): CInstr {
-    const c: CInstr = { ins, args: [], target: -1, callee: -1, frame: 0 };
+    const c: CInstr = { ins, args: [], target: -1, callee: -1 };
     switch (ins.k) {
       case 'assign': c.e = this.compileExpr(ins.e); c.dst = this.compileLValue(ins.dst); break;
       case 'prim': c.args = ins.args.map((a) => this.compileExpr(a)); c.prim = this.prog.prims[ins.name]; if (ins.dst) c.dst = this.compileLValue(ins.dst); break;
@@ -459,4 +454,3 @@ class Step_ implements Transition {
   }
 }
 
-export { G };

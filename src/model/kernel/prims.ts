@@ -128,8 +128,6 @@ function taskWord(w: Step, t: number): number { return w.L.thread(t) + THREAD.TA
 
 // ---------------------------------------------------------------------------
 
-function lockedBy(v: number): number { return v - 1; }
-
 /** Quiet for the holder of mapping->tree_lock: only lock holders write the radix tree. */
 const underTreeLock = (w: Step): boolean => w.holdsTreeLock();
 
@@ -807,4 +805,4 @@ def({
   run: (w, [cond]) => { if (cond) w.commit('assertion', 'WARN_ON_ONCE() fired'); return cond ? 1 : 0; },
 });
 
-export { lockedBy, isExceptional, isPmd, pmdHuge };
+export { isExceptional, isPmd, pmdHuge };
