@@ -184,7 +184,6 @@ export function segmentRuns(runs: Run[]): Segment[] {
         head.push(i);
       }
       mode = stepMarks(mode, scan, i, run, head, out);
-      if (mode.kind !== 'top') head = [];
     }
     if (mode.kind === 'body' || mode.kind === 'sig') open = mode.seg;
     last = mode;
@@ -302,6 +301,8 @@ function stepMarks(
           } else {
             m = { kind: 'other', depth: 1 };
           }
+          // Whatever follows this block on the line starts a new head.
+          head.length = 0;
         } else if (ch === ';') {
           // A declaration ended; the next head starts after it.
           head.length = 0;

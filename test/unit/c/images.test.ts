@@ -300,4 +300,23 @@ describe('c/images: pre- and post-images from the mail', () => {
     ].join('\n'));
     assert.deepEqual(rebuildFunctions(pm), []);
   });
+
+  it('a brace on the head line and a one-line function are read', () => {
+    const pm = patchFromDiff([
+      '--- a/drivers/dax/bus.c',
+      '+++ b/drivers/dax/bus.c',
+      '@@ -1,2 +1,9 @@',
+      '+static int dax_a(int x) {',
+      '+\tif (x) { return 1; }',
+      '+\treturn 0;',
+      '+}',
+      '+static inline int dax_b(void) { return dax_a(2); }',
+      '+struct dax_c { int y; };',
+      '+static int dax_d = 3;',
+    ].join('\n'));
+    const fns = rebuildFunctions(pm);
+    assert.deepEqual(fns.map((f) => [f.name, f.post!.lines.length, f.post!.whole]), [['dax_a', 4, true], ['dax_b', 1, true]]);
+    const cfg = buildCfg(fns[1].post!);
+    assert.equal(cfg.nodes.find((n) => n.kind === 'return')!.calls[0].name, 'dax_a');
+  });
 });
