@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { readMbox } from '../src/mail';
+import { analyseQuotes } from '../src/mail/quote';
 
 const TARGET_BYTES = Number(process.env.BENCH_MB ?? 32) << 20;
 const seedsDir = [path.join(__dirname, '..', '..', 'test', 'fixtures', 'seeds'), path.join(process.cwd(), 'test', 'fixtures', 'seeds')]
@@ -139,6 +140,18 @@ async function ours(file: string): Promise<{ ms: number; cpuMs: number; messages
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, cpuMs: (c.user + c.system) / 1000, messages, bodyLines };
 }
 
+/** The quote analysis alone, timed over every message's body: its share of the reader's time. */
+async function quoteShare(file: string): Promise<number> {
+  let ns = 0n;
+  for await (const m of readMbox(file)) {
+    const raw = m.body.map((l) => ({ mailLine: l.mailLine, raw: l.raw }));
+    const t0 = process.hrtime.bigint();
+    analyseQuotes(raw, m.from);
+    ns += process.hrtime.bigint() - t0;
+  }
+  return Number(ns) / 1e6;
+}
+
 /** What `git am` does: split the mbox, then one `git mailinfo` process per message. */
 function gitPipeline(file: string, dir: string): { ms: number; messages: number } {
   const split = path.join(dir, 'split');
@@ -167,6 +180,8 @@ async function main(): Promise<void> {
     if (a.messages !== built.messages) throw new Error(`read ${a.messages} messages, wrote ${built.messages}`);
     const aRate = mb / (a.ms / 1000);
     console.log(`dax-review readMbox: ${a.ms.toFixed(0)} ms, ${(a.messages / (a.ms / 1000)).toFixed(0)} messages/s, ${aRate.toFixed(1)} MB/s (${a.bodyLines} body lines; ${(mb / (a.cpuMs / 1000)).toFixed(1)} MB per CPU second)`);
+    const q = await quoteShare(file);
+    console.log(`  of which quote analysis (analyseQuotes): about ${q.toFixed(0)} ms (${((100 * q) / a.ms).toFixed(0)}%)`);
     const g = gitPipeline(file, dir);
     const gRate = mb / (g.ms / 1000);
     console.log(`git mailsplit + mailinfo: ${g.ms.toFixed(0)} ms, ${(g.messages / (g.ms / 1000)).toFixed(0)} messages/s, ${gRate.toFixed(1)} MB/s (${g.messages} messages)`);
