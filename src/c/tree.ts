@@ -84,7 +84,10 @@ function applyPiece(f: FileState, h: Hunk, piece: HunkLine[], first: boolean): T
   const at = piece[0].mailLine;
   if (!old.length) {
     if (f.cur.length === 0) return place(f, h, piece, 0);
-    return { hunk: h.id, mailLine: at, reason: 'no context or removed lines to place the hunk by', applied: false };
+    const reason = f.base.length === 0
+      ? 'added lines after an elision in a new file: what was cut is in neither the mail nor the tree'
+      : 'no context or removed lines to place the hunk by';
+    return { hunk: h.id, mailLine: at, reason, applied: false };
   }
   const known = old[0].oldLine ?? (first ? h.oldStart : null);
   const expected = known !== null ? Math.max(0, known - 1 + f.shiftAt(known - 1)) : null;
