@@ -170,6 +170,21 @@ function place(f: FileState, h: Hunk, piece: HunkLine[], p: number): TreeFailure
   return null;
 }
 
+/**
+ * A hunk the reviewer quoted only in part: its @@ header counts more old lines than the
+ * mail shows. The post-image then takes the unquoted rest from the tree as if unchanged.
+ */
+function cutShort(h: Hunk): TreeFailure | null {
+  if (h.oldCount === null || h.newCount === null) return null;
+  const shownOld = h.lines.filter((l) => l.op !== '+').length;
+  const shownNew = h.lines.filter((l) => l.op !== '-').length;
+  if (shownOld >= h.oldCount && shownNew >= h.newCount) return null;
+  return {
+    hunk: h.id, mailLine: h.mailLines[0], applied: true,
+    reason: `the mail quotes ${shownOld} of the hunk's ${h.oldCount} old and ${shownNew} of its ${h.newCount} new lines; the rest is taken from the tree as if unchanged`,
+  };
+}
+
 function resolveIn(treeDir: string, file: string): string | null {
   const root = path.resolve(treeDir);
   const full = path.resolve(root, file);
@@ -228,10 +243,10 @@ export function applyToTree(pm: PatchMessage, treeDir: string): TreeResult {
 
     const f = new FileState(text);
     for (const h of group.hunks) {
-      pieces(h).forEach((piece, i) => {
-        const r = applyPiece(f, h, piece, i === 0);
-        if (r) result.failures.push(r);
-      });
+      const notes = pieces(h).map((piece, i) => applyPiece(f, h, piece, i === 0));
+      for (const r of notes) if (r) result.failures.push(r);
+      const cut = cutShort(h);
+      if (cut && notes.every((r) => !r || r.applied)) result.failures.push(cut);
     }
     const pre = f.base.map((t, i): SideLine => {
       const m = f.baseMarks[i];

@@ -64,6 +64,12 @@ describe('c/tree on seed 000 (lkml damage)', () => {
     assert.equal(located.mailLine, raw.findIndex((l) => l.startsWith('> > -static void *grab_mapping_entry')) + 1);
   });
 
+  it('says which hunks the reply quotes only in part', () => {
+    const cut = r.failures.filter((f) => /the mail quotes \d+ of the hunk's/.test(f.reason));
+    assert.ok(cut.length >= 1, JSON.stringify(r.failures));
+    for (const c of cut) assert.equal(c.applied, true);
+  });
+
   it('grab_mapping_entry is whole on both sides, with the tree filling what the mail elided', () => {
     const g = r.functions.find((f) => f.name === 'grab_mapping_entry')!;
     assert.ok(g && g.pre && g.post);
