@@ -175,9 +175,11 @@ async function main(): Promise<void> {
     const built = buildMbox(file);
     const mb = built.bytes / (1 << 20);
     console.log(`mbox: ${built.messages} messages, ${mb.toFixed(1)} MB (${file})`);
-    await ours(file); // warm-up: JIT, page cache
-    const a = await ours(file);
+    const cold = await ours(file); // also warms the JIT and the page cache
+    const runs = [await ours(file), await ours(file), await ours(file)];
+    const a = runs.reduce((best, r) => (r.ms < best.ms ? r : best));
     if (a.messages !== built.messages) throw new Error(`read ${a.messages} messages, wrote ${built.messages}`);
+    console.log(`dax-review readMbox runs: first ${cold.ms.toFixed(0)} ms, then ${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms; best below`);
     const aRate = mb / (a.ms / 1000);
     console.log(`dax-review readMbox: ${a.ms.toFixed(0)} ms, ${(a.messages / (a.ms / 1000)).toFixed(0)} messages/s, ${aRate.toFixed(1)} MB/s (${a.bodyLines} body lines; ${(mb / (a.cpuMs / 1000)).toFixed(1)} MB per CPU second)`);
     const q = await quoteShare(file);
