@@ -187,7 +187,11 @@ function firstViolation(scenarios: string[], points: PointSettings, budget: Budg
       if (prev && prev.verdict !== 'bounded') continue;
       const v = runScenario(s, points, pass);
       out.set(s, v);
-      if (v.violations.length) return [...out].map(([scenario, verdict]) => ({ scenario, verdict }));
+      // Only a violation the reference does not have is this setting's doing.
+      if (v.violations.length) {
+        const before = kinds(runScenario(s, {}, budget));
+        if (v.violations.some((x) => !before.has(x.kind))) return [...out].map(([scenario, verdict]) => ({ scenario, verdict }));
+      }
     }
     if (pass === budget) break;
   }
