@@ -4,9 +4,9 @@ import type { Fault, Machine, StateView, ThreadInfo, Transition } from './machin
 import { Status } from './machine';
 import { K, type Func } from './ir';
 import {
-  FRAME, G, Layout, PAGE, Pmd, QUEUE, SLOT, THREAD, TStatus,
+  FRAME, G, Layout, PAGE, Pmd, PTE_PFN, QUEUE, SLOT, THREAD, TStatus,
 } from './kernel/layout';
-import { describeEntry, isExceptional, lookupSlot, pmdHuge, TASK_UNINTERRUPTIBLE } from './kernel/prims';
+import { describeEntry, isExceptional, isPmd, lookupSlot, pmdHuge, TASK_UNINTERRUPTIBLE } from './kernel/prims';
 import { Step } from './kernel/step';
 import type { ScenarioSpec } from './scenarios';
 import { allocState, reachableFuncs, VM, type Program } from './vm';
@@ -305,6 +305,22 @@ export class DaxMachine implements Machine {
         const want = state[L.pageWord(p, PAGE.MAPPING)] + ptes;
         const ref = state[L.pageWord(p, PAGE.REF)];
         if (ref !== want) faults.push({ kind: 'refcount', message: `page#${p} holds ${ref} reference${ref === 1 ? '' : 's'} after every thread returned; the page cache and its PTEs account for ${want}`, detail: { page: p, refcount: ref, expected: want } });
+      }
+      // Stale mapping: a DAX pfn stays mapped only while the radix tree holds the entry that
+      // covers it; otherwise writeback and truncate no longer see the mapping, and the block
+      // can be reused under it.
+      const stale = L.indexes.filter((x, s) => {
+        if (state[L.slotWord(s, SLOT.PTE)] !== PTE_PFN) return false;
+        const at = lookupSlot(L, state, x);
+        return at < 0 || !isExceptional(state[L.slotWord(at, SLOT.ENTRY)]);
+      });
+      if (state[G.PMD] === Pmd.Devmap) {
+        const head = L.indexes[0] & ~K.PG_PMD_COLOUR;
+        const at = lookupSlot(L, state, head);
+        if (at < 0 || !isPmd(state[L.slotWord(at, SLOT.ENTRY)])) stale.push(head);
+      }
+      if (stale.length) {
+        faults.push({ kind: 'stale-mapping', message: `${stale.map(hex).join(', ')} still mapped to a DAX pfn without a radix tree entry after every thread returned`, detail: { mapped: stale.map(hex).join(',') } });
       }
       // Beyond EOF: once truncate has returned, nothing maps the file beyond i_size; a mapping
       // left there reaches blocks the filesystem has freed.

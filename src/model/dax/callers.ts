@@ -137,10 +137,21 @@ export const truncate_inode_pages_range: FnDef = {
 export const invalidate_inode_pages2_range: FnDef = {
   name: 'invalidate_inode_pages2_range', kernel: 'v4.10 mm/truncate.c', params: ['mapping', 'start', 'end'], locals: ['index', 'page'],
   body: (b) => {
+    const unmap = b.point('dax_unmap',
+      'if (dax_mapping(mapping)) unmap_mapping_range(mapping, start << PAGE_SHIFT, (end - start + 1) << PAGE_SHIFT, 0); after the loop (v4.12)',
+      [false, true], false);
     b.assign('index', 'start', 'index = start;');
     b.label('next');
     b.prim('radix_tree_next_entry', ['index'], 'index', 'pagevec_lookup_entries(&pvec, mapping, index, ...)');
-    b.if('index < 0 || index > end', () => b.ret('0'));
+    b.if('index < 0 || index > end', () => {
+      /*
+       * For DAX we invalidate page tables after invalidating radix tree: a fault may
+       * have mapped an entry since it was looked up.
+       */
+      if (unmap) b.prim('unmap_mapping_range', ['start', 'end - start + 1'], undefined,
+        'unmap_mapping_range(mapping, (loff_t)start << PAGE_SHIFT, (loff_t)(end - start + 1) << PAGE_SHIFT, 0);');
+      b.ret('0');
+    });
     b.prim('find_get_entry', ['index'], 'page', 'struct page *page = pvec.pages[i];');
     b.if('radix_tree_exceptional_entry(page)', () => {
       b.call('dax_invalidate_mapping_entry_sync', ['mapping', 'index'], undefined,

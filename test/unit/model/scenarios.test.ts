@@ -52,7 +52,7 @@ describe('model scenarios, explored', function () {
   });
 
   it('invalidation must pass the wake-up on: without its put_unlocked_mapping_entry() a fault sleeps forever', () => {
-    const bad = run('fault-vs-invalidate-2', { points: { '__dax_invalidate_mapping_entry.put': false } });
+    const bad = run('fault-vs-invalidate-2', { points: { '__dax_invalidate_mapping_entry.put': false, 'invalidate_inode_pages2_range.dax_unmap': true } });
     assert.equal(bad.verdict, 'violation');
     assert.equal(bad.violations[0].kind, 'lost-wakeup');
   });
@@ -63,21 +63,29 @@ describe('model scenarios, explored', function () {
     assert.equal(bad.violations[0].kind, 'sleep-in-atomic');
   });
 
-  for (const name of ['enomem-downgrade', 'eexist-waiters', 'fault-vs-truncate-2', 'fault-vs-truncate-3', 'fault-vs-invalidate-2']) {
+  for (const name of ['enomem-downgrade', 'eexist-waiters', 'fault-vs-truncate-2', 'fault-vs-truncate-3']) {
     it(`${name}: the v4.10 shapes are clean, exhaustively`, () => {
       assert.equal(run(name).verdict, 'ok');
     });
   }
 
+  it('fault-vs-invalidate-2: v4.10 leaves a PTE to a deleted entry (stale-mapping); the v4.12 unmap is clean', () => {
+    const bad = run('fault-vs-invalidate-2');
+    assert.equal(bad.violations[0]?.kind, 'stale-mapping');
+    assert.equal(listModel().knownDefects.find((s) => s.name === 'fault-vs-invalidate-2')?.expect?.kind, 'stale-mapping');
+    assert.equal(run('fault-vs-invalidate-2', { points: { 'invalidate_inode_pages2_range.dax_unmap': true } }).verdict, 'ok');
+  });
+
   it('pmd-invalidate: v4.10 loses a PMD waiter after invalidation wakes one; waking all (v5.14) is clean', () => {
     const spec = listModel().knownDefects.find((x) => x.name === 'pmd-invalidate');
     assert.ok(!listModel().scenarios.some((x) => x.name === 'pmd-invalidate'), 'kept apart from the clean scenarios');
     assert.equal(spec?.expect?.kind, 'lost-wakeup');
-    const bad = run('pmd-invalidate');
+    const bad = run('pmd-invalidate', { points: { 'invalidate_inode_pages2_range.dax_unmap': true } });
     assert.equal(bad.verdict, 'violation');
     assert.equal(bad.violations[0].kind, 'lost-wakeup');
     assert.equal(bad.violations[0].detail?.key, '0x200');
-    assert.equal(run('pmd-invalidate', { points: { '__dax_invalidate_mapping_entry.put_wake_all': true } }).verdict, 'ok');
+    const fixed = { '__dax_invalidate_mapping_entry.put_wake_all': true, 'invalidate_inode_pages2_range.dax_unmap': true };
+    assert.equal(run('pmd-invalidate', { points: fixed }).verdict, 'ok');
   });
 
   it('without XFS_MMAPLOCK a fault that checked i_size before truncate maps the page beyond the new EOF', () => {
@@ -110,7 +118,7 @@ describe('model overrides', function () {
   this.timeout(20_000);
   it('a substituted function runs in place of the reference one, through the same primitives', () => {
     const silent = compile({ name: 'put_unlocked_mapping_entry', kernel: 'patched', params: ['mapping', 'index', 'entry'], locals: [], body: (b) => b.ret() });
-    const v = run('fault-vs-invalidate-2', { overrides: { put_unlocked_mapping_entry: silent } });
+    const v = run('fault-vs-invalidate-2', { overrides: { put_unlocked_mapping_entry: silent }, points: { 'invalidate_inode_pages2_range.dax_unmap': true } });
     assert.equal(v.verdict, 'violation');
     assert.equal(v.violations[0].kind, 'lost-wakeup');
     assert.throws(() => buildScenario('fault-vs-invalidate-2', { overrides: { grab_mapping_entry: silent } }), /holds function/);
