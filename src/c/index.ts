@@ -8,7 +8,7 @@
 //   ...; ast.delete();
 export { getCParser, loadedCParser, locateWasm } from './parser';
 export type { CParser, Node, Tree } from './parser';
-export { rebuildFunctions, hunksByFile } from './images';
+export { rebuildFunctions, hunksByFile, holdsC } from './images';
 export { applyToTree, sameLine } from './tree';
 export { buildCfg, parseImage, callsIn, ELIDED } from './cfg';
 export type { ParsedImage } from './cfg';
