@@ -91,11 +91,19 @@ const TRAILER = /^([A-Za-z]+(?:-[A-Za-z]+)*-by|Cc|Fixes|Link|Closes)\s*:\s*(\S.*
 function findTrailers(body: readonly BodyLine[]): Trailer[] {
   const out: Trailer[] = [];
   for (const l of body) {
-    if (l.text.indexOf(':') < 2) continue; // cheap test first: most lines are no trailer
+    if (!mayBeTrailer(l.text)) continue;
     const m = TRAILER.exec(l.text);
     if (m) out.push({ key: canonicalKey(m[1]), value: m[2].trim(), depth: l.depth, mailLine: l.mailLine });
   }
   return out;
+}
+
+/** Cheap string test before the regex: most body lines are code or prose. */
+function mayBeTrailer(text: string): boolean {
+  const colon = text.indexOf(':');
+  if (colon < 2 || colon > 40) return false;
+  const key = text.slice(0, colon).trimEnd().toLowerCase();
+  return key.endsWith('-by') || key === 'cc' || key === 'fixes' || key === 'link' || key === 'closes';
 }
 
 /** Kernel spelling: "Signed-off-by", "Co-developed-by", "Cc". */
