@@ -78,7 +78,7 @@ export class StateStore {
     const o = this.offset[id];
     const n = a[o];
     const words = (n + 31) >>> 5;
-    const s = new Int32Array(n);
+    const s = this.carve(n);
     let v = o + 1 + words;
     for (let w = 0; w < words; w++) {
       let bits = a[o + 1 + w];
@@ -88,6 +88,23 @@ export class StateStore {
         bits &= bits - 1;
       }
     }
+    return s;
+  }
+
+  /**
+   * A zeroed array of n words carved from a shared slab: typed arrays over a few dozen
+   * bytes each get a backing store of their own, which costs more than decoding the state.
+   * Slabs are never reused, so a carved array stays valid as long as anyone holds it.
+   */
+  private slab = new Int32Array(0);
+  private slabUsed = 0;
+  private carve(n: number): Int32Array {
+    if (this.slabUsed + n > this.slab.length) {
+      this.slab = new Int32Array(Math.max(1 << 16, n));
+      this.slabUsed = 0;
+    }
+    const s = this.slab.subarray(this.slabUsed, this.slabUsed + n);
+    this.slabUsed += n;
     return s;
   }
 
