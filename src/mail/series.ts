@@ -49,7 +49,7 @@ function readGroup(group: string, tag: SeriesTag): void {
     if (upper === 'PATCH' || upper === 'PATCHES') continue;
     if (upper === 'RFC') tag.rfc = true;
     else if (upper === 'RESEND') tag.resend = true;
-    else if ((m = /^v(\d+)$/i.exec(w))) tag.version = Number(m[1]);
+    else if ((m = /^v(\d+(?:\.\d+)?)$/i.exec(w))) tag.version = Number(m[1]);
     else if ((m = /^(\d+)\/(\d+)$/.exec(w))) setIndex(tag, m[1], m[2]);
     else if (/^\d+$/.test(w) && words[i + 1]?.toLowerCase() === 'of' && /^\d+$/.test(words[i + 2] ?? '')) {
       setIndex(tag, w, words[i + 2]);

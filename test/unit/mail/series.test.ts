@@ -16,6 +16,9 @@ describe('mail: series tags', () => {
     ['[net-next] [PATCH v2 1/3] x', { version: 2, index: 1, total: 3, prefixes: ['net-next'] }],
     ['[PATCH net-next v3 07/10] x', { version: 3, index: 7, total: 10, prefixes: ['net-next'] }],
     ['[RFC v2 PATCH 3/5] x', { rfc: true, version: 2, index: 3, total: 5 }],
+    ['[RFC][PATCH 1/2] x', { rfc: true, index: 1, total: 2 }],
+    ['[PATCH v2.1 3/4] x', { version: 2.1, index: 3, total: 4 }],
+    ['[PATCH 3/4 V2] x', { version: 2, index: 3, total: 4 }],
   ];
   for (const [subject, want] of cases) {
     it(subject, () => {
