@@ -97,8 +97,9 @@ describe('check/explore properties', () => {
       assert.ok(both.states <= full.states);
       for (const k of Object.keys(summary(full))) seen.set(k, (seen.get(k) ?? 0) + 1);
       if (both.reductions.includes('symmetry')) symmetric++;
-    }), { numRuns: Number(process.env.RUNS ?? 300) });
-    // The generator must exercise every property and the symmetry reduction, or this test says nothing.
+    }), { numRuns: Number(process.env.RUNS ?? 300), seed: Number(process.env.SEED ?? 20261121) });
+    // The generator must exercise every property and the symmetry reduction, or this test
+    // says nothing; the seed is fixed so that this check is stable (SEED= explores others).
     for (const k of ['lost-wakeup', 'deadlock', 'lock-imbalance', 'livelock', 'entry-left-locked', 'overlap']) {
       assert.ok((seen.get(k) ?? 0) > 0, `no random machine showed ${k}: ${JSON.stringify([...seen])}`);
     }
