@@ -85,6 +85,7 @@ export const check: Verb = {
       const r = await checkMail(text, { file, tree: tree ?? undefined, simulate, verdicts: false });
       const hunks = r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
       if (!hunks) io.err(`${file}: no patch hunks found in the mail; nothing to check`);
+      for (const t of r.treeFailures) io.err(`${file}:${t.mailLine ?? 1}: ${t.applied ? 'note' : 'warning'}: hunk ${t.hunk}: ${t.reason}`);
       results.push({ file, findings: r.findings, coverage: r.coverage });
     }
     if (format === 'json') {

@@ -1,7 +1,7 @@
 // The review stage's public API: findings on mail lines, static and simulated, and the
 // reply a reviewer would send.
 import type { PatchMessage } from '../patch/types';
-import type { RebuiltFunction } from '../c/types';
+import type { RebuiltFunction, TreeFailure } from '../c/types';
 import { applyToTree } from '../c/tree';
 import { getCParser } from '../c/parser';
 import type { Budget } from '../check/types';
@@ -34,10 +34,16 @@ export interface CheckResult {
   coverage: HunkCoverage[];
   patches: PatchMessage[];
   verdicts: HunkVerdict[];
+  /** With a kernel tree: hunks that did not apply (or applied with an offset), and why. */
+  treeFailures: TreeFailure[];
 }
 
-function rebuildFromTree(tree: string): (pm: PatchMessage) => RebuiltFunction[] {
-  return (pm) => applyToTree(pm, tree).functions;
+function rebuildFromTree(tree: string, failures: TreeFailure[]): (pm: PatchMessage) => RebuiltFunction[] {
+  return (pm) => {
+    const r = applyToTree(pm, tree);
+    failures.push(...r.failures);
+    return r.functions;
+  };
 }
 
 /** Lines of a point binding, widened by one so an error path's goto or return counts with its assignment. */
@@ -49,11 +55,12 @@ function touches(b: PointBinding, f: Finding): boolean {
 export async function checkMail(text: string, opts: CheckOptions = {}): Promise<CheckResult> {
   await getCParser();
   const file = opts.file ?? null;
-  const a: Analysed = analyseMail(text, file, opts.tree ? rebuildFromTree(opts.tree) : undefined);
+  const treeFailures: TreeFailure[] = [];
+  const a: Analysed = analyseMail(text, file, opts.tree ? rebuildFromTree(opts.tree, treeFailures) : undefined);
   const findings = staticFindings(a, file);
   const helperLocked = (n: string): boolean | null => a.helpers.get(n)?.locked ?? null;
   const coverage = hunkCoverage(a.patches, a.functions, undefined, helperLocked);
-  if (opts.simulate === false) return { findings, coverage, patches: a.patches, verdicts: [] };
+  if (opts.simulate === false) return { findings, coverage, patches: a.patches, verdicts: [], treeFailures };
   const budget = opts.budget ?? DEFAULT_BUDGET;
   const model = modelIndex();
 
@@ -120,5 +127,5 @@ export async function checkMail(text: string, opts: CheckOptions = {}): Promise<
     });
   }
   findings.sort((x, y) => x.line - y.line || x.rule.localeCompare(y.rule));
-  return { findings, coverage, patches: a.patches, verdicts };
+  return { findings, coverage, patches: a.patches, verdicts, treeFailures };
 }

@@ -116,3 +116,19 @@ describe('cli: simulate, reply, demo', function () {
     assert.match(r.out, /^> \+\t+return ERR_PTR\(err\);\n\nthe radix tree entry locked by lock_slot\(\)/m);
   });
 });
+
+describe('review: kernel-tree mode', function () {
+  this.timeout(60_000);
+  before(async () => { await reviewReady(); });
+
+  it('sees the whole function from the tree: the early return also leaves tree_lock held', async () => {
+    const mail = fixture('review/tree-early-return.mbox');
+    const tree = fixture('review/tree/fs/dax.c').file.replace(/\/fs\/dax\.c$/, '');
+    const alone = await run(check, [mail.file, '--no-simulate', '--format', 'json']);
+    assert.deepEqual(JSON.parse(alone.out).findings.map((f: { rule: string }) => f.rule), ['dax/get-unlocked-put']);
+    const whole = await run(check, [mail.file, '--no-simulate', '--format', 'json', '--tree', tree]);
+    assert.deepEqual(JSON.parse(whole.out).findings.map((f: { rule: string }) => f.rule).sort(), ['dax/get-unlocked-put', 'lock/spin-balance']);
+    const ret = lineOf(mail.text, '+\t\treturn -EBUSY;');
+    assert.ok(JSON.parse(whole.out).findings.every((f: { line: number }) => f.line === ret));
+  });
+});
