@@ -1,6 +1,6 @@
 // mbox and mboxrd: cutting at From_ lines, ">From " unescaping, streaming with line numbers.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -139,5 +139,29 @@ describe('mail: mbox', () => {
     }
     assert.ok(n > 1000);
     assert.ok(peak < 8 << 20, `heap grew by ${peak} bytes for a 40 MB file`);
+  });
+});
+
+describe('mail: a DAX series as public-inbox serves it (mboxrd fixture)', () => {
+  const file = path.join(__dirname, '..', '..', 'fixtures', 'mail', 'dax-series.mboxrd');
+
+  it('cover letter, quoted-printable patch, base64 attachment and a review, with their lines', async () => {
+    const streamed = await collect(readMbox(file));
+    const [cover, p1, p2, review] = streamed;
+    assert.equal(streamed.length, 4);
+    assert.deepEqual(streamed.map((m) => [m.series?.index ?? null, m.series?.total ?? null]), [[0, 2], [1, 2], [2, 2], [1, 2]]);
+    assert.equal(cover.body.find((l) => l.raw.startsWith('From a quick'))?.mailLine, 11);
+    assert.equal(cover.headers.find((h) => h.name === 'Cc')?.value, 'Ross Zwisler <ross.zwisler@linux.intel.com>, Dan Williams <dan.j.williams@intel.com>');
+    assert.match(p1.body[1].raw, /Reported by Jérôme\.$/);
+    const plus = p1.body.find((l) => l.raw.startsWith('+\t'));
+    assert.deepEqual([plus?.mailLine, p1.body[p1.body.length - 1].raw], [40, ' \tret = 1;']);
+    assert.deepEqual(p2.parts.map((p) => [p.contentType, p.inBody, p.filename]), [['text/plain', true, null], ['text/x-patch', true, '0002-dax-keep-entry-locked.patch']]);
+    const locked = p2.body.find((l) => l.raw.includes('RADIX_DAX_ENTRY_LOCK'));
+    assert.ok(locked && locked.mailLine > 60 && locked.mailLine < 76);
+    assert.equal(review.inReplyTo, '1.dax-review@example.invalid');
+    assert.deepEqual(review.references, ['cover.dax-review@example.invalid', '1.dax-review@example.invalid']);
+    assert.deepEqual(review.speakers.map((s) => [s.depth, s.name]), [[0, 'Ross Zwisler'], [1, 'Jan Kara']]);
+    assert.deepEqual(review.trailers.map((t) => [t.key, t.depth]), [['Reviewed-by', 0]]);
+    assert.deepEqual(streamed, readMail(readFileSync(file)).messages);
   });
 });
