@@ -5,6 +5,7 @@ import type { Hunk, PatchMessage } from '../patch/types';
 import type { MailDocument } from '../mail/types';
 import type { RebuiltFunction } from '../c/types';
 import { rebuildFunctions } from '../c/images';
+import { applyToTree } from '../c/tree';
 import { getCParser } from '../c/parser';
 import { explore } from '../check/explore';
 import type { Budget, Verdict, Violation } from '../check/types';
@@ -114,7 +115,8 @@ export async function simulateHunk(patches: PatchMessage[], hunkId: number, opts
   await getCParser();
   const h = hunkAt(patches, hunkId);
   if (!h) throw new Error(`no hunk ${hunkId}: the mail has hunks 0..${allHunks(patches).length - 1}`);
-  const fns = opts.functions ?? patches.flatMap((pm) => rebuildFunctions(pm));
+  const tree = opts.tree;
+  const fns = opts.functions ?? patches.flatMap((pm) => (tree ? applyToTree(pm, tree).functions : rebuildFunctions(pm)));
   const r = simulateWith(patches, h, fns, opts);
   return { ...r, coverage: { ...r.coverage, hunk: hunkId }, verdicts: r.verdicts.map((v) => ({ ...v, hunk: hunkId })) };
 }

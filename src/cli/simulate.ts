@@ -1,4 +1,4 @@
-// dax-review simulate FILE --hunk N [--scenario S] [--without MAILLINE] [--json]
+// dax-review simulate FILE --hunk N [--scenario S] [--without MAILLINE] [--tree DIR] [--json]
 import { readMail } from '../mail/index';
 import { parsePatchMail } from '../patch/index';
 import { simulateHunk, type HunkSimulation } from '../bind/index';
@@ -8,7 +8,7 @@ import type { Verdict } from '../check/types';
 import { option, positional, readText, rejectUnknown } from './check';
 import { UsageError, type Verb } from './verb';
 
-const usage = `usage: dax-review simulate FILE --hunk N [--scenario S] [--without MAILLINE] [--json]
+const usage = `usage: dax-review simulate FILE --hunk N [--scenario S] [--without MAILLINE] [--tree DIR] [--json]
 
 Runs the hunk's modelled functions, as the mail has them before and after the patch, in
 every scenario that exercises them, and prints per scenario the pre and post verdicts
@@ -18,6 +18,7 @@ runs.
   --hunk N            the hunk (0-based, in mail order; 'dax-review parse' lists them)
   --scenario S        only this scenario ('dax-review model list' names them)
   --without MAILLINE  leave this mail line out of the post-image: why is it necessary?
+  --tree DIR          a kernel checkout: rebuild the touched functions whole from it
   --json              the result as JSON`;
 
 function verdictLine(side: string, v: Verdict | null): string {
@@ -56,8 +57,9 @@ export const simulate: Verb = {
   summary: 'run one hunk in the model: pre and post verdicts per scenario, with traces',
   usage,
   async run(args, io) {
-    rejectUnknown(args, ['--hunk', '--scenario', '--without', '--json'], usage);
-    const files = positional(args, ['--hunk', '--scenario', '--without']);
+    rejectUnknown(args, ['--hunk', '--scenario', '--without', '--tree', '--json'], usage);
+    const files = positional(args, ['--hunk', '--scenario', '--without', '--tree']);
+    const tree = option(args, '--tree') ?? undefined;
     if (files.length !== 1) throw new UsageError(`give exactly one FILE\n\n${usage}`);
     const hunkText = option(args, '--hunk');
     if (hunkText === null || !/^\d+$/.test(hunkText)) throw new UsageError(`--hunk N is required (a hunk number)\n\n${usage}`);
@@ -73,7 +75,7 @@ export const simulate: Verb = {
     const count = patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
     const hunk = Number(hunkText);
     if (hunk >= count) throw new UsageError(`${file} has ${count} hunk${count === 1 ? '' : 's'} (0..${count - 1}); no hunk ${hunk}`);
-    const r = await simulateHunk(patches, hunk, { scenario, without: withoutText === null ? undefined : Number(withoutText) });
+    const r = await simulateHunk(patches, hunk, { scenario, tree, without: withoutText === null ? undefined : Number(withoutText) });
     if (args.includes('--json')) {
       io.out(JSON.stringify({ hunk: { id: r.hunk.id, path: r.hunk.path, function: r.hunk.function, mailLines: r.hunk.mailLines },
         coverage: r.coverage, points: r.points, verdicts: r.verdicts }, null, 2));
