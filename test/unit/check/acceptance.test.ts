@@ -1,9 +1,6 @@
 // The explorer over the DAX model: the defects the seed reviews found by hand, found by
 // search, and the v4.10 shapes clean. Each expectation says what it checks, so a model
 // that misbehaves fails with the verdict in the message.
-//
-// The largest default-shape scenarios take seconds each on the model; they run when
-// DAX_REVIEW_FULL=1 (the CI's full run), the others always.
 import { strict as assert } from 'node:assert';
 import { explore } from '../../../src/check/explore';
 import type { Verdict, Violation } from '../../../src/check/types';
@@ -11,8 +8,6 @@ import { buildScenario, listModel, type PointValue } from '../../../src/model/in
 import { permuted, randomWalkKinds, summary as lengths } from './toys';
 
 const BUDGET = { maxStates: 3_000_000, maxMs: 120_000 };
-const FULL = process.env.DAX_REVIEW_FULL === '1';
-const HEAVY = new Set(['hole-read-write', 'hzp-downgrade', 'fault-vs-invalidate-3', 'pmd-invalidate']);
 
 function run(scenario: string, points: Record<string, PointValue> = {}, stopAtFirst = false): Verdict {
   return explore(buildScenario(scenario, { points }), BUDGET, { stopAtFirst });
@@ -95,7 +90,7 @@ describe('check: acceptance on the DAX model', function () {
   describe('the v4.10 shapes pass every scenario exhaustively, but for defects v4.10 really has', () => {
     for (const s of listModel().scenarios) {
       const expect = s.expect;
-      (FULL || !HEAVY.has(s.name) ? it : it.skip)(`${s.name}${expect ? `: ${expect.kind} (${expect.why})` : ''}`, () => {
+      it(`${s.name}${expect ? `: ${expect.kind} (${expect.why})` : ''}`, () => {
         const v = run(s.name);
         if (!expect) return assertClean(v);
         assert.equal(v.verdict, 'violation', summary(v));
