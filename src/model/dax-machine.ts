@@ -18,6 +18,8 @@ export interface MachineOptions {
   waitQueues?: number;
   /** Overrides the scenario's radix_tree_preload() failure budget. */
   enomem?: number;
+  /** Off: every visible operation is its own step (no quiet reads, no atomic critical sections). */
+  reduce?: boolean;
 }
 
 /** Words of stack a call of fn needs at most (the call graph has no recursion). */
@@ -54,7 +56,7 @@ export class DaxMachine implements Machine {
     this.threads = this.threadInfo();
     this.classes = [...new Set(this.threads.map((t) => t.symmetryClass))]
       .map((c) => this.threads.map((t, i) => (t.symmetryClass === c ? i : -1)).filter((i) => i >= 0));
-    this.vm = new VM(this.L, prog, (t) => this.threads[t].name, spec.threads.map((t) => t.fn));
+    this.vm = new VM(this.L, prog, (t) => this.threads[t].name, spec.threads.map((t) => t.fn), opts.reduce ?? true);
     this.init = this.build(opts);
   }
 

@@ -40,6 +40,8 @@ export interface BuildOptions {
   waitQueues?: number;
   /** radix_tree_preload() failures the explorer may inject (overrides the scenario's). */
   enomem?: number;
+  /** false: every visible operation is its own step (the model's step reductions off). */
+  reduce?: boolean;
 }
 
 export function listModel(): ModelListing {
@@ -69,7 +71,7 @@ export function buildScenario(name: string, opts: BuildOptions = {}): Machine & 
     if (f.name !== n) throw new Error(`override '${n}' holds function '${f.name}'`);
     funcs.push(f);
   }
-  return new DaxMachine(spec, link(funcs), { waitQueues: opts.waitQueues, enomem: opts.enomem });
+  return new DaxMachine(spec, link(funcs), { waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce });
 }
 
 export { compile, REFERENCE };

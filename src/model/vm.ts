@@ -96,7 +96,13 @@ export class VM {
   /** Kinds of state no primitive of the program writes: reads of them never race. */
   private readonly stable: Set<string>;
 
-  constructor(readonly L: Layout, readonly prog: Program, readonly threadName: (t: number) => string, roots?: string[]) {
+  /**
+   * @param roots the functions the threads start in (what a scenario can reach)
+   * @param reduce fold steps no other thread can tell apart (quiet reads, reads of state nobody
+   *   writes, Lipton's atomic critical sections); off, every visible operation is its own step
+   */
+  constructor(readonly L: Layout, readonly prog: Program, readonly threadName: (t: number) => string, roots?: string[],
+    private readonly reduce = true) {
     this.code = prog.funcs.map((f) => f.code.map((i) => this.compileInstr(i)));
     const written = new Set<string>();
     for (const f of reachableFuncs(prog, roots ?? prog.funcs.map((g) => g.name))) {
@@ -273,6 +279,7 @@ export class VM {
     if (c.ins.k === 'choose') return true;
     const p = c.prim;
     if (p === undefined || !p.visible) return false;
+    if (!this.reduce) return true;
     if (p.readsOnly !== undefined && this.stable.has(p.readsOnly)) return false;
     return !(p.quiet && p.quiet(w));
   }
@@ -379,7 +386,7 @@ export class VM {
       // acquires, then at most one other visible operation, then releases: no other thread
       // can tell the difference. The step is named after that operation.
       let phase: 'acquire' | 'release' = moved === 'right' ? 'acquire' : 'release';
-      while (!w.fault) {
+      while (this.reduce && !w.fault) {
         const next = this.at_(w.s, t);
         if (!next || !this.mergeable(w, next.c)) break;
         moved = this.mover(next.c);

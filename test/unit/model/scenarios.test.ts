@@ -114,6 +114,32 @@ describe('model scenarios, explored', function () {
   });
 });
 
+describe('model step reductions', function () {
+  this.timeout(30_000);
+  // Quiet reads, reads of state nobody writes and Lipton's atomic critical sections must not
+  // change what the explorer finds: the same violation kinds with every visible operation a step.
+  const CASES: [string, Record<string, string | boolean>][] = [
+    ['enomem-downgrade', { 'grab_mapping_entry.preload_fail': 'return' }],
+    ['enomem-downgrade', {}],
+    ['eexist-waiters', { 'grab_mapping_entry.eexist_put': false }],
+    ['eexist-waiters', {}],
+    ['fault-vs-invalidate-2', { '__dax_invalidate_mapping_entry.put': false }],
+    ['fault-vs-invalidate-2', {}],
+    ['fault-vs-truncate-2', {}],
+    ['hzp-downgrade', { 'grab_mapping_entry.unmap_vs_preload': 'preload-first' }],
+  ];
+  for (const [name, points] of CASES) {
+    it(`${name} ${JSON.stringify(points)}: the same verdicts with and without them`, () => {
+      const kinds = (reduce: boolean): string[] => {
+        const v = explore(buildScenario(name, { points, reduce }), { maxStates: 400_000, maxMs: 25_000 });
+        assert.notEqual(v.verdict, 'bounded');
+        return [...new Set(v.violations.map((x) => x.kind))].sort();
+      };
+      assert.deepEqual(kinds(true), kinds(false));
+    });
+  }
+});
+
 describe('model overrides', function () {
   this.timeout(20_000);
   it('a substituted function runs in place of the reference one, through the same primitives', () => {
