@@ -73,6 +73,7 @@ export const K = {
   RADIX_DAX_EMPTY: 1 << 5,
   RADIX_DAX_SHIFT: 6,
   PMD_ORDER: 9,
+  PAGE_SHIFT: 12, PMD_SHIFT: 21, PAGE_SIZE: 1 << 12, PMD_SIZE: 1 << 21, PMD_MASK: ~((1 << 21) - 1),
   PG_PMD_COLOUR: 511,
   PG_PMD_NR: 512,
   ENOMEM: 12, EEXIST: 17, EBUSY: 16, EIO: 5, EINVAL: 22,
@@ -107,6 +108,12 @@ export const PURE: Record<string, { arity: number; f: (...a: number[]) => number
     arity: 2,
     f: (sector, flags) => K.RADIX_TREE_EXCEPTIONAL_ENTRY | flags | (sector << K.RADIX_DAX_SHIFT) | K.RADIX_DAX_ENTRY_LOCK,
     c: 'v4.10 fs/dax.c',
+  },
+  /** The name of dax_radix_locked_entry() in the v5 iomap PMD series, renamed before it was merged. */
+  dax_radix_entry: {
+    arity: 2,
+    f: (sector, flags) => K.RADIX_TREE_EXCEPTIONAL_ENTRY | flags | (sector << K.RADIX_DAX_SHIFT) | K.RADIX_DAX_ENTRY_LOCK,
+    c: 'dax: add struct iomap based DAX PMD support (v5)',
   },
   IS_ERR: { arity: 1, f: (x) => (isErr(x) ? 1 : 0), c: 'include/linux/err.h' },
   PTR_ERR: { arity: 1, f: (x) => x, c: 'include/linux/err.h' },
