@@ -2,6 +2,7 @@
 // Text parts a reviewer reads (text/plain, text/x-patch, text/x-diff, *.patch) become
 // body lines; every other leaf is kept as a part with its bytes and reported.
 
+import { isUtf8 } from 'node:buffer';
 import { decodeBytes, decodesByLine } from './charset';
 import { headerValue, parseParams, readHeaderBlock } from './header';
 import type { RawLine } from './lines';
@@ -113,8 +114,10 @@ function readLeaf(headers: Header[], ct: { type: string; params: Map<string, str
   out.parts.push(part);
   const decoded = transferDecode(cte, body, out.diags);
   if (!inBody) {
-    part.data = Buffer.from(decoded?.bytes ?? identity(body).bytes, 'latin1');
-    part.size = part.data.length;
+    const data = Buffer.from(decoded?.bytes ?? identity(body).bytes, 'latin1');
+    part.data = data;
+    part.size = data.length;
+    part.binary = !textual && (data.includes(0) || !isUtf8(data)); // a PGP signature is text, an image is not
     return report(part, out.diags);
   }
   // 7bit/8bit (decoded === null), the common case: the mail lines are the part's lines

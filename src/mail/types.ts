@@ -107,7 +107,7 @@ export interface MailPart {
   filename: string | null;
   /** Read into the message body (text/plain, text/x-patch, text/x-diff, *.patch, ...). */
   inBody: boolean;
-  /** Not text: kept as bytes, reported, never read as lines. */
+  /** Not text (NUL bytes or invalid UTF-8 in a non-text type): kept as bytes, reported, never read as lines. */
   binary: boolean;
   /** Decoded size in bytes. */
   size: number;

@@ -43,6 +43,15 @@ describe('mail: MIME', () => {
     assert.equal(m.parts[1].filename, '0001-dax.patch');
   });
 
+  it('multipart/signed: the signature is a non-body text part, not a binary one', () => {
+    const m = read([...head('multipart/signed; boundary=s; protocol="application/pgp-signature"'),
+      '--s', 'Content-Type: text/plain', '', 'signed text', '--s', 'Content-Type: application/pgp-signature', '',
+      '-----BEGIN PGP SIGNATURE-----', 'iQEzBAEBCAAdFiEE', '-----END PGP SIGNATURE-----', '--s--']);
+    assert.deepEqual(texts(m), ['signed text']);
+    assert.deepEqual(m.parts.map((p) => [p.contentType, p.inBody, p.binary]), [['text/plain', true, false], ['application/pgp-signature', false, false]]);
+    assert.ok(m.diagnostics.some((d) => /application\/pgp-signature part/.test(d.message)));
+  });
+
   it('nested multipart/alternative: the plain text is the body, the HTML kept as a part', () => {
     const m = read([
       ...head('multipart/mixed; boundary=outer'),
