@@ -163,11 +163,6 @@ export class StateStore {
     return f >= 0 ? [f, false] : [this.add(parent, depth, via, sleep), true];
   }
 
-  /** Bytes held, for reports. */
-  bytes(): number {
-    return (this.arena.length + this.table.length + this.offset.length * 6) * 4;
-  }
-
   private encode(s: Int32Array): void {
     const n = s.length;
     const words = (n + 31) >>> 5;
