@@ -89,6 +89,7 @@ interface CInstr {
   prim?: Prim;
   callee: number;
   target: number;
+  argv: number[];
 }
 
 export class VM {
@@ -185,7 +186,7 @@ export class VM {
   }
 
   private compileInstr(ins: Instr): CInstr {
-    const c: CInstr = { ins, args: [], target: -1, callee: -1 };
+    const c: CInstr = { ins, args: [], target: -1, callee: -1, argv: [] };
     switch (ins.k) {
       case 'assign': c.e = this.compileExpr(ins.e); c.dst = this.compileLValue(ins.dst); break;
       case 'prim': c.args = ins.args.map((a) => this.compileExpr(a)); c.prim = this.prog.prims[ins.name]; if (ins.dst) c.dst = this.compileLValue(ins.dst); break;
@@ -199,6 +200,7 @@ export class VM {
       case 'ret': if (ins.e) c.e = this.compileExpr(ins.e); break;
       case 'choose': c.dst = this.compileLValue(ins.dst); break;
     }
+    c.argv = new Array<number>(c.args.length).fill(0);
     return c;
   }
 
@@ -214,9 +216,11 @@ export class VM {
   /** The thread-relative offset of the current frame's locals. */
   private fo(s: Int32Array, t: number): number { return this.sp(s, t) + FRAME.LOCALS; }
 
+  /** The argument values of a call. Primitives do not keep their arguments, so each
+   *  instruction reuses one array. */
   private args(w: Step, c: CInstr): number[] {
     const fo = this.fo(w.s, w.t);
-    const out = new Array<number>(c.args.length);
+    const out = c.argv;
     for (let i = 0; i < c.args.length; i++) out[i] = c.args[i](w, fo);
     return out;
   }
@@ -352,7 +356,7 @@ export class VM {
     if (!cur) return Status.Done;
     const p = cur.c.prim;
     if (p && p.blocked) {
-      const w = new Step(this.L, s, t, this.threadName);
+      const w = this.probe(s, t);
       if (p.blocked(w, this.args(w, cur.c))) return Status.Blocked;
     }
     return Status.Runnable;
@@ -368,7 +372,7 @@ export class VM {
     let outcomes: (string | undefined)[] = [undefined];
     if (ins.k === 'choose') outcomes = ins.values.map((v) => `${ins.name} = ${v}`);
     else if (c.prim?.choices) {
-      const w = new Step(this.L, s, t, this.threadName);
+      const w = this.probe(s, t);
       const names = c.prim.choices(w, this.args(w, c));
       if (names) outcomes = names;
     }
@@ -399,6 +403,11 @@ export class VM {
       out.push(new Step_(t, w, main?.fn ?? fn.name, main?.label ?? ins.label, outcomes[i]));
     }
     return out;
+  }
+
+  /** A step for reading a state (guards, choices): never kept, never stepped. */
+  private probe(s: Int32Array, t: number): Step {
+    return new Step(this.L, s, t, this.threadName);
   }
 
   private mover(c: CInstr): 'right' | 'left' | 'none' {
