@@ -93,7 +93,7 @@ function parseRun(args: string[], listing: ModelListing): RunArgs {
     else if (scenario === null) scenario = a;
     else throw new UsageError(`one scenario at a time ('${scenario}', then '${a}')`);
   }
-  const names = listing.scenarios.map((s) => s.name);
+  const names = [...listing.scenarios, ...listing.knownDefects].map((s) => s.name);
   if (scenario === null) throw new UsageError(`model run needs a scenario: ${names.join(', ')}`);
   if (!names.includes(scenario)) throw new UsageError(`unknown scenario '${scenario}'; scenarios: ${names.join(', ')}`);
   const input: RunInput = { scenario, points, budget, stopAtFirst };
@@ -130,13 +130,17 @@ function renderListing(l: ModelListing): string {
     out.push(`  ${f.name}(${f.params.join(', ')})  [${f.kernel}]`);
     for (const p of f.points) out.push(`      ${f.name}.${p.name} = ${p.default}  (${p.values.map(String).join(' | ')})  ${p.c}`);
   }
-  out.push('', 'scenarios:');
-  for (const s of l.scenarios) {
+  const scenario = (s: ModelListing['scenarios'][number]): void => {
     out.push(`  ${s.name}`);
     out.push(`      ${s.description}`);
+    if (s.expect) out.push(`      v4.10 has a ${s.expect.kind}: ${s.expect.why}`);
     out.push(`      threads: ${s.threads.join('; ')}`);
     out.push(`      runs: ${s.functions.join(', ')}`);
-  }
+  };
+  out.push('', 'scenarios (clean in v4.10):');
+  l.scenarios.forEach(scenario);
+  out.push('', 'scenarios with a defect v4.10 has (fixed later):');
+  l.knownDefects.forEach(scenario);
   return out.join('\n');
 }
 

@@ -17,8 +17,13 @@ describe('cli: model', function () {
     assert.match(r.out, /grab_mapping_entry\(mapping, index, size_flag\)\s+\[v4\.10/);
     assert.match(r.out, /grab_mapping_entry\.downgrade_wake_all = true\s+\(true \| false\)/);
     assert.match(r.out, /^ {2}pmd-downgrade$/m);
-    const j = JSON.parse((await run('list', '--json')).out) as { scenarios: { name: string }[] };
+    assert.match(r.out, /scenarios with a defect v4\.10 has \(fixed later\):\n {2}\S+/);
+    const j = JSON.parse((await run('list', '--json')).out) as { scenarios: { name: string }[]; knownDefects: { name: string; expect: { kind: string } }[] };
     assert.ok(j.scenarios.some((s) => s.name === 'eexist-waiters'));
+    assert.ok(j.knownDefects.length > 0 && j.knownDefects.every((s) => s.expect.kind));
+    // A known-defect scenario runs like any other.
+    const d = await run('run', j.knownDefects[0].name, '--first', '--json');
+    assert.equal(d.code, 1, d.out.slice(0, 400));
   });
 
   it('run --json prints the verdict fields and exits 1 on a violation', async () => {
