@@ -28,17 +28,17 @@ export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiag
   const lineMap: number[] = [];
   let cur: number | null = null;
   let reports = 0;
-  let ascii = true;
   for (const l of lines) {
     cur ??= l.mailLine;
-    if (ascii && /[^\x00-\x7f]|=[89A-Fa-f]/.test(l.raw)) ascii = false;
-    if (l.raw.indexOf('=') < 0 && !/[ \t]$/.test(l.raw)) { // most lines: nothing to decode
-      out.push(l.raw, '\n');
+    const raw = l.raw;
+    const last = raw.charCodeAt(raw.length - 1);
+    if (raw.indexOf('=') < 0 && last !== 32 && last !== 9) { // most lines: nothing to decode
+      out.push(raw, '\n');
       lineMap.push(cur);
       cur = null;
       continue;
     }
-    let s = l.raw.replace(/[ \t]+$/, '');
+    let s = raw.replace(/[ \t]+$/, '');
     const soft = s.endsWith('=');
     if (soft) s = s.slice(0, -1);
     const decoded = s.replace(/=([0-9A-Fa-f]{2})|=/g, (m: string, hex: string | undefined) => {
@@ -52,8 +52,11 @@ export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiag
   }
   if (cur !== null) lineMap.push(cur);
   else if (out.length > 0) out.pop(); // no newline after the part's last line
-  return { bytes: out.join(''), lineMap, ascii };
+  const bytes = out.join('');
+  return { bytes, lineMap, ascii: !HIGH_BYTE.test(bytes) };
 }
+
+const HIGH_BYTE = /[^\x00-\x7f]/;
 
 /**
  * Base64: characters outside the alphabet are reported by line and skipped; what can
@@ -61,25 +64,33 @@ export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiag
  */
 export function decodeBase64(lines: readonly RawLine[], diags: MailDiagnostic[]): DecodedBytes {
   if (lines.length === 0) return { bytes: '', lineMap: [], ascii: true };
-  const text: string[] = [];
+  const joined = lines.map((l) => l.raw).join('');
+  const clean = CLEAN_BASE64.test(joined);
+  const text = clean ? lines.map((l) => l.raw) : cleanBase64(lines, diags);
   const starts: { offset: number; mailLine: number }[] = [];
   let chars = 0; // alphabet characters so far, padding excluded
-  let reports = 0;
-  for (const l of lines) {
-    let good = l.raw;
-    if (!/^[A-Za-z0-9+/]*=*$/.test(good)) {
-      const clean = good.replace(/\s/g, '');
-      good = clean.replace(/[^A-Za-z0-9+/=]/g, '');
-      if (good.length !== clean.length && reports++ < MAX_REPORTS) {
-        diags.push({ line: l.mailLine, severity: 'warning', message: `base64: ${clean.length - good.length} character(s) outside the alphabet skipped` });
-      }
-    }
-    starts.push({ offset: Math.floor((chars * 3) / 4), mailLine: l.mailLine });
-    text.push(good);
-    chars += good.indexOf('=') < 0 ? good.length : good.replace(/=/g, '').length;
-  }
-  const buf = decodeBlocks(text.join(''), lines[lines.length - 1].mailLine, diags);
+  text.forEach((t, k) => {
+    starts.push({ offset: Math.floor((chars * 3) / 4), mailLine: lines[k].mailLine });
+    chars += t.indexOf('=') < 0 ? t.length : t.replace(/=/g, '').length;
+  });
+  const buf = decodeBlocks(clean ? joined : text.join(''), lines[lines.length - 1].mailLine, diags);
   return { bytes: buf.toString('latin1'), lineMap: mapByOffset(buf, starts, lines[0].mailLine), ascii: isAscii(buf) };
+}
+
+/** The whole part in the alphabet: the common case, checked once rather than line by line. */
+const CLEAN_BASE64 = /^[A-Za-z0-9+/=]*$/;
+
+/** Each line without whitespace and characters outside the alphabet, which are reported by line. */
+function cleanBase64(lines: readonly RawLine[], diags: MailDiagnostic[]): string[] {
+  let reports = 0;
+  return lines.map((l) => {
+    const clean = l.raw.replace(/\s/g, '');
+    const good = clean.replace(/[^A-Za-z0-9+/=]/g, '');
+    if (good.length !== clean.length && reports++ < MAX_REPORTS) {
+      diags.push({ line: l.mailLine, severity: 'warning', message: `base64: ${clean.length - good.length} character(s) outside the alphabet skipped` });
+    }
+    return good;
+  });
 }
 
 /** Padding ends a block; concatenated blobs ("QQ==QQ==") are decoded block by block. */
