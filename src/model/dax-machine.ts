@@ -366,8 +366,9 @@ export class DaxMachine implements Machine {
       }
       const waker = state[L.queueWord(q, QUEUE.LAST_WAKER)];
       if (!ws.length && !waker) continue;
+      const keys = L.indexes.filter((x) => L.queueOf(x) === q).map(hex);
       waitqueues.push({
-        key: `queue ${q}`, waiters: ws,
+        key: `wait_table[${q}] (keys ${keys.join(', ')})`, waiters: ws,
         lastWake: waker ? `${name(waker)}: key ${hex(state[L.queueWord(q, QUEUE.LAST_KEY)])}, nr_exclusive ${state[L.queueWord(q, QUEUE.LAST_NR)]}, woke ${state[L.queueWord(q, QUEUE.LAST_WOKEN)]}` : undefined,
       });
     }
