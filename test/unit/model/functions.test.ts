@@ -218,3 +218,23 @@ describe('model IR in the VM', () => {
     assert.equal(read.retval(m, state, 0), 0x200, 'the slot of the PMD entry covering 0x203');
   });
 });
+
+describe('model view', () => {
+  it('shows entries, wait queues, locks and threads of a state', () => {
+    const m = machine({
+      name: 't', indexes: [0x203], entries: [[0x200, dax(0, K.RADIX_DAX_PMD | K.RADIX_DAX_EMPTY) | LOCK]], isize: 0x400,
+      threads: [{ name: 'wait', fn: 'dax_iomap_pte_fault', args: [K.MAPPING, 0x203, 0] }],
+    });
+    let s = m.initial();
+    const v0 = m.view(s);
+    assert.deepEqual(v0.entries, [{ index: 0x200, order: 9, value: 'PMD|EMPTY|LOCKED sector 0', locked: true }]);
+    assert.equal(v0.threads[0].status, 'runnable');
+    while (m.status(s, 0) === 0) s = m.successors(s, 0)[0].state;
+    const v1 = m.view(s);
+    assert.equal(v1.threads[0].status, 'blocked');
+    assert.match(v1.threads[0].at, /schedule/);
+    assert.deepEqual(v1.waitqueues.map((q) => q.waiters), [['T1: wait (key 0x200)']]);
+    assert.equal(v1.locks.find((l) => l.name === 'mapping->tree_lock')?.holder, null);
+    assert.equal(m.quiescent(s)[0].kind, 'entry-left-locked');
+  });
+});
