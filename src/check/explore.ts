@@ -9,7 +9,7 @@
 // start, so a state and any permutation of those threads have the same futures up to
 // renaming. Every state is replaced by machine.canonical(state) before it is looked up,
 // and only representatives are stored. Traces are rebuilt on the real (unpermuted)
-// states afterwards (see `replay`), so a counterexample always names real threads.
+// states afterwards (see `rebuild`), so a counterexample always names real threads.
 //
 // Sleep sets (Godefroid 1996, ch. 5), with the state-matching rule. The unit of choice is
 // "the next step of thread t". Two threads' steps are independent when their footprints
@@ -22,7 +22,10 @@
 // explored, and it stays asleep only while the steps taken are independent of it (so
 // its step, and its footprint, are unchanged). Sleep sets prune transitions, never
 // states: every reachable state is still visited, so every state property (invariants,
-// quiescent faults, deadlock) is preserved exactly. The classic unsoundness of sleep sets
+// quiescent faults, deadlock) is preserved exactly. A pruned step is the same step (same
+// thread, same reads) as one explored on the equivalent path, so a step fault is found
+// there. The equivalent path is a permutation of the pruned one, of the same length, so
+// states keep their BFS depth and traces stay shortest. The classic unsoundness of sleep sets
 // with state matching (a state first met with sleep set Z_old, later met again by a path
 // whose sleep set Z_new lacks some t of Z_old: the later path's justification for t was
 // never established) is closed by the matching rule: the stored set becomes Z_old & Z_new
@@ -44,8 +47,9 @@
 // edge relation (every enabled step of every visited state), so pruned edges cannot
 // make a cycle look inescapable.
 //
-// A unit test checks on every model that sleep sets visit exactly the states the
-// unreduced search visits and find the same violations with traces of the same length.
+// Unit tests check, on random machines and on the model's scenarios, that sleep sets
+// visit exactly the states the unreduced search visits and that the reductions find the
+// same violations with traces of the same length.
 
 import { Status, type Fault, type Machine, type Transition, type ViolationKind } from '../model/machine';
 import type { Budget, Progress, Properties, Reductions, TraceStep, Verdict, Violation } from './types';
