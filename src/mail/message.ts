@@ -102,6 +102,8 @@ function findTrailers(body: readonly BodyLine[]): Trailer[] {
 function mayBeTrailer(text: string): boolean {
   const colon = text.indexOf(':');
   if (colon < 2 || colon > 40) return false;
+  const end = text.charCodeAt(colon - 1) | 0x20; // the keys end in "y", "c", "s", "k" (or a space before the colon)
+  if (end !== 0x79 && end !== 0x63 && end !== 0x73 && end !== 0x6b && end !== 0x20) return false;
   const key = text.slice(0, colon).trimEnd().toLowerCase();
   return key.endsWith('-by') || key === 'cc' || key === 'fixes' || key === 'link' || key === 'closes';
 }
