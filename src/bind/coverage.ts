@@ -5,6 +5,18 @@ import type { FunctionImage, RebuiltFunction } from '../c/types';
 import type { HunkCoverage, NotExecutedWhy } from './types';
 import { modelIndex, type ModelIndex } from './modelindex';
 import { bindPoints, fixedReference, type PointBinding } from './points';
+import { compileImage, type Compiled } from './interp';
+
+/** A line inside a statement that began on an earlier compiled line (a call over several lines). */
+function isContinuation(img: FunctionImage, mailLine: number, compiled: number[]): boolean {
+  const i = img.lines.findIndex((l) => l.mailLine === mailLine);
+  for (let j = i - 1; j >= 0 && i - j < 8; j--) {
+    const l = img.lines[j];
+    if (/[;{}]\s*$/.test(l.text)) return false;
+    if (l.mailLine !== null && compiled.includes(l.mailLine)) return true;
+  }
+  return false;
+}
 
 const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
 /** Kernel calls the model runs under another name: radix_tree_insert() is __radix_tree_insert() of order 0. */
@@ -82,6 +94,7 @@ export function coverageOf(h: Hunk, functions: RebuiltFunction[], model: ModelIn
   let executed = 0;
   const touched = new Map<string, NonNullable<HunkCoverage['functions']>[number]>();
   const bound_ = new Map<FunctionImage, PointBinding[]>();
+  const compiledOf = new Map<FunctionImage, Compiled | null>();
   const elided = new Set(h.damage.filter((d) => d.kind === 'elided').map((d) => d.mailLine));
   // A line that continues a statement begun on an earlier line is run when that statement is.
   const open: Record<'pre' | 'post', { ran: boolean; why?: NotExecutedWhy; detail?: string } | null> = { pre: null, post: null };
@@ -116,6 +129,13 @@ export function coverageOf(h: Hunk, functions: RebuiltFunction[], model: ModelIn
       if (!touched.has(where.fn.name)) touched.set(where.fn.name, { name: where.fn.name, mode: 'not-modelled' });
       miss('not-modelled', `${where.fn.name}() is not in the model`);
       return;
+    }
+    // A whole function the compiler takes runs as written: each of its compiled lines runs.
+    let comp = compiledOf.get(where.img);
+    if (comp === undefined) { comp = where.img.whole ? compileImage(where.img) : null; compiledOf.set(where.img, comp); }
+    if (comp?.func) {
+      touched.set(where.fn.name, { name: where.fn.name, mode: 'interpreted', choices: comp.choices });
+      if (comp.compiled.includes(l.mailLine) || isContinuation(where.img, l.mailLine, comp.compiled)) { executed++; return; }
     }
     if (!touched.has(where.fn.name)) touched.set(where.fn.name, { name: where.fn.name, mode: 'points' });
     // Bound to a variation point: the model runs exactly what this line says, when the model

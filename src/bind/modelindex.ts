@@ -97,8 +97,12 @@ export function modelIndex(): ModelIndex {
 }
 
 /** The scenario's machine with the given points ("fn.point" keys in the model). */
-export function machineFor(scenario: string, points: PointSettings): Machine {
+export function machineFor(scenario: string, points: PointSettings, overrides: Record<string, Func> = {}): Machine {
   const flat: Record<string, PointValue> = {};
-  for (const [fn, pts] of Object.entries(points)) for (const [k, v] of Object.entries(pts)) flat[`${fn}.${k}`] = v;
-  return buildScenario(scenario, { points: flat });
+  for (const [fn, pts] of Object.entries(points)) {
+    // A function run as compiled from the mail has no variation points to set.
+    if (overrides[fn]) continue;
+    for (const [k, v] of Object.entries(pts)) flat[`${fn}.${k}`] = v;
+  }
+  return buildScenario(scenario, { points: flat, overrides });
 }

@@ -10,7 +10,9 @@ import { getCParser } from '../c/parser';
 import { explore } from '../check/explore';
 import type { Budget, Verdict, Violation } from '../check/types';
 import type { ViolationKind } from '../model/machine';
-import { bindPoints, type PointBinding, type PointValue } from './points';
+import { bindPoints, withoutLine, type PointBinding, type PointValue } from './points';
+import { compileImage, type Compiled } from './interp';
+import type { Func } from '../model/ir';
 import { coverageOf, allHunks, hunkAt, functionsOfHunk } from './coverage';
 import { mailHelpers, type HelperSummary } from './helpers';
 import { modelIndex, machineFor, type PointSettings } from './modelindex';
@@ -101,11 +103,12 @@ const runs = new Map<string, Verdict>();
 
 /** One scenario run with the given points. Runs are pure functions of their inputs and are
  *  remembered, so the reference run of a scenario is done once per process. */
-export function runScenario(scenario: string, points: PointSettings, budget: Budget): Verdict {
-  const key = `${scenario}\u0000${JSON.stringify(flat(points))}\u0000${budget.maxStates}/${budget.maxMs}`;
+export function runScenario(scenario: string, points: PointSettings, budget: Budget, overrides: Record<string, Func> = {}): Verdict {
+  const over = Object.values(overrides).map((f) => `${f.name}:${JSON.stringify(f.code)}`).join('|');
+  const key = `${scenario}\u0000${JSON.stringify(flat(points))}\u0000${budget.maxStates}/${budget.maxMs}\u0000${over}`;
   const hit = runs.get(key);
   if (hit) return hit;
-  const v = explore(machineFor(scenario, points), budget, { stopAtFirst: true });
+  const v = explore(machineFor(scenario, points, overrides), budget, { stopAtFirst: true });
   if (v.verdict !== 'bounded') { if (runs.size > 500) runs.clear(); runs.set(key, v); }
   return v;
 }
@@ -127,21 +130,44 @@ export function simulateWith(patches: PatchMessage[], h: Hunk, fns: RebuiltFunct
   const helpers = helpersOf(patches, fns);
   const helperLocked = (n: string): boolean | null => helpers.get(n)?.locked ?? null;
   const touched = functionsOfHunk(fns, h).filter((f) => model.functions.has(f.name));
+  // Whole functions the compiler takes run as written; the others through their variation points.
+  const preOver: Record<string, Func> = {};
+  const postOver: Record<string, Func> = {};
+  const interpreted = new Map<string, Compiled>();
+  for (const f of touched) {
+    const post = f.post ? compileImage(opts.without !== undefined ? withoutLine(f.post, opts.without) : f.post) : null;
+    if (post?.func) {
+      postOver[f.name] = post.func;
+      interpreted.set(f.name, post);
+      const pre = f.pre ? compileImage(f.pre) : null;
+      if (pre?.func) preOver[f.name] = pre.func;
+    }
+  }
   const pre = touched.flatMap((f) => (f.pre ? bindPoints(f.pre, { helperLocked }) : [])).filter((b) => model.hasPoint(b.fn, b.point));
   // What the fragment says, including what the model runs as its reference does (a point it does not vary).
   const said = touched.flatMap((f) => (f.post ? bindPoints(f.post, { helperLocked, without: opts.without }) : []));
   const post = said.filter((b) => model.hasPoint(b.fn, b.point));
   const coverage = coverageOf(h, fns, model, helperLocked);
-  coverage.functions = (coverage.functions ?? []).map((c) => (c.mode === 'points'
-    ? { ...c, points: Object.fromEntries(said.filter((b) => b.fn === c.name).map((b) => [b.point, b.value])) } : c));
+  coverage.functions = (coverage.functions ?? []).map((c) => {
+    const it = interpreted.get(c.name);
+    if (it) return { name: c.name, mode: 'interpreted' as const, choices: it.choices };
+    return c.mode === 'points' ? { ...c, points: Object.fromEntries(said.filter((b) => b.fn === c.name).map((b) => [b.point, b.value])) } : c;
+  });
+  if (interpreted.size) {
+    // Lines of an interpreted function are run as written.
+    const ran = new Set([...interpreted.values()].flatMap((c) => c.compiled));
+    const still = coverage.notExecuted.filter((n) => !ran.has(n.mailLine));
+    coverage.executed += coverage.notExecuted.length - still.length;
+    coverage.notExecuted = still;
+  }
   const scenarios = opts.scenario ? [opts.scenario] : scenariosForHunk(patches, h.id, fns);
   const verdicts: HunkVerdict[] = [];
   if (touched.length) {
     const preSet = settings(pre);
     const postSet = settings(post);
     for (const s of scenarios) {
-      const preV = runScenario(s, preSet, budget);
-      const postV = runScenario(s, postSet, budget);
+      const preV = runScenario(s, preSet, budget, preOver);
+      const postV = runScenario(s, postSet, budget, postOver);
       const v: HunkVerdict = { hunk: h.id, scenario: s, pre: preV, post: postV, summary: summarise(s, preV, postV),
         prePoints: flat(preSet), postPoints: flat(postSet) };
       if (opts.without !== undefined) { v.without = opts.without; v.summary = `without line ${opts.without}: ${v.summary}`; }
@@ -166,6 +192,37 @@ export interface PointEffect {
   changed: Verdict;
   violation: Violation | null;
   summary: string;
+}
+
+/** What a whole function the compiler takes does, as the mail writes it: its scenarios run
+ *  cheapest first with the compiled post-image, until one shows a violation the pre-image
+ *  (compiled, or the reference) does not have. */
+export interface InterpretedEffect {
+  fn: string;
+  scenario: string;
+  violation: Violation;
+  summary: string;
+  /** Mail lines of the compiled function. */
+  lines: number[];
+}
+
+export function interpretedEffects(f: RebuiltFunction, budget: Budget = DEFAULT_BUDGET): InterpretedEffect | null {
+  if (!f.post || !modelIndex().functions.has(f.name)) return null;
+  const post = compileImage(f.post);
+  if (!post.func) return null;
+  const pre = f.pre ? compileImage(f.pre) : null;
+  const preOver = pre?.func ? { [f.name]: pre.func } : {};
+  const lines = f.post.lines.map((l) => l.mailLine).filter((x): x is number => x !== null);
+  for (const pass of [{ maxStates: Math.min(budget.maxStates, 5000), maxMs: budget.maxMs }, budget]) {
+    for (const s of scenariosOf(f.name)) {
+      const v = runScenario(s, {}, pass, { [f.name]: post.func });
+      if (!v.violations.length) continue;
+      const before = runScenario(s, {}, budget, preOver);
+      const fresh = v.violations.find((x) => !kinds(before).has(x.kind));
+      if (fresh) return { fn: f.name, scenario: s, violation: fresh, summary: summarise(s, before, v), lines };
+    }
+  }
+  return null;
 }
 
 /** The reference value of a point. */

@@ -14,7 +14,11 @@ export interface HunkCoverage {
   notExecuted: { mailLine: number; why: NotExecutedWhy; detail?: string }[];
   /** Modelled functions the hunk touches, and how each is run: variation points driven by the
    *  fragment ('points'), its own post-image through the interpreter ('interpreted'), or not at all. */
-  functions?: { name: string; mode: 'points' | 'interpreted' | 'not-modelled'; points?: Record<string, string | number | boolean> }[];
+  functions?: {
+    name: string; mode: 'points' | 'interpreted' | 'not-modelled'; points?: Record<string, string | number | boolean>;
+    /** Interpreted: conditions the model cannot evaluate, run as explorer choices. */
+    choices?: { mailLine: number | null; c: string }[];
+  }[];
 }
 
 export interface HunkVerdict {

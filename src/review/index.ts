@@ -5,7 +5,7 @@ import type { RebuiltFunction, TreeFailure } from '../c/types';
 import { applyToTree } from '../c/tree';
 import { getCParser } from '../c/parser';
 import type { Budget } from '../check/types';
-import { simulateWith, pointEffects, kindWords, DEFAULT_BUDGET, type PointEffect } from '../bind/simulate';
+import { simulateWith, pointEffects, interpretedEffects, kindWords, DEFAULT_BUDGET, type PointEffect } from '../bind/simulate';
 import { bindPoints, type PointBinding } from '../bind/points';
 import { hunkCoverage, allHunks, functionsOfHunk } from '../bind/coverage';
 import { modelIndex } from '../bind/modelindex';
@@ -124,6 +124,25 @@ export async function checkMail(text: string, opts: CheckOptions = {}): Promise<
       hunk: { file: h?.path ?? null, function: b.fn, id: h ? hunks.indexOf(h) : -1 },
       evidence: 'simulation', trace: hit.violation.trace,
       simulation: { scenario: hit.scenario, summary: hit.summary, confirmed: true },
+    });
+  }
+  // Whole functions run as the mail writes them: a violation they bring that no finding explains.
+  for (const fn of a.functions) {
+    const eff = interpretedEffects(fn, budget);
+    if (!eff) continue;
+    const changed = hunks.flatMap((h) => h.lines.filter((l) => l.op !== ' ' && eff.lines.includes(l.mailLine)).map((l) => l.mailLine));
+    if (!changed.length) continue;
+    const line = Math.min(...changed);
+    const endLine = Math.max(...changed);
+    if (findings.some((f) => f.hunk.function === fn.name && f.kind === eff.violation.kind && f.line <= endLine && f.endLine >= line)) continue;
+    const h = hunks.find((x) => line >= x.mailLines[0] && line <= x.mailLines[1]);
+    findings.push({
+      rule: `model/${fn.name}`, kind: eff.violation.kind, severity: 'error',
+      message: `${fn.name}() as the patch writes it: the model finds ${kindWords(eff.violation.kind)} in ${eff.scenario}: ${eff.violation.message}`,
+      file, line, endLine,
+      hunk: { file: h?.path ?? fn.path, function: fn.name, id: h ? hunks.indexOf(h) : -1 },
+      evidence: 'simulation', trace: eff.violation.trace,
+      simulation: { scenario: eff.scenario, summary: eff.summary, confirmed: true },
     });
   }
   findings.sort((x, y) => x.line - y.line || x.rule.localeCompare(y.rule));
