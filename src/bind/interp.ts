@@ -181,6 +181,8 @@ export function compileImage(img: FunctionImage, points: Readonly<Record<string,
             const value = uncast(d.childForFieldName('value')?.text ?? '');
             const hit = byC.get(fold(text));
             if (hit) { replay(hit); continue; }
+            // The model passes what the C derives its parameters from (the one mapping, the index).
+            if (def.params.includes(name)) continue;
             if (/^\{/.test(value)) continue;
             const call = d.childForFieldName('value');
             if (call?.type === 'call_expression') { simple(call, `${name} = ${call.text};`); continue; }
