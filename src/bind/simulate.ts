@@ -261,7 +261,13 @@ function firstViolation(scenarios: string[], points: PointSettings, budget: Budg
  *  point set as the post-image sets it, against the reference. Nothing to run when the
  *  fragment sets the point to the reference's own value. */
 export function pointEffects(binding: PointBinding, budget: Budget = DEFAULT_BUDGET): PointEffect[] {
-  if (pointDefault(binding.fn, binding.point) === binding.value) return [];
+  if (pointDefault(binding.fn, binding.point) === binding.value) {
+    // The fragment does what the reference does: every scenario of the function runs the reference.
+    return scenariosOf(binding.fn).map((scenario) => {
+      const reference = runScenario(scenario, {}, budget);
+      return { binding, scenario, reference, changed: reference, violation: null, summary: summarise(scenario, reference, reference) };
+    });
+  }
   const changed = firstViolation(scenariosOf(binding.fn), { [binding.fn]: { [binding.point]: binding.value } }, budget);
   return changed.map(({ scenario, verdict }) => {
     const reference = verdict.violations.length ? runScenario(scenario, {}, budget) : verdict;

@@ -101,9 +101,9 @@ export async function checkMail(text: string, opts: CheckOptions = {}): Promise<
       f.evidence = 'both';
       f.trace = hit.violation.trace;
       f.simulation = { scenario: hit.scenario, summary: `${hit.summary}: ${hit.violation.message}`, confirmed: true };
-    } else if (runs.length && runs.every((r) => r.changed.verdict === 'ok')) {
-      // Every scenario that runs this code stays clean: the model contradicts the rule.
-      f.downgraded = `the model runs this code in ${runs.map((r) => r.scenario).join(', ')} and finds no violation`;
+    } else if (runs.length && runs.every((r) => r.changed.verdict !== 'bounded' && !r.changed.violations.some((v) => v.kind === f.kind))) {
+      // Every scenario that runs this code, searched exhaustively, shows no such violation: the model contradicts the rule.
+      f.downgraded = `the model runs this code in ${[...new Set(runs.map((r) => r.scenario))].join(', ')} and finds no ${f.kind}`;
       f.severity = 'info';
       f.simulation = { scenario: runs[0].scenario, summary: runs[0].summary, confirmed: false };
     }

@@ -7,7 +7,7 @@ import { parsePatchMail } from '../../../src/patch/index';
 import { checkMail, draftReply, reviewReady, type CheckResult } from '../../../src/review/index';
 import { simulateHunk } from '../../../src/bind/index';
 import { allHunks } from '../../../src/bind/coverage';
-import { seed, fixture, lineOf } from './support';
+import { seed, fixture, lineOf, patchMail } from './support';
 
 describe('review: seed 000 confirmed by simulation', function () {
   this.timeout(300_000);
@@ -106,5 +106,45 @@ describe('bind: seed 000 hunks in the model', function () {
     assert.equal(r.verdicts[0].post.verdict, 'ok');
     const fn = r.coverage.functions?.find((f) => f.name === 'dax_insert_mapping_entry');
     assert.equal(fn?.points?.new_entry_locked, true);
+  });
+});
+
+describe('review: a rule the model contradicts', function () {
+  this.timeout(300_000);
+  before(async () => { await reviewReady(); });
+
+  it('downgrades the wake-one-after-delete of v4.10 __dax_invalidate_mapping_entry() and says why', async () => {
+    const text = patchMail(`
+static int __dax_invalidate_mapping_entry(struct address_space *mapping,
+					  pgoff_t index, bool trunc)
+{
+	int ret = 0;
+	void *entry;
+	struct radix_tree_root *page_tree = &mapping->page_tree;
+
+	spin_lock_irq(&mapping->tree_lock);
+	entry = get_unlocked_mapping_entry(mapping, index, NULL);
+	if (!entry || !radix_tree_exceptional_entry(entry))
+		goto out;
+	if (!trunc &&
+	    (radix_tree_tag_get(page_tree, index, PAGECACHE_TAG_DIRTY) ||
+	     radix_tree_tag_get(page_tree, index, PAGECACHE_TAG_TOWRITE)))
+		goto out;
+	radix_tree_delete(page_tree, index);
+	mapping->nrexceptional--;
+	ret = 1;
+out:
+	put_unlocked_mapping_entry(mapping, index, entry);
+	spin_unlock_irq(&mapping->tree_lock);
+	return ret;
+}`);
+    const r = await checkMail(text, { file: 'mail', verdicts: false });
+    assert.equal(r.findings.length, 1);
+    const f = r.findings[0];
+    assert.equal(f.rule, 'dax/delete-wake-all');
+    assert.equal(f.line, lineOf(text, '+\tput_unlocked_mapping_entry(mapping, index, entry);'));
+    assert.equal(f.severity, 'info');
+    assert.match(f.downgraded!, /^the model runs this code in .*fault-vs-invalidate-2.* and finds no lost-wakeup$/);
+    assert.equal(f.simulation?.confirmed, false);
   });
 });
