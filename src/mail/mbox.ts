@@ -2,8 +2,10 @@
 // in memory; readMbox streams a file so memory stays proportional to one message.
 
 import { isAscii } from 'node:buffer';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { dropFinalEmpty, splitLines, type RawLine } from './lines';
+import { buildMessage } from './message';
 import { FROM_LINE, readRawMessage } from './rfc822';
 import type { MailFormat, Message } from './types';
 
@@ -31,54 +33,99 @@ function trimSeparatorBlank(lines: RawLine[]): RawLine[] {
 }
 
 /**
- * Streams an mbox file: reads 1 MiB chunks, cuts complete lines, and yields each
- * message as soon as the next From_ line is seen. Memory: one message plus one chunk.
- * The flavour (mbox or mboxrd) is taken from the first From_ line.
+ * Streams an mbox file (or mbox.gz): yields each message once the one after it is
+ * cut. Memory: two messages plus one 1 MiB chunk. The flavour (mbox or
+ * mboxrd) is taken from the first From_ line. Corrupt gzip data ends the stream with
+ * an error diagnostic on the last message; I/O errors (no such file) are thrown.
  */
 export async function* readMbox(path: string): AsyncGenerator<Message> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  let carry: Buffer[] = [];             // an incomplete last line, in pieces: a huge line stays linear
-  let pending: Buffer[] = [];           // the current message's complete lines
-  let nextLine = 1;                     // line number of pending's first line
+  const gzip = isGzipFile(path);
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = gzip ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file;
+  let nextLine = 1; // line number of the next message's first line
   let format: MailFormat | null = null;
-  const flush = (): Message | null => {
-    if (pending.length === 0) return null;
-    const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending);
-    const text = bytes.toString('latin1');
-    const all = splitLines(text, nextLine);
-    pending = [];
+  const read = (bytes: Buffer): Message | null => {
+    const all = splitLines(bytes.toString('latin1'), nextLine);
     nextLine += all.length - 1;
+    if (format === null && all[0].raw.startsWith('From ')) format = mboxFlavour(all[0].raw);
     const lines = trimSeparatorBlank(dropFinalEmpty(all));
     return lines.some((l) => l.raw.trim() !== '') ? readRawMessage(lines, format ?? 'mbox', isAscii(bytes)) : null;
   };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (chunk.indexOf(10) < 0) { carry.push(chunk); continue; }
-    const data = carry.length > 0 ? Buffer.concat([...carry, chunk]) : chunk;
-    const end = data.lastIndexOf(10) + 1;
-    carry = end < data.length ? [Buffer.from(data.subarray(end))] : []; // a copy: the chunk is released
-    let pos = 0;
-    for (const at of fromLineStarts(data, end)) {
-      format ??= mboxFlavour(data.toString('latin1', at, at + 20));
-      pending.push(data.subarray(pos, at));
-      const m = flush();
-      if (m) yield m;
-      pos = at;
+  let last: Message | null = null;
+  try {
+    for await (const bytes of messageBytes(stream)) {
+      const m = read(bytes);
+      if (!m) continue;
+      if (last) yield last; // one message held back: a stream error is reported on it
+      last = m;
     }
-    pending.push(data.subarray(pos, end));
+  } catch (e) {
+    if (!gzip) throw e; // an I/O error, not bad content
+    last ??= emptyMessage(format ?? 'mbox', nextLine);
+    last.diagnostics.push({ line: last.lastLine, severity: 'error', message: `gzip data corrupt or truncated after line ${nextLine - 1}: the rest cannot be read (${e instanceof Error ? e.message : String(e)})` });
   }
-  pending.push(...carry);
-  const m = flush();
-  if (m) yield m;
+  if (last) yield last;
 }
 
-/** Offsets of From_ lines among the complete lines data[0, end). */
-function* fromLineStarts(data: Buffer, end: number): Generator<number> {
-  const isFrom = (at: number) => {
-    const eol = data.indexOf(10, at);
-    return FROM_LINE.test(data.toString('latin1', at, eol < 0 ? end : eol));
-  };
-  if (end > 5 && data.toString('latin1', 0, 5) === 'From ' && isFrom(0)) yield 0;
-  for (let k = data.indexOf('\nFrom ', 0, 'latin1'); k >= 0 && k < end - 1; k = data.indexOf('\nFrom ', k + 1, 'latin1')) {
-    if (isFrom(k + 1)) yield k + 1;
+/**
+ * Cuts a byte stream into messages at From_ lines; each yield ends at a line end.
+ * Complete lines only are searched; a line longer than a chunk is kept in pieces so a
+ * newline-free file stays linear. On a stream error, what was read is yielded first.
+ */
+async function* messageBytes(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let carry: Buffer[] = [];   // an incomplete last line
+  let pending: Buffer[] = []; // the current message's complete lines
+  const take = () => { const b = pending.length === 1 ? pending[0] : Buffer.concat(pending); pending = []; return b; };
+  let error: unknown = null;
+  try {
+    for await (const chunk of stream) {
+      if (chunk.indexOf(10) < 0) { carry.push(chunk); continue; }
+      const data = carry.length > 0 ? Buffer.concat([...carry, chunk]) : chunk;
+      const end = data.lastIndexOf(10) + 1;
+      carry = end < data.length ? [Buffer.from(data.subarray(end))] : []; // a copy: the chunk is released
+      let pos = 0;
+      for (const at of fromLineStarts(data, end)) {
+        if (at > 0 || pending.length > 0) { pending.push(data.subarray(pos, at)); yield take(); }
+        pos = at;
+      }
+      pending.push(data.subarray(pos, end));
+    }
+  } catch (e) {
+    error = e;
   }
+  pending.push(...carry);
+  if (pending.some((b) => b.length > 0)) yield take();
+  if (error !== null) throw error;
 }
+
+/** lore serves threads as mbox.gz: gzip is known by its magic bytes and inflated on the fly. */
+function isGzipFile(path: string): boolean {
+  const head = Buffer.alloc(2);
+  const fd = openSync(path, 'r');
+  try {
+      return readSync(fd, head, 0, 2, 0) === 2 && isGzip(head);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  export function isGzip(bytes: Uint8Array): boolean {
+    return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  }
+
+  /** Carries a diagnostic when nothing else is left to carry it. */
+  function emptyMessage(format: MailFormat, line: number): Message {
+    return buildMessage({ format, headers: [], body: [], parts: [], thread: [], diagnostics: [], firstLine: line, lastLine: line });
+  }
+
+  /** Offsets of From_ lines among the complete lines data[0, end). */
+  function* fromLineStarts(data: Buffer, end: number): Generator<number> {
+    const isFrom = (at: number) => {
+      const eol = data.indexOf(10, at);
+      return FROM_LINE.test(data.toString('latin1', at, eol < 0 ? end : eol));
+    };
+    if (end > 5 && data.toString('latin1', 0, 5) === 'From ' && isFrom(0)) yield 0;
+    for (let k = data.indexOf('\nFrom ', 0, 'latin1'); k >= 0 && k < end - 1; k = data.indexOf('\nFrom ', k + 1, 'latin1')) {
+      if (isFrom(k + 1)) yield k + 1;
+    }
+  }

@@ -26,6 +26,12 @@ describe('mail: bad input', () => {
     assert.ok(m.body.every((l, k) => l.mailLine === k + 1));
   });
 
+  it('gzip magic bytes over junk: read as it is, reported', () => {
+    const doc = readMail(Buffer.from([0x1f, 0x8b, 0x41, 0x42, 0x0a, 0x43]));
+    assert.ok(doc.diagnostics.some((d) => d.line === 1 && d.severity === 'error' && /gzip/.test(d.message)));
+    assert.equal(doc.messages[0].body.length, 2);
+  });
+
   it('1,000 quote levels', () => {
     const deep = '>'.repeat(1000) + ' deep text';
     const [doc, ms] = time(() => readMail(`From: a@b.c\nSubject: x\n\n${deep}\n${'> '.repeat(1000)}more\n`));

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import { gzipSync } from 'node:zlib';
 import { runInNewContext } from 'node:vm';
 import { readMail, readMbox, type Message } from '../../../src/mail';
 
@@ -119,6 +120,23 @@ describe('mail: mbox', () => {
     assert.equal(got[0].body[0].raw.length, 64 << 20, 'every byte kept');
     assert.ok(got[0].diagnostics.some((d) => d.line === 1 && d.severity === 'warning'));
     assert.ok(Date.now() - t0 < 15000, `${Date.now() - t0} ms`);
+  });
+
+  it('mbox.gz, whole or streamed; corrupt gzip is reported on the last message read', async () => {
+    const file = path.join(dir, 'a.mbox.gz');
+    const gz = gzipSync(Buffer.from(mbox));
+    writeFileSync(file, gz);
+    const plain = readMail(mbox).messages;
+    assert.deepEqual(await collect(readMbox(file)), plain);
+    assert.deepEqual(readMail(gz).messages, plain);
+    const cut = gz.subarray(0, gz.length - 30);
+    writeFileSync(file, cut);
+    const streamed = await collect(readMbox(file));
+    assert.ok(streamed.length >= 1);
+    assert.ok(streamed[streamed.length - 1].diagnostics.some((d) => d.severity === 'error' && /gzip/.test(d.message)));
+    const whole = readMail(cut);
+    assert.ok(whole.diagnostics.some((d) => d.severity === 'error' && /gzip/.test(d.message)));
+    assert.equal(whole.messages[0].body[0].raw, 'first');
   });
 
   it('readMbox memory stays near one message for a large file', async function () {
