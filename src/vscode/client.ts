@@ -3,7 +3,6 @@
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import type { FromWorker, JobRequest, JobResults } from './jobs';
-import { WORKER_MARK } from './jobs';
 
 export class JobError extends Error {}
 export class Cancelled extends Error {
@@ -25,7 +24,7 @@ class Channel {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(this.script, { workerData: { mark: WORKER_MARK } });
+    const w = new Worker(this.script);
     w.unref();
     w.on('message', (m: FromWorker) => this.receive(m));
     w.on('error', (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
@@ -78,9 +77,9 @@ export class AnalysisClient {
   private readonly typing: Channel;
   private readonly running = new Set<Channel>();
 
-  /** `dir` is where extension.js is: the bundle doubles as the worker's script. */
+  /** `dir` is where the bundles are: the worker's script is analysis.js beside extension.js. */
   constructor(dir: string) {
-    this.script = path.join(dir, 'extension.js');
+    this.script = path.join(dir, 'analysis.js');
     this.typing = new Channel(this.script);
   }
 

@@ -137,5 +137,3 @@ export function keyOf(k: HunkKey): string {
   return `${k.message}:${k.hunk}`;
 }
 
-/** The worker's marker in workerData: the extension bundle serves as the analysis worker too. */
-export const WORKER_MARK = 'dax-review-analysis';

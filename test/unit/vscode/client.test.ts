@@ -1,4 +1,4 @@
-// The analysis worker as the extension host drives it: the extension bundle started as a
+// The analysis worker as the extension host drives it: dist/analysis.js started as a
 // worker_thread, answering reads, and a heavy job cancelled by terminating its worker.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ describe('vscode: the analysis worker', function () {
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'dax-client-'));
     await esbuild.build({
-      entryPoints: [path.join(root, 'src/vscode/extension.ts')], outfile: path.join(dir, 'extension.js'),
+      entryPoints: [path.join(root, 'src/vscode/worker.ts')], outfile: path.join(dir, 'analysis.js'),
       bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], logLevel: 'warning',
     });
     const req = createRequire(__filename);
