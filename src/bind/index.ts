@@ -1,5 +1,5 @@
 // The binding stage's public API: a hunk's meaning in the model.
-export { simulateHunk, scenariosForHunk, simulateWith, pointEffects, summarise, kindWords, DEFAULT_BUDGET } from './simulate';
+export { forgetRuns, simulateHunk, scenariosForHunk, simulateWith, pointEffects, summarise, kindWords, DEFAULT_BUDGET } from './simulate';
 export type { HunkSimulation, SimulateOptions, PointEffect } from './simulate';
 export { bindPoints, POINT_PATTERNS, withoutLine } from './points';
 export type { PointBinding, PointPattern, PointValue } from './points';

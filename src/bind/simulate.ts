@@ -101,6 +101,9 @@ export function scenariosForHunk(patches: PatchMessage[], hunkId: number, functi
 
 const runs = new Map<string, Verdict>();
 
+/** Forgets every remembered scenario run (for measurements, and when the model changes). */
+export function forgetRuns(): void { runs.clear(); }
+
 /** One scenario run with the given points. Runs are pure functions of their inputs and are
  *  remembered, so the reference run of a scenario is done once per process. */
 export function runScenario(scenario: string, points: PointSettings, budget: Budget, overrides: Record<string, Func> = {}): Verdict {
