@@ -72,11 +72,11 @@ function readMultipart(type: string, boundary: string, body: RawLine[], out: Sin
     cur = { lines: [], first: body[i].mailLine };
     sections.push(cur);
   }
-  reportExtra(body, 0, Math.min(preambleEnd, body.length), diags, 'multipart preamble', /^This is a multi-part message in MIME format\.?$/);
   if (sections.length === 0) {
     diags.push({ line: body[0]?.mailLine ?? 1, severity: 'warning', message: `multipart boundary "${boundary}" never appears: body read as text` });
     return readLeaf([], { type: 'text/plain', params: new Map() }, body, body[0]?.mailLine ?? 1, out, bodyAllowed);
   }
+  reportExtra(body, 0, preambleEnd, diags, 'multipart preamble', /^This is a multi-part message in MIME format\.?$/);
   if (!closed) diags.push({ line: body[body.length - 1].mailLine, severity: 'warning', message: `multipart boundary "${boundary}" (opened at line ${sections[0].first}) is never closed: message truncated? last part read to the end` });
   const chosen = type === 'multipart/alternative' ? preferredAlternative(sections) : -1;
   sections.forEach((s, k) => {
