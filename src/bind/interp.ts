@@ -103,6 +103,8 @@ export function compileImage(img: FunctionImage, points: Readonly<Record<string,
     for (let i = 0; i < 16; i++) temps.push(`__choice${i}`);
     const b = new FnBuilder(def.name, def.kernel, def.params, [...locals, ...temps], points);
     let nextTemp = 0;
+    const loops: { next: string; end: string }[] = [];
+    let loopCount = 0;
     const line = (n: Node): number | null => { const i = parsed.lineOf(n); return i === null ? null : img.lines[i]?.mailLine ?? null; };
     const stop = (n: Node, why: string): never => { throw new Stop(`line ${line(n) ?? '?'}: ${n.text.replace(/\s+/g, ' ').slice(0, 80)}: ${why}`); };
     const readable = (src: string): boolean => { try { b.e(uncast(src)); return true; } catch { return false; } };
@@ -204,6 +206,45 @@ export function compileImage(img: FunctionImage, points: Readonly<Record<string,
           const alt = n.childForFieldName('alternative');
           const altBody = alt ? (alt.type === 'else_clause' ? alt.namedChildren.find((x) => !!x) ?? null : alt) : null;
           b.if(c, () => { if (cons) stmt(cons); }, altBody ? () => stmt(altBody) : undefined, `if ${n.childForFieldName('condition')?.text ?? ''}`);
+          break;
+        }
+        case 'while_statement': case 'for_statement': {
+          // A loop as labels and jumps: test at the top, the update before the back edge.
+          const id = loops.length + loopCount++;
+          const top = `__loop${id}`;
+          const next = `__next${id}`;
+          const end = `__end${id}`;
+          if (n.type === 'for_statement') {
+            const init = n.childForFieldName('initializer');
+            if (init) stmt(init.type.endsWith('statement') || init.type === 'declaration' ? init : init);
+          }
+          b.label(top);
+          const test = n.childForFieldName('condition');
+          if (test && test.text.replace(/[()\s]/g, '') !== '') {
+            const c = cond(n, test.text);
+            b.if(`!(${c})`, () => b.goto(end, `/* ${text.slice(0, 40)} ends */`), undefined, `${n.type === 'while_statement' ? 'while' : 'for'} ${test.text}`);
+          }
+          loops.push({ next, end });
+          const body = n.childForFieldName('body');
+          if (body) stmt(body);
+          loops.pop();
+          b.label(next);
+          const update = n.childForFieldName('update');
+          if (update) simple(update, `${update.text};`);
+          b.goto(top, `/* back to the top of the loop */`, true);
+          b.label(end);
+          break;
+        }
+        case 'break_statement': {
+          const l = loops[loops.length - 1];
+          if (!l) stop(n, 'break outside a loop (switch is not compiled)');
+          b.goto(l.end, text);
+          break;
+        }
+        case 'continue_statement': {
+          const l = loops[loops.length - 1];
+          if (!l) stop(n, 'continue outside a loop');
+          b.goto(l.next, text);
           break;
         }
         case 'goto_statement': {

@@ -71,6 +71,40 @@ describe('bind: C functions through the model', function () {
     assert.deepEqual(c.choices.map((x) => x.c), ['(need_resched())']);
   });
 
+  it('compiles loops: get_unlocked_mapping_entry()\'s for (;;) wait loop runs as the reference does', async () => {
+    const text = patchMail(`
+static void *get_unlocked_mapping_entry(struct address_space *mapping,
+					pgoff_t index, void ***slotp)
+{
+	void *entry, **slot;
+	wait_queue_head_t *wq;
+
+	for (;;) {
+		entry = __radix_tree_lookup(&mapping->page_tree, index, NULL,
+					  &slot);
+		if (!entry || !radix_tree_exceptional_entry(entry) ||
+		    !slot_locked(mapping, slot)) {
+			if (slotp)
+				*slotp = slot;
+			return entry;
+		}
+
+		wq = dax_entry_waitqueue(mapping, index, entry, &ewait.key);
+		prepare_to_wait_exclusive(wq, &ewait.wait,
+					  TASK_UNINTERRUPTIBLE);
+		spin_unlock_irq(&mapping->tree_lock);
+		schedule();
+		finish_wait(wq, &ewait.wait);
+		spin_lock_irq(&mapping->tree_lock);
+	}
+}`);
+    const patches = parsePatchMail(readMail(text, { file: 'mail' }));
+    const r = await simulateHunk(patches, 0, { scenario: 'eexist-waiters' });
+    assert.equal(r.coverage.functions?.[0].mode, 'interpreted');
+    assert.equal(r.verdicts[0].post.verdict, 'ok');
+    assert.equal(r.verdicts[0].post.states, r.verdicts[0].pre!.states);
+  });
+
   it('names the statement it cannot compile', () => {
     const { fn } = post(unlock(`\tdax_frobnicate(mapping, index);\n${WAKE}`));
     const c = compileImage(fn.post!);
