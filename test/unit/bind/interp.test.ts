@@ -7,7 +7,7 @@ import { getCParser } from '../../../src/c/parser';
 import { compileImage } from '../../../src/bind/interp';
 import { simulateHunk } from '../../../src/bind/index';
 import { checkMail } from '../../../src/review/index';
-import { patchMail, lineOf } from '../review/support';
+import { patchMail, lineOf, fixture } from '../review/support';
 
 const unlock = (tail: string, test = `WARN_ON_ONCE(!entry || !radix_tree_exceptional_entry(entry) ||
 			 !slot_locked(mapping, slot))`) => patchMail(`
@@ -103,6 +103,21 @@ static void *get_unlocked_mapping_entry(struct address_space *mapping,
     assert.equal(r.coverage.functions?.[0].mode, 'interpreted');
     assert.equal(r.verdicts[0].post.verdict, 'ok');
     assert.equal(r.verdicts[0].post.states, r.verdicts[0].pre!.states);
+  });
+
+  it('compiles grab_mapping_entry() whole: the reference\'s state space, and the lost wakeup with wake_all false', async () => {
+    const src = fixture('review/grab_mapping_entry-v4.10.c').text;
+    const run = async (wake: string) => {
+      const patches = parsePatchMail(readMail(patchMail(src.replace('WAKE', wake)), { file: 'mail' }));
+      return simulateHunk(patches, 0, { scenario: 'pmd-downgrade' });
+    };
+    const good = await run('true');
+    assert.equal(good.coverage.functions?.[0].mode, 'interpreted');
+    assert.equal(good.verdicts[0].post.verdict, 'ok');
+    assert.equal(good.verdicts[0].post.states, good.verdicts[0].pre!.states);
+    const bad = await run('false');
+    assert.equal(bad.verdicts[0].summary, 'introduces a lost wakeup in pmd-downgrade');
+    assert.ok(bad.verdicts[0].post.violations[0].trace.steps.some((x) => /woke 1 of 2 waiters on 0x200/.test(x.note)));
   });
 
   it('names the statement it cannot compile', () => {
