@@ -128,8 +128,9 @@ export function findAttributions(body: readonly { depth: number; text: string; m
   const out: Attribution[] = [];
   for (let i = 0; i < body.length; i++) {
     const line = body[i];
+    if (!endsWithColon(line.text)) continue;
     const text = line.text.trim();
-    if (!/:\s*$/.test(text) || text.length > 300) continue;
+    if (text.length > 300) continue;
     let first = i;
     let parsed = parseAttribution(text);
     const prev = i > 0 ? body[i - 1] : null;
@@ -154,6 +155,15 @@ export function findAttributions(body: readonly { depth: number; text: string; m
   return out;
 }
 
+const WHITE = /\s/;
+
+/** The line's last non-blank character is ':' (every attribution ends so): a cheap first test. */
+function endsWithColon(text: string): boolean {
+  let j = text.length - 1;
+  while (j >= 0 && WHITE.test(text[j])) j--;
+  return j >= 0 && text.charCodeAt(j) === 58 /* : */;
+}
+
 /** The next non-blank line after i is quoted deeper than line i. */
 function deeperFollows(body: readonly { depth: number; text: string }[], i: number): boolean {
   for (let j = i + 1; j < body.length; j++) {
@@ -175,7 +185,13 @@ export function analyseQuotes(
   raw: readonly { mailLine: number; raw: string }[],
   author: string | null,
 ): { body: BodyLine[]; speakers: Speaker[] } {
-  const body: BodyLine[] = raw.map((l) => ({ mailLine: l.mailLine, raw: l.raw, ...splitQuote(l.raw) }));
+  const body: BodyLine[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const l = raw[i];
+    // Most lines are unquoted: they keep their text as is, with no split.
+    const q = l.raw.charCodeAt(0) === 62 /* > */ ? splitQuote(l.raw) : { depth: 0, text: l.raw };
+    body[i] = { mailLine: l.mailLine, raw: l.raw, depth: q.depth, text: q.text };
+  }
   let maxDepth = 0;
   for (const l of body) if (l.depth > maxDepth) maxDepth = l.depth;
 
