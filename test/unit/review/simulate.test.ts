@@ -148,3 +148,16 @@ out:
     assert.equal(f.simulation?.confirmed, false);
   });
 });
+
+describe('review: the other seeds through the whole review', function () {
+  this.timeout(120_000);
+  before(async () => { await reviewReady(); });
+  for (const n of ['001', '002', '003', '004']) {
+    it(`seed ${n}: no findings, static or simulated`, async () => {
+      const s = seed(n);
+      const r = await checkMail(s.text, { file: s.file });
+      assert.deepEqual(r.findings.map((f) => `${f.line} ${f.rule}`), []);
+      assert.deepEqual(r.verdicts, []);
+    });
+  }
+});
