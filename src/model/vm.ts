@@ -6,7 +6,7 @@
 // visible primitive or choice plus the local code up to the next one.
 import type { Transition } from './machine';
 import { Status } from './machine';
-import { evalBin, PURE, type Expr, type Func, type Instr, type LValue } from './ir';
+import { evalBin, PURE, type BinOp, type Expr, type Func, type Instr, type LValue } from './ir';
 import { FRAME, Layout, PTR_BASE, THREAD, TStatus } from './kernel/layout';
 import { PRIMS, type Prim } from './kernel/prims';
 import { Step } from './kernel/step';
@@ -79,9 +79,21 @@ export function reachableFuncs(prog: Program, roots: string[]): Func[] {
 /** A compiled expression: (step, thread-relative offset of the frame's locals) -> value. */
 type CExpr = (w: Step, fo: number) => number;
 
+/** Instruction kinds, as small integers for the interpreter's switch. */
+const enum Op { Assign, Prim, Call, Jump, Ret, Choose }
+const OPS: Record<Instr['k'], Op> = { assign: Op.Assign, prim: Op.Prim, call: Op.Call, jump: Op.Jump, ret: Op.Ret, choose: Op.Choose };
+
+/** Whether an instruction is a step of its own: never, always, or unless its primitive is quiet. */
+const enum Vis { Local, Visible, UnlessQuiet }
+
 /** An instruction with its expressions compiled and its callee and primitive resolved. */
 interface CInstr {
   ins: Instr;
+  op: Op;
+  /** The function the instruction belongs to. */
+  fnId: number;
+  vis: Vis;
+  mover: 'right' | 'left' | 'none';
   args: CExpr[];
   e?: CExpr;
   /** The thread-relative word a result goes to (-1 after a bad pointer). */
@@ -92,10 +104,112 @@ interface CInstr {
   argv: number[];
 }
 
+/**
+ * Expressions are compiled once per program into JavaScript functions: the expression tree
+ * becomes one function body, so a step evaluates `entry & RADIX_DAX_PMD` as the engine's own
+ * arithmetic instead of walking objects. The source is generated from the IR alone (numbers
+ * and the operators of BinOp/UnOp); names of locals and helpers never enter it.
+ */
+const BIN_JS: Record<BinOp, (a: string, b: string) => string> = {
+  '||': (a, b) => `((${a}) ? 1 : ((${b}) ? 1 : 0))`,
+  '&&': (a, b) => `((${a}) ? ((${b}) ? 1 : 0) : 0)`,
+  '|': (a, b) => `((${a}) | (${b}))`,
+  '^': (a, b) => `((${a}) ^ (${b}))`,
+  '&': (a, b) => `((${a}) & (${b}))`,
+  '==': (a, b) => `((${a}) === (${b}) ? 1 : 0)`,
+  '!=': (a, b) => `((${a}) !== (${b}) ? 1 : 0)`,
+  '<': (a, b) => `((${a}) < (${b}) ? 1 : 0)`,
+  '>': (a, b) => `((${a}) > (${b}) ? 1 : 0)`,
+  '<=': (a, b) => `((${a}) <= (${b}) ? 1 : 0)`,
+  '>=': (a, b) => `((${a}) >= (${b}) ? 1 : 0)`,
+  '<<': (a, b) => `((${a}) << (${b}))`,
+  '>>': (a, b) => `((${a}) >> (${b}))`,
+  '+': (a, b) => `(((${a}) + (${b})) | 0)`,
+  '-': (a, b) => `(((${a}) - (${b})) | 0)`,
+  '*': (a, b) => `Math.imul(${a}, ${b})`,
+  '/': (a, b) => `H.bin("/", ${a}, ${b})`,
+  '%': (a, b) => `H.bin("%", ${a}, ${b})`,
+};
+
+function num(v: number): string {
+  if (!Number.isFinite(v)) throw new Error(`IR constant ${String(v)} is not a number`);
+  return `(${String(v)})`;
+}
+
+/** The JavaScript source of an expression over `w` (the step) and `fo` (the frame's locals). */
+function exprJs(e: Expr): string {
+  switch (e.k) {
+    case 'const': return num(e.v);
+    case 'local': return `w.s[w.base + fo + ${num(e.i)}]`;
+    case 'addr': return `(${num(PTR_BASE)} + fo + ${num(e.i)})`;
+    case 'deref': return `H.deref(w, ${exprJs(e.e)})`;
+    case 'un': {
+      const a = exprJs(e.e);
+      if (e.op === '!') return `((${a}) ? 0 : 1)`;
+      if (e.op === '~') return `(~(${a}))`;
+      if (e.op === '-') return `((-(${a})) | 0)`;
+      throw new Error(`unknown unary operator ${String(e.op)}`);
+    }
+    case 'bin': {
+      const f = BIN_JS[e.op];
+      if (!f) throw new Error(`unknown binary operator ${String(e.op)}`);
+      return f(exprJs(e.a), exprJs(e.b));
+    }
+    case 'cond': return `((${exprJs(e.c)}) ? (${exprJs(e.a)}) : (${exprJs(e.b)}))`;
+    case 'pure': {
+      const at = PURE_AT.get(e.fn);
+      if (at === undefined) throw new Error(`unknown pure helper ${e.fn}`);
+      return `(H.pure[${num(at)}](${e.args.map(exprJs).join(', ')}) | 0)`;
+    }
+  }
+}
+
+/** The thread-relative offset a pointer names, or -1 (after committing the fault). */
+function derefOffset(w: Step, p: number): number {
+  const off = p - PTR_BASE;
+  if (off < 0 || off >= w.L.threadStride) {
+    w.commit(p === 0 ? 'null-deref' : 'assertion', `dereference of ${p === 0 ? 'NULL' : 'a pointer the model does not know'}`);
+    return -1;
+  }
+  return off;
+}
+
+const PURE_FNS = Object.values(PURE).map((p) => p.f);
+const PURE_AT = new Map(Object.keys(PURE).map((k, i) => [k, i]));
+const HELPERS = {
+  pure: PURE_FNS,
+  deref: (w: Step, p: number): number => { const off = derefOffset(w, p); return off < 0 ? 0 : w.s[w.base + off]; },
+  bin: evalBin,
+  derefOffset,
+};
+
+/** Generated functions by source: every program shares them, and the engine's optimised code with them. */
+const GENERATED = new Map<string, CExpr>();
+
+function generate(src: string): CExpr {
+  let f = GENERATED.get(src);
+  if (!f) {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    f = new Function('H', `'use strict'; return function (w, fo) { return ${src}; };`)(HELPERS) as CExpr;
+    GENERATED.set(src, f);
+  }
+  return f;
+}
+
+function compileExpr(e: Expr): CExpr { return generate(exprJs(e)); }
+
+/** Where an assignment stores: the thread-relative word of a local or of what a pointer names. */
+function compileLValue(lv: LValue): CExpr {
+  if (lv.k === 'local') return generate(`fo + ${num(lv.i)}`);
+  return generate(`H.derefOffset(w, ${exprJs(lv.e)})`);
+}
+
 export class VM {
   private readonly code: CInstr[][];
   /** Kinds of state no primitive of the program writes: reads of them never race. */
   private readonly stable: Set<string>;
+  /** A step for reading a state (guards, choices): never kept, never stepped. */
+  private readonly probeStep: Step;
 
   /**
    * @param roots the functions the threads start in (what a scenario can reach)
@@ -104,12 +218,13 @@ export class VM {
    */
   constructor(readonly L: Layout, readonly prog: Program, readonly threadName: (t: number) => string, roots?: string[],
     private readonly reduce = true) {
-    this.code = prog.funcs.map((f) => f.code.map((i) => this.compileInstr(i)));
     const written = new Set<string>();
     for (const f of reachableFuncs(prog, roots ?? prog.funcs.map((g) => g.name))) {
       for (const i of f.code) if (i.k === 'prim') for (const k of prog.prims[i.name].writesTo ?? []) written.add(k);
     }
     this.stable = new Set(Object.values(prog.prims).map((p) => p.readsOnly).filter((k): k is string => !!k && !written.has(k)));
+    this.code = prog.funcs.map((f, fnId) => f.code.map((i) => this.compileInstr(i, fnId)));
+    this.probeStep = new Step(L, new Int32Array(L.size), 0, threadName);
   }
 
   private base(t: number): number { return this.L.thread(t); }
@@ -130,87 +245,37 @@ export class VM {
     args.forEach((a, i) => { s[b + sp + FRAME.LOCALS + i] = a; });
   }
 
-  // --- expressions, compiled once per program into closures ---------------------
-  //
-  // A compiled expression takes the step and the thread-relative offset of the current
-  // frame's locals; pointers are thread-relative offsets + PTR_BASE.
-
-  private compileExpr(e: Expr): CExpr {
-    switch (e.k) {
-      case 'const': { const v = e.v; return () => v; }
-      case 'local': { const i = e.i; return (w, fo) => w.s[w.base + fo + i]; }
-      case 'addr': { const i = e.i; return (_w, fo) => PTR_BASE + fo + i; }
-      case 'deref': {
-        const p = this.compileExpr(e.e);
-        return (w, fo) => { const off = this.deref(w, p(w, fo)); return off < 0 ? 0 : w.s[w.base + off]; };
-      }
-      case 'un': {
-        const a = this.compileExpr(e.e);
-        if (e.op === '!') return (w, fo) => (a(w, fo) ? 0 : 1);
-        if (e.op === '~') return (w, fo) => ~a(w, fo);
-        return (w, fo) => -a(w, fo) | 0;
-      }
-      case 'bin': {
-        const a = this.compileExpr(e.a);
-        const b = this.compileExpr(e.b);
-        const op = e.op;
-        if (op === '&&') return (w, fo) => (a(w, fo) ? (b(w, fo) ? 1 : 0) : 0);
-        if (op === '||') return (w, fo) => (a(w, fo) ? 1 : (b(w, fo) ? 1 : 0));
-        if (op === '&') return (w, fo) => a(w, fo) & b(w, fo);
-        if (op === '|') return (w, fo) => a(w, fo) | b(w, fo);
-        if (op === '==') return (w, fo) => (a(w, fo) === b(w, fo) ? 1 : 0);
-        if (op === '!=') return (w, fo) => (a(w, fo) !== b(w, fo) ? 1 : 0);
-        return (w, fo) => evalBin(op, a(w, fo), b(w, fo));
-      }
-      case 'cond': {
-        const c = this.compileExpr(e.c);
-        const a = this.compileExpr(e.a);
-        const b = this.compileExpr(e.b);
-        return (w, fo) => (c(w, fo) ? a(w, fo) : b(w, fo));
-      }
-      case 'pure': {
-        const f = PURE[e.fn];
-        if (!f) throw new Error(`unknown pure helper ${e.fn}`);
-        const args = e.args.map((x) => this.compileExpr(x));
-        if (args.length === 1) { const [a] = args; return (w, fo) => f.f(a(w, fo)) | 0; }
-        if (args.length === 2) { const [a, b] = args; return (w, fo) => f.f(a(w, fo), b(w, fo)) | 0; }
-        return (w, fo) => f.f(...args.map((a) => a(w, fo))) | 0;
-      }
-    }
-  }
-
-  private compileLValue(lv: LValue): CExpr {
-    if (lv.k === 'local') { const i = lv.i; return (_w, fo) => fo + i; }
-    const p = this.compileExpr(lv.e);
-    return (w, fo) => this.deref(w, p(w, fo));
-  }
-
-  private compileInstr(ins: Instr): CInstr {
-    const c: CInstr = { ins, args: [], target: -1, callee: -1, argv: [] };
+  private compileInstr(ins: Instr, fnId: number): CInstr {
+    const c: CInstr = { ins, op: OPS[ins.k], fnId, vis: Vis.Local, mover: 'none', args: [], target: -1, callee: -1, argv: [] };
     switch (ins.k) {
-      case 'assign': c.e = this.compileExpr(ins.e); c.dst = this.compileLValue(ins.dst); break;
-      case 'prim': c.args = ins.args.map((a) => this.compileExpr(a)); c.prim = this.prog.prims[ins.name]; if (ins.dst) c.dst = this.compileLValue(ins.dst); break;
+      case 'assign': c.e = compileExpr(ins.e); c.dst = compileLValue(ins.dst); break;
+      case 'prim': {
+        c.args = ins.args.map(compileExpr);
+        const p = this.prog.prims[ins.name];
+        c.prim = p;
+        if (ins.dst) c.dst = compileLValue(ins.dst);
+        c.mover = p.mover ?? 'none';
+        // A visible primitive is its own step; with the reductions on, not when it only reads
+        // state nobody writes, nor when it is quiet in the state at hand.
+        if (p.visible) {
+          c.vis = !this.reduce ? Vis.Visible
+            : p.readsOnly !== undefined && this.stable.has(p.readsOnly) ? Vis.Local
+            : p.quiet ? Vis.UnlessQuiet : Vis.Visible;
+        }
+        break;
+      }
       case 'call': {
-        c.args = ins.args.map((a) => this.compileExpr(a));
-        if (ins.dst) c.dst = this.compileLValue(ins.dst);
+        c.args = ins.args.map(compileExpr);
+        if (ins.dst) c.dst = compileLValue(ins.dst);
         c.callee = this.prog.byName.get(ins.fn)!;
         break;
       }
-      case 'jump': if (ins.cond) c.e = this.compileExpr(ins.cond); c.target = ins.target; break;
-      case 'ret': if (ins.e) c.e = this.compileExpr(ins.e); break;
-      case 'choose': c.dst = this.compileLValue(ins.dst); break;
+      case 'jump': if (ins.cond) c.e = compileExpr(ins.cond); c.target = ins.target; break;
+      case 'ret': if (ins.e) c.e = compileExpr(ins.e); break;
+      case 'choose': c.dst = compileLValue(ins.dst); c.vis = Vis.Visible; break;
     }
     c.argv = new Array<number>(c.args.length).fill(0);
     return c;
-  }
-
-  private deref(w: Step, p: number): number {
-    const off = p - PTR_BASE;
-    if (off < 0 || off >= this.L.threadStride) {
-      w.commit(p === 0 ? 'null-deref' : 'assertion', `dereference of ${p === 0 ? 'NULL' : 'a pointer the model does not know'}`);
-      return -1;
-    }
-    return off;
   }
 
   /** The thread-relative offset of the current frame's locals. */
@@ -231,21 +296,19 @@ export class VM {
   /** The instruction thread t stands at, or undefined when it is done. */
   current(s: Int32Array, t: number): { fn: Func; ins: Instr } | undefined {
     const c = this.at_(s, t);
-    return c && { fn: this.prog.funcs[c.fnId], ins: c.c.ins };
+    return c && { fn: this.prog.funcs[c.fnId], ins: c.ins };
   }
 
-  private at_(s: Int32Array, t: number): { fnId: number; c: CInstr } | undefined {
+  private at_(s: Int32Array, t: number): CInstr | undefined {
     const b = this.base(t);
     if (s[b + THREAD.STATUS] === TStatus.Done) return undefined;
-    const sp = s[b + THREAD.SP];
-    const code = s[b + sp + FRAME.CODE];
-    const fnId = code >>> 16;
-    return { fnId, c: this.code[fnId][code & 0xffff] };
+    const code = s[b + s[b + THREAD.SP] + FRAME.CODE];
+    return this.code[code >>> 16][code & 0xffff];
   }
 
   private push(w: Step, callee: number, args: number[], ret: number): void {
-    const b = this.base(w.t);
-    const sp = this.sp(w.s, w.t);
+    const b = w.base;
+    const sp = w.s[b + THREAD.SP];
     const caller = this.prog.funcs[w.s[b + sp + FRAME.CODE] >>> 16];
     const nsp = sp + FRAME.LOCALS + caller.locals.length;
     const f = this.prog.funcs[callee];
@@ -260,8 +323,8 @@ export class VM {
   }
 
   private pop(w: Step, value: number): void {
-    const b = this.base(w.t);
-    const sp = this.sp(w.s, w.t);
+    const b = w.base;
+    const sp = w.s[b + THREAD.SP];
     const f = this.prog.funcs[w.s[b + sp + FRAME.CODE] >>> 16];
     const links = w.s[b + sp + FRAME.LINKS];
     const ret = (links >>> 16) - 1;
@@ -280,12 +343,7 @@ export class VM {
   }
 
   private isVisible(w: Step, c: CInstr): boolean {
-    if (c.ins.k === 'choose') return true;
-    const p = c.prim;
-    if (p === undefined || !p.visible) return false;
-    if (!this.reduce) return true;
-    if (p.readsOnly !== undefined && this.stable.has(p.readsOnly)) return false;
-    return !(p.quiet && p.quiet(w));
+    return c.vis === Vis.Visible || (c.vis === Vis.UnlessQuiet && !c.prim!.quiet!(w));
   }
 
   /** Runs local instructions until the thread stands at a visible one or is done. */
@@ -294,8 +352,8 @@ export class VM {
       if (n > LOCAL_STEP_LIMIT) { w.commit('livelock', `${this.threadName(w.t)} loops without a visible step`); return; }
       const cur = this.at_(w.s, w.t);
       if (!cur) return;
-      if (this.isVisible(w, cur.c)) return;
-      this.exec(w, cur.c, 0);
+      if (this.isVisible(w, cur)) return;
+      this.exec(w, cur, 0);
       if (w.fault && w.fault.kind === 'assertion' && /stack|pointer/.test(w.fault.message)) return;
     }
   }
@@ -303,48 +361,48 @@ export class VM {
   /** Executes one instruction (its outcome `choice` when it branches). */
   private exec(w: Step, c: CInstr, choice: number): void {
     const s = w.s;
-    const pc = w.base + s[w.base + THREAD.SP] + FRAME.CODE;
-    const fo = this.fo(s, w.t);
-    const ins = c.ins;
-    switch (ins.k) {
-      case 'assign': {
+    const b = w.base;
+    const pc = b + s[b + THREAD.SP] + FRAME.CODE;
+    const fo = s[b + THREAD.SP] + FRAME.LOCALS;
+    switch (c.op) {
+      case Op.Assign: {
         const v = c.e!(w, fo);
         const a = c.dst!(w, fo);
-        if (a >= 0) s[w.base + a] = v;
+        if (a >= 0) s[b + a] = v;
         s[pc]++;
         return;
       }
-      case 'jump': {
+      case Op.Jump: {
         const taken = c.e === undefined || c.e(w, fo) !== 0;
-        if (taken && ins.retry) w.retried = true;
+        if (taken && (c.ins as { retry?: boolean }).retry) w.retried = true;
         s[pc] = taken ? (s[pc] & ~0xffff) | c.target : s[pc] + 1;
         return;
       }
-      case 'call': {
+      case Op.Call: {
         const args = this.args(w, c);
         const ret = c.dst ? c.dst(w, fo) : -1;
         s[pc]++;
         this.push(w, c.callee, args, ret);
         return;
       }
-      case 'ret': {
+      case Op.Ret: {
         this.pop(w, c.e ? c.e(w, fo) : 0);
         return;
       }
-      case 'choose': {
+      case Op.Choose: {
         const a = c.dst!(w, fo);
-        if (a >= 0) s[w.base + a] = ins.values[choice];
+        if (a >= 0) s[b + a] = (c.ins as { values: number[] }).values[choice];
         s[pc]++;
         return;
       }
-      case 'prim': {
+      case Op.Prim: {
         const p = c.prim!;
         const args = this.args(w, c);
-        if (p.mightSleep && (w.holdsTreeLock() || s[w.base + THREAD.PREEMPT] > 0)) {
-          w.commit('sleep-in-atomic', `${ins.name}() may sleep with ${w.holdsTreeLock() ? 'mapping->tree_lock held' : 'preemption disabled'}`);
+        if (p.mightSleep && (w.holdsTreeLock() || s[b + THREAD.PREEMPT] > 0)) {
+          w.commit('sleep-in-atomic', `${(c.ins as { name: string }).name}() may sleep with ${w.holdsTreeLock() ? 'mapping->tree_lock held' : 'preemption disabled'}`);
         }
         const v = p.run(w, args, choice);
-        if (c.dst) { const a = c.dst(w, fo); if (a >= 0) s[w.base + a] = v; }
+        if (c.dst) { const a = c.dst(w, fo); if (a >= 0) s[b + a] = v; }
         s[pc]++;
         return;
       }
@@ -354,70 +412,66 @@ export class VM {
   status(s: Int32Array, t: number): Status {
     const cur = this.at_(s, t);
     if (!cur) return Status.Done;
-    const p = cur.c.prim;
-    if (p && p.blocked) {
-      const w = this.probe(s, t);
-      if (p.blocked(w, this.args(w, cur.c))) return Status.Blocked;
-    }
-    return Status.Runnable;
+    return this.blockedAt(s, t, cur) ? Status.Blocked : Status.Runnable;
+  }
+
+  /** Whether thread t, standing at c, cannot take its step now. */
+  private blockedAt(s: Int32Array, t: number, c: CInstr): boolean {
+    const p = c.prim;
+    if (p === undefined || p.blocked === undefined) return false;
+    const w = this.probe(s, t);
+    return p.blocked(w, this.args(w, c));
   }
 
   /** Every successor of thread t's next visible step. */
   successors(s: Int32Array, t: number): Transition[] {
-    const cur = this.at_(s, t);
-    if (!cur || this.status(s, t) !== Status.Runnable) return [];
-    const { c } = cur;
-    const fn = this.prog.funcs[cur.fnId];
+    const c = this.at_(s, t);
+    if (!c || this.blockedAt(s, t, c)) return [];
     const ins = c.ins;
-    let outcomes: (string | undefined)[] = [undefined];
+    let outcomes: (string | undefined)[] | undefined;
     if (ins.k === 'choose') outcomes = ins.values.map((v) => `${ins.name} = ${v}`);
     else if (c.prim?.choices) {
       const w = this.probe(s, t);
-      const names = c.prim.choices(w, this.args(w, c));
-      if (names) outcomes = names;
+      outcomes = c.prim.choices(w, this.args(w, c));
     }
+    const n = outcomes ? outcomes.length : 1;
     const out: Transition[] = [];
-    for (let i = 0; i < outcomes.length; i++) {
+    for (let i = 0; i < n; i++) {
       const copy = allocState(s.length);
       copy.set(s);
       const w = new Step(this.L, copy, t, this.threadName);
-      let main: { fn: string; label: string } | undefined;
-      let moved = this.mover(c);
-      if (moved === 'none') main = { fn: fn.name, label: ins.label };
+      let main: CInstr = c;
+      let moved = c.mover;
       this.exec(w, c, i);
       this.advance(w);
       // Lipton reduction: a lock acquire moves right, a release left, so one step may run
       // acquires, then at most one other visible operation, then releases: no other thread
       // can tell the difference. The step is named after that operation.
-      let phase: 'acquire' | 'release' = moved === 'right' ? 'acquire' : 'release';
+      let release = moved !== 'right';
       while (this.reduce && !w.fault) {
         const next = this.at_(w.s, t);
-        if (!next || !this.mergeable(w, next.c)) break;
-        moved = this.mover(next.c);
-        if (phase === 'release' && moved !== 'left') break;
-        if (moved === 'none') { phase = 'release'; main = { fn: this.prog.funcs[next.fnId].name, label: next.c.ins.label }; }
-        if (moved === 'left') phase = 'release';
-        this.exec(w, next.c, 0);
+        if (!next || !this.mergeable(w, next)) break;
+        moved = next.mover;
+        if (release && moved !== 'left') break;
+        if (moved === 'none') { release = true; main = next; }
+        if (moved === 'left') release = true;
+        this.exec(w, next, 0);
         this.advance(w);
       }
-      out.push(new Step_(t, w, main?.fn ?? fn.name, main?.label ?? ins.label, outcomes[i]));
+      out.push(new StepTransition(t, w, this.prog.funcs[main.fnId].name, main.ins.label, outcomes ? outcomes[i] : undefined));
     }
     return out;
   }
 
   /** A step for reading a state (guards, choices): never kept, never stepped. */
   private probe(s: Int32Array, t: number): Step {
-    return new Step(this.L, s, t, this.threadName);
-  }
-
-  private mover(c: CInstr): 'right' | 'left' | 'none' {
-    return c.prim?.mover ?? 'none';
+    return this.probeStep.aim(s, t);
   }
 
   /** Whether the next visible operation may run inside the current step: not a choice, and
    *  not one that would block. */
   private mergeable(w: Step, c: CInstr): boolean {
-    if (c.ins.k === 'choose') return false;
+    if (c.op === Op.Choose) return false;
     const p = c.prim;
     if (!p) return false;
     if (p.choices && p.choices(w, this.args(w, c))) return false;
@@ -443,7 +497,7 @@ export class VM {
 }
 
 /** A Transition whose note is built only when read (traces read it; the search does not). */
-class Step_ implements Transition {
+class StepTransition implements Transition {
   readonly state: Int32Array;
   readonly reads: readonly number[];
   readonly writes: readonly number[];
@@ -469,4 +523,3 @@ class Step_ implements Transition {
     return { thread, state: Array.from(this.state), fn, label, note, source, reads, writes, progress, fault, choice };
   }
 }
-

@@ -13,10 +13,23 @@ export class Step {
   retried = false;
 
   /** The thread region's base word. */
-  readonly base: number;
+  base: number;
 
-  constructor(readonly L: Layout, readonly s: Int32Array, readonly t: number, readonly threadName: (t: number) => string) {
+  constructor(readonly L: Layout, public s: Int32Array, public t: number, readonly threadName: (t: number) => string) {
     this.base = L.thread(t);
+  }
+
+  /** Points a probe (a step that only reads: guards, choices) at thread t of state s. */
+  aim(s: Int32Array, t: number): this {
+    this.s = s;
+    this.t = t;
+    this.base = this.L.thread(t);
+    if (this.reads.length) this.reads.length = 0;
+    if (this.writes.length) this.writes.length = 0;
+    if (this.notes.length) this.notes.length = 0;
+    this.fault = undefined;
+    this.retried = false;
+    return this;
   }
 
   read(obj: number): void { this.reads.push(obj); }
