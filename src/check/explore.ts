@@ -195,12 +195,12 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
    * analysis needs: its successors were computed for their footprints anyway, so they are
    * looked up now; one not reached yet is resolved after the search (recomputed).
    */
-  const logPruned = (id: number, t: number, ts: Transition[]): void => {
+  const logPruned = (id: number, s: Int32Array, t: number, ts: Transition[]): void => {
     // Until a step without progress has been seen, the analysis may never run: defer.
     if (!sawNonProgress) { edges!.markPruned(id, t); return; }
     for (const tr of ts) {
       if (tr.fault) { edges!.exits.add(id); continue; }
-      const f = store.lookup(canon(tr.state));
+      const f = store.lookupFrom(canon(tr.state), id, s);
       if (f >= 0) edges!.add(id, f, tr.progress);
       else { edges!.markPruned(id, t); return; }
     }
@@ -232,7 +232,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
       if (!ts) continue;
       const bit = 1 << t;
       if (only >= 0 ? (only & bit) === 0 : (z & bit) !== 0) {
-        if (edges && only < 0) logPruned(id, t, ts);
+        if (edges && only < 0) logPruned(id, s, t, ts);
         continue;
       }
       // The sleeping and earlier explored threads whose step is independent of t's stay asleep.
@@ -256,7 +256,8 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
         }
         const c = canon(tr.state);
         const sl = childSleep !== 0 && c !== tr.state && !sameState(c, tr.state) ? 0 : childSleep;
-        const f = store.lookup(c);
+        // A successor differs from s in a few words: its fingerprint follows from s's.
+        const f = store.lookupFrom(c, id, s);
         if (f < 0) {
           if (store.size >= budget.maxStates) { stopped = 'states'; return; }
           const nid = store.add(id, depth + 1, t, sl);

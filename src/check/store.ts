@@ -5,29 +5,60 @@
 // the BFS queue (states are appended in discovery order and expanded in that order) and
 // the source of trace reconstruction. Keeping it also makes the visited set exact: the
 // open-addressing table (linear probing, load <= 1/2) stores state ids, lookups compare
-// a 32-bit murmur3 fingerprint first and confirm with a full comparison of the stored
-// (sparse-encoded) states. A fingerprint collision
-// therefore costs one extra comparison and can never merge two different states, so an
-// 'ok' verdict is a proof over the model, not a probabilistic one (hash compaction, as
-// in SPIN's -DHC or bitstate modes, may silently drop states).
+// a 32-bit fingerprint first and confirm with a full comparison against the stored
+// (sparse-encoded) state. A fingerprint collision therefore costs one extra comparison
+// and can never merge two different states, so an 'ok' verdict is a proof over the
+// model, not a probabilistic one (hash compaction, as in SPIN's -DHC or bitstate modes,
+// may silently drop states).
+//
+// The fingerprint is a sum over the non-zero words of a mix of (index, value), so a
+// successor's fingerprint follows from its parent's and the few words the step changed
+// (`fingerprintFrom`): a step of the model rewrites a handful of a state's hundreds of
+// words, and the search no longer reads a state twice to hash it.
 
-/** murmur3 (32-bit) over the words of a state. */
-export function hashState(s: Int32Array): number {
-  let h = 0x9747b28c ^ s.length;
-  for (let i = 0; i < s.length; i++) {
-    let k = Math.imul(s[i], 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+/** Per word index, a salt that makes the same value at two indexes mix differently. */
+let salts = new Int32Array(0);
+
+function saltsFor(n: number): Int32Array {
+  if (salts.length < n) {
+    const s = new Int32Array(Math.max(n, 2 * salts.length, 256));
+    for (let i = 0; i < s.length; i++) s[i] = fmix(Math.imul(i + 1, 0x9e3779b1));
+    salts = s;
   }
+  return salts;
+}
+
+/** murmur3's finaliser: a bijection of 32-bit integers. */
+function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h | 0;
+}
+
+/** The fingerprint's term for word i holding x: 0 for a zero word. */
+function term(salt: Int32Array, i: number, x: number): number {
+  return x === 0 ? 0 : fmix(Math.imul(x, 0xcc9e2d51) ^ salt[i]);
+}
+
+/** The fingerprint of a state: the sum of the terms of its non-zero words. */
+export function hashState(s: Int32Array): number {
+  const salt = saltsFor(s.length);
+  let h = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const x = s[i];
+    if (x !== 0) h = (h + fmix(Math.imul(x, 0xcc9e2d51) ^ salt[i])) | 0;
+  }
+  return h;
+}
+
+/** The number of non-zero words of a state. */
+function nonZero(s: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) n += (s[i] | -s[i]) >>> 31;
+  return n;
 }
 
 export function sameState(a: Int32Array, b: Int32Array): boolean {
@@ -62,10 +93,10 @@ export class StateStore {
    *  fingerprint beside the id settles most probes without touching the arena. */
   private table = new Int32Array(2 << 13);
   private mask = (1 << 13) - 1;
-  /** The last state looked up, encoded, and its fingerprint. */
-  private enc = new Int32Array(64);
-  private encLen = 0;
-  private encHash = 0;
+  /** The last state looked up (which found nothing), its fingerprint and non-zero count. */
+  private last: Int32Array = new Int32Array(0);
+  private lastHash = 0;
+  private lastNz = 0;
   /** BFS parent id (-1 for the root), depth, the thread of the arriving step, sleep set. */
   parent = new Int32Array(1 << 12);
   depth = new Int32Array(1 << 12);
@@ -110,23 +141,67 @@ export class StateStore {
 
   /** The id of state `s`, or -1; remembers `s` for a following add(). */
   lookup(s: Int32Array): number {
-    this.encode(s);
+    return this.find(s, hashState(s), nonZero(s));
+  }
+
+  /**
+   * lookup() of `s`, a successor of stored state `id` whose words are `parent` (as get()
+   * gave them): the fingerprint and the non-zero count follow from the parent's and the
+   * words that differ.
+   */
+  lookupFrom(s: Int32Array, id: number, parent: Int32Array): number {
+    if (s.length !== parent.length) return this.lookup(s);
+    const salt = saltsFor(s.length);
+    let h = this.hash[id];
+    let nz = this.nonZeroOf(id);
+    for (let i = 0; i < s.length; i++) {
+      const x = s[i];
+      const y = parent[i];
+      if (x !== y) {
+        h = (h - term(salt, i, y) + term(salt, i, x)) | 0;
+        nz += ((x | -x) >>> 31) - ((y | -y) >>> 31);
+      }
+    }
+    return this.find(s, h, nz);
+  }
+
+  /** Non-zero words of stored state `id`. */
+  private nonZeroOf(id: number): number {
+    const o = this.offset[id];
+    return this.offset[id + 1] - o - 1 - ((this.arena[o] + 31) >>> 5);
+  }
+
+  /**
+   * The id of `s`, whose fingerprint is h and which has nz non-zero words, or -1. A stored
+   * state of the same length and non-zero count whose non-zero words all equal s's words
+   * there is s: s has no room for another non-zero word.
+   */
+  private find(s: Int32Array, h: number, nz: number): number {
     const arena = this.arena;
-    const e = this.enc;
-    const n = this.encLen;
-    const h = this.encHash;
     const table = this.table;
+    const n = s.length;
+    const words = (n + 31) >>> 5;
+    const len = 1 + words + nz;
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
       const slot = table[2 * i + 1];
-      if (slot === 0) return -1;
+      if (slot === 0) break;
       if (table[2 * i] !== h) continue;
       const id = slot - 1;
       const o = this.offset[id];
-      if (this.offset[id + 1] - o !== n) continue;
-      let j = 0;
-      while (j < n && arena[o + j] === e[j]) j++;
-      if (j === n) return id;
+      if (this.offset[id + 1] - o !== len || arena[o] !== n) continue;
+      let v = o + 1 + words;
+      let same = true;
+      for (let w = 0; w < words && same; w++) {
+        for (let bits = arena[o + 1 + w]; bits !== 0; bits &= bits - 1) {
+          if (s[(w << 5) + 31 - Math.clz32(bits & -bits)] !== arena[v++]) { same = false; break; }
+        }
+      }
+      if (same) return id;
     }
+    this.last = s;
+    this.lastHash = h;
+    this.lastNz = nz;
+    return -1;
   }
 
   /** Adds the state of the last lookup (which found nothing) and returns its id. */
@@ -141,13 +216,11 @@ export class StateStore {
       this.via = grow(this.via, need);
       this.sleep = grow(this.sleep, need);
     }
-    const n = this.encLen;
-    if (this.used + n > this.arena.length) this.arena = grow(this.arena, this.used + n);
-    this.arena.set(this.enc.subarray(0, n), this.used);
+    const len = this.encode(this.last);
     this.offset[id] = this.used;
-    this.used += n;
+    this.used += len;
     this.offset[id + 1] = this.used;
-    this.hash[id] = this.encHash;
+    this.hash[id] = this.lastHash;
     this.parent[id] = parent;
     this.depth[id] = depth;
     this.via[id] = via;
@@ -163,25 +236,28 @@ export class StateStore {
     return f >= 0 ? [f, false] : [this.add(parent, depth, via, sleep), true];
   }
 
-  private encode(s: Int32Array): void {
+  /** Appends the sparse form of s to the arena; returns its length in words. */
+  private encode(s: Int32Array): number {
     const n = s.length;
     const words = (n + 31) >>> 5;
-    if (this.enc.length < 1 + words + n) this.enc = new Int32Array(2 * (1 + words + n));
-    const e = this.enc;
-    e[0] = n;
-    let v = 1 + words;
+    const len = 1 + words + this.lastNz;
+    if (this.used + len > this.arena.length) this.arena = grow(this.arena, this.used + len);
+    const e = this.arena;
+    const o = this.used;
+    e[o] = n;
+    let v = o + 1 + words;
     for (let w = 0; w < words; w++) {
-      let bits = 0;
+      // The bitmap first, without branches (which words are zero is unpredictable), then
+      // only the non-zero words are copied.
       const base = w << 5;
       const end = Math.min(32, n - base);
-      for (let b = 0; b < end; b++) {
-        const x = s[base + b];
-        if (x !== 0) { bits |= 1 << b; e[v++] = x; }
-      }
-      e[1 + w] = bits;
+      let bits = 0;
+      for (let b = 0; b < end; b++) { const x = s[base + b]; bits |= ((x | -x) >>> 31) << b; }
+      e[o + 1 + w] = bits;
+      for (let m = bits; m !== 0; m &= m - 1) e[v++] = s[base + 31 - Math.clz32(m & -m)];
     }
-    this.encLen = v;
-    this.encHash = hashState(e.subarray(0, v));
+    if (v - o !== len) throw new Error('state store: a state changed between its lookup and its insertion');
+    return len;
   }
 
   private place(id: number): void {
