@@ -42,6 +42,7 @@ export class DaxMachine implements Machine {
   readonly threads: ThreadInfo[];
   readonly L: Layout;
   readonly vm: VM;
+  /** Threads of one symmetry class, for the classes of two or more threads. */
   private readonly classes: number[][];
   private readonly init: Int32Array;
 
@@ -55,7 +56,10 @@ export class DaxMachine implements Machine {
     this.L = new Layout(indexes, spec.pages ?? 1, opts.waitQueues ?? indexes.length, spec.threads.length, stack);
     this.threads = this.threadInfo();
     this.classes = [...new Set(this.threads.map((t) => t.symmetryClass))]
-      .map((c) => this.threads.map((t, i) => (t.symmetryClass === c ? i : -1)).filter((i) => i >= 0));
+      .map((c) => this.threads.map((t, i) => (t.symmetryClass === c ? i : -1)).filter((i) => i >= 0))
+      .filter((c) => c.length > 1);
+    this.order = new Int32Array(this.L.nThreads);
+    this.perm = new Int32Array(this.L.nThreads);
     this.vm = new VM(this.L, prog, (t) => this.threads[t].name, spec.threads.map((t) => t.fn), opts.reduce ?? true);
     this.init = this.build(opts);
   }
@@ -110,25 +114,46 @@ export class DaxMachine implements Machine {
 
   /** Applies a thread permutation (perm[old] = new) to a state: thread regions move, and every
    *  thread id stored in the state (lock holders, queue entries, last wakers) is renamed. */
-  permute(state: Int32Array, perm: number[]): Int32Array {
-    const { L } = this;
+  permute(state: Int32Array, perm: ArrayLike<number>): Int32Array {
     const out = allocState(state.length);
+    this.permuteInto(state, perm, out);
+    return out;
+  }
+
+  private permuteInto(state: Int32Array, perm: ArrayLike<number>, out: Int32Array): void {
+    const { L } = this;
     out.set(state);
-    const rename = (v: number): number => (v > 0 ? perm[v - 1] + 1 : v);
     for (let t = 0; t < L.nThreads; t++) {
       out.set(state.subarray(L.thread(t), L.thread(t) + L.threadStride), L.thread(perm[t]));
     }
-    out[G.TREE_LOCK] = rename(state[G.TREE_LOCK]);
-    if (state[G.MMAPLOCK] < 0) out[G.MMAPLOCK] = -rename(-state[G.MMAPLOCK]);
-    for (let p = 0; p < L.nPages; p++) out[L.pageWord(p, PAGE.LOCK)] = rename(state[L.pageWord(p, PAGE.LOCK)]);
+    out[G.TREE_LOCK] = rename(perm, state[G.TREE_LOCK]);
+    if (state[G.MMAPLOCK] < 0) out[G.MMAPLOCK] = -rename(perm, -state[G.MMAPLOCK]);
+    for (let p = 0; p < L.nPages; p++) out[L.pageWord(p, PAGE.LOCK)] = rename(perm, state[L.pageWord(p, PAGE.LOCK)]);
     for (let q = 0; q < L.nQueues; q++) {
-      out[L.queueWord(q, QUEUE.LAST_WAKER)] = rename(state[L.queueWord(q, QUEUE.LAST_WAKER)]);
+      out[L.queueWord(q, QUEUE.LAST_WAKER)] = rename(perm, state[L.queueWord(q, QUEUE.LAST_WAKER)]);
       for (let i = 0; i < L.nThreads; i++) {
         const v = state[L.queueWord(q, QUEUE.FIFO + i)];
-        out[L.queueWord(q, QUEUE.FIFO + i)] = v === 0 ? 0 : (v & ~0xff) | rename(v & 0xff);
+        out[L.queueWord(q, QUEUE.FIFO + i)] = v === 0 ? 0 : (v & ~0xff) | rename(perm, v & 0xff);
       }
     }
-    return out;
+  }
+
+  /** Threads in the order canonical() gives them, and its scratch states. */
+  private readonly order: Int32Array;
+  private readonly perm: Int32Array;
+  private scratch = new Int32Array(0);
+  private best = new Int32Array(0);
+
+  /** Compares the regions of threads a and b of a state, word by word. */
+  private cmpRegions(state: Int32Array, a: number, b: number): number {
+    const { L } = this;
+    const ra = L.thread(a);
+    const rb = L.thread(b);
+    for (let i = 0; i < L.threadStride; i++) {
+      const d = state[ra + i] - state[rb + i];
+      if (d !== 0) return d;
+    }
+    return 0;
   }
 
   /**
@@ -139,54 +164,61 @@ export class DaxMachine implements Machine {
    * same representative.
    */
   canonical(state: Int32Array): Int32Array {
-    if (!this.symmetric) return state;
-    const { L } = this;
-    const region = (t: number): number => L.thread(t);
-    const cmp = (a: number, b: number): number => {
-      const ra = region(a);
-      const rb = region(b);
-      for (let i = 0; i < L.threadStride; i++) {
-        const d = state[ra + i] - state[rb + i];
-        if (d !== 0) return d;
-      }
-      return 0;
-    };
-    const perm = Array.from({ length: L.nThreads }, (_x, i) => i);
-    const ties: number[][] = [];
+    if (this.classes.length === 0) return state;
+    const { L, order, perm } = this;
+    for (let t = 0; t < L.nThreads; t++) perm[t] = t;
+    // Ties: [start, end) ranges of `order` whose threads' regions are equal.
+    const ties: number[] = [];
+    let at = 0;
     for (const cls of this.classes) {
-      if (cls.length < 2) continue;
-      const sorted = cls.slice().sort(cmp);
-      sorted.forEach((t, i) => { perm[t] = cls[i]; });
-      for (let i = 0; i < sorted.length;) {
+      // Insertion sort of the class by region (classes are a few threads).
+      for (let i = 0; i < cls.length; i++) {
+        const t = cls[i];
+        let j = at + i;
+        while (j > at && this.cmpRegions(state, order[j - 1], t) > 0) { order[j] = order[j - 1]; j--; }
+        order[j] = t;
+      }
+      for (let i = 0; i < cls.length; i++) perm[order[at + i]] = cls[i];
+      for (let i = 0; i < cls.length;) {
         let j = i + 1;
-        while (j < sorted.length && cmp(sorted[i], sorted[j]) === 0) j++;
-        if (j - i > 1) ties.push(sorted.slice(i, j));
+        while (j < cls.length && this.cmpRegions(state, order[at + i], order[at + j]) === 0) j++;
+        if (j - i > 1) ties.push(at + i, at + j);
         i = j;
       }
+      at += cls.length;
     }
-    if (ties.length === 0) return this.isIdentity(perm) ? state : this.permute(state, perm);
-    let best: Int32Array | undefined;
+    if (ties.length === 0) {
+      for (let t = 0; t < L.nThreads; t++) if (perm[t] !== t) return this.permute(state, perm);
+      return state;
+    }
+    if (this.scratch.length !== state.length) {
+      this.scratch = new Int32Array(state.length);
+      this.best = new Int32Array(state.length);
+    }
+    let found = false;
+    // Every order of every tie: the slots of a tie's threads are dealt out in all orders.
     const tryTies = (k: number): void => {
       if (k === ties.length) {
-        const c = this.permute(state, perm);
-        if (!best || less(c, best)) best = c;
+        this.permuteInto(state, perm, this.scratch);
+        if (!found || less(this.scratch, this.best)) { this.best.set(this.scratch); found = true; }
         return;
       }
-      const group = ties[k];
-      const slots = group.map((t) => perm[t]);
-      for (const order of permutationsOf(slots)) {
-        group.forEach((t, i) => { perm[t] = order[i]; });
-        tryTies(k + 1);
+      const from = ties[k];
+      const to = ties[k + 1];
+      const slots: number[] = [];
+      for (let i = from; i < to; i++) slots.push(perm[order[i]]);
+      for (const o of permutationsOf(slots)) {
+        for (let i = from; i < to; i++) perm[order[i]] = o[i - from];
+        tryTies(k + 2);
       }
-      group.forEach((t, i) => { perm[t] = slots[i]; });
+      for (let i = from; i < to; i++) perm[order[i]] = slots[i - from];
     };
     tryTies(0);
-    return best!;
+    const out = allocState(state.length);
+    out.set(this.best);
+    return out;
   }
 
-  private get symmetric(): boolean { return this.classes.some((c) => c.length > 1); }
-
-  private isIdentity(perm: number[]): boolean { return perm.every((p, i) => p === i); }
 
   // --- properties ----------------------------------------------------------------
 
@@ -410,6 +442,9 @@ export class DaxMachine implements Machine {
     return i === undefined ? undefined : this.prog.funcs[i];
   }
 }
+
+/** A thread id + 1 stored in the state, renamed by perm; 0 (none) stays. */
+function rename(perm: ArrayLike<number>, v: number): number { return v > 0 ? perm[v - 1] + 1 : v; }
 
 function less(a: Int32Array, b: Int32Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
