@@ -97,6 +97,11 @@ export class StateStore {
   private last: Int32Array = new Int32Array(0);
   private lastHash = 0;
   private lastNz = 0;
+  /** When the last state looked up came from lookupFrom(): the words where it differs from
+   *  its parent, their number, and the parent's id; nDiff -1 otherwise. */
+  private readonly diff = new Int32Array(64);
+  private nDiff = -1;
+  private diffFrom = 0;
   /** BFS parent id (-1 for the root), depth, the thread of the arriving step, sleep set. */
   parent = new Int32Array(1 << 12);
   depth = new Int32Array(1 << 12);
@@ -141,6 +146,7 @@ export class StateStore {
 
   /** The id of state `s`, or -1; remembers `s` for a following add(). */
   lookup(s: Int32Array): number {
+    this.nDiff = -1;
     return this.find(s, hashState(s), nonZero(s));
   }
 
@@ -150,19 +156,31 @@ export class StateStore {
    * words that differ.
    */
   lookupFrom(s: Int32Array, id: number, parent: Int32Array): number {
-    if (s.length !== parent.length) return this.lookup(s);
-    const salt = saltsFor(s.length);
+    const n = s.length;
+    if (n !== parent.length) return this.lookup(s);
+    const salt = saltsFor(n);
     let h = this.hash[id];
     let nz = this.nonZeroOf(id);
-    for (let i = 0; i < s.length; i++) {
-      const x = s[i];
-      const y = parent[i];
-      if (x !== y) {
-        h = (h - term(salt, i, y) + term(salt, i, x)) | 0;
+    const diff = this.diff;
+    let nd = 0;
+    // Four words at a time: a step changes a few words of hundreds, so most groups are equal.
+    for (let i = 0; i < n; i += 4) {
+      if (i + 4 <= n && ((s[i] ^ parent[i]) | (s[i + 1] ^ parent[i + 1]) | (s[i + 2] ^ parent[i + 2]) | (s[i + 3] ^ parent[i + 3])) === 0) continue;
+      const end = Math.min(i + 4, n);
+      for (let j = i; j < end; j++) {
+        const x = s[j];
+        const y = parent[j];
+        if (x === y) continue;
+        h = (h - term(salt, j, y) + term(salt, j, x)) | 0;
         nz += ((x | -x) >>> 31) - ((y | -y) >>> 31);
+        if (nd < diff.length) diff[nd] = j;
+        nd++;
       }
     }
-    return this.find(s, h, nz);
+    const f = this.find(s, h, nz);
+    this.nDiff = nd <= diff.length ? nd : -1;
+    this.diffFrom = id;
+    return f;
   }
 
   /** Non-zero words of stored state `id`. */
@@ -246,15 +264,30 @@ export class StateStore {
     const o = this.used;
     e[o] = n;
     let v = o + 1 + words;
-    for (let w = 0; w < words; w++) {
-      // The bitmap first, without branches (which words are zero is unpredictable), then
-      // only the non-zero words are copied.
-      const base = w << 5;
-      const end = Math.min(32, n - base);
-      let bits = 0;
-      for (let b = 0; b < end; b++) { const x = s[base + b]; bits |= ((x | -x) >>> 31) << b; }
-      e[o + 1 + w] = bits;
-      for (let m = bits; m !== 0; m &= m - 1) e[v++] = s[base + 31 - Math.clz32(m & -m)];
+    if (this.nDiff >= 0) {
+      // A successor: its bitmap is its parent's with the bits of the changed words redone.
+      const po = this.offset[this.diffFrom];
+      for (let w = 0; w < words; w++) e[o + 1 + w] = e[po + 1 + w];
+      for (let k = 0; k < this.nDiff; k++) {
+        const j = this.diff[k];
+        const at = o + 1 + (j >>> 5);
+        if (s[j] !== 0) e[at] |= 1 << (j & 31); else e[at] &= ~(1 << (j & 31));
+      }
+      for (let w = 0; w < words; w++) {
+        const base = w << 5;
+        for (let m = e[o + 1 + w]; m !== 0; m &= m - 1) e[v++] = s[base + 31 - Math.clz32(m & -m)];
+      }
+    } else {
+      for (let w = 0; w < words; w++) {
+        // The bitmap first, without branches (which words are zero is unpredictable), then
+        // only the non-zero words are copied.
+        const base = w << 5;
+        const end = Math.min(32, n - base);
+        let bits = 0;
+        for (let b = 0; b < end; b++) { const x = s[base + b]; bits |= ((x | -x) >>> 31) << b; }
+        e[o + 1 + w] = bits;
+        for (let m = bits; m !== 0; m &= m - 1) e[v++] = s[base + 31 - Math.clz32(m & -m)];
+      }
     }
     if (v - o !== len) throw new Error('state store: a state changed between its lookup and its insertion');
     return len;
