@@ -43,6 +43,7 @@ function timed(m: Machine): { machine: Machine; ms: () => number } {
     quiescent: wrap((s: Int32Array) => m.quiescent(s)),
     view: (s: Int32Array) => m.view(s),
   };
+  if (m.useAllocator) machine.useAllocator = (a) => m.useAllocator!(a);
   return { machine, ms: () => total };
 }
 

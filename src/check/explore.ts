@@ -53,7 +53,7 @@
 
 import { Status, type Fault, type Machine, type Transition, type ViolationKind } from '../model/machine';
 import type { Budget, Progress, Properties, Reductions, TraceStep, Verdict, Violation } from './types';
-import { StateStore, sameState } from './store';
+import { Scratch, StateStore, sameState } from './store';
 
 export interface ExploreOptions {
   properties?: Properties;
@@ -206,9 +206,14 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     }
   };
 
+  // The successors of the state being expanded die with its expansion (a new one is stored
+  // in its own encoding, a faulty one's state is copied), so their memory is reused.
+  const scratch = machine.useAllocator ? new Scratch() : null;
+
   /** Expands state `id`: every enabled thread outside its sleep set, or only the threads in `only`. */
   const expand = (id: number, only: number): void => {
-    const s = store.get(id);
+    let s: Int32Array;
+    if (scratch) { scratch.reset(); s = store.get(id, scratch.zeroed); } else s = store.get(id);
     const depth = store.depth[id];
     for (let t = 0; t < nThreads; t++) {
       const ts = machine.status(s, t) === Status.Runnable ? machine.successors(s, t) : null;
@@ -250,7 +255,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
         if (tr.fault && props.faults) {
           // Step faults protect the locking discipline: a double lock, an unlock of an
           // unheld lock, a sleep with a spinlock held. The faulty step ends its path.
-          record(tr.fault, id, depth + 1, { target: canon(tr.state) });
+          record(tr.fault, id, depth + 1, { target: canon(tr.state).slice() });
           edges?.exits.add(id);
           continue;
         }
@@ -285,26 +290,31 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   };
 
   let expansions = 0;
-  while (!stopped) {
-    let id: number;
-    let only = -1;
-    if (reopen.length) {
-      only = reopen.pop()!;
-      id = reopen.pop()!;
-    } else if (cursor < store.size) {
-      id = cursor++;
-    } else break;
-    expand(id, only);
-    if (opts.stopAtFirst && found.size) break;
-    if (++expansions % CHECK_EVERY === 0) {
-      const now = performance.now();
-      if (now - t0 >= budget.maxMs) stopped = 'ms';
-      else if (opts.shouldStop?.()) stopped = 'cancelled';
-      if (opts.onProgress && now - lastProgress >= progressMs) {
-        lastProgress = now;
-        opts.onProgress(progress(now));
+  if (scratch) machine.useAllocator!(scratch.alloc);
+  try {
+    while (!stopped) {
+      let id: number;
+      let only = -1;
+      if (reopen.length) {
+        only = reopen.pop()!;
+        id = reopen.pop()!;
+      } else if (cursor < store.size) {
+        id = cursor++;
+      } else break;
+      expand(id, only);
+      if (opts.stopAtFirst && found.size) break;
+      if (++expansions % CHECK_EVERY === 0) {
+        const now = performance.now();
+        if (now - t0 >= budget.maxMs) stopped = 'ms';
+        else if (opts.shouldStop?.()) stopped = 'cancelled';
+        if (opts.onProgress && now - lastProgress >= progressMs) {
+          lastProgress = now;
+          opts.onProgress(progress(now));
+        }
       }
     }
+  } finally {
+    if (scratch) machine.useAllocator!(null);
   }
 
   function progress(now: number): Progress {

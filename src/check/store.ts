@@ -108,13 +108,13 @@ export class StateStore {
   via = new Int32Array(1 << 12);
   sleep = new Int32Array(1 << 12);
 
-  /** A copy of state `id`, owned by the caller. */
-  get(id: number): Int32Array {
+  /** A copy of state `id`, owned by the caller; `zeroed` gives the words to fill. */
+  get(id: number, zeroed: (n: number) => Int32Array = (n) => this.carve(n)): Int32Array {
     const a = this.arena;
     const o = this.offset[id];
     const n = a[o];
     const words = (n + 31) >>> 5;
-    const s = this.carve(n);
+    const s = zeroed(n);
     let v = o + 1 + words;
     for (let w = 0; w < words; w++) {
       let bits = a[o + 1 + w];
@@ -307,4 +307,33 @@ export class StateStore {
     this.mask = slots - 1;
     for (let id = 0; id < this.size; id++) this.place(id);
   }
+}
+
+/**
+ * Memory for states that die young: the successors of the state being expanded, which the
+ * search only looks up (a new one is stored in its own encoding). reset() hands the same
+ * words out again, still in the cache; fresh memory for every successor costs more than
+ * the step that fills it.
+ */
+export class Scratch {
+  private buf = new Int32Array(1 << 14);
+  private used = 0;
+
+  /** Words for one state; valid until the next reset(). */
+  readonly alloc = (n: number): Int32Array => {
+    if (this.used + n > this.buf.length) {
+      // Arrays handed out stay valid: they keep the old buffer.
+      this.buf = new Int32Array(Math.max(2 * this.buf.length, 2 * n));
+      this.used = 0;
+    }
+    const v = this.buf.subarray(this.used, this.used + n);
+    this.used += n;
+    return v;
+  };
+
+  /** alloc(), zero-filled. */
+  readonly zeroed = (n: number): Int32Array => this.alloc(n).fill(0);
+
+  /** Every array handed out since the last reset() is dead. */
+  reset(): void { this.used = 0; }
 }

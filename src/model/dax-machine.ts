@@ -110,6 +110,8 @@ export class DaxMachine implements Machine {
 
   successors(state: Int32Array, thread: number): Transition[] { return this.vm.successors(state, thread); }
 
+  useAllocator(alloc: ((words: number) => Int32Array) | null): void { this.vm.alloc = alloc ?? allocState; }
+
   // --- symmetry ------------------------------------------------------------------
 
   /** Applies a thread permutation (perm[old] = new) to a state: thread regions move, and every

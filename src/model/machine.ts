@@ -88,4 +88,11 @@ export interface Machine {
   /** Faults of a state where no thread can run: deadlock, lost wakeup, entry left locked, accounting. */
   quiescent(state: Int32Array): Fault[];
   view(state: Int32Array): StateView;
+  /**
+   * Where the states of successors() come from. A search that knows when a successor is dead
+   * (looked up, stored as its own copy) may hand the machine recycled memory, which is still
+   * in the cache; null gives every successor fresh memory again. Optional: a machine without
+   * it allocates as it likes.
+   */
+  useAllocator?(alloc: ((words: number) => Int32Array) | null): void;
 }

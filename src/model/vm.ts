@@ -210,6 +210,8 @@ export class VM {
   private readonly stable: Set<string>;
   /** A step for reading a state (guards, choices): never kept, never stepped. */
   private readonly probeStep: Step;
+  /** Where successor states come from (Machine.useAllocator). */
+  alloc: (words: number) => Int32Array = allocState;
 
   /**
    * @param roots the functions the threads start in (what a scenario can reach)
@@ -437,7 +439,7 @@ export class VM {
     const n = outcomes ? outcomes.length : 1;
     const out: Transition[] = [];
     for (let i = 0; i < n; i++) {
-      const copy = allocState(s.length);
+      const copy = this.alloc(s.length);
       copy.set(s);
       const w = new Step(this.L, copy, t, this.threadName);
       let main: CInstr = c;
