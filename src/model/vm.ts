@@ -77,7 +77,7 @@ export function reachableFuncs(prog: Program, roots: string[]): Func[] {
 }
 
 /** A compiled expression: (step, thread-relative offset of the frame's locals) -> value. */
-type CExpr = (w: Step, fo: number) => number;
+export type CExpr = (w: Step, fo: number) => number;
 
 /** Instruction kinds, as small integers for the interpreter's switch. */
 const enum Op { Assign, Prim, Call, Jump, Ret, Choose }
@@ -151,9 +151,8 @@ function exprJs(e: Expr): string {
       throw new Error(`unknown unary operator ${String(e.op)}`);
     }
     case 'bin': {
-      const f = BIN_JS[e.op];
-      if (!f) throw new Error(`unknown binary operator ${String(e.op)}`);
-      return f(exprJs(e.a), exprJs(e.b));
+      if (!Object.prototype.hasOwnProperty.call(BIN_JS, e.op)) throw new Error(`unknown binary operator ${String(e.op)}`);
+      return BIN_JS[e.op](exprJs(e.a), exprJs(e.b));
     }
     case 'cond': return `((${exprJs(e.c)}) ? (${exprJs(e.a)}) : (${exprJs(e.b)}))`;
     case 'pure': {
@@ -161,6 +160,7 @@ function exprJs(e: Expr): string {
       if (at === undefined) throw new Error(`unknown pure helper ${e.fn}`);
       return `(H.pure[${num(at)}](${e.args.map(exprJs).join(', ')}) | 0)`;
     }
+    default: throw new Error(`unknown expression kind ${String((e as { k: unknown }).k)}`);
   }
 }
 
@@ -196,7 +196,8 @@ function generate(src: string): CExpr {
   return f;
 }
 
-function compileExpr(e: Expr): CExpr { return generate(exprJs(e)); }
+/** An expression as a function of a step and the offset of the frame's locals. */
+export function compileExpr(e: Expr): CExpr { return generate(exprJs(e)); }
 
 /** Where an assignment stores: the thread-relative word of a local or of what a pointer names. */
 function compileLValue(lv: LValue): CExpr {
