@@ -109,7 +109,7 @@ export class StateStore {
   sleep = new Int32Array(1 << 12);
 
   /** A copy of state `id`, owned by the caller; `zeroed` gives the words to fill. */
-  get(id: number, zeroed: (n: number) => Int32Array = (n) => this.carve(n)): Int32Array {
+  get(id: number, zeroed: (n: number) => Int32Array = this.carve): Int32Array {
     const a = this.arena;
     const o = this.offset[id];
     const n = a[o];
@@ -134,7 +134,7 @@ export class StateStore {
    */
   private slab = new Int32Array(0);
   private slabUsed = 0;
-  private carve(n: number): Int32Array {
+  private readonly carve = (n: number): Int32Array => {
     if (this.slabUsed + n > this.slab.length) {
       this.slab = new Int32Array(Math.max(1 << 16, n));
       this.slabUsed = 0;
@@ -142,7 +142,7 @@ export class StateStore {
     const s = this.slab.subarray(this.slabUsed, this.slabUsed + n);
     this.slabUsed += n;
     return s;
-  }
+  };
 
   /** The id of state `s`, or -1; remembers `s` for a following add(). */
   lookup(s: Int32Array): number {
