@@ -84,8 +84,9 @@ const CHECK_EVERY = 256;
 
 /**
  * The state graph as the search saw it, for the livelock analysis: every explored step
- * (from, to, progress), the states with a faulty step (an edge out of the graph), and the
- * (state, thread) pairs whose steps the sleep sets pruned, resolved after the search.
+ * (from, to, progress), the states with a step that rules them out of a livelock (a faulty
+ * step, an edge out of the graph, a pruned step that makes progress), and the (state,
+ * thread) pairs whose steps the sleep sets pruned, resolved after the search.
  */
 class EdgeLog {
   from = new Int32Array(1 << 12);
@@ -193,13 +194,16 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   /**
    * A step the sleep set pruned is still an edge of the state graph, which the livelock
    * analysis needs: its successors were computed for their footprints anyway, so they are
-   * looked up now; one not reached yet is resolved after the search (recomputed).
+   * looked up now; one not reached yet is resolved after the search (recomputed). A step
+   * that makes progress needs no lookup: wherever it goes, its state is in no livelock, and
+   * it is recorded as such (an exit). Dropping the edge changes no candidate: an edge only
+   * joins components through its source, which is ruled out anyway.
    */
   const logPruned = (id: number, s: Int32Array, t: number, ts: Transition[]): void => {
     // Until a step without progress has been seen, the analysis may never run: defer.
     if (!sawNonProgress) { edges!.markPruned(id, t); return; }
     for (const tr of ts) {
-      if (tr.fault) { edges!.exits.add(id); continue; }
+      if (tr.fault || tr.progress) { edges!.exits.add(id); continue; }
       const f = store.lookupFrom(canon(tr.state), id, s);
       if (f >= 0) edges!.add(id, f, tr.progress);
       else { edges!.markPruned(id, t); return; }
@@ -391,7 +395,7 @@ function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array
     const s = store.get(id);
     for (let m = log.pruned[id]; m !== 0; m &= m - 1) {
       for (const tr of machine.successors(s, 31 - Math.clz32(m & -m))) {
-        if (tr.fault) { log.exits.add(id); continue; }
+        if (tr.fault || tr.progress) { log.exits.add(id); continue; }
         const f = store.lookup(canon(tr.state));
         if (f < 0) log.exits.add(id);
         else log.add(id, f, tr.progress);
