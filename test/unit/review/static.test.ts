@@ -299,11 +299,4 @@ out:
     assert.deepEqual(rules(fn('')), ['dax/get-unlocked-put', 'dax/delete-wake-all']);
   });
 
-  it('is fast enough for every keystroke', () => {
-    const s = seed('000');
-    checkMailStatic(s.text, { file: s.file });
-    const t0 = performance.now();
-    for (let i = 0; i < 5; i++) checkMailStatic(s.text + '\n'.repeat(i), { file: s.file });
-    assert.ok((performance.now() - t0) / 5 < 100, 'a warm static check of seed 000 takes under 100 ms');
-  });
 });
