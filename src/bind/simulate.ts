@@ -38,6 +38,11 @@ export interface HunkSimulation {
   verdicts: HunkVerdict[];
   /** The variation points each side set, per function. */
   points: { pre: PointBinding[]; post: PointBinding[] };
+  /** With `without`: points the post-image sets that the line taken away removes. The model has
+   *  no value for their absence, so no verdict is claimed for that post-image. */
+  inexpressible?: PointBinding[];
+  /** The mail line left out of the post-image, when one was. */
+  without?: number;
 }
 
 const KIND_WORDS: Record<ViolationKind, string> = {
@@ -152,7 +157,12 @@ export function simulateWith(patches: PatchMessage[], h: Hunk, fns: RebuiltFunct
   // What the fragment says, including what the model runs as its reference does (a point it does not vary).
   const said = touched.flatMap((f) => (f.post ? bindPoints(f.post, { helperLocked, without: opts.without }) : []));
   const post = said.filter((b) => model.hasPoint(b.fn, b.point));
+  const lost = opts.without === undefined ? [] : lostPoints(touched, interpreted, said, helperLocked);
   const coverage = coverageOf(h, fns, model, helperLocked);
+  for (const b of lost) {
+    coverage.notExecuted.push({ mailLine: opts.without!, why: 'not-modelled',
+      detail: `without it ${b.c} is gone, and ${b.fn}.${b.point} has no value in the model for its absence` });
+  }
   coverage.functions = (coverage.functions ?? []).map((c) => {
     const it = interpreted.get(c.name);
     if (it) return { name: c.name, mode: 'interpreted' as const, choices: it.choices };
@@ -167,7 +177,7 @@ export function simulateWith(patches: PatchMessage[], h: Hunk, fns: RebuiltFunct
   }
   const scenarios = opts.scenario ? [opts.scenario] : scenariosForHunk(patches, h.id, fns);
   const verdicts: HunkVerdict[] = [];
-  if (touched.length) {
+  if (touched.length && !lost.length) {
     const preSet = settings(pre);
     const postSet = settings(post);
     for (const s of scenarios) {
@@ -179,7 +189,24 @@ export function simulateWith(patches: PatchMessage[], h: Hunk, fns: RebuiltFunct
       verdicts.push(v);
     }
   }
-  return { hunk: h, coverage, verdicts, points: { pre, post } };
+  return {
+    hunk: h, coverage, verdicts, points: { pre, post },
+    ...(opts.without !== undefined ? { without: opts.without } : {}),
+    ...(lost.length ? { inexpressible: lost } : {}),
+  };
+}
+
+/**
+ * Points the whole post-image sets but the post-image without a line does not: the line
+ * carried them (the wake call of a downgrade, the put on a path). The reference's value
+ * must not stand in for a statement the reviewer took away.
+ */
+function lostPoints(touched: RebuiltFunction[], interpreted: Map<string, Compiled>, said: PointBinding[],
+  helperLocked: (n: string) => boolean | null): PointBinding[] {
+  return touched
+    .filter((f) => f.post && !interpreted.has(f.name))
+    .flatMap((f) => bindPoints(f.post!, { helperLocked }))
+    .filter((b) => !said.some((s) => s.fn === b.fn && s.point === b.point));
 }
 
 export function flat(p: PointSettings): Record<string, PointValue> {

@@ -38,7 +38,10 @@ export function renderSimulation(r: HunkSimulation): string {
     out.push(`  ${f.name}(): ${f.mode === 'points' ? 'reference function driven by the fragment' : f.mode}${pts}`);
   }
   for (const n of c.notExecuted) out.push(`  line ${n.mailLine}: not run (${n.why}${n.detail ? `: ${n.detail}` : ''})`);
-  if (!r.verdicts.length) out.push('no verdict: the hunk touches no modelled function the model can run');
+  if (r.inexpressible?.length) {
+    out.push(`no verdict: without line ${r.without} the model cannot express the post-image ` +
+      `(it removes the statement that sets ${r.inexpressible.map((b) => `${b.fn}.${b.point}`).join(', ')})`);
+  } else if (!r.verdicts.length) out.push('no verdict: the hunk touches no modelled function the model can run');
   for (const v of r.verdicts) {
     out.push('');
     out.push(`scenario ${v.scenario}: ${v.summary}`);

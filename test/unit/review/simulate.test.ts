@@ -98,6 +98,19 @@ describe('bind: seed 000 hunks in the model', function () {
     assert.ok(v.post.violations[0].trace.steps.length > 0);
   });
 
+  it('claims no verdict when the line taken away carries a point the model cannot leave out', async () => {
+    const fx = fixture('review/000-fixed-all.txt');
+    const b = grabHunk(fx.text, fx.file);
+    // Without the wake call, the downgrade wakes nobody: the model has no such value, and the
+    // reference's wake-all must not stand in for it.
+    const wake = lineOf(fx.text, '+ dax_wake_mapping_entry_waiter(mapping, index, entry,');
+    const r = await simulateHunk(b.patches, b.id, { scenario: 'pmd-downgrade', without: wake });
+    assert.deepEqual(r.verdicts, []);
+    assert.equal(r.without, wake);
+    assert.deepEqual(r.inexpressible?.map((p) => p.point), ['downgrade_wake_all']);
+    assert.ok(r.coverage.notExecuted.some((n) => n.mailLine === wake && /downgrade_wake_all/.test(n.detail ?? '')));
+  });
+
   it('dax_insert_mapping_entry with the locked dax_radix_entry() and PMD entries left in place stays clean', async () => {
     const s = seed('000');
     const patches = parsePatchMail(readMail(s.text, { file: s.file }));
