@@ -147,15 +147,20 @@ export async function simulate(args: SimulateArgs, progress: (text: string) => v
   const opts = { without: args.without ?? undefined, budget: args.budget, tree: args.tree ?? undefined };
   let coverage: HunkCoverage | null = null;
   const verdicts: HunkVerdict[] = [];
+  const inexpressible = new Set<string>();
   // One scenario at a time, so the progress names the one being explored.
   for (const [i, scenario] of names.entries()) {
     progress(`exploring ${scenario}${names.length > 1 ? ` (${i + 1} of ${names.length})` : ''}`);
     const r = await simulateHunk(patches, args.key.hunk, { ...opts, scenario });
     coverage ??= r.coverage;
     verdicts.push(...r.verdicts);
+    for (const b of r.inexpressible ?? []) inexpressible.add(`${b.fn}.${b.point}`);
   }
   if (!names.length) coverage = (await simulateHunk(patches, args.key.hunk, opts)).coverage;
-  return { key: args.key, scenario: args.scenario, without: args.without, coverage, verdicts };
+  return {
+    key: args.key, scenario: args.scenario, without: args.without, coverage, verdicts,
+    ...(inexpressible.size ? { inexpressible: [...inexpressible] } : {}),
+  };
 }
 
 export async function scenarios(args: ScenariosArgs): Promise<string[]> {
