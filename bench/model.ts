@@ -240,6 +240,11 @@ if (coldAt >= 0) {
   coldChild(Number(process.argv[coldAt + 1]));
   process.exit(0);
 }
+if (process.argv.includes('--steady')) {
+  // `node dist/bench/model.js --steady`: only the steady rate (section 1b), for profiling.
+  steadyRate();
+  process.exit(0);
+}
 
 console.log(`dax-review model benchmark: node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 scenarios();

@@ -187,21 +187,24 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   checkState(store.insert(root, -1, 0, -1, 0)[0], root);
 
   const succ: (Transition[] | null)[] = new Array(nThreads).fill(null);
-  // Footprints folded into 32-bit masks (object id mod 32): disjoint masks prove
-  // independence at once; overlapping ones are checked exactly.
-  const rmask = new Int32Array(nThreads);
-  const wmask = new Int32Array(nThreads);
+  const fp = new Footprints(nThreads);
   /**
    * A step the sleep set pruned is still an edge of the state graph, which the livelock
    * analysis needs: its successors were computed for their footprints anyway, so they are
    * looked up now; one not reached yet is resolved after the search (recomputed). A step
    * that makes progress needs no lookup: wherever it goes, its state is in no livelock, and
    * it is recorded as such (an exit). Dropping the edge changes no candidate: an edge only
-   * joins components through its source, which is ruled out anyway.
+   * joins components through its source, which is ruled out anyway. A step inherited from
+   * the parent (ts null) says whether it faults or makes progress; one that needs a lookup
+   * is computed here.
    */
-  const logPruned = (id: number, s: Int32Array, t: number, ts: Transition[]): void => {
+  const logPruned = (id: number, s: Int32Array, t: number, ts: Transition[] | null): void => {
     // Until a step without progress has been seen, the analysis may never run: defer.
     if (!sawNonProgress) { edges!.markPruned(id, t); return; }
+    if (ts === null) {
+      if (fp.exits(t)) { edges!.exits.add(id); return; }
+      ts = machine.successors(s, t);
+    }
     for (const tr of ts) {
       if (tr.fault || tr.progress) { edges!.exits.add(id); continue; }
       const f = store.lookupFrom(canon(tr.state), id, s);
@@ -214,44 +217,50 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   // in its own encoding, a faulty one's state is copied), so their memory is reused.
   const scratch = machine.useAllocator ? new Scratch() : null;
 
+  /**
+   * Per state not yet expanded, the record of its parent's footprints (Footprints.save), or
+   * -1. A thread sleeps in a child only while its step is independent of the steps taken
+   * since it fell asleep, so that step, with its footprint, is the one the parent computed:
+   * it is not computed again only to be compared with the child's steps.
+   */
+  let inheritFrom = new Int32Array(1 << 12).fill(-1);
+
   /** Expands state `id`: every enabled thread outside its sleep set, or only the threads in `only`. */
   const expand = (id: number, only: number): void => {
     let s: Int32Array;
     if (scratch) { scratch.reset(); s = store.get(id, scratch.zeroed); } else s = store.get(id);
     const depth = store.depth[id];
-    for (let t = 0; t < nThreads; t++) {
-      const ts = machine.status(s, t) === Status.Runnable ? machine.successors(s, t) : null;
-      if (ts && ts.length === 0) throw new Error(`${machine.name}: ${machine.threads[t].name} is runnable but has no step`);
-      succ[t] = ts;
-      if (ts && sleepSets) {
-        let r = 0;
-        let w = 0;
-        for (const tr of ts) {
-          for (const o of tr.reads) r |= 1 << (o & 31);
-          for (const o of tr.writes) w |= 1 << (o & 31);
-        }
-        rmask[t] = r;
-        wmask[t] = w;
-      }
-    }
     const z = sleepSets ? store.sleep[id] : 0;
+    const rec = only < 0 && id < inheritFrom.length ? inheritFrom[id] : -1;
+    if (rec >= 0) { inheritFrom[id] = -1; fp.release(rec); }
+    fp.begin();
+    let enabled = 0;
+    for (let t = 0; t < nThreads; t++) {
+      let ts: Transition[] | null = null;
+      if (machine.status(s, t) === Status.Runnable) {
+        enabled |= 1 << t;
+        if (rec >= 0 && (z & (1 << t)) !== 0 && fp.inherit(t, rec)) { succ[t] = null; continue; }
+        ts = machine.successors(s, t);
+        if (ts.length === 0) throw new Error(`${machine.name}: ${machine.threads[t].name} is runnable but has no step`);
+      }
+      succ[t] = ts;
+      if (sleepSets) fp.add(t, ts);
+    }
     let done = 0;
     for (let t = 0; t < nThreads && !stopped; t++) {
-      const ts = succ[t];
-      if (!ts) continue;
       const bit = 1 << t;
+      if ((enabled & bit) === 0) continue;
+      const ts = succ[t];
       if (only >= 0 ? (only & bit) === 0 : (z & bit) !== 0) {
         if (edges && only < 0) logPruned(id, s, t, ts);
         continue;
       }
+      if (ts === null) throw new Error('explorer: a thread outside the sleep set has no step');
       // The sleeping and earlier explored threads whose step is independent of t's stay asleep.
       let childSleep = 0;
-      for (let m = z | done; m !== 0; m &= m - 1) {
+      for (let m = sleepSets ? (z | done) & enabled : 0; m !== 0; m &= m - 1) {
         const u = 31 - Math.clz32(m & -m);
-        const us = succ[u];
-        if (!us) continue;
-        const clash = (wmask[u] & (rmask[t] | wmask[t])) | (wmask[t] & rmask[u]);
-        if (clash === 0 || !conflict(us, ts)) childSleep |= 1 << u;
+        if (!fp.conflict(u, t)) childSleep |= 1 << u;
       }
       for (const tr of ts) {
         transitions++;
@@ -270,6 +279,14 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
         if (f < 0) {
           if (store.size >= budget.maxStates) { stopped = 'states'; return; }
           const nid = store.add(id, depth + 1, t, sl);
+          if (sl !== 0) {
+            if (nid >= inheritFrom.length) {
+              const g = new Int32Array(2 * inheritFrom.length).fill(-1);
+              g.set(inheritFrom);
+              inheritFrom = g;
+            }
+            inheritFrom[nid] = fp.save();
+          }
           edges?.add(id, nid, tr.progress);
           checkState(nid, c);
           continue;
@@ -360,20 +377,154 @@ function hasSymmetry(m: Machine): boolean {
   return false;
 }
 
-/** True when the steps conflict: a write of one meets a read or a write of the other. */
-function conflict(a: Transition[], b: Transition[]): boolean {
-  for (const x of a) {
-    for (const y of b) {
-      if (meets(x.writes, y.reads) || meets(x.writes, y.writes) || meets(y.writes, x.reads)) return true;
-    }
+/** Flags of a footprint block. */
+const FP_ENABLED = 1;
+/** Every branch of the step faults or makes progress (the livelock analysis needs no lookup). */
+const FP_EXITS = 2;
+
+/**
+ * The footprints of the steps of the state being expanded, one block per thread:
+ * [flags, reads, writes, read ids..., write ids...], the ids united over the step's
+ * branches (two steps conflict when some branch of one conflicts with some branch of the
+ * other, which is when their unions do), with 32-bit masks of the ids (id mod 32):
+ * disjoint masks prove independence at once, overlapping ones are checked exactly.
+ *
+ * A state's blocks are saved as one record when a child inherits them: records are
+ * appended in the order their children are discovered, which is the order the search
+ * expands those children, so a record older than the one in use is dead and its room is
+ * reused.
+ */
+class Footprints {
+  private cur = new Int32Array(256);
+  private len = 0;
+  private readonly at: Int32Array;
+  private readonly rmask: Int32Array;
+  private readonly wmask: Int32Array;
+  /** Saved records: logical offset i is pool[i - base]; records below `live` are dead. */
+  private pool = new Int32Array(1 << 12);
+  private base = 0;
+  private end = 0;
+  private live = 0;
+  /** The logical offset of the current blocks once saved, else -1. */
+  private saved = -1;
+
+  constructor(private readonly n: number) {
+    this.at = new Int32Array(n);
+    this.rmask = new Int32Array(n);
+    this.wmask = new Int32Array(n);
   }
-  return false;
+
+  begin(): void { this.len = 0; this.saved = -1; }
+
+  private room(k: number): void {
+    if (this.len + k <= this.cur.length) return;
+    const c = new Int32Array(Math.max(2 * this.cur.length, this.len + k));
+    c.set(this.cur.subarray(0, this.len));
+    this.cur = c;
+  }
+
+  /** Thread t's step (null: not enabled). */
+  add(t: number, ts: Transition[] | null): void {
+    let nr = 0;
+    let nw = 0;
+    let exits = true;
+    if (ts) {
+      for (const tr of ts) {
+        nr += tr.reads.length;
+        nw += tr.writes.length;
+        if (!tr.fault && !tr.progress) exits = false;
+      }
+    }
+    this.room(3 + nr + nw);
+    const c = this.cur;
+    const o = this.len;
+    this.at[t] = o;
+    c[o] = ts ? FP_ENABLED | (exits ? FP_EXITS : 0) : 0;
+    c[o + 1] = nr;
+    c[o + 2] = nw;
+    let k = o + 3;
+    let r = 0;
+    let w = 0;
+    if (ts) {
+      for (const tr of ts) for (const x of tr.reads) { c[k++] = x; r |= 1 << (x & 31); }
+      for (const tr of ts) for (const x of tr.writes) { c[k++] = x; w |= 1 << (x & 31); }
+    }
+    this.rmask[t] = r;
+    this.wmask[t] = w;
+    this.len = k;
+  }
+
+  /** Thread t's block from saved record `rec`; false when the record has no step of t. */
+  inherit(t: number, rec: number): boolean {
+    const p0 = this.pool;
+    let p = rec - this.base;
+    for (let u = 0; u < t; u++) p += 3 + p0[p + 1] + p0[p + 2];
+    if ((p0[p] & FP_ENABLED) === 0) return false;
+    const k = 3 + p0[p + 1] + p0[p + 2];
+    this.room(k);
+    const c = this.cur;
+    const o = this.len;
+    c.set(p0.subarray(p, p + k), o);
+    this.at[t] = o;
+    let r = 0;
+    let w = 0;
+    const wr = o + 3 + c[o + 1];
+    for (let i = o + 3; i < wr; i++) r |= 1 << (c[i] & 31);
+    for (let i = wr; i < o + k; i++) w |= 1 << (c[i] & 31);
+    this.rmask[t] = r;
+    this.wmask[t] = w;
+    this.len = o + k;
+    return true;
+  }
+
+  exits(t: number): boolean { return (this.cur[this.at[t]] & FP_EXITS) !== 0; }
+
+  /** True when the steps of u and t conflict: a write of one meets a read or a write of the other. */
+  conflict(u: number, t: number): boolean {
+    if (((this.wmask[u] & (this.rmask[t] | this.wmask[t])) | (this.wmask[t] & this.rmask[u])) === 0) return false;
+    const c = this.cur;
+    const a = this.at[u];
+    const b = this.at[t];
+    const ra = a + 3;
+    const wa = ra + c[a + 1];
+    const ea = wa + c[a + 2];
+    const rb = b + 3;
+    const wb = rb + c[b + 1];
+    const eb = wb + c[b + 2];
+    return meets(c, wa, ea, rb, wb) || meets(c, wa, ea, wb, eb) || meets(c, wb, eb, ra, wa);
+  }
+
+  /** Saves the blocks of the state being expanded (all threads, in order) for its children. */
+  save(): number {
+    if (this.saved >= 0) return this.saved;
+    const n = this.len;
+    if (this.end + n - this.base > this.pool.length) {
+      const liveWords = this.end - this.live;
+      const from = this.live - this.base;
+      if (2 * (liveWords + n) <= this.pool.length) {
+        this.pool.copyWithin(0, from, from + liveWords);
+      } else {
+        const p = new Int32Array(Math.max(2 * this.pool.length, 2 * (liveWords + n)));
+        p.set(this.pool.subarray(from, from + liveWords));
+        this.pool = p;
+      }
+      this.base = this.live;
+    }
+    this.pool.set(this.cur.subarray(0, n), this.end - this.base);
+    this.saved = this.end;
+    this.end += n;
+    return this.saved;
+  }
+
+  /** Records older than `rec` are no longer needed. */
+  release(rec: number): void { if (rec > this.live) this.live = rec; }
 }
 
-function meets(p: readonly number[], q: readonly number[]): boolean {
-  for (let i = 0; i < p.length; i++) {
-    const o = p[i];
-    for (let j = 0; j < q.length; j++) if (q[j] === o) return true;
+/** Whether ids c[p..pe) and c[q..qe) share one. */
+function meets(c: Int32Array, p: number, pe: number, q: number, qe: number): boolean {
+  for (let i = p; i < pe; i++) {
+    const o = c[i];
+    for (let j = q; j < qe; j++) if (c[j] === o) return true;
   }
   return false;
 }
