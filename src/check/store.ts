@@ -153,9 +153,10 @@ export class StateStore {
   /**
    * lookup() of `s`, a successor of stored state `id` whose words are `parent` (as get()
    * gave them): the fingerprint and the non-zero count follow from the parent's and the
-   * words that differ.
+   * words that differ. `changed`, when given, lists the only words that may differ, as
+   * [from, to) pairs in ascending order (Transition's `changed`, when the machine says).
    */
-  lookupFrom(s: Int32Array, id: number, parent: Int32Array): number {
+  lookupFrom(s: Int32Array, id: number, parent: Int32Array, changed?: readonly number[]): number {
     const n = s.length;
     if (n !== parent.length) return this.lookup(s);
     const salt = saltsFor(n);
@@ -163,18 +164,23 @@ export class StateStore {
     let nz = this.nonZeroOf(id);
     const diff = this.diff;
     let nd = 0;
-    // Four words at a time: a step changes a few words of hundreds, so most groups are equal.
-    for (let i = 0; i < n; i += 4) {
-      if (i + 4 <= n && ((s[i] ^ parent[i]) | (s[i + 1] ^ parent[i + 1]) | (s[i + 2] ^ parent[i + 2]) | (s[i + 3] ^ parent[i + 3])) === 0) continue;
-      const end = Math.min(i + 4, n);
-      for (let j = i; j < end; j++) {
-        const x = s[j];
-        const y = parent[j];
-        if (x === y) continue;
-        h = (h - term(salt, j, y) + term(salt, j, x)) | 0;
-        nz += ((x | -x) >>> 31) - ((y | -y) >>> 31);
-        if (nd < diff.length) diff[nd] = j;
-        nd++;
+    const ranges = changed ? changed.length : 2;
+    for (let r = 0; r < ranges; r += 2) {
+      const lo = changed ? changed[r] : 0;
+      const hi = changed ? Math.min(changed[r + 1], n) : n;
+      // Four words at a time: a step changes a few words of hundreds, so most groups are equal.
+      for (let i = lo; i < hi; i += 4) {
+        if (i + 4 <= hi && ((s[i] ^ parent[i]) | (s[i + 1] ^ parent[i + 1]) | (s[i + 2] ^ parent[i + 2]) | (s[i + 3] ^ parent[i + 3])) === 0) continue;
+        const end = Math.min(i + 4, hi);
+        for (let j = i; j < end; j++) {
+          const x = s[j];
+          const y = parent[j];
+          if (x === y) continue;
+          h = (h - term(salt, j, y) + term(salt, j, x)) | 0;
+          nz += ((x | -x) >>> 31) - ((y | -y) >>> 31);
+          if (nd < diff.length) diff[nd] = j;
+          nd++;
+        }
       }
     }
     const f = this.find(s, h, nz);

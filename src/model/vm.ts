@@ -171,6 +171,7 @@ function derefOffset(w: Step, p: number): number {
     w.commit(p === 0 ? 'null-deref' : 'assertion', `dereference of ${p === 0 ? 'NULL' : 'a pointer the model does not know'}`);
     return -1;
   }
+  if (off >= w.hi) w.hi = off + 1;
   return off;
 }
 
@@ -228,6 +229,7 @@ export class VM {
     this.stable = new Set(Object.values(prog.prims).map((p) => p.readsOnly).filter((k): k is string => !!k && !written.has(k)));
     this.code = prog.funcs.map((f, fnId) => f.code.map((i) => this.compileInstr(i, fnId)));
     this.probeStep = new Step(L, new Int32Array(L.size), 0, threadName);
+    this.spanCache = prog.prims === PRIMS ? [] : null;
   }
 
   private base(t: number): number { return this.L.thread(t); }
@@ -319,6 +321,8 @@ export class VM {
       w.commit('assertion', `call depth too large: the stack of ${this.threadName(w.t)} overflows at ${f.name}`);
       return;
     }
+    const end = nsp + FRAME.LOCALS + f.locals.length;
+    if (end > w.hi) w.hi = end;
     w.s[b + nsp + FRAME.CODE] = callee << 16;
     w.s[b + nsp + FRAME.LINKS] = ((ret + 1) << 16) | (sp + 1);
     for (let i = 0; i < f.locals.length; i++) w.s[b + nsp + FRAME.LOCALS + i] = i < args.length ? args[i] : 0;
@@ -439,10 +443,16 @@ export class VM {
     }
     const n = outcomes ? outcomes.length : 1;
     const out: Transition[] = [];
+    // The end of the thread's top frame: what the step writes in its own region lies below
+    // it, or below a frame it pushes or a word it stores through a pointer (Step.hi).
+    const b = this.base(t);
+    const sp = s[b + THREAD.SP];
+    const top = sp + FRAME.LOCALS + this.prog.funcs[s[b + sp + FRAME.CODE] >>> 16].locals.length;
     for (let i = 0; i < n; i++) {
       const copy = this.alloc(s.length);
       copy.set(s);
       const w = new Step(this.L, copy, t, this.threadName);
+      w.hi = top;
       let main: CInstr = c;
       let moved = c.mover;
       this.exec(w, c, i);
@@ -461,9 +471,31 @@ export class VM {
         this.exec(w, next, 0);
         this.advance(w);
       }
-      out.push(new StepTransition(t, w, this.prog.funcs[main.fnId].name, main.ins.label, outcomes ? outcomes[i] : undefined));
+      const tr = new StepTransition(t, w, this.prog.funcs[main.fnId].name, main.ins.label, outcomes ? outcomes[i] : undefined);
+      if (this.spanCache) tr.changed = this.spans(t, w.hi);
+      out.push(tr);
     }
     return out;
+  }
+
+  /**
+   * The words a step of thread t may have changed, as [from, to) pairs in ascending order:
+   * the shared words (globals, slots, pages, wait queues), every thread's header (a wake-up
+   * sets another thread's task state) and thread t's region up to `hi`. Only the kernel's
+   * own primitives are known to write nowhere else; with other primitives it is not said.
+   */
+  private readonly spanCache: (readonly number[] | undefined)[] | null;
+
+  private spans(t: number, hi: number): readonly number[] {
+    const { L } = this;
+    const k = t * (L.threadStride + 1) + hi;
+    let sp = this.spanCache![k];
+    if (!sp) {
+      const out = [0, L.threadBase];
+      for (let u = 0; u < L.nThreads; u++) out.push(L.thread(u), L.thread(u) + (u === t ? Math.max(hi, THREAD.STACK) : THREAD.STACK));
+      sp = this.spanCache![k] = out;
+    }
+    return sp;
   }
 
   /** A step for reading a state (guards, choices): never kept, never stepped. */
@@ -508,6 +540,9 @@ class StepTransition implements Transition {
   readonly fault: Transition['fault'];
   readonly source: Transition['source'];
   private readonly notes: (() => string)[];
+  /** The words of `state` that may differ from the state the step was taken from, as
+   *  [from, to) pairs in ascending order; undefined when the machine does not say. */
+  changed: readonly number[] | undefined = undefined;
 
   constructor(readonly thread: number, w: Step, readonly fn: string, readonly label: string, readonly choice: string | undefined) {
     this.state = w.s;

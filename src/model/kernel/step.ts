@@ -14,6 +14,9 @@ export class Step {
 
   /** The thread region's base word. */
   base: number;
+  /** Above this thread-relative word, the step has written nothing in its thread's region
+   *  (the end of the deepest frame it reached, or of a word it stored through a pointer). */
+  hi = 0;
 
   constructor(readonly L: Layout, public s: Int32Array, public t: number, readonly threadName: (t: number) => string) {
     this.base = L.thread(t);
@@ -46,6 +49,7 @@ export class Step {
     const off = p - PTR_BASE;
     if (off < 0 || off >= this.L.threadStride) { this.commit('null-deref', `store through bad pointer 0x${(p >>> 0).toString(16)}`); return; }
     this.s[this.base + off] = v;
+    if (off >= this.hi) this.hi = off + 1;
   }
 
   holdsTreeLock(): boolean { return this.s[G.TREE_LOCK] === this.t + 1; }
