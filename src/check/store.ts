@@ -1,5 +1,5 @@
 // The visited set: every distinct (canonical) state the search has reached, packed in
-// one arena, plus per-state metadata (BFS parent, depth, sleep set).
+// one arena (a list of chunks), plus per-state metadata (BFS parent, depth, sleep set).
 //
 // Why full states and not bare fingerprints: the arena is needed anyway, because it is
 // the BFS queue (states are appended in discovery order and expanded in that order) and
@@ -54,6 +54,28 @@ export function hashState(s: Int32Array): number {
   return h;
 }
 
+/** The number of bits of a bitmap (32-bit words from `at`) at positions from..to-1. */
+function bitsBelow(e: Int32Array, at: number, from: number, to: number): number {
+  let n = 0;
+  while (from < to) {
+    const w = from >>> 5;
+    const lo = from & 31;
+    const hi = Math.min(to - (w << 5), 32);
+    let m = e[at + w] >>> lo;
+    if (hi - lo < 32) m &= (1 << (hi - lo)) - 1;
+    n += popcount(m);
+    from = (w << 5) + hi;
+  }
+  return n;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
 /** The number of non-zero words of a state. */
 function nonZero(s: Int32Array): number {
   let n = 0;
@@ -82,12 +104,23 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
  * with 25 live words takes 38 words. The encoding is a function of the state, so encoded
  * forms compare and hash exactly as the states do.
  */
+/**
+ * The arena is a list of chunks, so that it never copies itself to grow: a state's offset
+ * is its chunk << CHUNK_SHIFT | its word in the chunk, and no state straddles two chunks.
+ */
+const CHUNK_SHIFT = 20;
+const CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
+
 export class StateStore {
   /** Number of states stored; ids are 0..size-1 in discovery order. */
   size = 0;
-  private arena = new Int32Array(1 << 16);
+  private chunks: Int32Array[] = [new Int32Array(1 << 14)];
+  /** The chunk states are appended to, and its words in use. */
+  private chunk = this.chunks[0];
   private used = 0;
   private offset = new Int32Array(1 << 12);
+  /** Per state, the length of its encoding in words. */
+  private lens = new Int32Array(1 << 12);
   private hash = new Int32Array(1 << 12);
   /** Slot i holds [fingerprint, id + 1] at 2i, 2i + 1; id + 1 is 0 when empty. The
    *  fingerprint beside the id settles most probes without touching the arena. */
@@ -110,8 +143,8 @@ export class StateStore {
 
   /** A copy of state `id`, owned by the caller; `zeroed` gives the words to fill. */
   get(id: number, zeroed: (n: number) => Int32Array = this.carve): Int32Array {
-    const a = this.arena;
-    const o = this.offset[id];
+    const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
+    const o = this.offset[id] & CHUNK_MASK;
     const n = a[o];
     const words = (n + 31) >>> 5;
     const s = zeroed(n);
@@ -192,7 +225,7 @@ export class StateStore {
   /** Non-zero words of stored state `id`. */
   private nonZeroOf(id: number): number {
     const o = this.offset[id];
-    return this.offset[id + 1] - o - 1 - ((this.arena[o] + 31) >>> 5);
+    return this.lens[id] - 1 - ((this.chunks[o >>> CHUNK_SHIFT][o & CHUNK_MASK] + 31) >>> 5);
   }
 
   /**
@@ -201,7 +234,6 @@ export class StateStore {
    * there is s: s has no room for another non-zero word.
    */
   private find(s: Int32Array, h: number, nz: number): number {
-    const arena = this.arena;
     const table = this.table;
     const n = s.length;
     const words = (n + 31) >>> 5;
@@ -211,8 +243,10 @@ export class StateStore {
       if (slot === 0) break;
       if (table[2 * i] !== h) continue;
       const id = slot - 1;
-      const o = this.offset[id];
-      if (this.offset[id + 1] - o !== len || arena[o] !== n) continue;
+      if (this.lens[id] !== len) continue;
+      const arena = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
+      const o = this.offset[id] & CHUNK_MASK;
+      if (arena[o] !== n) continue;
       let v = o + 1 + words;
       let same = true;
       for (let w = 0; w < words && same; w++) {
@@ -234,16 +268,14 @@ export class StateStore {
     if (id + 2 > this.offset.length) {
       const need = id + 2;
       this.offset = grow(this.offset, need);
+      this.lens = grow(this.lens, need);
       this.hash = grow(this.hash, need);
       this.parent = grow(this.parent, need);
       this.depth = grow(this.depth, need);
       this.via = grow(this.via, need);
       this.sleep = grow(this.sleep, need);
     }
-    const len = this.encode(this.last);
-    this.offset[id] = this.used;
-    this.used += len;
-    this.offset[id + 1] = this.used;
+    this.encode(this.last, id);
     this.hash[id] = this.lastHash;
     this.parent[id] = parent;
     this.depth[id] = depth;
@@ -260,29 +292,49 @@ export class StateStore {
     return f >= 0 ? [f, false] : [this.add(parent, depth, via, sleep), true];
   }
 
-  /** Appends the sparse form of s to the arena; returns its length in words. */
-  private encode(s: Int32Array): number {
+  /** Appends the sparse form of s to the arena as state `id`. */
+  private encode(s: Int32Array, id: number): void {
     const n = s.length;
     const words = (n + 31) >>> 5;
     const len = 1 + words + this.lastNz;
-    if (this.used + len > this.arena.length) this.arena = grow(this.arena, this.used + len);
-    const e = this.arena;
+    if (this.used + len > this.chunk.length) {
+      if (len > CHUNK_MASK + 1) throw new Error(`state store: a state of ${n} words is too large`);
+      // Chunks grow up to their largest size, so that small searches stay small.
+      this.chunk = new Int32Array(Math.min(CHUNK_MASK + 1, Math.max(2 * this.chunk.length, len)));
+      this.chunks.push(this.chunk);
+      this.used = 0;
+    }
+    const e = this.chunk;
     const o = this.used;
+    this.offset[id] = ((this.chunks.length - 1) << CHUNK_SHIFT) | o;
+    this.lens[id] = len;
+    this.used += len;
     e[o] = n;
     let v = o + 1 + words;
     if (this.nDiff >= 0) {
       // A successor: its bitmap is its parent's with the bits of the changed words redone.
-      const po = this.offset[this.diffFrom];
-      for (let w = 0; w < words; w++) e[o + 1 + w] = e[po + 1 + w];
+      const pe = this.chunks[this.offset[this.diffFrom] >>> CHUNK_SHIFT];
+      const po = this.offset[this.diffFrom] & CHUNK_MASK;
+      for (let w = 0; w < words; w++) e[o + 1 + w] = pe[po + 1 + w];
       for (let k = 0; k < this.nDiff; k++) {
         const j = this.diff[k];
         const at = o + 1 + (j >>> 5);
         if (s[j] !== 0) e[at] |= 1 << (j & 31); else e[at] &= ~(1 << (j & 31));
       }
-      for (let w = 0; w < words; w++) {
-        const base = w << 5;
-        for (let m = e[o + 1 + w]; m !== 0; m &= m - 1) e[v++] = s[base + 31 - Math.clz32(m & -m)];
+      // Its non-zero words are its parent's, in the same order, except at the changed words
+      // (ascending): the runs between them are copied from the parent's encoding.
+      let pv = po + 1 + words;
+      let from = 0;
+      for (let k = 0; k < this.nDiff; k++) {
+        const j = this.diff[k];
+        const run = bitsBelow(pe, po + 1, from, j);
+        for (let r = 0; r < run; r++) e[v++] = pe[pv++];
+        if ((pe[po + 1 + (j >>> 5)] & (1 << (j & 31))) !== 0) pv++;
+        if (s[j] !== 0) e[v++] = s[j];
+        from = j + 1;
       }
+      const rest = po + this.lens[this.diffFrom] - pv;
+      for (let r = 0; r < rest; r++) e[v++] = pe[pv++];
     } else {
       for (let w = 0; w < words; w++) {
         // The bitmap first, without branches (which words are zero is unpredictable), then
@@ -296,7 +348,6 @@ export class StateStore {
       }
     }
     if (v - o !== len) throw new Error('state store: a state changed between its lookup and its insertion');
-    return len;
   }
 
   private place(id: number): void {
