@@ -229,7 +229,7 @@ export class VM {
     this.stable = new Set(Object.values(prog.prims).map((p) => p.readsOnly).filter((k): k is string => !!k && !written.has(k)));
     this.code = prog.funcs.map((f, fnId) => f.code.map((i) => this.compileInstr(i, fnId)));
     this.probeStep = new Step(L, new Int32Array(L.size), 0, threadName);
-    this.spanCache = prog.prims === PRIMS ? [] : null;
+    this.spanCache = prog.prims === PRIMS ? new Array<readonly number[] | null>(L.nThreads * (L.threadStride + 1)).fill(null) : null;
   }
 
   private base(t: number): number { return this.L.thread(t); }
@@ -471,9 +471,8 @@ export class VM {
         this.exec(w, next, 0);
         this.advance(w);
       }
-      const tr = new StepTransition(t, w, this.prog.funcs[main.fnId].name, main.ins.label, outcomes ? outcomes[i] : undefined);
-      if (this.spanCache) tr.changed = this.spans(t, w.hi);
-      out.push(tr);
+      out.push(new StepTransition(t, w, this.prog.funcs[main.fnId].name, main.ins.label, outcomes ? outcomes[i] : undefined,
+        this.spanCache ? this.spans(t, w.hi) : undefined));
     }
     return out;
   }
@@ -484,7 +483,7 @@ export class VM {
    * sets another thread's task state) and thread t's region up to `hi`. Only the kernel's
    * own primitives are known to write nowhere else; with other primitives it is not said.
    */
-  private readonly spanCache: (readonly number[] | undefined)[] | null;
+  private readonly spanCache: (readonly number[] | null)[] | null;
 
   private spans(t: number, hi: number): readonly number[] {
     const { L } = this;
@@ -540,11 +539,13 @@ class StepTransition implements Transition {
   readonly fault: Transition['fault'];
   readonly source: Transition['source'];
   private readonly notes: (() => string)[];
-  /** The words of `state` that may differ from the state the step was taken from, as
-   *  [from, to) pairs in ascending order; undefined when the machine does not say. */
-  changed: readonly number[] | undefined = undefined;
 
-  constructor(readonly thread: number, w: Step, readonly fn: string, readonly label: string, readonly choice: string | undefined) {
+  /**
+   * @param changed the words of `state` that may differ from the state the step was taken
+   *   from, as [from, to) pairs in ascending order; undefined when the machine does not say
+   */
+  constructor(readonly thread: number, w: Step, readonly fn: string, readonly label: string, readonly choice: string | undefined,
+    readonly changed: readonly number[] | undefined) {
     this.state = w.s;
     this.reads = w.reads;
     this.writes = w.writes;
