@@ -240,6 +240,11 @@ if (coldAt >= 0) {
   coldChild(Number(process.argv[coldAt + 1]));
   process.exit(0);
 }
+if (process.argv.includes('--ceiling')) {
+  // `node dist/bench/model.js --ceiling`: only the explorer's ceiling (section 3).
+  ceiling();
+  process.exit(0);
+}
 if (process.argv.includes('--steady')) {
   // `node dist/bench/model.js --steady`: only the steady rate (section 1b), for profiling.
   steadyRate();

@@ -467,22 +467,17 @@ class Footprints {
   /** Thread t's block from saved record `rec`; false when the record has no step of t. */
   inherit(t: number, rec: number): boolean {
     const p0 = this.pool;
-    let p = rec - this.base;
-    for (let u = 0; u < t; u++) p += 3 + p0[p + 1] + p0[p + 2];
+    const at = rec - this.base;
+    const p = at + this.n + p0[at + t];
     if ((p0[p] & FP_ENABLED) === 0) return false;
     const k = 3 + p0[p + 1] + p0[p + 2];
     this.room(k);
     const c = this.cur;
     const o = this.len;
-    c.set(p0.subarray(p, p + k), o);
+    for (let i = 0; i < k; i++) c[o + i] = p0[p + i];
     this.at[t] = o;
-    let r = 0;
-    let w = 0;
-    const wr = o + 3 + c[o + 1];
-    for (let i = o + 3; i < wr; i++) r |= 1 << (c[i] & 31);
-    for (let i = wr; i < o + k; i++) w |= 1 << (c[i] & 31);
-    this.rmask[t] = r;
-    this.wmask[t] = w;
+    this.rmask[t] = p0[at + this.n + t];
+    this.wmask[t] = p0[at + 2 * this.n + t];
     this.len = o + k;
     return true;
   }
@@ -504,10 +499,15 @@ class Footprints {
     return meets(c, wa, ea, rb, wb) || meets(c, wa, ea, wb, eb) || meets(c, wb, eb, ra, wa);
   }
 
-  /** Saves the blocks of the state being expanded (all threads, in order) for its children. */
+  /**
+   * Saves the blocks of the state being expanded for its children: a record is the offset
+   * of each thread's block (after the header), the read and write masks of each thread, then
+   * the blocks.
+   */
   save(): number {
     if (this.saved >= 0) return this.saved;
-    const n = this.len;
+    const h = 3 * this.n;
+    const n = h + this.len;
     if (this.end + n - this.base > this.pool.length) {
       const liveWords = this.end - this.live;
       const from = this.live - this.base;
@@ -520,7 +520,15 @@ class Footprints {
       }
       this.base = this.live;
     }
-    this.pool.set(this.cur.subarray(0, n), this.end - this.base);
+    const p = this.pool;
+    const o = this.end - this.base;
+    for (let t = 0; t < this.n; t++) {
+      p[o + t] = this.at[t] + h - this.n;
+      p[o + this.n + t] = this.rmask[t];
+      p[o + 2 * this.n + t] = this.wmask[t];
+    }
+    const c = this.cur;
+    for (let i = 0; i < this.len; i++) p[o + h + i] = c[i];
     this.saved = this.end;
     this.end += n;
     return this.saved;
