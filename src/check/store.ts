@@ -375,6 +375,10 @@ export class StateStore {
 export class Scratch {
   private buf = new Int32Array(1 << 14);
   private used = 0;
+  /** The arrays handed out since the last reset(), in order: the next expansion asks for
+   *  the same lengths at the same places, so the same views serve it. */
+  private views: Int32Array[] = [];
+  private k = 0;
 
   /** Words for one state; valid until the next reset(). */
   readonly alloc = (n: number): Int32Array => {
@@ -382,8 +386,15 @@ export class Scratch {
       // Arrays handed out stay valid: they keep the old buffer.
       this.buf = new Int32Array(Math.max(2 * this.buf.length, 2 * n));
       this.used = 0;
+      this.views = [];
+      this.k = 0;
     }
-    const v = this.buf.subarray(this.used, this.used + n);
+    let v = this.k < this.views.length ? this.views[this.k] : undefined;
+    if (v === undefined || v.length !== n || v.byteOffset !== this.used * 4) {
+      v = this.buf.subarray(this.used, this.used + n);
+      if (this.k < this.views.length) this.views[this.k] = v; else this.views.push(v);
+    }
+    this.k++;
     this.used += n;
     return v;
   };
@@ -392,5 +403,5 @@ export class Scratch {
   readonly zeroed = (n: number): Int32Array => this.alloc(n).fill(0);
 
   /** Every array handed out since the last reset() is dead. */
-  reset(): void { this.used = 0; }
+  reset(): void { this.used = 0; this.k = 0; }
 }
