@@ -3,7 +3,8 @@
 // from the definition whether the entry value a helper returns carries the lock bit.
 import type { MailDocument } from '../mail/types';
 import type { FunctionImage } from '../c/types';
-import { parseExpr, valueLockBitOf } from './cexpr';
+import { parseExpr } from '../c/expr';
+import { valueLockBitOf } from './cexpr';
 
 /** What the mail's definition of a helper says about the entry value it returns. */
 export interface HelperSummary { name: string; locked: boolean | null; mailLine: number | null }

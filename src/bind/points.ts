@@ -7,7 +7,8 @@
 import type { FunctionImage } from '../c/types';
 import { parseImage } from '../c/cfg';
 import type { Node } from '../c/parser';
-import { parseExpr, evalConst, strip, valueLockBitOf } from './cexpr';
+import { parseExpr } from '../c/expr';
+import { evalConst, strip, valueLockBitOf } from './cexpr';
 
 export type PointValue = string | number | boolean;
 

@@ -5,6 +5,7 @@
 // state, so the explorer can hash and store it, and a C function taken from a
 // patch can be compiled to the same instructions and run over the same
 // primitives as the reference functions.
+import * as C from '../c/expr';
 
 export type BinOp =
   | '||' | '&&' | '|' | '^' | '&' | '==' | '!=' | '<' | '>' | '<=' | '>='
@@ -160,119 +161,58 @@ export function evalBin(op: BinOp, a: number, b: number): number {
 }
 
 // ---------------------------------------------------------------------------
-// A small parser for C expressions, so reference functions read like the kernel.
+// C expressions, so reference functions read like the kernel: src/c/expr.ts reads the
+// syntax; lowering keeps what the IR has and names what it does not.
 
-const TYPE_WORDS = new Set(['unsigned', 'long', 'int', 'void', 'bool', 'char', 'pgoff_t', 'sector_t', 'loff_t', 'size_t', 'struct', 'page', 'const']);
-
-interface Tok { t: 'id' | 'num' | 'op'; v: string }
-
-function tokenize(src: string): Tok[] {
-  const out: Tok[] = [];
-  const re = /\s*(?:(0[xX][0-9a-fA-F]+|\d+)[uUlL]*|([A-Za-z_]\w*)|(\|\||&&|==|!=|<=|>=|<<|>>|->|[-+*/%&|^!~<>()?:,.]))/y;
-  let pos = 0;
-  while (pos < src.length) {
-    if (/^\s*$/.test(src.slice(pos))) break;
-    re.lastIndex = pos;
-    const m = re.exec(src);
-    if (!m) throw new Error(`cannot read C expression at '${src.slice(pos)}' in '${src}'`);
-    pos = re.lastIndex;
-    if (m[1] !== undefined) out.push({ t: 'num', v: m[1] });
-    else if (m[2] !== undefined) out.push({ t: 'id', v: m[2] });
-    else out.push({ t: 'op', v: m[3] });
-  }
-  return out;
-}
-
-const PREC: Partial<Record<string, number>> = {
-  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
-  '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
-};
+const UN_OPS: ReadonlySet<string> = new Set<UnOp>(['!', '~', '-']);
+const BIN_OPS: ReadonlySet<string> = new Set<BinOp>([
+  '||', '&&', '|', '^', '&', '==', '!=', '<', '>', '<=', '>=', '<<', '>>', '+', '-', '*', '/', '%',
+]);
 
 /** Resolves identifiers of an expression: locals of the function being built, then constants. */
 export interface Scope { local(name: string): number | undefined }
 
 export function parseExpr(src: string, scope: Scope): Expr {
-  const toks = tokenize(src);
-  let i = 0;
-  const peek = (): Tok | undefined => toks[i];
-  const eat = (v?: string): Tok => {
-    const t = toks[i];
-    if (!t || (v !== undefined && t.v !== v)) throw new Error(`expected '${v ?? 'token'}' in C expression '${src}'`);
-    i++;
-    return t;
-  };
-  const isCast = (): boolean => {
-    if (peek()?.v !== '(') return false;
-    let j = i + 1;
-    if (!toks[j] || toks[j].t !== 'id' || !TYPE_WORDS.has(toks[j].v)) return false;
-    while (toks[j] && (TYPE_WORDS.has(toks[j].v) || toks[j].v === '*')) j++;
-    return toks[j]?.v === ')';
-  };
   const ident = (name: string): Expr => {
     const l = scope.local(name);
     if (l !== undefined) return { k: 'local', i: l, name };
     if (name in K) return { k: 'const', v: K[name as ConstName] };
     throw new Error(`unknown identifier '${name}' in C expression '${src}'`);
   };
-  const unary = (): Expr => {
-    const t = peek();
-    if (!t) throw new Error(`unexpected end of C expression '${src}'`);
-    if (isCast()) {
-      eat('(');
-      while (peek()?.v !== ')') i++;
-      eat(')');
-      return unary();
-    }
-    if (t.v === '!' || t.v === '~' || t.v === '-') { i++; return { k: 'un', op: t.v, e: unary() }; }
-    if (t.v === '&') {
-      i++;
-      const n = eat().v;
-      const l = scope.local(n);
-      if (l === undefined) throw new Error(`&${n}: not a local in '${src}'`);
-      return { k: 'addr', i: l, name: n };
-    }
-    if (t.v === '*') { i++; return { k: 'deref', e: unary() }; }
-    return primary();
-  };
-  const primary = (): Expr => {
-    const t = eat();
-    if (t.t === 'num') return { k: 'const', v: Number(t.v) | 0 };
-    if (t.v === '(') { const e = expr(0); eat(')'); return e; }
-    if (t.t === 'id') {
-      if (peek()?.v === '(') {
-        eat('(');
-        const args: Expr[] = [];
-        while (peek()?.v !== ')') { args.push(expr(0)); if (peek()?.v === ',') eat(','); }
-        eat(')');
-        const p = PURE[t.v];
-        if (!p) throw new Error(`'${t.v}' is not a pure helper the model knows (in '${src}')`);
-        if (p.arity !== args.length) throw new Error(`${t.v} takes ${p.arity} arguments (in '${src}')`);
-        return { k: 'pure', fn: t.v, args };
+  const lower = (e: C.Expr): Expr => {
+    switch (e.k) {
+      // Exact 32-bit integers, as the IR computes: 0xffffffff is -1.
+      case 'num': return { k: 'const', v: Number(BigInt.asIntN(32, e.value)) };
+      case 'id': return ident(e.name);
+      case 'cast': return lower(e.e);
+      case 'cond': return { k: 'cond', c: lower(e.c), a: lower(e.t), b: lower(e.f) };
+      case 'un':
+        if (e.op === '*') return { k: 'deref', e: lower(e.e) };
+        if (e.op === '&') {
+          const l = e.e.k === 'id' ? scope.local(e.e.name) : undefined;
+          if (l === undefined || e.e.k !== 'id') throw new Error(`&${C.show(e.e)}: not a local in '${src}'`);
+          return { k: 'addr', i: l, name: e.e.name };
+        }
+        if (UN_OPS.has(e.op)) return { k: 'un', op: e.op as UnOp, e: lower(e.e) };
+        break;
+      case 'bin':
+        if (BIN_OPS.has(e.op)) return { k: 'bin', op: e.op as BinOp, a: lower(e.l), b: lower(e.r) };
+        break;
+      case 'call': {
+        const p = PURE[e.fn];
+        if (!p) throw new Error(`'${e.fn}' is not a pure helper the model knows (in '${src}')`);
+        if (p.arity !== e.args.length) throw new Error(`${e.fn} takes ${p.arity} arguments (in '${src}')`);
+        return { k: 'pure', fn: e.fn, args: e.args.map(lower) };
       }
-      return ident(t.v);
+      case 'opaque':
+        // The reader leaves an empty leaf where an operand is missing.
+        if (e.text === '') throw new Error(`unexpected end of C expression '${src}'`);
+        break;
+      default: break;
     }
-    throw new Error(`unexpected '${t.v}' in C expression '${src}'`);
+    throw new Error(`the model cannot compute '${C.show(e)}' (in C expression '${src}')`);
   };
-  const expr = (minPrec: number): Expr => {
-    let left = unary();
-    for (;;) {
-      const t = peek();
-      if (!t) return left;
-      if (t.v === '?' && minPrec === 0) {
-        eat('?'); const a = expr(0); eat(':'); const b = expr(0);
-        left = { k: 'cond', c: left, a, b };
-        continue;
-      }
-      const p = PREC[t.v];
-      if (t.t !== 'op' || p === undefined || p < minPrec) return left;
-      i++;
-      const right = expr(p + 1);
-      left = { k: 'bin', op: t.v as BinOp, a: left, b: right };
-    }
-  };
-  const e = expr(0);
-  if (i !== toks.length) throw new Error(`trailing '${toks[i].v}' in C expression '${src}'`);
-  return e;
+  return lower(C.parseWholeExpr(src));
 }
 
 // ---------------------------------------------------------------------------

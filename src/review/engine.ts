@@ -7,7 +7,8 @@
 import type { Cfg, CfgNode, FunctionImage } from '../c/types';
 import type { ViolationKind } from '../model/machine';
 import type { FindingSeverity } from './types';
-import { parseExpr, show, idents, rootVar, strip, truthCases, evalConst, valueLockBitOf, type Expr, type Literal } from '../bind/cexpr';
+import { parseExpr, show, idents, rootVar, type Expr } from '../c/expr';
+import { strip, truthCases, evalConst, valueLockBitOf, type Literal } from '../bind/cexpr';
 import { API_BY_NAME, CLASSES, KEY_MASKS, SLEEP_IN_ATOMIC, STORE_UNLOCKED, WAKE_ONE_AFTER_DELETE, type Effect, type GuardLiteral } from './protocols';
 
 import type { HelperSummary } from '../bind/helpers';
