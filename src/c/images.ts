@@ -4,7 +4,8 @@
 // hunks the image records a gap.
 import type { Hunk, LineOp, PatchMessage } from '../patch/types';
 import type { FunctionImage, ImageLine, RebuiltFunction } from './types';
-import { contextIsNotFunction, functionNamedBy, segmentRuns, type Run, type Segment, type SideLine } from './segment';
+import { hintFromContext } from '../patch/cfunc';
+import { segmentRuns, type Run, type Segment, type SideLine } from './segment';
 
 export type Side = 'pre' | 'post';
 
@@ -48,6 +49,7 @@ export function sideRuns(hunks: Hunk[], side: Side): Run[] {
   for (const h of hunks) {
     const elisions = h.damage.filter((d) => d.kind === 'elided').map((d) => d.mailLine).sort((a, b) => a - b);
     const indentReliable = !h.damage.some((d) => d.kind === 'stripped-indent') && h.lines.some((l) => /^\t/.test(l.text));
+    const context = hintFromContext(h.headerContext);
     let current: (SideLine & { fn: string | null })[] = [];
     let firstOfHunk = true;
     let firstNumber: number | null = null;
@@ -56,8 +58,8 @@ export function sideRuns(hunks: Hunk[], side: Side): Run[] {
         const adjacent = firstOfHunk && prevLast !== null && firstNumber !== null && firstNumber === prevLast + 1;
         runs.push({
           lines: current.map(({ fn: _fn, ...line }) => line),
-          hint: firstOfHunk ? functionNamedBy(h.headerContext) : null,
-          hintNotFunction: firstOfHunk && contextIsNotFunction(h.headerContext),
+          hint: firstOfHunk && context.kind === 'function' ? context.name : null,
+          hintNotFunction: firstOfHunk && context.kind === 'aggregate',
           fallback: current[0].fn ?? h.function,
           indentReliable,
           adjacent,

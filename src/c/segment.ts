@@ -44,28 +44,6 @@ type Mode =
   | { kind: 'body'; seg: Segment; depth: number }
   | { kind: 'other'; depth: number };
 
-const C_KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'do', 'else', 'case', 'typeof', '__typeof__', 'defined']);
-
-/** The function a @@ context line names, or null (a label such as "restart:", a struct, nothing). */
-export function functionNamedBy(context: string | null): string | null {
-  if (!context) return null;
-  if (contextIsNotFunction(context)) return null;
-  for (const m of context.matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
-    if (!C_KEYWORDS.has(m[1])) return m[1];
-  }
-  return null;
-}
-
-/** The @@ context opens a struct/union/enum body or an initializer rather than a function. */
-export function contextIsNotFunction(context: string | null): boolean {
-  if (!context) return false;
-  const c = context.trim();
-  const paren = c.indexOf('(');
-  const eq = c.indexOf('=');
-  if (eq >= 0 && (paren < 0 || eq < paren)) return true;
-  return /^(?:typedef\s+)?(?:static\s+)?(?:const\s+)?(?:struct|union|enum)\b[^(]*$/.test(c);
-}
-
 /** Statement kinds that only stand inside a function body. */
 const BODY_ONLY = new Set([
   'if_statement', 'for_statement', 'while_statement', 'do_statement', 'switch_statement',

@@ -51,13 +51,20 @@ export function definitionName(code: string): string | null {
   return m[2];
 }
 
-/** A header context that names a function being defined ("static int foo(struct x *y,"). */
-export function hintFromContext(context: string | null): { kind: 'function' | 'label' | 'other'; name: string | null } {
+/**
+ * What a @@ header context says about where the hunk starts: inside a function being
+ * defined ("static int foo(struct x *y,"), after a label ("restart:"), inside a struct,
+ * union, enum or initializer ("static const struct dax_operations dm_dax_ops = {"), after a
+ * file-scope declaration ("static struct vfsmount *dax_mnt;"), or nothing usable. The context is a hint only; the lines decide.
+ */
+export function hintFromContext(context: string | null): { kind: 'function' | 'label' | 'aggregate' | 'declaration' | 'other'; name: string | null } {
   if (!context || context.trim() === '') return { kind: 'other', name: null };
   const t = context.trim();
   const label = /^([A-Za-z_]\w*)\s*:\s*$/.exec(t);
   if (label && label[1] !== 'default') return { kind: 'label', name: label[1] };
-  if (/[;=]/.test(t) || /^(?:struct|union|enum)\s+\w+\s*\{/.test(t)) return { kind: 'other', name: null };
+  if (/;\s*$/.test(t)) return { kind: 'declaration', name: null };
+  if (opensAggregate(t)) return { kind: 'aggregate', name: aggregateName(t) };
+  if (/[;=]/.test(t)) return { kind: 'other', name: null };
   const name = definitionName(t);
   return name ? { kind: 'function', name } : { kind: 'other', name: null };
 }
@@ -120,6 +127,15 @@ export function aggregateName(t: string): string | null {
   if (tagged) return `${tagged[1]} ${tagged[2]}`;
   const init = /([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*=\s*\{/.exec(t);
   return init ? init[1] : null;
+}
+
+/** An initializer ('=' before any '(') or a struct, union or enum head with no '(' in it. */
+function opensAggregate(t: string): boolean {
+  if (aggregateName(t) !== null) return true;
+  const paren = t.indexOf('(');
+  const eq = t.indexOf('=');
+  if (eq >= 0 && (paren < 0 || eq < paren)) return true;
+  return /^(?:typedef\s+)?(?:static\s+)?(?:const\s+)?(?:struct|union|enum)\b[^(]*$/.test(t);
 }
 
 /** "STATIC int", "static inline bool", "struct page *": a return type alone on its line. */

@@ -54,7 +54,7 @@ function startHint(h: Hunk, labels: ReadonlyMap<string, string>, previous: strin
     const fn = labels.get(ctx.name);
     if (fn) return { name: fn, source: 'label' };
   }
-  if (ctx.kind === 'other' && h.headerContext !== null) return null;
+  if (ctx.kind !== 'label' && h.headerContext !== null) return null;
   return previous ? { name: previous, source: 'previous-hunk' } : null;
 }
 

@@ -17,11 +17,13 @@ describe('C function scan', () => {
     assert.equal(definitionName('#define DAX_PMD_INDEX(page_index) (page_index & (PMD_MASK >> PAGE_SHIFT))'), null);
   });
 
-  it('reads the @@ context as a hint: a function, a label, or neither', () => {
+  it('reads the @@ context as a hint: a function, a label, an aggregate, or neither', () => {
     assert.deepEqual(hintFromContext('static int copy_user_dax(struct block_device *bdev, sector_t sector, size_t size'), { kind: 'function', name: 'copy_user_dax' });
     assert.deepEqual(hintFromContext('restart:'), { kind: 'label', name: 'restart' });
-    assert.deepEqual(hintFromContext('struct dax_device {'), { kind: 'other', name: null });
-    assert.deepEqual(hintFromContext('static struct vfsmount *dax_mnt;'), { kind: 'other', name: null });
+    assert.deepEqual(hintFromContext('struct dax_device {'), { kind: 'aggregate', name: 'struct dax_device' });
+    assert.deepEqual(hintFromContext('static const struct dax_operations dm_dax_ops = {'), { kind: 'aggregate', name: 'dm_dax_ops' });
+    assert.deepEqual(hintFromContext('static struct vfsmount *dax_mnt;'), { kind: 'declaration', name: null });
+    assert.deepEqual(hintFromContext('#define DAX_PMD_INDEX(page_index) (page_index & (PMD_MASK >> PAGE_SHIFT))'), { kind: 'other', name: null });
   });
 
   it('ends the hinted function at a column-0 brace when the hunk kept its indentation', () => {
