@@ -136,15 +136,20 @@ function num(v: number): string {
   return `(${String(v)})`;
 }
 
+/** How generated code reads local i: through the step, or through the frame's absolute base `F`. */
+const LOCAL_VIA_STEP = (i: number): string => `w.s[w.base + fo + ${num(i)}]`;
+const LOCAL_VIA_FRAME = (i: number): string => `s[F + ${num(i)}]`;
+
 /** The JavaScript source of an expression over `w` (the step) and `fo` (the frame's locals). */
-function exprJs(e: Expr): string {
+function exprJs(e: Expr, local: (i: number) => string = LOCAL_VIA_STEP): string {
+  const sub = (x: Expr): string => exprJs(x, local);
   switch (e.k) {
     case 'const': return num(e.v);
-    case 'local': return `w.s[w.base + fo + ${num(e.i)}]`;
+    case 'local': return local(e.i);
     case 'addr': return `(${num(PTR_BASE)} + fo + ${num(e.i)})`;
-    case 'deref': return `H.deref(w, ${exprJs(e.e)})`;
+    case 'deref': return `H.deref(w, ${sub(e.e)})`;
     case 'un': {
-      const a = exprJs(e.e);
+      const a = sub(e.e);
       if (e.op === '!') return `((${a}) ? 0 : 1)`;
       if (e.op === '~') return `(~(${a}))`;
       if (e.op === '-') return `((-(${a})) | 0)`;
@@ -152,13 +157,13 @@ function exprJs(e: Expr): string {
     }
     case 'bin': {
       if (!Object.prototype.hasOwnProperty.call(BIN_JS, e.op)) throw new Error(`unknown binary operator ${String(e.op)}`);
-      return BIN_JS[e.op](exprJs(e.a), exprJs(e.b));
+      return BIN_JS[e.op](sub(e.a), sub(e.b));
     }
-    case 'cond': return `((${exprJs(e.c)}) ? (${exprJs(e.a)}) : (${exprJs(e.b)}))`;
+    case 'cond': return `((${sub(e.c)}) ? (${sub(e.a)}) : (${sub(e.b)}))`;
     case 'pure': {
       const at = PURE_AT.get(e.fn);
       if (at === undefined) throw new Error(`unknown pure helper ${e.fn}`);
-      return `(H.pure[${num(at)}](${e.args.map(exprJs).join(', ')}) | 0)`;
+      return `(H.pure[${num(at)}](${e.args.map(sub).join(', ')}) | 0)`;
     }
     default: throw new Error(`unknown expression kind ${String((e as { k: unknown }).k)}`);
   }
@@ -171,9 +176,16 @@ function derefOffset(w: Step, p: number): number {
     w.commit(p === 0 ? 'null-deref' : 'assertion', `dereference of ${p === 0 ? 'NULL' : 'a pointer the model does not know'}`);
     return -1;
   }
-  if (off >= w.hi) w.hi = off + 1;
   return off;
 }
+
+/** A fault after which the thread's stack cannot be trusted: its advance stops there. */
+function halts(w: Step): boolean {
+  const f = w.fault;
+  return f !== undefined && f.kind === 'assertion' && /stack|pointer/.test(f.message);
+}
+
+function livelock(w: Step): void { w.commit('livelock', `${w.threadName(w.t)} loops without a visible step`); }
 
 const PURE_FNS = Object.values(PURE).map((p) => p.f);
 const PURE_AT = new Map(Object.keys(PURE).map((k, i) => [k, i]));
@@ -182,6 +194,8 @@ const HELPERS = {
   deref: (w: Step, p: number): number => { const off = derefOffset(w, p); return off < 0 ? 0 : w.s[w.base + off]; },
   bin: evalBin,
   derefOffset,
+  halts,
+  livelock,
 };
 
 /** Generated functions by source: every program shares them, and the engine's optimised code with them. */
@@ -206,8 +220,142 @@ function compileLValue(lv: LValue): CExpr {
   return generate(`H.derefOffset(w, ${exprJs(lv.e)})`);
 }
 
+/** Whether evaluating an expression may commit a fault (a dereference may). */
+function mayFault(e: Expr | undefined): boolean {
+  if (!e) return false;
+  switch (e.k) {
+    case 'const': case 'local': case 'addr': return false;
+    case 'deref': return true;
+    case 'un': return mayFault(e.e);
+    case 'bin': return mayFault(e.a) || mayFault(e.b);
+    case 'cond': return mayFault(e.c) || mayFault(e.a) || mayFault(e.b);
+    case 'pure': return e.args.some(mayFault);
+  }
+}
+
+/**
+ * The local code of a function as one generated JavaScript function (a Runner): from the top
+ * frame's pc it runs local instructions, as the instruction interpreter would, until the thread
+ * stands at a visible one (0), or it pushed or popped a frame (1: the caller goes on in the
+ * function now on top). Frames stay in the state as they are, so nothing else can tell.
+ */
+type Runner = (w: Step) => number;
+
+/** What a runner refers to by index: the instructions' primitives, argument arrays and the VM's frame operations. */
+interface RunnerContext {
+  code: CInstr[];
+  push(w: Step, callee: number, args: number[], ret: number): void;
+  pop(w: Step, value: number): void;
+  sleeps(w: Step, c: CInstr): void;
+}
+
+type RunnerFactory = (H: typeof HELPERS, X: RunnerContext) => Runner;
+
+/** Runner factories by source: programs with the same code share them. */
+const RUNNERS = new Map<string, RunnerFactory>();
+
+/**
+ * The source of a function's runner, or undefined when its code has something the runner does
+ * not express (a jump target outside 0..0xffff); such a function is interpreted. The source is
+ * built from numbers and fixed text only: primitives, callees and argument arrays are
+ * referred to by instruction index.
+ */
+function runnerJs(fnId: number, nLocals: number, code: CInstr[]): string | undefined {
+  const hi = fnId * 0x10000;
+  const at = (pc: string): string => `s[cw] = ${num(hi)} + ${pc}; w.n = n;`;
+  const stop = (pc: string): string => `{ ${at(pc)} return 0; }`;
+  const halt = (pc: string): string => `if (w.fault !== undefined && H.halts(w)) ${stop(pc)}`;
+  const store = (dst: LValue, v: string): string => (dst.k === 'local'
+    ? `s[F + ${num(dst.i)}] = ${v};`
+    : `a = H.derefOffset(w, ${exprJs(dst.e, LOCAL_VIA_FRAME)}); if (a >= 0) { s[b + a] = ${v}; w.touch(a); }`);
+  const hoist: string[] = [];
+  const cases: string[] = [];
+  for (let k = 0; k < code.length; k++) {
+    const c = code[k];
+    const ins = c.ins;
+    const next = String(k + 1);
+    const js = (e: Expr): string => exprJs(e, LOCAL_VIA_FRAME);
+    const out: string[] = [`case ${num(k)}:`, `if (n > ${num(LOCAL_STEP_LIMIT)}) { ${at(String(k))} H.livelock(w); return 0; }`];
+    const args = (list: Expr[]): void => {
+      if (list.length) hoist.push(`const A${k} = X.code[${num(k)}].argv;`);
+      list.forEach((e, i) => out.push(`A${k}[${num(i)}] = ${js(e)};`));
+    };
+    const dstFaults = (d: LValue | undefined): boolean => d !== undefined && d.k === 'deref';
+    let tail = k + 1 < code.length ? '' : `pc = ${next}; continue;`;
+    if (c.vis === Vis.Visible) out.push(`${stop(String(k))}`);
+    else if (c.vis === Vis.UnlessQuiet) {
+      hoist.push(`const Q${k} = X.code[${num(k)}].prim.quiet;`);
+      out.push(`if (!Q${k}(w)) ${stop(String(k))}`);
+    }
+    if (c.vis === Vis.Visible) { cases.push(out.join('\n')); continue; }
+    switch (ins.k) {
+      case 'assign': {
+        if (ins.dst.k === 'local') out.push(store(ins.dst, js(ins.e)));
+        else out.push(`v = ${js(ins.e)};`, store(ins.dst, 'v'));
+        out.push('n++;');
+        if (mayFault(ins.e) || dstFaults(ins.dst)) out.push(halt(next));
+        break;
+      }
+      case 'jump': {
+        if (!Number.isInteger(ins.target) || ins.target < 0 || ins.target > 0xffff) return undefined;
+        const taken = `${ins.retry ? 'w.retried = true; ' : ''}pc = ${num(ins.target)};`;
+        out.push(ins.cond ? `if (${js(ins.cond)}) { ${taken} } else pc = ${next};` : taken, 'n++;');
+        if (mayFault(ins.cond)) out.push(halt('pc'));
+        tail = 'continue;';
+        break;
+      }
+      case 'call': {
+        args(ins.args);
+        out.push(`a = ${ins.dst ? (ins.dst.k === 'local' ? `fo + ${num(ins.dst.i)}` : `H.derefOffset(w, ${js(ins.dst.e)})`) : '-1'};`);
+        out.push(`${at(next)} n++; w.n = n;`, `X.push(w, ${num(c.callee)}, ${ins.args.length ? `A${k}` : 'NONE'}, a);`, 'return 1;');
+        tail = '';
+        break;
+      }
+      case 'ret':
+        out.push(`v = ${ins.e ? js(ins.e) : '0'};`, 'n++; w.n = n;', 'X.pop(w, v);', 'return 1;');
+        tail = '';
+        break;
+      case 'prim': {
+        args(ins.args);
+        hoist.push(`const P${k} = X.code[${num(k)}].prim;`);
+        if (c.prim!.mightSleep) out.push(`if (w.holdsTreeLock() || s[b + ${num(THREAD.PREEMPT)}] > 0) X.sleeps(w, X.code[${num(k)}]);`);
+        out.push(`v = P${k}.run(w, ${ins.args.length ? `A${k}` : 'NONE'}, 0);`);
+        if (ins.dst) out.push(store(ins.dst, 'v'));
+        out.push('n++;', halt(next));
+        break;
+      }
+      case 'choose': return undefined;
+    }
+    if (tail) out.push(tail);
+    cases.push(out.join('\n'));
+  }
+  return `'use strict';
+const NONE = [];
+${hoist.join('\n')}
+return function (w) {
+const s = w.s, b = w.base, sp = s[b + ${num(THREAD.SP)}], cw = b + sp, fo = sp + ${num(FRAME.LOCALS)}, F = b + fo;
+let n = w.n, pc = s[cw] & 65535, a = 0, v = 0;
+w.touch(sp); w.touch(sp + ${num(FRAME.LOCALS - 1 + nLocals)});
+for (;;) {
+switch (pc) {
+${cases.join('\n')}
+default:
+if (n > ${num(LOCAL_STEP_LIMIT)}) { ${at('pc')} H.livelock(w); return 0; }
+${at('pc')} return 0;
+}
+}
+};`;
+}
+
 export class VM {
   private readonly code: CInstr[][];
+  /** Per function, its local code as one generated function, or null when it is interpreted. */
+  private readonly runners: (Runner | null)[];
+  /** The record of written words every step of this VM shares (one step runs at a time). */
+  private readonly words: { dirty: Int32Array; marked: Uint8Array };
+  /** Whether steps say exactly which words they changed: the kernel's own primitives record
+   *  every write (Step.set); other primitives are not known to. */
+  private readonly exact: boolean;
   /** Kinds of state no primitive of the program writes: reads of them never race. */
   private readonly stable: Set<string>;
   /** A step for reading a state (guards, choices): never kept, never stepped. */
@@ -228,8 +376,28 @@ export class VM {
     }
     this.stable = new Set(Object.values(prog.prims).map((p) => p.readsOnly).filter((k): k is string => !!k && !written.has(k)));
     this.code = prog.funcs.map((f, fnId) => f.code.map((i) => this.compileInstr(i, fnId)));
+    this.runners = prog.funcs.map((f, fnId) => this.compileRunner(fnId, f.locals.length));
     this.probeStep = new Step(L, new Int32Array(L.size), 0, threadName);
-    this.spanCache = prog.prims === PRIMS ? new Array<readonly number[] | null>(L.nThreads * (L.threadStride + 1)).fill(null) : null;
+    this.words = { dirty: new Int32Array(L.size), marked: new Uint8Array(L.size) };
+    this.exact = prog.prims === PRIMS;
+  }
+
+  private compileRunner(fnId: number, nLocals: number): Runner | null {
+    const code = this.code[fnId];
+    const src = runnerJs(fnId, nLocals, code);
+    if (src === undefined) return null;
+    let make = RUNNERS.get(src);
+    if (!make) {
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      make = new Function('H', 'X', src) as RunnerFactory;
+      RUNNERS.set(src, make);
+    }
+    return make(HELPERS, {
+      code,
+      push: (w, callee, args, ret) => this.push(w, callee, args, ret),
+      pop: (w, value) => this.pop(w, value),
+      sleeps: (w, c) => this.sleeps(w, c),
+    });
   }
 
   private base(t: number): number { return this.L.thread(t); }
@@ -322,7 +490,8 @@ export class VM {
       return;
     }
     const end = nsp + FRAME.LOCALS + f.locals.length;
-    if (end > w.hi) w.hi = end;
+    w.touch(nsp);
+    w.touch(end - 1);
     w.s[b + nsp + FRAME.CODE] = callee << 16;
     w.s[b + nsp + FRAME.LINKS] = ((ret + 1) << 16) | (sp + 1);
     for (let i = 0; i < f.locals.length; i++) w.s[b + nsp + FRAME.LOCALS + i] = i < args.length ? args[i] : 0;
@@ -337,6 +506,8 @@ export class VM {
     const ret = (links >>> 16) - 1;
     const link = (links & 0xffff) - 1;
     w.s.fill(0, b + sp, b + sp + FRAME.LOCALS + f.locals.length);
+    w.touch(sp);
+    w.touch(sp + FRAME.LOCALS + f.locals.length - 1);
     if (link < 0) {
       w.s[b + THREAD.STATUS] = TStatus.Done;
       w.s[b + THREAD.SP] = 0;
@@ -346,23 +517,39 @@ export class VM {
       return;
     }
     w.s[b + THREAD.SP] = link;
-    if (ret >= 0) w.s[b + ret] = value;
+    if (ret >= 0) { w.s[b + ret] = value; w.touch(ret); }
   }
 
   private isVisible(w: Step, c: CInstr): boolean {
     return c.vis === Vis.Visible || (c.vis === Vis.UnlessQuiet && !c.prim!.quiet!(w));
   }
 
-  /** Runs local instructions until the thread stands at a visible one or is done. */
+  /** Runs local instructions until the thread stands at a visible one or is done: each
+   *  function's runner runs its own code; a function without one is interpreted. */
   advance(w: Step): void {
-    for (let n = 0; ; n++) {
-      if (n > LOCAL_STEP_LIMIT) { w.commit('livelock', `${this.threadName(w.t)} loops without a visible step`); return; }
-      const cur = this.at_(w.s, w.t);
+    const s = w.s;
+    const b = w.base;
+    w.n = 0;
+    for (;;) {
+      if (w.n > LOCAL_STEP_LIMIT) { livelock(w); return; }
+      if (s[b + THREAD.STATUS] === TStatus.Done) return;
+      const run = this.runners[s[b + s[b + THREAD.SP] + FRAME.CODE] >>> 16];
+      if (run !== null) {
+        if (run(w) === 0 || halts(w)) return;
+        continue;
+      }
+      const cur = this.at_(s, w.t);
       if (!cur) return;
       if (this.isVisible(w, cur)) return;
       this.exec(w, cur, 0);
-      if (w.fault && w.fault.kind === 'assertion' && /stack|pointer/.test(w.fault.message)) return;
+      w.n++;
+      if (halts(w)) return;
     }
+  }
+
+  /** A primitive that may sleep, called in atomic context. */
+  private sleeps(w: Step, c: CInstr): void {
+    w.commit('sleep-in-atomic', `${(c.ins as { name: string }).name}() may sleep with ${w.holdsTreeLock() ? 'mapping->tree_lock held' : 'preemption disabled'}`);
   }
 
   /** Executes one instruction (its outcome `choice` when it branches). */
@@ -371,11 +558,12 @@ export class VM {
     const b = w.base;
     const pc = b + s[b + THREAD.SP] + FRAME.CODE;
     const fo = s[b + THREAD.SP] + FRAME.LOCALS;
+    w.touch(pc - b);
     switch (c.op) {
       case Op.Assign: {
         const v = c.e!(w, fo);
         const a = c.dst!(w, fo);
-        if (a >= 0) s[b + a] = v;
+        if (a >= 0) { s[b + a] = v; w.touch(a); }
         s[pc]++;
         return;
       }
@@ -398,18 +586,16 @@ export class VM {
       }
       case Op.Choose: {
         const a = c.dst!(w, fo);
-        if (a >= 0) s[b + a] = (c.ins as { values: number[] }).values[choice];
+        if (a >= 0) { s[b + a] = (c.ins as { values: number[] }).values[choice]; w.touch(a); }
         s[pc]++;
         return;
       }
       case Op.Prim: {
         const p = c.prim!;
         const args = this.args(w, c);
-        if (p.mightSleep && (w.holdsTreeLock() || s[b + THREAD.PREEMPT] > 0)) {
-          w.commit('sleep-in-atomic', `${(c.ins as { name: string }).name}() may sleep with ${w.holdsTreeLock() ? 'mapping->tree_lock held' : 'preemption disabled'}`);
-        }
+        if (p.mightSleep && (w.holdsTreeLock() || s[b + THREAD.PREEMPT] > 0)) this.sleeps(w, c);
         const v = p.run(w, args, choice);
-        if (c.dst) { const a = c.dst(w, fo); if (a >= 0) s[b + a] = v; }
+        if (c.dst) { const a = c.dst(w, fo); if (a >= 0) { s[b + a] = v; w.touch(a); } }
         s[pc]++;
         return;
       }
@@ -443,16 +629,10 @@ export class VM {
     }
     const n = outcomes ? outcomes.length : 1;
     const out: Transition[] = [];
-    // The end of the thread's top frame: what the step writes in its own region lies below
-    // it, or below a frame it pushes or a word it stores through a pointer (Step.hi).
-    const b = this.base(t);
-    const sp = s[b + THREAD.SP];
-    const top = sp + FRAME.LOCALS + this.prog.funcs[s[b + sp + FRAME.CODE] >>> 16].locals.length;
     for (let i = 0; i < n; i++) {
       const copy = this.alloc(s.length);
       copy.set(s);
-      const w = new Step(this.L, copy, t, this.threadName);
-      w.hi = top;
+      const w = new Step(this.L, copy, t, this.threadName, this.words);
       let main: CInstr = c;
       let moved = c.mover;
       this.exec(w, c, i);
@@ -471,30 +651,11 @@ export class VM {
         this.exec(w, next, 0);
         this.advance(w);
       }
+      const changed = w.changed();
       out.push(new StepTransition(t, w, this.prog.funcs[main.fnId].name, main.ins.label, outcomes ? outcomes[i] : undefined,
-        this.spanCache ? this.spans(t, w.hi) : undefined));
+        this.exact ? changed : undefined));
     }
     return out;
-  }
-
-  /**
-   * The words a step of thread t may have changed, as [from, to) pairs in ascending order:
-   * the shared words (globals, slots, pages, wait queues), every thread's header (a wake-up
-   * sets another thread's task state) and thread t's region up to `hi`. Only the kernel's
-   * own primitives are known to write nowhere else; with other primitives it is not said.
-   */
-  private readonly spanCache: (readonly number[] | null)[] | null;
-
-  private spans(t: number, hi: number): readonly number[] {
-    const { L } = this;
-    const k = t * (L.threadStride + 1) + hi;
-    let sp = this.spanCache![k];
-    if (!sp) {
-      const out = [0, L.threadBase];
-      for (let u = 0; u < L.nThreads; u++) out.push(L.thread(u), L.thread(u) + (u === t ? Math.max(hi, THREAD.STACK) : THREAD.STACK));
-      sp = this.spanCache![k] = out;
-    }
-    return sp;
   }
 
   /** A step for reading a state (guards, choices): never kept, never stepped. */

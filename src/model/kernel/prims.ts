@@ -94,7 +94,7 @@ function entryAt(w: Step, slot: number): number {
 
 function setEntry(w: Step, slot: number, e: number): void {
   w.write(OBJ.slot(slot));
-  w.s[w.L.slotWord(slot, SLOT.ENTRY)] = e;
+  w.set(w.L.slotWord(slot, SLOT.ENTRY), e);
 }
 
 /** Slots of the modelled indexes inside [index, index + 2^order). */
@@ -118,7 +118,7 @@ function queueWaiters(w: Step, q: number): number[] {
 }
 
 function setQueue(w: Step, q: number, waiters: number[]): void {
-  for (let i = 0; i < w.L.nThreads; i++) w.s[w.L.queueWord(q, QUEUE.FIFO + i)] = waiters[i] ?? 0;
+  for (let i = 0; i < w.L.nThreads; i++) w.set(w.L.queueWord(q, QUEUE.FIFO + i), waiters[i] ?? 0);
 }
 
 const waiterThread = (v: number): number => (v & 0xff) - 1;
@@ -143,7 +143,7 @@ def({
   run: (w) => {
     w.read(OBJ.TREE_LOCK); w.write(OBJ.TREE_LOCK);
     if (w.holdsTreeLock()) { w.commit('lock-imbalance', 'spin_lock_irq(&mapping->tree_lock) while already holding it'); return 0; }
-    w.s[G.TREE_LOCK] = w.t + 1;
+    w.set(G.TREE_LOCK, w.t + 1);
     w.note(() => 'tree_lock taken');
     return 0;
   },
@@ -155,7 +155,7 @@ def({
   run: (w) => {
     w.read(OBJ.TREE_LOCK); w.write(OBJ.TREE_LOCK);
     if (!w.holdsTreeLock()) { w.commit('lock-imbalance', 'spin_unlock_irq(&mapping->tree_lock) without holding it'); return 0; }
-    w.s[G.TREE_LOCK] = 0;
+    w.set(G.TREE_LOCK, 0);
     w.note(() => 'tree_lock released');
     return 0;
   },
@@ -227,7 +227,7 @@ def({
     const e = entryAt(w, s);
     setEntry(w, s, 0);
     w.write(OBJ.tags(s));
-    w.s[w.L.slotWord(s, SLOT.TAGS)] = 0;
+    w.set(w.L.slotWord(s, SLOT.TAGS), 0);
     w.note(() => `deleted ${describeEntry(e)} at ${hex(w.L.indexes[s])}`);
     return e;
   },
@@ -241,11 +241,11 @@ def({
     w.read(OBJ.ENOMEM);
     if (choice === 1) {
       w.write(OBJ.ENOMEM);
-      w.s[G.ENOMEM_BUDGET]--;
+      w.add(G.ENOMEM_BUDGET, -1);
       w.note(() => 'radix_tree_preload: -ENOMEM');
       return -K.ENOMEM;
     }
-    w.s[w.base + THREAD.PREEMPT]++;
+    w.add(w.base + THREAD.PREEMPT, 1);
     return 0;
   },
 });
@@ -255,7 +255,7 @@ def({
   doc: 'radix_tree_preload_end(): enables preemption again',
   run: (w) => {
     if (w.s[w.base + THREAD.PREEMPT] <= 0) { w.commit('lock-imbalance', 'radix_tree_preload_end() without radix_tree_preload()'); return 0; }
-    w.s[w.base + THREAD.PREEMPT]--;
+    w.add(w.base + THREAD.PREEMPT, -1);
     return 0;
   },
 });
@@ -268,7 +268,7 @@ def({
     const s = lookupRead(w, index);
     if (s < 0) { w.commit('assertion', `radix_tree_tag_set() on empty index ${hex(index)}`); return 0; }
     w.write(OBJ.tags(s));
-    w.s[w.L.slotWord(s, SLOT.TAGS)] |= 1 << tag;
+    w.set(w.L.slotWord(s, SLOT.TAGS), w.s[w.L.slotWord(s, SLOT.TAGS)] | (1 << tag));
     return 0;
   },
 });
@@ -290,7 +290,7 @@ def({
   run: (w, [d]) => {
     w.requireTreeLock('mapping->nrexceptional update');
     w.write(OBJ.NREXCEPTIONAL);
-    w.s[G.NREXCEPTIONAL] += d;
+    w.add(G.NREXCEPTIONAL, d);
     return 0;
   },
 });
@@ -301,7 +301,7 @@ def({
   run: (w, [d]) => {
     w.requireTreeLock('mapping->nrpages update');
     w.write(OBJ.NRPAGES);
-    w.s[G.NRPAGES] += d;
+    w.add(G.NRPAGES, d);
     return 0;
   },
 });
@@ -331,7 +331,7 @@ def({
     const ws = queueWaiters(w, q);
     if (!ws.some((v) => waiterThread(v) === w.t)) ws.push((key << 8) | (w.t + 1));
     setQueue(w, q, ws);
-    w.s[taskWord(w, w.t)] = TASK_UNINTERRUPTIBLE;
+    w.set(taskWord(w, w.t), TASK_UNINTERRUPTIBLE);
     w.note(() => `waits on key ${hex(key)}`);
     return 0;
   },
@@ -351,7 +351,7 @@ def({
     const q = w.L.queueOf(key);
     w.write(OBJ.queue(q)); w.write(OBJ.task(w.t));
     setQueue(w, q, queueWaiters(w, q).filter((v) => waiterThread(v) !== w.t));
-    w.s[taskWord(w, w.t)] = TASK_RUNNING;
+    w.set(taskWord(w, w.t), TASK_RUNNING);
     return 0;
   },
 });
@@ -382,15 +382,15 @@ def({
       const t = waiterThread(v);
       // autoremove_wake_function(): back to TASK_RUNNING and off the queue.
       w.write(OBJ.task(t));
-      w.s[taskWord(w, t)] = TASK_RUNNING;
+      w.set(taskWord(w, t), TASK_RUNNING);
       woken.push(t);
       if (--left === 0) stopped = true;
     }
     setQueue(w, q, keep);
-    w.s[w.L.queueWord(q, QUEUE.LAST_WAKER)] = w.t + 1;
-    w.s[w.L.queueWord(q, QUEUE.LAST_NR)] = nrExclusive;
-    w.s[w.L.queueWord(q, QUEUE.LAST_KEY)] = key;
-    w.s[w.L.queueWord(q, QUEUE.LAST_WOKEN)] = woken.length;
+    w.set(w.L.queueWord(q, QUEUE.LAST_WAKER), w.t + 1);
+    w.set(w.L.queueWord(q, QUEUE.LAST_NR), nrExclusive);
+    w.set(w.L.queueWord(q, QUEUE.LAST_KEY), key);
+    w.set(w.L.queueWord(q, QUEUE.LAST_WOKEN), woken.length);
     const waiting = keep.filter((v) => waiterKey(v) === key).length;
     w.note(() => `woke ${woken.length} of ${woken.length + waiting} waiters on ${hex(key)}` +
       (woken.length ? ` (${woken.map((t) => w.threadName(t)).join(', ')})` : ''));
@@ -414,7 +414,7 @@ def({
       const b = w.L.pageWord(p, 0);
       w.read(OBJ.page(p));
       if (w.s[b + PAGE.REF] === 0 && w.s[b + PAGE.MAPPING] === 0 && w.s[b + PAGE.LOCK] === 0) {
-        w.s[b + PAGE.REF] = 1;
+        w.set(b + PAGE.REF, 1);
         w.write(OBJ.page(p));
         return pagePtr(p);
       }
@@ -431,9 +431,9 @@ def({
     const p = frameOrFault(w, page);
     if (p < 0) return 0;
     w.write(OBJ.page(p));
-    w.s[w.L.pageWord(p, PAGE.LOCK)] = w.t + 1;
-    w.s[w.L.pageWord(p, PAGE.MAPPING)] = 1;
-    w.s[w.L.pageWord(p, PAGE.INDEX)] = index;
+    w.set(w.L.pageWord(p, PAGE.LOCK), w.t + 1);
+    w.set(w.L.pageWord(p, PAGE.MAPPING), 1);
+    w.set(w.L.pageWord(p, PAGE.INDEX), index);
     return 0;
   },
 });
@@ -445,8 +445,8 @@ def({
     const p = frameOrFault(w, page);
     if (p < 0) return 0;
     w.write(OBJ.page(p));
-    w.s[w.L.pageWord(p, PAGE.LOCK)] = 0;
-    w.s[w.L.pageWord(p, PAGE.MAPPING)] = 0;
+    w.set(w.L.pageWord(p, PAGE.LOCK), 0);
+    w.set(w.L.pageWord(p, PAGE.MAPPING), 0);
     return 0;
   },
 });
@@ -473,7 +473,7 @@ def({
   doc: 'get_page(page): the caller already holds a reference or the tree lock, so no other thread can observe it',
   run: (w, [page]) => {
     const p = frameOrFault(w, page);
-    if (p >= 0) { w.write(OBJ.page(p)); w.s[w.L.pageWord(p, PAGE.REF)]++; }
+    if (p >= 0) { w.write(OBJ.page(p)); w.add(w.L.pageWord(p, PAGE.REF), 1); }
     return 0;
   },
 });
@@ -485,7 +485,7 @@ def({
     const p = frameOrFault(w, page);
     if (p < 0) return 0;
     w.write(OBJ.page(p));
-    const r = --w.s[w.L.pageWord(p, PAGE.REF)];
+    const r = w.add(w.L.pageWord(p, PAGE.REF), -1);
     if (r < 0) w.commit('refcount', `put_page() on page#${p} with no reference`);
     return 0;
   },
@@ -505,7 +505,7 @@ def({
     if (p < 0) return 0;
     w.read(OBJ.page(p)); w.write(OBJ.page(p));
     if (w.s[w.L.pageWord(p, PAGE.LOCK)] === w.t + 1) { w.commit('deadlock', `lock_page() on page#${p} the thread already holds`); return 0; }
-    w.s[w.L.pageWord(p, PAGE.LOCK)] = w.t + 1;
+    w.set(w.L.pageWord(p, PAGE.LOCK), w.t + 1);
     w.note(() => `page#${p} locked`);
     return 0;
   },
@@ -519,7 +519,7 @@ def({
     if (p < 0) return 0;
     w.write(OBJ.page(p));
     if (w.s[w.L.pageWord(p, PAGE.LOCK)] !== w.t + 1) { w.commit('lock-imbalance', `unlock_page() on page#${p} the thread does not hold`); return 0; }
-    w.s[w.L.pageWord(p, PAGE.LOCK)] = 0;
+    w.set(w.L.pageWord(p, PAGE.LOCK), 0);
     w.note(() => `page#${p} unlocked`);
     return 0;
   },
@@ -536,7 +536,7 @@ def({
     if (!isExceptional(e)) {
       const p = pageFrame(e);
       w.write(OBJ.page(p));
-      w.s[w.L.pageWord(p, PAGE.REF)]++;
+      w.add(w.L.pageWord(p, PAGE.REF), 1);
     }
     return e;
   },
@@ -581,8 +581,8 @@ def({
     if (entryAt(w, s) !== page) { w.commit('assertion', `__delete_from_page_cache(): page#${p} is not in the tree`); return 0; }
     setEntry(w, s, 0);
     w.write(OBJ.NRPAGES); w.write(OBJ.page(p));
-    w.s[G.NRPAGES]--;
-    w.s[w.L.pageWord(p, PAGE.MAPPING)] = 0;
+    w.add(G.NRPAGES, -1);
+    w.set(w.L.pageWord(p, PAGE.MAPPING), 0);
     w.note(() => `page#${p} removed from the page cache`);
     return 0;
   },
@@ -623,10 +623,10 @@ def({
     if (s < 0) return -K.EIO;
     w.read(OBJ.PMD); w.read(OBJ.pte(s));
     if (pmdHuge(w.s[G.PMD])) { w.commit('overlap', `PTE insert at ${hex(index)} under a huge PMD mapping`); return -K.EBUSY; }
-    if (w.s[G.PMD] === Pmd.None) { w.write(OBJ.PMD); w.s[G.PMD] = Pmd.Table; }
+    if (w.s[G.PMD] === Pmd.None) { w.write(OBJ.PMD); w.set(G.PMD, Pmd.Table); }
     if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) { w.note(() => `PTE ${hex(index)} already mapped: -EBUSY`); return -K.EBUSY; }
     w.write(OBJ.pte(s));
-    w.s[w.L.slotWord(s, SLOT.PTE)] = PTE_PFN;
+    w.set(w.L.slotWord(s, SLOT.PTE), PTE_PFN);
     w.note(() => `PTE ${hex(index)} maps the DAX pfn`);
     return 0;
   },
@@ -641,10 +641,10 @@ def({
     if (s < 0 || p < 0) return K.VM_FAULT_SIGBUS;
     w.read(OBJ.PMD); w.read(OBJ.pte(s));
     if (pmdHuge(w.s[G.PMD])) return K.VM_FAULT_NOPAGE;
-    if (w.s[G.PMD] === Pmd.None) { w.write(OBJ.PMD); w.s[G.PMD] = Pmd.Table; }
+    if (w.s[G.PMD] === Pmd.None) { w.write(OBJ.PMD); w.set(G.PMD, Pmd.Table); }
     if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) return K.VM_FAULT_NOPAGE;
     w.write(OBJ.pte(s));
-    w.s[w.L.slotWord(s, SLOT.PTE)] = p + 1;
+    w.set(w.L.slotWord(s, SLOT.PTE), p + 1);
     w.note(() => `PTE ${hex(index)} maps page#${p}`);
     return 0;
   },
@@ -658,7 +658,7 @@ def({
     regionPtes(w).forEach((s) => w.read(OBJ.pte(s)));
     const mapped = regionPtes(w).filter((s) => w.s[w.L.slotWord(s, SLOT.PTE)] !== 0);
     if (mapped.length) w.commit('overlap', 'PMD mapping installed over mapped PTEs');
-    w.s[G.PMD] = Pmd.Devmap;
+    w.set(G.PMD, Pmd.Devmap);
     w.note(() => 'PMD maps the DAX pfn');
     return K.VM_FAULT_NOPAGE;
   },
@@ -671,7 +671,7 @@ def({
     w.read(OBJ.PMD);
     if (w.s[G.PMD] !== Pmd.None) return 0;
     w.write(OBJ.PMD);
-    w.s[G.PMD] = Pmd.HugeZero;
+    w.set(G.PMD, Pmd.HugeZero);
     w.note(() => 'PMD maps the huge zero page');
     return 1;
   },
@@ -684,7 +684,7 @@ def({
     w.read(OBJ.PMD);
     if (!pmdHuge(w.s[G.PMD])) return 0;
     w.write(OBJ.PMD);
-    w.s[G.PMD] = Pmd.None;
+    w.set(G.PMD, Pmd.None);
     w.note(() => 'huge PMD split (zapped)');
     return 0;
   },
@@ -698,7 +698,7 @@ def({
     w.read(OBJ.PMD);
     const base = w.L.indexes.length ? w.L.indexes[0] & ~K.PG_PMD_COLOUR : 0;
     if (pmdHuge(w.s[G.PMD]) && index < base + K.PG_PMD_NR && end > base) {
-      w.write(OBJ.PMD); w.s[G.PMD] = Pmd.None;
+      w.write(OBJ.PMD); w.set(G.PMD, Pmd.None);
     }
     w.L.indexes.forEach((x, s) => {
       if (x < index || x >= end) return;
@@ -706,8 +706,8 @@ def({
       w.read(OBJ.pte(s));
       if (w.s[a] === 0) return;
       w.write(OBJ.pte(s));
-      if (w.s[a] > 0) { const p = w.s[a] - 1; w.write(OBJ.page(p)); w.s[w.L.pageWord(p, PAGE.REF)]--; }
-      w.s[a] = 0;
+      if (w.s[a] > 0) { const p = w.s[a] - 1; w.write(OBJ.page(p)); w.add(w.L.pageWord(p, PAGE.REF), -1); }
+      w.set(a, 0);
     });
     w.note(() => `unmapped ${hex(index)}..${nr === 0 ? 'end' : hex(end - 1)}`);
     return 0;
@@ -725,7 +725,7 @@ def({
 def({
   name: 'i_size_write', arity: 1, visible: true, writesTo: ['i_size'],
   doc: 'i_size_write(inode, newsize) (pages)',
-  run: (w, [pages]) => { w.write(OBJ.ISIZE); w.s[G.ISIZE] = pages; w.note(() => `i_size = ${hex(pages)} pages`); return 0; },
+  run: (w, [pages]) => { w.write(OBJ.ISIZE); w.set(G.ISIZE, pages); w.note(() => `i_size = ${hex(pages)} pages`); return 0; },
 });
 
 def({
@@ -739,7 +739,7 @@ def({
     let flags = 0;
     if (write && w.s[a] !== Block.Mapped) {
       w.write(OBJ.block(s));
-      w.s[a] = Block.Mapped;
+      w.set(a, Block.Mapped);
       flags = K.IOMAP_F_NEW;
       w.note(() => `block at ${hex(index)} allocated`);
     }
@@ -757,7 +757,7 @@ def({
   blocked: (w, [mode]) => (mode === K.XFS_MMAPLOCK_EXCL ? w.s[G.MMAPLOCK] !== 0 : w.s[G.MMAPLOCK] < 0),
   run: (w, [mode]) => {
     w.read(OBJ.MMAPLOCK); w.write(OBJ.MMAPLOCK);
-    if (mode === K.XFS_MMAPLOCK_EXCL) w.s[G.MMAPLOCK] = -(w.t + 1); else w.s[G.MMAPLOCK]++;
+    if (mode === K.XFS_MMAPLOCK_EXCL) w.set(G.MMAPLOCK, -(w.t + 1)); else w.add(G.MMAPLOCK, 1);
     return 0;
   },
 });
@@ -770,10 +770,10 @@ def({
     const v = w.s[G.MMAPLOCK];
     if (mode === K.XFS_MMAPLOCK_EXCL) {
       if (v !== -(w.t + 1)) { w.commit('lock-imbalance', 'xfs_iunlock(XFS_MMAPLOCK_EXCL) without holding it'); return 0; }
-      w.s[G.MMAPLOCK] = 0;
+      w.set(G.MMAPLOCK, 0);
     } else {
       if (v <= 0) { w.commit('lock-imbalance', 'xfs_iunlock(XFS_MMAPLOCK_SHARED) without holding it'); return 0; }
-      w.s[G.MMAPLOCK]--;
+      w.add(G.MMAPLOCK, -1);
     }
     return 0;
   },

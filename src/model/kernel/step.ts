@@ -1,7 +1,7 @@
 // One visible step of one thread over the packed state: what it touches, what it
 // did in words, and the fault it commits, if any.
 import type { Fault, ViolationKind } from '../machine';
-import { G, Layout, OBJ, PTR_BASE } from './layout';
+import { G, Layout, OBJ, PTR_BASE, THREAD } from './layout';
 
 export class Step {
   readonly reads: number[] = [];
@@ -14,12 +14,84 @@ export class Step {
 
   /** The thread region's base word. */
   base: number;
-  /** Above this thread-relative word, the step has written nothing in its thread's region
-   *  (the end of the deepest frame it reached, or of a word it stored through a pointer). */
+  /** The thread-relative words [lo, hi) of its own region the step may have written (frames,
+   *  locals, stores through pointers); empty while lo >= hi. */
+  lo: number;
   hi = 0;
+  /** Local instructions run so far by the current advance (VM.advance). */
+  n = 0;
+  /** The words outside that range the step wrote (set()), each listed once in `dirty[0, nd)`;
+   *  `marked` says which are listed. */
+  readonly dirty: Int32Array;
+  nd = 0;
+  private readonly marked: Uint8Array;
 
-  constructor(readonly L: Layout, public s: Int32Array, public t: number, readonly threadName: (t: number) => string) {
+  /**
+   * @param words the record of written words, shared by steps that never overlap in time (a
+   *   machine runs one step at a time); a step of its own when not given
+   */
+  constructor(readonly L: Layout, public s: Int32Array, public t: number, readonly threadName: (t: number) => string,
+    words?: { dirty: Int32Array; marked: Uint8Array }) {
     this.base = L.thread(t);
+    this.lo = L.threadStride;
+    this.dirty = words ? words.dirty : new Int32Array(L.size);
+    this.marked = words ? words.marked : new Uint8Array(L.size);
+  }
+
+  /** Writes word i of the state (outside the thread's stack: globals, slots, pages, queues, task states). */
+  set(i: number, v: number): void {
+    this.s[i] = v;
+    if (this.marked[i] === 0) { this.marked[i] = 1; this.dirty[this.nd++] = i; }
+  }
+
+  /** Adds d to word i; the sum as C's `x += d` yields it before truncation. */
+  add(i: number, d: number): number {
+    const v = this.s[i] + d;
+    this.set(i, v);
+    return v;
+  }
+
+  /** Records a write of the thread-relative word off of the thread's own region. */
+  touch(off: number): void {
+    if (off < this.lo) this.lo = off;
+    if (off >= this.hi) this.hi = off + 1;
+  }
+
+  /**
+   * The words the step may have changed, as [from, to) pairs in ascending order: the words it
+   * set(), its own thread's header and the range of its region it touched. Clears the record.
+   */
+  changed(): number[] {
+    const d = this.dirty;
+    const n = this.nd;
+    for (let i = 1; i < n; i++) {
+      const x = d[i];
+      let j = i;
+      for (; j > 0 && d[j - 1] > x; j--) d[j] = d[j - 1];
+      d[j] = x;
+    }
+    const out: number[] = [];
+    const b = this.base;
+    // The thread's header (status, task state, preempt count, return value, stack pointer) and
+    // the part of its stack the step touched, which may be empty.
+    let ownFrom = b;
+    let ownTo = b + THREAD.STACK;
+    let stackFrom = this.lo < this.hi ? b + this.lo : -1;
+    let k = 0;
+    for (;;) {
+      let from: number;
+      let to: number;
+      const next = k < n ? d[k] : 0x7fffffff;
+      if (ownFrom >= 0 && ownFrom <= next) { from = ownFrom; to = ownTo; ownFrom = -1; }
+      else if (stackFrom >= 0 && stackFrom <= next) { from = stackFrom; to = b + this.hi; stackFrom = -1; }
+      else if (k < n) { from = next; to = next + 1; k++; }
+      else break;
+      const m = out.length;
+      if (m > 0 && from <= out[m - 1]) { if (to > out[m - 1]) out[m - 1] = to; } else out.push(from, to);
+    }
+    for (let i = 0; i < n; i++) this.marked[d[i]] = 0;
+    this.nd = 0;
+    return out;
   }
 
   /** Points a probe (a step that only reads: guards, choices) at thread t of state s. */
@@ -49,7 +121,7 @@ export class Step {
     const off = p - PTR_BASE;
     if (off < 0 || off >= this.L.threadStride) { this.commit('null-deref', `store through bad pointer 0x${(p >>> 0).toString(16)}`); return; }
     this.s[this.base + off] = v;
-    if (off >= this.hi) this.hi = off + 1;
+    this.touch(off);
   }
 
   holdsTreeLock(): boolean { return this.s[G.TREE_LOCK] === this.t + 1; }
