@@ -9,7 +9,7 @@ import { Status } from './machine';
 import { evalBin, PURE, type BinOp, type Expr, type Func, type Instr, type LValue } from './ir';
 import { FRAME, Layout, PTR_BASE, THREAD, TStatus } from './kernel/layout';
 import { PRIMS, type Prim } from './kernel/prims';
-import { Step } from './kernel/step';
+import { noteText, Step } from './kernel/step';
 
 /**
  * States are carved out of shared slabs: a fresh ArrayBuffer per state costs more than the
@@ -90,8 +90,11 @@ const enum Vis { Local, Visible, UnlessQuiet }
 interface CInstr {
   ins: Instr;
   op: Op;
-  /** The function the instruction belongs to. */
+  /** The function the instruction belongs to, and its name. */
   fnId: number;
+  fnName: string;
+  /** A choice's outcomes, as a transition names them ("name = value"). */
+  outcomes?: string[];
   vis: Vis;
   mover: 'right' | 'left' | 'none';
   args: CExpr[];
@@ -99,6 +102,17 @@ interface CInstr {
   /** The thread-relative word a result goes to (-1 after a bad pointer). */
   dst?: CExpr;
   prim?: Prim;
+  /** The primitive's members, copied so every instruction has one shape (primitives differ in
+   *  which members they have, and reading them would be a megamorphic load). */
+  run?: Prim['run'];
+  quiet?: Prim['quiet'];
+  blocked?: Prim['blocked'];
+  choices?: Prim['choices'];
+  mightSleep: boolean;
+  /** The C statement (Instr.label), whether a jump is `goto restart`, a choice's values. */
+  label: string;
+  retry: boolean;
+  values?: number[];
   callee: number;
   target: number;
   argv: number[];
@@ -419,13 +433,24 @@ export class VM {
   }
 
   private compileInstr(ins: Instr, fnId: number): CInstr {
-    const c: CInstr = { ins, op: OPS[ins.k], fnId, vis: Vis.Local, mover: 'none', args: [], target: -1, callee: -1, argv: [] };
+    // Every field is set here, so every instruction has the same shape for the engine.
+    const c: CInstr = {
+      ins, op: OPS[ins.k], fnId, fnName: this.prog.funcs[fnId].name, vis: Vis.Local, mover: 'none', args: [],
+      e: undefined, dst: undefined, prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
+      run: undefined, quiet: undefined, blocked: undefined, choices: undefined, mightSleep: false,
+      label: ins.label, retry: false, values: undefined,
+    };
     switch (ins.k) {
       case 'assign': c.e = compileExpr(ins.e); c.dst = compileLValue(ins.dst); break;
       case 'prim': {
         c.args = ins.args.map(compileExpr);
         const p = this.prog.prims[ins.name];
         c.prim = p;
+        c.run = p.run;
+        c.quiet = p.quiet;
+        c.blocked = p.blocked;
+        c.choices = p.choices;
+        c.mightSleep = !!p.mightSleep;
         if (ins.dst) c.dst = compileLValue(ins.dst);
         c.mover = p.mover ?? 'none';
         // A visible primitive is its own step; with the reductions on, not when it only reads
@@ -443,9 +468,14 @@ export class VM {
         c.callee = this.prog.byName.get(ins.fn)!;
         break;
       }
-      case 'jump': if (ins.cond) c.e = compileExpr(ins.cond); c.target = ins.target; break;
+      case 'jump': if (ins.cond) c.e = compileExpr(ins.cond); c.target = ins.target; c.retry = !!ins.retry; break;
       case 'ret': if (ins.e) c.e = compileExpr(ins.e); break;
-      case 'choose': c.dst = compileLValue(ins.dst); c.vis = Vis.Visible; break;
+      case 'choose':
+        c.dst = compileLValue(ins.dst);
+        c.vis = Vis.Visible;
+        c.outcomes = ins.values.map((v) => `${ins.name} = ${v}`);
+        c.values = ins.values;
+        break;
     }
     c.argv = new Array<number>(c.args.length).fill(0);
     return c;
@@ -505,7 +535,7 @@ export class VM {
     const links = w.s[b + sp + FRAME.LINKS];
     const ret = (links >>> 16) - 1;
     const link = (links & 0xffff) - 1;
-    w.s.fill(0, b + sp, b + sp + FRAME.LOCALS + f.locals.length);
+    for (let i = b + sp, end = b + sp + FRAME.LOCALS + f.locals.length; i < end; i++) w.s[i] = 0;
     w.touch(sp);
     w.touch(sp + FRAME.LOCALS + f.locals.length - 1);
     if (link < 0) {
@@ -521,7 +551,7 @@ export class VM {
   }
 
   private isVisible(w: Step, c: CInstr): boolean {
-    return c.vis === Vis.Visible || (c.vis === Vis.UnlessQuiet && !c.prim!.quiet!(w));
+    return c.vis === Vis.Visible || (c.vis === Vis.UnlessQuiet && !c.quiet!(w));
   }
 
   /** Runs local instructions until the thread stands at a visible one or is done: each
@@ -569,7 +599,7 @@ export class VM {
       }
       case Op.Jump: {
         const taken = c.e === undefined || c.e(w, fo) !== 0;
-        if (taken && (c.ins as { retry?: boolean }).retry) w.retried = true;
+        if (taken && c.retry) w.retried = true;
         s[pc] = taken ? (s[pc] & ~0xffff) | c.target : s[pc] + 1;
         return;
       }
@@ -586,15 +616,14 @@ export class VM {
       }
       case Op.Choose: {
         const a = c.dst!(w, fo);
-        if (a >= 0) { s[b + a] = (c.ins as { values: number[] }).values[choice]; w.touch(a); }
+        if (a >= 0) { s[b + a] = c.values![choice]; w.touch(a); }
         s[pc]++;
         return;
       }
       case Op.Prim: {
-        const p = c.prim!;
         const args = this.args(w, c);
-        if (p.mightSleep && (w.holdsTreeLock() || s[b + THREAD.PREEMPT] > 0)) this.sleeps(w, c);
-        const v = p.run(w, args, choice);
+        if (c.mightSleep && (w.holdsTreeLock() || s[b + THREAD.PREEMPT] > 0)) this.sleeps(w, c);
+        const v = c.run!(w, args, choice);
         if (c.dst) { const a = c.dst(w, fo); if (a >= 0) { s[b + a] = v; w.touch(a); } }
         s[pc]++;
         return;
@@ -610,10 +639,10 @@ export class VM {
 
   /** Whether thread t, standing at c, cannot take its step now. */
   private blockedAt(s: Int32Array, t: number, c: CInstr): boolean {
-    const p = c.prim;
-    if (p === undefined || p.blocked === undefined) return false;
+    const blocked = c.blocked;
+    if (blocked === undefined) return false;
     const w = this.probe(s, t);
-    return p.blocked(w, this.args(w, c));
+    return blocked(w, this.args(w, c));
   }
 
   /** Every successor of thread t's next visible step. */
@@ -622,10 +651,10 @@ export class VM {
     if (!c || this.blockedAt(s, t, c)) return [];
     const ins = c.ins;
     let outcomes: (string | undefined)[] | undefined;
-    if (ins.k === 'choose') outcomes = ins.values.map((v) => `${ins.name} = ${v}`);
-    else if (c.prim?.choices) {
+    if (c.outcomes) outcomes = c.outcomes;
+    else if (c.choices) {
       const w = this.probe(s, t);
-      outcomes = c.prim.choices(w, this.args(w, c));
+      outcomes = c.choices(w, this.args(w, c));
     }
     const n = outcomes ? outcomes.length : 1;
     const out: Transition[] = [];
@@ -652,7 +681,7 @@ export class VM {
         this.advance(w);
       }
       const changed = w.changed();
-      out.push(new StepTransition(t, w, this.prog.funcs[main.fnId].name, main.ins.label, outcomes ? outcomes[i] : undefined,
+      out.push(new StepTransition(t, w, main.fnName, main.label, outcomes ? outcomes[i] : undefined,
         this.exact ? changed : undefined));
     }
     return out;
@@ -667,10 +696,12 @@ export class VM {
    *  not one that would block. */
   private mergeable(w: Step, c: CInstr): boolean {
     if (c.op === Op.Choose) return false;
-    const p = c.prim;
-    if (!p) return false;
-    if (p.choices && p.choices(w, this.args(w, c))) return false;
-    if (p.blocked && p.blocked(w, this.args(w, c))) return false;
+    if (c.op !== Op.Prim) return false;
+    const { choices, blocked } = c;
+    if (!choices && !blocked) return true;
+    const args = this.args(w, c);
+    if (choices && choices(w, args)) return false;
+    if (blocked && blocked(w, args)) return false;
     return true;
   }
 
@@ -698,8 +729,8 @@ class StepTransition implements Transition {
   readonly writes: readonly number[];
   readonly progress: boolean;
   readonly fault: Transition['fault'];
-  readonly source: Transition['source'];
-  private readonly notes: (() => string)[];
+  private readonly notes: readonly unknown[];
+  private readonly threadName: (t: number) => string;
 
   /**
    * @param changed the words of `state` that may differ from the state the step was taken
@@ -713,10 +744,12 @@ class StepTransition implements Transition {
     this.progress = !w.retried;
     this.fault = w.fault;
     this.notes = w.notes;
-    this.source = { fn, c: label };
+    this.threadName = w.threadName;
   }
 
-  get note(): string { return this.notes.map((n) => n()).join('; '); }
+  get note(): string { return noteText(this.notes, this.threadName); }
+
+  get source(): Transition['source'] { return { fn: this.fn, c: this.label }; }
 
   toJSON(): Omit<Transition, 'state'> & { state: number[] } {
     const { thread, fn, label, note, source, reads, writes, progress, fault, choice } = this;

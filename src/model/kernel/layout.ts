@@ -72,7 +72,12 @@ export class Layout {
   readonly threadBase: number;
   readonly threadStride: number;
   readonly size: number;
-  private readonly slotByIndex = new Map<number, number>();
+  /** Slot + 1 of each page index in [first, first + table length), 0 when not modelled; the
+   *  indexes of a scenario lie in one PMD region, so the table is short. */
+  private readonly slotTable: Int32Array;
+  private readonly first: number;
+  /** Slots by index when the indexes spread too far for the table. */
+  private readonly slotByIndex: Map<number, number> | null;
 
   constructor(
     /** The page indexes modelled, ascending; PMD-aligned heads of their regions included. */
@@ -82,7 +87,12 @@ export class Layout {
     readonly nThreads: number,
     readonly stackWords: number,
   ) {
-    indexes.forEach((x, s) => this.slotByIndex.set(x, s));
+    this.first = indexes.length ? Math.min(...indexes) : 0;
+    const span = indexes.length ? Math.max(...indexes) - this.first + 1 : 0;
+    const dense = indexes.every(Number.isInteger) && span <= 1 << 16;
+    this.slotTable = new Int32Array(dense ? span : 0);
+    this.slotByIndex = dense ? null : new Map(indexes.map((x, s) => [x, s]));
+    if (dense) indexes.forEach((x, s) => { this.slotTable[x - this.first] = s + 1; });
     this.pageBase = this.slotBase + indexes.length * SLOT_STRIDE;
     this.queueBase = this.pageBase + nPages * PAGE_STRIDE;
     this.queueStride = QUEUE.FIFO + nThreads;
@@ -92,7 +102,11 @@ export class Layout {
   }
 
   /** Slot of a page index, or -1 when the scenario does not model it. */
-  slot(index: number): number { return this.slotByIndex.get(index) ?? -1; }
+  slot(index: number): number {
+    if (this.slotByIndex) return this.slotByIndex.get(index) ?? -1;
+    const i = index - this.first;
+    return i >= 0 && i < this.slotTable.length ? (this.slotTable[i] | 0) - 1 : -1;
+  }
   slotWord(s: number, field: number): number { return this.slotBase + s * SLOT_STRIDE + field; }
   pageWord(p: number, field: number): number { return this.pageBase + p * PAGE_STRIDE + field; }
   queueWord(q: number, field: number): number { return this.queueBase + q * this.queueStride + field; }

@@ -59,6 +59,30 @@ export function describeEntry(e: number): string {
   return `${f.length ? f.join('|') : 'PTE'} sector ${e >> K.RADIX_DAX_SHIFT}`;
 }
 
+/** The state changes primitives describe, formatted only when a trace shows the step (Step.note). */
+const NOTE = {
+  lookup: (index: number, e: number) => `entry at ${hex(index)}: ${describeEntry(e)}`,
+  replace: (slot: number, entry: number) => `slot ${hex(slot)} := ${describeEntry(entry)}`,
+  eexist: (index: number, order: number) => `insert at ${hex(index)} (order ${order}): -EEXIST`,
+  inserted: (entry: number, index: number) => `inserted ${describeEntry(entry)} at ${hex(index)}`,
+  noDelete: (index: number) => `nothing to delete at ${hex(index)}`,
+  deleted: (e: number, index: number) => `deleted ${describeEntry(e)} at ${hex(index)}`,
+  waits: (key: number) => `waits on key ${hex(key)}`,
+  woke: (woken: number[], waiting: number, key: number, name: (t: number) => string) =>
+    `woke ${woken.length} of ${woken.length + waiting} waiters on ${hex(key)}` +
+    (woken.length ? ` (${woken.map((t) => name(t)).join(', ')})` : ''),
+  pageLocked: (p: number) => `page#${p} locked`,
+  pageUnlocked: (p: number) => `page#${p} unlocked`,
+  pageAt: (page: number, index: number) => `page#${pageFrame(page)} at ${hex(index)}`,
+  pageRemoved: (p: number) => `page#${p} removed from the page cache`,
+  pteBusy: (index: number) => `PTE ${hex(index)} already mapped: -EBUSY`,
+  ptePfn: (index: number) => `PTE ${hex(index)} maps the DAX pfn`,
+  ptePage: (index: number, p: number) => `PTE ${hex(index)} maps page#${p}`,
+  unmapped: (index: number, nr: number, end: number) => `unmapped ${hex(index)}..${nr === 0 ? 'end' : hex(end - 1)}`,
+  isize: (pages: number) => `i_size = ${hex(pages)} pages`,
+  block: (index: number) => `block at ${hex(index)} allocated`,
+};
+
 // ---------------------------------------------------------------------------
 // The radix tree: entries live at their head index; a PMD entry (order 9)
 // covers the 512 indexes of its region.
@@ -144,7 +168,7 @@ def({
     w.read(OBJ.TREE_LOCK); w.write(OBJ.TREE_LOCK);
     if (w.holdsTreeLock()) { w.commit('lock-imbalance', 'spin_lock_irq(&mapping->tree_lock) while already holding it'); return 0; }
     w.set(G.TREE_LOCK, w.t + 1);
-    w.note(() => 'tree_lock taken');
+    w.note('tree_lock taken');
     return 0;
   },
 });
@@ -156,7 +180,7 @@ def({
     w.read(OBJ.TREE_LOCK); w.write(OBJ.TREE_LOCK);
     if (!w.holdsTreeLock()) { w.commit('lock-imbalance', 'spin_unlock_irq(&mapping->tree_lock) without holding it'); return 0; }
     w.set(G.TREE_LOCK, 0);
-    w.note(() => 'tree_lock released');
+    w.note('tree_lock released');
     return 0;
   },
 });
@@ -171,7 +195,7 @@ def({
     const s = lookupRead(w, index);
     const e = s < 0 ? 0 : w.s[w.L.slotWord(s, SLOT.ENTRY)];
     w.storePtr(slotp, s < 0 ? index : w.L.indexes[s]);
-    w.note(() => `entry at ${hex(index)}: ${describeEntry(e)}`);
+    w.note(NOTE.lookup, index, e);
     return e;
   },
 });
@@ -191,7 +215,7 @@ def({
     if (s < 0) return 0;
     if (entryAt(w, s) === 0) w.commit('assertion', `radix_tree_replace_slot() on empty slot ${hex(slot)}`);
     setEntry(w, s, entry);
-    w.note(() => `slot ${hex(slot)} := ${describeEntry(entry)}`);
+    w.note(NOTE.replace, slot, entry);
     return 0;
   },
 });
@@ -207,11 +231,11 @@ def({
     const covering = lookupRead(w, index);
     const taken = slotsInRange(w.L, index, order).filter((s) => entryAt(w, s) !== 0);
     if (covering >= 0 || taken.length > 0) {
-      w.note(() => `insert at ${hex(index)} (order ${order}): -EEXIST`);
+      w.note(NOTE.eexist, index, order);
       return -K.EEXIST;
     }
     setEntry(w, own, entry);
-    w.note(() => `inserted ${describeEntry(entry)} at ${hex(index)}`);
+    w.note(NOTE.inserted, entry, index);
     return 0;
   },
 });
@@ -223,12 +247,12 @@ def({
     w.requireTreeLock('radix_tree_delete()');
     slotOrFault(w, index);
     const s = lookupRead(w, index);
-    if (s < 0) { w.note(() => `nothing to delete at ${hex(index)}`); return 0; }
+    if (s < 0) { w.note(NOTE.noDelete, index); return 0; }
     const e = entryAt(w, s);
     setEntry(w, s, 0);
     w.write(OBJ.tags(s));
     w.set(w.L.slotWord(s, SLOT.TAGS), 0);
-    w.note(() => `deleted ${describeEntry(e)} at ${hex(w.L.indexes[s])}`);
+    w.note(NOTE.deleted, e, w.L.indexes[s]);
     return e;
   },
 });
@@ -242,7 +266,7 @@ def({
     if (choice === 1) {
       w.write(OBJ.ENOMEM);
       w.add(G.ENOMEM_BUDGET, -1);
-      w.note(() => 'radix_tree_preload: -ENOMEM');
+      w.note('radix_tree_preload: -ENOMEM');
       return -K.ENOMEM;
     }
     w.add(w.base + THREAD.PREEMPT, 1);
@@ -332,7 +356,7 @@ def({
     if (!ws.some((v) => waiterThread(v) === w.t)) ws.push((key << 8) | (w.t + 1));
     setQueue(w, q, ws);
     w.set(taskWord(w, w.t), TASK_UNINTERRUPTIBLE);
-    w.note(() => `waits on key ${hex(key)}`);
+    w.note(NOTE.waits, key);
     return 0;
   },
 });
@@ -341,7 +365,7 @@ def({
   name: 'schedule', arity: 0, visible: true, mightSleep: true,
   doc: 'schedule(): sleeps until a wake-up puts the task back to TASK_RUNNING',
   blocked: (w) => w.s[taskWord(w, w.t)] !== TASK_RUNNING,
-  run: (w) => { w.read(OBJ.task(w.t)); w.note(() => 'woken'); return 0; },
+  run: (w) => { w.read(OBJ.task(w.t)); w.note('woken'); return 0; },
 });
 
 def({
@@ -392,8 +416,7 @@ def({
     w.set(w.L.queueWord(q, QUEUE.LAST_KEY), key);
     w.set(w.L.queueWord(q, QUEUE.LAST_WOKEN), woken.length);
     const waiting = keep.filter((v) => waiterKey(v) === key).length;
-    w.note(() => `woke ${woken.length} of ${woken.length + waiting} waiters on ${hex(key)}` +
-      (woken.length ? ` (${woken.map((t) => w.threadName(t)).join(', ')})` : ''));
+    w.note(NOTE.woke, woken, waiting, key);
     return woken.length;
   },
 });
@@ -506,7 +529,7 @@ def({
     w.read(OBJ.page(p)); w.write(OBJ.page(p));
     if (w.s[w.L.pageWord(p, PAGE.LOCK)] === w.t + 1) { w.commit('deadlock', `lock_page() on page#${p} the thread already holds`); return 0; }
     w.set(w.L.pageWord(p, PAGE.LOCK), w.t + 1);
-    w.note(() => `page#${p} locked`);
+    w.note(NOTE.pageLocked, p);
     return 0;
   },
 });
@@ -520,7 +543,7 @@ def({
     w.write(OBJ.page(p));
     if (w.s[w.L.pageWord(p, PAGE.LOCK)] !== w.t + 1) { w.commit('lock-imbalance', `unlock_page() on page#${p} the thread does not hold`); return 0; }
     w.set(w.L.pageWord(p, PAGE.LOCK), 0);
-    w.note(() => `page#${p} unlocked`);
+    w.note(NOTE.pageUnlocked, p);
     return 0;
   },
 });
@@ -563,7 +586,7 @@ def({
     const s = lookupRead(w, index);
     if (s >= 0 && s !== own) { w.commit('assertion', `page at ${hex(index)} inside a PMD entry`); return 0; }
     setEntry(w, own, page);
-    w.note(() => `page#${pageFrame(page)} at ${hex(index)}`);
+    w.note(NOTE.pageAt, page, index);
     return 0;
   },
 });
@@ -583,7 +606,7 @@ def({
     w.write(OBJ.NRPAGES); w.write(OBJ.page(p));
     w.add(G.NRPAGES, -1);
     w.set(w.L.pageWord(p, PAGE.MAPPING), 0);
-    w.note(() => `page#${p} removed from the page cache`);
+    w.note(NOTE.pageRemoved, p);
     return 0;
   },
 });
@@ -624,10 +647,10 @@ def({
     w.read(OBJ.PMD); w.read(OBJ.pte(s));
     if (pmdHuge(w.s[G.PMD])) { w.commit('overlap', `PTE insert at ${hex(index)} under a huge PMD mapping`); return -K.EBUSY; }
     if (w.s[G.PMD] === Pmd.None) { w.write(OBJ.PMD); w.set(G.PMD, Pmd.Table); }
-    if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) { w.note(() => `PTE ${hex(index)} already mapped: -EBUSY`); return -K.EBUSY; }
+    if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) { w.note(NOTE.pteBusy, index); return -K.EBUSY; }
     w.write(OBJ.pte(s));
     w.set(w.L.slotWord(s, SLOT.PTE), PTE_PFN);
-    w.note(() => `PTE ${hex(index)} maps the DAX pfn`);
+    w.note(NOTE.ptePfn, index);
     return 0;
   },
 });
@@ -645,7 +668,7 @@ def({
     if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) return K.VM_FAULT_NOPAGE;
     w.write(OBJ.pte(s));
     w.set(w.L.slotWord(s, SLOT.PTE), p + 1);
-    w.note(() => `PTE ${hex(index)} maps page#${p}`);
+    w.note(NOTE.ptePage, index, p);
     return 0;
   },
 });
@@ -659,7 +682,7 @@ def({
     const mapped = regionPtes(w).filter((s) => w.s[w.L.slotWord(s, SLOT.PTE)] !== 0);
     if (mapped.length) w.commit('overlap', 'PMD mapping installed over mapped PTEs');
     w.set(G.PMD, Pmd.Devmap);
-    w.note(() => 'PMD maps the DAX pfn');
+    w.note('PMD maps the DAX pfn');
     return K.VM_FAULT_NOPAGE;
   },
 });
@@ -672,7 +695,7 @@ def({
     if (w.s[G.PMD] !== Pmd.None) return 0;
     w.write(OBJ.PMD);
     w.set(G.PMD, Pmd.HugeZero);
-    w.note(() => 'PMD maps the huge zero page');
+    w.note('PMD maps the huge zero page');
     return 1;
   },
 });
@@ -685,7 +708,7 @@ def({
     if (!pmdHuge(w.s[G.PMD])) return 0;
     w.write(OBJ.PMD);
     w.set(G.PMD, Pmd.None);
-    w.note(() => 'huge PMD split (zapped)');
+    w.note('huge PMD split (zapped)');
     return 0;
   },
 });
@@ -709,7 +732,7 @@ def({
       if (w.s[a] > 0) { const p = w.s[a] - 1; w.write(OBJ.page(p)); w.add(w.L.pageWord(p, PAGE.REF), -1); }
       w.set(a, 0);
     });
-    w.note(() => `unmapped ${hex(index)}..${nr === 0 ? 'end' : hex(end - 1)}`);
+    w.note(NOTE.unmapped, index, nr, end);
     return 0;
   },
 });
@@ -725,7 +748,7 @@ def({
 def({
   name: 'i_size_write', arity: 1, visible: true, writesTo: ['i_size'],
   doc: 'i_size_write(inode, newsize) (pages)',
-  run: (w, [pages]) => { w.write(OBJ.ISIZE); w.set(G.ISIZE, pages); w.note(() => `i_size = ${hex(pages)} pages`); return 0; },
+  run: (w, [pages]) => { w.write(OBJ.ISIZE); w.set(G.ISIZE, pages); w.note(NOTE.isize, pages); return 0; },
 });
 
 def({
@@ -741,7 +764,7 @@ def({
       w.write(OBJ.block(s));
       w.set(a, Block.Mapped);
       flags = K.IOMAP_F_NEW;
-      w.note(() => `block at ${hex(index)} allocated`);
+      w.note(NOTE.block, index);
     }
     const type = w.s[a] === Block.Mapped ? K.IOMAP_MAPPED : w.s[a] === Block.Unwritten ? K.IOMAP_UNWRITTEN : K.IOMAP_HOLE;
     // One extent covers the PMD range only when the scenario says so and nothing was allocated now

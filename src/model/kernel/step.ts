@@ -6,8 +6,9 @@ import { G, Layout, OBJ, PTR_BASE, THREAD } from './layout';
 export class Step {
   readonly reads: number[] = [];
   readonly writes: number[] = [];
-  /** The state change in words, built only when a trace shows the step. */
-  readonly notes: (() => string)[] = [];
+  /** The state change in words, built only when a trace shows the step: per note, its text
+   *  or formatter and the formatter's arguments (Step.note). */
+  readonly notes: unknown[] = [];
   fault?: Fault;
   /** Set when the step only retried ('goto restart'): no progress for livelock detection. */
   retried = false;
@@ -109,7 +110,14 @@ export class Step {
 
   read(obj: number): void { this.reads.push(obj); }
   write(obj: number): void { this.writes.push(obj); }
-  note(text: () => string): void { this.notes.push(text); }
+  /** Notes a state change: fixed text, or a formatter of up to three values (and the thread
+   *  names) called only when the note is read. */
+  note(text: string): void;
+  note<A, B, C>(text: (a: A, b: B, c: C, name: (t: number) => string) => string, a: A, b?: B, c?: C): void;
+  note(text: unknown, a?: unknown, b?: unknown, c?: unknown): void { this.notes.push(text, a, b, c); }
+
+  /** The notes of the step, joined. */
+  noteText(): string { return noteText(this.notes, this.threadName); }
 
   commit(kind: ViolationKind, message: string, detail?: Record<string, string | number | boolean>): void {
     if (!this.fault) this.fault = { kind, message, threads: [this.t], detail };
@@ -131,4 +139,14 @@ export class Step {
     this.read(OBJ.TREE_LOCK);
     if (!this.holdsTreeLock()) this.commit('assertion', `${what} without mapping->tree_lock held`);
   }
+}
+
+/** The text of notes recorded by Step.note. */
+export function noteText(notes: readonly unknown[], name: (t: number) => string): string {
+  const out: string[] = [];
+  for (let i = 0; i < notes.length; i += 4) {
+    const f = notes[i];
+    out.push(typeof f === 'string' ? f : (f as (a: unknown, b: unknown, c: unknown, n: (t: number) => string) => string)(notes[i + 1], notes[i + 2], notes[i + 3], name));
+  }
+  return out.join('; ');
 }
