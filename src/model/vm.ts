@@ -251,9 +251,11 @@ function mayFault(e: Expr | undefined): boolean {
  * The local code of a function as one generated JavaScript function (a Runner): from the top
  * frame's pc it runs local instructions, as the instruction interpreter would, until the thread
  * stands at a visible one (0), or it pushed or popped a frame (1: the caller goes on in the
- * function now on top). Frames stay in the state as they are, so nothing else can tell.
+ * function now on top). With `main` set, it first executes the primitive or choice at pc
+ * whatever its visibility, with outcome `choice`: the operation a step is named after.
+ * Frames stay in the state as they are, so nothing else can tell.
  */
-type Runner = (w: Step) => number;
+type Runner = (w: Step, main: number, choice: number) => number;
 
 /** What a runner refers to by index: the instructions' primitives, argument arrays and the VM's frame operations. */
 interface RunnerContext {
@@ -278,78 +280,74 @@ function runnerJs(fnId: number, nLocals: number, code: CInstr[]): string | undef
   const hi = fnId * 0x10000;
   const at = (pc: string): string => `s[cw] = ${num(hi)} + ${pc}; w.n = n;`;
   const stop = (pc: string): string => `{ ${at(pc)} return 0; }`;
+  // After every instruction, as the interpreter: a fault that makes the stack untrustworthy ends the run.
   const halt = (pc: string): string => `if (w.fault !== undefined && H.halts(w)) ${stop(pc)}`;
+  const js = (e: Expr): string => exprJs(e, LOCAL_VIA_FRAME);
+  const offset = (dst: LValue): string => (dst.k === 'local' ? `fo + ${num(dst.i)}` : `H.derefOffset(w, ${js(dst.e)})`);
   const store = (dst: LValue, v: string): string => (dst.k === 'local'
     ? `s[F + ${num(dst.i)}] = ${v};`
-    : `a = H.derefOffset(w, ${exprJs(dst.e, LOCAL_VIA_FRAME)}); if (a >= 0) { s[b + a] = ${v}; w.touch(a); }`);
+    : `a = ${offset(dst)}; if (a >= 0) { s[b + a] = ${v}; w.touch(a); }`);
   const hoist: string[] = [];
   const cases: string[] = [];
+  const mains: string[] = [];
   for (let k = 0; k < code.length; k++) {
     const c = code[k];
     const ins = c.ins;
     const next = String(k + 1);
-    const js = (e: Expr): string => exprJs(e, LOCAL_VIA_FRAME);
+    const x = `X.code[${num(k)}]`;
+    hoist.push(`const A${k} = ${x}.argv, P${k} = ${x}.prim, V${k} = ${x}.values;`);
+    const args = (list: Expr[]): string[] => list.map((e, i) => `A${k}[${num(i)}] = ${js(e)};`);
+    const prim = (list: Expr[], dst: LValue | undefined, choice: string): string[] => [
+      ...args(list),
+      ...(c.mightSleep ? [`if (w.holdsTreeLock() || s[b + ${num(THREAD.PREEMPT)}] > 0) X.sleeps(w, ${x});`] : []),
+      `v = P${k}.run(w, A${k}, ${choice});`,
+      ...(dst ? [store(dst, 'v')] : []),
+    ];
+    if (ins.k === 'prim') mains.push(`case ${num(k)}:`, ...prim(ins.args, ins.dst, 'choice'), `pc = ${next}; break;`);
+    if (ins.k === 'choose') mains.push(`case ${num(k)}:`, store(ins.dst, `V${k}[choice]`), `pc = ${next}; break;`);
     const out: string[] = [`case ${num(k)}:`, `if (n > ${num(LOCAL_STEP_LIMIT)}) { ${at(String(k))} H.livelock(w); return 0; }`];
-    const args = (list: Expr[]): void => {
-      if (list.length) hoist.push(`const A${k} = X.code[${num(k)}].argv;`);
-      list.forEach((e, i) => out.push(`A${k}[${num(i)}] = ${js(e)};`));
-    };
-    const dstFaults = (d: LValue | undefined): boolean => d !== undefined && d.k === 'deref';
     let tail = k + 1 < code.length ? '' : `pc = ${next}; continue;`;
-    if (c.vis === Vis.Visible) out.push(`${stop(String(k))}`);
-    else if (c.vis === Vis.UnlessQuiet) {
-      hoist.push(`const Q${k} = X.code[${num(k)}].prim.quiet;`);
-      out.push(`if (!Q${k}(w)) ${stop(String(k))}`);
-    }
-    if (c.vis === Vis.Visible) { cases.push(out.join('\n')); continue; }
+    if (c.vis === Vis.Visible) { out.push(stop(String(k))); cases.push(out.join('\n')); continue; }
+    if (c.vis === Vis.UnlessQuiet) out.push(`if (!P${k}.quiet(w)) ${stop(String(k))}`);
     switch (ins.k) {
-      case 'assign': {
-        if (ins.dst.k === 'local') out.push(store(ins.dst, js(ins.e)));
-        else out.push(`v = ${js(ins.e)};`, store(ins.dst, 'v'));
-        out.push('n++;');
-        if (mayFault(ins.e) || dstFaults(ins.dst)) out.push(halt(next));
+      case 'assign':
+        out.push(ins.dst.k === 'local' ? store(ins.dst, js(ins.e)) : `v = ${js(ins.e)}; ${store(ins.dst, 'v')}`, 'n++;', halt(next));
         break;
-      }
       case 'jump': {
         if (!Number.isInteger(ins.target) || ins.target < 0 || ins.target > 0xffff) return undefined;
         const taken = `${ins.retry ? 'w.retried = true; ' : ''}pc = ${num(ins.target)};`;
-        out.push(ins.cond ? `if (${js(ins.cond)}) { ${taken} } else pc = ${next};` : taken, 'n++;');
-        if (mayFault(ins.cond)) out.push(halt('pc'));
+        out.push(ins.cond ? `if (${js(ins.cond)}) { ${taken} } else pc = ${next};` : taken, 'n++;', halt('pc'));
         tail = 'continue;';
         break;
       }
-      case 'call': {
-        args(ins.args);
-        out.push(`a = ${ins.dst ? (ins.dst.k === 'local' ? `fo + ${num(ins.dst.i)}` : `H.derefOffset(w, ${js(ins.dst.e)})`) : '-1'};`);
-        out.push(`${at(next)} n++; w.n = n;`, `X.push(w, ${num(c.callee)}, ${ins.args.length ? `A${k}` : 'NONE'}, a);`, 'return 1;');
+      case 'call':
+        out.push(...args(ins.args), `a = ${ins.dst ? offset(ins.dst) : '-1'};`);
+        out.push(`${at(next)} n++; w.n = n;`, `X.push(w, ${num(c.callee)}, A${k}, a);`, 'return 1;');
         tail = '';
         break;
-      }
       case 'ret':
         out.push(`v = ${ins.e ? js(ins.e) : '0'};`, 'n++; w.n = n;', 'X.pop(w, v);', 'return 1;');
         tail = '';
         break;
-      case 'prim': {
-        args(ins.args);
-        hoist.push(`const P${k} = X.code[${num(k)}].prim;`);
-        if (c.prim!.mightSleep) out.push(`if (w.holdsTreeLock() || s[b + ${num(THREAD.PREEMPT)}] > 0) X.sleeps(w, X.code[${num(k)}]);`);
-        out.push(`v = P${k}.run(w, ${ins.args.length ? `A${k}` : 'NONE'}, 0);`);
-        if (ins.dst) out.push(store(ins.dst, 'v'));
-        out.push('n++;', halt(next));
+      case 'prim':
+        out.push(...prim(ins.args, ins.dst, '0'), 'n++;', halt(next));
         break;
-      }
       case 'choose': return undefined;
     }
     if (tail) out.push(tail);
     cases.push(out.join('\n'));
   }
   return `'use strict';
-const NONE = [];
 ${hoist.join('\n')}
-return function (w) {
+return function (w, main, choice) {
 const s = w.s, b = w.base, sp = s[b + ${num(THREAD.SP)}], cw = b + sp, fo = sp + ${num(FRAME.LOCALS)}, F = b + fo;
 let n = w.n, pc = s[cw] & 65535, a = 0, v = 0;
 w.touch(sp); w.touch(sp + ${num(FRAME.LOCALS - 1 + nLocals)});
+if (main) {
+switch (pc) {
+${mains.join('\n')}
+}
+}
 for (;;) {
 switch (pc) {
 ${cases.join('\n')}
@@ -557,15 +555,20 @@ export class VM {
   /** Runs local instructions until the thread stands at a visible one or is done: each
    *  function's runner runs its own code; a function without one is interpreted. */
   advance(w: Step): void {
+    w.n = 0;
+    this.drive(w);
+  }
+
+  /** advance(), counting on from the instructions already run (w.n). */
+  private drive(w: Step): void {
     const s = w.s;
     const b = w.base;
-    w.n = 0;
     for (;;) {
       if (w.n > LOCAL_STEP_LIMIT) { livelock(w); return; }
       if (s[b + THREAD.STATUS] === TStatus.Done) return;
       const run = this.runners[s[b + s[b + THREAD.SP] + FRAME.CODE] >>> 16];
       if (run !== null) {
-        if (run(w) === 0 || halts(w)) return;
+        if (run(w, 0, 0) === 0 || halts(w)) return;
         continue;
       }
       const cur = this.at_(s, w.t);
@@ -575,6 +578,18 @@ export class VM {
       w.n++;
       if (halts(w)) return;
     }
+  }
+
+  /** Executes c, the instruction thread w.t stands at, with outcome `choice`, then advance(). */
+  private step(w: Step, c: CInstr, choice: number): void {
+    const run = this.runners[c.fnId];
+    if (run !== null && (c.op === Op.Prim || c.op === Op.Choose)) {
+      w.n = 0;
+      if (run(w, 1, choice) === 1 && !halts(w)) this.drive(w);
+      return;
+    }
+    this.exec(w, c, choice);
+    this.advance(w);
   }
 
   /** A primitive that may sleep, called in atomic context. */
@@ -664,8 +679,7 @@ export class VM {
       const w = new Step(this.L, copy, t, this.threadName, this.words);
       let main: CInstr = c;
       let moved = c.mover;
-      this.exec(w, c, i);
-      this.advance(w);
+      this.step(w, c, i);
       // Lipton reduction: a lock acquire moves right, a release left, so one step may run
       // acquires, then at most one other visible operation, then releases: no other thread
       // can tell the difference. The step is named after that operation.
@@ -677,8 +691,7 @@ export class VM {
         if (release && moved !== 'left') break;
         if (moved === 'none') { release = true; main = next; }
         if (moved === 'left') release = true;
-        this.exec(w, next, 0);
-        this.advance(w);
+        this.step(w, next, 0);
       }
       const changed = w.changed();
       out.push(new StepTransition(t, w, main.fnName, main.label, outcomes ? outcomes[i] : undefined,
