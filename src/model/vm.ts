@@ -394,6 +394,9 @@ export class VM {
     this.exact = prog.prims === PRIMS;
   }
 
+  /** Runs every function through the instruction interpreter, the reference of the runners. */
+  interpretOnly(): void { this.runners.fill(null); }
+
   private compileRunner(fnId: number, nLocals: number): Runner | null {
     const code = this.code[fnId];
     const src = runnerJs(fnId, nLocals, code);
