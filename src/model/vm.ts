@@ -107,6 +107,8 @@ interface CInstr {
   run?: Prim['run'];
   quiet?: Prim['quiet'];
   blocked?: Prim['blocked'];
+  /** Whether blocked() reads its arguments (a guard such as spin_lock_irq's reads the state only). */
+  blockedArgs: boolean;
   choices?: Prim['choices'];
   mightSleep: boolean;
   /** The C statement (Instr.label), whether a jump is `goto restart`, a choice's values. */
@@ -359,8 +361,13 @@ ${at('pc')} return 0;
 };`;
 }
 
+/** The arguments a guard that reads none is given. */
+const NO_ARGS: number[] = [];
+
 export class VM {
   private readonly code: CInstr[][];
+  private readonly threadBase: number;
+  private readonly threadStride: number;
   /** Per function, its local code as one generated function, or null when it is interpreted. */
   private readonly runners: (Runner | null)[];
   /** The record of written words every step of this VM shares (one step runs at a time). */
@@ -387,6 +394,8 @@ export class VM {
       for (const i of f.code) if (i.k === 'prim') for (const k of prog.prims[i.name].writesTo ?? []) written.add(k);
     }
     this.stable = new Set(Object.values(prog.prims).map((p) => p.readsOnly).filter((k): k is string => !!k && !written.has(k)));
+    this.threadBase = L.threadBase;
+    this.threadStride = L.threadStride;
     this.code = prog.funcs.map((f, fnId) => f.code.map((i) => this.compileInstr(i, fnId)));
     this.runners = prog.funcs.map((f, fnId) => this.compileRunner(fnId, f.locals.length));
     this.probeStep = new Step(L, new Int32Array(L.size), 0, threadName);
@@ -438,7 +447,7 @@ export class VM {
     const c: CInstr = {
       ins, op: OPS[ins.k], fnId, fnName: this.prog.funcs[fnId].name, vis: Vis.Local, mover: 'none', args: [],
       e: undefined, dst: undefined, prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
-      run: undefined, quiet: undefined, blocked: undefined, choices: undefined, mightSleep: false,
+      run: undefined, quiet: undefined, blocked: undefined, blockedArgs: false, choices: undefined, mightSleep: false,
       label: ins.label, retry: false, values: undefined,
     };
     switch (ins.k) {
@@ -450,6 +459,7 @@ export class VM {
         c.run = p.run;
         c.quiet = p.quiet;
         c.blocked = p.blocked;
+        c.blockedArgs = p.blocked !== undefined && p.blocked.length > 1;
         c.choices = p.choices;
         c.mightSleep = !!p.mightSleep;
         if (ins.dst) c.dst = compileLValue(ins.dst);
@@ -650,17 +660,22 @@ export class VM {
   }
 
   status(s: Int32Array, t: number): Status {
-    const cur = this.at_(s, t);
-    if (!cur) return Status.Done;
-    return this.blockedAt(s, t, cur) ? Status.Blocked : Status.Runnable;
+    const b = this.threadBase + t * this.threadStride;
+    if (s[b + THREAD.STATUS] === TStatus.Done) return Status.Done;
+    const code = s[b + s[b + THREAD.SP] + FRAME.CODE];
+    const c = this.code[code >>> 16][code & 0xffff];
+    if (c === undefined) return Status.Done;
+    if (c.blocked === undefined) return Status.Runnable;
+    return this.blockedAt(s, t, c) ? Status.Blocked : Status.Runnable;
   }
 
-  /** Whether thread t, standing at c, cannot take its step now. */
+  /** Whether thread t, standing at c, cannot take its step now. Arguments are evaluated only
+   *  for a guard that reads them (on a probe: a fault they would commit is of no account). */
   private blockedAt(s: Int32Array, t: number, c: CInstr): boolean {
     const blocked = c.blocked;
     if (blocked === undefined) return false;
     const w = this.probe(s, t);
-    return blocked(w, this.args(w, c));
+    return blocked(w, c.blockedArgs ? this.args(w, c) : NO_ARGS);
   }
 
   /** Every successor of thread t's next visible step. */
