@@ -371,7 +371,7 @@ export class VM {
   /** Per function, its local code as one generated function, or null when it is interpreted. */
   private readonly runners: (Runner | null)[];
   /** The record of written words every step of this VM shares (one step runs at a time). */
-  private readonly words: { dirty: Int32Array; marked: Uint8Array };
+  private readonly words: { dirty: Int32Array; marked: Uint8Array; spans: Int32Array };
   /** Whether steps say exactly which words they changed: the kernel's own primitives record
    *  every write (Step.set); other primitives are not known to. */
   private readonly exact: boolean;
@@ -399,7 +399,7 @@ export class VM {
     this.code = prog.funcs.map((f, fnId) => f.code.map((i) => this.compileInstr(i, fnId)));
     this.runners = prog.funcs.map((f, fnId) => this.compileRunner(fnId, f.locals.length));
     this.probeStep = new Step(L, new Int32Array(L.size), 0, threadName);
-    this.words = { dirty: new Int32Array(L.size), marked: new Uint8Array(L.size) };
+    this.words = { dirty: new Int32Array(L.size), marked: new Uint8Array(L.size), spans: new Int32Array(2 * L.size + 4) };
     this.exact = prog.prims === PRIMS;
   }
 
@@ -682,40 +682,41 @@ export class VM {
   successors(s: Int32Array, t: number): Transition[] {
     const c = this.at_(s, t);
     if (!c || this.blockedAt(s, t, c)) return [];
-    const ins = c.ins;
-    let outcomes: (string | undefined)[] | undefined;
+    let outcomes: string[] | undefined;
     if (c.outcomes) outcomes = c.outcomes;
     else if (c.choices) {
       const w = this.probe(s, t);
       outcomes = c.choices(w, this.args(w, c));
     }
-    const n = outcomes ? outcomes.length : 1;
+    if (!outcomes) return [this.successor(s, t, c, 0, undefined)];
     const out: Transition[] = [];
-    for (let i = 0; i < n; i++) {
-      const copy = this.alloc(s.length);
-      copy.set(s);
-      const w = new Step(this.L, copy, t, this.threadName, this.words);
-      let main: CInstr = c;
-      let moved = c.mover;
-      this.step(w, c, i);
-      // Lipton reduction: a lock acquire moves right, a release left, so one step may run
-      // acquires, then at most one other visible operation, then releases: no other thread
-      // can tell the difference. The step is named after that operation.
-      let release = moved !== 'right';
-      while (this.reduce && !w.fault) {
-        const next = this.at_(w.s, t);
-        if (!next || !this.mergeable(w, next)) break;
-        moved = next.mover;
-        if (release && moved !== 'left') break;
-        if (moved === 'none') { release = true; main = next; }
-        if (moved === 'left') release = true;
-        this.step(w, next, 0);
-      }
-      const changed = w.changed();
-      out.push(new StepTransition(t, w, main.fnName, main.label, outcomes ? outcomes[i] : undefined,
-        this.exact ? changed : undefined));
-    }
+    for (let i = 0; i < outcomes.length; i++) out.push(this.successor(s, t, c, i, outcomes[i]));
     return out;
+  }
+
+  /** The successor of thread t's step from c with outcome `choice` (named `outcome`). */
+  private successor(s: Int32Array, t: number, c: CInstr, choice: number, outcome: string | undefined): Transition {
+    const copy = this.alloc(s.length);
+    copy.set(s);
+    const w = new Step(this.L, copy, t, this.threadName, this.words);
+    let main: CInstr = c;
+    let moved = c.mover;
+    this.step(w, c, choice);
+    // Lipton reduction: a lock acquire moves right, a release left, so one step may run
+    // acquires, then at most one other visible operation, then releases: no other thread
+    // can tell the difference. The step is named after that operation.
+    let release = moved !== 'right';
+    while (this.reduce && !w.fault) {
+      const next = this.at_(w.s, t);
+      if (!next || !this.mergeable(w, next)) break;
+      moved = next.mover;
+      if (release && moved !== 'left') break;
+      if (moved === 'none') { release = true; main = next; }
+      if (moved === 'left') release = true;
+      this.step(w, next, 0);
+    }
+    const changed = w.changed();
+    return new StepTransition(t, w, main.fnName, main.label, outcome, this.exact ? changed : undefined);
   }
 
   /** A step for reading a state (guards, choices): never kept, never stepped. */

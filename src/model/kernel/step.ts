@@ -26,17 +26,20 @@ export class Step {
   readonly dirty: Int32Array;
   nd = 0;
   private readonly marked: Uint8Array;
+  /** Room for the pairs changed() builds. */
+  private readonly spans: Int32Array;
 
   /**
    * @param words the record of written words, shared by steps that never overlap in time (a
    *   machine runs one step at a time); a step of its own when not given
    */
   constructor(readonly L: Layout, public s: Int32Array, public t: number, readonly threadName: (t: number) => string,
-    words?: { dirty: Int32Array; marked: Uint8Array }) {
+    words?: { dirty: Int32Array; marked: Uint8Array; spans: Int32Array }) {
     this.base = L.thread(t);
     this.lo = L.threadStride;
     this.dirty = words ? words.dirty : new Int32Array(L.size);
     this.marked = words ? words.marked : new Uint8Array(L.size);
+    this.spans = words ? words.spans : new Int32Array(2 * L.size + 4);
   }
 
   /** Writes word i of the state (outside the thread's stack: globals, slots, pages, queues, task states). */
@@ -71,12 +74,14 @@ export class Step {
       for (; j > 0 && d[j - 1] > x; j--) d[j] = d[j - 1];
       d[j] = x;
     }
-    const out: number[] = [];
+    // The pairs go to `spans` first: the array handed out is then made at its final length.
+    const spans = this.spans;
+    let m = 0;
     const b = this.base;
     // The thread's header (status, task state, preempt count, return value, stack pointer) and
     // the part of its stack the step touched, which may be empty.
     let ownFrom = b;
-    let ownTo = b + THREAD.STACK;
+    const ownTo = b + THREAD.STACK;
     let stackFrom = this.lo < this.hi ? b + this.lo : -1;
     let k = 0;
     for (;;) {
@@ -87,11 +92,12 @@ export class Step {
       else if (stackFrom >= 0 && stackFrom <= next) { from = stackFrom; to = b + this.hi; stackFrom = -1; }
       else if (k < n) { from = next; to = next + 1; k++; }
       else break;
-      const m = out.length;
-      if (m > 0 && from <= out[m - 1]) { if (to > out[m - 1]) out[m - 1] = to; } else out.push(from, to);
+      if (m > 0 && from <= spans[m - 1]) { if (to > spans[m - 1]) spans[m - 1] = to; } else { spans[m++] = from; spans[m++] = to; }
     }
     for (let i = 0; i < n; i++) this.marked[d[i]] = 0;
     this.nd = 0;
+    const out = new Array<number>(m);
+    for (let i = 0; i < m; i++) out[i] = spans[i];
     return out;
   }
 
