@@ -1,9 +1,11 @@
-// The interpreter: runs the IR of a thread inside the packed state.
+// The VM: runs the IR of a thread inside the packed state.
 //
 // A thread's stack is part of the state: frames of [fn, pc, return pointer, caller
 // frame, locals...]. Local instructions (assignments, jumps, calls, returns and
 // invisible primitives) run inside the step that reaches them; a step is one
-// visible primitive or choice plus the local code up to the next one.
+// visible primitive or choice plus the local code up to the next one. Each function's
+// code runs as one generated JavaScript function (its runner); the instruction
+// interpreter is the reference and runs what a runner does not express.
 import type { Transition } from './machine';
 import { Status } from './machine';
 import { evalBin, PURE, type BinOp, type Expr, type Func, type Instr, type LValue } from './ir';
