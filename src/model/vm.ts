@@ -311,8 +311,25 @@ function runnerJs(fnId: number, nLocals: number, code: CInstr[]): string | undef
     if (ins.k === 'choose') mains.push(`case ${num(k)}:`, store(ins.dst, `V${k}[choice]`), `pc = ${next}; break;`);
     const out: string[] = [`case ${num(k)}:`, `if (n > ${num(LOCAL_STEP_LIMIT)}) { ${at(String(k))} H.livelock(w); return 0; }`];
     let tail = k + 1 < code.length ? '' : `pc = ${next}; continue;`;
-    if (c.vis === Vis.Visible) { out.push(stop(String(k))); cases.push(out.join('\n')); continue; }
-    if (c.vis === Vis.UnlessQuiet) out.push(`if (!P${k}.quiet(w)) ${stop(String(k))}`);
+    // A visible primitive: the step stops before it, unless Lipton's merge (VM.successor)
+    // takes it into the step, as VM.mergeable() and the merge loop decide.
+    const merge = (p: Extract<Instr, { k: 'prim' }>): string => {
+      const m = [`if (!w.merge || w.fault !== undefined) ${stop(String(k))}`];
+      if (c.choices || c.blocked) m.push(...args(p.args));
+      if (c.choices) m.push(`if (P${k}.choices(w, A${k})) ${stop(String(k))}`);
+      if (c.blocked) m.push(`if (P${k}.blocked(w, A${k})) ${stop(String(k))}`);
+      if (c.mover !== 'left') m.push(`if (w.release) ${stop(String(k))}`);
+      if (c.mover !== 'right') m.push('w.release = true;');
+      if (c.mover === 'none') m.push(`w.main = ${x};`);
+      m.push(...prim(p.args, p.dst, '0'), 'n = 0;', `pc = ${next}; continue;`);
+      return m.join('\n');
+    };
+    if (c.vis === Vis.Visible) {
+      out.push(ins.k === 'prim' ? merge(ins) : stop(String(k)));
+      cases.push(out.join('\n'));
+      continue;
+    }
+    if (c.vis === Vis.UnlessQuiet && ins.k === 'prim') out.push(`if (!P${k}.quiet(w)) {\n${merge(ins)}\n}`);
     switch (ins.k) {
       case 'assign':
         out.push(ins.dst.k === 'local' ? store(ins.dst, js(ins.e)) : `v = ${js(ins.e)}; ${store(ins.dst, 'v')}`, 'n++;', halt(next));
@@ -701,22 +718,25 @@ export class VM {
     const copy = this.alloc(s.length);
     copy.set(s);
     const w = new Step(this.L, copy, t, this.threadName, this.words);
-    let main: CInstr = c;
-    let moved = c.mover;
-    this.step(w, c, choice);
     // Lipton reduction: a lock acquire moves right, a release left, so one step may run
     // acquires, then at most one other visible operation, then releases: no other thread
-    // can tell the difference. The step is named after that operation.
-    let release = moved !== 'right';
+    // can tell the difference. The step is named after that operation. Runners merge as
+    // they reach a visible operation; this loop merges after interpreted code.
+    w.merge = this.reduce;
+    w.release = c.mover !== 'right';
+    w.main = c;
+    this.step(w, c, choice);
     while (this.reduce && !w.fault) {
       const next = this.at_(w.s, t);
-      if (!next || !this.mergeable(w, next)) break;
-      moved = next.mover;
-      if (release && moved !== 'left') break;
-      if (moved === 'none') { release = true; main = next; }
-      if (moved === 'left') release = true;
+      // A runner that stops at a visible operation has already refused to merge it.
+      if (!next || this.runners[next.fnId] !== null || !this.mergeable(w, next)) break;
+      const moved = next.mover;
+      if (w.release && moved !== 'left') break;
+      if (moved === 'none') { w.release = true; w.main = next; }
+      if (moved === 'left') w.release = true;
       this.step(w, next, 0);
     }
+    const main = w.main as CInstr;
     const changed = w.changed();
     return new StepTransition(t, w, main.fnName, main.label, outcome, this.exact ? changed : undefined);
   }

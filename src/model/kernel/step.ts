@@ -21,6 +21,12 @@ export class Step {
   hi = 0;
   /** Local instructions run so far by the current advance (VM.advance). */
   n = 0;
+  /** Lipton's merge of the step under way (VM.successor): whether it may take in more visible
+   *  operations, whether it has passed one that is not an acquire, and the operation (an
+   *  instruction of the VM) the step is named after. */
+  merge = false;
+  release = false;
+  main: unknown = undefined;
   /** The words outside that range the step wrote (set()), each listed once in `dirty[0, nd)`;
    *  `marked` says which are listed. */
   readonly dirty: Int32Array;
