@@ -84,38 +84,59 @@ const CHECK_EVERY = 256;
 
 /**
  * The state graph as the search saw it, for the livelock analysis: every explored step
- * (from, to, progress), the states with a step that rules them out of a livelock (a faulty
- * step, an edge out of the graph, a pruned step that makes progress), and the (state,
- * thread) pairs whose steps the sleep sets pruned, resolved after the search.
+ * that makes no progress (from, to), the states with a step that rules them out of a
+ * livelock (exits: a faulty step, an edge out of the graph, a step that makes progress),
+ * and the (state, thread) pairs whose steps the sleep sets pruned, resolved after the
+ * search.
+ *
+ * A step that makes progress is kept as an exit of its source, not as an edge. That
+ * changes no candidate: a candidate component keeps every edge of its states (none of them
+ * makes progress), so it is the same terminal component without those edges; and a
+ * component C' of the smaller graph that is not one of the full graph lies strictly inside
+ * a component C of it, with a path from C' to the source of a dropped edge, which leaves
+ * C' by an edge that is still there (it starts in C', the dropped one does not): C' is not
+ * terminal.
  */
 class EdgeLog {
   from = new Int32Array(1 << 12);
   to = new Int32Array(1 << 12);
-  prog = new Uint8Array(1 << 12);
   n = 0;
-  exits = new Set<number>();
+  /** Per state, 1 when it has a step that rules it out of a livelock. */
+  exits = new Uint8Array(1 << 12);
   /** Per state, the threads whose pruned steps are still to be resolved. */
   pruned = new Int32Array(1 << 12);
 
   markPruned(id: number, t: number): void {
-    if (id >= this.pruned.length) {
-      let n = this.pruned.length * 2;
-      while (n <= id) n *= 2;
-      const p = new Int32Array(n); p.set(this.pruned); this.pruned = p;
-    }
+    if (id >= this.pruned.length) this.pruned = widen(this.pruned, id);
     this.pruned[id] |= 1 << t;
   }
 
+  exit(id: number): void {
+    if (id >= this.exits.length) this.exits = widen(this.exits, id);
+    this.exits[id] = 1;
+  }
+
+  isExit(id: number): boolean { return id < this.exits.length && this.exits[id] !== 0; }
+
+  /** A step from `from` to `to`. */
   add(from: number, to: number, progress: boolean): void {
+    if (progress) { this.exit(from); return; }
     if (this.n === this.from.length) {
       const f = new Int32Array(this.n * 2); f.set(this.from); this.from = f;
       const t = new Int32Array(this.n * 2); t.set(this.to); this.to = t;
-      const p = new Uint8Array(this.n * 2); p.set(this.prog); this.prog = p;
     }
     this.from[this.n] = from;
-    this.to[this.n] = to;
-    this.prog[this.n++] = progress ? 1 : 0;
+    this.to[this.n++] = to;
   }
+}
+
+/** A copy of `a` with room for index `id`. */
+function widen<T extends Int32Array | Uint8Array>(a: T, id: number): T {
+  let n = a.length * 2;
+  while (n <= id) n *= 2;
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
 }
 
 export function explore(machine: Machine, budget: Budget, opts: ExploreOptions = {}): Verdict {
@@ -202,11 +223,11 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     // Until a step without progress has been seen, the analysis may never run: defer.
     if (!sawNonProgress) { edges!.markPruned(id, t); return; }
     if (ts === null) {
-      if (fp.exits(t)) { edges!.exits.add(id); return; }
+      if (fp.exits(t)) { edges!.exit(id); return; }
       ts = machine.successors(s, t);
     }
     for (const tr of ts) {
-      if (tr.fault || tr.progress) { edges!.exits.add(id); continue; }
+      if (tr.fault || tr.progress) { edges!.exit(id); continue; }
       const c = canon(tr.state);
       const f = store.lookupFrom(c, id, s, c === tr.state ? changedWords(tr) : undefined);
       if (f >= 0) edges!.add(id, f, tr.progress);
@@ -270,7 +291,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
           // Step faults protect the locking discipline: a double lock, an unlock of an
           // unheld lock, a sleep with a spinlock held. The faulty step ends its path.
           record(tr.fault, id, depth + 1, { target: canon(tr.state).slice() });
-          edges?.exits.add(id);
+          edges?.exit(id);
           continue;
         }
         const c = canon(tr.state);
@@ -564,9 +585,9 @@ function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array
     const s = store.get(id);
     for (let m = log.pruned[id]; m !== 0; m &= m - 1) {
       for (const tr of machine.successors(s, 31 - Math.clz32(m & -m))) {
-        if (tr.fault || tr.progress) { log.exits.add(id); continue; }
+        if (tr.fault || tr.progress) { log.exit(id); continue; }
         const f = store.lookup(canon(tr.state));
-        if (f < 0) log.exits.add(id);
+        if (f < 0) log.exit(id);
         else log.add(id, f, tr.progress);
       }
     }
@@ -578,23 +599,18 @@ function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array
   for (let v = 0; v < n; v++) start[v + 1] += start[v];
   const fill = start.slice(0, n);
   const to = new Int32Array(m);
-  const prog = new Uint8Array(m);
-  for (let e = 0; e < m; e++) {
-    const k = fill[log.from[e]]++;
-    to[k] = log.to[e];
-    prog[k] = log.prog[e];
-  }
+  for (let e = 0; e < m; e++) to[fill[log.from[e]]++] = log.to[e];
   const comp = tarjan(n, start, to);
   const nComp = comp.reduce((a, c) => Math.max(a, c + 1), 0);
-  // A component is a livelock candidate until one of its edges leaves it, makes
-  // progress, or one of its states has a step leaving the explored graph.
+  // A component is a livelock candidate until one of its edges leaves it or one of its
+  // states is an exit (a step that makes progress, faults, or leaves the explored graph).
   const ok = new Uint8Array(nComp).fill(1);
   const hasEdge = new Uint8Array(nComp);
   for (let v = 0; v < n; v++) {
     const c = comp[v];
-    if (log.exits.has(v)) ok[c] = 0;
+    if (log.isExit(v)) ok[c] = 0;
     for (let e = start[v]; e < start[v + 1]; e++) {
-      if (comp[to[e]] !== c || prog[e]) ok[c] = 0;
+      if (comp[to[e]] !== c) ok[c] = 0;
       else hasEdge[c] = 1;
     }
   }
