@@ -408,127 +408,185 @@ function changedWords(tr: Transition): readonly number[] | undefined {
   return (tr as Transition & { changed?: readonly number[] }).changed;
 }
 
-/** Flags of a footprint block. */
+/** Flags of a footprint. */
 const FP_ENABLED = 1;
 /** Every branch of the step faults or makes progress (the livelock analysis needs no lookup). */
 const FP_EXITS = 2;
+/** Footprints below this id have their conflicts with each other remembered. */
+const FP_MEMO = 1024;
 
 /**
- * The footprints of the steps of the state being expanded, one block per thread:
+ * The footprints of the steps of the state being expanded, one per thread. A footprint is
  * [flags, reads, writes, read ids..., write ids...], the ids united over the step's
  * branches (two steps conflict when some branch of one conflicts with some branch of the
  * other, which is when their unions do), with 32-bit masks of the ids (id mod 32):
- * disjoint masks prove independence at once, overlapping ones are checked exactly.
+ * disjoint masks prove independence at once, overlapping ones are checked exactly, once
+ * per pair of footprints.
  *
- * A state's blocks are saved as one record when a child inherits them: records are
- * appended in the order their children are discovered, which is the order the search
- * expands those children, so a record older than the one in use is dead and its room is
- * reused.
+ * A program has few distinct footprints, so each is kept once (interned) and a step's
+ * footprint is its number. A state's footprints are saved as one record of numbers when a
+ * child inherits them: records are appended in the order their children are discovered,
+ * which is the order the search expands those children, so a record older than the one
+ * in use is dead and its room is reused.
  */
 class Footprints {
-  private cur = new Int32Array(256);
-  private len = 0;
-  private readonly at: Int32Array;
-  private readonly rmask: Int32Array;
-  private readonly wmask: Int32Array;
+  /** The interned footprints: footprint f is data[at[f] ..], with masks and a hash table. */
+  private data = new Int32Array(1 << 10);
+  private dataLen = 0;
+  private at = new Int32Array(64);
+  private rmask = new Int32Array(64);
+  private wmask = new Int32Array(64);
+  private count = 0;
+  private table = new Int32Array(256);
+  /** Per pair of footprints below memoSide (at most FP_MEMO): 0 not known yet, 1
+   *  independent, 2 conflicting. */
+  private memo = new Uint8Array(64 * 64);
+  private memoSide = 64;
+  /** The footprint being built by add(). */
+  private block = new Int32Array(64);
+  /** Per thread, its step's footprint in the state being expanded; -1 when not enabled. */
+  private readonly cur: Int32Array;
   /** Saved records: logical offset i is pool[i - base]; records below `live` are dead. */
   private pool = new Int32Array(1 << 12);
   private base = 0;
   private end = 0;
   private live = 0;
-  /** The logical offset of the current blocks once saved, else -1. */
+  /** The logical offset of the current footprints once saved, else -1. */
   private saved = -1;
 
   constructor(private readonly n: number) {
-    this.at = new Int32Array(n);
-    this.rmask = new Int32Array(n);
-    this.wmask = new Int32Array(n);
+    this.cur = new Int32Array(n);
   }
 
-  begin(): void { this.len = 0; this.saved = -1; }
-
-  private room(k: number): void {
-    if (this.len + k <= this.cur.length) return;
-    const c = new Int32Array(Math.max(2 * this.cur.length, this.len + k));
-    c.set(this.cur.subarray(0, this.len));
-    this.cur = c;
-  }
+  begin(): void { this.saved = -1; }
 
   /** Thread t's step (null: not enabled). */
   add(t: number, ts: Transition[] | null): void {
+    if (ts === null) { this.cur[t] = -1; return; }
     let nr = 0;
     let nw = 0;
     let exits = true;
-    if (ts) {
-      for (const tr of ts) {
-        nr += tr.reads.length;
-        nw += tr.writes.length;
-        if (!tr.fault && !tr.progress) exits = false;
-      }
+    for (const tr of ts) {
+      nr += tr.reads.length;
+      nw += tr.writes.length;
+      if (!tr.fault && !tr.progress) exits = false;
     }
-    this.room(3 + nr + nw);
-    const c = this.cur;
-    const o = this.len;
-    this.at[t] = o;
-    c[o] = ts ? FP_ENABLED | (exits ? FP_EXITS : 0) : 0;
-    c[o + 1] = nr;
-    c[o + 2] = nw;
-    let k = o + 3;
+    if (3 + nr + nw > this.block.length) this.block = new Int32Array(2 * (3 + nr + nw));
+    const c = this.block;
+    c[0] = FP_ENABLED | (exits ? FP_EXITS : 0);
+    c[1] = nr;
+    c[2] = nw;
+    let k = 3;
+    for (const tr of ts) for (const x of tr.reads) c[k++] = x;
+    for (const tr of ts) for (const x of tr.writes) c[k++] = x;
+    this.cur[t] = this.intern(k);
+  }
+
+  /** The number of the footprint block[0..k), interned when new. */
+  private intern(k: number): number {
+    const c = this.block;
+    let h = k;
+    for (let i = 0; i < k; i++) h = Math.imul(h ^ c[i], 0x9e3779b1) ^ (h >>> 15);
+    const mask = this.table.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const f = this.table[i] - 1;
+      if (f < 0) break;
+      const o = this.at[f];
+      const d = this.data;
+      if (3 + d[o + 1] + d[o + 2] !== k) continue;
+      let j = 0;
+      while (j < k && d[o + j] === c[j]) j++;
+      if (j === k) return f;
+    }
+    return this.store(k, h);
+  }
+
+  private store(k: number, h: number): number {
+    const f = this.count++;
+    if (f === this.at.length) {
+      this.at = widen(this.at, f);
+      this.rmask = widen(this.rmask, f);
+      this.wmask = widen(this.wmask, f);
+    }
+    if (this.dataLen + k > this.data.length) this.data = widen(this.data, this.dataLen + k);
+    const c = this.block;
+    const o = this.dataLen;
+    this.data.set(c.subarray(0, k), o);
+    this.dataLen += k;
+    this.at[f] = o;
     let r = 0;
     let w = 0;
-    if (ts) {
-      for (const tr of ts) for (const x of tr.reads) { c[k++] = x; r |= 1 << (x & 31); }
-      for (const tr of ts) for (const x of tr.writes) { c[k++] = x; w |= 1 << (x & 31); }
+    for (let i = 3; i < 3 + c[1]; i++) r |= 1 << (c[i] & 31);
+    for (let i = 3 + c[1]; i < k; i++) w |= 1 << (c[i] & 31);
+    this.rmask[f] = r;
+    this.wmask[f] = w;
+    if (2 * this.count > this.table.length) {
+      this.table = new Int32Array(2 * this.table.length);
+      for (let g = 0; g < this.count; g++) this.place(g);
+    } else this.place(f, h);
+    if (f === this.memoSide && f < FP_MEMO) {
+      const side = 2 * f;
+      const m = new Uint8Array(side * side);
+      for (let a = 0; a < f; a++) m.set(this.memo.subarray(a * f, (a + 1) * f), a * side);
+      this.memo = m;
+      this.memoSide = side;
     }
-    this.rmask[t] = r;
-    this.wmask[t] = w;
-    this.len = k;
+    return f;
   }
 
-  /** Thread t's block from saved record `rec`; false when the record has no step of t. */
+  private place(f: number, h = this.hashOf(f)): void {
+    const mask = this.table.length - 1;
+    let i = h & mask;
+    while (this.table[i] !== 0) i = (i + 1) & mask;
+    this.table[i] = f + 1;
+  }
+
+  private hashOf(f: number): number {
+    const d = this.data;
+    const o = this.at[f];
+    const k = 3 + d[o + 1] + d[o + 2];
+    let h = k;
+    for (let i = 0; i < k; i++) h = Math.imul(h ^ d[o + i], 0x9e3779b1) ^ (h >>> 15);
+    return h;
+  }
+
+  /** Thread t's footprint from saved record `rec`; false when the record has no step of t. */
   inherit(t: number, rec: number): boolean {
-    const p0 = this.pool;
-    const at = rec - this.base;
-    const p = at + this.n + p0[at + t];
-    if ((p0[p] & FP_ENABLED) === 0) return false;
-    const k = 3 + p0[p + 1] + p0[p + 2];
-    this.room(k);
-    const c = this.cur;
-    const o = this.len;
-    for (let i = 0; i < k; i++) c[o + i] = p0[p + i];
-    this.at[t] = o;
-    this.rmask[t] = p0[at + this.n + t];
-    this.wmask[t] = p0[at + 2 * this.n + t];
-    this.len = o + k;
-    return true;
+    const f = this.pool[rec - this.base + t];
+    this.cur[t] = f;
+    return f >= 0;
   }
 
-  exits(t: number): boolean { return (this.cur[this.at[t]] & FP_EXITS) !== 0; }
+  exits(t: number): boolean { return (this.data[this.at[this.cur[t]]] & FP_EXITS) !== 0; }
 
   /** True when the steps of u and t conflict: a write of one meets a read or a write of the other. */
   conflict(u: number, t: number): boolean {
-    if (((this.wmask[u] & (this.rmask[t] | this.wmask[t])) | (this.wmask[t] & this.rmask[u])) === 0) return false;
-    const c = this.cur;
-    const a = this.at[u];
-    const b = this.at[t];
-    const ra = a + 3;
-    const wa = ra + c[a + 1];
-    const ea = wa + c[a + 2];
-    const rb = b + 3;
-    const wb = rb + c[b + 1];
-    const eb = wb + c[b + 2];
-    return meets(c, wa, ea, rb, wb) || meets(c, wa, ea, wb, eb) || meets(c, wb, eb, ra, wa);
+    const a = this.cur[u];
+    const b = this.cur[t];
+    if (((this.wmask[a] & (this.rmask[b] | this.wmask[b])) | (this.wmask[b] & this.rmask[a])) === 0) return false;
+    const side = this.memoSide;
+    if (a >= side || b >= side) return this.meet(a, b);
+    const k = a * side + b;
+    if (this.memo[k] === 0) this.memo[k] = this.meet(a, b) ? 2 : 1;
+    return this.memo[k] === 2;
   }
 
-  /**
-   * Saves the blocks of the state being expanded for its children: a record is the offset
-   * of each thread's block (after the header), the read and write masks of each thread, then
-   * the blocks.
-   */
+  /** Whether footprints a and b conflict, id by id. */
+  private meet(a: number, b: number): boolean {
+    const d = this.data;
+    const ra = this.at[a] + 3;
+    const wa = ra + d[ra - 2];
+    const ea = wa + d[ra - 1];
+    const rb = this.at[b] + 3;
+    const wb = rb + d[rb - 2];
+    const eb = wb + d[rb - 1];
+    return meets(d, wa, ea, rb, wb) || meets(d, wa, ea, wb, eb) || meets(d, wb, eb, ra, wa);
+  }
+
+  /** Saves the footprints of the state being expanded for its children: n numbers. */
   save(): number {
     if (this.saved >= 0) return this.saved;
-    const h = 3 * this.n;
-    const n = h + this.len;
+    const n = this.n;
     if (this.end + n - this.base > this.pool.length) {
       const liveWords = this.end - this.live;
       const from = this.live - this.base;
@@ -543,13 +601,7 @@ class Footprints {
     }
     const p = this.pool;
     const o = this.end - this.base;
-    for (let t = 0; t < this.n; t++) {
-      p[o + t] = this.at[t] + h - this.n;
-      p[o + this.n + t] = this.rmask[t];
-      p[o + 2 * this.n + t] = this.wmask[t];
-    }
-    const c = this.cur;
-    for (let i = 0; i < this.len; i++) p[o + h + i] = c[i];
+    for (let t = 0; t < n; t++) p[o + t] = this.cur[t];
     this.saved = this.end;
     this.end += n;
     return this.saved;
