@@ -238,6 +238,14 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   // The successors of the state being expanded die with its expansion (a new one is stored
   // in its own encoding, a faulty one's state is copied), so their memory is reused.
   const scratch = machine.useAllocator ? new Scratch() : null;
+  /** Otherwise the state being expanded is decoded into the same words each time: nothing
+   *  keeps it past its expansion (a successor stored is copied, a faulty one sliced). */
+  let parentBuf = new Int32Array(0);
+  const parentWords = (n: number): Int32Array => {
+    if (parentBuf.length !== n) parentBuf = new Int32Array(n);
+    else parentBuf.fill(0);
+    return parentBuf;
+  };
 
   /**
    * Per state not yet expanded, the record of its parent's footprints (Footprints.save), or
@@ -250,7 +258,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   /** Expands state `id`: every enabled thread outside its sleep set, or only the threads in `only`. */
   const expand = (id: number, only: number): void => {
     let s: Int32Array;
-    if (scratch) { scratch.reset(); s = store.get(id, scratch.zeroed); } else s = store.get(id);
+    if (scratch) { scratch.reset(); s = store.get(id, scratch.zeroed); } else s = store.get(id, parentWords);
     const depth = store.depth[id];
     const z = sleepSets ? store.sleep[id] : 0;
     const rec = only < 0 && id < inheritFrom.length ? inheritFrom[id] : -1;
@@ -322,7 +330,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
             if (f < cursor) reopen.push(f, old & ~sl);
           }
         }
-        if (store.depth[f] > depth + 1 && f >= cursor) {
+        if (f >= cursor && store.depth[f] > depth + 1) {
           store.parent[f] = id;
           store.depth[f] = depth + 1;
           store.via[f] = t;

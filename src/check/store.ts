@@ -103,6 +103,8 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
  * non-zero words, the non-zero words]. Model states are mostly zeros (idle stack frames,
  * empty slots): a 308-word DAX state with 76 live words takes 90 words. The encoding is a
  * function of the state, so encoded forms compare and hash exactly as the states do.
+ * States of at most DENSE words are stored as they are, after the header: a bitmap saves
+ * them little and costs a popcount walk on every store and comparison.
  *
  * The table holds [fingerprint, record offset + 1] per slot, so that a lookup which finds
  * its state touches two places: the slot, and the record, whose header says the id, the
@@ -114,6 +116,7 @@ const R_ID = 0;
 const R_LEN = 1;
 const R_NZ = 2;
 const R_HASH = 3;
+const DENSE = 32;
 
 /**
  * The arena is a list of chunks, so that it never copies itself to grow: a record's offset
@@ -155,8 +158,12 @@ export class StateStore {
     const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
     const o = this.offset[id] & CHUNK_MASK;
     const n = a[o + R_LEN];
-    const words = (n + 31) >>> 5;
     const s = zeroed(n);
+    if (n <= DENSE) {
+      for (let i = 0; i < n; i++) s[i] = a[o + HEAD + i];
+      return s;
+    }
+    const words = (n + 31) >>> 5;
     let v = o + HEAD + words;
     for (let w = 0; w < words; w++) {
       let bits = a[o + HEAD + w];
@@ -250,8 +257,13 @@ export class StateStore {
       const a = this.chunks[(slot - 1) >>> CHUNK_SHIFT];
       const o = (slot - 1) & CHUNK_MASK;
       if (a[o + R_LEN] !== n || a[o + R_NZ] !== nz) continue;
-      let v = o + HEAD + words;
       let same = true;
+      if (n <= DENSE) {
+        for (let i = 0; i < n; i++) if (s[i] !== a[o + HEAD + i]) { same = false; break; }
+        if (same) return a[o + R_ID];
+        continue;
+      }
+      let v = o + HEAD + words;
       for (let w = 0; w < words && same; w++) {
         for (let bits = a[o + HEAD + w]; bits !== 0; bits &= bits - 1) {
           if (s[(w << 5) + 31 - Math.clz32(bits & -bits)] !== a[v++]) { same = false; break; }
@@ -296,7 +308,7 @@ export class StateStore {
   private encode(s: Int32Array, id: number): number {
     const n = s.length;
     const words = (n + 31) >>> 5;
-    const len = HEAD + words + this.lastNz;
+    const len = HEAD + (n <= DENSE ? n : words + this.lastNz);
     if (this.used + len > this.chunk.length) {
       if (len > CHUNK_MASK + 1) throw new Error(`state store: a state of ${n} words is too large`);
       // Chunks grow up to their largest size, so that small searches stay small.
@@ -315,7 +327,10 @@ export class StateStore {
     e[o + R_HASH] = this.lastHash;
     const b = o + HEAD;
     let v = b + words;
-    if (this.nDiff >= 0) {
+    if (n <= DENSE) {
+      for (let i = 0; i < n; i++) e[b + i] = s[i];
+      v = b + n;
+    } else if (this.nDiff >= 0) {
       // A successor: its bitmap is its parent's with the bits of the changed words redone.
       const pe = this.chunks[this.offset[this.diffFrom] >>> CHUNK_SHIFT];
       const po = this.offset[this.diffFrom] & CHUNK_MASK;
