@@ -106,9 +106,10 @@ class EdgeLog {
   /** Per state, the threads whose pruned steps are still to be resolved. */
   pruned = new Int32Array(1 << 12);
 
-  markPruned(id: number, t: number): void {
+  /** The steps of the threads in `mask` from state `id` were pruned. */
+  markPruned(id: number, mask: number): void {
     if (id >= this.pruned.length) this.pruned = widen(this.pruned, id);
-    this.pruned[id] |= 1 << t;
+    this.pruned[id] |= mask;
   }
 
   exit(id: number): void {
@@ -221,7 +222,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
    */
   const logPruned = (id: number, s: Int32Array, t: number, ts: Transition[] | null): void => {
     // Until a step without progress has been seen, the analysis may never run: defer.
-    if (!sawNonProgress) { edges!.markPruned(id, t); return; }
+    if (!sawNonProgress) { edges!.markPruned(id, 1 << t); return; }
     if (ts === null) {
       if (fp.exits(t)) { edges!.exit(id); return; }
       ts = machine.successors(s, t);
@@ -231,7 +232,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
       const c = canon(tr.state);
       const f = store.lookupFrom(c, id, s, c === tr.state ? changedWords(tr) : undefined);
       if (f >= 0) edges!.add(id, f, tr.progress);
-      else { edges!.markPruned(id, t); return; }
+      else { edges!.markPruned(id, 1 << t); return; }
     }
   };
 
@@ -243,7 +244,6 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   let parentBuf = new Int32Array(0);
   const parentWords = (n: number): Int32Array => {
     if (parentBuf.length !== n) parentBuf = new Int32Array(n);
-    else parentBuf.fill(0);
     return parentBuf;
   };
 
@@ -258,7 +258,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   /** Expands state `id`: every enabled thread outside its sleep set, or only the threads in `only`. */
   const expand = (id: number, only: number): void => {
     let s: Int32Array;
-    if (scratch) { scratch.reset(); s = store.get(id, scratch.zeroed); } else s = store.get(id, parentWords);
+    if (scratch) { scratch.reset(); s = store.get(id, scratch.alloc); } else s = store.get(id, parentWords);
     const depth = store.depth[id];
     const z = sleepSets ? store.sleep[id] : 0;
     const rec = only < 0 && id < inheritFrom.length ? inheritFrom[id] : -1;
@@ -276,13 +276,20 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
       succ[t] = ts;
       if (sleepSets) fp.add(t, ts);
     }
+    // Until a step without progress has been seen, the pruned steps are all left to the
+    // end of the search (logPruned would defer each one).
+    let logEach = edges !== null && only < 0;
+    if (logEach && !sawNonProgress) {
+      if ((enabled & z) !== 0) edges!.markPruned(id, enabled & z);
+      logEach = false;
+    }
     let done = 0;
     for (let t = 0; t < nThreads && !stopped; t++) {
       const bit = 1 << t;
       if ((enabled & bit) === 0) continue;
       const ts = succ[t];
       if (only >= 0 ? (only & bit) === 0 : (z & bit) !== 0) {
-        if (edges && only < 0) logPruned(id, s, t, ts);
+        if (logEach) logPruned(id, s, t, ts);
         continue;
       }
       if (ts === null) throw new Error('explorer: a thread outside the sleep set has no step');

@@ -153,19 +153,21 @@ export class StateStore {
   via = new Int32Array(1 << 12);
   sleep = new Int32Array(1 << 12);
 
-  /** A copy of state `id`, owned by the caller; `zeroed` gives the words to fill. */
-  get(id: number, zeroed: (n: number) => Int32Array = this.carve): Int32Array {
+  /** A copy of state `id`, owned by the caller; `words` gives the n words to fill, which
+   *  need not be zero. */
+  get(id: number, words: (n: number) => Int32Array = this.carve): Int32Array {
     const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
     const o = this.offset[id] & CHUNK_MASK;
     const n = a[o + R_LEN];
-    const s = zeroed(n);
+    const s = words(n);
     if (n <= DENSE) {
       for (let i = 0; i < n; i++) s[i] = a[o + HEAD + i];
       return s;
     }
-    const words = (n + 31) >>> 5;
-    let v = o + HEAD + words;
-    for (let w = 0; w < words; w++) {
+    s.fill(0);
+    const bitmap = (n + 31) >>> 5;
+    let v = o + HEAD + bitmap;
+    for (let w = 0; w < bitmap; w++) {
       let bits = a[o + HEAD + w];
       while (bits !== 0) {
         const b = 31 - Math.clz32(bits & -bits);
@@ -177,7 +179,7 @@ export class StateStore {
   }
 
   /**
-   * A zeroed array of n words carved from a shared slab: typed arrays over a few dozen
+   * An array of n words carved from a shared slab: typed arrays over a few dozen
    * bytes each get a backing store of their own, which costs more than decoding the state.
    * Slabs are never reused, so a carved array stays valid as long as anyone holds it.
    */
@@ -419,9 +421,6 @@ export class Scratch {
     this.used += n;
     return v;
   };
-
-  /** alloc(), zero-filled. */
-  readonly zeroed = (n: number): Int32Array => this.alloc(n).fill(0);
 
   /** Every array handed out since the last reset() is dead. */
   reset(): void { this.used = 0; this.k = 0; }
