@@ -54,28 +54,6 @@ export function hashState(s: Int32Array): number {
   return h;
 }
 
-/** The number of bits of a bitmap (32-bit words from `at`) at positions from..to-1. */
-function bitsBelow(e: Int32Array, at: number, from: number, to: number): number {
-  let n = 0;
-  while (from < to) {
-    const w = from >>> 5;
-    const lo = from & 31;
-    const hi = Math.min(to - (w << 5), 32);
-    let m = e[at + w] >>> lo;
-    if (hi - lo < 32) m &= (1 << (hi - lo)) - 1;
-    n += popcount(m);
-    from = (w << 5) + hi;
-  }
-  return n;
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
 /** The number of non-zero words of a state. */
 function nonZero(s: Int32Array): number {
   let n = 0;
@@ -104,7 +82,7 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
  * empty slots): a 308-word DAX state with 76 live words takes 90 words. The encoding is a
  * function of the state, so encoded forms compare and hash exactly as the states do.
  * States of at most DENSE words are stored as they are, after the header: a bitmap saves
- * them little and costs a popcount walk on every store and comparison.
+ * them little and costs a bitmap walk on every store and comparison.
  *
  * The table holds [fingerprint, record offset + 1] per slot, so that a lookup which finds
  * its state touches two places: the slot, and the record, whose header says the id, the
@@ -333,7 +311,8 @@ export class StateStore {
       for (let i = 0; i < n; i++) e[b + i] = s[i];
       v = b + n;
     } else if (this.nDiff >= 0) {
-      // A successor: its bitmap is its parent's with the bits of the changed words redone.
+      // A successor: its bitmap is its parent's with the bits of the changed words redone
+      // (no scan of s for zeros), then its non-zero words are gathered from s by it.
       const pe = this.chunks[this.offset[this.diffFrom] >>> CHUNK_SHIFT];
       const po = this.offset[this.diffFrom] & CHUNK_MASK;
       const pb = po + HEAD;
@@ -342,20 +321,10 @@ export class StateStore {
         const j = this.diff[k];
         if (s[j] !== 0) e[b + (j >>> 5)] |= 1 << (j & 31); else e[b + (j >>> 5)] &= ~(1 << (j & 31));
       }
-      // Its non-zero words are its parent's, in the same order, except at the changed words
-      // (ascending): the runs between them are copied from the parent's record.
-      let pv = pb + words;
-      let from = 0;
-      for (let k = 0; k < this.nDiff; k++) {
-        const j = this.diff[k];
-        const run = bitsBelow(pe, pb, from, j);
-        for (let r = 0; r < run; r++) e[v++] = pe[pv++];
-        if ((pe[pb + (j >>> 5)] & (1 << (j & 31))) !== 0) pv++;
-        if (s[j] !== 0) e[v++] = s[j];
-        from = j + 1;
+      for (let w = 0; w < words; w++) {
+        const base = w << 5;
+        for (let m = e[b + w]; m !== 0; m &= m - 1) e[v++] = s[base + 31 - Math.clz32(m & -m)];
       }
-      const rest = pb + words + pe[po + R_NZ] - pv;
-      for (let r = 0; r < rest; r++) e[v++] = pe[pv++];
     } else {
       for (let w = 0; w < words; w++) {
         // The bitmap first, without branches (which words are zero is unpredictable), then
