@@ -82,6 +82,9 @@ interface Found {
 
 const CHECK_EVERY = 256;
 
+/** Set in a state's runnable mask once the mask is known. */
+const RUNNABLE_KNOWN = 1 << 31;
+
 /**
  * The state graph as the search saw it, for the livelock analysis: every explored step
  * that makes no progress (from, to), the states with a step that rules them out of a
@@ -175,6 +178,13 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
    * expanded: the machine runs on as the kernel would, and pruning there would break the
    * sleep-set argument (a sleeping step may be justified by a path through that state).
    */
+  /**
+   * Per state, its runnable threads as a mask with RUNNABLE_KNOWN set, once the quiescence
+   * check has asked the machine for every thread's status; 0 when not asked yet. Its
+   * expansion then asks no more.
+   */
+  let runnableOf = new Int32Array(nThreads < 31 ? 1 << 12 : 0);
+
   const checkState = (id: number, s: Int32Array): void => {
     const depth = store.depth[id];
     if (props.invariants) {
@@ -183,14 +193,18 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
       for (const f of machine.invariants(s)) record(f, id, depth);
     }
     if (props.quiescent) {
-      let runnable = false;
+      let runnable = 0;
       let blocked = -1;
       for (let t = 0; t < nThreads; t++) {
         const st = machine.status(s, t);
-        if (st === Status.Runnable) { runnable = true; break; }
-        if (st === Status.Blocked && blocked < 0) blocked = t;
+        if (st === Status.Runnable) runnable |= 1 << t;
+        else if (st === Status.Blocked && blocked < 0) blocked = t;
       }
-      if (!runnable) {
+      if (nThreads < 31) {
+        if (id >= runnableOf.length) runnableOf = widen(runnableOf, id);
+        runnableOf[id] = runnable | RUNNABLE_KNOWN;
+      }
+      if (runnable === 0) {
         // Where no thread can run, the machine names what went wrong: a waiter asleep
         // with nobody left to wake it (lost wakeup), an entry left locked, a spinlock
         // held at return, counters that disagree with the tree.
@@ -264,10 +278,11 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     const rec = only < 0 && id < inheritFrom.length ? inheritFrom[id] : -1;
     if (rec >= 0) { inheritFrom[id] = -1; fp.release(rec); }
     fp.begin();
+    const known = id < runnableOf.length ? runnableOf[id] : 0;
     let enabled = 0;
     for (let t = 0; t < nThreads; t++) {
       let ts: Transition[] | null = null;
-      if (machine.status(s, t) === Status.Runnable) {
+      if (known !== 0 ? (known & (1 << t)) !== 0 : machine.status(s, t) === Status.Runnable) {
         enabled |= 1 << t;
         if (rec >= 0 && (z & (1 << t)) !== 0 && fp.inherit(t, rec)) { succ[t] = null; continue; }
         ts = machine.successors(s, t);
