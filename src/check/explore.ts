@@ -352,7 +352,10 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
             if (f < cursor) reopen.push(f, old & ~sl);
           }
         }
-        if (f >= cursor && store.depth[f] > depth + 1) {
+        // A reopened state, shallower than the frontier, may reach a waiting state by a
+        // shorter path. Without sleep sets nothing is reopened, states are expanded in the
+        // order of their depth, and a found state is never deeper than depth + 1.
+        if (sleepSets && f >= cursor && store.depth[f] > depth + 1) {
           store.parent[f] = id;
           store.depth[f] = depth + 1;
           store.via[f] = t;
@@ -515,8 +518,7 @@ class Footprints {
   /** The number of the footprint block[0..k), interned when new. */
   private intern(k: number): number {
     const c = this.block;
-    let h = k;
-    for (let i = 0; i < k; i++) h = Math.imul(h ^ c[i], 0x9e3779b1) ^ (h >>> 15);
+    const h = blockHash(c, 0, k);
     const mask = this.table.length - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const f = this.table[i] - 1;
@@ -574,10 +576,7 @@ class Footprints {
   private hashOf(f: number): number {
     const d = this.data;
     const o = this.at[f];
-    const k = 3 + d[o + 1] + d[o + 2];
-    let h = k;
-    for (let i = 0; i < k; i++) h = Math.imul(h ^ d[o + i], 0x9e3779b1) ^ (h >>> 15);
-    return h;
+    return blockHash(d, o, 3 + d[o + 1] + d[o + 2]);
   }
 
   /** Thread t's footprint from saved record `rec`; false when the record has no step of t. */
@@ -639,6 +638,13 @@ class Footprints {
 
   /** Records older than `rec` are no longer needed. */
   release(rec: number): void { if (rec > this.live) this.live = rec; }
+}
+
+/** A hash of the footprint d[o..o + k). */
+function blockHash(d: Int32Array, o: number, k: number): number {
+  let h = k;
+  for (let i = 0; i < k; i++) h = Math.imul(h ^ d[o + i], 0x9e3779b1) ^ (h >>> 15);
+  return h;
 }
 
 /** Whether ids c[p..pe) and c[q..qe) share one. */
