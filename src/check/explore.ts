@@ -174,17 +174,17 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   };
 
   /**
-   * State properties of a newly reached state. A state that breaks an invariant is still
-   * expanded: the machine runs on as the kernel would, and pruning there would break the
-   * sleep-set argument (a sleeping step may be justified by a path through that state).
-   */
-  /**
    * Per state, its runnable threads as a mask with RUNNABLE_KNOWN set, once the quiescence
    * check has asked the machine for every thread's status; 0 when not asked yet. Its
    * expansion then asks no more.
    */
   let runnableOf = new Int32Array(nThreads < 31 ? 1 << 12 : 0);
 
+  /**
+   * State properties of a newly reached state. A state that breaks an invariant is still
+   * expanded: the machine runs on as the kernel would, and pruning there would break the
+   * sleep-set argument (a sleeping step may be justified by a path through that state).
+   */
   const checkState = (id: number, s: Int32Array): void => {
     const depth = store.depth[id];
     if (props.invariants) {
