@@ -6,15 +6,15 @@
 // the source of trace reconstruction. Keeping it also makes the visited set exact: the
 // open-addressing table (linear probing, load <= 1/2) stores where each state's record
 // is, lookups compare a 32-bit fingerprint first and confirm with a full comparison
-// against the stored (sparse-encoded) state. A fingerprint collision therefore costs one extra comparison
+// against the stored state. A fingerprint collision therefore costs one extra comparison
 // and can never merge two different states, so an 'ok' verdict is a proof over the
 // model, not a probabilistic one (hash compaction, as in SPIN's -DHC or bitstate modes,
 // may silently drop states).
 //
 // The fingerprint is a sum over the non-zero words of a mix of (index, value), so a
 // successor's fingerprint follows from its parent's and the few words the step changed
-// (`fingerprintFrom`): a step of the model rewrites a handful of a state's hundreds of
-// words, and the search no longer reads a state twice to hash it.
+// (`lookupFrom`): a step of the model rewrites a handful of a state's hundreds of words,
+// and the search no longer reads a state twice to hash it.
 
 /** Per word index, a salt that makes the same value at two indexes mix differently. */
 let salts = new Int32Array(0);
