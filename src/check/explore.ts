@@ -82,40 +82,65 @@ interface Found {
 
 const CHECK_EVERY = 256;
 
+/** Set in a state's runnable mask once the mask is known. */
+const RUNNABLE_KNOWN = 1 << 31;
+
 /**
  * The state graph as the search saw it, for the livelock analysis: every explored step
- * (from, to, progress), the states with a step that rules them out of a livelock (a faulty
- * step, an edge out of the graph, a pruned step that makes progress), and the (state,
- * thread) pairs whose steps the sleep sets pruned, resolved after the search.
+ * that makes no progress (from, to), the states with a step that rules them out of a
+ * livelock (exits: a faulty step, an edge out of the graph, a step that makes progress),
+ * and the (state, thread) pairs whose steps the sleep sets pruned, resolved after the
+ * search.
+ *
+ * A step that makes progress is kept as an exit of its source, not as an edge. That
+ * changes no candidate: a candidate component keeps every edge of its states (none of them
+ * makes progress), so it is the same terminal component without those edges; and a
+ * component C' of the smaller graph that is not one of the full graph lies strictly inside
+ * a component C of it, with a path from C' to the source of a dropped edge, which leaves
+ * C' by an edge that is still there (it starts in C', the dropped one does not): C' is not
+ * terminal.
  */
 class EdgeLog {
   from = new Int32Array(1 << 12);
   to = new Int32Array(1 << 12);
-  prog = new Uint8Array(1 << 12);
   n = 0;
-  exits = new Set<number>();
+  /** Per state, 1 when it has a step that rules it out of a livelock. */
+  exits = new Uint8Array(1 << 12);
   /** Per state, the threads whose pruned steps are still to be resolved. */
   pruned = new Int32Array(1 << 12);
 
-  markPruned(id: number, t: number): void {
-    if (id >= this.pruned.length) {
-      let n = this.pruned.length * 2;
-      while (n <= id) n *= 2;
-      const p = new Int32Array(n); p.set(this.pruned); this.pruned = p;
-    }
-    this.pruned[id] |= 1 << t;
+  /** The steps of the threads in `mask` from state `id` were pruned. */
+  markPruned(id: number, mask: number): void {
+    if (id >= this.pruned.length) this.pruned = widen(this.pruned, id);
+    this.pruned[id] |= mask;
   }
 
+  exit(id: number): void {
+    if (id >= this.exits.length) this.exits = widen(this.exits, id);
+    this.exits[id] = 1;
+  }
+
+  isExit(id: number): boolean { return id < this.exits.length && this.exits[id] !== 0; }
+
+  /** A step from `from` to `to`. */
   add(from: number, to: number, progress: boolean): void {
+    if (progress) { this.exit(from); return; }
     if (this.n === this.from.length) {
       const f = new Int32Array(this.n * 2); f.set(this.from); this.from = f;
       const t = new Int32Array(this.n * 2); t.set(this.to); this.to = t;
-      const p = new Uint8Array(this.n * 2); p.set(this.prog); this.prog = p;
     }
     this.from[this.n] = from;
-    this.to[this.n] = to;
-    this.prog[this.n++] = progress ? 1 : 0;
+    this.to[this.n++] = to;
   }
+}
+
+/** A copy of `a` with room for index `id`. */
+function widen<T extends Int32Array | Uint8Array>(a: T, id: number): T {
+  let n = a.length * 2;
+  while (n <= id) n *= 2;
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
 }
 
 export function explore(machine: Machine, budget: Budget, opts: ExploreOptions = {}): Verdict {
@@ -149,6 +174,13 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   };
 
   /**
+   * Per state, its runnable threads as a mask with RUNNABLE_KNOWN set, once the quiescence
+   * check has asked the machine for every thread's status; 0 when not asked yet. Its
+   * expansion then asks no more.
+   */
+  let runnableOf = new Int32Array(nThreads < 31 ? 1 << 12 : 0);
+
+  /**
    * State properties of a newly reached state. A state that breaks an invariant is still
    * expanded: the machine runs on as the kernel would, and pruning there would break the
    * sleep-set argument (a sleeping step may be justified by a path through that state).
@@ -161,14 +193,18 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
       for (const f of machine.invariants(s)) record(f, id, depth);
     }
     if (props.quiescent) {
-      let runnable = false;
+      let runnable = 0;
       let blocked = -1;
       for (let t = 0; t < nThreads; t++) {
         const st = machine.status(s, t);
-        if (st === Status.Runnable) { runnable = true; break; }
-        if (st === Status.Blocked && blocked < 0) blocked = t;
+        if (st === Status.Runnable) runnable |= 1 << t;
+        else if (st === Status.Blocked && blocked < 0) blocked = t;
       }
-      if (!runnable) {
+      if (nThreads < 31) {
+        if (id >= runnableOf.length) runnableOf = widen(runnableOf, id);
+        runnableOf[id] = runnable | RUNNABLE_KNOWN;
+      }
+      if (runnable === 0) {
         // Where no thread can run, the machine names what went wrong: a waiter asleep
         // with nobody left to wake it (lost wakeup), an entry left locked, a spinlock
         // held at return, counters that disagree with the tree.
@@ -200,23 +236,30 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
    */
   const logPruned = (id: number, s: Int32Array, t: number, ts: Transition[] | null): void => {
     // Until a step without progress has been seen, the analysis may never run: defer.
-    if (!sawNonProgress) { edges!.markPruned(id, t); return; }
+    if (!sawNonProgress) { edges!.markPruned(id, 1 << t); return; }
     if (ts === null) {
-      if (fp.exits(t)) { edges!.exits.add(id); return; }
+      if (fp.exits(t)) { edges!.exit(id); return; }
       ts = machine.successors(s, t);
     }
     for (const tr of ts) {
-      if (tr.fault || tr.progress) { edges!.exits.add(id); continue; }
+      if (tr.fault || tr.progress) { edges!.exit(id); continue; }
       const c = canon(tr.state);
       const f = store.lookupFrom(c, id, s, c === tr.state ? changedWords(tr) : undefined);
       if (f >= 0) edges!.add(id, f, tr.progress);
-      else { edges!.markPruned(id, t); return; }
+      else { edges!.markPruned(id, 1 << t); return; }
     }
   };
 
   // The successors of the state being expanded die with its expansion (a new one is stored
   // in its own encoding, a faulty one's state is copied), so their memory is reused.
   const scratch = machine.useAllocator ? new Scratch() : null;
+  /** Otherwise the state being expanded is decoded into the same words each time: nothing
+   *  keeps it past its expansion (a successor stored is copied, a faulty one sliced). */
+  let parentBuf = new Int32Array(0);
+  const parentWords = (n: number): Int32Array => {
+    if (parentBuf.length !== n) parentBuf = new Int32Array(n);
+    return parentBuf;
+  };
 
   /**
    * Per state not yet expanded, the record of its parent's footprints (Footprints.save), or
@@ -229,16 +272,17 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   /** Expands state `id`: every enabled thread outside its sleep set, or only the threads in `only`. */
   const expand = (id: number, only: number): void => {
     let s: Int32Array;
-    if (scratch) { scratch.reset(); s = store.get(id, scratch.zeroed); } else s = store.get(id);
+    if (scratch) { scratch.reset(); s = store.get(id, scratch.alloc); } else s = store.get(id, parentWords);
     const depth = store.depth[id];
     const z = sleepSets ? store.sleep[id] : 0;
     const rec = only < 0 && id < inheritFrom.length ? inheritFrom[id] : -1;
     if (rec >= 0) { inheritFrom[id] = -1; fp.release(rec); }
     fp.begin();
+    const known = id < runnableOf.length ? runnableOf[id] : 0;
     let enabled = 0;
     for (let t = 0; t < nThreads; t++) {
       let ts: Transition[] | null = null;
-      if (machine.status(s, t) === Status.Runnable) {
+      if (known !== 0 ? (known & (1 << t)) !== 0 : machine.status(s, t) === Status.Runnable) {
         enabled |= 1 << t;
         if (rec >= 0 && (z & (1 << t)) !== 0 && fp.inherit(t, rec)) { succ[t] = null; continue; }
         ts = machine.successors(s, t);
@@ -247,13 +291,20 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
       succ[t] = ts;
       if (sleepSets) fp.add(t, ts);
     }
+    // Until a step without progress has been seen, the pruned steps are all left to the
+    // end of the search (logPruned would defer each one).
+    let logEach = edges !== null && only < 0;
+    if (logEach && !sawNonProgress) {
+      if ((enabled & z) !== 0) edges!.markPruned(id, enabled & z);
+      logEach = false;
+    }
     let done = 0;
     for (let t = 0; t < nThreads && !stopped; t++) {
       const bit = 1 << t;
       if ((enabled & bit) === 0) continue;
       const ts = succ[t];
       if (only >= 0 ? (only & bit) === 0 : (z & bit) !== 0) {
-        if (edges && only < 0) logPruned(id, s, t, ts);
+        if (logEach) logPruned(id, s, t, ts);
         continue;
       }
       if (ts === null) throw new Error('explorer: a thread outside the sleep set has no step');
@@ -270,7 +321,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
           // Step faults protect the locking discipline: a double lock, an unlock of an
           // unheld lock, a sleep with a spinlock held. The faulty step ends its path.
           record(tr.fault, id, depth + 1, { target: canon(tr.state).slice() });
-          edges?.exits.add(id);
+          edges?.exit(id);
           continue;
         }
         const c = canon(tr.state);
@@ -301,7 +352,10 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
             if (f < cursor) reopen.push(f, old & ~sl);
           }
         }
-        if (store.depth[f] > depth + 1 && f >= cursor) {
+        // A reopened state, shallower than the frontier, may reach a waiting state by a
+        // shorter path. Without sleep sets nothing is reopened, states are expanded in the
+        // order of their depth, and a found state is never deeper than depth + 1.
+        if (sleepSets && f >= cursor && store.depth[f] > depth + 1) {
           store.parent[f] = id;
           store.depth[f] = depth + 1;
           store.via[f] = t;
@@ -387,127 +441,181 @@ function changedWords(tr: Transition): readonly number[] | undefined {
   return (tr as Transition & { changed?: readonly number[] }).changed;
 }
 
-/** Flags of a footprint block. */
+/** Flags of a footprint. */
 const FP_ENABLED = 1;
 /** Every branch of the step faults or makes progress (the livelock analysis needs no lookup). */
 const FP_EXITS = 2;
+/** Footprints below this id have their conflicts with each other remembered. */
+const FP_MEMO = 1024;
 
 /**
- * The footprints of the steps of the state being expanded, one block per thread:
+ * The footprints of the steps of the state being expanded, one per thread. A footprint is
  * [flags, reads, writes, read ids..., write ids...], the ids united over the step's
  * branches (two steps conflict when some branch of one conflicts with some branch of the
  * other, which is when their unions do), with 32-bit masks of the ids (id mod 32):
- * disjoint masks prove independence at once, overlapping ones are checked exactly.
+ * disjoint masks prove independence at once, overlapping ones are checked exactly, once
+ * per pair of footprints.
  *
- * A state's blocks are saved as one record when a child inherits them: records are
- * appended in the order their children are discovered, which is the order the search
- * expands those children, so a record older than the one in use is dead and its room is
- * reused.
+ * A program has few distinct footprints, so each is kept once (interned) and a step's
+ * footprint is its number. A state's footprints are saved as one record of numbers when a
+ * child inherits them: records are appended in the order their children are discovered,
+ * which is the order the search expands those children, so a record older than the one
+ * in use is dead and its room is reused.
  */
 class Footprints {
-  private cur = new Int32Array(256);
-  private len = 0;
-  private readonly at: Int32Array;
-  private readonly rmask: Int32Array;
-  private readonly wmask: Int32Array;
+  /** The interned footprints: footprint f is data[at[f] ..], with masks and a hash table. */
+  private data = new Int32Array(1 << 10);
+  private dataLen = 0;
+  private at = new Int32Array(64);
+  private rmask = new Int32Array(64);
+  private wmask = new Int32Array(64);
+  private count = 0;
+  private table = new Int32Array(256);
+  /** Per pair of footprints below memoSide (at most FP_MEMO): 0 not known yet, 1
+   *  independent, 2 conflicting. */
+  private memo = new Uint8Array(64 * 64);
+  private memoSide = 64;
+  /** The footprint being built by add(). */
+  private block = new Int32Array(64);
+  /** Per thread, its step's footprint in the state being expanded; -1 when not enabled. */
+  private readonly cur: Int32Array;
   /** Saved records: logical offset i is pool[i - base]; records below `live` are dead. */
   private pool = new Int32Array(1 << 12);
   private base = 0;
   private end = 0;
   private live = 0;
-  /** The logical offset of the current blocks once saved, else -1. */
+  /** The logical offset of the current footprints once saved, else -1. */
   private saved = -1;
 
   constructor(private readonly n: number) {
-    this.at = new Int32Array(n);
-    this.rmask = new Int32Array(n);
-    this.wmask = new Int32Array(n);
+    this.cur = new Int32Array(n);
   }
 
-  begin(): void { this.len = 0; this.saved = -1; }
-
-  private room(k: number): void {
-    if (this.len + k <= this.cur.length) return;
-    const c = new Int32Array(Math.max(2 * this.cur.length, this.len + k));
-    c.set(this.cur.subarray(0, this.len));
-    this.cur = c;
-  }
+  begin(): void { this.saved = -1; }
 
   /** Thread t's step (null: not enabled). */
   add(t: number, ts: Transition[] | null): void {
+    if (ts === null) { this.cur[t] = -1; return; }
     let nr = 0;
     let nw = 0;
     let exits = true;
-    if (ts) {
-      for (const tr of ts) {
-        nr += tr.reads.length;
-        nw += tr.writes.length;
-        if (!tr.fault && !tr.progress) exits = false;
-      }
+    for (const tr of ts) {
+      nr += tr.reads.length;
+      nw += tr.writes.length;
+      if (!tr.fault && !tr.progress) exits = false;
     }
-    this.room(3 + nr + nw);
-    const c = this.cur;
-    const o = this.len;
-    this.at[t] = o;
-    c[o] = ts ? FP_ENABLED | (exits ? FP_EXITS : 0) : 0;
-    c[o + 1] = nr;
-    c[o + 2] = nw;
-    let k = o + 3;
+    if (3 + nr + nw > this.block.length) this.block = new Int32Array(2 * (3 + nr + nw));
+    const c = this.block;
+    c[0] = FP_ENABLED | (exits ? FP_EXITS : 0);
+    c[1] = nr;
+    c[2] = nw;
+    let k = 3;
+    for (const tr of ts) for (const x of tr.reads) c[k++] = x;
+    for (const tr of ts) for (const x of tr.writes) c[k++] = x;
+    this.cur[t] = this.intern(k);
+  }
+
+  /** The number of the footprint block[0..k), interned when new. */
+  private intern(k: number): number {
+    const c = this.block;
+    const h = blockHash(c, 0, k);
+    const mask = this.table.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const f = this.table[i] - 1;
+      if (f < 0) break;
+      const o = this.at[f];
+      const d = this.data;
+      if (3 + d[o + 1] + d[o + 2] !== k) continue;
+      let j = 0;
+      while (j < k && d[o + j] === c[j]) j++;
+      if (j === k) return f;
+    }
+    return this.store(k, h);
+  }
+
+  private store(k: number, h: number): number {
+    const f = this.count++;
+    if (f === this.at.length) {
+      this.at = widen(this.at, f);
+      this.rmask = widen(this.rmask, f);
+      this.wmask = widen(this.wmask, f);
+    }
+    if (this.dataLen + k > this.data.length) this.data = widen(this.data, this.dataLen + k);
+    const c = this.block;
+    const o = this.dataLen;
+    this.data.set(c.subarray(0, k), o);
+    this.dataLen += k;
+    this.at[f] = o;
     let r = 0;
     let w = 0;
-    if (ts) {
-      for (const tr of ts) for (const x of tr.reads) { c[k++] = x; r |= 1 << (x & 31); }
-      for (const tr of ts) for (const x of tr.writes) { c[k++] = x; w |= 1 << (x & 31); }
+    for (let i = 3; i < 3 + c[1]; i++) r |= 1 << (c[i] & 31);
+    for (let i = 3 + c[1]; i < k; i++) w |= 1 << (c[i] & 31);
+    this.rmask[f] = r;
+    this.wmask[f] = w;
+    if (2 * this.count > this.table.length) {
+      this.table = new Int32Array(2 * this.table.length);
+      for (let g = 0; g < this.count; g++) this.place(g);
+    } else this.place(f, h);
+    if (f === this.memoSide && f < FP_MEMO) {
+      const side = 2 * f;
+      const m = new Uint8Array(side * side);
+      for (let a = 0; a < f; a++) m.set(this.memo.subarray(a * f, (a + 1) * f), a * side);
+      this.memo = m;
+      this.memoSide = side;
     }
-    this.rmask[t] = r;
-    this.wmask[t] = w;
-    this.len = k;
+    return f;
   }
 
-  /** Thread t's block from saved record `rec`; false when the record has no step of t. */
+  private place(f: number, h = this.hashOf(f)): void {
+    const mask = this.table.length - 1;
+    let i = h & mask;
+    while (this.table[i] !== 0) i = (i + 1) & mask;
+    this.table[i] = f + 1;
+  }
+
+  private hashOf(f: number): number {
+    const d = this.data;
+    const o = this.at[f];
+    return blockHash(d, o, 3 + d[o + 1] + d[o + 2]);
+  }
+
+  /** Thread t's footprint from saved record `rec`; false when the record has no step of t. */
   inherit(t: number, rec: number): boolean {
-    const p0 = this.pool;
-    const at = rec - this.base;
-    const p = at + this.n + p0[at + t];
-    if ((p0[p] & FP_ENABLED) === 0) return false;
-    const k = 3 + p0[p + 1] + p0[p + 2];
-    this.room(k);
-    const c = this.cur;
-    const o = this.len;
-    for (let i = 0; i < k; i++) c[o + i] = p0[p + i];
-    this.at[t] = o;
-    this.rmask[t] = p0[at + this.n + t];
-    this.wmask[t] = p0[at + 2 * this.n + t];
-    this.len = o + k;
-    return true;
+    const f = this.pool[rec - this.base + t];
+    this.cur[t] = f;
+    return f >= 0;
   }
 
-  exits(t: number): boolean { return (this.cur[this.at[t]] & FP_EXITS) !== 0; }
+  exits(t: number): boolean { return (this.data[this.at[this.cur[t]]] & FP_EXITS) !== 0; }
 
   /** True when the steps of u and t conflict: a write of one meets a read or a write of the other. */
   conflict(u: number, t: number): boolean {
-    if (((this.wmask[u] & (this.rmask[t] | this.wmask[t])) | (this.wmask[t] & this.rmask[u])) === 0) return false;
-    const c = this.cur;
-    const a = this.at[u];
-    const b = this.at[t];
-    const ra = a + 3;
-    const wa = ra + c[a + 1];
-    const ea = wa + c[a + 2];
-    const rb = b + 3;
-    const wb = rb + c[b + 1];
-    const eb = wb + c[b + 2];
-    return meets(c, wa, ea, rb, wb) || meets(c, wa, ea, wb, eb) || meets(c, wb, eb, ra, wa);
+    const a = this.cur[u];
+    const b = this.cur[t];
+    if (((this.wmask[a] & (this.rmask[b] | this.wmask[b])) | (this.wmask[b] & this.rmask[a])) === 0) return false;
+    const side = this.memoSide;
+    if (a >= side || b >= side) return this.meet(a, b);
+    const k = a * side + b;
+    if (this.memo[k] === 0) this.memo[k] = this.meet(a, b) ? 2 : 1;
+    return this.memo[k] === 2;
   }
 
-  /**
-   * Saves the blocks of the state being expanded for its children: a record is the offset
-   * of each thread's block (after the header), the read and write masks of each thread, then
-   * the blocks.
-   */
+  /** Whether footprints a and b conflict, id by id. */
+  private meet(a: number, b: number): boolean {
+    const d = this.data;
+    const ra = this.at[a] + 3;
+    const wa = ra + d[ra - 2];
+    const ea = wa + d[ra - 1];
+    const rb = this.at[b] + 3;
+    const wb = rb + d[rb - 2];
+    const eb = wb + d[rb - 1];
+    return meets(d, wa, ea, rb, wb) || meets(d, wa, ea, wb, eb) || meets(d, wb, eb, ra, wa);
+  }
+
+  /** Saves the footprints of the state being expanded for its children: n numbers. */
   save(): number {
     if (this.saved >= 0) return this.saved;
-    const h = 3 * this.n;
-    const n = h + this.len;
+    const n = this.n;
     if (this.end + n - this.base > this.pool.length) {
       const liveWords = this.end - this.live;
       const from = this.live - this.base;
@@ -522,13 +630,7 @@ class Footprints {
     }
     const p = this.pool;
     const o = this.end - this.base;
-    for (let t = 0; t < this.n; t++) {
-      p[o + t] = this.at[t] + h - this.n;
-      p[o + this.n + t] = this.rmask[t];
-      p[o + 2 * this.n + t] = this.wmask[t];
-    }
-    const c = this.cur;
-    for (let i = 0; i < this.len; i++) p[o + h + i] = c[i];
+    for (let t = 0; t < n; t++) p[o + t] = this.cur[t];
     this.saved = this.end;
     this.end += n;
     return this.saved;
@@ -536,6 +638,13 @@ class Footprints {
 
   /** Records older than `rec` are no longer needed. */
   release(rec: number): void { if (rec > this.live) this.live = rec; }
+}
+
+/** A hash of the footprint d[o..o + k). */
+function blockHash(d: Int32Array, o: number, k: number): number {
+  let h = k;
+  for (let i = 0; i < k; i++) h = Math.imul(h ^ d[o + i], 0x9e3779b1) ^ (h >>> 15);
+  return h;
 }
 
 /** Whether ids c[p..pe) and c[q..qe) share one. */
@@ -564,9 +673,9 @@ function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array
     const s = store.get(id);
     for (let m = log.pruned[id]; m !== 0; m &= m - 1) {
       for (const tr of machine.successors(s, 31 - Math.clz32(m & -m))) {
-        if (tr.fault || tr.progress) { log.exits.add(id); continue; }
+        if (tr.fault || tr.progress) { log.exit(id); continue; }
         const f = store.lookup(canon(tr.state));
-        if (f < 0) log.exits.add(id);
+        if (f < 0) log.exit(id);
         else log.add(id, f, tr.progress);
       }
     }
@@ -578,23 +687,18 @@ function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array
   for (let v = 0; v < n; v++) start[v + 1] += start[v];
   const fill = start.slice(0, n);
   const to = new Int32Array(m);
-  const prog = new Uint8Array(m);
-  for (let e = 0; e < m; e++) {
-    const k = fill[log.from[e]]++;
-    to[k] = log.to[e];
-    prog[k] = log.prog[e];
-  }
+  for (let e = 0; e < m; e++) to[fill[log.from[e]]++] = log.to[e];
   const comp = tarjan(n, start, to);
   const nComp = comp.reduce((a, c) => Math.max(a, c + 1), 0);
-  // A component is a livelock candidate until one of its edges leaves it, makes
-  // progress, or one of its states has a step leaving the explored graph.
+  // A component is a livelock candidate until one of its edges leaves it or one of its
+  // states is an exit (a step that makes progress, faults, or leaves the explored graph).
   const ok = new Uint8Array(nComp).fill(1);
   const hasEdge = new Uint8Array(nComp);
   for (let v = 0; v < n; v++) {
     const c = comp[v];
-    if (log.exits.has(v)) ok[c] = 0;
+    if (log.isExit(v)) ok[c] = 0;
     for (let e = start[v]; e < start[v + 1]; e++) {
-      if (comp[to[e]] !== c || prog[e]) ok[c] = 0;
+      if (comp[to[e]] !== c) ok[c] = 0;
       else hasEdge[c] = 1;
     }
   }

@@ -4,17 +4,17 @@
 // Why full states and not bare fingerprints: the arena is needed anyway, because it is
 // the BFS queue (states are appended in discovery order and expanded in that order) and
 // the source of trace reconstruction. Keeping it also makes the visited set exact: the
-// open-addressing table (linear probing, load <= 1/2) stores state ids, lookups compare
-// a 32-bit fingerprint first and confirm with a full comparison against the stored
-// (sparse-encoded) state. A fingerprint collision therefore costs one extra comparison
+// open-addressing table (linear probing, load <= 1/2) stores where each state's record
+// is, lookups compare a 32-bit fingerprint first and confirm with a full comparison
+// against the stored state. A fingerprint collision therefore costs one extra comparison
 // and can never merge two different states, so an 'ok' verdict is a proof over the
 // model, not a probabilistic one (hash compaction, as in SPIN's -DHC or bitstate modes,
 // may silently drop states).
 //
 // The fingerprint is a sum over the non-zero words of a mix of (index, value), so a
 // successor's fingerprint follows from its parent's and the few words the step changed
-// (`fingerprintFrom`): a step of the model rewrites a handful of a state's hundreds of
-// words, and the search no longer reads a state twice to hash it.
+// (`lookupFrom`): a step of the model rewrites a handful of a state's hundreds of words,
+// and the search no longer reads a state twice to hash it.
 
 /** Per word index, a salt that makes the same value at two indexes mix differently. */
 let salts = new Int32Array(0);
@@ -54,28 +54,6 @@ export function hashState(s: Int32Array): number {
   return h;
 }
 
-/** The number of bits of a bitmap (32-bit words from `at`) at positions from..to-1. */
-function bitsBelow(e: Int32Array, at: number, from: number, to: number): number {
-  let n = 0;
-  while (from < to) {
-    const w = from >>> 5;
-    const lo = from & 31;
-    const hi = Math.min(to - (w << 5), 32);
-    let m = e[at + w] >>> lo;
-    if (hi - lo < 32) m &= (1 << (hi - lo)) - 1;
-    n += popcount(m);
-    from = (w << 5) + hi;
-  }
-  return n;
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
 /** The number of non-zero words of a state. */
 function nonZero(s: Int32Array): number {
   let n = 0;
@@ -99,14 +77,28 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
 }
 
 /**
- * States are stored sparse: [length, bitmap of non-zero words, the non-zero words].
- * Model states are mostly zeros (idle stack frames, empty slots): a 354-word DAX state
- * with 25 live words takes 38 words. The encoding is a function of the state, so encoded
- * forms compare and hash exactly as the states do.
+ * A state is stored as one record: [id, length, non-zero words, fingerprint, bitmap of
+ * non-zero words, the non-zero words]. Model states are mostly zeros (idle stack frames,
+ * empty slots): a 308-word DAX state with 76 live words takes 90 words. The encoding is a
+ * function of the state, so encoded forms compare and hash exactly as the states do.
+ * States of at most DENSE words are stored as they are, after the header: a bitmap saves
+ * them little and costs a bitmap walk on every store and comparison.
+ *
+ * The table holds [fingerprint, record offset + 1] per slot, so that a lookup which finds
+ * its state touches two places: the slot, and the record, whose header says the id, the
+ * length and the non-zero count beside the words to compare. On big searches both are
+ * cache misses; per-state arrays consulted on the way would each add one.
  */
+const HEAD = 4;
+const R_ID = 0;
+const R_LEN = 1;
+const R_NZ = 2;
+const R_HASH = 3;
+const DENSE = 32;
+
 /**
- * The arena is a list of chunks, so that it never copies itself to grow: a state's offset
- * is its chunk << CHUNK_SHIFT | its word in the chunk, and no state straddles two chunks.
+ * The arena is a list of chunks, so that it never copies itself to grow: a record's offset
+ * is its chunk << CHUNK_SHIFT | its word in the chunk, and no record straddles two chunks.
  */
 const CHUNK_SHIFT = 20;
 const CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
@@ -115,15 +107,13 @@ export class StateStore {
   /** Number of states stored; ids are 0..size-1 in discovery order. */
   size = 0;
   private chunks: Int32Array[] = [new Int32Array(1 << 14)];
-  /** The chunk states are appended to, and its words in use. */
+  /** The chunk records are appended to, and its words in use. */
   private chunk = this.chunks[0];
   private used = 0;
+  /** Per state, the offset of its record. */
   private offset = new Int32Array(1 << 12);
-  /** Per state, the length of its encoding in words. */
-  private lens = new Int32Array(1 << 12);
-  private hash = new Int32Array(1 << 12);
-  /** Slot i holds [fingerprint, id + 1] at 2i, 2i + 1; id + 1 is 0 when empty. The
-   *  fingerprint beside the id settles most probes without touching the arena. */
+  /** Slot i holds [fingerprint, record offset + 1] at 2i, 2i + 1; 0 when empty. The
+   *  fingerprint beside the offset settles most probes without touching the arena. */
   private table = new Int32Array(2 << 13);
   private mask = (1 << 13) - 1;
   /** The last state looked up (which found nothing), its fingerprint and non-zero count. */
@@ -141,16 +131,22 @@ export class StateStore {
   via = new Int32Array(1 << 12);
   sleep = new Int32Array(1 << 12);
 
-  /** A copy of state `id`, owned by the caller; `zeroed` gives the words to fill. */
-  get(id: number, zeroed: (n: number) => Int32Array = this.carve): Int32Array {
+  /** A copy of state `id`, owned by the caller; `words` gives the n words to fill, which
+   *  need not be zero. */
+  get(id: number, words: (n: number) => Int32Array = this.carve): Int32Array {
     const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
     const o = this.offset[id] & CHUNK_MASK;
-    const n = a[o];
-    const words = (n + 31) >>> 5;
-    const s = zeroed(n);
-    let v = o + 1 + words;
-    for (let w = 0; w < words; w++) {
-      let bits = a[o + 1 + w];
+    const n = a[o + R_LEN];
+    const s = words(n);
+    if (n <= DENSE) {
+      for (let i = 0; i < n; i++) s[i] = a[o + HEAD + i];
+      return s;
+    }
+    s.fill(0);
+    const bitmap = (n + 31) >>> 5;
+    let v = o + HEAD + bitmap;
+    for (let w = 0; w < bitmap; w++) {
+      let bits = a[o + HEAD + w];
       while (bits !== 0) {
         const b = 31 - Math.clz32(bits & -bits);
         s[(w << 5) + b] = a[v++];
@@ -161,7 +157,7 @@ export class StateStore {
   }
 
   /**
-   * A zeroed array of n words carved from a shared slab: typed arrays over a few dozen
+   * An array of n words carved from a shared slab: typed arrays over a few dozen
    * bytes each get a backing store of their own, which costs more than decoding the state.
    * Slabs are never reused, so a carved array stays valid as long as anyone holds it.
    */
@@ -193,8 +189,10 @@ export class StateStore {
     const n = s.length;
     if (n !== parent.length) return this.lookup(s);
     const salt = saltsFor(n);
-    let h = this.hash[id];
-    let nz = this.nonZeroOf(id);
+    const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
+    const o = this.offset[id] & CHUNK_MASK;
+    let h = a[o + R_HASH];
+    let nz = a[o + R_NZ];
     const diff = this.diff;
     let nd = 0;
     const ranges = changed ? changed.length : 2;
@@ -222,12 +220,6 @@ export class StateStore {
     return f;
   }
 
-  /** Non-zero words of stored state `id`. */
-  private nonZeroOf(id: number): number {
-    const o = this.offset[id];
-    return this.lens[id] - 1 - ((this.chunks[o >>> CHUNK_SHIFT][o & CHUNK_MASK] + 31) >>> 5);
-  }
-
   /**
    * The id of `s`, whose fingerprint is h and which has nz non-zero words, or -1. A stored
    * state of the same length and non-zero count whose non-zero words all equal s's words
@@ -235,26 +227,29 @@ export class StateStore {
    */
   private find(s: Int32Array, h: number, nz: number): number {
     const table = this.table;
+    const mask = this.mask;
     const n = s.length;
     const words = (n + 31) >>> 5;
-    const len = 1 + words + nz;
-    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = h & mask; ; i = (i + 1) & mask) {
       const slot = table[2 * i + 1];
       if (slot === 0) break;
       if (table[2 * i] !== h) continue;
-      const id = slot - 1;
-      if (this.lens[id] !== len) continue;
-      const arena = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
-      const o = this.offset[id] & CHUNK_MASK;
-      if (arena[o] !== n) continue;
-      let v = o + 1 + words;
+      const a = this.chunks[(slot - 1) >>> CHUNK_SHIFT];
+      const o = (slot - 1) & CHUNK_MASK;
+      if (a[o + R_LEN] !== n || a[o + R_NZ] !== nz) continue;
       let same = true;
+      if (n <= DENSE) {
+        for (let i = 0; i < n; i++) if (s[i] !== a[o + HEAD + i]) { same = false; break; }
+        if (same) return a[o + R_ID];
+        continue;
+      }
+      let v = o + HEAD + words;
       for (let w = 0; w < words && same; w++) {
-        for (let bits = arena[o + 1 + w]; bits !== 0; bits &= bits - 1) {
-          if (s[(w << 5) + 31 - Math.clz32(bits & -bits)] !== arena[v++]) { same = false; break; }
+        for (let bits = a[o + HEAD + w]; bits !== 0; bits &= bits - 1) {
+          if (s[(w << 5) + 31 - Math.clz32(bits & -bits)] !== a[v++]) { same = false; break; }
         }
       }
-      if (same) return id;
+      if (same) return a[o + R_ID];
     }
     this.last = s;
     this.lastHash = h;
@@ -268,21 +263,18 @@ export class StateStore {
     if (id + 2 > this.offset.length) {
       const need = id + 2;
       this.offset = grow(this.offset, need);
-      this.lens = grow(this.lens, need);
-      this.hash = grow(this.hash, need);
       this.parent = grow(this.parent, need);
       this.depth = grow(this.depth, need);
       this.via = grow(this.via, need);
       this.sleep = grow(this.sleep, need);
     }
-    this.encode(this.last, id);
-    this.hash[id] = this.lastHash;
+    const o = this.encode(this.last, id);
     this.parent[id] = parent;
     this.depth[id] = depth;
     this.via[id] = via;
     this.sleep[id] = sleep;
     if (this.size * 2 > this.mask + 1) this.rehash();
-    else this.place(id);
+    this.place(this.lastHash, o);
     return id;
   }
 
@@ -292,11 +284,11 @@ export class StateStore {
     return f >= 0 ? [f, false] : [this.add(parent, depth, via, sleep), true];
   }
 
-  /** Appends the sparse form of s to the arena as state `id`. */
-  private encode(s: Int32Array, id: number): void {
+  /** Appends the record of s to the arena as state `id`; returns its offset. */
+  private encode(s: Int32Array, id: number): number {
     const n = s.length;
     const words = (n + 31) >>> 5;
-    const len = 1 + words + this.lastNz;
+    const len = HEAD + (n <= DENSE ? n : words + this.lastNz);
     if (this.used + len > this.chunk.length) {
       if (len > CHUNK_MASK + 1) throw new Error(`state store: a state of ${n} words is too large`);
       // Chunks grow up to their largest size, so that small searches stay small.
@@ -306,35 +298,33 @@ export class StateStore {
     }
     const e = this.chunk;
     const o = this.used;
-    this.offset[id] = ((this.chunks.length - 1) << CHUNK_SHIFT) | o;
-    this.lens[id] = len;
+    const at = ((this.chunks.length - 1) << CHUNK_SHIFT) | o;
+    this.offset[id] = at;
     this.used += len;
-    e[o] = n;
-    let v = o + 1 + words;
-    if (this.nDiff >= 0) {
-      // A successor: its bitmap is its parent's with the bits of the changed words redone.
+    e[o + R_ID] = id;
+    e[o + R_LEN] = n;
+    e[o + R_NZ] = this.lastNz;
+    e[o + R_HASH] = this.lastHash;
+    const b = o + HEAD;
+    let v = b + words;
+    if (n <= DENSE) {
+      for (let i = 0; i < n; i++) e[b + i] = s[i];
+      v = b + n;
+    } else if (this.nDiff >= 0) {
+      // A successor: its bitmap is its parent's with the bits of the changed words redone
+      // (no scan of s for zeros), then its non-zero words are gathered from s by it.
       const pe = this.chunks[this.offset[this.diffFrom] >>> CHUNK_SHIFT];
       const po = this.offset[this.diffFrom] & CHUNK_MASK;
-      for (let w = 0; w < words; w++) e[o + 1 + w] = pe[po + 1 + w];
+      const pb = po + HEAD;
+      for (let w = 0; w < words; w++) e[b + w] = pe[pb + w];
       for (let k = 0; k < this.nDiff; k++) {
         const j = this.diff[k];
-        const at = o + 1 + (j >>> 5);
-        if (s[j] !== 0) e[at] |= 1 << (j & 31); else e[at] &= ~(1 << (j & 31));
+        if (s[j] !== 0) e[b + (j >>> 5)] |= 1 << (j & 31); else e[b + (j >>> 5)] &= ~(1 << (j & 31));
       }
-      // Its non-zero words are its parent's, in the same order, except at the changed words
-      // (ascending): the runs between them are copied from the parent's encoding.
-      let pv = po + 1 + words;
-      let from = 0;
-      for (let k = 0; k < this.nDiff; k++) {
-        const j = this.diff[k];
-        const run = bitsBelow(pe, po + 1, from, j);
-        for (let r = 0; r < run; r++) e[v++] = pe[pv++];
-        if ((pe[po + 1 + (j >>> 5)] & (1 << (j & 31))) !== 0) pv++;
-        if (s[j] !== 0) e[v++] = s[j];
-        from = j + 1;
+      for (let w = 0; w < words; w++) {
+        const base = w << 5;
+        for (let m = e[b + w]; m !== 0; m &= m - 1) e[v++] = s[base + 31 - Math.clz32(m & -m)];
       }
-      const rest = po + this.lens[this.diffFrom] - pv;
-      for (let r = 0; r < rest; r++) e[v++] = pe[pv++];
     } else {
       for (let w = 0; w < words; w++) {
         // The bitmap first, without branches (which words are zero is unpredictable), then
@@ -342,27 +332,29 @@ export class StateStore {
         const base = w << 5;
         const end = Math.min(32, n - base);
         let bits = 0;
-        for (let b = 0; b < end; b++) { const x = s[base + b]; bits |= ((x | -x) >>> 31) << b; }
-        e[o + 1 + w] = bits;
+        for (let k = 0; k < end; k++) { const x = s[base + k]; bits |= ((x | -x) >>> 31) << k; }
+        e[b + w] = bits;
         for (let m = bits; m !== 0; m &= m - 1) e[v++] = s[base + 31 - Math.clz32(m & -m)];
       }
     }
     if (v - o !== len) throw new Error('state store: a state changed between its lookup and its insertion');
+    return at;
   }
 
-  private place(id: number): void {
-    const h = this.hash[id];
+  private place(h: number, at: number): void {
+    const table = this.table;
     let i = h & this.mask;
-    while (this.table[2 * i + 1] !== 0) i = (i + 1) & this.mask;
-    this.table[2 * i] = h;
-    this.table[2 * i + 1] = id + 1;
+    while (table[2 * i + 1] !== 0) i = (i + 1) & this.mask;
+    table[2 * i] = h;
+    table[2 * i + 1] = at + 1;
   }
 
+  /** Doubles the table; the slots carry their fingerprints, so no record is read. */
   private rehash(): void {
-    const slots = (this.mask + 1) * 2;
-    this.table = new Int32Array(2 * slots);
-    this.mask = slots - 1;
-    for (let id = 0; id < this.size; id++) this.place(id);
+    const old = this.table;
+    this.table = new Int32Array(2 * old.length);
+    this.mask = old.length - 1;
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.place(old[i], old[i + 1] - 1);
   }
 }
 
@@ -398,9 +390,6 @@ export class Scratch {
     this.used += n;
     return v;
   };
-
-  /** alloc(), zero-filled. */
-  readonly zeroed = (n: number): Int32Array => this.alloc(n).fill(0);
 
   /** Every array handed out since the last reset() is dead. */
   reset(): void { this.used = 0; this.k = 0; }
