@@ -32,6 +32,14 @@ export function allocState(words: number): Int32Array {
 /** Local instructions a step may run before it is a local loop (a fault in the modelled code). */
 const LOCAL_STEP_LIMIT = 10000;
 
+/**
+ * Steps a VM takes in the instruction interpreter before it builds its runners. A runner is
+ * generated source the engine compiles and warms up on its own, which costs a short search
+ * (a first counterexample, a hunk's simulation) more than it gains; a long one pays it back
+ * many times. Runners and interpreter take exactly the same steps (test/unit/model/runner.test.ts).
+ */
+const RUNNERS_AFTER = 20000;
+
 /** Functions linked together: calls resolve by name. */
 export interface Program {
   funcs: Func[];
@@ -389,6 +397,8 @@ export class VM {
   private readonly threadStride: number;
   /** Per function, its local code as one generated function, or null when it is interpreted. */
   private readonly runners: (Runner | null)[];
+  /** Steps to take in the interpreter before the runners are built (-1: never build them). */
+  private untilRunners = RUNNERS_AFTER;
   /** The record of written words every step of this VM shares (one step runs at a time). */
   private readonly words: { dirty: Int32Array; marked: Uint8Array; spans: Int32Array };
   /** Whether steps say exactly which words they changed: the kernel's own primitives record
@@ -416,14 +426,20 @@ export class VM {
     this.threadBase = L.threadBase;
     this.threadStride = L.threadStride;
     this.code = prog.funcs.map((f, fnId) => f.code.map((i) => this.compileInstr(i, fnId)));
-    this.runners = prog.funcs.map((f, fnId) => this.compileRunner(fnId, f.locals.length));
+    this.runners = prog.funcs.map(() => null);
     this.probeStep = new Step(L, new Int32Array(L.size), 0, threadName);
     this.words = { dirty: new Int32Array(L.size), marked: new Uint8Array(L.size), spans: new Int32Array(2 * L.size + 4) };
     this.exact = prog.prims === PRIMS;
   }
 
   /** Runs every function through the instruction interpreter, the reference of the runners. */
-  interpretOnly(): void { this.runners.fill(null); }
+  interpretOnly(): void { this.untilRunners = -1; this.runners.fill(null); }
+
+  /** Runs each function's local code as its runner from the next step on. */
+  useRunners(): void {
+    this.untilRunners = -1;
+    this.prog.funcs.forEach((f, fnId) => { this.runners[fnId] = this.compileRunner(fnId, f.locals.length); });
+  }
 
   private compileRunner(fnId: number, nLocals: number): Runner | null {
     const code = this.code[fnId];
@@ -699,6 +715,8 @@ export class VM {
 
   /** Every successor of thread t's next visible step. */
   successors(s: Int32Array, t: number): Transition[] {
+    // Between steps, so that a step runs wholly in the interpreter or wholly with runners.
+    if (this.untilRunners > 0 && --this.untilRunners === 0) this.useRunners();
     const c = this.at_(s, t);
     if (!c || this.blockedAt(s, t, c)) return [];
     let outcomes: string[] | undefined;

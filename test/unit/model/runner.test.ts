@@ -10,6 +10,7 @@ import { compile, type FnBuilder } from '../../../src/model/ir';
 import { buildScenario, listModel, type BuildOptions, type PointValue } from '../../../src/model/index';
 import { Status, type Transition } from '../../../src/model/machine';
 import type { DaxMachine } from '../../../src/model/dax-machine';
+import { explore } from '../../../src/check/explore';
 
 const PER_SCENARIO = 300;
 
@@ -40,6 +41,7 @@ function changedCovers(s: Int32Array, tr: Transition, where: string): void {
 function compare(name: string, opts: BuildOptions): number {
   const run = buildScenario(name, opts) as DaxMachine;
   const interp = buildScenario(name, opts) as DaxMachine;
+  run.vm.useRunners();
   interp.vm.interpretOnly();
   const seen = new Set<string>();
   const queue: Int32Array[] = [run.initial()];
@@ -134,4 +136,22 @@ describe('model VM: runners against the interpreter', function () {
       assert.ok(compare('pmd-downgrade', { ...opts, reduce: false }) > 0);
     });
   }
+});
+
+describe('model VM: runners built during a search', function () {
+  this.timeout(60_000);
+  // A VM interprets its first steps and builds its runners between two steps later on; the
+  // search is the same whichever way each step ran.
+  it('pmd-invalidate (past the switch): the same verdict, states, transitions and traces as either way alone', () => {
+    const run = (how: 'runners' | 'interpreter' | 'switch'): string => {
+      const m = buildScenario('pmd-invalidate') as DaxMachine;
+      if (how === 'runners') m.vm.useRunners();
+      if (how === 'interpreter') m.vm.interpretOnly();
+      const v = explore(m, { maxStates: 1_000_000, maxMs: 120_000 });
+      return JSON.stringify([v.verdict, v.states, v.transitions, v.violations.map((x) => x.trace.steps.map((st) => [st.thread, st.label, st.note]))]);
+    };
+    const sw = run('switch');
+    assert.equal(sw, run('runners'));
+    assert.equal(sw, run('interpreter'));
+  });
 });
