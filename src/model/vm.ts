@@ -38,7 +38,7 @@ const LOCAL_STEP_LIMIT = 10000;
  * (a first counterexample, a hunk's simulation) more than it gains; a long one pays it back
  * many times. Runners and interpreter take exactly the same steps (test/unit/model/runner.test.ts).
  */
-const RUNNERS_AFTER = 20000;
+const RUNNERS_AFTER = 50000;
 
 /** Functions linked together: calls resolve by name. */
 export interface Program {
@@ -434,6 +434,12 @@ export class VM {
 
   /** Runs every function through the instruction interpreter, the reference of the runners. */
   interpretOnly(): void { this.untilRunners = -1; this.runners.fill(null); }
+
+  /** Whether steps run through the runners now. */
+  get hasRunners(): boolean { return this.runners.some((r) => r !== null); }
+
+  /** Builds the runners after `steps` more steps (between two steps, as by default). */
+  useRunnersAfter(steps: number): void { this.untilRunners = Math.max(1, steps); }
 
   /** Runs each function's local code as its runner from the next step on. */
   useRunners(): void {

@@ -142,12 +142,14 @@ describe('model VM: runners built during a search', function () {
   this.timeout(60_000);
   // A VM interprets its first steps and builds its runners between two steps later on; the
   // search is the same whichever way each step ran.
-  it('pmd-invalidate (past the switch): the same verdict, states, transitions and traces as either way alone', () => {
+  it('pmd-invalidate, switching after 5,000 steps: the same verdict, states, transitions and traces as either way alone', () => {
     const run = (how: 'runners' | 'interpreter' | 'switch'): string => {
       const m = buildScenario('pmd-invalidate') as DaxMachine;
+      if (how === 'switch') m.vm.useRunnersAfter(5000);
       if (how === 'runners') m.vm.useRunners();
       if (how === 'interpreter') m.vm.interpretOnly();
       const v = explore(m, { maxStates: 1_000_000, maxMs: 120_000 });
+      assert.equal(m.vm.hasRunners, how !== 'interpreter', `${how}: runners built`);
       return JSON.stringify([v.verdict, v.states, v.transitions, v.violations.map((x) => x.trace.steps.map((st) => [st.thread, st.label, st.note]))]);
     };
     const sw = run('switch');
