@@ -102,9 +102,18 @@ export class Step {
     }
     for (let i = 0; i < n; i++) this.marked[d[i]] = 0;
     this.nd = 0;
-    const out = new Array<number>(m);
-    for (let i = 0; i < m; i++) out[i] = spans[i];
-    return out;
+    // Most steps change two to four ranges: literals of those lengths are allocated inline.
+    switch (m) {
+      case 2: return [spans[0], spans[1]];
+      case 4: return [spans[0], spans[1], spans[2], spans[3]];
+      case 6: return [spans[0], spans[1], spans[2], spans[3], spans[4], spans[5]];
+      case 8: return [spans[0], spans[1], spans[2], spans[3], spans[4], spans[5], spans[6], spans[7]];
+      default: {
+        const out: number[] = [];
+        for (let i = 0; i < m; i++) out.push(spans[i]);
+        return out;
+      }
+    }
   }
 
   /** Points a probe (a step that only reads: guards, choices) at thread t of state s. */
