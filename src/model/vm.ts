@@ -11,7 +11,7 @@ import { Status } from './machine';
 import { evalBin, PURE, type BinOp, type Expr, type Func, type Instr, type LValue } from './ir';
 import { FRAME, Layout, PTR_BASE, THREAD, TStatus } from './kernel/layout';
 import { PRIMS, type Prim } from './kernel/prims';
-import { noteText, Step } from './kernel/step';
+import { noteText, Step, StepRecord } from './kernel/step';
 
 /**
  * States are carved out of shared slabs: a fresh ArrayBuffer per state costs more than the
@@ -399,8 +399,8 @@ export class VM {
   private readonly runners: (Runner | null)[];
   /** Steps to take in the interpreter before the runners are built (-1: never build them). */
   private untilRunners = RUNNERS_AFTER;
-  /** The record of written words every step of this VM shares (one step runs at a time). */
-  private readonly words: { dirty: Int32Array; marked: Uint8Array; spans: Int32Array };
+  /** The room every step of this VM records in (one step runs at a time). */
+  private readonly rec: StepRecord;
   /** Whether steps say exactly which words they changed: the kernel's own primitives record
    *  every write (Step.set); other primitives are not known to. */
   private readonly exact: boolean;
@@ -428,7 +428,7 @@ export class VM {
     this.code = prog.funcs.map((f, fnId) => f.code.map((i) => this.compileInstr(i, fnId)));
     this.runners = prog.funcs.map(() => null);
     this.probeStep = new Step(L, new Int32Array(L.size), 0, threadName);
-    this.words = { dirty: new Int32Array(L.size), marked: new Uint8Array(L.size), spans: new Int32Array(2 * L.size + 4) };
+    this.rec = new StepRecord(L.size);
     this.exact = prog.prims === PRIMS;
   }
 
@@ -741,7 +741,7 @@ export class VM {
   private successor(s: Int32Array, t: number, c: CInstr, choice: number, outcome: string | undefined): Transition {
     const copy = this.alloc(s.length);
     copy.set(s);
-    const w = new Step(this.L, copy, t, this.threadName, this.words);
+    const w = new Step(this.L, copy, t, this.threadName, this.rec);
     // Lipton reduction: a lock acquire moves right, a release left, so one step may run
     // acquires, then at most one other visible operation, then releases: no other thread
     // can tell the difference. The step is named after that operation. Runners merge as

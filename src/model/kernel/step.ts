@@ -3,12 +3,59 @@
 import type { Fault, ViolationKind } from '../machine';
 import { G, Layout, OBJ, PTR_BASE, THREAD } from './layout';
 
-export class Step {
-  readonly reads: number[] = [];
-  readonly writes: number[] = [];
-  /** The state change in words, built only when a trace shows the step: per note, its text
-   *  or formatter and the formatter's arguments (Step.note). */
+/**
+ * What a step records as it runs, kept in room shared by the steps of one machine (one runs at
+ * a time): the words it wrote, the objects it read and wrote, its notes. A transition copies
+ * out what it keeps.
+ */
+export class StepRecord {
+  /** The words outside the thread's own range the step wrote, each listed once; `marked` says which. */
+  readonly dirty: Int32Array;
+  readonly marked: Uint8Array;
+  /** The pairs Step.changed() builds. */
+  readonly spans: Int32Array;
+  /** Object ids read and written (OBJ), in the order the step touched them. */
+  reads: Int32Array = new Int32Array(16);
+  writes: Int32Array = new Int32Array(16);
+  /** Per note, its text or formatter and the formatter's three arguments (Step.note). */
   readonly notes: unknown[] = [];
+
+  constructor(size: number) {
+    this.dirty = new Int32Array(size);
+    this.marked = new Uint8Array(size);
+    this.spans = new Int32Array(2 * size + 4);
+  }
+}
+
+const NONE: readonly never[] = [];
+
+/** Ids a[0, n) as a new array; the usual short lists as literals, which are allocated inline. */
+function ids(a: Int32Array, n: number): readonly number[] {
+  switch (n) {
+    case 0: return NONE;
+    case 1: return [a[0]];
+    case 2: return [a[0], a[1]];
+    case 3: return [a[0], a[1], a[2]];
+    case 4: return [a[0], a[1], a[2], a[3]];
+    default: {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) out.push(a[i]);
+      return out;
+    }
+  }
+}
+
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(2 * a.length);
+  b.set(a);
+  return b;
+}
+
+export class Step {
+  /** Counts of object ids read and written (in rec.reads, rec.writes) and of note words (in rec.notes). */
+  nr = 0;
+  nw = 0;
+  nn = 0;
   fault?: Fault;
   /** Set when the step only retried ('goto restart'): no progress for livelock detection. */
   retried = false;
@@ -27,31 +74,27 @@ export class Step {
   merge = false;
   release = false;
   main: unknown = undefined;
-  /** The words outside that range the step wrote (set()), each listed once in `dirty[0, nd)`;
-   *  `marked` says which are listed. */
-  readonly dirty: Int32Array;
+  /** The words outside that range the step wrote (set()) are rec.dirty[0, nd). */
   nd = 0;
-  private readonly marked: Uint8Array;
-  /** Room for the pairs changed() builds. */
-  private readonly spans: Int32Array;
+  /** Where the step records what it does. */
+  readonly rec: StepRecord;
 
   /**
-   * @param words the record of written words, shared by steps that never overlap in time (a
-   *   machine runs one step at a time); a step of its own when not given
+   * @param rec room shared by steps that never overlap in time (a machine runs one step at a
+   *   time); a step of its own when not given
    */
   constructor(readonly L: Layout, public s: Int32Array, public t: number, readonly threadName: (t: number) => string,
-    words?: { dirty: Int32Array; marked: Uint8Array; spans: Int32Array }) {
+    rec?: StepRecord) {
     this.base = L.thread(t);
     this.lo = L.threadStride;
-    this.dirty = words ? words.dirty : new Int32Array(L.size);
-    this.marked = words ? words.marked : new Uint8Array(L.size);
-    this.spans = words ? words.spans : new Int32Array(2 * L.size + 4);
+    this.rec = rec ?? new StepRecord(L.size);
   }
 
   /** Writes word i of the state (outside the thread's stack: globals, slots, pages, queues, task states). */
   set(i: number, v: number): void {
     this.s[i] = v;
-    if (this.marked[i] === 0) { this.marked[i] = 1; this.dirty[this.nd++] = i; }
+    const r = this.rec;
+    if (r.marked[i] === 0) { r.marked[i] = 1; r.dirty[this.nd++] = i; }
   }
 
   /** Adds d to word i; the sum as C's `x += d` yields it before truncation. */
@@ -72,7 +115,7 @@ export class Step {
    * set(), its own thread's header and the range of its region it touched. Clears the record.
    */
   changed(): number[] {
-    const d = this.dirty;
+    const d = this.rec.dirty;
     const n = this.nd;
     for (let i = 1; i < n; i++) {
       const x = d[i];
@@ -81,7 +124,7 @@ export class Step {
       d[j] = x;
     }
     // The pairs go to `spans` first: the array handed out is then made at its final length.
-    const spans = this.spans;
+    const spans = this.rec.spans;
     let m = 0;
     const b = this.base;
     // The thread's header (status, task state, preempt count, return value, stack pointer) and
@@ -100,7 +143,8 @@ export class Step {
       else break;
       if (m > 0 && from <= spans[m - 1]) { if (to > spans[m - 1]) spans[m - 1] = to; } else { spans[m++] = from; spans[m++] = to; }
     }
-    for (let i = 0; i < n; i++) this.marked[d[i]] = 0;
+    const marked = this.rec.marked;
+    for (let i = 0; i < n; i++) marked[d[i]] = 0;
     this.nd = 0;
     // Most steps change two to four ranges: literals of those lengths are allocated inline.
     switch (m) {
@@ -121,21 +165,41 @@ export class Step {
     this.s = s;
     this.t = t;
     this.base = this.L.thread(t);
-    if (this.reads.length) this.reads.length = 0;
-    if (this.writes.length) this.writes.length = 0;
-    if (this.notes.length) this.notes.length = 0;
+    this.nr = 0;
+    this.nw = 0;
+    this.nn = 0;
     this.fault = undefined;
     this.retried = false;
     return this;
   }
 
-  read(obj: number): void { this.reads.push(obj); }
-  write(obj: number): void { this.writes.push(obj); }
+  read(obj: number): void {
+    const r = this.rec;
+    if (this.nr === r.reads.length) r.reads = grown(r.reads);
+    r.reads[this.nr++] = obj;
+  }
+  write(obj: number): void {
+    const r = this.rec;
+    if (this.nw === r.writes.length) r.writes = grown(r.writes);
+    r.writes[this.nw++] = obj;
+  }
+
+  /** The objects the step read and wrote so far, as arrays of their own. */
+  get reads(): readonly number[] { return ids(this.rec.reads, this.nr); }
+  get writes(): readonly number[] { return ids(this.rec.writes, this.nw); }
+  /** Its notes so far (Step.note), as an array of its own. */
+  get notes(): readonly unknown[] { return this.nn === 0 ? NONE : this.rec.notes.slice(0, this.nn); }
   /** Notes a state change: fixed text, or a formatter of up to three values (and the thread
    *  names) called only when the note is read. */
   note(text: string): void;
   note<A, B, C>(text: (a: A, b: B, c: C, name: (t: number) => string) => string, a: A, b?: B, c?: C): void;
-  note(text: unknown, a?: unknown, b?: unknown, c?: unknown): void { this.notes.push(text, a, b, c); }
+  note(text: unknown, a?: unknown, b?: unknown, c?: unknown): void {
+    const notes = this.rec.notes;
+    const k = this.nn;
+    if (k === notes.length) notes.push(text, a, b, c);
+    else { notes[k] = text; notes[k + 1] = a; notes[k + 2] = b; notes[k + 3] = c; }
+    this.nn = k + 4;
+  }
 
   /** The notes of the step, joined. */
   noteText(): string { return noteText(this.notes, this.threadName); }
