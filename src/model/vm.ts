@@ -408,6 +408,8 @@ export class VM {
   private readonly stable: Set<string>;
   /** A step for reading a state (guards, choices): never kept, never stepped. */
   private readonly probeStep: Step;
+  /** The step successor() takes, one at a time: its transition copies out what it keeps. */
+  private readonly stepper: Step;
   /** Where successor states come from (Machine.useAllocator). */
   alloc: (words: number) => Int32Array = allocState;
 
@@ -429,6 +431,7 @@ export class VM {
     this.runners = prog.funcs.map(() => null);
     this.probeStep = new Step(L, new Int32Array(L.size), 0, threadName);
     this.rec = new StepRecord(L.size);
+    this.stepper = new Step(L, this.probeStep.s, 0, threadName, this.rec);
     this.exact = prog.prims === PRIMS;
   }
 
@@ -741,7 +744,7 @@ export class VM {
   private successor(s: Int32Array, t: number, c: CInstr, choice: number, outcome: string | undefined): Transition {
     const copy = this.alloc(s.length);
     copy.set(s);
-    const w = new Step(this.L, copy, t, this.threadName, this.rec);
+    const w = this.stepper.begin(copy, t);
     // Lipton reduction: a lock acquire moves right, a release left, so one step may run
     // acquires, then at most one other visible operation, then releases: no other thread
     // can tell the difference. The step is named after that operation. Runners merge as

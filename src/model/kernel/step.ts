@@ -173,6 +173,18 @@ export class Step {
     return this;
   }
 
+  /** Points the step at thread t of s, a state it is about to take a step in: as new. */
+  begin(s: Int32Array, t: number): this {
+    this.aim(s, t);
+    this.lo = this.L.threadStride;
+    this.hi = 0;
+    this.n = 0;
+    this.merge = false;
+    this.release = false;
+    this.main = undefined;
+    return this;
+  }
+
   read(obj: number): void {
     const r = this.rec;
     if (this.nr === r.reads.length) r.reads = grown(r.reads);
