@@ -200,7 +200,15 @@ export class Step {
   get reads(): readonly number[] { return ids(this.rec.reads, this.nr); }
   get writes(): readonly number[] { return ids(this.rec.writes, this.nw); }
   /** Its notes so far (Step.note), as an array of its own. */
-  get notes(): readonly unknown[] { return this.nn === 0 ? NONE : this.rec.notes.slice(0, this.nn); }
+  get notes(): readonly unknown[] {
+    const n = this.rec.notes;
+    switch (this.nn) {
+      case 0: return NONE;
+      case 4: return [n[0], n[1], n[2], n[3]];
+      case 8: return [n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7]];
+      default: return n.slice(0, this.nn);
+    }
+  }
   /** Notes a state change: fixed text, or a formatter of up to three values (and the thread
    *  names) called only when the note is read. */
   note(text: string): void;
