@@ -104,11 +104,15 @@ export function lookupSlot(L: Layout, st: Int32Array, index: number): number {
 
 /** lookupSlot() as a step sees it: it reads the index's own slot and its PMD head. */
 function lookupRead(w: Step, index: number): number {
-  const own = w.L.slot(index);
+  const { L, s } = w;
+  const own = L.slot(index);
   if (own >= 0) w.read(OBJ.slot(own));
-  const head = w.L.slot(index & ~K.PG_PMD_COLOUR);
+  const head = L.slot(index & ~K.PG_PMD_COLOUR);
   if (head >= 0) w.read(OBJ.slot(head));
-  return lookupSlot(w.L, w.s, index);
+  // lookupSlot(), with the slots just found.
+  if (own >= 0 && s[L.slotWord(own, SLOT.ENTRY)] !== 0) return own;
+  if (head >= 0 && isPmd(s[L.slotWord(head, SLOT.ENTRY)])) return head;
+  return -1;
 }
 
 function entryAt(w: Step, slot: number): number {
@@ -119,13 +123,6 @@ function entryAt(w: Step, slot: number): number {
 function setEntry(w: Step, slot: number, e: number): void {
   w.write(OBJ.slot(slot));
   w.set(w.L.slotWord(slot, SLOT.ENTRY), e);
-}
-
-/** Slots of the modelled indexes inside [index, index + 2^order). */
-function slotsInRange(L: Layout, index: number, order: number): number[] {
-  const out: number[] = [];
-  L.indexes.forEach((x, s) => { if (x >= index && x < index + (1 << order)) out.push(s); });
-  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -229,8 +226,12 @@ def({
     const own = slotOrFault(w, index);
     if (own < 0) return -K.EEXIST;
     const covering = lookupRead(w, index);
-    const taken = slotsInRange(w.L, index, order).filter((s) => entryAt(w, s) !== 0);
-    if (covering >= 0 || taken.length > 0) {
+    // Every slot of the range is read, taken or not.
+    let taken = 0;
+    const { indexes } = w.L;
+    const end = index + (1 << order);
+    for (let s = 0; s < indexes.length; s++) if (indexes[s] >= index && indexes[s] < end && entryAt(w, s) !== 0) taken++;
+    if (covering >= 0 || taken > 0) {
       w.note(NOTE.eexist, index, order);
       return -K.EEXIST;
     }
@@ -386,7 +387,8 @@ def({
   run: (w, [key]) => {
     const q = w.L.queueOf(key);
     w.read(OBJ.queue(q));
-    return queueWaiters(w, q).length > 0 ? 1 : 0;
+    // Waiters fill the FIFO from its first word.
+    return w.s[w.L.queueWord(q, QUEUE.FIFO)] !== 0 ? 1 : 0;
   },
 });
 
