@@ -577,10 +577,15 @@ export class VM {
     const end = nsp + FRAME.LOCALS + f.locals.length;
     w.touch(nsp);
     w.touch(end - 1);
-    w.s[b + nsp + FRAME.CODE] = callee << 16;
-    w.s[b + nsp + FRAME.LINKS] = ((ret + 1) << 16) | (sp + 1);
-    for (let i = 0; i < f.locals.length; i++) w.s[b + nsp + FRAME.LOCALS + i] = i < args.length ? args[i] : 0;
-    w.s[b + THREAD.SP] = nsp;
+    const s = w.s;
+    s[b + nsp + FRAME.CODE] = callee << 16;
+    s[b + nsp + FRAME.LINKS] = ((ret + 1) << 16) | (sp + 1);
+    const fo = b + nsp + FRAME.LOCALS;
+    const n = Math.min(args.length, f.locals.length);
+    for (let i = 0; i < n; i++) s[fo + i] = args[i];
+    // The other locals start at 0.
+    for (let i = fo + n; i < b + end; i++) s[i] = 0;
+    s[b + THREAD.SP] = nsp;
   }
 
   private pop(w: Step, value: number): void {
@@ -590,7 +595,8 @@ export class VM {
     const links = w.s[b + sp + FRAME.LINKS];
     const ret = (links >>> 16) - 1;
     const link = (links & 0xffff) - 1;
-    for (let i = b + sp, end = b + sp + FRAME.LOCALS + f.locals.length; i < end; i++) w.s[i] = 0;
+    const s = w.s;
+    for (let i = b + sp, end = b + sp + FRAME.LOCALS + f.locals.length; i < end; i++) s[i] = 0;
     w.touch(sp);
     w.touch(sp + FRAME.LOCALS + f.locals.length - 1);
     if (link < 0) {
