@@ -143,6 +143,8 @@ export class DaxMachine implements Machine {
   /** Threads in the order canonical() gives them, and its scratch states. */
   private readonly order: Int32Array;
   private readonly perm: Int32Array;
+  /** canonical()'s ties, kept between calls. */
+  private readonly ties: number[] = [];
   private scratch = new Int32Array(0);
   private best = new Int32Array(0);
 
@@ -170,7 +172,8 @@ export class DaxMachine implements Machine {
     const { L, order, perm } = this;
     for (let t = 0; t < L.nThreads; t++) perm[t] = t;
     // Ties: [start, end) ranges of `order` whose threads' regions are equal.
-    const ties: number[] = [];
+    const ties = this.ties;
+    ties.length = 0;
     let at = 0;
     for (const cls of this.classes) {
       // Insertion sort of the class by region (classes are a few threads).
@@ -209,8 +212,8 @@ export class DaxMachine implements Machine {
       const to = ties[k + 1];
       const slots: number[] = [];
       for (let i = from; i < to; i++) slots.push(perm[order[i]]);
-      for (const o of permutationsOf(slots)) {
-        for (let i = from; i < to; i++) perm[order[i]] = o[i - from];
+      for (const o of orderings(to - from)) {
+        for (let i = from; i < to; i++) perm[order[i]] = slots[o[i - from]];
         tryTies(k + 2);
       }
       for (let i = from; i < to; i++) perm[order[i]] = slots[i - from];
@@ -466,6 +469,12 @@ function rename(perm: ArrayLike<number>, v: number): number { return v > 0 ? per
 function less(a: Int32Array, b: Int32Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
   return false;
+}
+
+/** Every order of 0..n-1, computed once per n. */
+const ORDERINGS: number[][][] = [];
+function orderings(n: number): number[][] {
+  return ORDERINGS[n] ??= permutationsOf(Array.from({ length: n }, (_x, i) => i));
 }
 
 function permutationsOf(xs: number[]): number[][] {
