@@ -111,6 +111,8 @@ interface CInstr {
   e?: CExpr;
   /** The thread-relative word a result goes to (-1 after a bad pointer). */
   dst?: CExpr;
+  /** The local a result goes to, when it goes to a local (the interpreter then need not call dst); else -1. */
+  dstLocal: number;
   prim?: Prim;
   /** The primitive's members, copied so every instruction has one shape (primitives differ in
    *  which members they have, and reading them would be a megamorphic load). */
@@ -490,7 +492,7 @@ export class VM {
     // Every field is set here, so every instruction has the same shape for the engine.
     const c: CInstr = {
       ins, op: OPS[ins.k], fnId, fnName: this.prog.funcs[fnId].name, vis: Vis.Local, mover: 'none', args: [],
-      e: undefined, dst: undefined, prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
+      e: undefined, dst: undefined, dstLocal: -1, prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
       run: undefined, quiet: undefined, blocked: undefined, blockedArgs: false, choices: undefined, mightSleep: false,
       label: ins.label, retry: false, values: undefined,
     };
@@ -533,6 +535,8 @@ export class VM {
         break;
     }
     c.argv = new Array<number>(c.args.length).fill(0);
+    const dst = ins.k === 'ret' || ins.k === 'jump' ? undefined : ins.dst;
+    if (dst !== undefined && dst.k === 'local') c.dstLocal = dst.i;
     return c;
   }
 
@@ -670,7 +674,7 @@ export class VM {
     switch (c.op) {
       case Op.Assign: {
         const v = c.e!(w, fo);
-        const a = c.dst!(w, fo);
+        const a = c.dstLocal >= 0 ? fo + c.dstLocal : c.dst!(w, fo);
         if (a >= 0) { s[b + a] = v; w.touch(a); }
         s[pc]++;
         return;
@@ -683,7 +687,7 @@ export class VM {
       }
       case Op.Call: {
         const args = this.args(w, c);
-        const ret = c.dst ? c.dst(w, fo) : -1;
+        const ret = c.dstLocal >= 0 ? fo + c.dstLocal : c.dst ? c.dst(w, fo) : -1;
         s[pc]++;
         this.push(w, c.callee, args, ret);
         return;
@@ -693,7 +697,7 @@ export class VM {
         return;
       }
       case Op.Choose: {
-        const a = c.dst!(w, fo);
+        const a = c.dstLocal >= 0 ? fo + c.dstLocal : c.dst!(w, fo);
         if (a >= 0) { s[b + a] = c.values![choice]; w.touch(a); }
         s[pc]++;
         return;
@@ -702,7 +706,7 @@ export class VM {
         const args = this.args(w, c);
         if (c.mightSleep && (w.holdsTreeLock() || s[b + THREAD.PREEMPT] > 0)) this.sleeps(w, c);
         const v = c.run!(w, args, choice);
-        if (c.dst) { const a = c.dst(w, fo); if (a >= 0) { s[b + a] = v; w.touch(a); } }
+        if (c.dst) { const a = c.dstLocal >= 0 ? fo + c.dstLocal : c.dst(w, fo); if (a >= 0) { s[b + a] = v; w.touch(a); } }
         s[pc]++;
         return;
       }
