@@ -113,6 +113,10 @@ interface CInstr {
   dst?: CExpr;
   /** The local a result goes to, when it goes to a local (the interpreter then need not call dst); else -1. */
   dstLocal: number;
+  /** Per argument, how the interpreter reads it without calling its generated function: the
+   *  local's index (>= 0), ARG_CONST (the value is in argConst), or ARG_EXPR (call args[i]). */
+  argLocal: number[];
+  argConst: number[];
   prim?: Prim;
   /** The primitive's members, copied so every instruction has one shape (primitives differ in
    *  which members they have, and reading them would be a megamorphic load). */
@@ -390,6 +394,10 @@ ${at('pc')} return 0;
 };`;
 }
 
+/** CInstr.argLocal of an argument that is a constant, or another expression. */
+const ARG_CONST = -1;
+const ARG_EXPR = -2;
+
 /** The arguments a guard that reads none is given. */
 const NO_ARGS: number[] = [];
 
@@ -492,7 +500,7 @@ export class VM {
     // Every field is set here, so every instruction has the same shape for the engine.
     const c: CInstr = {
       ins, op: OPS[ins.k], fnId, fnName: this.prog.funcs[fnId].name, vis: Vis.Local, mover: 'none', args: [],
-      e: undefined, dst: undefined, dstLocal: -1, prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
+      e: undefined, dst: undefined, dstLocal: -1, argLocal: [], argConst: [], prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
       run: undefined, quiet: undefined, blocked: undefined, blockedArgs: false, choices: undefined, mightSleep: false,
       label: ins.label, retry: false, values: undefined,
     };
@@ -535,6 +543,10 @@ export class VM {
         break;
     }
     c.argv = new Array<number>(c.args.length).fill(0);
+    if (ins.k === 'prim' || ins.k === 'call') {
+      c.argLocal = ins.args.map((e) => (e.k === 'local' ? e.i : e.k === 'const' ? ARG_CONST : ARG_EXPR));
+      c.argConst = ins.args.map((e) => (e.k === 'const' ? e.v : 0));
+    }
     const dst = ins.k === 'ret' || ins.k === 'jump' ? undefined : ins.dst;
     if (dst !== undefined && dst.k === 'local') c.dstLocal = dst.i;
     return c;
@@ -548,7 +560,11 @@ export class VM {
   private args(w: Step, c: CInstr): number[] {
     const fo = this.fo(w.s, w.t);
     const out = c.argv;
-    for (let i = 0; i < c.args.length; i++) out[i] = c.args[i](w, fo);
+    const { argLocal } = c;
+    for (let i = 0; i < argLocal.length; i++) {
+      const k = argLocal[i];
+      out[i] = k >= 0 ? w.s[w.base + fo + k] : k === ARG_CONST ? c.argConst[i] : c.args[i](w, fo);
+    }
     return out;
   }
 
