@@ -111,6 +111,11 @@ interface CInstr {
   e?: CExpr;
   /** The thread-relative word a result goes to (-1 after a bad pointer). */
   dst?: CExpr;
+  /** The footprint and changed words of the last step that started here: the next one that
+   *  has the same shares these arrays (see Step.readsLike). */
+  lastReads: readonly number[];
+  lastWrites: readonly number[];
+  lastChanged: readonly number[] | undefined;
   /** The local a result goes to, when it goes to a local (the interpreter then need not call dst); else -1. */
   dstLocal: number;
   /** Per argument, how the interpreter reads it without calling its generated function: the
@@ -398,6 +403,9 @@ ${at('pc')} return 0;
 const ARG_CONST = -1;
 const ARG_EXPR = -2;
 
+/** An empty list of object ids. */
+const NO_IDS: readonly number[] = [];
+
 /** The arguments a guard that reads none is given. */
 const NO_ARGS: number[] = [];
 
@@ -500,7 +508,7 @@ export class VM {
     // Every field is set here, so every instruction has the same shape for the engine.
     const c: CInstr = {
       ins, op: OPS[ins.k], fnId, fnName: this.prog.funcs[fnId].name, vis: Vis.Local, mover: 'none', args: [],
-      e: undefined, dst: undefined, dstLocal: -1, argLocal: [], argConst: [], prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
+      e: undefined, dst: undefined, lastReads: NO_IDS, lastWrites: NO_IDS, lastChanged: undefined, dstLocal: -1, argLocal: [], argConst: [], prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
       run: undefined, quiet: undefined, blocked: undefined, blockedArgs: false, choices: undefined, mightSleep: false,
       label: ins.label, retry: false, values: undefined,
     };
@@ -790,8 +798,10 @@ export class VM {
       this.step(w, next, 0);
     }
     const main = w.main as CInstr;
-    const changed = w.changed();
-    return new StepTransition(t, w, main.fnName, main.label, outcome, this.exact ? changed : undefined);
+    const changed = c.lastChanged = w.changed(c.lastChanged);
+    const reads = c.lastReads = w.readsLike(c.lastReads);
+    const writes = c.lastWrites = w.writesLike(c.lastWrites);
+    return new StepTransition(t, w, main.fnName, main.label, outcome, reads, writes, this.exact ? changed : undefined);
   }
 
   /** A step for reading a state (guards, choices): never kept, never stepped. */
@@ -844,10 +854,10 @@ class StepTransition implements Transition {
    *   from, as [from, to) pairs in ascending order; undefined when the machine does not say
    */
   constructor(readonly thread: number, w: Step, readonly fn: string, readonly label: string, readonly choice: string | undefined,
-    readonly changed: readonly number[] | undefined) {
+    reads: readonly number[], writes: readonly number[], readonly changed: readonly number[] | undefined) {
     this.state = w.s;
-    this.reads = w.reads;
-    this.writes = w.writes;
+    this.reads = reads;
+    this.writes = writes;
     this.progress = !w.retried;
     this.fault = w.fault;
     this.notes = w.notes;

@@ -45,6 +45,13 @@ function ids(a: Int32Array, n: number): readonly number[] {
   }
 }
 
+/** Whether a lists exactly b[0, n). */
+function same(a: readonly number[], b: Int32Array, n: number): boolean {
+  if (a.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function grown(a: Int32Array): Int32Array {
   const b = new Int32Array(2 * a.length);
   b.set(a);
@@ -114,7 +121,7 @@ export class Step {
    * The words the step may have changed, as [from, to) pairs in ascending order: the words it
    * set(), its own thread's header and the range of its region it touched. Clears the record.
    */
-  changed(): number[] {
+  changed(prev?: readonly number[]): readonly number[] {
     const d = this.rec.dirty;
     const n = this.nd;
     for (let i = 1; i < n; i++) {
@@ -146,6 +153,7 @@ export class Step {
     const marked = this.rec.marked;
     for (let i = 0; i < n; i++) marked[d[i]] = 0;
     this.nd = 0;
+    if (prev !== undefined && same(prev, spans, m)) return prev;
     // Most steps change two to four ranges: literals of those lengths are allocated inline.
     switch (m) {
       case 2: return [spans[0], spans[1]];
@@ -199,6 +207,10 @@ export class Step {
   /** The objects the step read and wrote so far, as arrays of their own. */
   get reads(): readonly number[] { return ids(this.rec.reads, this.nr); }
   get writes(): readonly number[] { return ids(this.rec.writes, this.nw); }
+  /** The same, or `prev` when it lists the same objects (arrays handed out never change,
+   *  so steps with equal footprints may share them). */
+  readsLike(prev: readonly number[]): readonly number[] { return same(prev, this.rec.reads, this.nr) ? prev : this.reads; }
+  writesLike(prev: readonly number[]): readonly number[] { return same(prev, this.rec.writes, this.nw) ? prev : this.writes; }
   /** Its notes so far (Step.note), as an array of its own. */
   get notes(): readonly unknown[] {
     const n = this.rec.notes;
