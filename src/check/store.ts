@@ -142,8 +142,7 @@ export class StateStore {
    *  has its words (the state is then new); and its fingerprint, when -1. */
   private ids = new Int32Array(64);
   private idHash = new Int32Array(64);
-  /** Per block, 1 while lookupFrom() gathers the changes of a block it has seen changed. */
-  private seen = new Uint8Array(64);
+  /** The blocks lookupFrom() found changed, in ascending order. */
   private touched = new Int32Array(64);
   /** Per block touched by lookupFrom(), the mask of its words that differ from the parent's. */
   private differ = new Int32Array(64);
@@ -296,43 +295,45 @@ export class StateStore {
     if (long) this.room(nb);
     const ids = this.ids;
     const idHash = this.idHash;
-    const seen = this.seen;
     const touched = this.touched;
     const differ = this.differ;
     for (let b = 0; b < nb; b++) ids[b] = a[o + HEAD + b];
     let nt = 0;
     const ranges = changed ? changed.length : 2;
     for (let r = 0; r < ranges; r += 2) {
-      const lo = changed ? changed[r] : 0;
+      let j = changed ? changed[r] : 0;
       const hi = changed ? Math.min(changed[r + 1], n) : n;
-      // Four words at a time: a step changes a few words of hundreds, so most groups are equal.
-      for (let i = lo; i < hi; i += 4) {
-        if (i + 4 <= hi && ((s[i] ^ parent[i]) | (s[i + 1] ^ parent[i + 1]) | (s[i + 2] ^ parent[i + 2]) | (s[i + 3] ^ parent[i + 3])) === 0) continue;
-        const end = Math.min(i + 4, hi);
-        for (let j = i; j < end; j++) {
+      // Block by block: the change of the block's fingerprint and the mask of its words
+      // that differ are gathered in registers.
+      while (j < hi) {
+        const b = j >>> BLOCK_SHIFT;
+        const stop = Math.min(hi, (b + 1) << BLOCK_SHIFT);
+        let d = 0;
+        let m = 0;
+        for (; j < stop; j++) {
           const x = s[j];
           const y = parent[j];
           if (x === y) continue;
-          const d = (term(salt, j, x) - term(salt, j, y)) | 0;
-          h = (h + d) | 0;
-          if (!long) continue;
-          const b = j >>> BLOCK_SHIFT;
-          if (seen[b] === 0) {
-            seen[b] = 1;
-            touched[nt++] = b;
-            idHash[b] = (this.blockHash[ids[b]] + d) | 0;
-            differ[b] = 1 << (j & (BLOCK - 1));
-          } else {
-            idHash[b] = (idHash[b] + d) | 0;
-            differ[b] |= 1 << (j & (BLOCK - 1));
-          }
+          d = (d + term(salt, j, x) - term(salt, j, y)) | 0;
+          m |= 1 << (j & (BLOCK - 1));
+        }
+        if (m === 0) continue;
+        h = (h + d) | 0;
+        if (!long) continue;
+        // Ranges are in ascending order: a block met again is the last one touched.
+        if (nt > 0 && touched[nt - 1] === b) {
+          idHash[b] = (idHash[b] + d) | 0;
+          differ[b] |= m;
+        } else {
+          touched[nt++] = b;
+          idHash[b] = (this.blockHash[ids[b]] + d) | 0;
+          differ[b] = m;
         }
       }
     }
     let missing = 0;
     for (let k = 0; k < nt; k++) {
       const b = touched[k];
-      seen[b] = 0;
       const f = this.move(s, b, ids[b], differ[b], idHash[b]);
       ids[b] = f;
       if (f < 0) missing++;
@@ -345,7 +346,6 @@ export class StateStore {
     if (this.ids.length >= nb) return;
     this.ids = new Int32Array(nb);
     this.idHash = new Int32Array(nb);
-    this.seen = new Uint8Array(nb);
     this.touched = new Int32Array(nb);
     this.differ = new Int32Array(nb);
   }
