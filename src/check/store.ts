@@ -182,60 +182,15 @@ export class StateStore {
     const w = this.blockWords;
     for (let b = 0; b < nb; b++) {
       const k = a[o + HEAD + b];
+      if (again && last[b] === k) continue;
+      last[b] = k;
       const base = b << BLOCK_SHIFT;
       const from = k << BLOCK_SHIFT;
-      if (again) {
-        if (last[b] === k) continue;
-        // Only the words where the block differs from the one already there.
-        for (let m = this.differs(last[b], k); m !== 0; m &= m - 1) {
-          const i = 31 - Math.clz32(m & -m);
-          s[base + i] = w[from + i];
-        }
-      } else {
-        const end = Math.min(BLOCK, n - base);
-        for (let i = 0; i < end; i++) s[base + i] = w[from + i];
-      }
-      last[b] = k;
+      const end = Math.min(BLOCK, n - base);
+      for (let i = 0; i < end; i++) s[base + i] = w[from + i];
     }
     this.decoded = s;
     return s;
-  }
-
-  /** Remembered differences: slot i holds [block + 1, block, mask of the words where they
-   *  differ] at 3i; 0 when empty. */
-  private pairs = new Int32Array(3 << 10);
-  private pairMask = (1 << 10) - 1;
-  private nPairs = 0;
-
-  /** The mask of the words where blocks k and f differ (words past a short block are zeros in both). */
-  private differs(k: number, f: number): number {
-    const pairs = this.pairs;
-    const mask = this.pairMask;
-    let i = (Math.imul(k, 0x9e3779b1) ^ Math.imul(f, 0x85ebca6b)) & mask;
-    for (; pairs[3 * i] !== 0; i = (i + 1) & mask) {
-      if (pairs[3 * i] === k + 1 && pairs[3 * i + 1] === f) return pairs[3 * i + 2];
-    }
-    const w = this.blockWords;
-    let m = 0;
-    for (let j = 0; j < BLOCK; j++) if (w[(k << BLOCK_SHIFT) + j] !== w[(f << BLOCK_SHIFT) + j]) m |= 1 << j;
-    if (2 * ++this.nPairs > mask + 1) {
-      const old = pairs;
-      this.pairs = new Int32Array(2 * old.length);
-      this.pairMask = (this.pairs.length / 3) - 1;
-      for (let e = 0; e < old.length; e += 3) if (old[e] !== 0) this.putPair(old[e] - 1, old[e + 1], old[e + 2]);
-    }
-    this.putPair(k, f, m);
-    return m;
-  }
-
-  private putPair(k: number, f: number, m: number): void {
-    const pairs = this.pairs;
-    const mask = this.pairMask;
-    let i = (Math.imul(k, 0x9e3779b1) ^ Math.imul(f, 0x85ebca6b)) & mask;
-    while (pairs[3 * i] !== 0) i = (i + 1) & mask;
-    pairs[3 * i] = k + 1;
-    pairs[3 * i + 1] = f;
-    pairs[3 * i + 2] = m;
   }
 
   /**
