@@ -11,10 +11,20 @@
 // model, not a probabilistic one (hash compaction, as in SPIN's -DHC or bitstate modes,
 // may silently drop states).
 //
-// The fingerprint is a sum over the non-zero words of a mix of (index, value), so a
-// successor's fingerprint follows from its parent's and the few words the step changed
-// (`lookupFrom`): a step of the model rewrites a handful of a state's hundreds of words,
-// and the search no longer reads a state twice to hash it.
+// A long state is stored as the numbers of its blocks (runs of BLOCK words at fixed
+// places), each distinct block kept once: SPIN's -DCOLLAPSE, with blocks where SPIN has
+// processes. The model's states are hundreds of words of which a step rewrites a few, and
+// the blocks of a search are few (the 113,909 states of pmd-downgrade with three waiters
+// have some 800 distinct blocks of 32 words), so a state takes 10 numbers, comparing two
+// states compares those numbers, and a successor's blocks are those of its parent but for
+// the few its step touched, which alone are looked up. Block numbers are exact (a block is
+// found only by comparing its words, or the words where it differs from a block it is
+// known to equal elsewhere), so equal numbers are equal words.
+//
+// The fingerprint is a sum over the non-zero words of a mix of (index, value), and a
+// block's fingerprint the sum over its own words, so a successor's fingerprint, and those
+// of its blocks, follow from its parent's and the few words the step changed
+// (`lookupFrom`): the search does not read a state twice to hash it.
 
 /** Per word index, a salt that makes the same value at two indexes mix differently. */
 let salts = new Int32Array(0);
@@ -54,13 +64,6 @@ export function hashState(s: Int32Array): number {
   return h;
 }
 
-/** The number of non-zero words of a state. */
-function nonZero(s: Int32Array): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) n += (s[i] | -s[i]) >>> 31;
-  return n;
-}
-
 export function sameState(a: Int32Array, b: Int32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -77,24 +80,29 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
 }
 
 /**
- * A state is stored as one record: [id, length, non-zero words, fingerprint, bitmap of
- * non-zero words, the non-zero words]. Model states are mostly zeros (idle stack frames,
- * empty slots): a 308-word DAX state with 76 live words takes 90 words. The encoding is a
- * function of the state, so encoded forms compare and hash exactly as the states do.
- * States of at most DENSE words are stored as they are, after the header: a bitmap saves
- * them little and costs a bitmap walk on every store and comparison.
+ * A state is stored as one record: [id, length, fingerprint, then its block numbers]. A
+ * state of at most DENSE words is stored as it is after the header: it has a block or two,
+ * which would only add a lookup per block.
  *
  * The table holds [fingerprint, record offset + 1] per slot, so that a lookup which finds
- * its state touches two places: the slot, and the record, whose header says the id, the
- * length and the non-zero count beside the words to compare. On big searches both are
- * cache misses; per-state arrays consulted on the way would each add one.
+ * its state touches two places: the slot, and the record, whose header says the id and the
+ * length beside the numbers to compare. On big searches both are cache misses; per-state
+ * arrays consulted on the way would each add one.
  */
-const HEAD = 4;
+const HEAD = 3;
 const R_ID = 0;
 const R_LEN = 1;
-const R_NZ = 2;
-const R_HASH = 3;
+const R_HASH = 2;
 const DENSE = 32;
+
+/** Block b of a long state is its words [b * BLOCK, (b + 1) * BLOCK); the last one may be
+ *  shorter, and is kept with zeros in the missing words. */
+const BLOCK_SHIFT = 5;
+const BLOCK = 1 << BLOCK_SHIFT;
+
+function blocksOf(n: number): number {
+  return (n + BLOCK - 1) >>> BLOCK_SHIFT;
+}
 
 /**
  * The arena is a list of chunks, so that it never copies itself to grow: a record's offset
@@ -116,23 +124,48 @@ export class StateStore {
    *  fingerprint beside the offset settles most probes without touching the arena. */
   private table = new Int32Array(2 << 13);
   private mask = (1 << 13) - 1;
-  /** The last state looked up (which found nothing), its fingerprint and non-zero count. */
+
+  /** The distinct blocks: block k's words are blockWords[k * BLOCK ..], its place in a
+   *  state blockAt[k] and its fingerprint blockHash[k]. */
+  private blockWords = new Int32Array(BLOCK << 8);
+  private blockAt = new Int32Array(1 << 8);
+  private blockHash = new Int32Array(1 << 8);
+  private blocks = 0;
+  /** Slot i holds [fingerprint, block number + 1] at 2i, 2i + 1; 0 when empty. */
+  private blockTable = new Int32Array(2 << 9);
+  private blockMask = (1 << 9) - 1;
+
+  /** The last state looked up (which found nothing) and its fingerprint. */
   private last: Int32Array = new Int32Array(0);
   private lastHash = 0;
-  private lastNz = 0;
-  /** When the last state looked up came from lookupFrom(): the words where it differs from
-   *  its parent, their number, and the parent's id; nDiff -1 otherwise. */
-  private readonly diff = new Int32Array(64);
-  private nDiff = -1;
-  private diffFrom = 0;
+  /** Per block of the last long state looked up: its number, or -1 when no stored block
+   *  has its words (the state is then new); and its fingerprint, when -1. */
+  private ids = new Int32Array(64);
+  private idHash = new Int32Array(64);
+  /** The blocks lookupFrom() found changed, in ascending order. */
+  private touched = new Int32Array(64);
+  /** Per block touched by lookupFrom(), the mask of its words that differ from the parent's. */
+  private differ = new Int32Array(64);
+  /** Remembered block changes: slot i holds [fingerprint of the new block, the parent's
+   *  block + 1, mask of the words that differ, the new block] at 4i; 0 when empty. */
+  private moves = new Int32Array(4 << 10);
+  private moveMask = (1 << 10) - 1;
+  private nMoves = 0;
+  /** The array get() last decoded a long state into, and that state's block numbers: an
+   *  array handed out again gets only the blocks that differ. */
+  private decoded: Int32Array | null = null;
+  private decodedIds = new Int32Array(64);
   /** BFS parent id (-1 for the root), depth, the thread of the arriving step, sleep set. */
   parent = new Int32Array(1 << 12);
   depth = new Int32Array(1 << 12);
   via = new Int32Array(1 << 12);
   sleep = new Int32Array(1 << 12);
 
-  /** A copy of state `id`, owned by the caller; `words` gives the n words to fill, which
-   *  need not be zero. */
+  /**
+   * A copy of state `id`, owned by the caller; `words` gives the n words to fill, which
+   * need not be zero. An array `words` has handed out before must still hold what get()
+   * wrote into it then: only the blocks that differ are written again.
+   */
   get(id: number, words: (n: number) => Int32Array = this.carve): Int32Array {
     const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
     const o = this.offset[id] & CHUNK_MASK;
@@ -142,17 +175,21 @@ export class StateStore {
       for (let i = 0; i < n; i++) s[i] = a[o + HEAD + i];
       return s;
     }
-    s.fill(0);
-    const bitmap = (n + 31) >>> 5;
-    let v = o + HEAD + bitmap;
-    for (let w = 0; w < bitmap; w++) {
-      let bits = a[o + HEAD + w];
-      while (bits !== 0) {
-        const b = 31 - Math.clz32(bits & -bits);
-        s[(w << 5) + b] = a[v++];
-        bits &= bits - 1;
-      }
+    const nb = blocksOf(n);
+    const again = s === this.decoded;
+    if (!again && this.decodedIds.length < nb) this.decodedIds = new Int32Array(nb);
+    const last = this.decodedIds;
+    const w = this.blockWords;
+    for (let b = 0; b < nb; b++) {
+      const k = a[o + HEAD + b];
+      if (again && last[b] === k) continue;
+      last[b] = k;
+      const base = b << BLOCK_SHIFT;
+      const from = k << BLOCK_SHIFT;
+      const end = Math.min(BLOCK, n - base);
+      for (let i = 0; i < end; i++) s[base + i] = w[from + i];
     }
+    this.decoded = s;
     return s;
   }
 
@@ -175,15 +212,31 @@ export class StateStore {
 
   /** The id of state `s`, or -1; remembers `s` for a following add(). */
   lookup(s: Int32Array): number {
-    this.nDiff = -1;
-    return this.find(s, hashState(s), nonZero(s));
+    const n = s.length;
+    if (n <= DENSE) return this.find(s, hashState(s), 0);
+    const salt = saltsFor(n);
+    const nb = blocksOf(n);
+    this.room(nb);
+    const ids = this.ids;
+    let h = n;
+    let missing = 0;
+    for (let b = 0; b < nb; b++) {
+      let bh = 0;
+      const end = Math.min(n, (b + 1) << BLOCK_SHIFT);
+      for (let i = b << BLOCK_SHIFT; i < end; i++) bh = (bh + term(salt, i, s[i])) | 0;
+      h = (h + bh) | 0;
+      this.idHash[b] = bh;
+      ids[b] = this.findBlock(s, b, bh);
+      if (ids[b] < 0) missing++;
+    }
+    return this.find(s, h, missing);
   }
 
   /**
    * lookup() of `s`, a successor of stored state `id` whose words are `parent` (as get()
-   * gave them): the fingerprint and the non-zero count follow from the parent's and the
-   * words that differ. `changed`, when given, lists the only words that may differ, as
-   * [from, to) pairs in ascending order (Transition's `changed`, when the machine says).
+   * gave them): the fingerprint and the blocks follow from the parent's and the words that
+   * differ. `changed`, when given, lists the only words that may differ, as [from, to)
+   * pairs in ascending order (Transition's `changed`, when the machine says).
    */
   lookupFrom(s: Int32Array, id: number, parent: Int32Array, changed?: readonly number[]): number {
     const n = s.length;
@@ -192,69 +245,195 @@ export class StateStore {
     const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
     const o = this.offset[id] & CHUNK_MASK;
     let h = a[o + R_HASH];
-    let nz = a[o + R_NZ];
-    const diff = this.diff;
-    let nd = 0;
+    const long = n > DENSE;
+    const nb = long ? blocksOf(n) : 0;
+    if (long) this.room(nb);
+    const ids = this.ids;
+    const idHash = this.idHash;
+    const touched = this.touched;
+    const differ = this.differ;
+    for (let b = 0; b < nb; b++) ids[b] = a[o + HEAD + b];
+    let nt = 0;
     const ranges = changed ? changed.length : 2;
     for (let r = 0; r < ranges; r += 2) {
-      const lo = changed ? changed[r] : 0;
+      let j = changed ? changed[r] : 0;
       const hi = changed ? Math.min(changed[r + 1], n) : n;
-      // Four words at a time: a step changes a few words of hundreds, so most groups are equal.
-      for (let i = lo; i < hi; i += 4) {
-        if (i + 4 <= hi && ((s[i] ^ parent[i]) | (s[i + 1] ^ parent[i + 1]) | (s[i + 2] ^ parent[i + 2]) | (s[i + 3] ^ parent[i + 3])) === 0) continue;
-        const end = Math.min(i + 4, hi);
-        for (let j = i; j < end; j++) {
+      // Block by block: the change of the block's fingerprint and the mask of its words
+      // that differ are gathered in registers.
+      while (j < hi) {
+        const b = j >>> BLOCK_SHIFT;
+        const stop = Math.min(hi, (b + 1) << BLOCK_SHIFT);
+        let d = 0;
+        let m = 0;
+        for (; j < stop; j++) {
           const x = s[j];
           const y = parent[j];
           if (x === y) continue;
-          h = (h - term(salt, j, y) + term(salt, j, x)) | 0;
-          nz += ((x | -x) >>> 31) - ((y | -y) >>> 31);
-          if (nd < diff.length) diff[nd] = j;
-          nd++;
+          d = (d + term(salt, j, x) - term(salt, j, y)) | 0;
+          m |= 1 << (j & (BLOCK - 1));
+        }
+        if (m === 0) continue;
+        h = (h + d) | 0;
+        if (!long) continue;
+        // Ranges are in ascending order: a block met again is the last one touched.
+        if (nt > 0 && touched[nt - 1] === b) {
+          idHash[b] = (idHash[b] + d) | 0;
+          differ[b] |= m;
+        } else {
+          touched[nt++] = b;
+          idHash[b] = (this.blockHash[ids[b]] + d) | 0;
+          differ[b] = m;
         }
       }
     }
-    const f = this.find(s, h, nz);
-    this.nDiff = nd <= diff.length ? nd : -1;
-    this.diffFrom = id;
-    return f;
+    let missing = 0;
+    for (let k = 0; k < nt; k++) {
+      const b = touched[k];
+      const f = this.move(s, b, ids[b], differ[b], idHash[b]);
+      ids[b] = f;
+      if (f < 0) missing++;
+    }
+    return this.find(s, h, missing);
+  }
+
+  /** Room for the blocks of a state of nb blocks. */
+  private room(nb: number): void {
+    if (this.ids.length >= nb) return;
+    this.ids = new Int32Array(nb);
+    this.idHash = new Int32Array(nb);
+    this.touched = new Int32Array(nb);
+    this.differ = new Int32Array(nb);
   }
 
   /**
-   * The id of `s`, whose fingerprint is h and which has nz non-zero words, or -1. A stored
-   * state of the same length and non-zero count whose non-zero words all equal s's words
-   * there is s: s has no room for another non-zero word.
+   * The number of block b of `s` (fingerprint bh), which is stored block k but for the
+   * words in mask `differ`, or -1. A remembered change of k at those words to a block whose
+   * words there are s's is it: that block and k agree elsewhere, as s's block and k do.
    */
-  private find(s: Int32Array, h: number, nz: number): number {
-    const table = this.table;
-    const mask = this.mask;
-    const n = s.length;
-    const words = (n + 31) >>> 5;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const slot = table[2 * i + 1];
-      if (slot === 0) break;
-      if (table[2 * i] !== h) continue;
-      const a = this.chunks[(slot - 1) >>> CHUNK_SHIFT];
-      const o = (slot - 1) & CHUNK_MASK;
-      if (a[o + R_LEN] !== n || a[o + R_NZ] !== nz) continue;
-      let same = true;
-      if (n <= DENSE) {
-        for (let i = 0; i < n; i++) if (s[i] !== a[o + HEAD + i]) { same = false; break; }
-        if (same) return a[o + R_ID];
-        continue;
+  private move(s: Int32Array, b: number, k: number, differ: number, bh: number): number {
+    const moves = this.moves;
+    const mask = this.moveMask;
+    const w = this.blockWords;
+    const base = b << BLOCK_SHIFT;
+    for (let i = (bh ^ Math.imul(k, 0x9e3779b1)) & mask; ; i = (i + 1) & mask) {
+      const e = 4 * i;
+      if (moves[e + 1] === 0) break;
+      if (moves[e] !== bh || moves[e + 1] !== k + 1 || moves[e + 2] !== differ) continue;
+      const to = moves[e + 3] << BLOCK_SHIFT;
+      let m = differ;
+      for (; m !== 0; m &= m - 1) {
+        const j = 31 - Math.clz32(m & -m);
+        if (s[base + j] !== w[to + j]) break;
       }
-      let v = o + HEAD + words;
-      for (let w = 0; w < words && same; w++) {
-        for (let bits = a[o + HEAD + w]; bits !== 0; bits &= bits - 1) {
-          if (s[(w << 5) + 31 - Math.clz32(bits & -bits)] !== a[v++]) { same = false; break; }
-        }
-      }
-      if (same) return a[o + R_ID];
+      if (m === 0) return moves[e + 3];
     }
+    const f = this.findBlock(s, b, bh);
+    if (f >= 0) this.remember(bh, k, differ, f);
+    return f;
+  }
+
+  private remember(bh: number, k: number, differ: number, f: number): void {
+    if (2 * ++this.nMoves > this.moveMask + 1) {
+      const old = this.moves;
+      this.moves = new Int32Array(2 * old.length);
+      this.moveMask = (this.moves.length >>> 2) - 1;
+      for (let e = 0; e < old.length; e += 4) if (old[e + 1] !== 0) this.putMove(old[e], old[e + 1] - 1, old[e + 2], old[e + 3]);
+    }
+    this.putMove(bh, k, differ, f);
+  }
+
+  private putMove(bh: number, k: number, differ: number, f: number): void {
+    const moves = this.moves;
+    const mask = this.moveMask;
+    let i = (bh ^ Math.imul(k, 0x9e3779b1)) & mask;
+    while (moves[4 * i + 1] !== 0) i = (i + 1) & mask;
+    moves[4 * i] = bh;
+    moves[4 * i + 1] = k + 1;
+    moves[4 * i + 2] = differ;
+    moves[4 * i + 3] = f;
+  }
+
+  /** The number of the stored block whose words are block b of `s` (fingerprint bh), or -1. */
+  private findBlock(s: Int32Array, b: number, bh: number): number {
+    const table = this.blockTable;
+    const mask = this.blockMask;
+    const w = this.blockWords;
+    const base = b << BLOCK_SHIFT;
+    const end = Math.min(BLOCK, s.length - base);
+    for (let i = bh & mask; ; i = (i + 1) & mask) {
+      const slot = table[2 * i + 1];
+      if (slot === 0) return -1;
+      if (table[2 * i] !== bh || this.blockAt[slot - 1] !== b) continue;
+      const from = (slot - 1) << BLOCK_SHIFT;
+      let j = 0;
+      while (j < end && s[base + j] === w[from + j]) j++;
+      if (j < end) continue;
+      // A state whose last block is shorter has zeros where the stored block has more words.
+      while (j < BLOCK && w[from + j] === 0) j++;
+      if (j === BLOCK) return slot - 1;
+    }
+  }
+
+  /** Stores block b of `s`, fingerprint bh; returns its number. */
+  private addBlock(s: Int32Array, b: number, bh: number): number {
+    const k = this.blocks++;
+    if (k === this.blockAt.length) {
+      this.blockAt = grow(this.blockAt, k + 1);
+      this.blockHash = grow(this.blockHash, k + 1);
+      this.blockWords = grow(this.blockWords, (k + 1) << BLOCK_SHIFT);
+    }
+    const base = b << BLOCK_SHIFT;
+    const end = Math.min(BLOCK, s.length - base);
+    const w = this.blockWords;
+    const from = k << BLOCK_SHIFT;
+    for (let j = 0; j < end; j++) w[from + j] = s[base + j];
+    this.blockAt[k] = b;
+    this.blockHash[k] = bh;
+    if (2 * this.blocks > this.blockMask + 1) {
+      const old = this.blockTable;
+      this.blockTable = new Int32Array(2 * old.length);
+      this.blockMask = old.length - 1;
+      for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) placeIn(this.blockTable, this.blockMask, old[i], old[i + 1]);
+    }
+    placeIn(this.blockTable, this.blockMask, bh, k + 1);
+    return k;
+  }
+
+  /**
+   * The id of `s`, whose fingerprint is h, or -1. A long state with `missing` blocks that
+   * no stored state has is new; otherwise a stored state of the same length is s when its
+   * block numbers are those of s's blocks (this.ids).
+   */
+  private find(s: Int32Array, h: number, missing: number): number {
     this.last = s;
     this.lastHash = h;
-    this.lastNz = nz;
-    return -1;
+    if (missing > 0) return -1;
+    const table = this.table;
+    const mask = this.mask;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const slot = table[2 * i + 1];
+      if (slot === 0) return -1;
+      if (table[2 * i] !== h) continue;
+      const f = this.same(s, slot - 1);
+      if (f >= 0) return f;
+    }
+  }
+
+  /** The id of the state whose record is at `at` when it is s (given by this.ids when long), else -1. */
+  private same(s: Int32Array, at: number): number {
+    const a = this.chunks[at >>> CHUNK_SHIFT];
+    const o = at & CHUNK_MASK;
+    const n = s.length;
+    if (a[o + R_LEN] !== n) return -1;
+    let j = 0;
+    if (n <= DENSE) {
+      while (j < n && s[j] === a[o + HEAD + j]) j++;
+      return j === n ? a[o + R_ID] : -1;
+    }
+    const ids = this.ids;
+    const nb = blocksOf(n);
+    while (j < nb && ids[j] === a[o + HEAD + j]) j++;
+    return j === nb ? a[o + R_ID] : -1;
   }
 
   /** Adds the state of the last lookup (which found nothing) and returns its id. */
@@ -274,7 +453,7 @@ export class StateStore {
     this.via[id] = via;
     this.sleep[id] = sleep;
     if (this.size * 2 > this.mask + 1) this.rehash();
-    this.place(this.lastHash, o);
+    placeIn(this.table, this.mask, this.lastHash, o + 1);
     return id;
   }
 
@@ -287,8 +466,8 @@ export class StateStore {
   /** Appends the record of s to the arena as state `id`; returns its offset. */
   private encode(s: Int32Array, id: number): number {
     const n = s.length;
-    const words = (n + 31) >>> 5;
-    const len = HEAD + (n <= DENSE ? n : words + this.lastNz);
+    const nb = blocksOf(n);
+    const len = HEAD + (n <= DENSE ? n : nb);
     if (this.used + len > this.chunk.length) {
       if (len > CHUNK_MASK + 1) throw new Error(`state store: a state of ${n} words is too large`);
       // Chunks grow up to their largest size, so that small searches stay small.
@@ -303,59 +482,33 @@ export class StateStore {
     this.used += len;
     e[o + R_ID] = id;
     e[o + R_LEN] = n;
-    e[o + R_NZ] = this.lastNz;
     e[o + R_HASH] = this.lastHash;
-    const b = o + HEAD;
-    let v = b + words;
     if (n <= DENSE) {
-      for (let i = 0; i < n; i++) e[b + i] = s[i];
-      v = b + n;
-    } else if (this.nDiff >= 0) {
-      // A successor: its bitmap is its parent's with the bits of the changed words redone
-      // (no scan of s for zeros), then its non-zero words are gathered from s by it.
-      const pe = this.chunks[this.offset[this.diffFrom] >>> CHUNK_SHIFT];
-      const po = this.offset[this.diffFrom] & CHUNK_MASK;
-      const pb = po + HEAD;
-      for (let w = 0; w < words; w++) e[b + w] = pe[pb + w];
-      for (let k = 0; k < this.nDiff; k++) {
-        const j = this.diff[k];
-        if (s[j] !== 0) e[b + (j >>> 5)] |= 1 << (j & 31); else e[b + (j >>> 5)] &= ~(1 << (j & 31));
-      }
-      for (let w = 0; w < words; w++) {
-        const base = w << 5;
-        for (let m = e[b + w]; m !== 0; m &= m - 1) e[v++] = s[base + 31 - Math.clz32(m & -m)];
-      }
-    } else {
-      for (let w = 0; w < words; w++) {
-        // The bitmap first, without branches (which words are zero is unpredictable), then
-        // only the non-zero words are copied.
-        const base = w << 5;
-        const end = Math.min(32, n - base);
-        let bits = 0;
-        for (let k = 0; k < end; k++) { const x = s[base + k]; bits |= ((x | -x) >>> 31) << k; }
-        e[b + w] = bits;
-        for (let m = bits; m !== 0; m &= m - 1) e[v++] = s[base + 31 - Math.clz32(m & -m)];
-      }
+      for (let i = 0; i < n; i++) e[o + HEAD + i] = s[i];
+      return at;
     }
-    if (v - o !== len) throw new Error('state store: a state changed between its lookup and its insertion');
+    const ids = this.ids;
+    for (let b = 0; b < nb; b++) {
+      if (ids[b] < 0) ids[b] = this.addBlock(s, b, this.idHash[b]);
+      e[o + HEAD + b] = ids[b];
+    }
     return at;
   }
 
-  private place(h: number, at: number): void {
-    const table = this.table;
-    let i = h & this.mask;
-    while (table[2 * i + 1] !== 0) i = (i + 1) & this.mask;
-    table[2 * i] = h;
-    table[2 * i + 1] = at + 1;
-  }
-
-  /** Doubles the table; the slots carry their fingerprints, so no record is read. */
   private rehash(): void {
     const old = this.table;
     this.table = new Int32Array(2 * old.length);
     this.mask = old.length - 1;
-    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.place(old[i], old[i + 1] - 1);
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) placeIn(this.table, this.mask, old[i], old[i + 1]);
   }
+}
+
+/** Puts [h, v] in the first free slot from h's in an open-addressing table of pairs. */
+function placeIn(table: Int32Array, mask: number, h: number, v: number): void {
+  let i = h & mask;
+  while (table[2 * i + 1] !== 0) i = (i + 1) & mask;
+  table[2 * i] = h;
+  table[2 * i + 1] = v;
 }
 
 /**
