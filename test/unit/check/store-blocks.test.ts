@@ -4,17 +4,7 @@
 // it is decoded into (one that held another state gets only the blocks that differ).
 import { strict as assert } from 'node:assert';
 import { StateStore } from '../../../src/check/store';
-
-/** A deterministic pseudo-random generator (xorshift32). */
-function rng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-}
+import { rng } from '../../support/rng';
 
 describe('check/store: states stored as blocks', () => {
   for (const n of [33, 64, 65, 100, 308]) {

@@ -3,16 +3,7 @@
 // are, and kept apart from long states with the same leading words.
 import { strict as assert } from 'node:assert';
 import { StateStore } from '../../../src/check/store';
-
-function rng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-}
+import { rng } from '../../support/rng';
 
 describe('check/store: short states', () => {
   for (const n of [1, 8, 31, 32, 33]) {

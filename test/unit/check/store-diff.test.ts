@@ -3,17 +3,7 @@
 // the successor on its own gives, across chunks of the arena.
 import { strict as assert } from 'node:assert';
 import { StateStore } from '../../../src/check/store';
-
-/** A deterministic pseudo-random generator (xorshift32). */
-function rng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-}
+import { rng } from '../../support/rng';
 
 describe('check/store: successors stored relative to their parents', () => {
   for (const hinted of [false, true]) {

@@ -3,8 +3,9 @@
 // in every scenario, with and without the model's step reductions and with points that
 // take the defective paths.
 import { strict as assert } from 'node:assert';
-import { buildScenario, listModel, type PointValue } from '../../../src/model/index';
+import { buildScenario, listModel } from '../../../src/model/index';
 import { Status, type Machine, type Transition } from '../../../src/model/machine';
+import { DEFECT_VARIANTS } from './helpers';
 
 const PER_SCENARIO = 500;
 
@@ -44,18 +45,13 @@ function check(m: Machine): number {
 describe('model: the words a step may change', function () {
   this.timeout(20_000);
   const listing = listModel();
-  const variants: [string, Record<string, PointValue>][] = [
-    ['pmd-downgrade', { 'grab_mapping_entry.downgrade_wake_all': false }],
-    ['enomem-downgrade', { 'grab_mapping_entry.preload_fail': 'return' }],
-    ['eexist-waiters', { 'grab_mapping_entry.eexist_put': false }],
-  ];
   for (const s of [...listing.scenarios, ...listing.knownDefects]) {
     it(`${s.name}: every word outside them is unchanged`, () => {
       assert.ok(check(buildScenario(s.name)) > 0);
       assert.ok(check(buildScenario(s.name, { reduce: false })) > 0);
     });
   }
-  for (const [name, points] of variants) {
+  for (const [name, points] of DEFECT_VARIANTS) {
     it(`${name} with ${JSON.stringify(points)}: every word outside them is unchanged`, () => {
       assert.ok(check(buildScenario(name, { points })) > 0);
     });

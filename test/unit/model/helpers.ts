@@ -72,3 +72,10 @@ export const read = {
   global: (s: Int32Array, g: keyof typeof G): number => s[G[g]],
   page: (m: DaxMachine, s: Int32Array, p: number, f: keyof typeof PAGE): number => s[m.L.pageWord(p, PAGE[f])],
 };
+
+/** The defects of the acceptance tests as variation-point settings of their scenarios. */
+export const DEFECT_VARIANTS: [string, Record<string, PointValue>][] = [
+  ['pmd-downgrade', { 'grab_mapping_entry.downgrade_wake_all': false }],
+  ['enomem-downgrade', { 'grab_mapping_entry.preload_fail': 'return' }],
+  ['eexist-waiters', { 'grab_mapping_entry.eexist_put': false }],
+];

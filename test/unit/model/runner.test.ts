@@ -7,10 +7,11 @@
 // changes lies in the words it says it changed.
 import { strict as assert } from 'node:assert';
 import { compile, type FnBuilder } from '../../../src/model/ir';
-import { buildScenario, listModel, type BuildOptions, type PointValue } from '../../../src/model/index';
+import { buildScenario, listModel, type BuildOptions } from '../../../src/model/index';
 import { Status, type Transition } from '../../../src/model/machine';
 import type { DaxMachine } from '../../../src/model/dax-machine';
 import { explore } from '../../../src/check/explore';
+import { DEFECT_VARIANTS } from './helpers';
 
 const PER_SCENARIO = 300;
 
@@ -114,18 +115,13 @@ const PATCHES: [string, BuildOptions][] = [
 describe('model VM: runners against the interpreter', function () {
   this.timeout(60_000);
   const listing = listModel();
-  const variants: [string, Record<string, PointValue>][] = [
-    ['pmd-downgrade', { 'grab_mapping_entry.downgrade_wake_all': false }],
-    ['enomem-downgrade', { 'grab_mapping_entry.preload_fail': 'return' }],
-    ['eexist-waiters', { 'grab_mapping_entry.eexist_put': false }],
-  ];
   for (const s of [...listing.scenarios, ...listing.knownDefects]) {
     it(`${s.name}: every step the same, with and without the reductions`, () => {
       assert.ok(compare(s.name, {}) > 0);
       assert.ok(compare(s.name, { reduce: false }) > 0);
     });
   }
-  for (const [name, points] of variants) {
+  for (const [name, points] of DEFECT_VARIANTS) {
     it(`${name} with ${JSON.stringify(points)}: every step the same`, () => {
       assert.ok(compare(name, { points }) > 0);
     });
