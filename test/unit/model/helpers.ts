@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { compileReference } from '../../../src/model/dax/index';
 import { DaxMachine } from '../../../src/model/dax-machine';
 import type { Func, PointValue } from '../../../src/model/ir';
-import { Status, type Fault, type Transition } from '../../../src/model/machine';
+import { Status, type Fault, type Machine, type Transition } from '../../../src/model/machine';
 import type { ScenarioSpec } from '../../../src/model/scenarios';
 import { link } from '../../../src/model/vm';
 import { G, SLOT, THREAD, PAGE } from '../../../src/model/kernel/layout';
@@ -79,3 +79,47 @@ export const DEFECT_VARIANTS: [string, Record<string, PointValue>][] = [
   ['enomem-downgrade', { 'grab_mapping_entry.preload_fail': 'return' }],
   ['eexist-waiters', { 'grab_mapping_entry.eexist_put': false }],
 ];
+
+/**
+ * The first `limit` states of a machine, breadth first over real states (no canonical form):
+ * per state, every thread's steps are taken first, as the explorer takes them (null for a
+ * thread that cannot run), then `visit` reads them; successors without a fault are queued.
+ * Returns the steps taken.
+ */
+export function eachState(m: Machine, limit: number, visit: (s: Int32Array, steps: (Transition[] | null)[]) => void): number {
+  const seen = new Set<string>();
+  const queue: Int32Array[] = [m.initial()];
+  let taken = 0;
+  for (let i = 0; i < queue.length && seen.size < limit; i++) {
+    const s = queue[i];
+    const steps = m.threads.map((_, t) => (m.status(s, t) === Status.Runnable ? m.successors(s, t) : null));
+    visit(s, steps);
+    for (const ts of steps) {
+      for (const tr of ts ?? []) {
+        taken++;
+        if (tr.fault) continue;
+        const k = tr.state.join(',');
+        if (!seen.has(k)) { seen.add(k); queue.push(tr.state.slice()); }
+      }
+    }
+  }
+  return taken;
+}
+
+/** The words a step says it may have changed ([from, to) pairs), when it says. */
+export function changedOf(tr: Transition): readonly number[] | undefined {
+  return (tr as Transition & { changed?: readonly number[] }).changed;
+}
+
+/** Every word of tr's state that differs from s lies in the words the step says it changed,
+ *  which ascend without overlap. */
+export function assertChangedCovers(s: Int32Array, tr: Transition, where: string): void {
+  const spans = changedOf(tr);
+  assert.ok(spans, `${where}: the step does not say what it changed`);
+  for (let r = 2; r < spans.length; r += 2) assert.ok(spans[r] >= spans[r - 1], `${where}: spans ascend without overlap`);
+  let r = 0;
+  for (let j = 0; j < s.length; j++) {
+    while (r < spans.length && j >= spans[r + 1]) r += 2;
+    if (!(r < spans.length && j >= spans[r])) assert.equal(tr.state[j], s[j], `${where}: word ${j} changed outside ${spans.join(',')}`);
+  }
+}

@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { buildScenario, listModel } from '../../../src/model/index';
 import { Status, type Machine, type Transition } from '../../../src/model/machine';
+import { eachState } from './helpers';
 
 const PER_SCENARIO = 300;
 
@@ -13,34 +14,21 @@ const conflict = (a: Transition, b: Transition): boolean =>
 const shape = (ts: Transition[]): string =>
   JSON.stringify(ts.map((x) => [[...x.reads].sort(), [...x.writes].sort(), x.progress, x.fault?.kind, x.fn, x.label, x.choice]));
 
-/** Breadth first over up to PER_SCENARIO states; returns the pairs of independent steps checked. */
+/** The first PER_SCENARIO states; returns the pairs of independent steps checked. */
 function check(m: Machine): number {
-  const seen = new Set<string>();
-  const queue: Int32Array[] = [m.initial()];
   let pairs = 0;
-  for (let i = 0; i < queue.length && seen.size < PER_SCENARIO; i++) {
-    const s = queue[i];
-    const steps = m.threads.map((_, t) => (m.status(s, t) === Status.Runnable ? m.successors(s, t).map((x) => ({ ...x, state: x.state.slice() })) : null));
-    for (let t = 0; t < steps.length; t++) {
-      const ts = steps[t];
-      if (!ts) continue;
-      for (let u = 0; u < steps.length; u++) {
-        const us = steps[u];
-        if (u === t || !us || ts.some((a) => us.some((b) => conflict(a, b)))) continue;
-        for (const tr of ts) {
-          if (tr.fault) continue;
-          assert.equal(m.status(tr.state, u), Status.Runnable, `${m.name}: ${m.threads[t].name} at "${tr.label}" disables ${m.threads[u].name}`);
-          assert.equal(shape(m.successors(tr.state, u)), shape(us), `${m.name}: ${m.threads[t].name} at "${tr.label}" changes the step of ${m.threads[u].name}`);
-          pairs++;
-        }
-      }
+  eachState(m, PER_SCENARIO, (_s, steps) => steps.forEach((ts, t) => {
+    if (!ts) return;
+    steps.forEach((us, u) => {
+      if (u === t || !us || ts.some((a) => us.some((b) => conflict(a, b)))) return;
       for (const tr of ts) {
         if (tr.fault) continue;
-        const k = tr.state.join(',');
-        if (!seen.has(k)) { seen.add(k); queue.push(tr.state); }
+        assert.equal(m.status(tr.state, u), Status.Runnable, `${m.name}: ${m.threads[t].name} at "${tr.label}" disables ${m.threads[u].name}`);
+        assert.equal(shape(m.successors(tr.state, u)), shape(us), `${m.name}: ${m.threads[t].name} at "${tr.label}" changes the step of ${m.threads[u].name}`);
+        pairs++;
       }
-    }
-  }
+    });
+  }));
   return pairs;
 }
 

@@ -11,7 +11,7 @@ import { buildScenario, listModel, type BuildOptions } from '../../../src/model/
 import { Status, type Transition } from '../../../src/model/machine';
 import type { DaxMachine } from '../../../src/model/dax-machine';
 import { explore } from '../../../src/check/explore';
-import { DEFECT_VARIANTS } from './helpers';
+import { assertChangedCovers, DEFECT_VARIANTS, eachState } from './helpers';
 
 const PER_SCENARIO = 300;
 
@@ -27,49 +27,25 @@ function same(a: Transition, b: Transition, where: string): void {
   assert.deepEqual(a.writes, b.writes, `${where}: writes`);
 }
 
-/** Every word of the successor that differs from s lies in the words the step says it changed. */
-function changedCovers(s: Int32Array, tr: Transition, where: string): void {
-  const spans = (tr as Transition & { changed?: readonly number[] }).changed;
-  assert.ok(spans, `${where}: the step does not say what it changed`);
-  let r = 0;
-  for (let j = 0; j < s.length; j++) {
-    while (r < spans.length && j >= spans[r + 1]) r += 2;
-    if (!(r < spans.length && j >= spans[r])) assert.equal(tr.state[j], s[j], `${where}: word ${j} changed outside ${spans.join(',')}`);
-  }
-}
-
-/** Breadth first over up to PER_SCENARIO states of both machines; returns the steps compared. */
+/** The first PER_SCENARIO states of both machines; returns the steps compared. */
 function compare(name: string, opts: BuildOptions): number {
   const run = buildScenario(name, opts) as DaxMachine;
   const interp = buildScenario(name, opts) as DaxMachine;
   run.vm.useRunners();
   interp.vm.interpretOnly();
-  const seen = new Set<string>();
-  const queue: Int32Array[] = [run.initial()];
-  assert.deepEqual(Array.from(queue[0]), Array.from(interp.initial()), `${name}: initial state`);
-  let steps = 0;
-  for (let i = 0; i < queue.length && seen.size < PER_SCENARIO; i++) {
-    const s = queue[i];
-    for (let t = 0; t < run.threads.length; t++) {
-      const st = run.status(s, t);
-      assert.equal(st, interp.status(s, t), `${name}: status of ${run.threads[t].name}`);
-      if (st !== Status.Runnable) continue;
-      const a = run.successors(s, t);
-      const b = interp.successors(s, t);
-      assert.equal(a.length, b.length, `${name}: successors of ${run.threads[t].name}`);
-      for (let k = 0; k < a.length; k++) {
-        const where = `${name}: ${run.threads[t].name} at "${a[k].label}"`;
-        same(a[k], b[k], where);
-        changedCovers(s, a[k], where);
-        changedCovers(s, b[k], where);
-        steps++;
-        if (a[k].fault) continue;
-        const key = a[k].state.join(',');
-        if (!seen.has(key)) { seen.add(key); queue.push(a[k].state.slice()); }
-      }
+  assert.deepEqual(Array.from(run.initial()), Array.from(interp.initial()), `${name}: initial state`);
+  return eachState(run, PER_SCENARIO, (s, steps) => steps.forEach((a, t) => {
+    assert.equal(run.status(s, t), interp.status(s, t), `${name}: status of ${run.threads[t].name}`);
+    if (!a) return;
+    const b = interp.successors(s, t);
+    assert.equal(a.length, b.length, `${name}: successors of ${run.threads[t].name}`);
+    for (let k = 0; k < a.length; k++) {
+      const where = `${name}: ${run.threads[t].name} at "${a[k].label}"`;
+      same(a[k], b[k], where);
+      assertChangedCovers(s, a[k], where);
+      assertChangedCovers(s, b[k], where);
     }
-  }
-  return steps;
+  }));
 }
 
 /** dax_unlock_mapping_entry(mapping, index) replaced by code that exercises the runner's corners. */
