@@ -493,9 +493,28 @@ class Footprints {
 
   begin(): void { this.saved = -1; }
 
+  /** Per footprint number of the machine's (Transition.footprint) and whether the step exits,
+   *  at 2 * number + exits: our footprint + 1, 0 when not met yet. */
+  private byMachine = new Int32Array(256);
+
   /** Thread t's step (null: not enabled). */
   add(t: number, ts: Transition[] | null): void {
     if (ts === null) { this.cur[t] = -1; return; }
+    const tr = ts[0];
+    if (ts.length === 1 && tr.footprint !== undefined) {
+      const k = 2 * tr.footprint + (tr.fault || tr.progress ? 1 : 0);
+      if (k >= this.byMachine.length) this.byMachine = widen(this.byMachine, k);
+      const f = this.byMachine[k] - 1;
+      if (f >= 0) { this.cur[t] = f; return; }
+      this.addIds(t, ts);
+      this.byMachine[k] = this.cur[t] + 1;
+      return;
+    }
+    this.addIds(t, ts);
+  }
+
+  /** add() by reading the ids of every branch. */
+  private addIds(t: number, ts: Transition[]): void {
     let nr = 0;
     let nw = 0;
     let exits = true;

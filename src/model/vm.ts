@@ -11,7 +11,7 @@ import { Status } from './machine';
 import { evalBin, PURE, type BinOp, type Expr, type Func, type Instr, type LValue } from './ir';
 import { FRAME, Layout, PTR_BASE, THREAD, TStatus } from './kernel/layout';
 import { PRIMS, type Prim } from './kernel/prims';
-import { noteText, Step, StepRecord } from './kernel/step';
+import { FootprintTable, noteText, Step, StepRecord } from './kernel/step';
 
 /**
  * States are carved out of shared slabs: a fresh ArrayBuffer per state costs more than the
@@ -111,10 +111,8 @@ interface CInstr {
   e?: CExpr;
   /** The thread-relative word a result goes to (-1 after a bad pointer). */
   dst?: CExpr;
-  /** The footprint and changed words of the last step that started here: the next one that
-   *  has the same shares these arrays (see Step.readsLike). */
-  lastReads: readonly number[];
-  lastWrites: readonly number[];
+  /** The changed words of the last step that started here: the next one that has the same
+   *  shares this array. */
   lastChanged: readonly number[] | undefined;
   /** The local a result goes to, when it goes to a local (the interpreter then need not call dst); else -1. */
   dstLocal: number;
@@ -403,9 +401,6 @@ ${at('pc')} return 0;
 const ARG_CONST = -1;
 const ARG_EXPR = -2;
 
-/** An empty list of object ids. */
-const NO_IDS: readonly number[] = [];
-
 /** The arguments a guard that reads none is given. */
 const NO_ARGS: number[] = [];
 
@@ -428,6 +423,8 @@ export class VM {
   private readonly probeStep: Step;
   /** The step successor() takes, one at a time: its transition copies out what it keeps. */
   private readonly stepper: Step;
+  /** The footprints of this VM's steps, numbered (Transition.footprint). */
+  private readonly footprints = new FootprintTable();
   /** Where successor states come from (Machine.useAllocator). */
   alloc: (words: number) => Int32Array = allocState;
 
@@ -508,7 +505,7 @@ export class VM {
     // Every field is set here, so every instruction has the same shape for the engine.
     const c: CInstr = {
       ins, op: OPS[ins.k], fnId, fnName: this.prog.funcs[fnId].name, vis: Vis.Local, mover: 'none', args: [],
-      e: undefined, dst: undefined, lastReads: NO_IDS, lastWrites: NO_IDS, lastChanged: undefined, dstLocal: -1, argLocal: [], argConst: [], prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
+      e: undefined, dst: undefined, lastChanged: undefined, dstLocal: -1, argLocal: [], argConst: [], prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
       run: undefined, quiet: undefined, blocked: undefined, blockedArgs: false, choices: undefined, mightSleep: false,
       label: ins.label, retry: false, values: undefined,
     };
@@ -799,9 +796,8 @@ export class VM {
     }
     const main = w.main as CInstr;
     const changed = c.lastChanged = w.changed(c.lastChanged);
-    const reads = c.lastReads = w.readsLike(c.lastReads);
-    const writes = c.lastWrites = w.writesLike(c.lastWrites);
-    return new StepTransition(t, w, main.fnName, main.label, outcome, reads, writes, this.exact ? changed : undefined);
+    const fp = this.footprints.intern(w);
+    return new StepTransition(t, w, main.fnName, main.label, outcome, fp, this.footprints, this.exact ? changed : undefined);
   }
 
   /** A step for reading a state (guards, choices): never kept, never stepped. */
@@ -854,10 +850,10 @@ class StepTransition implements Transition {
    *   from, as [from, to) pairs in ascending order; undefined when the machine does not say
    */
   constructor(readonly thread: number, w: Step, readonly fn: string, readonly label: string, readonly choice: string | undefined,
-    reads: readonly number[], writes: readonly number[], readonly changed: readonly number[] | undefined) {
+    readonly footprint: number, table: FootprintTable, readonly changed: readonly number[] | undefined) {
     this.state = w.s;
-    this.reads = reads;
-    this.writes = writes;
+    this.reads = table.reads[footprint];
+    this.writes = table.writes[footprint];
     this.progress = !w.retried;
     this.fault = w.fault;
     this.notes = w.notes;

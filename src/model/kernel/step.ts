@@ -29,6 +29,87 @@ export class StepRecord {
 
 const NONE: readonly never[] = [];
 
+/** A hash of the footprint whose read ids are r[ro, ro + nr) and write ids w[wo, wo + nw). */
+function footprintHash(r: Int32Array, ro: number, nr: number, w: Int32Array, wo: number, nw: number): number {
+  let h = Math.imul(nr + 1, 0x9e3779b1) ^ nw;
+  for (let i = 0; i < nr; i++) h = Math.imul(h ^ r[ro + i], 0x85ebca6b) ^ (h >>> 13);
+  for (let i = 0; i < nw; i++) h = Math.imul(h ^ w[wo + i], 0xc2b2ae35) ^ (h >>> 16);
+  return h;
+}
+
+/**
+ * The distinct footprints of a machine's steps, numbered in the order they first occur: steps
+ * with equal footprints get one number and share one pair of arrays, so the explorer knows a
+ * footprint by its number without reading its ids.
+ */
+export class FootprintTable {
+  /** Footprint f is [nr, nw, read ids..., write ids...] at data[at[f]]. */
+  private data = new Int32Array(1 << 10);
+  private used = 0;
+  private at: number[] = [];
+  readonly reads: (readonly number[])[] = [];
+  readonly writes: (readonly number[])[] = [];
+  /** Open addressing: footprint + 1 per slot, 0 when empty. */
+  private table = new Int32Array(256);
+
+  /** The number of the footprint the step has recorded so far. */
+  intern(w: Step): number {
+    const { reads, writes } = w.rec;
+    const nr = w.nr;
+    const nw = w.nw;
+    const h = footprintHash(reads, 0, nr, writes, 0, nw);
+    const mask = this.table.length - 1;
+    const d = this.data;
+    let i = h & mask;
+    for (; ; i = (i + 1) & mask) {
+      const f = this.table[i] - 1;
+      if (f < 0) break;
+      const o = this.at[f];
+      if (d[o] !== nr || d[o + 1] !== nw) continue;
+      let j = 0;
+      while (j < nr && d[o + 2 + j] === reads[j]) j++;
+      if (j < nr) continue;
+      let k = 0;
+      while (k < nw && d[o + 2 + nr + k] === writes[k]) k++;
+      if (k === nw) return f;
+    }
+    return this.add(w, i);
+  }
+
+  /** Stores the step's footprint in empty slot i of the table. */
+  private add(w: Step, i: number): number {
+    const f = this.at.length;
+    const n = 2 + w.nr + w.nw;
+    if (this.used + n > this.data.length) {
+      const d = new Int32Array(2 * (this.used + n));
+      d.set(this.data);
+      this.data = d;
+    }
+    const o = this.used;
+    this.data[o] = w.nr;
+    this.data[o + 1] = w.nw;
+    this.data.set(w.rec.reads.subarray(0, w.nr), o + 2);
+    this.data.set(w.rec.writes.subarray(0, w.nw), o + 2 + w.nr);
+    this.used += n;
+    this.at.push(o);
+    this.reads.push(w.reads);
+    this.writes.push(w.writes);
+    this.table[i] = f + 1;
+    if (2 * this.at.length > this.table.length) {
+      this.table = new Int32Array(2 * this.table.length);
+      const mask = this.table.length - 1;
+      for (let g = 0; g < this.at.length; g++) {
+        const oo = this.at[g];
+        const nr = this.data[oo];
+        let k = footprintHash(this.data, oo + 2, nr, this.data, oo + 2 + nr, this.data[oo + 1]) & mask;
+        while (this.table[k] !== 0) k = (k + 1) & mask;
+        this.table[k] = g + 1;
+      }
+    }
+    return f;
+  }
+}
+
 /** Ids a[0, n) as a new array; the usual short lists as literals, which are allocated inline. */
 function ids(a: Int32Array, n: number): readonly number[] {
   switch (n) {
@@ -207,10 +288,6 @@ export class Step {
   /** The objects the step read and wrote so far, as arrays of their own. */
   get reads(): readonly number[] { return ids(this.rec.reads, this.nr); }
   get writes(): readonly number[] { return ids(this.rec.writes, this.nw); }
-  /** The same, or `prev` when it lists the same objects (arrays handed out never change,
-   *  so steps with equal footprints may share them). */
-  readsLike(prev: readonly number[]): readonly number[] { return same(prev, this.rec.reads, this.nr) ? prev : this.reads; }
-  writesLike(prev: readonly number[]): readonly number[] { return same(prev, this.rec.writes, this.nw) ? prev : this.writes; }
   /** Its notes so far (Step.note), as an array of its own. */
   get notes(): readonly unknown[] {
     const n = this.rec.notes;
