@@ -128,6 +128,8 @@ export class StateStore {
   /** The distinct blocks: block k's words are blockWords[k * BLOCK ..], its place in a
    *  state blockAt[k] and its fingerprint blockHash[k]. */
   private blockWords = new Int32Array(BLOCK << 8);
+  /** Block k's words as a view of their own, which get() copies at once. */
+  private blockViews: Int32Array[] = [];
   private blockAt = new Int32Array(1 << 8);
   private blockHash = new Int32Array(1 << 8);
   private blocks = 0;
@@ -180,13 +182,15 @@ export class StateStore {
     if (!again && this.decodedIds.length < nb) this.decodedIds = new Int32Array(nb);
     const last = this.decodedIds;
     const w = this.blockWords;
+    const views = this.blockViews;
     for (let b = 0; b < nb; b++) {
       const k = a[o + HEAD + b];
       if (again && last[b] === k) continue;
       last[b] = k;
       const base = b << BLOCK_SHIFT;
+      const end = n - base;
+      if (end >= BLOCK) { s.set(views[k], base); continue; }
       const from = k << BLOCK_SHIFT;
-      const end = Math.min(BLOCK, n - base);
       for (let i = 0; i < end; i++) s[base + i] = w[from + i];
     }
     this.decoded = s;
@@ -381,6 +385,8 @@ export class StateStore {
       this.blockAt = grow(this.blockAt, k + 1);
       this.blockHash = grow(this.blockHash, k + 1);
       this.blockWords = grow(this.blockWords, (k + 1) << BLOCK_SHIFT);
+      // Views of the old array would still read right (blocks never change) but keep it alive.
+      for (let j = 0; j < k; j++) this.blockViews[j] = this.blockWords.subarray(j << BLOCK_SHIFT, (j + 1) << BLOCK_SHIFT);
     }
     const base = b << BLOCK_SHIFT;
     const end = Math.min(BLOCK, s.length - base);
@@ -389,6 +395,7 @@ export class StateStore {
     for (let j = 0; j < end; j++) w[from + j] = s[base + j];
     this.blockAt[k] = b;
     this.blockHash[k] = bh;
+    this.blockViews.push(w.subarray(from, from + BLOCK));
     if (2 * this.blocks > this.blockMask + 1) {
       const old = this.blockTable;
       this.blockTable = new Int32Array(2 * old.length);
