@@ -111,6 +111,9 @@ interface CInstr {
   e?: CExpr;
   /** The thread-relative word a result goes to (-1 after a bad pointer). */
   dst?: CExpr;
+  /** The footprint number of the last step that started here, or -1: the next one's is
+   *  likely the same. */
+  lastFootprint: number;
   /** The changed words of the last step that started here: the next one that has the same
    *  shares this array. */
   lastChanged: readonly number[] | undefined;
@@ -505,7 +508,7 @@ export class VM {
     // Every field is set here, so every instruction has the same shape for the engine.
     const c: CInstr = {
       ins, op: OPS[ins.k], fnId, fnName: this.prog.funcs[fnId].name, vis: Vis.Local, mover: 'none', args: [],
-      e: undefined, dst: undefined, lastChanged: undefined, dstLocal: -1, argLocal: [], argConst: [], prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
+      e: undefined, dst: undefined, lastFootprint: -1, lastChanged: undefined, dstLocal: -1, argLocal: [], argConst: [], prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
       run: undefined, quiet: undefined, blocked: undefined, blockedArgs: false, choices: undefined, mightSleep: false,
       label: ins.label, retry: false, values: undefined,
     };
@@ -796,7 +799,7 @@ export class VM {
     }
     const main = w.main as CInstr;
     const changed = c.lastChanged = w.changed(c.lastChanged);
-    const fp = this.footprints.intern(w);
+    const fp = c.lastFootprint = this.footprints.intern(w, c.lastFootprint);
     return new StepTransition(t, w, main.fnName, main.label, outcome, fp, this.footprints, this.exact ? changed : undefined);
   }
 

@@ -52,28 +52,35 @@ export class FootprintTable {
   /** Open addressing: footprint + 1 per slot, 0 when empty. */
   private table = new Int32Array(256);
 
-  /** The number of the footprint the step has recorded so far. */
-  intern(w: Step): number {
-    const { reads, writes } = w.rec;
-    const nr = w.nr;
-    const nw = w.nw;
-    const h = footprintHash(reads, 0, nr, writes, 0, nw);
+  /** The number of the footprint the step has recorded so far; `guess` (a footprint's number,
+   *  or -1), the last of steps like it, is tried first. */
+  intern(w: Step, guess: number): number {
+    if (guess >= 0 && this.is(guess, w)) return guess;
+    const h = footprintHash(w.rec.reads, 0, w.nr, w.rec.writes, 0, w.nw);
     const mask = this.table.length - 1;
-    const d = this.data;
     let i = h & mask;
     for (; ; i = (i + 1) & mask) {
       const f = this.table[i] - 1;
       if (f < 0) break;
-      const o = this.at[f];
-      if (d[o] !== nr || d[o + 1] !== nw) continue;
-      let j = 0;
-      while (j < nr && d[o + 2 + j] === reads[j]) j++;
-      if (j < nr) continue;
-      let k = 0;
-      while (k < nw && d[o + 2 + nr + k] === writes[k]) k++;
-      if (k === nw) return f;
+      if (this.is(f, w)) return f;
     }
     return this.add(w, i);
+  }
+
+  /** Whether footprint f is the step's. */
+  private is(f: number, w: Step): boolean {
+    const { reads, writes } = w.rec;
+    const nr = w.nr;
+    const nw = w.nw;
+    const d = this.data;
+    const o = this.at[f];
+    if (d[o] !== nr || d[o + 1] !== nw) return false;
+    let j = 0;
+    while (j < nr && d[o + 2 + j] === reads[j]) j++;
+    if (j < nr) return false;
+    let k = 0;
+    while (k < nw && d[o + 2 + nr + k] === writes[k]) k++;
+    return k === nw;
   }
 
   /** Stores the step's footprint in empty slot i of the table. */
