@@ -14,6 +14,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { explore } from '../src/check/explore';
+import { Scratch, StateStore } from '../src/check/store';
 import type { Verdict } from '../src/check/types';
 import { buildScenario, compile, DaxMachine, link, listModel, REFERENCE, SCENARIOS, type PointValue, type ScenarioSpec } from '../src/model/index';
 import { Status, type Fault, type Machine, type StateView, type Transition } from '../src/model/machine';
@@ -115,6 +116,81 @@ function steadyRate(): void {
   const plain = measure(() => explore(m, BUDGET));
   console.log(`${m.name}: ${r.v.verdict}, ${fmt(r.v.states)} states, ${fmt(r.v.transitions)} transitions; ${fmt(plain.cpu)} ms CPU: `
     + `${fmt(plain.v.states / (plain.cpu / 1000))} distinct states/s per core (target 1,000,000); the model's share of the time: ${fmt((100 * t.ms()) / r.wall)} %`);
+  costs(m);
+}
+
+/**
+ * Where a state's time goes: each part of the search's work on one state, timed alone over
+ * every state of the scenario (a plain search stores them first), and scaled to the search's
+ * transitions per state. What is left of the search's time per state is the explorer's own
+ * bookkeeping (sleep sets, footprints, the livelock log, storing new states).
+ */
+function costs(m: Machine): void {
+  let v = explore(m, BUDGET);
+  let cpu = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const r = measure(() => explore(m, BUDGET));
+    if (r.cpu < cpu) ({ v, cpu } = r);
+  }
+  const store = new StateStore();
+  if (store.lookup(m.initial()) < 0) store.add(-1, 0, -1, 0);
+  const words = new Int32Array(m.initial().length);
+  for (let id = 0; id < store.size; id++) {
+    const s = store.get(id, () => words);
+    for (let t = 0; t < m.threads.length; t++) {
+      if (m.status(s, t) !== Status.Runnable) continue;
+      for (const tr of m.successors(s, t)) if (!tr.fault && store.lookup(m.canonical(tr.state)) < 0) store.add(id, 0, t, 0);
+    }
+  }
+  const n = store.size;
+  const scratch = new Scratch();
+  const part = (run: () => number): { ns: number; count: number } => {
+    let best = Infinity;
+    let count = 0;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      count = run();
+      best = Math.min(best, performance.now() - t0);
+    }
+    return { ns: (best * 1e6) / count, count };
+  };
+  const each = (f: (s: Int32Array, id: number) => number): number => {
+    let count = 0;
+    for (let id = 0; id < n; id++) { scratch.reset(); count += f(store.get(id, scratch.alloc), id); }
+    return count;
+  };
+  const steps = (f: (s: Int32Array, id: number, tr: Transition) => void) => (s: Int32Array, id: number): number => {
+    let k = 0;
+    for (let t = 0; t < m.threads.length; t++) {
+      if (m.status(s, t) !== Status.Runnable) continue;
+      for (const tr of m.successors(s, t)) { k++; f(s, id, tr); }
+    }
+    return k;
+  };
+  m.useAllocator?.(scratch.alloc);
+  try {
+    const decode = part(() => each(() => 1));
+    const status = part(() => each((s) => { for (let t = 0; t < m.threads.length; t++) m.status(s, t); return 1; }));
+    const withSteps = part(() => each(steps(() => undefined)));
+    const withLookups = part(() => each(steps((s, id, tr) => {
+      if (!tr.fault) store.lookupFrom(tr.state, id, s, (tr as Transition & { changed?: readonly number[] }).changed);
+    })));
+    const props = part(() => each((s) => { m.invariants(s); return 1; }));
+    const perState = v.transitions / v.states;
+    // Every loop decodes each state first: the parts are what they add to decoding.
+    const threads = status.ns - decode.ns;
+    const invariants = props.ns - decode.ns;
+    // The step and lookup loops include decoding and status; their per-transition cost is what they add.
+    const step = (withSteps.ns * withSteps.count - (decode.ns + status.ns) * n) / withSteps.count;
+    const lookup = withLookups.ns - withSteps.ns;
+    const total = (cpu * 1e6) / v.states;
+    const known = decode.ns + threads + invariants + perState * (step + lookup);
+    console.log(`where a state's time goes, best of 3 (ns; the search takes ${fmt(perState, 2)} steps per state): decode ${fmt(decode.ns)}, `
+      + `status of every thread ${fmt(threads)}, invariants ${fmt(invariants)}, a step ${fmt(step)} (x${fmt(perState, 2)}), `
+      + `a visited-set lookup ${fmt(lookup)} (x${fmt(perState, 2)}), the explorer's own work ${fmt(total - known)}; in all ${fmt(total)} per state`);
+  } finally {
+    m.useAllocator?.(null);
+  }
 }
 
 /** `node dist/bench/model.js --cold N`: the first counterexample of DEFECTS[N] in this fresh process. */
