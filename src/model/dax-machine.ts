@@ -110,7 +110,10 @@ export class DaxMachine implements Machine {
 
   successors(state: Int32Array, thread: number): Transition[] { return this.vm.successors(state, thread); }
 
-  useAllocator(alloc: ((words: number) => Int32Array) | null): void { this.vm.alloc = alloc ?? allocState; }
+  useAllocator(alloc: ((words: number) => Int32Array) | null): void {
+    this.vm.alloc = alloc ?? allocState;
+    this.vm.keepNotes = alloc === null;
+  }
 
   // --- symmetry ------------------------------------------------------------------
 

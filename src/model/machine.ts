@@ -96,6 +96,9 @@ export interface Machine {
    * (looked up, stored as its own copy) may hand the machine recycled memory, which is still
    * in the cache; null gives every successor fresh memory again. Optional: a machine without
    * it allocates as it likes.
+   *
+   * A search that installs an allocator reads no note of the transitions it gets (it rebuilds
+   * its traces afterwards, with the allocator removed): the machine may leave them empty.
    */
   useAllocator?(alloc: ((words: number) => Int32Array) | null): void;
 }

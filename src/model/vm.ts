@@ -430,6 +430,8 @@ export class VM {
   private readonly footprints = new FootprintTable();
   /** Where successor states come from (Machine.useAllocator). */
   alloc: (words: number) => Int32Array = allocState;
+  /** Off while a search runs that reads no notes (Machine.useAllocator): steps record none. */
+  keepNotes = true;
 
   /**
    * @param roots the functions the threads start in (what a scenario can reach)
@@ -779,6 +781,7 @@ export class VM {
     const copy = this.alloc(s.length);
     copy.set(s);
     const w = this.stepper.begin(copy, t);
+    w.keepNotes = this.keepNotes;
     // Lipton reduction: a lock acquire moves right, a release left, so one step may run
     // acquires, then at most one other visible operation, then releases: no other thread
     // can tell the difference. The step is named after that operation. Runners merge as

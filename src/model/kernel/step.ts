@@ -169,6 +169,8 @@ export class Step {
   merge = false;
   release = false;
   main: unknown = undefined;
+  /** Whether note() records: off while a search runs that reads no notes. */
+  keepNotes = true;
   /** The words outside that range the step wrote (set()) are rec.dirty[0, nd). */
   nd = 0;
   /** Where the step records what it does. */
@@ -310,6 +312,7 @@ export class Step {
   note(text: string): void;
   note<A, B, C>(text: (a: A, b: B, c: C, name: (t: number) => string) => string, a: A, b?: B, c?: C): void;
   note(text: unknown, a?: unknown, b?: unknown, c?: unknown): void {
+    if (!this.keepNotes) return;
     const notes = this.rec.notes;
     const k = this.nn;
     if (k === notes.length) notes.push(text, a, b, c);
