@@ -20,6 +20,9 @@ export interface MachineOptions {
   enomem?: number;
   /** Off: every visible operation is its own step (no quiet reads, no atomic critical sections). */
   reduce?: boolean;
+  /** Off: dead locals keep their values, so states that differ only there stay apart (on by
+   *  default with the reductions). */
+  deadLocals?: boolean;
 }
 
 /** Words of stack a call of fn needs at most (the call graph has no recursion). */
@@ -60,7 +63,8 @@ export class DaxMachine implements Machine {
       .filter((c) => c.length > 1);
     this.order = new Int32Array(this.L.nThreads);
     this.perm = new Int32Array(this.L.nThreads);
-    this.vm = new VM(this.L, prog, (t) => this.threads[t].name, spec.threads.map((t) => t.fn), opts.reduce ?? true);
+    this.vm = new VM(this.L, prog, (t) => this.threads[t].name, spec.threads.map((t) => t.fn), opts.reduce ?? true,
+      opts.deadLocals ?? opts.reduce ?? true);
     this.init = this.build(opts);
   }
 
@@ -99,6 +103,7 @@ export class DaxMachine implements Machine {
     for (let t = 0; t < L.nThreads; t++) {
       const w = new Step(L, s, t, (u) => this.threads[u].name);
       this.vm.advance(w);
+      if (this.vm.forgetDead) this.vm.forget(w, true);
       if (w.fault) throw new Error(`scenario ${spec.name}: ${this.threads[t].name} faults before its first step: ${w.fault.message}`);
     }
     return s;

@@ -42,6 +42,8 @@ export interface BuildOptions {
   enomem?: number;
   /** false: every visible operation is its own step (the model's step reductions off). */
   reduce?: boolean;
+  /** false: dead locals keep their values (zeroed after each step by default, with the reductions). */
+  deadLocals?: boolean;
 }
 
 export function listModel(): ModelListing {
@@ -71,7 +73,7 @@ export function buildScenario(name: string, opts: BuildOptions = {}): Machine & 
     if (f.name !== n) throw new Error(`override '${n}' holds function '${f.name}'`);
     funcs.push(f);
   }
-  return new DaxMachine(spec, link(funcs), { waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce });
+  return new DaxMachine(spec, link(funcs), { waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce, deadLocals: opts.deadLocals });
 }
 
 export { compile, REFERENCE };

@@ -12,6 +12,7 @@ import { evalBin, PURE, type BinOp, type Expr, type Func, type Instr, type LValu
 import { FRAME, Layout, PTR_BASE, THREAD, TStatus } from './kernel/layout';
 import { PRIMS, type Prim } from './kernel/prims';
 import { FootprintTable, noteText, Step, StepRecord } from './kernel/step';
+import { deadLocals } from './live';
 
 /**
  * States are carved out of shared slabs: a fresh ArrayBuffer per state costs more than the
@@ -428,6 +429,9 @@ export class VM {
   private readonly stepper: Step;
   /** The footprints of this VM's steps, numbered (Transition.footprint). */
   private readonly footprints = new FootprintTable();
+  /** Per function, the locals to zero per pc (VM.forget), and the words of its frames. */
+  private readonly dead: { top: Int32Array[]; suspended: Int32Array[] }[];
+  private readonly frameWords: Int32Array;
   /** Where successor states come from (Machine.useAllocator). */
   alloc: (words: number) => Int32Array = allocState;
   /** Off while a search runs that reads no notes (Machine.useAllocator): steps record none. */
@@ -437,9 +441,10 @@ export class VM {
    * @param roots the functions the threads start in (what a scenario can reach)
    * @param reduce fold steps no other thread can tell apart (quiet reads, reads of state nobody
    *   writes, Lipton's atomic critical sections); off, every visible operation is its own step
+   * @param forgetDead zero dead locals after each step (forget)
    */
   constructor(readonly L: Layout, readonly prog: Program, readonly threadName: (t: number) => string, roots?: string[],
-    private readonly reduce = true) {
+    private readonly reduce = true, readonly forgetDead = reduce) {
     const written = new Set<string>();
     for (const f of reachableFuncs(prog, roots ?? prog.funcs.map((g) => g.name))) {
       for (const i of f.code) if (i.k === 'prim') for (const k of prog.prims[i.name].writesTo ?? []) written.add(k);
@@ -453,6 +458,8 @@ export class VM {
     this.rec = new StepRecord(L.size);
     this.stepper = new Step(L, this.probeStep.s, 0, threadName, this.rec);
     this.exact = prog.prims === PRIMS;
+    this.dead = prog.funcs.map(deadLocals);
+    this.frameWords = Int32Array.from(prog.funcs, (f) => FRAME.LOCALS + f.locals.length);
   }
 
   /** Runs every function through the instruction interpreter, the reference of the runners. */
@@ -800,10 +807,38 @@ export class VM {
       if (moved === 'left') w.release = true;
       this.step(w, next, 0);
     }
+    if (this.forgetDead && !w.fault) this.forget(w);
     const main = w.main as CInstr;
     const changed = c.lastChanged = w.changed(c.lastChanged);
     const fp = c.lastFootprint = this.footprints.intern(w, c.lastFootprint);
     return new StepTransition(t, w, main.fnName, main.label, outcome, fp, this.footprints, this.exact ? changed : undefined);
+  }
+
+  /**
+   * Zeroes the dead locals of thread w.t's frames (see live.ts): states that differ only in
+   * values nothing will read are then one state (with `forgetDead`, on with the reductions). After a
+   * step only the frames it touched need it: a frame below them stands where it stood after
+   * the thread's last step, which zeroed it then; `all` walks every frame (a thread's start).
+   */
+  forget(w: Step, all = false): void {
+    const s = w.s;
+    const b = w.base;
+    if (s[b + THREAD.STATUS] === TStatus.Done) return;
+    let top = true;
+    for (let sp = s[b + THREAD.SP]; sp >= 0; sp = (s[b + sp + FRAME.LINKS] & 0xffff) - 1) {
+      const code = s[b + sp + FRAME.CODE];
+      if (!all && sp + this.frameWords[code >>> 16] <= w.lo) return;
+      const pc = code & 0xffff;
+      const dead = this.dead[code >>> 16];
+      const at = top ? dead.top[pc] : dead.suspended[pc];
+      top = false;
+      if (at === undefined) continue;
+      const fo = sp + FRAME.LOCALS;
+      for (let i = 0; i < at.length; i++) {
+        const off = fo + at[i];
+        if (s[b + off] !== 0) { s[b + off] = 0; w.touch(off); }
+      }
+    }
   }
 
   /** A step for reading a state (guards, choices): never kept, never stepped. */

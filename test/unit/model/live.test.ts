@@ -1,0 +1,99 @@
+// Dead locals (src/model/live.ts): the VM zeroes locals no path reads before writing them, so
+// states that differ only there are one. Zeroing a value that is read later would change what
+// the model does; keeping a dead one only costs states. The analysis is checked on small
+// functions, and on every scenario the zeroing must keep verdicts, violations and trace
+// lengths while storing no more states.
+import { strict as assert } from 'node:assert';
+import { explore } from '../../../src/check/explore';
+import { buildScenario, listModel } from '../../../src/model/index';
+import { compile } from '../../../src/model/ir';
+import { deadLocals, liveIn } from '../../../src/model/live';
+import { DEFECT_VARIANTS } from './helpers';
+
+const BUDGET = { maxStates: 1_000_000, maxMs: 120_000 };
+
+/** The names of the locals live on entry to each instruction. */
+function liveNames(f: ReturnType<typeof compile>): string[][] {
+  return liveIn(f).live.map((row) => f.locals.filter((_n, i) => row[i]));
+}
+
+describe('model: dead locals', function () {
+  this.timeout(120_000);
+
+  it('a local is live from its writes to its last read, and dead after', () => {
+    const f = compile({
+      name: 'f', kernel: 'test', params: ['index'], locals: ['entry', 'ret'],
+      body: (b) => {
+        b.prim('spin_lock_irq', ['TREE_LOCK']);                         // 0
+        b.assign('entry', 'index + 1');                                 // 1
+        b.prim('spin_unlock_irq', ['TREE_LOCK']);                       // 2
+        b.assign('ret', 'entry * 2');                                   // 3
+        b.prim('spin_lock_irq', ['TREE_LOCK']);                         // 4
+        b.prim('spin_unlock_irq', ['TREE_LOCK']);                       // 5
+        b.ret('ret');                                                   // 6
+      },
+    });
+    assert.deepEqual(liveNames(f), [['index'], ['index'], ['entry'], ['entry'], ['ret'], ['ret'], ['ret']]);
+    const { top } = deadLocals(f);
+    assert.deepEqual(Array.from(top[4]), [0, 1], 'index and entry are dead once ret is computed');
+  });
+
+  it('a local read around a loop stays live across its back edge', () => {
+    const f = compile({
+      name: 'f', kernel: 'test', params: [], locals: ['n'],
+      body: (b) => {
+        b.assign('n', '3');                                             // 0
+        b.label('again');
+        b.prim('spin_lock_irq', ['TREE_LOCK']);                         // 1
+        b.prim('spin_unlock_irq', ['TREE_LOCK']);                       // 2
+        b.assign('n', 'n - 1');                                         // 3
+        b.if('n', () => b.goto('again'));                               // 4, 5
+        b.ret();                                                        // 6
+      },
+    });
+    const live = liveNames(f);
+    for (const pc of [1, 2, 3, 4]) assert.deepEqual(live[pc], ['n'], `pc ${pc}`);
+    assert.deepEqual(live[6], []);
+  });
+
+  it('a local whose address is taken is never dead; a call\'s destination is dead while the callee runs', () => {
+    const f = compile({
+      name: 'f', kernel: 'test', params: [], locals: ['slot', 'entry', 'old'],
+      body: (b) => {
+        b.assign('old', '5');                                           // 0
+        b.prim('spin_lock_irq', ['TREE_LOCK']);                         // 1
+        b.call('get_unlocked_mapping_entry', ['MAPPING', '0x203', '&slot'], 'entry'); // 2
+        b.prim('spin_unlock_irq', ['TREE_LOCK']);                       // 3
+        b.ret('entry + old');                                           // 4
+      },
+    });
+    const { live } = liveIn(f);
+    for (let pc = 0; pc < f.code.length; pc++) assert.ok(live[pc][0], `slot is live at ${pc}`);
+    const { top, suspended } = deadLocals(f);
+    assert.ok(!Array.from(top[3]).includes(1), 'entry is read after the callee returns');
+    assert.ok(Array.from(suspended[3]).includes(1), 'but its old value is dead while the callee runs');
+    assert.ok(!Array.from(suspended[3]).includes(0), 'slot is written through its pointer');
+  });
+
+  const cases: [string, Record<string, string | number | boolean>][] = [
+    ...listModel().scenarios.map((s): [string, Record<string, never>] => [s.name, {}]),
+    ...listModel().knownDefects.map((s): [string, Record<string, never>] => [s.name, {}]),
+    ...DEFECT_VARIANTS,
+  ];
+  for (const [name, points] of cases) {
+    const how = Object.keys(points).length ? ` (${JSON.stringify(points)})` : '';
+    it(`${name}${how}: the same verdict, violations and trace lengths with dead locals zeroed, in no more states`, () => {
+      const run = (deadLocals: boolean) => explore(buildScenario(name, { points, deadLocals }), BUDGET);
+      const kept = run(false);
+      const zeroed = run(true);
+      const shape = (v: typeof kept) => `${v.verdict} [${v.violations.map((x) => `${x.kind}:${x.trace.steps.length}`).join(',')}]`;
+      assert.equal(shape(zeroed), shape(kept));
+      assert.ok(zeroed.states <= kept.states, `${zeroed.states} states zeroed, ${kept.states} kept`);
+    });
+  }
+
+  it('merges states in the scenarios whose functions leave values behind', () => {
+    const run = (deadLocals: boolean) => explore(buildScenario('hole-read-write', { deadLocals }), BUDGET).states;
+    assert.ok(run(true) < run(false) * 0.75, 'hole-read-write: at least a quarter fewer states');
+  });
+});
