@@ -124,8 +124,7 @@ function steadyRate(): void {
  * every state of the scenario (a plain search stores them first), and scaled to the search's
  * transitions per state. What is left of the search's time per state is the explorer's own
  * bookkeeping (sleep sets, footprints, the livelock log, storing new states). The search and
- * the parts are timed in turn, four rounds, and each keeps its best, so that a machine whose
- * speed drifts slows them alike.
+ * the parts are timed in turn, in rounds, so that a machine whose speed drifts slows them alike.
  */
 function costs(m: Machine): void {
   const store = new StateStore();
@@ -162,37 +161,47 @@ function costs(m: Machine): void {
       if (!tr.fault) store.lookupFrom(tr.state, id, s, (tr as Transition & { changed?: readonly number[] }).changed);
     })),
   };
-  /** Per part, its best time per item (ns) and its items. */
-  const best: Record<string, { ns: number; count: number }> = {};
-  let search = { v: explore(m, BUDGET), ns: Infinity };
-  for (let round = 0; round < 4; round++) {
+  // Each round's figures are taken together, from the same minutes of the machine; the
+  // median round of each figure is printed.
+  const rounds: Record<string, number>[] = [];
+  let v = explore(m, BUDGET);
+  for (let round = 0; round < 5; round++) {
     const r = measure(() => explore(m, BUDGET));
-    if (r.wall * 1e6 < search.ns) search = { v: r.v, ns: r.wall * 1e6 };
+    v = r.v;
+    const ns: Record<string, number> = {};
+    const items: Record<string, number> = {};
     m.useAllocator?.(scratch.alloc);
     try {
       for (const [name, run] of Object.entries(parts)) {
         const t0 = performance.now();
-        const count = run();
-        const ns = ((performance.now() - t0) * 1e6) / count;
-        if (!best[name] || ns < best[name].ns) best[name] = { ns, count };
+        items[name] = run();
+        ns[name] = ((performance.now() - t0) * 1e6) / items[name];
       }
     } finally {
       m.useAllocator?.(null);
     }
+    const perState = v.transitions / v.states;
+    // Every loop decodes each state first: a part is what it adds to decoding; the step and
+    // lookup loops also ask every thread's status.
+    const f: Record<string, number> = {
+      decode: ns.decode,
+      status: ns.status - ns.decode,
+      invariants: ns.invariants - ns.decode,
+      step: (ns.steps * items.steps - ns.status * n) / items.steps,
+      lookup: ns.lookups - ns.steps,
+      total: (r.wall * 1e6) / v.states,
+    };
+    f.own = f.total - (f.decode + f.status + f.invariants + perState * (f.step + f.lookup));
+    rounds.push(f);
   }
-  const { decode, status, invariants, steps: withSteps, lookups: withLookups } = best;
-  const perState = search.v.transitions / search.v.states;
-  // Every loop decodes each state first: a part is what it adds to decoding; the step and
-  // lookup loops also ask every thread's status.
-  const threads = status.ns - decode.ns;
-  const props = invariants.ns - decode.ns;
-  const step = (withSteps.ns * withSteps.count - status.ns * n) / withSteps.count;
-  const lookup = withLookups.ns - withSteps.ns;
-  const total = search.ns / search.v.states;
-  const known = decode.ns + threads + props + perState * (step + lookup);
-  console.log(`where a state's time goes, best of 4 rounds, wall (ns; the search takes ${fmt(perState, 2)} steps per state): decode ${fmt(decode.ns)}, `
-    + `status of every thread ${fmt(threads)}, invariants ${fmt(props)}, a step ${fmt(step)} (x${fmt(perState, 2)}), `
-    + `a visited-set lookup ${fmt(lookup)} (x${fmt(perState, 2)}), the explorer's own work ${fmt(total - known)}; in all ${fmt(total)} per state`);
+  const median = (k: string): number => {
+    const xs = rounds.map((r) => r[k]).sort((a, b) => a - b);
+    return xs[xs.length >> 1];
+  };
+  const perState = v.transitions / v.states;
+  console.log(`where a state's time goes, median of 5 rounds, wall (ns; the search takes ${fmt(perState, 2)} steps per state): decode ${fmt(median('decode'))}, `
+    + `status of every thread ${fmt(median('status'))}, invariants ${fmt(median('invariants'))}, a step ${fmt(median('step'))} (x${fmt(perState, 2)}), `
+    + `a visited-set lookup ${fmt(median('lookup'))} (x${fmt(perState, 2)}), the explorer's own work ${fmt(median('own'))}; in all ${fmt(median('total'))} per state`);
 }
 
 /** `node dist/bench/model.js --cold N`: the first counterexample of DEFECTS[N] in this fresh process. */

@@ -429,8 +429,9 @@ export class VM {
   private readonly stepper: Step;
   /** The footprints of this VM's steps, numbered (Transition.footprint). */
   private readonly footprints = new FootprintTable();
-  /** Per function, the locals to zero per pc (VM.forget), and the words of its frames. */
-  private readonly dead: { top: Int32Array[]; suspended: Int32Array[] }[];
+  /** Per function, the locals to zero in a frame at pc (VM.forget): at 2 * pc on top of the
+   *  stack, at 2 * pc + 1 suspended under a call; and the words of its frames. */
+  private readonly dead: Int32Array[][];
   private readonly frameWords: Int32Array;
   /** Where successor states come from (Machine.useAllocator). */
   alloc: (words: number) => Int32Array = allocState;
@@ -458,7 +459,10 @@ export class VM {
     this.rec = new StepRecord(L.size);
     this.stepper = new Step(L, this.probeStep.s, 0, threadName, this.rec);
     this.exact = prog.prims === PRIMS;
-    this.dead = prog.funcs.map(deadLocals);
+    this.dead = prog.funcs.map((f) => {
+      const { top, suspended } = deadLocals(f);
+      return top.flatMap((d, pc) => [d, suspended[pc]]);
+    });
     this.frameWords = Int32Array.from(prog.funcs, (f) => FRAME.LOCALS + f.locals.length);
   }
 
@@ -824,19 +828,19 @@ export class VM {
     const s = w.s;
     const b = w.base;
     if (s[b + THREAD.STATUS] === TStatus.Done) return;
-    let top = true;
+    let suspended = 0;
     for (let sp = s[b + THREAD.SP]; sp >= 0; sp = (s[b + sp + FRAME.LINKS] & 0xffff) - 1) {
       const code = s[b + sp + FRAME.CODE];
-      if (!all && sp + this.frameWords[code >>> 16] <= w.lo) return;
-      const pc = code & 0xffff;
-      const dead = this.dead[code >>> 16];
-      const at = top ? dead.top[pc] : dead.suspended[pc];
-      top = false;
+      const fn = code >>> 16;
+      if (!all && sp + this.frameWords[fn] <= w.lo) return;
+      const at = this.dead[fn][2 * (code & 0xffff) + suspended];
+      suspended = 1;
       if (at === undefined) continue;
-      const fo = sp + FRAME.LOCALS;
+      const fo = b + sp + FRAME.LOCALS;
       for (let i = 0; i < at.length; i++) {
-        const off = fo + at[i];
-        if (s[b + off] !== 0) { s[b + off] = 0; w.touch(off); }
+        if (s[fo + at[i]] === 0) continue;
+        s[fo + at[i]] = 0;
+        w.touch(fo - b + at[i]);
       }
     }
   }
