@@ -4,13 +4,56 @@
 // functions, and on every scenario the zeroing must keep verdicts, violations and trace
 // lengths while storing no more states.
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { explore } from '../../../src/check/explore';
+import type { DaxMachine } from '../../../src/model/dax-machine';
 import { buildScenario, listModel } from '../../../src/model/index';
 import { compile } from '../../../src/model/ir';
+import { Step } from '../../../src/model/kernel/step';
 import { deadLocals, liveIn } from '../../../src/model/live';
+import { Status } from '../../../src/model/machine';
 import { DEFECT_VARIANTS } from './helpers';
 
 const BUDGET = { maxStates: 1_000_000, maxMs: 120_000 };
+
+/** State s with the dead locals of every thread zeroed, by machine m's VM. */
+function zeroDead(m: DaxMachine, s: Int32Array): string {
+  const z = s.slice();
+  for (let t = 0; t < m.threads.length; t++) m.vm.forget(new Step(m.L, z, t, (u) => m.threads[u].name), true);
+  return z.join(',');
+}
+
+/**
+ * Runs a schedule on the scenario twice, with dead locals kept and zeroed: at every point the
+ * same threads can run, their steps say the same, and the zeroed state is the kept one with
+ * its dead locals zeroed. Zeroing then changes nothing any thread, property or trace sees.
+ */
+function lockstep(name: string, schedule: number[]): void {
+  const kept = buildScenario(name, { deadLocals: false });
+  const zeroed = buildScenario(name);
+  let a = kept.initial();
+  let z = zeroed.initial();
+  for (const pick of schedule) {
+    assert.equal(z.join(','), zeroDead(zeroed, a));
+    const runnable = (m: DaxMachine, s: Int32Array) => m.threads.map((_x, t) => t).filter((t) => m.status(s, t) === Status.Runnable);
+    const enabled = runnable(kept, a);
+    assert.deepEqual(runnable(zeroed, z), enabled);
+    assert.deepEqual(zeroed.invariants(z).map((f) => f.kind), kept.invariants(a).map((f) => f.kind));
+    if (!enabled.length) {
+      assert.deepEqual(zeroed.quiescent(z).map((f) => f.message), kept.quiescent(a).map((f) => f.message));
+      return;
+    }
+    const t = enabled[pick % enabled.length];
+    const sa = kept.successors(a, t);
+    const sz = zeroed.successors(z, t);
+    const said = (tr: (typeof sa)[number]) => [tr.label, tr.note, tr.fault?.message, tr.progress, tr.choice];
+    assert.deepEqual(sz.map(said), sa.map(said));
+    const k = Math.floor(pick / 7) % sa.length;
+    if (sa[k].fault) return;
+    a = sa[k].state;
+    z = sz[k].state;
+  }
+}
 
 /** The names of the locals live on entry to each instruction. */
 function liveNames(f: ReturnType<typeof compile>): string[][] {
@@ -89,6 +132,12 @@ describe('model: dead locals', function () {
       const shape = (v: typeof kept) => `${v.verdict} [${v.violations.map((x) => `${x.kind}:${x.trace.steps.length}`).join(',')}]`;
       assert.equal(shape(zeroed), shape(kept));
       assert.ok(zeroed.states <= kept.states, `${zeroed.states} states zeroed, ${kept.states} kept`);
+    });
+  }
+
+  for (const name of ['hole-read-write', 'hzp-downgrade', 'fault-vs-invalidate-3', 'pmd-invalidate', 'eexist-waiters']) {
+    it(`${name}: along random schedules the zeroed machine is the kept one with dead locals zeroed`, () => {
+      fc.assert(fc.property(fc.array(fc.nat(1000), { minLength: 10, maxLength: 60 }), (schedule) => lockstep(name, schedule)), { numRuns: 25 });
     });
   }
 
