@@ -158,16 +158,17 @@ function costs(m: Machine): void {
     invariants: () => each((s) => { m.invariants(s); return 1; }),
     steps: () => each(steps(() => undefined)),
     lookups: () => each(steps((s, id, tr) => {
-      if (!tr.fault) store.lookupFrom(tr.state, id, s, (tr as Transition & { changed?: readonly number[] }).changed);
+      if (!tr.fault) store.lookupFrom(tr.state, id, s, tr.changed);
     })),
   };
   // Each round's figures are taken together, from the same minutes of the machine; the
   // median round of each figure is printed.
   const rounds: Record<string, number>[] = [];
-  let v = explore(m, BUDGET);
+  // Every search of the scenario finds the same states and transitions.
+  const v = explore(m, BUDGET);
+  const perState = v.transitions / v.states;
   for (let round = 0; round < 5; round++) {
     const r = measure(() => explore(m, BUDGET));
-    v = r.v;
     const ns: Record<string, number> = {};
     const items: Record<string, number> = {};
     m.useAllocator?.(scratch.alloc);
@@ -180,7 +181,6 @@ function costs(m: Machine): void {
     } finally {
       m.useAllocator?.(null);
     }
-    const perState = v.transitions / v.states;
     // Every loop decodes each state first: a part is what it adds to decoding; the step and
     // lookup loops also ask every thread's status.
     const f: Record<string, number> = {
@@ -198,7 +198,6 @@ function costs(m: Machine): void {
     const xs = rounds.map((r) => r[k]).sort((a, b) => a - b);
     return xs[xs.length >> 1];
   };
-  const perState = v.transitions / v.states;
   console.log(`where a state's time goes, median of 5 rounds, wall (ns; the search takes ${fmt(perState, 2)} steps per state): decode ${fmt(median('decode'))}, `
     + `status of every thread ${fmt(median('status'))}, invariants ${fmt(median('invariants'))}, a step ${fmt(median('step'))} (x${fmt(perState, 2)}), `
     + `a visited-set lookup ${fmt(median('lookup'))} (x${fmt(perState, 2)}), the explorer's own work ${fmt(median('own'))}; in all ${fmt(median('total'))} per state`);

@@ -244,7 +244,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     for (const tr of ts) {
       if (tr.fault || tr.progress) { edges!.exit(id); continue; }
       const c = canon(tr.state);
-      const f = store.lookupFrom(c, id, s, c === tr.state ? changedWords(tr) : undefined);
+      const f = store.lookupFrom(c, id, s, c === tr.state ? tr.changed : undefined);
       if (f >= 0) edges!.add(id, f, tr.progress);
       else { edges!.markPruned(id, 1 << t); return; }
     }
@@ -327,7 +327,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
         const c = canon(tr.state);
         const sl = childSleep !== 0 && c !== tr.state && !sameState(c, tr.state) ? 0 : childSleep;
         // A successor differs from s in a few words: its fingerprint follows from s's.
-        const f = store.lookupFrom(c, id, s, c === tr.state ? changedWords(tr) : undefined);
+        const f = store.lookupFrom(c, id, s, c === tr.state ? tr.changed : undefined);
         if (f < 0) {
           if (store.size >= budget.maxStates) { stopped = 'states'; return; }
           const nid = store.add(id, depth + 1, t, sl);
@@ -430,15 +430,6 @@ function hasSymmetry(m: Machine): boolean {
     seen.add(t.symmetryClass);
   }
   return false;
-}
-
-/**
- * The words of a successor that may differ from the state it was computed from, as
- * [from, to) pairs in ascending order, when the machine says (the model's transitions
- * carry them as `changed`): the search then compares only those with the parent.
- */
-function changedWords(tr: Transition): readonly number[] | undefined {
-  return (tr as Transition & { changed?: readonly number[] }).changed;
 }
 
 /** Flags of a footprint. */

@@ -103,8 +103,8 @@ export class DaxMachine implements Machine {
     for (let t = 0; t < L.nThreads; t++) {
       const w = new Step(L, s, t, (u) => this.threads[u].name);
       this.vm.advance(w);
-      if (this.vm.forgetDead) this.vm.forget(w, true);
       if (w.fault) throw new Error(`scenario ${spec.name}: ${this.threads[t].name} faults before its first step: ${w.fault.message}`);
+      if (this.vm.forgetDead) this.vm.forget(w, true);
     }
     return s;
   }

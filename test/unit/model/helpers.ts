@@ -106,15 +106,10 @@ export function eachState(m: Machine, limit: number, visit: (s: Int32Array, step
   return taken;
 }
 
-/** The words a step says it may have changed ([from, to) pairs), when it says. */
-export function changedOf(tr: Transition): readonly number[] | undefined {
-  return (tr as Transition & { changed?: readonly number[] }).changed;
-}
-
 /** Every word of tr's state that differs from s lies in the words the step says it changed,
  *  which ascend without overlap. */
 export function assertChangedCovers(s: Int32Array, tr: Transition, where: string): void {
-  const spans = changedOf(tr);
+  const spans = tr.changed;
   assert.ok(spans, `${where}: the step does not say what it changed`);
   for (let r = 2; r < spans.length; r += 2) assert.ok(spans[r] >= spans[r - 1], `${where}: spans ascend without overlap`);
   let r = 0;

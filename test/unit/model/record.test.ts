@@ -5,13 +5,13 @@
 import { strict as assert } from 'node:assert';
 import { buildScenario, listModel } from '../../../src/model/index';
 import type { Transition } from '../../../src/model/machine';
-import { changedOf, eachState } from './helpers';
+import { eachState } from './helpers';
 
 const PER_SCENARIO = 150;
 
 /** What a transition says besides its state, as one comparable value. */
 function record(tr: Transition): unknown {
-  return { reads: [...tr.reads], writes: [...tr.writes], note: tr.note, fault: tr.fault, progress: tr.progress, changed: changedOf(tr) && [...changedOf(tr)!] };
+  return { reads: [...tr.reads], writes: [...tr.writes], note: tr.note, fault: tr.fault, progress: tr.progress, changed: tr.changed && [...tr.changed] };
 }
 
 describe('model: transitions keep what their step recorded', function () {
