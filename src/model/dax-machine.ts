@@ -23,6 +23,9 @@ export interface MachineOptions {
   /** Off: dead locals keep their values, so states that differ only there stay apart (on by
    *  default with the reductions). */
   deadLocals?: boolean;
+  /** Off: every step runs its code, none is replayed from a step remembered while a search
+   *  reads no notes (memo.ts; on by default). */
+  rememberSteps?: boolean;
 }
 
 /** Words of stack a call of fn needs at most (the call graph has no recursion). */
@@ -64,7 +67,7 @@ export class DaxMachine implements Machine {
     this.order = new Int32Array(this.L.nThreads);
     this.perm = new Int32Array(this.L.nThreads);
     this.vm = new VM(this.L, prog, (t) => this.threads[t].name, spec.threads.map((t) => t.fn), opts.reduce ?? true,
-      opts.deadLocals ?? opts.reduce ?? true);
+      opts.deadLocals ?? opts.reduce ?? true, opts.rememberSteps ?? true);
     this.init = this.build(opts);
   }
 

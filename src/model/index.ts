@@ -44,6 +44,8 @@ export interface BuildOptions {
   reduce?: boolean;
   /** false: dead locals keep their values (zeroed after each step by default, with the reductions). */
   deadLocals?: boolean;
+  /** false: every step runs its code, none is replayed from a remembered one (memo.ts). */
+  rememberSteps?: boolean;
 }
 
 export function listModel(): ModelListing {
@@ -73,7 +75,7 @@ export function buildScenario(name: string, opts: BuildOptions = {}): Machine & 
     if (f.name !== n) throw new Error(`override '${n}' holds function '${f.name}'`);
     funcs.push(f);
   }
-  return new DaxMachine(spec, link(funcs), { waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce, deadLocals: opts.deadLocals });
+  return new DaxMachine(spec, link(funcs), { waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce, deadLocals: opts.deadLocals, rememberSteps: opts.rememberSteps });
 }
 
 export { compile, REFERENCE };

@@ -13,6 +13,7 @@ import { FRAME, Layout, PTR_BASE, THREAD, TStatus } from './kernel/layout';
 import { PRIMS, type Prim } from './kernel/prims';
 import { FootprintTable, noteText, Step, StepRecord } from './kernel/step';
 import { deadLocals } from './live';
+import { Recorder, replay, StepMemo } from './memo';
 
 /**
  * States are carved out of shared slabs: a fresh ArrayBuffer per state costs more than the
@@ -408,6 +409,19 @@ const ARG_EXPR = -2;
 /** The arguments a guard that reads none is given. */
 const NO_ARGS: number[] = [];
 
+/** The notes of a replayed step: none (steps are replayed only while nobody reads notes). */
+const NO_NOTES: readonly unknown[] = [];
+
+/** What the VM keeps of a remembered step besides its writes. */
+interface StepResult {
+  fn: string;
+  label: string;
+  footprint: number;
+  changed: readonly number[] | undefined;
+  progress: boolean;
+  fault: Transition['fault'];
+}
+
 export class VM {
   private readonly code: CInstr[][];
   private readonly threadBase: number;
@@ -435,17 +449,22 @@ export class VM {
   private readonly frameWords: Int32Array;
   /** Where successor states come from (Machine.useAllocator). */
   alloc: (words: number) => Int32Array = allocState;
-  /** Off while a search runs that reads no notes (Machine.useAllocator): steps record none. */
+  /** Off while a search runs that reads no notes (Machine.useAllocator): steps record none,
+   *  and steps remembered (memo) are replayed instead of run. */
   keepNotes = true;
+  /** Steps remembered, or null when every step runs its code. */
+  private readonly memo: StepMemo<StepResult> | null;
+  private readonly recorder: Recorder;
 
   /**
    * @param roots the functions the threads start in (what a scenario can reach)
    * @param reduce fold steps no other thread can tell apart (quiet reads, reads of state nobody
    *   writes, Lipton's atomic critical sections); off, every visible operation is its own step
    * @param forgetDead zero dead locals after each step (forget)
+   * @param remember replay steps taken before from states that agree on what they read (memo.ts)
    */
   constructor(readonly L: Layout, readonly prog: Program, readonly threadName: (t: number) => string, roots?: string[],
-    private readonly reduce = true, readonly forgetDead = reduce) {
+    private readonly reduce = true, readonly forgetDead = reduce, remember = true) {
     const written = new Set<string>();
     for (const f of reachableFuncs(prog, roots ?? prog.funcs.map((g) => g.name))) {
       for (const i of f.code) if (i.k === 'prim') for (const k of prog.prims[i.name].writesTo ?? []) written.add(k);
@@ -464,7 +483,12 @@ export class VM {
       return top.flatMap((d, pc) => [d, suspended[pc]]);
     });
     this.frameWords = Int32Array.from(prog.funcs, (f) => FRAME.LOCALS + f.locals.length);
+    this.memo = remember ? new StepMemo<StepResult>((t) => L.thread(t), (s, t) => this.liveWords(s, t)) : null;
+    this.recorder = new Recorder(L.size);
   }
+
+  /** The steps remembered so far (0 when steps are not remembered). */
+  get remembered(): number { return this.memo === null ? 0 : this.memo.size; }
 
   /** Runs every function through the instruction interpreter, the reference of the runners. */
   interpretOnly(): void { this.untilRunners = -1; this.runners.fill(null); }
@@ -500,6 +524,14 @@ export class VM {
   }
 
   private base(t: number): number { return this.L.thread(t); }
+
+  /** The words of thread t's region in use: its header and its frames (the rest is zero). */
+  private liveWords(s: Int32Array, t: number): number {
+    const b = this.threadBase + t * this.threadStride;
+    if (s[b + THREAD.STATUS] === TStatus.Done) return THREAD.STACK;
+    const sp = s[b + THREAD.SP];
+    return Math.min(this.threadStride, sp + this.frameWords[s[b + sp + FRAME.CODE] >>> 16]);
+  }
   private sp(s: Int32Array, t: number): number { return s[this.base(t) + THREAD.SP]; }
 
   /** Starts thread t in fn(args): its first frame. */
@@ -789,9 +821,24 @@ export class VM {
 
   /** The successor of thread t's step from c with outcome `choice` (named `outcome`). */
   private successor(s: Int32Array, t: number, c: CInstr, choice: number, outcome: string | undefined): Transition {
+    // Remembered steps have no notes: they stand in for steps only while nobody reads notes.
+    const memo = this.keepNotes ? null : this.memo;
+    if (memo !== null) {
+      const e = memo.find(s, t, choice);
+      if (e !== null) {
+        const next = this.alloc(s.length);
+        next.set(s);
+        replay(e, next);
+        const r = e.result;
+        return new StepTransition(t, next, r.fn, r.label, outcome, r.footprint, this.footprints, r.changed, r.progress, r.fault, NO_NOTES, this.threadName);
+      }
+    }
     const copy = this.alloc(s.length);
     copy.set(s);
     const w = this.stepper.begin(copy, t);
+    // A step to remember runs over the recorder's view of its state, which notes what it reads and writes.
+    const rec = memo !== null && memo.room ? this.recorder : null;
+    if (rec !== null) w.s = rec.begin(copy);
     w.keepNotes = this.keepNotes;
     // Lipton reduction: a lock acquire moves right, a release left, so one step may run
     // acquires, then at most one other visible operation, then releases: no other thread
@@ -812,10 +859,14 @@ export class VM {
       this.step(w, next, 0);
     }
     if (this.forgetDead && !w.fault) this.forget(w);
+    w.s = copy;
     const main = w.main as CInstr;
     const changed = c.lastChanged = w.changed(c.lastChanged);
     const fp = c.lastFootprint = this.footprints.intern(w, c.lastFootprint);
-    return new StepTransition(t, w, main.fnName, main.label, outcome, fp, this.footprints, this.exact ? changed : undefined);
+    const kept = this.exact ? changed : undefined;
+    const progress = !w.retried;
+    if (rec !== null) memo!.add(s, t, choice, rec, copy, { fn: main.fnName, label: main.label, footprint: fp, changed: kept, progress, fault: w.fault });
+    return new StepTransition(t, copy, main.fnName, main.label, outcome, fp, this.footprints, kept, progress, w.fault, w.notes, w.threadName);
   }
 
   /**
@@ -882,27 +933,19 @@ export class VM {
 
 /** A Transition whose note is built only when read (traces read it; the search does not). */
 class StepTransition implements Transition {
-  readonly state: Int32Array;
   readonly reads: readonly number[];
   readonly writes: readonly number[];
-  readonly progress: boolean;
-  readonly fault: Transition['fault'];
-  private readonly notes: readonly unknown[];
-  private readonly threadName: (t: number) => string;
 
   /**
    * @param changed the words of `state` that may differ from the state the step was taken
    *   from, as [from, to) pairs in ascending order; undefined when the machine does not say
    */
-  constructor(readonly thread: number, w: Step, readonly fn: string, readonly label: string, readonly choice: string | undefined,
-    readonly footprint: number, table: FootprintTable, readonly changed: readonly number[] | undefined) {
-    this.state = w.s;
+  constructor(readonly thread: number, readonly state: Int32Array, readonly fn: string, readonly label: string, readonly choice: string | undefined,
+    readonly footprint: number, table: FootprintTable, readonly changed: readonly number[] | undefined,
+    readonly progress: boolean, readonly fault: Transition['fault'], private readonly notes: readonly unknown[],
+    private readonly threadName: (t: number) => string) {
     this.reads = table.reads[footprint];
     this.writes = table.writes[footprint];
-    this.progress = !w.retried;
-    this.fault = w.fault;
-    this.notes = w.notes;
-    this.threadName = w.threadName;
   }
 
   get note(): string { return noteText(this.notes, this.threadName); }
