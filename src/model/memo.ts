@@ -88,6 +88,8 @@ interface Entry<R> {
   /** Outputs and their values in the successor. */
   outAt: Int32Array;
   outVal: Int32Array;
+  /** The outputs as [from, to) pairs in ascending order: the only words a replay changes. */
+  changed: readonly number[];
   result: R;
 }
 
@@ -143,10 +145,26 @@ export class StepMemo<R> {
     return null;
   }
 
+  /** Per thread, the group its last find() met: the next one is likely from the same place
+   *  (a search expands states in turn that differ in another thread's step). */
+  private recent: (Group<R> | null)[] = [];
+
   /** The group of the thread's live region in s, or null. */
   private group(s: Int32Array, thread: number, choice: number): Group<R> | null {
     const b = this.base(thread);
     const n = this.live(s, thread);
+    const r = thread < this.recent.length ? this.recent[thread] : null;
+    if (r !== null && r.choice === choice && r.own.length === n && same(r.own, s, b, n)) return r;
+    const g = this.lookup(s, thread, choice, b, n);
+    if (g !== null) {
+      while (this.recent.length <= thread) this.recent.push(null);
+      this.recent[thread] = g;
+    }
+    return g;
+  }
+
+  /** group() by the hash of the region. */
+  private lookup(s: Int32Array, thread: number, choice: number, b: number, n: number): Group<R> | null {
     let h = Math.imul(thread + 1, 0x9e3779b1) ^ choice ^ n;
     for (let i = 0; i < n; i++) h = Math.imul(h ^ s[b + i], 0x85ebca6b) ^ (h >>> 15);
     this.lastHash = h;
@@ -156,11 +174,7 @@ export class StepMemo<R> {
       const slot = table[k];
       if (slot === 0) return null;
       const g = this.groups[slot - 1];
-      const own = g.own;
-      if (g.hash !== h || g.thread !== thread || g.choice !== choice || own.length !== n) continue;
-      let i = 0;
-      while (i < n && own[i] === s[b + i]) i++;
-      if (i === n) return g;
+      if (g.hash === h && g.thread === thread && g.choice === choice && g.own.length === n && same(g.own, s, b, n)) return g;
     }
   }
 
@@ -181,11 +195,13 @@ export class StepMemo<R> {
       } else this.place(g.hash, this.groups.length - 1);
     }
     const inputs = rec.inputs.filter((i) => i < b || i >= end);
+    const outputs = Int32Array.from(rec.outputs).sort();
     g.steps.push({
       inAt: Int32Array.from(inputs),
       inVal: Int32Array.from(inputs, (i) => s[i]),
-      outAt: Int32Array.from(rec.outputs),
-      outVal: Int32Array.from(rec.outputs, (i) => next[i]),
+      outAt: outputs,
+      outVal: outputs.map((i) => next[i]),
+      changed: spans(outputs),
       result,
     });
     this.count++;
@@ -198,6 +214,23 @@ export class StepMemo<R> {
     while (this.table[i] !== 0) i = (i + 1) & mask;
     this.table[i] = k + 1;
   }
+}
+
+/** Whether own[0, n) is s[b, b + n). */
+function same(own: Int32Array, s: Int32Array, b: number, n: number): boolean {
+  let i = 0;
+  while (i < n && own[i] === s[b + i]) i++;
+  return i === n;
+}
+
+/** Ascending words as [from, to) pairs of runs. */
+function spans(words: Int32Array): number[] {
+  const out: number[] = [];
+  for (const i of words) {
+    if (out.length > 0 && out[out.length - 1] === i) out[out.length - 1] = i + 1;
+    else out.push(i, i + 1);
+  }
+  return out;
 }
 
 /** Writes a remembered step's outputs into `next`, a copy of the state it is replayed from. */

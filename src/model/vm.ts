@@ -417,7 +417,6 @@ interface StepResult {
   fn: string;
   label: string;
   footprint: number;
-  changed: readonly number[] | undefined;
   progress: boolean;
   fault: Transition['fault'];
 }
@@ -830,7 +829,7 @@ export class VM {
         next.set(s);
         replay(e, next);
         const r = e.result;
-        return new StepTransition(t, next, r.fn, r.label, outcome, r.footprint, this.footprints, r.changed, r.progress, r.fault, NO_NOTES, this.threadName);
+        return new StepTransition(t, next, r.fn, r.label, outcome, r.footprint, this.footprints, e.changed, r.progress, r.fault, NO_NOTES, this.threadName);
       }
     }
     const copy = this.alloc(s.length);
@@ -865,7 +864,7 @@ export class VM {
     const fp = c.lastFootprint = this.footprints.intern(w, c.lastFootprint);
     const kept = this.exact ? changed : undefined;
     const progress = !w.retried;
-    if (rec !== null) memo!.add(s, t, choice, rec, copy, { fn: main.fnName, label: main.label, footprint: fp, changed: kept, progress, fault: w.fault });
+    if (rec !== null) memo!.add(s, t, choice, rec, copy, { fn: main.fnName, label: main.label, footprint: fp, progress, fault: w.fault });
     return new StepTransition(t, copy, main.fnName, main.label, outcome, fp, this.footprints, kept, progress, w.fault, w.notes, w.threadName);
   }
 

@@ -9,7 +9,7 @@ import type { DaxMachine } from '../../../src/model/dax-machine';
 import { buildScenario, listModel } from '../../../src/model/index';
 import type { Transition } from '../../../src/model/machine';
 import { Recorder } from '../../../src/model/memo';
-import { DEFECT_VARIANTS, eachState } from './helpers';
+import { assertChangedCovers, DEFECT_VARIANTS, eachState } from './helpers';
 
 const BUDGET = { maxStates: 1_000_000, maxMs: 120_000 };
 
@@ -19,9 +19,10 @@ const CASES: [string, Record<string, string | number | boolean>][] = [
   ...DEFECT_VARIANTS,
 ];
 
-/** What a search reads of a transition, and the words of its state. */
+/** What a search reads of a transition, and the words of its state (a replay says exactly
+ *  which words it changed, a step run says a range around them: both must cover the change). */
 function said(tr: Transition): unknown[] {
-  return [tr.thread, tr.fn, tr.label, tr.choice, tr.footprint, tr.reads, tr.writes, tr.changed, tr.progress, tr.fault?.kind, tr.fault?.message, Array.from(tr.state).join(',')];
+  return [tr.thread, tr.fn, tr.label, tr.choice, tr.footprint, tr.reads, tr.writes, tr.progress, tr.fault?.kind, tr.fault?.message, Array.from(tr.state).join(',')];
 }
 
 describe('model: remembered steps', function () {
@@ -73,6 +74,7 @@ describe('model: remembered steps', function () {
             if (ts === null) return;
             const got = m.successors(s, t);
             assert.deepEqual(got.map(said), ts.map(said), `thread ${t}`);
+            for (const tr of got) assertChangedCovers(s, tr, `thread ${t}`);
             compared += got.length;
           });
         });
