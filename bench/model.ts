@@ -90,7 +90,7 @@ const DEFECTS: [string, Record<string, PointValue>, string][] = [
  * to measure a steady rate. Built here from the model's own scenario by repeating its
  * last thread at the next index.
  */
-function threeWaiters(): Machine {
+function threeWaiters(): DaxMachine {
   const base = SCENARIOS.find((x) => x.name === 'pmd-downgrade');
   if (!base) throw new Error('the model has no pmd-downgrade scenario');
   const last = base.threads[base.threads.length - 1];
@@ -115,7 +115,8 @@ function steadyRate(): void {
   const r = measure(() => explore(t.machine, BUDGET));
   const plain = measure(() => explore(m, BUDGET));
   console.log(`${m.name}: ${r.v.verdict}, ${fmt(r.v.states)} states, ${fmt(r.v.transitions)} transitions; ${fmt(plain.cpu)} ms CPU: `
-    + `${fmt(plain.v.states / (plain.cpu / 1000))} distinct states/s per core (target 1,000,000); the model's share of the time: ${fmt((100 * t.ms()) / r.wall)} %`);
+    + `${fmt(plain.v.states / (plain.cpu / 1000))} distinct states/s per core (target 1,000,000); the model's share of the time: ${fmt((100 * t.ms()) / r.wall)} %; `
+    + `distinct steps run (the rest replayed): ${fmt(m.vm.remembered)}`);
   costs(m);
 }
 
