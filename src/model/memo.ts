@@ -21,7 +21,7 @@ const MAX_STEPS = 1 << 16;
  * of the state that reads and writes it through.
  */
 export class Recorder {
-  /** Per word: 0 not accessed yet, 1 read first, 2 written first; WRITTEN once written. */
+  /** Per word: READ_FIRST when its first access was a read, WRITTEN once written, 0 before any access. */
   private readonly seen: Uint8Array;
   /** Words read before being written, in the order they were first read. */
   readonly inputs: number[] = [];
@@ -114,6 +114,9 @@ export class StepMemo<R> {
   /** The hash and the group of the last find(), for the add() after a miss. */
   private lastHash = 0;
   private lastGroup: Group<R> | null = null;
+  /** Per thread, the group its last find() met: the next one is likely from the same place
+   *  (a search expands states in turn that differ in another thread's step). */
+  private recent: (Group<R> | null)[] = [];
 
   /**
    * @param base the first word of a thread's own region
@@ -144,10 +147,6 @@ export class StepMemo<R> {
     }
     return null;
   }
-
-  /** Per thread, the group its last find() met: the next one is likely from the same place
-   *  (a search expands states in turn that differ in another thread's step). */
-  private recent: (Group<R> | null)[] = [];
 
   /** The group of the thread's live region in s, or null. */
   private group(s: Int32Array, thread: number, choice: number): Group<R> | null {

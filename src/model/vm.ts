@@ -524,7 +524,7 @@ export class VM {
 
   private base(t: number): number { return this.L.thread(t); }
 
-  /** The words of thread t's region in use: its header and its frames (the rest is zero). */
+  /** The words of thread t's region in use, from its base: its header and its frames. */
   private liveWords(s: Int32Array, t: number): number {
     const b = this.threadBase + t * this.threadStride;
     if (s[b + THREAD.STATUS] === TStatus.Done) return THREAD.STACK;
