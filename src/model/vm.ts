@@ -113,12 +113,6 @@ interface CInstr {
   e?: CExpr;
   /** The thread-relative word a result goes to (-1 after a bad pointer). */
   dst?: CExpr;
-  /** The footprint number of the last step that started here, or -1: the next one's is
-   *  likely the same. */
-  lastFootprint: number;
-  /** The changed words of the last step that started here: the next one that has the same
-   *  shares this array. */
-  lastChanged: readonly number[] | undefined;
   /** The local a result goes to, when it goes to a local (the interpreter then need not call dst); else -1. */
   dstLocal: number;
   /** Per argument, how the interpreter reads it without calling its generated function: the
@@ -552,7 +546,7 @@ export class VM {
     // Every field is set here, so every instruction has the same shape for the engine.
     const c: CInstr = {
       ins, op: OPS[ins.k], fnId, fnName: this.prog.funcs[fnId].name, vis: Vis.Local, mover: 'none', args: [],
-      e: undefined, dst: undefined, lastFootprint: -1, lastChanged: undefined, dstLocal: -1, argLocal: [], argConst: [], prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
+      e: undefined, dst: undefined, dstLocal: -1, argLocal: [], argConst: [], prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
       run: undefined, quiet: undefined, blocked: undefined, blockedArgs: false, choices: undefined, mightSleep: false,
       label: ins.label, retry: false, values: undefined,
     };
@@ -860,8 +854,8 @@ export class VM {
     if (this.forgetDead && !w.fault) this.forget(w);
     w.s = copy;
     const main = w.main as CInstr;
-    const changed = c.lastChanged = w.changed(c.lastChanged);
-    const fp = c.lastFootprint = this.footprints.intern(w, c.lastFootprint);
+    const changed = w.changed();
+    const fp = this.footprints.intern(w);
     const kept = this.exact ? changed : undefined;
     const progress = !w.retried;
     if (rec !== null) memo!.add(s, t, choice, rec, copy, { fn: main.fnName, label: main.label, footprint: fp, progress, fault: w.fault });

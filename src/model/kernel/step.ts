@@ -52,10 +52,8 @@ export class FootprintTable {
   /** Open addressing: footprint + 1 per slot, 0 when empty. */
   private table = new Int32Array(256);
 
-  /** The number of the footprint the step has recorded so far; `guess` (a footprint's number,
-   *  or -1), the last of steps like it, is tried first. */
-  intern(w: Step, guess: number): number {
-    if (guess >= 0 && this.is(guess, w)) return guess;
+  /** The number of the footprint the step has recorded so far. */
+  intern(w: Step): number {
     const h = footprintHash(w.rec.reads, 0, w.nr, w.rec.writes, 0, w.nw);
     const mask = this.table.length - 1;
     let i = h & mask;
@@ -133,13 +131,6 @@ function ids(a: Int32Array, n: number): readonly number[] {
   }
 }
 
-/** Whether a lists exactly b[0, n). */
-function same(a: readonly number[], b: Int32Array, n: number): boolean {
-  if (a.length !== n) return false;
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 function grown(a: Int32Array): Int32Array {
   const b = new Int32Array(2 * a.length);
   b.set(a);
@@ -211,7 +202,7 @@ export class Step {
    * The words the step may have changed, as [from, to) pairs in ascending order: the words it
    * set(), its own thread's header and the range of its region it touched. Clears the record.
    */
-  changed(prev?: readonly number[]): readonly number[] {
+  changed(): readonly number[] {
     const d = this.rec.dirty;
     const n = this.nd;
     for (let i = 1; i < n; i++) {
@@ -243,7 +234,6 @@ export class Step {
     const marked = this.rec.marked;
     for (let i = 0; i < n; i++) marked[d[i]] = 0;
     this.nd = 0;
-    if (prev !== undefined && same(prev, spans, m)) return prev;
     // Most steps change two to four ranges: literals of those lengths are allocated inline.
     switch (m) {
       case 2: return [spans[0], spans[1]];
