@@ -14,10 +14,9 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { explore } from '../src/check/explore';
-import { Scratch, StateStore } from '../src/check/store';
 import type { Verdict } from '../src/check/types';
 import { buildScenario, compile, DaxMachine, link, listModel, REFERENCE, SCENARIOS, type PointValue, type ScenarioSpec } from '../src/model/index';
-import { Status, type Fault, type Machine, type StateView, type Transition } from '../src/model/machine';
+import { Status, type Fault, type Machine, type Moves, type StateView, type Transition } from '../src/model/machine';
 
 const root = path.resolve(__dirname, '..', '..');
 const BUDGET = { maxStates: 5_000_000, maxMs: 300_000 };
@@ -27,8 +26,9 @@ function fmt(n: number, digits = 0): string {
 }
 
 /** The machine with a stopwatch around every call the explorer makes into it. */
-function timed(m: Machine): { machine: Machine; ms: () => number } {
+function timed(m: Machine): { machine: Machine; ms: () => number; computed: () => number } {
   let total = 0;
+  let computed = 0;
   const wrap = <A extends unknown[], R>(f: (...a: A) => R) => (...a: A): R => {
     const t = performance.now();
     try { return f(...a); } finally { total += performance.now() - t; }
@@ -39,13 +39,17 @@ function timed(m: Machine): { machine: Machine; ms: () => number } {
     initial: wrap(() => m.initial()),
     status: wrap((s: Int32Array, t: number) => m.status(s, t)),
     successors: wrap((s: Int32Array, t: number) => m.successors(s, t)),
+    segments: m.segments,
     canonical: wrap((s: Int32Array) => m.canonical(s)),
     invariants: wrap((s: Int32Array) => m.invariants(s)),
     quiescent: wrap((s: Int32Array) => m.quiescent(s)),
     view: (s: Int32Array) => m.view(s),
   };
-  if (m.useAllocator) machine.useAllocator = (a) => m.useAllocator!(a);
-  return { machine, ms: () => total };
+  if (m.moves) {
+    const moves = wrap((s: Int32Array, t: number) => { computed++; return m.moves!(s, t); });
+    machine.moves = moves;
+  }
+  return { machine, ms: () => total, computed: () => computed };
 }
 
 function measure(run: () => Verdict): { v: Verdict; wall: number; cpu: number } {
@@ -113,95 +117,14 @@ function steadyRate(): void {
   explore(m, { maxStates: 20_000, maxMs: 60_000 });
   const t = timed(m);
   const r = measure(() => explore(t.machine, BUDGET));
-  const plain = measure(() => explore(m, BUDGET));
-  console.log(`${m.name}: ${r.v.verdict}, ${fmt(r.v.states)} states, ${fmt(r.v.transitions)} transitions; ${fmt(plain.cpu)} ms CPU: `
-    + `${fmt(plain.v.states / (plain.cpu / 1000))} distinct states/s per core (target 1,000,000); the model's share of the time: ${fmt((100 * t.ms()) / r.wall)} %; `
-    + `distinct steps run (the rest replayed): ${fmt(m.vm.remembered)}`);
-  costs(m);
-}
-
-/**
- * Where a state's time goes: each part of the search's work on one state, timed alone over
- * every state of the scenario (a plain search stores them first), and scaled to the search's
- * transitions per state. What is left of the search's time per state is the explorer's own
- * bookkeeping (sleep sets, footprints, the livelock log, storing new states). The search and
- * the parts are timed in turn, in rounds, so that a machine whose speed drifts slows them alike.
- */
-function costs(m: Machine): void {
-  const store = new StateStore();
-  if (store.lookup(m.initial()) < 0) store.add(-1, 0, -1, 0);
-  const words = new Int32Array(m.initial().length);
-  for (let id = 0; id < store.size; id++) {
-    const s = store.get(id, () => words);
-    for (let t = 0; t < m.threads.length; t++) {
-      if (m.status(s, t) !== Status.Runnable) continue;
-      for (const tr of m.successors(s, t)) if (!tr.fault && store.lookup(m.canonical(tr.state)) < 0) store.add(id, 0, t, 0);
-    }
-  }
-  const n = store.size;
-  const scratch = new Scratch();
-  const each = (f: (s: Int32Array, id: number) => number): number => {
-    let count = 0;
-    for (let id = 0; id < n; id++) { scratch.reset(); count += f(store.get(id, scratch.alloc), id); }
-    return count;
-  };
-  const steps = (f: (s: Int32Array, id: number, tr: Transition) => void) => (s: Int32Array, id: number): number => {
-    let k = 0;
-    for (let t = 0; t < m.threads.length; t++) {
-      if (m.status(s, t) !== Status.Runnable) continue;
-      for (const tr of m.successors(s, t)) { k++; f(s, id, tr); }
-    }
-    return k;
-  };
-  const parts: Record<string, () => number> = {
-    decode: () => each(() => 1),
-    status: () => each((s) => { for (let t = 0; t < m.threads.length; t++) m.status(s, t); return 1; }),
-    invariants: () => each((s) => { m.invariants(s); return 1; }),
-    steps: () => each(steps(() => undefined)),
-    lookups: () => each(steps((s, id, tr) => {
-      if (!tr.fault) store.lookupFrom(tr.state, id, s, tr.changed);
-    })),
-  };
-  // Each round's figures are taken together, from the same minutes of the machine; the
-  // median round of each figure is printed.
-  const rounds: Record<string, number>[] = [];
-  // Every search of the scenario finds the same states and transitions.
-  const v = explore(m, BUDGET);
-  const perState = v.transitions / v.states;
-  for (let round = 0; round < 5; round++) {
-    const r = measure(() => explore(m, BUDGET));
-    const ns: Record<string, number> = {};
-    const items: Record<string, number> = {};
-    m.useAllocator?.(scratch.alloc);
-    try {
-      for (const [name, run] of Object.entries(parts)) {
-        const t0 = performance.now();
-        items[name] = run();
-        ns[name] = ((performance.now() - t0) * 1e6) / items[name];
-      }
-    } finally {
-      m.useAllocator?.(null);
-    }
-    // Every loop decodes each state first: a part is what it adds to decoding; the step and
-    // lookup loops also ask every thread's status.
-    const f: Record<string, number> = {
-      decode: ns.decode,
-      status: ns.status - ns.decode,
-      invariants: ns.invariants - ns.decode,
-      step: (ns.steps * items.steps - ns.status * n) / items.steps,
-      lookup: ns.lookups - ns.steps,
-      total: (r.wall * 1e6) / v.states,
-    };
-    f.own = f.total - (f.decode + f.status + f.invariants + perState * (f.step + f.lookup));
-    rounds.push(f);
-  }
-  const median = (k: string): number => {
-    const xs = rounds.map((r) => r[k]).sort((a, b) => a - b);
-    return xs[xs.length >> 1];
-  };
-  console.log(`where a state's time goes, median of 5 rounds, wall (ns; the search takes ${fmt(perState, 2)} steps per state): decode ${fmt(median('decode'))}, `
-    + `status of every thread ${fmt(median('status'))}, invariants ${fmt(median('invariants'))}, a step ${fmt(median('step'))} (x${fmt(perState, 2)}), `
-    + `a visited-set lookup ${fmt(median('lookup'))} (x${fmt(perState, 2)}), the explorer's own work ${fmt(median('own'))}; in all ${fmt(median('total'))} per state`);
+  // The best of a few runs: the machine's speed drifts with what else runs on it.
+  const runs = Array.from({ length: 5 }, () => measure(() => explore(m, BUDGET)));
+  const best = runs.reduce((a, b) => (b.cpu < a.cpu ? b : a));
+  const all = runs.map((x) => fmt(x.cpu)).join(', ');
+  console.log(`${m.name}: ${r.v.verdict}, ${fmt(r.v.states)} states, ${fmt(r.v.transitions)} transitions; best of 5 searches ${fmt(best.cpu)} ms CPU (${all}): `
+    + `${fmt(best.v.states / (best.cpu / 1000))} distinct states/s per core (target 1,000,000); the model's share of the time: ${fmt((100 * t.ms()) / r.wall)} %`);
+  console.log(`moves computed by the model: ${fmt(t.computed())} of ${fmt(r.v.states * m.threads.length)} (state, thread) pairs, the rest found by the parts of the state they read; `
+    + `distinct steps run (the rest found remembered): ${fmt(m.vm.remembered)}`);
 }
 
 /** `node dist/bench/model.js --cold N`: the first counterexample of DEFECTS[N] in this fresh process. */
@@ -251,6 +174,16 @@ function synthetic(n: number, k: number): Machine {
       const shared = c[t] === k;
       if (shared) c[n]++;
       return [{ thread: t, state: c, fn: 'f', label: 'x++', note: '', reads: shared ? [n] : [], writes: shared ? [n] : [t], progress: true }];
+    },
+    // Each counter a part of its own; a thread's moves are decided by its counter, and by
+    // the shared word when its step writes it.
+    segments: Array.from({ length: n + 1 }, (_, i) => i),
+    moves: (s, t): Moves => {
+      if (s[t] >= k) return { status: Status.Done, decidedBy: [t], steps: [] };
+      const shared = s[t] + 1 === k;
+      const at = shared ? Int32Array.of(t, n) : Int32Array.of(t);
+      const val = shared ? Int32Array.of(s[t] + 1, s[n] + 1) : Int32Array.of(s[t] + 1);
+      return { status: Status.Runnable, decidedBy: shared ? [t, n] : [t], steps: [{ at, val, reads: shared ? [n] : [], writes: shared ? [n] : [t], progress: true }] };
     },
     canonical: (s) => s,
     invariants: (): Fault[] => [],

@@ -53,7 +53,8 @@
 
 import { Status, type Fault, type Machine, type Transition, type ViolationKind } from '../model/machine';
 import type { Budget, Progress, Properties, Reductions, TraceStep, Verdict, Violation } from './types';
-import { Scratch, StateStore, sameState } from './store';
+import { Learned, type Succ } from './learned';
+import { StateStore, sameState } from './store';
 
 export interface ExploreOptions {
   properties?: Properties;
@@ -81,9 +82,6 @@ interface Found {
 }
 
 const CHECK_EVERY = 256;
-
-/** Set in a state's runnable mask once the mask is known. */
-const RUNNABLE_KNOWN = 1 << 31;
 
 /**
  * The state graph as the search saw it, for the livelock analysis: every explored step
@@ -150,7 +148,9 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   const symmetric = opts.reductions?.symmetry !== false && hasSymmetry(machine);
   const sleepSets = opts.reductions?.sleepSets !== false && nThreads >= 2 && nThreads <= 31;
   const canon = symmetric ? (s: Int32Array) => machine.canonical(s) : (s: Int32Array) => s;
-  const store = new StateStore();
+  const root = canon(machine.initial());
+  const n = root.length;
+  const store = new StateStore(machine.segments ? { n, starts: machine.segments } : undefined);
   const found = new Map<ViolationKind, Found>();
   const reopen: number[] = [];
   const progressMs = opts.progressMs ?? 100;
@@ -173,42 +173,58 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     found.set(fault.kind, { kind: fault.kind, path: pathTo(at), step, fault, length });
   };
 
-  /**
-   * Per state, its runnable threads as a mask with RUNNABLE_KNOWN set, once the quiescence
-   * check has asked the machine for every thread's status; 0 when not asked yet. Its
-   * expansion then asks no more.
-   */
-  let runnableOf = new Int32Array(nThreads < 31 ? 1 << 12 : 0);
+  const nb = store.cutOf(n).blocks;
+  const learned = new Learned(machine, store, n);
+  const moves = learned.moves;
+  /** Per state, each thread's moves (a leaf of learned.moves) at id * nThreads + t, and
+   *  the leaf of its invariants: a successor has its parent's where the step left the
+   *  blocks they read alone. */
+  let movesAt = new Int32Array(nThreads << 12);
+  let invariantsAt = new Int32Array(1 << 12);
+  /** Block numbers of the state being expanded and of a successor. */
+  const pids = new Int32Array(nb);
+  const cids = new Int32Array(nb);
+
+  /** Finds the moves and invariants of new state `id` (block numbers ids), reached from
+   *  `from` by a step that rewrote the blocks of `mask` (from -1: from nothing known). */
+  const learn = (id: number, ids: Int32Array, from: number, mask: number): void => {
+    if ((id + 1) * nThreads > movesAt.length) movesAt = widen(movesAt, (id + 1) * nThreads);
+    for (let t = 0; t < nThreads; t++) {
+      const p = from >= 0 ? movesAt[from * nThreads + t] : -1;
+      movesAt[id * nThreads + t] = p >= 0 && (moves.deps[p] & mask) === 0 ? p : learned.movesOf(t, ids);
+    }
+    if (!props.invariants) return;
+    if (id >= invariantsAt.length) invariantsAt = widen(invariantsAt, id);
+    const p = from >= 0 ? invariantsAt[from] : -1;
+    invariantsAt[id] = p >= 0 && (learned.invariants.deps[p] & mask) === 0 ? p : learned.invariantsOf(ids);
+  };
 
   /**
    * State properties of a newly reached state. A state that breaks an invariant is still
    * expanded: the machine runs on as the kernel would, and pruning there would break the
    * sleep-set argument (a sleeping step may be justified by a path through that state).
    */
-  const checkState = (id: number, s: Int32Array): void => {
+  const checkState = (id: number, ids: Int32Array): void => {
     const depth = store.depth[id];
     if (props.invariants) {
       // Invariants protect what must hold in every state: nrexceptional/nrpages agree with
       // the tree, no PTE and PMD mapping of one range, refcounts, entry bit layout.
-      for (const f of machine.invariants(s)) record(f, id, depth);
+      const faults = learned.invariants.values[invariantsAt[id]];
+      for (let i = 0; i < faults.length; i++) record(faults[i], id, depth);
     }
     if (props.quiescent) {
-      let runnable = 0;
+      let runnable = false;
       let blocked = -1;
       for (let t = 0; t < nThreads; t++) {
-        const st = machine.status(s, t);
-        if (st === Status.Runnable) runnable |= 1 << t;
+        const st = moves.values[movesAt[id * nThreads + t]].status;
+        if (st === Status.Runnable) runnable = true;
         else if (st === Status.Blocked && blocked < 0) blocked = t;
       }
-      if (nThreads < 31) {
-        if (id >= runnableOf.length) runnableOf = widen(runnableOf, id);
-        runnableOf[id] = runnable | RUNNABLE_KNOWN;
-      }
-      if (runnable === 0) {
+      if (!runnable) {
         // Where no thread can run, the machine names what went wrong: a waiter asleep
         // with nobody left to wake it (lost wakeup), an entry left locked, a spinlock
         // held at return, counters that disagree with the tree.
-        const q = machine.quiescent(s);
+        const q = machine.quiescent(learned.wordsOf(ids));
         for (const f of q) record(f, id, depth);
         // Whatever the machine could not classify, a thread that can never run again
         // is still a deadlock.
@@ -219,77 +235,83 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     }
   };
 
-  const root = canon(machine.initial());
-  checkState(store.insert(root, -1, 0, -1, 0)[0], root);
+  {
+    const id = store.insert(root, -1, 0, -1, 0)[0];
+    store.idsOf(id, cids);
+    learn(id, cids, -1, 0);
+    checkState(id, cids);
+  }
 
-  const succ: (Transition[] | null)[] = new Array(nThreads).fill(null);
   const fp = new Footprints(nThreads);
+  /** The fingerprint of the state being expanded, and its words once needed. */
+  let ph = 0;
+  let parentWords: Int32Array | null = null;
+  const parentBuf = new Int32Array(n);
+  const succBuf = new Int32Array(n);
+  /** Set by succId(): the successor's canonical form is a proper permutation of it. */
+  let permuted = false;
+
+  /** The words of step m's successor of the state being expanded. */
+  const successorWords = (m: Succ): Int32Array => {
+    parentWords ??= store.decode(pids, parentBuf);
+    succBuf.set(parentWords);
+    const { at, val } = m.move;
+    for (let i = 0; i < at.length; i++) succBuf[at[i]] = val[i];
+    return succBuf;
+  };
+
+  /**
+   * The id of the canonical form of step m's successor of the state being expanded, or -1;
+   * the store remembers it for add(). Its block numbers are the parent's with the step's
+   * replaced, and are left in cids, unless its canonical form is a proper permutation of it.
+   */
+  const succId = (m: Succ): number => {
+    if (symmetric) {
+      const s = successorWords(m);
+      const c = machine.canonical(s);
+      permuted = c !== s && !sameState(c, s);
+      if (permuted) return store.lookup(c);
+    }
+    for (let b = 0; b < nb; b++) cids[b] = pids[b];
+    const { blocks, to } = m;
+    for (let k = 0; k < blocks.length; k++) cids[blocks[k]] = to[k];
+    return store.findIds(cids, n, (ph + m.delta) | 0);
+  };
+
   /**
    * A step the sleep set pruned is still an edge of the state graph, which the livelock
-   * analysis needs: its successors were computed for their footprints anyway, so they are
-   * looked up now; one not reached yet is resolved after the search (recomputed). A step
-   * that makes progress needs no lookup: wherever it goes, its state is in no livelock, and
-   * it is recorded as such (an exit). Dropping the edge changes no candidate: an edge only
-   * joins components through its source, which is ruled out anyway. A step inherited from
-   * the parent (ts null) says whether it faults or makes progress; one that needs a lookup
-   * is computed here.
+   * analysis needs; its successor is looked up now, and one not reached yet is resolved
+   * after the search. A step that makes progress needs no lookup: wherever it goes, its
+   * state is in no livelock, and it is recorded as such (an exit). Dropping the edge
+   * changes no candidate: an edge only joins components through its source, which is
+   * ruled out anyway.
    */
-  const logPruned = (id: number, s: Int32Array, t: number, ts: Transition[] | null): void => {
+  const logPruned = (id: number, t: number, steps: readonly Succ[]): void => {
     // Until a step without progress has been seen, the analysis may never run: defer.
     if (!sawNonProgress) { edges!.markPruned(id, 1 << t); return; }
-    if (ts === null) {
-      if (fp.exits(t)) { edges!.exit(id); return; }
-      ts = machine.successors(s, t);
-    }
-    for (const tr of ts) {
-      if (tr.fault || tr.progress) { edges!.exit(id); continue; }
-      const c = canon(tr.state);
-      const f = store.lookupFrom(c, id, s, c === tr.state ? tr.changed : undefined);
-      if (f >= 0) edges!.add(id, f, tr.progress);
+    for (const m of steps) {
+      if (m.move.fault || m.move.progress) { edges!.exit(id); continue; }
+      const f = succId(m);
+      if (f >= 0) edges!.add(id, f, false);
       else { edges!.markPruned(id, 1 << t); return; }
     }
   };
 
-  // The successors of the state being expanded die with its expansion (a new one is stored
-  // in its own encoding, a faulty one's state is copied), so their memory is reused.
-  const scratch = machine.useAllocator ? new Scratch() : null;
-  /** Otherwise the state being expanded is decoded into the same words each time: nothing
-   *  keeps it past its expansion (a successor stored is copied, a faulty one sliced). */
-  let parentBuf = new Int32Array(0);
-  const parentWords = (n: number): Int32Array => {
-    if (parentBuf.length !== n) parentBuf = new Int32Array(n);
-    return parentBuf;
-  };
-
-  /**
-   * Per state not yet expanded, the record of its parent's footprints (Footprints.save), or
-   * -1. A thread sleeps in a child only while its step is independent of the steps taken
-   * since it fell asleep, so that step, with its footprint, is the one the parent computed:
-   * it is not computed again only to be compared with the child's steps.
-   */
-  let inheritFrom = new Int32Array(1 << 12).fill(-1);
-
   /** Expands state `id`: every enabled thread outside its sleep set, or only the threads in `only`. */
   const expand = (id: number, only: number): void => {
-    let s: Int32Array;
-    if (scratch) { scratch.reset(); s = store.get(id, scratch.alloc); } else s = store.get(id, parentWords);
+    ph = store.idsOf(id, pids);
+    parentWords = null;
     const depth = store.depth[id];
     const z = sleepSets ? store.sleep[id] : 0;
-    const rec = only < 0 && id < inheritFrom.length ? inheritFrom[id] : -1;
-    if (rec >= 0) { inheritFrom[id] = -1; fp.release(rec); }
+    const row = id * nThreads;
     fp.begin();
-    const known = id < runnableOf.length ? runnableOf[id] : 0;
     let enabled = 0;
     for (let t = 0; t < nThreads; t++) {
-      let ts: Transition[] | null = null;
-      if (known !== 0 ? (known & (1 << t)) !== 0 : machine.status(s, t) === Status.Runnable) {
-        enabled |= 1 << t;
-        if (rec >= 0 && (z & (1 << t)) !== 0 && fp.inherit(t, rec)) { succ[t] = null; continue; }
-        ts = machine.successors(s, t);
-        if (ts.length === 0) throw new Error(`${machine.name}: ${machine.threads[t].name} is runnable but has no step`);
-      }
-      succ[t] = ts;
-      if (sleepSets) fp.add(t, ts);
+      const tm = moves.values[movesAt[row + t]];
+      if (tm.status !== Status.Runnable) { fp.add(t, null); continue; }
+      if (tm.steps.length === 0) throw new Error(`${machine.name}: ${machine.threads[t].name} is runnable but has no step`);
+      enabled |= 1 << t;
+      if (sleepSets) fp.add(t, tm.steps);
     }
     // Until a step without progress has been seen, the pruned steps are all left to the
     // end of the search (logPruned would defer each one).
@@ -302,48 +324,42 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     for (let t = 0; t < nThreads && !stopped; t++) {
       const bit = 1 << t;
       if ((enabled & bit) === 0) continue;
-      const ts = succ[t];
+      const steps = moves.values[movesAt[row + t]].steps;
       if (only >= 0 ? (only & bit) === 0 : (z & bit) !== 0) {
-        if (logEach) logPruned(id, s, t, ts);
+        if (logEach) logPruned(id, t, steps);
         continue;
       }
-      if (ts === null) throw new Error('explorer: a thread outside the sleep set has no step');
       // The sleeping and earlier explored threads whose step is independent of t's stay asleep.
       let childSleep = 0;
       for (let m = sleepSets ? (z | done) & enabled : 0; m !== 0; m &= m - 1) {
         const u = 31 - Math.clz32(m & -m);
         if (!fp.conflict(u, t)) childSleep |= 1 << u;
       }
-      for (const tr of ts) {
+      for (const m of steps) {
         transitions++;
-        if (!tr.progress) sawNonProgress = true;
-        if (tr.fault && props.faults) {
+        const mv = m.move;
+        if (!mv.progress) sawNonProgress = true;
+        if (mv.fault && props.faults) {
           // Step faults protect the locking discipline: a double lock, an unlock of an
           // unheld lock, a sleep with a spinlock held. The faulty step ends its path.
-          record(tr.fault, id, depth + 1, { target: canon(tr.state).slice() });
+          record(mv.fault, id, depth + 1, { target: canon(successorWords(m)).slice() });
           edges?.exit(id);
           continue;
         }
-        const c = canon(tr.state);
-        const sl = childSleep !== 0 && c !== tr.state && !sameState(c, tr.state) ? 0 : childSleep;
-        // A successor differs from s in a few words: its fingerprint follows from s's.
-        const f = store.lookupFrom(c, id, s, c === tr.state ? tr.changed : undefined);
+        const f = succId(m);
+        const sl = permuted ? 0 : childSleep;
         if (f < 0) {
           if (store.size >= budget.maxStates) { stopped = 'states'; return; }
           const nid = store.add(id, depth + 1, t, sl);
-          if (sl !== 0) {
-            if (nid >= inheritFrom.length) {
-              const g = new Int32Array(2 * inheritFrom.length).fill(-1);
-              g.set(inheritFrom);
-              inheritFrom = g;
-            }
-            inheritFrom[nid] = fp.save();
-          }
-          edges?.add(id, nid, tr.progress);
-          checkState(nid, c);
+          edges?.add(id, nid, mv.progress);
+          if (permuted) {
+            store.idsOf(nid, cids);
+            learn(nid, cids, -1, 0);
+          } else learn(nid, cids, id, m.mask);
+          checkState(nid, cids);
           continue;
         }
-        edges?.add(id, f, tr.progress);
+        edges?.add(id, f, mv.progress);
         if (sleepSets) {
           const old = store.sleep[f];
           const nw = old & sl;
@@ -366,31 +382,26 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   };
 
   let expansions = 0;
-  if (scratch) machine.useAllocator!(scratch.alloc);
-  try {
-    while (!stopped) {
-      let id: number;
-      let only = -1;
-      if (reopen.length) {
-        only = reopen.pop()!;
-        id = reopen.pop()!;
-      } else if (cursor < store.size) {
-        id = cursor++;
-      } else break;
-      expand(id, only);
-      if (opts.stopAtFirst && found.size) break;
-      if (++expansions % CHECK_EVERY === 0) {
-        const now = performance.now();
-        if (now - t0 >= budget.maxMs) stopped = 'ms';
-        else if (opts.shouldStop?.()) stopped = 'cancelled';
-        if (opts.onProgress && now - lastProgress >= progressMs) {
-          lastProgress = now;
-          opts.onProgress(progress(now));
-        }
+  while (!stopped) {
+    let id: number;
+    let only = -1;
+    if (reopen.length) {
+      only = reopen.pop()!;
+      id = reopen.pop()!;
+    } else if (cursor < store.size) {
+      id = cursor++;
+    } else break;
+    expand(id, only);
+    if (opts.stopAtFirst && found.size) break;
+    if (++expansions % CHECK_EVERY === 0) {
+      const now = performance.now();
+      if (now - t0 >= budget.maxMs) stopped = 'ms';
+      else if (opts.shouldStop?.()) stopped = 'cancelled';
+      if (opts.onProgress && now - lastProgress >= progressMs) {
+        lastProgress = now;
+        opts.onProgress(progress(now));
       }
     }
-  } finally {
-    if (scratch) machine.useAllocator!(null);
   }
 
   function progress(now: number): Progress {
@@ -434,8 +445,6 @@ function hasSymmetry(m: Machine): boolean {
 
 /** Flags of a footprint. */
 const FP_ENABLED = 1;
-/** Every branch of the step faults or makes progress (the livelock analysis needs no lookup). */
-const FP_EXITS = 2;
 /** Footprints below this id have their conflicts with each other remembered. */
 const FP_MEMO = 1024;
 
@@ -445,13 +454,8 @@ const FP_MEMO = 1024;
  * branches (two steps conflict when some branch of one conflicts with some branch of the
  * other, which is when their unions do), with 32-bit masks of the ids (id mod 32):
  * disjoint masks prove independence at once, overlapping ones are checked exactly, once
- * per pair of footprints.
- *
- * A program has few distinct footprints, so each is kept once (interned) and a step's
- * footprint is its number. A state's footprints are saved as one record of numbers when a
- * child inherits them: records are appended in the order their children are discovered,
- * which is the order the search expands those children, so a record older than the one
- * in use is dead and its room is reused.
+ * per pair of footprints. A program has few distinct footprints, so each is kept once
+ * (interned) and a step's footprint is its number.
  */
 class Footprints {
   /** The interned footprints: footprint f is data[at[f] ..], with masks and a hash table. */
@@ -470,58 +474,48 @@ class Footprints {
   private block = new Int32Array(64);
   /** Per thread, its step's footprint in the state being expanded; -1 when not enabled. */
   private readonly cur: Int32Array;
-  /** Saved records: logical offset i is pool[i - base]; records below `live` are dead. */
-  private pool = new Int32Array(1 << 12);
-  private base = 0;
-  private end = 0;
-  private live = 0;
-  /** The logical offset of the current footprints once saved, else -1. */
-  private saved = -1;
 
-  constructor(private readonly n: number) {
+  constructor(n: number) {
     this.cur = new Int32Array(n);
   }
 
-  begin(): void { this.saved = -1; }
+  begin(): void { this.cur.fill(-1); }
 
-  /** Per footprint number of the machine's (Transition.footprint) and whether the step exits,
-   *  at 2 * number + exits: our footprint + 1, 0 when not met yet. */
+  /** Per footprint number of the machine's (Move.footprint): our footprint + 1, 0 when not met yet. */
   private byMachine = new Int32Array(256);
 
   /** Thread t's step (null: not enabled). */
-  add(t: number, ts: Transition[] | null): void {
-    if (ts === null) { this.cur[t] = -1; return; }
-    const tr = ts[0];
-    if (ts.length === 1 && tr.footprint !== undefined) {
-      const k = 2 * tr.footprint + (tr.fault || tr.progress ? 1 : 0);
+  add(t: number, steps: readonly Succ[] | null): void {
+    if (steps === null) { this.cur[t] = -1; return; }
+    const mv = steps[0].move;
+    if (steps.length === 1 && mv.footprint !== undefined) {
+      const k = mv.footprint;
       if (k >= this.byMachine.length) this.byMachine = widen(this.byMachine, k);
       const f = this.byMachine[k] - 1;
       if (f >= 0) { this.cur[t] = f; return; }
-      this.addIds(t, ts);
+      this.addIds(t, steps);
       this.byMachine[k] = this.cur[t] + 1;
       return;
     }
-    this.addIds(t, ts);
+    this.addIds(t, steps);
   }
 
   /** add() by reading the ids of every branch. */
-  private addIds(t: number, ts: Transition[]): void {
+  private addIds(t: number, steps: readonly Succ[]): void {
     let nr = 0;
     let nw = 0;
-    let exits = true;
-    for (const tr of ts) {
-      nr += tr.reads.length;
-      nw += tr.writes.length;
-      if (!tr.fault && !tr.progress) exits = false;
+    for (const { move } of steps) {
+      nr += move.reads.length;
+      nw += move.writes.length;
     }
     if (3 + nr + nw > this.block.length) this.block = new Int32Array(2 * (3 + nr + nw));
     const c = this.block;
-    c[0] = FP_ENABLED | (exits ? FP_EXITS : 0);
+    c[0] = FP_ENABLED;
     c[1] = nr;
     c[2] = nw;
     let k = 3;
-    for (const tr of ts) for (const x of tr.reads) c[k++] = x;
-    for (const tr of ts) for (const x of tr.writes) c[k++] = x;
+    for (const { move } of steps) for (const x of move.reads) c[k++] = x;
+    for (const { move } of steps) for (const x of move.writes) c[k++] = x;
     this.cur[t] = this.intern(k);
   }
 
@@ -589,15 +583,6 @@ class Footprints {
     return blockHash(d, o, 3 + d[o + 1] + d[o + 2]);
   }
 
-  /** Thread t's footprint from saved record `rec`; false when the record has no step of t. */
-  inherit(t: number, rec: number): boolean {
-    const f = this.pool[rec - this.base + t];
-    this.cur[t] = f;
-    return f >= 0;
-  }
-
-  exits(t: number): boolean { return (this.data[this.at[this.cur[t]]] & FP_EXITS) !== 0; }
-
   /** True when the steps of u and t conflict: a write of one meets a read or a write of the other. */
   conflict(u: number, t: number): boolean {
     const a = this.cur[u];
@@ -621,33 +606,6 @@ class Footprints {
     const eb = wb + d[rb - 1];
     return meets(d, wa, ea, rb, wb) || meets(d, wa, ea, wb, eb) || meets(d, wb, eb, ra, wa);
   }
-
-  /** Saves the footprints of the state being expanded for its children: n numbers. */
-  save(): number {
-    if (this.saved >= 0) return this.saved;
-    const n = this.n;
-    if (this.end + n - this.base > this.pool.length) {
-      const liveWords = this.end - this.live;
-      const from = this.live - this.base;
-      if (2 * (liveWords + n) <= this.pool.length) {
-        this.pool.copyWithin(0, from, from + liveWords);
-      } else {
-        const p = new Int32Array(Math.max(2 * this.pool.length, 2 * (liveWords + n)));
-        p.set(this.pool.subarray(from, from + liveWords));
-        this.pool = p;
-      }
-      this.base = this.live;
-    }
-    const p = this.pool;
-    const o = this.end - this.base;
-    for (let t = 0; t < n; t++) p[o + t] = this.cur[t];
-    this.saved = this.end;
-    this.end += n;
-    return this.saved;
-  }
-
-  /** Records older than `rec` are no longer needed. */
-  release(rec: number): void { if (rec > this.live) this.live = rec; }
 }
 
 /** A hash of the footprint d[o..o + k). */

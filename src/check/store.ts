@@ -11,20 +11,18 @@
 // model, not a probabilistic one (hash compaction, as in SPIN's -DHC or bitstate modes,
 // may silently drop states).
 //
-// A long state is stored as the numbers of its blocks (runs of BLOCK words at fixed
-// places), each distinct block kept once: SPIN's -DCOLLAPSE, with blocks where SPIN has
-// processes. The model's states are hundreds of words of which a step rewrites a few, and
-// the blocks of a search are few (the 113,909 states of pmd-downgrade with three waiters
-// have some 800 distinct blocks of 32 words), so a state takes 10 numbers, comparing two
-// states compares those numbers, and a successor's blocks are those of its parent but for
-// the few its step touched, which alone are looked up. Block numbers are exact (a block is
-// found only by comparing its words, or the words where it differs from a block it is
-// known to equal elsewhere), so equal numbers are equal words.
+// A state is stored as the numbers of its blocks (runs of words at fixed places: the
+// machine's objects, see Cut), each distinct block kept once: SPIN's -DCOLLAPSE, with
+// blocks where SPIN has processes. The model's states are hundreds of words of which a step
+// rewrites a few, and the blocks of a search are few, so a state takes a few numbers,
+// comparing two states compares those numbers, and a successor's blocks are those of its
+// parent but for the few its step rewrote. Block numbers are exact (a block is found only by comparing its
+// words), so equal numbers are equal words.
 //
 // The fingerprint is a sum over the non-zero words of a mix of (index, value), and a
-// block's fingerprint the sum over its own words, so a successor's fingerprint, and those
-// of its blocks, follow from its parent's and the few words the step changed
-// (`lookupFrom`): the search does not read a state twice to hash it.
+// block's fingerprint the sum over its own words, so a state's fingerprint is the sum of
+// its blocks': a search that knows which blocks a step replaces, and by which, knows the
+// successor's block numbers and fingerprint without reading its words (`findIds`).
 
 /** Per word index, a salt that makes the same value at two indexes mix differently. */
 let salts = new Int32Array(0);
@@ -80,9 +78,7 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
 }
 
 /**
- * A state is stored as one record: [id, length, fingerprint, then its block numbers]. A
- * state of at most DENSE words is stored as it is after the header: it has a block or two,
- * which would only add a lookup per block.
+ * A state is stored as one record: [id, length, fingerprint, then its block numbers].
  *
  * The table holds [fingerprint, record offset + 1] per slot, so that a lookup which finds
  * its state touches two places: the slot, and the record, whose header says the id and the
@@ -93,15 +89,31 @@ const HEAD = 3;
 const R_ID = 0;
 const R_LEN = 1;
 const R_HASH = 2;
-const DENSE = 32;
 
-/** Block b of a long state is its words [b * BLOCK, (b + 1) * BLOCK); the last one may be
- *  shorter, and is kept with zeros in the missing words. */
-const BLOCK_SHIFT = 5;
-const BLOCK = 1 << BLOCK_SHIFT;
+const BLOCK = 32;
 
-function blocksOf(n: number): number {
-  return (n + BLOCK - 1) >>> BLOCK_SHIFT;
+/**
+ * How the states of one length are cut into blocks: block b is words [start[b], start[b + 1]).
+ * A machine may say where its parts begin (Machine.segments): blocks that follow the
+ * objects of the state (a lock word, a radix tree slot, a wait queue, a thread's stack)
+ * change only with them. Otherwise a state is cut every BLOCK words.
+ */
+export class Cut {
+  readonly start: Int32Array;
+  /** Per word, its block. */
+  readonly blockOf: Int32Array;
+  readonly blocks: number;
+
+  constructor(readonly n: number, starts?: readonly number[]) {
+    const s = starts ?? Array.from({ length: Math.max(1, Math.ceil(n / BLOCK)) }, (_, b) => b * BLOCK);
+    if (s.length === 0 || s[0] !== 0 || s.some((x, i) => i > 0 && x <= s[i - 1]) || s[s.length - 1] >= Math.max(n, 1)) {
+      throw new Error(`state store: segments ${s.join(', ')} do not cut a state of ${n} words`);
+    }
+    this.blocks = s.length;
+    this.start = Int32Array.from([...s, n]);
+    this.blockOf = new Int32Array(n);
+    for (let b = 0; b < this.blocks; b++) this.blockOf.fill(b, this.start[b], this.start[b + 1]);
+  }
 }
 
 /**
@@ -125,77 +137,82 @@ export class StateStore {
   private table = new Int32Array(2 << 13);
   private mask = (1 << 13) - 1;
 
-  /** The distinct blocks: block k's words are blockWords[k * BLOCK ..], its place in a
-   *  state blockAt[k] and its fingerprint blockHash[k]. */
+  /** The distinct blocks: block k's words are blockWords[blockOff[k] ..], blockLen[k] of
+   *  them, at blockStart[k] in a state; its fingerprint is blockHash[k]. */
   private blockWords = new Int32Array(BLOCK << 8);
-  /** Block k's words as a view of their own, which get() copies at once. */
+  private blockWordsUsed = 0;
+  /** Block k's words as a view of their own, which decode() copies at once. */
   private blockViews: Int32Array[] = [];
-  private blockAt = new Int32Array(1 << 8);
+  private blockOff = new Int32Array(1 << 8);
+  private blockStart = new Int32Array(1 << 8);
+  private blockLen = new Int32Array(1 << 8);
   private blockHash = new Int32Array(1 << 8);
   private blocks = 0;
   /** Slot i holds [fingerprint, block number + 1] at 2i, 2i + 1; 0 when empty. */
   private blockTable = new Int32Array(2 << 9);
   private blockMask = (1 << 9) - 1;
 
-  /** The last state looked up (which found nothing) and its fingerprint. */
-  private last: Int32Array = new Int32Array(0);
+  /** The cuts of the lengths met so far. */
+  private readonly cuts = new Map<number, Cut>();
+  /** The state of the last lookup (which found nothing): its words when it came as words
+   *  (lookup()), its cut, block numbers (-1 for a block no state has yet; the caller's array,
+   *  which must not change before add()) and fingerprint. */
+  private last: Int32Array | null = null;
+  private lastCut: Cut | null = null;
+  private lastIds: Int32Array = new Int32Array(0);
   private lastHash = 0;
-  /** Per block of the last long state looked up: its number, or -1 when no stored block
-   *  has its words (the state is then new); and its fingerprint, when -1. */
+  /** lookup()'s block numbers, and the fingerprints of its blocks. */
   private ids = new Int32Array(64);
   private idHash = new Int32Array(64);
-  /** The blocks lookupFrom() found changed, in ascending order. */
-  private touched = new Int32Array(64);
-  /** Per block touched by lookupFrom(), the mask of its words that differ from the parent's. */
-  private differ = new Int32Array(64);
-  /** Remembered block changes: slot i holds [fingerprint of the new block, the parent's
-   *  block + 1, mask of the words that differ, the new block] at 4i; 0 when empty. */
-  private moves = new Int32Array(4 << 10);
-  private moveMask = (1 << 10) - 1;
-  private nMoves = 0;
-  /** The array get() last decoded a long state into, and that state's block numbers: an
-   *  array handed out again gets only the blocks that differ. */
-  private decoded: Int32Array | null = null;
-  private decodedIds = new Int32Array(64);
   /** BFS parent id (-1 for the root), depth, the thread of the arriving step, sleep set. */
   parent = new Int32Array(1 << 12);
   depth = new Int32Array(1 << 12);
   via = new Int32Array(1 << 12);
   sleep = new Int32Array(1 << 12);
 
-  /**
-   * A copy of state `id`, owned by the caller; `words` gives the n words to fill, which
-   * need not be zero. An array `words` has handed out before must still hold what get()
-   * wrote into it then: only the blocks that differ are written again.
-   */
+  /** @param segments where the parts of states of one length begin (Machine.segments) */
+  constructor(segments?: { n: number; starts: readonly number[] }) {
+    if (segments) this.cuts.set(segments.n, new Cut(segments.n, segments.starts));
+  }
+
+  /** How states of n words are cut into blocks. */
+  cutOf(n: number): Cut {
+    if (this.lastCut !== null && this.lastCut.n === n) return this.lastCut;
+    let c = this.cuts.get(n);
+    if (c === undefined) {
+      c = new Cut(n);
+      this.cuts.set(n, c);
+    }
+    return c;
+  }
+
+  /** A copy of state `id`, owned by the caller; `words` gives the n words to fill. */
   get(id: number, words: (n: number) => Int32Array = this.carve): Int32Array {
     const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
     const o = this.offset[id] & CHUNK_MASK;
     const n = a[o + R_LEN];
-    const s = words(n);
-    if (n <= DENSE) {
-      for (let i = 0; i < n; i++) s[i] = a[o + HEAD + i];
-      return s;
-    }
-    const nb = blocksOf(n);
-    const again = s === this.decoded;
-    if (!again && this.decodedIds.length < nb) this.decodedIds = new Int32Array(nb);
-    const last = this.decodedIds;
-    const w = this.blockWords;
+    return this.decode(a.subarray(o + HEAD, o + HEAD + this.cutOf(n).blocks), words(n));
+  }
+
+  /** The words of the state of block numbers `ids` written into `s` (its length says how many). */
+  decode(ids: Int32Array, s: Int32Array): Int32Array {
+    const cut = this.cutOf(s.length);
     const views = this.blockViews;
-    for (let b = 0; b < nb; b++) {
-      const k = a[o + HEAD + b];
-      if (again && last[b] === k) continue;
-      last[b] = k;
-      const base = b << BLOCK_SHIFT;
-      const end = n - base;
-      if (end >= BLOCK) { s.set(views[k], base); continue; }
-      const from = k << BLOCK_SHIFT;
-      for (let i = 0; i < end; i++) s[base + i] = w[from + i];
-    }
-    this.decoded = s;
+    for (let b = 0; b < cut.blocks; b++) s.set(views[ids[b]], cut.start[b]);
     return s;
   }
+
+  /** State `id`'s block numbers, copied into `out`; returns its fingerprint. */
+  idsOf(id: number, out: Int32Array): number {
+    const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
+    const o = this.offset[id] & CHUNK_MASK;
+    const nb = this.cutOf(a[o + R_LEN]).blocks;
+    for (let b = 0; b < nb; b++) out[b] = a[o + HEAD + b];
+    return a[o + R_HASH];
+  }
+
+  /** The fingerprint of stored block k. */
+  hashOfBlock(k: number): number { return this.blockHash[k]; }
 
   /**
    * An array of n words carved from a shared slab: typed arrays over a few dozen
@@ -217,185 +234,86 @@ export class StateStore {
   /** The id of state `s`, or -1; remembers `s` for a following add(). */
   lookup(s: Int32Array): number {
     const n = s.length;
-    if (n <= DENSE) return this.find(s, hashState(s), 0);
-    const salt = saltsFor(n);
-    const nb = blocksOf(n);
-    this.room(nb);
+    const cut = this.cutOf(n);
+    const nb = cut.blocks;
+    if (this.ids.length < nb) {
+      this.ids = new Int32Array(nb);
+      this.idHash = new Int32Array(nb);
+    }
     const ids = this.ids;
     let h = n;
     let missing = 0;
     for (let b = 0; b < nb; b++) {
-      let bh = 0;
-      const end = Math.min(n, (b + 1) << BLOCK_SHIFT);
-      for (let i = b << BLOCK_SHIFT; i < end; i++) bh = (bh + term(salt, i, s[i])) | 0;
+      const bh = blockHashOf(s, cut.start[b], cut.start[b + 1]);
       h = (h + bh) | 0;
       this.idHash[b] = bh;
-      ids[b] = this.findBlock(s, b, bh);
+      ids[b] = this.findBlock(s, cut.start[b], cut.start[b + 1], bh);
       if (ids[b] < 0) missing++;
     }
-    return this.find(s, h, missing);
+    this.last = s;
+    return this.find(ids, cut, h, missing);
   }
 
   /**
-   * lookup() of `s`, a successor of stored state `id` whose words are `parent` (as get()
-   * gave them): the fingerprint and the blocks follow from the parent's and the words that
-   * differ. `changed`, when given, lists the only words that may differ, as [from, to)
-   * pairs in ascending order (Transition's `changed`, when the machine says).
+   * The id of the state of n words whose block numbers are `ids` and fingerprint h (the
+   * sum of n and its blocks' fingerprints), or -1; remembers it for a following add().
    */
-  lookupFrom(s: Int32Array, id: number, parent: Int32Array, changed?: readonly number[]): number {
-    const n = s.length;
-    if (n !== parent.length) return this.lookup(s);
-    const salt = saltsFor(n);
-    const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
-    const o = this.offset[id] & CHUNK_MASK;
-    let h = a[o + R_HASH];
-    const long = n > DENSE;
-    const nb = long ? blocksOf(n) : 0;
-    if (long) this.room(nb);
-    const ids = this.ids;
-    const idHash = this.idHash;
-    const touched = this.touched;
-    const differ = this.differ;
-    for (let b = 0; b < nb; b++) ids[b] = a[o + HEAD + b];
-    let nt = 0;
-    const ranges = changed ? changed.length : 2;
-    for (let r = 0; r < ranges; r += 2) {
-      let j = changed ? changed[r] : 0;
-      const hi = changed ? Math.min(changed[r + 1], n) : n;
-      // Block by block: the change of the block's fingerprint and the mask of its words
-      // that differ are gathered in registers.
-      while (j < hi) {
-        const b = j >>> BLOCK_SHIFT;
-        const stop = Math.min(hi, (b + 1) << BLOCK_SHIFT);
-        let d = 0;
-        let m = 0;
-        for (; j < stop; j++) {
-          const x = s[j];
-          const y = parent[j];
-          if (x === y) continue;
-          d = (d + term(salt, j, x) - term(salt, j, y)) | 0;
-          m |= 1 << (j & (BLOCK - 1));
-        }
-        if (m === 0) continue;
-        h = (h + d) | 0;
-        if (!long) continue;
-        // Ranges are in ascending order: a block met again is the last one touched.
-        if (nt > 0 && touched[nt - 1] === b) {
-          idHash[b] = (idHash[b] + d) | 0;
-          differ[b] |= m;
-        } else {
-          touched[nt++] = b;
-          idHash[b] = (this.blockHash[ids[b]] + d) | 0;
-          differ[b] = m;
-        }
-      }
-    }
-    let missing = 0;
-    for (let k = 0; k < nt; k++) {
-      const b = touched[k];
-      const f = this.move(s, b, ids[b], differ[b], idHash[b]);
-      ids[b] = f;
-      if (f < 0) missing++;
-    }
-    return this.find(s, h, missing);
+  findIds(ids: Int32Array, n: number, h: number): number {
+    this.last = null;
+    return this.find(ids, this.cutOf(n), h, 0);
   }
 
-  /** Room for the blocks of a state of nb blocks. */
-  private room(nb: number): void {
-    if (this.ids.length >= nb) return;
-    this.ids = new Int32Array(nb);
-    this.idHash = new Int32Array(nb);
-    this.touched = new Int32Array(nb);
-    this.differ = new Int32Array(nb);
+  /** The number of block b of the state `s`, stored now if no state had it. */
+  block(s: Int32Array, b: number): number {
+    const cut = this.cutOf(s.length);
+    const from = cut.start[b];
+    const to = cut.start[b + 1];
+    const bh = blockHashOf(s, from, to);
+    const k = this.findBlock(s, from, to, bh);
+    return k >= 0 ? k : this.addBlock(s, from, to, bh);
   }
 
-  /**
-   * The number of block b of `s` (fingerprint bh), which is stored block k but for the
-   * words in mask `differ`, or -1. A remembered change of k at those words to a block whose
-   * words there are s's is it: that block and k agree elsewhere, as s's block and k do.
-   */
-  private move(s: Int32Array, b: number, k: number, differ: number, bh: number): number {
-    const moves = this.moves;
-    const mask = this.moveMask;
-    const w = this.blockWords;
-    const base = b << BLOCK_SHIFT;
-    for (let i = (bh ^ Math.imul(k, 0x9e3779b1)) & mask; ; i = (i + 1) & mask) {
-      const e = 4 * i;
-      if (moves[e + 1] === 0) break;
-      if (moves[e] !== bh || moves[e + 1] !== k + 1 || moves[e + 2] !== differ) continue;
-      const to = moves[e + 3] << BLOCK_SHIFT;
-      let m = differ;
-      for (; m !== 0; m &= m - 1) {
-        const j = 31 - Math.clz32(m & -m);
-        if (s[base + j] !== w[to + j]) break;
-      }
-      if (m === 0) return moves[e + 3];
-    }
-    const f = this.findBlock(s, b, bh);
-    if (f >= 0) this.remember(bh, k, differ, f);
-    return f;
-  }
-
-  private remember(bh: number, k: number, differ: number, f: number): void {
-    if (2 * ++this.nMoves > this.moveMask + 1) {
-      const old = this.moves;
-      this.moves = new Int32Array(2 * old.length);
-      this.moveMask = (this.moves.length >>> 2) - 1;
-      for (let e = 0; e < old.length; e += 4) if (old[e + 1] !== 0) this.putMove(old[e], old[e + 1] - 1, old[e + 2], old[e + 3]);
-    }
-    this.putMove(bh, k, differ, f);
-  }
-
-  private putMove(bh: number, k: number, differ: number, f: number): void {
-    const moves = this.moves;
-    const mask = this.moveMask;
-    let i = (bh ^ Math.imul(k, 0x9e3779b1)) & mask;
-    while (moves[4 * i + 1] !== 0) i = (i + 1) & mask;
-    moves[4 * i] = bh;
-    moves[4 * i + 1] = k + 1;
-    moves[4 * i + 2] = differ;
-    moves[4 * i + 3] = f;
-  }
-
-  /** The number of the stored block whose words are block b of `s` (fingerprint bh), or -1. */
-  private findBlock(s: Int32Array, b: number, bh: number): number {
+  /** The number of the stored block whose words are s[from, to) (fingerprint bh), or -1. */
+  private findBlock(s: Int32Array, from: number, to: number, bh: number): number {
     const table = this.blockTable;
     const mask = this.blockMask;
     const w = this.blockWords;
-    const base = b << BLOCK_SHIFT;
-    const end = Math.min(BLOCK, s.length - base);
+    const len = to - from;
     for (let i = bh & mask; ; i = (i + 1) & mask) {
       const slot = table[2 * i + 1];
       if (slot === 0) return -1;
-      if (table[2 * i] !== bh || this.blockAt[slot - 1] !== b) continue;
-      const from = (slot - 1) << BLOCK_SHIFT;
-      let j = 0;
-      while (j < end && s[base + j] === w[from + j]) j++;
-      if (j < end) continue;
-      // A state whose last block is shorter has zeros where the stored block has more words.
-      while (j < BLOCK && w[from + j] === 0) j++;
-      if (j === BLOCK) return slot - 1;
+      const k = slot - 1;
+      if (table[2 * i] !== bh || this.blockStart[k] !== from || this.blockLen[k] !== len) continue;
+      const o = this.blockOff[k] - from;
+      let j = from;
+      while (j < to && s[j] === w[o + j]) j++;
+      if (j === to) return k;
     }
   }
 
-  /** Stores block b of `s`, fingerprint bh; returns its number. */
-  private addBlock(s: Int32Array, b: number, bh: number): number {
+  /** Stores the block s[from, to), fingerprint bh; returns its number. */
+  private addBlock(s: Int32Array, from: number, to: number, bh: number): number {
     const k = this.blocks++;
-    if (k === this.blockAt.length) {
-      this.blockAt = grow(this.blockAt, k + 1);
+    const len = to - from;
+    if (k === this.blockOff.length) {
+      this.blockOff = grow(this.blockOff, k + 1);
+      this.blockStart = grow(this.blockStart, k + 1);
+      this.blockLen = grow(this.blockLen, k + 1);
       this.blockHash = grow(this.blockHash, k + 1);
-      this.blockWords = grow(this.blockWords, (k + 1) << BLOCK_SHIFT);
-      // Views of the old array would still read right (blocks never change) but keep it alive.
-      for (let j = 0; j < k; j++) this.blockViews[j] = this.blockWords.subarray(j << BLOCK_SHIFT, (j + 1) << BLOCK_SHIFT);
     }
-    const base = b << BLOCK_SHIFT;
-    const end = Math.min(BLOCK, s.length - base);
-    const w = this.blockWords;
-    const from = k << BLOCK_SHIFT;
-    for (let j = 0; j < end; j++) w[from + j] = s[base + j];
-    this.blockAt[k] = b;
+    if (this.blockWordsUsed + len > this.blockWords.length) {
+      this.blockWords = grow(this.blockWords, this.blockWordsUsed + len);
+      // Views of the old array would still read right (blocks never change) but keep it alive.
+      for (let j = 0; j < k; j++) this.blockViews[j] = this.blockWords.subarray(this.blockOff[j], this.blockOff[j] + this.blockLen[j]);
+    }
+    const o = this.blockWordsUsed;
+    this.blockWordsUsed += len;
+    this.blockWords.set(s.subarray(from, to), o);
+    this.blockOff[k] = o;
+    this.blockStart[k] = from;
+    this.blockLen[k] = len;
     this.blockHash[k] = bh;
-    this.blockViews.push(w.subarray(from, from + BLOCK));
+    this.blockViews.push(this.blockWords.subarray(o, o + len));
     if (2 * this.blocks > this.blockMask + 1) {
       const old = this.blockTable;
       this.blockTable = new Int32Array(2 * old.length);
@@ -407,12 +325,15 @@ export class StateStore {
   }
 
   /**
-   * The id of `s`, whose fingerprint is h, or -1. A long state with `missing` blocks that
-   * no stored state has is new; otherwise a stored state of the same length is s when its
-   * block numbers are those of s's blocks (this.ids).
+   * The id of the state cut by `cut` with block numbers `ids` and fingerprint h, or -1. A
+   * state with `missing` blocks that no stored state has is new; otherwise a stored state of
+   * the same length is it when its block numbers are those.
    */
-  private find(s: Int32Array, h: number, missing: number): number {
-    this.last = s;
+  private find(ids: Int32Array, cut: Cut, h: number, missing: number): number {
+    const nb = cut.blocks;
+    const n = cut.n;
+    this.lastIds = ids;
+    this.lastCut = cut;
     this.lastHash = h;
     if (missing > 0) return -1;
     const table = this.table;
@@ -421,26 +342,14 @@ export class StateStore {
       const slot = table[2 * i + 1];
       if (slot === 0) return -1;
       if (table[2 * i] !== h) continue;
-      const f = this.same(s, slot - 1);
-      if (f >= 0) return f;
+      const at = slot - 1;
+      const a = this.chunks[at >>> CHUNK_SHIFT];
+      const o = at & CHUNK_MASK;
+      if (a[o + R_LEN] !== n) continue;
+      let j = 0;
+      while (j < nb && ids[j] === a[o + HEAD + j]) j++;
+      if (j === nb) return a[o + R_ID];
     }
-  }
-
-  /** The id of the state whose record is at `at` when it is s (given by this.ids when long), else -1. */
-  private same(s: Int32Array, at: number): number {
-    const a = this.chunks[at >>> CHUNK_SHIFT];
-    const o = at & CHUNK_MASK;
-    const n = s.length;
-    if (a[o + R_LEN] !== n) return -1;
-    let j = 0;
-    if (n <= DENSE) {
-      while (j < n && s[j] === a[o + HEAD + j]) j++;
-      return j === n ? a[o + R_ID] : -1;
-    }
-    const ids = this.ids;
-    const nb = blocksOf(n);
-    while (j < nb && ids[j] === a[o + HEAD + j]) j++;
-    return j === nb ? a[o + R_ID] : -1;
   }
 
   /** Adds the state of the last lookup (which found nothing) and returns its id. */
@@ -454,7 +363,7 @@ export class StateStore {
       this.via = grow(this.via, need);
       this.sleep = grow(this.sleep, need);
     }
-    const o = this.encode(this.last, id);
+    const o = this.encode(id);
     this.parent[id] = parent;
     this.depth[id] = depth;
     this.via[id] = via;
@@ -470,13 +379,13 @@ export class StateStore {
     return f >= 0 ? [f, false] : [this.add(parent, depth, via, sleep), true];
   }
 
-  /** Appends the record of s to the arena as state `id`; returns its offset. */
-  private encode(s: Int32Array, id: number): number {
-    const n = s.length;
-    const nb = blocksOf(n);
-    const len = HEAD + (n <= DENSE ? n : nb);
+  /** Appends the record of the last state looked up to the arena as state `id`; returns its offset. */
+  private encode(id: number): number {
+    const cut = this.lastCut!;
+    const nb = cut.blocks;
+    const len = HEAD + nb;
     if (this.used + len > this.chunk.length) {
-      if (len > CHUNK_MASK + 1) throw new Error(`state store: a state of ${n} words is too large`);
+      if (len > CHUNK_MASK + 1) throw new Error(`state store: a state of ${cut.n} words is too large`);
       // Chunks grow up to their largest size, so that small searches stay small.
       this.chunk = new Int32Array(Math.min(CHUNK_MASK + 1, Math.max(2 * this.chunk.length, len)));
       this.chunks.push(this.chunk);
@@ -488,15 +397,11 @@ export class StateStore {
     this.offset[id] = at;
     this.used += len;
     e[o + R_ID] = id;
-    e[o + R_LEN] = n;
+    e[o + R_LEN] = cut.n;
     e[o + R_HASH] = this.lastHash;
-    if (n <= DENSE) {
-      for (let i = 0; i < n; i++) e[o + HEAD + i] = s[i];
-      return at;
-    }
-    const ids = this.ids;
+    const ids = this.lastIds;
     for (let b = 0; b < nb; b++) {
-      if (ids[b] < 0) ids[b] = this.addBlock(s, b, this.idHash[b]);
+      if (ids[b] < 0) ids[b] = this.addBlock(this.last!, cut.start[b], cut.start[b + 1], this.idHash[b]);
       e[o + HEAD + b] = ids[b];
     }
     return at;
@@ -510,47 +415,18 @@ export class StateStore {
   }
 }
 
+/** The fingerprint of the block s[from, to): the sum of its words' terms. */
+function blockHashOf(s: Int32Array, from: number, to: number): number {
+  const salt = saltsFor(s.length);
+  let h = 0;
+  for (let i = from; i < to; i++) h = (h + term(salt, i, s[i])) | 0;
+  return h;
+}
+
 /** Puts [h, v] in the first free slot from h's in an open-addressing table of pairs. */
 function placeIn(table: Int32Array, mask: number, h: number, v: number): void {
   let i = h & mask;
   while (table[2 * i + 1] !== 0) i = (i + 1) & mask;
   table[2 * i] = h;
   table[2 * i + 1] = v;
-}
-
-/**
- * Memory for states that die young: the successors of the state being expanded, which the
- * search only looks up (a new one is stored in its own encoding). reset() hands the same
- * words out again, still in the cache; fresh memory for every successor costs more than
- * the step that fills it.
- */
-export class Scratch {
-  private buf = new Int32Array(1 << 14);
-  private used = 0;
-  /** The arrays handed out since the last reset(), in order: the next expansion asks for
-   *  the same lengths at the same places, so the same views serve it. */
-  private views: Int32Array[] = [];
-  private k = 0;
-
-  /** Words for one state; valid until the next reset(). */
-  readonly alloc = (n: number): Int32Array => {
-    if (this.used + n > this.buf.length) {
-      // Arrays handed out stay valid: they keep the old buffer.
-      this.buf = new Int32Array(Math.max(2 * this.buf.length, 2 * n));
-      this.used = 0;
-      this.views = [];
-      this.k = 0;
-    }
-    let v = this.k < this.views.length ? this.views[this.k] : undefined;
-    if (v === undefined || v.length !== n || v.byteOffset !== this.used * 4) {
-      v = this.buf.subarray(this.used, this.used + n);
-      if (this.k < this.views.length) this.views[this.k] = v; else this.views.push(v);
-    }
-    this.k++;
-    this.used += n;
-    return v;
-  };
-
-  /** Every array handed out since the last reset() is dead. */
-  reset(): void { this.used = 0; this.k = 0; }
 }

@@ -1,6 +1,6 @@
 // A scenario as a Machine: the explorer's view of threads running the modelled
 // functions over the packed state, with the properties checked on its states.
-import type { Fault, Machine, StateView, ThreadInfo, Transition } from './machine';
+import type { Fault, Machine, Moves, StateView, ThreadInfo, Transition } from './machine';
 import { Status } from './machine';
 import { K, type Func } from './ir';
 import {
@@ -73,6 +73,8 @@ export class DaxMachine implements Machine {
 
   get name(): string { return this.spec.name; }
 
+  get segments(): readonly number[] { return this.L.segments; }
+
   private threadInfo(): ThreadInfo[] {
     const keys: string[] = [];
     return this.spec.threads.map((t, i) => {
@@ -118,10 +120,7 @@ export class DaxMachine implements Machine {
 
   successors(state: Int32Array, thread: number): Transition[] { return this.vm.successors(state, thread); }
 
-  useAllocator(alloc: ((words: number) => Int32Array) | null): void {
-    this.vm.alloc = alloc ?? allocState;
-    this.vm.keepNotes = alloc === null;
-  }
+  moves(state: Int32Array, thread: number): Moves { return this.vm.moves(state, thread); }
 
   // --- symmetry ------------------------------------------------------------------
 

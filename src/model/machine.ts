@@ -65,6 +65,34 @@ export interface Transition {
   choice?: string;
 }
 
+/** One step of Moves: what it writes instead of the successor it leads to. */
+export interface Move {
+  /** The words the step writes, ascending, and their values in the successor. */
+  at: Int32Array;
+  val: Int32Array;
+  /** As in Transition: the step's footprint, whether it makes progress, its fault, its choice. */
+  reads: readonly number[];
+  writes: readonly number[];
+  footprint?: number;
+  progress: boolean;
+  fault?: Fault;
+  choice?: string;
+}
+
+/**
+ * What a thread does from a state: its status and, when it can run, every successor of its
+ * next step as the words it writes, with the words of the state that decide all of it.
+ * `decidedBy` lists those words each once, in an order in which every word is determined by
+ * the values of the words before it (the order a deterministic program reads them in), so
+ * that a search can remember the moves by those words and find them again by reading the
+ * same words of another state in the same order: the same values there give the same moves.
+ */
+export interface Moves {
+  status: Status;
+  decidedBy: readonly number[];
+  steps: Move[];
+}
+
 export interface ThreadInfo {
   name: string;          // "T1: pte fault 0x203"
   /** Threads with equal class run the same program from the same start: the explorer may permute them. */
@@ -84,6 +112,13 @@ export interface Machine {
   readonly name: string;
   readonly threads: readonly ThreadInfo[];
   initial(): Int32Array;
+  /**
+   * Optional: where the parts of a state begin (ascending word indexes, the first 0): a
+   * search stores a state as its parts, each distinct part once, and remembers what a
+   * thread does by the parts it reads. Parts that follow the objects of the state (a lock,
+   * a slot, a queue, a thread's stack) change only with them.
+   */
+  readonly segments?: readonly number[];
   status(state: Int32Array, thread: number): Status;
   /** Every successor of one visible step of `thread` (several when the step branches on a choice). */
   successors(state: Int32Array, thread: number): Transition[];
@@ -95,13 +130,9 @@ export interface Machine {
   quiescent(state: Int32Array): Fault[];
   view(state: Int32Array): StateView;
   /**
-   * Where the states of successors() come from. A search that knows when a successor is dead
-   * (looked up, stored as its own copy) may hand the machine recycled memory, which is still
-   * in the cache; null gives every successor fresh memory again. Optional: a machine without
-   * it allocates as it likes.
-   *
-   * A search that installs an allocator reads no note of the transitions it gets (it rebuilds
-   * its traces afterwards, with the allocator removed): the machine may leave them empty.
+   * Optional: status() and successors() of a thread at once, as Moves. Without it a search
+   * learns the same from status() and successors() and takes every word as deciding them.
+   * Moves carry no notes: a search that asks for them rebuilds its traces with successors().
    */
-  useAllocator?(alloc: ((words: number) => Int32Array) | null): void;
+  moves?(state: Int32Array, thread: number): Moves;
 }

@@ -29,6 +29,9 @@ export class Recorder {
   readonly outputs: number[] = [];
   private target: Int32Array = new Int32Array(0);
   readonly view: Int32Array;
+  /** Set when the step used the view otherwise than by reading and writing words and its
+   *  length: it may have read any word, and its inputs are not known. */
+  whole = false;
 
   constructor(size: number) {
     this.seen = new Uint8Array(size);
@@ -41,6 +44,8 @@ export class Recorder {
       get(_o, key) {
         const i = indexOf(key);
         if (i < 0) {
+          // Any other use of the array (a copy, a view, a search) may read any word.
+          if (key !== 'length') self.whole = true;
           const v = Reflect.get(self.target, key) as unknown;
           return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(self.target) : v;
         }
@@ -64,6 +69,7 @@ export class Recorder {
     this.inputs.length = 0;
     this.outputs.length = 0;
     this.target = s;
+    this.whole = false;
     return this.view;
   }
 }
@@ -81,7 +87,7 @@ function indexOf(key: string | symbol): number {
 }
 
 /** One remembered step: its inputs outside its thread's region, its outputs. */
-interface Entry<R> {
+export interface Entry<R> {
   /** Inputs outside the region, and their values there. */
   inAt: Int32Array;
   inVal: Int32Array;
@@ -181,7 +187,7 @@ export class StepMemo<R> {
    * Remembers the step just recorded by `rec` (after a find() of the same step that found
    * nothing): taken by `thread` with outcome `choice` from s, to successor `next`.
    */
-  add(s: Int32Array, thread: number, choice: number, rec: Recorder, next: Int32Array, result: R): void {
+  add(s: Int32Array, thread: number, choice: number, rec: Recorder, next: Int32Array, result: R): Entry<R> {
     const b = this.base(thread);
     const end = b + this.live(s, thread);
     let g = this.lastGroup;
@@ -193,18 +199,17 @@ export class StepMemo<R> {
         this.groups.forEach((x, k) => this.place(x.hash, k));
       } else this.place(g.hash, this.groups.length - 1);
     }
-    const inputs = rec.inputs.filter((i) => i < b || i >= end);
-    const outputs = Int32Array.from(rec.outputs).sort();
-    g.steps.push({
-      inAt: Int32Array.from(inputs),
-      inVal: Int32Array.from(inputs, (i) => s[i]),
-      outAt: outputs,
-      outVal: outputs.map((i) => next[i]),
-      changed: spans(outputs),
-      result,
-    });
+    const e = entry(s, b, end, rec, next, result);
+    g.steps.push(e);
     this.count++;
     this.lastGroup = null;
+    return e;
+  }
+
+  /** The live words of thread t's region in s, from its first word: [base, base + live). */
+  region(s: Int32Array, thread: number): [number, number] {
+    const b = this.base(thread);
+    return [b, b + this.live(s, thread)];
   }
 
   private place(h: number, k: number): void {
@@ -213,6 +218,24 @@ export class StepMemo<R> {
     while (this.table[i] !== 0) i = (i + 1) & mask;
     this.table[i] = k + 1;
   }
+}
+
+/**
+ * The step just recorded by `rec`, taken from s to `next` by a thread whose live region is
+ * [b, end): the inputs outside the region with their values in s, the outputs with theirs in next.
+ */
+export function entry<R>(s: Int32Array, b: number, end: number, rec: Recorder, next: Int32Array, result: R): Entry<R> {
+  // A step that used its state otherwise than word by word may have read any word.
+  const inputs = rec.whole ? Array.from(s.keys()).filter((i) => i < b || i >= end) : rec.inputs.filter((i) => i < b || i >= end);
+  const outputs = Int32Array.from(rec.outputs).sort();
+  return {
+    inAt: Int32Array.from(inputs),
+    inVal: Int32Array.from(inputs, (i) => s[i]),
+    outAt: outputs,
+    outVal: outputs.map((i) => next[i]),
+    changed: spans(outputs),
+    result,
+  };
 }
 
 /** Whether own[0, n) is s[b, b + n). */

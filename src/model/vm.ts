@@ -6,14 +6,14 @@
 // visible primitive or choice plus the local code up to the next one. Each function's
 // code runs as one generated JavaScript function (its runner); the instruction
 // interpreter is the reference and runs what a runner does not express.
-import type { Transition } from './machine';
+import type { Move, Moves, Transition } from './machine';
 import { Status } from './machine';
 import { evalBin, PURE, type BinOp, type Expr, type Func, type Instr, type LValue } from './ir';
 import { FRAME, Layout, PTR_BASE, THREAD, TStatus } from './kernel/layout';
 import { PRIMS, type Prim } from './kernel/prims';
 import { FootprintTable, noteText, Step, StepRecord } from './kernel/step';
 import { deadLocals } from './live';
-import { Recorder, replay, StepMemo } from './memo';
+import { entry, Recorder, StepMemo, type Entry } from './memo';
 
 /**
  * States are carved out of shared slabs: a fresh ArrayBuffer per state costs more than the
@@ -403,9 +403,6 @@ const ARG_EXPR = -2;
 /** The arguments a guard that reads none is given. */
 const NO_ARGS: number[] = [];
 
-/** The notes of a replayed step: none (steps are replayed only while nobody reads notes). */
-const NO_NOTES: readonly unknown[] = [];
-
 /** What the VM keeps of a remembered step besides its writes. */
 interface StepResult {
   fn: string;
@@ -440,21 +437,21 @@ export class VM {
    *  stack, at 2 * pc + 1 suspended under a call; and the words of its frames. */
   private readonly dead: Int32Array[][];
   private readonly frameWords: Int32Array;
-  /** Where successor states come from (Machine.useAllocator). */
-  alloc: (words: number) => Int32Array = allocState;
-  /** Off while a search runs that reads no notes (Machine.useAllocator): steps record none,
-   *  and steps remembered (memo) are replayed instead of run. */
-  keepNotes = true;
-  /** Steps remembered, or null when every step runs its code. */
+  /** Steps remembered (moves() finds them instead of running them), or null when every step runs its code. */
   private readonly memo: StepMemo<StepResult> | null;
   private readonly recorder: Recorder;
+  /** moves(): the recorder of the status and the choices, the words listed so far, the
+   *  state a step not remembered runs on. */
+  private readonly probeRecorder: Recorder;
+  private readonly listed: Uint8Array;
+  private movesCopy = new Int32Array(0);
 
   /**
    * @param roots the functions the threads start in (what a scenario can reach)
    * @param reduce fold steps no other thread can tell apart (quiet reads, reads of state nobody
    *   writes, Lipton's atomic critical sections); off, every visible operation is its own step
    * @param forgetDead zero dead locals after each step (forget)
-   * @param remember replay steps taken before from states that agree on what they read (memo.ts)
+   * @param remember moves() finds steps taken before from states that agree on what they read (memo.ts)
    */
   constructor(readonly L: Layout, readonly prog: Program, readonly threadName: (t: number) => string, roots?: string[],
     private readonly reduce = true, readonly forgetDead = reduce, remember = true) {
@@ -478,6 +475,8 @@ export class VM {
     this.frameWords = Int32Array.from(prog.funcs, (f) => FRAME.LOCALS + f.locals.length);
     this.memo = remember ? new StepMemo<StepResult>((t) => L.thread(t), (s, t) => this.liveWords(s, t)) : null;
     this.recorder = new Recorder(L.size);
+    this.probeRecorder = new Recorder(L.size);
+    this.listed = new Uint8Array(L.size);
   }
 
   /** The steps remembered so far (0 when steps are not remembered). */
@@ -812,27 +811,24 @@ export class VM {
     return out;
   }
 
-  /** The successor of thread t's step from c with outcome `choice` (named `outcome`). */
+  /** The successor of thread t's step from c with outcome `choice` (named `outcome`), with its notes. */
   private successor(s: Int32Array, t: number, c: CInstr, choice: number, outcome: string | undefined): Transition {
-    // Remembered steps have no notes: they stand in for steps only while nobody reads notes.
-    const memo = this.keepNotes ? null : this.memo;
-    if (memo !== null) {
-      const e = memo.find(s, t, choice);
-      if (e !== null) {
-        const next = this.alloc(s.length);
-        next.set(s);
-        replay(e, next);
-        const r = e.result;
-        return new StepTransition(t, next, r.fn, r.label, outcome, r.footprint, this.footprints, e.changed, r.progress, r.fault, NO_NOTES, this.threadName);
-      }
-    }
-    const copy = this.alloc(s.length);
+    const copy = allocState(s.length);
     copy.set(s);
+    const w = this.run(copy, t, c, choice, true, null);
+    const r = this.resultOf(w);
+    return new StepTransition(t, copy, r.fn, r.label, outcome, r.footprint, this.footprints, this.exact ? w.changed() : undefined,
+      r.progress, r.fault, w.notes, w.threadName);
+  }
+
+  /**
+   * Runs thread t's step from c with outcome `choice` on `copy`, a copy of the state it is
+   * taken from; over `rec`'s view of it when given.
+   */
+  private run(copy: Int32Array, t: number, c: CInstr, choice: number, keepNotes: boolean, rec: Recorder | null): Step {
     const w = this.stepper.begin(copy, t);
-    // A step to remember runs over the recorder's view of its state, which notes what it reads and writes.
-    const rec = memo !== null && memo.room ? this.recorder : null;
     if (rec !== null) w.s = rec.begin(copy);
-    w.keepNotes = this.keepNotes;
+    w.keepNotes = keepNotes;
     // Lipton reduction: a lock acquire moves right, a release left, so one step may run
     // acquires, then at most one other visible operation, then releases: no other thread
     // can tell the difference. The step is named after that operation. Runners merge as
@@ -853,13 +849,68 @@ export class VM {
     }
     if (this.forgetDead && !w.fault) this.forget(w);
     w.s = copy;
+    return w;
+  }
+
+  /** What is kept of step w besides its writes. */
+  private resultOf(w: Step): StepResult {
     const main = w.main as CInstr;
-    const changed = w.changed();
-    const fp = this.footprints.intern(w);
-    const kept = this.exact ? changed : undefined;
-    const progress = !w.retried;
-    if (rec !== null) memo!.add(s, t, choice, rec, copy, { fn: main.fnName, label: main.label, footprint: fp, progress, fault: w.fault });
-    return new StepTransition(t, copy, main.fnName, main.label, outcome, fp, this.footprints, kept, progress, w.fault, w.notes, w.threadName);
+    return { fn: main.fnName, label: main.label, footprint: this.footprints.intern(w), progress: !w.retried, fault: w.fault };
+  }
+
+  /**
+   * What thread t does from s, with the words that decide it (Machine.moves). The status and
+   * the choices are read over a recording view, in order; each step is found remembered, or
+   * run over a recording view and remembered, and is decided by the live words of its
+   * thread's region (which the status read says where end) and then the words it read
+   * outside them, in the order it read them.
+   */
+  moves(s: Int32Array, t: number): Moves {
+    if (this.untilRunners > 0 && --this.untilRunners === 0) this.useRunners();
+    const probe = this.probeRecorder;
+    const view = probe.begin(s);
+    const status = this.status(view, t);
+    const c = status === Status.Runnable ? this.at_(s, t) : undefined;
+    let outcomes = c?.outcomes;
+    if (c !== undefined && outcomes === undefined && c.choices) {
+      const w = this.probe(view, t);
+      outcomes = c.choices(w, this.args(w, c));
+    }
+    // Read otherwise than word by word, the state decides by every word.
+    const decidedBy = probe.whole ? Array.from(s.keys()) : probe.inputs.slice();
+    const steps: Move[] = [];
+    if (c === undefined) return { status, decidedBy, steps };
+    const listed = this.listed;
+    listed.fill(0);
+    for (const i of decidedBy) listed[i] = 1;
+    const b = this.base(t);
+    const end = b + this.liveWords(s, t);
+    for (let i = b; i < end; i++) if (listed[i] === 0) { listed[i] = 1; decidedBy.push(i); }
+    for (let k = 0; k < (outcomes?.length ?? 1); k++) {
+      const e = this.stepOf(s, t, c, k, b, end);
+      for (const i of e.inAt) if (listed[i] === 0) { listed[i] = 1; decidedBy.push(i); }
+      const r = e.result;
+      const move: Move = { at: e.outAt, val: e.outVal, reads: this.footprints.reads[r.footprint], writes: this.footprints.writes[r.footprint],
+        footprint: r.footprint, progress: r.progress };
+      if (r.fault) move.fault = r.fault;
+      if (outcomes) move.choice = outcomes[k];
+      steps.push(move);
+    }
+    return { status, decidedBy, steps };
+  }
+
+  /** Thread t's step from c with outcome `choice` from s, remembered (run now if it was not),
+   *  where [b, end) is the live part of the thread's region. */
+  private stepOf(s: Int32Array, t: number, c: CInstr, choice: number, b: number, end: number): Entry<StepResult> {
+    const memo = this.memo;
+    const e = memo?.find(s, t, choice);
+    if (e) return e;
+    if (this.movesCopy.length !== s.length) this.movesCopy = new Int32Array(s.length);
+    const copy = this.movesCopy;
+    copy.set(s);
+    const w = this.run(copy, t, c, choice, false, this.recorder);
+    const r = this.resultOf(w);
+    return memo && memo.room ? memo.add(s, t, choice, this.recorder, copy, r) : entry(s, b, end, this.recorder, copy, r);
   }
 
   /**

@@ -72,6 +72,9 @@ export class Layout {
   readonly threadBase: number;
   readonly threadStride: number;
   readonly size: number;
+  /** Where the state's objects begin: the globals, each slot, page, wait queue and thread
+   *  (Machine.segments). */
+  readonly segments: readonly number[];
   /** Slot + 1 of each page index in [first, first + table length), 0 when not modelled; the
    *  indexes of a scenario lie in one PMD region, so the table is short. */
   private readonly slotTable: Int32Array;
@@ -99,6 +102,9 @@ export class Layout {
     this.threadBase = this.queueBase + nQueues * this.queueStride;
     this.threadStride = THREAD.STACK + stackWords;
     this.size = this.threadBase + nThreads * this.threadStride;
+    const at = (base: number, n: number, stride: number) => Array.from({ length: n }, (_, i) => base + i * stride);
+    this.segments = [0, ...at(this.slotBase, indexes.length, SLOT_STRIDE), ...at(this.pageBase, nPages, PAGE_STRIDE),
+      ...at(this.queueBase, nQueues, this.queueStride), ...at(this.threadBase, nThreads, this.threadStride)].filter((x, i, a) => x < this.size && (i === 0 || x > a[i - 1]));
   }
 
   /** Slot of a page index, or -1 when the scenario does not model it. */

@@ -1,25 +1,30 @@
-// Long states are stored as numbers of distinct blocks of words: every state stored must be
-// found again, relative to any parent or on its own, and decoded word for word, whatever
-// the number of distinct blocks (the tables of blocks grow on the way) and whatever array
-// it is decoded into (one that held another state gets only the blocks that differ).
+// States are stored as numbers of distinct blocks of words, cut every 32 words or where a
+// machine's segments begin: every state stored must be found again, on its own (lookup) or
+// by the block numbers and fingerprint a search derives from its parent's (findIds), and
+// decoded word for word, whatever the number of distinct blocks (the tables of blocks grow
+// on the way).
 import { strict as assert } from 'node:assert';
-import { StateStore } from '../../../src/check/store';
+import { Cut, StateStore } from '../../../src/check/store';
 import { rng } from '../../support/rng';
 
-describe('check/store: states stored as blocks', () => {
-  for (const n of [33, 64, 65, 100, 308]) {
-    it(`agrees with a set of the states' words, ${n} words, across the growth of the block tables`, () => {
-      const rand = rng(n);
-      const st = new StateStore();
+describe('check/store: states stored as blocks', function () {
+  this.timeout(20_000);
+  const cases: [number, number[] | undefined][] = [[1, undefined], [31, undefined], [33, undefined], [65, undefined], [308, undefined],
+    [100, [0, 12, 16, 20, 24, 40, 58, 99]], [308, [0, 12, 32, 76, 134, 192, 250]]];
+  for (const [n, starts] of cases) {
+    it(`agrees with a set of the states' words, ${n} words${starts ? `, cut at ${starts.join(' ')}` : ''}, found alone and from a parent`, () => {
+      const rand = rng(n + (starts?.length ?? 0));
+      const st = new StateStore(starts ? { n, starts } : undefined);
+      const cut = st.cutOf(n);
       const seen = new Map<string, number>();
       const root = new Int32Array(n);
       st.insert(root, -1, 0, -1, 0);
       seen.set(root.join(), 0);
-      let reused = new Int32Array(n);
-      const into = () => reused;
+      const pids = new Int32Array(cut.blocks);
+      const cids = new Int32Array(cut.blocks);
       for (let k = 0; k < 30_000; k++) {
         const pid = rand() % st.size;
-        const parent = st.get(pid, into);
+        const parent = st.get(pid);
         const child = parent.slice();
         // A few words of one region, some of them set to values not seen before, so that
         // thousands of distinct blocks are made.
@@ -28,23 +33,46 @@ describe('check/store: states stored as blocks', () => {
           const j = Math.min(n - 1, lo + (rand() % 8));
           child[j] = rand() % 3 === 0 ? 0 : rand() % 5 === 0 ? k : (rand() % 7) - 3;
         }
-        const spans = rand() % 2 ? [lo, Math.min(n, lo + 8)] : undefined;
-        const f = st.lookupFrom(child, pid, parent, spans);
+        let f: number;
+        if (rand() % 2) {
+          f = st.lookup(child);
+        } else {
+          // As a search does: the parent's numbers, the changed blocks' new numbers, the
+          // fingerprint moved by what the changed blocks add.
+          let h = st.idsOf(pid, pids);
+          cids.set(pids);
+          for (let b = 0; b < cut.blocks; b++) {
+            const k2 = st.block(child, b);
+            if (k2 === pids[b]) continue;
+            cids[b] = k2;
+            h = (h + st.hashOfBlock(k2) - st.hashOfBlock(pids[b])) | 0;
+          }
+          f = st.findIds(cids, n, h);
+        }
         assert.equal(f, seen.get(child.join()) ?? -1, `state ${k}`);
         if (f < 0) {
           seen.set(child.join(), st.size);
           st.add(pid, 0, 0, 0);
         }
-        if (k % 1000 === 0) reused = new Int32Array(n);
       }
-      assert.ok(st.size > 10_000, `only ${st.size} distinct states`);
+      assert.ok(st.size > (n < 8 ? 100 : 10_000), `only ${st.size} distinct states`);
+      const out = new Int32Array(cut.blocks);
       for (const [key, id] of seen) {
         assert.equal(st.get(id).join(), key);
-        assert.equal(st.get(id, into).join(), key);
+        st.idsOf(id, out);
+        assert.equal(st.decode(out, new Int32Array(n)).join(), key);
         assert.equal(st.lookup(Int32Array.from(key.split(','), Number)), id);
       }
     });
   }
+
+  it('cuts a state where its segments begin, and refuses segments that do not cut it', () => {
+    const c = new Cut(10, [0, 3, 7]);
+    assert.equal(c.blocks, 3);
+    assert.deepEqual([...c.blockOf], [0, 0, 0, 1, 1, 1, 1, 2, 2, 2]);
+    assert.deepEqual([...new Cut(70).start], [0, 32, 64, 70]);
+    for (const bad of [[1, 3], [0, 3, 3], [0, 5, 2], [0, 10]]) assert.throws(() => new Cut(10, bad), /do not cut a state of 10 words/);
+  });
 
   it('keeps apart states of different lengths that share their leading blocks', () => {
     const st = new StateStore();

@@ -112,12 +112,12 @@ describe('model VM: runners against the interpreter', function () {
 
 describe('model VM: runners built during a search', function () {
   this.timeout(60_000);
-  // A VM interprets its first steps and builds its runners between two steps later on; the
-  // search is the same whichever way each step ran.
-  it('pmd-invalidate, switching after 5,000 steps: the same verdict, states, transitions and traces as either way alone', () => {
+  // A VM interprets its first steps and builds its runners later on, between two steps (or
+  // two threads' moves); the search is the same whichever way each step ran.
+  it('pmd-invalidate, switching after 100 moves: the same verdict, states, transitions and traces as either way alone', () => {
     const run = (how: 'runners' | 'interpreter' | 'switch'): string => {
       const m = buildScenario('pmd-invalidate') as DaxMachine;
-      if (how === 'switch') m.vm.useRunnersAfter(5000);
+      if (how === 'switch') m.vm.useRunnersAfter(100);
       if (how === 'runners') m.vm.useRunners();
       if (how === 'interpreter') m.vm.interpretOnly();
       const v = explore(m, { maxStates: 1_000_000, maxMs: 120_000 });
