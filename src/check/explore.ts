@@ -13,7 +13,7 @@
 //
 // Sleep sets (Godefroid 1996, ch. 5), with the state-matching rule. The unit of choice is
 // "the next step of thread t". Two threads' steps are independent when their footprints
-// (Transition.reads/writes, united over the step's branches) do not conflict: no write
+// (Move.reads/writes, united over the step's branches) do not conflict: no write
 // of one meets a read or a write of the other; such steps commute and neither enables or
 // disables the other (the Machine contract). When a state s is expanded with sleep set Z,
 // the enabled threads not in Z are explored in index order t1..tk, and the successor by

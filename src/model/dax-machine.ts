@@ -23,8 +23,7 @@ export interface MachineOptions {
   /** Off: dead locals keep their values, so states that differ only there stay apart (on by
    *  default with the reductions). */
   deadLocals?: boolean;
-  /** Off: every step runs its code, none is replayed from a step remembered while a search
-   *  reads no notes (memo.ts; on by default). */
+  /** Off: every step runs its code, none is found remembered (memo.ts; on by default). */
   rememberSteps?: boolean;
 }
 

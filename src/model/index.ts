@@ -44,7 +44,7 @@ export interface BuildOptions {
   reduce?: boolean;
   /** false: dead locals keep their values (zeroed after each step by default, with the reductions). */
   deadLocals?: boolean;
-  /** false: every step runs its code, none is replayed from a remembered one (memo.ts). */
+  /** false: every step runs its code, none is found remembered (memo.ts). */
   rememberSteps?: boolean;
 }
 

@@ -4,7 +4,7 @@
 // same footprint and ends the same way (this is what LTSmin's cache layer does per
 // transition group; here the dependencies are read off the step itself, so they are exact
 // whatever the modelled code does). A search meets the same step from thousands of states
-// (the other threads stand elsewhere), so a step is run once and replayed from there on.
+// (the other threads stand elsewhere), so a step is run once and found from there on (VM.moves).
 //
 // A step is recorded by running it over a view of the state that notes each word's first
 // access (Recorder): a word read before the step writes it is an input, with its value in
@@ -94,8 +94,6 @@ export interface Entry<R> {
   /** Outputs and their values in the successor. */
   outAt: Int32Array;
   outVal: Int32Array;
-  /** The outputs as [from, to) pairs in ascending order: the only words a replay changes. */
-  changed: readonly number[];
   result: R;
 }
 
@@ -233,7 +231,6 @@ export function entry<R>(s: Int32Array, b: number, end: number, rec: Recorder, n
     inVal: Int32Array.from(inputs, (i) => s[i]),
     outAt: outputs,
     outVal: outputs.map((i) => next[i]),
-    changed: spans(outputs),
     result,
   };
 }
@@ -243,21 +240,4 @@ function same(own: Int32Array, s: Int32Array, b: number, n: number): boolean {
   let i = 0;
   while (i < n && own[i] === s[b + i]) i++;
   return i === n;
-}
-
-/** Ascending words as [from, to) pairs of runs. */
-function spans(words: Int32Array): number[] {
-  const out: number[] = [];
-  for (const i of words) {
-    if (out.length > 0 && out[out.length - 1] === i) out[out.length - 1] = i + 1;
-    else out.push(i, i + 1);
-  }
-  return out;
-}
-
-/** Writes a remembered step's outputs into `next`, a copy of the state it is replayed from. */
-export function replay(e: { outAt: Int32Array; outVal: Int32Array }, next: Int32Array): void {
-  const at = e.outAt;
-  const val = e.outVal;
-  for (let i = 0; i < at.length; i++) next[at[i]] = val[i];
 }
