@@ -38,8 +38,6 @@ export class Learned {
   private readonly next: Int32Array;
   private readonly recorder: Recorder;
   private readonly cut: Cut;
-  /** Computations run (the rest were found). */
-  learned = 0;
 
   constructor(private readonly machine: Machine, private readonly store: StateStore, private readonly n: number) {
     this.moves = new Recall(machine.threads.length);
@@ -62,7 +60,6 @@ export class Learned {
   }
 
   private learnMoves(t: number, ids: Int32Array): number {
-    this.learned++;
     const s = this.store.decode(ids, this.words);
     const m = this.machine.moves ? this.machine.moves(s, t) : this.movesFrom(s, t);
     const path = blocksIn(m.decidedBy, this.cut.blockOf);
@@ -113,7 +110,6 @@ export class Learned {
   }
 
   private learnInvariants(ids: Int32Array): number {
-    this.learned++;
     const s = this.store.decode(ids, this.words);
     const rec = this.recorder;
     const faults = this.machine.invariants(rec.begin(s));
