@@ -54,9 +54,6 @@ export interface Transition {
   /** Optional: a number for the footprint, equal for steps of one machine exactly when their
    *  reads and writes are equal, so that a search can know it without reading the ids. */
   footprint?: number;
-  /** Optional: the only words of `state` that may differ from the state the step was taken
-   *  from, as [from, to) pairs in ascending order; a search then compares only those. */
-  changed?: readonly number[];
   /** False for steps that only retry or spin (for livelock detection). */
   progress: boolean;
   /** A fault the step itself commits: double lock, unlock of an unheld lock, sleep with a spinlock held. */

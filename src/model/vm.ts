@@ -422,9 +422,6 @@ export class VM {
   private untilRunners = RUNNERS_AFTER;
   /** The room every step of this VM records in (one step runs at a time). */
   private readonly rec: StepRecord;
-  /** Whether steps say exactly which words they changed: the kernel's own primitives record
-   *  every write (Step.set); other primitives are not known to. */
-  private readonly exact: boolean;
   /** Kinds of state no primitive of the program writes: reads of them never race. */
   private readonly stable: Set<string>;
   /** A step for reading a state (guards, choices): never kept, never stepped. */
@@ -465,9 +462,8 @@ export class VM {
     this.code = prog.funcs.map((f, fnId) => f.code.map((i) => this.compileInstr(i, fnId)));
     this.runners = prog.funcs.map(() => null);
     this.probeStep = new Step(L, new Int32Array(L.size), 0, threadName);
-    this.rec = new StepRecord(L.size);
+    this.rec = new StepRecord();
     this.stepper = new Step(L, this.probeStep.s, 0, threadName, this.rec);
-    this.exact = prog.prims === PRIMS;
     this.dead = prog.funcs.map((f) => {
       const { top, suspended } = deadLocals(f);
       return top.flatMap((d, pc) => [d, suspended[pc]]);
@@ -817,8 +813,7 @@ export class VM {
     copy.set(s);
     const w = this.run(copy, t, c, choice, true, null);
     const r = this.resultOf(w);
-    return new StepTransition(t, copy, r.fn, r.label, outcome, r.footprint, this.footprints, this.exact ? w.changed() : undefined,
-      r.progress, r.fault, w.notes, w.threadName);
+    return new StepTransition(t, copy, r.fn, r.label, outcome, r.footprint, this.footprints, r.progress, r.fault, w.notes, w.threadName);
   }
 
   /**
@@ -980,12 +975,8 @@ class StepTransition implements Transition {
   readonly reads: readonly number[];
   readonly writes: readonly number[];
 
-  /**
-   * @param changed the words of `state` that may differ from the state the step was taken
-   *   from, as [from, to) pairs in ascending order; undefined when the machine does not say
-   */
   constructor(readonly thread: number, readonly state: Int32Array, readonly fn: string, readonly label: string, readonly choice: string | undefined,
-    readonly footprint: number, table: FootprintTable, readonly changed: readonly number[] | undefined,
+    readonly footprint: number, table: FootprintTable,
     readonly progress: boolean, readonly fault: Transition['fault'], private readonly notes: readonly unknown[],
     private readonly threadName: (t: number) => string) {
     this.reads = table.reads[footprint];

@@ -9,22 +9,12 @@ import { G, Layout, OBJ, PTR_BASE, THREAD } from './layout';
  * out what it keeps.
  */
 export class StepRecord {
-  /** The words outside the thread's own range the step wrote, each listed once; `marked` says which. */
-  readonly dirty: Int32Array;
-  readonly marked: Uint8Array;
-  /** The pairs Step.changed() builds. */
-  readonly spans: Int32Array;
   /** Object ids read and written (OBJ), in the order the step touched them. */
   reads: Int32Array = new Int32Array(16);
   writes: Int32Array = new Int32Array(16);
   /** Per note, its text or formatter and the formatter's three arguments (Step.note). */
   readonly notes: unknown[] = [];
 
-  constructor(size: number) {
-    this.dirty = new Int32Array(size);
-    this.marked = new Uint8Array(size);
-    this.spans = new Int32Array(2 * size + 4);
-  }
 }
 
 const NONE: readonly never[] = [];
@@ -148,10 +138,9 @@ export class Step {
 
   /** The thread region's base word. */
   base: number;
-  /** The thread-relative words [lo, hi) of its own region the step may have written (frames,
-   *  locals, stores through pointers); empty while lo >= hi. */
+  /** The lowest thread-relative word of its own region the step may have written (frames,
+   *  locals, stores through pointers); the region's stride while none. */
   lo: number;
-  hi = 0;
   /** Local instructions run so far by the current advance (VM.advance). */
   n = 0;
   /** Lipton's merge of the step under way (VM.successor): whether it may take in more visible
@@ -162,8 +151,6 @@ export class Step {
   main: unknown = undefined;
   /** Whether note() records: off while a search runs that reads no notes. */
   keepNotes = true;
-  /** The words outside that range the step wrote (set()) are rec.dirty[0, nd). */
-  nd = 0;
   /** Where the step records what it does. */
   readonly rec: StepRecord;
 
@@ -175,14 +162,12 @@ export class Step {
     rec?: StepRecord) {
     this.base = L.thread(t);
     this.lo = L.threadStride;
-    this.rec = rec ?? new StepRecord(L.size);
+    this.rec = rec ?? new StepRecord();
   }
 
   /** Writes word i of the state (outside the thread's stack: globals, slots, pages, queues, task states). */
   set(i: number, v: number): void {
     this.s[i] = v;
-    const r = this.rec;
-    if (r.marked[i] === 0) { r.marked[i] = 1; r.dirty[this.nd++] = i; }
   }
 
   /** Adds d to word i; the sum as C's `x += d` yields it before truncation. */
@@ -195,57 +180,6 @@ export class Step {
   /** Records a write of the thread-relative word off of the thread's own region. */
   touch(off: number): void {
     if (off < this.lo) this.lo = off;
-    if (off >= this.hi) this.hi = off + 1;
-  }
-
-  /**
-   * The words the step may have changed, as [from, to) pairs in ascending order: the words it
-   * set(), its own thread's header and the range of its region it touched. Clears the record.
-   */
-  changed(): readonly number[] {
-    const d = this.rec.dirty;
-    const n = this.nd;
-    for (let i = 1; i < n; i++) {
-      const x = d[i];
-      let j = i;
-      for (; j > 0 && d[j - 1] > x; j--) d[j] = d[j - 1];
-      d[j] = x;
-    }
-    // The pairs go to `spans` first: the array handed out is then made at its final length.
-    const spans = this.rec.spans;
-    let m = 0;
-    const b = this.base;
-    // The thread's header (status, task state, preempt count, return value, stack pointer) and
-    // the part of its stack the step touched, which may be empty.
-    let ownFrom = b;
-    const ownTo = b + THREAD.STACK;
-    let stackFrom = this.lo < this.hi ? b + this.lo : -1;
-    let k = 0;
-    for (;;) {
-      let from: number;
-      let to: number;
-      const next = k < n ? d[k] : 0x7fffffff;
-      if (ownFrom >= 0 && ownFrom <= next) { from = ownFrom; to = ownTo; ownFrom = -1; }
-      else if (stackFrom >= 0 && stackFrom <= next) { from = stackFrom; to = b + this.hi; stackFrom = -1; }
-      else if (k < n) { from = next; to = next + 1; k++; }
-      else break;
-      if (m > 0 && from <= spans[m - 1]) { if (to > spans[m - 1]) spans[m - 1] = to; } else { spans[m++] = from; spans[m++] = to; }
-    }
-    const marked = this.rec.marked;
-    for (let i = 0; i < n; i++) marked[d[i]] = 0;
-    this.nd = 0;
-    // Most steps change two to four ranges: literals of those lengths are allocated inline.
-    switch (m) {
-      case 2: return [spans[0], spans[1]];
-      case 4: return [spans[0], spans[1], spans[2], spans[3]];
-      case 6: return [spans[0], spans[1], spans[2], spans[3], spans[4], spans[5]];
-      case 8: return [spans[0], spans[1], spans[2], spans[3], spans[4], spans[5], spans[6], spans[7]];
-      default: {
-        const out: number[] = [];
-        for (let i = 0; i < m; i++) out.push(spans[i]);
-        return out;
-      }
-    }
   }
 
   /** Points a probe (a step that only reads: guards, choices) at thread t of state s. */
@@ -265,7 +199,6 @@ export class Step {
   begin(s: Int32Array, t: number): this {
     this.aim(s, t);
     this.lo = this.L.threadStride;
-    this.hi = 0;
     this.n = 0;
     this.merge = false;
     this.release = false;

@@ -105,16 +105,3 @@ export function eachState(m: Machine, limit: number, visit: (s: Int32Array, step
   }
   return taken;
 }
-
-/** Every word of tr's state that differs from s lies in the words the step says it changed,
- *  which ascend without overlap. */
-export function assertChangedCovers(s: Int32Array, tr: Transition, where: string): void {
-  const spans = tr.changed;
-  assert.ok(spans, `${where}: the step does not say what it changed`);
-  for (let r = 2; r < spans.length; r += 2) assert.ok(spans[r] >= spans[r - 1], `${where}: spans ascend without overlap`);
-  let r = 0;
-  for (let j = 0; j < s.length; j++) {
-    while (r < spans.length && j >= spans[r + 1]) r += 2;
-    if (!(r < spans.length && j >= spans[r])) assert.equal(tr.state[j], s[j], `${where}: word ${j} changed outside ${spans.join(',')}`);
-  }
-}

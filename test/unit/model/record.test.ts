@@ -1,5 +1,5 @@
 // Every step of a machine records what it touched in room the machine shares (StepRecord):
-// a transition must keep its own footprint, notes, fault and changed words, whatever steps
+// a transition must keep its own footprint, notes and fault, whatever steps
 // the machine takes after it. Each step is compared with the same step taken alone on a
 // fresh machine.
 import { strict as assert } from 'node:assert';
@@ -11,7 +11,7 @@ const PER_SCENARIO = 150;
 
 /** What a transition says besides its state, as one comparable value. */
 function record(tr: Transition): unknown {
-  return { reads: [...tr.reads], writes: [...tr.writes], note: tr.note, fault: tr.fault, progress: tr.progress, changed: tr.changed && [...tr.changed] };
+  return { reads: [...tr.reads], writes: [...tr.writes], note: tr.note, fault: tr.fault, progress: tr.progress };
 }
 
 describe('model: transitions keep what their step recorded', function () {
