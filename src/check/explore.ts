@@ -181,9 +181,14 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
    *  blocks they read alone. */
   let movesAt = new Int32Array(nThreads << 12);
   let invariantsAt = new Int32Array(1 << 12);
-  /** Block numbers of the state being expanded and of a successor. */
-  const pids = new Int32Array(nb);
-  const cids = new Int32Array(nb);
+  /** Block numbers of the state being expanded (`parent`), and of its successor by a step
+   *  while succId() has it in place: the step's blocks replaced, their old numbers in `saved`
+   *  until restore(). A successor whose canonical form is a permutation of it has numbers of
+   *  its own, read into ids; the parent's are read again before the next step (stale). */
+  const ids = new Int32Array(nb);
+  const saved = new Int32Array(nb);
+  let parent = -1;
+  let stale = false;
 
   /** Finds the moves and invariants of new state `id` (block numbers ids), reached from
    *  `from` by a step that rewrote the blocks of `mask` (from -1: from nothing known). */
@@ -216,7 +221,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
       let runnable = false;
       let blocked = -1;
       for (let t = 0; t < nThreads; t++) {
-        const st = moves.values[movesAt[id * nThreads + t]].status;
+        const st = learned.status[movesAt[id * nThreads + t]];
         if (st === Status.Runnable) runnable = true;
         else if (st === Status.Blocked && blocked < 0) blocked = t;
       }
@@ -237,12 +242,14 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
 
   {
     const id = store.insert(root, -1, 0, -1, 0)[0];
-    store.idsOf(id, cids);
-    learn(id, cids, -1, 0);
-    checkState(id, cids);
+    store.idsOf(id, ids);
+    learn(id, ids, -1, 0);
+    checkState(id, ids);
   }
 
-  const fp = new Footprints(nThreads);
+  const footprints = learned.footprints;
+  /** Per thread, the footprint of its step from the state being expanded. */
+  const cur = new Int32Array(nThreads);
   /** The fingerprint of the state being expanded, and its words once needed. */
   let ph = 0;
   let parentWords: Int32Array | null = null;
@@ -253,7 +260,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
 
   /** The words of step m's successor of the state being expanded. */
   const successorWords = (m: Succ): Int32Array => {
-    parentWords ??= store.decode(pids, parentBuf);
+    parentWords ??= store.decode(parentIds(), parentBuf);
     succBuf.set(parentWords);
     const { at, val } = m.move;
     for (let i = 0; i < at.length; i++) succBuf[at[i]] = val[i];
@@ -263,7 +270,8 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   /**
    * The id of the canonical form of step m's successor of the state being expanded, or -1;
    * the store remembers it for add(). Its block numbers are the parent's with the step's
-   * replaced, and are left in cids, unless its canonical form is a proper permutation of it.
+   * replaced, and are left in cids until restore(m), unless its canonical form is a proper
+   * permutation of it.
    */
   const succId = (m: Succ): number => {
     if (symmetric) {
@@ -272,10 +280,32 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
       permuted = c !== s && !sameState(c, s);
       if (permuted) return store.lookup(c);
     }
-    for (let b = 0; b < nb; b++) cids[b] = pids[b];
+    parentIds();
     const { blocks, to } = m;
-    for (let k = 0; k < blocks.length; k++) cids[blocks[k]] = to[k];
-    return store.findIds(cids, n, (ph + m.delta) | 0);
+    for (let k = 0; k < blocks.length; k++) {
+      saved[k] = ids[blocks[k]];
+      ids[blocks[k]] = to[k];
+    }
+    return store.findIds(ids, n, (ph + m.delta) | 0);
+  };
+
+  /** The parent's block numbers back in ids after succId(m) (or after a permuted successor's). */
+  const restore = (m: Succ): void => {
+    if (permuted) {
+      stale = true;
+      return;
+    }
+    const { blocks } = m;
+    for (let k = 0; k < blocks.length; k++) ids[blocks[k]] = saved[k];
+  };
+
+  /** ids, holding the parent's block numbers. */
+  const parentIds = (): Int32Array => {
+    if (stale) {
+      store.idsOf(parent, ids);
+      stale = false;
+    }
+    return ids;
   };
 
   /**
@@ -292,6 +322,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     for (const m of steps) {
       if (m.move.fault || m.move.progress) { edges!.exit(id); continue; }
       const f = succId(m);
+      restore(m);
       if (f >= 0) edges!.add(id, f, false);
       else { edges!.markPruned(id, 1 << t); return; }
     }
@@ -299,19 +330,20 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
 
   /** Expands state `id`: every enabled thread outside its sleep set, or only the threads in `only`. */
   const expand = (id: number, only: number): void => {
-    ph = store.idsOf(id, pids);
+    ph = store.idsOf(id, ids);
+    parent = id;
+    stale = false;
+    permuted = false;
     parentWords = null;
     const depth = store.depth[id];
     const z = sleepSets ? store.sleep[id] : 0;
     const row = id * nThreads;
-    fp.begin();
     let enabled = 0;
     for (let t = 0; t < nThreads; t++) {
-      const tm = moves.values[movesAt[row + t]];
-      if (tm.status !== Status.Runnable) { fp.add(t, null); continue; }
-      if (tm.steps.length === 0) throw new Error(`${machine.name}: ${machine.threads[t].name} is runnable but has no step`);
+      const leaf = movesAt[row + t];
+      if (learned.status[leaf] !== Status.Runnable) continue;
       enabled |= 1 << t;
-      if (sleepSets) fp.add(t, tm.steps);
+      cur[t] = learned.footprint[leaf];
     }
     // Until a step without progress has been seen, the pruned steps are all left to the
     // end of the search (logPruned would defer each one).
@@ -333,7 +365,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
       let childSleep = 0;
       for (let m = sleepSets ? (z | done) & enabled : 0; m !== 0; m &= m - 1) {
         const u = 31 - Math.clz32(m & -m);
-        if (!fp.conflict(u, t)) childSleep |= 1 << u;
+        if (!footprints.conflict(cur[u], cur[t])) childSleep |= 1 << u;
       }
       for (const m of steps) {
         transitions++;
@@ -353,12 +385,14 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
           const nid = store.add(id, depth + 1, t, sl);
           edges?.add(id, nid, mv.progress);
           if (permuted) {
-            store.idsOf(nid, cids);
-            learn(nid, cids, -1, 0);
-          } else learn(nid, cids, id, m.mask);
-          checkState(nid, cids);
+            store.idsOf(nid, ids);
+            learn(nid, ids, -1, 0);
+          } else learn(nid, ids, id, m.mask);
+          checkState(nid, ids);
+          restore(m);
           continue;
         }
+        restore(m);
         edges?.add(id, f, mv.progress);
         if (sleepSets) {
           const old = store.sleep[f];
@@ -439,187 +473,6 @@ function hasSymmetry(m: Machine): boolean {
   for (const t of m.threads) {
     if (seen.has(t.symmetryClass)) return true;
     seen.add(t.symmetryClass);
-  }
-  return false;
-}
-
-/** Flags of a footprint. */
-const FP_ENABLED = 1;
-/** Footprints below this id have their conflicts with each other remembered. */
-const FP_MEMO = 1024;
-
-/**
- * The footprints of the steps of the state being expanded, one per thread. A footprint is
- * [flags, reads, writes, read ids..., write ids...], the ids united over the step's
- * branches (two steps conflict when some branch of one conflicts with some branch of the
- * other, which is when their unions do), with 32-bit masks of the ids (id mod 32):
- * disjoint masks prove independence at once, overlapping ones are checked exactly, once
- * per pair of footprints. A program has few distinct footprints, so each is kept once
- * (interned) and a step's footprint is its number.
- */
-class Footprints {
-  /** The interned footprints: footprint f is data[at[f] ..], with masks and a hash table. */
-  private data = new Int32Array(1 << 10);
-  private dataLen = 0;
-  private at = new Int32Array(64);
-  private rmask = new Int32Array(64);
-  private wmask = new Int32Array(64);
-  private count = 0;
-  private table = new Int32Array(256);
-  /** Per pair of footprints below memoSide (at most FP_MEMO): 0 not known yet, 1
-   *  independent, 2 conflicting. */
-  private memo = new Uint8Array(64 * 64);
-  private memoSide = 64;
-  /** The footprint being built by add(). */
-  private block = new Int32Array(64);
-  /** Per thread, its step's footprint in the state being expanded; -1 when not enabled. */
-  private readonly cur: Int32Array;
-
-  constructor(n: number) {
-    this.cur = new Int32Array(n);
-  }
-
-  begin(): void { this.cur.fill(-1); }
-
-  /** Per footprint number of the machine's (Move.footprint): our footprint + 1, 0 when not met yet. */
-  private byMachine = new Int32Array(256);
-
-  /** Thread t's step (null: not enabled). */
-  add(t: number, steps: readonly Succ[] | null): void {
-    if (steps === null) { this.cur[t] = -1; return; }
-    const mv = steps[0].move;
-    if (steps.length === 1 && mv.footprint !== undefined) {
-      const k = mv.footprint;
-      if (k >= this.byMachine.length) this.byMachine = widen(this.byMachine, k);
-      const f = this.byMachine[k] - 1;
-      if (f >= 0) { this.cur[t] = f; return; }
-      this.addIds(t, steps);
-      this.byMachine[k] = this.cur[t] + 1;
-      return;
-    }
-    this.addIds(t, steps);
-  }
-
-  /** add() by reading the ids of every branch. */
-  private addIds(t: number, steps: readonly Succ[]): void {
-    let nr = 0;
-    let nw = 0;
-    for (const { move } of steps) {
-      nr += move.reads.length;
-      nw += move.writes.length;
-    }
-    if (3 + nr + nw > this.block.length) this.block = new Int32Array(2 * (3 + nr + nw));
-    const c = this.block;
-    c[0] = FP_ENABLED;
-    c[1] = nr;
-    c[2] = nw;
-    let k = 3;
-    for (const { move } of steps) for (const x of move.reads) c[k++] = x;
-    for (const { move } of steps) for (const x of move.writes) c[k++] = x;
-    this.cur[t] = this.intern(k);
-  }
-
-  /** The number of the footprint block[0..k), interned when new. */
-  private intern(k: number): number {
-    const c = this.block;
-    const h = blockHash(c, 0, k);
-    const mask = this.table.length - 1;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const f = this.table[i] - 1;
-      if (f < 0) break;
-      const o = this.at[f];
-      const d = this.data;
-      if (3 + d[o + 1] + d[o + 2] !== k) continue;
-      let j = 0;
-      while (j < k && d[o + j] === c[j]) j++;
-      if (j === k) return f;
-    }
-    return this.store(k, h);
-  }
-
-  private store(k: number, h: number): number {
-    const f = this.count++;
-    if (f === this.at.length) {
-      this.at = widen(this.at, f);
-      this.rmask = widen(this.rmask, f);
-      this.wmask = widen(this.wmask, f);
-    }
-    if (this.dataLen + k > this.data.length) this.data = widen(this.data, this.dataLen + k);
-    const c = this.block;
-    const o = this.dataLen;
-    this.data.set(c.subarray(0, k), o);
-    this.dataLen += k;
-    this.at[f] = o;
-    let r = 0;
-    let w = 0;
-    for (let i = 3; i < 3 + c[1]; i++) r |= 1 << (c[i] & 31);
-    for (let i = 3 + c[1]; i < k; i++) w |= 1 << (c[i] & 31);
-    this.rmask[f] = r;
-    this.wmask[f] = w;
-    if (2 * this.count > this.table.length) {
-      this.table = new Int32Array(2 * this.table.length);
-      for (let g = 0; g < this.count; g++) this.place(g);
-    } else this.place(f, h);
-    if (f === this.memoSide && f < FP_MEMO) {
-      const side = 2 * f;
-      const m = new Uint8Array(side * side);
-      for (let a = 0; a < f; a++) m.set(this.memo.subarray(a * f, (a + 1) * f), a * side);
-      this.memo = m;
-      this.memoSide = side;
-    }
-    return f;
-  }
-
-  private place(f: number, h = this.hashOf(f)): void {
-    const mask = this.table.length - 1;
-    let i = h & mask;
-    while (this.table[i] !== 0) i = (i + 1) & mask;
-    this.table[i] = f + 1;
-  }
-
-  private hashOf(f: number): number {
-    const d = this.data;
-    const o = this.at[f];
-    return blockHash(d, o, 3 + d[o + 1] + d[o + 2]);
-  }
-
-  /** True when the steps of u and t conflict: a write of one meets a read or a write of the other. */
-  conflict(u: number, t: number): boolean {
-    const a = this.cur[u];
-    const b = this.cur[t];
-    if (((this.wmask[a] & (this.rmask[b] | this.wmask[b])) | (this.wmask[b] & this.rmask[a])) === 0) return false;
-    const side = this.memoSide;
-    if (a >= side || b >= side) return this.meet(a, b);
-    const k = a * side + b;
-    if (this.memo[k] === 0) this.memo[k] = this.meet(a, b) ? 2 : 1;
-    return this.memo[k] === 2;
-  }
-
-  /** Whether footprints a and b conflict, id by id. */
-  private meet(a: number, b: number): boolean {
-    const d = this.data;
-    const ra = this.at[a] + 3;
-    const wa = ra + d[ra - 2];
-    const ea = wa + d[ra - 1];
-    const rb = this.at[b] + 3;
-    const wb = rb + d[rb - 2];
-    const eb = wb + d[rb - 1];
-    return meets(d, wa, ea, rb, wb) || meets(d, wa, ea, wb, eb) || meets(d, wb, eb, ra, wa);
-  }
-}
-
-/** A hash of the footprint d[o..o + k). */
-function blockHash(d: Int32Array, o: number, k: number): number {
-  let h = k;
-  for (let i = 0; i < k; i++) h = Math.imul(h ^ d[o + i], 0x9e3779b1) ^ (h >>> 15);
-  return h;
-}
-
-/** Whether ids c[p..pe) and c[q..qe) share one. */
-function meets(c: Int32Array, p: number, pe: number, q: number, qe: number): boolean {
-  for (let i = p; i < pe; i++) {
-    const o = c[i];
-    for (let j = q; j < qe; j++) if (c[j] === o) return true;
   }
   return false;
 }

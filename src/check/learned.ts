@@ -6,7 +6,8 @@
 
 import { Status, type Fault, type Machine, type Move, type Moves } from '../model/machine';
 import { Recorder } from '../model/memo';
-import { blocksIn, Recall } from './recall';
+import { Footprints } from './footprints';
+import { blocksIn, grow, Recall } from './recall';
 import type { Cut, StateStore } from './store';
 
 /** A step of a thread, as the search takes it. */
@@ -33,6 +34,10 @@ export class Learned {
   /** Roots 0..threads-1: each thread's moves. */
   readonly moves: Recall<ThreadMoves>;
   readonly invariants = new Recall<readonly Fault[]>(1);
+  /** Per leaf of moves, the thread's status and the footprint of its step (-1 when it cannot run). */
+  status = new Int32Array(64);
+  footprint = new Int32Array(64);
+  readonly footprints = new Footprints();
   /** Words of the state a value is computed on, and a second array for its successors. */
   private readonly words: Int32Array;
   private readonly next: Int32Array;
@@ -67,7 +72,15 @@ export class Learned {
       blocksIn(move.at, this.cut.blockOf, path);
       return this.succ(s, ids, move);
     });
-    return this.moves.add(t, path, ids, { status: m.status, steps });
+    const leaf = this.moves.add(t, path, ids, { status: m.status, steps });
+    if (leaf === this.status.length) {
+      this.status = grow(this.status);
+      this.footprint = grow(this.footprint);
+    }
+    this.status[leaf] = m.status;
+    if (m.status === Status.Runnable && steps.length === 0) throw new Error(`${this.machine.name}: ${this.machine.threads[t].name} is runnable but has no step`);
+    this.footprint[leaf] = m.status === Status.Runnable ? this.footprints.of(m.steps) : -1;
+    return leaf;
   }
 
   /** Moves from status() and successors(), for a machine that does not say what decides them: every word. */
