@@ -191,17 +191,19 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   let stale = false;
 
   /** Finds the moves and invariants of new state `id` (block numbers ids), reached from
-   *  `from` by a step that rewrote the blocks of `mask` (from -1: from nothing known). */
-  const learn = (id: number, ids: Int32Array, from: number, mask: number): void => {
+   *  `from` by step m (from -1: from nothing known). */
+  const learn = (id: number, ids: Int32Array, from: number, m: Succ | null): void => {
     if ((id + 1) * nThreads > movesAt.length) movesAt = widen(movesAt, (id + 1) * nThreads);
     for (let t = 0; t < nThreads; t++) {
       const p = from >= 0 ? movesAt[from * nThreads + t] : -1;
-      movesAt[id * nThreads + t] = p >= 0 && (moves.deps[p] & mask) === 0 ? p : learned.movesOf(t, ids);
+      movesAt[id * nThreads + t] = p < 0 ? learned.movesOf(t, ids)
+        : (moves.deps[p] & m!.mask) === 0 ? p : learned.movesAfter(t, p, m!, ids);
     }
     if (!props.invariants) return;
     if (id >= invariantsAt.length) invariantsAt = widen(invariantsAt, id);
     const p = from >= 0 ? invariantsAt[from] : -1;
-    invariantsAt[id] = p >= 0 && (learned.invariants.deps[p] & mask) === 0 ? p : learned.invariantsOf(ids);
+    invariantsAt[id] = p < 0 ? learned.invariantsOf(ids)
+      : (learned.invariants.deps[p] & m!.mask) === 0 ? p : learned.invariantsAfter(p, m!, ids);
   };
 
   /**
@@ -243,7 +245,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   {
     const id = store.insert(root, -1, 0, -1, 0)[0];
     store.idsOf(id, ids);
-    learn(id, ids, -1, 0);
+    learn(id, ids, -1, null);
     checkState(id, ids);
   }
 
@@ -386,8 +388,8 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
           edges?.add(id, nid, mv.progress);
           if (permuted) {
             store.idsOf(nid, ids);
-            learn(nid, ids, -1, 0);
-          } else learn(nid, ids, id, m.mask);
+            learn(nid, ids, -1, null);
+          } else learn(nid, ids, id, m);
           checkState(nid, ids);
           restore(m);
           continue;

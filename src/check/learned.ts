@@ -20,6 +20,8 @@ export interface Succ {
   mask: number;
   /** What the step adds to the fingerprint. */
   delta: number;
+  /** The step's number, one per distinct step of the search. */
+  id: number;
 }
 
 /** What a thread does from a state. */
@@ -43,6 +45,8 @@ export class Learned {
   private readonly next: Int32Array;
   private readonly recorder: Recorder;
   private readonly cut: Cut;
+  /** Steps numbered so far. */
+  private steps = 0;
 
   constructor(private readonly machine: Machine, private readonly store: StateStore, private readonly n: number) {
     this.moves = new Recall(machine.threads.length);
@@ -62,6 +66,24 @@ export class Learned {
   invariantsOf(ids: Int32Array): number {
     const f = this.invariants.find(0, ids);
     return f >= 0 ? f : this.learnInvariants(ids);
+  }
+
+  /** movesOf() for a state (block numbers ids) reached by step m from one where thread t's leaf was p. */
+  movesAfter(t: number, p: number, m: Succ, ids: Int32Array): number {
+    const k = this.moves.after(p, m.id);
+    if (k >= 0) return k;
+    const q = this.movesOf(t, ids);
+    this.moves.remember(p, m.id, m.mask, q);
+    return q;
+  }
+
+  /** invariantsOf() for a state (block numbers ids) reached by step m from one whose leaf was p. */
+  invariantsAfter(p: number, m: Succ, ids: Int32Array): number {
+    const k = this.invariants.after(p, m.id);
+    if (k >= 0) return k;
+    const q = this.invariantsOf(ids);
+    this.invariants.remember(p, m.id, m.mask, q);
+    return q;
   }
 
   private learnMoves(t: number, ids: Int32Array): number {
@@ -119,7 +141,7 @@ export class Learned {
       mask |= b < 31 ? 1 << b : -1;
       delta = (delta + this.store.hashOfBlock(k) - this.store.hashOfBlock(ids[b])) | 0;
     }
-    return { move, blocks: Int32Array.from(blocks), to: Int32Array.from(to), mask, delta };
+    return { move, blocks: Int32Array.from(blocks), to: Int32Array.from(to), mask, delta, id: this.steps++ };
   }
 
   private learnInvariants(ids: Int32Array): number {

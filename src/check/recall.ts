@@ -13,6 +13,13 @@
 // Most states of a search differ in a few blocks from states met before, so a thread's
 // moves are computed a few thousand times in a search of a hundred thousand states, and
 // found in a few steps down the tree the rest of the time.
+//
+// A leaf fixes the blocks along its path: every state that has it agrees there. A step
+// from a state fixes the blocks it rewrites (their new numbers are part of the step). So
+// after a step from a state whose leaf is p, the blocks p's path reads and those the step
+// rewrote are known without the state; a leaf whose path reads no others is the leaf after
+// that step from every state with leaf p, and is remembered as such (`after`), in the
+// manner of a transition cache from (leaf, step) to leaf.
 
 /** A tree of remembered values per root (one root per function of the state). */
 export class Recall<R> {
@@ -32,6 +39,10 @@ export class Recall<R> {
   deps = new Int32Array(64);
   /** Per root, its leaf when the function reads no block: ~leaf, or 0. */
   private constant: Int32Array;
+  /** The leaf after a step: slot i holds [leaf + 1, step, leaf after] at 3i; 0 when empty. */
+  private later = new Int32Array(3 << 8);
+  private laterMask = (1 << 8) - 1;
+  private nLater = 0;
 
   constructor(roots: number) {
     this.constant = new Int32Array(roots);
@@ -62,6 +73,44 @@ export class Recall<R> {
         }
       }
     }
+  }
+
+  /** The leaf after step `step` (a number the caller gives each distinct step) from a state of leaf p, or -1 when not known. */
+  after(p: number, step: number): number {
+    const later = this.later;
+    const mask = this.laterMask;
+    for (let i = slotOf(p, step) & mask; ; i = (i + 1) & mask) {
+      const e = 3 * i;
+      if (later[e] === 0) return -1;
+      if (later[e] === p + 1 && later[e + 1] === step) return later[e + 2];
+    }
+  }
+
+  /**
+   * Remembers q as the leaf after step `step`, which rewrote the blocks of `mask`, from a
+   * state of leaf p, when q's path reads only blocks that p's path or the step fixes. Masks
+   * with a block beyond 30 (all bits) prove nothing.
+   */
+  remember(p: number, step: number, mask: number, q: number): void {
+    const fixed = this.deps[p] | mask;
+    if (fixed < 0 || this.deps[q] < 0 || (this.deps[q] & ~fixed) !== 0) return;
+    if (2 * ++this.nLater > this.laterMask + 1) {
+      const old = this.later;
+      this.later = new Int32Array(2 * old.length);
+      this.laterMask = 2 * this.laterMask + 1;
+      for (let e = 0; e < old.length; e += 3) if (old[e] !== 0) this.putLater(old[e] - 1, old[e + 1], old[e + 2]);
+    }
+    this.putLater(p, step, q);
+  }
+
+  private putLater(p: number, step: number, q: number): void {
+    const later = this.later;
+    const mask = this.laterMask;
+    let i = slotOf(p, step) & mask;
+    while (later[3 * i] !== 0) i = (i + 1) & mask;
+    later[3 * i] = p + 1;
+    later[3 * i + 1] = step;
+    later[3 * i + 2] = q;
   }
 
   /**
