@@ -115,7 +115,6 @@ export class Learned {
       const at: number[] = [];
       for (let i = 0; i < s.length; i++) if (tr.state[i] !== s[i]) at.push(i);
       const move: Move = { at: Int32Array.from(at), val: Int32Array.from(at, (i) => tr.state[i]), reads: tr.reads, writes: tr.writes, progress: tr.progress };
-      if (tr.footprint !== undefined) move.footprint = tr.footprint;
       if (tr.fault) move.fault = tr.fault;
       if (tr.choice !== undefined) move.choice = tr.choice;
       return move;

@@ -51,9 +51,6 @@ export interface Transition {
    *  threads with disjoint footprints (no write meets a read or write) commute. */
   reads: readonly number[];
   writes: readonly number[];
-  /** Optional: a number for the footprint, equal for steps of one machine exactly when their
-   *  reads and writes are equal, so that a search can know it without reading the ids. */
-  footprint?: number;
   /** False for steps that only retry or spin (for livelock detection). */
   progress: boolean;
   /** A fault the step itself commits: double lock, unlock of an unheld lock, sleep with a spinlock held. */
@@ -70,7 +67,6 @@ export interface Move {
   /** As in Transition: the step's footprint, whether it makes progress, its fault, its choice. */
   reads: readonly number[];
   writes: readonly number[];
-  footprint?: number;
   progress: boolean;
   fault?: Fault;
   choice?: string;

@@ -428,7 +428,8 @@ export class VM {
   private readonly probeStep: Step;
   /** The step successor() takes, one at a time: its transition copies out what it keeps. */
   private readonly stepper: Step;
-  /** The footprints of this VM's steps, numbered (Transition.footprint). */
+  /** The footprints of this VM's steps, numbered: a remembered step keeps its number, and
+   *  steps with one footprint share its arrays. */
   private readonly footprints = new FootprintTable();
   /** Per function, the locals to zero in a frame at pc (VM.forget): at 2 * pc on top of the
    *  stack, at 2 * pc + 1 suspended under a call; and the words of its frames. */
@@ -886,7 +887,7 @@ export class VM {
       for (const i of e.inAt) if (listed[i] === 0) { listed[i] = 1; decidedBy.push(i); }
       const r = e.result;
       const move: Move = { at: e.outAt, val: e.outVal, reads: this.footprints.reads[r.footprint], writes: this.footprints.writes[r.footprint],
-        footprint: r.footprint, progress: r.progress };
+        progress: r.progress };
       if (r.fault) move.fault = r.fault;
       if (outcomes) move.choice = outcomes[k];
       steps.push(move);

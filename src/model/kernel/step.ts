@@ -29,8 +29,8 @@ function footprintHash(r: Int32Array, ro: number, nr: number, w: Int32Array, wo:
 
 /**
  * The distinct footprints of a machine's steps, numbered in the order they first occur: steps
- * with equal footprints get one number and share one pair of arrays, so the explorer knows a
- * footprint by its number without reading its ids.
+ * with equal footprints get one number and share one pair of arrays, and a remembered step
+ * (memo.ts) keeps the number instead of the ids.
  */
 export class FootprintTable {
   /** Footprint f is [nr, nw, read ids..., write ids...] at data[at[f]]. */

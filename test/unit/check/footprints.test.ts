@@ -95,23 +95,6 @@ describe('check: footprints and progress', () => {
     assert.ok(on.transitions < off.transitions, `sleep sets pruned nothing: ${on.transitions}`);
   });
 
-  it('searches alike whether or not the machine numbers its footprints', () => {
-    const plain = manyFootprints(300, 10, 4);
-    const numbers = new Map<string, number>();
-    const numbered: Machine = {
-      ...plain,
-      successors: (s, t) => plain.successors(s, t).map((tr) => {
-        const k = JSON.stringify([tr.reads, tr.writes]);
-        if (!numbers.has(k)) numbers.set(k, numbers.size);
-        return { ...tr, footprint: numbers.get(k) };
-      }),
-    };
-    const a = explore(plain, BUDGET);
-    const b = explore(numbered, BUDGET);
-    assert.ok(numbers.size > 300, `${numbers.size} footprints`);
-    assert.deepEqual([b.verdict, b.states, b.transitions], [a.verdict, a.states, a.transitions]);
-  });
-
   it('reports a cycle of retries as a livelock only when no step of it makes progress', () => {
     const stuck = explore(cycle(false), BUDGET);
     assert.deepEqual(stuck.violations.map((x) => x.kind), ['livelock']);

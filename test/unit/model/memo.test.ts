@@ -22,14 +22,14 @@ const CASES: [string, Record<string, string | number | boolean>][] = [
 
 /** What a search reads of a step: the successor's words, footprint, progress, fault, choice. */
 function said(s: Int32Array, tr: Transition): unknown[] {
-  return [Array.from(tr.state).join(','), tr.footprint, tr.reads, tr.writes, tr.progress, tr.fault?.kind, tr.fault?.message, tr.choice];
+  return [Array.from(tr.state).join(','), tr.reads, tr.writes, tr.progress, tr.fault?.kind, tr.fault?.message, tr.choice];
 }
 
 function saidOf(s: Int32Array, m: Moves): unknown[][] {
   return m.steps.map((mv) => {
     const next = s.slice();
     mv.at.forEach((i, k) => { next[i] = mv.val[k]; });
-    return [Array.from(next).join(','), mv.footprint, mv.reads, mv.writes, mv.progress, mv.fault?.kind, mv.fault?.message, mv.choice];
+    return [Array.from(next).join(','), mv.reads, mv.writes, mv.progress, mv.fault?.kind, mv.fault?.message, mv.choice];
   });
 }
 
@@ -84,7 +84,7 @@ describe('model: remembered steps', function () {
           compared += got.length;
           // Another state with the same values there must have had the same moves.
           const key = mv.decidedBy.map((i) => `${i}=${s[i]}`).join(' ');
-          const what = JSON.stringify([mv.status, mv.steps.map((x) => [Array.from(x.at), Array.from(x.val), x.footprint, x.fault?.kind])]);
+          const what = JSON.stringify([mv.status, mv.steps.map((x) => [Array.from(x.at), Array.from(x.val), x.reads, x.writes, x.fault?.kind])]);
           const before = byWords[t].get(key);
           if (before !== undefined) assert.equal(what, before, `thread ${t}: two states agree on ${key} but move differently`);
           byWords[t].set(key, what);

@@ -32,24 +32,3 @@ describe('model: transitions keep what their step recorded', function () {
     });
   }
 });
-
-describe('model: footprint numbers', function () {
-  this.timeout(60000);
-  it('are equal for two steps of one machine exactly when their reads and writes are', () => {
-    for (const s of listModel().scenarios) {
-      const m = buildScenario(s.name);
-      const byNumber = new Map<number, string>();
-      const byIds = new Map<string, number>();
-      eachState(m, 300, (_st, steps) => steps.forEach((ts) => ts?.forEach((tr) => {
-        assert.equal(typeof tr.footprint, 'number', `${s.name}: "${tr.label}" has no footprint number`);
-        const ids = JSON.stringify([tr.reads, tr.writes]);
-        const f = tr.footprint!;
-        assert.equal(byNumber.get(f) ?? ids, ids, `${s.name}: footprint ${f} names two footprints`);
-        assert.equal(byIds.get(ids) ?? f, f, `${s.name}: footprint ${ids} has two numbers`);
-        byNumber.set(f, ids);
-        byIds.set(ids, f);
-      })));
-      assert.ok(byNumber.size > 1, `${s.name}: one footprint only`);
-    }
-  });
-});
