@@ -272,7 +272,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   /**
    * The id of the canonical form of step m's successor of the state being expanded, or -1;
    * the store remembers it for add(). Its block numbers are the parent's with the step's
-   * replaced, and are left in cids until restore(m), unless its canonical form is a proper
+   * replaced, and are left in ids until restore(m), unless its canonical form is a proper
    * permutation of it.
    */
   const succId = (m: Succ): number => {
