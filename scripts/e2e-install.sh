@@ -11,7 +11,15 @@ key="$(cat "$spec" "$root/test/e2e/.npmrc" | sha256sum | cut -c1-12)"
 cache="${DAX_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dax-review-e2e}"
 dir="$cache/$key"
 
-if [ -f "$dir/.installed" ] && [ -f "$dir/node_modules/code-server/out/node/entry.js" ]; then
+# What code-server's install scripts leave behind: argon2's native binding and the packages
+# linked into its VS Code. Without them code-server cannot start.
+built() {
+  [ -f "$1/node_modules/code-server/out/node/entry.js" ] &&
+    [ -d "$1/node_modules/code-server/lib/vscode/node_modules" ] &&
+    compgen -G "$1/node_modules/argon2/lib/binding/*/argon2.node" >/dev/null
+}
+
+if [ -f "$dir/.installed" ] && built "$dir"; then
   echo "code-server already installed in $dir" >&2
   echo "$dir"
   exit 0
@@ -59,7 +67,11 @@ mkdir -p "$dir"
 cp "$spec" "$dir/package.json"
 cp "$root/test/e2e/.npmrc" "$dir/.npmrc"
 start=$(date +%s)
-(cd "$dir" && npm_config_yes=true npm_config_unsafe_perm=true npm install --no-audit --no-fund >&2)
+# On the command line, so that an ignore-scripts=true inherited from the calling npm run
+# (the extension's own .npmrc) cannot skip them; package.json names the packages whose
+# install scripts may run (allowScripts).
+(cd "$dir" && npm_config_yes=true npm_config_unsafe_perm=true npm install --ignore-scripts=false --no-audit --no-fund >&2)
+built "$dir" || { echo "e2e: code-server's install scripts did not build it in $dir" >&2; exit 1; }
 touch "$dir/.installed"
 echo "e2e: code-server installed in $(( $(date +%s) - start )) s" >&2
 echo "$dir"
