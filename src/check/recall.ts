@@ -26,11 +26,8 @@ export class Recall<R> {
   /** Per node, the block it reads: -1 while no path has gone through it. */
   private reads = new Int32Array(64);
   private nodes = 0;
-  /** Edges: slot i holds [node + 1, block number, child] at 3i; child >= 0 is a node,
-   *  ~leaf below 0. 0 in the first word of an empty slot. */
-  private edges = new Int32Array(3 << 10);
-  private edgeMask = (1 << 10) - 1;
-  private nEdges = 0;
+  /** Edges: (node, block number) to the child, a node (>= 0) or ~leaf (below 0). */
+  private readonly edges = new PairMap(1 << 10);
   /** The values of the leaves. */
   readonly values: R[] = [];
   /** Per leaf, the blocks its path reads as a mask (bit b for block b): a state whose
@@ -39,10 +36,8 @@ export class Recall<R> {
   deps = new Int32Array(64);
   /** Per root, its leaf when the function reads no block: ~leaf, or 0. */
   private constant: Int32Array;
-  /** The leaf after a step: slot i holds [leaf + 1, step, leaf after] at 3i; 0 when empty. */
-  private later = new Int32Array(3 << 8);
-  private laterMask = (1 << 8) - 1;
-  private nLater = 0;
+  /** The leaf after a step: (leaf, step) to the leaf after it. */
+  private readonly later = new PairMap(1 << 8);
 
   constructor(roots: number) {
     this.constant = new Int32Array(roots);
@@ -54,36 +49,22 @@ export class Recall<R> {
     if (this.constant[r] !== 0) return ~this.constant[r];
     const reads = this.reads;
     const edges = this.edges;
-    const mask = this.edgeMask;
     let n = r;
     for (;;) {
       const b = reads[n];
       if (b < 0) return -1;
-      const k = ids[b];
-      let i = slotOf(n, k) & mask;
-      for (;; i = (i + 1) & mask) {
-        const e = 3 * i;
-        const from = edges[e];
-        if (from === 0) return -1;
-        if (from === n + 1 && edges[e + 1] === k) {
-          const c = edges[e + 2];
-          if (c < 0) return ~c;
-          n = c;
-          break;
-        }
-      }
+      const e = edges.find(n, ids[b]);
+      if (e < 0) return -1;
+      const c = edges.value(e);
+      if (c < 0) return ~c;
+      n = c;
     }
   }
 
   /** The leaf after step `step` (a number the caller gives each distinct step) from a state of leaf p, or -1 when not known. */
   after(p: number, step: number): number {
-    const later = this.later;
-    const mask = this.laterMask;
-    for (let i = slotOf(p, step) & mask; ; i = (i + 1) & mask) {
-      const e = 3 * i;
-      if (later[e] === 0) return -1;
-      if (later[e] === p + 1 && later[e + 1] === step) return later[e + 2];
-    }
+    const e = this.later.find(p, step);
+    return e < 0 ? -1 : this.later.value(e);
   }
 
   /**
@@ -94,23 +75,7 @@ export class Recall<R> {
   remember(p: number, step: number, mask: number, q: number): void {
     const fixed = this.deps[p] | mask;
     if (fixed < 0 || this.deps[q] < 0 || (this.deps[q] & ~fixed) !== 0) return;
-    if (2 * ++this.nLater > this.laterMask + 1) {
-      const old = this.later;
-      this.later = new Int32Array(2 * old.length);
-      this.laterMask = 2 * this.laterMask + 1;
-      for (let e = 0; e < old.length; e += 3) if (old[e] !== 0) this.putLater(old[e] - 1, old[e + 1], old[e + 2]);
-    }
-    this.putLater(p, step, q);
-  }
-
-  private putLater(p: number, step: number, q: number): void {
-    const later = this.later;
-    const mask = this.laterMask;
-    let i = slotOf(p, step) & mask;
-    while (later[3 * i] !== 0) i = (i + 1) & mask;
-    later[3 * i] = p + 1;
-    later[3 * i + 1] = step;
-    later[3 * i + 2] = q;
+    this.later.set(p, step, q);
   }
 
   /**
@@ -137,13 +102,14 @@ export class Recall<R> {
       if (this.reads[n] < 0) this.reads[n] = b;
       else if (this.reads[n] !== b) throw new Error(`recall: a function read block ${b} where it read block ${this.reads[n]} of a state that agrees on the blocks before: it depends on more than the state`);
       const last = j === path.length - 1;
-      const c = this.child(n, ids[b]);
-      if (c === null) {
+      const e = this.edges.find(n, ids[b]);
+      if (e < 0) {
         const next = last ? ~leaf : this.node();
-        this.link(n, ids[b], next);
+        this.edges.set(n, ids[b], next);
         n = next;
         continue;
       }
+      const c = this.edges.value(e);
       if (last !== c < 0) throw new Error('recall: a function stopped reading where it read on from a state that agrees on the blocks before: it depends on more than the state');
       if (last) throw new Error('recall: a value added twice');
       n = c;
@@ -157,35 +123,55 @@ export class Recall<R> {
     this.reads[n] = -1;
     return n;
   }
+}
 
-  private child(n: number, k: number): number | null {
-    const edges = this.edges;
-    const mask = this.edgeMask;
-    for (let i = slotOf(n, k) & mask; ; i = (i + 1) & mask) {
+/** A map from pairs of non-negative integers to integers, by open addressing. */
+class PairMap {
+  /** Slot i holds [a + 1, b, value] at 3i; 0 in the first word of an empty slot. */
+  private slots: Int32Array;
+  private mask: number;
+  private count = 0;
+
+  constructor(size: number) {
+    this.slots = new Int32Array(3 * size);
+    this.mask = size - 1;
+  }
+
+  /** The slot of (a, b), or -1. */
+  find(a: number, b: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = slotOf(a, b) & mask; ; i = (i + 1) & mask) {
       const e = 3 * i;
-      if (edges[e] === 0) return null;
-      if (edges[e] === n + 1 && edges[e + 1] === k) return edges[e + 2];
+      if (slots[e] === 0) return -1;
+      if (slots[e] === a + 1 && slots[e + 1] === b) return i;
     }
   }
 
-  private link(n: number, k: number, c: number): void {
-    if (2 * ++this.nEdges > this.edgeMask + 1) {
-      const old = this.edges;
-      this.edges = new Int32Array(2 * old.length);
-      this.edgeMask = 2 * this.edgeMask + 1;
+  /** The value in slot i. */
+  value(i: number): number {
+    return this.slots[3 * i + 2];
+  }
+
+  /** Maps (a, b), which has no value yet, to v. */
+  set(a: number, b: number, v: number): void {
+    if (2 * ++this.count > this.mask + 1) {
+      const old = this.slots;
+      this.slots = new Int32Array(2 * old.length);
+      this.mask = 2 * this.mask + 1;
       for (let e = 0; e < old.length; e += 3) if (old[e] !== 0) this.put(old[e] - 1, old[e + 1], old[e + 2]);
     }
-    this.put(n, k, c);
+    this.put(a, b, v);
   }
 
-  private put(n: number, k: number, c: number): void {
-    const edges = this.edges;
-    const mask = this.edgeMask;
-    let i = slotOf(n, k) & mask;
-    while (edges[3 * i] !== 0) i = (i + 1) & mask;
-    edges[3 * i] = n + 1;
-    edges[3 * i + 1] = k;
-    edges[3 * i + 2] = c;
+  private put(a: number, b: number, v: number): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = slotOf(a, b) & mask;
+    while (slots[3 * i] !== 0) i = (i + 1) & mask;
+    slots[3 * i] = a + 1;
+    slots[3 * i + 1] = b;
+    slots[3 * i + 2] = v;
   }
 }
 
