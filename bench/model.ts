@@ -152,12 +152,12 @@ function steadyRate(): void {
   const t = timed(m);
   const r = measure(() => explore(t.machine, BUDGET));
   // The host's share of the core drifts, for seconds at a time (other tenants), so the
-  // searches go on for about ten seconds, each beside a fixed loop whose time shows the
+  // searches go on for about fifteen seconds, each beside a fixed loop whose time shows the
   // drift: the best search is the code's speed on a core of its own, the median what a
   // loaded host gives.
   const runs: { thread: number; cpu: number; cal: number }[] = [];
-  const until = performance.now() + 10_000;
-  while (runs.length < 10 || (runs.length < 80 && performance.now() < until)) {
+  const until = performance.now() + 15_000;
+  while (runs.length < 10 || (runs.length < 120 && performance.now() < until)) {
     const cal = calibrate();
     const t0 = threadMs();
     const x = measure(() => explore(m, BUDGET));
