@@ -53,6 +53,7 @@
 
 import { Status, type Fault, type Machine, type Transition, type ViolationKind } from '../model/machine';
 import type { Budget, Progress, Properties, Reductions, TraceStep, Verdict, Violation } from './types';
+import { widen } from './arrays';
 import { Learned, type Succ } from './learned';
 import { StateStore, sameState } from './store';
 
@@ -132,14 +133,6 @@ class EdgeLog {
   }
 }
 
-/** A copy of `a` with room for index `id`. */
-function widen<T extends Int32Array | Uint8Array>(a: T, id: number): T {
-  let n = a.length * 2;
-  while (n <= id) n *= 2;
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
-}
 
 export function explore(machine: Machine, budget: Budget, opts: ExploreOptions = {}): Verdict {
   const t0 = performance.now();

@@ -6,6 +6,8 @@
 // footprints, so each is kept once (interned) and a step's footprint is its number; the
 // search finds it with the thread's moves (learned.ts), computed once per distinct moves.
 
+import { widen } from './arrays';
+
 /** Footprints below this number have their conflicts with each other remembered. */
 const FP_MEMO = 1024;
 
@@ -148,13 +150,4 @@ function meets(c: Int32Array, p: number, pe: number, q: number, qe: number): boo
     for (let j = q; j < qe; j++) if (c[j] === o) return true;
   }
   return false;
-}
-
-/** A copy of `a` with room for index `id`. */
-function widen(a: Int32Array<ArrayBuffer>, id: number): Int32Array<ArrayBuffer> {
-  let n = a.length * 2;
-  while (n <= id) n *= 2;
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
 }

@@ -7,7 +7,8 @@
 import { Status, type Fault, type Machine, type Move, type Moves } from '../model/machine';
 import { Recorder } from '../model/memo';
 import { Footprints } from './footprints';
-import { blocksIn, grow, Recall } from './recall';
+import { widen } from './arrays';
+import { blocksIn, Recall } from './recall';
 import type { Cut, StateStore } from './store';
 
 /** A step of a thread, as the search takes it. */
@@ -96,8 +97,8 @@ export class Learned {
     });
     const leaf = this.moves.add(t, path, ids, { status: m.status, steps });
     if (leaf === this.status.length) {
-      this.status = grow(this.status);
-      this.footprint = grow(this.footprint);
+      this.status = widen(this.status, leaf);
+      this.footprint = widen(this.footprint, leaf);
     }
     this.status[leaf] = m.status;
     if (m.status === Status.Runnable && steps.length === 0) throw new Error(`${this.machine.name}: ${this.machine.threads[t].name} is runnable but has no step`);

@@ -21,6 +21,8 @@
 // that step from every state with leaf p, and is remembered as such (`after`), in the
 // manner of a transition cache from (leaf, step) to leaf.
 
+import { widen } from './arrays';
+
 /** A tree of remembered values per root (one root per function of the state). */
 export class Recall<R> {
   /** Per node, the block it reads: -1 while no path has gone through it. */
@@ -87,7 +89,7 @@ export class Recall<R> {
   add(r: number, path: readonly number[], ids: Int32Array, value: R): number {
     const leaf = this.values.length;
     this.values.push(value);
-    if (leaf === this.deps.length) this.deps = grow(this.deps);
+    if (leaf === this.deps.length) this.deps = widen(this.deps, leaf);
     let deps = 0;
     for (const b of path) deps |= b < 31 ? 1 << b : -1;
     this.deps[leaf] = deps;
@@ -119,7 +121,7 @@ export class Recall<R> {
 
   private node(): number {
     const n = this.nodes++;
-    if (n === this.reads.length) this.reads = grow(this.reads);
+    if (n === this.reads.length) this.reads = widen(this.reads, n);
     this.reads[n] = -1;
     return n;
   }
@@ -177,13 +179,6 @@ class PairMap {
 
 function slotOf(n: number, k: number): number {
   return Math.imul(n + 1, 0x9e3779b1) ^ Math.imul(k + 1, 0x85ebca6b);
-}
-
-/** A copy of `a` twice as long. */
-export function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(2 * a.length);
-  b.set(a);
-  return b;
 }
 
 /** The blocks holding `words` (blockOf: per word, its block), each once, in the order of
