@@ -16,6 +16,8 @@ const node = {
   bundle: true, platform: 'node', target: 'node20', format: 'cjs',
   sourcemap: !production, minify: production, logLevel: 'warning',
   external: ['vscode'],
+  // The model's kernel C (src/model/eras/*) is bundled as text.
+  loader: { '.c': 'text' },
 };
 const entries = [
   { in: 'src/cli/main.ts', out: 'cli.js', banner: { js: '#!/usr/bin/env node' } },

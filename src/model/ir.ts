@@ -28,7 +28,12 @@ export type Expr =
 /** Where a result goes: a local, or the location a pointer names (*entryp = ...). */
 export type LValue = { k: 'local'; i: number; name: string } | { k: 'deref'; e: Expr };
 
-export type Instr =
+export type Instr = InstrBody & {
+  /** The line of the C source the instruction was lowered from (0-based), when it came from C. */
+  at?: number;
+};
+
+type InstrBody =
   | { k: 'assign'; dst: LValue; e: Expr; label: string }
   /** A call of a kernel primitive (src/model/kernel/prims.ts). */
   | { k: 'prim'; name: string; args: Expr[]; dst?: LValue; label: string }
@@ -52,6 +57,9 @@ export interface PointDecl {
 /** One compiled function. Locals: params first, then the function's own locals. */
 export interface Func {
   name: string;
+  /** Locals that live in memory: the fields of a struct local, reached through a pointer to
+   *  the struct, so no analysis may take them for dead. */
+  inMemory?: number[];
   /** The kernel version (and file) the function follows, e.g. "v4.10 fs/dax.c". */
   kernel: string;
   params: string[];
@@ -124,10 +132,11 @@ export const PURE: Record<string, { arity: number; f: (...a: number[]) => number
     f: (error) => (error === 0 ? K.VM_FAULT_NOPAGE : error === -K.ENOMEM ? K.VM_FAULT_OOM : K.VM_FAULT_SIGBUS),
     c: 'v4.10 fs/dax.c',
   },
-  /** Our iomap is one integer: type | flags << 8 | length in pages << 12. */
+  /** Our iomap is one integer: type | flags << 8 | length in pages << 12 | its first index << 22 (indexes below 0x400). */
   iomap_type: { arity: 1, f: (m) => m & 0xff, c: 'struct iomap .type' },
   iomap_flags: { arity: 1, f: (m) => (m >> 8) & 0xf, c: 'struct iomap .flags' },
-  iomap_pages: { arity: 1, f: (m) => m >>> 12, c: 'struct iomap .length >> PAGE_SHIFT' },
+  iomap_pages: { arity: 1, f: (m) => (m >>> 12) & 0x3ff, c: 'struct iomap .length >> PAGE_SHIFT' },
+  iomap_offset: { arity: 1, f: (m) => m >>> 22, c: 'struct iomap .offset >> PAGE_SHIFT' },
   dax_iomap_sector: { arity: 2, f: (_m, index) => index << 3, c: 'v4.10 fs/dax.c (linear block map)' },
 };
 

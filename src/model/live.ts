@@ -48,7 +48,7 @@ export function liveIn(f: Func): { live: boolean[][]; taken: Set<number> } {
   const n = f.code.length;
   const width = f.locals.length;
   const uses: Set<number>[] = [];
-  const taken = new Set<number>();
+  const taken = new Set<number>(f.inMemory ?? []);
   for (const ins of f.code) {
     const u = new Set<number>();
     if (ins.k === 'assign') reads(ins.e, u, taken);

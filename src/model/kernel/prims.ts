@@ -755,10 +755,10 @@ def({
 
 def({
   name: 'iomap_begin', arity: 3, visible: true, mightSleep: true,
-  doc: 'ops->iomap_begin(inode, pos, length, flags, &iomap): the extent at index; a write allocates one block (IOMAP_F_NEW). Result: type | flags << 8 | pages << 12',
+  doc: 'ops->iomap_begin(inode, pos, length, flags, &iomap): the extent at index; a write allocates one block (IOMAP_F_NEW). Result: type | flags << 8 | pages << 12 | index << 22',
   run: (w, [index, pages, write]) => {
     const s = slotOrFault(w, index);
-    if (s < 0) return K.IOMAP_HOLE | (1 << 12);
+    if (s < 0) return K.IOMAP_HOLE | (1 << 12) | (index << 22);
     const a = w.L.slotWord(s, SLOT.BLOCK);
     w.read(OBJ.block(s));
     let flags = 0;
@@ -772,7 +772,7 @@ def({
     // One extent covers the PMD range only when the scenario says so and nothing was allocated now
     // (an allocating write gets a one-page extent, so the PMD fault falls back).
     const len = pages > 1 && (!w.s[G.PMD_EXTENT] || flags) ? 1 : pages;
-    return type | (flags << 8) | (len << 12);
+    return type | (flags << 8) | (len << 12) | (index << 22);
   },
 });
 

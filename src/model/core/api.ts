@@ -1,0 +1,70 @@
+// The kernel's API as an era of the model sees it: for every function, macro, field and
+// constant the modelled C may use, what it is in the model. The lowering (lower.ts) reads it
+// for the reference and for patches alike; the static rules and coverage read it too, so a
+// kernel API is described here once per era and nowhere else.
+//
+// Argument templates are C expressions over the call's arguments: `$0`, `$1`, ... stand for
+// the C arguments as the call site writes them (lowered in the caller's scope), `$ret` for the
+// primitive's result. A template that does not name an argument leaves it unread, so any C may
+// stand there (a gfp mask, a node pointer the model has no use for).
+
+/** What a call means in the model. */
+export type CallMeaning =
+  /** A kernel primitive (src/model/kernel/prims.ts) with its arguments mapped. */
+  | {
+    k: 'prim'; prim: string;
+    /** The primitive's arguments, as templates; default: the C arguments in order. */
+    args?: string[];
+    /** The call's value from the primitive's result ($ret); default: $ret. */
+    ret?: string;
+    /** The primitive's result is stored through this argument (an out-parameter) and the call returns 0. */
+    out?: string;
+    doc: string;
+  }
+  /** A modelled function: a call through an ops table whose entries the era knows (vma->vm_ops->fault). */
+  | { k: 'fn'; fn: string; doc: string }
+  /** A side-effect free expression over the arguments: a macro, an inline helper, a pure entry helper. */
+  | { k: 'expr'; e: string; doc: string }
+  /** No effect on anything the model holds: the call runs as a no-op (and returns 0). */
+  | { k: 'none'; doc: string }
+  /** Outside the model: its result is one of `returns`, explored as a choice, and said as an assumption. */
+  | { k: 'outside'; returns: number[]; doc: string };
+
+/** What a field of a kernel struct means in the model. */
+export type FieldMeaning =
+  /** A constant: the model has one such object (mapping->tree_lock is the one tree_lock). */
+  | { k: 'const'; v: number; type?: string; doc?: string; writes?: 'dropped' }
+  /** A field the model keeps in memory, in records of its struct (see Api.records). */
+  | { k: 'slot'; type?: string }
+  /** A field of the modelled state, read through a primitive; its arguments are templates over
+   *  `$0`, the object (default: the object alone). */
+  | { k: 'read'; prim: string; args?: string[]; ret?: string; type?: string; doc?: string }
+  /** A view of the object's value computed by a template over `$0` (the object). */
+  | { k: 'view'; e: string; type?: string; doc?: string }
+  /** A counter of the modelled state: `++`, `--`, `+=` and `-=` run the primitive with the delta. */
+  | { k: 'counter'; add: string; doc?: string }
+  /** A field the model does not keep: writes to it are dropped; reading it is outside the model. */
+  | { k: 'ignored'; doc?: string };
+
+export interface Api {
+  /** The era and the kernel version its table follows, e.g. "radix (v4.10)". */
+  era: string;
+  calls: Readonly<Record<string, CallMeaning>>;
+  /** Keyed "struct.field" ("address_space.tree_lock"); "*.field" matches the field of any struct. */
+  fields: Readonly<Record<string, FieldMeaning>>;
+  /** Structs the model keeps in memory, with the fields each holds, in order. A local of such a
+   *  struct is that many words of the frame; a pointer to it reaches them. */
+  records: Readonly<Record<string, readonly string[]>>;
+  /** Constants and global objects by name (K of ir.ts, then the era's own). */
+  constants: Readonly<Record<string, number>>;
+}
+
+/** The meaning of a field of a struct, or undefined when the era does not say. */
+export function fieldMeaning(api: Api, struct: string | null, field: string): FieldMeaning | undefined {
+  if (struct) {
+    const own = api.fields[`${struct}.${field}`];
+    if (own) return own;
+    if (api.records[struct]?.includes(field)) return { k: 'slot' };
+  }
+  return api.fields[`*.${field}`];
+}
