@@ -1,21 +1,19 @@
-// Simulating a hunk: the reference functions of the model, with the variation points the
-// pre-image and the post-image set, run in every scenario that exercises them; the hunk's
-// verdict is the difference between the two runs.
+// Simulating a hunk: the functions it touches, bound as the patch writes them before and after
+// (bind.ts), run in every scenario whose threads reach them; the hunk's verdict per scenario is
+// the difference between the two runs, and its coverage is what the post-image (pre-image for
+// a removed line) executed in them, as the explorer recorded it.
 import type { Hunk, PatchMessage } from '../patch/types';
-import type { MailDocument } from '../mail/types';
-import type { RebuiltFunction } from '../c/types';
-import { rebuildFunctions } from '../c/images';
-import { applyToTree } from '../c/tree';
 import { getCParser } from '../c/parser';
 import { explore } from '../check/explore';
-import type { Budget, Verdict, Violation } from '../check/types';
+import type { Budget, Verdict } from '../check/types';
 import type { ViolationKind } from '../model/machine';
-import { bindPoints, withoutLine, type PointBinding, type PointValue } from './points';
-import { compileImage, type Compiled } from './interp';
 import type { Func } from '../model/ir';
-import { coverageOf, allHunks, hunkAt, functionsOfHunk } from './coverage';
-import { mailHelpers, type HelperSummary } from './helpers';
-import { modelIndex, machineFor, type PointSettings } from './modelindex';
+import { eraFunctions } from '../model/core/era';
+import { DaxMachine } from '../model/dax-machine';
+import { SCENARIOS, type ScenarioSpec } from '../model/scenarios';
+import { link } from '../model/vm';
+import { bindPatches, type Binding, type BindOptions, type BoundFunction } from './bind';
+import { coverageOf, allHunks, hunkAt } from './coverage';
 import type { HunkCoverage, HunkVerdict } from './types';
 
 /** States bound the search (deterministic); the time bound only guards against a runaway model. */
@@ -28,21 +26,32 @@ export interface SimulateOptions {
   budget?: Budget;
   /** A kernel checkout: functions are rebuilt whole from it (src/c applyToTree). */
   tree?: string;
-  /** Rebuilt functions when the caller has them already. */
-  functions?: RebuiltFunction[];
+  /** The binding, when the caller has it already (for the same `without`). */
+  binding?: Binding;
+  /** With `without`: the patch as posted, which the patch without the line is compared with. */
+  posted?: Binding;
+}
+
+/** A variation point of the model whose code a side of the hunk is, exactly. */
+export interface PointMatch {
+  fn: string;
+  point: string;
+  value: string | number | boolean;
+  /** The hunk's changed lines in that function. */
+  mailLines: number[];
+  /** The C the point stands for. */
+  c: string;
 }
 
 export interface HunkSimulation {
   hunk: Hunk;
   coverage: HunkCoverage;
   verdicts: HunkVerdict[];
-  /** The variation points each side set, per function. */
-  points: { pre: PointBinding[]; post: PointBinding[] };
-  /** With `without`: points the post-image sets that the line taken away removes. The model has
-   *  no value for their absence, so no verdict is claimed for that post-image. */
-  inexpressible?: PointBinding[];
+  /** Variation points of the model each side's code equals (a known shape: a known defect or its fix). */
+  points: { pre: PointMatch[]; post: PointMatch[] };
   /** The mail line left out of the post-image, when one was. */
   without?: number;
+  binding: Binding;
 }
 
 const KIND_WORDS: Record<ViolationKind, string> = {
@@ -57,7 +66,7 @@ export function kindWords(k: ViolationKind): string {
   return KIND_WORDS[k] ?? k;
 }
 
-function kinds(v: Verdict | null): Set<ViolationKind> {
+export function kinds(v: Verdict | null): Set<ViolationKind> {
   return new Set((v?.violations ?? []).map((x) => x.kind));
 }
 
@@ -76,235 +85,166 @@ export function summarise(scenario: string, pre: Verdict | null, post: Verdict):
   return `no change: ${scenario} clean before and after`;
 }
 
-function settings(bindings: PointBinding[]): PointSettings {
-  const out: PointSettings = {};
-  for (const b of bindings) (out[b.fn] ??= {})[b.point] = b.value;
-  return out;
+/** A scenario run: its verdict and, per function, the instructions its steps executed. */
+export interface Run {
+  verdict: Verdict;
+  executed: Map<string, Set<number>>;
 }
 
-export function docOf(patches: PatchMessage[]): MailDocument {
-  return { file: null, format: patches[0]?.message.format ?? 'text', messages: patches.map((p) => p.message), diagnostics: [] };
-}
-
-export function helpersOf(patches: PatchMessage[], functions: RebuiltFunction[]): Map<string, HelperSummary> {
-  const lines = new Set<number>();
-  // Only the hunk's own lines: a reply may quote a helper between them.
-  for (const h of allHunks(patches)) for (const l of h.lines) lines.add(l.mailLine);
-  const images = functions.flatMap((f) => [f.pre, f.post]).filter((x): x is NonNullable<typeof x> => x !== null);
-  return mailHelpers(docOf(patches), images, lines);
-}
-
-/** The modelled functions a hunk touches, and the scenarios that run them. */
-export function scenariosForHunk(patches: PatchMessage[], hunkId: number, functions?: RebuiltFunction[]): string[] {
-  const model = modelIndex();
-  const fns = functions ?? patches.flatMap((pm) => rebuildFunctions(pm));
-  const h = hunkAt(patches, hunkId);
-  if (!h) return [];
-  const names = new Set([...functionsOfHunk(fns, h).map((f) => f.name), ...h.functions, ...(h.function ? [h.function] : [])]);
-  return model.scenarios.filter((s) => [...names].some((n) => s.functions.has(n))).map((s) => s.name);
-}
-
-const runs = new Map<string, Verdict>();
+const runs = new Map<string, Run>();
 
 /** Forgets every remembered scenario run (for measurements, and when the model changes). */
 export function forgetRuns(): void { runs.clear(); }
 
-/** One scenario run with the given points. Runs are pure functions of their inputs and are
- *  remembered, so the reference run of a scenario is done once per process. */
-export function runScenario(scenario: string, points: PointSettings, budget: Budget, overrides: Record<string, Func> = {}): Verdict {
-  const over = Object.values(overrides).map((f) => `${f.name}:${JSON.stringify(f.code)}`).join('|');
-  const key = `${scenario}\u0000${JSON.stringify(flat(points))}\u0000${budget.maxStates}/${budget.maxMs}\u0000${over}`;
+/** A function's code, its labels and lines aside: two functions with one key do the same. */
+const codeKey = (f: Func): string => `${f.name}:${JSON.stringify(f.code.map(({ label: _l, at: _a, to: _t, ...rest }) => rest))}`;
+/** A function's code with the lines its steps name (traces and coverage read them). */
+const runKey = (f: Func): string => `${f.name}:${JSON.stringify(f.code.map(({ label: _l, ...rest }) => rest))}`;
+
+/** One scenario run with these functions in place of the reference's. Runs are pure functions
+ *  of their inputs and are remembered, so a scenario's reference run is done once per process. */
+export function runScenario(b: Binding, scenario: ScenarioSpec, over: Record<string, Func>, budget: Budget): Run {
+  const key = `${b.era.name}\u0000${scenario.name}\u0000${budget.maxStates}/${budget.maxMs}\u0000${Object.values(over).map(runKey).join('|')}`;
   const hit = runs.get(key);
   if (hit) return hit;
-  const v = explore(machineFor(scenario, points, overrides), budget, { stopAtFirst: true });
-  // The state budget makes a run deterministic; one cut by time is remembered for this process too.
+  const prog = link([...eraFunctions(b.era), ...Object.values(over)]);
+  const m = new DaxMachine(scenario, prog, { coverage: true });
+  const verdict = explore(m, budget, { stopAtFirst: true });
+  const run: Run = { verdict, executed: m.coverage() ?? new Map() };
   if (runs.size > 500) runs.clear();
-  runs.set(key, v);
-  return v;
+  runs.set(key, run);
+  return run;
 }
 
-/** Pre- and post-image verdicts of one hunk in every scenario that exercises what it touches. */
+/** The functions each function calls, through the linked program of the reference and a side. */
+function callGraph(b: Binding, over: Record<string, Func>): Map<string, Set<string>> {
+  const g = new Map<string, Set<string>>();
+  for (const f of [...eraFunctions(b.era), ...Object.values(over)]) {
+    g.set(f.name, new Set(f.code.flatMap((i) => (i.k === 'call' ? [i.fn] : []))));
+  }
+  return g;
+}
+
+function reach(g: Map<string, Set<string>>, roots: string[]): Set<string> {
+  const seen = new Set<string>();
+  const work = [...roots];
+  while (work.length) {
+    const n = work.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    for (const c of g.get(n) ?? []) work.push(c);
+  }
+  return seen;
+}
+
+/** Scenarios whose threads reach any of the functions, cheapest first (threads, then indexes). */
+export function scenariosReaching(b: Binding, names: readonly string[]): ScenarioSpec[] {
+  const g = callGraph(b, { ...b.pre, ...b.post });
+  const cost = (s: ScenarioSpec): number => s.threads.length * 100 + s.indexes.length * 10 + (s.pages ?? 0);
+  return SCENARIOS.filter((s) => { const r = reach(g, s.threads.map((t) => t.fn)); return names.some((n) => r.has(n)); })
+    .sort((x, y) => cost(x) - cost(y));
+}
+
+/** The entry points of the model's scenarios that would reach a function (for "no scenario reaches it"). */
+export function entriesReaching(b: Binding, name: string): string[] {
+  const g = callGraph(b, b.post);
+  const roots = [...new Set(SCENARIOS.flatMap((s) => s.threads.map((t) => t.fn)))];
+  const callers = [...g.keys()].filter((f) => reach(g, [f]).has(name) && f !== name);
+  return roots.filter((r) => callers.includes(r) || r === name);
+}
+
+/** The bound functions a hunk's lines are in. */
+export function functionsOfHunk(b: Binding, h: Hunk): BoundFunction[] {
+  const lines = new Set(h.lines.map((l) => l.mailLine));
+  return b.functions.filter((f) => [f.pre.image, f.post.image].some((img) => img?.lines.some((l) => l.mailLine !== null && lines.has(l.mailLine))));
+}
+
+/** The scenarios a hunk's touched functions are reached by (by name, cheapest first). */
+export function scenariosForHunk(patches: PatchMessage[], hunkId: number, binding?: Binding): string[] {
+  const h = hunkAt(patches, hunkId);
+  if (!h) return [];
+  const b = binding ?? bindPatches(patches);
+  return scenariosReaching(b, functionsOfHunk(b, h).map((f) => f.name)).map((s) => s.name);
+}
+
+/** A verdict whose trace steps in the patch's functions name the mail line they run. */
+function onMail(v: Verdict, b: Binding, which: 'pre' | 'post'): Verdict {
+  const images = new Map(b.functions.filter((f) => f[which].func).map((f) => [f.name, f[which].image]));
+  if (!images.size || !v.violations.length) return v;
+  const lineOf = (fn: string, row: number | undefined): number | null => (row === undefined ? null : images.get(fn)?.lines[row]?.mailLine ?? null);
+  const steps = (t: Verdict['violations'][number]['trace']) => t.steps.map((st) => {
+    if (!st.source) return st;
+    const line = lineOf(st.function, st.source.at);
+    const callers = st.source.callers?.map((c) => { const l = lineOf(c.fn, c.at); return l === null ? c : { ...c, mailLine: l }; });
+    return { ...st, source: { ...st.source, ...(line === null ? {} : { mailLine: line }), ...(callers ? { callers } : {}) } };
+  });
+  return { ...v, violations: v.violations.map((x) => ({ ...x, trace: { ...x.trace, steps: steps(x.trace) } })) };
+}
+
+/** Which variation points of the model a function's side is, exactly (same code, labels aside):
+ *  the one configuration of its function's points, when one matches. */
+function pointsOf(b: Binding, f: BoundFunction, which: 'pre' | 'post', h: Hunk): PointMatch[] {
+  const fn = f[which].func;
+  if (!fn || !f.modelled) return [];
+  const own = b.era.points.filter((x) => x.fn === f.name);
+  const choices = own.map((p) => [p.default, ...Object.keys(p.values).map((v) => (v === 'true' ? true : v === 'false' ? false : v))]);
+  if (!own.length || choices.reduce((n, c) => n * c.length, 1) > 64) return [];
+  const lines = h.lines.filter((l) => l.op !== ' ' && (l.op === '+') === (which === 'post')).map((l) => l.mailLine);
+  const key = codeKey(fn);
+  const combos = choices.reduce<(string | number | boolean)[][]>((acc, c) => acc.flatMap((a) => c.map((v) => [...a, v])), [[]]);
+  for (const combo of combos) {
+    const config = Object.fromEntries(own.map((p, i) => [`${p.fn}.${p.name}`, combo[i]]));
+    let g: Func | undefined;
+    try { g = eraFunctions(b.era, config).find((x) => x.name === f.name); } catch { continue; }
+    if (g && codeKey(g) === key) return own.map((p, i) => ({ fn: f.name, point: p.name, value: combo[i], mailLines: lines, c: p.c }));
+  }
+  return [];
+}
+
+/** Pre- and post-image verdicts of one hunk in every scenario that reaches what it touches. */
 export async function simulateHunk(patches: PatchMessage[], hunkId: number, opts: SimulateOptions = {}): Promise<HunkSimulation> {
   await getCParser();
   const h = hunkAt(patches, hunkId);
   if (!h) throw new Error(`no hunk ${hunkId}: the mail has hunks 0..${allHunks(patches).length - 1}`);
-  const tree = opts.tree;
-  const fns = opts.functions ?? patches.flatMap((pm) => (tree ? applyToTree(pm, tree).functions : rebuildFunctions(pm)));
-  const r = simulateWith(patches, h, fns, opts);
+  const b = opts.binding ?? bindPatches(patches, bindOptions(opts));
+  const posted = opts.without === undefined ? undefined : opts.posted ?? bindPatches(patches, bindOptions({ ...opts, without: undefined }));
+  const r = simulateWith(b, h, { ...opts, posted });
   return { ...r, coverage: { ...r.coverage, hunk: hunkId }, verdicts: r.verdicts.map((v) => ({ ...v, hunk: hunkId })) };
 }
 
-export function simulateWith(patches: PatchMessage[], h: Hunk, fns: RebuiltFunction[], opts: SimulateOptions): HunkSimulation {
-  const model = modelIndex();
+export function bindOptions(opts: SimulateOptions): BindOptions {
+  return { ...(opts.tree ? { tree: opts.tree } : {}), ...(opts.without !== undefined ? { without: opts.without } : {}) };
+}
+
+/** The verdicts and coverage of one hunk under a binding. */
+export function simulateWith(b: Binding, h: Hunk, opts: SimulateOptions = {}): HunkSimulation {
   const budget = opts.budget ?? DEFAULT_BUDGET;
-  const helpers = helpersOf(patches, fns);
-  const helperLocked = (n: string): boolean | null => helpers.get(n)?.locked ?? null;
-  const touched = functionsOfHunk(fns, h).filter((f) => model.functions.has(f.name));
-  // Whole functions the compiler takes run as written; the others through their variation points.
-  const preOver: Record<string, Func> = {};
-  const postOver: Record<string, Func> = {};
-  const interpreted = new Map<string, Compiled>();
-  for (const f of touched) {
-    const post = f.post ? compileImage(opts.without !== undefined ? withoutLine(f.post, opts.without) : f.post) : null;
-    if (post?.func) {
-      postOver[f.name] = post.func;
-      interpreted.set(f.name, post);
-      const pre = f.pre ? compileImage(f.pre) : null;
-      if (pre?.func) preOver[f.name] = pre.func;
-    }
-  }
-  const pre = touched.flatMap((f) => (f.pre ? bindPoints(f.pre, { helperLocked }) : [])).filter((b) => model.hasPoint(b.fn, b.point));
-  // What the fragment says, including what the model runs as its reference does (a point it does not vary).
-  const said = touched.flatMap((f) => (f.post ? bindPoints(f.post, { helperLocked, without: opts.without }) : []));
-  const post = said.filter((b) => model.hasPoint(b.fn, b.point));
-  const lost = opts.without === undefined ? [] : lostPoints(touched, interpreted, said, helperLocked);
-  const coverage = coverageOf(h, fns, model, helperLocked);
-  for (const b of lost) {
-    coverage.notExecuted.push({ mailLine: opts.without!, why: 'not-modelled',
-      detail: `without it ${b.c} is gone, and ${b.fn}.${b.point} has no value in the model for its absence` });
-  }
-  coverage.functions = (coverage.functions ?? []).map((c) => {
-    const it = interpreted.get(c.name);
-    if (it) return { name: c.name, mode: 'interpreted' as const, choices: it.choices };
-    return c.mode === 'points' ? { ...c, points: Object.fromEntries(said.filter((b) => b.fn === c.name).map((b) => [b.point, b.value])) } : c;
-  });
-  if (interpreted.size) {
-    // Lines of an interpreted function are run as written.
-    const ran = new Set([...interpreted.values()].flatMap((c) => c.compiled));
-    const still = coverage.notExecuted.filter((n) => !ran.has(n.mailLine));
-    coverage.executed += coverage.notExecuted.length - still.length;
-    coverage.notExecuted = still;
-  }
-  const scenarios = opts.scenario ? [opts.scenario] : scenariosForHunk(patches, h.id, fns);
+  const touched = functionsOfHunk(b, h);
+  const runnable = touched.filter((f) => f.post.func || f.pre.func);
+  const all = scenariosReaching(b, runnable.map((f) => f.name));
+  const scenarios = opts.scenario ? all.filter((s) => s.name === opts.scenario).concat(
+    all.some((s) => s.name === opts.scenario) ? [] : SCENARIOS.filter((s) => s.name === opts.scenario)) : all;
   const verdicts: HunkVerdict[] = [];
-  if (touched.length && !lost.length) {
-    const preSet = settings(pre);
-    const postSet = settings(post);
-    for (const s of scenarios) {
-      const preV = runScenario(s, preSet, budget, preOver);
-      const postV = runScenario(s, postSet, budget, postOver);
-      const v: HunkVerdict = { hunk: h.id, scenario: s, pre: preV, post: postV, summary: summarise(s, preV, postV),
-        prePoints: flat(preSet), postPoints: flat(postSet) };
-      if (opts.without !== undefined) { v.without = opts.without; v.summary = `without line ${opts.without}: ${v.summary}`; }
-      verdicts.push(v);
-    }
+  const preRuns: Run[] = [];
+  const postRuns: Run[] = [];
+  // "What if this line were removed" compares the patch as posted with the patch without it.
+  const before = opts.without !== undefined && opts.posted ? opts.posted : null;
+  for (const s of scenarios) {
+    const pre = before ? runScenario(before, s, before.post, budget) : runScenario(b, s, b.pre, budget);
+    const post = runScenario(b, s, b.post, budget);
+    preRuns.push(pre);
+    postRuns.push(post);
+    const v: HunkVerdict = {
+      hunk: h.id, scenario: s.name, pre: before ? onMail(pre.verdict, before, 'post') : onMail(pre.verdict, b, 'pre'),
+      post: onMail(post.verdict, b, 'post'), summary: summarise(s.name, pre.verdict, post.verdict),
+    };
+    if (opts.without !== undefined) { v.without = opts.without; v.summary = `without line ${opts.without}: ${v.summary}`; }
+    verdicts.push(v);
   }
-  return {
-    hunk: h, coverage, verdicts, points: { pre, post },
-    ...(opts.without !== undefined ? { without: opts.without } : {}),
-    ...(lost.length ? { inexpressible: lost } : {}),
+  const coverage = coverageOf(h, b, touched, { pre: preRuns, post: postRuns }, scenarios.length > 0);
+  const points = {
+    pre: touched.flatMap((f) => pointsOf(b, f, 'pre', h)),
+    post: touched.flatMap((f) => pointsOf(b, f, 'post', h)),
   };
-}
-
-/**
- * Points the whole post-image sets but the post-image without a line does not: the line
- * carried them (the wake call of a downgrade, the put on a path). The reference's value
- * must not stand in for a statement the reviewer took away.
- */
-function lostPoints(touched: RebuiltFunction[], interpreted: Map<string, Compiled>, said: PointBinding[],
-  helperLocked: (n: string) => boolean | null): PointBinding[] {
-  return touched
-    .filter((f) => f.post && !interpreted.has(f.name))
-    .flatMap((f) => bindPoints(f.post!, { helperLocked }))
-    .filter((b) => !said.some((s) => s.fn === b.fn && s.point === b.point));
-}
-
-export function flat(p: PointSettings): Record<string, PointValue> {
-  const out: Record<string, PointValue> = {};
-  for (const [fn, pts] of Object.entries(p)) for (const [k, v] of Object.entries(pts)) out[`${fn}.${k}`] = v;
-  return out;
-}
-
-/** What one point binding does on its own: every scenario of its function run with only this
- *  point set as the post-image sets it, against the reference. */
-export interface PointEffect {
-  binding: PointBinding;
-  scenario: string;
-  reference: Verdict;
-  changed: Verdict;
-  violation: Violation | null;
-  summary: string;
-}
-
-/** What a whole function the compiler takes does, as the mail writes it: its scenarios run
- *  cheapest first with the compiled post-image, until one shows a violation the pre-image
- *  (compiled, or the reference) does not have. */
-export interface InterpretedEffect {
-  fn: string;
-  scenario: string;
-  violation: Violation;
-  summary: string;
-  /** Mail lines of the compiled function. */
-  lines: number[];
-}
-
-export function interpretedEffects(f: RebuiltFunction, budget: Budget = DEFAULT_BUDGET): InterpretedEffect | null {
-  if (!f.post || !modelIndex().functions.has(f.name)) return null;
-  const post = compileImage(f.post);
-  if (!post.func) return null;
-  const pre = f.pre ? compileImage(f.pre) : null;
-  const preOver = pre?.func ? { [f.name]: pre.func } : {};
-  const lines = f.post.lines.map((l) => l.mailLine).filter((x): x is number => x !== null);
-  for (const pass of [{ maxStates: Math.min(budget.maxStates, 5000), maxMs: budget.maxMs }, budget]) {
-    for (const s of scenariosOf(f.name)) {
-      const v = runScenario(s, {}, pass, { [f.name]: post.func });
-      if (!v.violations.length) continue;
-      const before = runScenario(s, {}, budget, preOver);
-      const fresh = v.violations.find((x) => !kinds(before).has(x.kind));
-      if (fresh) return { fn: f.name, scenario: s, violation: fresh, summary: summarise(s, before, v), lines };
-    }
-  }
-  return null;
-}
-
-/** The reference value of a point. */
-export function pointDefault(fn: string, point: string): PointValue | undefined {
-  return modelIndex().functions.get(fn)?.points.find((p) => p.name === point)?.default;
-}
-
-/** Scenarios that run a function, cheapest first (fewest threads, then fewest indexes). */
-export function scenariosOf(fn: string): string[] {
-  return modelIndex().scenarios.filter((s) => s.functions.has(fn)).sort((a, b) => a.cost - b.cost).map((s) => s.name);
-}
-
-/** Runs scenarios until one shows a violation: first each with a short budget, then the
- *  ones that ran out with the full budget, so a cheap counterexample is found first. */
-function firstViolation(scenarios: string[], points: PointSettings, budget: Budget): { scenario: string; verdict: Verdict }[] {
-  const out = new Map<string, Verdict>();
-  const short: Budget = { maxStates: Math.min(budget.maxStates, 5000), maxMs: budget.maxMs };
-  for (const pass of [short, budget]) {
-    for (const s of scenarios) {
-      const prev = out.get(s);
-      if (prev && prev.verdict !== 'bounded') continue;
-      const v = runScenario(s, points, pass);
-      out.set(s, v);
-      // Only a violation the reference does not have is this setting's doing.
-      if (v.violations.length) {
-        const before = kinds(runScenario(s, {}, budget));
-        if (v.violations.some((x) => !before.has(x.kind))) return [...out].map(([scenario, verdict]) => ({ scenario, verdict }));
-      }
-    }
-    if (pass === budget) break;
-  }
-  return [...out].map(([scenario, verdict]) => ({ scenario, verdict }));
-}
-
-/** What one point binding does on its own: the scenarios of its function run with only this
- *  point set as the post-image sets it, against the reference. Nothing to run when the
- *  fragment sets the point to the reference's own value. */
-export function pointEffects(binding: PointBinding, budget: Budget = DEFAULT_BUDGET): PointEffect[] {
-  if (pointDefault(binding.fn, binding.point) === binding.value) {
-    // The fragment does what the reference does: every scenario of the function runs the reference.
-    return scenariosOf(binding.fn).map((scenario) => {
-      const reference = runScenario(scenario, {}, budget);
-      return { binding, scenario, reference, changed: reference, violation: null, summary: summarise(scenario, reference, reference) };
-    });
-  }
-  const changed = firstViolation(scenariosOf(binding.fn), { [binding.fn]: { [binding.point]: binding.value } }, budget);
-  return changed.map(({ scenario, verdict }) => {
-    const reference = verdict.violations.length ? runScenario(scenario, {}, budget) : verdict;
-    const before = kinds(reference);
-    const violation = verdict.violations.find((v) => !before.has(v.kind)) ?? null;
-    return { binding, scenario, reference, changed: verdict, violation, summary: summarise(scenario, reference, verdict) };
-  });
+  return { hunk: h, coverage, verdicts, points, binding: b, ...(opts.without !== undefined ? { without: opts.without } : {}) };
 }

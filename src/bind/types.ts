@@ -3,7 +3,7 @@
 import type { Verdict } from '../check/types';
 
 /** Why a changed line is not run by the model. */
-export type NotExecutedWhy = 'unknown-call' | 'elided' | 'not-modelled' | 'unparsed';
+export type NotExecutedWhy = 'unknown-call' | 'elided' | 'not-modelled' | 'unparsed' | 'not-reached';
 
 /** How much of a hunk's changed code the model executes. */
 export interface HunkCoverage {
@@ -12,13 +12,20 @@ export interface HunkCoverage {
   changed: number;
   executed: number;
   notExecuted: { mailLine: number; why: NotExecutedWhy; detail?: string }[];
-  /** Modelled functions the hunk touches, and how each is run: variation points driven by the
-   *  fragment ('points'), its own post-image through the interpreter ('interpreted'), or not at all. */
+  /** Functions the hunk touches, and how each is run: its post-image lowered from the patch
+   *  ('interpreted'), or not at all ('not-modelled', with why). 'points' is no longer produced. */
   functions?: {
     name: string; mode: 'points' | 'interpreted' | 'not-modelled'; points?: Record<string, string | number | boolean>;
-    /** Interpreted: conditions the model cannot evaluate, run as explorer choices. */
+    /** Interpreted: calls and fields outside the model, run as explorer choices. */
     choices?: { mailLine: number | null; c: string }[];
+    /** How the function was rebuilt: applied to the reference or tree, completed from the reference, the mail's own, partial. */
+    how?: string;
+    /** Why a side does not run. */
+    why?: string;
   }[];
+  /** What the counts rest on: instructions the explorer ran ('explored'), or, without a
+   *  simulation, the lines that lowered to IR in a function some scenario reaches ('lowered'). */
+  basis?: 'explored' | 'lowered';
 }
 
 export interface HunkVerdict {

@@ -79,11 +79,12 @@ function splitLines(text: string): string[] {
 }
 
 /** Places one piece of a hunk and applies it with jsdiff; returns a failure or note, or null. */
-function applyPiece(f: FileState, h: Hunk, piece: HunkLine[], first: boolean): TreeFailure | null {
+function applyPiece(f: FileState, h: Hunk, piece: HunkLine[], first: boolean, fuzzy: boolean): TreeFailure | null {
   const old = piece.filter((l) => l.op !== '+');
   const at = piece[0].mailLine;
   if (!old.length) {
     if (f.cur.length === 0) return place(f, h, piece, 0);
+    if (fuzzy) return appendPiece(f, h, piece);
     const reason = f.base.length === 0
       ? 'added lines after an elision in a new file: what was cut is in neither the mail nor the tree'
       : 'no context or removed lines to place the hunk by';
@@ -95,9 +96,12 @@ function applyPiece(f: FileState, h: Hunk, piece: HunkLine[], first: boolean): T
   const candidates: number[] = [];
   const oldSq = old.map((l) => squash(l.text));
   for (let p = 0; p <= last; p++) if (f.cur[p].sq === oldSq[0] && f.matchesAt(oldSq, p) === old.length) candidates.push(p);
-  if (!candidates.length) return notFound(f, h, old, oldSq, expected);
+  if (!candidates.length) return fuzzy ? placeFuzzy(f, h, piece) ?? notFound(f, h, old, oldSq, expected) : notFound(f, h, old, oldSq, expected);
+  const inFn = fuzzy ? candidates.filter((c) => inFunctionOf(f, h, piece, c)) : [];
   let p: number;
-  if (expected !== null) {
+  if (inFn.length) {
+    p = inFn.find((c) => c >= f.cursor) ?? inFn[0];
+  } else if (expected !== null) {
     p = candidates.reduce((best, c) => (Math.abs(c - expected) < Math.abs(best - expected) ? c : best));
   } else {
     p = candidates.find((c) => c >= f.cursor) ?? candidates[0];
@@ -105,6 +109,7 @@ function applyPiece(f: FileState, h: Hunk, piece: HunkLine[], first: boolean): T
   const line = f.lineNumber(p);
   const failure = place(f, h, piece, p);
   if (failure) return failure;
+  if (fuzzy) return null;
   if (expected === null) {
     const also = candidates.length > 1 ? `; ${candidates.length} places match, took the first after the previous hunk` : '';
     return { hunk: h.id, mailLine: at, reason: `no @@ line numbers: located by content at line ${line}${also}`, applied: true };
@@ -170,6 +175,127 @@ function place(f: FileState, h: Hunk, piece: HunkLine[], p: number): TreeFailure
   return null;
 }
 
+/** Comments and whitespace do not count when lines of two kernel versions are compared. */
+function codeOf(text: string): string {
+  return squash(text.replace(/\/\*.*?(\*\/|$)|\/\/.*$|^\s*\*.*$/g, ''));
+}
+
+/** The function a piece of a hunk sits in: its lines' own, else the hunk's. */
+function functionOf(h: Hunk, piece: HunkLine[]): string | null {
+  return piece.find((l) => l.function)?.function ?? h.function;
+}
+
+/** Line ranges [head, closing brace] of the definitions of a function in the current text. */
+function definitions(f: FileState, name: string): [number, number][] {
+  const out: [number, number][] = [];
+  const head = new RegExp(`^[A-Za-z_][\\w\\s\\*]*\\b${name.replace(/[^\w]/g, '')}\\s*\\(`);
+  for (let i = 0; i < f.cur.length; i++) {
+    const t = f.cur[i].text;
+    if (!head.test(t) || /;\s*$/.test(t)) continue;
+    let j = i;
+    while (j < f.cur.length && !/^}/.test(f.cur[j].text)) j++;
+    out.push([i, Math.min(j, f.cur.length - 1)]);
+    i = j;
+  }
+  return out;
+}
+
+function inFunctionOf(f: FileState, h: Hunk, piece: HunkLine[], p: number): boolean {
+  const fn = functionOf(h, piece);
+  return !!fn && definitions(f, fn).some(([a, b]) => p >= a && p <= b);
+}
+
+/**
+ * Places a piece whose lines do not all stand in the file as they are in the mail (the tree
+ * is another kernel version): inside its function when the mail says which, at the place
+ * where its lines match best in order, comments aside. Every removed line must be found;
+ * at least half of the context. Context lines that differ keep the tree's text.
+ */
+function placeFuzzy(f: FileState, h: Hunk, piece: HunkLine[]): TreeFailure | null {
+  const fn = functionOf(h, piece);
+  const scopes = fn ? definitions(f, fn) : [];
+  const ranges = scopes.length ? scopes : [[0, f.cur.length - 1] as [number, number]];
+  const code = f.cur.map((l) => codeOf(l.text));
+  const old = piece.filter((l) => l.op !== '+');
+  const context = old.filter((l) => l.op === ' ' && codeOf(l.text) !== '').length;
+  let best: { at: (number | null)[]; score: number } | null = null;
+  for (const [a, b] of ranges) {
+    // Lines with code, in order: comments and blank lines of either side never decide a place.
+    const lines: number[] = [];
+    for (let k = a; k <= b; k++) if (code[k] !== '') lines.push(k);
+    for (let s0 = 0; s0 < lines.length; s0++) {
+      const at: (number | null)[] = [];
+      let pos = s0, score = 0, ok = true;
+      for (const l of old) {
+        const want = codeOf(l.text);
+        if (want === '') { at.push(null); continue; }
+        let k = pos;
+        while (k < lines.length && k < pos + 4 && code[lines[k]] !== want) k++;
+        if (k < lines.length && k < pos + 4) { at.push(lines[k]); pos = k + 1; score++; continue; }
+        if (l.op === '-') { ok = false; break; }
+        at.push(null);
+      }
+      if (!ok || !at.some((x) => x !== null)) continue;
+      if (at[0] === null && old[0].op === '-') continue;
+      if (!best || score > best.score) best = { at, score };
+    }
+  }
+  const matchedContext = best ? best.score - old.filter((l) => l.op === '-' && codeOf(l.text) !== '').length : 0;
+  if (!best || (context > 0 && matchedContext * 2 < context)) return null;
+  spliceFuzzy(f, h, piece, best.at);
+  const differ = context - matchedContext;
+  return {
+    hunk: h.id, mailLine: piece[0].mailLine, applied: true,
+    reason: `placed in ${fn ? `${fn}()` : 'the file'} by its lines${differ ? `; ${differ} context line(s) differ from the tree's kernel version and keep the tree's text` : ''}`,
+  };
+}
+
+/** Rewrites the file with a piece placed at the given lines (one per old line of the piece, null where a context line was not found). */
+function spliceFuzzy(f: FileState, h: Hunk, piece: HunkLine[], at: (number | null)[]): void {
+  const old = piece.filter((l) => l.op !== '+');
+  const removed = new Set<number>();
+  const marks = new Map<number, MailMark>();
+  const inserts = new Map<number, TreeLine[]>();
+  let oi = 0;
+  let lastAt = -1;
+  const pending: TreeLine[] = [];
+  for (const l of piece) {
+    const mark: MailMark = { op: l.op, mailLine: l.mailLine, hunk: h.id };
+    if (l.op === '+') { pending.push({ text: l.text, base: null, mail: mark, sq: squash(l.text) }); continue; }
+    const k = at[oi++];
+    if (k === null) continue;
+    if (pending.length) { inserts.set(k, [...(inserts.get(k) ?? []), ...pending]); pending.length = 0; }
+    marks.set(k, mark);
+    if (l.op === '-') removed.add(k);
+    lastAt = k;
+  }
+  const tail = lastAt + 1;
+  if (pending.length) inserts.set(tail, [...(inserts.get(tail) ?? []), ...pending]);
+  void old;
+  const next: TreeLine[] = [];
+  for (let i = 0; i <= f.cur.length; i++) {
+    const ins = inserts.get(i);
+    if (ins) next.push(...ins);
+    if (i === f.cur.length) break;
+    const line = f.cur[i];
+    const mark = marks.get(i);
+    if (mark && line.base !== null) f.baseMarks[line.base] = mark;
+    if (removed.has(i)) continue;
+    next.push(mark ? { ...line, mail: mark } : line);
+  }
+  f.cur = next;
+  f.cursor = Math.max(0, tail);
+}
+
+/** A piece with nothing to place it by (a new function): it goes at the end of the file. */
+function appendPiece(f: FileState, h: Hunk, piece: HunkLine[]): TreeFailure {
+  for (const l of piece) {
+    f.cur.push({ text: l.text, base: null, mail: { op: l.op, mailLine: l.mailLine, hunk: h.id }, sq: squash(l.text) });
+  }
+  f.cursor = f.cur.length;
+  return { hunk: h.id, mailLine: piece[0].mailLine, applied: true, reason: 'added lines with no context: placed at the end of the file' };
+}
+
 /**
  * A hunk the reviewer quoted only in part: its @@ header counts more old lines than the
  * mail shows. The post-image then takes the unquoted rest from the tree as if unchanged.
@@ -185,10 +311,28 @@ function cutShort(h: Hunk): TreeFailure | null {
   };
 }
 
-function resolveIn(treeDir: string, file: string): string | null {
+/** Where base files come from: a kernel checkout, or the model's own kernel C. */
+export interface TreeSource {
+  /** How the tree is named in messages ("/src/linux", "the model's v4.10 reference"). */
+  name: string;
+  /** The file's text; null when the tree has no such file; undefined when the path leaves the tree. */
+  read(file: string): string | null | undefined;
+  /** Place hunks that do not match the file exactly by their function and the lines that do match:
+   *  the tree is another kernel version than the mail's. */
+  fuzzy?: boolean;
+}
+
+/** A kernel checkout on disk. */
+export function dirTree(treeDir: string): TreeSource {
   const root = path.resolve(treeDir);
-  const full = path.resolve(root, file);
-  return full.startsWith(root + path.sep) ? full : null;
+  return {
+    name: treeDir,
+    read(file: string) {
+      const full = path.resolve(root, file);
+      if (!full.startsWith(root + path.sep)) return undefined;
+      return existsSync(full) ? readFileSync(full, 'utf8') : null;
+    },
+  };
 }
 
 /**
@@ -224,7 +368,8 @@ function touchedRuns(lines: SideLine[]): Run[] {
  * function whole. A function with a hunk that did not apply comes from the mail instead.
  * Needs the C parser loaded (await getCParser()).
  */
-export function applyToTree(pm: PatchMessage, treeDir: string): TreeResult {
+export function applyToTree(pm: PatchMessage, treeDir: string | TreeSource): TreeResult {
+  const tree = typeof treeDir === 'string' ? dirTree(treeDir) : treeDir;
   const result: TreeResult = { functions: [], failures: [] };
   for (const group of hunksByFile(pm)) {
     const fail = (reason: string) => {
@@ -234,16 +379,16 @@ export function applyToTree(pm: PatchMessage, treeDir: string): TreeResult {
     // The base text is the file before the patch: under its old name when the mail renames it.
     const created = group.oldPath === '/dev/null' || group.hunks.every((h) => h.oldStart === 0 && !h.oldCount);
     const basePath = group.oldPath && !created ? group.oldPath : group.path;
-    const full = resolveIn(treeDir, basePath);
-    if (!full) { fail(`${basePath} is outside the kernel tree`); continue; }
+    const read = tree.read(basePath);
+    if (read === undefined) { fail(`${basePath} is outside the kernel tree`); continue; }
     let text: string;
-    if (existsSync(full)) text = readFileSync(full, 'utf8');
+    if (read !== null) text = read;
     else if (created) text = '';
-    else { fail(`file missing: ${basePath} is not in ${treeDir}`); continue; }
+    else { fail(`file missing: ${basePath} is not in ${tree.name}`); continue; }
 
     const f = new FileState(text);
     for (const h of group.hunks) {
-      const notes = pieces(h).map((piece, i) => applyPiece(f, h, piece, i === 0));
+      const notes = pieces(h).map((piece, i) => applyPiece(f, h, piece, i === 0, tree.fuzzy ?? false));
       for (const r of notes) if (r) result.failures.push(r);
       const cut = cutShort(h);
       if (cut && notes.every((r) => !r || r.applied)) result.failures.push(cut);

@@ -1,4 +1,5 @@
 // dax-review <verb> [args]: thin over the core; each verb lives in its own file.
+import { getCParser } from '../c/parser';
 import { verbs } from './verbs';
 import { UsageError, type CliIO } from './verb';
 
@@ -29,6 +30,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    // The model's kernel C and the mail's hunks are read with the C parser: load it once.
+    await getCParser();
     return await verb.run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -2,7 +2,13 @@
 import { readMail } from '../mail/index';
 import { parsePatchMail } from '../patch/index';
 import { simulateHunk, type HunkSimulation } from '../bind/index';
-import { modelIndex } from '../bind/modelindex';
+import { SCENARIOS } from '../model/scenarios';
+import { listModel } from '../model/index';
+
+/** A variation point's default, from the model's listing. */
+function pointDefault(fn: string, point: string): string | number | boolean | undefined {
+  return listModel().functions.find((f) => f.name === fn)?.points.find((p) => p.name === point)?.default;
+}
 import { renderSwimlanes } from '../check/swimlane';
 import type { Verdict } from '../check/types';
 import { option, positional, readText, rejectUnknown } from './check';
@@ -34,14 +40,20 @@ export function renderSimulation(r: HunkSimulation): string {
   const c = r.coverage;
   out.push(`coverage: the model runs ${c.executed} of ${c.changed} changed lines`);
   for (const f of c.functions ?? []) {
-    const pts = f.points && Object.keys(f.points).length ? `: ${Object.entries(f.points).map(([k, v]) => `${k}=${v}`).join(', ')}` : '';
-    out.push(`  ${f.name}(): ${f.mode === 'points' ? 'reference function driven by the fragment' : f.mode}${pts}`);
+    const how = f.mode === 'interpreted' ? `runs as the patch writes it (${f.how === 'completed' ? 'the mail\'s lines over the model\'s reference' : f.how === 'mail' ? 'the mail\'s own function' : 'applied to the model\'s reference'})` : `not run: ${f.why ?? 'outside the model'}`;
+    out.push(`  ${f.name}(): ${how}`);
+    for (const ch of f.choices ?? []) out.push(`    assumed${ch.mailLine !== null ? ` at line ${ch.mailLine}` : ''}: ${ch.c}`);
   }
   for (const n of c.notExecuted) out.push(`  line ${n.mailLine}: not run (${n.why}${n.detail ? `: ${n.detail}` : ''})`);
-  if (r.inexpressible?.length) {
-    out.push(`no verdict: without line ${r.without} the model cannot express the post-image ` +
-      `(it removes the statement that sets ${r.inexpressible.map((b) => `${b.fn}.${b.point}`).join(', ')})`);
-  } else if (!r.verdicts.length) out.push('no verdict: the hunk touches no modelled function the model can run');
+  const shapes = (which: 'pre' | 'post'): string[] => {
+    const fns = [...new Set(r.points[which].map((p) => p.fn))];
+    return fns.map((fn) => {
+      const set = r.points[which].filter((p) => p.fn === fn && String(p.value) !== String(pointDefault(fn, p.point)));
+      return `  ${fn}() ${which === 'pre' ? 'before' : 'after'} the patch is the model's ${fn}()${set.length ? ` with ${set.map((p) => `${p.point}=${String(p.value)}`).join(', ')}` : ' as it stands'}`;
+    });
+  };
+  out.push(...shapes('pre'), ...shapes('post'));
+  if (!r.verdicts.length) out.push('no verdict: no scenario of the model reaches a function the hunk changes');
   for (const v of r.verdicts) {
     out.push('');
     out.push(`scenario ${v.scenario}: ${v.summary}`);
@@ -69,8 +81,8 @@ export const simulate: Verb = {
     const withoutText = option(args, '--without');
     if (withoutText !== null && !/^\d+$/.test(withoutText)) throw new UsageError(`--without takes a mail line number, not '${withoutText}'`);
     const scenario = option(args, '--scenario') ?? undefined;
-    if (scenario && !modelIndex().scenarios.some((s) => s.name === scenario)) {
-      throw new UsageError(`unknown scenario '${scenario}'; the model has: ${modelIndex().scenarios.map((s) => s.name).join(', ')}`);
+    if (scenario && !SCENARIOS.some((s) => s.name === scenario)) {
+      throw new UsageError(`unknown scenario '${scenario}'; the model has: ${SCENARIOS.map((s) => s.name).join(', ')}`);
     }
     const file = files[0];
     const doc = readMail(readText(file), { file });

@@ -25,6 +25,8 @@ export interface MachineOptions {
   deadLocals?: boolean;
   /** Off: every step runs its code, none is found remembered (memo.ts; on by default). */
   rememberSteps?: boolean;
+  /** Record which instructions the steps run (DaxMachine.coverage()). */
+  coverage?: boolean;
 }
 
 /** Words of stack a call of fn needs at most (the call graph has no recursion). */
@@ -67,10 +69,14 @@ export class DaxMachine implements Machine {
     this.perm = new Int32Array(this.L.nThreads);
     this.vm = new VM(this.L, prog, (t) => this.threads[t].name, spec.threads.map((t) => t.fn), opts.reduce ?? true,
       opts.deadLocals ?? opts.reduce ?? true, opts.rememberSteps ?? true);
+    if (opts.coverage) this.vm.recordCoverage();
     this.init = this.build(opts);
   }
 
   get name(): string { return this.spec.name; }
+
+  /** The instructions the machine's steps ran, per function (with MachineOptions.coverage). */
+  coverage(): Map<string, Set<number>> | null { return this.vm.coverage(); }
 
   get segments(): readonly number[] { return this.L.segments; }
 
@@ -138,6 +144,7 @@ export class DaxMachine implements Machine {
       out.set(state.subarray(L.thread(t), L.thread(t) + L.threadStride), L.thread(perm[t]));
     }
     out[G.TREE_LOCK] = rename(perm, state[G.TREE_LOCK]);
+    out[G.PTL] = rename(perm, state[G.PTL]);
     if (state[G.MMAPLOCK] < 0) out[G.MMAPLOCK] = -rename(perm, -state[G.MMAPLOCK]);
     for (let p = 0; p < L.nPages; p++) out[L.pageWord(p, PAGE.LOCK)] = rename(perm, state[L.pageWord(p, PAGE.LOCK)]);
     for (let q = 0; q < L.nQueues; q++) {
@@ -331,10 +338,10 @@ export class DaxMachine implements Machine {
         }
         continue;
       }
-      if (prim === 'spin_lock_irq' || prim === 'xfs_ilock' || prim === 'lock_page') {
-        const holder = prim === 'spin_lock_irq' ? state[G.TREE_LOCK] - 1
+      if (prim === 'spin_lock_irq' || prim === 'xfs_ilock' || prim === 'lock_page' || prim === 'pmd_lock') {
+        const holder = prim === 'spin_lock_irq' ? state[G.TREE_LOCK] - 1 : prim === 'pmd_lock' ? state[G.PTL] - 1
           : prim === 'xfs_ilock' ? (state[G.MMAPLOCK] < 0 ? -state[G.MMAPLOCK] - 1 : -1) : this.pageHolder(state, t);
-        const what = prim === 'spin_lock_irq' ? 'mapping->tree_lock' : prim === 'xfs_ilock' ? 'XFS_MMAPLOCK' : 'a page lock';
+        const what = prim === 'spin_lock_irq' ? 'mapping->tree_lock' : prim === 'xfs_ilock' ? 'XFS_MMAPLOCK' : prim === 'pmd_lock' ? 'the PMD lock' : 'a page lock';
         if (holder >= 0 && done(holder)) {
           // Lock imbalance: a lock is released on every path of the function that took it.
           faults.push({ kind: prim === 'lock_page' ? 'entry-left-locked' : 'lock-imbalance', threads: [t, holder], message: `${name(holder)} returned holding ${what}; ${name(t)} waits for it forever` });
@@ -349,6 +356,7 @@ export class DaxMachine implements Machine {
     if (this.threads.every((_x, t) => done(t))) {
       if (state[G.TREE_LOCK] !== 0) faults.push({ kind: 'lock-imbalance', message: `mapping->tree_lock still held by ${name(state[G.TREE_LOCK] - 1)} after every thread returned` });
       if (state[G.MMAPLOCK] !== 0) faults.push({ kind: 'lock-imbalance', message: 'XFS_MMAPLOCK still held after every thread returned' });
+      if (state[G.PTL] !== 0) faults.push({ kind: 'lock-imbalance', message: `the PMD lock still held by ${name(state[G.PTL] - 1)} after every thread returned` });
       L.indexes.forEach((x, s) => {
         const e = state[L.slotWord(s, SLOT.ENTRY)];
         // Entry left locked: the next fault on the index would sleep forever.

@@ -1,7 +1,8 @@
 // The model's public API: what the explorer, the binding and the CLI call.
 import type { Machine } from './machine';
-import { compile, type FnDef, type Func, type PointValue } from './ir';
-import { compileReference, REFERENCE } from './dax';
+import type { Func, PointValue } from './ir';
+import { eraFunctions } from './core/era';
+import { RADIX_ERA } from './eras/radix/index';
 import { DaxMachine, reachable } from './dax-machine';
 import { KNOWN_DEFECTS, SCENARIOS, type ScenarioSpec } from './scenarios';
 import { link } from './vm';
@@ -48,8 +49,16 @@ export interface BuildOptions {
   rememberSteps?: boolean;
 }
 
+/**
+ * The reference functions of the model's era with a configuration of its variation points
+ * ("fn.point" or "point" keys). Needs the C parser loaded (await getCParser()).
+ */
+export function referenceFunctions(points: Readonly<Record<string, PointValue>> = {}): Func[] {
+  return eraFunctions(RADIX_ERA, points);
+}
+
 export function listModel(): ModelListing {
-  const funcs = REFERENCE.map((d) => compile(d));
+  const funcs = referenceFunctions();
   const prog = link(funcs);
   const listing = (s: ScenarioSpec): ScenarioListing => ({
     name: s.name,
@@ -70,7 +79,7 @@ export function scenarioNames(): string[] { return SCENARIOS.map((s) => s.name);
 export function buildScenario(name: string, opts: BuildOptions = {}): Machine & DaxMachine {
   const spec = SCENARIOS.find((s) => s.name === name);
   if (!spec) throw new Error(`unknown scenario '${name}' (known: ${scenarioNames().join(', ')})`);
-  const funcs = compileReference(opts.points ?? {});
+  const funcs = referenceFunctions(opts.points ?? {});
   for (const [n, f] of Object.entries(opts.overrides ?? {})) {
     if (f.name !== n) throw new Error(`override '${n}' holds function '${f.name}'`);
     funcs.push(f);
@@ -78,9 +87,8 @@ export function buildScenario(name: string, opts: BuildOptions = {}): Machine & 
   return new DaxMachine(spec, link(funcs), { waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce, deadLocals: opts.deadLocals, rememberSteps: opts.rememberSteps });
 }
 
-export { compile, REFERENCE };
-export type { FnDef, Func, PointValue };
-export { FnBuilder, parseExpr, K, PURE } from './ir';
+export type { Func, PointValue };
+export { K, PURE } from './ir';
 export type { Expr, Instr, LValue, PointDecl } from './ir';
 export { PRIMS } from './kernel/prims';
 export type { Prim } from './kernel/prims';

@@ -5,7 +5,6 @@
 // state, so the explorer can hash and store it, and a C function taken from a
 // patch can be compiled to the same instructions and run over the same
 // primitives as the reference functions.
-import * as C from '../c/expr';
 
 export type BinOp =
   | '||' | '&&' | '|' | '^' | '&' | '==' | '!=' | '<' | '>' | '<=' | '>='
@@ -29,8 +28,10 @@ export type Expr =
 export type LValue = { k: 'local'; i: number; name: string } | { k: 'deref'; e: Expr };
 
 export type Instr = InstrBody & {
-  /** The line of the C source the instruction was lowered from (0-based), when it came from C. */
+  /** The line of the C source the instruction's statement starts on (0-based), when it came from C. */
   at?: number;
+  /** The line its statement (or condition) ends on. */
+  to?: number;
 };
 
 type InstrBody =
@@ -169,180 +170,5 @@ export function evalBin(op: BinOp, a: number, b: number): number {
   }
 }
 
-// ---------------------------------------------------------------------------
-// C expressions, so reference functions read like the kernel: src/c/expr.ts reads the
-// syntax; lowering keeps what the IR has and names what it does not.
-
-const UN_OPS: ReadonlySet<string> = new Set<UnOp>(['!', '~', '-']);
-const BIN_OPS: ReadonlySet<string> = new Set<BinOp>([
-  '||', '&&', '|', '^', '&', '==', '!=', '<', '>', '<=', '>=', '<<', '>>', '+', '-', '*', '/', '%',
-]);
-
-/** Resolves identifiers of an expression: locals of the function being built, then constants. */
-export interface Scope { local(name: string): number | undefined }
-
-export function parseExpr(src: string, scope: Scope): Expr {
-  const ident = (name: string): Expr => {
-    const l = scope.local(name);
-    if (l !== undefined) return { k: 'local', i: l, name };
-    if (name in K) return { k: 'const', v: K[name as ConstName] };
-    throw new Error(`unknown identifier '${name}' in C expression '${src}'`);
-  };
-  const lower = (e: C.Expr): Expr => {
-    switch (e.k) {
-      // Exact 32-bit integers, as the IR computes: 0xffffffff is -1.
-      case 'num': return { k: 'const', v: Number(BigInt.asIntN(32, e.value)) };
-      case 'id': return ident(e.name);
-      case 'cast': return lower(e.e);
-      case 'cond': return { k: 'cond', c: lower(e.c), a: lower(e.t), b: lower(e.f) };
-      case 'un':
-        if (e.op === '*') return { k: 'deref', e: lower(e.e) };
-        if (e.op === '&') {
-          const l = e.e.k === 'id' ? scope.local(e.e.name) : undefined;
-          if (l === undefined || e.e.k !== 'id') throw new Error(`&${C.show(e.e)}: not a local in '${src}'`);
-          return { k: 'addr', i: l, name: e.e.name };
-        }
-        if (UN_OPS.has(e.op)) return { k: 'un', op: e.op as UnOp, e: lower(e.e) };
-        break;
-      case 'bin':
-        if (BIN_OPS.has(e.op)) return { k: 'bin', op: e.op as BinOp, a: lower(e.l), b: lower(e.r) };
-        break;
-      case 'call': {
-        const p = PURE[e.fn];
-        if (!p) throw new Error(`'${e.fn}' is not a pure helper the model knows (in '${src}')`);
-        if (p.arity !== e.args.length) throw new Error(`${e.fn} takes ${p.arity} arguments (in '${src}')`);
-        return { k: 'pure', fn: e.fn, args: e.args.map(lower) };
-      }
-      case 'opaque':
-        // The reader leaves an empty leaf where an operand is missing.
-        if (e.text === '') throw new Error(`unexpected end of C expression '${src}'`);
-        break;
-      default: break;
-    }
-    throw new Error(`the model cannot compute '${C.show(e)}' (in C expression '${src}')`);
-  };
-  return lower(C.parseWholeExpr(src));
-}
-
-// ---------------------------------------------------------------------------
-// The builder: reference functions are written with it, close to the kernel C.
-
+/** The value of a variation point (src/model/core/points.ts). */
 export type PointValue = string | number | boolean;
-
-export class FnBuilder implements Scope {
-  readonly code: Instr[] = [];
-  readonly points: PointDecl[] = [];
-  private readonly labels = new Map<string, number>();
-  private readonly fixups: { at: number; label: string }[] = [];
-  readonly locals: string[];
-
-  constructor(
-    readonly name: string,
-    readonly kernel: string,
-    readonly params: string[],
-    locals: string[],
-    private readonly config: Readonly<Record<string, PointValue>> = {},
-  ) {
-    this.locals = [...params, ...locals];
-  }
-
-  local(name: string): number | undefined {
-    const i = this.locals.indexOf(name);
-    return i < 0 ? undefined : i;
-  }
-
-  e(src: string): Expr { return parseExpr(src, this); }
-
-  private lvalue(dst: string): LValue {
-    if (dst.startsWith('*')) return { k: 'deref', e: this.e(dst.slice(1)) };
-    const i = this.local(dst);
-    if (i === undefined) throw new Error(`${this.name}: unknown local '${dst}'`);
-    return { k: 'local', i, name: dst };
-  }
-
-  /** A variation point: its value in this build (the configured one, else the default). */
-  point<T extends PointValue>(name: string, c: string, values: T[], def: T): T {
-    this.points.push({ name, c, values, default: def });
-    const full = `${this.name}.${name}`;
-    const v = this.config[full] ?? this.config[name];
-    if (v === undefined) return def;
-    if (!values.some((x) => String(x) === String(v))) {
-      throw new Error(`variation point ${full}: '${String(v)}' is not one of ${values.map(String).join(', ')}`);
-    }
-    return values.find((x) => String(x) === String(v)) as T;
-  }
-
-  label(name: string): void { this.labels.set(name, this.code.length); }
-
-  assign(dst: string, src: string, c = `${dst} = ${src};`): void {
-    this.code.push({ k: 'assign', dst: this.lvalue(dst), e: this.e(src), label: c });
-  }
-
-  prim(name: string, args: string[], dst?: string, c?: string): void {
-    this.code.push({
-      k: 'prim', name, args: args.map((a) => this.e(a)), dst: dst ? this.lvalue(dst) : undefined,
-      label: c ?? `${dst ? `${dst} = ` : ''}${name}(${args.join(', ')});`,
-    });
-  }
-
-  call(fn: string, args: string[], dst?: string, c?: string): void {
-    this.code.push({
-      k: 'call', fn, args: args.map((a) => this.e(a)), dst: dst ? this.lvalue(dst) : undefined,
-      label: c ?? `${dst ? `${dst} = ` : ''}${fn}(${args.join(', ')});`,
-    });
-  }
-
-  goto(label: string, c = `goto ${label};`, retry = false): void {
-    this.fixups.push({ at: this.code.length, label });
-    this.code.push({ k: 'jump', target: -1, label: c, retry });
-  }
-
-  /** if (cond) { then } else { otherwise } */
-  if(cond: string, then: () => void, otherwise?: () => void, c = `if (${cond})`): void {
-    const jf: Instr = { k: 'jump', cond: { k: 'un', op: '!', e: this.e(cond) }, target: -1, label: c };
-    this.code.push(jf);
-    then();
-    if (otherwise) {
-      const jend: Instr = { k: 'jump', target: -1, label: '} else {' };
-      this.code.push(jend);
-      jf.target = this.code.length;
-      otherwise();
-      jend.target = this.code.length;
-    } else {
-      jf.target = this.code.length;
-    }
-  }
-
-  ret(src?: string, c = src === undefined ? 'return;' : `return ${src};`): void {
-    this.code.push({ k: 'ret', e: src === undefined ? undefined : this.e(src), label: c });
-  }
-
-  choose(dst: string, name: string, values: number[], c: string): void {
-    this.code.push({ k: 'choose', dst: this.lvalue(dst), name, values, label: c });
-  }
-
-  build(): Func {
-    for (const f of this.fixups) {
-      const at = this.labels.get(f.label);
-      if (at === undefined) throw new Error(`${this.name}: goto to unknown label '${f.label}'`);
-      (this.code[f.at] as { target: number }).target = at;
-    }
-    if (this.code.length === 0 || this.code[this.code.length - 1].k !== 'ret') this.ret();
-    return { name: this.name, kernel: this.kernel, params: this.params, locals: this.locals, code: this.code, points: this.points };
-  }
-}
-
-/** A reference function: its signature and a body that builds it for a configuration of its points. */
-export interface FnDef {
-  name: string;
-  kernel: string;
-  params: string[];
-  locals: string[];
-  body: (b: FnBuilder) => void;
-}
-
-export function compile(def: FnDef, config: Readonly<Record<string, PointValue>> = {}): Func {
-  const b = new FnBuilder(def.name, def.kernel, def.params, def.locals, config);
-  def.body(b);
-  return b.build();
-}

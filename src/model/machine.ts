@@ -32,6 +32,11 @@ export interface SourceRef {
   c: string;
   /** 1-based line in the mail document when the step runs bound hunk code. */
   mailLine?: number;
+  /** The line of the function's C the step's statement starts on (0-based, Instr.at). */
+  at?: number;
+  /** The calls the step is made in, outermost first: each caller, the line of its call and,
+   *  when that call is code of the mail, its mail line. */
+  callers?: { fn: string; at?: number; mailLine?: number }[];
 }
 
 export const enum Status { Runnable = 0, Blocked = 1, Done = 2 }

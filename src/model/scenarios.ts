@@ -44,10 +44,10 @@ export interface ScenarioSpec {
 const pte = (index: number, write = false): ThreadSpec => ({
   name: `pte ${write ? 'write' : 'read'} fault ${hex(index)}`, fn: 'handle_mm_fault', args: [index, write ? 1 : 0, 0],
 });
-/** A PTE fault entering dax_iomap_pte_fault() directly: exact when no thread of the scenario maps a
+/** A PTE fault entering dax_iomap_pte_fault() directly (do_dax_fault of mm/memory.c): exact when no thread of the scenario maps a
  *  huge PMD or the PTE of the index, since __handle_mm_fault() then always gets there. */
 const daxPte = (index: number, write = false): ThreadSpec => ({
-  name: `pte ${write ? 'write' : 'read'} fault ${hex(index)}`, fn: 'dax_iomap_pte_fault', args: [K.MAPPING, index, write ? 1 : 0],
+  name: `pte ${write ? 'write' : 'read'} fault ${hex(index)}`, fn: 'do_dax_fault', args: [index, write ? 1 : 0],
 });
 const pmd = (index: number, write = false): ThreadSpec => ({
   name: `pmd ${write ? 'write' : 'read'} fault ${hex(index)}`, fn: 'handle_mm_fault', args: [index, write ? 1 : 0, 1],

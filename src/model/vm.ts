@@ -102,6 +102,8 @@ const enum Vis { Local, Visible, UnlessQuiet }
 interface CInstr {
   ins: Instr;
   op: Op;
+  /** Its index in its function's code. */
+  pc: number;
   /** The function the instruction belongs to, and its name. */
   fnId: number;
   fnName: string;
@@ -280,6 +282,8 @@ type Runner = (w: Step, main: number, choice: number) => number;
 /** What a runner refers to by index: the instructions' primitives, argument arrays and the VM's frame operations. */
 interface RunnerContext {
   code: CInstr[];
+  /** The instructions run, when the VM records them (VM.recordCoverage). */
+  cov: Uint8Array;
   push(w: Step, callee: number, args: number[], ret: number): void;
   pop(w: Step, value: number): void;
   sleeps(w: Step, c: CInstr): void;
@@ -296,8 +300,9 @@ const RUNNERS = new Map<string, RunnerFactory>();
  * built from numbers and fixed text only: primitives, callees and argument arrays are
  * referred to by instruction index.
  */
-function runnerJs(fnId: number, nLocals: number, code: CInstr[]): string | undefined {
+function runnerJs(fnId: number, nLocals: number, code: CInstr[], coverage = false): string | undefined {
   const hi = fnId * 0x10000;
+  const mark = (k: number): string => (coverage ? `X.cov[${num(k)}] = 1;` : '');
   const at = (pc: string): string => `s[cw] = ${num(hi)} + ${pc}; w.n = n;`;
   const stop = (pc: string): string => `{ ${at(pc)} return 0; }`;
   // After every instruction, as the interpreter: a fault that makes the stack untrustworthy ends the run.
@@ -323,8 +328,8 @@ function runnerJs(fnId: number, nLocals: number, code: CInstr[]): string | undef
       `v = P${k}.run(w, A${k}, ${choice});`,
       ...(dst ? [store(dst, 'v')] : []),
     ];
-    if (ins.k === 'prim') mains.push(`case ${num(k)}:`, ...prim(ins.args, ins.dst, 'choice'), `pc = ${next}; break;`);
-    if (ins.k === 'choose') mains.push(`case ${num(k)}:`, store(ins.dst, `V${k}[choice]`), `pc = ${next}; break;`);
+    if (ins.k === 'prim') mains.push(`case ${num(k)}:`, mark(k), ...prim(ins.args, ins.dst, 'choice'), `pc = ${next}; break;`);
+    if (ins.k === 'choose') mains.push(`case ${num(k)}:`, mark(k), store(ins.dst, `V${k}[choice]`), `pc = ${next}; break;`);
     const out: string[] = [`case ${num(k)}:`, `if (n > ${num(LOCAL_STEP_LIMIT)}) { ${at(String(k))} H.livelock(w); return 0; }`];
     let tail = k + 1 < code.length ? '' : `pc = ${next}; continue;`;
     // A visible primitive: the step stops before it, unless Lipton's merge (VM.successor)
@@ -337,7 +342,7 @@ function runnerJs(fnId: number, nLocals: number, code: CInstr[]): string | undef
       if (c.mover !== 'left') m.push(`if (w.release) ${stop(String(k))}`);
       if (c.mover !== 'right') m.push('w.release = true;');
       if (c.mover === 'none') m.push(`w.main = ${x};`);
-      m.push(...prim(p.args, p.dst, '0'), 'n = 0;', `pc = ${next}; continue;`);
+      m.push(mark(k), ...prim(p.args, p.dst, '0'), 'n = 0;', `pc = ${next}; continue;`);
       return m.join('\n');
     };
     if (c.vis === Vis.Visible) {
@@ -346,6 +351,7 @@ function runnerJs(fnId: number, nLocals: number, code: CInstr[]): string | undef
       continue;
     }
     if (c.vis === Vis.UnlessQuiet && ins.k === 'prim') out.push(`if (!P${k}.quiet(w)) {\n${merge(ins)}\n}`);
+    out.push(mark(k));
     switch (ins.k) {
       case 'assign':
         out.push(ins.dst.k === 'local' ? store(ins.dst, js(ins.e)) : `v = ${js(ins.e)}; ${store(ins.dst, 'v')}`, 'n++;', halt(next));
@@ -460,7 +466,7 @@ export class VM {
     this.stable = new Set(Object.values(prog.prims).map((p) => p.readsOnly).filter((k): k is string => !!k && !written.has(k)));
     this.threadBase = L.threadBase;
     this.threadStride = L.threadStride;
-    this.code = prog.funcs.map((f, fnId) => f.code.map((i) => this.compileInstr(i, fnId)));
+    this.code = prog.funcs.map((f, fnId) => f.code.map((i, pc) => this.compileInstr(i, fnId, pc)));
     this.runners = prog.funcs.map(() => null);
     this.probeStep = new Step(L, new Int32Array(L.size), 0, threadName);
     this.rec = new StepRecord();
@@ -479,6 +485,27 @@ export class VM {
   /** The steps remembered so far (0 when steps are not remembered). */
   get remembered(): number { return this.memo === null ? 0 : this.memo.size; }
 
+  /** Per function, which of its instructions ran (1), when the VM records it; else null. */
+  private executed: Uint8Array[] | null = null;
+
+  /** Records from now on which instructions run (what a search executed of each function). */
+  recordCoverage(): void {
+    this.executed ??= this.prog.funcs.map((f) => new Uint8Array(f.code.length));
+    this.runners.forEach((r, fnId) => { if (r !== null) this.runners[fnId] = this.compileRunner(fnId, this.prog.funcs[fnId].locals.length); });
+  }
+
+  /** The instructions run since recordCoverage(), per function name (null when not recording). */
+  coverage(): Map<string, Set<number>> | null {
+    if (!this.executed) return null;
+    const out = new Map<string, Set<number>>();
+    this.executed.forEach((cov, fnId) => {
+      const pcs = new Set<number>();
+      cov.forEach((x, pc) => { if (x) pcs.add(pc); });
+      if (pcs.size) out.set(this.prog.funcs[fnId].name, pcs);
+    });
+    return out;
+  }
+
   /** Runs every function through the instruction interpreter, the reference of the runners. */
   interpretOnly(): void { this.untilRunners = -1; this.runners.fill(null); }
 
@@ -496,7 +523,7 @@ export class VM {
 
   private compileRunner(fnId: number, nLocals: number): Runner | null {
     const code = this.code[fnId];
-    const src = runnerJs(fnId, nLocals, code);
+    const src = runnerJs(fnId, nLocals, code, this.executed !== null);
     if (src === undefined) return null;
     let make = RUNNERS.get(src);
     if (!make) {
@@ -506,6 +533,7 @@ export class VM {
     }
     return make(HELPERS, {
       code,
+      cov: this.executed?.[fnId] ?? new Uint8Array(0),
       push: (w, callee, args, ret) => this.push(w, callee, args, ret),
       pop: (w, value) => this.pop(w, value),
       sleeps: (w, c) => this.sleeps(w, c),
@@ -538,10 +566,10 @@ export class VM {
     args.forEach((a, i) => { s[b + sp + FRAME.LOCALS + i] = a; });
   }
 
-  private compileInstr(ins: Instr, fnId: number): CInstr {
+  private compileInstr(ins: Instr, fnId: number, pc: number): CInstr {
     // Every field is set here, so every instruction has the same shape for the engine.
     const c: CInstr = {
-      ins, op: OPS[ins.k], fnId, fnName: this.prog.funcs[fnId].name, vis: Vis.Local, mover: 'none', args: [],
+      ins, op: OPS[ins.k], pc, fnId, fnName: this.prog.funcs[fnId].name, vis: Vis.Local, mover: 'none', args: [],
       e: undefined, dst: undefined, dstLocal: -1, argLocal: [], argConst: [], prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
       run: undefined, quiet: undefined, blocked: undefined, blockedArgs: false, choices: undefined, mightSleep: false,
       label: ins.label, retry: false, values: undefined,
@@ -724,6 +752,7 @@ export class VM {
 
   /** Executes one instruction (its outcome `choice` when it branches). */
   private exec(w: Step, c: CInstr, choice: number): void {
+    if (this.executed !== null) this.executed[c.fnId][c.pc] = 1;
     const s = w.s;
     const b = w.base;
     const pc = b + s[b + THREAD.SP] + FRAME.CODE;
@@ -812,9 +841,27 @@ export class VM {
   private successor(s: Int32Array, t: number, c: CInstr, choice: number, outcome: string | undefined): Transition {
     const copy = allocState(s.length);
     copy.set(s);
+    const callers = this.callSites(s, t);
     const w = this.run(copy, t, c, choice, true, null);
     const r = this.resultOf(w);
-    return new StepTransition(t, copy, r.fn, r.label, outcome, r.footprint, this.footprints, r.progress, r.fault, w.notes, w.threadName);
+    return new StepTransition(t, copy, r.fn, r.label, outcome, r.footprint, this.footprints, r.progress, r.fault, w.notes, w.threadName,
+      (w.main as CInstr).ins.at, callers);
+  }
+
+  /** The calls thread t stands in, outermost first: each suspended frame's function and the line of its call. */
+  private callSites(s: Int32Array, t: number): { fn: string; at?: number }[] {
+    const out: { fn: string; at?: number }[] = [];
+    const b = this.base(t);
+    if (s[b + THREAD.STATUS] === TStatus.Done) return out;
+    const top = this.sp(s, t);
+    for (let sp = (s[b + top + FRAME.LINKS] & 0xffff) - 1; sp >= 0; sp = (s[b + sp + FRAME.LINKS] & 0xffff) - 1) {
+      const code = s[b + sp + FRAME.CODE];
+      const f = this.prog.funcs[code >>> 16];
+      // A suspended frame stands after its call.
+      const at = f.code[(code & 0xffff) - 1]?.at;
+      out.unshift({ fn: f.name, ...(at !== undefined ? { at } : {}) });
+    }
+    return out;
   }
 
   /**
@@ -979,14 +1026,20 @@ class StepTransition implements Transition {
   constructor(readonly thread: number, readonly state: Int32Array, readonly fn: string, readonly label: string, readonly choice: string | undefined,
     readonly footprint: number, table: FootprintTable,
     readonly progress: boolean, readonly fault: Transition['fault'], private readonly notes: readonly unknown[],
-    private readonly threadName: (t: number) => string) {
+    private readonly threadName: (t: number) => string, private readonly at?: number,
+    private readonly callers: readonly { fn: string; at?: number }[] = []) {
     this.reads = table.reads[footprint];
     this.writes = table.writes[footprint];
   }
 
   get note(): string { return noteText(this.notes, this.threadName); }
 
-  get source(): Transition['source'] { return { fn: this.fn, c: this.label }; }
+  get source(): Transition['source'] {
+    return {
+      fn: this.fn, c: this.label, ...(this.at !== undefined ? { at: this.at } : {}),
+      ...(this.callers.length ? { callers: this.callers.map((x) => ({ ...x })) } : {}),
+    };
+  }
 
   toJSON(): Omit<Transition, 'state'> & { state: number[] } {
     const { thread, fn, label, note, source, reads, writes, progress, fault, choice } = this;

@@ -1,15 +1,14 @@
 // The review stage's public API: findings on mail lines, static and simulated, and the
 // reply a reviewer would send.
-import type { PatchMessage } from '../patch/types';
+import type { Hunk, PatchMessage } from '../patch/types';
 import type { RebuiltFunction, TreeFailure } from '../c/types';
 import { applyToTree } from '../c/tree';
 import { getCParser } from '../c/parser';
-import type { Budget } from '../check/types';
-import { simulateWith, pointEffects, interpretedEffects, kindWords, DEFAULT_BUDGET, type PointEffect } from '../bind/simulate';
-import { bindPoints, type PointBinding } from '../bind/points';
-import { hunkCoverage, allHunks, functionsOfHunk } from '../bind/coverage';
-import { modelIndex } from '../bind/modelindex';
-import { analyseMail, staticFindings, checkMailStatic, reviewReady, type Analysed } from './static';
+import type { Budget, TraceStep, Verdict, Violation } from '../check/types';
+import { simulateWith, kinds, kindWords, functionsOfHunk, DEFAULT_BUDGET, type HunkSimulation } from '../bind/simulate';
+import { bindPatches, type Binding } from '../bind/bind';
+import { allHunks } from '../bind/coverage';
+import { analyseMail, staticFindings, checkMailStatic, reviewReady, loweredCoverage, type Analysed } from './static';
 import type { Finding, HunkCoverage, HunkVerdict } from './types';
 
 export { checkMailStatic, reviewReady };
@@ -23,8 +22,9 @@ export interface CheckOptions {
   budget?: Budget;
   /** Run the model (default true). */
   simulate?: boolean;
-  /** Compute the pre/post verdict of every hunk whose points change (default true); each run
-   *  gets `verdictBudget` (default 1 s), and a search cut by it says 'bounded'. */
+  /** Report the pre/post verdict of every hunk that changes a function the model runs (default
+   *  true). The runs happen either way (they confirm findings); each gets `verdictBudget`
+   *  (default 50,000 states), and a search cut by it says 'bounded'. */
   verdicts?: boolean;
   verdictBudget?: Budget;
 }
@@ -46,9 +46,22 @@ function rebuildFromTree(tree: string, failures: TreeFailure[]): (pm: PatchMessa
   };
 }
 
-/** Lines of a point binding, widened by one so an error path's goto or return counts with its assignment. */
-function touches(b: PointBinding, f: Finding): boolean {
-  return b.mailLines.some((l) => l >= f.line - 1 && l <= f.endLine + 1) || (f.related ?? []).some((r) => b.mailLines.includes(r.line));
+/** The mail lines a trace's steps stand on, and the calls of the mail they are made in. */
+function traceLines(v: Violation): number[] {
+  return v.trace.steps.flatMap((s: TraceStep) => [s.source?.mailLine, ...(s.source?.callers ?? []).map((c) => c.mailLine)])
+    .filter((x): x is number => x !== undefined);
+}
+
+/** The violations a side of a verdict has that the other does not. */
+function added(from: Verdict | null, to: Verdict): Violation[] {
+  const before = kinds(from);
+  return to.violations.filter((v) => !before.has(v.kind));
+}
+
+/** Whether the hunk changes what a function it touches runs (its code before and after differ). */
+function changesCode(b: Binding, h: Hunk): boolean {
+  const code = (f: { code: unknown[] } | null): string => JSON.stringify(f?.code.map((i) => ({ ...(i as object), label: '', at: 0, to: 0 })) ?? null);
+  return functionsOfHunk(b, h).some((f) => f.post.func && code(f.post.func) !== code(f.pre.func ?? b.pre[f.name] ?? null));
 }
 
 /** Full review: static findings, each confirmed or contradicted by the model, and the hunks' verdicts. */
@@ -58,91 +71,95 @@ export async function checkMail(text: string, opts: CheckOptions = {}): Promise<
   const treeFailures: TreeFailure[] = [];
   const a: Analysed = analyseMail(text, file, opts.tree ? rebuildFromTree(opts.tree, treeFailures) : undefined);
   const findings = staticFindings(a, file);
-  const helperLocked = (n: string): boolean | null => a.helpers.get(n)?.locked ?? null;
-  const coverage = hunkCoverage(a.patches, a.functions, undefined, helperLocked);
+  const binding = bindPatches(a.patches, opts.tree ? { tree: opts.tree } : {});
+  const hunks = allHunks(a.patches);
+  const coverage = loweredCoverage(a.patches, binding);
   if (opts.simulate === false) return { findings, coverage, patches: a.patches, verdicts: [], treeFailures };
   const budget = opts.budget ?? DEFAULT_BUDGET;
-  const model = modelIndex();
+  const verdictBudget = opts.verdictBudget ?? { maxStates: 50_000, maxMs: budget.maxMs };
 
-  // Hunk verdicts: pre-image against post-image, for every hunk the model runs.
-  const verdicts: HunkVerdict[] = [];
-  const hunks = allHunks(a.patches);
-  const same = (x: PointBinding[], y: PointBinding[]): boolean =>
-    JSON.stringify(x.map((b) => [b.fn, b.point, b.value])) === JSON.stringify(y.map((b) => [b.fn, b.point, b.value]));
-  if (opts.verdicts !== false) {
-    for (const [i, h] of hunks.entries()) {
-      const fns = functionsOfHunk(a.functions, h).filter((f) => model.functions.has(f.name));
-      const changes = fns.some((f) => !same(f.pre ? bindPoints(f.pre, { helperLocked }) : [], f.post ? bindPoints(f.post, { helperLocked }) : []));
-      // A hunk that sets no point differently runs the same model before and after: nothing to compare.
-      if (!changes) continue;
-      verdicts.push(...simulateWith(a.patches, h, a.functions, { budget: opts.verdictBudget ?? { maxStates: 50_000, maxMs: budget.maxMs } })
-        .verdicts.map((v) => ({ ...v, hunk: i })));
-    }
+  // Every hunk that changes code the model runs: its functions before and after, in every scenario that reaches them.
+  const sims = new Map<number, HunkSimulation>();
+  hunks.forEach((h, i) => {
+    if (!changesCode(binding, h)) return;
+    const sim = simulateWith(binding, h, { budget: verdictBudget });
+    sims.set(i, sim);
+    coverage[i] = { ...sim.coverage, hunk: i };
+  });
+  const all: HunkVerdict[] = [...sims].flatMap(([i, sim]) => sim.verdicts.map((v) => ({ ...v, hunk: i })));
+  const verdicts = opts.verdicts === false ? [] : all;
+  const hunkVerdicts = (i: number): HunkVerdict[] => all.filter((v) => v.hunk === i);
+
+  // What the patch introduces and fixes, once per scenario and kind, whichever hunk's run showed it.
+  type Found = { i: number; v: HunkVerdict; x: Violation };
+  const introduced: Found[] = [];
+  const fixes: Found[] = [];
+  const seen = new Set<string>();
+  for (const v of all) {
+    for (const x of added(v.pre, v.post)) if (!seen.has(`+${v.scenario}/${x.kind}`)) { seen.add(`+${v.scenario}/${x.kind}`); introduced.push({ i: v.hunk, v, x }); }
+    for (const x of v.pre ? added(v.post, v.pre) : []) if (!seen.has(`-${v.scenario}/${x.kind}`)) { seen.add(`-${v.scenario}/${x.kind}`); fixes.push({ i: v.hunk, v, x }); }
   }
 
-  // Each point the post-images set, run on its own: what it does to the scenarios.
-  const effects = new Map<PointBinding, PointEffect[]>();
-  for (const fn of a.functions) {
-    if (!fn.post || !model.functions.has(fn.name)) continue;
-    for (const b of bindPoints(fn.post, { helperLocked })) {
-      if (!model.hasPoint(b.fn, b.point)) continue;
-      effects.set(b, pointEffects(b, budget));
-    }
-  }
-
-  const used = new Set<PointBinding>();
+  // A static finding is confirmed by a counterexample of its kind that the patch introduces,
+  // the one whose trace passes its lines when there is one; contradicted when every scenario
+  // that runs its lines was searched through and none has its kind.
+  const explained = new Set<Found>();
+  const passes = (c: Found, f: Finding): boolean => traceLines(c.x).some((l) => l >= f.line - 1 && l <= f.endLine + 1);
   for (const f of findings) {
-    const bindings = [...effects.keys()].filter((b) => b.fn === f.hunk.function && touches(b, f));
-    if (!bindings.length) continue;
-    const runs = bindings.flatMap((b) => effects.get(b) ?? []);
-    const hit = runs.find((r) => r.violation && r.violation.kind === f.kind) ?? runs.find((r) => r.violation);
-    bindings.forEach((b) => used.add(b));
-    if (hit && hit.violation) {
+    const cands = introduced.filter((c) => c.x.kind === f.kind);
+    const hit = cands.find((c) => passes(c, f) && !explained.has(c)) ?? cands.find((c) => passes(c, f))
+      ?? cands.find((c) => !explained.has(c)) ?? cands[0];
+    if (hit) {
+      explained.add(hit);
       f.evidence = 'both';
-      f.trace = hit.violation.trace;
-      f.simulation = { scenario: hit.scenario, summary: `${hit.summary}: ${hit.violation.message}`, confirmed: true };
-    } else if (runs.length && runs.every((r) => r.changed.verdict !== 'bounded' && !r.changed.violations.some((v) => v.kind === f.kind))) {
-      // Every scenario that runs this code, searched exhaustively, shows no such violation: the model contradicts the rule.
-      f.downgraded = `the model runs this code in ${[...new Set(runs.map((r) => r.scenario))].join(', ')} and finds no ${f.kind}`;
+      f.trace = hit.x.trace;
+      f.simulation = { scenario: hit.v.scenario, summary: `${hit.v.summary}: ${hit.x.message}`, confirmed: true };
+      continue;
+    }
+    const vs = hunkVerdicts(f.hunk.id);
+    const cov = coverage[f.hunk.id];
+    const ran = cov && cov.basis === 'explored' && !cov.notExecuted.some((n) => n.mailLine >= f.line && n.mailLine <= f.endLine);
+    if (vs.length && ran && vs.every((v) => v.post.verdict !== 'bounded' && !v.post.violations.some((x) => x.kind === f.kind))) {
+      f.downgraded = `the model runs this code in ${vs.map((v) => v.scenario).join(', ')} and finds no ${f.kind}`;
       f.severity = 'info';
-      f.simulation = { scenario: runs[0].scenario, summary: runs[0].summary, confirmed: false };
+      f.simulation = { scenario: vs[0].scenario, summary: vs[0].summary, confirmed: false };
     }
   }
 
-  // What the model finds that no rule did: a finding on the lines of the point that causes it.
-  const hunkOf = (line: number) => hunks.find((h) => line >= h.mailLines[0] && line <= h.mailLines[1]);
-  for (const [b, runs] of effects) {
-    if (used.has(b)) continue;
-    const hit = runs.find((r) => r.violation);
-    if (!hit || !hit.violation || !b.mailLines.length) continue;
-    const line = Math.min(...b.mailLines);
-    const h = hunkOf(line);
+  // Where a counterexample stands in the mail: the last changed line its trace passes, else the
+  // first changed line of the hunk whose run showed it.
+  const changedLines = new Set(hunks.flatMap((h) => h.lines.filter((l) => l.op !== ' ').map((l) => l.mailLine)));
+  const place = (c: Found): { line: number; endLine: number; i: number } => {
+    const on = traceLines(c.x).filter((l) => changedLines.has(l));
+    const line = on.length ? on[on.length - 1] : Math.min(...hunks[c.i].lines.filter((l) => l.op !== ' ').map((l) => l.mailLine));
+    const i = hunks.findIndex((h) => line >= h.mailLines[0] && line <= h.mailLines[1]);
+    return { line, endLine: line, i: i >= 0 ? i : c.i };
+  };
+  const fnAt = (i: number, line: number): string | null => {
+    const img = binding.functions.find((f) => [f.post.image, f.pre.image].some((m) => m?.lines.some((l) => l.mailLine === line)));
+    return img?.name ?? hunks[i].function;
+  };
+  for (const c of introduced) {
+    if (explained.has(c)) continue;
+    const { line, endLine, i } = place(c);
+    const fn = fnAt(i, line);
     findings.push({
-      rule: `model/${b.fn}.${b.point}`, kind: hit.violation.kind, severity: 'error',
-      message: `${b.c}: with this the model finds ${kindWords(hit.violation.kind)} in ${hit.scenario}: ${hit.violation.message}`,
-      file, line, endLine: Math.max(...b.mailLines),
-      hunk: { file: h?.path ?? null, function: b.fn, id: h ? hunks.indexOf(h) : -1 },
-      evidence: 'simulation', trace: hit.violation.trace,
-      simulation: { scenario: hit.scenario, summary: hit.summary, confirmed: true },
+      rule: `model/${fn ?? 'hunk'}`, kind: c.x.kind, severity: 'error',
+      message: `${fn ? `${fn}() as the patch writes it` : 'the patch'}: the model finds ${kindWords(c.x.kind)} in ${c.v.scenario}: ${c.x.message}`,
+      file, line, endLine, hunk: { file: hunks[i].path, function: fn, id: i },
+      evidence: 'simulation', trace: c.x.trace,
+      simulation: { scenario: c.v.scenario, summary: c.v.summary, confirmed: true },
     });
   }
-  // Whole functions run as the mail writes them: a violation they bring that no finding explains.
-  for (const fn of a.functions) {
-    const eff = interpretedEffects(fn, budget);
-    if (!eff) continue;
-    const changed = hunks.flatMap((h) => h.lines.filter((l) => l.op !== ' ' && eff.lines.includes(l.mailLine)).map((l) => l.mailLine));
-    if (!changed.length) continue;
-    const line = Math.min(...changed);
-    const endLine = Math.max(...changed);
-    if (findings.some((f) => f.hunk.function === fn.name && f.kind === eff.violation.kind && f.line <= endLine && f.endLine >= line)) continue;
-    const h = hunks.find((x) => line >= x.mailLines[0] && line <= x.mailLines[1]);
+  for (const c of fixes) {
+    const { line, endLine, i } = place(c);
+    const fn = fnAt(i, line);
     findings.push({
-      rule: `model/${fn.name}`, kind: eff.violation.kind, severity: 'error',
-      message: `${fn.name}() as the patch writes it: the model finds ${kindWords(eff.violation.kind)} in ${eff.scenario}: ${eff.violation.message}`,
-      file, line, endLine,
-      hunk: { file: h?.path ?? fn.path, function: fn.name, id: h ? hunks.indexOf(h) : -1 },
-      evidence: 'simulation', trace: eff.violation.trace,
-      simulation: { scenario: eff.scenario, summary: eff.summary, confirmed: true },
+      rule: 'model/fixes', kind: c.x.kind, severity: 'info', fixed: true,
+      message: `the patch fixes ${kindWords(c.x.kind)} in ${c.v.scenario}: before it, ${c.x.message}`,
+      file, line, endLine, hunk: { file: hunks[i].path, function: fn, id: i },
+      evidence: 'simulation', trace: c.x.trace,
+      simulation: { scenario: c.v.scenario, summary: c.v.summary, confirmed: true },
     });
   }
   findings.sort((x, y) => x.line - y.line || x.rule.localeCompare(y.rule));

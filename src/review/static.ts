@@ -9,7 +9,9 @@ import { rebuildFunctions } from '../c/images';
 import { buildCfg } from '../c/cfg';
 import { getCParser } from '../c/parser';
 import type { FunctionImage, RebuiltFunction } from '../c/types';
-import { hunkCoverage } from '../bind/coverage';
+import { coverageOf } from '../bind/coverage';
+import { bindPatches, type Binding } from '../bind/bind';
+import { functionsOfHunk, scenariosReaching } from '../bind/simulate';
 import { analyse, type HelperSummary, type RawFinding } from './engine';
 import { mailHelpers } from '../bind/helpers';
 import type { Finding, HunkCoverage } from './types';
@@ -134,11 +136,31 @@ export function staticFindings(a: Analysed, file: string | null): Finding[] {
   return out;
 }
 
+const bindings: { patches: PatchMessage[]; binding: Binding }[] = [];
+
+/** The mail's patches bound to the model; the last few bindings are remembered, so an edit that
+ *  leaves every message as it was rebinds nothing. */
+export function bindingOf(patches: PatchMessage[]): Binding {
+  const hit = bindings.find((b) => b.patches.length === patches.length && b.patches.every((p, i) => p === patches[i]));
+  if (hit) return hit.binding;
+  const binding = bindPatches(patches);
+  bindings.unshift({ patches, binding });
+  bindings.length = Math.min(bindings.length, 8);
+  return binding;
+}
+
+/** Coverage of every hunk without a simulation: the changed lines that lower, in functions a scenario reaches. */
+export function loweredCoverage(patches: PatchMessage[], binding: Binding): HunkCoverage[] {
+  return allHunks(patches).map((h, i) => {
+    const touched = functionsOfHunk(binding, h);
+    const reached = scenariosReaching(binding, touched.filter((f) => f.post.func).map((f) => f.name)).length > 0;
+    return { ...coverageOf(h, binding, touched, null, reached), hunk: i };
+  });
+}
+
 /** Static review of a mail: findings, coverage and the parsed patches. Needs reviewReady() once. */
 export function checkMailStatic(text: string, opts: { file?: string | null } = {}): StaticResult {
   const file = opts.file ?? null;
   const a = analyseMail(text, file);
-  const helperLocked = (n: string): boolean | null => a.helpers.get(n)?.locked ?? null;
-  const helperKey = [...a.helpers.values()].map((h) => `${h.name}=${h.locked}`).join(',');
-  return { findings: staticFindings(a, file), coverage: hunkCoverage(a.patches, a.functions, undefined, helperLocked, helperKey), patches: a.patches };
+  return { findings: staticFindings(a, file), coverage: loweredCoverage(a.patches, bindingOf(a.patches)), patches: a.patches };
 }

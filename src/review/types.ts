@@ -25,6 +25,8 @@ export interface Finding {
   simulation?: { scenario: string; summary: string; confirmed: boolean };
   /** The mail line of the reviewer comment the finding answers, when the thread already has one. */
   comment?: number;
+  /** Set on what the patch fixes: the kind it removes, its pre-image counterexample as the trace. */
+  fixed?: boolean;
 }
 
 // Coverage and pre/post verdicts are produced by the binding stage and carried here.

@@ -208,7 +208,6 @@ export class Commands {
       coverage: sim.coverage ?? model.coverage,
       status: 'done',
       message: `${head}${results.length ? parts.join(', ')
-        : sim.inexpressible?.length ? `no verdict: the model cannot express the hunk without it (it removes the statement that sets ${sim.inexpressible.join(', ')})`
         : 'no scenario exercises this hunk'}`,
     };
   }

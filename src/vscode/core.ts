@@ -2,7 +2,8 @@
 // call here, to the same functions the CLI uses. Runs in the analysis worker only.
 import type { MailDiagnostic } from '../mail/types';
 import type { PatchMessage } from '../patch/types';
-import { scenariosForHunk, simulateHunk } from '../bind';
+import { bindPatches, scenariosForHunk, simulateHunk } from '../bind';
+import { bindOptions } from '../bind/simulate';
 import { checkMail, checkMailStatic, draftReply, reviewReady } from '../review';
 import type { Finding, HunkCoverage, HunkVerdict } from '../review/types';
 import type {
@@ -143,24 +144,18 @@ function reread(text: string, file: string | null): PatchMessage[] {
 export async function simulate(args: SimulateArgs, progress: (text: string) => void): Promise<Simulation> {
   await parser();
   const patches = patchesFor(reread(args.text, args.file), args.key);
-  const names = args.scenario ? [args.scenario] : scenariosForHunk(patches, args.key.hunk);
   const opts = { without: args.without ?? undefined, budget: args.budget, tree: args.tree ?? undefined };
-  let coverage: HunkCoverage | null = null;
+  const binding = bindPatches(patches, bindOptions(opts));
+  const names = args.scenario ? [args.scenario] : scenariosForHunk(patches, args.key.hunk, binding);
   const verdicts: HunkVerdict[] = [];
-  const inexpressible = new Set<string>();
   // One scenario at a time, so the progress names the one being explored.
   for (const [i, scenario] of names.entries()) {
     progress(`exploring ${scenario}${names.length > 1 ? ` (${i + 1} of ${names.length})` : ''}`);
-    const r = await simulateHunk(patches, args.key.hunk, { ...opts, scenario });
-    coverage ??= r.coverage;
-    verdicts.push(...r.verdicts);
-    for (const b of r.inexpressible ?? []) inexpressible.add(`${b.fn}.${b.point}`);
+    verdicts.push(...(await simulateHunk(patches, args.key.hunk, { ...opts, scenario, binding })).verdicts);
   }
-  if (!names.length) coverage = (await simulateHunk(patches, args.key.hunk, opts)).coverage;
-  return {
-    key: args.key, scenario: args.scenario, without: args.without, coverage, verdicts,
-    ...(inexpressible.size ? { inexpressible: [...inexpressible] } : {}),
-  };
+  // Coverage is what every scenario ran (their runs are remembered: nothing runs twice).
+  const coverage: HunkCoverage | null = (await simulateHunk(patches, args.key.hunk, { ...opts, scenario: args.scenario ?? undefined, binding })).coverage;
+  return { key: args.key, scenario: args.scenario, without: args.without, coverage, verdicts };
 }
 
 export async function scenarios(args: ScenariosArgs): Promise<string[]> {

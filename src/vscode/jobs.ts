@@ -92,8 +92,6 @@ export interface Simulation {
   without: number | null;
   coverage: HunkCoverage | null;
   verdicts: HunkVerdict[];
-  /** Points the line left out carried, which the model cannot leave out: no verdict then. */
-  inexpressible?: string[];
 }
 
 export interface ScenariosArgs {

@@ -50,6 +50,8 @@ export interface Api {
   /** The era and the kernel version its table follows, e.g. "radix (v4.10)". */
   era: string;
   calls: Readonly<Record<string, CallMeaning>>;
+  /** Calls by the start of their name, for families the table does not list one by one (tracepoints). */
+  prefixes?: Readonly<Record<string, CallMeaning>>;
   /** Keyed "struct.field" ("address_space.tree_lock"); "*.field" matches the field of any struct. */
   fields: Readonly<Record<string, FieldMeaning>>;
   /** Structs the model keeps in memory, with the fields each holds, in order. A local of such a
@@ -57,6 +59,9 @@ export interface Api {
   records: Readonly<Record<string, readonly string[]>>;
   /** Constants and global objects by name (K of ir.ts, then the era's own). */
   constants: Readonly<Record<string, number>>;
+  /** Reading through a pointer to an object of the modelled state, by the pointee's type
+   *  (`*vmf->pmd` of a `pmd_t *`): the primitive that reads it. */
+  derefs?: Readonly<Record<string, { prim: string; doc: string }>>;
 }
 
 /** The meaning of a field of a struct, or undefined when the era does not say. */

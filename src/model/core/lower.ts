@@ -128,6 +128,7 @@ class FnLowering {
   private readonly fixups: { at: number; label: string }[] = [];
   private temps = 0;
   private line = 0;
+  private lineEnd = 0;
   private label = '';
   private readonly loops: { cont: string; brk: string }[] = [];
   private anon = 0;
@@ -179,7 +180,7 @@ class FnLowering {
   // --- emitting -------------------------------------------------------------------------
 
   private emit(ins: Instr): void {
-    this.code.push({ ...ins, at: this.line } as Instr);
+    this.code.push({ ...ins, at: this.line, to: this.lineEnd } as Instr);
   }
 
   private place(label: string): void {
@@ -221,7 +222,8 @@ class FnLowering {
         const m = this.meaning(e.fn);
         return m === 'fn' || m?.k !== 'expr' || e.args.some((a) => this.effectful(a));
       }
-      case 'un': return e.op === '++' || e.op === '--' || e.op.endsWith('post') || this.effectful(e.e);
+      case 'un': return e.op === '++' || e.op === '--' || e.op.endsWith('post') || this.effectful(e.e)
+        || (e.op === '*' && !!this.api.derefs?.[fold(deref1(this.typeOf(e.e)) ?? '')]);
       case 'bin': return ASSIGN_OPS.test(e.op) && e.op !== '==' ? true : this.effectful(e.l) || this.effectful(e.r);
       case 'cond': return this.effectful(e.c) || this.effectful(e.t) || this.effectful(e.f);
       case 'cast': return this.effectful(e.e);
@@ -236,7 +238,9 @@ class FnLowering {
   /** What a callee is: a function of the program, or its API meaning. */
   private meaning(fn: string): 'fn' | CallMeaning | undefined {
     if (this.known.has(fn)) return 'fn';
-    const m = this.expanding.has(fn) ? undefined : this.api.calls[calleeKey(fn)];
+    const key = calleeKey(fn);
+    const m = this.expanding.has(fn) ? undefined
+      : this.api.calls[key] ?? Object.entries(this.api.prefixes ?? {}).find(([p]) => key.startsWith(p))?.[1];
     if (m) return m;
     // The IR's pure helpers (the entry encoding, IS_ERR, ...) are expressions of their own.
     if (PURE[fn]) return { k: 'expr', e: '', doc: PURE[fn].c };
@@ -264,7 +268,13 @@ class FnLowering {
         return t;
       }
       case 'un': {
-        if (e.op === '*') return { k: 'deref', e: this.value(e.e) };
+        if (e.op === '*') {
+          const state = this.api.derefs?.[fold(deref1(this.typeOf(e.e)) ?? '')];
+          if (!state) return { k: 'deref', e: this.value(e.e) };
+          const t = this.temp();
+          this.emit({ k: 'prim', name: state.prim, args: [], dst: t, label: this.label });
+          return t;
+        }
         if (e.op === '&') return this.address(e.e);
         if (e.op === '+') return this.value(e.e);
         if (UN_OPS.has(e.op)) return { k: 'un', op: e.op as UnOp, e: this.value(e.e) };
@@ -388,14 +398,14 @@ class FnLowering {
   }
 
   /** A call; its value is the callee's result (dst given: stored there directly). */
-  private call(e: Extract<C.Expr, { k: 'call' }>, dst: LValue | null): Expr {
+  private call(e: Extract<C.Expr, { k: 'call' }>, dst: LValue | null, discard = false): Expr {
     const m = this.meaning(e.fn);
-    const store = (): LValue => dst ?? this.temp();
+    const zero: Expr = { k: 'const', v: 0 };
     if (m === 'fn') {
       const args = e.args.map((a) => this.value(a));
-      const d = store();
-      this.emit({ k: 'call', fn: e.fn, args, dst: d, label: this.label });
-      return lvalueExpr(d);
+      const d = discard ? undefined : dst ?? this.temp();
+      this.emit({ k: 'call', fn: e.fn, args, ...(d ? { dst: d } : {}), label: this.label });
+      return d ? lvalueExpr(d) : zero;
     }
     if (!m) {
       // A call nobody described: a statement keeps running, its value is a choice.
@@ -407,7 +417,7 @@ class FnLowering {
     }
     const where = `${e.fn}()`;
     switch (m.k) {
-      case 'fn': return this.call({ ...e, fn: m.fn }, dst);
+      case 'fn': return this.call({ ...e, fn: m.fn }, dst, discard);
       case 'expr': {
         const v = m.e === '' ? this.pure(e) : this.expand(e.fn, () => this.value(substitute(template(m.e), e.args, null, where)));
         if (dst) { this.emit({ k: 'assign', dst, e: v, label: this.label }); return lvalueExpr(dst); }
@@ -428,7 +438,6 @@ class FnLowering {
         if (m.out) {
           const out = this.value(substitute(template(m.out), e.args, null, where));
           this.emit({ k: 'prim', name: m.prim, args, dst: { k: 'deref', e: out }, label: this.label });
-          const zero: Expr = { k: 'const', v: 0 };
           if (dst) { this.emit({ k: 'assign', dst, e: zero, label: this.label }); return lvalueExpr(dst); }
           return zero;
         }
@@ -439,9 +448,9 @@ class FnLowering {
           if (dst) { this.emit({ k: 'assign', dst, e: v, label: this.label }); return lvalueExpr(dst); }
           return v;
         }
-        const d = store();
-        this.emit({ k: 'prim', name: m.prim, args, dst: d, label: this.label });
-        return lvalueExpr(d);
+        const d = discard ? undefined : dst ?? this.temp();
+        this.emit({ k: 'prim', name: m.prim, args, ...(d ? { dst: d } : {}), label: this.label });
+        return d ? lvalueExpr(d) : zero;
       }
     }
   }
@@ -568,8 +577,10 @@ class FnLowering {
 
   // --- statements ----------------------------------------------------------------------
 
-  private at(n: Node, label: string): void {
+  /** The statement being lowered: its first line, the line its text (or its condition, `upTo`) ends on, its label. */
+  private at(n: Node, label: string, upTo: Node | null = n): void {
     this.line = n.startPosition.row;
+    this.lineEnd = (upTo ?? n).endPosition.row;
     this.label = label;
   }
 
@@ -599,7 +610,7 @@ class FnLowering {
       }
       case 'if_statement': {
         const cond = n.childForFieldName('condition');
-        this.at(n, `if ${fold(cond?.text ?? '')}`);
+        this.at(n, `if ${fold(cond?.text ?? '')}`, cond);
         const other = this.newLabel();
         this.branchFalse(this.expr(cond), other);
         const cons = n.childForFieldName('consequence');
@@ -608,7 +619,8 @@ class FnLowering {
         const altBody = alt ? (alt.type === 'else_clause' ? alt.namedChildren.find((c) => c && c.type !== 'comment') ?? null : alt) : null;
         if (altBody) {
           const end = this.newLabel();
-          this.at(altBody, '} else {');
+          this.at(altBody, '} else {', null);
+          this.lineEnd = this.line;
           this.jump(end);
           this.place(other);
           this.stmt(altBody);
@@ -668,12 +680,14 @@ class FnLowering {
       const m = this.meaning(e.fn);
       if (m === 'fn' || m?.k === 'prim' || m?.k === 'fn') {
         // A result nobody reads needs no local.
-        const before = this.code.length;
-        this.call(e, null);
-        const last = this.code[this.code.length - 1];
-        if (this.code.length > before && (last.k === 'prim' || last.k === 'call') && last.dst?.k === 'local' && last.dst.name.startsWith('__t')) {
-          this.code[this.code.length - 1] = { ...last, dst: undefined };
-        }
+        this.call(e, null, true);
+        return;
+      }
+      if (!m && !this.strict) {
+        // A call outside the model whose value nobody reads: its arguments run, and it is
+        // assumed to change nothing the model keeps.
+        for (const a of e.args) if (this.effectful(a)) this.value(a);
+        this.assume(`${e.fn}()`, `${e.fn}() is outside the model: assumed to change nothing the model keeps`);
         return;
       }
       this.value(e);
@@ -751,7 +765,7 @@ class FnLowering {
     this.place(top);
     const test = cond && fold(cond.text).replace(/[()\s]/g, '') !== '' ? cond : null;
     if (test && n.type !== 'do_statement') {
-      this.at(n, `${head} ${fold(test.text)}`);
+      this.at(n, `${head} ${fold(test.text)}`, test);
       this.branchFalse(this.expr(test), end);
     }
     this.loops.push({ cont: next, brk: end });
@@ -762,10 +776,10 @@ class FnLowering {
     const update = n.childForFieldName('update');
     if (update) { this.at(update, fold(update.text)); this.effect(this.expr(update)); }
     if (n.type === 'do_statement' && test) {
-      this.at(n, `while ${fold(test.text)}`);
+      this.at(test, `while ${fold(test.text)}`);
       this.branchTrue(this.expr(test), top);
     } else {
-      this.at(n, `${head} ${fold(test?.text ?? '(;;)')}`);
+      this.at(n, `${head} ${fold(test?.text ?? '(;;)')}`, test ?? n.child(0));
       this.jump(top);
     }
     this.place(end);
@@ -773,7 +787,7 @@ class FnLowering {
 
   private switch(n: Node): void {
     const cond = n.childForFieldName('condition');
-    this.at(n, `switch ${fold(cond?.text ?? '')}`);
+    this.at(n, `switch ${fold(cond?.text ?? '')}`, cond);
     const v = this.value(this.expr(cond));
     const t = this.temp();
     this.emit({ k: 'assign', dst: t, e: v, label: this.label });
@@ -785,10 +799,10 @@ class FnLowering {
     cases.forEach((c, i) => {
       const value = c.childForFieldName('value');
       if (!value) { dflt = targets[i]; return; }
-      this.at(c, `case ${fold(value.text)}:`);
+      this.at(c, `case ${fold(value.text)}:`, value);
       this.jump(targets[i], { k: 'bin', op: '==', a: t, b: this.value(this.expr(value)) });
     });
-    this.at(n, `switch ${fold(cond?.text ?? '')}`);
+    this.at(n, `switch ${fold(cond?.text ?? '')}`, cond);
     this.jump(dflt ?? end);
     this.loops.push({ cont: '', brk: end });
     cases.forEach((c, i) => {
@@ -953,4 +967,20 @@ export function lowerSources(sources: readonly CSource[], api: Api, strict: bool
     for (const f of r.funcs) out.where.set(f.name, { path: s.path, line: Math.min(...f.code.map((i) => i.at ?? Infinity)) });
   }
   return out;
+}
+
+/** Each function definition of C text with its lines: first (its head) and last (its closing brace), 0-based. */
+export function functionSpans(text: string): Map<string, [number, number]> {
+  const tree = loadedCParser().parse(text);
+  try {
+    const out = new Map<string, [number, number]>();
+    for (const n of tree.rootNode.namedChildren) {
+      if (!n || n.type !== 'function_definition') continue;
+      const name = signature(n)?.name;
+      if (name) out.set(name, [n.startPosition.row, n.endPosition.row]);
+    }
+    return out;
+  } finally {
+    tree.delete();
+  }
 }

@@ -25,8 +25,10 @@ export const G = {
   VM_END: 10,
   /** 1 when the filesystem serialises faults with truncate (XFS_MMAPLOCK). */
   FS_MMAPLOCK: 11,
+  /** The PMD's page table lock (pmd_lock()): holder thread + 1, 0 when free. */
+  PTL: 12,
 } as const;
-export const GLOBALS = 12;
+export const GLOBALS = 13;
 
 /** pmd_t of the region: none, a huge zero page, a devmap PMD, or a pointer to a PTE table. */
 export const enum Pmd { None = 0, HugeZero = 1, Devmap = 2, Table = 3 }

@@ -703,6 +703,43 @@ def({
 });
 
 def({
+  name: 'pmd_lock', arity: 0, visible: true, mover: 'right',
+  doc: 'ptl = pmd_lock(mm, pmd): the PMD\'s page table lock, a spinlock (preemption off while held)',
+  blocked: (w) => w.s[G.PTL] !== 0 && w.s[G.PTL] !== w.t + 1,
+  run: (w) => {
+    w.read(OBJ.PMD); w.write(OBJ.PMD);
+    if (w.s[G.PTL] === w.t + 1) { w.commit('deadlock', 'pmd_lock() while already holding the PMD lock'); return 0; }
+    w.set(G.PTL, w.t + 1);
+    w.add(w.base + THREAD.PREEMPT, 1);
+    return 1;
+  },
+});
+
+def({
+  name: 'pmd_unlock', arity: 0, visible: true, mover: 'left',
+  doc: 'spin_unlock(ptl) of the PMD\'s page table lock',
+  run: (w) => {
+    w.read(OBJ.PMD); w.write(OBJ.PMD);
+    if (w.s[G.PTL] !== w.t + 1) { w.commit('lock-imbalance', 'spin_unlock() of the PMD lock without holding it'); return 0; }
+    w.set(G.PTL, 0);
+    w.add(w.base + THREAD.PREEMPT, -1);
+    return 0;
+  },
+});
+
+def({
+  name: 'set_pmd_at', arity: 1, visible: true,
+  doc: 'set_pmd_at(mm, addr, pmd, entry) under the PMD lock: the PMD now maps entry (a huge zero page or devmap PMD)',
+  run: (w, [v]) => {
+    if (w.s[G.PTL] !== w.t + 1) w.commit('assertion', 'set_pmd_at() without the PMD lock');
+    w.read(OBJ.PMD); w.write(OBJ.PMD);
+    w.set(G.PMD, v);
+    w.note(v === Pmd.HugeZero ? 'PMD maps the huge zero page' : `PMD set to ${v}`);
+    return 0;
+  },
+});
+
+def({
   name: 'split_huge_pmd', arity: 0, visible: true,
   doc: 'split_huge_pmd(vma, pmd, address): a DAX or huge zero PMD mapping is zapped',
   run: (w) => {

@@ -1,9 +1,11 @@
 // Each modelled function run alone does what the v4.10 kernel does.
 import { strict as assert } from 'node:assert';
-import { compile, K } from '../../../src/model/ir';
+import { K } from '../../../src/model/ir';
+import { lowerC } from '../../../src/model/core/lower';
+import { RADIX_ERA } from '../../../src/model/eras/radix/index';
 import { Block, Pmd, PTE_PFN } from '../../../src/model/kernel/layout';
 import type { ThreadSpec } from '../../../src/model/scenarios';
-import { machine, read, runSolo } from './helpers';
+import { cfn, machine, read, runSolo } from './helpers';
 
 const pte = (index: number, write = false): ThreadSpec => ({ name: `pte ${index}`, fn: 'handle_mm_fault', args: [index, write ? 1 : 0, 0] });
 const pmd = (index: number, write = false): ThreadSpec => ({ name: `pmd ${index}`, fn: 'handle_mm_fault', args: [index, write ? 1 : 0, 1] });
@@ -88,7 +90,7 @@ describe('model functions, each alone', () => {
     it(`dax_iomap_pmd_fault returns ${expected === K.VM_FAULT_SIGBUS ? 'SIGBUS' : 'FALLBACK'} for ${what}`, () => {
       const m = machine({
         name: 't', indexes: [0x203], blocks: [[0x200, Block.Mapped], [0x203, Block.Mapped]], isize: 0x400,
-        threads: [{ name: 'pmd', fn: 'xfs_filemap_pmd_fault', args: [0x203, 1] }], ...spec,
+        threads: [{ name: 'pmd', fn: 'xfs_filemap_pmd_fault', args: [1, 0x203 << 12, 1, 1] }], ...spec,  // (vma, address, pmd, FAULT_FLAG_WRITE)
       });
       const { state: s } = runSolo(m);
       assert.equal(read.retval(m, s, 0), expected);
@@ -142,15 +144,19 @@ describe('model functions, each alone', () => {
   });
 
   it('returning with mapping->tree_lock held, or sleeping with it, is a step fault', () => {
-    const leaky = compile({ name: 'leaky', kernel: 'test', params: [], locals: [], body: (b) => b.prim('spin_lock_irq', ['TREE_LOCK']) });
-    const m = machine({ name: 't', indexes: [0x203], isize: 0x400, threads: [{ name: 'leaky', fn: 'leaky', args: [] }] }, {}, [leaky]);
+    const leaky = cfn(`void leaky(struct address_space *mapping)
+{
+	spin_lock_irq(&mapping->tree_lock);
+}`);
+    const m = machine({ name: 't', indexes: [0x203], isize: 0x400, threads: [{ name: 'leaky', fn: 'leaky', args: [K.MAPPING] }] }, {}, [leaky]);
     const [tr] = m.successors(m.initial(), 0);
     assert.equal(tr.fault?.kind, 'lock-imbalance');
-    const sleepy = compile({
-      name: 'sleepy', kernel: 'test', params: [], locals: [],
-      body: (b) => { b.prim('spin_lock_irq', ['TREE_LOCK']); b.call('find_or_create_page', ['MAPPING', '0x203']); },
-    });
-    const m2 = machine({ name: 't', indexes: [0x203], isize: 0x400, pages: 1, threads: [{ name: 'sleepy', fn: 'sleepy', args: [] }] }, {}, [sleepy]);
+    const sleepy = cfn(`void sleepy(struct address_space *mapping)
+{
+	spin_lock_irq(&mapping->tree_lock);
+	find_or_create_page(mapping, 0x203, 0);
+}`);
+    const m2 = machine({ name: 't', indexes: [0x203], isize: 0x400, pages: 1, threads: [{ name: 'sleepy', fn: 'sleepy', args: [K.MAPPING] }] }, {}, [sleepy]);
     let s = m2.initial();
     const kinds: string[] = [];
     for (let n = 0; n < 20 && m2.successors(s, 0).length; n++) {
@@ -159,27 +165,28 @@ describe('model functions, each alone', () => {
       s = t.state;
     }
     assert.ok(kinds.includes('lock-imbalance'), 'spin_lock_irq in add_to_page_cache_lru while holding it');
-    const atomic = compile({
-      name: 'atomic', kernel: 'test', params: [], locals: [],
-      body: (b) => { b.prim('spin_lock_irq', ['TREE_LOCK']); b.prim('radix_tree_preload', ['0']); b.prim('spin_unlock_irq', ['TREE_LOCK']); },
-    });
-    const m3 = machine({ name: 't', indexes: [0x203], isize: 0x400, threads: [{ name: 'atomic', fn: 'atomic', args: [] }] }, {}, [atomic]);
+    const atomic = cfn(`void atomic(struct address_space *mapping)
+{
+	spin_lock_irq(&mapping->tree_lock);
+	radix_tree_preload(GFP_KERNEL);
+	spin_unlock_irq(&mapping->tree_lock);
+}`);
+    const m3 = machine({ name: 't', indexes: [0x203], isize: 0x400, threads: [{ name: 'atomic', fn: 'atomic', args: [K.MAPPING] }] }, {}, [atomic]);
     const [t1] = m3.successors(m3.initial(), 0);
     assert.equal(t1.fault?.kind, 'sleep-in-atomic');
-    assert.equal(t1.label, 'radix_tree_preload(0);', 'the step is named after its operation, not its lock');
+    assert.equal(t1.label, 'radix_tree_preload(GFP_KERNEL);', 'the step is named after its operation, not its lock');
   });
 });
 
 describe('model properties at quiescence', () => {
   it('a page reference nobody accounts for is a refcount fault', () => {
-    const leak = compile({
-      name: 'leak', kernel: 'test', params: [], locals: ['page'],
-      body: (b) => {
-        b.call('find_or_create_page', ['MAPPING', '0x203'], 'page');
-        b.prim('unlock_page', ['page']);
-      },
-    });
-    const m = machine({ name: 't', indexes: [0x203], isize: 0x400, pages: 1, threads: [{ name: 'leak', fn: 'leak', args: [] }] }, {}, [leak]);
+    const leak = cfn(`void leak(struct address_space *mapping)
+{
+	struct page *page = find_or_create_page(mapping, 0x203, 0);
+
+	unlock_page(page);
+}`);
+    const m = machine({ name: 't', indexes: [0x203], isize: 0x400, pages: 1, threads: [{ name: 'leak', fn: 'leak', args: [K.MAPPING] }] }, {}, [leak]);
     const { state } = runSolo(m);
     assert.deepEqual(m.quiescent(state).map((f) => f.kind), ['refcount']);
   });
@@ -187,33 +194,31 @@ describe('model properties at quiescence', () => {
 
 describe('model IR in the VM', () => {
   it('a choice the model cannot evaluate branches the step, and the transition says which value it took', () => {
-    const f = compile({
-      name: 'chooser', kernel: 'test', params: [], locals: ['x'],
-      body: (b) => {
-        b.choose('x', 'page->mapping != mapping', [0, 1], 'if (page->mapping != mapping)');
-        b.if('x', () => b.ret('VM_FAULT_SIGBUS'));
-        b.ret('VM_FAULT_NOPAGE');
-      },
-    });
-    const m = machine({ name: 't', indexes: [0x203], isize: 0x400, threads: [{ name: 'c', fn: 'chooser', args: [] }] }, {}, [f]);
+    const r = lowerC(`int chooser(void)
+{
+	if (page_was_truncated())
+		return VM_FAULT_SIGBUS;
+	return VM_FAULT_NOPAGE;
+}`, RADIX_ERA.api, { file: 'test.c', strict: false, kernel: 'test' });
+    const m = machine({ name: 't', indexes: [0x203], isize: 0x400, threads: [{ name: 'c', fn: 'chooser', args: [] }] }, {}, r.funcs);
     const succ = m.successors(m.initial(), 0);
-    assert.deepEqual(succ.map((t) => t.choice), ['page->mapping != mapping = 0', 'page->mapping != mapping = 1']);
+    assert.deepEqual(succ.map((t) => t.choice), ['page_was_truncated() = 0', 'page_was_truncated() = 1']);
     assert.deepEqual(succ.map((t) => read.retval(m, t.state, 0)), [K.VM_FAULT_NOPAGE, K.VM_FAULT_SIGBUS]);
   });
 
   it('out-parameters: a callee writes the caller\'s local through &local', () => {
     const m = machine({
       name: 't', indexes: [0x203], entries: [[0x200, dax(0, K.RADIX_DAX_PMD | K.RADIX_DAX_EMPTY)]], isize: 0x400,
-      threads: [{ name: 'slot', fn: 'outer', args: [] }],
-    }, {}, [compile({
-      name: 'outer', kernel: 'test', params: [], locals: ['slot', 'entry'],
-      body: (b) => {
-        b.prim('spin_lock_irq', ['TREE_LOCK']);
-        b.call('get_unlocked_mapping_entry', ['MAPPING', '0x203', '&slot'], 'entry');
-        b.prim('spin_unlock_irq', ['TREE_LOCK']);
-        b.ret('slot');
-      },
-    })]);
+      threads: [{ name: 'slot', fn: 'outer', args: [K.MAPPING] }],
+    }, {}, [cfn(`void **outer(struct address_space *mapping)
+{
+	void *entry, **slot;
+
+	spin_lock_irq(&mapping->tree_lock);
+	entry = get_unlocked_mapping_entry(mapping, 0x203, &slot);
+	spin_unlock_irq(&mapping->tree_lock);
+	return slot;
+}`)]);
     const { state } = runSolo(m);
     assert.equal(read.retval(m, state, 0), 0x200, 'the slot of the PMD entry covering 0x203');
   });
@@ -223,7 +228,7 @@ describe('model view', () => {
   it('shows entries, wait queues, locks and threads of a state', () => {
     const m = machine({
       name: 't', indexes: [0x203], entries: [[0x200, dax(0, K.RADIX_DAX_PMD | K.RADIX_DAX_EMPTY) | LOCK]], isize: 0x400,
-      threads: [{ name: 'wait', fn: 'dax_iomap_pte_fault', args: [K.MAPPING, 0x203, 0] }],
+      threads: [{ name: 'wait', fn: 'do_dax_fault', args: [0x203, 0] }],
     });
     let s = m.initial();
     const v0 = m.view(s);

@@ -1,6 +1,9 @@
 // Driving machines in tests: single-threaded runs and a small exhaustive walk.
 import { strict as assert } from 'node:assert';
-import { compileReference } from '../../../src/model/dax/index';
+import { referenceFunctions } from '../../../src/model/index';
+import { lowerC } from '../../../src/model/core/lower';
+import { eraFunctionNames } from '../../../src/model/core/era';
+import { RADIX_ERA } from '../../../src/model/eras/radix/index';
 import { DaxMachine } from '../../../src/model/dax-machine';
 import type { Func, PointValue } from '../../../src/model/ir';
 import { Status, type Fault, type Machine, type Transition } from '../../../src/model/machine';
@@ -9,7 +12,14 @@ import { link } from '../../../src/model/vm';
 import { G, SLOT, THREAD, PAGE } from '../../../src/model/kernel/layout';
 
 export function machine(spec: Omit<ScenarioSpec, 'description'>, points: Record<string, PointValue> = {}, extra: Func[] = []): DaxMachine {
-  return new DaxMachine({ description: spec.name, ...spec }, link([...compileReference(points), ...extra]));
+  return new DaxMachine({ description: spec.name, ...spec }, link([...referenceFunctions(points), ...extra]));
+}
+
+/** One C function lowered with the radix era's API, its calls resolved against the era's functions. */
+export function cfn(src: string): Func {
+  const r = lowerC(src, RADIX_ERA.api, { file: 'test.c', known: eraFunctionNames(RADIX_ERA), strict: true, kernel: 'test' });
+  if (r.errors.length || r.funcs.length !== 1) throw new Error(`test C does not lower: ${r.errors.map((e) => e.why).join('; ')}`);
+  return r.funcs[0];
 }
 
 /** Runs the threads one after the other, each to the end, taking the first outcome of every

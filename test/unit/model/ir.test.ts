@@ -1,9 +1,19 @@
 import { strict as assert } from 'node:assert';
-import { compile, evalPure, FnBuilder, K, parseExpr, type Expr } from '../../../src/model/ir';
-import { compileReference, REFERENCE } from '../../../src/model/dax/index';
+import { evalPure, K, type Expr } from '../../../src/model/ir';
+import { lowerC } from '../../../src/model/core/lower';
+import { RADIX_ERA } from '../../../src/model/eras/radix/index';
+import { referenceFunctions } from '../../../src/model/index';
 import { link } from '../../../src/model/vm';
+import { cfn } from './helpers';
 
-const scope = (names: string[]) => ({ local: (n: string) => { const i = names.indexOf(n); return i < 0 ? undefined : i; } });
+/** The IR of a C expression over named int parameters, as the lowering makes it. */
+function parseExpr(src: string, names: string[]): Expr {
+  const r = lowerC(`int f(${names.map((n) => `int ${n}`).join(', ') || 'void'})\n{\n\treturn ${src};\n}`, RADIX_ERA.api, { file: 't.c', strict: true, kernel: 'test' });
+  if (r.errors.length) throw new Error(r.errors[0].why);
+  const ret = r.funcs[0].code.find((i) => i.k === 'ret');
+  if (!ret || ret.k !== 'ret' || !ret.e) throw new Error('no return');
+  return ret.e;
+}
 
 /** Evaluates a parsed expression over given local values (no pointers). */
 function ev(e: Expr, locals: number[]): number {
@@ -45,9 +55,9 @@ describe('model IR', () => {
     assert.equal(evalPure('IS_ERR', [e]), 0);
   });
 
-  it('parses C expressions with C precedence, casts, ternaries, & and *', () => {
+  it('lowers C expressions with C precedence, casts, ternaries, & and *', () => {
     const names = ['a', 'b', 'c', 'entry', 'wake_all', 'slot', 'entryp'];
-    const p = (src: string, locals: number[]) => ev(parseExpr(src, scope(names)), locals);
+    const p = (src: string, locals: number[]) => ev(parseExpr(src, names), locals);
     assert.equal(p('a | b & c', [1, 2, 4]), 1 | (2 & 4));
     assert.equal(p('!a || b && c', [1, 1, 0]), 0);
     assert.equal(p('a + b << c', [1, 1, 2]), 8);
@@ -56,48 +66,38 @@ describe('model IR', () => {
     assert.equal(p('wake_all ? 0 : 1', [0, 0, 0, 0, 0]), 1);
     assert.equal(p('dax_is_pmd_entry(entry) && !dax_is_zero_entry(entry)', [0, 0, 0, 8 | 2]), 1);
     assert.equal(p('0x200 | 0x1ffUL', []), 0x3ff);
-    assert.deepEqual(parseExpr('&slot', scope(names)), { k: 'addr', i: 5, name: 'slot' });
-    assert.deepEqual(parseExpr('*entryp', scope(names)), { k: 'deref', e: { k: 'local', i: 6, name: 'entryp' } });
+    assert.deepEqual(parseExpr('&slot', names), { k: 'addr', i: 5, name: 'slot' });
+    assert.deepEqual(parseExpr('*entryp', names), { k: 'deref', e: { k: 'local', i: 6, name: 'entryp' } });
   });
 
   it('names what it cannot read', () => {
-    assert.throws(() => parseExpr('entry & FOO', scope(['entry'])), /unknown identifier 'FOO'/);
-    assert.throws(() => parseExpr('frob(entry)', scope(['entry'])), /'frob' is not a pure helper/);
-    assert.throws(() => parseExpr('entry +', scope(['entry'])), /end of C expression/);
-    assert.throws(() => parseExpr('entry entry', scope(['entry'])), /trailing 'entry'/);
+    assert.throws(() => parseExpr('entry & FOO', ['entry']), /'FOO' is outside the model/);
+    assert.throws(() => parseExpr('frob(entry)', ['entry']), /frob\(\) is not in the model/);
   });
 
-  it('builds functions with variation points: default, configured, and rejected values', () => {
-    const def = {
-      name: 'f', kernel: 'test', params: ['x'], locals: ['y'],
-      body: (b: FnBuilder) => {
-        const all = b.point('wake_all', 'wake(..., true)', [true, false], true);
-        b.assign('y', all ? 'x + 1' : 'x');
-        b.ret('y');
-      },
-    };
-    assert.equal(compile(def).code.length, 2);
-    assert.deepEqual(compile(def).points, [{ name: 'wake_all', c: 'wake(..., true)', values: [true, false], default: true }]);
-    assert.deepEqual((compile(def, { 'f.wake_all': false }).code[0] as { e: Expr }).e, { k: 'local', i: 0, name: 'x' });
-    assert.throws(() => compile(def, { 'f.wake_all': 'maybe' }), /not one of true, false/);
-    assert.throws(() => compileReference({ 'grab_mapping_entry.no_such_point': true }), /unknown variation point/);
-    assert.throws(() => compile({ ...def, body: (b) => b.goto('nowhere') }), /unknown label 'nowhere'/);
+  it('configures variation points by name: default, set, and rejected values and names', () => {
+    const grab = (points: Record<string, string | boolean>) => referenceFunctions(points).find((f) => f.name === 'grab_mapping_entry')!;
+    assert.deepEqual(grab({}).points.map((p) => p.name),
+      ['eexist_put', 'downgrade_wake_all', 'preload_fail', 'unmap_vs_preload', 'insert_eexist_restart']);
+    assert.notDeepEqual(grab({ 'grab_mapping_entry.downgrade_wake_all': false }).code, grab({}).code);
+    assert.deepEqual(grab({ downgrade_wake_all: true }).code, grab({}).code);
+    assert.throws(() => grab({ 'grab_mapping_entry.downgrade_wake_all': 'maybe' }), /not one of true, false/);
+    assert.throws(() => referenceFunctions({ 'grab_mapping_entry.no_such_point': true }), /unknown variation point/);
   });
 
   it('links by name: unknown calls and wrong arities are errors, a later definition substitutes', () => {
-    const ref = compileReference();
-    const f = compile({ name: 'caller', kernel: 't', params: [], locals: [], body: (b) => b.call('nope', []) });
-    assert.throws(() => link([...ref, f]), /calls nope/);
-    const g = compile({ name: 'caller', kernel: 't', params: [], locals: [], body: (b) => b.call('grab_mapping_entry', ['1']) });
-    assert.throws(() => link([...ref, g]), /takes 3 arguments/);
-    const sub = compile({ name: 'put_unlocked_mapping_entry', kernel: 'patched', params: ['mapping', 'index', 'entry'], locals: [], body: (b) => b.ret() });
+    const ref = referenceFunctions();
+    const lower = (src: string) => lowerC(src, RADIX_ERA.api, { file: 't.c', strict: false, kernel: 't', known: new Set(['nope', ...ref.map((f) => f.name)]) }).funcs[0];
+    assert.throws(() => link([...ref, lower('void caller(void)\n{\n\tnope();\n}')]), /calls nope/);
+    assert.throws(() => link([...ref, lower('void caller(void)\n{\n\tgrab_mapping_entry(1);\n}')]), /takes 3 arguments/);
+    const sub = cfn('static void put_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void *entry)\n{\n\treturn;\n}');
     const prog = link([...ref, sub]);
-    assert.equal(prog.funcs[prog.byName.get('put_unlocked_mapping_entry')!].kernel, 'patched');
-    assert.equal(prog.funcs.length, REFERENCE.length);
+    assert.equal(prog.funcs[prog.byName.get('put_unlocked_mapping_entry')!].kernel, 'test');
+    assert.equal(prog.funcs.length, ref.length);
   });
 
   it('labels every instruction of every reference function with C and cites a kernel version', () => {
-    for (const f of compileReference()) {
+    for (const f of referenceFunctions()) {
       assert.match(f.kernel, /v4\.\d+/, f.name);
       for (const i of f.code) assert.ok(i.label.length > 0, `${f.name}: unlabelled ${i.k}`);
     }

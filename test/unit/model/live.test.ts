@@ -8,11 +8,11 @@ import fc from 'fast-check';
 import { explore } from '../../../src/check/explore';
 import type { DaxMachine } from '../../../src/model/dax-machine';
 import { buildScenario, listModel } from '../../../src/model/index';
-import { compile } from '../../../src/model/ir';
+import type { Func } from '../../../src/model/ir';
 import { Step } from '../../../src/model/kernel/step';
 import { deadLocals, liveIn } from '../../../src/model/live';
 import { Status } from '../../../src/model/machine';
-import { DEFECT_VARIANTS } from './helpers';
+import { cfn, DEFECT_VARIANTS } from './helpers';
 
 const BUDGET = { maxStates: 1_000_000, maxMs: 120_000 };
 
@@ -56,7 +56,7 @@ function lockstep(name: string, schedule: number[]): void {
 }
 
 /** The names of the locals live on entry to each instruction. */
-function liveNames(f: ReturnType<typeof compile>): string[][] {
+function liveNames(f: Func): string[][] {
   return liveIn(f).live.map((row) => f.locals.filter((_n, i) => row[i]));
 }
 
@@ -64,58 +64,58 @@ describe('model: dead locals', function () {
   this.timeout(120_000);
 
   it('a local is live from its writes to its last read, and dead after', () => {
-    const f = compile({
-      name: 'f', kernel: 'test', params: ['index'], locals: ['entry', 'ret'],
-      body: (b) => {
-        b.prim('spin_lock_irq', ['TREE_LOCK']);                         // 0
-        b.assign('entry', 'index + 1');                                 // 1
-        b.prim('spin_unlock_irq', ['TREE_LOCK']);                       // 2
-        b.assign('ret', 'entry * 2');                                   // 3
-        b.prim('spin_lock_irq', ['TREE_LOCK']);                         // 4
-        b.prim('spin_unlock_irq', ['TREE_LOCK']);                       // 5
-        b.ret('ret');                                                   // 6
-      },
-    });
+    const f = cfn(`int f(pgoff_t index, struct address_space *mapping)
+{
+	int entry, ret;
+
+	spin_lock_irq(&mapping->tree_lock);
+	entry = index + 1;
+	spin_unlock_irq(&mapping->tree_lock);
+	ret = entry * 2;
+	spin_lock_irq(&mapping->tree_lock);
+	spin_unlock_irq(&mapping->tree_lock);
+	return ret;
+}`);
     assert.deepEqual(liveNames(f), [['index'], ['index'], ['entry'], ['entry'], ['ret'], ['ret'], ['ret']]);
     const { top } = deadLocals(f);
-    assert.deepEqual(Array.from(top[4]), [0, 1], 'index and entry are dead once ret is computed');
+    assert.deepEqual(Array.from(top[4]).map((i) => f.locals[i]), ['index', 'mapping', 'entry'], 'index and entry are dead once ret is computed');
   });
 
   it('a local read around a loop stays live across its back edge', () => {
-    const f = compile({
-      name: 'f', kernel: 'test', params: [], locals: ['n'],
-      body: (b) => {
-        b.assign('n', '3');                                             // 0
-        b.label('again');
-        b.prim('spin_lock_irq', ['TREE_LOCK']);                         // 1
-        b.prim('spin_unlock_irq', ['TREE_LOCK']);                       // 2
-        b.assign('n', 'n - 1');                                         // 3
-        b.if('n', () => b.goto('again'));                               // 4, 5
-        b.ret();                                                        // 6
-      },
-    });
+    const f = cfn(`void f(struct address_space *mapping)
+{
+	int n = 3;
+
+again:
+	spin_lock_irq(&mapping->tree_lock);
+	spin_unlock_irq(&mapping->tree_lock);
+	n = n - 1;
+	if (n)
+		goto again;
+}`);
     const live = liveNames(f);
     for (const pc of [1, 2, 3, 4]) assert.deepEqual(live[pc], ['n'], `pc ${pc}`);
     assert.deepEqual(live[6], []);
   });
 
   it('a local whose address is taken is never dead; a call\'s destination is dead while the callee runs', () => {
-    const f = compile({
-      name: 'f', kernel: 'test', params: [], locals: ['slot', 'entry', 'old'],
-      body: (b) => {
-        b.assign('old', '5');                                           // 0
-        b.prim('spin_lock_irq', ['TREE_LOCK']);                         // 1
-        b.call('get_unlocked_mapping_entry', ['MAPPING', '0x203', '&slot'], 'entry'); // 2
-        b.prim('spin_unlock_irq', ['TREE_LOCK']);                       // 3
-        b.ret('entry + old');                                           // 4
-      },
-    });
+    const f = cfn(`int f(struct address_space *mapping)
+{
+	void **slot;
+	void *entry;
+	int old = 5;
+
+	spin_lock_irq(&mapping->tree_lock);
+	entry = get_unlocked_mapping_entry(mapping, 0x203, &slot);
+	spin_unlock_irq(&mapping->tree_lock);
+	return entry + old;
+}`);
     const { live } = liveIn(f);
-    for (let pc = 0; pc < f.code.length; pc++) assert.ok(live[pc][0], `slot is live at ${pc}`);
+    for (let pc = 0; pc < f.code.length; pc++) assert.ok(live[pc][1], `slot is live at ${pc}`);
     const { top, suspended } = deadLocals(f);
-    assert.ok(!Array.from(top[3]).includes(1), 'entry is read after the callee returns');
-    assert.ok(Array.from(suspended[3]).includes(1), 'but its old value is dead while the callee runs');
-    assert.ok(!Array.from(suspended[3]).includes(0), 'slot is written through its pointer');
+    assert.ok(!Array.from(top[3]).includes(2), 'entry is read after the callee returns');
+    assert.ok(Array.from(suspended[3]).includes(2), 'but its old value is dead while the callee runs');
+    assert.ok(!Array.from(suspended[3]).includes(1), 'slot is written through its pointer');
   });
 
   const cases: [string, Record<string, string | number | boolean>][] = [

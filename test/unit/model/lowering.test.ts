@@ -2,11 +2,9 @@
 // becomes, run in the VM, and the radix era's C against the builder's functions.
 import { strict as assert } from 'node:assert';
 import { getCParser } from '../../../src/c/parser';
-import { explore } from '../../../src/check/explore';
 import type { Api } from '../../../src/model/core/api';
 import { lowerC, lowerSources } from '../../../src/model/core/lower';
 import { RADIX_API, RADIX_SOURCES } from '../../../src/model/eras/radix/index';
-import { buildScenario, DaxMachine, link, SCENARIOS, type ScenarioSpec } from '../../../src/model/index';
 import type { Func } from '../../../src/model/ir';
 
 before(async () => { await getCParser(); });
@@ -225,24 +223,4 @@ describe('model: the radix era in kernel C', () => {
     for (const f of r.funcs) assert.match(f.kernel, /^v4\.10 /, f.name);
   });
 
-  // The builder's dax_iomap_pte_fault(mapping, index, write) is do_dax_fault(index, write) in C.
-  const inC = (spec: ScenarioSpec): ScenarioSpec => ({
-    ...spec,
-    threads: spec.threads.map((t) => (t.fn === 'dax_iomap_pte_fault' ? { ...t, fn: 'do_dax_fault', args: [t.args[1], t.args[2]] } : t)),
-  });
-  const budget = { maxStates: 1_000_000, maxMs: 120_000 };
-  const show = (v: ReturnType<typeof explore>): string => `${v.verdict} ${v.states}/${v.transitions} [${v.violations.map((x) => x.kind).join(',')}]`;
-
-  for (const spec of SCENARIOS) {
-    it(`runs ${spec.name} exactly as the builder's functions do`, () => {
-      const prog = link(lowerSources(RADIX_SOURCES, RADIX_API, true).funcs);
-      const off = { reductions: { symmetry: false } };
-      assert.equal(show(explore(new DaxMachine(inC(spec), prog), budget, off)), show(explore(buildScenario(spec.name), budget, off)));
-      // Under symmetry the representative of a class depends on the frames' layout: same states and verdicts.
-      const a = explore(new DaxMachine(inC(spec), prog), budget);
-      const b = explore(buildScenario(spec.name), budget);
-      assert.equal(a.states, b.states);
-      assert.deepEqual(a.violations.map((x) => x.kind), b.violations.map((x) => x.kind));
-    });
-  }
 });

@@ -2,8 +2,8 @@
 // defect Jan Kara found in seed 000 is found again when its variation point undoes the fix.
 import { strict as assert } from 'node:assert';
 import { explore } from '../../../src/check/explore';
-import { buildScenario, compile, DaxMachine, link, listModel, SCENARIOS, type BuildOptions } from '../../../src/model/index';
-import { compileReference } from '../../../src/model/dax/index';
+import { buildScenario, DaxMachine, link, listModel, referenceFunctions, SCENARIOS, type BuildOptions } from '../../../src/model/index';
+import { cfn } from './helpers';
 
 const budget = { maxStates: 300_000, maxMs: 15_000 };
 const run = (name: string, opts: BuildOptions = {}) => explore(buildScenario(name, opts), budget, { stopAtFirst: true });
@@ -90,7 +90,7 @@ describe('model scenarios, explored', function () {
 
   it('without XFS_MMAPLOCK a fault that checked i_size before truncate maps the page beyond the new EOF', () => {
     const spec = { ...SCENARIOS.find((x) => x.name === 'fault-vs-truncate-2')!, name: 'unlocked-truncate', fsMmaplock: false };
-    const m = new DaxMachine(spec, link(compileReference()));
+    const m = new DaxMachine(spec, link(referenceFunctions()));
     const v = explore(m, budget, { stopAtFirst: true });
     assert.equal(v.verdict, 'violation');
     assert.equal(v.violations[0].kind, 'beyond-eof');
@@ -143,7 +143,7 @@ describe('model step reductions', function () {
 describe('model overrides', function () {
   this.timeout(20_000);
   it('a substituted function runs in place of the reference one, through the same primitives', () => {
-    const silent = compile({ name: 'put_unlocked_mapping_entry', kernel: 'patched', params: ['mapping', 'index', 'entry'], locals: [], body: (b) => b.ret() });
+    const silent = cfn('static void put_unlocked_mapping_entry(struct address_space *mapping, pgoff_t index, void *entry)\n{\n}');
     const v = run('fault-vs-invalidate-2', { overrides: { put_unlocked_mapping_entry: silent }, points: { 'invalidate_inode_pages2_range.dax_unmap': true } });
     assert.equal(v.verdict, 'violation');
     assert.equal(v.violations[0].kind, 'lost-wakeup');

@@ -98,17 +98,15 @@ describe('bind: seed 000 hunks in the model', function () {
     assert.ok(v.post.violations[0].trace.steps.length > 0);
   });
 
-  it('claims no verdict when the line taken away carries a point the model cannot leave out', async () => {
+  it('compares the patch without a line with the patch as posted: without the wake call the downgrade loses a wake-up', async () => {
     const fx = fixture('review/000-fixed-all.txt');
     const b = grabHunk(fx.text, fx.file);
-    // Without the wake call, the downgrade wakes nobody: the model has no such value, and the
-    // reference's wake-all must not stand in for it.
     const wake = lineOf(fx.text, '+ dax_wake_mapping_entry_waiter(mapping, index, entry,');
     const r = await simulateHunk(b.patches, b.id, { scenario: 'pmd-downgrade', without: wake });
-    assert.deepEqual(r.verdicts, []);
     assert.equal(r.without, wake);
-    assert.deepEqual(r.inexpressible?.map((p) => p.point), ['downgrade_wake_all']);
-    assert.ok(r.coverage.notExecuted.some((n) => n.mailLine === wake && /downgrade_wake_all/.test(n.detail ?? '')));
+    assert.equal(r.verdicts.length, 1);
+    assert.equal(r.verdicts[0].pre?.verdict, 'ok', 'the patch as posted is clean');
+    assert.match(r.verdicts[0].summary, /^without line \d+: introduces a lost wakeup in pmd-downgrade/);
   });
 
   it('dax_insert_mapping_entry with the locked dax_radix_entry() and PMD entries left in place stays clean', async () => {
@@ -118,7 +116,8 @@ describe('bind: seed 000 hunks in the model', function () {
     const r = await simulateHunk(patches, h.id, { scenario: 'fault-vs-truncate-2' });
     assert.equal(r.verdicts[0].post.verdict, 'ok');
     const fn = r.coverage.functions?.find((f) => f.name === 'dax_insert_mapping_entry');
-    assert.equal(fn?.points?.new_entry_locked, true);
+    assert.equal(fn?.mode, 'interpreted', 'the mail\'s dax_insert_mapping_entry() runs, laid over the reference');
+    assert.equal(fn?.how, 'completed');
   });
 });
 

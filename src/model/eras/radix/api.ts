@@ -85,6 +85,12 @@ const calls: Record<string, CallMeaning> = {
   set_pmd_huge_zero: prim('set_pmd_huge_zero',
     'ptl = pmd_lock(); if (!pmd_none(*pmd)) fail; set_pmd_at(..., huge zero page); spin_unlock(ptl): 1 when it was set', []),
   split_huge_pmd: prim('split_huge_pmd', 'zaps a huge zero page or DAX PMD mapping', []),
+  pmd_lock: prim('pmd_lock', 'takes the PMD\'s page table lock (a spinlock) and returns it', []),
+  spin_unlock: prim('pmd_unlock', 'releases a spinlock: the PMD\'s page table lock is the one plain spinlock of the model', []),
+  set_pmd_at: prim('set_pmd_at', 'the PMD maps a huge entry, under the PMD lock', ['$3']),
+  mk_pmd: expr('PMD_HUGE_ZERO', 'a PMD of a page: the one page a DAX PMD maps is the huge zero page'),
+  pmd_mkhuge: expr('$0', 'marks the PMD huge'),
+  get_huge_zero_page: expr('1', 'the huge zero page is always available'),
   unmap_mapping_range: prim('unmap_mapping_range', 'zaps the PTEs and huge PMDs of a byte range (length 0: to the end)',
     ['$1 >> PAGE_SHIFT', '$2 >> PAGE_SHIFT']),
   mm_get_huge_zero_page: expr('1', 'the huge zero page is always available'),
@@ -169,6 +175,8 @@ const fields: Record<string, FieldMeaning> = {
 
 export const RADIX_API: Api = {
   era: 'radix (v4.10)',
+  derefs: { pmd_t: { prim: 'pmd_read', doc: '*pmd: the PMD of the modelled region' } },
+  prefixes: { trace_: { k: 'none', doc: 'tracepoints change nothing the model keeps' } },
   calls,
   fields,
   records: {

@@ -24,3 +24,9 @@ export const RADIX_SOURCES: readonly EraSource[] = [
 ];
 
 export { RADIX_API };
+
+import type { Era } from '../../core/era';
+import { RADIX_POINTS } from './points';
+
+/** The radix-tree era: fs/dax.c from v4.9 to v4.19, following v4.10. */
+export const RADIX_ERA: Era = { name: 'radix', version: 'v4.10', sources: RADIX_SOURCES, api: RADIX_API, points: RADIX_POINTS };

@@ -1,0 +1,196 @@
+// Binding a patch to the model: its hunks applied to the era's kernel C (or to the user's kernel
+// tree) the way `git apply` would, every touched function rebuilt whole before and after, and
+// both lowered by the one lowering the reference goes through (src/model/core/lower.ts). A
+// function the patch defines is lowered too, so a modelled function that calls it runs it.
+//
+// Where the mail's base is another kernel version than the model's and a hunk does not place,
+// the function's post-image is the mail's lines laid over the reference's function
+// (src/c/complete.ts): the reference fills only what the mail leaves out.
+import type { Hunk, PatchMessage } from '../patch/types';
+import type { FunctionImage, RebuiltFunction, TreeFailure } from '../c/types';
+import { applyToTree, type TreeSource } from '../c/tree';
+import { completeFromBase } from '../c/complete';
+import { rebuildFunctions } from '../c/images';
+import { eraFunctionNames, eraFunctions, eraFunctionText, imageText, referenceTree, type Era } from '../model/core/era';
+import { lowerC, type Assumption } from '../model/core/lower';
+import { RADIX_ERA } from '../model/eras/radix/index';
+import type { Func } from '../model/ir';
+import { link } from '../model/vm';
+
+/** One side of a touched function: its image, and its IR when it lowered. */
+export interface BoundSide {
+  image: FunctionImage | null;
+  func: Func | null;
+  /** Why there is no IR for this side (not whole, does not lower, does not link). */
+  why: string | null;
+  /** Calls and fields outside the model the lowering took as assumptions (explored as choices). */
+  assumptions: Assumption[];
+}
+
+export interface BoundFunction {
+  name: string;
+  path: string | null;
+  /** How it was rebuilt: its hunks placed in the reference or tree ('applied'), the mail's lines
+   *  over the reference's function ('completed'), the mail's own whole function ('mail'), or
+   *  not whole ('partial'). */
+  how: 'applied' | 'completed' | 'mail' | 'partial';
+  /** The era models the function (the reference has it). */
+  modelled: boolean;
+  pre: BoundSide;
+  post: BoundSide;
+  hunks: number[];
+}
+
+export interface Binding {
+  era: Era;
+  functions: BoundFunction[];
+  /** Hunks that did not apply to the user's tree (tree mode), or placed with a note. */
+  failures: TreeFailure[];
+  /** The IR of each side that lowered and links: the functions that replace or join the reference. */
+  pre: Record<string, Func>;
+  post: Record<string, Func>;
+}
+
+export interface BindOptions {
+  /** A kernel checkout: functions are rebuilt whole from it instead of the reference. */
+  tree?: string | TreeSource;
+  /** A mail line left out of every post-image ("what if this line were removed"). */
+  without?: number;
+  era?: Era;
+}
+
+/** The era whose identifiers a patch uses; the radix era is the one the model has. */
+export function eraOf(_patches: PatchMessage[]): Era {
+  return RADIX_ERA;
+}
+
+/** Header-less hunks of a function the era defines are in the era's file of that function. */
+function withEraPaths(pm: PatchMessage, era: Era): PatchMessage {
+  const pathOf = (fn: string | null): string | null => (fn ? eraFunctionText(era, fn)?.path ?? null : null);
+  let changed = false;
+  const files = pm.files.map((f) => {
+    if (f.path !== null) return f;
+    const hunks = f.hunks.map((h): Hunk => {
+      const p = pathOf(h.function);
+      if (!p) return h;
+      changed = true;
+      return { ...h, path: p, pathSource: 'inferred' };
+    });
+    const p = hunks.find((h) => h.path)?.path ?? null;
+    return p ? { ...f, path: p, oldPath: p, newPath: p, hunks } : { ...f, hunks };
+  });
+  return changed ? { ...pm, files } : pm;
+}
+
+/** The image without a mail line's statement: the line, and the lines its statement continues on. */
+function withoutLine(img: FunctionImage | null, line: number | undefined): FunctionImage | null {
+  const at = img && line !== undefined ? img.lines.findIndex((l) => l.mailLine === line) : -1;
+  if (!img || at < 0) return img;
+  let end = at;
+  const ends = (t: string): boolean => /[;{}]\s*(\/\*.*\*\/)?\s*$/.test(t) || /^\s*#/.test(t);
+  while (!ends(img.lines[end].text) && end + 1 < img.lines.length) end++;
+  return { ...img, lines: [...img.lines.slice(0, at), ...img.lines.slice(end + 1)] };
+}
+
+function side(image: FunctionImage | null, why: string | null = null): BoundSide {
+  return { image, func: null, why, assumptions: [] };
+}
+
+/** Rebuilds the touched functions of one message against the reference or a tree. */
+function rebuild(pm: PatchMessage, era: Era, opts: BindOptions, failures: TreeFailure[]): BoundFunction[] {
+  const names = eraFunctionNames(era);
+  const tree = opts.tree === undefined ? referenceTree(era) : typeof opts.tree === 'string' ? opts.tree : opts.tree;
+  const r = applyToTree(withEraPaths(pm, era), tree);
+  if (opts.tree !== undefined) failures.push(...r.failures);
+  const failed = new Set(r.failures.filter((x) => !x.applied).map((x) => x.hunk));
+  const fromMail = new Map(rebuildFunctions(pm).map((f) => [f.name, f]));
+  return r.functions.map((f) => {
+    const modelled = names.has(f.name);
+    const placed = f.post?.source === 'tree' && f.post.whole && !f.hunks.some((h) => failed.has(h));
+    const base: Omit<BoundFunction, 'how' | 'pre' | 'post'> = { name: f.name, path: f.path, modelled, hunks: f.hunks };
+    if (placed) return { ...base, how: 'applied', pre: side(f.pre), post: side(f.post) };
+    const mail: RebuiltFunction = fromMail.get(f.name) ?? f;
+    const ref = opts.tree === undefined && modelled ? eraFunctionText(era, f.name) : null;
+    if (ref && mail.post) {
+      // The mail's base is another kernel version: its post-image is laid over the model's
+      // function, and the model's function stands for the code before the patch.
+      const post = completeFromBase(mail.post, ref.lines);
+      if (post) {
+        const refImage: FunctionImage = {
+          name: f.name, side: 'pre', path: ref.path, whole: true, gaps: [], source: 'tree',
+          lines: ref.lines.map((text) => ({ text, op: null, mailLine: null, hunk: null })),
+        };
+        return { ...base, how: 'completed', pre: side(refImage), post: side(post.image) };
+      }
+    }
+    if (mail.post?.whole || (!mail.post && mail.pre?.whole)) return { ...base, how: 'mail', pre: side(mail.pre), post: side(mail.post) };
+    const why = `${f.name}() is not whole in the mail${modelled ? ' and its lines do not align with the reference\'s' : ''}`;
+    return { ...base, how: 'partial', pre: side(mail.pre, why), post: side(mail.post, why) };
+  });
+}
+
+/** Lowers one side; tolerant: what is outside the model is an assumption, not an error. */
+function lowerSide(s: BoundSide, era: Era, known: ReadonlySet<string>, kernel: string): void {
+  if (!s.image || s.why) return;
+  const l = lowerC(imageText(s.image), era.api, { file: s.image.path ?? '?', known, strict: false, kernel });
+  const f = l.funcs.find((g) => g.name === s.image!.name);
+  if (!f) {
+    const e = l.errors[0];
+    s.why = e ? `${e.why.replace(/^[^:]*:(\d+): /, (_m, row: string) => `${mailLineOf(s.image!, Number(row) - 1)}: `)}` : `${s.image.name}(): no function definition found`;
+    return;
+  }
+  s.func = f;
+  s.assumptions = l.assumptions;
+}
+
+/** "mail line N" of an image row, or "the reference" for a row the mail does not show. */
+function mailLineOf(img: FunctionImage, row: number): string {
+  const l = img.lines[row]?.mailLine;
+  return l === null || l === undefined ? 'in the reference' : `line ${l}`;
+}
+
+/** The patch, bound: every touched function before and after, lowered and checked to link. */
+export function bindPatches(patches: PatchMessage[], opts: BindOptions = {}): Binding {
+  const era = opts.era ?? eraOf(patches);
+  const failures: TreeFailure[] = [];
+  const functions = patches.flatMap((pm) => rebuild(pm, era, opts, failures));
+  for (const f of functions) f.post.image = withoutLine(f.post.image, opts.without);
+  const known = new Set([...eraFunctionNames(era), ...functions.map((f) => f.name)]);
+  const reference = new Map(eraFunctions(era).map((f) => [f.name, f]));
+  for (const f of functions) {
+    const kernel = reference.get(f.name)?.kernel ?? 'as the patch writes it';
+    lowerSide(f.pre, era, known, f.modelled ? `${kernel}, as the mail has it before the patch` : kernel);
+    lowerSide(f.post, era, known, f.modelled ? `${kernel}, as the patch changes it` : 'as the patch writes it');
+  }
+  const binding: Binding = { era, functions, failures, pre: {}, post: {} };
+  for (const which of ['pre', 'post'] as const) {
+    const over: Record<string, Func> = {};
+    for (const f of functions) {
+      const fn = f[which].func;
+      if (fn) over[f.name] = fn;
+    }
+    // A side links with the reference, or the function whose call does not fit does not run.
+    for (;;) {
+      try {
+        link([...reference.values(), ...Object.values(over)]);
+        break;
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        // "caller: callee takes N arguments, given M" or "caller: calls callee, which ...": one of them is the patch's.
+        const named = /^([\w$]+): (?:calls )?([\w$]+)/.exec(msg);
+        const f = functions.find((g) => over[g.name] && (g.name === named?.[1] || g.name === named?.[2]));
+        if (!f) throw e;
+        delete over[f.name];
+        f[which].func = null;
+        f[which].why = `does not link with the model's ${era.version} functions: ${msg}`;
+      }
+    }
+    binding[which] = over;
+  }
+  return binding;
+}
+
+/** The function of a binding whose image holds a mail line, on a side. */
+export function boundAt(b: Binding, mailLine: number, which: 'pre' | 'post'): BoundFunction | undefined {
+  return b.functions.find((f) => f[which].image?.lines.some((l) => l.mailLine === mailLine));
+}
