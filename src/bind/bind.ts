@@ -113,20 +113,26 @@ function rebuild(pm: PatchMessage, era: Era, opts: BindOptions, failures: TreeFa
     const ref = opts.tree === undefined && modelled ? eraFunctionText(era, f.name) : null;
     if (ref && mail.post) {
       // The mail's base is another kernel version: its post-image is laid over the model's
-      // function, and the model's function stands for the code before the patch.
+      // function, and so is its pre-image (rebuild() keeps it only while it has the model's
+      // signature: bindPatches checks, else the model's function stands for it).
       const post = completeFromBase(mail.post, ref.lines);
       if (post) {
-        const refImage: FunctionImage = {
-          name: f.name, side: 'pre', path: ref.path, whole: true, gaps: [], source: 'tree',
-          lines: ref.lines.map((text) => ({ text, op: null, mailLine: null, hunk: null })),
-        };
-        return { ...base, how: 'completed', pre: side(refImage), post: side(post.image) };
+        const pre = mail.pre ? completeFromBase(mail.pre, ref.lines) : null;
+        return { ...base, how: 'completed', pre: side(pre?.image ?? referenceImage(f.name, ref)), post: side(post.image) };
       }
     }
     if (mail.post?.whole || (!mail.post && mail.pre?.whole)) return { ...base, how: 'mail', pre: side(mail.pre), post: side(mail.post) };
     const why = `${f.name}() is not whole in the mail${modelled ? ' and its lines do not align with the reference\'s' : ''}`;
     return { ...base, how: 'partial', pre: side(mail.pre, why), post: side(mail.post, why) };
   });
+}
+
+/** The model's own text of a function, as an image with no mail lines. */
+function referenceImage(name: string, ref: { path: string; lines: string[] }): FunctionImage {
+  return {
+    name, side: 'pre', path: ref.path, whole: true, gaps: [], source: 'tree',
+    lines: ref.lines.map((text) => ({ text, op: null, mailLine: null, hunk: null })),
+  };
 }
 
 /** Lowers one side; tolerant: what is outside the model is an assumption, not an error. */
@@ -160,6 +166,15 @@ export function bindPatches(patches: PatchMessage[], opts: BindOptions = {}): Bi
   for (const f of functions) {
     const kernel = reference.get(f.name)?.kernel ?? 'as the patch writes it';
     lowerSide(f.pre, era, known, f.modelled ? `${kernel}, as the mail has it before the patch` : kernel);
+    // A pre-image of another kernel version stands for the code before the patch only when the
+    // model runs it as it is: with the signature the model's callers call, and nothing outside
+    // the model. Otherwise the model's own function stands for it.
+    const ref = reference.get(f.name);
+    if (f.how === 'completed' && ref && (!f.pre.func || f.pre.assumptions.length || f.pre.func.params.join() !== ref.params.join())) {
+      const text = eraFunctionText(era, f.name);
+      f.pre = side(text ? referenceImage(f.name, text) : null);
+      lowerSide(f.pre, era, known, kernel);
+    }
     lowerSide(f.post, era, known, f.modelled ? `${kernel}, as the patch changes it` : 'as the patch writes it');
   }
   const binding: Binding = { era, functions, failures, pre: {}, post: {} };

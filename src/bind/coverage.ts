@@ -71,6 +71,7 @@ export function coverageOf(h: Hunk, b: Binding, touched: BoundFunction[], runs: 
     const f = touched.find((x) => rowOf(x[which].image, l.mailLine) >= 0);
     if (elided.has(l.mailLine)) { miss('elided', 'the reviewer elided this part of the hunk'); continue; }
     const completed = which === 'pre' ? touched.find((x) => x.how === 'completed' && x.hunks.includes(h.id)) : undefined;
+    // (a completed pre-image with the model's signature holds the mail's removed lines: found above)
     if (!f && completed) {
       miss('not-modelled', `${completed.name}() before the patch is another kernel version than the model's ${b.era.version}: the model's function stands for it`);
       continue;

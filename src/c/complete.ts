@@ -11,21 +11,51 @@ function codeOf(text: string): string {
   return text.replace(/\/\*.*?(\*\/|$)|\/\/.*$|^\s*\*.*$/g, '').replace(/\s+/g, '');
 }
 
-/** Pairs of (run index, base index) of a longest common subsequence of code lines. */
-function lcs(run: string[], base: string[], from: number): [number, number][] {
+/**
+ * Pairs of (run index, base index) of the best alignment of a run with the base from `from` on:
+ * every run line is placed, a shared line of code scores 2, a line of code left out on either
+ * side costs 1 (blank and comment lines cost nothing), and the base before and after the run is
+ * free. So the run lands where it matches most compactly: a line that occurs twice in a function
+ * (`if (pmd_downgrade) {`) pairs with the occurrence next to the run's other lines.
+ */
+function align(run: string[], base: string[], from: number): [number, number][] {
   const n = run.length, m = base.length - from;
   if (n === 0 || m <= 0) return [];
-  const dp = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      dp[i][j] = run[i] !== '' && run[i] === base[from + j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
+  const S = Array.from({ length: n + 1 }, () => new Float64Array(m + 1));
+  const T = Array.from({ length: n + 1 }, () => new Uint8Array(m + 1));
+  for (let i = 1; i <= n; i++) {
+    const rc = run[i - 1];
+    const rskip = rc === '' ? 0 : -1;
+    S[i][0] = S[i - 1][0] + rskip;
+    T[i][0] = 2;
+    for (let j = 1; j <= m; j++) {
+      const bc = base[from + j - 1];
+      let best = -Infinity, t = 0;
+      if (rc !== '' && rc === bc) { best = S[i - 1][j - 1] + 2; t = 1; }
+      const up = S[i - 1][j] + rskip;
+      if (up > best) { best = up; t = 2; }
+      const left = S[i][j - 1] + (bc === '' ? 0 : -1);
+      if (left > best) { best = left; t = 3; }
+      S[i][j] = best;
+      T[i][j] = t;
     }
   }
+  let j = 0;
+  for (let k = 1; k <= m; k++) if (S[n][k] > S[n][j]) j = k;
   const out: [number, number][] = [];
-  for (let i = 0, j = 0; i < n && j < m;) {
-    if (run[i] !== '' && run[i] === base[from + j]) { out.push([i, from + j]); i++; j++; } else if (dp[i + 1][j] >= dp[i][j + 1]) i++; else j++;
+  for (let i = n; i > 0;) {
+    const t = T[i][j];
+    if (t === 1) { out.push([i - 1, from + j - 1]); i--; j--; } else if (t === 2 || j === 0) i--; else j--;
   }
-  return out;
+  return out.reverse();
+}
+
+/** A run that starts inside a comment (a reviewer cut it there) without the comment's rest:
+ *  laid anywhere else, its closing star-slash would close nothing. */
+function outOfComment(run: ImageLine[]): ImageLine[] {
+  if (!/^\s*\*/.test(run[0]?.text ?? '') || /^\s*\/\*/.test(run[0].text)) return run;
+  const end = run.findIndex((l) => l.text.includes('*/'));
+  return end < 0 ? run : run.slice(end + 1);
 }
 
 /** The runs of an image: stretches of its lines with no gap inside. */
@@ -54,13 +84,16 @@ export function completeFromBase(img: FunctionImage, base: string[]): Completion
   const out: ImageLine[] = [];
   const unplaced: ImageLine[][] = [];
   let next = 0;
-  for (const run of runsOf(img)) {
-    const pairs = lcs(run.map((l) => codeOf(l.text)), baseCode, next);
-    // A shared brace or `return 0;` is no evidence of place: a run needs two shared lines of
-    // substance, or one when it has only one or two such lines.
-    const substance = (i: number): boolean => codeOf(run[i].text).length > 8;
-    const lines = run.filter((_l, i) => substance(i)).length;
-    if (pairs.filter(([i]) => substance(i)).length < Math.min(2, Math.max(1, lines))) { unplaced.push(run); continue; }
+  for (const whole of runsOf(img)) {
+    const run = outOfComment(whole);
+    if (!run.length) continue;
+    const pairs = align(run.map((l) => codeOf(l.text)), baseCode, next);
+    // A shared brace or `return 0;` is no evidence of place: at least half the run's context
+    // lines of substance, and one at the least, must be the base's.
+    const context = (i: number): boolean => run[i].op !== '+' && run[i].op !== '-' && codeOf(run[i].text).length > 8;
+    const lines = run.filter((_l, i) => context(i)).length;
+    const matched = pairs.filter(([i]) => context(i)).length;
+    if (matched < 1 || matched * 2 < lines) { unplaced.push(run); continue; }
     const first = pairs[0][1], last = pairs[pairs.length - 1][1];
     // Base lines before the run's first aligned line, less those the run's leading lines stand for.
     const lead = pairs[0][0];

@@ -191,6 +191,11 @@ function startMode(run: Run, scans: LineScan[], open: Segment | null): Start {
   let depth = 0, minDepth = 0, minLine = -1, paren = 0, partialSig = false, sawBrace = false;
   let leading = '';
   scans.forEach((s, i) => {
+    // What comes before the run's first brace, that brace's own line included up to it.
+    // (a bare brace opens the body of a function whose head is in the @@ context: no statement)
+    const prefix = s.marks.includes('{') ? s.code.slice(0, s.code.indexOf('{')) : '';
+    if (!sawBrace && !s.preproc && prefix.trim()) leading += prefix + '{}\n';
+    const before = sawBrace;
     for (const ch of s.marks) {
       if (ch === '{') { depth++; sawBrace = true; }
       else if (ch === '}') {
@@ -201,7 +206,7 @@ function startMode(run: Run, scans: LineScan[], open: Segment | null): Start {
       else if (!sawBrace && ch === '(') paren++;
       else if (!sawBrace && ch === ')') { paren--; if (paren < 0) partialSig = true; }
     }
-    if (!sawBrace && !s.preproc) leading += s.code + '\n';
+    if (!before && !sawBrace && !s.preproc) leading += s.code + '\n';
   });
   const inside = minDepth < 0 || partialSig || readsAsBody(leading) || indentedDeclarations(run, scans);
   if (!inside) return { kind: 'top' };

@@ -52,6 +52,11 @@ function traceLines(v: Violation): number[] {
     .filter((x): x is number => x !== undefined);
 }
 
+/** The values the model assumed, on a counterexample's path, for calls and fields outside it ("x() = 1"). */
+function assumed(v: Violation): string[] {
+  return [...new Set(v.trace.steps.map((s) => s.choice).filter((c): c is string => !!c && / = -?\d+$/.test(c)))];
+}
+
 /** The violations a side of a verdict has that the other does not. */
 function added(from: Verdict | null, to: Verdict): Violation[] {
   const before = kinds(from);
@@ -97,7 +102,13 @@ export async function checkMail(text: string, opts: CheckOptions = {}): Promise<
   const seen = new Set<string>();
   for (const v of all) {
     for (const x of added(v.pre, v.post)) if (!seen.has(`+${v.scenario}/${x.kind}`)) { seen.add(`+${v.scenario}/${x.kind}`); introduced.push({ i: v.hunk, v, x }); }
-    for (const x of v.pre ? added(v.post, v.pre) : []) if (!seen.has(`-${v.scenario}/${x.kind}`)) { seen.add(`-${v.scenario}/${x.kind}`); fixes.push({ i: v.hunk, v, x }); }
+    // A counterexample of the code before the patch that rests on a call outside the model
+    // taking some value is no evidence that the patch fixes anything.
+    for (const x of v.pre ? added(v.post, v.pre) : []) {
+      if (assumed(x).length || seen.has(`-${v.scenario}/${x.kind}`)) continue;
+      seen.add(`-${v.scenario}/${x.kind}`);
+      fixes.push({ i: v.hunk, v, x });
+    }
   }
 
   // A static finding is confirmed by a counterexample of its kind that the patch introduces,
@@ -114,6 +125,16 @@ export async function checkMail(text: string, opts: CheckOptions = {}): Promise<
       f.evidence = 'both';
       f.trace = hit.x.trace;
       f.simulation = { scenario: hit.v.scenario, summary: `${hit.v.summary}: ${hit.x.message}`, confirmed: true };
+      continue;
+    }
+    // The code after the patch has the defect, as it did before: confirmed, and said so.
+    const present = all.flatMap((v) => v.post.violations.filter((x) => x.kind === f.kind).map((x) => ({ i: v.hunk, v, x })))
+      .find((c) => passes(c, f));
+    if (present) {
+      f.evidence = 'both';
+      f.trace = present.x.trace;
+      const before = kinds(present.v.pre).has(f.kind) ? ' (so before the patch too)' : '';
+      f.simulation = { scenario: present.v.scenario, summary: `${present.v.summary}${before}: ${present.x.message}`, confirmed: true };
       continue;
     }
     const vs = hunkVerdicts(f.hunk.id);
@@ -143,9 +164,12 @@ export async function checkMail(text: string, opts: CheckOptions = {}): Promise<
     if (explained.has(c)) continue;
     const { line, endLine, i } = place(c);
     const fn = fnAt(i, line);
+    // What rests on a value the model assumed for a call outside it is a warning, and says so.
+    const ifs = assumed(c.x);
     findings.push({
-      rule: `model/${fn ?? 'hunk'}`, kind: c.x.kind, severity: 'error',
-      message: `${fn ? `${fn}() as the patch writes it` : 'the patch'}: the model finds ${kindWords(c.x.kind)} in ${c.v.scenario}: ${c.x.message}`,
+      rule: `model/${fn ?? 'hunk'}`, kind: c.x.kind, severity: ifs.length ? 'warning' : 'error',
+      message: `${fn ? `${fn}() as the patch writes it` : 'the patch'}: the model finds ${kindWords(c.x.kind)} in ${c.v.scenario}`
+        + `${ifs.length ? ` when ${ifs.join(' and ')}` : ''}: ${c.x.message}`,
       file, line, endLine, hunk: { file: hunks[i].path, function: fn, id: i },
       evidence: 'simulation', trace: c.x.trace,
       simulation: { scenario: c.v.scenario, summary: c.v.summary, confirmed: true },
