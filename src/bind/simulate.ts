@@ -11,6 +11,7 @@ import type { Func } from '../model/ir';
 import { eraFunctions } from '../model/core/era';
 import { DaxMachine } from '../model/dax-machine';
 import { SCENARIOS, type ScenarioSpec } from '../model/scenarios';
+import { scenarioSpec } from '../model/index';
 import { link } from '../model/vm';
 import { bindPatches, type Binding, type BindOptions, type BoundFunction } from './bind';
 import { coverageOf, allHunks, hunkAt } from './coverage';
@@ -21,6 +22,8 @@ export const DEFAULT_BUDGET: Budget = { maxStates: 400_000, maxMs: 60_000 };
 
 export interface SimulateOptions {
   scenario?: string;
+  /** Threads of the reviewer's own ("pte-read@0x202,truncate@0x203"), over `scenario`'s world if given. */
+  threads?: string;
   /** A mail line left out of the post-image. */
   without?: number;
   budget?: Budget;
@@ -223,8 +226,9 @@ export function simulateWith(b: Binding, h: Hunk, opts: SimulateOptions = {}): H
   const touched = functionsOfHunk(b, h);
   const runnable = touched.filter((f) => f.post.func || f.pre.func);
   const all = scenariosReaching(b, runnable.map((f) => f.name));
-  const scenarios = opts.scenario ? all.filter((s) => s.name === opts.scenario).concat(
-    all.some((s) => s.name === opts.scenario) ? [] : SCENARIOS.filter((s) => s.name === opts.scenario)) : all;
+  const scenarios = opts.threads !== undefined ? [scenarioSpec(opts.scenario ?? null, opts.threads)]
+    : opts.scenario ? all.filter((s) => s.name === opts.scenario).concat(
+      all.some((s) => s.name === opts.scenario) ? [] : SCENARIOS.filter((s) => s.name === opts.scenario)) : all;
   const verdicts: HunkVerdict[] = [];
   const preRuns: Run[] = [];
   const postRuns: Run[] = [];

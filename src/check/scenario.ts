@@ -8,5 +8,6 @@ export function buildFromInput(input: RunInput): Machine {
   const opts: BuildOptions = {};
   if (input.points) opts.points = input.points;
   if (input.overrides) opts.overrides = input.overrides as BuildOptions['overrides'];
+  if (input.threads !== undefined) opts.threads = input.threads;
   return buildScenario(input.scenario, opts);
 }

@@ -78,7 +78,10 @@ export interface Reductions {
 
 /** A run request: what the worker (src/check/worker.ts) receives. Pure data. */
 export interface RunInput {
+  /** A scenario of the model ('' with `threads`: a plain file). */
   scenario: string;
+  /** Threads composed by the reviewer, over the scenario's world: "pte-read@0x202,truncate@0x203". */
+  threads?: string;
   /** Variation points, by name: "grab_mapping_entry.pmd_downgrade.wake_all": false. */
   points?: Record<string, string | number | boolean>;
   /** Function bodies replaced by the hunk binding; passed to the model as is. */

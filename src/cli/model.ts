@@ -1,21 +1,28 @@
 // dax-review model list | model run SCENARIO [--set point=value ...] [--max-states N] [--max-ms N] [--json]
-import { listModel, type ModelListing } from '../model/index';
+import { listModel, THREAD_KINDS, scenarioSpec, type ModelListing } from '../model/index';
 import { explore } from '../check/explore';
 import { buildFromInput } from '../check/scenario';
 import { renderSwimlanes } from '../check/swimlane';
 import type { Budget, RunInput, Verdict } from '../check/types';
 import { UsageError, type CliIO, type Verb } from './verb';
 
+const THREAD_KIND_NAMES = Object.keys(THREAD_KINDS).join(', ');
+
 const usage = `usage: dax-review model list [--json]
        dax-review model run SCENARIO [--set point=value ...] [--max-states N] [--max-ms N]
                                      [--first] [--no-reductions] [--width N] [--json]
+       dax-review model run [SCENARIO] --threads "KIND@INDEX,..." [options as above]
 
 list   the modelled functions (with the kernel version each follows), their variation
-       points (the C each stands for, its values, the v4.10 default) and the scenarios.
+       points (the C each stands for, its values, the v4.10 default, and the diff of the
+       model's kernel C that makes each other value) and the scenarios.
 run    explores every interleaving of SCENARIO's threads and prints the verdict, states,
        transitions, time, reductions and, for each kind of violation, a shortest trace
        drawn as swimlanes (one column per thread).
 
+  --threads LIST     threads of your own, comma-separated KIND@INDEX (invalidate@START-END),
+                     over SCENARIO's world or, without one, a file of mapped blocks; KIND is
+                     one of: ${'${THREAD_KIND_NAMES}'}
   --set point=value  a variation point, as 'function.point' or 'point' when unambiguous
                      (repeatable); 'model list' shows them
   --max-states N     stop after N distinct states (default 2000000)
@@ -75,9 +82,13 @@ function parseRun(args: string[], listing: ModelListing): RunArgs {
   let width = 120;
   let stopAtFirst = false;
   let reduce = true;
+  let threads: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === '--set') {
+    if (a === '--threads') {
+      threads = args[++i];
+      if (threads === undefined) throw new UsageError('--threads needs a list: e.g. --threads "pte-read@0x202,pte-read@0x203"');
+    } else if (a === '--set') {
       const kv = args[++i];
       const eq = kv?.indexOf('=') ?? -1;
       if (!kv || eq <= 0) throw new UsageError(`--set needs point=value, not '${kv ?? ''}'`);
@@ -94,9 +105,14 @@ function parseRun(args: string[], listing: ModelListing): RunArgs {
     else throw new UsageError(`one scenario at a time ('${scenario}', then '${a}')`);
   }
   const names = [...listing.scenarios, ...listing.knownDefects].map((s) => s.name);
-  if (scenario === null) throw new UsageError(`model run needs a scenario: ${names.join(', ')}`);
-  if (!names.includes(scenario)) throw new UsageError(`unknown scenario '${scenario}'; scenarios: ${names.join(', ')}`);
-  const input: RunInput = { scenario, points, budget, stopAtFirst };
+  if (scenario === null && threads === undefined) throw new UsageError(`model run needs a scenario (${names.join(', ')}) or --threads`);
+  if (scenario !== null && !names.includes(scenario)) throw new UsageError(`unknown scenario '${scenario}'; scenarios: ${names.join(', ')}`);
+  try {
+    scenarioSpec(scenario, threads);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const input: RunInput = { scenario: scenario ?? '', points, budget, stopAtFirst, ...(threads !== undefined ? { threads } : {}) };
   if (!reduce) input.reductions = { symmetry: false, sleepSets: false };
   return { input, json, width };
 }
@@ -106,7 +122,7 @@ export function renderVerdict(v: Verdict, points: Record<string, PointValue>, wi
   const rate = v.ms > 0 ? Math.round((v.states / v.ms) * 1000) : v.states;
   out.push(`scenario ${v.scenario}: ${v.verdict}`);
   const set = Object.entries(points).map(([k, x]) => `${k}=${x}`).join(', ');
-  if (set) out.push(`  points: ${set}`);
+  if (set) out.push(`  points: ${set} (model list shows the diff of the C each sets)`);
   out.push(`  ${v.states} states, ${v.transitions} transitions, ${v.ms.toFixed(1)} ms (${rate} states/s)`);
   out.push(`  reductions: ${v.reductions.length ? v.reductions.join(', ') : 'none'}`);
   if (v.covered) {
@@ -128,7 +144,13 @@ function renderListing(l: ModelListing): string {
   const out: string[] = ['functions:'];
   for (const f of l.functions) {
     out.push(`  ${f.name}(${f.params.join(', ')})  [${f.kernel}]`);
-    for (const p of f.points) out.push(`      ${f.name}.${p.name} = ${p.default}  (${p.values.map(String).join(' | ')})  ${p.c}`);
+    for (const p of f.points) {
+      out.push(`      ${f.name}.${p.name} = ${p.default}  (${p.values.map(String).join(' | ')})  ${p.c}`);
+      for (const [value, diff] of Object.entries(p.diffs ?? {})) {
+        out.push(`        ${p.name}=${value} is this change of the model's C:`);
+        out.push(...diff.trimEnd().split('\n').filter((l) => !/^(---|\+\+\+) /.test(l)).map((l) => `          ${l}`));
+      }
+    }
   }
   const scenario = (s: ModelListing['scenarios'][number]): void => {
     out.push(`  ${s.name}`);

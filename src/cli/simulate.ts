@@ -3,7 +3,7 @@ import { readMail } from '../mail/index';
 import { parsePatchMail } from '../patch/index';
 import { simulateHunk, type HunkSimulation } from '../bind/index';
 import { SCENARIOS } from '../model/scenarios';
-import { listModel } from '../model/index';
+import { listModel, scenarioSpec } from '../model/index';
 
 /** A variation point's default, from the model's listing. */
 function pointDefault(fn: string, point: string): string | number | boolean | undefined {
@@ -14,7 +14,7 @@ import type { Verdict } from '../check/types';
 import { option, positional, readText, rejectUnknown } from './check';
 import { UsageError, type Verb } from './verb';
 
-const usage = `usage: dax-review simulate FILE --hunk N [--scenario S] [--without MAILLINE] [--tree DIR] [--json]
+const usage = `usage: dax-review simulate FILE --hunk N [--scenario S] [--threads LIST] [--without MAILLINE] [--tree DIR] [--json]
 
 Runs the hunk's modelled functions, as the mail has them before and after the patch, in
 every scenario that exercises them, and prints per scenario the pre and post verdicts
@@ -23,6 +23,8 @@ runs.
 
   --hunk N            the hunk (0-based, in mail order; 'dax-review parse' lists them)
   --scenario S        only this scenario ('dax-review model list' names them)
+  --threads LIST      threads of your own instead, KIND@INDEX comma-separated (see
+                      'dax-review model --help'), over --scenario's world if given
   --without MAILLINE  leave this mail line out of the post-image: why is it necessary?
   --tree DIR          a kernel checkout: rebuild the touched functions whole from it
   --json              the result as JSON`;
@@ -72,8 +74,8 @@ export const simulate: Verb = {
   summary: 'run one hunk in the model: pre and post verdicts per scenario, with traces',
   usage,
   async run(args, io) {
-    rejectUnknown(args, ['--hunk', '--scenario', '--without', '--tree', '--json'], usage);
-    const files = positional(args, ['--hunk', '--scenario', '--without', '--tree']);
+    rejectUnknown(args, ['--hunk', '--scenario', '--threads', '--without', '--tree', '--json'], usage);
+    const files = positional(args, ['--hunk', '--scenario', '--threads', '--without', '--tree']);
     const tree = option(args, '--tree') ?? undefined;
     if (files.length !== 1) throw new UsageError(`give exactly one FILE\n\n${usage}`);
     const hunkText = option(args, '--hunk');
@@ -84,13 +86,17 @@ export const simulate: Verb = {
     if (scenario && !SCENARIOS.some((s) => s.name === scenario)) {
       throw new UsageError(`unknown scenario '${scenario}'; the model has: ${SCENARIOS.map((s) => s.name).join(', ')}`);
     }
+    const threads = option(args, '--threads') ?? undefined;
+    if (threads !== undefined) {
+      try { scenarioSpec(scenario ?? null, threads); } catch (e) { throw new UsageError(e instanceof Error ? e.message : String(e)); }
+    }
     const file = files[0];
     const doc = readMail(readText(file), { file });
     const patches = parsePatchMail(doc);
     const count = patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
     const hunk = Number(hunkText);
     if (hunk >= count) throw new UsageError(`${file} has ${count} hunk${count === 1 ? '' : 's'} (0..${count - 1}); no hunk ${hunk}`);
-    const r = await simulateHunk(patches, hunk, { scenario, tree, without: withoutText === null ? undefined : Number(withoutText) });
+    const r = await simulateHunk(patches, hunk, { scenario, threads, tree, without: withoutText === null ? undefined : Number(withoutText) });
     if (args.includes('--json')) {
       io.out(JSON.stringify({ hunk: { id: r.hunk.id, path: r.hunk.path, function: r.hunk.function, mailLines: r.hunk.mailLines },
         coverage: r.coverage, points: r.points, verdicts: r.verdicts }, null, 2));

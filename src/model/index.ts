@@ -4,10 +4,12 @@ import type { Func, PointValue } from './ir';
 import { eraFunctions } from './core/era';
 import { RADIX_ERA } from './eras/radix/index';
 import { DaxMachine, reachable } from './dax-machine';
-import { KNOWN_DEFECTS, SCENARIOS, type ScenarioSpec } from './scenarios';
+import { composedScenario, composeThreads, KNOWN_DEFECTS, SCENARIOS, type ScenarioSpec } from './scenarios';
 import { link } from './vm';
 
 export interface PointInfo {
+  /** Each value other than the default, with the diff of the era's C that makes it. */
+  diffs?: Record<string, string>;
   name: string;
   /** The C the point stands for. */
   c: string;
@@ -47,6 +49,8 @@ export interface BuildOptions {
   deadLocals?: boolean;
   /** false: every step runs its code, none is found remembered (memo.ts). */
   rememberSteps?: boolean;
+  /** Threads composed by a reviewer ("pte-read@0x202,truncate@0x203"), over the named scenario's world. */
+  threads?: string;
 }
 
 /**
@@ -68,7 +72,10 @@ export function listModel(): ModelListing {
     ...(s.expect ? { expect: { ...s.expect } } : {}),
   });
   return {
-    functions: funcs.map((f) => ({ name: f.name, kernel: f.kernel, params: f.params, points: f.points.map((p) => ({ ...p })) })),
+    functions: funcs.map((f) => ({
+      name: f.name, kernel: f.kernel, params: f.params,
+      points: f.points.map((p) => ({ ...p, diffs: { ...RADIX_ERA.points.find((d) => d.fn === f.name && d.name === p.name)?.values } })),
+    })),
     scenarios: SCENARIOS.filter((s) => !s.expect).map(listing),
     knownDefects: KNOWN_DEFECTS.map(listing),
   };
@@ -76,9 +83,17 @@ export function listModel(): ModelListing {
 
 export function scenarioNames(): string[] { return SCENARIOS.map((s) => s.name); }
 
+/** A scenario by name, or threads composed over its world (or over a plain file without one). */
+export function scenarioSpec(name: string | null, threads?: string): ScenarioSpec {
+  const base = name ? SCENARIOS.find((s) => s.name === name) : undefined;
+  if (name && !base) throw new Error(`unknown scenario '${name}' (known: ${scenarioNames().join(', ')})`);
+  if (threads !== undefined) return composedScenario(composeThreads(threads), base);
+  if (!base) throw new Error(`a scenario needs a name or threads (known: ${scenarioNames().join(', ')})`);
+  return base;
+}
+
 export function buildScenario(name: string, opts: BuildOptions = {}): Machine & DaxMachine {
-  const spec = SCENARIOS.find((s) => s.name === name);
-  if (!spec) throw new Error(`unknown scenario '${name}' (known: ${scenarioNames().join(', ')})`);
+  const spec = scenarioSpec(name || null, opts.threads);
   const funcs = referenceFunctions(opts.points ?? {});
   for (const [n, f] of Object.entries(opts.overrides ?? {})) {
     if (f.name !== n) throw new Error(`override '${n}' holds function '${f.name}'`);
@@ -95,5 +110,5 @@ export type { Prim } from './kernel/prims';
 export { link } from './vm';
 export type { Program } from './vm';
 export { DaxMachine } from './dax-machine';
-export { KNOWN_DEFECTS, SCENARIOS } from './scenarios';
+export { KNOWN_DEFECTS, SCENARIOS, THREAD_KINDS, composeThreads, composedScenario } from './scenarios';
 export type { ScenarioSpec, ThreadSpec } from './scenarios';

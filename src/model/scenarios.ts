@@ -178,3 +178,54 @@ const DEFECTS: readonly ScenarioSpec[] = [
 export const SCENARIOS: readonly ScenarioSpec[] = [...CLEAN, ...DEFECTS];
 /** The scenarios where the v4.10 shapes have a defect. */
 export const KNOWN_DEFECTS: readonly ScenarioSpec[] = SCENARIOS.filter((s) => s.expect);
+
+/**
+ * The threads a reviewer composes a scenario of, without code: `kind@index`, or
+ * `invalidate@start-end`. Each is an entry point of the model with its arguments.
+ */
+export const THREAD_KINDS: Readonly<Record<string, { doc: string; make: (a: number, b: number) => ThreadSpec }>> = {
+  'pte-read': { doc: 'a read fault of the PTE at index (handle_mm_fault)', make: (x) => pte(x) },
+  'pte-write': { doc: 'a write fault of the PTE at index (handle_mm_fault)', make: (x) => pte(x, true) },
+  'pmd-read': { doc: 'a read fault at index, trying a PMD first (handle_mm_fault with THP)', make: (x) => pmd(x) },
+  'pmd-write': { doc: 'a write fault at index, trying a PMD first (handle_mm_fault with THP)', make: (x) => pmd(x, true) },
+  'dax-read': { doc: 'a read fault entering dax_iomap_pte_fault() directly (do_dax_fault)', make: (x) => daxPte(x) },
+  'dax-write': { doc: 'a write fault entering dax_iomap_pte_fault() directly (do_dax_fault)', make: (x) => daxPte(x, true) },
+  'truncate': { doc: 'truncate of the file to index pages (xfs_setattr_size)', make: (x) => truncate(x) },
+  'invalidate': { doc: 'invalidate_inode_pages2_range() of start-end (direct I/O)', make: (a, b) => invalidate(a, b) },
+  'unlock': { doc: 'a thread that holds the entry at index and unlocks it (dax_unlock_mapping_entry)', make: (x) => ({ name: `unlock ${hex(x)}`, fn: 'dax_unlock_mapping_entry', args: [K.MAPPING, x] }) },
+};
+
+/** Threads from their text ("pte-read@0x202,truncate@0x203"); errors name what is wrong and what is known. */
+export function composeThreads(text: string): ThreadSpec[] {
+  const items = text.split(',').map((t) => t.trim()).filter(Boolean);
+  if (!items.length) throw new Error('no threads given: e.g. --threads "pte-read@0x202,pte-read@0x203"');
+  return items.map((item) => {
+    const m = /^([a-z-]+)@(0x[0-9a-f]+|\d+)(?:-(0x[0-9a-f]+|\d+))?$/i.exec(item);
+    const kind = m ? THREAD_KINDS[m[1]] : undefined;
+    if (!m || !kind) {
+      throw new Error(`'${item}' is not a thread: give kind@index, kind one of ${Object.keys(THREAD_KINDS).join(', ')}`);
+    }
+    const a = Number(m[2]);
+    const b = m[3] !== undefined ? Number(m[3]) : a;
+    if ((a & ~K.PG_PMD_COLOUR) !== (b & ~K.PG_PMD_COLOUR) && m[1] !== 'invalidate') throw new Error(`'${item}': one PMD region`);
+    return kind.make(a, b);
+  });
+}
+
+/**
+ * A scenario of composed threads: over the world of a scenario (its tree, blocks and sizes),
+ * or over a file of mapped blocks with nothing in the tree.
+ */
+export function composedScenario(threads: ThreadSpec[], base?: ScenarioSpec): ScenarioSpec {
+  const touched = threads.flatMap((t) => (t.fn === 'xfs_setattr_size' ? [] : t.fn === 'invalidate_inode_pages2_range' ? [t.args[1]] : [t.args[t.fn === 'do_dax_fault' || t.fn === 'handle_mm_fault' ? 0 : 1]]));
+  const regions = new Set([...touched, ...(base?.indexes ?? [])].map((x) => x & ~K.PG_PMD_COLOUR));
+  if (regions.size > 1) throw new Error('the threads must work in one PMD region (the model has one)');
+  const indexes = [...new Set([...(base?.indexes ?? []), ...touched])].sort((x, y) => x - y);
+  const name = `${base ? `${base.name} with ` : ''}${threads.map((t) => t.name).join(', ')}`;
+  return {
+    ...(base ?? { isize: 0x400, blocks: mapped(...indexes) }),
+    name, description: `Composed: ${threads.map((t) => t.name).join('; ')}${base ? ` over the world of ${base.name}` : ''}.`,
+    indexes: indexes.length ? indexes : [REGION], threads, expect: undefined,
+  };
+}
+
