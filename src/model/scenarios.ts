@@ -223,7 +223,7 @@ export function composedScenario(threads: ThreadSpec[], base?: ScenarioSpec): Sc
   const indexes = [...new Set([...(base?.indexes ?? []), ...touched])].sort((x, y) => x - y);
   const name = `${base ? `${base.name} with ` : ''}${threads.map((t) => t.name).join(', ')}`;
   return {
-    ...(base ?? { isize: 0x400, blocks: mapped(...indexes) }),
+    ...(base ?? { isize: 0x400, blocks: mapped(...indexes), fsMmaplock: true }),
     name, description: `Composed: ${threads.map((t) => t.name).join('; ')}${base ? ` over the world of ${base.name}` : ''}.`,
     indexes: indexes.length ? indexes : [REGION], threads, expect: undefined,
   };
