@@ -155,15 +155,24 @@ function mailLineOf(img: FunctionImage, row: number): string {
   return l === null || l === undefined ? 'in the reference' : `line ${l}`;
 }
 
-/** The patch, bound: every touched function before and after, lowered and checked to link. */
-export function bindPatches(patches: PatchMessage[], opts: BindOptions = {}): Binding {
-  const era = opts.era ?? eraOf(patches);
+/** What binding one message gives before linking: its touched functions, lowered. */
+interface MessageBinding { functions: BoundFunction[]; failures: TreeFailure[] }
+
+/** Messages bound before, by message and by what else their binding depended on: an edit to one
+ *  message of a long mbox rebinds that message alone. */
+const boundMessages = new WeakMap<PatchMessage, Map<string, MessageBinding>>();
+
+/** Rebuilds and lowers one message's touched functions; `known` are the functions calls may name. */
+function bindMessage(pm: PatchMessage, era: Era, opts: BindOptions, known: ReadonlySet<string>): MessageBinding {
+  const key = typeof opts.tree === 'object' ? null
+    : `${era.name}\u0000${opts.tree ?? ''}\u0000${opts.without ?? ''}\u0000${[...known].sort().join(',')}`;
+  const hit = key === null ? undefined : boundMessages.get(pm)?.get(key);
+  if (hit) return hit;
   const failures: TreeFailure[] = [];
-  const functions = patches.flatMap((pm) => rebuild(pm, era, opts, failures));
-  for (const f of functions) f.post.image = withoutLine(f.post.image, opts.without);
-  const known = new Set([...eraFunctionNames(era), ...functions.map((f) => f.name)]);
+  const functions = rebuild(pm, era, opts, failures);
   const reference = new Map(eraFunctions(era).map((f) => [f.name, f]));
   for (const f of functions) {
+    f.post.image = withoutLine(f.post.image, opts.without);
     const kernel = reference.get(f.name)?.kernel ?? 'as the patch writes it';
     lowerSide(f.pre, era, known, f.modelled ? `${kernel}, as the mail has it before the patch` : kernel);
     // A pre-image of another kernel version stands for the code before the patch only when the
@@ -177,6 +186,33 @@ export function bindPatches(patches: PatchMessage[], opts: BindOptions = {}): Bi
     }
     lowerSide(f.post, era, known, f.modelled ? `${kernel}, as the patch changes it` : 'as the patch writes it');
   }
+  const out = { functions, failures };
+  if (key !== null) {
+    let m = boundMessages.get(pm);
+    if (!m) boundMessages.set(pm, (m = new Map()));
+    if (m.size > 8) m.clear();
+    m.set(key, out);
+  }
+  return out;
+}
+
+/** The functions a message touches, by name, without lowering anything. */
+const touchedNames = new WeakMap<PatchMessage, string[]>();
+function namesOf(pm: PatchMessage): string[] {
+  let n = touchedNames.get(pm);
+  if (!n) touchedNames.set(pm, (n = rebuildFunctions(pm).map((f) => f.name)));
+  return n;
+}
+
+/** The patch, bound: every touched function before and after, lowered and checked to link. */
+export function bindPatches(patches: PatchMessage[], opts: BindOptions = {}): Binding {
+  const era = opts.era ?? eraOf(patches);
+  const known = new Set([...eraFunctionNames(era), ...patches.flatMap(namesOf)]);
+  const bound = patches.map((pm) => bindMessage(pm, era, opts, known));
+  // Linking may find a side that does not run: each binding has sides of its own.
+  const functions = bound.flatMap((m) => m.functions.map((f) => ({ ...f, pre: { ...f.pre }, post: { ...f.post } })));
+  const failures = bound.flatMap((m) => m.failures);
+  const reference = new Map(eraFunctions(era).map((f) => [f.name, f]));
   const binding: Binding = { era, functions, failures, pre: {}, post: {} };
   for (const which of ['pre', 'post'] as const) {
     const over: Record<string, Func> = {};

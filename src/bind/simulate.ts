@@ -141,12 +141,24 @@ function reach(g: Map<string, Set<string>>, roots: string[]): Set<string> {
   return seen;
 }
 
+const reached = new WeakMap<Binding, Map<string, Set<string>>>();
+
+/** The functions each scenario's threads reach in the binding's program (both sides). */
+function reachedBy(b: Binding): Map<string, Set<string>> {
+  let m = reached.get(b);
+  if (!m) {
+    const g = callGraph(b, { ...b.pre, ...b.post });
+    m = new Map(SCENARIOS.map((s) => [s.name, reach(g, s.threads.map((t) => t.fn))]));
+    reached.set(b, m);
+  }
+  return m;
+}
+
 /** Scenarios whose threads reach any of the functions, cheapest first (threads, then indexes). */
 export function scenariosReaching(b: Binding, names: readonly string[]): ScenarioSpec[] {
-  const g = callGraph(b, { ...b.pre, ...b.post });
+  const m = reachedBy(b);
   const cost = (s: ScenarioSpec): number => s.threads.length * 100 + s.indexes.length * 10 + (s.pages ?? 0);
-  return SCENARIOS.filter((s) => { const r = reach(g, s.threads.map((t) => t.fn)); return names.some((n) => r.has(n)); })
-    .sort((x, y) => cost(x) - cost(y));
+  return SCENARIOS.filter((s) => names.some((n) => m.get(s.name)!.has(n))).sort((x, y) => cost(x) - cost(y));
 }
 
 /** The entry points of the model's scenarios that would reach a function (for "no scenario reaches it"). */

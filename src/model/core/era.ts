@@ -50,9 +50,20 @@ function lowerEra(era: Era): Lowering {
   return hit;
 }
 
+const names = new WeakMap<Era, Set<string>>();
+
 /** Every function name the era's C defines. */
 export function eraFunctionNames(era: Era): Set<string> {
-  return new Set(era.sources.flatMap((s) => functionNames(s.text)));
+  let n = names.get(era);
+  if (!n) names.set(era, (n = new Set(era.sources.flatMap((s) => functionNames(s.text)))));
+  return n;
+}
+
+const spans = new WeakMap<CSource, Map<string, [number, number]>>();
+function spansOf(s: CSource): Map<string, [number, number]> {
+  let m = spans.get(s);
+  if (!m) spans.set(s, (m = functionSpans(s.text)));
+  return m;
 }
 
 /**
@@ -100,7 +111,7 @@ export function eraWhere(era: Era): Map<string, FuncSource> {
 /** The era's text of a function, from its head to its closing brace, and the file it is in. */
 export function eraFunctionText(era: Era, name: string): { path: string; lines: string[] } | null {
   for (const s of era.sources) {
-    const span = functionSpans(s.text).get(name);
+    const span = spansOf(s).get(name);
     if (span) return { path: s.path, lines: s.text.split('\n').slice(span[0], span[1] + 1) };
   }
   return null;
