@@ -134,7 +134,7 @@ export function releaseOnFailureOf(acquire: readonly string[], release: readonly
     const ifs = ctx.fn.descendantsOfType('if_statement').filter((i): i is Node => !!i && before(c, i));
     const test = ifs.find((i) => {
       const t = condText(i);
-      return v ? new RegExp(`\\b${v}\\b`).test(t) : t.includes(c.text);
+      return v ? new RegExp(`(?<!\\w)${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`).test(t) : t.includes(c.text);
     }) ?? (ancestors(c).find((a) => a.type === 'if_statement') ?? null);
     if (!test) return null;
     const cons = test.childForFieldName('consequence');

@@ -461,7 +461,9 @@ function conditionOf(text: string): string {
   return t;
 }
 
-const DECL = /^(?:(?:static|const|volatile|register|unsigned|signed|struct\s+\w+|enum\s+\w+|union\s+\w+|[A-Za-z_]\w*)\s+)+\**\s*([A-Za-z_]\w*)\s*=\s*([\s\S]+)$/;
+// Words (qualifiers, struct/enum/union tags, type names) then the declared name: each word is
+// read one way only, so a line of many words that is no declaration fails in linear time.
+const DECL = /^(?:[A-Za-z_]\w*\s+)+\**\s*([A-Za-z_]\w*)\s*=\s*([\s\S]+)$/;
 
 function declaration(text: string): { name: string; init: string } | null {
   const m = DECL.exec(text);
