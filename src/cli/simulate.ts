@@ -1,11 +1,11 @@
 // dax-review simulate FILE --hunk N [--scenario S] [--without MAILLINE] [--tree DIR] [--json]
-import { readMail } from '../mail/index';
 import { parsePatchMail } from '../patch/index';
 import { simulateHunk, type HunkSimulation } from '../bind/index';
 import { modelIndex } from '../bind/modelindex';
 import { renderSwimlanes } from '../check/swimlane';
 import type { Verdict } from '../check/types';
-import { option, positional, readText, rejectUnknown } from './check';
+import { INPUT_USAGE, inputLimits, option, positional, readMailInput, readingLines, rejectUnknown } from './input';
+import { writeJson } from './json';
 import { UsageError, type Verb } from './verb';
 
 const usage = `usage: dax-review simulate FILE --hunk N [--scenario S] [--without MAILLINE] [--tree DIR] [--json]
@@ -19,12 +19,14 @@ runs.
   --scenario S        only this scenario ('dax-review model list' names them)
   --without MAILLINE  leave this mail line out of the post-image: why is it necessary?
   --tree DIR          a kernel checkout: rebuild the touched functions whole from it
-  --json              the result as JSON`;
+  --json              the result as JSON
+${INPUT_USAGE}`;
 
 function verdictLine(side: string, v: Verdict | null): string {
   if (!v) return `  ${side}: not run`;
   const kinds = v.violations.map((x) => x.kind).join(', ');
-  return `  ${side}: ${v.verdict}${kinds ? ` (${kinds})` : ''}, ${v.states} states, ${v.ms.toFixed(1)} ms`;
+  const open = v.verdict === 'bounded' ? ' (not decided within the budget)' : '';
+  return `  ${side}: ${v.verdict}${open}${kinds ? ` (${kinds})` : ''}, ${v.states} states, ${v.ms.toFixed(1)} ms`;
 }
 
 export function renderSimulation(r: HunkSimulation): string {
@@ -73,16 +75,18 @@ export const simulate: Verb = {
       throw new UsageError(`unknown scenario '${scenario}'; the model has: ${modelIndex().scenarios.map((s) => s.name).join(', ')}`);
     }
     const file = files[0];
-    const doc = readMail(readText(file), { file });
+    const doc = await readMailInput(file, inputLimits(args));
     const patches = parsePatchMail(doc);
+    for (const l of readingLines(file, [...doc.diagnostics, ...doc.messages.flatMap((m) => m.diagnostics)])) io.err(l);
     const count = patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
     const hunk = Number(hunkText);
     if (hunk >= count) throw new UsageError(`${file} has ${count} hunk${count === 1 ? '' : 's'} (0..${count - 1}); no hunk ${hunk}`);
     const r = await simulateHunk(patches, hunk, { scenario, tree, without: withoutText === null ? undefined : Number(withoutText) });
     if (args.includes('--json')) {
-      io.out(JSON.stringify({ hunk: { id: r.hunk.id, path: r.hunk.path, function: r.hunk.function, mailLines: r.hunk.mailLines },
-        coverage: r.coverage, points: r.points, verdicts: r.verdicts }, null, 2));
+      writeJson(io, { hunk: { id: r.hunk.id, path: r.hunk.path, function: r.hunk.function, mailLines: r.hunk.mailLines },
+        coverage: r.coverage, points: r.points, verdicts: r.verdicts, bounded: r.verdicts.some((v) => v.post.verdict === 'bounded' || v.pre?.verdict === 'bounded') });
     } else io.out(renderSimulation(r));
-    return 0;
+    // A search that stopped at its budget decided nothing: exit 4, as model run does.
+    return r.verdicts.some((v) => (v.post.verdict === 'bounded' && !v.post.violations.length) || (v.pre?.verdict === 'bounded' && !v.pre.violations.length)) ? 4 : 0;
   },
 };
