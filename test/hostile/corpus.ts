@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+import { existsSync } from 'node:fs';
+
+/** The repository: two folders up from this file, or one up from a bundle in dist/. */
+const ROOT = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..')].find((d) => existsSync(path.join(d, 'examples'))) ?? process.cwd();
 export const EXAMPLE = path.join(ROOT, 'examples', 'dax-pmd-downgrade.mbox');
 
 export function example(): string {
