@@ -1,7 +1,7 @@
 // Issue 20's faults, one regression test each: no crash, no hang, no stack overflow, no
 // silent loss, no smuggled header, no terminal control passed through.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,6 +90,13 @@ describe('hostile mail: crashes, hangs and stack overflows', function () {
     const wide = await checkMail(C.longFunction(400, 100), { simulate: true, verdicts: false });
     assert.ok(wide.diagnostics.some((x) => /has \d+ characters, more than the 262144 the review reads/.test(x.message)));
     assert.ok(performance.now() - t < 20_000);
+  });
+
+  it('walks a function whose states grow with every statement within a bound (found by fuzzing: 6 s before)', () => {
+    const mail = readFileSync(path.resolve(__dirname, '..', '..', 'fixtures', 'hostile', 'truncated-gzip-long-guards.mail'));
+    const { value, ms } = timed(() => checkMailStatic(mail));
+    assert.ok(value.coverage.length > 0);
+    assert.ok(ms < 2500, `${ms} ms`);
   });
 
   it('writes JSON longer than the longest string V8 can hold, in pieces', () => {
