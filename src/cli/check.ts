@@ -5,7 +5,7 @@ import { sarifLog, formatText, reaches } from '../review/format';
 import type { Finding, ReviewCoverage, Undecided } from '../review/types';
 import type { MailDiagnostic } from '../mail/types';
 import { DEFAULT_BUDGET } from '../bind/simulate';
-import { INPUT_USAGE, inputLimits, numberOption, option, positional, readMailInput, readingLines, rejectUnknown } from './input';
+import { INPUT_USAGE, inputLimits, numberOption, option, positional, readingLines, rejectUnknown, streamMailInput } from './input';
 import { writeJson } from './json';
 import { UsageError, type Verb } from './verb';
 
@@ -71,14 +71,22 @@ export const check: Verb = {
     const results: CheckedFile[] = [];
     let unusable = false;
     for (const file of files) {
-      const doc = await readMailInput(file, limits);
-      const left = Math.max(1, deadlineMs - (Date.now() - started));
-      const r = await checkMail(doc, { file, tree: tree ?? undefined, simulate, verdicts: false, budget, deadlineMs: left });
-      for (const l of readingLines(file, r.diagnostics)) io.err(l);
-      const hunks = r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
+      // A large mbox comes message by message; hunk numbers run on across them.
+      const acc: CheckedFile = { file, findings: [], coverage: [], bounded: [], diagnostics: [] };
+      let hunks = 0;
+      for await (const doc of streamMailInput(file, limits)) {
+        const left = Math.max(1, deadlineMs - (Date.now() - started));
+        const r = await checkMail(doc, { file, tree: tree ?? undefined, simulate, verdicts: false, budget, deadlineMs: left });
+        for (const l of readingLines(file, r.diagnostics)) io.err(l);
+        for (const t of r.treeFailures) io.err(`${file}:${t.mailLine ?? 1}: ${t.applied ? 'note' : 'warning'}: hunk ${t.hunk + hunks}: ${t.reason}`);
+        acc.findings.push(...r.findings.map((f) => (hunks && f.hunk.id >= 0 ? { ...f, hunk: { ...f.hunk, id: f.hunk.id + hunks } } : f)));
+        acc.coverage.push(...r.coverage.map((c) => (hunks ? { ...c, hunk: c.hunk + hunks } : c)));
+        acc.bounded.push(...r.bounded.map((b) => (hunks ? { ...b, hunk: b.hunk + hunks } : b)));
+        acc.diagnostics.push(...r.diagnostics);
+        hunks += r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
+      }
       if (!hunks) { io.err(`${file}: no patch hunks found in the mail; nothing to check`); unusable = true; }
-      for (const t of r.treeFailures) io.err(`${file}:${t.mailLine ?? 1}: ${t.applied ? 'note' : 'warning'}: hunk ${t.hunk}: ${t.reason}`);
-      results.push({ file, findings: r.findings, coverage: r.coverage, bounded: r.bounded, diagnostics: r.diagnostics });
+      results.push(acc);
     }
     if (format === 'json') {
       writeJson(io, results.length === 1

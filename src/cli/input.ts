@@ -1,6 +1,6 @@
 // What every verb that reads mail shares: the input limits as options, and the one reader
 // (src/mail/file.ts through loadMail) with its refusals as usage errors.
-import { DEFAULT_LIMITS, InputError, loadMail, type InputLimits } from '../mail/index';
+import { DEFAULT_LIMITS, InputError, loadMail, streamMail, type InputLimits } from '../mail/index';
 import type { MailDocument } from '../mail/types';
 import { UsageError } from './verb';
 
@@ -64,6 +64,16 @@ export function inputLimits(args: string[]): InputLimits {
 export async function readMailInput(file: string, limits: InputLimits): Promise<MailDocument> {
   try {
     return await loadMail(file, limits);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** A file as documents: a large mbox one message at a time (src/mail streamMail). */
+export async function* streamMailInput(file: string, limits: InputLimits): AsyncGenerator<MailDocument> {
+  try {
+    yield* streamMail(file, limits);
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;

@@ -18,7 +18,7 @@ export class InputError extends Error {}
 
 /** Most bytes the gzip data in `size` bytes of input may inflate to. */
 export function inflateLimit(size: number, limits: InputLimits): number {
-  return Math.min(limits.maxBytes, Math.max(1, size) * limits.maxInflateRatio);
+  return Math.floor(Math.min(limits.maxBytes, Math.max(1, size) * limits.maxInflateRatio));
 }
 
 function reason(e: unknown): string {
@@ -42,16 +42,26 @@ function tooBig(name: string, limits: InputLimits): InputError {
   return new InputError(`cannot read ${name}: more than ${limits.maxBytes} bytes (the input size limit)`);
 }
 
-/** A regular file's bytes; anything else (FIFO, device, directory) is refused before it is opened. */
-export function readInputSync(path: string, limits: InputLimits = DEFAULT_LIMITS): Buffer {
-  let fd: number;
+/** The size of a regular file within the limit; anything else (FIFO, device, directory) is refused unopened. */
+export function regularFileSize(path: string, limits: InputLimits = DEFAULT_LIMITS): number {
   try {
     const st = statSync(path);
     if (!st.isFile()) throw new InputError(`cannot read ${path}: ${kindOf(st)}; only regular files are read (give '-' to read standard input)`);
     if (st.size > limits.maxBytes) throw tooBig(path, limits);
-    fd = openSync(path, 'r');
+    return st.size;
   } catch (e) {
     if (e instanceof InputError) throw e;
+    throw new InputError(`cannot read ${path}: ${reason(e)}`);
+  }
+}
+
+/** A regular file's bytes; anything else (FIFO, device, directory) is refused before it is opened. */
+export function readInputSync(path: string, limits: InputLimits = DEFAULT_LIMITS): Buffer {
+  let fd: number;
+  regularFileSize(path, limits);
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
     throw new InputError(`cannot read ${path}: ${reason(e)}`);
   }
   try {

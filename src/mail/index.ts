@@ -6,11 +6,12 @@ import { readLkml, readMailArchive, readPublicInbox } from './archive';
 import { decodeUtf8Lenient } from './charset';
 import { detectFormat } from './detect';
 import { dropFinalEmpty, splitLines, type RawLine } from './lines';
-import { isGzip, readMboxLines } from './mbox';
+import { isGzip, readMbox, readMboxLines } from './mbox';
 import { buildMessage, type Draft } from './message';
-import { readRawMessage } from './rfc822';
+import { FROM_LINE, readRawMessage } from './rfc822';
 import type { MailDiagnostic, MailDocument, MailFormat } from './types';
-import { DEFAULT_LIMITS, inflateLimit, readInput, readInputSync, type InputLimits } from './file';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { DEFAULT_LIMITS, inflateLimit, readInput, readInputSync, regularFileSize, type InputLimits } from './file';
 
 export { readMbox } from './mbox';
 export { readInput, readInputSync, inflateLimit, DEFAULT_LIMITS, InputError, type InputLimits } from './file';
@@ -133,6 +134,46 @@ export function readMailFile(path: string, limits: InputLimits = DEFAULT_LIMITS)
 export async function loadMail(path: string, limits: InputLimits = DEFAULT_LIMITS): Promise<MailDocument> {
   const bytes = await readInput(path, limits);
   return readMail(bytes, { file: path, maxInflated: inflateLimit(bytes.length, limits) });
+}
+
+/** Files past this size are read message by message when they are mbox (or mbox.gz). */
+export const STREAM_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Every verb's reader for input that may be large: an mbox (or mbox.gz) file over
+ * STREAM_BYTES is yielded one message at a time (memory: a message or two, whatever the
+ * file's size), anything else as one document. Line numbers are the file's. Throws InputError.
+ */
+export async function* streamMail(path: string, limits: InputLimits = DEFAULT_LIMITS, streamBytes = STREAM_BYTES): AsyncGenerator<MailDocument> {
+  const size = path === '-' ? 0 : regularFileSize(path, limits);
+  if (size <= streamBytes || !startsAsMbox(path)) {
+    yield await loadMail(path, limits);
+    return;
+  }
+  for await (const m of readMbox(path, { maxBytes: isGzip(head(path, 2)) ? inflateLimit(size, limits) : limits.maxBytes })) {
+    yield { file: path, format: m.format, messages: [m], diagnostics: [] };
+  }
+}
+
+function head(path: string, n: number): Buffer {
+  const b = Buffer.alloc(n);
+  const fd = openSync(path, 'r');
+  try {
+    return b.subarray(0, readSync(fd, b, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Does the file (inflated, if gzip) start with a From_ line? */
+function startsAsMbox(path: string): boolean {
+  let b = head(path, 64 * 1024);
+  if (isGzip(b)) {
+    // 4 KiB of deflate data inflate to at most about 4 MiB
+    try { b = gunzipSync(b.subarray(0, 4096), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 8 << 20 }); } catch { return false; }
+  }
+  const first = b.toString('latin1').split('\n').find((l) => l.trim() !== '') ?? '';
+  return FROM_LINE.test(first.replace(/\r$/, ''));
 }
 
 /** Web-archive pages are text already: decoded once as UTF-8 (invalid bytes as Latin-1, reported). */

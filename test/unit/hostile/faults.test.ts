@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { checkMail, checkMailStatic, reviewReady } from '../../../src/review/index';
-import { readMail } from '../../../src/mail/index';
+import { readMail, streamMail, loadMail } from '../../../src/mail/index';
+import { gzipSync } from 'node:zlib';
 import { parsePatchMail } from '../../../src/patch/index';
 import { parseExpr, show, MAX_EXPR_NODES } from '../../../src/c/expr';
 import { functionHeadName } from '../../../src/c/segment';
@@ -145,6 +146,24 @@ describe('hostile mail: one reader, nothing dropped', function () {
     assert.match(r.out, /J\u00f6rg Reviewer/);
     const cr = await run(check, [file('cr.mbox', C.crOnly()), '--no-simulate']);
     assert.match(cr.err, /cr\.mbox:1: warning: 89 lines end in CR alone/);
+  });
+
+  it('a large mbox is read message by message with the same findings, lines and limits as read whole', async () => {
+    const mbox = file('stream.mbox', Buffer.concat([C.bigMbox(1), Buffer.from(readFileSync(path.resolve(__dirname, '..', '..', 'fixtures', 'review', '000-fixed.txt'), 'latin1').replace(/^(?!From )/, 'From x@y Tue Oct 11 18:51:39 2016\n').replace(/\n*$/, '\n\n'), 'latin1'), C.bigMbox(1)]));
+    const whole = await checkMail(await loadMail(mbox), { file: mbox, simulate: false });
+    const found: string[] = [];
+    let docs = 0;
+    for await (const doc of streamMail(mbox, undefined, 0)) {
+      docs++;
+      found.push(...(await checkMail(doc, { file: mbox, simulate: false })).findings.map((f) => `${f.line} ${f.rule}`));
+    }
+    assert.equal(docs, 3);
+    assert.deepEqual(found, whole.findings.map((f) => `${f.line} ${f.rule}`));
+    const gz = file('stream.mbox.gz', gzipSync(readFileSync(mbox)));
+    const limited = [];
+    for await (const doc of streamMail(gz, { maxBytes: 1 << 20, maxInflateRatio: 1.2 }, 0)) limited.push(doc);
+    const said = limited.flatMap((d) => [...d.diagnostics, ...d.messages.flatMap((m) => m.diagnostics)]).map((d) => d.message).join('\n');
+    assert.match(said, /more than \d+ bytes \((the input size|the inflate) limit\)/);
   });
 
   it('check exits 2 on a mail without hunks', async () => {
