@@ -3,7 +3,7 @@
 // (post). Archives damage whitespace, so lines compare with all whitespace removed. A hunk
 // is placed where its old lines match: near the line its @@ header names, or by content
 // when it has no header. Hunks that cannot be placed are reported with the reason.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { applyPatch, type StructuredPatch } from 'diff';
 import type { Hunk, HunkLine, LineOp, PatchMessage } from '../patch/types';
@@ -191,6 +191,25 @@ function resolveIn(treeDir: string, file: string): string | null {
   return full.startsWith(root + path.sep) ? full : null;
 }
 
+/** The most bytes of one base file read from a tree; fs/dax.c is some 60 KB. */
+export const MAX_TREE_FILE_BYTES = 16 * 1024 * 1024;
+
+/** Why a tree file is not read: a link out of the tree, not a regular file, too large; null to read it. */
+function refusedTreeFile(treeDir: string, full: string): string | null {
+  let real: string;
+  try {
+    const root = realpathSync(treeDir);
+    real = realpathSync(full);
+    if (!real.startsWith(root + path.sep)) return 'leads outside the kernel tree (through a symbolic link): not read';
+  } catch (e) {
+    return `cannot be read (${e instanceof Error ? e.message : String(e)})`;
+  }
+  const st = statSync(real);
+  if (!st.isFile()) return 'is not a regular file: not read';
+  if (st.size > MAX_TREE_FILE_BYTES) return `has more than ${MAX_TREE_FILE_BYTES} bytes: not read`;
+  return null;
+}
+
 /**
  * The file-scope blocks (a head and its braces) that hold a line from the mail, each as a run
  * starting at file scope: only those can be touched functions, and segmenting only them
@@ -237,8 +256,11 @@ export function applyToTree(pm: PatchMessage, treeDir: string): TreeResult {
     const full = resolveIn(treeDir, basePath);
     if (!full) { fail(`${basePath} is outside the kernel tree`); continue; }
     let text: string;
-    if (existsSync(full)) text = readFileSync(full, 'utf8');
-    else if (created) text = '';
+    if (existsSync(full)) {
+      const refused = refusedTreeFile(treeDir, full);
+      if (refused) { fail(`${basePath} ${refused}`); continue; }
+      text = readFileSync(full, 'utf8');
+    } else if (created) text = '';
     else { fail(`file missing: ${basePath} is not in ${treeDir}`); continue; }
 
     const f = new FileState(text);
