@@ -7,7 +7,8 @@ import path from 'node:path';
 import * as C from '../test/hostile/corpus';
 
 const root = path.join(__dirname, '..', '..');
-const cli = path.join(root, 'dist', 'cli.js');
+/** HOSTILE_CLI names another build's cli.js to compare with. */
+const cli = process.env.HOSTILE_CLI ? path.resolve(process.env.HOSTILE_CLI) : path.join(root, 'dist', 'cli.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dax-hostile-bench-'));
 const rssFile = path.join(dir, 'rss');
 const preload = path.join(dir, 'rss.cjs');
@@ -33,7 +34,7 @@ const rows: Row[] = [
   { name: '10,000 nested parentheses', args: ['check', file('nested.eml', C.nestedParens()), '--format', 'json'], expect: '0/1', hunks: 1 },
   { name: '100,000-term expression', args: ['check', file('long-expr.eml', C.longExpression()), '--format', 'json'], expect: '0/1', hunks: 1 },
   { name: '100,000-line function', args: ['check', file('long-fn.eml', C.longFunction()), '--format', 'json'], expect: '0', hunks: 1 },
-  { name: 'budget stop (--max-states 30)', args: ['check', clean, '--max-states', '30', '--format', 'json'], expect: '4', hunks: 5 },
+  { name: 'budget stop (--max-states 30)', args: ['check', clean, '--max-states', '30', '--format', 'json'], expect: '4', hunks: 6 },
   { name: 'CR-only line ends', args: ['check', file('cr.mbox', C.crOnly()), '--no-simulate', '--format', 'json'], expect: '1', hunks: 2 },
   { name: 'UTF-16LE with BOM', args: ['check', file('utf16.mbox', C.utf16()), '--no-simulate', '--format', 'json'], expect: '1', hunks: 2 },
   { name: 'stray base64 line', args: ['check', file('b64.eml', C.strayBase64()), '--no-simulate', '--format', 'json'], expect: '1', hunks: 2 },
@@ -41,7 +42,7 @@ const rows: Row[] = [
   { name: 'no hunks', args: ['check', file('none.eml', C.noHunks()), '--no-simulate', '--format', 'json'], expect: '2', hunks: 0 },
   { name: 'header injection (reply)', args: ['reply', file('inject.mbox', C.headerInjection()), '--no-simulate'], expect: '0', hunks: null },
   { name: 'terminal escapes (parse)', args: ['parse', file('term.mbox', C.terminalEscapes())], expect: '0', hunks: null },
-  { name: 'gzip bomb (4 GiB inflated)', args: ['check', file('bomb.mbox.gz', C.gzipBomb()), '--no-simulate'], expect: '2', hunks: 0 },
+  { name: 'gzip bomb (4 GiB inflated)', args: ['check', file('bomb.mbox.gz', C.gzipBomb()), '--no-simulate', '--format', 'json'], expect: '2', hunks: 0 },
   { name: '/dev/zero', args: ['check', '/dev/zero'], expect: '2', hunks: 0 },
   { name: 'FIFO', args: ['check', fifo], expect: '2', hunks: 0 },
   { name: `${big} MB mbox`, args: ['check', file('big.mbox', C.bigMbox(big * 1e6)), '--no-simulate', '--format', 'json'], expect: '1', hunks: null },
@@ -53,19 +54,28 @@ function hunksKept(out: string, verb: string): number | null {
   try { return (JSON.parse(out) as { coverage: unknown[] }).coverage.length; } catch { return out.trim() ? null : 0; }
 }
 
-console.log('| input | exit (expected) | time | peak RSS | hunks kept |');
-console.log('|---|---|---|---|---|');
+/** What the output shows that it must not: a crash, a terminal control, a header line the mail put there. */
+function faults(out: string, err: string, verb: string): string {
+  const f: string[] = [];
+  if (/internal error|EPIPE|Maximum call stack/.test(err)) f.push('crash');
+  if (/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(out + err)) f.push('raw controls');
+  if (verb === 'reply' && out.slice(0, out.indexOf('\n\n')).split('\n').some((l) => /^Bcc:/i.test(l))) f.push('Bcc: header');
+  return f.join(', ') || '-';
+}
+
+console.log(`cli: ${cli}`);
+console.log('| input | exit (expected) | time | peak RSS | hunks kept | faults |');
+console.log('|---|---|---|---|---|---|');
 for (const row of rows) {
   rmSync(rssFile, { force: true });
   const t0 = performance.now();
   const r = row.shell
     ? spawnSync('bash', ['-c', row.shell], { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 30, env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } })
-    : spawnSync(process.execPath, ['--require', preload, cli, ...row.args], { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 30 });
+    : spawnSync(process.execPath, ['--require', preload, cli, ...row.args], { encoding: 'utf8', timeout: Number(process.env.HOSTILE_TIMEOUT_S ?? 600) * 1000, maxBuffer: 1 << 30 });
   const ms = performance.now() - t0;
   const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : NaN;
   const kept = row.shell ? null : hunksKept(r.stdout, row.args[0]);
   const hunks = kept === null ? '-' : `${kept}${row.hunks !== null ? ` of ${row.hunks}` : ''}`;
-  const crashed = /internal error|EPIPE/.test(r.stderr ?? '') ? ' CRASH' : '';
-  console.log(`| ${row.name} | ${r.status ?? r.signal} (${row.expect})${crashed} | ${(ms / 1000).toFixed(2)} s | ${rss.toFixed(0)} MB | ${hunks} |`);
+  console.log(`| ${row.name} | ${r.status ?? r.signal} (${row.expect}) | ${(ms / 1000).toFixed(2)} s | ${rss.toFixed(0)} MB | ${hunks} | ${faults(r.stdout ?? '', r.stderr ?? '', row.shell ? 'simulate' : row.args[0])} |`);
 }
 rmSync(dir, { recursive: true, force: true });

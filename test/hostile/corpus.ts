@@ -34,9 +34,9 @@ export function headHang(n = 40): string {
   return `--- a/fs/dax.c\n+++ b/fs/dax.c\n@@ -1 +1 @@\n+f(x) ${'a'.repeat(n)}( {\n`;
 }
 
-/** A statement of many words and no '=': the declaration regex read each word two ways. */
+/** An assignment to '(x)' after many words: the declaration regex read each word two ways before failing. */
 export function declHang(n = 40): string {
-  return cPatch(['static int dax_x(void)', '{', `\t${'static '.repeat(n)}x;`, '\treturn 0;', '}']);
+  return cPatch(['static int dax_x(void)', '{', `\t${'static '.repeat(n)}(x) = 1;`, '\treturn 0;', '}']);
 }
 
 /** A condition nested 10,000 parentheses deep. */
