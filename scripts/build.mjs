@@ -24,6 +24,8 @@ const entries = [
   { in: 'src/vscode/extension.ts', out: 'extension.js' },
   { in: 'src/vscode/worker.ts', out: 'analysis.js' },
   { in: 'src/check/worker.ts', out: 'worker.js' },
+  { in: 'fuzz/main.ts', out: 'fuzz.js' },
+  { in: 'fuzz/worker.ts', out: 'fuzz-worker.js' },
 ];
 const builds = [];
 for (const e of entries) {

@@ -135,9 +135,24 @@ function referenceImage(name: string, ref: { path: string; lines: string[] }): F
   };
 }
 
+/** The longest function (in lines, and in characters) the model reads; fs/dax.c's longest
+ *  function of any era is a few hundred lines. A longer one is set aside and said so. */
+export const MAX_FUNCTION_LINES = 5000;
+export const MAX_FUNCTION_CHARS = 256 * 1024;
+
+/** Why an image is too long to read, or null. */
+export function tooLong(img: FunctionImage): string | null {
+  const chars = img.lines.reduce((n, l) => n + l.text.length + 1, 0);
+  if (img.lines.length > MAX_FUNCTION_LINES) return `${img.lines.length} lines, more than the ${MAX_FUNCTION_LINES}`;
+  if (chars > MAX_FUNCTION_CHARS) return `${chars} characters, more than the ${MAX_FUNCTION_CHARS}`;
+  return null;
+}
+
 /** Lowers one side; tolerant: what is outside the model is an assumption, not an error. */
 function lowerSide(s: BoundSide, era: Era, known: ReadonlySet<string>, kernel: string): void {
   if (!s.image || s.why) return;
+  const long = tooLong(s.image);
+  if (long) { s.why = `${s.image.name}() has ${long} the model reads: not run`; return; }
   const l = lowerC(imageText(s.image), era.api, { file: s.image.path ?? '?', known, strict: false, kernel });
   const f = l.funcs.find((g) => g.name === s.image!.name);
   if (!f) {
@@ -169,7 +184,7 @@ function bindMessage(pm: PatchMessage, era: Era, opts: BindOptions, known: Reado
   const hit = key === null ? undefined : boundMessages.get(pm)?.get(key);
   if (hit) return hit;
   const failures: TreeFailure[] = [];
-  const functions = rebuild(pm, era, opts, failures);
+  const functions = hugeHunk(pm) ? setAside(pm, era) : rebuild(pm, era, opts, failures);
   const reference = new Map(eraFunctions(era).map((f) => [f.name, f]));
   for (const f of functions) {
     f.post.image = withoutLine(f.post.image, opts.without);
@@ -194,6 +209,20 @@ function bindMessage(pm: PatchMessage, era: Era, opts: BindOptions, known: Reado
     m.set(key, out);
   }
   return out;
+}
+
+/** A hunk longer than the longest function the model reads: placing it would cost more than it tells. */
+function hugeHunk(pm: PatchMessage): boolean {
+  return pm.files.some((f) => f.hunks.some((h) => h.lines.length > MAX_FUNCTION_LINES));
+}
+
+/** A message's functions as the mail has them, none run: they are too long to read. */
+function setAside(pm: PatchMessage, era: Era): BoundFunction[] {
+  const names = eraFunctionNames(era);
+  return rebuildFunctions(pm).map((f) => {
+    const why = `${f.name}() is longer than the ${MAX_FUNCTION_LINES} lines the model reads: not run`;
+    return { name: f.name, path: f.path, how: 'partial', modelled: names.has(f.name), hunks: f.hunks, pre: side(f.pre, why), post: side(f.post, why) };
+  });
 }
 
 /** The functions a message touches, by name, without lowering anything. */

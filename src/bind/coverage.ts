@@ -42,15 +42,34 @@ function union(runs: { executed: Executed }[]): Executed {
   return out;
 }
 
+const byRow = new WeakMap<Func, Map<number, number[]>>();
+
 /** The instructions of a function lowered from an image row (a statement spans rows at..to). */
 function instructionsAt(f: Func, row: number): number[] {
-  const out: number[] = [];
-  f.code.forEach((i, pc) => { if (i.at !== undefined && i.at <= row && row <= (i.to ?? i.at)) out.push(pc); });
-  return out;
+  let m = byRow.get(f);
+  if (!m) {
+    m = new Map();
+    f.code.forEach((i, pc) => {
+      if (i.at === undefined) return;
+      for (let r = i.at; r <= (i.to ?? i.at); r++) { const l = m!.get(r); if (l) l.push(pc); else m!.set(r, [pc]); }
+    });
+    byRow.set(f, m);
+  }
+  return m.get(row) ?? [];
 }
 
+const rows = new WeakMap<FunctionImage, Map<number, number>>();
+
+/** The row of an image that holds a mail line, or -1 (an index per image, built once). */
 function rowOf(img: FunctionImage | null, mailLine: number): number {
-  return img ? img.lines.findIndex((l) => l.mailLine === mailLine) : -1;
+  if (!img) return -1;
+  let m = rows.get(img);
+  if (!m) {
+    m = new Map();
+    img.lines.forEach((l, i) => { if (l.mailLine !== null && !m!.has(l.mailLine)) m!.set(l.mailLine, i); });
+    rows.set(img, m);
+  }
+  return m.get(mailLine) ?? -1;
 }
 
 /**

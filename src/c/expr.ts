@@ -52,9 +52,37 @@ const BINARY: Record<string, number> = {
   '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
 };
 
+/**
+ * How deep the reader recurses and how many operators it builds for one expression: C
+ * from a mail may nest without end, and every reader of an Expr recurses over it. Past
+ * either limit the rest of the text is one opaque leaf.
+ */
+export const MAX_EXPR_DEPTH = 200;
+export const MAX_EXPR_NODES = 2000;
+const TOO_DEEP = '/* expression too deep */';
+
 class Reader {
   i = 0;
+  private depth = 0;
+  private nodes = 0;
   constructor(private t: string[]) {}
+  /** Past a limit: the rest of the tokens become one opaque leaf. */
+  private tooDeep(): Expr {
+    this.i = this.t.length;
+    return { k: 'opaque', text: TOO_DEEP };
+  }
+  private grow(): boolean {
+    return ++this.nodes > MAX_EXPR_NODES;
+  }
+  private nested<T extends Expr>(read: () => T): Expr {
+    if (this.depth >= MAX_EXPR_DEPTH || this.nodes > MAX_EXPR_NODES) return this.tooDeep();
+    this.depth++;
+    try {
+      return read();
+    } finally {
+      this.depth--;
+    }
+  }
   peek(o = 0): string | undefined { return this.t[this.i + o]; }
   next(): string { return this.t[this.i++]; }
   eat(s: string): boolean { if (this.t[this.i] === s) { this.i++; return true; } return false; }
@@ -66,6 +94,9 @@ class Reader {
     return e;
   }
   assign(): Expr {
+    return this.nested(() => this.assignInner());
+  }
+  private assignInner(): Expr {
     const l = this.ternary();
     const op = this.peek();
     if (op && /^([-+*/%&|^]|<<|>>)?=$/.test(op) && op !== '==') {
@@ -91,6 +122,7 @@ class Reader {
       const op = this.peek();
       const p = op !== undefined ? BINARY[op] : undefined;
       if (p === undefined || p < min) return l;
+      if (this.grow()) return this.tooDeep();
       this.next();
       const r = this.binary(p + 1);
       l = { k: 'bin', op: op as string, l, r };
@@ -111,6 +143,9 @@ class Reader {
     }
   }
   unary(): Expr {
+    return this.nested(() => this.unaryInner());
+  }
+  private unaryInner(): Expr {
     const t = this.peek();
     if (t === '!' || t === '~' || t === '-' || t === '+' || t === '*' || t === '&' || t === '++' || t === '--') {
       this.next();
@@ -147,6 +182,7 @@ class Reader {
   }
   postfix(e: Expr): Expr {
     for (;;) {
+      if (this.grow()) return this.tooDeep();
       if (this.eat('(')) {
         const args: Expr[] = [];
         if (!this.eat(')')) {

@@ -113,7 +113,8 @@ function headShapeName(head: string): string | null {
   }
   if (end < 0 || code.includes('=') || code.includes(';')) return null;
   const tail = code.slice(end + 1).trim();
-  if (tail && !/^(?:[A-Za-z_]\w*(?:\([^()]*\))?\s*)*$/.test(tail)) return null;
+  // \b ends each word where it ends: the words of a tail that is no annotation are not re-split.
+  if (tail && !/^(?:[A-Za-z_]\w*\b(?:\([^()]*\))?\s*)*$/.test(tail)) return null;
   return m[2];
 }
 

@@ -3,7 +3,7 @@
 // (post). Archives damage whitespace, so lines compare with all whitespace removed. A hunk
 // is placed where its old lines match: near the line its @@ header names, or by content
 // when it has no header. Hunks that cannot be placed are reported with the reason.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { applyPatch, type StructuredPatch } from 'diff';
 import type { Hunk, HunkLine, LineOp, PatchMessage } from '../patch/types';
@@ -320,6 +320,8 @@ export interface TreeSource {
   /** Place hunks that do not match the file exactly by their function and the lines that do match:
    *  the tree is another kernel version than the mail's. */
   fuzzy?: boolean;
+  /** Why a file of the tree is not read (a link out of it, not a regular file, too large); null to read it. */
+  refuse?(file: string): string | null;
 }
 
 /** A kernel checkout on disk. */
@@ -330,9 +332,31 @@ export function dirTree(treeDir: string): TreeSource {
     read(file: string) {
       const full = path.resolve(root, file);
       if (!full.startsWith(root + path.sep)) return undefined;
-      return existsSync(full) ? readFileSync(full, 'utf8') : null;
+      if (!existsSync(full)) return null;
+      // A refused file is not read at all: refuse() says why.
+      return refusedTreeFile(treeDir, full) ? '' : readFileSync(full, 'utf8');
     },
+    refuse: (file: string) => refusedTreeFile(treeDir, path.resolve(root, file)),
   };
+}
+
+/** The most bytes of one base file read from a tree; fs/dax.c is some 60 KB. */
+export const MAX_TREE_FILE_BYTES = 16 * 1024 * 1024;
+
+/** Why a tree file is not read: a link out of the tree, not a regular file, too large; null to read it. */
+function refusedTreeFile(treeDir: string, full: string): string | null {
+  let real: string;
+  try {
+    const root = realpathSync(treeDir);
+    real = realpathSync(full);
+    if (!real.startsWith(root + path.sep)) return 'leads outside the kernel tree (through a symbolic link): not read';
+  } catch (e) {
+    return `cannot be read (${e instanceof Error ? e.message : String(e)})`;
+  }
+  const st = statSync(real);
+  if (!st.isFile()) return 'is not a regular file: not read';
+  if (st.size > MAX_TREE_FILE_BYTES) return `has more than ${MAX_TREE_FILE_BYTES} bytes: not read`;
+  return null;
 }
 
 /**
@@ -382,8 +406,11 @@ export function applyToTree(pm: PatchMessage, treeDir: string | TreeSource): Tre
     const read = tree.read(basePath);
     if (read === undefined) { fail(`${basePath} is outside the kernel tree`); continue; }
     let text: string;
-    if (read !== null) text = read;
-    else if (created) text = '';
+    if (read !== null) {
+      const refused = tree.refuse?.(basePath);
+      if (refused) { fail(`${basePath} ${refused}`); continue; }
+      text = read;
+    } else if (created) text = '';
     else { fail(`file missing: ${basePath} is not in ${tree.name}`); continue; }
 
     const f = new FileState(text);

@@ -1,62 +1,46 @@
 // dax-review check FILE... [--tree DIR] [--format text|json|sarif] [--fail-on error|warning|never]
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { checkMail } from '../review/index';
-import { formatJson, formatSarif, formatText, reaches } from '../review/format';
-import type { Finding, HunkCoverage } from '../review/types';
+import { sarifLog, formatText, reaches } from '../review/format';
+import type { Finding, ReviewCoverage, Undecided } from '../review/types';
+import type { MailDiagnostic } from '../mail/types';
+import { DEFAULT_BUDGET } from '../bind/simulate';
+import { INPUT_USAGE, inputLimits, numberOption, option, positional, readingLines, rejectUnknown, streamMailInput } from './input';
+import { writeJson } from './json';
 import { UsageError, type Verb } from './verb';
 
-const usage = `usage: dax-review check FILE... [--tree DIR] [--format text|json|sarif] [--fail-on error|warning|never] [--no-simulate]
+export { option, positional, rejectUnknown } from './input';
 
-Reviews the patches in each mail: protocol rules on every touched function (entry locks,
-get/put of unlocked entries, wake-all after delete, spinlocks, radix_tree_preload), each
-finding confirmed or contradicted by running the model's scenarios.
+/** The whole review's default deadline, in seconds. */
+export const DEFAULT_DEADLINE_S = 600;
+
+const usage = `usage: dax-review check FILE... [--tree DIR] [--format text|json|sarif] [--fail-on error|warning|never] [--no-simulate]
+                         [--deadline SECONDS] [--max-states N] [--max-ms N] [--max-input-mb N] [--max-inflate-ratio R]
+
+Reviews the patches in each mail (FILE '-' reads standard input): protocol rules on every
+touched function (entry locks, get/put of unlocked entries, wake-all after delete,
+spinlocks, radix_tree_preload), each finding confirmed or contradicted by running the
+model's scenarios.
 
   --tree DIR      a kernel checkout: rebuild touched functions whole from it
-  --format F      text (GCC style, default), json ({findings, coverage}) or sarif (2.1.0)
+  --format F      text (GCC style, default), json ({findings, coverage, bounded, diagnostics}) or sarif (2.1.0)
   --fail-on L     exit 1 when a finding reaches L: error (default), warning, never
   --no-simulate   static rules only (what the editor runs on every keystroke)
+  --deadline S    the whole review's time limit in seconds (default ${DEFAULT_DEADLINE_S}); searches it
+                  stops are reported as not decided
+  --max-states N  most states one search may visit (default ${DEFAULT_BUDGET.maxStates})
+  --max-ms N      most milliseconds one search may run (default ${DEFAULT_BUDGET.maxMs})
+${INPUT_USAGE}
 
-Exit status: 0 clean, 1 findings at --fail-on, 2 unusable input.`;
+Exit status: 0 clean, 1 findings at --fail-on, 2 unusable input (unreadable, no patch hunks),
+4 no finding at --fail-on but code the model runs not decided within the budget or deadline.`;
 
-/** The value of --name VALUE or --name=VALUE; null when absent. */
-export function option(args: string[], name: string): string | null {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === name) {
-      const v = args[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
-      return v;
-    }
-    if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
-  }
-  return null;
-}
-
-/** Positional arguments: everything that is not an option or an option's value. */
-export function positional(args: string[], withValue: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (withValue.includes(args[i])) { i++; continue; }
-    if (args[i].startsWith('-')) continue;
-    out.push(args[i]);
-  }
-  return out;
-}
-
-export function rejectUnknown(args: string[], known: string[], text: string): void {
-  for (const a of args) {
-    if (!a.startsWith('-')) continue;
-    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
-    if (!known.includes(name)) throw new UsageError(`unknown option ${a}\n\n${text}`);
-  }
-}
-
-export function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = e instanceof Error && 'code' in e ? String((e as NodeJS.ErrnoException).code) : String(e);
-    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code}`);
-  }
+export interface CheckedFile {
+  file: string;
+  findings: Finding[];
+  coverage: ReviewCoverage[];
+  bounded: Undecided[];
+  diagnostics: MailDiagnostic[];
 }
 
 export const check: Verb = {
@@ -64,7 +48,8 @@ export const check: Verb = {
   summary: 'review patch mail: findings on mail lines, confirmed by the model',
   usage,
   async run(args, io) {
-    rejectUnknown(args, ['--tree', '--format', '--fail-on', '--no-simulate'], usage);
+    const valued = ['--tree', '--format', '--fail-on', '--deadline', '--max-states', '--max-ms'];
+    rejectUnknown(args, [...valued, '--no-simulate'], usage);
     const format = option(args, '--format') ?? 'text';
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
     const failOn = option(args, '--fail-on') ?? 'error';
@@ -75,27 +60,50 @@ export const check: Verb = {
       try { dir = statSync(tree).isDirectory(); } catch { /* reported below */ }
       if (!dir) throw new UsageError(`--tree ${tree}: not a directory`);
     }
-    const files = positional(args, ['--tree', '--format', '--fail-on']);
+    const limits = inputLimits(args);
+    const deadlineMs = numberOption(args, '--deadline', DEFAULT_DEADLINE_S) * 1000;
+    const budget = { maxStates: Math.floor(numberOption(args, '--max-states', DEFAULT_BUDGET.maxStates)), maxMs: numberOption(args, '--max-ms', DEFAULT_BUDGET.maxMs) };
+    const files = positional(args, valued);
     if (!files.length) throw new UsageError(`no FILE given\n\n${usage}`);
     const simulate = !args.includes('--no-simulate');
+    const started = Date.now();
 
-    const results: { file: string; findings: Finding[]; coverage: HunkCoverage[] }[] = [];
+    const results: CheckedFile[] = [];
+    let unusable = false;
     for (const file of files) {
-      const text = readText(file);
-      const r = await checkMail(text, { file, tree: tree ?? undefined, simulate, verdicts: false });
-      const hunks = r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
-      if (!hunks) io.err(`${file}: no patch hunks found in the mail; nothing to check`);
-      for (const t of r.treeFailures) io.err(`${file}:${t.mailLine ?? 1}: ${t.applied ? 'note' : 'warning'}: hunk ${t.hunk}: ${t.reason}`);
-      results.push({ file, findings: r.findings, coverage: r.coverage });
+      // A large mbox comes message by message; hunk numbers run on across them.
+      const acc: CheckedFile = { file, findings: [], coverage: [], bounded: [], diagnostics: [] };
+      let hunks = 0;
+      for await (const doc of streamMailInput(file, limits)) {
+        const left = Math.max(1, deadlineMs - (Date.now() - started));
+        const r = await checkMail(doc, { file, tree: tree ?? undefined, simulate, verdicts: false, budget, deadlineMs: left });
+        for (const l of readingLines(file, r.diagnostics)) io.err(l);
+        for (const t of r.treeFailures) io.err(`${file}:${t.mailLine ?? 1}: ${t.applied ? 'note' : 'warning'}: hunk ${t.hunk + hunks}: ${t.reason}`);
+        acc.findings.push(...r.findings.map((f) => (hunks && f.hunk.id >= 0 ? { ...f, hunk: { ...f.hunk, id: f.hunk.id + hunks } } : f)));
+        acc.coverage.push(...r.coverage.map((c) => (hunks ? { ...c, hunk: c.hunk + hunks } : c)));
+        acc.bounded.push(...r.bounded.map((b) => (hunks ? { ...b, hunk: b.hunk + hunks } : b)));
+        acc.diagnostics.push(...r.diagnostics);
+        hunks += r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
+      }
+      if (!hunks) { io.err(`${file}: no patch hunks found in the mail; nothing to check`); unusable = true; }
+      results.push(acc);
     }
     if (format === 'json') {
-      io.out(results.length === 1 ? formatJson(results[0].findings, results[0].coverage)
-        : JSON.stringify({ findings: results.flatMap((r) => r.findings), coverage: results.flatMap((r) => r.coverage.map((c) => ({ file: r.file, ...c }))) }, null, 2));
+      writeJson(io, results.length === 1
+        ? { findings: results[0].findings, coverage: results[0].coverage, bounded: results[0].bounded, diagnostics: results[0].diagnostics }
+        : {
+          findings: results.flatMap((r) => r.findings),
+          coverage: results.flatMap((r) => r.coverage.map((c) => ({ file: r.file, ...c }))),
+          bounded: results.flatMap((r) => r.bounded.map((b) => ({ file: r.file, ...b }))),
+          diagnostics: results.flatMap((r) => r.diagnostics.map((d) => ({ file: r.file, ...d }))),
+        });
     } else if (format === 'sarif') {
-      io.out(formatSarif(results));
+      writeJson(io, sarifLog(results));
     } else {
-      io.out(results.map((r) => formatText(r.findings, r.coverage, r.file)).join('\n'));
+      io.out(results.map((r) => formatText(r.findings, r.coverage, r.file, r.bounded)).join('\n'));
     }
-    return reaches(results.flatMap((r) => r.findings), failOn) ? 1 : 0;
+    if (unusable) return 2;
+    if (reaches(results.flatMap((r) => r.findings), failOn)) return 1;
+    return results.some((r) => r.bounded.length) ? 4 : 0;
   },
 };

@@ -7,7 +7,7 @@ import { simulateHunk } from '../bind/index';
 import { renderSwimlanes } from '../check/swimlane';
 import { renderSimulation } from './simulate';
 import { compactTrace, cell } from '../review/reply';
-import { readText } from './check';
+import { DEFAULT_LIMITS, readMailFile } from '../mail/index';
 import { UsageError, type Verb } from './verb';
 
 const EXAMPLE = 'dax-pmd-downgrade.mbox';
@@ -36,7 +36,7 @@ export const demo: Verb = {
     const rel = path.relative(process.cwd(), file) || file;
     io.out(`$ dax-review check ${rel}`);
     const t0 = performance.now();
-    const r = await checkMail(readText(file), { file: rel });
+    const r = await checkMail(readMailFile(file, DEFAULT_LIMITS), { file: rel });
     io.out(formatText(r.findings, r.coverage, rel));
     for (const f of r.findings.filter((x) => x.trace)) {
       io.out('');

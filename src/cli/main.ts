@@ -1,12 +1,21 @@
 // dax-review <verb> [args]: thin over the core; each verb lives in its own file.
 import { getCParser } from '../c/parser';
 import { verbs } from './verbs';
-import { UsageError, type CliIO } from './verb';
+import { UsageError, terminalIO, type CliIO } from './verb';
 
-const io: CliIO = {
+const io: CliIO = terminalIO({
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
-};
+  write: (t) => process.stdout.write(t),
+});
+
+// A reader that closes early (dax-review ... | head) ends the output, not in a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw e;
+  });
+}
 
 function help(): string {
   const width = Math.max(...verbs.map((v) => v.name.length), 4);

@@ -1,9 +1,9 @@
 // dax-review parse FILE... [--json]: messages, series, files, hunks and anchored comments.
-import { readFileSync } from 'node:fs';
-import { readMail } from '../mail/index';
 import type { MailDocument } from '../mail/types';
 import { parsePatchMessage } from '../patch/index';
 import type { Comment, Hunk, PatchMessage } from '../patch/types';
+import { INPUT_USAGE, inputLimits, positional, readMailInput, rejectUnknown } from './input';
+import { writeJson } from './json';
 import { UsageError, type Verb } from './verb';
 
 const usage = `usage: dax-review parse FILE... [--json]     (FILE '-' reads standard input)
@@ -12,7 +12,8 @@ Reads patch mail (raw mail, mbox, lore/public-inbox, lkml.org or mail-archive pa
 and prints, per message: series, files, hunks with their C functions and damage, and
 review comments anchored to the hunk lines they answer.
 
-  --json   one JSON document { messages: [...] } instead of the summary`;
+  --json   one JSON document { messages: [...] } instead of the summary
+${INPUT_USAGE}`;
 
 export const parse: Verb = {
   name: 'parse',
@@ -20,27 +21,19 @@ export const parse: Verb = {
   usage,
   async run(args, io) {
     const json = args.includes('--json');
-    const unknown = args.filter((a) => a.startsWith('-') && a !== '-' && a !== '--json');
-    if (unknown.length) throw new UsageError(`unknown option ${unknown[0]}\n\n${usage}`);
-    const files = args.filter((a) => a === '-' || !a.startsWith('-'));
+    rejectUnknown(args, ['--json'], usage);
+    const limits = inputLimits(args);
+    const files = positional(args, []);
     if (files.length === 0) throw new UsageError(`no FILE given\n\n${usage}`);
 
-    const docs: MailDocument[] = files.map((file) => readMail(readInput(file), { file }));
+    const docs: MailDocument[] = [];
+    for (const file of files) docs.push(await readMailInput(file, limits));
     const parsed = docs.map((doc) => ({ doc, messages: doc.messages.map(parsePatchMessage) }));
-    if (json) io.out(JSON.stringify({ messages: parsed.flatMap(({ doc, messages }) => messages.map((m) => toJson(doc, m))) }, null, 2));
+    if (json) writeJson(io, { messages: parsed.flatMap(({ doc, messages }) => messages.map((m) => toJson(doc, m))) });
     else io.out(parsed.flatMap(({ doc, messages }) => [...docSummary(doc), ...messages.flatMap((m) => summary(doc, m))]).join('\n'));
     return 0;
   },
 };
-
-function readInput(file: string): Buffer {
-  try {
-    return readFileSync(file === '-' ? 0 : file);
-  } catch (e) {
-    const reason = e instanceof Error && 'code' in e ? String((e as NodeJS.ErrnoException).code) : String(e);
-    throw new UsageError(`cannot read ${file}: ${reason === 'ENOENT' ? 'no such file' : reason === 'EISDIR' ? 'is a directory' : reason}`);
-  }
-}
 
 /** The JSON view of one message: the contract types, without the decoded body. */
 export function toJson(doc: MailDocument, pm: PatchMessage): unknown {

@@ -1,5 +1,4 @@
 // dax-review simulate FILE --hunk N [--scenario S] [--without MAILLINE] [--tree DIR] [--json]
-import { readMail } from '../mail/index';
 import { parsePatchMail } from '../patch/index';
 import { simulateHunk, type HunkSimulation } from '../bind/index';
 import { SCENARIOS } from '../model/scenarios';
@@ -11,7 +10,8 @@ function pointDefault(fn: string, point: string): string | number | boolean | un
 }
 import { renderSwimlanes } from '../check/swimlane';
 import type { Verdict } from '../check/types';
-import { option, positional, readText, rejectUnknown } from './check';
+import { INPUT_USAGE, inputLimits, option, positional, readMailInput, readingLines, rejectUnknown } from './input';
+import { writeJson } from './json';
 import { UsageError, type Verb } from './verb';
 
 const usage = `usage: dax-review simulate FILE --hunk N [--scenario S] [--threads LIST] [--without MAILLINE] [--tree DIR] [--json]
@@ -27,12 +27,14 @@ runs.
                       'dax-review model --help'), over --scenario's world if given
   --without MAILLINE  leave this mail line out of the post-image: why is it necessary?
   --tree DIR          a kernel checkout: rebuild the touched functions whole from it
-  --json              the result as JSON`;
+  --json              the result as JSON
+${INPUT_USAGE}`;
 
 function verdictLine(side: string, v: Verdict | null): string {
   if (!v) return `  ${side}: not run`;
   const kinds = v.violations.map((x) => x.kind).join(', ');
-  return `  ${side}: ${v.verdict}${kinds ? ` (${kinds})` : ''}, ${v.states} states, ${v.ms.toFixed(1)} ms`;
+  const open = v.verdict === 'bounded' ? ' (not decided within the budget)' : '';
+  return `  ${side}: ${v.verdict}${open}${kinds ? ` (${kinds})` : ''}, ${v.states} states, ${v.ms.toFixed(1)} ms`;
 }
 
 export function renderSimulation(r: HunkSimulation): string {
@@ -91,16 +93,18 @@ export const simulate: Verb = {
       try { scenarioSpec(scenario ?? null, threads); } catch (e) { throw new UsageError(e instanceof Error ? e.message : String(e)); }
     }
     const file = files[0];
-    const doc = readMail(readText(file), { file });
+    const doc = await readMailInput(file, inputLimits(args));
     const patches = parsePatchMail(doc);
+    for (const l of readingLines(file, [...doc.diagnostics, ...doc.messages.flatMap((m) => m.diagnostics)])) io.err(l);
     const count = patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
     const hunk = Number(hunkText);
     if (hunk >= count) throw new UsageError(`${file} has ${count} hunk${count === 1 ? '' : 's'} (0..${count - 1}); no hunk ${hunk}`);
     const r = await simulateHunk(patches, hunk, { scenario, threads, tree, without: withoutText === null ? undefined : Number(withoutText) });
     if (args.includes('--json')) {
-      io.out(JSON.stringify({ hunk: { id: r.hunk.id, path: r.hunk.path, function: r.hunk.function, mailLines: r.hunk.mailLines },
-        coverage: r.coverage, points: r.points, verdicts: r.verdicts }, null, 2));
+      writeJson(io, { hunk: { id: r.hunk.id, path: r.hunk.path, function: r.hunk.function, mailLines: r.hunk.mailLines },
+        coverage: r.coverage, points: r.points, verdicts: r.verdicts, bounded: r.verdicts.some((v) => v.post.verdict === 'bounded' || v.pre?.verdict === 'bounded') });
     } else io.out(renderSimulation(r));
-    return 0;
+    // A search that stopped at its budget decided nothing: exit 4, as model run does.
+    return r.verdicts.some((v) => (v.post.verdict === 'bounded' && !v.post.violations.length) || (v.pre?.verdict === 'bounded' && !v.pre.violations.length)) ? 4 : 0;
   },
 };

@@ -1,15 +1,29 @@
 // A CLI verb: one file per verb under src/cli, listed in verbs.ts.
 
+import { terminalText } from '../mail/index';
+
 export interface CliIO {
+  /** A line (or lines) of output; a newline is added when missing. */
   out(text: string): void;
   err(text: string): void;
+  /** Output written as it is, for output written in pieces (JSON); absent, pieces are joined for out. */
+  write?(text: string): void;
+}
+
+/** Output for a terminal: controls in the text (from the mail) are shown escaped, never sent. */
+export function terminalIO(io: CliIO): CliIO {
+  return {
+    out: (t) => io.out(terminalText(t)),
+    err: (t) => io.err(terminalText(t)),
+    ...(io.write ? { write: (t: string) => io.write!(terminalText(t)) } : {}),
+  };
 }
 
 export interface Verb {
   name: string;
   summary: string;
   usage: string;
-  /** Returns the exit code: 0 ok, 1 findings at --fail-on, 2 unusable input. */
+  /** Returns the exit code: 0 ok, 1 findings at --fail-on, 2 unusable input, 4 not decided within the budget. */
   run(args: string[], io: CliIO): Promise<number>;
 }
 

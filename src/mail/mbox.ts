@@ -38,10 +38,10 @@ function trimSeparatorBlank(lines: RawLine[]): RawLine[] {
  * mboxrd) is taken from the first From_ line. Corrupt gzip data ends the stream with
  * an error diagnostic on the last message; I/O errors (no such file) are thrown.
  */
-export async function* readMbox(path: string): AsyncGenerator<Message> {
+export async function* readMbox(path: string, opts: { maxBytes?: number } = {}): AsyncGenerator<Message> {
   const gzip = isGzipFile(path);
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
-  const stream = gzip ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file;
+  const stream = limited(gzip ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file, opts.maxBytes ?? Infinity, () => file.destroy());
   let nextLine = 1; // line number of the next message's first line
   let format: MailFormat | null = null;
   const read = (bytes: Buffer): Message | null => {
@@ -60,11 +60,28 @@ export async function* readMbox(path: string): AsyncGenerator<Message> {
       last = m;
     }
   } catch (e) {
-    if (!gzip) throw e; // an I/O error, not bad content
+    if (!gzip && !(e instanceof LimitError)) throw e; // an I/O error, not bad content
     last ??= emptyMessage(format ?? 'mbox', nextLine);
+    if (e instanceof LimitError) {
+      last.diagnostics.push({ line: last.lastLine, severity: 'error', message: `${e.message}${nextLine > 1 ? ` after line ${nextLine - 1}` : ''}: the rest is not read` });
+      yield last;
+      return;
+    }
     last.diagnostics.push({ line: last.lastLine, severity: 'error', message: `gzip data corrupt or truncated after line ${nextLine - 1}: the rest cannot be read (${e instanceof Error ? e.message : String(e)})` });
   }
   if (last) yield last;
+}
+
+class LimitError extends Error {}
+
+/** The stream's bytes up to `max`; past it a LimitError (and the source is closed). */
+async function* limited(stream: AsyncIterable<Buffer>, max: number, close: () => void): AsyncGenerator<Buffer> {
+  let n = 0;
+  for await (const chunk of stream) {
+    n += chunk.length;
+    if (n > max) { close(); throw new LimitError(`more than ${max} bytes (the input size limit)`); }
+    yield chunk;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@
 // parts, thread rows. Every format goes through here so all messages look alike.
 
 import { analyseQuotes } from './quote';
+import { headerText } from './controls';
 import { headerValue } from './header';
 import { isBlank, type RawLine } from './lines';
 import { parseSeriesTag } from './series';
@@ -19,6 +20,8 @@ export interface Draft {
 }
 
 export function buildMessage(d: Draft): Message {
+  // Every header value, of every format, without control characters (src/mail/controls.ts).
+  d.headers = d.headers.map((h) => ({ ...h, value: headerText(h.value) }));
   const { body, footer } = splitListFooter(d.body);
   if (footer.length > 0) {
     d.diagnostics.push({ line: footer[0].mailLine, severity: 'info', message: `mailing-list footer (lines ${footer[0].mailLine}-${footer[footer.length - 1].mailLine}) kept apart from the body` });

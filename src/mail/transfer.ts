@@ -62,7 +62,9 @@ const HIGH_BYTE = /[^\x00-\x7f]/;
  * Base64: characters outside the alphabet are reported by line and skipped; what can
  * be decoded is decoded. Padding in mid-part (concatenated blobs) restarts decoding.
  */
-export function decodeBase64(lines: readonly RawLine[], diags: MailDiagnostic[]): DecodedBytes {
+export function decodeBase64(given: readonly RawLine[], diags: MailDiagnostic[]): DecodedBytes {
+  if (given.length === 0) return { bytes: '', lineMap: [], ascii: true };
+  const lines = withoutStrayLines(given, diags);
   if (lines.length === 0) return { bytes: '', lineMap: [], ascii: true };
   const joined = lines.map((l) => l.raw).join('');
   const clean = CLEAN_BASE64.test(joined);
@@ -75,6 +77,26 @@ export function decodeBase64(lines: readonly RawLine[], diags: MailDiagnostic[])
   });
   const buf = decodeBlocks(clean ? joined : text.join(''), lines[lines.length - 1].mailLine, diags);
   return { bytes: buf.toString('latin1'), lineMap: mapByOffset(buf, starts, lines[0].mailLine), ascii: isAscii(buf) };
+}
+
+/**
+ * Lines that are no base64 (a signature, a line a list or a hand added): encoders write
+ * lines whose length is a multiple of 4, so a line that is not (and not the last) would
+ * shift every byte after it and lose the rest of the part. When such lines are the
+ * exception, each is skipped and reported by line.
+ */
+function withoutStrayLines(lines: readonly RawLine[], diags: MailDiagnostic[]): RawLine[] {
+  const len = (l: RawLine) => l.raw.replace(/[^A-Za-z0-9+/=]/g, '').length;
+  let last = lines.length - 1;
+  while (last > 0 && len(lines[last]) === 0) last--;
+  const odd = lines.filter((l, k) => k < last && len(l) % 4 !== 0);
+  if (odd.length === 0 || odd.length * 2 >= last) return lines as RawLine[];
+  const skip = new Set(odd);
+  let reports = 0;
+  for (const l of odd) {
+    if (reports++ < MAX_REPORTS) diags.push({ line: l.mailLine, severity: 'warning', message: 'base64: a line of the part is no base64 (its length is no multiple of 4): skipped' });
+  }
+  return lines.filter((l) => !skip.has(l));
 }
 
 /** The whole part in the alphabet: the common case, checked once rather than line by line. */

@@ -57,6 +57,9 @@ interface Config { node: number; state: State; key: string; succ: number[]; pred
 
 const EMPTY: State = { res: [], facts: {}, values: {}, released: [], blind: false };
 const MAX_CONFIGS = 4000;
+/** Most characters of configuration keys one function's walk may build: states that grow with
+ *  every statement (resources under long guards) stop the walk here, as MAX_CONFIGS does. */
+const MAX_KEY_CHARS = 4_000_000;
 /** The pseudo-node past the end of a function the mail shows only in part. */
 const CUT = -2;
 
@@ -117,6 +120,7 @@ class Run {
   nodes: Map<number, CfgNode>;
   preds = new Map<number, number>();
   complete = true;
+  keyChars = 0;
 
   constructor(private input: EngineInput) {
     this.nodes = new Map(input.cfg.nodes.map((n) => [n.id, n]));
@@ -124,7 +128,9 @@ class Run {
   }
 
   add(node: number, state: State, from: number | null): void {
+    if (this.keyChars > MAX_KEY_CHARS) { this.complete = false; return; }
     const key = `${node}@${stateKey(state)}`;
+    this.keyChars += key.length;
     let id = this.byKey.get(key);
     if (id === undefined) {
       if (this.configs.length >= MAX_CONFIGS) { this.complete = false; return; }
@@ -461,7 +467,9 @@ function conditionOf(text: string): string {
   return t;
 }
 
-const DECL = /^(?:(?:static|const|volatile|register|unsigned|signed|struct\s+\w+|enum\s+\w+|union\s+\w+|[A-Za-z_]\w*)\s+)+\**\s*([A-Za-z_]\w*)\s*=\s*([\s\S]+)$/;
+// Words (qualifiers, struct/enum/union tags, type names) then the declared name: each word is
+// read one way only, so a line of many words that is no declaration fails in linear time.
+const DECL = /^(?:[A-Za-z_]\w*\s+)+\**\s*([A-Za-z_]\w*)\s*=\s*([\s\S]+)$/;
 
 function declaration(text: string): { name: string; init: string } | null {
   const m = DECL.exec(text);

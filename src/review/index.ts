@@ -8,12 +8,13 @@ import type { Budget, TraceStep, Verdict, Violation } from '../check/types';
 import { simulateWith, kinds, kindWords, functionsOfHunk, DEFAULT_BUDGET, type HunkSimulation } from '../bind/simulate';
 import { bindPatches, type Binding } from '../bind/bind';
 import { allHunks } from '../bind/coverage';
+import type { MailDiagnostic, MailDocument } from '../mail/types';
 import { analyseMail, staticFindings, checkMailStatic, reviewReady, loweredCoverage, type Analysed } from './static';
-import type { Finding, HunkCoverage, HunkVerdict } from './types';
+import type { Finding, HunkCoverage, HunkVerdict, ReviewCoverage, Undecided } from './types';
 
 export { checkMailStatic, reviewReady };
 export { draftReply } from './reply';
-export type { Finding, HunkCoverage, HunkVerdict } from './types';
+export type { Finding, HunkCoverage, HunkVerdict, ReviewCoverage, Undecided } from './types';
 
 export interface CheckOptions {
   file?: string | null;
@@ -27,15 +28,30 @@ export interface CheckOptions {
    *  (default 50,000 states), and a search cut by it says 'bounded'. */
   verdicts?: boolean;
   verdictBudget?: Budget;
+  /** Most milliseconds the whole review may take; searches started later are not run and
+   *  what they would have decided is reported as not decided. */
+  deadlineMs?: number;
 }
 
 export interface CheckResult {
   findings: Finding[];
-  coverage: HunkCoverage[];
+  /** Per hunk: changed lines the model runs, counting only lines whose searches finished. */
+  coverage: ReviewCoverage[];
   patches: PatchMessage[];
   verdicts: HunkVerdict[];
   /** With a kernel tree: hunks that did not apply (or applied with an offset), and why. */
   treeFailures: TreeFailure[];
+  /** Reading problems (mail, MIME, charset, patch) and functions set aside, on mail lines. */
+  diagnostics: MailDiagnostic[];
+  /** Code the model runs whose searches did not finish within the budget or the deadline:
+   *  not decided, never clean. */
+  bounded: Undecided[];
+}
+
+/** The model refuses or cannot run a function: said on its first mail line, never thrown. */
+function modelError(e: unknown): string {
+  const why = e instanceof Error ? e.message : String(e);
+  return e instanceof RangeError ? `the model ran out of room (${why})` : `the model cannot run it (${why})`;
 }
 
 function rebuildFromTree(tree: string, failures: TreeFailure[]): (pm: PatchMessage) => RebuiltFunction[] {
@@ -70,26 +86,53 @@ function changesCode(b: Binding, h: Hunk): boolean {
 }
 
 /** Full review: static findings, each confirmed or contradicted by the model, and the hunks' verdicts. */
-export async function checkMail(text: string, opts: CheckOptions = {}): Promise<CheckResult> {
+export async function checkMail(input: string | Uint8Array | MailDocument, opts: CheckOptions = {}): Promise<CheckResult> {
   await getCParser();
+  const started = Date.now();
   const file = opts.file ?? null;
   const treeFailures: TreeFailure[] = [];
-  const a: Analysed = analyseMail(text, file, opts.tree ? rebuildFromTree(opts.tree, treeFailures) : undefined);
+  const a: Analysed = analyseMail(input, file, opts.tree ? rebuildFromTree(opts.tree, treeFailures) : undefined);
+  const diagnostics = a.diagnostics;
   const findings = staticFindings(a, file);
   const binding = bindPatches(a.patches, opts.tree ? { tree: opts.tree } : {});
   const hunks = allHunks(a.patches);
-  const coverage = loweredCoverage(a.patches, binding);
-  if (opts.simulate === false) return { findings, coverage, patches: a.patches, verdicts: [], treeFailures };
+  const coverage: ReviewCoverage[] = loweredCoverage(a.patches, binding);
+  if (opts.simulate === false) return { findings, coverage, patches: a.patches, verdicts: [], treeFailures, diagnostics, bounded: [] };
   const budget = opts.budget ?? DEFAULT_BUDGET;
-  const verdictBudget = opts.verdictBudget ?? { maxStates: 50_000, maxMs: budget.maxMs };
+  const verdictBudget = opts.verdictBudget ?? { maxStates: Math.min(50_000, budget.maxStates), maxMs: budget.maxMs };
+
+  // The deadline cuts each search's time to what is left; past it, no search starts.
+  const deadline = opts.deadlineMs === undefined ? Infinity : started + opts.deadlineMs;
+  const within = (bd: Budget): Budget | null => {
+    const ms = deadline - Date.now();
+    if (ms <= 0) return null;
+    return ms >= bd.maxMs ? bd : { maxStates: bd.maxStates, maxMs: Math.max(1, Math.floor(ms)) };
+  };
+  const undecided: Undecided[] = [];
+  const changedOf = (h: Hunk): number[] => h.lines.filter((l) => l.op !== ' ').map((l) => l.mailLine);
+  const notDecided = (i: number, reason: string, scenarios: string[]): void => {
+    const lines = changedOf(hunks[i]);
+    if (!lines.length) return;
+    undecided.push({ hunk: i, function: hunks[i].function ?? '', line: Math.min(...lines), lines, reason, scenarios });
+  };
 
   // Every hunk that changes code the model runs: its functions before and after, in every scenario that reaches them.
   const sims = new Map<number, HunkSimulation>();
   hunks.forEach((h, i) => {
     if (!changesCode(binding, h)) return;
-    const sim = simulateWith(binding, h, { budget: verdictBudget });
-    sims.set(i, sim);
-    coverage[i] = { ...sim.coverage, hunk: i };
+    const bd = within(verdictBudget);
+    if (!bd) { notDecided(i, `the deadline of ${opts.deadlineMs} ms passed before its searches ran`, []); return; }
+    try {
+      const sim = simulateWith(binding, h, { budget: bd });
+      sims.set(i, sim);
+      coverage[i] = { ...sim.coverage, hunk: i };
+      // A search that stopped at its budget decides nothing: the hunk is not decided, never clean.
+      const cut = sim.verdicts.filter((v) => v.post.verdict === 'bounded' || v.pre?.verdict === 'bounded');
+      if (cut.length) notDecided(i, `a search stopped at its budget (${bd.maxStates} states, ${bd.maxMs} ms)`, cut.map((v) => v.scenario));
+    } catch (e) {
+      diagnostics.push({ line: h.mailLines[0], severity: 'warning', message: `hunk ${i}: no verdict: ${modelError(e)}` });
+      notDecided(i, modelError(e), []);
+    }
   });
   const all: HunkVerdict[] = [...sims].flatMap(([i, sim]) => sim.verdicts.map((v) => ({ ...v, hunk: i })));
   const verdicts = opts.verdicts === false ? [] : all;
@@ -187,5 +230,21 @@ export async function checkMail(text: string, opts: CheckOptions = {}): Promise<
     });
   }
   findings.sort((x, y) => x.line - y.line || x.rule.localeCompare(y.rule));
-  return { findings, coverage, patches: a.patches, verdicts, treeFailures };
+  // A finding on the lines decides them; the rest of a search that stopped decides nothing.
+  const bounded = undecided.filter((u) => !findings.some((f) => f.hunk.function === u.function && f.severity !== 'info' && u.lines.some((l) => l >= f.line && l <= f.endLine)));
+  diagnostics.sort((x, y) => x.line - y.line);
+  return { findings, coverage: decidedCoverage(coverage, hunks, bounded), patches: a.patches, verdicts, treeFailures, diagnostics, bounded };
+}
+
+/** Coverage counts only the changed lines whose searches finished; the others are named. */
+function decidedCoverage(coverage: ReviewCoverage[], hunks: Hunk[], bounded: Undecided[]): ReviewCoverage[] {
+  return coverage.map((c) => {
+    const mine = bounded.filter((u) => u.hunk === c.hunk);
+    if (!mine.length) return c;
+    const h = hunks[c.hunk];
+    const not = new Set(c.notExecuted.map((n) => n.mailLine));
+    const lines = new Set(mine.flatMap((u) => u.lines));
+    const undecided = (h?.lines ?? []).filter((l) => l.op !== ' ' && lines.has(l.mailLine) && !not.has(l.mailLine)).map((l) => l.mailLine);
+    return { ...c, executed: Math.max(0, c.executed - undecided.length), bounded: true, undecided };
+  });
 }

@@ -1,7 +1,7 @@
 // The review reply a kernel reviewer would send: headers for git send-email, interleaved
 // quoting of only the hunks with findings, each finding under the line it is about, and
 // for a concurrency finding the interleaving the model found, as a thread table.
-import { stripReplyPrefixes } from '../mail/index';
+import { headerText, stripReplyPrefixes } from '../mail/index';
 import type { Message } from '../mail/types';
 import type { Hunk, PatchMessage } from '../patch/types';
 import { renderSwimlanes } from '../check/swimlane';
@@ -17,7 +17,21 @@ const CONCURRENCY = new Set(['lost-wakeup', 'deadlock', 'entry-left-locked', 'li
 
 /** Every address the headers name, one per entry ("Name <addr>"). */
 function addresses(msg: Message): string[] {
-  return ['from', 'to', 'cc'].flatMap((n) => (header(msg, n) ?? '').split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)).map((a) => a.trim()).filter(Boolean);
+  return ['from', 'to', 'cc'].flatMap((n) => splitAddresses(header(msg, n) ?? '')).map((a) => a.trim()).filter(Boolean);
+}
+
+/** An address list cut at the commas outside quoted names, in one pass. */
+function splitAddresses(list: string): string[] {
+  const out: string[] = [];
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === ',' && !quoted) { out.push(list.slice(start, i)); start = i + 1; }
+  }
+  out.push(list.slice(start));
+  return out;
 }
 
 const addrOf = (a: string): string => (/<([^>]+)>/.exec(a)?.[1] ?? a).toLowerCase();
@@ -99,12 +113,13 @@ export function draftReply(_text: string, result: ReplyInput): string {
   const author = patchAuthor(pm);
   const to = author ?? header(msg, 'from');
   const cc = [...new Map(addresses(msg).filter((a) => !to || addrOf(a) !== addrOf(to)).map((a) => [addrOf(a), a])).values()];
-  if (to) out.push(`To: ${to}`);
-  if (cc.length) out.push(`Cc: ${cc.join(', ')}`);
-  out.push(`Subject: ${subject}`);
+  // Each header one line: whatever the mail carried, no value may start a header of its own.
+  if (to) out.push(`To: ${headerText(to)}`);
+  if (cc.length) out.push(`Cc: ${headerText(cc.join(', '))}`);
+  out.push(`Subject: ${headerText(subject)}`);
   if (msg.messageId) {
-    out.push(`In-Reply-To: <${msg.messageId.replace(/^<|>$/g, '')}>`);
-    out.push(`References: ${[...msg.references, msg.messageId].map((r) => `<${r.replace(/^<|>$/g, '')}>`).join(' ')}`);
+    out.push(`In-Reply-To: <${headerText(msg.messageId.replace(/^<|>$/g, ''))}>`);
+    out.push(`References: ${headerText([...msg.references, msg.messageId].map((r) => `<${r.replace(/^<|>$/g, '')}>`).join(' '))}`);
   }
   out.push('');
   const who = author?.replace(/\s*<[^>]*>/, '') ?? 'you';

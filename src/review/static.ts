@@ -2,7 +2,7 @@
 // the mail touches, before and after the patch. Synchronous once the C parser is loaded,
 // so an editor can run it on every keystroke.
 import { readMail } from '../mail/index';
-import type { MailDocument } from '../mail/types';
+import type { MailDiagnostic, MailDocument } from '../mail/types';
 import { parsePatchMessage } from '../patch/index';
 import type { Comment, Hunk, PatchMessage } from '../patch/types';
 import { rebuildFunctions } from '../c/images';
@@ -10,7 +10,7 @@ import { buildCfg } from '../c/cfg';
 import { getCParser } from '../c/parser';
 import type { FunctionImage, RebuiltFunction } from '../c/types';
 import { coverageOf } from '../bind/coverage';
-import { bindPatches, type Binding } from '../bind/bind';
+import { bindPatches, MAX_FUNCTION_CHARS, MAX_FUNCTION_LINES, type Binding } from '../bind/bind';
 import { functionsOfHunk, scenariosReaching } from '../bind/simulate';
 import { analyse, type HelperSummary, type RawFinding } from './engine';
 import { mailHelpers } from '../bind/helpers';
@@ -74,11 +74,22 @@ export interface Analysed {
   patches: PatchMessage[];
   functions: RebuiltFunction[];
   helpers: Map<string, HelperSummary>;
+  /** What reading met, on mail lines: the mail stage's warnings and errors, and functions set aside. */
+  diagnostics: MailDiagnostic[];
+}
+
+// The longest function the review reads is the model's limit (bind.ts).
+export { MAX_FUNCTION_LINES, MAX_FUNCTION_CHARS };
+
+/** Every reading problem of the document and its messages, warnings and errors only. */
+export function readingDiagnostics(doc: MailDocument, patches: PatchMessage[]): MailDiagnostic[] {
+  return [...doc.diagnostics, ...doc.messages.flatMap((m) => m.diagnostics), ...patches.flatMap((p) => p.diagnostics)]
+    .filter((d) => d.severity !== 'info').sort((x, y) => x.line - y.line);
 }
 
 /** Reads the mail and rebuilds every touched function. */
-export function analyseMail(text: string, file: string | null, functions?: (pm: PatchMessage) => RebuiltFunction[]): Analysed {
-  const doc = readMail(text, { file: file ?? undefined });
+export function analyseMail(input: string | Uint8Array | MailDocument, file: string | null, functions?: (pm: PatchMessage) => RebuiltFunction[]): Analysed {
+  const doc = typeof input === 'string' || input instanceof Uint8Array ? readMail(input, { file: file ?? undefined }) : input;
   // Messages an edit did not touch (same lines at the same place) keep their patches and functions.
   const patches: PatchMessage[] = [];
   const rebuilt: RebuiltFunction[] = [];
@@ -99,7 +110,17 @@ export function analyseMail(text: string, file: string | null, functions?: (pm: 
     rebuilt.push(...hit.fns);
     for (const [n, h] of hit.helpers) if (!helpers.has(n)) helpers.set(n, h);
   }
-  return { doc, patches, functions: rebuilt, helpers };
+  const diagnostics = readingDiagnostics(doc, patches);
+  const kept = rebuilt.filter((f) => {
+    const n = Math.max(f.pre?.lines.length ?? 0, f.post?.lines.length ?? 0);
+    const chars = Math.max(...[f.pre, f.post].map((img) => (img?.lines ?? []).reduce((k, l) => k + l.text.length + 1, 0)));
+    if (n <= MAX_FUNCTION_LINES && chars <= MAX_FUNCTION_CHARS) return true;
+    const line = [...(f.post?.lines ?? []), ...(f.pre?.lines ?? [])].find((l) => l.mailLine !== null)?.mailLine ?? 1;
+    const what = n > MAX_FUNCTION_LINES ? `${n} lines, more than the ${MAX_FUNCTION_LINES}` : `${chars} characters, more than the ${MAX_FUNCTION_CHARS}`;
+    diagnostics.push({ line, severity: 'warning', message: `${f.name}() has ${what} the review reads: not analysed` });
+    return false;
+  });
+  return { doc, patches, functions: kept, helpers, diagnostics };
 }
 
 /** Findings of the protocol table on the post-images; those already true before the patch are notes. */
@@ -159,7 +180,7 @@ export function loweredCoverage(patches: PatchMessage[], binding: Binding): Hunk
 }
 
 /** Static review of a mail: findings, coverage and the parsed patches. Needs reviewReady() once. */
-export function checkMailStatic(text: string, opts: { file?: string | null } = {}): StaticResult {
+export function checkMailStatic(text: string | Uint8Array | MailDocument, opts: { file?: string | null } = {}): StaticResult {
   const file = opts.file ?? null;
   const a = analyseMail(text, file);
   return { findings: staticFindings(a, file), coverage: loweredCoverage(a.patches, bindingOf(a.patches)), patches: a.patches };

@@ -30,4 +30,27 @@ export interface Finding {
 }
 
 // Coverage and pre/post verdicts are produced by the binding stage and carried here.
+import type { HunkCoverage } from '../bind/types';
 export type { HunkCoverage, HunkVerdict, NotExecutedWhy } from '../bind/types';
+
+/** Code the model runs whose searches did not finish: not decided within the budget. */
+export interface Undecided {
+  /** The hunk (mail order) whose changed lines the code holds. */
+  hunk: number;
+  function: string;
+  /** The first mail line of the code. */
+  line: number;
+  lines: number[];
+  /** Why: the budget, the deadline, or what the model could not run. */
+  reason: string;
+  /** Scenarios whose searches stopped. */
+  scenarios: string[];
+}
+
+/** A hunk's coverage in a review: `executed` counts only lines whose searches finished. */
+export interface ReviewCoverage extends HunkCoverage {
+  /** Some of the hunk's searches stopped at the budget or the deadline. */
+  bounded?: boolean;
+  /** Changed lines the model runs but whose searches did not finish. */
+  undecided?: number[];
+}

@@ -144,25 +144,31 @@ export class Commands {
     this.panel.progress(text);
   }
 
-  /** Runs a job under a cancellable progress notification; null when cancelled or failed. */
+  /** Runs a job under a cancellable progress notification; null when cancelled, past its deadline or failed. */
   private async runJob<T>(title: string, model: PanelModel | null, start: () => JobHandle<T>): Promise<T | null> {
     this.running?.cancel();
+    const deadlineMs = settings().deadlineMs;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       const job = start();
       this.running = job as JobHandle<unknown>;
       this.progressReport = (t) => progress.report({ message: t });
       const sub = token.onCancellationRequested(() => job.cancel());
+      let late = false;
+      const timer = setTimeout(() => { late = true; job.cancel(); }, deadlineMs);
       try {
         return await job.result;
       } catch (e) {
         if (e instanceof Cancelled) {
-          if (model) await this.panel.show({ ...model, status: 'cancelled', message: 'cancelled' }, false);
+          const why = late ? `cancelled: past the deadline of ${deadlineMs / 1000} s (daxReview.jobDeadline)` : 'cancelled';
+          if (model) await this.panel.show({ ...model, status: 'cancelled', message: why }, false);
+          if (late) void vscode.window.showWarningMessage(`DAX Review: ${title.replace(/^DAX Review: /, '')} ${why}`);
           return null;
         }
         if (model) await this.failed(model, e);
         else void vscode.window.showErrorMessage(`DAX Review: ${message(e)}`);
         return null;
       } finally {
+        clearTimeout(timer);
         sub.dispose();
         if (this.running === job) { this.running = null; this.progressReport = null; }
       }
@@ -219,14 +225,16 @@ export class Commands {
     const version = doc.version;
     const cfg = settings();
     const a = await this.runJob('DAX Review: checking the patch mail', null, () => this.client.job({
-      op: 'check', args: { text: doc.getText(), file: fileOf(doc), rules: cfg.rules, tree: cfg.tree, budget: cfg.budget },
+      // The review stops its own searches a little before the job's deadline, and says which.
+      op: 'check', args: { text: doc.getText(), file: fileOf(doc), rules: cfg.rules, tree: cfg.tree, budget: cfg.budget, deadlineMs: cfg.deadlineMs * 0.9 },
     }, (t) => this.progress(t)));
     if (!a) return;
     if (doc.version === version) this.docs.apply(s, version, a, true);
     const n = a.review?.findings.length;
+    const open = new Set((a.review?.bounded ?? []).map((b) => b.hunk)).size;
     void vscode.window.showInformationMessage(n === undefined
       ? `DAX Review: ${a.notices.join(' ')}`
-      : `DAX Review: ${n} finding${n === 1 ? '' : 's'} in ${path.basename(doc.fileName)}.`);
+      : `DAX Review: ${n} finding${n === 1 ? '' : 's'} in ${path.basename(doc.fileName)}${open ? `; ${open} hunk${open === 1 ? '' : 's'} not decided within the budget` : ''}.`);
   }
 
   private async findingAt(uri?: vscode.Uri, ref?: FindingRef): Promise<{ doc: vscode.TextDocument; s: DocState; f: Finding } | null> {
@@ -277,7 +285,7 @@ export class Commands {
     const cfg = settings();
     const findings = s.checked && s.analysis?.review ? s.analysis.review.findings : null;
     const text = await this.runJob('DAX Review: drafting the review reply', null, () => this.client.job({
-      op: 'reply', args: { text: doc.getText(), file: fileOf(doc), findings, only, tree: cfg.tree, budget: cfg.budget },
+      op: 'reply', args: { text: doc.getText(), file: fileOf(doc), findings, only, tree: cfg.tree, budget: cfg.budget, deadlineMs: cfg.deadlineMs * 0.9 },
     }, (t) => this.progress(t)));
     if (text === null) return;
     const reply = await vscode.workspace.openTextDocument({ language: LANGUAGE, content: text });

@@ -128,11 +128,11 @@ export async function analyse(args: AnalyseArgs): Promise<Analysis> {
 export async function check(args: CheckArgs, progress: (text: string) => void): Promise<Analysis> {
   await parser();
   progress('reading the mail and simulating its hunks');
-  const r = await checkMail(args.text, { file: args.file, tree: args.tree ?? undefined, budget: args.budget });
+  const r = await checkMail(args.text, { file: args.file, tree: args.tree ?? undefined, budget: args.budget, deadlineMs: args.deadlineMs });
   const outline = outlineOf(r.patches);
   return {
     outline,
-    review: { findings: r.findings, coverage: placeCoverage(outline, r.coverage), verdicts: placeVerdicts(outline, r.verdicts) },
+    review: { findings: r.findings, coverage: placeCoverage(outline, r.coverage), verdicts: placeVerdicts(outline, r.verdicts), bounded: r.bounded },
     notices: [],
   };
 }
@@ -173,7 +173,7 @@ export async function reply(args: ReplyArgs, progress: (text: string) => void): 
     patches = reread(args.text, args.file);
   } else {
     progress('checking the mail, with simulation, for the reply');
-    const r = await checkMail(args.text, { file: args.file, tree: args.tree ?? undefined, budget: args.budget });
+    const r = await checkMail(args.text, { file: args.file, tree: args.tree ?? undefined, budget: args.budget, deadlineMs: args.deadlineMs });
     findings = r.findings;
     patches = r.patches;
   }

@@ -56,6 +56,12 @@ export function diagnosticsOf(doc: vscode.TextDocument, a: Analysis): vscode.Dia
     if (rel.length) d.relatedInformation = rel;
     out.push(d);
   }
+  for (const b of a.review?.bounded ?? []) {
+    const d = new vscode.Diagnostic(lines(doc, b.line, b.line), `${b.function}() not decided within the budget: ${b.reason}`, vscode.DiagnosticSeverity.Warning);
+    d.source = SOURCE;
+    d.code = 'bounded';
+    out.push(d);
+  }
   for (const m of a.outline.diagnostics) {
     const d = new vscode.Diagnostic(lines(doc, m.line, m.line), m.message, SEVERITY[m.severity]);
     d.source = `${SOURCE} (mail)`;

@@ -4,7 +4,7 @@
 import type { MailDiagnostic, SeriesTag } from '../mail/types';
 import type { Comment, LineOp } from '../patch/types';
 import type { Budget, Progress } from '../check/types';
-import type { Finding, HunkCoverage, HunkVerdict } from '../review/types';
+import type { Finding, HunkCoverage, HunkVerdict, Undecided } from '../review/types';
 
 /** Where a hunk is: the message it stands in (index in the document) and its id there. */
 export interface HunkKey {
@@ -53,6 +53,8 @@ export interface Review {
   coverage: Record<string, HunkCoverage>;
   /** Simulation verdicts per hunk when the full check ran, same keys. */
   verdicts: Record<string, HunkVerdict[]>;
+  /** After a full check: code whose searches stopped at the budget or the deadline, not decided. */
+  bounded?: Undecided[];
 }
 
 export interface Analysis {
@@ -73,6 +75,8 @@ export interface AnalyseArgs {
 export interface CheckArgs extends AnalyseArgs {
   tree: string | null;
   budget: Budget;
+  /** The review's own deadline: searches it stops come back as not decided (bounded). */
+  deadlineMs?: number;
 }
 
 export interface SimulateArgs {
@@ -109,6 +113,7 @@ export interface ReplyArgs {
   only: { rule: string; line: number }[] | null;
   tree: string | null;
   budget: Budget;
+  deadlineMs?: number;
 }
 
 export type JobRequest =

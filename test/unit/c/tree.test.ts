@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
+import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { getCParser } from '../../../src/c/parser';
 import { applyToTree, sameLine } from '../../../src/c/tree';
 import { buildCfg } from '../../../src/c/cfg';
@@ -40,6 +43,21 @@ const MAIL = [
 
 describe('c/tree: the mail applied to a kernel checkout', () => {
   before(async () => { await getCParser(); });
+
+  it('reads no base file through a symbolic link out of the tree, and no FIFO', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dax-tree-'));
+    const outside = path.join(dir, 'outside.c');
+    copyFileSync(path.join(TREE, 'fs', 'dax.c'), outside);
+    mkdirSync(path.join(dir, 'tree', 'fs'), { recursive: true });
+    symlinkSync(outside, path.join(dir, 'tree', 'fs', 'dax.c'));
+    const r = applyToTree(patchFromDiff(MAIL), path.join(dir, 'tree'));
+    assert.match(r.failures[0]?.reason ?? '', /fs\/dax\.c leads outside the kernel tree \(through a symbolic link\): not read/);
+    assert.ok(!r.functions.some((f) => f.pre?.source === 'tree'));
+    rmSync(path.join(dir, 'tree', 'fs', 'dax.c'));
+    if (spawnSync('mkfifo', [path.join(dir, 'tree', 'fs', 'dax.c')]).status === 0) {
+      assert.match(applyToTree(patchFromDiff(MAIL), path.join(dir, 'tree')).failures[0]?.reason ?? '', /is not a regular file: not read/);
+    }
+  });
 
   it('compares lines with all whitespace removed', () => {
     assert.ok(sameLine('\treturn NULL;', ' return  NULL; '));

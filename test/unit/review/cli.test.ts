@@ -71,9 +71,9 @@ describe('cli: check', function () {
     assert.match(await usage(check, [s.file, '--frobnicate']), /unknown option --frobnicate/);
   });
 
-  it('says when a mail holds no patch', async () => {
+  it('says when a mail holds no patch, and exits 2 as the README says', async () => {
     const r = await run(check, [seed('002').file, '--no-simulate']);
-    assert.equal(r.code, 0);
+    assert.equal(r.code, 2);
     assert.match(r.err, /no patch hunks found/);
   });
 });

@@ -1,0 +1,86 @@
+// What every verb that reads mail shares: the input limits as options, and the one reader
+// (src/mail/file.ts through loadMail) with its refusals as usage errors.
+import { DEFAULT_LIMITS, InputError, loadMail, streamMail, type InputLimits } from '../mail/index';
+import type { MailDocument } from '../mail/types';
+import { UsageError } from './verb';
+
+/** Options every mail-reading verb takes, each with a value. */
+export const INPUT_OPTIONS = ['--max-input-mb', '--max-inflate-ratio'];
+
+export const INPUT_USAGE = `  --max-input-mb N       refuse input (or inflated gzip data) over N MiB (default ${DEFAULT_LIMITS.maxBytes / 1024 / 1024})
+  --max-inflate-ratio R  refuse gzip data that inflates to more than R times its size (default ${DEFAULT_LIMITS.maxInflateRatio})`;
+
+/** The value of --name VALUE or --name=VALUE; null when absent. */
+export function option(args: string[], name: string): string | null {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === name) {
+      const v = args[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
+      return v;
+    }
+    if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
+  }
+  return null;
+}
+
+/** A positive number option, or `fallback` when absent. */
+export function numberOption(args: string[], name: string, fallback: number): number {
+  const v = option(args, name);
+  if (v === null) return fallback;
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || !(n > 0) || !Number.isFinite(n)) throw new UsageError(`${name} takes a positive number, not '${v}'`);
+  return n;
+}
+
+/** Positional arguments: everything that is not an option or an option's value; '-' is standard input. */
+export function positional(args: string[], withValue: string[]): string[] {
+  const out: string[] = [];
+  const all = [...withValue, ...INPUT_OPTIONS];
+  for (let i = 0; i < args.length; i++) {
+    if (all.includes(args[i])) { i++; continue; }
+    if (args[i].startsWith('-') && args[i] !== '-') continue;
+    out.push(args[i]);
+  }
+  return out;
+}
+
+export function rejectUnknown(args: string[], known: string[], text: string): void {
+  const all = [...known, ...INPUT_OPTIONS];
+  for (const a of args) {
+    if (!a.startsWith('-') || a === '-') continue;
+    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (!all.includes(name)) throw new UsageError(`unknown option ${a}\n\n${text}`);
+  }
+}
+
+export function inputLimits(args: string[]): InputLimits {
+  return {
+    maxBytes: Math.floor(numberOption(args, '--max-input-mb', DEFAULT_LIMITS.maxBytes / 1024 / 1024) * 1024 * 1024),
+    maxInflateRatio: numberOption(args, '--max-inflate-ratio', DEFAULT_LIMITS.maxInflateRatio),
+  };
+}
+
+/** Reads one mail file (or standard input for '-'): what cannot be read is a usage error. */
+export async function readMailInput(file: string, limits: InputLimits): Promise<MailDocument> {
+  try {
+    return await loadMail(file, limits);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** A file as documents: a large mbox one message at a time (src/mail streamMail). */
+export async function* streamMailInput(file: string, limits: InputLimits): AsyncGenerator<MailDocument> {
+  try {
+    yield* streamMail(file, limits);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** The reading problems of a document, GCC style, warnings and errors only. */
+export function readingLines(file: string, diags: readonly { line: number; severity: string; message: string }[]): string[] {
+  return diags.filter((d) => d.severity !== 'info').map((d) => `${file}:${d.line}: ${d.severity}: ${d.message}`);
+}
