@@ -1,7 +1,7 @@
 // Shapes of patch the old binding could not run, each a mail of its own (test/fixtures/shapes):
 // the lowering runs them as written, and the review says what they do.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkMail, reviewReady, type CheckResult } from '../../../src/review/index';
 
@@ -82,10 +82,11 @@ describe('bind: patch shapes run as written', function () {
     assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), []);
   });
 
-  it('a hunk of a mail\'s second message gets the verdicts it gets alone', async () => {
-    const fix = text('fix-continuation-arg.patch');
+  it('a hunk of a mail\'s second message gets the verdicts it gets alone (seed 000 after an unmodelled patch)', async () => {
+    const seed = readFileSync(path.join(__dirname, '..', '..', '..', '..', 'shared', 'seeds',
+      readdirSync(path.join(__dirname, '..', '..', '..', '..', 'shared', 'seeds')).find((f) => f.startsWith('000_'))!), 'utf8');
     const other = [
-      'From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001',
+      'From dana.kernel@example.com Thu Jan 12 10:00:00 2017',
       'From: Dana Kernel <dana.kernel@example.com>',
       'Date: Thu, 12 Jan 2017 10:00:00 +0100',
       'Subject: [PATCH 1/2] xfs: say why writeback skipped a page',
@@ -100,14 +101,20 @@ describe('bind: patch shapes run as written', function () {
       ' \t\tgoto out;',
       '+\ttrace_xfs_writepage_skip(inode, offset);',
       ' \tcount++;',
-      '-- ',
-      '2.11.0',
       '',
+      'From ross.zwisler@linux.intel.com Tue Oct 11 18:51:39 2016',
+      'From: Ross Zwisler <ross.zwisler@linux.intel.com>',
+      'Date: Tue, 11 Oct 2016 18:51:39 -0600',
+      'Subject: Re: [PATCH v5 15/17] dax: add struct iomap based DAX PMD support',
+      '',
+      ...seed.split('\n').slice(5).map((l) => (/^From /.test(l) ? `>${l}` : l)),
     ].join('\n');
-    const both = await checkMail(`${other}\n${fix.replace(/^From 6c1d/, 'From 6c1d')}`, { file: 'two.mbox' });
-    const alone = await checkMail(fix, { file: 'one.patch' });
+    const both = await checkMail(other, { file: 'two.mbox' });
+    const alone = await checkMail(seed, { file: 'seed.txt' });
+    const grab = (r: CheckResult): number => r.patches.flatMap((p) => p.files.flatMap((f) => f.hunks)).findIndex((h) => h.function === 'grab_mapping_entry');
+    assert.equal(grab(both), grab(alone) + 1, 'the unmodelled hunk comes first');
     const summaries = (r: CheckResult, hunk: number) => r.verdicts.filter((v) => v.hunk === hunk).map((v) => v.summary);
-    assert.deepEqual(summaries(both, 1), summaries(alone, 0));
-    assert.ok(summaries(alone, 0).includes('fixes a lost wakeup in pmd-downgrade'));
+    assert.deepEqual(summaries(both, grab(both)), summaries(alone, grab(alone)));
+    assert.ok(summaries(alone, grab(alone)).includes('introduces a lost wakeup in pmd-downgrade'));
   });
 });
