@@ -223,7 +223,7 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
     const fn = fnAt(i, line);
     findings.push({
       rule: 'model/fixes', kind: c.x.kind, severity: 'info', fixed: true,
-      message: `the patch fixes ${kindWords(c.x.kind)} in ${c.v.scenario}: before it, ${c.x.message}`,
+      message: `This patch fixes ${kindWords(c.x.kind)} in ${c.v.scenario}: before it, ${c.x.message}`,
       file, line, endLine, hunk: { file: hunks[i].path, function: fn, id: i },
       evidence: 'simulation', trace: c.x.trace,
       simulation: { scenario: c.v.scenario, summary: c.v.summary, confirmed: true },

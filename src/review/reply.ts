@@ -74,7 +74,9 @@ function explain(f: Finding): string[] {
   const out: string[] = [wrapText(f.message, 72)];
   if (f.trace && CONCURRENCY.has(f.kind)) {
     out.push('');
-    out.push(f.simulation ? `The model finds this interleaving (${f.simulation.scenario}):` : 'The model finds this interleaving:');
+    out.push(wrapText(f.fixed
+      ? `Before this patch the model finds this interleaving${f.simulation ? ` (${f.simulation.scenario})` : ''}; with it, it finds none:`
+      : f.simulation ? `The model finds this interleaving (${f.simulation.scenario}):` : 'The model finds this interleaving:', 72));
     out.push('');
     const t = compactTrace(f.trace);
     // The thread the model leaves asleep gets its last row, as a reviewer draws it.
@@ -127,7 +129,8 @@ export function draftReply(_text: string, result: ReplyInput): string {
   out.push(msg.date && (pm.quoteDepth ?? 0) === 0 ? `On ${msg.date}, ${who} wrote:` : `${who} wrote:`);
 
   const hunks = result.patches.flatMap((p) => p.files.flatMap((f) => f.hunks.map((h) => ({ h, path: f.path ?? h.path }))));
-  const shown = result.findings.filter((f) => f.severity !== 'info');
+  // What the patch fixes is worth saying too: the interleaving it removes.
+  const shown = result.findings.filter((f) => f.severity !== 'info' || f.fixed);
   let lastPath: string | null = null;
   let any = false;
   for (const { h, path } of hunks) {

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkMail, reviewReady, type CheckResult } from '../../../src/review/index';
+import { checkMail, draftReply, reviewReady, type CheckResult } from '../../../src/review/index';
 
 const dir = path.join(__dirname, '..', '..', 'fixtures', 'shapes');
 const text = (f: string): string => readFileSync(path.join(dir, f), 'utf8');
@@ -30,6 +30,10 @@ describe('bind: patch shapes run as written', function () {
     assert.equal(r.coverage[0].changed, 2);
     assert.equal(r.coverage[0].executed, 2);
     assert.equal(r.coverage[0].basis, 'explored');
+    // The reply cites it under its line, with the interleaving it removes.
+    const reply = draftReply(r.text, r).replace(/\s+/g, ' ');
+    assert.ok(reply.indexOf('> - false);') < reply.indexOf('This patch fixes a lost wakeup in pmd-downgrade'));
+    assert.match(reply, /Before this patch the model finds this interleaving \(pmd-downgrade\); with it, it finds none:/);
   });
 
   it('code moved into a new static helper the patch defines runs through the helper, and changes nothing', async () => {
