@@ -150,6 +150,22 @@ const CLEAN: readonly ScenarioSpec[] = [
 /** Scenarios built around a defect of the v4.10 shapes that a later kernel fixed. */
 const DEFECTS: readonly ScenarioSpec[] = [
   {
+    name: 'pmd-pte-collide',
+    description: 'A PMD read fault maps the blocks of the region at 0x200 (one extent covers it) while a PTE read fault at ' +
+      '0x203 races it: the PTE fault looked at the PMD before the PMD fault mapped it, and maps its PTE under it.',
+    indexes: [0x203],
+    blocks: mapped(0x200, 0x203),
+    isize: 0x400,
+    pmdExtent: true,
+    threads: [pmd(0x200), pte(0x203)],
+    expect: {
+      kind: 'overlap',
+      why: 'v4.10 maps a PTE under a PMD a colliding fault mapped; v4.12 ("dax: fix race between colliding PMD & PTE ' +
+        'entries") checks the PMD again under the entry lock (dax_iomap_pte_fault.huge_pmd_recheck=true, and ' +
+        'dax_iomap_pmd_fault.pte_table_recheck=true for a PMD over a page table)',
+    },
+  },
+  {
     name: 'pmd-invalidate',
     description: 'A fault holds the mapped PMD entry at 0x200 and is about to unlock it; PTE faults at 0x204 and 0x205 ' +
       'and an invalidation of the range wait on the PMD-aligned key. The invalidation deletes the entry and wakes one ' +

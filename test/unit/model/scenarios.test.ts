@@ -88,6 +88,19 @@ describe('model scenarios, explored', function () {
     assert.equal(run('pmd-invalidate', { points: fixed }).verdict, 'ok');
   });
 
+  it('pmd-pte-collide: v4.10 maps a PTE under a colliding PMD mapping; the v4.12 recheck is clean', () => {
+    const spec = listModel().knownDefects.find((x) => x.name === 'pmd-pte-collide');
+    assert.equal(spec?.expect?.kind, 'overlap');
+    const bad = run('pmd-pte-collide', {});
+    assert.deepEqual(bad.violations.map((v) => v.kind), ['overlap']);
+    // The PTE fault's recheck is what this collision needs: a PMD fault here never gets its PMD
+    // entry over a PTE entry already in the tree, so its own recheck changes nothing.
+    assert.equal(run('pmd-pte-collide', { points: { 'dax_iomap_pte_fault.huge_pmd_recheck': true } }).verdict, 'ok');
+    assert.equal(run('pmd-pte-collide', { points: { 'dax_iomap_pmd_fault.pte_table_recheck': true } }).verdict, 'violation');
+    const fixed = { 'dax_iomap_pte_fault.huge_pmd_recheck': true, 'dax_iomap_pmd_fault.pte_table_recheck': true };
+    assert.equal(run('pmd-pte-collide', { points: fixed }).verdict, 'ok');
+  });
+
   it('without XFS_MMAPLOCK a fault that checked i_size before truncate maps the page beyond the new EOF', () => {
     const spec = { ...SCENARIOS.find((x) => x.name === 'fault-vs-truncate-2')!, name: 'unlocked-truncate', fsMmaplock: false };
     const m = new DaxMachine(spec, link(referenceFunctions()));

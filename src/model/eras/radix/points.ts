@@ -196,4 +196,48 @@ export const RADIX_POINTS: readonly PointDef[] = [
 `),
     },
   },
+  {
+    fn: 'dax_iomap_pte_fault', name: 'huge_pmd_recheck', default: false,
+    c: 'if (pmd_trans_huge(*vmf->pmd) || pmd_devmap(*vmf->pmd)) { vmf_ret = VM_FAULT_NOPAGE; goto unlock_entry; } after grab_mapping_entry() (v4.12)',
+    values: {
+      true: f('fs/dax.c', 'static int dax_iomap_pte_fault(', `
+ 	entry = grab_mapping_entry(mapping, vmf->pgoff, 0);
+ 	if (IS_ERR(entry)) {
+ 		error = PTR_ERR(entry);
+ 		goto out;
+ 	}
+ 
++	/*
++	 * A PMD fault may have mapped the region since this fault looked at
++	 * the PMD: there is nothing to do here then, and the fault retries.
++	 */
++	if (pmd_trans_huge(*vmf->pmd) || pmd_devmap(*vmf->pmd)) {
++		vmf_ret = VM_FAULT_NOPAGE;
++		goto unlock_entry;
++	}
++
+`),
+    },
+  },
+  {
+    fn: 'dax_iomap_pmd_fault', name: 'pte_table_recheck', default: false,
+    c: 'if (!pmd_none(*pmd) && !pmd_trans_huge(*pmd) && !pmd_devmap(*pmd)) { result = VM_FAULT_FALLBACK; goto unlock_entry; } after grab_mapping_entry() (v4.12)',
+    values: {
+      true: f('fs/dax.c', 'int dax_iomap_pmd_fault(', `
+ 	entry = grab_mapping_entry(mapping, pgoff, RADIX_DAX_PMD);
+ 	if (IS_ERR(entry))
+ 		goto fallback;
+ 
++	/*
++	 * A PTE fault may have set up a page table here since this fault
++	 * looked at the PMD: PTEs it is, then.
++	 */
++	if (!pmd_none(*pmd) && !pmd_trans_huge(*pmd) && !pmd_devmap(*pmd)) {
++		result = VM_FAULT_FALLBACK;
++		goto unlock_entry;
++	}
++
+`),
+    },
+  },
 ];
