@@ -904,40 +904,46 @@ export function functionNames(text: string): string[] {
  */
 export function lowerC(text: string, api: Api, opts: LowerOptions): Lowered {
   const tree = loadedCParser().parse(text);
-  const out: Lowered = { funcs: [], assumptions: [], errors: [] };
   try {
-    const defs = tree.rootNode.namedChildren.filter((n): n is Node => !!n && n.type === 'function_definition');
-    const own = defs.map((d) => signature(d)?.name).filter((n): n is string => !!n);
-    const known = new Set([...(opts.known ?? []), ...own]);
-    for (const def of defs) {
-      const sig = signature(def);
-      if (!sig || (opts.only && !opts.only.has(sig.name))) continue;
-      const kernel = kernelOf(def, opts.kernel);
-      if (!kernel) {
-        out.errors.push({ fn: sig.name, line: def.startPosition.row, why: `${sig.name}() does not say which kernel version it follows (@kernel)` });
-        continue;
-      }
-      const assumptions: Assumption[] = [];
-      const f = new FnLowering(sig.name, api, known, opts.strict ?? false, assumptions);
-      try {
-        for (const p of sig.params) f.declare(p.name, p.type);
-        const params = [...f.locals];
-        const body = def.childForFieldName('body');
-        if (!body) throw new Stop(def.startPosition.row, 'no body');
-        f.stmt(body);
-        out.funcs.push(f.build(kernel, params));
-        out.assumptions.push(...assumptions);
-      } catch (e) {
-        if (!(e instanceof Stop)) throw e;
-        out.errors.push({ fn: sig.name, line: e.line, why: `${opts.file}:${e.line + 1}: ${sig.name}(): ${e.message}` });
-      }
-    }
+    return lowerDefinitions(definitionsOf(tree.rootNode), api, opts);
   } finally {
     tree.delete();
   }
-  return out;
 }
 
+function definitionsOf(root: Node): Node[] {
+  return root.namedChildren.filter((n): n is Node => !!n && n.type === 'function_definition');
+}
+
+function lowerDefinitions(defs: Node[], api: Api, opts: LowerOptions): Lowered {
+  const out: Lowered = { funcs: [], assumptions: [], errors: [] };
+  const own = defs.map((d) => signature(d)?.name).filter((n): n is string => !!n);
+  const known = new Set([...(opts.known ?? []), ...own]);
+  for (const def of defs) {
+    const sig = signature(def);
+    if (!sig || (opts.only && !opts.only.has(sig.name))) continue;
+    const kernel = kernelOf(def, opts.kernel);
+    if (!kernel) {
+      out.errors.push({ fn: sig.name, line: def.startPosition.row, why: `${sig.name}() does not say which kernel version it follows (@kernel)` });
+      continue;
+    }
+    const assumptions: Assumption[] = [];
+    const f = new FnLowering(sig.name, api, known, opts.strict ?? false, assumptions);
+    try {
+      for (const p of sig.params) f.declare(p.name, p.type);
+      const params = [...f.locals];
+      const body = def.childForFieldName('body');
+      if (!body) throw new Stop(def.startPosition.row, 'no body');
+      f.stmt(body);
+      out.funcs.push(f.build(kernel, params));
+      out.assumptions.push(...assumptions);
+    } catch (e) {
+      if (!(e instanceof Stop)) throw e;
+      out.errors.push({ fn: sig.name, line: e.line, why: `${opts.file}:${e.line + 1}: ${sig.name}(): ${e.message}` });
+    }
+  }
+  return out;
+}
 
 /** A file of kernel C: the kernel path it mirrors and its text. */
 export interface CSource {
@@ -957,16 +963,24 @@ export interface FuncSource {
  * (the files of one era, or an era with a patch applied). Errors name file, line and function.
  */
 export function lowerSources(sources: readonly CSource[], api: Api, strict: boolean): Lowered & { where: Map<string, FuncSource> } {
-  const known = new Set(sources.flatMap((s) => functionNames(s.text)));
-  const out: Lowered & { where: Map<string, FuncSource> } = { funcs: [], assumptions: [], errors: [], where: new Map() };
-  for (const s of sources) {
-    const r = lowerC(s.text, api, { file: s.path, known, strict });
-    out.funcs.push(...r.funcs);
-    out.assumptions.push(...r.assumptions);
-    out.errors.push(...r.errors);
-    for (const f of r.funcs) out.where.set(f.name, { path: s.path, line: Math.min(...f.code.map((i) => i.at ?? Infinity)) });
+  // Each file is parsed once: its definitions name the functions every file may call, then lower.
+  const parser = loadedCParser();
+  const trees = sources.map((s) => parser.parse(s.text));
+  try {
+    const defs = trees.map((t) => definitionsOf(t.rootNode));
+    const known = new Set(defs.flat().map((d) => signature(d)?.name).filter((n): n is string => !!n));
+    const out: Lowered & { where: Map<string, FuncSource> } = { funcs: [], assumptions: [], errors: [], where: new Map() };
+    sources.forEach((s, i) => {
+      const r = lowerDefinitions(defs[i], api, { file: s.path, known, strict });
+      out.funcs.push(...r.funcs);
+      out.assumptions.push(...r.assumptions);
+      out.errors.push(...r.errors);
+      for (const f of r.funcs) out.where.set(f.name, { path: s.path, line: Math.min(...f.code.map((c) => c.at ?? Infinity)) });
+    });
+    return out;
+  } finally {
+    for (const t of trees) t.delete();
   }
-  return out;
 }
 
 /** Each function definition of C text with its lines: first (its head) and last (its closing brace), 0-based. */
