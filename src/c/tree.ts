@@ -252,7 +252,6 @@ function placeFuzzy(f: FileState, h: Hunk, piece: HunkLine[]): TreeFailure | nul
 
 /** Rewrites the file with a piece placed at the given lines (one per old line of the piece, null where a context line was not found). */
 function spliceFuzzy(f: FileState, h: Hunk, piece: HunkLine[], at: (number | null)[]): void {
-  const old = piece.filter((l) => l.op !== '+');
   const removed = new Set<number>();
   const marks = new Map<number, MailMark>();
   const inserts = new Map<number, TreeLine[]>();
@@ -271,7 +270,6 @@ function spliceFuzzy(f: FileState, h: Hunk, piece: HunkLine[], at: (number | nul
   }
   const tail = lastAt + 1;
   if (pending.length) inserts.set(tail, [...(inserts.get(tail) ?? []), ...pending]);
-  void old;
   const next: TreeLine[] = [];
   for (let i = 0; i <= f.cur.length; i++) {
     const ins = inserts.get(i);
