@@ -174,8 +174,10 @@ function mailLineOf(img: FunctionImage, row: number): string {
 interface MessageBinding { functions: BoundFunction[]; failures: TreeFailure[] }
 
 /** Messages bound before, by message and by what else their binding depended on: an edit to one
- *  message of a long mbox rebinds that message alone. */
-const boundMessages = new WeakMap<PatchMessage, Map<string, MessageBinding>>();
+ *  message of a long mbox rebinds that message alone. The most recent are kept, so memory stays
+ *  bounded however long the mbox a check streams through. */
+const boundMessages = new Map<PatchMessage, Map<string, MessageBinding>>();
+const BOUND_MESSAGES = 512;
 
 /** Rebuilds and lowers one message's touched functions; `known` are the functions calls may name. */
 function bindMessage(pm: PatchMessage, era: Era, opts: BindOptions, known: ReadonlySet<string>): MessageBinding {
@@ -204,7 +206,10 @@ function bindMessage(pm: PatchMessage, era: Era, opts: BindOptions, known: Reado
   const out = { functions, failures };
   if (key !== null) {
     let m = boundMessages.get(pm);
-    if (!m) boundMessages.set(pm, (m = new Map()));
+    if (!m) {
+      if (boundMessages.size >= BOUND_MESSAGES) boundMessages.delete(boundMessages.keys().next().value!);
+      boundMessages.set(pm, (m = new Map()));
+    }
     if (m.size > 8) m.clear();
     m.set(key, out);
   }
