@@ -179,10 +179,14 @@ interface MessageBinding { functions: BoundFunction[]; failures: TreeFailure[] }
 const boundMessages = new Map<PatchMessage, Map<string, MessageBinding>>();
 const BOUND_MESSAGES = 512;
 
-/** Rebuilds and lowers one message's touched functions; `known` are the functions calls may name. */
-function bindMessage(pm: PatchMessage, era: Era, opts: BindOptions, known: ReadonlySet<string>): MessageBinding {
+/**
+ * Rebuilds and lowers one message's touched functions; `known` are the functions calls may name,
+ * `wanted` the functions outside the era that a modelled function calls: only those of the
+ * functions outside the era are lowered, since nothing else can run them.
+ */
+function bindMessage(pm: PatchMessage, era: Era, opts: BindOptions, known: ReadonlySet<string>, wanted: ReadonlySet<string>): MessageBinding {
   const key = typeof opts.tree === 'object' ? null
-    : `${era.name}\u0000${opts.tree ?? ''}\u0000${opts.without ?? ''}\u0000${[...known].sort().join(',')}`;
+    : `${era.name}\u0000${opts.tree ?? ''}\u0000${opts.without ?? ''}\u0000${[...known].sort().join(',')}\u0000${[...wanted].sort().join(',')}`;
   const hit = key === null ? undefined : boundMessages.get(pm)?.get(key);
   if (hit) return hit;
   const failures: TreeFailure[] = [];
@@ -190,6 +194,12 @@ function bindMessage(pm: PatchMessage, era: Era, opts: BindOptions, known: Reado
   const reference = new Map(eraFunctions(era).map((f) => [f.name, f]));
   for (const f of functions) {
     f.post.image = withoutLine(f.post.image, opts.without);
+    if (!f.modelled && !wanted.has(f.name)) {
+      const why = `${f.name}() is outside the model, and no function the model runs calls it`;
+      f.pre.why ??= why;
+      f.post.why ??= why;
+      continue;
+    }
     const kernel = reference.get(f.name)?.kernel ?? 'as the patch writes it';
     lowerSide(f.pre, era, known, f.modelled ? `${kernel}, as the mail has it before the patch` : kernel);
     // A pre-image of another kernel version stands for the code before the patch only when the
@@ -230,19 +240,37 @@ function setAside(pm: PatchMessage, era: Era): BoundFunction[] {
   });
 }
 
-/** The functions a message touches, by name, without lowering anything. */
-const touchedNames = new WeakMap<PatchMessage, string[]>();
-function namesOf(pm: PatchMessage): string[] {
-  let n = touchedNames.get(pm);
-  if (!n) touchedNames.set(pm, (n = rebuildFunctions(pm).map((f) => f.name)));
+/** The functions a message touches as the mail shows them, without lowering anything. */
+const mailImages = new WeakMap<PatchMessage, RebuiltFunction[]>();
+function mailFunctionsOf(pm: PatchMessage): RebuiltFunction[] {
+  let n = mailImages.get(pm);
+  if (!n) mailImages.set(pm, (n = rebuildFunctions(pm)));
   return n;
+}
+
+/** Functions outside the era that a modelled function of the patch calls, and those they call. */
+function wantedOutside(patches: PatchMessage[], era: Era): Set<string> {
+  const names = eraFunctionNames(era);
+  const fns = patches.flatMap(mailFunctionsOf);
+  const text = (f: RebuiltFunction): string => [f.pre, f.post].map((img) => imageText(img)).join('\n');
+  const outside = new Set(fns.map((f) => f.name).filter((n) => !names.has(n)));
+  const wanted = new Set<string>();
+  let work = fns.filter((f) => names.has(f.name));
+  while (work.length) {
+    const called = work.flatMap((f) => [...text(f).matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]));
+    const fresh = called.filter((n) => outside.has(n) && !wanted.has(n));
+    for (const n of fresh) wanted.add(n);
+    work = fns.filter((f) => fresh.includes(f.name));
+  }
+  return wanted;
 }
 
 /** The patch, bound: every touched function before and after, lowered and checked to link. */
 export function bindPatches(patches: PatchMessage[], opts: BindOptions = {}): Binding {
   const era = opts.era ?? eraOf(patches);
-  const known = new Set([...eraFunctionNames(era), ...patches.flatMap(namesOf)]);
-  const bound = patches.map((pm) => bindMessage(pm, era, opts, known));
+  const known = new Set([...eraFunctionNames(era), ...patches.flatMap((pm) => mailFunctionsOf(pm).map((f) => f.name))]);
+  const wanted = wantedOutside(patches, era);
+  const bound = patches.map((pm) => bindMessage(pm, era, opts, known, wanted));
   // Linking may find a side that does not run: each binding has sides of its own.
   const functions = bound.flatMap((m) => m.functions.map((f) => ({ ...f, pre: { ...f.pre }, post: { ...f.post } })));
   const failures = bound.flatMap((m) => m.failures);
