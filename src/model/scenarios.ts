@@ -119,6 +119,17 @@ const CLEAN: readonly ScenarioSpec[] = [
     pmdExtent: true,
     threads: [pmd(0x200), pte(0x203, true), pte(0x204)],
   },
+  {
+    name: 'pmd-vs-truncate',
+    description: 'A PMD read fault maps the blocks of the region at 0x200 (one extent covers it) while a truncate to 0x300 ' +
+      'cuts the region: XFS_MMAPLOCK serialises them, and the truncate removes the PMD entry and its mapping.',
+    indexes: [0x200, 0x300],
+    blocks: mapped(0x200, 0x300),
+    isize: 0x400,
+    pmdExtent: true,
+    fsMmaplock: true,
+    threads: [pmd(0x200), truncate(0x300)],
+  },
   ...[2, 3].map((n): ScenarioSpec => ({
     name: `fault-vs-truncate-${n}`,
     description: `${n} PTE read faults at 0x203 race a truncate that removes 0x203; XFS_MMAPLOCK serialises them and the ` +
@@ -233,7 +244,8 @@ export function composeThreads(text: string): ThreadSpec[] {
  * or over a file of mapped blocks with nothing in the tree.
  */
 export function composedScenario(threads: ThreadSpec[], base?: ScenarioSpec): ScenarioSpec {
-  const touched = threads.flatMap((t) => (t.fn === 'xfs_setattr_size' ? [] : t.fn === 'invalidate_inode_pages2_range' ? [t.args[1]] : [t.args[t.fn === 'do_dax_fault' || t.fn === 'handle_mm_fault' ? 0 : 1]]));
+  // The index each thread works at: a fault's, a truncate's new size, an invalidation's start, an unlock's.
+  const touched = threads.map((t) => t.args[t.fn === 'do_dax_fault' || t.fn === 'handle_mm_fault' || t.fn === 'xfs_setattr_size' ? 0 : 1]);
   const regions = new Set([...touched, ...(base?.indexes ?? [])].map((x) => x & ~K.PG_PMD_COLOUR));
   if (regions.size > 1) throw new Error('the threads must work in one PMD region (the model has one)');
   const indexes = [...new Set([...(base?.indexes ?? []), ...touched])].sort((x, y) => x - y);

@@ -26,6 +26,12 @@ describe('model: composed scenarios', function () {
     assert.deepEqual(composed.violations.map((v) => v.kind), ['lost-wakeup']);
   });
 
+  it('a composed truncate models the index it truncates to', () => {
+    const spec = scenarioSpec(null, 'pmd-read@0x200,truncate@0x300');
+    assert.deepEqual(spec.indexes, [0x200, 0x300]);
+    assert.equal(explore(buildScenario('', { threads: 'pmd-read@0x200,truncate@0x300' }), budget).verdict, 'ok');
+  });
+
   it('threads alone run over a file of mapped blocks with an empty tree', () => {
     const v = explore(buildScenario('', { threads: 'pte-read@0x203,truncate@0x203' }), budget);
     assert.equal(v.verdict, 'ok');
