@@ -99,7 +99,7 @@ function side(image: FunctionImage | null, why: string | null = null): BoundSide
 /** Rebuilds the touched functions of one message against the reference or a tree. */
 function rebuild(pm: PatchMessage, era: Era, opts: BindOptions, failures: TreeFailure[]): BoundFunction[] {
   const names = eraFunctionNames(era);
-  const tree = opts.tree === undefined ? referenceTree(era) : typeof opts.tree === 'string' ? opts.tree : opts.tree;
+  const tree = opts.tree ?? referenceTree(era);
   const r = applyToTree(withEraPaths(pm, era), tree);
   if (opts.tree !== undefined) failures.push(...r.failures);
   const failed = new Set(r.failures.filter((x) => !x.applied).map((x) => x.hunk));

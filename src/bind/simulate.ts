@@ -100,7 +100,7 @@ const runs = new Map<string, Run>();
 export function forgetRuns(): void { runs.clear(); }
 
 /** A function's code, its labels and lines aside: two functions with one key do the same. */
-const codeKey = (f: Func): string => `${f.name}:${JSON.stringify(f.code.map(({ label: _l, at: _a, to: _t, ...rest }) => rest))}`;
+export const codeKey = (f: Func): string => `${f.name}:${JSON.stringify(f.code.map(({ label: _l, at: _a, to: _t, ...rest }) => rest))}`;
 /** A function's code with the lines its steps name (traces and coverage read them). */
 const runKey = (f: Func): string => `${f.name}:${JSON.stringify(f.code.map(({ label: _l, ...rest }) => rest))}`;
 

@@ -5,7 +5,7 @@ import type { RebuiltFunction, TreeFailure } from '../c/types';
 import { applyToTree } from '../c/tree';
 import { getCParser } from '../c/parser';
 import type { Budget, TraceStep, Verdict, Violation } from '../check/types';
-import { simulateWith, kinds, kindWords, functionsOfHunk, DEFAULT_BUDGET, type HunkSimulation } from '../bind/simulate';
+import { simulateWith, kinds, kindWords, functionsOfHunk, codeKey, DEFAULT_BUDGET, type HunkSimulation } from '../bind/simulate';
 import { bindPatches, type Binding } from '../bind/bind';
 import { allHunks } from '../bind/coverage';
 import type { MailDiagnostic, MailDocument } from '../mail/types';
@@ -81,8 +81,7 @@ function added(from: Verdict | null, to: Verdict): Violation[] {
 
 /** Whether the hunk changes what a function it touches runs (its code before and after differ). */
 function changesCode(b: Binding, h: Hunk): boolean {
-  const code = (f: { code: unknown[] } | null): string => JSON.stringify(f?.code.map((i) => ({ ...(i as object), label: '', at: 0, to: 0 })) ?? null);
-  return functionsOfHunk(b, h).some((f) => f.post.func && code(f.post.func) !== code(f.pre.func ?? b.pre[f.name] ?? null));
+  return functionsOfHunk(b, h).some((f) => f.post.func && (!f.pre.func || codeKey(f.post.func) !== codeKey(f.pre.func)));
 }
 
 /** Full review: static findings, each confirmed or contradicted by the model, and the hunks' verdicts. */
