@@ -96,7 +96,7 @@ export class DaxMachine implements Machine {
     s[G.ISIZE] = spec.isize;
     s[G.ENOMEM_BUDGET] = opts.enomem ?? spec.enomem ?? 0;
     s[G.PMD] = spec.pmd ?? Pmd.None;
-    s[G.PMD_EXTENT] = spec.pmdExtent === false ? 0 : 1;
+    s[G.PMD_EXTENT] = spec.pmdExtent === false ? 0 : spec.pmdAlloc ? 2 : 1;
     s[G.VM_SHARED] = spec.vmShared === false ? 0 : 1;
     const region = L.indexes[0] & ~K.PG_PMD_COLOUR;
     s[G.VM_START] = spec.vm?.[0] ?? region;

@@ -158,8 +158,10 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
   // that runs its lines was searched through and none has its kind.
   const explained = new Set<Found>();
   const passes = (c: Found, f: Finding): boolean => traceLines(c.x).some((l) => l >= f.line - 1 && l <= f.endLine + 1);
+  // Of the counterexamples that show one defect, the shortest trace is the one a reviewer reads.
+  const shortest = (cs: Found[]): Found[] => [...cs].sort((a, b) => a.x.trace.steps.length - b.x.trace.steps.length);
   for (const f of findings) {
-    const cands = introduced.filter((c) => c.x.kind === f.kind);
+    const cands = shortest(introduced.filter((c) => c.x.kind === f.kind));
     const hit = cands.find((c) => passes(c, f) && !explained.has(c)) ?? cands.find((c) => passes(c, f))
       ?? cands.find((c) => !explained.has(c)) ?? cands[0];
     if (hit) {
@@ -202,9 +204,13 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
     const img = binding.functions.find((f) => [f.post.image, f.pre.image].some((m) => m?.lines.some((l) => l.mailLine === line)));
     return img?.name ?? hunks[i].function;
   };
-  for (const c of introduced) {
+  // A counterexample that lands where a finding of its kind already stands shows the same
+  // defect in another scenario: one finding, not two.
+  const shown = (kind: string, line: number): boolean => findings.some((f) => f.kind === kind && f.severity !== 'info' && line >= f.line && line <= f.endLine);
+  for (const c of shortest(introduced)) {
     if (explained.has(c)) continue;
     const { line, endLine, i } = place(c);
+    if (shown(c.x.kind, line)) continue;
     const fn = fnAt(i, line);
     // What rests on a value the model assumed for a call outside it is a warning, and says so.
     const ifs = assumed(c.x);

@@ -792,7 +792,7 @@ def({
 
 def({
   name: 'iomap_begin', arity: 3, visible: true, mightSleep: true,
-  doc: 'ops->iomap_begin(inode, pos, length, flags, &iomap): the extent at index; a write allocates one block (IOMAP_F_NEW). Result: type | flags << 8 | pages << 12 | index << 22',
+  doc: 'ops->iomap_begin(inode, pos, length, flags, &iomap): the extent at index; a write allocates (IOMAP_F_NEW). Result: type | flags << 8 | pages << 12 | index << 22',
   run: (w, [index, pages, write]) => {
     const s = slotOrFault(w, index);
     if (s < 0) return K.IOMAP_HOLE | (1 << 12) | (index << 22);
@@ -806,9 +806,11 @@ def({
       w.note(NOTE.block, index);
     }
     const type = w.s[a] === Block.Mapped ? K.IOMAP_MAPPED : w.s[a] === Block.Unwritten ? K.IOMAP_UNWRITTEN : K.IOMAP_HOLE;
-    // One extent covers the PMD range only when the scenario says so and nothing was allocated now
-    // (an allocating write gets a one-page extent, so the PMD fault falls back).
-    const len = pages > 1 && (!w.s[G.PMD_EXTENT] || flags) ? 1 : pages;
+    // One extent covers the PMD range only when the scenario says so; an allocating write gets
+    // a one-page extent (free space is fragmented, so the PMD fault falls back) unless the
+    // scenario says the filesystem allocates the whole range asked for (PMD_EXTENT 2).
+    const whole = w.s[G.PMD_EXTENT] === 2 || (w.s[G.PMD_EXTENT] === 1 && !flags);
+    const len = pages > 1 && !whole ? 1 : pages;
     return type | (flags << 8) | (len << 12) | (index << 22);
   },
 });
