@@ -4,8 +4,9 @@ import type { Fault, Machine, Moves, StateView, ThreadInfo, Transition } from '.
 import { Status } from './machine';
 import { K, type Func } from './ir';
 import {
-  FRAME, G, Layout, PAGE, Pmd, PTE_PFN, QUEUE, SLOT, THREAD, TStatus,
+  FRAME, G, Layout, PAGE, PAGE_STRIDE, Pmd, PTE_PFN, QUEUE, SLOT, SLOT_STRIDE, THREAD, THREAD_ID_WORDS, TStatus,
 } from './kernel/layout';
+import type { Holds } from './objects/object';
 import { describeEntry, isExceptional, isPmd, lookupSlot, pmdHuge, TASK_UNINTERRUPTIBLE } from './kernel/prims';
 import { Step } from './kernel/step';
 import type { ScenarioSpec } from './scenarios';
@@ -143,15 +144,21 @@ export class DaxMachine implements Machine {
     for (let t = 0; t < L.nThreads; t++) {
       out.set(state.subarray(L.thread(t), L.thread(t) + L.threadStride), L.thread(perm[t]));
     }
-    out[G.TREE_LOCK] = rename(perm, state[G.TREE_LOCK]);
-    out[G.PTL] = rename(perm, state[G.PTL]);
-    if (state[G.MMAPLOCK] < 0) out[G.MMAPLOCK] = -rename(perm, -state[G.MMAPLOCK]);
-    for (let p = 0; p < L.nPages; p++) out[L.pageWord(p, PAGE.LOCK)] = rename(perm, state[L.pageWord(p, PAGE.LOCK)]);
-    for (let q = 0; q < L.nQueues; q++) {
-      out[L.queueWord(q, QUEUE.LAST_WAKER)] = rename(perm, state[L.queueWord(q, QUEUE.LAST_WAKER)]);
-      for (let i = 0; i < L.nThreads; i++) {
-        const v = state[L.queueWord(q, QUEUE.FIFO + i)];
-        out[L.queueWord(q, QUEUE.FIFO + i)] = v === 0 ? 0 : (v & ~0xff) | rename(perm, v & 0xff);
+    const { globals, fields } = THREAD_ID_WORDS;
+    for (const { at, holds } of globals) out[at] = renamed(holds, perm, state[at]);
+    const records: [number, number, number, readonly { at: number; holds: Holds; perThread: boolean }[]][] = [
+      [L.slotBase, L.indexes.length, SLOT_STRIDE, fields.index],
+      [L.pageBase, L.nPages, PAGE_STRIDE, fields.page],
+      [L.queueBase, L.nQueues, L.queueStride, fields.queue],
+    ];
+    for (const [base, n, stride, words] of records) {
+      for (let r = 0; r < n; r++) {
+        for (const { at, holds, perThread } of words) {
+          for (let i = 0, end = perThread ? L.nThreads : 1; i < end; i++) {
+            const w = base + r * stride + at + i;
+            out[w] = renamed(holds, perm, state[w]);
+          }
+        }
       }
     }
   }
@@ -482,6 +489,15 @@ const NO_FAULTS: Fault[] = Object.freeze([]) as unknown as Fault[];
 
 /** A thread id + 1 stored in the state, renamed by perm; 0 (none) stays. */
 function rename(perm: ArrayLike<number>, v: number): number { return v > 0 ? perm[v - 1] + 1 : v; }
+
+/** A word holding a thread id as `holds` says, renamed by perm. */
+function renamed(holds: Holds, perm: ArrayLike<number>, v: number): number {
+  switch (holds) {
+    case 'thread': return rename(perm, v);
+    case 'rwsem': return v < 0 ? -rename(perm, -v) : v;
+    case 'waiter': return v === 0 ? 0 : (v & ~0xff) | rename(perm, v & 0xff);
+  }
+}
 
 function less(a: Int32Array, b: Int32Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
