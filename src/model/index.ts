@@ -105,8 +105,8 @@ export function buildScenario(name: string, opts: BuildOptions = {}): Machine & 
 export type { Func, PointValue };
 export { K, PURE } from './ir';
 export type { Expr, Instr, LValue, PointDecl } from './ir';
-export { PRIMS } from './kernel/prims';
-export type { Prim } from './kernel/prims';
+export { PRIMS } from './objects/index';
+export type { Prim } from './objects/index';
 export { link } from './vm';
 export type { Program } from './vm';
 export { DaxMachine } from './dax-machine';
