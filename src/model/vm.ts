@@ -11,6 +11,7 @@ import { Status } from './machine';
 import { evalBin, PURE, type BinOp, type Expr, type Func, type Instr, type LValue } from './ir';
 import { FRAME, Layout, PTR_BASE, THREAD, TStatus } from './kernel/layout';
 import { OBJECT_HOOKS, PRIMS, type Prim } from './objects/index';
+import { cachesOn } from './caches';
 import { FootprintTable, noteText, Step, StepRecord } from './kernel/step';
 import { deadLocals } from './live';
 import { entry, Recorder, StepMemo, type Entry } from './memo';
@@ -424,8 +425,9 @@ export class VM {
   private readonly threadStride: number;
   /** Per function, its local code as one generated function, or null when it is interpreted. */
   private readonly runners: (Runner | null)[];
-  /** Steps to take in the interpreter before the runners are built (-1: never build them). */
-  private untilRunners = RUNNERS_AFTER;
+  /** Steps to take in the interpreter before the runners are built (-1: never; so with the
+   *  caches switch off, model/caches.ts, the interpreter runs everything). */
+  private untilRunners = cachesOn() ? RUNNERS_AFTER : -1;
   /** The room every step of this VM records in (one step runs at a time). */
   private readonly rec: StepRecord;
   /** Kinds of state no primitive of the program writes: reads of them never race. */
@@ -476,7 +478,7 @@ export class VM {
       return top.flatMap((d, pc) => [d, suspended[pc]]);
     });
     this.frameWords = Int32Array.from(prog.funcs, (f) => FRAME.LOCALS + f.locals.length);
-    this.memo = remember ? new StepMemo<StepResult>((t) => L.thread(t), (s, t) => this.liveWords(s, t)) : null;
+    this.memo = remember && cachesOn() ? new StepMemo<StepResult>((t) => L.thread(t), (s, t) => this.liveWords(s, t)) : null;
     this.recorder = new Recorder(L.size);
     this.probeRecorder = new Recorder(L.size);
     this.listed = new Uint8Array(L.size);
