@@ -12,6 +12,7 @@ before(async () => { await getCParser(); });
 /** A toy API: one primitive, one counter, a record and an ops table. */
 const TOY: Api = {
   era: 'toy',
+  protocol: {},
   calls: {
     put_page: { k: 'prim', prim: 'put_page', doc: 'a visible primitive' },
     unlikely: { k: 'expr', e: '$0', doc: 'hint' },

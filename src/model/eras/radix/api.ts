@@ -7,7 +7,7 @@
 // shifted by PAGE_SHIFT (the model's addresses are linear: vm_pgoff is 0), so templates
 // shift back where a primitive takes pages. A sector is index * 8 and a pfn is the sector
 // (dax_map_atomic() always maps). The one mapping is MAPPING, its inode and vma are 1.
-import type { Api, CallMeaning, FieldMeaning } from '../../core/api';
+import type { Api, CallMeaning, Effect, FieldMeaning, GuardLiteral } from '../../core/api';
 
 const prim = (p: string, doc: string, args?: string[], extra: Partial<Extract<CallMeaning, { k: 'prim' }>> = {}): CallMeaning =>
   ({ k: 'prim', prim: p, doc, ...(args ? { args } : {}), ...extra });
@@ -173,12 +173,51 @@ const fields: Record<string, FieldMeaning> = {
   'wait_exceptional_entry_queue.key': { k: 'ignored', doc: 'the key: the queue primitives keep it' },
 };
 
+// What the era's functions and the radix tree's calls do to what their caller holds, for the
+// static rules (the entry-lock protocol of fs/dax.c v4.10).
+const OK_ZERO: GuardLiteral[] = [{ atom: '$', value: false }];
+const NOT_ERR: GuardLiteral[] = [{ atom: 'IS_ERR($)', value: false }];
+const pure = (names: string[]): Record<string, Effect[]> => Object.fromEntries(names.map((n) => [n, [{ op: 'pure' }]]));
+
+const protocol: Record<string, readonly Effect[]> = {
+  // The entry an unlocked lookup returns must be locked (lock_slot) or put.
+  get_unlocked_mapping_entry: [{ op: 'acquire', cls: 'unlocked-entry', handle: 'result', index: 1,
+    guard: [{ atom: '$', value: true }, { atom: 'radix_tree_exceptional_entry($)', value: true }] }],
+  // Puts the entry and wakes the next waiter.
+  put_unlocked_mapping_entry: [{ op: 'release', cls: 'unlocked-entry', match: 2, lenient: true }, { op: 'wake', all: 3, missing: false }],
+  lock_slot: [{ op: 'convert', from: 'unlocked-entry', to: 'locked-entry', match: 1, always: true }, { op: 'value', locked: true }],
+  grab_mapping_entry: [{ op: 'acquire', cls: 'locked-entry', handle: 'result', index: 1, guard: NOT_ERR }],
+  unlock_slot: [{ op: 'release', cls: 'locked-entry', match: 1, lenient: true }],
+  dax_unlock_mapping_entry: [{ op: 'release', cls: 'locked-entry', match: 1, lenient: true }],
+  put_locked_mapping_entry: [{ op: 'release', cls: 'locked-entry', match: 2, lenient: true }],
+  // Replaces the locked entry and returns the new one, locked.
+  dax_insert_mapping_entry: [{ op: 'convert', from: 'locked-entry', to: 'locked-entry', match: 2, guard: NOT_ERR }],
+  dax_wake_mapping_entry_waiter: [{ op: 'wake', all: -1 }],
+  // v4.11 and v4.19 helpers that make locked entry values.
+  dax_radix_locked_entry: [{ op: 'value', locked: true }],
+  dax_make_locked: [{ op: 'value', locked: true }],
+  // lib/radix-tree.c: deleting an entry others may wait on, storing entry values, preloading.
+  radix_tree_delete: [{ op: 'delete', index: 1 }],
+  radix_tree_delete_item: [{ op: 'delete', index: 1 }],
+  radix_tree_insert: [{ op: 'store', value: 2, index: 1, guard: OK_ZERO }],
+  __radix_tree_insert: [{ op: 'store', value: 3, index: 1, guard: OK_ZERO }],
+  radix_tree_replace_slot: [{ op: 'store', value: -1, index: null }],
+  __radix_tree_replace: [{ op: 'store', value: 3, index: null }],
+  radix_tree_preload: [{ op: 'acquire', cls: 'preload', handle: 'result', guard: OK_ZERO }],
+  radix_tree_maybe_preload: [{ op: 'acquire', cls: 'preload', handle: 'result', guard: OK_ZERO }],
+  radix_tree_preload_end: [{ op: 'release', cls: 'preload', lenient: true }],
+  ...pure(['radix_tree_exceptional_entry', 'dax_radix_order', 'dax_radix_sector', 'slot_locked', 'entry_wait_queue',
+    'radix_tree_lookup_slot', '__radix_tree_lookup', 'radix_tree_deref_slot_protected', 'radix_tree_deref_slot',
+    'radix_tree_lookup', 'dax_flag_test', 'RADIX_DAX_ENTRY', 'RADIX_DAX_TYPE', 'RADIX_DAX_SECTOR']),
+};
+
 export const RADIX_API: Api = {
   era: 'radix (v4.10)',
   derefs: { pmd_t: { prim: 'pmd_read', doc: '*pmd: the PMD of the modelled region' } },
   prefixes: { trace_: { k: 'none', doc: 'tracepoints change nothing the model keeps' } },
   calls,
   fields,
+  protocol,
   records: {
     vm_fault: ['pgoff', 'flags', 'page'],
     blk_dax_ctl: ['sector', 'size'],
