@@ -15,7 +15,7 @@ import { eraFunctionNames, eraFunctions, eraFunctionText, imageText, referenceTr
 import { lowerC, type Assumption } from '../model/core/lower';
 import { RADIX_ERA } from '../model/eras/radix/index';
 import type { Func } from '../model/ir';
-import { link } from '../model/vm';
+import { link } from '../model/index';
 
 /** One side of a touched function: its image, and its IR when it lowered. */
 export interface BoundSide {

@@ -12,7 +12,7 @@ import { eraFunctions } from '../model/core/era';
 import { DaxMachine } from '../model/dax-machine';
 import { SCENARIOS, type ScenarioSpec } from '../model/scenarios';
 import { scenarioSpec } from '../model/index';
-import { link } from '../model/vm';
+import { link } from '../model/index';
 import { bindPatches, type Binding, type BindOptions, type BoundFunction } from './bind';
 import { coverageOf, allHunks, hunkAt } from './coverage';
 import type { HunkCoverage, HunkVerdict } from './types';

@@ -2,7 +2,8 @@
 // functions over the packed state, with the properties checked on its states.
 import type { Fault, Machine, Moves, StateView, ThreadInfo, Transition } from './machine';
 import { Status } from './machine';
-import { K, type Func } from './ir';
+import type { Func } from './ir';
+import { K } from './objects/constants';
 import {
   FRAME, G, Layout, PAGE_STRIDE, Pmd, SLOT, SLOT_STRIDE, THREAD, THREAD_ID_WORDS, TStatus,
 } from './kernel/layout';

@@ -1,6 +1,6 @@
 // Scenarios: named sets of threads over an initial state. Each exercises one
 // protocol of fs/dax.c with the fewest threads and indexes that show it.
-import { K } from './ir';
+import { K } from './objects/constants';
 import type { ViolationKind } from './machine';
 import { Block, Pmd } from './kernel/layout';
 

@@ -8,9 +8,9 @@
 // interpreter is the reference and runs what a runner does not express.
 import type { Move, Moves, Transition } from './machine';
 import { Status } from './machine';
-import { evalBin, PURE, type BinOp, type Expr, type Func, type Instr, type LValue } from './ir';
+import { evalBin, type BinOp, type Expr, type Func, type Instr, type LValue } from './ir';
 import { FRAME, Layout, PTR_BASE, THREAD, TStatus } from './kernel/layout';
-import { OBJECT_HOOKS, PRIMS, type Prim } from './objects/index';
+import type { Prim } from './objects/object';
 import { cachesOn } from './caches';
 import { FootprintTable, noteText, Step, StepRecord } from './kernel/step';
 import { deadLocals } from './live';
@@ -65,7 +65,9 @@ export interface VmHooks {
   heldOnReturn(w: Step): string | null;
 }
 
-export function link(funcs: Func[], prims: Readonly<Record<string, Prim>> = PRIMS, hooks: VmHooks = OBJECT_HOOKS): Program {
+/** A program of functions over a world's primitives and context hooks (model/index.ts's link()
+ *  gives the objects' own). Calls resolve by name; a later function of the same name wins. */
+export function linkWith(funcs: Func[], prims: Readonly<Record<string, Prim>>, hooks: VmHooks): Program {
   const byName = new Map<string, number>();
   const list: Func[] = [];
   for (const f of funcs) {
@@ -211,11 +213,6 @@ function exprJs(e: Expr, local: (i: number) => string = LOCAL_VIA_STEP): string 
       return BIN_JS[e.op](sub(e.a), sub(e.b));
     }
     case 'cond': return `((${sub(e.c)}) ? (${sub(e.a)}) : (${sub(e.b)}))`;
-    case 'pure': {
-      const at = PURE_AT.get(e.fn);
-      if (at === undefined) throw new Error(`unknown pure helper ${e.fn}`);
-      return `(H.pure[${num(at)}](${e.args.map(sub).join(', ')}) | 0)`;
-    }
     default: throw new Error(`unknown expression kind ${String((e as { k: unknown }).k)}`);
   }
 }
@@ -236,10 +233,7 @@ function halts(w: Step): boolean { return w.fault?.code === 'halt'; }
 
 function livelock(w: Step): void { w.commit('livelock', `${w.threadName(w.t)} loops without a visible step`); }
 
-const PURE_FNS = Object.values(PURE).map((p) => p.f);
-const PURE_AT = new Map(Object.keys(PURE).map((k, i) => [k, i]));
 const HELPERS = {
-  pure: PURE_FNS,
   deref: (w: Step, p: number): number => { const off = derefOffset(w, p); return off < 0 ? 0 : w.s[w.base + off]; },
   bin: evalBin,
   derefOffset,

@@ -53,6 +53,20 @@ describe('layering', () => {
     ['properties', ['eras', 'dax-machine', 'scenarios']],
     ['eras', ['dax-machine', 'properties']],
   ];
+  // The IR and the VM know no kernel: they take the objects' primitives and hooks as given
+  // (objects/object.ts declares their shape), never an object, a property or an era.
+  for (const file of ['ir.ts', 'vm.ts', 'live.ts', 'memo.ts', 'machine.ts']) {
+    it(`src/model/${file} imports no object, property or era`, () => {
+      const f = path.join(src, 'model', file);
+      for (const spec of imports(f)) {
+        if (!spec.startsWith('.')) continue;
+        const target = path.relative(path.join(src, 'model'), path.resolve(path.dirname(f), spec));
+        const top = target.split(path.sep)[0];
+        assert.ok(!['eras', 'properties'].includes(top) && (top !== 'objects' || target === path.join('objects', 'object')),
+          `${file} imports ${spec}`);
+      }
+    });
+  }
   for (const [folder, banned] of MODEL_RULES) {
     it(`src/model/${folder} imports none of ${banned.join(', ')}`, () => {
       const dir = path.join(src, 'model', folder);

@@ -85,7 +85,7 @@ export interface Api {
   /** Structs the model keeps in memory, with the fields each holds, in order. A local of such a
    *  struct is that many words of the frame; a pointer to it reaches them. */
   records: Readonly<Record<string, readonly string[]>>;
-  /** Constants and global objects by name (K of ir.ts, then the era's own). */
+  /** Constants and global objects by name (the kernel's constants the era's objects encode, and its own). */
   constants: Readonly<Record<string, number>>;
   /** Reading through a pointer to an object of the modelled state, by the pointee's type
    *  (`*vmf->pmd` of a `pmd_t *`): the primitive that reads it. */

@@ -1,6 +1,6 @@
 // Once truncate has returned, nothing maps the file beyond i_size: a mapping left there
 // reaches blocks the filesystem has freed.
-import { K } from '../ir';
+import { K } from '../objects/constants';
 import { G, SLOT } from '../kernel/layout';
 import { hex } from '../objects/format';
 import { pmdHuge } from '../objects/pagetable/index';

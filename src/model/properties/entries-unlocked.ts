@@ -1,6 +1,6 @@
 // Every locked entry is unlocked by its locker, error paths included: once every thread
 // returned, an entry still locked makes the next fault on its index sleep forever.
-import { K } from '../ir';
+import { K } from '../objects/constants';
 import { SLOT } from '../kernel/layout';
 import type { Fault } from '../machine';
 import { hex } from '../objects/format';

@@ -1,6 +1,6 @@
 // A DAX pfn stays mapped only while the radix tree holds the entry that covers it; otherwise
 // writeback and truncate no longer see the mapping, and the block can be reused under it.
-import { K } from '../ir';
+import { K } from '../objects/constants';
 import { G, Pmd, PTE_PFN, SLOT } from '../kernel/layout';
 import { hex } from '../objects/format';
 import { isExceptional, isPmd, lookupSlot } from '../objects/radix/entries';

@@ -2,7 +2,7 @@
 // replaces the entry it waits for. Asleep on an entry that is gone or unlocked: the wake-up
 // was lost (the queues are exclusive, so one wake-up too few strands a waiter). Asleep on a
 // locked entry once everyone else returned: the entry was left locked. Otherwise: deadlock.
-import { K } from '../ir';
+import { K } from '../objects/constants';
 import { QUEUE, SLOT, THREAD } from '../kernel/layout';
 import { hex } from '../objects/format';
 import { describeEntry, isExceptional, lookupSlot } from '../objects/radix/entries';

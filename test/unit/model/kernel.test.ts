@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { K } from '../../../src/model/ir';
+import { K } from '../../../src/model/objects/constants';
 import { G, Layout, QUEUE, SLOT, THREAD } from '../../../src/model/kernel/layout';
 import { PRIMS } from '../../../src/model/objects/index';
 import { TASK_RUNNING, TASK_UNINTERRUPTIBLE } from '../../../src/model/objects/waittable/index';

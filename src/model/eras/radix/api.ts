@@ -8,6 +8,7 @@
 // shift back where a primitive takes pages. A sector is index * 8 and a pfn is the sector
 // (dax_map_atomic() always maps). The one mapping is MAPPING, its inode and vma are 1.
 import type { Api, CallMeaning, Effect, FieldMeaning, GuardLiteral } from '../../core/api';
+import { K } from '../../objects/constants';
 
 const prim = (p: string, doc: string, args?: string[], extra: Partial<Extract<CallMeaning, { k: 'prim' }>> = {}): CallMeaning =>
   ({ k: 'prim', prim: p, doc, ...(args ? { args } : {}), ...extra });
@@ -103,7 +104,7 @@ const calls: Record<string, CallMeaning> = {
     'the filesystem\'s extent at pos: a write allocates a block (IOMAP_F_NEW); the result is stored in *iomap',
     ['$1 >> PAGE_SHIFT', '$2 >> PAGE_SHIFT', '($3 & IOMAP_WRITE) != 0'], { out: '$4' }),
   '->iomap_end': none('ends an iomap operation: nothing the model keeps'),
-  dax_iomap_sector: expr('dax_iomap_sector(*$0, $1 >> PAGE_SHIFT)', 'the sector of pos in the extent'),
+  dax_iomap_sector: expr('(($1) >> PAGE_SHIFT) << 3', 'the sector of pos in the extent: the block map is linear, eight sectors a page'),
   xfs_ilock: prim('xfs_ilock', 'takes XFS_MMAPLOCK shared or exclusive', ['$1']),
   xfs_iunlock: prim('xfs_iunlock', 'releases XFS_MMAPLOCK', ['$1']),
   fs_mmaplock: prim('fs_mmaplock', 'whether the scenario\'s filesystem takes XFS_MMAPLOCK around faults and truncate', []),
@@ -111,6 +112,23 @@ const calls: Record<string, CallMeaning> = {
   XFS_I: expr('$0', 'the XFS inode of an inode'),
   VFS_I: expr('$0', 'the inode of an XFS inode'),
   IS_DAX: expr('1', 'the file is a DAX file'),
+  // the entry encoding of fs/dax.c v4.10 and include/linux/radix-tree.h
+  radix_tree_exceptional_entry: expr('(($0) & RADIX_TREE_EXCEPTIONAL_ENTRY) != 0', 'an exceptional entry (a DAX entry) rather than a page pointer'),
+  dax_is_pmd_entry: expr('($0) & RADIX_DAX_PMD', 'a PMD entry'),
+  dax_is_pte_entry: expr('(($0) & RADIX_DAX_PMD) == 0', 'a PTE entry'),
+  dax_is_zero_entry: expr('($0) & RADIX_DAX_HZP', 'a huge zero page entry'),
+  dax_is_empty_entry: expr('($0) & RADIX_DAX_EMPTY', 'an empty entry (a placeholder while the fault maps blocks)'),
+  dax_radix_sector: expr('($0) >> RADIX_DAX_SHIFT', 'the sector an entry maps'),
+  dax_radix_order: expr('(($0) & RADIX_DAX_PMD) ? PMD_ORDER : 0', 'the order of an entry in the tree'),
+  dax_radix_locked_entry: expr('RADIX_TREE_EXCEPTIONAL_ENTRY | ($1) | (($0) << RADIX_DAX_SHIFT) | RADIX_DAX_ENTRY_LOCK',
+    'a new entry of a sector and flags: entries begin locked'),
+  dax_radix_entry: expr('RADIX_TREE_EXCEPTIONAL_ENTRY | ($1) | (($0) << RADIX_DAX_SHIFT) | RADIX_DAX_ENTRY_LOCK',
+    'dax_radix_locked_entry() as the v5 iomap PMD series named it before it was merged'),
+  dax_fault_return: expr('($0) == 0 ? VM_FAULT_NOPAGE : (($0) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS)',
+    'the fault code of an errno'),
+  IS_ERR: expr('($0) < 0 && ($0) >= -4095', 'an errno encoded in a pointer (include/linux/err.h)'),
+  PTR_ERR: expr('$0', 'the errno of an error pointer'),
+  ERR_PTR: expr('$0', 'an errno as a pointer'),
   // the block device (dax_map_atomic() of v4.10): linear and always mapped
   dax_map_atomic: expr('$1->size', 'maps the whole range asked for: the model\'s block device never fails'),
   dax_unmap_atomic: none('ends the block device mapping'),
@@ -160,10 +178,11 @@ const fields: Record<string, FieldMeaning> = {
   'iomap_ops.iomap_end': { k: 'const', v: 0, doc: 'the model\'s filesystem ends no iomap operation (XFS\'s does nothing the model keeps)' },
   'page.mapping': { k: 'read', prim: 'page_mapping', doc: 'the page\'s mapping: MAPPING, or NULL once truncated' },
   'page.index': { k: 'read', prim: 'page_index', doc: 'the page\'s offset in the file' },
-  'iomap.type': { k: 'view', e: 'iomap_type($0)' },
-  'iomap.flags': { k: 'view', e: 'iomap_flags($0)' },
-  'iomap.offset': { k: 'view', e: 'iomap_offset($0) << PAGE_SHIFT' },
-  'iomap.length': { k: 'view', e: 'iomap_pages($0) << PAGE_SHIFT' },
+  // The model's iomap is one word: type | flags << 8 | length in pages << 12 | its first index << 22.
+  'iomap.type': { k: 'view', e: '($0) & 0xff' },
+  'iomap.flags': { k: 'view', e: '(($0) >> 8) & 0xf' },
+  'iomap.offset': { k: 'view', e: '((($0) >> 22) & 0x3ff) << PAGE_SHIFT' },
+  'iomap.length': { k: 'view', e: '((($0) >> 12) & 0x3ff) << PAGE_SHIFT' },
   'iomap.bdev': { k: 'const', v: 1, type: 'struct block_device *', doc: 'the one block device' },
   'blk_dax_ctl.pfn': { k: 'view', e: '$0.sector', doc: 'the model\'s pfn is the sector (a linear block device)' },
   'blk_dax_ctl.addr': { k: 'const', v: 0, doc: 'the kernel address of the mapping: no object of the model' },
@@ -223,6 +242,7 @@ export const RADIX_API: Api = {
     blk_dax_ctl: ['sector', 'size'],
   },
   constants: {
+    ...K,
     TASK_NORMAL: 3, TASK_UNINTERRUPTIBLE: 2,
     DAX_WAIT_TABLE_BITS: 12, wait_table: 0, wake_exceptional_entry_func: 0,
     FAULT_FLAG_WRITE: 0x01, VM_SHARED: 0x08, VM_FAULT_ERROR: 0x0001 | 0x0002 | 0x0010 | 0x0020 | 0x0040 | 0x0800,

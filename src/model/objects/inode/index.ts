@@ -1,7 +1,7 @@
 // The inode and its filesystem as fs/dax.c's callers see them (fs/xfs, v4.10): i_size, and
 // the block map ->iomap_begin() reads and allocates from (holes, unwritten and mapped blocks;
 // whether one extent covers a PMD), and whether the filesystem takes XFS_MMAPLOCK.
-import { K } from '../../ir';
+import { K } from '../constants';
 import { Block, G, OBJ, SLOT } from '../../kernel/layout';
 import type { KernelObject, Prim } from '../object';
 import { hex } from '../format';

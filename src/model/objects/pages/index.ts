@@ -1,6 +1,6 @@
 // Page cache pages (mm/filemap.c, v4.10): the hole pages a read fault of a DAX file puts in the
 // page cache, with their lock, ->mapping, ->index and reference count, and mapping->nrpages.
-import { K } from '../../ir';
+import { K } from '../constants';
 import { G, OBJ, PAGE } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
 import type { KernelObject, LockDecl, Prim } from '../object';

@@ -1,7 +1,7 @@
 // The page tables of the modelled 2 MiB region (mm/memory.c, mm/huge_memory.c, v4.10): its PMD
 // (none, the huge zero page, a devmap PMD, or a PTE table) and the PTE of each modelled index,
 // and the vma that maps the region (shared or private, its bounds).
-import { K } from '../../ir';
+import { K } from '../constants';
 import { G, OBJ, PAGE, PTE_PFN, Pmd, SLOT } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
 import type { KernelObject, Prim } from '../object';

@@ -1,7 +1,7 @@
 // The radix tree's slots as the model keeps them: an entry lives at its head index, and a PMD
 // entry (order 9) covers the 512 indexes of its region. A slot holds 0, a page pointer, or a
 // DAX exceptional entry with the v4.10 bit layout of fs/dax.c (K.RADIX_DAX_*).
-import { K } from '../../ir';
+import { K } from '../constants';
 import { Layout, OBJ, SLOT } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
 import { hex } from '../format';

@@ -2,7 +2,7 @@
 // lookup, insert of an order (-EEXIST when any slot of its range is taken), replace, delete,
 // tags, radix_tree_preload() with an injectable -ENOMEM, and mapping->nrexceptional. Writers
 // hold mapping->tree_lock; the model asserts it.
-import { K } from '../../ir';
+import { K } from '../constants';
 import { G, OBJ, SLOT, THREAD } from '../../kernel/layout';
 import type { KernelObject, Prim } from '../object';
 import { hex } from '../format';

@@ -1,7 +1,7 @@
 // XFS_MMAPLOCK: the rw semaphore XFS takes shared around page faults and exclusive around
 // truncate and hole punching (fs/xfs/xfs_inode.c xfs_ilock(), v4.10), so a fault never maps
 // blocks a truncate is freeing.
-import { K } from '../../ir';
+import { K } from '../constants';
 import { G, OBJ } from '../../kernel/layout';
 import type { KernelObject, LockDecl, Prim } from '../object';
 
