@@ -94,6 +94,7 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
   const diagnostics = a.diagnostics;
   const findings = staticFindings(a, file);
   const binding = bindPatches(a.patches, opts.tree ? { tree: opts.tree } : {});
+  diagnostics.push(...eraDiagnostics(a.patches, binding));
   const hunks = allHunks(a.patches);
   const coverage: ReviewCoverage[] = loweredCoverage(a.patches, binding);
   if (opts.simulate === false) return { findings, coverage, patches: a.patches, verdicts: [], treeFailures, diagnostics, bounded: [] };
@@ -239,6 +240,28 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
   const bounded = undecided.filter((u) => !findings.some((f) => f.hunk.function === u.function && f.severity !== 'info' && u.lines.some((l) => l >= f.line && l <= f.endLine)));
   diagnostics.sort((x, y) => x.line - y.line);
   return { findings, coverage: decidedCoverage(coverage, hunks, bounded), patches: a.patches, verdicts, treeFailures, diagnostics, bounded };
+}
+
+/** The era each message is written against, said where the model does not have it, and where a
+ *  mail mixes eras. */
+function eraDiagnostics(patches: PatchMessage[], binding: Binding): MailDiagnostic[] {
+  const at = (m: number): number => patches[m].files.flatMap((f) => f.hunks)[0]?.mailLines[0] ?? 1;
+  const out: MailDiagnostic[] = [];
+  for (const e of binding.eras) {
+    if (e.modelled) continue;
+    out.push({
+      line: at(e.message), severity: 'info',
+      message: `this patch is written against the ${e.era} era of fs/dax.c (${e.kernels}; ${e.from === 'tree' ? 'the kernel tree\'s fs/dax.c uses' : 'its hunks use'} ` +
+        `${e.evidence.slice(0, 4).join(', ')}); the model has the ${binding.era.name} era (${binding.era.version}) only, so it runs none of its code`,
+    });
+  }
+  const named = binding.eras.filter((e) => e.evidence.length);
+  const kinds = [...new Set(named.map((e) => e.era))];
+  if (kinds.length > 1) {
+    const says = kinds.map((k) => `${k}: message${named.filter((e) => e.era === k).length > 1 ? 's' : ''} ${named.filter((e) => e.era === k).map((e) => e.message + 1).join(', ')}`);
+    out.push({ line: at(named[0].message), severity: 'warning', message: `this mail mixes eras of fs/dax.c (${says.join('; ')}): each message is read against its own era` });
+  }
+  return out;
 }
 
 /** Coverage counts only the changed lines whose searches finished; the others are named. */
