@@ -1,0 +1,188 @@
+// npm run bench:mutants: the mutation score of the model's scenarios and properties. Every
+// modelled function's C is mutated the ways a patch goes wrong (a wake, unlock, put or release
+// dropped; a wake mode flipped; a condition inverted; two adjacent calls swapped; a re-lookup
+// after sleeping dropped), each mutant is lowered as the era's C is, and every scenario whose
+// threads reach the function is searched exhaustively with the mutant in place of the function.
+//
+// A mutant is caught when some scenario finds a violation kind the unmutated model does not;
+// equivalent when every scenario reaches the same verdict, violation kinds and exactly the same
+// number of states and transitions (the same state space: no behaviour the scenarios can see
+// changed); surviving when its state space differs but no scenario finds a new violation (a
+// behaviour change nothing checks: a missing scenario or property). Mutants no scenario
+// reaches, and mutants whose C the model does not lower, are counted apart.
+//
+//   --fn NAME        only the mutants of one function
+//   --max-states N   the budget of each search (default 200000; a search cut short decides nothing)
+import { getCParser, loadedCParser, type Node } from '../src/c/parser';
+import { explore } from '../src/check/explore';
+import type { Verdict } from '../src/check/types';
+import { lowerSources } from '../src/model/core/lower';
+import { protocolOf } from '../src/model/eras/index';
+import { RADIX_ERA } from '../src/model/eras/radix/index';
+import { buildScenario, listModel, type Func } from '../src/model/index';
+
+type Operator = 'drop' | 'flip-wake' | 'invert' | 'swap' | 'drop-relookup';
+
+interface Mutant {
+  fn: string;
+  file: string;
+  op: Operator;
+  /** The C as the mutant has it, for the listing. */
+  what: string;
+  line: number;
+  text: string;
+}
+
+interface Outcome { verdict: string; kinds: string; states: number; transitions: number }
+
+/** A call whose dropping a reviewer would want caught: it gives something up or wakes someone. */
+function undoes(name: string): boolean {
+  const effects = protocolOf(name)?.effects ?? [];
+  return effects.some((e) => e.op === 'release' || e.op === 'wake') || /unlock|^put_|wake|_end$|^finish_wait$/.test(name);
+}
+
+function calleeOf(n: Node): string | null {
+  const call = n.type === 'call_expression' ? n : n.descendantsOfType('call_expression')[0];
+  return call?.childForFieldName('function')?.text ?? null;
+}
+
+/** Replaces [start, end) of text. */
+function splice(text: string, start: number, end: number, by: string): string {
+  return text.slice(0, start) + by + text.slice(end);
+}
+
+function within(n: Node, types: string[]): boolean {
+  for (let p = n.parent; p; p = p.parent) {
+    if (types.includes(p.type)) return true;
+    if (p.type === 'function_definition') return false;
+  }
+  return false;
+}
+
+/** The mutants of one function definition of a file. */
+function mutantsOf(file: string, text: string, def: Node, fn: string): Mutant[] {
+  const out: Mutant[] = [];
+  const add = (op: Operator, n: Node, by: string, what: string): void => {
+    out.push({ fn, file, op, what, line: n.startPosition.row + 1, text: splice(text, n.startIndex, n.endIndex, by) });
+  };
+  const body = def.childForFieldName('body');
+  if (!body) return out;
+  for (const st of body.descendantsOfType('expression_statement')) {
+    if (!st) continue;
+    const e = st.namedChildren[0];
+    if (!e) continue;
+    // A call statement that gives something up or wakes: dropped.
+    if (e.type === 'call_expression') {
+      const name = calleeOf(e);
+      if (name && undoes(name)) add('drop', st, ';', `drop ${st.text}`);
+      // A wake mode flipped: the argument the protocol names as "wake all".
+      const wake = name ? protocolOf(name)?.effects.find((x) => x.op === 'wake') : undefined;
+      const args = e.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+      if (wake && wake.op === 'wake' && wake.all >= 0) {
+        const a = args[wake.all];
+        const flip: Record<string, string> = { true: 'false', false: 'true', WAKE_ALL: 'WAKE_NEXT', WAKE_NEXT: 'WAKE_ALL' };
+        if (a && flip[a.text]) add('flip-wake', a, flip[a.text], `${name}(): ${a.text} -> ${flip[a.text]}`);
+      }
+    }
+    // A lookup repeated after sleeping (inside a loop): dropped.
+    if (e.type === 'assignment_expression' && within(st, ['for_statement', 'while_statement', 'do_statement'])) {
+      const name = calleeOf(e.childForFieldName('right') ?? e);
+      if (name && /lookup|deref_slot|find_get|get_unlocked/.test(name)) add('drop-relookup', st, ';', `drop ${st.text}`);
+    }
+  }
+  // A condition inverted.
+  for (const s of body.descendantsOfType('if_statement')) {
+    const c = s?.childForFieldName('condition');
+    if (c) add('invert', c, `(!${c.text})`, `if ${c.text} -> if (!${c.text})`);
+  }
+  // Two adjacent call statements swapped.
+  for (const block of [body, ...body.descendantsOfType('compound_statement')]) {
+    const kids = block?.namedChildren.filter((k): k is Node => !!k) ?? [];
+    for (let i = 0; i + 1 < kids.length; i++) {
+      const [a, b] = [kids[i], kids[i + 1]];
+      if (a.type !== 'expression_statement' || b.type !== 'expression_statement') continue;
+      if (!a.descendantsOfType('call_expression').length || !b.descendantsOfType('call_expression').length) continue;
+      const swapped = splice(splice(text, b.startIndex, b.endIndex, a.text), a.startIndex, a.endIndex, b.text);
+      out.push({ fn, file, op: 'swap', what: `swap ${a.text} / ${b.text}`, line: a.startPosition.row + 1, text: swapped });
+    }
+  }
+  return out;
+}
+
+function allMutants(only: string | null): Mutant[] {
+  const parser = loadedCParser();
+  return RADIX_ERA.sources.flatMap((src) => {
+    const tree = parser.parse(src.text);
+    try {
+      return tree.rootNode.namedChildren.filter((n): n is Node => n?.type === 'function_definition').flatMap((def) => {
+        const fn = def.childForFieldName('declarator')?.descendantsOfType('identifier')[0]?.text ?? '';
+        return fn && (!only || fn === only) ? mutantsOf(src.path, src.text, def, fn) : [];
+      });
+    } finally {
+      tree.delete();
+    }
+  });
+}
+
+/** The mutant's function, lowered as the era's C is (strictly); null when it does not lower. */
+function lowerMutant(m: Mutant): Func | null {
+  const sources = RADIX_ERA.sources.map((s) => (s.path === m.file ? { ...s, text: m.text } : s));
+  const r = lowerSources(sources, RADIX_ERA.api, true);
+  if (r.errors.some((e) => e.fn === m.fn || !e.fn)) return null;
+  return r.funcs.find((f) => f.name === m.fn) ?? null;
+}
+
+function outcome(v: Verdict): Outcome {
+  return { verdict: v.verdict, kinds: [...new Set(v.violations.map((x) => x.kind))].sort().join(','), states: v.states, transitions: v.transitions };
+}
+
+async function main(): Promise<void> {
+  await getCParser();
+  const argv = process.argv.slice(2);
+  const opt = (k: string): string | null => { const i = argv.indexOf(k); return i >= 0 ? argv[i + 1] ?? null : null; };
+  const budget = { maxStates: Number(opt('--max-states') ?? 200_000), maxMs: 60_000 };
+  const listing = listModel();
+  const scenarios = [...listing.scenarios, ...listing.knownDefects];
+  const t0 = performance.now();
+  const reference = new Map(scenarios.map((s) => [s.name, outcome(explore(buildScenario(s.name), budget))]));
+  const mutants = allMutants(opt('--fn'));
+  type Row = { mutants: number; caught: number; equivalent: number; surviving: number; undecided: number; unreached: number; unlowered: number };
+  const rows = new Map<string, Row>();
+  const survivors: string[] = [];
+  for (const m of mutants) {
+    const row = rows.get(m.fn) ?? { mutants: 0, caught: 0, equivalent: 0, surviving: 0, undecided: 0, unreached: 0, unlowered: 0 };
+    rows.set(m.fn, row);
+    row.mutants++;
+    const reach = scenarios.filter((s) => s.functions.includes(m.fn));
+    if (!reach.length) { row.unreached++; continue; }
+    const f = lowerMutant(m);
+    if (!f) { row.unlowered++; continue; }
+    let caught = false, same = true, undecided = false;
+    for (const s of reach) {
+      const got = outcome(explore(buildScenario(s.name, { overrides: { [m.fn]: f } }), budget));
+      const ref = reference.get(s.name)!;
+      if (got.verdict === 'bounded') { undecided = true; continue; }
+      const before = new Set(ref.kinds.split(',').filter(Boolean));
+      if (got.kinds.split(',').filter(Boolean).some((k) => !before.has(k))) { caught = true; break; }
+      if (got.verdict !== ref.verdict || got.kinds !== ref.kinds || got.states !== ref.states || got.transitions !== ref.transitions) same = false;
+    }
+    if (caught) row.caught++;
+    else if (undecided) { row.undecided++; survivors.push(`  ${m.fn} (${m.file}:${m.line}) ${m.op}: ${m.what.replace(/\s+/g, ' ')} [not decided within the budget]`); }
+    else if (same) row.equivalent++;
+    else { row.surviving++; survivors.push(`  ${m.fn} (${m.file}:${m.line}) ${m.op}: ${m.what.replace(/\s+/g, ' ')}`); }
+  }
+  const pad = (x: string | number, n: number): string => String(x).padStart(n);
+  console.log(`mutants of the ${RADIX_ERA.name} era's functions (${RADIX_ERA.version}), against ${scenarios.length} scenarios, searched exhaustively`);
+  console.log(`${'function'.padEnd(34)}${pad('mutants', 8)}${pad('caught', 8)}${pad('equiv.', 8)}${pad('surviving', 10)}${pad('undecided', 10)}${pad('unreached', 10)}${pad('unlowered', 10)}`);
+  const total: Row = { mutants: 0, caught: 0, equivalent: 0, surviving: 0, undecided: 0, unreached: 0, unlowered: 0 };
+  for (const [fn, r] of [...rows].sort((a, b) => a[0].localeCompare(b[0]))) {
+    console.log(`${fn.padEnd(34)}${pad(r.mutants, 8)}${pad(r.caught, 8)}${pad(r.equivalent, 8)}${pad(r.surviving, 10)}${pad(r.undecided, 10)}${pad(r.unreached, 10)}${pad(r.unlowered, 10)}`);
+    for (const k of Object.keys(total) as (keyof Row)[]) total[k] += r[k];
+  }
+  console.log(`${'all'.padEnd(34)}${pad(total.mutants, 8)}${pad(total.caught, 8)}${pad(total.equivalent, 8)}${pad(total.surviving, 10)}${pad(total.undecided, 10)}${pad(total.unreached, 10)}${pad(total.unlowered, 10)}`);
+  const decided = total.caught + total.surviving;
+  console.log(`score: ${total.caught} of ${decided} non-equivalent reached mutants caught (${decided ? ((100 * total.caught) / decided).toFixed(0) : '-'}%), in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (survivors.length) console.log(`surviving and undecided mutants:\n${survivors.join('\n')}`);
+}
+
+void main();
