@@ -3,16 +3,17 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Cancelled, type AnalysisClient, type JobHandle } from './client';
+import { Cancelled, type AnalysisClient, type JobHandle } from '../editor/client';
 import type { DocState, Documents } from './documents';
-import { LANGUAGE, fileOf, findingId, hunkAt, hunkFor } from './documents';
-import type { Analysis, HunkKey, OutlineHunk, Simulation } from './jobs';
+import { LANGUAGE, fileOf } from './documents';
+import { findingId, hunkAt, hunkFor } from '../editor/view';
+import type { Analysis, HunkKey, OutlineHunk, Simulation } from '../editor/jobs';
 import type { Panel } from './panel';
 import type { PanelModel, PanelResult } from './protocol';
 import { SECTION, settings } from './settings';
 import type { Finding } from '../review/types';
 import type { Verdict } from '../check/types';
-import { placeSteps } from './trace';
+import { placeSteps } from '../editor/trace';
 
 interface FindingRef { rule: string; line: number }
 

@@ -1,9 +1,12 @@
 // The reviewers' comments already in the mail, as comment threads on the hunk lines they
-// answer: the speaker is the author, replies follow in order.
+// answer: the speaker is the author, replies follow in order. Only the messages in view get
+// threads (at most VIEW_CAP), so a mailbox of a thousand messages opens as fast as one.
 import * as vscode from 'vscode';
 import type { Comment } from '../patch/types';
 import type { DocState, Documents } from './documents';
-import type { Analysis, OutlineHunk } from './jobs';
+import type { Analysis, OutlineHunk } from '../editor/jobs';
+import { VIEW_CAP, messageAt } from '../editor/view';
+import { shownLines } from './lenses';
 
 class MailComment implements vscode.Comment {
   readonly mode = vscode.CommentMode.Preview;
@@ -41,12 +44,18 @@ export class MailComments implements vscode.Disposable {
   constructor(docs: Documents) {
     this.controller.options = { prompt: 'Comments come from the mail; reply in the review reply instead.' };
     docs.onDidChange((s) => this.update(s));
+    this.scrolled = vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
+      const s = docs.peek(e.textEditor.document.uri);
+      if (s) this.update(s);
+    });
   }
+
+  private readonly scrolled: vscode.Disposable;
 
   private update(s: DocState): void {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.uri.toString());
     if (!doc || !s.analysis) return;
-    const found = collect(s.analysis);
+    const found = collect(s.analysis, shownLines(doc));
     const key = JSON.stringify(found.map(([c, r]) => [c.mailLines, r, c.text.length]));
     const old = this.threads.get(s.uri.toString());
     if (old?.key === key) return;
@@ -70,16 +79,25 @@ export class MailComments implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.scrolled.dispose();
     for (const x of this.threads.values()) x.threads.forEach((t) => t.dispose());
     this.controller.dispose();
   }
 }
 
-function collect(a: Analysis): [Comment, [number, number]][] {
+/** The comments of the messages in view (the first messages when no editor shows the mail). */
+function collect(a: Analysis, lines: [number, number][] | null): [Comment, [number, number]][] {
+  const shown = new Set<number>();
+  for (const [first, last] of lines ?? [[1, 1]]) {
+    for (const m of a.outline.messages) if (m.lastLine >= first && m.firstLine <= last) shown.add(m.index);
+    const at = messageAt(a, first);
+    if (at) shown.add(at.index);
+  }
   const out: [Comment, [number, number]][] = [];
   for (const m of a.outline.messages) {
+    if (!shown.has(m.index)) continue;
     for (const c of m.comments) out.push([c, target(c, null)]);
     for (const f of m.files) for (const h of f.hunks) for (const c of h.comments) out.push([c, target(c, h)]);
   }
-  return out;
+  return out.slice(0, VIEW_CAP);
 }

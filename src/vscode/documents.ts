@@ -1,11 +1,10 @@
 // The analysis of every open patch mail, kept current as it is edited: debounced, one
 // request in flight per document, stale answers dropped.
 import * as vscode from 'vscode';
-import type { AnalysisClient } from './client';
-import type { Analysis, HunkKey, OutlineHunk, Simulation } from './jobs';
-import { keyOf } from './jobs';
+import type { AnalysisClient } from '../editor/client';
+import type { Analysis, Simulation } from '../editor/jobs';
+import { keyOf } from '../editor/jobs';
 import { settings } from './settings';
-import type { Finding } from '../review/types';
 
 export const LANGUAGE = 'dax-patch-mail';
 
@@ -23,10 +22,6 @@ export interface DocState {
   /** The read in flight; `again` asks it to read once more when it ends. */
   running: Promise<void> | null;
   again: boolean;
-}
-
-export function findingId(f: Finding): string {
-  return `${f.rule}@${f.line}`;
 }
 
 export function isPatchMailDocument(doc: vscode.TextDocument): boolean {
@@ -128,22 +123,4 @@ export class Documents implements vscode.Disposable {
 
 export function fileOf(doc: vscode.TextDocument): string | null {
   return doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.scheme === 'untitled' ? null : doc.uri.toString();
-}
-
-export function hunks(a: Analysis | null): OutlineHunk[] {
-  return a ? a.outline.messages.flatMap((m) => m.files.flatMap((f) => f.hunks)) : [];
-}
-
-/** The hunk whose mail lines hold a (1-based) line. */
-export function hunkAt(a: Analysis | null, line: number): OutlineHunk | undefined {
-  return hunks(a).find((h) => line >= h.mailLines[0] && line <= h.mailLines[1]);
-}
-
-export function hunkFor(a: Analysis | null, key: HunkKey): OutlineHunk | undefined {
-  return hunks(a).find((h) => h.message === key.message && h.hunk === key.hunk);
-}
-
-/** Findings on a hunk: those whose lines fall inside it. */
-export function findingsIn(a: Analysis | null, h: OutlineHunk): Finding[] {
-  return (a?.review?.findings ?? []).filter((f) => f.line >= h.mailLines[0] && f.line <= h.mailLines[1]);
 }

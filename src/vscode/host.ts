@@ -2,12 +2,13 @@
 // the analysis worker does, on first use.
 import * as vscode from 'vscode';
 import { ReviewActions } from './actions';
-import { AnalysisClient } from './client';
+import { AnalysisClient } from '../editor/client';
 import { Commands } from './commands';
 import { MailComments } from './comments';
 import { hasPatchMailExtension, isPatchMail } from './detect';
 import { diagnosticsOf } from './diagnostics';
 import { Documents, LANGUAGE } from './documents';
+import { FindingHover } from './hover';
 import { HunkLenses } from './lenses';
 import { Panel, VIEW_ID } from './panel';
 import { SECTION } from './settings';
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
   });
   commands = new Commands(client, docs, panel, log);
   const selector: vscode.DocumentSelector = { language: LANGUAGE };
+  const lenses = new HunkLenses(docs);
 
   let active = false;
   const adopt = (doc: vscode.TextDocument) => {
@@ -73,7 +75,9 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
       for (const d of vscode.workspace.textDocuments) docs.schedule(d, 0);
     }),
     vscode.window.onDidChangeActiveTextEditor(follow),
-    vscode.languages.registerCodeLensProvider(selector, new HunkLenses(docs)),
+    lenses,
+    vscode.languages.registerCodeLensProvider(selector, lenses),
+    vscode.languages.registerHoverProvider(selector, new FindingHover(docs)),
     vscode.languages.registerCodeActionsProvider(selector, new ReviewActions(docs), { providedCodeActionKinds: ReviewActions.kinds }),
     vscode.window.registerWebviewViewProvider(VIEW_ID, panel),
     vscode.window.registerWebviewPanelSerializer('daxReview.trace', {

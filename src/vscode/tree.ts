@@ -1,9 +1,9 @@
 // The series overview: series -> messages -> files -> hunks, each hunk with its verdict and coverage.
 import * as vscode from 'vscode';
 import type { DocState, Documents } from './documents';
-import { findingsIn } from './documents';
-import type { Analysis, OutlineFile, OutlineHunk, OutlineMessage } from './jobs';
-import { keyOf } from './jobs';
+import { findingsIn } from '../editor/view';
+import type { Analysis, OutlineFile, OutlineHunk, OutlineMessage } from '../editor/jobs';
+import { keyOf } from '../editor/jobs';
 
 type Node =
   | { kind: 'series'; uri: vscode.Uri; title: string; a: Analysis }
@@ -17,7 +17,7 @@ export function seriesTitle(a: Analysis): string {
   if (!cover) return 'no messages';
   const t = cover.series;
   const of = t?.total ? ` (${t.total} patches)` : '';
-  return `${cover.subject || '(no subject)'}${of}`;
+  return `${cover.subject || '(no subject)'}${of} · ${ms.length} message${ms.length === 1 ? '' : 's'}`;
 }
 
 export function hunkDescription(s: DocState, a: Analysis, h: OutlineHunk): string {

@@ -4,6 +4,7 @@ import type { MailDiagnostic } from '../mail/types';
 import type { PatchMessage } from '../patch/types';
 import { bindPatches, scenariosForHunk, simulateHunk } from '../bind';
 import { bindOptions } from '../bind/simulate';
+import { scenarioSpec } from '../model';
 import { checkMail, checkMailStatic, draftReply, reviewReady } from '../review';
 import type { Finding, HunkCoverage, HunkVerdict } from '../review/types';
 import type {
@@ -146,6 +147,8 @@ export async function simulate(args: SimulateArgs, progress: (text: string) => v
   const patches = patchesFor(reread(args.text, args.file), args.key);
   const opts = { without: args.without ?? undefined, budget: args.budget, tree: args.tree ?? undefined };
   const binding = bindPatches(patches, bindOptions(opts));
+  const threads = args.threads?.trim() || null;
+  if (threads) return simulateThreads(args, patches, threads, { ...opts, binding }, progress);
   const names = args.scenario ? [args.scenario] : scenariosForHunk(patches, args.key.hunk, binding);
   const verdicts: HunkVerdict[] = [];
   // One scenario at a time, so the progress names the one being explored.
@@ -155,7 +158,23 @@ export async function simulate(args: SimulateArgs, progress: (text: string) => v
   }
   // Coverage is what every scenario ran (their runs are remembered: nothing runs twice).
   const coverage: HunkCoverage | null = (await simulateHunk(patches, args.key.hunk, { ...opts, scenario: args.scenario ?? undefined, binding })).coverage;
-  return { key: args.key, scenario: args.scenario, without: args.without, coverage, verdicts };
+  return { key: args.key, scenario: args.scenario, threads: null, without: args.without, coverage, verdicts };
+}
+
+/** The reviewer's own threads, composed as `model run --threads` takes them. */
+async function simulateThreads(
+  args: SimulateArgs, patches: PatchMessage[], threads: string,
+  opts: { without?: number; budget: SimulateArgs['budget']; tree?: string; binding: ReturnType<typeof bindPatches> },
+  progress: (text: string) => void,
+): Promise<Simulation> {
+  try {
+    scenarioSpec(args.scenario, threads);
+  } catch (e) {
+    throw new Unavailable(`threads ${threads}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  progress(`exploring ${threads}`);
+  const r = await simulateHunk(patches, args.key.hunk, { ...opts, scenario: args.scenario ?? undefined, threads });
+  return { key: args.key, scenario: args.scenario, threads, without: args.without, coverage: r.coverage, verdicts: r.verdicts };
 }
 
 export async function scenarios(args: ScenariosArgs): Promise<string[]> {

@@ -84,6 +84,9 @@ export interface SimulateArgs {
   file: string | null;
   key: HunkKey;
   scenario: string | null;
+  /** Threads of the reviewer's own, KIND@INDEX comma-separated (over `scenario`'s world if set),
+   *  instead of the scenarios that exercise the hunk. */
+  threads?: string | null;
   /** A mail line to leave out of the post-image ("what if this line were removed?"). */
   without: number | null;
   tree: string | null;
@@ -93,6 +96,7 @@ export interface SimulateArgs {
 export interface Simulation {
   key: HunkKey;
   scenario: string | null;
+  threads?: string | null;
   without: number | null;
   coverage: HunkCoverage | null;
   verdicts: HunkVerdict[];
