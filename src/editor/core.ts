@@ -1,10 +1,11 @@
 // The one place the editor meets the core: every capability the extension offers is a
 // call here, to the same functions the CLI uses. Runs in the analysis worker only.
-import type { MailDiagnostic } from '../mail/types';
+import { readMail } from '../mail';
+import type { MailDiagnostic, MailDocument } from '../mail/types';
 import type { PatchMessage } from '../patch/types';
 import { bindPatches, scenariosForHunk, simulateHunk } from '../bind';
 import { bindOptions } from '../bind/simulate';
-import { scenarioSpec } from '../model';
+import { THREAD_KINDS, scenarioSpec } from '../model';
 import { checkMail, checkMailStatic, draftReply, reviewReady } from '../review';
 import type { Finding, HunkCoverage, HunkVerdict } from '../review/types';
 import type {
@@ -15,7 +16,8 @@ import { keyOf } from './jobs';
 /** A request the core cannot answer as asked: said to the user as is. */
 export class Unavailable extends Error {}
 
-export function outlineOf(patches: readonly PatchMessage[]): Outline {
+/** `start`: the index of the first of these messages in the document. */
+export function outlineOf(patches: readonly PatchMessage[], start = 0): Outline {
   const seen = new Set<string>();
   const diagnostics: MailDiagnostic[] = [];
   const add = (d: MailDiagnostic) => {
@@ -26,7 +28,7 @@ export function outlineOf(patches: readonly PatchMessage[]): Outline {
     p.message.diagnostics.forEach(add);
     p.diagnostics.forEach(add);
   }
-  return { messages: patches.map(messageOutline), diagnostics };
+  return { messages: patches.map((p, i) => messageOutline(p, start + i)), diagnostics };
 }
 
 function messageOutline(p: PatchMessage, index: number): OutlineMessage {
@@ -112,17 +114,82 @@ function parser(): Promise<void> {
   return ready;
 }
 
-/** Fast: the mail read and the static rules, for every keystroke (debounced). */
-export async function analyse(args: AnalyseArgs): Promise<Analysis> {
+/**
+ * A mailbox of more messages than this is reviewed this many consecutive messages at a time:
+ * the static review's cost grows faster than the mail, and a batch keeps a series' helpers
+ * together in all but the largest mailboxes (as `check` does for a mailbox it streams).
+ */
+export const BATCH = 16;
+
+interface Batch {
+  /** The index of the batch's first message in the document. */
+  start: number;
+  doc: MailDocument;
+}
+
+/** The document in batches of BATCH messages, each keeping the file's line numbers. */
+export function batchesOf(doc: MailDocument, size = BATCH): Batch[] {
+  if (doc.messages.length <= size) return [{ start: 0, doc }];
+  const out: Batch[] = [];
+  for (let i = 0; i < doc.messages.length; i += size) {
+    out.push({ start: i, doc: { ...doc, messages: doc.messages.slice(i, i + size), diagnostics: i === 0 ? doc.diagnostics : [] } });
+  }
+  return out;
+}
+
+function batches(text: string, file: string | null): Batch[] {
+  return batchesOf(readMail(text, file ? { file } : {}));
+}
+
+/** A large mailbox's analysis is posted as it grows at most this often (ms). */
+const PARTIAL_MS = 2000;
+
+/** The batch holding a mail line first, then the others in order. */
+function inReadingOrder(all: Batch[], focus: number | null | undefined): Batch[] {
+  if (focus === null || focus === undefined) return all;
+  const i = all.findIndex((b) => b.doc.messages.some((m) => focus >= m.firstLine && focus <= m.lastLine));
+  return i <= 0 ? all : [all[i], ...all.slice(0, i), ...all.slice(i + 1)];
+}
+
+/**
+ * Fast: the mail read and the static rules, for every keystroke (debounced). A mailbox of
+ * several batches is read the one in view first, and `partial` receives the analysis so far
+ * after that batch and then every PARTIAL_MS, so the editor shows the message in view at once.
+ */
+export async function analyse(args: AnalyseArgs, partial?: (a: Analysis) => void): Promise<Analysis> {
   await parser();
-  const r = checkMailStatic(args.text, { file: args.file });
-  const outline = outlineOf(r.patches);
-  const review: Review = {
-    findings: r.findings.filter((f) => ruleSelected(f.rule, args.rules)),
-    coverage: placeCoverage(outline, r.coverage),
-    verdicts: {},
+  const all = batches(args.text, args.file);
+  const parts: { start: number; outline: Outline; review: Review }[] = [];
+  let posted = performance.now();
+  for (const [i, b] of inReadingOrder(all, args.focus).entries()) {
+    const r = checkMailStatic(b.doc, { file: args.file });
+    const outline = outlineOf(r.patches, b.start);
+    parts.push({
+      start: b.start,
+      outline,
+      review: { findings: r.findings.filter((f) => ruleSelected(f.rule, args.rules)), coverage: placeCoverage(outline, r.coverage), verdicts: {} },
+    });
+    const more = i + 1 < all.length;
+    if (partial && more && (i === 0 || performance.now() - posted > PARTIAL_MS)) {
+      partial(merged(parts));
+      posted = performance.now();
+    }
+  }
+  return merged(parts);
+}
+
+/** Batches' analyses as one, in mail order. */
+function merged(parts: readonly { start: number; outline: Outline; review: Review }[]): Analysis {
+  const sorted = [...parts].sort((a, b) => a.start - b.start);
+  return {
+    outline: { messages: sorted.flatMap((p) => p.outline.messages), diagnostics: sorted.flatMap((p) => p.outline.diagnostics) },
+    review: {
+      findings: sorted.flatMap((p) => p.review.findings),
+      coverage: Object.assign({}, ...sorted.map((p) => p.review.coverage)) as Review['coverage'],
+      verdicts: {},
+    },
+    notices: [],
   };
-  return { outline, review, notices: [] };
 }
 
 /** The full check: static findings confirmed or contradicted by simulation, and every hunk's verdicts. */
@@ -138,32 +205,45 @@ export async function check(args: CheckArgs, progress: (text: string) => void): 
   };
 }
 
+/** The patches a hunk is simulated with, and its key among them: its batch's (see BATCH). */
+function patchesOfHunk(text: string, file: string | null, key: HunkKey): { patches: PatchMessage[]; key: HunkKey } {
+  const b = batches(text, file).find((x) => key.message >= x.start && key.message < x.start + x.doc.messages.length);
+  if (!b) throw new Unavailable(`No message ${key.message + 1} in the mail: it changed since it was read.`);
+  const local = { message: key.message - b.start, hunk: key.hunk };
+  return { patches: patchesFor(checkMailStatic(b.doc, { file }).patches, local), key: local };
+}
+
+/** Every message's patch, batch by batch. */
 function reread(text: string, file: string | null): PatchMessage[] {
-  return checkMailStatic(text, { file }).patches;
+  return batches(text, file).flatMap((b) => checkMailStatic(b.doc, { file }).patches);
 }
 
 export async function simulate(args: SimulateArgs, progress: (text: string) => void): Promise<Simulation> {
   await parser();
-  const patches = patchesFor(reread(args.text, args.file), args.key);
+  const { patches, key } = patchesOfHunk(args.text, args.file, args.key);
   const opts = { without: args.without ?? undefined, budget: args.budget, tree: args.tree ?? undefined };
   const binding = bindPatches(patches, bindOptions(opts));
   const threads = args.threads?.trim() || null;
-  if (threads) return simulateThreads(args, patches, threads, { ...opts, binding }, progress);
-  const names = args.scenario ? [args.scenario] : scenariosForHunk(patches, args.key.hunk, binding);
+  if (threads) return simulateThreads(args, patches, key.hunk, threads, { ...opts, binding }, progress);
+  const names = args.scenario ? [args.scenario] : scenariosForHunk(patches, key.hunk, binding);
   const verdicts: HunkVerdict[] = [];
   // One scenario at a time, so the progress names the one being explored.
   for (const [i, scenario] of names.entries()) {
     progress(`exploring ${scenario}${names.length > 1 ? ` (${i + 1} of ${names.length})` : ''}`);
-    verdicts.push(...(await simulateHunk(patches, args.key.hunk, { ...opts, scenario, binding })).verdicts);
+    verdicts.push(...(await simulateHunk(patches, key.hunk, { ...opts, scenario, binding })).verdicts);
   }
   // Coverage is what every scenario ran (their runs are remembered: nothing runs twice).
-  const coverage: HunkCoverage | null = (await simulateHunk(patches, args.key.hunk, { ...opts, scenario: args.scenario ?? undefined, binding })).coverage;
+  const coverage: HunkCoverage | null = (await simulateHunk(patches, key.hunk, { ...opts, scenario: args.scenario ?? undefined, binding })).coverage;
   return { key: args.key, scenario: args.scenario, threads: null, without: args.without, coverage, verdicts };
+}
+
+export function threadKinds(): { kind: string; doc: string }[] {
+  return Object.entries(THREAD_KINDS).map(([kind, k]) => ({ kind, doc: k.doc }));
 }
 
 /** The reviewer's own threads, composed as `model run --threads` takes them. */
 async function simulateThreads(
-  args: SimulateArgs, patches: PatchMessage[], threads: string,
+  args: SimulateArgs, patches: PatchMessage[], hunk: number, threads: string,
   opts: { without?: number; budget: SimulateArgs['budget']; tree?: string; binding: ReturnType<typeof bindPatches> },
   progress: (text: string) => void,
 ): Promise<Simulation> {
@@ -173,13 +253,14 @@ async function simulateThreads(
     throw new Unavailable(`threads ${threads}: ${e instanceof Error ? e.message : String(e)}`);
   }
   progress(`exploring ${threads}`);
-  const r = await simulateHunk(patches, args.key.hunk, { ...opts, scenario: args.scenario ?? undefined, threads });
+  const r = await simulateHunk(patches, hunk, { ...opts, scenario: args.scenario ?? undefined, threads });
   return { key: args.key, scenario: args.scenario, threads, without: args.without, coverage: r.coverage, verdicts: r.verdicts };
 }
 
 export async function scenarios(args: ScenariosArgs): Promise<string[]> {
   await parser();
-  return scenariosForHunk(patchesFor(reread(args.text, args.file), args.key), args.key.hunk);
+  const { patches, key } = patchesOfHunk(args.text, args.file, args.key);
+  return scenariosForHunk(patches, key.hunk);
 }
 
 /** The reply a reviewer would send: with the findings given (a full check's), else after one. */

@@ -70,6 +70,8 @@ export interface AnalyseArgs {
   file: string | null;
   /** Rule ids (or prefixes) run as you type; empty runs every static rule; null runs none. */
   rules: string[] | null;
+  /** A mail line in view: in a large mailbox its messages are read first (see BATCH). */
+  focus?: number | null;
 }
 
 export interface CheckArgs extends AnalyseArgs {
@@ -125,7 +127,8 @@ export type JobRequest =
   | { op: 'check'; args: CheckArgs }
   | { op: 'simulate'; args: SimulateArgs }
   | { op: 'scenarios'; args: ScenariosArgs }
-  | { op: 'reply'; args: ReplyArgs };
+  | { op: 'reply'; args: ReplyArgs }
+  | { op: 'threadKinds'; args: Record<string, never> };
 
 export interface JobResults {
   analyse: Analysis;
@@ -133,6 +136,8 @@ export interface JobResults {
   simulate: Simulation;
   scenarios: string[];
   reply: string;
+  /** The kinds of thread the model starts (`simulate --threads` takes them as kind@index). */
+  threadKinds: { kind: string; doc: string }[];
 }
 
 export type ToWorker = { id: number } & JobRequest;
@@ -140,7 +145,9 @@ export type ToWorker = { id: number } & JobRequest;
 export type FromWorker =
   | { id: number; kind: 'done'; result: unknown }
   | { id: number; kind: 'error'; message: string }
-  | { id: number; kind: 'progress'; text: string; progress?: Progress };
+  | { id: number; kind: 'progress'; text: string; progress?: Progress }
+  /** A large mailbox's analysis so far: the messages read yet (the one in view first). */
+  | { id: number; kind: 'partial'; result: unknown };
 
 export function keyOf(k: HunkKey): string {
   return `${k.message}:${k.hunk}`;

@@ -177,7 +177,8 @@ export class MailServer {
     if (!doc) return;
     const version = doc.version;
     try {
-      const analysis = await this.client.ask({ op: 'analyse', args: { text: doc.getText(), file: fileOf(uri), rules: this.options.rules ?? [] } });
+      const analysis = await this.client.ask({ op: 'analyse', args: { text: doc.getText(), file: fileOf(uri), rules: this.options.rules ?? [] } },
+        (part) => { if (this.documents.get(uri)?.version === version) this.apply(uri, version, part, false); });
       if (this.documents.get(uri)?.version !== version) return;
       this.apply(uri, version, analysis, false);
     } catch (e) {

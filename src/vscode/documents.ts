@@ -81,9 +81,10 @@ export class Documents implements vscode.Disposable {
           s.again = false;
           const version = doc.version;
           const cfg = settings();
+          const focus = vscode.window.visibleTextEditors.find((e) => e.document === doc)?.visibleRanges[0]?.start.line;
           const analysis = await this.client.ask({
-            op: 'analyse', args: { text: doc.getText(), file: fileOf(doc), rules: cfg.asYouType ? cfg.rules : null },
-          });
+            op: 'analyse', args: { text: doc.getText(), file: fileOf(doc), rules: cfg.asYouType ? cfg.rules : null, focus: focus === undefined ? null : focus + 1 },
+          }, (part) => { if (!doc.isClosed && doc.version === version) this.apply(s, version, part, false); });
           if (doc.isClosed) return;
           if (doc.version !== version) { s.again = true; continue; }
           this.apply(s, version, analysis, false);

@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
   const tree = new SeriesTree(docs);
   let commands: Commands | null = null;
   const panel = new Panel(context.extensionUri, {
-    simulate: (scenario) => commands?.simulateShown(scenario),
+    simulate: (scenario, threads) => commands?.simulateShown(scenario, threads),
     cancel: () => commands?.cancel(),
   });
   commands = new Commands(client, docs, panel, log);
@@ -85,7 +85,7 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
     }),
     vscode.commands.registerCommand('daxReview.simulateTreeHunk', (node: unknown) => {
       const at = hunkOfNode(node);
-      if (at) void commands?.simulateHunk(at.uri, at.key, { scenario: undefined, without: null });
+      if (at) void commands?.simulateHunk(at.uri, at.key, { scenario: undefined, without: null, threads: null });
     }),
     ...commands.register(),
   );
