@@ -8,7 +8,7 @@ import { blocking, launch, openFile, problemCount, unavailable, watchBlocking } 
 
 const SIZES = (process.env.DAX_BENCH_SIZES ?? '1,100,1000').split(',').map(Number);
 const SETTLE_MS = 6000;
-const LIMIT_MS = 300000;
+const LIMIT_MS = Number(process.env.DAX_BENCH_LIMIT_S ?? 300) * 1000;
 
 interface Row { messages: number; lines: number; first: number | null; all: number | null; lens: number | null; count: number; longestTask: number; longestGap: number; tasks: number }
 
@@ -34,6 +34,7 @@ async function measure(n: number): Promise<Row> {
       if (first !== null && lens !== null && Date.now() - changed > SETTLE_MS) { all = changed - t0; break; }
       await new Promise((r) => setTimeout(r, 100));
     }
+    if (process.env.DAX_BENCH_SHOTS) await page.screenshot({ path: `${process.env.DAX_BENCH_SHOTS}/bench-editor-${n}.png` }).catch(() => undefined);
     const b = await blocking(page);
     return { messages: n, lines: text.split('\n').length, first, all, lens, count, ...b };
   } finally {

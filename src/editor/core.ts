@@ -12,6 +12,7 @@ import type {
   AnalyseArgs, Analysis, CheckArgs, HunkKey, Outline, OutlineHunk, OutlineMessage, ReplyArgs, Review, ScenariosArgs, SimulateArgs, Simulation,
 } from './jobs';
 import { keyOf } from './jobs';
+import { withComments } from './review';
 
 /** A request the core cannot answer as asked: said to the user as is. */
 export class Unavailable extends Error {}
@@ -281,5 +282,5 @@ export async function reply(args: ReplyArgs, progress: (text: string) => void): 
     const want = new Set(args.only.map((o) => `${o.rule}@${o.line}`));
     findings = findings.filter((f) => want.has(`${f.rule}@${f.line}`));
   }
-  return draftReply(args.text, { findings, patches });
+  return withComments(draftReply(args.text, { findings, patches }), args.comments ?? []);
 }

@@ -5,6 +5,7 @@ import type { MailDiagnostic, SeriesTag } from '../mail/types';
 import type { Comment, LineOp } from '../patch/types';
 import type { Budget, Progress } from '../check/types';
 import type { Finding, HunkCoverage, HunkVerdict, Undecided } from '../review/types';
+import type { OwnComment } from './review';
 
 /** Where a hunk is: the message it stands in (index in the document) and its id there. */
 export interface HunkKey {
@@ -117,6 +118,8 @@ export interface ReplyArgs {
   findings: Finding[] | null;
   /** Only these findings go in the reply; null: all. */
   only: { rule: string; line: number }[] | null;
+  /** The reviewer's own comments, each put under the line it answers. */
+  comments?: OwnComment[];
   tree: string | null;
   budget: Budget;
   deadlineMs?: number;

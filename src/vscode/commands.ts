@@ -294,10 +294,11 @@ export class Commands {
     const cfg = settings();
     const findings = s.checked && s.analysis?.review ? s.analysis.review.findings : null;
     const text = await this.runJob('DAX Review: drafting the review reply', null, () => this.client.job({
-      op: 'reply', args: { text: doc.getText(), file: fileOf(doc), findings, only, tree: cfg.tree, budget: cfg.budget, deadlineMs: cfg.deadlineMs * 0.9 },
+      op: 'reply', args: { text: doc.getText(), file: fileOf(doc), findings, only, comments: s.comments, tree: cfg.tree, budget: cfg.budget, deadlineMs: cfg.deadlineMs * 0.9 },
     }, (t) => this.progress(t)));
     if (text === null) return;
     const reply = await vscode.workspace.openTextDocument({ language: LANGUAGE, content: text });
+    this.docs.markDraft(reply.uri);
     await vscode.window.showTextDocument(reply, { viewColumn: vscode.ViewColumn.Beside });
   }
 

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { AnalysisClient } from '../editor/client';
 import type { Analysis, Simulation } from '../editor/jobs';
+import type { OwnComment } from '../editor/review';
 import { keyOf } from '../editor/jobs';
 import { settings } from './settings';
 
@@ -18,6 +19,8 @@ export interface DocState {
   simulations: Map<string, Simulation>;
   /** Findings picked for the review reply, as `rule@line`. */
   reply: Set<string>;
+  /** The reviewer's own comments: the pending review the drafted reply carries. */
+  comments: OwnComment[];
   timer?: ReturnType<typeof setTimeout>;
   /** The read in flight; `again` asks it to read once more when it ends. */
   running: Promise<void> | null;
@@ -33,6 +36,8 @@ export class Documents implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DocState>();
   readonly onDidChange = this.changed.event;
   private readonly told = new Set<string>();
+  /** Drafted replies: mail the reviewer writes, not patch mail to review. */
+  private readonly drafts = new Set<string>();
 
   constructor(private readonly client: AnalysisClient, private readonly log: vscode.OutputChannel) {}
 
@@ -40,7 +45,7 @@ export class Documents implements vscode.Disposable {
     const k = uri.toString();
     let s = this.states.get(k);
     if (!s) {
-      s = { uri, version: -1, analysis: null, checked: false, simulations: new Map(), reply: new Set(), running: null, again: false };
+      s = { uri, version: -1, analysis: null, checked: false, simulations: new Map(), reply: new Set(), comments: [], running: null, again: false };
       this.states.set(k, s);
     }
     return s;
@@ -54,11 +59,25 @@ export class Documents implements vscode.Disposable {
     const s = this.states.get(uri.toString());
     if (s?.timer) clearTimeout(s.timer);
     this.states.delete(uri.toString());
+    this.drafts.delete(uri.toString());
+  }
+
+  /** A drafted reply keeps the mail colours but is not read as patch mail: what it had is cleared. */
+  markDraft(uri: vscode.Uri): void {
+    this.drafts.add(uri.toString());
+    const s = this.state(uri);
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = undefined;
+    this.apply(s, s.version, { outline: { messages: [], diagnostics: [] }, review: null, notices: [] }, false);
+  }
+
+  isDraft(uri: vscode.Uri): boolean {
+    return this.drafts.has(uri.toString());
   }
 
   /** Re-reads the document after the typing delay. */
   schedule(doc: vscode.TextDocument, delay = settings().delay): void {
-    if (!isPatchMailDocument(doc)) return;
+    if (!isPatchMailDocument(doc) || this.isDraft(doc.uri)) return;
     const s = this.state(doc.uri);
     if (s.timer) clearTimeout(s.timer);
     s.timer = setTimeout(() => { s.timer = undefined; void this.refresh(doc); }, delay);
@@ -67,7 +86,7 @@ export class Documents implements vscode.Disposable {
   /** The analysis of the document as it is now (reads it if it changed). */
   async current(doc: vscode.TextDocument): Promise<DocState> {
     const s = this.state(doc.uri);
-    if (s.analysis && s.version === doc.version) return s;
+    if ((s.analysis && s.version === doc.version) || this.isDraft(doc.uri)) return s;
     await this.refresh(doc);
     return s;
   }
@@ -85,7 +104,7 @@ export class Documents implements vscode.Disposable {
           const analysis = await this.client.ask({
             op: 'analyse', args: { text: doc.getText(), file: fileOf(doc), rules: cfg.asYouType ? cfg.rules : null, focus: focus === undefined ? null : focus + 1 },
           }, (part) => { if (!doc.isClosed && doc.version === version) this.apply(s, version, part, false); });
-          if (doc.isClosed) return;
+          if (doc.isClosed || this.isDraft(doc.uri)) return;
           if (doc.version !== version) { s.again = true; continue; }
           this.apply(s, version, analysis, false);
         } while (s.again);

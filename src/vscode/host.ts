@@ -88,6 +88,7 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
       if (at) void commands?.simulateHunk(at.uri, at.key, { scenario: undefined, without: null, threads: null });
     }),
     ...commands.register(),
+    ...comments.register(),
   );
   vscode.workspace.textDocuments.forEach(adopt);
   follow(vscode.window.activeTextEditor);

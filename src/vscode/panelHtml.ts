@@ -71,11 +71,11 @@ export function panelHtml(a: PanelAssets): string {
       <button id="last" type="button" title="Last step (End)">»</button>
     </span>
   </div>
-  <div id="step-detail" class="step-detail"></div>
   <div class="swimlanes">
     <div id="lanes-head" class="lanes-head"></div>
     <div id="lanes" class="lanes" tabindex="0"><div id="spacer" class="spacer"></div></div>
   </div>
+  <div id="step-detail" class="step-detail"></div>
   <label class="filter"><input id="changed-only" type="checkbox"> changed only</label>
   <div id="state" class="state"></div>
 </section>

@@ -158,6 +158,12 @@ describe('panel webview in Chromium', function () {
     assert.equal(await text('#position'), `step 1 of ${trace.steps.length}`);
   });
 
+  it('says what the first step changed', async () => {
+    await show(panelModel('dax'));
+    assert.equal(await text('#position'), `step 1 of ${lostWakeupTrace().steps.length}`);
+    assert.match(await text('#state .changes'), /entry 0x200 locked/);
+  });
+
   it('follows a step the host asks for', async () => {
     await show(panelModel('dax'));
     await send({ type: 'step', index: 2 });
@@ -263,9 +269,9 @@ describe('panel webview in Chromium', function () {
     const box = (await lanes.boundingBox())!;
     const rows = await page.locator('#spacer .row').evaluateAll((els, h) => els.filter((e) => {
       const r = e.getBoundingClientRect();
-      return r.top >= h.top - 1 && r.bottom <= h.top + h.height + 1;
+      return r.top >= Math.max(h.top, 0) - 1 && r.bottom <= Math.min(h.top + h.height, window.innerHeight) + 1;
     }).length, { top: box.y, height: box.height });
-    assert.ok(rows >= 8, `${rows} swimlane rows in view`);
+    assert.ok(rows >= 8, `${rows} swimlane rows in view of a 260 px panel`);
     for (const head of await page.locator('#lanes-head .cell').all()) {
       const b = (await head.boundingBox())!;
       assert.ok(b.x + b.width <= 540 + 0.5, `column ${await head.innerText()} ends at ${b.x + b.width}`);

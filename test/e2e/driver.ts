@@ -79,6 +79,8 @@ export async function launch(files: Record<string, string>, settings: Record<str
     'extensions.autoUpdate': false,
     'update.mode': 'none',
     'editor.codeLens': true,
+    // The web editor asks before opening a file over 10 MB; a 1,000-message mailbox is 11 MB.
+    'workbench.editorLargeFileConfirmation': 64,
     ...settings,
   }, null, 2));
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(folder, name), text);

@@ -21,13 +21,15 @@ interface Saved {
   traceKey: string;
 }
 
-const ROW = 26;          // px per swimlane row: fixed, so only the visible rows are built
+const ROW = 24;          // px per swimlane row: fixed, so only the visible rows are built
 const OVERSCAN = 8;
 
 const vscode = acquireVsCodeApi();
 let model: PanelModel | null = null;
 let trace: Trace | null = null;
 let traceKey = '';
+/** The trace last drawn on this page (traceKey survives a reload, this does not). */
+let shownKey = '';
 let index = 0;
 let progress = '';
 /** State groups the reviewer folded: kept from step to step. */
@@ -72,8 +74,12 @@ function show(m: PanelModel, keepIndex?: number): void {
   renderHead();
   renderHunk();
   renderResults();
+  const fresh = key !== shownKey;
+  shownKey = key;
   renderTrace(picked?.title ?? '');
   if (trace) reveal(index);
+  // A new counterexample brings the swimlanes to the top of the panel, so a short panel shows them.
+  if (trace && fresh) byId('trace').scrollIntoView({ block: 'start' });
   save(true);
 }
 
@@ -210,6 +216,7 @@ function renderTrace(title: string): void {
   section.hidden = !trace;
   if (!trace) return;
   byId('trace-title').textContent = title;
+  byId('trace-title').title = title;
   const head = byId('lanes-head');
   head.replaceChildren(el('div', 'cell num', '#'));
   head.style.gridTemplateColumns = columns(trace);
@@ -271,11 +278,12 @@ function renderStep(notify: boolean): void {
   byId('step-detail').textContent = s
     ? `${trace.threads[s.thread] ?? s.threadName} in ${s.function}: ${s.label}${s.note ? ` — ${s.note}` : ''}${mailLine ? ` (mail line ${mailLine})` : ''}`
     : '';
-  renderState(s?.after ?? null, index > 0 ? trace.steps[index - 1].after ?? null : null);
+  renderState(s?.after ?? null, index > 0 ? trace.steps[index - 1].after ?? null : null, s?.note ?? '');
   if (notify && model) vscode.postMessage({ type: 'step', document: model.document, index, mailLine });
 }
 
-function renderState(now: StateView | null, before: StateView | null): void {
+/** `note`: what the step says it did; the first step has no state before it to compare with. */
+function renderState(now: StateView | null, before: StateView | null, note: string): void {
   const box = byId('state');
   box.replaceChildren();
   if (!now) {
@@ -314,7 +322,8 @@ function renderState(now: StateView | null, before: StateView | null): void {
   if (other.length) group('other', other.map(([k, v]) => ({ id: `other:${k}`, text: `${k}: ${v}` })));
   const list = el('div', 'group changes');
   list.append(el('h4', undefined, 'this step changed'));
-  if (!changes.length) list.append(el('div', 'item muted', before ? 'nothing visible' : 'initial state'));
+  if (!before && note) list.append(el('div', 'item changed', note));
+  else if (!changes.length) list.append(el('div', 'item muted', before ? 'nothing visible' : 'initial state'));
   for (const c of changes) list.append(changeItem(c));
   box.prepend(list);
 }
