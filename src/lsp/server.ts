@@ -103,6 +103,8 @@ export class MailServer {
   private readonly client: AnalysisClient;
   private options: ServerOptions = {};
   private limits: Limits = boundedLimits({}, true);
+  /** The client redraws lenses when asked (workspace/codeLens/refresh). */
+  private lensRefresh = false;
 
   /** `dist`: the folder holding the analysis worker's bundle (analysis.js). */
   constructor(private readonly connection: Connection, dist: string) {
@@ -130,6 +132,7 @@ export class MailServer {
 
   private initialize(p: InitializeParams): InitializeResult {
     const o = (p.initializationOptions ?? {}) as ServerOptions;
+    this.lensRefresh = p.capabilities.workspace?.codeLens?.refreshSupport === true;
     this.options = typeof o === 'object' && o !== null ? o : {};
     this.limits = boundedLimits({ maxStates: this.options.budget?.maxStates, maxMs: this.options.budget?.maxMs, deadlineS: this.options.jobDeadline }, true);
     return {
@@ -193,7 +196,7 @@ export class MailServer {
     s.analysis = analysis;
     s.checked = checked;
     this.publish(uri);
-    void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (this.lensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   }
 
   private publish(uri: string): void {

@@ -101,12 +101,21 @@ export class Documents implements vscode.Disposable {
           const version = doc.version;
           const cfg = settings();
           const focus = vscode.window.visibleTextEditors.find((e) => e.document === doc)?.visibleRanges[0]?.start.line;
+          const t0 = performance.now();
+          let firstPart: number | null = null;
           const analysis = await this.client.ask({
             op: 'analyse', args: { text: doc.getText(), file: fileOf(doc), rules: cfg.asYouType ? cfg.rules : null, focus: focus === undefined ? null : focus + 1 },
-          }, (part) => { if (!doc.isClosed && doc.version === version) this.apply(s, version, part, false); });
+          }, (part) => {
+            firstPart ??= performance.now() - t0;
+            if (!doc.isClosed && doc.version === version) this.apply(s, version, part, false);
+          });
           if (doc.isClosed || this.isDraft(doc.uri)) return;
           if (doc.version !== version) { s.again = true; continue; }
           this.apply(s, version, analysis, false);
+          // How long a read takes, for the reviewer who wonders (and for bench:editor).
+          const partAt = firstPart as number | null;
+          const parts = partAt === null ? '' : `, the messages in view after ${partAt.toFixed(0)} ms`;
+          this.log.appendLine(`read ${doc.uri.toString()}: ${doc.lineCount} lines, ${analysis.outline.messages.length} messages in ${(performance.now() - t0).toFixed(0)} ms${parts}`);
         } while (s.again);
       } catch (e) {
         this.log.appendLine(`analysis of ${doc.uri.toString()} failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -40,10 +40,11 @@ export class HunkLenses implements vscode.CodeLensProvider, vscode.Disposable {
     ];
   }
 
-  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-    const s = this.docs.peek(doc.uri);
-    const a = s?.analysis ?? (await this.docs.current(doc)).analysis;
-    if (!a) return [];
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    // Not read yet: the read is started and the lenses come with its first answer (a change
+    // event), rather than holding this request until a large mailbox is read whole.
+    const a = this.docs.peek(doc.uri)?.analysis;
+    if (!a) { void this.docs.current(doc); return []; }
     const lines = shownLines(doc);
     this.shown.set(doc.uri.toString(), viewKey(a, lines));
     return hunksInView(a, lines).map((h) => {

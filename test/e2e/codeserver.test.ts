@@ -88,7 +88,7 @@ describe('DAX Review in code-server', function () {
       'extensions.autoUpdate': false,
       'update.mode': 'none',
       'editor.codeLens': true,
-      // The web editor asks before opening a file over 10 MB; a 1,000-message mailbox is 11 MB.
+      // The web editor asks before opening a file over 10 MB; large mailboxes open without asking.
       'workbench.editorLargeFileConfirmation': 64,
     }, null, 2));
     const seedName = readdirSync(path.join(root, 'test/fixtures/seeds')).find((f) => f.startsWith('000_'))!;
