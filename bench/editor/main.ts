@@ -1,15 +1,19 @@
 // npm run bench:editor: mailboxes of 1, 100 and 1,000 messages opened in code-server (the
 // packaged extension, Debian's Chromium), as a reviewer opens them. Prints per size the time
-// from opening to the first diagnostics, to the last (the count then stays put for
-// SETTLE_MS), to the lenses of the message in view, and the longest interval the workbench's
-// main thread was blocked (long tasks; the longest stretch of a 10 ms timer as a check).
+// from opening to the file shown, to the first diagnostics, to the last (the extension's log
+// says its read is done), to the lenses of the message in view, and the longest interval the
+// workbench's main thread was blocked (long tasks; the longest stretch of a 10 ms timer as a
+// check), while the editor opened the file and then while the mail was reviewed, with the
+// machine's load average, since other work on it stretches every figure.
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { mailbox } from '../../test/support/mailbox';
 import { blocking, launch, openFile, problemCount, resetBlocking, unavailable, watchBlocking } from '../../test/e2e/driver';
 
 const SIZES = (process.env.DAX_BENCH_SIZES ?? '1,100,1000').split(',').map(Number);
-const SETTLE_MS = 6000;
+/** After the read is done, the problems count is taken once it has not changed for this long. */
+const SETTLE_MS = 3000;
 const LIMIT_MS = Number(process.env.DAX_BENCH_LIMIT_S ?? 300) * 1000;
 
 interface Blocked { longestTask: number; longestGap: number; tasks: number }
@@ -21,7 +25,7 @@ function readLog(work: string, name: string): string | null {
     d.isDirectory() ? find(path.join(dir, d.name)) : /DAX Review\.log$/.test(d.name) ? [path.join(dir, d.name)] : []);
   try {
     const lines = find(path.join(work, 'user-data', 'logs')).flatMap((f) => readFileSync(f, 'utf8').split('\n'));
-    return lines.filter((l) => l.includes(`read `) && l.includes(name)).at(-1)?.replace(/^.*?read /, 'read ') ?? null;
+    return lines.find((l) => l.includes(`read `) && l.includes(name))?.replace(/^.*?read \S+/, 'first read') ?? null;
   } catch {
     return null;
   }
@@ -51,13 +55,15 @@ async function measure(n: number): Promise<Row> {
       if (c !== count) { count = c; changed = Date.now(); }
       if (first === null && c > 0) first = Date.now() - t0;
       if (lens === null && await page.locator('.codelens-decoration', { hasText: /Simulate hunk|outside the model/ }).count()) lens = Date.now() - t0;
-      if (first !== null && lens !== null && Date.now() - changed > SETTLE_MS) { all = changed - t0; break; }
+      // The extension logs each read it finishes: then every finding is on the editor.
+      if (all === null && readLog(s.work, name)) all = Date.now() - t0;
+      if (all !== null && lens !== null && Date.now() - changed > SETTLE_MS) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     if (process.env.DAX_BENCH_SHOTS) await page.screenshot({ path: `${process.env.DAX_BENCH_SHOTS}/bench-editor-${n}.png` }).catch(() => undefined);
     const after = await blocking(page);
     const read = readLog(s.work, name);
-    if (read) console.log(`  extension: ${read}`);
+    if (read) console.log(`  the extension's log: ${read}`);
     return { messages: n, lines: text.split('\n').length, shown, first, all, lens, count, opening, after };
   } finally {
     await s.stop();
@@ -74,7 +80,7 @@ async function main(): Promise<void> {
     const b = (x: Blocked) => `${x.longestTask.toFixed(0)} / ${x.longestGap.toFixed(0)} ms (${x.tasks} over 50 ms)`;
     console.log(`${String(r.messages).padStart(8)} ${String(r.lines).padStart(7)} ${f(r.shown)}   ${f(r.first)}            ${f(r.all)}          ${f(r.lens)}       ${String(r.count).padStart(6)}     ${b(r.opening)} | ${b(r.after)}`);
   }
-  console.log('targets: all diagnostics within 2 s; the workbench never blocked over 100 ms');
+  console.log(`targets: all diagnostics within 2 s; the workbench never blocked over 100 ms (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, ${os.cpus().length} cores)`);
   console.log('(the editor shows at most 1,000 problems a file, and says how many it left out as one more)');
 }
 

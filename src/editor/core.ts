@@ -1,5 +1,5 @@
-// The one place the editor meets the core: every capability the extension offers is a
-// call here, to the same functions the CLI uses. Runs in the analysis worker only.
+// The one place an editor meets the core: every capability the extension and the language
+// server offer is a call here, to the same functions the CLI uses. Runs in the analysis worker only.
 import { readMail } from '../mail';
 import type { MailDiagnostic, MailDocument } from '../mail/types';
 import type { PatchMessage } from '../patch/types';
@@ -142,7 +142,9 @@ function batches(text: string, file: string | null): Batch[] {
   return batchesOf(readMail(text, file ? { file } : {}));
 }
 
-/** A large mailbox's analysis is posted as it grows at most this often (ms). */
+/** After the messages in view, a large mailbox's analysis is posted as it grows: first after
+ *  this many ms, then at twice the interval each time, so the editor redraws its findings a
+ *  few times, not once per batch. */
 const PARTIAL_MS = 2000;
 
 /** The batch holding a mail line first, then the others in order. */
@@ -162,6 +164,7 @@ export async function analyse(args: AnalyseArgs, partial?: (a: Analysis) => void
   const all = batches(args.text, args.file);
   const parts: { start: number; outline: Outline; review: Review }[] = [];
   let posted = performance.now();
+  let interval = PARTIAL_MS;
   for (const [i, b] of inReadingOrder(all, args.focus).entries()) {
     const r = checkMailStatic(b.doc, { file: args.file });
     const outline = outlineOf(r.patches, b.start);
@@ -171,8 +174,9 @@ export async function analyse(args: AnalyseArgs, partial?: (a: Analysis) => void
       review: { findings: r.findings.filter((f) => ruleSelected(f.rule, args.rules)), coverage: placeCoverage(outline, r.coverage), verdicts: {} },
     });
     const more = i + 1 < all.length;
-    if (partial && more && (i === 0 || performance.now() - posted > PARTIAL_MS)) {
+    if (partial && more && (i === 0 || performance.now() - posted > interval)) {
       partial(merged(parts));
+      if (i > 0) interval *= 2;
       posted = performance.now();
     }
   }

@@ -80,7 +80,7 @@ export class Documents implements vscode.Disposable {
     if (!isPatchMailDocument(doc) || this.isDraft(doc.uri)) return;
     const s = this.state(doc.uri);
     if (s.timer) clearTimeout(s.timer);
-    s.timer = setTimeout(() => { s.timer = undefined; void this.refresh(doc); }, delay);
+    s.timer = setTimeout(() => { s.timer = undefined; void this.refresh(doc, true); }, delay);
   }
 
   /** The analysis of the document as it is now (reads it if it changed). */
@@ -91,9 +91,12 @@ export class Documents implements vscode.Disposable {
     return s;
   }
 
-  private refresh(doc: vscode.TextDocument): Promise<void> {
+  private refresh(doc: vscode.TextDocument, again = false): Promise<void> {
     const s = this.state(doc.uri);
-    if (s.running) { s.again = true; return s.running; }
+    // A read in flight reads again by itself if the document changed meanwhile; a lens or a
+    // command asking for the same version waits for it rather than reading it twice. Only a
+    // scheduled read (an edit, a changed setting) asks for one more.
+    if (s.running) { if (again) s.again = true; return s.running; }
     s.running = (async () => {
       try {
         do {
