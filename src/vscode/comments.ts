@@ -9,7 +9,7 @@ import type { DocState, Documents } from './documents';
 import type { Analysis, OutlineHunk } from '../editor/jobs';
 import type { OwnComment } from '../editor/review';
 import { VIEW_CAP, hunksInView, messageAt } from '../editor/view';
-import { shownLines } from './lenses';
+import { shownLines, viewKey } from './lenses';
 
 export const CONTROLLER = 'daxReview.mailComments';
 const YOU = 'you (pending review)';
@@ -129,11 +129,15 @@ export class MailComments implements vscode.Disposable, vscode.CommentingRangePr
   private update(s: DocState, force = false): void {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.uri.toString());
     if (!doc || !s.analysis) return;
-    const found = collect(s.analysis, shownLines(doc));
+    const lines = shownLines(doc);
+    const found = collect(s.analysis, lines);
     const own = s.comments;
-    const key = JSON.stringify([found.map(([c, r]) => [c.mailLines, r, c.text.length]), own.map((c) => [c.line, c.text])]);
+    const key = JSON.stringify([viewKey(s.analysis, lines), found.map(([c, r]) => [c.mailLines, r, c.text.length]), own.map((c) => [c.line, c.text])]);
     const old = this.threads.get(s.uri.toString());
     if (old?.key === key && !force) return;
+    // Setting the provider again makes the editor ask for the commenting ranges anew: the
+    // hunks in view are known only now.
+    this.controller.commentingRangeProvider = this;
     old?.threads.forEach((t) => t.dispose());
     const resolved = this.resolved.get(s.uri.toString()) ?? new Set<number>();
     const threads: vscode.CommentThread[] = [];

@@ -51,7 +51,8 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
 
   const treeView = vscode.window.createTreeView('daxReview.series', { treeDataProvider: tree, showCollapseAll: true });
   const follow = (e: vscode.TextEditor | undefined) => {
-    if (e?.document.languageId === LANGUAGE) tree.show(e.document.uri);
+    // A drafted reply is not a series: the tree keeps showing the mail it answers.
+    if (e?.document.languageId === LANGUAGE && !docs.isDraft(e.document.uri)) tree.show(e.document.uri);
   };
 
   context.subscriptions.push(
@@ -61,7 +62,7 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.uri.toString());
       if (doc && s.analysis) diagnostics.set(doc.uri, diagnosticsOf(doc, s.analysis));
       // A file claimed after it was opened keeps its editor: the tree follows it here.
-      if (vscode.window.activeTextEditor?.document.uri.toString() === s.uri.toString()) tree.show(s.uri);
+      if (vscode.window.activeTextEditor?.document.uri.toString() === s.uri.toString() && !docs.isDraft(s.uri)) tree.show(s.uri);
     }),
     vscode.workspace.onDidOpenTextDocument(adopt),
     vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) docs.schedule(e.document); }),
