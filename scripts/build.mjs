@@ -22,7 +22,7 @@ const node = {
 const entries = [
   { in: 'src/cli/main.ts', out: 'cli.js', banner: { js: '#!/usr/bin/env node' } },
   { in: 'src/vscode/extension.ts', out: 'extension.js' },
-  { in: 'src/vscode/worker.ts', out: 'analysis.js' },
+  { in: 'src/editor/worker.ts', out: 'analysis.js' },
   { in: 'src/check/worker.ts', out: 'worker.js' },
   { in: 'fuzz/main.ts', out: 'fuzz.js' },
   { in: 'fuzz/worker.ts', out: 'fuzz-worker.js' },

@@ -6,6 +6,7 @@ import { simulate } from './simulate';
 import { reply } from './reply';
 import { demo } from './demo';
 import { model } from './model';
+import { lsp } from './lsp';
 
 export const verbs: Verb[] = [
   parse,
@@ -14,4 +15,5 @@ export const verbs: Verb[] = [
   reply,
   demo,
   model,
+  lsp,
 ];

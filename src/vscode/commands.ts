@@ -3,16 +3,17 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Cancelled, type AnalysisClient, type JobHandle } from './client';
+import { Cancelled, type AnalysisClient, type JobHandle } from '../editor/client';
 import type { DocState, Documents } from './documents';
-import { LANGUAGE, fileOf, findingId, hunkAt, hunkFor } from './documents';
-import type { Analysis, HunkKey, OutlineHunk, Simulation } from './jobs';
+import { LANGUAGE, fileOf } from './documents';
+import { findingId, hunkAt, hunkFor } from '../editor/view';
+import type { Analysis, HunkKey, OutlineHunk, Simulation } from '../editor/jobs';
 import type { Panel } from './panel';
-import type { PanelModel, PanelResult } from './protocol';
+import type { PanelModel, PanelResult, ThreadKind } from './protocol';
 import { SECTION, settings } from './settings';
 import type { Finding } from '../review/types';
 import type { Verdict } from '../check/types';
-import { placeSteps } from './trace';
+import { placeSteps } from '../editor/trace';
 
 interface FindingRef { rule: string; line: number }
 
@@ -31,7 +32,7 @@ export class Commands {
   register(): vscode.Disposable[] {
     const c = (id: string, f: (...a: never[]) => unknown) => vscode.commands.registerCommand(`daxReview.${id}`, f);
     return [
-      c('simulateHunk', (uri?: vscode.Uri, key?: HunkKey) => this.simulateHunk(uri, key, { scenario: undefined, without: null })),
+      c('simulateHunk', (uri?: vscode.Uri, key?: HunkKey) => this.simulateHunk(uri, key, { scenario: undefined, without: null, threads: null })),
       c('simulateWithout', (uri?: vscode.Uri, key?: HunkKey, line?: number) => this.simulateWithout(uri, key, line)),
       c('checkPatchMail', (uri?: vscode.Uri) => this.checkPatchMail(uri)),
       c('showTrace', (uri?: vscode.Uri, ref?: FindingRef) => this.showTrace(uri, ref)),
@@ -51,9 +52,17 @@ export class Commands {
     this.running?.cancel();
   }
 
-  /** The panel's Simulate button: the hunk it shows, with the scenario picked there. */
-  simulateShown(scenario: string | null): void {
-    if (this.shown) void this.simulateHunk(this.shown.uri, this.shown.key, { scenario, without: null });
+  /** The panel's Simulate and Run buttons: the hunk it shows, with the scenario picked and the threads composed there. */
+  simulateShown(scenario: string | null, threads: string | null = null): void {
+    if (this.shown) void this.simulateHunk(this.shown.uri, this.shown.key, { scenario, without: null, threads });
+  }
+
+  private kinds: ThreadKind[] | null = null;
+
+  /** The thread kinds the panel offers for composing, asked of the worker once. */
+  private async threadKinds(): Promise<ThreadKind[]> {
+    this.kinds ??= await this.client.ask({ op: 'threadKinds', args: {} }).catch(() => null);
+    return this.kinds ?? [];
   }
 
   private async document(uri?: vscode.Uri): Promise<vscode.TextDocument | null> {
@@ -90,10 +99,10 @@ export class Commands {
     if (!doc) return;
     const at = line ?? this.cursorLine(doc);
     if (at === null) return;
-    await this.simulateHunk(doc.uri, key, { scenario: undefined, without: at });
+    await this.simulateHunk(doc.uri, key, { scenario: undefined, without: at, threads: null });
   }
 
-  async simulateHunk(uri: vscode.Uri | undefined, key: HunkKey | undefined, opt: { scenario: string | null | undefined; without: number | null }): Promise<void> {
+  async simulateHunk(uri: vscode.Uri | undefined, key: HunkKey | undefined, opt: { scenario: string | null | undefined; without: number | null; threads: string | null }): Promise<void> {
     const doc = await this.document(uri);
     if (!doc) return;
     const s = await this.docs.current(doc);
@@ -103,7 +112,7 @@ export class Commands {
     const file = fileOf(doc);
     const hk = { message: h.message, hunk: h.hunk };
     this.shown = { uri: doc.uri, key: hk };
-    const base = this.modelFor(doc, s.analysis, h);
+    const base = { ...this.modelFor(doc, s.analysis, h), threadKinds: await this.threadKinds() };
     let scenario = opt.scenario;
     let scenarios: string[] = [];
     try {
@@ -114,7 +123,7 @@ export class Commands {
     }
     if (scenario === undefined) {
       scenario = null;
-      if (scenarios.length > 1) {
+      if (scenarios.length > 1 && !opt.threads) {
         const every = 'every scenario';
         const pick = await vscode.window.showQuickPick([every, ...scenarios], {
           title: `Simulate hunk ${h.hunk + 1}${h.function ? ` (${h.function})` : ''}`,
@@ -125,12 +134,12 @@ export class Commands {
       }
     }
     const cfg = settings();
-    const what = opt.without !== null ? ` without mail line ${opt.without}` : '';
-    const model: PanelModel = { ...base, scenarios, scenario, status: 'running', message: `simulating${what}${scenario ? ` in ${scenario}` : ''}…` };
+    const what = (opt.without !== null ? ` without mail line ${opt.without}` : '') + (opt.threads ? ` with threads ${opt.threads}` : '');
+    const model: PanelModel = { ...base, scenarios, scenario, threads: opt.threads, status: 'running', message: `simulating${what}${scenario ? ` in ${scenario}` : ''}…` };
     await this.panel.show(model);
     const sim = await this.runJob(`DAX Review: simulating hunk ${h.hunk + 1}${what}`, model, () => this.client.job({
       op: 'simulate',
-      args: { text, file, key: hk, scenario, without: opt.without, tree: cfg.tree, budget: cfg.budget },
+      args: { text, file, key: hk, scenario, threads: opt.threads, without: opt.without, tree: cfg.tree, budget: cfg.budget },
     }, (t) => this.progress(t)));
     if (!sim) return;
     if (doc.version === s.version) this.docs.recordSimulation(s, sim);
@@ -285,10 +294,11 @@ export class Commands {
     const cfg = settings();
     const findings = s.checked && s.analysis?.review ? s.analysis.review.findings : null;
     const text = await this.runJob('DAX Review: drafting the review reply', null, () => this.client.job({
-      op: 'reply', args: { text: doc.getText(), file: fileOf(doc), findings, only, tree: cfg.tree, budget: cfg.budget, deadlineMs: cfg.deadlineMs * 0.9 },
+      op: 'reply', args: { text: doc.getText(), file: fileOf(doc), findings, only, comments: s.comments, tree: cfg.tree, budget: cfg.budget, deadlineMs: cfg.deadlineMs * 0.9 },
     }, (t) => this.progress(t)));
     if (text === null) return;
     const reply = await vscode.workspace.openTextDocument({ language: LANGUAGE, content: text });
+    this.docs.markDraft(reply.uri);
     await vscode.window.showTextDocument(reply, { viewColumn: vscode.ViewColumn.Beside });
   }
 

@@ -1,11 +1,11 @@
 // The analysis of every open patch mail, kept current as it is edited: debounced, one
 // request in flight per document, stale answers dropped.
 import * as vscode from 'vscode';
-import type { AnalysisClient } from './client';
-import type { Analysis, HunkKey, OutlineHunk, Simulation } from './jobs';
-import { keyOf } from './jobs';
+import type { AnalysisClient } from '../editor/client';
+import type { Analysis, Simulation } from '../editor/jobs';
+import type { OwnComment } from '../editor/review';
+import { keyOf } from '../editor/jobs';
 import { settings } from './settings';
-import type { Finding } from '../review/types';
 
 export const LANGUAGE = 'dax-patch-mail';
 
@@ -19,14 +19,12 @@ export interface DocState {
   simulations: Map<string, Simulation>;
   /** Findings picked for the review reply, as `rule@line`. */
   reply: Set<string>;
+  /** The reviewer's own comments: the pending review the drafted reply carries. */
+  comments: OwnComment[];
   timer?: ReturnType<typeof setTimeout>;
   /** The read in flight; `again` asks it to read once more when it ends. */
   running: Promise<void> | null;
   again: boolean;
-}
-
-export function findingId(f: Finding): string {
-  return `${f.rule}@${f.line}`;
 }
 
 export function isPatchMailDocument(doc: vscode.TextDocument): boolean {
@@ -38,6 +36,8 @@ export class Documents implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DocState>();
   readonly onDidChange = this.changed.event;
   private readonly told = new Set<string>();
+  /** Drafted replies: mail the reviewer writes, not patch mail to review. */
+  private readonly drafts = new Set<string>();
 
   constructor(private readonly client: AnalysisClient, private readonly log: vscode.OutputChannel) {}
 
@@ -45,7 +45,7 @@ export class Documents implements vscode.Disposable {
     const k = uri.toString();
     let s = this.states.get(k);
     if (!s) {
-      s = { uri, version: -1, analysis: null, checked: false, simulations: new Map(), reply: new Set(), running: null, again: false };
+      s = { uri, version: -1, analysis: null, checked: false, simulations: new Map(), reply: new Set(), comments: [], running: null, again: false };
       this.states.set(k, s);
     }
     return s;
@@ -59,39 +59,66 @@ export class Documents implements vscode.Disposable {
     const s = this.states.get(uri.toString());
     if (s?.timer) clearTimeout(s.timer);
     this.states.delete(uri.toString());
+    this.drafts.delete(uri.toString());
+  }
+
+  /** A drafted reply keeps the mail colours but is not read as patch mail: what it had is cleared. */
+  markDraft(uri: vscode.Uri): void {
+    this.drafts.add(uri.toString());
+    const s = this.state(uri);
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = undefined;
+    this.apply(s, s.version, { outline: { messages: [], diagnostics: [] }, review: null, notices: [] }, false);
+  }
+
+  isDraft(uri: vscode.Uri): boolean {
+    return this.drafts.has(uri.toString());
   }
 
   /** Re-reads the document after the typing delay. */
   schedule(doc: vscode.TextDocument, delay = settings().delay): void {
-    if (!isPatchMailDocument(doc)) return;
+    if (!isPatchMailDocument(doc) || this.isDraft(doc.uri)) return;
     const s = this.state(doc.uri);
     if (s.timer) clearTimeout(s.timer);
-    s.timer = setTimeout(() => { s.timer = undefined; void this.refresh(doc); }, delay);
+    s.timer = setTimeout(() => { s.timer = undefined; void this.refresh(doc, true); }, delay);
   }
 
   /** The analysis of the document as it is now (reads it if it changed). */
   async current(doc: vscode.TextDocument): Promise<DocState> {
     const s = this.state(doc.uri);
-    if (s.analysis && s.version === doc.version) return s;
+    if ((s.analysis && s.version === doc.version) || this.isDraft(doc.uri)) return s;
     await this.refresh(doc);
     return s;
   }
 
-  private refresh(doc: vscode.TextDocument): Promise<void> {
+  private refresh(doc: vscode.TextDocument, again = false): Promise<void> {
     const s = this.state(doc.uri);
-    if (s.running) { s.again = true; return s.running; }
+    // A read in flight reads again by itself if the document changed meanwhile; a lens or a
+    // command asking for the same version waits for it rather than reading it twice. Only a
+    // scheduled read (an edit, a changed setting) asks for one more.
+    if (s.running) { if (again) s.again = true; return s.running; }
     s.running = (async () => {
       try {
         do {
           s.again = false;
           const version = doc.version;
           const cfg = settings();
+          const focus = vscode.window.visibleTextEditors.find((e) => e.document === doc)?.visibleRanges[0]?.start.line;
+          const t0 = performance.now();
+          let firstPart: number | null = null;
           const analysis = await this.client.ask({
-            op: 'analyse', args: { text: doc.getText(), file: fileOf(doc), rules: cfg.asYouType ? cfg.rules : null },
+            op: 'analyse', args: { text: doc.getText(), file: fileOf(doc), rules: cfg.asYouType ? cfg.rules : null, focus: focus === undefined ? null : focus + 1 },
+          }, (part) => {
+            firstPart ??= performance.now() - t0;
+            if (!doc.isClosed && doc.version === version) this.apply(s, version, part, false);
           });
-          if (doc.isClosed) return;
+          if (doc.isClosed || this.isDraft(doc.uri)) return;
           if (doc.version !== version) { s.again = true; continue; }
           this.apply(s, version, analysis, false);
+          // How long a read takes, for the reviewer who wonders (and for bench:editor).
+          const partAt = firstPart as number | null;
+          const parts = partAt === null ? '' : `, the messages in view after ${partAt.toFixed(0)} ms`;
+          this.log.appendLine(`read ${doc.uri.toString()}: ${doc.lineCount} lines, ${analysis.outline.messages.length} messages in ${(performance.now() - t0).toFixed(0)} ms${parts}`);
         } while (s.again);
       } catch (e) {
         this.log.appendLine(`analysis of ${doc.uri.toString()} failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -128,22 +155,4 @@ export class Documents implements vscode.Disposable {
 
 export function fileOf(doc: vscode.TextDocument): string | null {
   return doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.scheme === 'untitled' ? null : doc.uri.toString();
-}
-
-export function hunks(a: Analysis | null): OutlineHunk[] {
-  return a ? a.outline.messages.flatMap((m) => m.files.flatMap((f) => f.hunks)) : [];
-}
-
-/** The hunk whose mail lines hold a (1-based) line. */
-export function hunkAt(a: Analysis | null, line: number): OutlineHunk | undefined {
-  return hunks(a).find((h) => line >= h.mailLines[0] && line <= h.mailLines[1]);
-}
-
-export function hunkFor(a: Analysis | null, key: HunkKey): OutlineHunk | undefined {
-  return hunks(a).find((h) => h.message === key.message && h.hunk === key.hunk);
-}
-
-/** Findings on a hunk: those whose lines fall inside it. */
-export function findingsIn(a: Analysis | null, h: OutlineHunk): Finding[] {
-  return (a?.review?.findings ?? []).filter((f) => f.line >= h.mailLines[0] && f.line <= h.mailLines[1]);
 }

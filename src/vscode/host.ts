@@ -2,12 +2,13 @@
 // the analysis worker does, on first use.
 import * as vscode from 'vscode';
 import { ReviewActions } from './actions';
-import { AnalysisClient } from './client';
+import { AnalysisClient } from '../editor/client';
 import { Commands } from './commands';
 import { MailComments } from './comments';
 import { hasPatchMailExtension, isPatchMail } from './detect';
 import { diagnosticsOf } from './diagnostics';
 import { Documents, LANGUAGE } from './documents';
+import { FindingHover } from './hover';
 import { HunkLenses } from './lenses';
 import { Panel, VIEW_ID } from './panel';
 import { SECTION } from './settings';
@@ -28,11 +29,12 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
   const tree = new SeriesTree(docs);
   let commands: Commands | null = null;
   const panel = new Panel(context.extensionUri, {
-    simulate: (scenario) => commands?.simulateShown(scenario),
+    simulate: (scenario, threads) => commands?.simulateShown(scenario, threads),
     cancel: () => commands?.cancel(),
   });
   commands = new Commands(client, docs, panel, log);
   const selector: vscode.DocumentSelector = { language: LANGUAGE };
+  const lenses = new HunkLenses(docs);
 
   let active = false;
   const adopt = (doc: vscode.TextDocument) => {
@@ -49,7 +51,8 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
 
   const treeView = vscode.window.createTreeView('daxReview.series', { treeDataProvider: tree, showCollapseAll: true });
   const follow = (e: vscode.TextEditor | undefined) => {
-    if (e?.document.languageId === LANGUAGE) tree.show(e.document.uri);
+    // A drafted reply is not a series: the tree keeps showing the mail it answers.
+    if (e?.document.languageId === LANGUAGE && !docs.isDraft(e.document.uri)) tree.show(e.document.uri);
   };
 
   context.subscriptions.push(
@@ -59,7 +62,7 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.uri.toString());
       if (doc && s.analysis) diagnostics.set(doc.uri, diagnosticsOf(doc, s.analysis));
       // A file claimed after it was opened keeps its editor: the tree follows it here.
-      if (vscode.window.activeTextEditor?.document.uri.toString() === s.uri.toString()) tree.show(s.uri);
+      if (vscode.window.activeTextEditor?.document.uri.toString() === s.uri.toString() && !docs.isDraft(s.uri)) tree.show(s.uri);
     }),
     vscode.workspace.onDidOpenTextDocument(adopt),
     vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) docs.schedule(e.document); }),
@@ -73,7 +76,9 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
       for (const d of vscode.workspace.textDocuments) docs.schedule(d, 0);
     }),
     vscode.window.onDidChangeActiveTextEditor(follow),
-    vscode.languages.registerCodeLensProvider(selector, new HunkLenses(docs)),
+    lenses,
+    vscode.languages.registerCodeLensProvider(selector, lenses),
+    vscode.languages.registerHoverProvider(selector, new FindingHover(docs)),
     vscode.languages.registerCodeActionsProvider(selector, new ReviewActions(docs), { providedCodeActionKinds: ReviewActions.kinds }),
     vscode.window.registerWebviewViewProvider(VIEW_ID, panel),
     vscode.window.registerWebviewPanelSerializer('daxReview.trace', {
@@ -81,9 +86,10 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
     }),
     vscode.commands.registerCommand('daxReview.simulateTreeHunk', (node: unknown) => {
       const at = hunkOfNode(node);
-      if (at) void commands?.simulateHunk(at.uri, at.key, { scenario: undefined, without: null });
+      if (at) void commands?.simulateHunk(at.uri, at.key, { scenario: undefined, without: null, threads: null });
     }),
     ...commands.register(),
+    ...comments.register(),
   );
   vscode.workspace.textDocuments.forEach(adopt);
   follow(vscode.window.activeTextEditor);

@@ -15,7 +15,8 @@ export function emptyModel(): PanelModel {
 }
 
 export interface PanelHandlers {
-  simulate(scenario: string | null): void;
+  /** `threads`: the reviewer's own, composed in the panel, instead of the hunk's scenarios. */
+  simulate(scenario: string | null, threads: string | null): void;
   cancel(): void;
 }
 
@@ -77,9 +78,13 @@ export class Panel implements vscode.WebviewViewProvider, vscode.Disposable {
 
   private receive(w: vscode.Webview, m: PanelToHost): void {
     switch (m.type) {
-      case 'ready': void w.postMessage({ type: 'show', model: this.model } satisfies HostToPanel); break;
+      case 'ready':
+        // A panel moved (bottom panel to beside the editor) is a new page: it keeps the step.
+        void w.postMessage({ type: 'show', model: this.model } satisfies HostToPanel);
+        if (this.lastStep) void w.postMessage({ type: 'step', index: this.lastStep.index } satisfies HostToPanel);
+        break;
       case 'step': this.lastStep = { index: m.index, mailLine: m.mailLine }; void this.revealStep(m.document, m.mailLine); break;
-      case 'simulate': this.handlers.simulate(m.scenario); break;
+      case 'simulate': this.handlers.simulate(m.scenario, m.threads?.trim() || null); break;
       case 'cancel': this.handlers.cancel(); break;
     }
   }

@@ -47,6 +47,14 @@ export function panelHtml(a: PanelAssets): string {
     <span id="coverage" class="coverage"></span>
     <span id="status" class="status"></span>
   </div>
+  <div class="compose" id="compose">
+    <label title="Threads of your own, kind@index comma-separated, run over the scenario's world (or a file of mapped blocks)">threads
+      <input id="threads" type="text" spellcheck="false" placeholder="pte-read@0x202,truncate@0x203"></label>
+    <select id="thread-kind" title="A kind of thread the model can start"></select>
+    <label>at <input id="thread-index" type="text" spellcheck="false" value="0x200" size="8" title="The index it works at (a truncate: the size it cuts to; an invalidation: start-end)"></label>
+    <button id="add-thread" type="button" title="Add this thread to the list">Add</button>
+    <button id="run-threads" type="button" title="Run the hunk with these threads">Run threads</button>
+  </div>
 </header>
 <section id="results" hidden>
   <table><thead><tr><th>scenario</th><th>pre-image</th><th>post-image</th><th>verdict</th></tr></thead>
@@ -63,11 +71,12 @@ export function panelHtml(a: PanelAssets): string {
       <button id="last" type="button" title="Last step (End)">»</button>
     </span>
   </div>
-  <div id="step-detail" class="step-detail"></div>
   <div class="swimlanes">
     <div id="lanes-head" class="lanes-head"></div>
     <div id="lanes" class="lanes" tabindex="0"><div id="spacer" class="spacer"></div></div>
   </div>
+  <div id="step-detail" class="step-detail"></div>
+  <label class="filter"><input id="changed-only" type="checkbox"> changed only</label>
   <div id="state" class="state"></div>
 </section>
 <details open><summary>hunk</summary><div id="hunk" class="hunk"></div></details>

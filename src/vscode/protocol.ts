@@ -45,6 +45,15 @@ export interface PanelModel {
   selected: TraceRef | null;
   status: PanelStatus;
   message: string;
+  /** The threads the reviewer composed for the last simulation ("pte-read@0x202,truncate@0x203"). */
+  threads?: string | null;
+  /** The kinds of thread the model can start, for composing threads: `kind@index`. */
+  threadKinds?: ThreadKind[];
+}
+
+export interface ThreadKind {
+  kind: string;
+  doc: string;
 }
 
 export type HostToPanel =
@@ -55,7 +64,7 @@ export type HostToPanel =
 export type PanelToHost =
   | { type: 'ready' }
   | { type: 'step'; document: string | null; index: number; mailLine: number | null }
-  | { type: 'simulate'; scenario: string | null }
+  | { type: 'simulate'; scenario: string | null; threads?: string }
   | { type: 'cancel' };
 
 /** The trace a model selects: the explicit one, else the chosen violation, else the first violation found. */

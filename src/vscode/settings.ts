@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Budget } from '../check/types';
-import { boundedLimits } from './limits';
+import { boundedLimits } from '../editor/limits';
 
 export const SECTION = 'daxReview';
 

@@ -1,9 +1,9 @@
 // The series overview: series -> messages -> files -> hunks, each hunk with its verdict and coverage.
 import * as vscode from 'vscode';
 import type { DocState, Documents } from './documents';
-import { findingsIn } from './documents';
-import type { Analysis, OutlineFile, OutlineHunk, OutlineMessage } from './jobs';
-import { keyOf } from './jobs';
+import { findingsIn } from '../editor/view';
+import type { Analysis, OutlineFile, OutlineHunk, OutlineMessage } from '../editor/jobs';
+import { keyOf } from '../editor/jobs';
 
 type Node =
   | { kind: 'series'; uri: vscode.Uri; title: string; a: Analysis }
@@ -11,13 +11,16 @@ type Node =
   | { kind: 'file'; uri: vscode.Uri; f: OutlineFile; a: Analysis }
   | { kind: 'hunk'; uri: vscode.Uri; h: OutlineHunk; s: DocState; a: Analysis };
 
+/** Up to this many messages, each is shown open down to its hunks. */
+const EXPANDED_MESSAGES = 20;
+
 export function seriesTitle(a: Analysis): string {
   const ms = a.outline.messages;
   const cover = ms.find((m) => m.series?.index === 0) ?? ms.find((m) => m.series) ?? ms[0];
   if (!cover) return 'no messages';
   const t = cover.series;
   const of = t?.total ? ` (${t.total} patches)` : '';
-  return `${cover.subject || '(no subject)'}${of}`;
+  return `${cover.subject || '(no subject)'}${of} · ${ms.length} message${ms.length === 1 ? '' : 's'}`;
 }
 
 export function hunkDescription(s: DocState, a: Analysis, h: OutlineHunk): string {
@@ -74,7 +77,9 @@ export class SeriesTree implements vscode.TreeDataProvider<Node> {
         return t;
       }
       case 'message': {
-        const t = new vscode.TreeItem(n.m.subject || '(no subject)', n.m.files.length ? E : vscode.TreeItemCollapsibleState.None);
+        // A mailbox's messages start collapsed: the tree then asks for no hunk until one is opened.
+        const open = n.a.outline.messages.length > EXPANDED_MESSAGES ? vscode.TreeItemCollapsibleState.Collapsed : E;
+        const t = new vscode.TreeItem(n.m.subject || '(no subject)', n.m.files.length ? open : vscode.TreeItemCollapsibleState.None);
         t.description = n.m.from ?? '';
         t.iconPath = new vscode.ThemeIcon(n.m.files.length ? 'git-commit' : 'comment');
         t.command = reveal(n.uri, n.m.firstLine);

@@ -158,6 +158,12 @@ describe('panel webview in Chromium', function () {
     assert.equal(await text('#position'), `step 1 of ${trace.steps.length}`);
   });
 
+  it('says what the first step changed', async () => {
+    await show(panelModel('dax'));
+    assert.equal(await text('#position'), `step 1 of ${lostWakeupTrace().steps.length}`);
+    assert.match(await text('#state .changes'), /entry 0x200 locked/);
+  });
+
   it('follows a step the host asks for', async () => {
     await show(panelModel('dax'));
     await send({ type: 'step', index: 2 });
@@ -232,5 +238,73 @@ describe('panel webview in Chromium', function () {
     await page.click('#simulate');
     const posted = await page.evaluate(() => window.__posted.filter((m) => m.type === 'simulate'));
     assert.deepEqual(posted, [{ type: 'simulate', scenario: 'pte-vs-pmd' }]);
+  });
+
+  it('composes threads of one\'s own from the model\'s kinds and asks the host to run them', async () => {
+    const model = { ...panelModel('dax'), threadKinds: [
+      { kind: 'pte-read', doc: 'a read fault of the PTE at index' },
+      { kind: 'truncate', doc: 'truncate of the file to index pages' },
+    ] };
+    await show(model);
+    assert.deepEqual(await page.locator('#thread-kind option').allInnerTexts(), ['pte-read', 'truncate']);
+    await page.fill('#threads', 'pte-read@0x202');
+    await page.selectOption('#thread-kind', 'truncate');
+    await page.fill('#thread-index', '0x203');
+    await page.click('#add-thread');
+    assert.equal(await page.inputValue('#threads'), 'pte-read@0x202,truncate@0x203');
+    await page.selectOption('#scenario', 'pmd-downgrade');
+    await page.click('#run-threads');
+    const posted = await page.evaluate(() => window.__posted.filter((m) => m.type === 'simulate'));
+    assert.deepEqual(posted, [{ type: 'simulate', scenario: 'pmd-downgrade', threads: 'pte-read@0x202,truncate@0x203' }]);
+    // The threads last run come back with the result and stay in the field.
+    await show({ ...model, threads: 'pmd-read@0x200' });
+    assert.equal(await page.inputValue('#threads'), 'pmd-read@0x200');
+  });
+
+  it('fits the bottom panel\'s default height and the 540 px column beside the editor', async () => {
+    await page.setViewportSize({ width: 540, height: 260 });
+    const trace = longTrace(40);
+    await show(panelModel('narrow', trace));
+    const lanes = page.locator('#lanes');
+    const box = (await lanes.boundingBox())!;
+    const rows = await page.locator('#spacer .row').evaluateAll((els, h) => els.filter((e) => {
+      const r = e.getBoundingClientRect();
+      return r.top >= Math.max(h.top, 0) - 1 && r.bottom <= Math.min(h.top + h.height, window.innerHeight) + 1;
+    }).length, { top: box.y, height: box.height });
+    assert.ok(rows >= 8, `${rows} swimlane rows in view of a 260 px panel`);
+    for (const head of await page.locator('#lanes-head .cell').all()) {
+      const b = (await head.boundingBox())!;
+      assert.ok(b.x + b.width <= 540 + 0.5, `column ${await head.innerText()} ends at ${b.x + b.width}`);
+    }
+    const wide = await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > 541)
+      .map((e) => `${e.tagName}#${e.id}.${e.className} ${e.getBoundingClientRect().right.toFixed(0)}`).slice(0, 8));
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 540), `no sideways scrolling of the page: ${wide.join(', ')}`);
+  });
+
+  it('keeps the current step in view when shown again deep in a trace', async () => {
+    const trace = longTrace(200);
+    await show(panelModel('deep', trace));
+    await send({ type: 'step', index: 150 });
+    await page.waitForTimeout(400);
+    await page.reload();
+    assert.equal(await text('#position'), 'step 151 of 200');
+    const current = page.locator('#spacer .row.current');
+    assert.equal(await current.count(), 1, 'the current row is built');
+    const lanes = (await page.locator('#lanes').boundingBox())!;
+    const row = (await current.boundingBox())!;
+    assert.ok(row.y >= lanes.y - 1 && row.y + row.height <= lanes.y + lanes.height + 1, 'and in view');
+  });
+
+  it('folds the state into groups and filters it to what changed', async () => {
+    await show(panelModel('dax'));
+    for (let i = 0; i < 4; i++) await page.click('#next');
+    const all = await page.locator('#state details.group .item').count();
+    await page.check('#changed-only');
+    const changed = await page.locator('#state details.group .item.changed').count();
+    const shown = await page.locator('#state details.group .item:not(.muted)').count();
+    assert.ok(changed > 0 && shown === changed && shown < all, `${shown} of ${all} items shown, ${changed} changed`);
+    await page.locator('#state details.group summary').first().click();
+    await page.click('#next');
+    assert.equal(await page.locator('#state details.group').first().evaluate((d) => (d as HTMLDetailsElement).open), false, 'a folded group stays folded');
   });
 });

@@ -1,11 +1,15 @@
 // The pipeline order is the dependency order: no stage imports a later one, and only
-// the VS Code surface imports 'vscode'.
+// the VS Code surface imports 'vscode'. The editor layer (src/editor) is what every editor
+// surface shares; surfaces import no other surface, except that the CLI starts the language
+// server as its `lsp` verb.
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const STAGES = ['mail', 'patch', 'c', 'model', 'check', 'bind', 'review', 'cli', 'vscode'];
-const SURFACES = new Set(['cli', 'vscode']);
+const STAGES = ['mail', 'patch', 'c', 'model', 'check', 'bind', 'review', 'editor', 'cli', 'vscode', 'lsp'];
+const SURFACES = new Set(['cli', 'vscode', 'lsp']);
+/** Surfaces one surface may start: the CLI's `lsp` verb runs the language server. */
+const HOSTS: Record<string, string[]> = { cli: ['lsp'] };
 const src = path.join(__dirname, '..', '..', 'src');
 
 function files(dir: string): string[] {
@@ -33,11 +37,13 @@ describe('layering', () => {
             assert.ok(stage === 'vscode', `${path.relative(src, f)} imports 'vscode'`);
             continue;
           }
+          assert.ok(!(stage === 'editor' && /^vscode/.test(spec)), `${path.relative(src, f)} (the editor-neutral layer) imports ${spec}`);
           if (!spec.startsWith('.')) continue;
           const target = path.relative(src, path.resolve(path.dirname(f), spec)).split(path.sep)[0];
           const t = STAGES.indexOf(target);
           if (t < 0) continue;
-          const ok = t <= rank && !(SURFACES.has(target) && target !== stage);
+          const hosted = HOSTS[stage]?.includes(target) ?? false;
+          const ok = hosted || (t <= rank && !(SURFACES.has(target) && target !== stage));
           assert.ok(ok, `${path.relative(src, f)} (stage ${stage}) imports ${spec} (stage ${target})`);
         }
       }

@@ -21,15 +21,19 @@ interface Saved {
   traceKey: string;
 }
 
-const ROW = 40;          // px per swimlane row: fixed, so only the visible rows are built
+const ROW = 24;          // px per swimlane row: fixed, so only the visible rows are built
 const OVERSCAN = 8;
 
 const vscode = acquireVsCodeApi();
 let model: PanelModel | null = null;
 let trace: Trace | null = null;
 let traceKey = '';
+/** The trace last drawn on this page (traceKey survives a reload, this does not). */
+let shownKey = '';
 let index = 0;
 let progress = '';
+/** State groups the reviewer folded: kept from step to step. */
+const collapsed = new Set<string>();
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -70,8 +74,22 @@ function show(m: PanelModel, keepIndex?: number): void {
   renderHead();
   renderHunk();
   renderResults();
+  const fresh = key !== shownKey;
+  shownKey = key;
   renderTrace(picked?.title ?? '');
+  if (trace) reveal(index);
+  // A new counterexample brings the swimlanes to the top of the panel, so a short panel shows them.
+  if (trace && fresh) byId('trace').scrollIntoView({ block: 'start' });
   save(true);
+}
+
+/** Scrolls the swimlanes so that a step's row is in view (the page too, if they are not). */
+function reveal(i: number): void {
+  const lanes = byId('lanes');
+  const top = i * ROW;
+  if (top < lanes.scrollTop) lanes.scrollTop = top;
+  else if (top + ROW > lanes.scrollTop + lanes.clientHeight) lanes.scrollTop = top + ROW - lanes.clientHeight;
+  renderRows();
 }
 
 function renderHead(): void {
@@ -98,7 +116,44 @@ function renderHead(): void {
   }
   select.value = m.scenario !== null && m.scenarios.includes(m.scenario) ? m.scenario : '';
   (byId('simulate') as HTMLButtonElement).disabled = !m.hunk || m.status === 'running';
+  renderCompose(m);
   byId('cancel').hidden = m.status !== 'running';
+}
+
+/** The thread composer: kinds to pick from, and the threads last run (kept while typing). */
+function renderCompose(m: PanelModel): void {
+  const kinds = m.threadKinds ?? [];
+  const select = byId('thread-kind') as HTMLSelectElement;
+  const was = select.value;
+  select.replaceChildren(...kinds.map((k) => {
+    const o = el('option', undefined, k.kind);
+    o.value = k.kind;
+    o.title = k.doc;
+    return o;
+  }));
+  if (kinds.some((k) => k.kind === was)) select.value = was;
+  const input = byId('threads') as HTMLInputElement;
+  if (m.threads && document.activeElement !== input) input.value = m.threads;
+  const busy = !m.hunk || m.status === 'running';
+  (byId('run-threads') as HTMLButtonElement).disabled = busy;
+  (byId('add-thread') as HTMLButtonElement).disabled = !kinds.length;
+}
+
+function addThread(): void {
+  const kind = (byId('thread-kind') as HTMLSelectElement).value;
+  const at = (byId('thread-index') as HTMLInputElement).value.trim();
+  if (!kind || !at) return;
+  const input = byId('threads') as HTMLInputElement;
+  const list = input.value.split(',').map((t) => t.trim()).filter(Boolean);
+  list.push(`${kind}@${at}`);
+  input.value = list.join(',');
+}
+
+function runThreads(): void {
+  const threads = (byId('threads') as HTMLInputElement).value.trim();
+  if (!threads) { (byId('threads') as HTMLInputElement).focus(); return; }
+  const s = (byId('scenario') as HTMLSelectElement).value;
+  vscode.postMessage({ type: 'simulate', scenario: s || null, threads });
 }
 
 function renderHunk(): void {
@@ -161,6 +216,7 @@ function renderTrace(title: string): void {
   section.hidden = !trace;
   if (!trace) return;
   byId('trace-title').textContent = title;
+  byId('trace-title').title = title;
   const head = byId('lanes-head');
   head.replaceChildren(el('div', 'cell num', '#'));
   head.style.gridTemplateColumns = columns(trace);
@@ -170,8 +226,9 @@ function renderTrace(title: string): void {
   renderStep(false);
 }
 
+/** Every thread's column fits beside the editor (540 px holds four); wider panels share the rest. */
 function columns(t: Trace): string {
-  return `3em repeat(${Math.max(1, t.threads.length)}, minmax(12em, 1fr))`;
+  return `2.5em repeat(${Math.max(1, t.threads.length)}, minmax(7.5em, 1fr))`;
 }
 
 /** Builds only the rows in view (plus a margin): a trace of any length scrolls at the same cost. */
@@ -221,11 +278,12 @@ function renderStep(notify: boolean): void {
   byId('step-detail').textContent = s
     ? `${trace.threads[s.thread] ?? s.threadName} in ${s.function}: ${s.label}${s.note ? ` — ${s.note}` : ''}${mailLine ? ` (mail line ${mailLine})` : ''}`
     : '';
-  renderState(s?.after ?? null, index > 0 ? trace.steps[index - 1].after ?? null : null);
+  renderState(s?.after ?? null, index > 0 ? trace.steps[index - 1].after ?? null : null, s?.note ?? '');
   if (notify && model) vscode.postMessage({ type: 'step', document: model.document, index, mailLine });
 }
 
-function renderState(now: StateView | null, before: StateView | null): void {
+/** `note`: what the step says it did; the first step has no state before it to compare with. */
+function renderState(now: StateView | null, before: StateView | null, note: string): void {
   const box = byId('state');
   box.replaceChildren();
   if (!now) {
@@ -234,11 +292,16 @@ function renderState(now: StateView | null, before: StateView | null): void {
   }
   const changes = stateChanges(before, now);
   const changed = new Set(changes.map((c) => c.id));
+  const only = (byId('changed-only') as HTMLInputElement).checked;
   const group = (title: string, items: { id: string; text: string }[]): void => {
-    const sec = el('div', 'group');
-    sec.append(el('h4', undefined, title));
-    if (!items.length) sec.append(el('div', 'item muted', 'none'));
-    for (const it of items) {
+    const shown = only ? items.filter((it) => changed.has(it.id)) : items;
+    const sec = el('details', 'group');
+    sec.open = !collapsed.has(title);
+    sec.addEventListener('toggle', () => { if (sec.open) collapsed.delete(title); else collapsed.add(title); });
+    const n = items.filter((it) => changed.has(it.id)).length;
+    sec.append(el('summary', n ? 'changed' : undefined, `${title} (${items.length}${n ? `, ${n} changed` : ''})`));
+    if (!shown.length) sec.append(el('div', 'item muted', items.length ? 'nothing changed' : 'none'));
+    for (const it of shown) {
       const d = el('div', changed.has(it.id) ? 'item changed' : 'item', it.text);
       d.dataset.id = it.id;
       sec.append(d);
@@ -259,7 +322,8 @@ function renderState(now: StateView | null, before: StateView | null): void {
   if (other.length) group('other', other.map(([k, v]) => ({ id: `other:${k}`, text: `${k}: ${v}` })));
   const list = el('div', 'group changes');
   list.append(el('h4', undefined, 'this step changed'));
-  if (!changes.length) list.append(el('div', 'item muted', before ? 'nothing visible' : 'initial state'));
+  if (!before && note) list.append(el('div', 'item changed', note));
+  else if (!changes.length) list.append(el('div', 'item muted', before ? 'nothing visible' : 'initial state'));
   for (const c of changes) list.append(changeItem(c));
   box.prepend(list);
 }
@@ -277,11 +341,7 @@ function hex(n: number): string {
 function go(i: number): void {
   if (!trace || !trace.steps.length) return;
   index = Math.max(0, Math.min(i, trace.steps.length - 1));
-  const lanes = byId('lanes');
-  const top = index * ROW;
-  if (top < lanes.scrollTop) lanes.scrollTop = top;
-  else if (top + ROW > lanes.scrollTop + lanes.clientHeight) lanes.scrollTop = top + ROW - lanes.clientHeight;
-  renderRows();
+  reveal(index);
   renderStep(true);
   save();
 }
@@ -320,6 +380,10 @@ function wire(): void {
     vscode.postMessage({ type: 'simulate', scenario: s || null });
   });
   byId('cancel').addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
+  byId('add-thread').addEventListener('click', addThread);
+  byId('changed-only').addEventListener('change', () => renderStep(false));
+  byId('run-threads').addEventListener('click', runThreads);
+  byId('threads').addEventListener('keydown', (e) => { if (e.key === 'Enter') runThreads(); });
   window.addEventListener('message', (e: MessageEvent<HostToPanel>) => onMessage(e.data));
   window.addEventListener('resize', () => renderRows());
 }

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { AnalysisClient, Cancelled } from '../../../src/vscode/client';
+import { AnalysisClient, Cancelled } from '../../../src/editor/client';
 
 const root = path.join(__dirname, '..', '..', '..');
 const seeds = path.join(root, 'test', 'fixtures', 'seeds');
@@ -20,7 +20,7 @@ describe('vscode: the analysis worker', function () {
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'dax-client-'));
     await esbuild.build({
-      entryPoints: [path.join(root, 'src/vscode/worker.ts')], outfile: path.join(dir, 'analysis.js'),
+      entryPoints: [path.join(root, 'src/editor/worker.ts')], outfile: path.join(dir, 'analysis.js'),
       bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], logLevel: 'warning',
       loader: { '.c': 'text' },
     });

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { hasPatchMailExtension, isPatchMail } from '../../../src/vscode/detect';
-import { placeCoverage, patchesFor, ruleSelected } from '../../../src/vscode/core';
-import type { Outline, OutlineHunk } from '../../../src/vscode/jobs';
+import { placeCoverage, patchesFor, ruleSelected } from '../../../src/editor/core';
+import type { Outline, OutlineHunk } from '../../../src/editor/jobs';
 import type { PatchMessage } from '../../../src/patch/types';
 
 const seeds = path.join(__dirname, '..', '..', 'fixtures', 'seeds');

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { boundedLimits, DEFAULTS, TRUSTED_MAX } from '../../../src/vscode/limits';
+import { boundedLimits, DEFAULTS, TRUSTED_MAX } from '../../../src/editor/limits';
 
 describe('vscode: limits on the settings', () => {
   it('an untrusted workspace gets no budget or deadline above the defaults', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { placeSteps } from '../../../src/vscode/trace';
-import type { OutlineHunk } from '../../../src/vscode/jobs';
+import { placeSteps } from '../../../src/editor/trace';
+import type { OutlineHunk } from '../../../src/editor/jobs';
 import type { Trace } from '../../../src/check/types';
 
 const hunk: OutlineHunk = {

@@ -13,6 +13,7 @@ interface Pending {
   resolve(v: unknown): void;
   reject(e: Error): void;
   progress?: (text: string) => void;
+  partial?: (result: unknown) => void;
 }
 
 class Channel {
@@ -40,6 +41,7 @@ class Channel {
     const p = this.pending.get(m.id);
     if (!p) return;
     if (m.kind === 'progress') { p.progress?.(m.text); return; }
+    if (m.kind === 'partial') { p.partial?.(m.result); return; }
     this.pending.delete(m.id);
     if (m.kind === 'done') p.resolve(m.result);
     else p.reject(new JobError(m.message));
@@ -51,10 +53,10 @@ class Channel {
     for (const p of all) p.reject(e);
   }
 
-  request(req: JobRequest, progress?: (text: string) => void): Promise<unknown> {
+  request(req: JobRequest, progress?: (text: string) => void, partial?: (result: unknown) => void): Promise<unknown> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, progress });
+      this.pending.set(id, { resolve, reject, progress, partial });
       this.start().postMessage({ id, ...req });
     });
   }
@@ -83,9 +85,9 @@ export class AnalysisClient {
     this.typing = new Channel(this.script);
   }
 
-  /** Light requests share the long-lived worker. */
-  ask<K extends 'analyse' | 'scenarios'>(req: Extract<JobRequest, { op: K }>): Promise<JobResults[K]> {
-    return this.typing.request(req) as Promise<JobResults[K]>;
+  /** Light requests share the long-lived worker; `partial` receives a large mailbox's analysis as it grows. */
+  ask<K extends 'analyse' | 'scenarios' | 'threadKinds'>(req: Extract<JobRequest, { op: K }>, partial?: (result: JobResults[K]) => void): Promise<JobResults[K]> {
+    return this.typing.request(req, undefined, partial as ((r: unknown) => void) | undefined) as Promise<JobResults[K]>;
   }
 
   /** A heavy request in a worker of its own; cancel() terminates it and rejects with Cancelled. */

@@ -5,6 +5,7 @@ import type { MailDiagnostic, SeriesTag } from '../mail/types';
 import type { Comment, LineOp } from '../patch/types';
 import type { Budget, Progress } from '../check/types';
 import type { Finding, HunkCoverage, HunkVerdict, Undecided } from '../review/types';
+import type { OwnComment } from './review';
 
 /** Where a hunk is: the message it stands in (index in the document) and its id there. */
 export interface HunkKey {
@@ -70,6 +71,8 @@ export interface AnalyseArgs {
   file: string | null;
   /** Rule ids (or prefixes) run as you type; empty runs every static rule; null runs none. */
   rules: string[] | null;
+  /** A mail line in view: in a large mailbox its messages are read first (see BATCH). */
+  focus?: number | null;
 }
 
 export interface CheckArgs extends AnalyseArgs {
@@ -84,6 +87,9 @@ export interface SimulateArgs {
   file: string | null;
   key: HunkKey;
   scenario: string | null;
+  /** Threads of the reviewer's own, KIND@INDEX comma-separated (over `scenario`'s world if set),
+   *  instead of the scenarios that exercise the hunk. */
+  threads?: string | null;
   /** A mail line to leave out of the post-image ("what if this line were removed?"). */
   without: number | null;
   tree: string | null;
@@ -93,6 +99,7 @@ export interface SimulateArgs {
 export interface Simulation {
   key: HunkKey;
   scenario: string | null;
+  threads?: string | null;
   without: number | null;
   coverage: HunkCoverage | null;
   verdicts: HunkVerdict[];
@@ -111,6 +118,8 @@ export interface ReplyArgs {
   findings: Finding[] | null;
   /** Only these findings go in the reply; null: all. */
   only: { rule: string; line: number }[] | null;
+  /** The reviewer's own comments, each put under the line it answers. */
+  comments?: OwnComment[];
   tree: string | null;
   budget: Budget;
   deadlineMs?: number;
@@ -121,7 +130,8 @@ export type JobRequest =
   | { op: 'check'; args: CheckArgs }
   | { op: 'simulate'; args: SimulateArgs }
   | { op: 'scenarios'; args: ScenariosArgs }
-  | { op: 'reply'; args: ReplyArgs };
+  | { op: 'reply'; args: ReplyArgs }
+  | { op: 'threadKinds'; args: Record<string, never> };
 
 export interface JobResults {
   analyse: Analysis;
@@ -129,6 +139,8 @@ export interface JobResults {
   simulate: Simulation;
   scenarios: string[];
   reply: string;
+  /** The kinds of thread the model starts (`simulate --threads` takes them as kind@index). */
+  threadKinds: { kind: string; doc: string }[];
 }
 
 export type ToWorker = { id: number } & JobRequest;
@@ -136,7 +148,9 @@ export type ToWorker = { id: number } & JobRequest;
 export type FromWorker =
   | { id: number; kind: 'done'; result: unknown }
   | { id: number; kind: 'error'; message: string }
-  | { id: number; kind: 'progress'; text: string; progress?: Progress };
+  | { id: number; kind: 'progress'; text: string; progress?: Progress }
+  /** A large mailbox's analysis so far: the messages read yet (the one in view first). */
+  | { id: number; kind: 'partial'; result: unknown };
 
 export function keyOf(k: HunkKey): string {
   return `${k.message}:${k.hunk}`;

@@ -4,13 +4,14 @@ import { parentPort } from 'node:worker_threads';
 import * as core from './core';
 import type { FromWorker, ToWorker } from './jobs';
 
-async function run(req: ToWorker, progress: (text: string) => void): Promise<unknown> {
+async function run(req: ToWorker, progress: (text: string) => void, partial: (result: unknown) => void): Promise<unknown> {
   switch (req.op) {
-    case 'analyse': return core.analyse(req.args);
+    case 'analyse': return core.analyse(req.args, partial);
     case 'check': return core.check(req.args, progress);
     case 'simulate': return core.simulate(req.args, progress);
     case 'scenarios': return core.scenarios(req.args);
     case 'reply': return core.reply(req.args, progress);
+    case 'threadKinds': return core.threadKinds();
   }
 }
 
@@ -22,7 +23,7 @@ export function serve(): void {
     queue = queue.then(async () => {
       const post = (m: FromWorker) => port.postMessage(m);
       try {
-        const result = await run(req, (text) => post({ id: req.id, kind: 'progress', text }));
+        const result = await run(req, (text) => post({ id: req.id, kind: 'progress', text }), (r) => post({ id: req.id, kind: 'partial', result: r }));
         post({ id: req.id, kind: 'done', result });
       } catch (e) {
         const message = e instanceof core.Unavailable ? e.message

@@ -1,0 +1,290 @@
+// The one place an editor meets the core: every capability the extension and the language
+// server offer is a call here, to the same functions the CLI uses. Runs in the analysis worker only.
+import { readMail } from '../mail';
+import type { MailDiagnostic, MailDocument } from '../mail/types';
+import type { PatchMessage } from '../patch/types';
+import { bindPatches, scenariosForHunk, simulateHunk } from '../bind';
+import { bindOptions } from '../bind/simulate';
+import { THREAD_KINDS, scenarioSpec } from '../model';
+import { checkMail, checkMailStatic, draftReply, reviewReady } from '../review';
+import type { Finding, HunkCoverage, HunkVerdict } from '../review/types';
+import type {
+  AnalyseArgs, Analysis, CheckArgs, HunkKey, Outline, OutlineHunk, OutlineMessage, ReplyArgs, Review, ScenariosArgs, SimulateArgs, Simulation,
+} from './jobs';
+import { keyOf } from './jobs';
+import { withComments } from './review';
+
+/** A request the core cannot answer as asked: said to the user as is. */
+export class Unavailable extends Error {}
+
+/** `start`: the index of the first of these messages in the document. */
+export function outlineOf(patches: readonly PatchMessage[], start = 0): Outline {
+  const seen = new Set<string>();
+  const diagnostics: MailDiagnostic[] = [];
+  const add = (d: MailDiagnostic) => {
+    const k = `${d.line}\u0000${d.message}`;
+    if (!seen.has(k)) { seen.add(k); diagnostics.push(d); }
+  };
+  for (const p of patches) {
+    p.message.diagnostics.forEach(add);
+    p.diagnostics.forEach(add);
+  }
+  return { messages: patches.map((p, i) => messageOutline(p, start + i)), diagnostics };
+}
+
+function messageOutline(p: PatchMessage, index: number): OutlineMessage {
+  const m = p.message;
+  return {
+    index,
+    subject: m.subject,
+    from: m.from,
+    series: m.series,
+    firstLine: m.firstLine,
+    lastLine: m.lastLine,
+    comments: p.comments,
+    files: p.files.map((f) => ({
+      path: f.path,
+      hunks: f.hunks.map((h) => ({
+        message: index,
+        hunk: h.id,
+        path: h.path,
+        function: h.function,
+        mailLines: h.mailLines,
+        lines: h.lines.map((l) => ({ op: l.op, text: l.text, mailLine: l.mailLine })),
+        changed: h.lines.filter((l) => l.op !== ' ').length,
+        comments: h.comments,
+      })),
+    })),
+  };
+}
+
+function outlineHunks(outline: Outline): OutlineHunk[] {
+  return outline.messages.flatMap((m) => m.files.flatMap((f) => f.hunks));
+}
+
+/**
+ * Coverage and verdicts name a hunk by id alone, and ids restart in every message of a
+ * series. The core resolves an id to the first hunk that has it; so does this, unless the
+ * lines a coverage did not execute say it is another.
+ */
+export function placeCoverage(outline: Outline, coverage: readonly HunkCoverage[]): Record<string, HunkCoverage> {
+  const out: Record<string, HunkCoverage> = {};
+  const all = outlineHunks(outline);
+  for (const c of coverage) {
+    const hunks = all.filter((h) => h.hunk === c.hunk);
+    const lines = c.notExecuted.map((n) => n.mailLine);
+    const hit = hunks.find((h) => lines.some((l) => l >= h.mailLines[0] && l <= h.mailLines[1]) && !out[keyOf(h)])
+      ?? hunks.find((h) => !out[keyOf(h)] && (c.function === null || h.function === c.function || h.path !== null))
+      ?? hunks[0];
+    if (hit) out[keyOf(hit)] = c;
+  }
+  return out;
+}
+
+export function placeVerdicts(outline: Outline, verdicts: readonly HunkVerdict[]): Record<string, HunkVerdict[]> {
+  const out: Record<string, HunkVerdict[]> = {};
+  const all = outlineHunks(outline);
+  for (const v of verdicts) {
+    const h = all.find((x) => x.hunk === v.hunk);
+    if (h) (out[keyOf(h)] ??= []).push(v);
+  }
+  return out;
+}
+
+/** Which patches to hand the core for a hunk: the whole series when its id names that hunk
+ *  there (helpers defined in other patches count), else its own message alone. */
+export function patchesFor(patches: readonly PatchMessage[], key: HunkKey): PatchMessage[] {
+  const own = patches[key.message];
+  if (!own || !own.files.some((f) => f.hunks.some((h) => h.id === key.hunk))) {
+    throw new Unavailable(`No hunk ${key.hunk + 1} in message ${key.message + 1}: the mail changed since it was read.`);
+  }
+  const first = patches.findIndex((p) => p.files.some((f) => f.hunks.some((h) => h.id === key.hunk)));
+  return first === key.message ? [...patches] : [own];
+}
+
+export function ruleSelected(rule: string, rules: readonly string[] | null): boolean {
+  if (rules === null) return false;
+  return rules.length === 0 || rules.some((r) => r === '*' || rule === r || rule.startsWith(r.endsWith('/') ? r : `${r}/`));
+}
+
+let ready: Promise<void> | null = null;
+
+/** Loads the C parser's wasm once per worker. */
+function parser(): Promise<void> {
+  ready ??= reviewReady();
+  return ready;
+}
+
+/**
+ * A mailbox of more messages than this is reviewed this many consecutive messages at a time:
+ * the static review's cost grows faster than the mail, and a batch keeps a series' helpers
+ * together in all but the largest mailboxes (as `check` does for a mailbox it streams).
+ */
+export const BATCH = 16;
+
+interface Batch {
+  /** The index of the batch's first message in the document. */
+  start: number;
+  doc: MailDocument;
+}
+
+/** The document in batches of BATCH messages, each keeping the file's line numbers. */
+export function batchesOf(doc: MailDocument, size = BATCH): Batch[] {
+  if (doc.messages.length <= size) return [{ start: 0, doc }];
+  const out: Batch[] = [];
+  for (let i = 0; i < doc.messages.length; i += size) {
+    out.push({ start: i, doc: { ...doc, messages: doc.messages.slice(i, i + size), diagnostics: i === 0 ? doc.diagnostics : [] } });
+  }
+  return out;
+}
+
+function batches(text: string, file: string | null): Batch[] {
+  return batchesOf(readMail(text, file ? { file } : {}));
+}
+
+/** After the messages in view, a large mailbox's analysis is posted as it grows: first after
+ *  this many ms, then at twice the interval each time, so the editor redraws its findings a
+ *  few times, not once per batch. */
+const PARTIAL_MS = 2000;
+
+/** The batch holding a mail line first, then the others in order. */
+function inReadingOrder(all: Batch[], focus: number | null | undefined): Batch[] {
+  if (focus === null || focus === undefined) return all;
+  const i = all.findIndex((b) => b.doc.messages.some((m) => focus >= m.firstLine && focus <= m.lastLine));
+  return i <= 0 ? all : [all[i], ...all.slice(0, i), ...all.slice(i + 1)];
+}
+
+/**
+ * Fast: the mail read and the static rules, for every keystroke (debounced). A mailbox of
+ * several batches is read the one in view first, and `partial` receives the analysis so far
+ * after that batch and then every PARTIAL_MS, so the editor shows the message in view at once.
+ */
+export async function analyse(args: AnalyseArgs, partial?: (a: Analysis) => void): Promise<Analysis> {
+  await parser();
+  const all = batches(args.text, args.file);
+  const parts: { start: number; outline: Outline; review: Review }[] = [];
+  let posted = performance.now();
+  let interval = PARTIAL_MS;
+  for (const [i, b] of inReadingOrder(all, args.focus).entries()) {
+    const r = checkMailStatic(b.doc, { file: args.file });
+    const outline = outlineOf(r.patches, b.start);
+    parts.push({
+      start: b.start,
+      outline,
+      review: { findings: r.findings.filter((f) => ruleSelected(f.rule, args.rules)), coverage: placeCoverage(outline, r.coverage), verdicts: {} },
+    });
+    const more = i + 1 < all.length;
+    if (partial && more && (i === 0 || performance.now() - posted > interval)) {
+      partial(merged(parts));
+      if (i > 0) interval *= 2;
+      posted = performance.now();
+    }
+  }
+  return merged(parts);
+}
+
+/** Batches' analyses as one, in mail order. */
+function merged(parts: readonly { start: number; outline: Outline; review: Review }[]): Analysis {
+  const sorted = [...parts].sort((a, b) => a.start - b.start);
+  return {
+    outline: { messages: sorted.flatMap((p) => p.outline.messages), diagnostics: sorted.flatMap((p) => p.outline.diagnostics) },
+    review: {
+      findings: sorted.flatMap((p) => p.review.findings),
+      coverage: Object.assign({}, ...sorted.map((p) => p.review.coverage)) as Review['coverage'],
+      verdicts: {},
+    },
+    notices: [],
+  };
+}
+
+/** The full check: static findings confirmed or contradicted by simulation, and every hunk's verdicts. */
+export async function check(args: CheckArgs, progress: (text: string) => void): Promise<Analysis> {
+  await parser();
+  progress('reading the mail and simulating its hunks');
+  const r = await checkMail(args.text, { file: args.file, tree: args.tree ?? undefined, budget: args.budget, deadlineMs: args.deadlineMs });
+  const outline = outlineOf(r.patches);
+  return {
+    outline,
+    review: { findings: r.findings, coverage: placeCoverage(outline, r.coverage), verdicts: placeVerdicts(outline, r.verdicts), bounded: r.bounded },
+    notices: [],
+  };
+}
+
+/** The patches a hunk is simulated with, and its key among them: its batch's (see BATCH). */
+function patchesOfHunk(text: string, file: string | null, key: HunkKey): { patches: PatchMessage[]; key: HunkKey } {
+  const b = batches(text, file).find((x) => key.message >= x.start && key.message < x.start + x.doc.messages.length);
+  if (!b) throw new Unavailable(`No message ${key.message + 1} in the mail: it changed since it was read.`);
+  const local = { message: key.message - b.start, hunk: key.hunk };
+  return { patches: patchesFor(checkMailStatic(b.doc, { file }).patches, local), key: local };
+}
+
+/** Every message's patch, batch by batch. */
+function reread(text: string, file: string | null): PatchMessage[] {
+  return batches(text, file).flatMap((b) => checkMailStatic(b.doc, { file }).patches);
+}
+
+export async function simulate(args: SimulateArgs, progress: (text: string) => void): Promise<Simulation> {
+  await parser();
+  const { patches, key } = patchesOfHunk(args.text, args.file, args.key);
+  const opts = { without: args.without ?? undefined, budget: args.budget, tree: args.tree ?? undefined };
+  const binding = bindPatches(patches, bindOptions(opts));
+  const threads = args.threads?.trim() || null;
+  if (threads) return simulateThreads(args, patches, key.hunk, threads, { ...opts, binding }, progress);
+  const names = args.scenario ? [args.scenario] : scenariosForHunk(patches, key.hunk, binding);
+  const verdicts: HunkVerdict[] = [];
+  // One scenario at a time, so the progress names the one being explored.
+  for (const [i, scenario] of names.entries()) {
+    progress(`exploring ${scenario}${names.length > 1 ? ` (${i + 1} of ${names.length})` : ''}`);
+    verdicts.push(...(await simulateHunk(patches, key.hunk, { ...opts, scenario, binding })).verdicts);
+  }
+  // Coverage is what every scenario ran (their runs are remembered: nothing runs twice).
+  const coverage: HunkCoverage | null = (await simulateHunk(patches, key.hunk, { ...opts, scenario: args.scenario ?? undefined, binding })).coverage;
+  return { key: args.key, scenario: args.scenario, threads: null, without: args.without, coverage, verdicts };
+}
+
+export function threadKinds(): { kind: string; doc: string }[] {
+  return Object.entries(THREAD_KINDS).map(([kind, k]) => ({ kind, doc: k.doc }));
+}
+
+/** The reviewer's own threads, composed as `model run --threads` takes them. */
+async function simulateThreads(
+  args: SimulateArgs, patches: PatchMessage[], hunk: number, threads: string,
+  opts: { without?: number; budget: SimulateArgs['budget']; tree?: string; binding: ReturnType<typeof bindPatches> },
+  progress: (text: string) => void,
+): Promise<Simulation> {
+  try {
+    scenarioSpec(args.scenario, threads);
+  } catch (e) {
+    throw new Unavailable(`threads ${threads}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  progress(`exploring ${threads}`);
+  const r = await simulateHunk(patches, hunk, { ...opts, scenario: args.scenario ?? undefined, threads });
+  return { key: args.key, scenario: args.scenario, threads, without: args.without, coverage: r.coverage, verdicts: r.verdicts };
+}
+
+export async function scenarios(args: ScenariosArgs): Promise<string[]> {
+  await parser();
+  const { patches, key } = patchesOfHunk(args.text, args.file, args.key);
+  return scenariosForHunk(patches, key.hunk);
+}
+
+/** The reply a reviewer would send: with the findings given (a full check's), else after one. */
+export async function reply(args: ReplyArgs, progress: (text: string) => void): Promise<string> {
+  await parser();
+  let findings: Finding[];
+  let patches: PatchMessage[];
+  if (args.findings) {
+    findings = args.findings;
+    patches = reread(args.text, args.file);
+  } else {
+    progress('checking the mail, with simulation, for the reply');
+    const r = await checkMail(args.text, { file: args.file, tree: args.tree ?? undefined, budget: args.budget, deadlineMs: args.deadlineMs });
+    findings = r.findings;
+    patches = r.patches;
+  }
+  if (args.only) {
+    const want = new Set(args.only.map((o) => `${o.rule}@${o.line}`));
+    findings = findings.filter((f) => want.has(`${f.rule}@${f.line}`));
+  }
+  return withComments(draftReply(args.text, { findings, patches }), args.comments ?? []);
+}

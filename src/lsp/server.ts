@@ -1,0 +1,388 @@
+// The language server: the analysis an editor shows, over the Language Server Protocol, for
+// any editor that speaks it (Neovim, Emacs eglot, Helix, Kakoune, VS Code). It reads each
+// open mail in the analysis worker as it is edited and publishes its findings as diagnostics;
+// lenses, code actions and hovers are drawn from the same editor-neutral view as the VS Code
+// extension's (src/editor/view.ts). Simulation, the full check and the reply run as commands,
+// each in a worker of its own, cancellable.
+import {
+  CodeActionKind, DiagnosticSeverity, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments,
+  type CancellationToken, type CodeAction, type CodeLens, type Connection, type Diagnostic, type InitializeParams,
+  type InitializeResult, type Range,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
+import { AnalysisClient, Cancelled, type JobHandle } from '../editor/client';
+import type { Analysis, HunkKey, Simulation } from '../editor/jobs';
+import { boundedLimits, type Limits } from '../editor/limits';
+import { placeSteps } from '../editor/trace';
+import {
+  ACTION_KINDS, actionsAt, diagnosticsData, findingFor, findingId, findingsAt, hoverAt, hunkAt, hunkFor, lensesData,
+  swimlaneText, type ActionData, type FindingRef, type Severity,
+} from '../editor/view';
+import type { Trace } from '../check/types';
+
+/** The commands the server carries out (workspace/executeCommand). */
+export const COMMANDS = {
+  simulateHunk: 'daxReview.simulateHunk',
+  simulateWithout: 'daxReview.simulateWithout',
+  showTrace: 'daxReview.showTrace',
+  addToReply: 'daxReview.addToReply',
+  check: 'daxReview.check',
+  draftReply: 'daxReview.draftReply',
+} as const;
+
+/** Custom requests: a finding's counterexample, and the document as the core read it. */
+export const REQUESTS = {
+  trace: 'daxReview/trace',
+  outline: 'daxReview/outline',
+} as const;
+
+/** What a client may set in initializationOptions. */
+export interface ServerOptions {
+  /** Rule ids or prefixes run as the mail is edited; empty (the default) runs every static rule. */
+  rules?: string[];
+  budget?: { maxStates?: number; maxMs?: number };
+  /** Most seconds a check, simulation or reply runs before it is cancelled. */
+  jobDeadline?: number;
+  /** A kernel checkout whose fs/dax.c the hunks are applied to. */
+  kernelTree?: string;
+  /** Milliseconds of quiet after an edit before the mail is read again. */
+  delay?: number;
+}
+
+export interface TraceParams {
+  textDocument: { uri: string };
+  /** The finding, by rule and first mail line; else the finding at this position. */
+  finding?: FindingRef;
+  position?: { line: number; character: number };
+}
+
+export interface TraceResult {
+  title: string;
+  /** The finding the trace is of; null for a simulation's. */
+  finding: FindingRef | null;
+  trace: Trace;
+  /** The trace as the thread table reviewers draw in mail. */
+  swimlanes: string;
+}
+
+interface DocState {
+  version: number;
+  analysis: Analysis | null;
+  checked: boolean;
+  timer?: ReturnType<typeof setTimeout>;
+  reply: Set<string>;
+  simulations: Map<string, Simulation>;
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+function lineRange(doc: TextDocument, first: number, last: number): Range {
+  const max = Math.max(doc.lineCount - 1, 0);
+  const a = Math.min(Math.max(first - 1, 0), max);
+  const b = Math.min(Math.max(last - 1, a), max);
+  const end = doc.offsetAt({ line: b + 1, character: 0 }) - doc.offsetAt({ line: b, character: 0 });
+  return { start: { line: a, character: 0 }, end: { line: b, character: b + 1 < doc.lineCount ? Math.max(end - 1, 0) : end } };
+}
+
+function fileOf(uri: string): string | null {
+  try { return uri.startsWith('file:') ? fileURLToPath(uri) : uri; } catch { return uri; }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class MailServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly states = new Map<string, DocState>();
+  private readonly client: AnalysisClient;
+  private options: ServerOptions = {};
+  private limits: Limits = boundedLimits({}, true);
+  /** The client redraws lenses when asked (workspace/codeLens/refresh). */
+  private lensRefresh = false;
+
+  /** `dist`: the folder holding the analysis worker's bundle (analysis.js). */
+  constructor(private readonly connection: Connection, dist: string) {
+    this.client = new AnalysisClient(dist);
+  }
+
+  listen(): void {
+    const c = this.connection;
+    c.onInitialize((p) => this.initialize(p));
+    c.onShutdown(() => this.client.dispose());
+    this.documents.onDidChangeContent((e) => this.schedule(e.document));
+    this.documents.onDidClose((e) => this.forget(e.document.uri));
+    c.onCodeLens((p) => this.lenses(p.textDocument.uri));
+    c.onCodeAction((p) => this.actions(p.textDocument.uri, p.range, p.context.diagnostics));
+    c.onHover((p) => {
+      const text = hoverAt(this.analysis(p.textDocument.uri), p.position.line + 1);
+      return text ? { contents: { kind: 'markdown', value: text } } : null;
+    });
+    c.onExecuteCommand((p, token) => this.execute(p.command, p.arguments ?? [], token));
+    c.onRequest(REQUESTS.trace, (p: TraceParams) => this.trace(p));
+    c.onRequest(REQUESTS.outline, (p: { textDocument: { uri: string } }) => this.analysis(p.textDocument.uri)?.outline ?? null);
+    this.documents.listen(c);
+    c.listen();
+  }
+
+  private initialize(p: InitializeParams): InitializeResult {
+    const o = (p.initializationOptions ?? {}) as ServerOptions;
+    this.lensRefresh = p.capabilities.workspace?.codeLens?.refreshSupport === true;
+    this.options = typeof o === 'object' && o !== null ? o : {};
+    this.limits = boundedLimits({ maxStates: this.options.budget?.maxStates, maxMs: this.options.budget?.maxMs, deadlineS: this.options.jobDeadline }, true);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Full,
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: Object.values(ACTION_KINDS).map((k) => `${CodeActionKind.Empty}${k}`) },
+        hoverProvider: true,
+        executeCommandProvider: { commands: Object.values(COMMANDS) },
+      },
+      serverInfo: { name: 'dax-review' },
+    };
+  }
+
+  private state(uri: string): DocState {
+    let s = this.states.get(uri);
+    if (!s) {
+      s = { version: -1, analysis: null, checked: false, reply: new Set(), simulations: new Map() };
+      this.states.set(uri, s);
+    }
+    return s;
+  }
+
+  private analysis(uri: string): Analysis | null {
+    return this.states.get(uri)?.analysis ?? null;
+  }
+
+  private forget(uri: string): void {
+    const s = this.states.get(uri);
+    if (s?.timer) clearTimeout(s.timer);
+    this.states.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private schedule(doc: TextDocument): void {
+    const s = this.state(doc.uri);
+    if (s.timer) clearTimeout(s.timer);
+    const delay = s.version < 0 ? 0 : Math.max(0, this.options.delay ?? 200);
+    s.timer = setTimeout(() => { s.timer = undefined; void this.read(doc.uri); }, delay);
+  }
+
+  /** Reads the document as it is now; an answer for an older version is dropped. */
+  private async read(uri: string): Promise<void> {
+    const doc = this.documents.get(uri);
+    if (!doc) return;
+    const version = doc.version;
+    try {
+      const analysis = await this.client.ask({ op: 'analyse', args: { text: doc.getText(), file: fileOf(uri), rules: this.options.rules ?? [] } },
+        (part) => { if (this.documents.get(uri)?.version === version) this.apply(uri, version, part, false); });
+      if (this.documents.get(uri)?.version !== version) return;
+      this.apply(uri, version, analysis, false);
+    } catch (e) {
+      this.connection.console.error(`dax-review: reading ${uri} failed: ${message(e)}`);
+    }
+  }
+
+  private apply(uri: string, version: number, analysis: Analysis, checked: boolean): void {
+    const s = this.state(uri);
+    if (s.version !== version) s.simulations.clear();
+    s.version = version;
+    s.analysis = analysis;
+    s.checked = checked;
+    this.publish(uri);
+    if (this.lensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  }
+
+  private publish(uri: string): void {
+    const doc = this.documents.get(uri);
+    const a = this.analysis(uri);
+    if (!doc || !a) return;
+    const diagnostics: Diagnostic[] = diagnosticsData(a).map((x) => ({
+      range: lineRange(doc, x.first, x.last),
+      severity: SEVERITY[x.severity],
+      source: x.source,
+      message: x.message,
+      ...(x.code ? { code: x.code } : {}),
+      ...(x.finding ? { data: x.finding } : {}),
+      ...(x.related.length ? { relatedInformation: x.related.map((r) => ({ location: { uri, range: lineRange(doc, r.line, r.line) }, message: r.message })) } : {}),
+    }));
+    void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+  }
+
+  private lenses(uri: string): CodeLens[] {
+    const doc = this.documents.get(uri);
+    const a = this.analysis(uri);
+    if (!doc || !a) return [];
+    return lensesData(a, null).map((x) => {
+      const line = Math.min(Math.max(x.line - 1, 0), Math.max(doc.lineCount - 1, 0));
+      return {
+        range: { start: { line, character: 0 }, end: { line, character: 0 } },
+        // A lens that acts on nothing still needs a command to be drawn: an empty one.
+        command: x.command ? { title: x.title, command: COMMANDS.simulateHunk, arguments: [uri, x.command.key] } : { title: x.title, command: '' },
+      };
+    });
+  }
+
+  private actions(uri: string, range: Range, diagnostics: Diagnostic[]): CodeAction[] {
+    return actionsAt(this.analysis(uri), range.start.line + 1).map((x) => ({
+      title: x.title,
+      kind: `${CodeActionKind.Empty}${x.kind}`,
+      diagnostics: diagnostics.filter((d) => {
+        const ref = d.data as FindingRef | undefined;
+        return ref?.rule === x.finding.rule && ref.line === x.finding.line;
+      }),
+      ...(x.kind === ACTION_KINDS.trace ? { isPreferred: x.preferred } : {}),
+      command: { title: x.title, ...actionCommand(uri, x) },
+    }));
+  }
+
+  private async execute(command: string, args: unknown[], token: CancellationToken): Promise<unknown> {
+    const uri = typeof args[0] === 'string' ? args[0] : null;
+    if (!uri || !this.documents.get(uri)) throw new ResponseError(ErrorCodes.InvalidParams, `${command}: the first argument is the URI of an open document`);
+    switch (command) {
+      case COMMANDS.simulateHunk: return this.simulate(uri, key(args[1]), null, optionalString(args[2]), optionalString(args[3]), token);
+      case COMMANDS.simulateWithout: return this.simulate(uri, key(args[1]), lineArg(args[2]), null, null, token);
+      case COMMANDS.showTrace: return this.trace({ textDocument: { uri }, finding: ref(args[1]) });
+      case COMMANDS.addToReply: return this.addToReply(uri, ref(args[1]));
+      case COMMANDS.check: return this.check(uri, token);
+      case COMMANDS.draftReply: return this.draftReply(uri, token);
+      default: throw new ResponseError(ErrorCodes.MethodNotFound, `unknown command ${command}`);
+    }
+  }
+
+  /** Runs a job under the deadline, cancelled by the client's $/cancelRequest. */
+  private async run<T>(what: string, token: CancellationToken, start: () => JobHandle<T>): Promise<T> {
+    const job = start();
+    const sub = token.onCancellationRequested(() => job.cancel());
+    let late = false;
+    const timer = setTimeout(() => { late = true; job.cancel(); }, this.limits.deadlineS * 1000);
+    try {
+      return await job.result;
+    } catch (e) {
+      if (e instanceof Cancelled) {
+        throw new ResponseError(LSPErrorCodes.RequestCancelled, late ? `${what}: cancelled past the deadline of ${this.limits.deadlineS} s` : `${what}: cancelled`);
+      }
+      throw new ResponseError(ErrorCodes.InternalError, `${what}: ${message(e).split('\n')[0]}`);
+    } finally {
+      clearTimeout(timer);
+      sub.dispose();
+    }
+  }
+
+  private async simulate(uri: string, k: HunkKey, without: number | null, scenario: string | null, threads: string | null, token: CancellationToken): Promise<unknown> {
+    const doc = this.documents.get(uri)!;
+    const a = this.analysis(uri);
+    const h = hunkFor(a, k);
+    if (!h) throw new ResponseError(ErrorCodes.InvalidParams, `no hunk ${k.hunk + 1} in message ${k.message + 1}`);
+    const version = doc.version;
+    const sim = await this.run(`simulating hunk ${k.hunk + 1}`, token, () => this.client.job({
+      op: 'simulate',
+      args: { text: doc.getText(), file: fileOf(uri), key: k, scenario, threads, without, tree: this.options.kernelTree ?? null, budget: this.limits.budget },
+    }, (t) => this.connection.console.log(`dax-review: ${t}`)));
+    const s = this.state(uri);
+    if (s.version === version) s.simulations.set(`${k.message}:${k.hunk}`, sim);
+    const verdicts = sim.verdicts.map((v) => ({
+      scenario: v.scenario, summary: v.summary, pre: v.pre?.verdict ?? null, post: v.post.verdict,
+      violations: v.post.violations.map((x) => ({ kind: x.kind, message: x.message, swimlanes: swimlaneText(placeSteps(x.trace, h)) })),
+    }));
+    const text = verdicts.length ? verdicts.map((v) => `${v.scenario}: ${v.summary}`).join('; ') : 'no scenario exercises this hunk';
+    void this.connection.sendNotification('window/showMessage', { type: 3, message: `dax-review: hunk ${k.hunk + 1}${without !== null ? ` without mail line ${without}` : ''}: ${text}` });
+    return { key: k, without, coverage: sim.coverage, verdicts, simulation: sim };
+  }
+
+  /** A finding's counterexample; else, at a position in a simulated hunk, its simulation's first. */
+  private trace(p: TraceParams): TraceResult | null {
+    const uri = p.textDocument.uri;
+    const a = this.analysis(uri);
+    const line = p.position ? p.position.line + 1 : null;
+    const f = p.finding ? findingFor(a, p.finding) : line !== null ? findingsAt(a, line).find((x) => x.trace) : undefined;
+    if (f?.trace) {
+      const trace = placeSteps(f.trace, hunkAt(a, f.line) ?? null);
+      return { title: `${f.rule}: ${f.message}`, finding: { rule: f.rule, line: f.line }, trace, swimlanes: swimlaneText(trace) };
+    }
+    const h = line !== null ? hunkAt(a, line) : undefined;
+    const sim = h ? this.states.get(uri)?.simulations.get(`${h.message}:${h.hunk}`) : undefined;
+    for (const side of ['post', 'pre'] as const) {
+      for (const v of sim?.verdicts ?? []) {
+        const x = (side === 'post' ? v.post : v.pre)?.violations[0];
+        if (!x || !h) continue;
+        const trace = placeSteps(x.trace, h);
+        return { title: `${side}-image, ${v.scenario}: ${x.message}`, finding: null, trace, swimlanes: swimlaneText(trace) };
+      }
+    }
+    return null;
+  }
+
+  private addToReply(uri: string, r: FindingRef): { picked: number } {
+    const f = findingFor(this.analysis(uri), r);
+    if (!f) throw new ResponseError(ErrorCodes.InvalidParams, `no finding ${findingId(r)}`);
+    const s = this.state(uri);
+    s.reply.add(findingId(f));
+    return { picked: s.reply.size };
+  }
+
+  private async check(uri: string, token: CancellationToken): Promise<{ findings: number; bounded: number }> {
+    const doc = this.documents.get(uri)!;
+    const version = doc.version;
+    const a = await this.run('checking the mail', token, () => this.client.job({
+      op: 'check',
+      args: { text: doc.getText(), file: fileOf(uri), rules: this.options.rules ?? [], tree: this.options.kernelTree ?? null, budget: this.limits.budget, deadlineMs: this.limits.deadlineS * 900 },
+    }, (t) => this.connection.console.log(`dax-review: ${t}`)));
+    if (this.documents.get(uri)?.version === version) this.apply(uri, version, a, true);
+    return { findings: a.review?.findings.length ?? 0, bounded: a.review?.bounded?.length ?? 0 };
+  }
+
+  private async draftReply(uri: string, token: CancellationToken): Promise<{ text: string }> {
+    const doc = this.documents.get(uri)!;
+    const s = this.state(uri);
+    const findings = s.checked && s.analysis?.review ? s.analysis.review.findings : null;
+    const only = s.reply.size ? (s.analysis?.review?.findings ?? []).filter((f) => s.reply.has(findingId(f))).map((f) => ({ rule: f.rule, line: f.line })) : null;
+    const text = await this.run('drafting the reply', token, () => this.client.job({
+      op: 'reply',
+      args: { text: doc.getText(), file: fileOf(uri), findings, only, tree: this.options.kernelTree ?? null, budget: this.limits.budget, deadlineMs: this.limits.deadlineS * 900 },
+    }, (t) => this.connection.console.log(`dax-review: ${t}`)));
+    return { text };
+  }
+}
+
+function actionCommand(uri: string, x: ActionData): { command: string; arguments: unknown[] } {
+  switch (x.kind) {
+    case ACTION_KINDS.trace: return { command: COMMANDS.showTrace, arguments: [uri, x.finding] };
+    case ACTION_KINDS.simulate: return { command: COMMANDS.simulateHunk, arguments: [uri, x.key] };
+    case ACTION_KINDS.without: return { command: COMMANDS.simulateWithout, arguments: [uri, x.key, x.line] };
+    case ACTION_KINDS.reply: return { command: COMMANDS.addToReply, arguments: [uri, x.finding] };
+  }
+}
+
+function invalid(what: string): ResponseError<void> {
+  return new ResponseError(ErrorCodes.InvalidParams, what);
+}
+
+function key(v: unknown): HunkKey {
+  const k = v as Partial<HunkKey> | null;
+  if (!k || !Number.isInteger(k.message) || !Number.isInteger(k.hunk)) throw invalid('a hunk is given as { message, hunk }');
+  return { message: k.message!, hunk: k.hunk! };
+}
+
+function ref(v: unknown): FindingRef {
+  const r = v as Partial<FindingRef> | null;
+  if (!r || typeof r.rule !== 'string' || !Number.isInteger(r.line)) throw invalid('a finding is given as { rule, line }');
+  return { rule: r.rule, line: r.line! };
+}
+
+function lineArg(v: unknown): number {
+  if (!Number.isInteger(v) || (v as number) < 1) throw invalid('a mail line is a positive integer');
+  return v as number;
+}
+
+function optionalString(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw invalid('a scenario or a thread list is a string');
+  return v;
+}

@@ -1,0 +1,43 @@
+// A large mailbox read in batches, the one in view first: the same findings as one read of
+// the whole, the messages in view in the first answer, hunks simulated within their batch.
+import { strict as assert } from 'node:assert';
+import { BATCH, analyse, scenarios } from '../../../src/editor/core';
+import type { Analysis } from '../../../src/editor/jobs';
+import { checkMailStatic } from '../../../src/review';
+import { mailbox } from '../../support/mailbox';
+
+describe('editor: a large mailbox in batches', function () {
+  this.timeout(120000);
+  const n = BATCH * 2 + 5;
+  const text = mailbox(n);
+
+  it('finds what one read of the whole finds, on the same lines', async () => {
+    const whole = checkMailStatic(text, { file: 'box.mbox' });
+    const a = await analyse({ text, file: 'box.mbox', rules: [] });
+    const key = (f: { rule: string; line: number; endLine: number }) => `${f.rule}@${f.line}-${f.endLine}`;
+    assert.deepEqual(a.review!.findings.map(key).sort(), whole.findings.map(key).sort());
+    assert.equal(a.outline.messages.length, n);
+    assert.deepEqual(a.outline.messages.map((m) => m.index), [...Array(n).keys()]);
+    for (const m of a.outline.messages) for (const f of m.files) for (const h of f.hunks) assert.equal(h.message, m.index);
+  });
+
+  it('answers first with the batch holding the line in view', async () => {
+    const lines = text.split('\n');
+    const focus = lines.findIndex((l) => l === `From mailbox-${BATCH * 2 + 1}@example.org Tue Oct 11 18:51:39 2016`) + 3;
+    const parts: Analysis[] = [];
+    const all = await analyse({ text, file: null, rules: [], focus }, (p) => parts.push(p));
+    assert.ok(parts.length >= 1, 'a partial answer came');
+    const first = parts[0].outline.messages;
+    assert.ok(first.some((m) => focus >= m.firstLine && focus <= m.lastLine), 'with the message in view');
+    assert.ok(first.length < n, 'before the whole mailbox was read');
+    assert.equal(all.outline.messages.length, n);
+  });
+
+  it('finds a hunk of a later batch by its place in the whole', async () => {
+    const a = await analyse({ text, file: null, rules: [] });
+    const h = a.outline.messages[BATCH + 1].files.flatMap((f) => f.hunks).find((x) => x.function === 'grab_mapping_entry')!;
+    const s = await scenarios({ text, file: null, key: { message: h.message, hunk: h.hunk } });
+    assert.ok(s.length > 0, 'the scenarios that run grab_mapping_entry');
+    await assert.rejects(scenarios({ text, file: null, key: { message: n + 3, hunk: 0 } }), /No message/);
+  });
+});
