@@ -81,6 +81,6 @@ export async function* streamMailInput(file: string, limits: InputLimits): Async
 }
 
 /** The reading problems of a document, GCC style, warnings and errors only. */
-export function readingLines(file: string, diags: readonly { line: number; severity: string; message: string }[]): string[] {
-  return diags.filter((d) => d.severity !== 'info').map((d) => `${file}:${d.line}: ${d.severity}: ${d.message}`);
+export function readingLines(file: string, diags: readonly { line: number; severity: string; message: string; verbose?: boolean }[]): string[] {
+  return diags.filter((d) => !d.verbose).map((d) => `${file}:${d.line}: ${d.severity === 'info' ? 'note' : d.severity}: ${d.message}`);
 }

@@ -1,5 +1,5 @@
 // dax-review parse FILE... [--json]: messages, series, files, hunks and anchored comments.
-import type { MailDocument } from '../mail/types';
+import type { MailDiagnostic, MailDocument } from '../mail/types';
 import { parsePatchMessage } from '../patch/index';
 import type { Comment, Hunk, PatchMessage } from '../patch/types';
 import { INPUT_USAGE, inputLimits, positional, readMailInput, rejectUnknown } from './input';
@@ -12,7 +12,10 @@ Reads patch mail (raw mail, mbox, lore/public-inbox, lkml.org or mail-archive pa
 and prints, per message: series, files, hunks with their C functions and damage, and
 review comments anchored to the hunk lines they answer.
 
-  --json   one JSON document { messages: [...] } instead of the summary
+  --json     one JSON document { messages: [...] } instead of the summary (every diagnostic,
+             the reader's own notes marked "verbose": true)
+  --verbose  the summary also lists the reader's own notes: page chrome and list footers set
+             apart, @@ contexts that name another function, spacing dropped
 ${INPUT_USAGE}`;
 
 export const parse: Verb = {
@@ -21,7 +24,8 @@ export const parse: Verb = {
   usage,
   async run(args, io) {
     const json = args.includes('--json');
-    rejectUnknown(args, ['--json'], usage);
+    const verbose = args.includes('--verbose');
+    rejectUnknown(args, ['--json', '--verbose'], usage);
     const limits = inputLimits(args);
     const files = positional(args, []);
     if (files.length === 0) throw new UsageError(`no FILE given\n\n${usage}`);
@@ -30,7 +34,7 @@ export const parse: Verb = {
     for (const file of files) docs.push(await readMailInput(file, limits));
     const parsed = docs.map((doc) => ({ doc, messages: doc.messages.map(parsePatchMessage) }));
     if (json) writeJson(io, { messages: parsed.flatMap(({ doc, messages }) => messages.map((m) => toJson(doc, m))) });
-    else io.out(parsed.flatMap(({ doc, messages }) => [...docSummary(doc), ...messages.flatMap((m) => summary(doc, m))]).join('\n'));
+    else io.out(parsed.flatMap(({ doc, messages }) => [...docSummary(doc, verbose), ...messages.flatMap((m) => summary(doc, m, verbose))]).join('\n'));
     return 0;
   },
 };
@@ -54,11 +58,14 @@ export function toJson(doc: MailDocument, pm: PatchMessage): unknown {
   };
 }
 
-function docSummary(doc: MailDocument): string[] {
-  return doc.diagnostics.map((d) => `${doc.file ?? '-'}:${d.line}: ${d.severity}: ${d.message}`);
+/** The reader's own notes only with --verbose; what the reader could not do, always. */
+const shown = (verbose: boolean) => (d: MailDiagnostic): boolean => verbose || !d.verbose;
+
+function docSummary(doc: MailDocument, verbose: boolean): string[] {
+  return doc.diagnostics.filter(shown(verbose)).map((d) => `${doc.file ?? '-'}:${d.line}: ${d.severity}: ${d.message}`);
 }
 
-function summary(doc: MailDocument, pm: PatchMessage): string[] {
+function summary(doc: MailDocument, pm: PatchMessage, verbose: boolean): string[] {
   const m = pm.message;
   const out: string[] = [];
   const s = m.series;
@@ -92,7 +99,7 @@ function summary(doc: MailDocument, pm: PatchMessage): string[] {
       out.push(`    ${r.current ? '*' : ' '} v${r.version ?? 1} ${n}  ${r.date}  ${r.author}  ${r.replies} repl${r.replies === 1 ? 'y' : 'ies'}  ${r.subject}`);
     }
   }
-  for (const d of [...m.diagnostics, ...pm.diagnostics]) out.push(`  line ${d.line}: ${d.severity}: ${d.message}`);
+  for (const d of [...m.diagnostics, ...pm.diagnostics].filter(shown(verbose))) out.push(`  line ${d.line}: ${d.severity}: ${d.message}`);
   return out;
 }
 

@@ -189,7 +189,7 @@ function readPage(format: MailFormat, bytes: Buffer, diags: MailDiagnostic[]): D
 
 function plainText(lines: RawLine[]): Draft {
   const diagnostics: MailDiagnostic[] = lines.length > 0
-    ? [{ line: 1, severity: 'info', message: 'no mail headers or archive page recognised: read as plain text' }]
+    ? [{ line: 1, severity: 'info', verbose: true, message: 'no mail headers or archive page recognised: read as plain text' }]
     : [];
   return { format: 'text', headers: [], body: lines, parts: [], thread: [], diagnostics, firstLine: 1, lastLine: lines[lines.length - 1]?.mailLine ?? 1 };
 }

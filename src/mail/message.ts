@@ -24,7 +24,7 @@ export function buildMessage(d: Draft): Message {
   d.headers = d.headers.map((h) => ({ ...h, value: headerText(h.value) }));
   const { body, footer } = splitListFooter(d.body);
   if (footer.length > 0) {
-    d.diagnostics.push({ line: footer[0].mailLine, severity: 'info', message: `mailing-list footer (lines ${footer[0].mailLine}-${footer[footer.length - 1].mailLine}) kept apart from the body` });
+    d.diagnostics.push({ line: footer[0].mailLine, severity: 'info', verbose: true, message: `mailing-list footer (lines ${footer[0].mailLine}-${footer[footer.length - 1].mailLine}) kept apart from the body` });
   }
   const from = headerValue(d.headers, 'From');
   const author = from === null ? null : parseAddress(from);

@@ -11,7 +11,7 @@ import type { BodyLine, MailDiagnostic, Message } from '../mail/types';
 import { findAttributions, splitQuoteUpTo, type Attribution } from '../mail/quote';
 import type { Comment, Damage, FilePatch, Hunk, HunkLine, LineOp, PatchMessage } from './types';
 import {
-  continuesStatement, isBareLine, isElision, isFileMetaLine, isSignatureMark, parseDiffGit, parseFileLine,
+  continuesStatement, isBareLine, isElision, isFileMetaLine, isSignatureMark, parseDiffGit, parseFileLine, parseIndexLine,
   parseHunkHeader, type HunkHeader,
 } from './lines';
 import { resolveFunctions } from './functions';
@@ -160,6 +160,14 @@ export function extractPatch(msg: Message): Extraction {
       i = nextIndexAtDepth(i, p);
       continue;
     }
+    const quilt = settled ? parseIndexLine(text) : null;
+    if (quilt) {
+      finish();
+      file = { path: quilt, oldPath: quilt, newPath: quilt };
+      fileHeaders.set(file.path, file);
+      fileSinceHunk = true;
+      continue;
+    }
     if (settled && isFileMetaLine(text)) continue;
     const header = parseHunkHeader(text);
     if (header) {
@@ -178,7 +186,7 @@ export function extractPatch(msg: Message): Extraction {
       // The counts are met and this is no diff line: the hunk is over (a footer, a signature).
       finish();
       afterHunk = true;
-      diagnostics.push({ line: line.mailLine, severity: 'info', message: `mail line ${line.mailLine}: text after a complete hunk, not read as patch` });
+      diagnostics.push({ line: line.mailLine, severity: 'info', verbose: true, message: `mail line ${line.mailLine}: text after a complete hunk, not read as patch` });
       continue;
     }
     if (afterHunk) {
@@ -197,7 +205,7 @@ export function extractPatch(msg: Message): Extraction {
   return { quoteDepth: p, files: groupFiles(hunks, fileHeaders), comments: messageComments, diagnostics, commitLines };
 
   function startsDiff(i: number, text: string): boolean {
-    if (parseHunkHeader(text) || parseDiffGit(text)) return true;
+    if (parseHunkHeader(text) || parseDiffGit(text) || parseIndexLine(text)) return true;
     return text.startsWith('--- ') && (nextAtDepth(i, p as number)?.startsWith('+++ ') ?? false);
   }
 
@@ -445,7 +453,7 @@ function dropSpacing(b: Building, diagnostics: MailDiagnostic[]): void {
     const trailing = h.damage.find((d) => d.kind === 'trailing-ws');
     if (trailing) trailing.mailLines = trailing.mailLines.filter((m) => m !== gone.mailLine);
     diagnostics.push({
-      line: gone.mailLine, severity: 'info',
+      line: gone.mailLine, severity: 'info', verbose: true,
       message: `mail line ${gone.mailLine}: blank quoted line beside a comment read as spacing, the @@ counts have no room for it`,
     });
   }
@@ -602,13 +610,26 @@ export function threadComments(
   return roots;
 }
 
+/** Damage that keeps a hunk from applying as posted, in a few words; whitespace first. */
+const APPLY_DAMAGE: Partial<Record<Damage['kind'], string>> = {
+  'trailing-ws': 'blank context lines lost their leading space',
+  'stripped-indent': 'leading whitespace stripped',
+  wrapped: 'lines wrapped by the mailer',
+};
+
+/**
+ * One information line per hunk that would not apply as posted (whitespace damage, a cut file
+ * header): it matters to whoever applies the patch; the other damage is on the hunk itself.
+ */
 function pathDiagnostics(hunks: readonly Hunk[]): MailDiagnostic[] {
-  return hunks
-    .filter((h) => h.path === null)
-    .map((h) => ({
-      line: h.mailLines[0], severity: 'warning' as const,
-      message: `hunk at mail line ${h.mailLines[0]}: the mail does not say which file it belongs to (its file header was cut)`,
-    }));
+  const out: MailDiagnostic[] = [];
+  for (const h of hunks) {
+    const why = h.damage.filter((d) => APPLY_DAMAGE[d.kind]).map((d) => `${APPLY_DAMAGE[d.kind]} (${d.mailLines.length} line${d.mailLines.length === 1 ? '' : 's'})`);
+    if (h.path === null) why.push('the mail does not say which file it belongs to (its file header was cut)');
+    if (!why.length) continue;
+    out.push({ line: h.mailLines[0], severity: 'info', message: `hunk at mail line ${h.mailLines[0]} does not apply as posted: ${why.join('; ')}` });
+  }
+  return out;
 }
 
 function groupFiles(hunks: readonly Hunk[], headers: ReadonlyMap<string | null, FileState>): FilePatch[] {

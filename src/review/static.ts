@@ -81,10 +81,11 @@ export interface Analysed {
 // The longest function the review reads is the model's limit (bind.ts).
 export { MAX_FUNCTION_LINES, MAX_FUNCTION_CHARS };
 
-/** Every reading problem of the document and its messages, warnings and errors only. */
+/** Every reading problem of the document and its messages: warnings, errors and the information
+ *  a reviewer acts on (a hunk that does not apply as posted), not the reader's chatter. */
 export function readingDiagnostics(doc: MailDocument, patches: PatchMessage[]): MailDiagnostic[] {
   return [...doc.diagnostics, ...doc.messages.flatMap((m) => m.diagnostics), ...patches.flatMap((p) => p.diagnostics)]
-    .filter((d) => d.severity !== 'info').sort((x, y) => x.line - y.line);
+    .filter((d) => !d.verbose).sort((x, y) => x.line - y.line);
 }
 
 /** Reads the mail and rebuilds every touched function. */
