@@ -7,6 +7,7 @@ import type { MailDiagnostic } from '../mail/types';
 import { DEFAULT_BUDGET } from '../bind/simulate';
 import { INPUT_USAGE, inputLimits, numberOption, option, positional, readingLines, rejectUnknown, streamMailInput } from './input';
 import { writeJson } from './json';
+import { allHunks } from '../bind/coverage';
 import { UsageError, type Verb } from './verb';
 
 export { option, positional, rejectUnknown } from './input';
@@ -41,6 +42,8 @@ export interface CheckedFile {
   coverage: ReviewCoverage[];
   bounded: Undecided[];
   diagnostics: MailDiagnostic[];
+  /** Each hunk's first mail line, by hunk number. */
+  hunkLines: Map<number, number>;
 }
 
 export const check: Verb = {
@@ -72,7 +75,7 @@ export const check: Verb = {
     let unusable = false;
     for (const file of files) {
       // A large mbox comes message by message; hunk numbers run on across them.
-      const acc: CheckedFile = { file, findings: [], coverage: [], bounded: [], diagnostics: [] };
+      const acc: CheckedFile = { file, findings: [], coverage: [], bounded: [], diagnostics: [], hunkLines: new Map() };
       let hunks = 0;
       for await (const doc of streamMailInput(file, limits)) {
         const left = Math.max(1, deadlineMs - (Date.now() - started));
@@ -83,7 +86,7 @@ export const check: Verb = {
         acc.coverage.push(...r.coverage.map((c) => (hunks ? { ...c, hunk: c.hunk + hunks } : c)));
         acc.bounded.push(...r.bounded.map((b) => (hunks ? { ...b, hunk: b.hunk + hunks } : b)));
         acc.diagnostics.push(...r.diagnostics);
-        hunks += r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
+        for (const h of allHunks(r.patches)) acc.hunkLines.set(hunks++, h.mailLines[0]);
       }
       if (!hunks) { io.err(`${file}: no patch hunks found in the mail; nothing to check`); unusable = true; }
       results.push(acc);
@@ -100,7 +103,7 @@ export const check: Verb = {
     } else if (format === 'sarif') {
       writeJson(io, sarifLog(results));
     } else {
-      io.out(results.map((r) => formatText(r.findings, r.coverage, r.file, r.bounded)).join('\n'));
+      io.out(results.map((r) => formatText(r.findings, r.coverage, r.file, r.bounded, r.hunkLines)).join('\n'));
     }
     if (unusable) return 2;
     if (reaches(results.flatMap((r) => r.findings), failOn)) return 1;

@@ -26,6 +26,8 @@ export interface RawFinding {
   about: string;
   /** The mail line of the call that acquired what leaked. */
   acquiredAt: number | null;
+  /** Set on a resource still held when the function returns (not an event on one statement). */
+  heldAtReturn?: boolean;
 }
 
 export interface EngineResult {
@@ -569,7 +571,7 @@ function leaks(run: Run, input: EngineInput): RawFinding[] {
       out.push({
         rule: cls.rule, kind: cls.kind, severity: cls.severity,
         message: cls.message.replace('{api}', `${res.api}()`).replace('{handle}', handle || 'the lock'),
-        line: first, endLine: Math.max(first, last), related, about: res.cls, acquiredAt: res.line,
+        line: first, endLine: Math.max(first, last), related, about: res.cls, acquiredAt: res.line, heldAtReturn: true,
       });
     });
   }

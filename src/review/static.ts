@@ -14,11 +14,13 @@ import { bindPatches, MAX_FUNCTION_CHARS, MAX_FUNCTION_LINES, type Binding } fro
 import { functionsOfHunk, scenariosReaching } from '../bind/simulate';
 import { analyse, type HelperSummary, type RawFinding } from './engine';
 import { mailHelpers } from '../bind/helpers';
-import type { Finding, HunkCoverage } from './types';
+import type { Finding, ReviewCoverage } from './types';
+import { settleEvidence, withStatement } from './evidence';
+import { releasingCallers } from './pairs';
 
 export interface StaticResult {
   findings: Finding[];
-  coverage: HunkCoverage[];
+  coverage: ReviewCoverage[];
   patches: PatchMessage[];
 }
 
@@ -135,6 +137,8 @@ export function staticFindings(a: Analysed, file: string | null): Finding[] {
     const post = analyseImage(fn.post, a.helpers, helperKey);
     const pre = fn.pre ? analyseImage(fn.pre, a.helpers, helperKey) : [];
     for (const r of post) {
+      // Held at return by design: a caller in the patch gives it up.
+      if (r.heldAtReturn && releasingCallers(fn.name, r.about, a.functions).length) continue;
       const key = `${r.rule}@${r.line}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -172,11 +176,12 @@ export function bindingOf(patches: PatchMessage[]): Binding {
 }
 
 /** Coverage of every hunk without a simulation: the changed lines that lower, in functions a scenario reaches. */
-export function loweredCoverage(patches: PatchMessage[], binding: Binding): HunkCoverage[] {
-  return allHunks(patches).map((h, i) => {
+export function loweredCoverage(patches: PatchMessage[], binding: Binding): ReviewCoverage[] {
+  const hunks = allHunks(patches);
+  return hunks.map((h, i) => {
     const touched = functionsOfHunk(binding, h);
     const reached = scenariosReaching(binding, touched.filter((f) => f.post.func).map((f) => f.name)).length > 0;
-    return { ...coverageOf(h, binding, touched, null, reached), hunk: i };
+    return withStatement({ ...coverageOf(h, binding, touched, null, reached), hunk: i }, h, hunks);
   });
 }
 
@@ -184,5 +189,7 @@ export function loweredCoverage(patches: PatchMessage[], binding: Binding): Hunk
 export function checkMailStatic(text: string | Uint8Array | MailDocument, opts: { file?: string | null } = {}): StaticResult {
   const file = opts.file ?? null;
   const a = analyseMail(text, file);
-  return { findings: staticFindings(a, file), coverage: loweredCoverage(a.patches, bindingOf(a.patches)), patches: a.patches };
+  const findings = staticFindings(a, file);
+  settleEvidence(findings);
+  return { findings, coverage: loweredCoverage(a.patches, bindingOf(a.patches)), patches: a.patches };
 }
