@@ -210,7 +210,7 @@ function closing(result: ReplyInput, shown: readonly Finding[], notes: string[],
   const problems = shown.filter((f) => !f.fixed);
   if (!problems.length && ran.length && !undecided) {
     const fns = [...new Set(ran.flatMap((c) => (c.functions ?? []).filter((f) => f.mode === 'interpreted').map((f) => `${f.name}()`)))];
-    const what = fns.length ? fns.join(', ') : 'the changed code the model runs';
+    const what = fns.length ? fns.join(', ').replace(/, ([^,]*)$/, ' and $1') : 'the changed code the model runs';
     out.push(wrapText(`The locking of ${what} looks right to me: the model runs ${executed === changed ? 'every changed line' : `${executed} of the ${changed} changed lines`}`
       + ' in every interleaving of the scenarios that reach them and finds no lost wakeup, no entry left locked and no lock imbalance.', REPLY_WIDTH));
   }

@@ -103,3 +103,32 @@ describe('review: reply pieces', () => {
     assert.equal(sentence('Done.'), 'Done.');
   });
 });
+
+describe('review: what the reply says about the thread and the verdict', function () {
+  this.timeout(300_000);
+  before(async () => { await reviewReady(); });
+
+  it('acknowledges the point a reviewer in the thread already made, by name', async () => {
+    const f = path.join(FIXTURES, 'seeds', readdirSync(path.join(FIXTURES, 'seeds')).find((x) => x.startsWith('000_'))!);
+    const r = await checkMail(readFileSync(f), { file: f, verdicts: false });
+    const answered = r.findings.filter((x) => x.comment !== undefined && x.severity !== 'info');
+    assert.ok(answered.length > 0);
+    const text = composeReply(r).text.replace(/\s+/g, ' ');
+    for (const x of answered) assert.ok(text.includes(`As Jan noted, ${x.message.slice(0, 40).replace(/\s+/g, ' ')}`), x.message);
+  });
+
+  it('offers Reviewed-by only when the model ran every changed line and found nothing', async () => {
+    const f = path.join(FIXTURES, 'shapes', 'refactor-helper.patch');
+    const r = await checkMail(readFileSync(f), { file: f, verdicts: false });
+    assert.ok(r.coverage.every((c) => c.executed === c.changed) && !r.findings.some((x) => x.severity !== 'info'));
+    const signed = composeReply(r, { reviewer: 'Rae Viewer <rae@example.org>' });
+    assert.match(signed.text, /^Reviewed-by: Rae Viewer <rae@example.org>$/m);
+    assert.match(signed.text.replace(/\s+/g, ' '), /looks right to me: the model runs every changed line/);
+    const unsigned = composeReply(r);
+    assert.doesNotMatch(unsigned.text, /Reviewed-by/);
+    assert.ok(unsigned.notes.some((n) => /no Reviewed-by/.test(n)));
+    // Not when some changed line was not run, nor with a finding.
+    const partial = { ...r, coverage: r.coverage.map((c, i) => (i === 0 ? { ...c, executed: c.executed - 1 } : c)) };
+    assert.doesNotMatch(composeReply(partial, { reviewer: 'Rae Viewer <rae@example.org>' }).text, /Reviewed-by/);
+  });
+});
