@@ -1,6 +1,6 @@
 // What every verb that reads mail shares: the input limits as options, and the one reader
 // (src/mail/file.ts through loadMail) with its refusals as usage errors.
-import { DEFAULT_LIMITS, InputError, loadMail, streamMail, type InputLimits } from '../mail/index';
+import { DEFAULT_LIMITS, InputError, loadMail, regularFileSize, streamMail, type InputLimits } from '../mail/index';
 import type { MailDocument } from '../mail/types';
 import { UsageError } from './verb';
 
@@ -60,6 +60,17 @@ export function inputLimits(args: string[]): InputLimits {
   };
 }
 
+/** Refuses, before anything is read, a file no verb could read: missing, not regular, too large. */
+export function checkReadable(file: string, limits: InputLimits): void {
+  if (file === '-') return;
+  try {
+    regularFileSize(file, limits);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 /** Reads one mail file (or standard input for '-'): what cannot be read is a usage error. */
 export async function readMailInput(file: string, limits: InputLimits): Promise<MailDocument> {
   try {
@@ -70,10 +81,10 @@ export async function readMailInput(file: string, limits: InputLimits): Promise<
   }
 }
 
-/** A file as documents: a large mbox one message at a time (src/mail streamMail). */
-export async function* streamMailInput(file: string, limits: InputLimits): AsyncGenerator<MailDocument> {
+/** A file as documents: an mbox over `streamBytes` one message at a time (src/mail streamMail). */
+export async function* streamMailInput(file: string, limits: InputLimits, streamBytes?: number): AsyncGenerator<MailDocument> {
   try {
-    yield* streamMail(file, limits);
+    yield* streamMail(file, limits, streamBytes);
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;

@@ -2,8 +2,8 @@
 import type { MailDiagnostic, MailDocument } from '../mail/types';
 import { parsePatchMessage } from '../patch/index';
 import type { Comment, Hunk, PatchMessage } from '../patch/types';
-import { INPUT_USAGE, inputLimits, positional, readMailInput, rejectUnknown } from './input';
-import { writeJson } from './json';
+import { INPUT_USAGE, checkReadable, inputLimits, positional, rejectUnknown, streamMailInput } from './input';
+import { JsonArrayWriter } from './json';
 import { UsageError, type Verb } from './verb';
 
 const usage = `usage: dax-review parse FILE... [--json]     (FILE '-' reads standard input)
@@ -18,9 +18,13 @@ review comments anchored to the hunk lines they answer.
              apart, @@ contexts that name another function, spacing dropped
 ${INPUT_USAGE}`;
 
+/** A message of fewer lines has JSON far below V8's longest string: it is written in one piece. */
+const SMALL_MESSAGE_LINES = 20_000;
+
 export const parse: Verb = {
   name: 'parse',
   summary: 'read patch mail: series, hunks, functions, anchored review comments',
+  readsC: false,
   usage,
   async run(args, io) {
     const json = args.includes('--json');
@@ -30,11 +34,20 @@ export const parse: Verb = {
     const files = positional(args, []);
     if (files.length === 0) throw new UsageError(`no FILE given\n\n${usage}`);
 
-    const docs: MailDocument[] = [];
-    for (const file of files) docs.push(await readMailInput(file, limits));
-    const parsed = docs.map((doc) => ({ doc, messages: doc.messages.map(parsePatchMessage) }));
-    if (json) writeJson(io, { messages: parsed.flatMap(({ doc, messages }) => messages.map((m) => toJson(doc, m))) });
-    else io.out(parsed.flatMap(({ doc, messages }) => [...docSummary(doc, verbose), ...messages.flatMap((m) => summary(doc, m, verbose))]).join('\n'));
+    for (const file of files) checkReadable(file, limits);
+    // An mbox comes a message at a time, and each message is written as soon as it is read.
+    const writer = json ? new JsonArrayWriter(io, 'messages') : null;
+    for (const file of files) {
+      for await (const doc of streamMailInput(file, limits, 0)) {
+        const messages = doc.messages.map(parsePatchMessage);
+        if (writer) for (const m of messages) writer.push(toJson(doc, m), m.message.lastLine - m.message.firstLine < SMALL_MESSAGE_LINES);
+        else {
+          const lines = [...docSummary(doc, verbose), ...messages.flatMap((m) => summary(doc, m, verbose))];
+          if (lines.length) io.out(lines.join('\n'));
+        }
+      }
+    }
+    writer?.end();
     return 0;
   },
 };

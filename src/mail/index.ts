@@ -14,10 +14,10 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { DEFAULT_LIMITS, inflateLimit, readInput, readInputSync, regularFileSize, type InputLimits } from './file';
 
 export { readMbox } from './mbox';
-export { readInput, readInputSync, inflateLimit, DEFAULT_LIMITS, InputError, type InputLimits } from './file';
+export { readInput, readInputSync, inflateLimit, regularFileSize, DEFAULT_LIMITS, InputError, type InputLimits } from './file';
 export { parseSeriesTag, stripReplyPrefixes } from './series';
 export { parseAddress } from './message';
-export { headerText, terminalText } from './controls';
+export { headerText, terminalJson, terminalText } from './controls';
 export type * from './types';
 
 /** The most bytes a document may hold once inflated: V8's longest string, less a margin. */

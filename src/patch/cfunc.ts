@@ -41,7 +41,8 @@ const DEF_START = /^((?:[A-Za-z_]\w*[\s*]+)*)\**\s*([A-Za-z_]\w*)\s*\(/;
 /** The function a definition's first line names, or null when it cannot start one. */
 export function definitionName(code: string): string | null {
   const t = code.trim();
-  if (t === '' || t.startsWith('#') || /;\s*$/.test(t)) return null;
+  // A definition's head has a '(' (the cheap test spares most lines the regular expression).
+  if (t === '' || t.startsWith('#') || !t.includes('(') || /;\s*$/.test(t)) return null;
   const m = DEF_START.exec(t);
   if (!m) return null;
   const words = m[1].trim().split(/[\s*]+/).filter(Boolean);
@@ -123,9 +124,10 @@ function classify(code: string): Kind {
  * "struct dax_operations"; "static const struct dax_operations dm_dax_ops = {" -> "dm_dax_ops".
  */
 export function aggregateName(t: string): string | null {
+  if (!t.includes('{')) return null;
   const tagged = /^(?:typedef\s+)?(struct|union|enum)\s+(\w+)\s*\{/.exec(t);
   if (tagged) return `${tagged[1]} ${tagged[2]}`;
-  const init = /([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*=\s*\{/.exec(t);
+  const init = t.includes('=') ? /([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*=\s*\{/.exec(t) : null;
   return init ? init[1] : null;
 }
 
@@ -148,20 +150,18 @@ function isReturnTypeLine(t: string): boolean {
 
 /** "struct dax_device *fs_dax_claim(struct dax_device *dax_dev, void *owner);" */
 function isPrototype(t: string): boolean {
+  if (!t.endsWith(';') || !t.includes('(')) return false;
   const m = /^((?:[A-Za-z_]\w*[\s*]+)+)\**\s*([A-Za-z_]\w*)\s*\([^;{}=]*\)\s*;$/.exec(t);
   if (!m) return false;
   const words = m[1].trim().split(/[\s*]+/).filter(Boolean);
   return words.length > 0 && !words.some((w) => KEYWORDS.has(w));
 }
 
+const NO_BRACES = { open: 0, close: 0 };
+
 function braces(code: string): { open: number; close: number } {
-  let open = 0;
-  let close = 0;
-  for (const c of code) {
-    if (c === '{') open++;
-    else if (c === '}') close++;
-  }
-  return { open, close };
+  if (code.indexOf('{') < 0 && code.indexOf('}') < 0) return NO_BRACES;
+  return { open: count(code, '{'), close: count(code, '}') };
 }
 
 interface ImageLine {
@@ -282,7 +282,7 @@ function scanImage(
 
     set(k, fn, fromLines);
     if (mode === 'unknown' && !confirmed) provisional.push(k);
-    const label = /^([A-Za-z_]\w*)\s*:(?!:)/.exec(t);
+    const label = t.includes(':') ? /^([A-Za-z_]\w*)\s*:(?!:)/.exec(t) : null;
     if (label && label[1] !== 'default' && fn) out.labels.set(label[1], fn);
     depth += open - close;
     if (mode === 'known') {
@@ -329,7 +329,7 @@ function scanImage(
 
 function count(s: string, c: string): number {
   let n = 0;
-  for (const ch of s) if (ch === c) n++;
+  for (let i = s.indexOf(c); i >= 0; i = s.indexOf(c, i + 1)) n++;
   return n;
 }
 
