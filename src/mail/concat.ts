@@ -50,9 +50,10 @@ function topBoundary(lines: readonly RawLine[], start: number): string | null {
  */
 export function messageStarts(lines: readonly RawLine[]): number[] {
   const starts = [0];
-  let open = topBoundary(lines, 0);
+  const first = Math.max(0, lines.findIndex((l) => l.raw.replace(/\r$/, '') !== ''));
+  let open = topBoundary(lines, first);
   let inHeaders = true; // the current message's own header block: no message starts inside it
-  for (let i = 1; i < lines.length; i++) {
+  for (let i = first + 1; i < lines.length; i++) {
     const raw = lines[i].raw;
     if (inHeaders) {
       if (raw.replace(/\r$/, '') === '') inHeaders = false;

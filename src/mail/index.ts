@@ -55,7 +55,7 @@ export function readMail(input: string | Uint8Array, opts: ReadOptions = {}): Ma
     const lines = dropFinalEmpty(splitLines(byteText, 1));
     const ascii = isAscii(bytes);
     doc.messages = format === 'rfc822'
-      ? splitConcatenated(lines, doc.diagnostics).map((part) => readRawMessage(trimTrailingBlank(part), format, ascii))
+      ? splitConcatenated(lines, doc.diagnostics).map((part, k, all) => readRawMessage(k < all.length - 1 ? trimTrailingBlank(part) : part, format, ascii))
       : readMboxLines(lines, format, ascii);
   } else {
     doc.messages = readPage(format, bytes, doc.diagnostics).map(buildMessage);
