@@ -15,6 +15,7 @@ import {
   parseHunkHeader, type HunkHeader,
 } from './lines';
 import { resolveFunctions } from './functions';
+import { headerlessFragments } from './fragments';
 
 /** A run may overshoot the @@ counts by this many lines and still continue the hunk. */
 const COUNT_SLACK = 1;
@@ -85,7 +86,10 @@ export function patchDepth(body: readonly BodyLine[]): number | null {
 
 export function extractPatch(msg: Message): Extraction {
   const body = msg.body;
-  const p = patchDepth(body);
+  // No diff or @@ header anywhere: the quote may still hold fragments the reviewer trimmed to.
+  const headed = patchDepth(body);
+  const fragments = headed === null ? headerlessFragments(body) : null;
+  const p = headed ?? fragments?.depth ?? null;
   const diagnostics: MailDiagnostic[] = [];
   if (p === null) {
     return { quoteDepth: null, files: [], comments: [], diagnostics, commitLines: [] };
@@ -137,8 +141,16 @@ export function extractPatch(msg: Message): Extraction {
 
     if (phase === 'done') continue;
     if (phase === 'message') {
-      if (!startsDiff(i, text)) { commitLines.push(line); continue; }
+      if (!startsDiff(i, text) && !fragments?.starts.has(i)) { commitLines.push(line); continue; }
       phase = 'files';
+    }
+    // A header-less fragment ends at the first quoted line that is no diff line.
+    if (fragments && text !== '' && !'+- '.includes(text[0])) {
+      flushComments();
+      finish();
+      phase = 'message';
+      commitLines.push(line);
+      continue;
     }
     const settled = cur === null || cur.hunk.headerMissing || complete(cur);
 
@@ -252,7 +264,8 @@ export function extractPatch(msg: Message): Extraction {
     if (header === null) {
       addDamage(hunk, 'missing-header', line.mailLine,
         gapLine !== null ? `no @@ header after the elision at mail line ${gapLine}: line numbers unknown`
-          : 'no @@ header: the quote resumes past the end of the previous hunk, line numbers unknown');
+          : fragments ? 'a quoted fragment with no diff or @@ header: file and line numbers unknown'
+            : 'no @@ header: the quote resumes past the end of the previous hunk, line numbers unknown');
     }
     hunks.push(hunk);
     cur = {
