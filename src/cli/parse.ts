@@ -2,11 +2,14 @@
 import type { MailDiagnostic, MailDocument } from '../mail/types';
 import { parsePatchMessage } from '../patch/index';
 import type { Comment, Hunk, PatchMessage } from '../patch/types';
-import { INPUT_USAGE, checkReadable, inputLimits, positional, rejectUnknown, streamMailInput } from './input';
+import { INPUT_USAGE, checkReadable, inputLimits, option, positional, rejectUnknown, streamMailInput } from './input';
+import { InputError, readMail, type InputLimits } from '../mail/index';
+import { readStore, threadMbox } from '../mail/mirror';
 import { JsonArrayWriter } from './json';
 import { UsageError, type Verb } from './verb';
 
-const usage = `usage: dax-review parse FILE... [--json]     (FILE '-' reads standard input)
+const usage = `usage: dax-review parse FILE... [--json] [--verbose]     (FILE '-' reads standard input)
+       dax-review parse --mirror DIR [--thread MESSAGE-ID] [--json] [--verbose]
 
 Reads patch mail (raw mail, mbox, lore/public-inbox, lkml.org or mail-archive pages)
 and prints, per message: series, files, hunks with their C functions and damage, and
@@ -16,6 +19,10 @@ review comments anchored to the hunk lines they answer.
              the reader's own notes marked "verbose": true)
   --verbose  the summary also lists the reader's own notes: page chrome and list footers set
              apart, @@ contexts that name another function, spacing dropped
+  --mirror DIR  read a local public-inbox git mirror (lore's v2 layout: a git directory, or
+             its git/N.git epochs; one message per commit) or a maildir (cur/, new/)
+  --thread ID   with --mirror: only the thread (or series) of the message with this
+             Message-ID, read as one mbox in the mirror's order
 ${INPUT_USAGE}`;
 
 /** A message of fewer lines has JSON far below V8's longest string: it is written in one piece. */
@@ -29,28 +36,48 @@ export const parse: Verb = {
   async run(args, io) {
     const json = args.includes('--json');
     const verbose = args.includes('--verbose');
-    rejectUnknown(args, ['--json', '--verbose'], usage);
+    rejectUnknown(args, ['--json', '--verbose', '--mirror', '--thread'], usage);
     const limits = inputLimits(args);
-    const files = positional(args, []);
-    if (files.length === 0) throw new UsageError(`no FILE given\n\n${usage}`);
-
+    const mirror = option(args, '--mirror');
+    const thread = option(args, '--thread');
+    if (thread !== null && mirror === null) throw new UsageError('--thread needs --mirror DIR');
+    const files = positional(args, ['--mirror', '--thread']);
+    if (files.length === 0 && mirror === null) throw new UsageError(`no FILE given\n\n${usage}`);
     for (const file of files) checkReadable(file, limits);
-    // An mbox comes a message at a time, and each message is written as soon as it is read.
+    // Each message is written as soon as it is read: an mbox comes a message at a time.
     const writer = json ? new JsonArrayWriter(io, 'messages') : null;
-    for (const file of files) {
-      for await (const doc of streamMailInput(file, limits, 0)) {
-        const messages = doc.messages.map(parsePatchMessage);
-        if (writer) for (const m of messages) writer.push(toJson(doc, m), m.message.lastLine - m.message.firstLine < SMALL_MESSAGE_LINES);
-        else {
-          const lines = [...docSummary(doc, verbose), ...messages.flatMap((m) => summary(doc, m, verbose))];
-          if (lines.length) io.out(lines.join('\n'));
-        }
+    const emit = (doc: MailDocument): void => {
+      const messages = doc.messages.map(parsePatchMessage);
+      if (writer) for (const m of messages) writer.push(toJson(doc, m), m.message.lastLine - m.message.firstLine < SMALL_MESSAGE_LINES);
+      else {
+        const lines = [...docSummary(doc, verbose), ...messages.flatMap((m) => summary(doc, m, verbose))];
+        if (lines.length) io.out(lines.join('\n'));
       }
-    }
+    };
+    if (mirror !== null) for await (const doc of mirrorDocs(mirror, thread, limits)) emit(doc);
+    for (const file of files) for await (const doc of streamMailInput(file, limits, 0)) emit(doc);
     writer?.end();
     return 0;
   },
 };
+
+/** The documents of a mirror or maildir: the thread of one Message-ID as one mbox, or every
+ *  message as a document of its own (named by its commit or file). */
+async function* mirrorDocs(dir: string, thread: string | null, limits: InputLimits): AsyncGenerator<MailDocument> {
+  try {
+    if (thread !== null) {
+      const t = await threadMbox(dir, thread);
+      if (!t) throw new UsageError(`${dir}: no message with Message-ID <${thread.replace(/^<|>$/g, '')}>`);
+      if (t.mbox.length > limits.maxBytes) throw new UsageError(`${dir}: the thread of <${thread}> holds ${t.mbox.length} bytes, more than --max-input-mb allows`);
+      yield readMail(t.mbox, { file: `${dir}#<${thread.replace(/^<|>$/g, '')}>` });
+      return;
+    }
+    for await (const s of readStore(dir)) yield readMail(s.bytes, { file: s.source });
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
 
 /** The JSON view of one message: the contract types, without the decoded body. */
 export function toJson(doc: MailDocument, pm: PatchMessage): unknown {
