@@ -15,6 +15,7 @@ import { settleEvidence, withStatement } from './evidence';
 
 export { checkMailStatic, reviewReady };
 export { outsideModel } from './evidence';
+export { breakage, simulationHeadline, type Breakage } from './whatif';
 export { draftReply, composeReply, type ReplyDraft, type ReplyOptions } from './reply';
 export type { Finding, HunkCoverage, HunkVerdict, ReviewCoverage, Undecided } from './types';
 
