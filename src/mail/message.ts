@@ -133,8 +133,11 @@ function splitListFooter(lines: RawLine[]): { body: RawLine[]; footer: RawLine[]
   return { body: lines, footer: [] };
 }
 
+/** The blank lines before the footer are the list's, except one right after a diff line: that
+ *  may be the hunk's last context line, a blank one whose leading space was lost. */
 function cut(lines: RawLine[], at: number): { body: RawLine[]; footer: RawLine[] } {
   let end = at;
   while (end > 0 && isBlank(lines[end - 1].raw)) end--;
-  return { body: lines.slice(0, end), footer: lines.slice(at) };
+  const diffLine = end > 0 && /^[-+ ]/.test(lines[end - 1].raw.replace(/^(?:> ?)+/, ''));
+  return { body: lines.slice(0, diffLine && end < at ? end + 1 : end), footer: lines.slice(at) };
 }

@@ -35,6 +35,8 @@ const KEYWORDS = new Set([
   'if', 'else', 'for', 'while', 'do', 'switch', 'case', 'default', 'return', 'goto', 'break',
   'continue', 'sizeof', 'typeof', '__typeof__', 'defined', 'asm', '__asm__', 'volatile',
 ]);
+/** C's own type names: "long (*fn)(...)" declares a pointer, it names no function "long". */
+const TYPE_WORDS = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'bool', '_Bool']);
 const FILE_SCOPE_CALL = /^(?:EXPORT_SYMBOL\w*|EXPORT_TRACEPOINT_SYMBOL\w*|MODULE_\w+|module_init|module_exit|__setup|early_param|\w+_initcall|DEFINE_\w+|DECLARE_\w+|LIST_HEAD|ALLOW_ERROR_INJECTION)\s*\(/;
 const DEF_START = /^((?:[A-Za-z_]\w*[\s*]+)*)\**\s*([A-Za-z_]\w*)\s*\(/;
 
@@ -42,11 +44,11 @@ const DEF_START = /^((?:[A-Za-z_]\w*[\s*]+)*)\**\s*([A-Za-z_]\w*)\s*\(/;
 export function definitionName(code: string): string | null {
   const t = code.trim();
   // A definition's head has a '(' (the cheap test spares most lines the regular expression).
-  if (t === '' || t.startsWith('#') || !t.includes('(') || /;\s*$/.test(t)) return null;
+  if (t === '' || t.startsWith('#') || !t.includes('(') || /;\s*$/.test(t) || /^typedef\b/.test(t)) return null;
   const m = DEF_START.exec(t);
   if (!m) return null;
   const words = m[1].trim().split(/[\s*]+/).filter(Boolean);
-  if (words.some((w) => KEYWORDS.has(w)) || KEYWORDS.has(m[2])) return null;
+  if (words.some((w) => KEYWORDS.has(w)) || KEYWORDS.has(m[2]) || TYPE_WORDS.has(m[2])) return null;
   if (t.slice(0, m.index + m[0].length).includes('=')) return null;
   if (FILE_SCOPE_CALL.test(t)) return null;
   return m[2];

@@ -193,6 +193,7 @@ export function extractPatch(msg: Message): Extraction {
 
     const flowing = gapLine === null && !interrupted;
     if (text === '' && cur !== null && complete(cur) && flowing && !moreHunkLines(i)) continue;
+    if (cur !== null && complete(cur) && flowing && endsPatch(i, text)) { finish(); afterHunk = true; continue; }
     const opLike = text === '' || text[0] === '+' || text[0] === '-' || text[0] === ' ';
     if (!opLike && cur !== null && complete(cur) && flowing) {
       // The counts are met and this is no diff line: the hunk is over (a footer, a signature).
@@ -232,6 +233,11 @@ export function extractPatch(msg: Message): Extraction {
     const j = nextIndexAtDepth(i, depth);
     if (j < 0) return null;
     return body[j].depth === depth ? body[j].text : splitQuoteUpTo(body[j].raw, depth).text;
+  }
+
+  /** b4 and some scripts write "---" after the last hunk, before base-commit: and the signature. */
+  function endsPatch(i: number, text: string): boolean {
+    return text === '---' && !(nextAtDepth(i, p as number)?.startsWith('+++ ') ?? false);
   }
 
   function complete(b: Building): boolean {
@@ -324,7 +330,7 @@ export function extractPatch(msg: Message): Extraction {
       if (l.depth < p!) break;
       const text = l.depth === p ? l.text : splitQuoteUpTo(l.raw, p!).text;
       if (text === '') continue;
-      more = !(startsDiff(j, text) || isSignatureMark(text) || isElision(text) || isFileMetaLine(text));
+      more = !(startsDiff(j, text) || isSignatureMark(text) || isElision(text) || isFileMetaLine(text) || endsPatch(j, text));
       break;
     }
     blankVerdict = { until: j, more };
