@@ -63,3 +63,16 @@ describe('patch: header-less quoted fragments', () => {
     assert.equal(hunks[0].headerMissing, false);
   });
 });
+
+describe('patch: a multipart reply quoting the old version and attaching the new', () => {
+  it('keeps the quoted hunk with its comment and the attached patch, hunk numbers running on', () => {
+    const msg = readMail(readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'mail', 'multipart-quoted-and-attached.eml'))).messages[0];
+    const pm = parsePatchMessage(msg);
+    const hunks = pm.files.flatMap((f) => f.hunks);
+    assert.equal(hunks.length, 2);
+    assert.deepEqual(hunks.map((h) => h.id), [0, 1]);
+    assert.deepEqual(hunks.map((h) => [h.quoteDepth, h.oldStart, h.clean]), [[2, 498, true], [0, 495, true]]);
+    assert.ok(hunks[0].comments.some((c) => /still says one waiter/.test(c.text) && c.hunk === 0));
+    assert.ok(hunks[1].lines.some((l) => l.op === '+' && /wake every waiter/.test(l.text)));
+  });
+});
