@@ -48,7 +48,7 @@ export function outsideModel(h: Hunk, c: HunkCoverage, mail: readonly Hunk[] = [
   if (c.changed === 0 || c.executed > 0) return null;
   const where = h.path ?? 'a file the mail does not name';
   const fns = [...new Set((c.functions ?? []).filter((f) => f.mode === 'not-modelled').map((f) => `${f.name}()`))];
-  const what = fns.length ? `${fns.join(', ')} in ${where}` : h.function ? `${h.function}() in ${where}` : `its lines in ${where}`;
+  const what = fns.length ? `${fns.join(', ')} in ${where}` : h.function ? `${h.function}() in ${where}` : `the changed lines in ${where}`;
   if (h.path !== null && !MODEL_FILES.includes(h.path)) {
     return `not checked: ${what}: the model has no ${h.path} (it models ${MODEL_FILES.join(', ')} of ${RADIX_ERA.version})`;
   }

@@ -217,7 +217,11 @@ function closing(result: ReplyInput, shown: readonly Finding[], notes: string[],
   if (outside.length) {
     out.push('');
     out.push(wrapText(ran.length ? 'What I did not check:' : 'I have not checked the locking of this patch:', REPLY_WIDTH));
-    for (const c of outside) out.push(`- ${wrapText(sentence(c.outside!.replace(/^not checked: /, '')), REPLY_WIDTH - 2).replace(/\n/g, '\n  ')}`);
+    // What the model covers is said once, after the list; a statement two hunks share, once.
+    const scope = new Set<string>();
+    const items = [...new Set(outside.map((c) => c.outside!.replace(/^not checked: /, '').replace(/ \((it models [^)]*)\)/, (_, s: string) => { scope.add(s); return ''; })))];
+    for (const item of items) out.push(`- ${wrapText(sentence(item), REPLY_WIDTH - 2).replace(/\n/g, '\n  ')}`);
+    for (const s of scope) out.push('', wrapText(sentence(s.replace(/^it models/, 'The model covers')), REPLY_WIDTH));
   }
   if (undecided) out.push('', wrapText('Some of the code the model runs was not decided within the search budget.', REPLY_WIDTH));
   const allRan = changed > 0 && executed === changed && !undecided;
