@@ -143,8 +143,14 @@ function opensAggregate(t: string): boolean {
 }
 
 /** "STATIC int", "static inline bool", "struct page *": a return type alone on its line. */
+/** Words and stars only ("static unsigned long", "STATIC int *"): the punctuation most code lines
+ *  hold rules a line out before the regular expression is tried. */
+function wordsOnly(t: string): boolean {
+  return !/[(;=,{}]/.test(t) && /^[A-Za-z_][\w\s*]*$/.test(t);
+}
+
 function isReturnTypeLine(t: string): boolean {
-  if (!/^[A-Za-z_][\w\s*]*$/.test(t)) return false;
+  if (!wordsOnly(t)) return false;
   const words = t.split(/[\s*]+/).filter(Boolean);
   return words.length >= 1 && words.length <= 4 && !words.some((w) => KEYWORDS.has(w)) &&
     (words.length > 1 || /^(?:void|int|long|bool|char|unsigned|STATIC|static|inline|u\d+|s\d+|size_t|ssize_t|loff_t|vm_fault_t|pgoff_t|\w+_t)$/.test(words[0]));
@@ -265,7 +271,7 @@ function scanImage(
         set(k, name, true);
         continue;
       }
-      typeLine = /^[A-Za-z_][\w\s*]*$/.test(t) && !KEYWORDS.has(t.split(/\s+/)[0]) ? k : null;
+      typeLine = wordsOnly(t) && !KEYWORDS.has(t.split(/\s+/)[0]) ? k : null;
       if (scopeGuessed && kinds[k] === 'file-scope') {
         depth = 0;
         aggregate = null;
