@@ -34,6 +34,25 @@ function releases(fn: string, cls: string, images: ReadonlyMap<string, FunctionI
   return img !== undefined && calls(img).some((c) => apiReleases(c.fn, cls));
 }
 
+/** Words that name the two halves of a pair: dax_lock_entry() and dax_unlock_entry(). */
+const HALVES: Readonly<Record<string, string>> = { lock: 'unlock', get: 'put', grab: 'put', acquire: 'release', begin: 'end', start: 'finish' };
+
+/** The names of the other half of a pair `helper` would be the first half of. */
+function partners(helper: string): string[] {
+  const words = helper.split('_');
+  return words.flatMap((w, i) => (HALVES[w] ? [[...words.slice(0, i), HALVES[w], ...words.slice(i + 1)].join('_')] : []));
+}
+
+/**
+ * The patch's other half of a lock/unlock pair of helpers that `helper` begins, when it gives
+ * up what `helper` returns holding (class `cls`): dax_unlock_entry() for dax_lock_entry(). Null
+ * when the patch defines no such helper. Callers elsewhere in the series call the pair.
+ */
+export function releasingPartner(helper: string, cls: string, functions: readonly RebuiltFunction[]): string | null {
+  const images = postImages(functions);
+  return partners(helper).find((p) => p !== helper && images.has(p) && releases(p, cls, images)) ?? null;
+}
+
 /**
  * The callers, in the same patch, that call `helper` and later release what it returns holding
  * (a resource of class `cls`); empty when none does. Such a helper holds it by design.

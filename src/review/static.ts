@@ -16,7 +16,7 @@ import { analyse, type HelperSummary, type RawFinding } from './engine';
 import { mailHelpers } from '../bind/helpers';
 import type { Finding, ReviewCoverage } from './types';
 import { settleEvidence, withStatement } from './evidence';
-import { releasingCallers } from './pairs';
+import { releasingCallers, releasingPartner } from './pairs';
 
 export interface StaticResult {
   findings: Finding[];
@@ -137,8 +137,8 @@ export function staticFindings(a: Analysed, file: string | null): Finding[] {
     const post = analyseImage(fn.post, a.helpers, helperKey);
     const pre = fn.pre ? analyseImage(fn.pre, a.helpers, helperKey) : [];
     for (const r of post) {
-      // Held at return by design: a caller in the patch gives it up.
-      if (r.heldAtReturn && releasingCallers(fn.name, r.about, a.functions).length) continue;
+      // Held at return by design: a caller in the patch gives it up, or the patch's unlock half of the pair does.
+      if (r.heldAtReturn && (releasingCallers(fn.name, r.about, a.functions).length || releasingPartner(fn.name, r.about, a.functions))) continue;
       const key = `${r.rule}@${r.line}`;
       if (seen.has(key)) continue;
       seen.add(key);
