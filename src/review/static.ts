@@ -17,6 +17,7 @@ import { mailHelpers } from '../bind/helpers';
 import type { Finding, ReviewCoverage } from './types';
 import { settleEvidence, withStatement } from './evidence';
 import { releasingCallers, releasingPartner } from './pairs';
+import { placeFragments } from './place';
 
 export interface StaticResult {
   findings: Finding[];
@@ -61,7 +62,7 @@ function hunkOfLine(hunks: Hunk[], line: number): Hunk | undefined {
 }
 
 /** The reviewer comment that already answers these lines, if the thread has one. */
-function commentOn(h: Hunk | undefined, line: number, endLine: number): Comment | undefined {
+export function commentOn(h: Hunk | undefined, line: number, endLine: number): Comment | undefined {
   if (!h) return undefined;
   return h.comments.find((c) => {
     if (!c.anchor) return false;
@@ -102,6 +103,7 @@ export function analyseMail(input: string | Uint8Array | MailDocument, file: str
     let hit = key ? messageMemo.get(key) : undefined;
     if (!hit) {
       const pm = parsePatchMessage(msg);
+      placeFragments(pm);
       const fns = (functions ?? rebuildFunctions)(pm);
       // Only the hunk's own lines: a reply may quote a helper between them.
       const hunkLines = new Set(allHunks([pm]).flatMap((h) => h.lines.map((l) => l.mailLine)));
