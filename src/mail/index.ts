@@ -180,7 +180,10 @@ function startsAsMbox(path: string): boolean {
     // 4 KiB of deflate data inflate to at most about 4 MiB
     try { b = gunzipSync(b.subarray(0, 4096), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 8 << 20 }); } catch { return false; }
   }
-  const first = b.toString('latin1').split('\n').find((l) => l.trim() !== '') ?? '';
+  const text = b.toString('latin1');
+  // Old Mac line ends (CR alone) are made LF only when the document is read whole.
+  if (/\r(?!\n)/.test(text.slice(0, -1))) return false;
+  const first = text.split('\n').find((l) => l.trim() !== '') ?? '';
   return FROM_LINE.test(first.replace(/\r$/, ''));
 }
 

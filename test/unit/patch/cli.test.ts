@@ -1,6 +1,7 @@
 // The parse verb: JSON document and summary over the seed mails, clear failures.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMail } from '../../../src/mail/index';
 import { parse } from '../../../src/cli/parse';
@@ -91,5 +92,22 @@ describe('dax-review parse on an mbox, message by message', () => {
     const io: CliIO = { out: (t) => { written += t; }, err: () => undefined, write: (t) => { written += t; } };
     await assert.rejects(parse.run([mbox, '/nonexistent/x.mbox', '--json'], io), UsageError);
     assert.equal(written, '');
+  });
+});
+
+describe('dax-review parse on an mbox with old Mac line ends', () => {
+  it('reads it whole, lines cut at CR, rather than a message at a time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dax-cr-'));
+    try {
+      const file = join(dir, 'cr.mbox');
+      writeFileSync(file, ['From a@b Thu Jan  1 00:00:00 1970', 'From: A <a@example.org>', 'Subject: [PATCH] x', '', 'diff --git a/fs/dax.c b/fs/dax.c',
+        '--- a/fs/dax.c', '+++ b/fs/dax.c', '@@ -1,2 +1,2 @@', ' a();', '-b();', '+c();', ''].join('\r'));
+      const r = await run([file, '--json']);
+      const doc = JSON.parse(r.out) as { messages: JsonMessage[] };
+      assert.equal(doc.messages.length, 1);
+      assert.equal(doc.messages[0].files[0].hunks.length, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
