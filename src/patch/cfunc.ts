@@ -213,9 +213,10 @@ function scanImage(
     const t = code.trim();
     let kind: Kind = wasComment && t === '' ? 'neutral' : classify(code);
     // XFS style puts the return type and the name on lines of their own.
-    if (isReturnTypeLine(t)) kind = 'neutral';
+    const returnType = t !== '' && isReturnTypeLine(t);
+    if (returnType) kind = 'neutral';
     else if (prevType && /^[A-Za-z_]\w*\s*\(/.test(t) && definitionName(t) !== null) kind = 'file-scope';
-    if (t !== '') prevType = isReturnTypeLine(t);
+    if (t !== '') prevType = returnType;
     kinds.push(kind);
   }
   // The first non-neutral kind after each line, computed once from the end.
