@@ -37,6 +37,8 @@ export function sendableAddress(entry: string): string | null {
   if (!m) return null;
   const labels = m[1].split('.');
   if (labels.some((l) => /^x+$/i.test(l))) return null;
+  // Gmane rewrote every address to one of its own, long since dead.
+  if (/(?:^|\.)gmane\.org$/i.test(m[1])) return null;
   return addr.toLowerCase();
 }
 

@@ -100,6 +100,7 @@ describe('review: reply pieces', () => {
     assert.equal(sendableAddress('Dan Williams <dan.j.williams@xxxxxxxxx>'), null);
     assert.equal(sendableAddress('Ross Zwisler'), null);
     assert.equal(sendableAddress('jack at suse.cz'), null);
+    assert.equal(sendableAddress('Jan Kara <jack-AlSwsSmVLrQ@public.gmane.org>'), null);
   });
 
   it('a finding as a sentence: a capital unless it starts with an identifier, and a full stop', () => {
