@@ -2,7 +2,7 @@
 // entry held by design, a caller in the same patch gives it up (directly, or through the other
 // helper). The protocol rules read one function at a time; this reads the patch as a whole.
 import type { FunctionImage, RebuiltFunction } from '../c/types';
-import { API_BY_NAME } from './protocols';
+import { protocolOfCall } from './engine';
 
 /** The calls a function's code makes, in order, with the line index each stands on. */
 function calls(img: FunctionImage): { fn: string; at: number }[] {
@@ -17,7 +17,7 @@ function calls(img: FunctionImage): { fn: string; at: number }[] {
 
 /** Whether an API call gives up a resource of the class. */
 function apiReleases(fn: string, cls: string): boolean {
-  return API_BY_NAME.get(fn)?.effects.some((e) => e.op === 'release' && e.cls === cls) ?? false;
+  return protocolOfCall(fn)?.effects.some((e) => e.op === 'release' && e.cls === cls) ?? false;
 }
 
 /** The patch's functions as they are after it, by name. */
