@@ -9,7 +9,7 @@ import { simulateWith, kinds, kindWords, functionsOfHunk, codeKey, DEFAULT_BUDGE
 import { bindPatches, type Binding } from '../bind/bind';
 import { allHunks } from '../bind/coverage';
 import type { MailDiagnostic, MailDocument } from '../mail/types';
-import { analyseMail, staticFindings, checkMailStatic, commentOn, reviewReady, loweredCoverage, type Analysed } from './static';
+import { analyseMail, staticFindings, checkMailStatic, answered, reviewReady, loweredCoverage, type Analysed } from './static';
 import type { Finding, HunkCoverage, HunkVerdict, ReviewCoverage, Undecided } from './types';
 import { settleEvidence, withStatement } from './evidence';
 
@@ -241,12 +241,6 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
   const bounded = undecided.filter((u) => !findings.some((f) => f.hunk.function === u.function && f.severity !== 'info' && u.lines.some((l) => l >= f.line && l <= f.endLine)));
   diagnostics.sort((x, y) => x.line - y.line);
   return { findings, coverage: decidedCoverage(coverage, hunks, bounded), patches: a.patches, verdicts, treeFailures, diagnostics, bounded };
-}
-
-/** The mail line of the reviewer comment that already made the point on these lines, if any. */
-function answered(h: Hunk | undefined, line: number, endLine: number): { comment?: number } {
-  const c = commentOn(h, line, endLine);
-  return c ? { comment: c.mailLines[0] } : {};
 }
 
 /** Coverage counts only the changed lines whose searches finished; the others are named. */

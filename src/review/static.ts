@@ -62,7 +62,7 @@ function hunkOfLine(hunks: Hunk[], line: number): Hunk | undefined {
 }
 
 /** The reviewer comment that already answers these lines, if the thread has one. */
-export function commentOn(h: Hunk | undefined, line: number, endLine: number): Comment | undefined {
+function commentOn(h: Hunk | undefined, line: number, endLine: number): Comment | undefined {
   if (!h) return undefined;
   return h.comments.find((c) => {
     if (!c.anchor) return false;
@@ -70,6 +70,12 @@ export function commentOn(h: Hunk | undefined, line: number, endLine: number): C
     const b = h.lines[c.anchor[1]]?.mailLine ?? -1;
     return a <= endLine + 1 && b >= line;
   });
+}
+
+/** The mail line of the reviewer comment that already made the point on these lines, if any. */
+export function answered(h: Hunk | undefined, line: number, endLine: number): { comment?: number } {
+  const c = commentOn(h, line, endLine);
+  return c ? { comment: c.mailLines[0] } : {};
 }
 
 export interface Analysed {
