@@ -8,14 +8,15 @@
 // (src/c/complete.ts): the reference fills only what the mail leaves out.
 import type { Hunk, PatchMessage } from '../patch/types';
 import type { FunctionImage, RebuiltFunction, TreeFailure } from '../c/types';
-import { applyToTree, type TreeSource } from '../c/tree';
+import { applyToTree, dirTree, type TreeSource } from '../c/tree';
 import { completeFromBase } from '../c/complete';
 import { rebuildFunctions } from '../c/images';
 import { eraFunctionNames, eraFunctions, eraFunctionText, imageText, referenceTree, type Era } from '../model/core/era';
 import { lowerC, type Assumption } from '../model/core/lower';
 import { RADIX_ERA } from '../model/eras/radix/index';
+import { identifyEra, type EraInfo } from '../model/eras/index';
 import type { Func } from '../model/ir';
-import { link } from '../model/vm';
+import { link } from '../model/index';
 
 /** One side of a touched function: its image, and its IR when it lowered. */
 export interface BoundSide {
@@ -36,13 +37,32 @@ export interface BoundFunction {
   how: 'applied' | 'completed' | 'mail' | 'partial';
   /** The era models the function (the reference has it). */
   modelled: boolean;
+  /** The era of fs/dax.c its message is written against, when the model does not have it. */
+  otherEra?: string;
   pre: BoundSide;
   post: BoundSide;
   hunks: number[];
 }
 
+/** The era a message's code is written against, and the identifiers that say so. */
+export interface MessageEra {
+  /** The message's index in the patches bound. */
+  message: number;
+  era: string;
+  kernels: string;
+  /** The model has this era: its functions run. */
+  modelled: boolean;
+  /** Identifiers only that era's code uses; empty when nothing era-specific was seen (the
+   *  model's era is assumed). */
+  evidence: string[];
+  /** Where the evidence was read: the message's hunks, or the kernel tree's fs/dax.c. */
+  from: 'hunks' | 'tree';
+}
+
 export interface Binding {
   era: Era;
+  /** Per message, the era its code is written against. */
+  eras: MessageEra[];
   functions: BoundFunction[];
   /** Hunks that did not apply to the user's tree (tree mode), or placed with a note. */
   failures: TreeFailure[];
@@ -59,9 +79,38 @@ export interface BindOptions {
   era?: Era;
 }
 
-/** The era whose identifiers a patch uses; the radix era is the one the model has. */
+/** The model's era patches are bound to: the one the model has. */
 export function eraOf(_patches: PatchMessage[]): Era {
   return RADIX_ERA;
+}
+
+/** Identifiers of C text. */
+function identifiers(text: string): string[] {
+  return text.match(/[A-Za-z_]\w*/g) ?? [];
+}
+
+/** The era a message is written against: by the kernel tree's fs/dax.c when one is given, else by
+ *  the identifiers its hunks use. */
+function messageEra(pm: PatchMessage, i: number, opts: BindOptions, modelled: Era): MessageEra {
+  const tree = typeof opts.tree === 'string' ? dirTree(opts.tree) : opts.tree ?? null;
+  const treeDax = tree?.read('fs/dax.c') ?? null;
+  const from = treeDax !== null ? 'tree' : 'hunks';
+  const text = treeDax ?? pm.files.flatMap((f) => f.hunks.flatMap((h) => h.lines.map((l) => l.text))).join('\n');
+  const found = identifyEra(identifiers(text));
+  const info: EraInfo | undefined = found?.info;
+  return {
+    message: i, era: info?.name ?? modelled.name, kernels: info?.kernels ?? '',
+    modelled: !info || info.era !== null, evidence: found?.evidence ?? [], from,
+  };
+}
+
+/** A message of an era the model does not have: its functions as the mail shows them, none run. */
+function otherEra(pm: PatchMessage, e: MessageEra, era: Era): BoundFunction[] {
+  const words = e.evidence.slice(0, 3).join(', ');
+  return mailFunctionsOf(pm).map((f) => {
+    const why = `${f.name}() is ${e.era}-era code (fs/dax.c of ${e.kernels}: ${words}); the model has the ${era.name} era (${era.version}) only, so it does not run it`;
+    return { name: f.name, path: f.path, how: 'partial', modelled: false, otherEra: e.era, hunks: f.hunks, pre: side(f.pre, why), post: side(f.post, why) };
+  });
 }
 
 /** Header-less hunks of a function the era defines are in the era's file of that function. */
@@ -184,7 +233,8 @@ const BOUND_MESSAGES = 512;
  * `wanted` the functions outside the era that a modelled function calls: only those of the
  * functions outside the era are lowered, since nothing else can run them.
  */
-function bindMessage(pm: PatchMessage, era: Era, opts: BindOptions, known: ReadonlySet<string>, wanted: ReadonlySet<string>): MessageBinding {
+function bindMessage(pm: PatchMessage, era: Era, opts: BindOptions, known: ReadonlySet<string>, wanted: ReadonlySet<string>, written: MessageEra): MessageBinding {
+  if (!written.modelled) return { functions: otherEra(pm, written, era), failures: [] };
   const key = typeof opts.tree === 'object' ? null
     : `${era.name}\u0000${opts.tree ?? ''}\u0000${opts.without ?? ''}\u0000${[...known].sort().join(',')}\u0000${[...wanted].sort().join(',')}`;
   const hit = key === null ? undefined : boundMessages.get(pm)?.get(key);
@@ -270,12 +320,13 @@ export function bindPatches(patches: PatchMessage[], opts: BindOptions = {}): Bi
   const era = opts.era ?? eraOf(patches);
   const known = new Set([...eraFunctionNames(era), ...patches.flatMap((pm) => mailFunctionsOf(pm).map((f) => f.name))]);
   const wanted = wantedOutside(patches, era);
-  const bound = patches.map((pm) => bindMessage(pm, era, opts, known, wanted));
+  const eras = patches.map((pm, i) => messageEra(pm, i, opts, era));
+  const bound = patches.map((pm, i) => bindMessage(pm, era, opts, known, wanted, eras[i]));
   // Linking may find a side that does not run: each binding has sides of its own.
   const functions = bound.flatMap((m) => m.functions.map((f) => ({ ...f, pre: { ...f.pre }, post: { ...f.post } })));
   const failures = bound.flatMap((m) => m.failures);
   const reference = new Map(eraFunctions(era).map((f) => [f.name, f]));
-  const binding: Binding = { era, functions, failures, pre: {}, post: {} };
+  const binding: Binding = { era, eras, functions, failures, pre: {}, post: {} };
   for (const which of ['pre', 'post'] as const) {
     const over: Record<string, Func> = {};
     for (const f of functions) {

@@ -98,7 +98,7 @@ export function coverageOf(h: Hunk, b: Binding, touched: BoundFunction[], runs: 
     if (!f) { miss('not-modelled', 'outside any function the mail shows'); continue; }
     const s = f[which];
     if (!s.func) {
-      const why: NotExecutedWhy = f.how === 'partial' ? 'elided' : 'not-modelled';
+      const why: NotExecutedWhy = f.otherEra ? 'other-era' : f.how === 'partial' ? 'elided' : 'not-modelled';
       miss(why, `${f.name}()${which === 'pre' ? ' before the patch' : ''}: ${s.why ?? 'not lowered'}`);
       continue;
     }

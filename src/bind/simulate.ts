@@ -12,8 +12,8 @@ import { eraFunctions } from '../model/core/era';
 import { DaxMachine } from '../model/dax-machine';
 import { SCENARIOS, type ScenarioSpec } from '../model/scenarios';
 import { scenarioSpec } from '../model/index';
-import { link } from '../model/vm';
-import { bindPatches, type Binding, type BindOptions, type BoundFunction } from './bind';
+import { link } from '../model/index';
+import { bindPatches, type Binding, type BindOptions, type BoundFunction, type MessageEra } from './bind';
 import { coverageOf, allHunks, hunkAt } from './coverage';
 import type { HunkCoverage, HunkVerdict } from './types';
 
@@ -55,6 +55,8 @@ export interface HunkSimulation {
   /** The mail line left out of the post-image, when one was. */
   without?: number;
   binding: Binding;
+  /** The era the hunk's message is written against. */
+  era?: MessageEra;
 }
 
 const KIND_WORDS: Record<ViolationKind, string> = {
@@ -225,7 +227,9 @@ export async function simulateHunk(patches: PatchMessage[], hunkId: number, opts
   const b = opts.binding ?? bindPatches(patches, bindOptions(opts));
   const posted = opts.without === undefined ? undefined : opts.posted ?? bindPatches(patches, bindOptions({ ...opts, without: undefined }));
   const r = simulateWith(b, h, { ...opts, posted });
-  return { ...r, coverage: { ...r.coverage, hunk: hunkId }, verdicts: r.verdicts.map((v) => ({ ...v, hunk: hunkId })) };
+  const message = patches.findIndex((pm) => pm.files.some((f) => f.hunks.includes(h)));
+  const era = b.eras.find((e) => e.message === message);
+  return { ...r, coverage: { ...r.coverage, hunk: hunkId }, verdicts: r.verdicts.map((v) => ({ ...v, hunk: hunkId })), ...(era ? { era } : {}) };
 }
 
 export function bindOptions(opts: SimulateOptions): BindOptions {

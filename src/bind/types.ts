@@ -3,7 +3,8 @@
 import type { Verdict } from '../check/types';
 
 /** Why a changed line is not run by the model. */
-export type NotExecutedWhy = 'unknown-call' | 'elided' | 'not-modelled' | 'unparsed' | 'not-reached';
+/** Why a changed line did not run; 'other-era': its code is written against an era of fs/dax.c the model does not have. */
+export type NotExecutedWhy = 'unknown-call' | 'elided' | 'not-modelled' | 'unparsed' | 'not-reached' | 'other-era';
 
 /** How much of a hunk's changed code the model executes. */
 export interface HunkCoverage {

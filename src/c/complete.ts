@@ -5,6 +5,7 @@
 // between runs comes from the base. Alignment is in order: a run never lands before the run
 // that precedes it in the mail.
 import type { FunctionImage, ImageLine } from './types';
+import { loadedCParser, type Node } from './parser';
 
 /** Code of a line for comparison: no comments, no whitespace. */
 function codeOf(text: string): string {
@@ -90,10 +91,15 @@ export function completeFromBase(img: FunctionImage, base: string[]): Completion
     const pairs = align(run.map((l) => codeOf(l.text)), baseCode, next);
     // A shared brace or `return 0;` is no evidence of place: at least half the run's context
     // lines of substance, and one at the least, must be the base's.
-    const context = (i: number): boolean => run[i].op !== '+' && run[i].op !== '-' && codeOf(run[i].text).length > 8;
-    const lines = run.filter((_l, i) => context(i)).length;
-    const matched = pairs.filter(([i]) => context(i)).length;
-    if (matched < 1 || matched * 2 < lines) { unplaced.push(run); continue; }
+    // A run with no context (code the patch adds whole, a new version of the function) is
+    // placed by its added lines, and needs more of them: three at the least.
+    const substantial = (i: number): boolean => codeOf(run[i].text).length > 8;
+    const isContext = (i: number): boolean => run[i].op !== '+' && run[i].op !== '-';
+    const hasContext = run.some((_l, i) => isContext(i) && substantial(i));
+    const evidence = (i: number): boolean => substantial(i) && (hasContext ? isContext(i) : run[i].op !== '-');
+    const lines = run.filter((_l, i) => evidence(i)).length;
+    const matched = pairs.filter(([i]) => evidence(i)).length;
+    if (matched < (hasContext ? 1 : 3) || matched * 2 < lines) { unplaced.push(run); continue; }
     const first = pairs[0][1], last = pairs[pairs.length - 1][1];
     // Base lines before the run's first aligned line, less those the run's leading lines stand for.
     const lead = pairs[0][0];
@@ -104,5 +110,49 @@ export function completeFromBase(img: FunctionImage, base: string[]): Completion
   }
   if (out.length === 0) return null;
   for (let j = next; j < base.length; j++) out.push({ text: base[j], op: null, mailLine: null, hunk: null });
-  return { image: { ...img, lines: out, whole: true, gaps: [], source: 'tree' }, unplaced };
+  return { image: { ...img, lines: restoreBaseLocals(out, base), whole: true, gaps: [], source: 'tree' }, unplaced };
+}
+
+/** The locals a function declares (name -> the declaration's type text), by tree-sitter. */
+function localsOf(fn: Node): Map<string, string> {
+  const out = new Map<string, string>();
+  const body = fn.childForFieldName('body');
+  for (const d of body?.descendantsOfType('declaration') ?? []) {
+    if (!d) continue;
+    const type = d.childForFieldName('type')?.text ?? 'int';
+    for (const decl of d.childrenForFieldName('declarator')) {
+      let n: Node | null = decl;
+      let stars = '';
+      while (n && n.type !== 'identifier') {
+        if (n.type === 'pointer_declarator') stars += '*';
+        n = n.childForFieldName('declarator');
+      }
+      if (n) out.set(n.text, `${type} ${stars}`);
+    }
+  }
+  return out;
+}
+
+function functionNode(text: string): Node | null {
+  return loadedCParser().parse(text).rootNode.descendantsOfType('function_definition')[0] ?? null;
+}
+
+/**
+ * A local the base's lines still use but the mail's lines no longer declare: the mail replaced
+ * the base's declaration (`pgoff_t size, pgoff;` for `pgoff_t pgoff, max_pgoff;`) and was cut
+ * before the lines that would show how it uses its own. The base's rest keeps its own local,
+ * declared at the top of the body.
+ */
+function restoreBaseLocals(out: ImageLine[], base: string[]): ImageLine[] {
+  const baseFn = functionNode(base.join('\n'));
+  const outFn = functionNode(out.map((l) => l.text).join('\n'));
+  const body = outFn?.childForFieldName('body');
+  if (!baseFn || !outFn || !body) return out;
+  const declared = localsOf(outFn);
+  const used = new Set(body.descendantsOfType('identifier').filter((n): n is Node => n !== null).map((n) => n.text));
+  const missing = [...localsOf(baseFn)].filter(([name]) => !declared.has(name) && used.has(name));
+  if (!missing.length) return out;
+  const at = body.startPosition.row + 1;
+  const decls = missing.map(([name, type]): ImageLine => ({ text: `\t${type}${name};`, op: null, mailLine: null, hunk: null }));
+  return [...out.slice(0, at), ...decls, ...out.slice(at)];
 }

@@ -22,9 +22,12 @@
 // manner of a transition cache from (leaf, step) to leaf.
 
 import { widen } from './arrays';
+import { cachesOn } from '../model/caches';
 
 /** A tree of remembered values per root (one root per function of the state). */
 export class Recall<R> {
+  /** Off (the caches switch, model/caches.ts): nothing is found, every value is a leaf of its own. */
+  private readonly remembering = cachesOn();
   /** Per node, the block it reads: -1 while no path has gone through it. */
   private reads = new Int32Array(64);
   private nodes = 0;
@@ -48,6 +51,7 @@ export class Recall<R> {
 
   /** The leaf of root r for the state of block numbers `ids`, or -1 when not known yet. */
   find(r: number, ids: Int32Array): number {
+    if (!this.remembering) return -1;
     if (this.constant[r] !== 0) return ~this.constant[r];
     const reads = this.reads;
     const edges = this.edges;
@@ -65,6 +69,7 @@ export class Recall<R> {
 
   /** The leaf after step `step` (a number the caller gives each distinct step) from a state of leaf p, or -1 when not known. */
   after(p: number, step: number): number {
+    if (!this.remembering) return -1;
     const e = this.later.find(p, step);
     return e < 0 ? -1 : this.later.value(e);
   }
@@ -75,6 +80,7 @@ export class Recall<R> {
    * with a block beyond 30 (all bits) prove nothing.
    */
   remember(p: number, step: number, mask: number, q: number): void {
+    if (!this.remembering) return;
     const fixed = this.deps[p] | mask;
     if (fixed < 0 || this.deps[q] < 0 || (this.deps[q] & ~fixed) !== 0) return;
     this.later.set(p, step, q);
@@ -93,6 +99,7 @@ export class Recall<R> {
     let deps = 0;
     for (const b of path) deps |= b < 31 ? 1 << b : -1;
     this.deps[leaf] = deps;
+    if (!this.remembering) return leaf;
     if (path.length === 0) {
       if (this.reads[r] >= 0) throw new Error('recall: a function read no word of one state and some words of another');
       this.constant[r] = ~leaf;

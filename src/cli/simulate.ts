@@ -43,6 +43,11 @@ export function renderSimulation(r: HunkSimulation, without: number | null = nul
   const h = r.hunk;
   out.push(`hunk ${h.id}: ${h.path ?? '?'} ${h.function ?? ''} (mail lines ${h.mailLines[0]}-${h.mailLines[1]})`);
   const c = r.coverage;
+  const era = r.era;
+  const model = `the model's ${r.binding.era.name} era (${r.binding.era.version})`;
+  out.push(era && !era.modelled
+    ? `era: ${era.era} (fs/dax.c of ${era.kernels}: ${era.evidence.slice(0, 4).join(', ')}); ${model} does not run it`
+    : `era: ${model}${era?.evidence.length ? ` (the hunks use ${era.evidence.slice(0, 4).join(', ')})` : ''}`);
   out.push(`coverage: the model runs ${c.executed} of ${c.changed} changed lines`);
   for (const f of c.functions ?? []) {
     const how = f.mode === 'interpreted' ? `runs as the patch writes it (${f.how === 'completed' ? 'the mail\'s lines over the model\'s reference' : f.how === 'mail' ? 'the mail\'s own function' : 'applied to the model\'s reference'})` : `not run: ${f.why ?? 'outside the model'}`;

@@ -5,7 +5,8 @@ import { eraFunctions } from './core/era';
 import { RADIX_ERA } from './eras/radix/index';
 import { DaxMachine, reachable } from './dax-machine';
 import { composedScenario, composeThreads, KNOWN_DEFECTS, SCENARIOS, type ScenarioSpec } from './scenarios';
-import { link } from './vm';
+import { linkWith, type Program } from './vm';
+import { OBJECT_HOOKS, PRIMS } from './objects/index';
 
 export interface PointInfo {
   /** Each value other than the default, with the diff of the era's C that makes it. */
@@ -61,6 +62,10 @@ export function referenceFunctions(points: Readonly<Record<string, PointValue>> 
   return eraFunctions(RADIX_ERA, points);
 }
 
+/** A program of functions over the model's objects: calls resolved by name, a later function of
+ *  the same name winning. */
+export function link(funcs: Func[]): Program { return linkWith(funcs, PRIMS, OBJECT_HOOKS); }
+
 export function listModel(): ModelListing {
   const funcs = referenceFunctions();
   const prog = link(funcs);
@@ -103,11 +108,11 @@ export function buildScenario(name: string, opts: BuildOptions = {}): Machine & 
 }
 
 export type { Func, PointValue };
-export { K, PURE } from './ir';
+export { K } from './objects/constants';
 export type { Expr, Instr, LValue, PointDecl } from './ir';
-export { PRIMS } from './kernel/prims';
-export type { Prim } from './kernel/prims';
-export { link } from './vm';
+export { PRIMS } from './objects/index';
+export type { Prim } from './objects/index';
+
 export type { Program } from './vm';
 export { DaxMachine } from './dax-machine';
 export { KNOWN_DEFECTS, SCENARIOS, THREAD_KINDS, composeThreads, composedScenario } from './scenarios';

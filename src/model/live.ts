@@ -17,7 +17,6 @@ function reads(e: Expr | undefined, uses: Set<number>, taken: Set<number>): void
     case 'un': reads(e.e, uses, taken); return;
     case 'bin': reads(e.a, uses, taken); reads(e.b, uses, taken); return;
     case 'cond': reads(e.c, uses, taken); reads(e.a, uses, taken); reads(e.b, uses, taken); return;
-    case 'pure': for (const a of e.args) reads(a, uses, taken); return;
   }
 }
 

@@ -1,6 +1,6 @@
 // Scenarios: named sets of threads over an initial state. Each exercises one
 // protocol of fs/dax.c with the fewest threads and indexes that show it.
-import { K } from './ir';
+import { K } from './objects/constants';
 import type { ViolationKind } from './machine';
 import { Block, Pmd } from './kernel/layout';
 
@@ -30,6 +30,9 @@ export interface ScenarioSpec {
   enomem?: number;
   /** iomap_begin() over the PMD range returns one extent covering it. */
   pmdExtent?: boolean;
+  /** A PMD write fault's allocation gets an extent covering the PMD (the filesystem allocates the
+   *  whole range asked for, as XFS does when free space allows); otherwise one page. */
+  pmdAlloc?: boolean;
   vmShared?: boolean;
   /** vma bounds in pages (default: the whole modelled region). */
   vm?: [number, number];
@@ -120,6 +123,17 @@ const CLEAN: readonly ScenarioSpec[] = [
     threads: [pmd(0x200), pte(0x203, true), pte(0x204)],
   },
   {
+    name: 'pmd-narrow-vma',
+    description: 'The vma maps half of the region at 0x200 (to 0x300): a PMD fault at 0x203 falls back to PTEs while ' +
+      'another PTE fault at 0x203 and a truncate to 0x203 race it.',
+    indexes: [0x203],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    vm: [REGION, 0x300],
+    fsMmaplock: true,
+    threads: [pmd(0x203), pte(0x203), truncate(0x203)],
+  },
+  {
     name: 'pmd-vs-truncate',
     description: 'A PMD read fault maps the blocks of the region at 0x200 (one extent covers it) while a truncate to 0x300 ' +
       'cuts the region: XFS_MMAPLOCK serialises them, and the truncate removes the PMD entry and its mapping.',
@@ -174,6 +188,22 @@ const DEFECTS: readonly ScenarioSpec[] = [
       why: 'v4.10 maps a PTE under a PMD a colliding fault mapped; v4.12 ("dax: fix race between colliding PMD & PTE ' +
         'entries") checks the PMD again under the entry lock (dax_iomap_pte_fault.huge_pmd_recheck=true, and ' +
         'dax_iomap_pmd_fault.pte_table_recheck=true for a PMD over a page table)',
+    },
+  },
+  {
+    name: 'pmd-hole-fill',
+    description: 'Two PMD read faults on a hole at 0x200 and a PMD write fault: the first read maps the huge zero page, ' +
+      'the second finds the PMD mapped and falls back, and the write replaces the zero-page entry with the blocks it ' +
+      'allocates, unmapping the zero page first.',
+    indexes: [0x200],
+    blocks: [[0x200, Block.Hole]],
+    isize: 0x400,
+    pmdAlloc: true,
+    threads: [pmd(0x200), pmd(0x200), pmd(0x200, true)],
+    expect: {
+      kind: 'overlap',
+      why: 'the read fault that falls back maps a PTE under the PMD the write fault maps: v4.12 checks the PMD again ' +
+        'under the entry lock (dax_iomap_pte_fault.huge_pmd_recheck=true)',
     },
   },
   {

@@ -8,9 +8,10 @@
 // interpreter is the reference and runs what a runner does not express.
 import type { Move, Moves, Transition } from './machine';
 import { Status } from './machine';
-import { evalBin, PURE, type BinOp, type Expr, type Func, type Instr, type LValue } from './ir';
+import { evalBin, type BinOp, type Expr, type Func, type Instr, type LValue } from './ir';
 import { FRAME, Layout, PTR_BASE, THREAD, TStatus } from './kernel/layout';
-import { PRIMS, type Prim } from './kernel/prims';
+import type { Prim } from './objects/object';
+import { cachesOn } from './caches';
 import { FootprintTable, noteText, Step, StepRecord } from './kernel/step';
 import { deadLocals } from './live';
 import { entry, Recorder, StepMemo, type Entry } from './memo';
@@ -46,11 +47,27 @@ const RUNNERS_AFTER = 50000;
 export interface Program {
   funcs: Func[];
   byName: Map<string, number>;
-  prims: Record<string, Prim>;
+  prims: Readonly<Record<string, Prim>>;
+  /** What the era's objects say about a thread's context. */
+  hooks: VmHooks;
 }
 
 /** Links functions; a function named twice takes the last definition (a substitution). */
-export function link(funcs: Func[], prims: Record<string, Prim> = PRIMS): Program {
+/**
+ * What the VM asks an era's objects, since it knows no kernel lock: whether a thread is in
+ * atomic context (where a primitive that may sleep is a fault), and what a thread returning
+ * from its entry point must not still hold.
+ */
+export interface VmHooks {
+  /** Why the step's thread is in atomic context ("mapping->tree_lock held"), or null. */
+  atomic(w: Step): string | null;
+  /** What the step's thread, returning from its entry point, still holds ("returns holding ..."), or null. */
+  heldOnReturn(w: Step): string | null;
+}
+
+/** A program of functions over a world's primitives and context hooks (model/index.ts's link()
+ *  gives the objects' own). Calls resolve by name; a later function of the same name wins. */
+export function linkWith(funcs: Func[], prims: Readonly<Record<string, Prim>>, hooks: VmHooks): Program {
   const byName = new Map<string, number>();
   const list: Func[] = [];
   for (const f of funcs) {
@@ -72,7 +89,7 @@ export function link(funcs: Func[], prims: Record<string, Prim> = PRIMS): Progra
       }
     }
   }
-  return { funcs: list, byName, prims };
+  return { funcs: list, byName, prims, hooks };
 }
 
 /** The functions reachable by calls from roots. */
@@ -196,11 +213,6 @@ function exprJs(e: Expr, local: (i: number) => string = LOCAL_VIA_STEP): string 
       return BIN_JS[e.op](sub(e.a), sub(e.b));
     }
     case 'cond': return `((${sub(e.c)}) ? (${sub(e.a)}) : (${sub(e.b)}))`;
-    case 'pure': {
-      const at = PURE_AT.get(e.fn);
-      if (at === undefined) throw new Error(`unknown pure helper ${e.fn}`);
-      return `(H.pure[${num(at)}](${e.args.map(sub).join(', ')}) | 0)`;
-    }
     default: throw new Error(`unknown expression kind ${String((e as { k: unknown }).k)}`);
   }
 }
@@ -209,24 +221,19 @@ function exprJs(e: Expr, local: (i: number) => string = LOCAL_VIA_STEP): string 
 function derefOffset(w: Step, p: number): number {
   const off = p - PTR_BASE;
   if (off < 0 || off >= w.L.threadStride) {
-    w.commit(p === 0 ? 'null-deref' : 'assertion', `dereference of ${p === 0 ? 'NULL' : 'a pointer the model does not know'}`);
+    if (p === 0) w.commit('null-deref', 'dereference of NULL');
+    else w.halt('assertion', 'dereference of a pointer the model does not know');
     return -1;
   }
   return off;
 }
 
 /** A fault after which the thread's stack cannot be trusted: its advance stops there. */
-function halts(w: Step): boolean {
-  const f = w.fault;
-  return f !== undefined && f.kind === 'assertion' && /stack|pointer/.test(f.message);
-}
+function halts(w: Step): boolean { return w.fault?.code === 'halt'; }
 
 function livelock(w: Step): void { w.commit('livelock', `${w.threadName(w.t)} loops without a visible step`); }
 
-const PURE_FNS = Object.values(PURE).map((p) => p.f);
-const PURE_AT = new Map(Object.keys(PURE).map((k, i) => [k, i]));
 const HELPERS = {
-  pure: PURE_FNS,
   deref: (w: Step, p: number): number => { const off = derefOffset(w, p); return off < 0 ? 0 : w.s[w.base + off]; },
   bin: evalBin,
   derefOffset,
@@ -256,19 +263,6 @@ function compileLValue(lv: LValue): CExpr {
   return generate(`H.derefOffset(w, ${exprJs(lv.e)})`);
 }
 
-/** Whether evaluating an expression may commit a fault (a dereference may). */
-function mayFault(e: Expr | undefined): boolean {
-  if (!e) return false;
-  switch (e.k) {
-    case 'const': case 'local': case 'addr': return false;
-    case 'deref': return true;
-    case 'un': return mayFault(e.e);
-    case 'bin': return mayFault(e.a) || mayFault(e.b);
-    case 'cond': return mayFault(e.c) || mayFault(e.a) || mayFault(e.b);
-    case 'pure': return e.args.some(mayFault);
-  }
-}
-
 /**
  * The local code of a function as one generated JavaScript function (a Runner): from the top
  * frame's pc it runs local instructions, as the instruction interpreter would, until the thread
@@ -286,6 +280,7 @@ interface RunnerContext {
   cov: Uint8Array;
   push(w: Step, callee: number, args: number[], ret: number): void;
   pop(w: Step, value: number): void;
+  /** A primitive that may sleep is about to run: a fault in atomic context. */
   sleeps(w: Step, c: CInstr): void;
 }
 
@@ -324,7 +319,7 @@ function runnerJs(fnId: number, nLocals: number, code: CInstr[], coverage = fals
     const args = (list: Expr[]): string[] => list.map((e, i) => `A${k}[${num(i)}] = ${js(e)};`);
     const prim = (list: Expr[], dst: LValue | undefined, choice: string): string[] => [
       ...args(list),
-      ...(c.mightSleep ? [`if (w.holdsTreeLock() || s[b + ${num(THREAD.PREEMPT)}] > 0) X.sleeps(w, ${x});`] : []),
+      ...(c.mightSleep ? [`X.sleeps(w, ${x});`] : []),
       `v = P${k}.run(w, A${k}, ${choice});`,
       ...(dst ? [store(dst, 'v')] : []),
     ];
@@ -424,8 +419,9 @@ export class VM {
   private readonly threadStride: number;
   /** Per function, its local code as one generated function, or null when it is interpreted. */
   private readonly runners: (Runner | null)[];
-  /** Steps to take in the interpreter before the runners are built (-1: never build them). */
-  private untilRunners = RUNNERS_AFTER;
+  /** Steps to take in the interpreter before the runners are built (-1: never; so with the
+   *  caches switch off, model/caches.ts, the interpreter runs everything). */
+  private untilRunners = cachesOn() ? RUNNERS_AFTER : -1;
   /** The room every step of this VM records in (one step runs at a time). */
   private readonly rec: StepRecord;
   /** Kinds of state no primitive of the program writes: reads of them never race. */
@@ -476,7 +472,7 @@ export class VM {
       return top.flatMap((d, pc) => [d, suspended[pc]]);
     });
     this.frameWords = Int32Array.from(prog.funcs, (f) => FRAME.LOCALS + f.locals.length);
-    this.memo = remember ? new StepMemo<StepResult>((t) => L.thread(t), (s, t) => this.liveWords(s, t)) : null;
+    this.memo = remember && cachesOn() ? new StepMemo<StepResult>((t) => L.thread(t), (s, t) => this.liveWords(s, t)) : null;
     this.recorder = new Recorder(L.size);
     this.probeRecorder = new Recorder(L.size);
     this.listed = new Uint8Array(L.size);
@@ -661,7 +657,7 @@ export class VM {
     const nsp = sp + FRAME.LOCALS + caller.locals.length;
     const f = this.prog.funcs[callee];
     if (nsp + FRAME.LOCALS + f.locals.length > this.L.threadStride) {
-      w.commit('assertion', `call depth too large: the stack of ${this.threadName(w.t)} overflows at ${f.name}`);
+      w.halt('assertion', `call depth too large: the stack of ${this.threadName(w.t)} overflows at ${f.name}`);
       return;
     }
     const end = nsp + FRAME.LOCALS + f.locals.length;
@@ -693,8 +689,8 @@ export class VM {
       w.s[b + THREAD.STATUS] = TStatus.Done;
       w.s[b + THREAD.SP] = 0;
       w.s[b + THREAD.RETVAL] = value;
-      if (w.holdsTreeLock()) w.commit('lock-imbalance', `${this.threadName(w.t)} returns holding mapping->tree_lock`);
-      if (w.s[b + THREAD.PREEMPT] !== 0) w.commit('lock-imbalance', `${this.threadName(w.t)} returns with preemption disabled (radix_tree_preload() without radix_tree_preload_end())`);
+      const held = this.prog.hooks.heldOnReturn(w);
+      if (held !== null) w.commit('lock-imbalance', `${this.threadName(w.t)} ${held}`);
       return;
     }
     w.s[b + THREAD.SP] = link;
@@ -745,9 +741,10 @@ export class VM {
     this.advance(w);
   }
 
-  /** A primitive that may sleep, called in atomic context. */
+  /** A primitive that may sleep: a fault in atomic context. */
   private sleeps(w: Step, c: CInstr): void {
-    w.commit('sleep-in-atomic', `${(c.ins as { name: string }).name}() may sleep with ${w.holdsTreeLock() ? 'mapping->tree_lock held' : 'preemption disabled'}`);
+    const why = this.prog.hooks.atomic(w);
+    if (why !== null) w.commit('sleep-in-atomic', `${(c.ins as { name: string }).name}() may sleep with ${why}`);
   }
 
   /** Executes one instruction (its outcome `choice` when it branches). */
@@ -791,7 +788,7 @@ export class VM {
       }
       case Op.Prim: {
         const args = this.args(w, c);
-        if (c.mightSleep && (w.holdsTreeLock() || s[b + THREAD.PREEMPT] > 0)) this.sleeps(w, c);
+        if (c.mightSleep) this.sleeps(w, c);
         const v = c.run!(w, args, choice);
         if (c.dst) { const a = c.dstLocal >= 0 ? fo + c.dstLocal : c.dst(w, fo); if (a >= 0) { s[b + a] = v; w.touch(a); } }
         s[pc]++;

@@ -9,7 +9,8 @@ import type { ViolationKind } from '../model/machine';
 import type { FindingSeverity } from './types';
 import { parseExpr, show, idents, rootVar, type Expr } from '../c/expr';
 import { strip, truthCases, evalConst, valueLockBitOf, type Literal } from '../bind/cexpr';
-import { API_BY_NAME, CLASSES, KEY_MASKS, SLEEP_IN_ATOMIC, STORE_UNLOCKED, WAKE_ONE_AFTER_DELETE, type Effect, type GuardLiteral } from './protocols';
+import { CLASSES, KEY_MASKS, SLEEP_IN_ATOMIC, STORE_UNLOCKED, WAKE_ONE_AFTER_DELETE, type Effect, type GuardLiteral } from './protocols';
+import { protocolOf } from '../model/eras/index';
 
 import type { HelperSummary } from '../bind/helpers';
 export type { HelperSummary };
@@ -268,7 +269,7 @@ class Run {
     if (e.k === 'call') {
       const h = this.input.helpers.get(e.fn);
       if (h) return h.locked;
-      const api = API_BY_NAME.get(e.fn);
+      const api = protocolOf(e.fn);
       const v = api?.effects.find((x): x is Extract<Effect, { op: 'value' }> => x.op === 'value');
       return v ? v.locked : null;
     }
@@ -297,7 +298,7 @@ class Run {
   }
 
   call(x: Extract<Expr, { k: 'call' }>, s: State, node: CfgNode, target: string | null): Res[] {
-    const api = API_BY_NAME.get(x.fn);
+    const api = protocolOf(x.fn);
     const self = target ?? show(x);
     const argText = (i: number): string => {
       const a = x.args[i < 0 ? x.args.length + i : i];
@@ -499,7 +500,7 @@ export function endLineOf(image: FunctionImage | null, node: CfgNode): number {
 export function analyse(input: EngineInput): EngineResult {
   const run = new Run(input);
   // The bodies of the release and wake primitives implement the protocol they stand for.
-  const self = API_BY_NAME.get(input.cfg.fn);
+  const self = protocolOf(input.cfg.fn);
   if (self && self.effects.some((e) => e.op === 'release' || e.op === 'wake' || e.op === 'value')) {
     return { findings: [], configs: 0, complete: true };
   }

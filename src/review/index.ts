@@ -97,6 +97,7 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
   const diagnostics = a.diagnostics;
   const findings = staticFindings(a, file);
   const binding = bindPatches(a.patches, opts.tree ? { tree: opts.tree } : {});
+  diagnostics.push(...eraDiagnostics(a.patches, binding));
   const hunks = allHunks(a.patches);
   const coverage: ReviewCoverage[] = loweredCoverage(a.patches, binding);
   if (opts.simulate === false) {
@@ -164,8 +165,10 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
   // that runs its lines was searched through and none has its kind.
   const explained = new Set<Found>();
   const passes = (c: Found, f: Finding): boolean => traceLines(c.x).some((l) => l >= f.line - 1 && l <= f.endLine + 1);
+  // Of the counterexamples that show one defect, the shortest trace is the one a reviewer reads.
+  const shortest = (cs: Found[]): Found[] => [...cs].sort((a, b) => a.x.trace.steps.length - b.x.trace.steps.length);
   for (const f of findings) {
-    const cands = introduced.filter((c) => c.x.kind === f.kind);
+    const cands = shortest(introduced.filter((c) => c.x.kind === f.kind));
     const hit = cands.find((c) => passes(c, f) && !explained.has(c)) ?? cands.find((c) => passes(c, f))
       ?? cands.find((c) => !explained.has(c)) ?? cands[0];
     if (hit) {
@@ -208,9 +211,13 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
     const img = binding.functions.find((f) => [f.post.image, f.pre.image].some((m) => m?.lines.some((l) => l.mailLine === line)));
     return img?.name ?? hunks[i].function;
   };
-  for (const c of introduced) {
+  // A counterexample that lands where a finding of its kind already stands shows the same
+  // defect in another scenario: one finding, not two.
+  const shown = (kind: string, line: number): boolean => findings.some((f) => f.kind === kind && f.severity !== 'info' && line >= f.line && line <= f.endLine);
+  for (const c of shortest(introduced)) {
     if (explained.has(c)) continue;
     const { line, endLine, i } = place(c);
+    if (shown(c.x.kind, line)) continue;
     const fn = fnAt(i, line);
     // What rests on a value the model assumed for a call outside it is a warning, and says so.
     const ifs = assumed(c.x);
@@ -241,6 +248,28 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
   const bounded = undecided.filter((u) => !findings.some((f) => f.hunk.function === u.function && f.severity !== 'info' && u.lines.some((l) => l >= f.line && l <= f.endLine)));
   diagnostics.sort((x, y) => x.line - y.line);
   return { findings, coverage: decidedCoverage(coverage, hunks, bounded), patches: a.patches, verdicts, treeFailures, diagnostics, bounded };
+}
+
+/** The era each message is written against, said where the model does not have it, and where a
+ *  mail mixes eras. */
+function eraDiagnostics(patches: PatchMessage[], binding: Binding): MailDiagnostic[] {
+  const at = (m: number): number => patches[m].files.flatMap((f) => f.hunks)[0]?.mailLines[0] ?? 1;
+  const out: MailDiagnostic[] = [];
+  for (const e of binding.eras) {
+    if (e.modelled) continue;
+    out.push({
+      line: at(e.message), severity: 'info',
+      message: `this patch is written against the ${e.era} era of fs/dax.c (${e.kernels}; ${e.from === 'tree' ? 'the kernel tree\'s fs/dax.c uses' : 'its hunks use'} ` +
+        `${e.evidence.slice(0, 4).join(', ')}); the model has the ${binding.era.name} era (${binding.era.version}) only, so it runs none of its code`,
+    });
+  }
+  const named = binding.eras.filter((e) => e.evidence.length);
+  const kinds = [...new Set(named.map((e) => e.era))];
+  if (kinds.length > 1) {
+    const says = kinds.map((k) => `${k}: message${named.filter((e) => e.era === k).length > 1 ? 's' : ''} ${named.filter((e) => e.era === k).map((e) => e.message + 1).join(', ')}`);
+    out.push({ line: at(named[0].message), severity: 'warning', message: `this mail mixes eras of fs/dax.c (${says.join('; ')}): each message is read against its own era` });
+  }
+  return out;
 }
 
 /** Coverage counts only the changed lines whose searches finished; the others are named. */

@@ -44,17 +44,40 @@ describe('layering', () => {
     });
   }
 
-  // Inside the model: the core (IR lowering, the era machinery) knows no era; an era is data
-  // and C the core reads.
-  it('the model\'s core imports no era', () => {
-    const core = path.join(src, 'model', 'core');
-    assert.ok(statSync(core, { throwIfNoEntry: false })?.isDirectory(), 'src/model/core is missing');
-    for (const f of files(core)) {
+  // Inside the model: the core (IR lowering, the era machinery) knows no era and no object; an
+  // era is data and C the core reads. Objects know no era and no property; properties read
+  // objects, never an era.
+  const MODEL_RULES: [string, string[]][] = [
+    ['core', ['eras', 'objects', 'properties']],
+    ['objects', ['eras', 'properties', 'dax-machine', 'scenarios']],
+    ['properties', ['eras', 'dax-machine', 'scenarios']],
+    ['eras', ['dax-machine', 'properties']],
+  ];
+  // The IR and the VM know no kernel: they take the objects' primitives and hooks as given
+  // (objects/object.ts declares their shape), never an object, a property or an era.
+  for (const file of ['ir.ts', 'vm.ts', 'live.ts', 'memo.ts', 'machine.ts']) {
+    it(`src/model/${file} imports no object, property or era`, () => {
+      const f = path.join(src, 'model', file);
       for (const spec of imports(f)) {
         if (!spec.startsWith('.')) continue;
         const target = path.relative(path.join(src, 'model'), path.resolve(path.dirname(f), spec));
-        assert.ok(!target.startsWith('eras'), `${path.relative(src, f)} imports ${spec}`);
+        const top = target.split(path.sep)[0];
+        assert.ok(!['eras', 'properties'].includes(top) && (top !== 'objects' || target === path.join('objects', 'object')),
+          `${file} imports ${spec}`);
       }
-    }
-  });
+    });
+  }
+  for (const [folder, banned] of MODEL_RULES) {
+    it(`src/model/${folder} imports none of ${banned.join(', ')}`, () => {
+      const dir = path.join(src, 'model', folder);
+      assert.ok(statSync(dir, { throwIfNoEntry: false })?.isDirectory(), `src/model/${folder} is missing`);
+      for (const f of files(dir)) {
+        for (const spec of imports(f)) {
+          if (!spec.startsWith('.')) continue;
+          const target = path.relative(path.join(src, 'model'), path.resolve(path.dirname(f), spec)).split(path.sep)[0];
+          assert.ok(!banned.includes(target.replace(/\.ts$/, '')), `${path.relative(src, f)} imports ${spec}`);
+        }
+      }
+    });
+  }
 });

@@ -8,6 +8,34 @@
 // primitive's result. A template that does not name an argument leaves it unread, so any C may
 // stand there (a gfp mask, a node pointer the model has no use for).
 
+// What a call does to what its caller holds, for the static protocol rules (src/review): the
+// resource classes ('unlocked-entry', 'locked-entry', 'spinlock', ...) are the rules'.
+/** Truth of an expression: "$" stands for the call's result (its variable, or the call text). */
+export interface GuardLiteral { atom: string; value: boolean }
+
+export type Effect =
+  /** Takes a resource. `handle`: 'result' or the argument whose text names it (a lock address). */
+  | { op: 'acquire'; cls: string; handle: 'result' | number; guard?: GuardLiteral[]; index?: number }
+  /** Gives one up, matched by the argument's text against the resource's handles. */
+  | { op: 'release'; cls: string; match?: number; lenient?: boolean }
+  /** Turns a held resource of one class into another (lock_slot: unlocked entry -> locked entry).
+   *  `always`: the result is held even when the path shows nothing to convert (code before it was elided). */
+  | { op: 'convert'; from: string; to: string; match?: number; guard?: GuardLiteral[]; always?: boolean }
+  /** Removes the entry at an index from the tree: the held entry is gone and its waiters must all be woken.
+   *  `nullArg`: a store that deletes only when this argument is NULL (xas_store(&xas, NULL)). */
+  | { op: 'delete'; index: number; nullArg?: number }
+  /** Stores an entry value in the tree; a locked value leaves the caller holding the entry lock. */
+  | { op: 'store'; value: number; index: number | null; guard?: GuardLiteral[] }
+  /** Wakes entry waiters; `all` is the argument that says wake all (true, WAKE_ALL) or one (false,
+   *  WAKE_NEXT); `missing` is the mode when the call has no such argument. */
+  | { op: 'wake'; all: number; missing?: boolean }
+  /** Returns an entry value whose lock bit is known. */
+  | { op: 'value'; locked: boolean }
+  /** May sleep: a violation while the path holds anything atomic. */
+  | { op: 'sleeps' }
+  /** Reads its arguments only: passing a handle here does not give it away. */
+  | { op: 'pure' };
+
 /** What a call means in the model. */
 export type CallMeaning =
   /** A kernel primitive (src/model/kernel/prims.ts) with its arguments mapped. */
@@ -57,11 +85,14 @@ export interface Api {
   /** Structs the model keeps in memory, with the fields each holds, in order. A local of such a
    *  struct is that many words of the frame; a pointer to it reaches them. */
   records: Readonly<Record<string, readonly string[]>>;
-  /** Constants and global objects by name (K of ir.ts, then the era's own). */
+  /** Constants and global objects by name (the kernel's constants the era's objects encode, and its own). */
   constants: Readonly<Record<string, number>>;
   /** Reading through a pointer to an object of the modelled state, by the pointee's type
    *  (`*vmf->pmd` of a `pmd_t *`): the primitive that reads it. */
   derefs?: Readonly<Record<string, { prim: string; doc: string }>>;
+  /** What the era's own functions and calls do to what their caller holds (the static rules
+   *  read it; kernel APIs every era shares are in eras/common/protocol.ts). */
+  protocol: Readonly<Record<string, readonly Effect[]>>;
 }
 
 /** The meaning of a field of a struct, or undefined when the era does not say. */

@@ -10,7 +10,7 @@
 // table gives (or 0 and 1) and reported as an assumption, so nothing is silently passed over.
 import * as C from '../../c/expr';
 import { loadedCParser, type Node } from '../../c/parser';
-import { K, PURE, type BinOp, type Expr, type Func, type Instr, type LValue, type UnOp } from '../ir';
+import type { BinOp, Expr, Func, Instr, LValue, UnOp } from '../ir';
 import { fieldMeaning, type Api, type CallMeaning } from './api';
 
 /** Something the lowering took on trust: a call or field outside the model, explored as a choice. */
@@ -241,10 +241,7 @@ class FnLowering {
     const key = calleeKey(fn);
     const m = this.expanding.has(fn) ? undefined
       : this.api.calls[key] ?? Object.entries(this.api.prefixes ?? {}).find(([p]) => key.startsWith(p))?.[1];
-    if (m) return m;
-    // The IR's pure helpers (the entry encoding, IS_ERR, ...) are expressions of their own.
-    if (PURE[fn]) return { k: 'expr', e: '', doc: PURE[fn].c };
-    return undefined;
+    return m;
   }
 
   /** The value of an expression; calls, field reads and assignments in it are emitted first, in C's order. */
@@ -312,8 +309,7 @@ class FnLowering {
     if (i !== undefined) return { k: 'local', i, name };
     const rec = this.recordFirst(name);
     if (rec !== undefined) this.stop(`'${name}' is a struct: the model passes it by its address (&${name})`);
-    if (name in K) return { k: 'const', v: K[name as keyof typeof K] };
-    const c = this.api.constants[name];
+    const c = Object.prototype.hasOwnProperty.call(this.api.constants, name) ? this.api.constants[name] : undefined;
     if (c !== undefined) return { k: 'const', v: c };
     return this.outside(name, `'${name}' is outside the model`, [0, 1]);
   }
@@ -419,7 +415,7 @@ class FnLowering {
     switch (m.k) {
       case 'fn': return this.call({ ...e, fn: m.fn }, dst, discard);
       case 'expr': {
-        const v = m.e === '' ? this.pure(e) : this.expand(e.fn, () => this.value(substitute(template(m.e), e.args, null, where)));
+        const v = this.expand(e.fn, () => this.value(substitute(template(m.e), this.once(template(m.e), e.args), null, where)));
         if (dst) { this.emit({ k: 'assign', dst, e: v, label: this.label }); return lvalueExpr(dst); }
         return v;
       }
@@ -460,10 +456,35 @@ class FnLowering {
     try { return f(); } finally { this.expanding.delete(fn); }
   }
 
-  private pure(e: Extract<C.Expr, { k: 'call' }>): Expr {
-    const p = PURE[e.fn];
-    if (p.arity !== e.args.length) this.stop(`${e.fn} takes ${p.arity} arguments`);
-    return { k: 'pure', fn: e.fn, args: e.args.map((a) => this.value(a)) };
+  /**
+   * The arguments of a call as a template may read them: an argument with an effect (a call,
+   * an assignment) that the template names more than once is evaluated once, into a temporary,
+   * as C evaluates it once.
+   */
+  private once(t: C.Expr, args: readonly C.Expr[]): C.Expr[] {
+    const uses = new Map<number, number>();
+    const count = (x: C.Expr): void => {
+      switch (x.k) {
+        case 'id': {
+          const m = /^__arg(\d+)$/.exec(x.name);
+          if (m) uses.set(Number(m[1]), (uses.get(Number(m[1])) ?? 0) + 1);
+          return;
+        }
+        case 'call': x.args.forEach(count); return;
+        case 'un': case 'cast': count(x.e); return;
+        case 'bin': count(x.l); count(x.r); return;
+        case 'cond': count(x.c); count(x.t); count(x.f); return;
+        case 'member': count(x.e); if (x.index) count(x.index); return;
+        default: return;
+      }
+    };
+    count(t);
+    return args.map((a, i) => {
+      if ((uses.get(i) ?? 0) < 2 || !this.effectful(a)) return a;
+      const tmp = this.temp();
+      this.emit({ k: 'assign', dst: tmp, e: this.value(a), label: this.label });
+      return { k: 'id', name: tmp.name };
+    });
   }
 
   // --- assignments ---------------------------------------------------------------------

@@ -1,53 +1,64 @@
-// The packed state: one Int32Array with a small fixed layout per scenario.
-// Only the page indexes a scenario uses are modelled; every other index is
-// empty and never touched.
+// The packed state: one Int32Array with a small fixed layout per scenario, derived from what
+// the objects (src/model/objects/*/state.ts) declare. Only the page indexes a scenario uses
+// are modelled; every other index is empty and never touched.
 
-/** Global words. */
-export const G = {
-  /** mapping->tree_lock: holder thread + 1, 0 when free. */
-  TREE_LOCK: 0,
-  NRPAGES: 1,
-  NREXCEPTIONAL: 2,
-  /** i_size in pages. */
-  ISIZE: 3,
-  /** radix_tree_preload() failures the explorer may still inject. */
-  ENOMEM_BUDGET: 4,
-  /** XFS_MMAPLOCK: reader count, or -(holder + 1) when held exclusive. */
-  MMAPLOCK: 5,
-  /** The PMD of the modelled 2 MiB region (Pmd below). */
-  PMD: 6,
-  /** 1 when iomap_begin over the PMD range returns one extent covering it all. */
-  PMD_EXTENT: 7,
-  /** 1 when the vma is VM_SHARED (0: private, a write fault COWs). */
-  VM_SHARED: 8,
-  /** vma bounds in pages. */
-  VM_START: 9,
-  VM_END: 10,
-  /** 1 when the filesystem serialises faults with truncate (XFS_MMAPLOCK). */
-  FS_MMAPLOCK: 11,
-  /** The PMD's page table lock (pmd_lock()): holder thread + 1, 0 when free. */
-  PTL: 12,
-} as const;
-export const GLOBALS = 13;
+import type { FootprintDecl, Holds, RecordKind, WordDecl } from '../objects/object';
+import { SPINLOCK_FOOTPRINTS, SPINLOCK_WORDS } from '../objects/spinlock/state';
+import { RWSEM_FOOTPRINTS, RWSEM_WORDS } from '../objects/rwsem/state';
+import { RADIX_FIELDS, RADIX_FOOTPRINTS, RADIX_WORDS } from '../objects/radix/state';
+import { PAGE_FIELDS, PAGES_FOOTPRINTS, PAGES_WORDS } from '../objects/pages/state';
+import { PAGETABLE_FIELDS, PAGETABLE_FOOTPRINTS, PAGETABLE_WORDS } from '../objects/pagetable/state';
+import { INODE_FIELDS, INODE_FOOTPRINTS, INODE_WORDS } from '../objects/inode/state';
+import { QUEUE_FIELDS, WAITTABLE_FOOTPRINTS } from '../objects/waittable/state';
+
+/** Word offsets by name, in declaration order from `from`. */
+function offsets<const W extends readonly WordDecl[]>(words: W, from = 0): { readonly [K in W[number]['name']]: number } {
+  return Object.fromEntries(words.map((w, i) => [w.name, from + i])) as { readonly [K in W[number]['name']]: number };
+}
+
+/** The global words of every object, in the order of the objects. */
+const GLOBAL_WORDS = [...SPINLOCK_WORDS, ...RWSEM_WORDS, ...RADIX_WORDS, ...PAGES_WORDS, ...PAGETABLE_WORDS, ...INODE_WORDS] as const;
+/** Global words by name. */
+export const G = offsets(GLOBAL_WORDS);
+export const GLOBALS = GLOBAL_WORDS.length;
+
+/** The fields of a record kind, from every object that keeps some there. */
+const INDEX_FIELDS = [...RADIX_FIELDS, ...PAGETABLE_FIELDS, ...INODE_FIELDS] as const;
+/** Per modelled index: the radix tree slot, its tags, the PTE, the block map. */
+export const SLOT = offsets(INDEX_FIELDS);
+export const SLOT_STRIDE = INDEX_FIELDS.length;
+/** Per page frame: lock holder + 1, page->mapping (1 while in the page cache, else 0), page->index, refcount. */
+export const PAGE = offsets(PAGE_FIELDS);
+export const PAGE_STRIDE = PAGE_FIELDS.length;
+/** Per wait-table queue: who woke it last (+1), with what nr_exclusive, on which key, how many it woke;
+ *  then its waiters in FIFO order, each (key << 8) | (thread + 1). */
+export const QUEUE = offsets(QUEUE_FIELDS);
+
+/** Words that hold thread ids, for the symmetry renaming: globals by word, record fields by
+ *  offset within their record (a per-thread field spans one word per thread). */
+export const THREAD_ID_WORDS: {
+  globals: readonly { at: number; holds: Holds }[];
+  fields: Readonly<Record<RecordKind, readonly { at: number; holds: Holds; perThread: boolean }[]>>;
+} = {
+  globals: GLOBAL_WORDS.flatMap((w: WordDecl, at) => (w.holds ? [{ at, holds: w.holds }] : [])),
+  fields: {
+    index: idFields(INDEX_FIELDS), page: idFields(PAGE_FIELDS), queue: idFields(QUEUE_FIELDS),
+  },
+};
+
+function idFields(fields: readonly WordDecl[]): { at: number; holds: Holds; perThread: boolean }[] {
+  return fields.flatMap((w, at) => (w.holds ? [{ at, holds: w.holds, perThread: w.perThread ?? false }] : []));
+}
 
 /** pmd_t of the region: none, a huge zero page, a devmap PMD, or a pointer to a PTE table. */
 export const enum Pmd { None = 0, HugeZero = 1, Devmap = 2, Table = 3 }
 
-/** Per modelled index: the radix tree slot, its tags, the PTE, the block map. */
-export const SLOT = { ENTRY: 0, TAGS: 1, PTE: 2, BLOCK: 3 } as const;
-export const SLOT_STRIDE = 4;
 /** pte_t: 0 none, PTE_PFN a DAX pfn, else page frame + 1 of a page cache (hole) page. */
 export const PTE_PFN = -1;
 /** Block map of iomap_begin. */
 export const enum Block { Hole = 0, Unwritten = 1, Mapped = 2 }
 
-/** Per page frame: lock holder + 1, page->mapping (1 while in the page cache, else 0), page->index, refcount. */
-export const PAGE = { LOCK: 0, MAPPING: 1, INDEX: 2, REF: 3 } as const;
-export const PAGE_STRIDE = 4;
 
-/** Per wait-table queue: who woke it last (+1), with what nr_exclusive, on which key, how many it woke;
- *  then its waiters in FIFO order, each (key << 8) | (thread + 1). */
-export const QUEUE = { LAST_WAKER: 0, LAST_NR: 1, LAST_KEY: 2, LAST_WOKEN: 3, FIFO: 4 } as const;
 
 /** Per thread: status, task state, preempt count, return value, stack pointer, stack. */
 export const THREAD = { STATUS: 0, TASK_STATE: 1, PREEMPT: 2, RETVAL: 3, SP: 4, STACK: 5 } as const;
@@ -58,13 +69,35 @@ export const FRAME = { CODE: 0, LINKS: 1, LOCALS: 2 } as const;
 /** Pointers into a thread's own stack: PTR_BASE + word offset within the thread region. */
 export const PTR_BASE = 0x10000000;
 
-/** Object ids of footprints: steps with disjoint footprints commute. */
-export const OBJ = {
-  TREE_LOCK: 1, NRPAGES: 2, NREXCEPTIONAL: 3, ISIZE: 4, ENOMEM: 5, MMAPLOCK: 6, PMD: 7,
-  slot: (s: number) => 100 + s, tags: (s: number) => 200 + s, pte: (s: number) => 300 + s,
-  block: (s: number) => 400 + s, page: (p: number) => 500 + p, queue: (q: number) => 600 + q,
-  task: (t: number) => 700 + t,
-} as const;
+/** Footprint ids of every object: a global id from 1, or a range of ids per record (a slot,
+ *  a page, a queue, a thread). Steps with disjoint footprints commute. */
+const FOOTPRINTS: readonly FootprintDecl[] = [
+  ...SPINLOCK_FOOTPRINTS, ...RWSEM_FOOTPRINTS, ...RADIX_FOOTPRINTS, ...PAGES_FOOTPRINTS, ...PAGETABLE_FOOTPRINTS,
+  ...INODE_FOOTPRINTS, ...WAITTABLE_FOOTPRINTS,
+];
+type FootprintNames<F extends readonly FootprintDecl[], Per extends boolean> =
+  (Per extends true ? Extract<F[number], { per: string }> : Exclude<F[number], { per: string }>)['name'];
+type AllFootprints = [...typeof SPINLOCK_FOOTPRINTS, ...typeof RWSEM_FOOTPRINTS, ...typeof RADIX_FOOTPRINTS,
+  ...typeof PAGES_FOOTPRINTS, ...typeof PAGETABLE_FOOTPRINTS, ...typeof INODE_FOOTPRINTS, ...typeof WAITTABLE_FOOTPRINTS];
+/** Ids of a record's footprint are RECORD_IDS apart: more records than that no scenario has. */
+const RECORD_IDS = 1000;
+
+function footprintIds(): Record<string, number | ((i: number) => number)> {
+  const out: Record<string, number | ((i: number) => number)> = {};
+  let global = 1;
+  let range = 1;
+  for (const f of FOOTPRINTS) {
+    if (f.per) {
+      const base = range++ * RECORD_IDS;
+      out[f.name] = (i: number) => base + i;
+    } else out[f.name] = global++;
+  }
+  return out;
+}
+
+export const OBJ = footprintIds() as
+  { readonly [K in FootprintNames<AllFootprints, false>]: number } &
+  { readonly [K in FootprintNames<AllFootprints, true>]: (i: number) => number };
 
 export class Layout {
   readonly slotBase = GLOBALS;

@@ -1,7 +1,7 @@
 // One visible step of one thread over the packed state: what it touches, what it
 // did in words, and the fault it commits, if any.
 import type { Fault, ViolationKind } from '../machine';
-import { G, Layout, OBJ, PTR_BASE, THREAD } from './layout';
+import { Layout, PTR_BASE } from './layout';
 
 /**
  * What a step records as it runs, kept in room shared by the steps of one machine (one runs at
@@ -259,12 +259,9 @@ export class Step {
     this.touch(off);
   }
 
-  holdsTreeLock(): boolean { return this.s[G.TREE_LOCK] === this.t + 1; }
-
-  /** The radix tree and the mapping counters are only changed under mapping->tree_lock. */
-  requireTreeLock(what: string): void {
-    this.read(OBJ.TREE_LOCK);
-    if (!this.holdsTreeLock()) this.commit('assertion', `${what} without mapping->tree_lock held`);
+  /** A fault after which the thread cannot go on: its run stops at it. */
+  halt(kind: ViolationKind, message: string): void {
+    if (!this.fault) this.fault = { kind, message, threads: [this.t], code: 'halt' };
   }
 }
 

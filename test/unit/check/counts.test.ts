@@ -15,6 +15,7 @@ import { strict as assert } from 'node:assert';
 import { explore } from '../../../src/check/explore';
 import type { Reductions } from '../../../src/check/types';
 import { buildScenario, type PointValue } from '../../../src/model/index';
+import { withCaches } from '../../../src/model/caches';
 
 const BUDGET = { maxStates: 1_000_000, maxMs: 120_000 };
 
@@ -59,14 +60,18 @@ const CASES: Case[] = [
   { scenario: 'pmd-invalidate', deadLocals: false, want: 'violation 26076/40824 [stale-mapping:19,lost-wakeup:24]' },
 ];
 
-describe('check: exact state and transition counts of the model scenarios', function () {
-  this.timeout(60_000);
-  for (const c of CASES) {
-    const how = [c.points && JSON.stringify(c.points), c.reduce === false && 'model reductions off', c.deadLocals === false && 'dead locals kept', c.reductions && 'explorer reductions off'].filter(Boolean).join(', ');
-    it(`${c.scenario}${how ? ` (${how})` : ''}: ${c.want}`, () => {
-      const v = explore(buildScenario(c.scenario, { points: c.points, reduce: c.reduce, deadLocals: c.deadLocals }), BUDGET, { reductions: c.reductions });
-      const got = `${v.verdict} ${v.states}/${v.transitions} [${v.violations.map((x) => `${x.kind}:${x.trace.steps.length}`).join(',')}]`;
-      assert.equal(got, c.want);
-    });
-  }
-});
+// Every count holds with the search's caches on and off (src/model/caches.ts): remembered
+// steps, compiled runners and recalled moves must change nothing.
+for (const caches of [true, false]) {
+  describe(`check: exact state and transition counts of the model scenarios${caches ? '' : ', caches off'}`, function () {
+    this.timeout(120_000);
+    for (const c of CASES) {
+      const how = [c.points && JSON.stringify(c.points), c.reduce === false && 'model reductions off', c.deadLocals === false && 'dead locals kept', c.reductions && 'explorer reductions off'].filter(Boolean).join(', ');
+      it(`${c.scenario}${how ? ` (${how})` : ''}: ${c.want}`, () => {
+        const v = withCaches(caches, () => explore(buildScenario(c.scenario, { points: c.points, reduce: c.reduce, deadLocals: c.deadLocals }), BUDGET, { reductions: c.reductions }));
+        const got = `${v.verdict} ${v.states}/${v.transitions} [${v.violations.map((x) => `${x.kind}:${x.trace.steps.length}`).join(',')}]`;
+        assert.equal(got, c.want);
+      });
+    }
+  });
+}

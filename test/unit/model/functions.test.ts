@@ -1,6 +1,6 @@
 // Each modelled function run alone does what the v4.10 kernel does.
 import { strict as assert } from 'node:assert';
-import { K } from '../../../src/model/ir';
+import { K } from '../../../src/model/objects/constants';
 import { lowerC } from '../../../src/model/core/lower';
 import { RADIX_ERA } from '../../../src/model/eras/radix/index';
 import { Block, Pmd, PTE_PFN } from '../../../src/model/kernel/layout';

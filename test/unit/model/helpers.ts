@@ -8,7 +8,7 @@ import { DaxMachine } from '../../../src/model/dax-machine';
 import type { Func, PointValue } from '../../../src/model/ir';
 import { Status, type Fault, type Machine, type Transition } from '../../../src/model/machine';
 import type { ScenarioSpec } from '../../../src/model/scenarios';
-import { link } from '../../../src/model/vm';
+import { link } from '../../../src/model/index';
 import { G, SLOT, THREAD, PAGE } from '../../../src/model/kernel/layout';
 
 export function machine(spec: Omit<ScenarioSpec, 'description'>, points: Record<string, PointValue> = {}, extra: Func[] = []): DaxMachine {

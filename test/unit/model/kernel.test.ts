@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { K } from '../../../src/model/ir';
+import { K } from '../../../src/model/objects/constants';
 import { G, Layout, QUEUE, SLOT, THREAD } from '../../../src/model/kernel/layout';
-import { PRIMS, TASK_RUNNING, TASK_UNINTERRUPTIBLE } from '../../../src/model/kernel/prims';
+import { PRIMS } from '../../../src/model/objects/index';
+import { TASK_RUNNING, TASK_UNINTERRUPTIBLE } from '../../../src/model/objects/waittable/index';
 import { Step } from '../../../src/model/kernel/step';
 
 const L = new Layout([0x200, 0x203, 0x204], 2, 1, 3, 8);

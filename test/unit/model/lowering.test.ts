@@ -12,6 +12,7 @@ before(async () => { await getCParser(); });
 /** A toy API: one primitive, one counter, a record and an ops table. */
 const TOY: Api = {
   era: 'toy',
+  protocol: {},
   calls: {
     put_page: { k: 'prim', prim: 'put_page', doc: 'a visible primitive' },
     unlikely: { k: 'expr', e: '$0', doc: 'hint' },
@@ -37,7 +38,7 @@ function lower(src: string, strict = true, api = TOY): { funcs: Func[]; why: str
 
 /** Runs f's code in a tiny interpreter of the IR's locals-only subset (no primitives). */
 function run(f: Func, args: number[]): number {
-  const { evalBin, evalPure } = require('../../../src/model/ir') as typeof import('../../../src/model/ir');
+  const { evalBin } = require('../../../src/model/ir') as typeof import('../../../src/model/ir');
   const mem = new Map<number, number>();
   const loc = f.locals.map((_n, i) => (i < args.length ? args[i] : 0));
   const ev = (e: import('../../../src/model/ir').Expr): number => {
@@ -53,7 +54,6 @@ function run(f: Func, args: number[]): number {
         return evalBin(e.op, ev(e.a), ev(e.b));
       }
       case 'cond': return ev(e.c) ? ev(e.a) : ev(e.b);
-      case 'pure': return evalPure(e.fn, e.args.map(ev));
     }
   };
   let pc = 0;

@@ -101,6 +101,17 @@ describe('model scenarios, explored', function () {
     assert.equal(run('pmd-pte-collide', { points: fixed }).verdict, 'ok');
   });
 
+  it('pmd-hole-fill: a read fault falling back maps a PTE under the PMD a write fault maps; with the v4.12 rechecks, clean', () => {
+    assert.equal(listModel().knownDefects.find((x) => x.name === 'pmd-hole-fill')?.expect?.kind, 'overlap');
+    assert.deepEqual(run('pmd-hole-fill').violations.map((v) => v.kind), ['overlap']);
+    const fixed = { 'dax_iomap_pte_fault.huge_pmd_recheck': true, 'dax_iomap_pmd_fault.pte_table_recheck': true };
+    assert.equal(run('pmd-hole-fill', { points: fixed }).verdict, 'ok');
+  });
+
+  it('pmd-narrow-vma: a PMD fault in a vma narrower than the region falls back to PTEs, clean', () => {
+    assert.equal(run('pmd-narrow-vma').verdict, 'ok');
+  });
+
   it('without XFS_MMAPLOCK a fault that checked i_size before truncate maps the page beyond the new EOF', () => {
     const spec = { ...SCENARIOS.find((x) => x.name === 'fault-vs-truncate-2')!, name: 'unlocked-truncate', fsMmaplock: false };
     const m = new DaxMachine(spec, link(referenceFunctions()));

@@ -4,7 +4,7 @@
 // A reference evaluator over the IR objects checks random expressions against it.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { evalBin, PURE, type BinOp, type Expr, type UnOp } from '../../../src/model/ir';
+import { evalBin, type BinOp, type Expr, type UnOp } from '../../../src/model/ir';
 import { Layout, PTR_BASE, THREAD, FRAME } from '../../../src/model/kernel/layout';
 import { Step } from '../../../src/model/kernel/step';
 import { compileExpr } from '../../../src/model/vm';
@@ -33,12 +33,10 @@ function ref(e: Expr, w: Step, fo: number): number {
       return evalBin(e.op, a, ref(e.b, w, fo));
     }
     case 'cond': return ref(e.c, w, fo) ? ref(e.a, w, fo) : ref(e.b, w, fo);
-    case 'pure': return PURE[e.fn].f(...e.args.map((x) => ref(x, w, fo))) | 0;
   }
 }
 
 const value = fc.oneof(fc.integer({ min: -40, max: 40 }), fc.integer(), fc.constantFrom(0, 1, -1, 0x7fffffff, -0x80000000, PTR_BASE));
-const pureNames = Object.keys(PURE);
 
 const exprArb: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
   e: fc.oneof(
@@ -50,8 +48,6 @@ const exprArb: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
     fc.tuple(fc.constantFrom(...UN), tie('e')).map(([op, e]): Expr => ({ k: 'un', op, e })),
     fc.tuple(fc.constantFrom(...BIN), tie('e'), tie('e')).map(([op, a, b]): Expr => ({ k: 'bin', op, a, b })),
     fc.tuple(tie('e'), tie('e'), tie('e')).map(([c, a, b]): Expr => ({ k: 'cond', c, a, b })),
-    fc.tuple(fc.constantFrom(...pureNames), fc.array(tie('e'), { minLength: 2, maxLength: 2 }))
-      .map(([fn, args]): Expr => ({ k: 'pure', fn, args: args.slice(0, PURE[fn].arity) })),
   ),
 })).e;
 

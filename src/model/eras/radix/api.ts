@@ -7,7 +7,8 @@
 // shifted by PAGE_SHIFT (the model's addresses are linear: vm_pgoff is 0), so templates
 // shift back where a primitive takes pages. A sector is index * 8 and a pfn is the sector
 // (dax_map_atomic() always maps). The one mapping is MAPPING, its inode and vma are 1.
-import type { Api, CallMeaning, FieldMeaning } from '../../core/api';
+import type { Api, CallMeaning, Effect, FieldMeaning, GuardLiteral } from '../../core/api';
+import { K } from '../../objects/constants';
 
 const prim = (p: string, doc: string, args?: string[], extra: Partial<Extract<CallMeaning, { k: 'prim' }>> = {}): CallMeaning =>
   ({ k: 'prim', prim: p, doc, ...(args ? { args } : {}), ...extra });
@@ -103,7 +104,7 @@ const calls: Record<string, CallMeaning> = {
     'the filesystem\'s extent at pos: a write allocates a block (IOMAP_F_NEW); the result is stored in *iomap',
     ['$1 >> PAGE_SHIFT', '$2 >> PAGE_SHIFT', '($3 & IOMAP_WRITE) != 0'], { out: '$4' }),
   '->iomap_end': none('ends an iomap operation: nothing the model keeps'),
-  dax_iomap_sector: expr('dax_iomap_sector(*$0, $1 >> PAGE_SHIFT)', 'the sector of pos in the extent'),
+  dax_iomap_sector: expr('(($1) >> PAGE_SHIFT) << 3', 'the sector of pos in the extent: the block map is linear, eight sectors a page'),
   xfs_ilock: prim('xfs_ilock', 'takes XFS_MMAPLOCK shared or exclusive', ['$1']),
   xfs_iunlock: prim('xfs_iunlock', 'releases XFS_MMAPLOCK', ['$1']),
   fs_mmaplock: prim('fs_mmaplock', 'whether the scenario\'s filesystem takes XFS_MMAPLOCK around faults and truncate', []),
@@ -111,6 +112,23 @@ const calls: Record<string, CallMeaning> = {
   XFS_I: expr('$0', 'the XFS inode of an inode'),
   VFS_I: expr('$0', 'the inode of an XFS inode'),
   IS_DAX: expr('1', 'the file is a DAX file'),
+  // the entry encoding of fs/dax.c v4.10 and include/linux/radix-tree.h
+  radix_tree_exceptional_entry: expr('(($0) & RADIX_TREE_EXCEPTIONAL_ENTRY) != 0', 'an exceptional entry (a DAX entry) rather than a page pointer'),
+  dax_is_pmd_entry: expr('($0) & RADIX_DAX_PMD', 'a PMD entry'),
+  dax_is_pte_entry: expr('(($0) & RADIX_DAX_PMD) == 0', 'a PTE entry'),
+  dax_is_zero_entry: expr('($0) & RADIX_DAX_HZP', 'a huge zero page entry'),
+  dax_is_empty_entry: expr('($0) & RADIX_DAX_EMPTY', 'an empty entry (a placeholder while the fault maps blocks)'),
+  dax_radix_sector: expr('($0) >> RADIX_DAX_SHIFT', 'the sector an entry maps'),
+  dax_radix_order: expr('(($0) & RADIX_DAX_PMD) ? PMD_ORDER : 0', 'the order of an entry in the tree'),
+  dax_radix_locked_entry: expr('RADIX_TREE_EXCEPTIONAL_ENTRY | ($1) | (($0) << RADIX_DAX_SHIFT) | RADIX_DAX_ENTRY_LOCK',
+    'a new entry of a sector and flags: entries begin locked'),
+  dax_radix_entry: expr('RADIX_TREE_EXCEPTIONAL_ENTRY | ($1) | (($0) << RADIX_DAX_SHIFT) | RADIX_DAX_ENTRY_LOCK',
+    'dax_radix_locked_entry() as the v5 iomap PMD series named it before it was merged'),
+  dax_fault_return: expr('($0) == 0 ? VM_FAULT_NOPAGE : (($0) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS)',
+    'the fault code of an errno'),
+  IS_ERR: expr('($0) < 0 && ($0) >= -4095', 'an errno encoded in a pointer (include/linux/err.h)'),
+  PTR_ERR: expr('$0', 'the errno of an error pointer'),
+  ERR_PTR: expr('$0', 'an errno as a pointer'),
   // the block device (dax_map_atomic() of v4.10): linear and always mapped
   dax_map_atomic: expr('$1->size', 'maps the whole range asked for: the model\'s block device never fails'),
   dax_unmap_atomic: none('ends the block device mapping'),
@@ -160,10 +178,11 @@ const fields: Record<string, FieldMeaning> = {
   'iomap_ops.iomap_end': { k: 'const', v: 0, doc: 'the model\'s filesystem ends no iomap operation (XFS\'s does nothing the model keeps)' },
   'page.mapping': { k: 'read', prim: 'page_mapping', doc: 'the page\'s mapping: MAPPING, or NULL once truncated' },
   'page.index': { k: 'read', prim: 'page_index', doc: 'the page\'s offset in the file' },
-  'iomap.type': { k: 'view', e: 'iomap_type($0)' },
-  'iomap.flags': { k: 'view', e: 'iomap_flags($0)' },
-  'iomap.offset': { k: 'view', e: 'iomap_offset($0) << PAGE_SHIFT' },
-  'iomap.length': { k: 'view', e: 'iomap_pages($0) << PAGE_SHIFT' },
+  // The model's iomap is one word: type | flags << 8 | length in pages << 12 | its first index << 22.
+  'iomap.type': { k: 'view', e: '($0) & 0xff' },
+  'iomap.flags': { k: 'view', e: '(($0) >> 8) & 0xf' },
+  'iomap.offset': { k: 'view', e: '((($0) >> 22) & 0x3ff) << PAGE_SHIFT' },
+  'iomap.length': { k: 'view', e: '((($0) >> 12) & 0x3ff) << PAGE_SHIFT' },
   'iomap.bdev': { k: 'const', v: 1, type: 'struct block_device *', doc: 'the one block device' },
   'blk_dax_ctl.pfn': { k: 'view', e: '$0.sector', doc: 'the model\'s pfn is the sector (a linear block device)' },
   'blk_dax_ctl.addr': { k: 'const', v: 0, doc: 'the kernel address of the mapping: no object of the model' },
@@ -173,17 +192,57 @@ const fields: Record<string, FieldMeaning> = {
   'wait_exceptional_entry_queue.key': { k: 'ignored', doc: 'the key: the queue primitives keep it' },
 };
 
+// What the era's functions and the radix tree's calls do to what their caller holds, for the
+// static rules (the entry-lock protocol of fs/dax.c v4.10).
+const OK_ZERO: GuardLiteral[] = [{ atom: '$', value: false }];
+const NOT_ERR: GuardLiteral[] = [{ atom: 'IS_ERR($)', value: false }];
+const pure = (names: string[]): Record<string, Effect[]> => Object.fromEntries(names.map((n) => [n, [{ op: 'pure' }]]));
+
+const protocol: Record<string, readonly Effect[]> = {
+  // The entry an unlocked lookup returns must be locked (lock_slot) or put.
+  get_unlocked_mapping_entry: [{ op: 'acquire', cls: 'unlocked-entry', handle: 'result', index: 1,
+    guard: [{ atom: '$', value: true }, { atom: 'radix_tree_exceptional_entry($)', value: true }] }],
+  // Puts the entry and wakes the next waiter.
+  put_unlocked_mapping_entry: [{ op: 'release', cls: 'unlocked-entry', match: 2, lenient: true }, { op: 'wake', all: 3, missing: false }],
+  lock_slot: [{ op: 'convert', from: 'unlocked-entry', to: 'locked-entry', match: 1, always: true }, { op: 'value', locked: true }],
+  grab_mapping_entry: [{ op: 'acquire', cls: 'locked-entry', handle: 'result', index: 1, guard: NOT_ERR }],
+  unlock_slot: [{ op: 'release', cls: 'locked-entry', match: 1, lenient: true }],
+  dax_unlock_mapping_entry: [{ op: 'release', cls: 'locked-entry', match: 1, lenient: true }],
+  put_locked_mapping_entry: [{ op: 'release', cls: 'locked-entry', match: 2, lenient: true }],
+  // Replaces the locked entry and returns the new one, locked.
+  dax_insert_mapping_entry: [{ op: 'convert', from: 'locked-entry', to: 'locked-entry', match: 2, guard: NOT_ERR }],
+  dax_wake_mapping_entry_waiter: [{ op: 'wake', all: -1 }],
+  // v4.11 and v4.19 helpers that make locked entry values.
+  dax_radix_locked_entry: [{ op: 'value', locked: true }],
+  dax_make_locked: [{ op: 'value', locked: true }],
+  // lib/radix-tree.c: deleting an entry others may wait on, storing entry values, preloading.
+  radix_tree_delete: [{ op: 'delete', index: 1 }],
+  radix_tree_delete_item: [{ op: 'delete', index: 1 }],
+  radix_tree_insert: [{ op: 'store', value: 2, index: 1, guard: OK_ZERO }],
+  __radix_tree_insert: [{ op: 'store', value: 3, index: 1, guard: OK_ZERO }],
+  radix_tree_replace_slot: [{ op: 'store', value: -1, index: null }],
+  __radix_tree_replace: [{ op: 'store', value: 3, index: null }],
+  radix_tree_preload: [{ op: 'acquire', cls: 'preload', handle: 'result', guard: OK_ZERO }],
+  radix_tree_maybe_preload: [{ op: 'acquire', cls: 'preload', handle: 'result', guard: OK_ZERO }],
+  radix_tree_preload_end: [{ op: 'release', cls: 'preload', lenient: true }],
+  ...pure(['radix_tree_exceptional_entry', 'dax_radix_order', 'dax_radix_sector', 'slot_locked', 'entry_wait_queue',
+    'radix_tree_lookup_slot', '__radix_tree_lookup', 'radix_tree_deref_slot_protected', 'radix_tree_deref_slot',
+    'radix_tree_lookup', 'dax_flag_test', 'RADIX_DAX_ENTRY', 'RADIX_DAX_TYPE', 'RADIX_DAX_SECTOR']),
+};
+
 export const RADIX_API: Api = {
   era: 'radix (v4.10)',
   derefs: { pmd_t: { prim: 'pmd_read', doc: '*pmd: the PMD of the modelled region' } },
   prefixes: { trace_: { k: 'none', doc: 'tracepoints change nothing the model keeps' } },
   calls,
   fields,
+  protocol,
   records: {
     vm_fault: ['pgoff', 'flags', 'page'],
     blk_dax_ctl: ['sector', 'size'],
   },
   constants: {
+    ...K,
     TASK_NORMAL: 3, TASK_UNINTERRUPTIBLE: 2,
     DAX_WAIT_TABLE_BITS: 12, wait_table: 0, wake_exceptional_entry_func: 0,
     FAULT_FLAG_WRITE: 0x01, VM_SHARED: 0x08, VM_FAULT_ERROR: 0x0001 | 0x0002 | 0x0010 | 0x0020 | 0x0040 | 0x0800,

@@ -1,0 +1,43 @@
+// What the kernel APIs every era shares do to what their caller holds, for the static rules:
+// the locks (spinlocks, sleeping locks, RCU and the dax_device's SRCU), references, the calls
+// that may sleep, and helpers that only read their arguments. An era's own table
+// (Api.protocol) says the rest, and wins where both name a call.
+import type { Effect, GuardLiteral } from '../../core/api';
+
+const acquire = (cls: string, handle: 'result' | number = 0, guard?: GuardLiteral[]): Effect[] =>
+  [{ op: 'acquire', cls, handle, ...(guard ? { guard } : {}) }];
+const release = (cls: string, match = 0): Effect[] => [{ op: 'release', cls, match }];
+const each = (names: string[], effects: Effect[]): Record<string, Effect[]> => Object.fromEntries(names.map((n) => [n, effects]));
+
+/** A sleeping lock's acquire may sleep too. */
+const SLEEPS: Effect = { op: 'sleeps' };
+
+export const COMMON_PROTOCOL: Readonly<Record<string, readonly Effect[]>> = {
+  // Spinlocks (include/linux/spinlock.h) and the XArray's lock wrappers around them.
+  ...each(['spin_lock', 'spin_lock_irq', 'spin_lock_irqsave', 'spin_lock_bh', 'xa_lock', 'xa_lock_irq', 'xa_lock_irqsave',
+    'read_lock', 'write_lock'], acquire('spinlock')),
+  ...each(['spin_unlock', 'spin_unlock_irq', 'spin_unlock_irqrestore', 'spin_unlock_bh', 'xa_unlock', 'xa_unlock_irq',
+    'xa_unlock_irqrestore', 'read_unlock', 'write_unlock'], release('spinlock')),
+  pmd_lock: acquire('spinlock', 'result'),
+  // Sleeping locks (mutexes, rw semaphores, the inode's and the mapping's locks, XFS's ilock).
+  ...each(['mutex_lock', 'mutex_lock_interruptible', 'down_read', 'down_write', 'i_mmap_lock_read', 'i_mmap_lock_write',
+    'xfs_ilock', 'inode_lock', 'inode_lock_shared'], [...acquire('sleeping-lock'), SLEEPS]),
+  ...each(['mutex_unlock', 'up_read', 'up_write', 'i_mmap_unlock_read', 'i_mmap_unlock_write', 'xfs_iunlock',
+    'inode_unlock', 'inode_unlock_shared'], release('sleeping-lock')),
+  rcu_read_lock: acquire('sleeping-lock', -1),
+  rcu_read_unlock: release('sleeping-lock', -1),
+  dax_read_lock: acquire('sleeping-lock', 'result'),
+  dax_read_unlock: release('sleeping-lock', 0),
+  // References.
+  get_dev_pagemap: acquire('reference', 'result', [{ atom: '$', value: true }]),
+  put_dev_pagemap: release('reference', 0),
+  // Calls that may sleep (wait, or allocate with GFP_KERNEL).
+  ...each(['unmap_mapping_range', 'lock_page', 'wait_on_page_locked', 'schedule', 'msleep', 'might_sleep', 'synchronize_rcu',
+    'copy_user_dax', 'dax_flush', 'wb_writeback'], [SLEEPS]),
+  // Reads only: passing a handle here does not give it away.
+  ...each(['IS_ERR', 'IS_ERR_OR_NULL', 'PTR_ERR', 'ERR_PTR', 'unlikely', 'likely', 'WARN_ON', 'WARN_ON_ONCE', 'BUG_ON',
+    'VM_BUG_ON', 'pte_lockptr', 'dax_is_pmd_entry', 'dax_is_pte_entry', 'dax_is_zero_entry', 'dax_is_empty_entry',
+    'dax_entry_waitqueue', 'trace_dax_pmd_fault', 'trace_dax_pmd_fault_done', 'trace_dax_pmd_load_hole',
+    'trace_dax_pmd_insert_mapping', 'trace_dax_insert_mapping', 'trace_dax_pte_fault', 'trace_dax_pte_fault_done',
+    'trace_dax_grab_entry'], [{ op: 'pure' }]),
+};

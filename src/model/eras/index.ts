@@ -1,0 +1,67 @@
+// The eras of fs/dax.c and what the rest of the product reads of them: which era a patch is
+// written against (from the identifiers only that era's code uses), whether the model has it,
+// and what a call does to what its caller holds (the static rules).
+import type { Effect } from '../core/api';
+import type { Era } from '../core/era';
+import { RADIX_ERA } from './radix/index';
+import { COMMON_PROTOCOL } from './common/protocol';
+import { RADIX_API } from './radix/api';
+import { XARRAY_PROTOCOL } from './xarray/protocol';
+
+/** The protocol tables, an era's before the shared one. */
+const TABLES: readonly Readonly<Record<string, readonly Effect[]>>[] = [RADIX_API.protocol, XARRAY_PROTOCOL, COMMON_PROTOCOL];
+
+/** What a call does to what its caller holds, by the first table that names it; undefined when none does. */
+export function protocolOf(name: string): { name: string; effects: readonly Effect[] } | undefined {
+  for (const t of TABLES) {
+    const effects = Object.prototype.hasOwnProperty.call(t, name) ? t[name] : undefined;
+    if (effects) return { name, effects };
+  }
+  return undefined;
+}
+
+/** An era of fs/dax.c: the kernels it spans, the model's rendition when there is one, and the
+ *  identifiers only its code uses, by which a patch is known to be written against it. */
+export interface EraInfo {
+  name: string;
+  /** The kernels whose fs/dax.c has this shape. */
+  kernels: string;
+  /** The model's era, or null when the model does not have this one. */
+  era: Era | null;
+  words: ReadonlySet<string>;
+  prefixes: readonly string[];
+}
+
+export const ERAS: readonly EraInfo[] = [
+  {
+    name: 'radix', kernels: 'v4.9 to v4.19', era: RADIX_ERA,
+    // The radix tree's entry locking: mapping->tree_lock (page_tree), exceptional entries.
+    words: new Set(['get_unlocked_mapping_entry', 'put_unlocked_mapping_entry', 'put_locked_mapping_entry', 'lock_slot',
+      'unlock_slot', 'slot_locked', 'dax_wake_mapping_entry_waiter', 'dax_radix_locked_entry', 'dax_radix_entry',
+      'dax_insert_mapping_entry', '__dax_invalidate_mapping_entry', 'dax_radix_order', 'dax_radix_sector', 'tree_lock',
+      'page_tree', 'nrexceptional', 'exceptional_entry_key', 'wait_exceptional_entry_queue', 'dax_make_locked']),
+    prefixes: ['radix_tree_', 'RADIX_DAX_', 'RADIX_TREE_', '__radix_tree_'],
+  },
+  {
+    name: 'XArray', kernels: 'v4.20 on', era: null,
+    // The XArray's entry locking: value entries, an xa_state, wake modes, folios.
+    words: new Set(['get_unlocked_entry', 'get_next_unlocked_entry', 'put_unlocked_entry', 'dax_lock_entry',
+      'dax_unlock_entry', 'dax_wake_entry', 'wait_entry_unlocked', 'wait_entry_unlocked_exclusive', 'dax_is_conflict',
+      'dax_insert_entry', '__dax_invalidate_entry', 'dax_entry_order', 'dax_to_pfn', 'dax_make_entry', 'XA_STATE',
+      'XA_STATE_ORDER', 'WAKE_ALL', 'WAKE_NEXT', 'DAX_LOCKED', 'DAX_ZERO_PAGE', 'DAX_EMPTY', 'DAX_SHIFT', 'folio',
+      'dax_lock_folio', 'dax_unlock_folio', 'dax_layout_busy_page_range']),
+    prefixes: ['xas_', 'XA_', 'folio_'],
+  },
+];
+
+/** Which era identifiers of a patch belong to, with the identifiers that say so; null when
+ *  none of them is any era's own. The era with the most distinct identifiers of its own wins. */
+export function identifyEra(idents: Iterable<string>): { info: EraInfo; evidence: string[] } | null {
+  const all = [...new Set(idents)];
+  let best: { info: EraInfo; evidence: string[] } | null = null;
+  for (const info of ERAS) {
+    const evidence = all.filter((w) => info.words.has(w) || info.prefixes.some((p) => w.startsWith(p))).sort();
+    if (evidence.length && (!best || evidence.length > best.evidence.length)) best = { info, evidence };
+  }
+  return best;
+}

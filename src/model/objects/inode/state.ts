@@ -1,0 +1,13 @@
+// The state of the inode and its filesystem: i_size, the block map iomap_begin() reads and
+// allocates, and how the filesystem behaves (a scenario's constants).
+import type { FootprintDecl, WordDecl } from '../object';
+
+export const INODE_WORDS = [
+  { name: 'ISIZE', doc: 'i_size in pages' },
+  { name: 'PMD_EXTENT', doc: 'iomap_begin() over the PMD range: 0 one page, 1 one extent covering it, 2 and an allocating write gets the whole range' },
+  { name: 'FS_MMAPLOCK', doc: '1 when the filesystem serialises faults with truncate (XFS_MMAPLOCK)' },
+] as const satisfies readonly WordDecl[];
+export const INODE_FIELDS = [
+  { name: 'BLOCK', doc: 'the block map at the index (Block: hole, unwritten, mapped)' },
+] as const satisfies readonly WordDecl[];
+export const INODE_FOOTPRINTS = [{ name: 'ISIZE' }, { name: 'block', per: 'index' }] as const satisfies readonly FootprintDecl[];

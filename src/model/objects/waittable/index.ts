@@ -1,0 +1,149 @@
+// The DAX wait table: fs/dax.c's hashed table of wait queues (wait_table[], v4.10), where a
+// thread waiting for an entry lock queues exclusively with the entry's key, and kernel/sched/
+// wait.c's queue semantics: FIFO order, wake_exceptional_entry_func() skipping waiters of other
+// keys without counting them, nr_exclusive 0 waking all. Queues are shared when keys hash alike.
+import { OBJ, QUEUE, THREAD } from '../../kernel/layout';
+import type { Step } from '../../kernel/step';
+import type { KernelObject, Prim } from '../object';
+import { hex } from '../format';
+
+const NOTE = {
+  waits: (key: number) => `waits on key ${hex(key)}`,
+  woke: (woken: number[], waiting: number, key: number, name: (t: number) => string) =>
+    `woke ${woken.length} of ${woken.length + waiting} waiters on ${hex(key)}` +
+    (woken.length ? ` (${woken.map((t) => name(t)).join(', ')})` : ''),
+};
+
+export const TASK_RUNNING = 0;
+export const TASK_UNINTERRUPTIBLE = 2;
+
+function queueWaiters(w: Step, q: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < w.L.nThreads; i++) {
+    const v = w.s[w.L.queueWord(q, QUEUE.FIFO + i)];
+    if (v === 0) break;
+    out.push(v);
+  }
+  return out;
+}
+
+function setQueue(w: Step, q: number, waiters: number[]): void {
+  for (let i = 0; i < w.L.nThreads; i++) w.set(w.L.queueWord(q, QUEUE.FIFO + i), waiters[i] ?? 0);
+}
+
+const waiterThread = (v: number): number => (v & 0xff) - 1;
+const waiterKey = (v: number): number => v >> 8;
+
+function taskWord(w: Step, t: number): number { return w.L.thread(t) + THREAD.TASK_STATE; }
+
+/** The key thread t sleeps on (its wait-queue entry), or -1. */
+export function waitKey(st: Int32Array, L: Step['L'], t: number): number {
+  for (let q = 0; q < L.nQueues; q++) {
+    for (let i = 0; i < L.nThreads; i++) {
+      const v = st[L.queueWord(q, QUEUE.FIFO + i)];
+      if (v !== 0 && (v & 0xff) === t + 1) return v >> 8;
+    }
+  }
+  return -1;
+}
+
+const prims: Prim[] = [];
+const def = (p: Prim): void => { prims.push(p); };
+
+def({
+  name: 'prepare_to_wait_exclusive', arity: 1, visible: true,
+  doc: 'prepare_to_wait_exclusive(wq, &ewait.wait, TASK_UNINTERRUPTIBLE): queue at the tail, keyed by the entry index',
+  run: (w, [key]) => {
+    const q = w.L.queueOf(key);
+    w.write(OBJ.queue(q)); w.write(OBJ.task(w.t));
+    const ws = queueWaiters(w, q);
+    if (!ws.some((v) => waiterThread(v) === w.t)) ws.push((key << 8) | (w.t + 1));
+    setQueue(w, q, ws);
+    w.set(taskWord(w, w.t), TASK_UNINTERRUPTIBLE);
+    w.note(NOTE.waits, key);
+    return 0;
+  },
+});
+
+def({
+  name: 'schedule', arity: 0, visible: true, mightSleep: true,
+  doc: 'schedule(): sleeps until a wake-up puts the task back to TASK_RUNNING',
+  blocked: (w) => w.s[taskWord(w, w.t)] !== TASK_RUNNING,
+  run: (w) => { w.read(OBJ.task(w.t)); w.note('woken'); return 0; },
+});
+
+def({
+  name: 'finish_wait', arity: 1, visible: true,
+  doc: 'finish_wait(wq, &ewait.wait): TASK_RUNNING and off the queue',
+  run: (w, [key]) => {
+    const q = w.L.queueOf(key);
+    w.write(OBJ.queue(q)); w.write(OBJ.task(w.t));
+    setQueue(w, q, queueWaiters(w, q).filter((v) => waiterThread(v) !== w.t));
+    w.set(taskWord(w, w.t), TASK_RUNNING);
+    return 0;
+  },
+});
+
+def({
+  name: 'waitqueue_active', arity: 1, visible: true,
+  doc: 'waitqueue_active(wq): any waiter on the hashed queue (whatever its key)',
+  run: (w, [key]) => {
+    const q = w.L.queueOf(key);
+    w.read(OBJ.queue(q));
+    // Waiters fill the FIFO from its first word.
+    return w.s[w.L.queueWord(q, QUEUE.FIFO)] !== 0 ? 1 : 0;
+  },
+});
+
+def({
+  name: '__wake_up', arity: 2, visible: true,
+  doc: '__wake_up(wq, TASK_NORMAL, nr_exclusive, &key): wakes key matches in FIFO order; waiters of other keys do not count; nr_exclusive 0 wakes all',
+  run: (w, [key, nrExclusive]) => {
+    const q = w.L.queueOf(key);
+    w.read(OBJ.queue(q)); w.write(OBJ.queue(q));
+    const keep: number[] = [];
+    const woken: number[] = [];
+    let left = nrExclusive;
+    let stopped = false;
+    for (const v of queueWaiters(w, q)) {
+      // wake_exceptional_entry_func(): a waiter of another key returns 0 and does not count.
+      if (stopped || waiterKey(v) !== key) { keep.push(v); continue; }
+      const t = waiterThread(v);
+      // autoremove_wake_function(): back to TASK_RUNNING and off the queue.
+      w.write(OBJ.task(t));
+      w.set(taskWord(w, t), TASK_RUNNING);
+      woken.push(t);
+      if (--left === 0) stopped = true;
+    }
+    setQueue(w, q, keep);
+    w.set(w.L.queueWord(q, QUEUE.LAST_WAKER), w.t + 1);
+    w.set(w.L.queueWord(q, QUEUE.LAST_NR), nrExclusive);
+    w.set(w.L.queueWord(q, QUEUE.LAST_KEY), key);
+    w.set(w.L.queueWord(q, QUEUE.LAST_WOKEN), woken.length);
+    const waiting = keep.filter((v) => waiterKey(v) === key).length;
+    w.note(NOTE.woke, woken, waiting, key);
+    return woken.length;
+  },
+});
+
+export const WAITTABLE: KernelObject = {
+  name: 'waittable',
+  doc: 'the DAX wait table (fs/dax.c wait_table, kernel/sched/wait.c, v4.10)',
+  prims,
+  view(st, { L, name }, out) {
+    for (let q = 0; q < L.nQueues; q++) {
+      const ws: string[] = [];
+      for (let i = 0; i < L.nThreads; i++) {
+        const v = st[L.queueWord(q, QUEUE.FIFO + i)];
+        if (v) ws.push(`${name(v & 0xff)} (key ${hex(v >> 8)})`);
+      }
+      const waker = st[L.queueWord(q, QUEUE.LAST_WAKER)];
+      if (!ws.length && !waker) continue;
+      const keys = L.indexes.filter((x) => L.queueOf(x) === q).map(hex);
+      out.waitqueues.push({
+        key: `wait_table[${q}] (keys ${keys.join(', ')})`, waiters: ws,
+        lastWake: waker ? `${name(waker)}: key ${hex(st[L.queueWord(q, QUEUE.LAST_KEY)])}, nr_exclusive ${st[L.queueWord(q, QUEUE.LAST_NR)]}, woke ${st[L.queueWord(q, QUEUE.LAST_WOKEN)]}` : undefined,
+      });
+    }
+  },
+};

@@ -1,0 +1,12 @@
+// The state of the DAX wait table (fs/dax.c's wait_table, kernel/sched/wait.c's queues): per
+// queue, the last wake-up and the FIFO of exclusive waiters; per thread, its task state.
+import type { FootprintDecl, WordDecl } from '../object';
+
+export const QUEUE_FIELDS = [
+  { name: 'LAST_WAKER', doc: 'the thread that woke the queue last + 1', holds: 'thread' },
+  { name: 'LAST_NR', doc: 'the nr_exclusive of that wake-up' },
+  { name: 'LAST_KEY', doc: 'its key' },
+  { name: 'LAST_WOKEN', doc: 'how many it woke' },
+  { name: 'FIFO', doc: 'the waiters in FIFO order, each (key << 8) | (thread + 1)', holds: 'waiter', perThread: true },
+] as const satisfies readonly WordDecl[];
+export const WAITTABLE_FOOTPRINTS = [{ name: 'queue', per: 'queue' }, { name: 'task', per: 'thread' }] as const satisfies readonly FootprintDecl[];

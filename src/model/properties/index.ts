@@ -1,0 +1,23 @@
+// The model's properties, registered: each file says what it protects. The machine checks
+// every state against the invariants, asks them why a stuck thread is stuck, and checks the
+// states where every thread returned against the final ones.
+import type { Property } from './property';
+import { ACCOUNTING } from './accounting';
+import { OVERLAP } from './overlap';
+import { WAITERS } from './waiters';
+import { LOCKS_RELEASED } from './locks';
+import { ENTRIES_UNLOCKED } from './entries-unlocked';
+import { REFCOUNT } from './refcount';
+import { STALE_MAPPING } from './stale-mapping';
+import { BEYOND_EOF } from './beyond-eof';
+
+export const PROPERTIES: readonly Property[] = [
+  ACCOUNTING, OVERLAP, WAITERS, LOCKS_RELEASED, ENTRIES_UNLOCKED, REFCOUNT, STALE_MAPPING, BEYOND_EOF,
+];
+
+export const INVARIANTS = PROPERTIES.filter((p) => p.invariant);
+export const STUCK = PROPERTIES.filter((p) => p.stuck);
+export const FINAL = PROPERTIES.filter((p) => p.final);
+
+export { NO_FAULTS } from './property';
+export type { Property, PropertyContext } from './property';

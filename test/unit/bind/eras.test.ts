@@ -1,0 +1,55 @@
+// Which era of fs/dax.c a patch is written against, by the identifiers only that era's code
+// uses: the model runs the era it has and says so of the others, never binds XArray code to the
+// radix-tree functions.
+import { strict as assert } from 'node:assert';
+import { identifyEra } from '../../../src/model/eras/index';
+import { checkMail, reviewReady } from '../../../src/review/index';
+import { bindPatches } from '../../../src/bind/bind';
+import { fixture, seed } from '../review/support';
+
+describe('bind: the era a patch is written against', function () {
+  this.timeout(120_000);
+  before(async () => { await reviewReady(); });
+
+  it('knows an era by the identifiers only its code uses, the most of them winning', () => {
+    assert.equal(identifyEra(['xas_lock_irq', 'put_unlocked_entry', 'WAKE_ALL', 'entry'])?.info.name, 'XArray');
+    assert.equal(identifyEra(['spin_lock_irq', 'tree_lock', 'get_unlocked_mapping_entry', 'radix_tree_delete'])?.info.name, 'radix');
+    // v4.17-v4.19 wrote xa_lock_irq(&mapping->i_pages) around radix tree calls: still the radix era.
+    assert.equal(identifyEra(['xa_lock_irq', 'i_pages', 'get_unlocked_mapping_entry', 'radix_tree_exceptional_entry', 'lock_slot'])?.info.name, 'radix');
+    assert.equal(identifyEra(['xfs_ilock', 'inode', 'mutex_lock']), null, 'nothing era-specific');
+  });
+
+  it('an XArray-era patch is not run against the radix functions, and the review says why on its first hunk', async () => {
+    const f = fixture('eras/xarray-invalidate-wake.patch');
+    const r = await checkMail(f.text, { file: f.file });
+    const b = bindPatches(r.patches);
+    assert.equal(b.eras[0].era, 'XArray');
+    assert.equal(b.eras[0].modelled, false);
+    assert.ok(b.eras[0].evidence.includes('put_unlocked_entry') && b.eras[0].evidence.includes('WAKE_ALL'));
+    assert.ok(b.functions.every((x) => !x.modelled && /XArray-era code/.test(x.post.why ?? '')));
+    const said = r.diagnostics.find((d) => /written against the XArray era of fs\/dax\.c/.test(d.message));
+    assert.ok(said, 'a diagnostic names the era');
+    assert.equal(said.line, r.patches[0].files[0].hunks[0].mailLines[0]);
+    assert.equal(r.coverage[0].executed, 0);
+    assert.ok(r.coverage[0].notExecuted.every((n) => n.why === 'other-era' && /XArray-era code/.test(n.detail ?? '')), 'coverage says why');
+  });
+
+  it('seed 000 is the radix era, by its own identifiers', async () => {
+    const s = seed('000');
+    const r = await checkMail(s.text, { file: s.file, simulate: false });
+    const b = bindPatches(r.patches);
+    assert.ok(b.eras.every((e) => e.era === 'radix' && e.modelled));
+    assert.ok(b.eras.some((e) => e.evidence.includes('get_unlocked_mapping_entry')));
+  });
+
+  it('a mail that mixes eras says so, and each message is read against its own', async () => {
+    const f = fixture('eras/mixed-eras.mbox');
+    const r = await checkMail(f.text, { file: f.file, simulate: false });
+    assert.equal(r.patches.length, 2);
+    const b = bindPatches(r.patches);
+    assert.deepEqual(b.eras.map((e) => [e.era, e.modelled]), [['radix', true], ['XArray', false]]);
+    const mixed = r.diagnostics.find((d) => /mixes eras/.test(d.message));
+    assert.ok(mixed && /radix: message 1; XArray: message 2/.test(mixed.message), mixed?.message);
+    assert.ok(b.functions.find((x) => x.name === 'grab_mapping_entry')?.modelled, 'the radix message still runs');
+  });
+});
