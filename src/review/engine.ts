@@ -581,5 +581,5 @@ function leaks(run: Run, input: EngineInput): RawFinding[] {
 
 /** What the API table says a call does, for rules that read the patch as a whole (pairs.ts). */
 export function protocolOfCall(fn: string): { effects: readonly Effect[] } | undefined {
-  return API_BY_NAME.get(fn);
+  return protocolOf(fn);
 }
