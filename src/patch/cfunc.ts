@@ -177,6 +177,29 @@ interface ImageLine {
   text: string;
 }
 
+/** What a line reads as on its own, given whether a block comment is open before it. */
+interface LineReading { code: string; inCommentAfter: boolean; kind: Kind; returnType: boolean }
+
+/** Readings by comment state and text: the two images of a hunk share their context lines. */
+type Readings = Map<string, LineReading>;
+
+function readLine(text: string, inComment: boolean, readings: Readings): LineReading {
+  const key = `${inComment ? 1 : 0}${text}`;
+  const hit = readings.get(key);
+  if (hit) return hit;
+  const comment = { inComment };
+  const code = inComment || !looksLikeCommentBody(text) ? stripCode(text, comment) : '';
+  const t = code.trim();
+  const r: LineReading = {
+    code, inCommentAfter: comment.inComment,
+    kind: inComment && t === '' ? 'neutral' : classify(code),
+    // XFS style puts the return type and the name on lines of their own.
+    returnType: t !== '' && isReturnTypeLine(t),
+  };
+  readings.set(key, r);
+  return r;
+}
+
 /**
  * Scans one image (the post-image: context and '+' lines; or the pre-image:
  * context and '-' lines) and names the function of each of its lines.
@@ -184,7 +207,7 @@ interface ImageLine {
 function scanImage(
   image: ImageLine[], hint: FunctionHint | null, indented: boolean,
   out: { fn: (string | null)[]; fromLines: boolean[]; labels: Map<string, string>; scope: (string | null)[] },
-  startScope: string | null,
+  startScope: string | null, readings: Readings = new Map(),
 ): string | null {
   type Mode = 'top' | 'known' | 'unknown';
   let mode = (hint ? 'unknown' : 'top') as Mode;
@@ -193,7 +216,6 @@ function scanImage(
   let depth = 0;              // braces inside the function ('known'), or relative ('unknown')
   let confirmed = false;      // 'unknown': a statement showed we really are inside
   let provisional: number[] = [];
-  const comment = { inComment: false };
   // A definition being read: its name, the lines so far, paren balance.
   let sig: { name: string; lines: number[]; parens: number; closed: boolean } | null = null;
   let typeLine: number | null = null;
@@ -206,17 +228,16 @@ function scanImage(
   const codes = image.map(() => '');
   const kinds: Kind[] = [];
   let prevType = false;   // the last code line was a bare return type ("STATIC int")
+  let inComment = false;
   for (let k = 0; k < image.length; k++) {
-    const wasComment = comment.inComment;
-    const code = wasComment || !looksLikeCommentBody(image[k].text) ? stripCode(image[k].text, comment) : '';
-    codes[k] = code;
-    const t = code.trim();
-    let kind: Kind = wasComment && t === '' ? 'neutral' : classify(code);
-    // XFS style puts the return type and the name on lines of their own.
-    const returnType = t !== '' && isReturnTypeLine(t);
-    if (returnType) kind = 'neutral';
+    const r = readLine(image[k].text, inComment, readings);
+    inComment = r.inCommentAfter;
+    codes[k] = r.code;
+    const t = r.code.trim();
+    let kind = r.kind;
+    if (r.returnType) kind = 'neutral';
     else if (prevType && /^[A-Za-z_]\w*\s*\(/.test(t) && definitionName(t) !== null) kind = 'file-scope';
-    if (t !== '') prevType = returnType;
+    if (t !== '') prevType = r.returnType;
     kinds.push(kind);
   }
   // The first non-neutral kind after each line, computed once from the end.
@@ -361,8 +382,9 @@ export function scanFunctions(
   });
   const scope: (string | null)[] = lines.map(() => null);
   const preOut = { fn: lines.map((): string | null => null), fromLines: lines.map(() => false), labels, scope: lines.map((): string | null => null) };
-  scanImage(pre, hint, indented, preOut, startScope);
-  const openAtEnd = scanImage(post, hint, indented, { fn, fromLines, labels, scope }, startScope);
+  const readings: Readings = new Map();
+  scanImage(pre, hint, indented, preOut, startScope, readings);
+  const openAtEnd = scanImage(post, hint, indented, { fn, fromLines, labels, scope }, startScope, readings);
   lines.forEach((l, i) => {
     if (l.op === '-') {
       fn[i] = preOut.fn[i];
