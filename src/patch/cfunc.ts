@@ -180,12 +180,15 @@ interface ImageLine {
 /** What a line reads as on its own, given whether a block comment is open before it. */
 interface LineReading { code: string; inCommentAfter: boolean; kind: Kind; returnType: boolean }
 
-/** Readings by comment state and text: the two images of a hunk share their context lines. */
-type Readings = Map<string, LineReading>;
+/** Readings by text, outside and inside a block comment: the two images of a hunk share their
+ *  context lines (the same strings, so a lookup hashes nothing new). */
+type Readings = [Map<string, LineReading>, Map<string, LineReading>];
+
+const newReadings = (): Readings => [new Map(), new Map()];
 
 function readLine(text: string, inComment: boolean, readings: Readings): LineReading {
-  const key = `${inComment ? 1 : 0}${text}`;
-  const hit = readings.get(key);
+  const byText = readings[inComment ? 1 : 0];
+  const hit = byText.get(text);
   if (hit) return hit;
   const comment = { inComment };
   const code = inComment || !looksLikeCommentBody(text) ? stripCode(text, comment) : '';
@@ -196,7 +199,7 @@ function readLine(text: string, inComment: boolean, readings: Readings): LineRea
     // XFS style puts the return type and the name on lines of their own.
     returnType: t !== '' && isReturnTypeLine(t),
   };
-  readings.set(key, r);
+  byText.set(text, r);
   return r;
 }
 
@@ -207,7 +210,7 @@ function readLine(text: string, inComment: boolean, readings: Readings): LineRea
 function scanImage(
   image: ImageLine[], hint: FunctionHint | null, indented: boolean,
   out: { fn: (string | null)[]; fromLines: boolean[]; labels: Map<string, string>; scope: (string | null)[] },
-  startScope: string | null, readings: Readings = new Map(),
+  startScope: string | null, readings: Readings = newReadings(),
 ): string | null {
   type Mode = 'top' | 'known' | 'unknown';
   let mode = (hint ? 'unknown' : 'top') as Mode;
@@ -382,7 +385,7 @@ export function scanFunctions(
   });
   const scope: (string | null)[] = lines.map(() => null);
   const preOut = { fn: lines.map((): string | null => null), fromLines: lines.map(() => false), labels, scope: lines.map((): string | null => null) };
-  const readings: Readings = new Map();
+  const readings = newReadings();
   scanImage(pre, hint, indented, preOut, startScope, readings);
   const openAtEnd = scanImage(post, hint, indented, { fn, fromLines, labels, scope }, startScope, readings);
   lines.forEach((l, i) => {
