@@ -1,6 +1,7 @@
 // What every verb that reads mail shares: the input limits as options, and the one reader
 // (src/mail/file.ts through loadMail) with its refusals as usage errors.
-import { DEFAULT_LIMITS, InputError, loadMail, regularFileSize, streamMail, type InputLimits } from '../mail/index';
+import { DEFAULT_LIMITS, InputError, loadMail, readMail, regularFileSize, streamMail, type InputLimits } from '../mail/index';
+import { readStore, threadMbox } from '../mail/mirror';
 import type { MailDocument } from '../mail/types';
 import { UsageError } from './verb';
 
@@ -58,6 +59,30 @@ export function inputLimits(args: string[]): InputLimits {
     maxBytes: Math.floor(numberOption(args, '--max-input-mb', DEFAULT_LIMITS.maxBytes / 1024 / 1024) * 1024 * 1024),
     maxInflateRatio: numberOption(args, '--max-inflate-ratio', DEFAULT_LIMITS.maxInflateRatio),
   };
+}
+
+export const MIRROR_USAGE = `  --mirror DIR   read a local public-inbox git mirror (lore's v2 layout: a git directory, or
+                 its git/N.git epochs; one message per commit) or a maildir (cur/, new/)
+  --thread ID    with --mirror: only the thread (or series) of the message with this
+                 Message-ID, read as one mbox in the mirror's order`;
+
+/** The documents of a mirror or maildir: the thread of one Message-ID as one mbox, or every
+ *  message as a document of its own (named by its commit or file). */
+export async function* mirrorInput(dir: string, thread: string | null, limits: InputLimits): AsyncGenerator<MailDocument> {
+  try {
+    if (thread !== null) {
+      const id = thread.replace(/^<|>$/g, '');
+      const t = await threadMbox(dir, id);
+      if (!t) throw new UsageError(`${dir}: no message with Message-ID <${id}>`);
+      if (t.mbox.length > limits.maxBytes) throw new UsageError(`${dir}: the thread of <${id}> holds ${t.mbox.length} bytes, more than --max-input-mb allows`);
+      yield readMail(t.mbox, { file: `${dir}#<${id}>` });
+      return;
+    }
+    for await (const s of readStore(dir)) yield readMail(s.bytes, { file: s.source });
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** Refuses, before anything is read, a file no verb could read: missing, not regular, too large. */

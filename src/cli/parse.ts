@@ -2,9 +2,7 @@
 import type { MailDiagnostic, MailDocument } from '../mail/types';
 import { parsePatchMessage } from '../patch/index';
 import type { Comment, Hunk, PatchMessage } from '../patch/types';
-import { INPUT_USAGE, checkReadable, inputLimits, option, positional, rejectUnknown, streamMailInput } from './input';
-import { InputError, readMail, type InputLimits } from '../mail/index';
-import { readStore, threadMbox } from '../mail/mirror';
+import { INPUT_USAGE, MIRROR_USAGE, checkReadable, inputLimits, mirrorInput, option, positional, rejectUnknown, streamMailInput } from './input';
 import { JsonArrayWriter } from './json';
 import { UsageError, type Verb } from './verb';
 
@@ -19,10 +17,7 @@ review comments anchored to the hunk lines they answer.
              the reader's own notes marked "verbose": true)
   --verbose  the summary also lists the reader's own notes: page chrome and list footers set
              apart, @@ contexts that name another function, spacing dropped
-  --mirror DIR  read a local public-inbox git mirror (lore's v2 layout: a git directory, or
-             its git/N.git epochs; one message per commit) or a maildir (cur/, new/)
-  --thread ID   with --mirror: only the thread (or series) of the message with this
-             Message-ID, read as one mbox in the mirror's order
+${MIRROR_USAGE}
 ${INPUT_USAGE}`;
 
 /** A message of fewer lines has JSON far below V8's longest string: it is written in one piece. */
@@ -54,30 +49,12 @@ export const parse: Verb = {
         if (lines.length) io.out(lines.join('\n'));
       }
     };
-    if (mirror !== null) for await (const doc of mirrorDocs(mirror, thread, limits)) emit(doc);
+    if (mirror !== null) for await (const doc of mirrorInput(mirror, thread, limits)) emit(doc);
     for (const file of files) for await (const doc of streamMailInput(file, limits, 0)) emit(doc);
     writer?.end();
     return 0;
   },
 };
-
-/** The documents of a mirror or maildir: the thread of one Message-ID as one mbox, or every
- *  message as a document of its own (named by its commit or file). */
-async function* mirrorDocs(dir: string, thread: string | null, limits: InputLimits): AsyncGenerator<MailDocument> {
-  try {
-    if (thread !== null) {
-      const t = await threadMbox(dir, thread);
-      if (!t) throw new UsageError(`${dir}: no message with Message-ID <${thread.replace(/^<|>$/g, '')}>`);
-      if (t.mbox.length > limits.maxBytes) throw new UsageError(`${dir}: the thread of <${thread}> holds ${t.mbox.length} bytes, more than --max-input-mb allows`);
-      yield readMail(t.mbox, { file: `${dir}#<${thread.replace(/^<|>$/g, '')}>` });
-      return;
-    }
-    for await (const s of readStore(dir)) yield readMail(s.bytes, { file: s.source });
-  } catch (e) {
-    if (e instanceof InputError) throw new UsageError(e.message);
-    throw e;
-  }
-}
 
 /** The JSON view of one message: the contract types, without the decoded body. */
 export function toJson(doc: MailDocument, pm: PatchMessage): unknown {

@@ -8,6 +8,8 @@ import git from 'isomorphic-git';
 import { readMail } from '../../../src/mail/index';
 import { mirrorGitDirs, readStore, threadMbox } from '../../../src/mail/mirror';
 import { parse } from '../../../src/cli/parse';
+import { check } from '../../../src/cli/check';
+import { reviewReady } from '../../../src/review/index';
 import { UsageError, type CliIO } from '../../../src/cli/verb';
 
 const FIX = path.join(__dirname, '..', '..', 'fixtures');
@@ -79,6 +81,16 @@ describe('mail: local mirrors and maildirs', function () {
       assert.ok(j.messages.some((m) => m.files.some((f) => f.hunks.length > 0)), store);
       assert.ok(!j.messages.some((m) => /xas_set_err/.test(m.subject)), store);
     }
+  });
+
+  it('check --mirror --thread reviews the thread as one mbox', async () => {
+    await reviewReady();
+    let out = '';
+    const io: CliIO = { out: (t) => { out += t + '\n'; }, err: () => undefined, write: (t) => { out += t; } };
+    const code = await check.run(['--mirror', path.join(root, 'inbox'), '--thread', '<2.dax-review@example.invalid>', '--no-simulate', '--format', 'json', '--fail-on', 'never'], io);
+    assert.equal(code, 0);
+    const j = JSON.parse(out) as { coverage: unknown[] };
+    assert.ok(j.coverage.length >= 2, 'the hunks of both patches of the series');
   });
 
   it('a directory that is neither, or an unknown Message-ID, is a clear error', async () => {
