@@ -629,6 +629,16 @@ export function threadComments(
   return roots;
 }
 
+/**
+ * Lines of C indented with spaces in a hunk with no tab at all: kernel C indents with tabs, so
+ * a mailer (Gmail, a web client) expanded them. 0 when the hunk keeps a tab, or is no C.
+ */
+function tabsExpanded(h: Hunk): number {
+  if (h.path !== null && !/\.(?:c|h)$/.test(h.path)) return 0;
+  if (h.lines.some((l) => l.text.includes('\t'))) return 0;
+  return h.lines.filter((l) => /^ {4,}\S/.test(l.text)).length;
+}
+
 /** Damage that keeps a hunk from applying as posted, in a few words; whitespace first. */
 const APPLY_DAMAGE: Partial<Record<Damage['kind'], string>> = {
   'trailing-ws': 'blank context lines lost their leading space',
@@ -644,6 +654,8 @@ function pathDiagnostics(hunks: readonly Hunk[]): MailDiagnostic[] {
   const out: MailDiagnostic[] = [];
   for (const h of hunks) {
     const why = h.damage.filter((d) => APPLY_DAMAGE[d.kind]).map((d) => `${APPLY_DAMAGE[d.kind]} (${d.mailLines.length} line${d.mailLines.length === 1 ? '' : 's'})`);
+    const expanded = tabsExpanded(h);
+    if (expanded) why.push(`tabs expanded to spaces by the mailer (${expanded} line${expanded === 1 ? '' : 's'})`);
     if (h.path === null) why.push('the mail does not say which file it belongs to (its file header was cut)');
     if (!why.length) continue;
     out.push({ line: h.mailLines[0], severity: 'info', message: `hunk at mail line ${h.mailLines[0]} does not apply as posted: ${why.join('; ')}` });

@@ -55,6 +55,21 @@ describe('patch paths', () => {
 });
 
 describe('parser notes', () => {
+  it('a hunk of C with no tab and lines indented with spaces: the mailer expanded the tabs, said once', () => {
+    const spaces = parsePatchMessage(messageFromText([
+      'fix', '', 'diff --git a/fs/dax.c b/fs/dax.c', '--- a/fs/dax.c', '+++ b/fs/dax.c',
+      '@@ -1,3 +1,3 @@ static void mine(void)', '         a();', '-        b();', '+        c();',
+    ].join('\n')));
+    const notes = spaces.diagnostics.filter((d) => !d.verbose);
+    assert.equal(notes.length, 1);
+    assert.match(notes[0].message, /tabs expanded to spaces by the mailer \(3 lines\)/);
+    const tabs = parsePatchMessage(messageFromText([
+      'fix', '', 'diff --git a/fs/dax.c b/fs/dax.c', '--- a/fs/dax.c', '+++ b/fs/dax.c',
+      '@@ -1,3 +1,3 @@ static void mine(void)', ' \ta();', '-\tb();', '+\tc();',
+    ].join('\n')));
+    assert.deepEqual(tabs.diagnostics.filter((d) => !d.verbose), []);
+  });
+
   it('the reader marks its own notes verbose; a hunk that does not apply as posted gets one line', () => {
     const pm = parsePatchMessage(messageFromText([
       'fix', '', 'diff --git a/fs/dax.c b/fs/dax.c', '--- a/fs/dax.c', '+++ b/fs/dax.c',
