@@ -3,11 +3,7 @@
 // lines the model did not run gets no verdict, only a line saying what is outside the model.
 import type { Hunk, PatchMessage } from '../patch/types';
 import type { Binding } from '../bind/bind';
-import { RADIX_ERA } from '../model/eras/radix/index';
 import type { Finding, HunkCoverage } from './types';
-
-/** The kernel files the model has, in the version it follows. */
-const MODEL_FILES: readonly string[] = RADIX_ERA.sources.map((s) => s.path);
 
 /**
  * Severity follows evidence: a finding of the rules alone that the model did not confirm is a
@@ -29,33 +25,46 @@ export function settleEvidence(findings: Finding[]): void {
   }
 }
 
-/** The era a hunk's message is written against, in a few words, when the model does not have
- *  it (the binding reads the era from the message's hunks or the kernel tree); null otherwise. */
-export function eraOutside(b: Binding, patches: readonly PatchMessage[], h: Hunk): string | null {
+/** What the model has, as a hunk's statement needs it: its files and version, and the era the
+ *  hunk's message is written against when the model does not have that era. */
+export interface ModelScope {
+  files: readonly string[];
+  version: string;
+  /** "XArray-era code (v4.20 on); the model has the radix era (v4.10) only", or null. */
+  otherEra: string | null;
+}
+
+/** The model's scope for a hunk, from the binding: the era it bound, and the era the binding read
+ *  for the hunk's message (from its hunks or the kernel tree). */
+export function scopeOf(b: Binding, patches: readonly PatchMessage[], h: Hunk): ModelScope {
   const m = patches.findIndex((pm) => pm.files.some((f) => f.hunks.includes(h)));
   const e = b.eras.find((x) => x.message === m && !x.modelled);
-  return e ? `${e.era}-era code (${e.kernels}); the model has the ${b.era.name} era (${b.era.version}) only` : null;
+  return {
+    files: b.era.sources.map((s) => s.path),
+    version: b.era.version,
+    otherEra: e ? `${e.era}-era code (${e.kernels}); the model has the ${b.era.name} era (${b.era.version}) only` : null,
+  };
 }
 
 /**
  * One line saying what of a hunk is outside the model, when the model ran none of its changed
  * lines: the file (the subsystem), the era, the functions. Null when the model ran some of them.
  */
-export function outsideModel(h: Hunk, c: HunkCoverage, era: string | null = null): string | null {
+export function outsideModel(h: Hunk, c: HunkCoverage, scope: ModelScope): string | null {
   if (c.changed === 0 || c.executed > 0) return null;
   const where = h.path ?? 'a file the mail does not name';
   const fns = [...new Set((c.functions ?? []).filter((f) => f.mode === 'not-modelled').map((f) => `${f.name}()`))];
   const what = fns.length ? `${fns.join(', ')} in ${where}` : h.function ? `${h.function}() in ${where}` : `the changed lines in ${where}`;
-  if (h.path !== null && !MODEL_FILES.includes(h.path)) {
-    return `not checked: ${what}: the model has no ${h.path} (it models ${MODEL_FILES.join(', ')} of ${RADIX_ERA.version})`;
+  if (h.path !== null && !scope.files.includes(h.path)) {
+    return `not checked: ${what}: the model has no ${h.path} (it models ${scope.files.join(', ')} of ${scope.version})`;
   }
-  if (era) return `not checked: ${what}: ${era}`;
+  if (scope.otherEra) return `not checked: ${what}: ${scope.otherEra}`;
   const why = (c.functions ?? []).find((f) => f.why)?.why ?? c.notExecuted.find((n) => n.detail)?.detail;
   return `not checked: ${what}: ${why ?? 'the model runs none of its changed lines'}`;
 }
 
 /** Coverage with its honest statement: what is outside the model, and whether a simulation has anything to run. */
-export function withStatement<C extends HunkCoverage>(c: C, h: Hunk | undefined, era: string | null = null): C & { outside?: string; simulable: boolean } {
-  const outside = h ? outsideModel(h, c, era) : null;
+export function withStatement<C extends HunkCoverage>(c: C, h: Hunk | undefined, scope: ModelScope): C & { outside?: string; simulable: boolean } {
+  const outside = h ? outsideModel(h, c, scope) : null;
   return { ...c, ...(outside ? { outside } : {}), simulable: c.executed > 0 };
 }

@@ -11,7 +11,7 @@ import { allHunks } from '../bind/coverage';
 import type { MailDiagnostic, MailDocument } from '../mail/types';
 import { analyseMail, staticFindings, checkMailStatic, answered, reviewReady, loweredCoverage, type Analysed } from './static';
 import type { Finding, HunkCoverage, HunkVerdict, ReviewCoverage, Undecided } from './types';
-import { eraOutside, settleEvidence, withStatement } from './evidence';
+import { scopeOf, settleEvidence, withStatement } from './evidence';
 
 export { checkMailStatic, reviewReady };
 export { outsideModel } from './evidence';
@@ -131,7 +131,7 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
     try {
       const sim = simulateWith(binding, h, { budget: bd });
       sims.set(i, sim);
-      coverage[i] = withStatement({ ...sim.coverage, hunk: i }, h, eraOutside(binding, a.patches, h));
+      coverage[i] = withStatement({ ...sim.coverage, hunk: i }, h, scopeOf(binding, a.patches, h));
       // A search that stopped at its budget decides nothing: the hunk is not decided, never clean.
       const cut = sim.verdicts.filter((v) => v.post.verdict === 'bounded' || v.pre?.verdict === 'bounded');
       if (cut.length) notDecided(i, `a search stopped at its budget (${bd.maxStates} states, ${bd.maxMs} ms)`, cut.map((v) => v.scenario));

@@ -61,6 +61,11 @@ export function placeFragments(pm: PatchMessage): void {
     h.functionSource = 'model';
     h.functions = [at.name];
     for (const l of h.lines) l.function = at.name;
-    for (const f of pm.files) if (f.hunks.includes(h) && f.path === null) { f.path = f.oldPath = f.newPath = at.path; }
+  }
+  // A file the mail did not name takes the path its hunks were placed in, when they agree.
+  for (const f of pm.files) {
+    const paths = new Set(f.hunks.map((h) => h.path));
+    const [only] = paths;
+    if (f.path === null && paths.size === 1 && only) f.path = f.oldPath = f.newPath = only;
   }
 }

@@ -15,7 +15,7 @@ import { functionsOfHunk, scenariosReaching } from '../bind/simulate';
 import { analyse, type HelperSummary, type RawFinding } from './engine';
 import { mailHelpers } from '../bind/helpers';
 import type { Finding, ReviewCoverage } from './types';
-import { eraOutside, settleEvidence, withStatement } from './evidence';
+import { scopeOf, settleEvidence, withStatement } from './evidence';
 import { releasingCallers, releasingPartner } from './pairs';
 import { placeFragments } from './place';
 
@@ -189,7 +189,7 @@ export function loweredCoverage(patches: PatchMessage[], binding: Binding): Revi
   return hunks.map((h, i) => {
     const touched = functionsOfHunk(binding, h);
     const reached = scenariosReaching(binding, touched.filter((f) => f.post.func).map((f) => f.name)).length > 0;
-    return withStatement({ ...coverageOf(h, binding, touched, null, reached), hunk: i }, h, eraOutside(binding, patches, h));
+    return withStatement({ ...coverageOf(h, binding, touched, null, reached), hunk: i }, h, scopeOf(binding, patches, h));
   });
 }
 
