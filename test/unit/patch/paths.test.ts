@@ -83,3 +83,20 @@ describe('parser notes', () => {
     assert.equal(apply[0].severity, 'info');
   });
 });
+
+describe('parser notes on the seeds', () => {
+  it('page chrome, list footers and @@ contexts naming another function are verbose; nothing else the reader says is', () => {
+    const dir = path.join(__dirname, '..', '..', 'fixtures', 'seeds');
+    let chatter = 0;
+    for (const f of ['001_6e1e73b3e7c39ad9.txt', '004_a390448b7e93e5fc.txt', '000_4ccc91fba6929e52.txt']) {
+      const doc = readMail(readFileSync(path.join(dir, f)));
+      const ds = [...doc.diagnostics, ...doc.messages.flatMap((m) => [...m.diagnostics, ...parsePatchMessage(m).diagnostics])];
+      for (const d of ds) {
+        const isChatter = /page chrome|mailing-list footer|@@ context names|read as spacing|text after a complete hunk/.test(d.message);
+        assert.equal(!!d.verbose, isChatter, `${f}:${d.line}: ${d.message}`);
+        if (isChatter) chatter++;
+      }
+    }
+    assert.ok(chatter >= 5);
+  });
+});
