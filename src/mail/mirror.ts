@@ -76,10 +76,34 @@ export async function* readStore(dir: string): AsyncGenerator<StoredMessage> {
 
 const bare = (id: string): string => id.trim().replace(/^<|>$/g, '');
 
-/** The thread a message belongs to, named by its first message: the first reference, else the
- *  message it replies to, else itself. */
-function rootOf(m: Message): string | null {
-  return m.references[0] ?? m.inReplyTo ?? m.messageId;
+/** The most replies a thread is followed up through (a loop of references ends there too). */
+const MAX_DEPTH = 1000;
+
+/**
+ * The thread of each message, named by its first message: the first of its references, or the
+ * one its In-Reply-To chain leads to through the stored messages (mailers that drop References
+ * keep In-Reply-To), else itself.
+ */
+function threadRoots(messages: readonly Message[]): Map<Message, string> {
+  const byId = new Map<string, Message>();
+  for (const m of messages) if (m.messageId) byId.set(bare(m.messageId), m);
+  const roots = new Map<Message, string>();
+  const rootOf = (m: Message): string => {
+    let cur = m;
+    for (let hops = 0; hops < MAX_DEPTH; hops++) {
+      const first = cur.references.length ? bare(cur.references[0]) : null;
+      const reply = cur.inReplyTo ? bare(cur.inReplyTo) : null;
+      const up = first ?? reply;
+      if (up === null) return bare(cur.messageId ?? '');
+      const next = byId.get(up);
+      // The first reference names the thread; a message not stored names it as well as any could.
+      if (!next || next === cur) return up;
+      cur = next;
+    }
+    return bare(cur.messageId ?? '');
+  };
+  for (const m of messages) roots.set(m, rootOf(m));
+  return roots;
 }
 
 /**
@@ -96,11 +120,9 @@ export async function threadMbox(dir: string, messageId: string): Promise<{ mbox
   }
   const target = stored.find((x) => x.m.messageId !== null && bare(x.m.messageId) === want);
   if (!target) return null;
-  const root = rootOf(target.m);
-  const ids = new Set<string>([want, ...(root ? [bare(root)] : [])]);
-  const inThread = (m: Message): boolean =>
-    (m.messageId !== null && ids.has(bare(m.messageId))) || (root !== null && (rootOf(m) === root || m.references.some((r) => bare(r) === bare(root))));
-  const picked = stored.filter((x) => inThread(x.m));
+  const roots = threadRoots(stored.map((x) => x.m));
+  const root = roots.get(target.m);
+  const picked = stored.filter((x) => roots.get(x.m) === root);
   const mbox = Buffer.from(picked.map((x) => `From mboxrd@z Thu Jan  1 00:00:00 1970\n${Buffer.from(x.s.bytes).toString('latin1').replace(/^(>*From )/gm, '>$1').replace(/\n?$/, '\n')}\n`).join(''), 'latin1');
   return { mbox, messages: picked.length, sources: picked.map((x) => x.s.source) };
 }

@@ -19,7 +19,10 @@ function messages(): Buffer[] {
   const series = fs.readFileSync(path.join(FIX, 'mail', 'dax-series.mboxrd'), 'latin1')
     .split(/^From mboxrd@z .*\n/m).filter((m) => m.trim() !== '')
     .map((m) => Buffer.from(m.replace(/^>(>*From )/gm, '$1'), 'latin1'));
-  return [...series, fs.readFileSync(path.join(FIX, 'real-mail', '12_xas_set_err_fix_2020.eml'))];
+  // A reply whose mailer kept In-Reply-To and dropped References: in the thread all the same.
+  const bare = Buffer.from(['From: Lee Helper <lee.helper@example.org>', 'Subject: Re: [PATCH 2/2] dax: keep the entry locked',
+    'Message-Id: <r2.dax-review@example.invalid>', 'In-Reply-To: <2.dax-review@example.invalid>', '', 'Looks fine.', ''].join('\n'));
+  return [...series, fs.readFileSync(path.join(FIX, 'real-mail', '12_xas_set_err_fix_2020.eml')), bare];
 }
 
 /** A v2 inbox: epochs git/0.git and git/1.git, each message a commit of the file "m". */
@@ -70,14 +73,14 @@ describe('mail: local mirrors and maildirs', function () {
     const t = await threadMbox(path.join(root, 'inbox'), '<2.dax-review@example.invalid>');
     assert.ok(t);
     const doc = readMail(t.mbox);
-    assert.deepEqual(doc.messages.map((m) => m.messageId), ['cover.dax-review@example.invalid', '1.dax-review@example.invalid', '2.dax-review@example.invalid', 'r1.dax-review@example.invalid']);
+    assert.deepEqual(doc.messages.map((m) => m.messageId), ['cover.dax-review@example.invalid', '1.dax-review@example.invalid', '2.dax-review@example.invalid', 'r1.dax-review@example.invalid', 'r2.dax-review@example.invalid']);
     assert.equal(await threadMbox(path.join(root, 'inbox'), 'nobody@example.invalid'), null);
   });
 
   it('parse --mirror --thread prints the thread with its hunks; a maildir reads the same', async () => {
     for (const store of ['inbox', 'maildir']) {
       const j = JSON.parse(await run(['--mirror', path.join(root, store), '--thread', '1.dax-review@example.invalid', '--json'])) as { messages: { subject: string; files: { hunks: unknown[] }[] }[] };
-      assert.equal(j.messages.length, 4, store);
+      assert.equal(j.messages.length, 5, store);
       assert.ok(j.messages.some((m) => m.files.some((f) => f.hunks.length > 0)), store);
       assert.ok(!j.messages.some((m) => /xas_set_err/.test(m.subject)), store);
     }
