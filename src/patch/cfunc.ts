@@ -74,6 +74,9 @@ export function hintFromContext(context: string | null): { kind: 'function' | 'l
 
 type Kind = 'neutral' | 'file-scope' | 'statement';
 
+/** '"', "'" and '/': where a literal or a comment may start. */
+const SPECIAL = new Set([34, 39, 47]);
+
 /** Removes comments and string/char literals; tracks block comments across lines. */
 function stripCode(text: string, state: { inComment: boolean }): string {
   if (!state.inComment && !/["'/]/.test(text)) return text;
@@ -87,6 +90,12 @@ function stripCode(text: string, state: { inComment: boolean }): string {
       i = end + 2;
       continue;
     }
+    // Copy up to the next character that may open a comment or a literal, in one slice.
+    let k = i;
+    while (k < text.length && !SPECIAL.has(text.charCodeAt(k))) k++;
+    out += text.slice(i, k);
+    i = k;
+    if (i >= text.length) break;
     const c = text[i];
     if (c === '/' && text[i + 1] === '*') { state.inComment = true; i += 2; continue; }
     if (c === '/' && text[i + 1] === '/') break;
