@@ -82,8 +82,9 @@ export class JsonArrayWriter {
   push(value: unknown, small = false): void {
     this.buf += this.count++ === 0 ? '[\n    ' : ',\n    ';
     if (small) {
-      this.buf += JSON.stringify(value) ?? 'null';
-      if (this.io.write && this.buf.length >= this.chunk) { this.io.write(terminalJson(this.buf)); this.buf = ''; }
+      const text = JSON.stringify(value) ?? 'null';
+      // With a stream, the element goes out at once, escaped as the flat string it is.
+      if (this.io.write) { this.io.write(terminalJson(this.buf) + terminalJson(text)); this.buf = ''; } else this.buf += text;
       return;
     }
     for (const piece of jsonPieces(value, '    ')) {
