@@ -5,8 +5,9 @@ import { sarifLog, formatText, reaches } from '../review/format';
 import type { Finding, ReviewCoverage, Undecided } from '../review/types';
 import type { MailDiagnostic } from '../mail/types';
 import { DEFAULT_BUDGET } from '../bind/simulate';
-import { INPUT_USAGE, inputLimits, numberOption, option, positional, readingLines, rejectUnknown, streamMailInput } from './input';
+import { INPUT_USAGE, MIRROR_USAGE, inputLimits, mirrorInput, numberOption, option, positional, readingLines, rejectUnknown, streamMailInput } from './input';
 import { writeJson } from './json';
+import { allHunks } from '../bind/coverage';
 import { UsageError, type Verb } from './verb';
 
 export { option, positional, rejectUnknown } from './input';
@@ -14,7 +15,7 @@ export { option, positional, rejectUnknown } from './input';
 /** The whole review's default deadline, in seconds. */
 export const DEFAULT_DEADLINE_S = 600;
 
-const usage = `usage: dax-review check FILE... [--tree DIR] [--format text|json|sarif] [--fail-on error|warning|never] [--no-simulate]
+const usage = `usage: dax-review check FILE... | --mirror DIR [--thread MESSAGE-ID] [--tree DIR] [--format text|json|sarif] [--fail-on error|warning|never] [--no-simulate]
                          [--deadline SECONDS] [--max-states N] [--max-ms N] [--max-input-mb N] [--max-inflate-ratio R]
 
 Reviews the patches in each mail (FILE '-' reads standard input): protocol rules on every
@@ -30,6 +31,7 @@ model's scenarios.
                   stops are reported as not decided
   --max-states N  most states one search may visit (default ${DEFAULT_BUDGET.maxStates})
   --max-ms N      most milliseconds one search may run (default ${DEFAULT_BUDGET.maxMs})
+${MIRROR_USAGE}
 ${INPUT_USAGE}
 
 Exit status: 0 clean, 1 findings at --fail-on, 2 unusable input (unreadable, no patch hunks),
@@ -41,6 +43,8 @@ export interface CheckedFile {
   coverage: ReviewCoverage[];
   bounded: Undecided[];
   diagnostics: MailDiagnostic[];
+  /** Each hunk's first mail line, by hunk number. */
+  hunkLines: Map<number, number>;
 }
 
 export const check: Verb = {
@@ -48,7 +52,7 @@ export const check: Verb = {
   summary: 'review patch mail: findings on mail lines, confirmed by the model',
   usage,
   async run(args, io) {
-    const valued = ['--tree', '--format', '--fail-on', '--deadline', '--max-states', '--max-ms'];
+    const valued = ['--tree', '--format', '--fail-on', '--deadline', '--max-states', '--max-ms', '--mirror', '--thread'];
     rejectUnknown(args, [...valued, '--no-simulate'], usage);
     const format = option(args, '--format') ?? 'text';
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
@@ -64,17 +68,25 @@ export const check: Verb = {
     const deadlineMs = numberOption(args, '--deadline', DEFAULT_DEADLINE_S) * 1000;
     const budget = { maxStates: Math.floor(numberOption(args, '--max-states', DEFAULT_BUDGET.maxStates)), maxMs: numberOption(args, '--max-ms', DEFAULT_BUDGET.maxMs) };
     const files = positional(args, valued);
-    if (!files.length) throw new UsageError(`no FILE given\n\n${usage}`);
+    const mirror = option(args, '--mirror');
+    const thread = option(args, '--thread');
+    if (thread !== null && mirror === null) throw new UsageError('--thread needs --mirror DIR');
+    if (!files.length && mirror === null) throw new UsageError(`no FILE given\n\n${usage}`);
+    // Each source: a file (a large mbox a message at a time), or a mirror's thread.
+    const sources = [
+      ...(mirror !== null ? [{ file: thread !== null ? `${mirror}#<${thread.replace(/^<|>$/g, '')}>` : mirror, docs: () => mirrorInput(mirror, thread, limits) }] : []),
+      ...files.map((file) => ({ file, docs: () => streamMailInput(file, limits) })),
+    ];
     const simulate = !args.includes('--no-simulate');
     const started = Date.now();
 
     const results: CheckedFile[] = [];
     let unusable = false;
-    for (const file of files) {
+    for (const { file, docs } of sources) {
       // A large mbox comes message by message; hunk numbers run on across them.
-      const acc: CheckedFile = { file, findings: [], coverage: [], bounded: [], diagnostics: [] };
+      const acc: CheckedFile = { file, findings: [], coverage: [], bounded: [], diagnostics: [], hunkLines: new Map() };
       let hunks = 0;
-      for await (const doc of streamMailInput(file, limits)) {
+      for await (const doc of docs()) {
         const left = Math.max(1, deadlineMs - (Date.now() - started));
         const r = await checkMail(doc, { file, tree: tree ?? undefined, simulate, verdicts: false, budget, deadlineMs: left });
         for (const l of readingLines(file, r.diagnostics)) io.err(l);
@@ -83,7 +95,7 @@ export const check: Verb = {
         acc.coverage.push(...r.coverage.map((c) => (hunks ? { ...c, hunk: c.hunk + hunks } : c)));
         acc.bounded.push(...r.bounded.map((b) => (hunks ? { ...b, hunk: b.hunk + hunks } : b)));
         acc.diagnostics.push(...r.diagnostics);
-        hunks += r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
+        for (const h of allHunks(r.patches)) acc.hunkLines.set(hunks++, h.mailLines[0]);
       }
       if (!hunks) { io.err(`${file}: no patch hunks found in the mail; nothing to check`); unusable = true; }
       results.push(acc);
@@ -100,7 +112,7 @@ export const check: Verb = {
     } else if (format === 'sarif') {
       writeJson(io, sarifLog(results));
     } else {
-      io.out(results.map((r) => formatText(r.findings, r.coverage, r.file, r.bounded)).join('\n'));
+      io.out(results.map((r) => formatText(r.findings, r.coverage, r.file, r.bounded, r.hunkLines)).join('\n'));
     }
     if (unusable) return 2;
     if (reaches(results.flatMap((r) => r.findings), failOn)) return 1;

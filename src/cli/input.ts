@@ -1,6 +1,7 @@
 // What every verb that reads mail shares: the input limits as options, and the one reader
 // (src/mail/file.ts through loadMail) with its refusals as usage errors.
-import { DEFAULT_LIMITS, InputError, loadMail, streamMail, type InputLimits } from '../mail/index';
+import { DEFAULT_LIMITS, InputError, loadMail, readMail, regularFileSize, streamMail, type InputLimits } from '../mail/index';
+import { readStore, threadMbox } from '../mail/mirror';
 import type { MailDocument } from '../mail/types';
 import { UsageError } from './verb';
 
@@ -60,6 +61,41 @@ export function inputLimits(args: string[]): InputLimits {
   };
 }
 
+export const MIRROR_USAGE = `  --mirror DIR   read a local public-inbox git mirror (lore's v2 layout: a git directory, or
+                 its git/N.git epochs; one message per commit) or a maildir (cur/, new/)
+  --thread ID    with --mirror: only the thread (or series) of the message with this
+                 Message-ID, read as one mbox in the mirror's order`;
+
+/** The documents of a mirror or maildir: the thread of one Message-ID as one mbox, or every
+ *  message as a document of its own (named by its commit or file). */
+export async function* mirrorInput(dir: string, thread: string | null, limits: InputLimits): AsyncGenerator<MailDocument> {
+  try {
+    if (thread !== null) {
+      const id = thread.replace(/^<|>$/g, '');
+      const t = await threadMbox(dir, id);
+      if (!t) throw new UsageError(`${dir}: no message with Message-ID <${id}>`);
+      if (t.mbox.length > limits.maxBytes) throw new UsageError(`${dir}: the thread of <${id}> holds ${t.mbox.length} bytes, more than --max-input-mb allows`);
+      yield readMail(t.mbox, { file: `${dir}#<${id}>` });
+      return;
+    }
+    for await (const s of readStore(dir)) yield readMail(s.bytes, { file: s.source });
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Refuses, before anything is read, a file no verb could read: missing, not regular, too large. */
+export function checkReadable(file: string, limits: InputLimits): void {
+  if (file === '-') return;
+  try {
+    regularFileSize(file, limits);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 /** Reads one mail file (or standard input for '-'): what cannot be read is a usage error. */
 export async function readMailInput(file: string, limits: InputLimits): Promise<MailDocument> {
   try {
@@ -70,10 +106,10 @@ export async function readMailInput(file: string, limits: InputLimits): Promise<
   }
 }
 
-/** A file as documents: a large mbox one message at a time (src/mail streamMail). */
-export async function* streamMailInput(file: string, limits: InputLimits): AsyncGenerator<MailDocument> {
+/** A file as documents: an mbox over `streamBytes` one message at a time (src/mail streamMail). */
+export async function* streamMailInput(file: string, limits: InputLimits, streamBytes?: number): AsyncGenerator<MailDocument> {
   try {
-    yield* streamMail(file, limits);
+    yield* streamMail(file, limits, streamBytes);
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;
@@ -81,6 +117,6 @@ export async function* streamMailInput(file: string, limits: InputLimits): Async
 }
 
 /** The reading problems of a document, GCC style, warnings and errors only. */
-export function readingLines(file: string, diags: readonly { line: number; severity: string; message: string }[]): string[] {
-  return diags.filter((d) => d.severity !== 'info').map((d) => `${file}:${d.line}: ${d.severity}: ${d.message}`);
+export function readingLines(file: string, diags: readonly { line: number; severity: string; message: string; verbose?: boolean }[]): string[] {
+  return diags.filter((d) => !d.verbose).map((d) => `${file}:${d.line}: ${d.severity === 'info' ? 'note' : d.severity}: ${d.message}`);
 }

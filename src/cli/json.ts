@@ -1,8 +1,27 @@
 // JSON output written in pieces: the text JSON.stringify(value, null, 2) gives, without
 // ever holding it as one string, so output of any size is written (a string past V8's
 // limit cannot be built). C1 controls and bidirectional overrides are escaped as well.
-import { terminalText } from '../mail/index';
+import { terminalJson } from '../mail/index';
 import type { CliIO } from './verb';
+
+/** Most characters of strings a leaf object may hold to be stringified in one native call. */
+const LEAF_CHARS = 1 << 16;
+
+/**
+ * An object or array whose values are all primitives, few and short (a hunk line, a header, a
+ * body line): JSON.stringify writes it far faster than a walk, and its text is small.
+ */
+function isSmallLeaf(v: object): boolean {
+  let chars = 0;
+  let n = 0;
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== null && typeof x === 'object') return false;
+    if (typeof x === 'string') chars += x.length;
+    if (++n > 64 || chars > LEAF_CHARS) return false;
+  }
+  return true;
+}
 
 /** Pieces of JSON.stringify(value, null, 2), in order. */
 export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
@@ -11,6 +30,12 @@ export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
   if (v === null || typeof v !== 'object') {
     const s = JSON.stringify(v);
     yield s === undefined ? 'null' : s;
+    return;
+  }
+  if (isSmallLeaf(v)) {
+    // Strings in JSON hold no raw line break: every newline is the indentation's.
+    const s = JSON.stringify(v, null, 2);
+    yield indent ? s.replace(/\n/g, `\n${indent}`) : s;
     return;
   }
   const inner = indent + '  ';
@@ -39,17 +64,55 @@ export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
   yield `${indent}}`;
 }
 
+/**
+ * `{ "<key>": [ ... ] }` written as its elements come, each as soon as it is pushed, without
+ * holding them: indented as JSON.stringify({ [key]: all }, null, 2) indents it, except that an
+ * element pushed as small stands compact on a line of its own (a message of a large mbox:
+ * its indentation would double the output).
+ */
+export class JsonArrayWriter {
+  private buf = '';
+  private count = 0;
+  constructor(private readonly io: CliIO, private readonly key: string, private readonly chunk = 1 << 20) {
+    this.buf = `{\n  ${JSON.stringify(key)}: `;
+  }
+
+  /** Adds an element. `small`: its text is known to be far below V8's longest string (a message
+   *  of bounded size), so one native JSON.stringify writes it, on one line. */
+  push(value: unknown, small = false): void {
+    this.buf += this.count++ === 0 ? '[\n    ' : ',\n    ';
+    if (small) {
+      const text = JSON.stringify(value) ?? 'null';
+      // With a stream, the element goes out at once, escaped as the flat string it is.
+      if (this.io.write) { this.io.write(terminalJson(this.buf) + terminalJson(text)); this.buf = ''; } else this.buf += text;
+      return;
+    }
+    for (const piece of jsonPieces(value, '    ')) {
+      this.buf += piece;
+      if (this.io.write && this.buf.length >= this.chunk) { this.io.write(terminalJson(this.buf)); this.buf = ''; }
+    }
+  }
+
+  end(): void {
+    this.buf += this.count ? '\n  ]\n}\n' : '[]\n}\n';
+    // Without a stream to write to, the whole text goes out at once as one line of output.
+    if (this.io.write) this.io.write(terminalJson(this.buf));
+    else this.io.out(terminalJson(this.buf).replace(/\n$/, ''));
+    this.buf = '';
+  }
+}
+
 /** Writes a value as indented JSON and a newline, a megabyte or so at a time. */
 export function writeJson(io: CliIO, value: unknown, chunk = 1 << 20): void {
   const write = io.write ? (t: string) => io.write!(t) : null;
   if (!write) {
-    io.out(terminalText(JSON.stringify(value, null, 2)));
+    io.out(terminalJson(JSON.stringify(value, null, 2)));
     return;
   }
   let buf = '';
   for (const piece of jsonPieces(value)) {
     buf += piece;
-    if (buf.length >= chunk) { write(terminalText(buf)); buf = ''; }
+    if (buf.length >= chunk) { write(terminalJson(buf)); buf = ''; }
   }
-  write(terminalText(buf + '\n'));
+  write(terminalJson(buf + '\n'));
 }

@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     // The model's kernel C and the mail's hunks are read with the C parser: load it once.
-    await getCParser();
+    if (verb.readsC !== false) await getCParser();
     return await verb.run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -1,36 +1,57 @@
 // dax-review parse FILE... [--json]: messages, series, files, hunks and anchored comments.
-import type { MailDocument } from '../mail/types';
+import type { MailDiagnostic, MailDocument } from '../mail/types';
 import { parsePatchMessage } from '../patch/index';
 import type { Comment, Hunk, PatchMessage } from '../patch/types';
-import { INPUT_USAGE, inputLimits, positional, readMailInput, rejectUnknown } from './input';
-import { writeJson } from './json';
+import { INPUT_USAGE, MIRROR_USAGE, checkReadable, inputLimits, mirrorInput, option, positional, rejectUnknown, streamMailInput } from './input';
+import { JsonArrayWriter } from './json';
 import { UsageError, type Verb } from './verb';
 
-const usage = `usage: dax-review parse FILE... [--json]     (FILE '-' reads standard input)
+const usage = `usage: dax-review parse FILE... [--json] [--verbose]     (FILE '-' reads standard input)
+       dax-review parse --mirror DIR [--thread MESSAGE-ID] [--json] [--verbose]
 
 Reads patch mail (raw mail, mbox, lore/public-inbox, lkml.org or mail-archive pages)
 and prints, per message: series, files, hunks with their C functions and damage, and
 review comments anchored to the hunk lines they answer.
 
-  --json   one JSON document { messages: [...] } instead of the summary
+  --json     one JSON document { messages: [...] } instead of the summary (every diagnostic,
+             the reader's own notes marked "verbose": true)
+  --verbose  the summary also lists the reader's own notes: page chrome and list footers set
+             apart, @@ contexts that name another function, spacing dropped
+${MIRROR_USAGE}
 ${INPUT_USAGE}`;
+
+/** A message of fewer lines has JSON far below V8's longest string: it is written in one piece. */
+const SMALL_MESSAGE_LINES = 20_000;
 
 export const parse: Verb = {
   name: 'parse',
   summary: 'read patch mail: series, hunks, functions, anchored review comments',
+  readsC: false,
   usage,
   async run(args, io) {
     const json = args.includes('--json');
-    rejectUnknown(args, ['--json'], usage);
+    const verbose = args.includes('--verbose');
+    rejectUnknown(args, ['--json', '--verbose', '--mirror', '--thread'], usage);
     const limits = inputLimits(args);
-    const files = positional(args, []);
-    if (files.length === 0) throw new UsageError(`no FILE given\n\n${usage}`);
-
-    const docs: MailDocument[] = [];
-    for (const file of files) docs.push(await readMailInput(file, limits));
-    const parsed = docs.map((doc) => ({ doc, messages: doc.messages.map(parsePatchMessage) }));
-    if (json) writeJson(io, { messages: parsed.flatMap(({ doc, messages }) => messages.map((m) => toJson(doc, m))) });
-    else io.out(parsed.flatMap(({ doc, messages }) => [...docSummary(doc), ...messages.flatMap((m) => summary(doc, m))]).join('\n'));
+    const mirror = option(args, '--mirror');
+    const thread = option(args, '--thread');
+    if (thread !== null && mirror === null) throw new UsageError('--thread needs --mirror DIR');
+    const files = positional(args, ['--mirror', '--thread']);
+    if (files.length === 0 && mirror === null) throw new UsageError(`no FILE given\n\n${usage}`);
+    for (const file of files) checkReadable(file, limits);
+    // Each message is written as soon as it is read: an mbox comes a message at a time.
+    const writer = json ? new JsonArrayWriter(io, 'messages') : null;
+    const emit = (doc: MailDocument): void => {
+      const messages = doc.messages.map(parsePatchMessage);
+      if (writer) for (const m of messages) writer.push(toJson(doc, m), m.message.lastLine - m.message.firstLine < SMALL_MESSAGE_LINES);
+      else {
+        const lines = [...docSummary(doc, verbose), ...messages.flatMap((m) => summary(doc, m, verbose))];
+        if (lines.length) io.out(lines.join('\n'));
+      }
+    };
+    if (mirror !== null) for await (const doc of mirrorInput(mirror, thread, limits)) emit(doc);
+    for (const file of files) for await (const doc of streamMailInput(file, limits, 0)) emit(doc);
+    writer?.end();
     return 0;
   },
 };
@@ -54,11 +75,14 @@ export function toJson(doc: MailDocument, pm: PatchMessage): unknown {
   };
 }
 
-function docSummary(doc: MailDocument): string[] {
-  return doc.diagnostics.map((d) => `${doc.file ?? '-'}:${d.line}: ${d.severity}: ${d.message}`);
+/** The reader's own notes only with --verbose; what the reader could not do, always. */
+const shown = (verbose: boolean) => (d: MailDiagnostic): boolean => verbose || !d.verbose;
+
+function docSummary(doc: MailDocument, verbose: boolean): string[] {
+  return doc.diagnostics.filter(shown(verbose)).map((d) => `${doc.file ?? '-'}:${d.line}: ${d.severity}: ${d.message}`);
 }
 
-function summary(doc: MailDocument, pm: PatchMessage): string[] {
+function summary(doc: MailDocument, pm: PatchMessage, verbose: boolean): string[] {
   const m = pm.message;
   const out: string[] = [];
   const s = m.series;
@@ -92,7 +116,7 @@ function summary(doc: MailDocument, pm: PatchMessage): string[] {
       out.push(`    ${r.current ? '*' : ' '} v${r.version ?? 1} ${n}  ${r.date}  ${r.author}  ${r.replies} repl${r.replies === 1 ? 'y' : 'ies'}  ${r.subject}`);
     }
   }
-  for (const d of [...m.diagnostics, ...pm.diagnostics]) out.push(`  line ${d.line}: ${d.severity}: ${d.message}`);
+  for (const d of [...m.diagnostics, ...pm.diagnostics].filter(shown(verbose))) out.push(`  line ${d.line}: ${d.severity}: ${d.message}`);
   return out;
 }
 

@@ -12,6 +12,7 @@ import { renderSwimlanes } from '../check/swimlane';
 import type { Verdict } from '../check/types';
 import { INPUT_USAGE, inputLimits, option, positional, readMailInput, readingLines, rejectUnknown } from './input';
 import { writeJson } from './json';
+import { simulationHeadline } from '../review/whatif';
 import { UsageError, type Verb } from './verb';
 
 const usage = `usage: dax-review simulate FILE --hunk N [--scenario S] [--threads LIST] [--without MAILLINE] [--tree DIR] [--json]
@@ -37,7 +38,7 @@ function verdictLine(side: string, v: Verdict | null): string {
   return `  ${side}: ${v.verdict}${open}${kinds ? ` (${kinds})` : ''}, ${v.states} states, ${v.ms.toFixed(1)} ms`;
 }
 
-export function renderSimulation(r: HunkSimulation): string {
+export function renderSimulation(r: HunkSimulation, without: number | null = null): string {
   const out: string[] = [];
   const h = r.hunk;
   out.push(`hunk ${h.id}: ${h.path ?? '?'} ${h.function ?? ''} (mail lines ${h.mailLines[0]}-${h.mailLines[1]})`);
@@ -61,8 +62,9 @@ export function renderSimulation(r: HunkSimulation): string {
       return `  ${fn}() ${which === 'pre' ? 'before' : 'after'} the patch is the model's ${fn}()${set.length ? ` with ${set.map((p) => `${p.point}=${String(p.value)}`).join(', ')}` : ' as it stands'}`;
     });
   };
-  out.push(...shapes('pre'), ...shapes('post'));
-  if (!r.verdicts.length) out.push('no verdict: no scenario of the model reaches a function the hunk changes');
+  // The model's variation points are its own business; "what if" compares two versions of the patch.
+  if (without === null) out.push(...shapes('pre'), ...shapes('post'));
+  out.push(simulationHeadline(r.verdicts, without));
   for (const v of r.verdicts) {
     out.push('');
     out.push(`scenario ${v.scenario}: ${v.summary}`);
@@ -108,7 +110,7 @@ export const simulate: Verb = {
     if (args.includes('--json')) {
       writeJson(io, { hunk: { id: r.hunk.id, path: r.hunk.path, function: r.hunk.function, mailLines: r.hunk.mailLines },
         coverage: r.coverage, points: r.points, verdicts: r.verdicts, bounded: r.verdicts.some((v) => v.post.verdict === 'bounded' || v.pre?.verdict === 'bounded') });
-    } else io.out(renderSimulation(r));
+    } else io.out(renderSimulation(r, withoutText === null ? null : Number(withoutText)));
     // A search that stopped at its budget decided nothing: exit 4, as model run does.
     return r.verdicts.some((v) => (v.post.verdict === 'bounded' && !v.post.violations.length) || (v.pre?.verdict === 'bounded' && !v.pre.violations.length)) ? 4 : 0;
   },

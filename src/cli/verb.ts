@@ -6,16 +6,18 @@ export interface CliIO {
   /** A line (or lines) of output; a newline is added when missing. */
   out(text: string): void;
   err(text: string): void;
-  /** Output written as it is, for output written in pieces (JSON); absent, pieces are joined for out. */
+  /** Output written as it is, for output written in pieces (JSON, whose writer escapes the
+   *  controls itself); absent, pieces are joined for out. */
   write?(text: string): void;
 }
 
-/** Output for a terminal: controls in the text (from the mail) are shown escaped, never sent. */
+/** Output for a terminal: controls in the text (from the mail) are shown escaped, never sent.
+ *  `write` is left as it is: its only writer (src/cli/json.ts) escapes them already. */
 export function terminalIO(io: CliIO): CliIO {
   return {
     out: (t) => io.out(terminalText(t)),
     err: (t) => io.err(terminalText(t)),
-    ...(io.write ? { write: (t: string) => io.write!(terminalText(t)) } : {}),
+    ...(io.write ? { write: io.write } : {}),
   };
 }
 
@@ -23,6 +25,8 @@ export interface Verb {
   name: string;
   summary: string;
   usage: string;
+  /** False for a verb that reads no C (parse): the C parser is then not loaded. */
+  readsC?: boolean;
   /** Returns the exit code: 0 ok, 1 findings at --fail-on, 2 unusable input, 4 not decided within the budget. */
   run(args: string[], io: CliIO): Promise<number>;
 }

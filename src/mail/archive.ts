@@ -21,7 +21,7 @@ function chrome(diags: MailDiagnostic[], lines: readonly RawLine[], from: number
   from = skipBlank(lines, from, to);
   to = trimBlankEnd(lines, from, to);
   if (to <= from) return;
-  diags.push({ line: lines[from].mailLine, severity: 'info', message: `${what} (lines ${lines[from].mailLine}-${lines[to - 1].mailLine}) is page chrome, not message text` });
+  diags.push({ line: lines[from].mailLine, severity: 'info', verbose: true, message: `${what} (lines ${lines[from].mailLine}-${lines[to - 1].mailLine}) is page chrome, not message text` });
 }
 
 function skipBlank(lines: readonly RawLine[], i: number, end: number): number {

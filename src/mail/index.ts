@@ -9,15 +9,16 @@ import { dropFinalEmpty, splitLines, type RawLine } from './lines';
 import { isGzip, readMbox, readMboxLines } from './mbox';
 import { buildMessage, type Draft } from './message';
 import { FROM_LINE, readRawMessage } from './rfc822';
+import { splitConcatenated } from './concat';
 import type { MailDiagnostic, MailDocument, MailFormat } from './types';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { DEFAULT_LIMITS, inflateLimit, readInput, readInputSync, regularFileSize, type InputLimits } from './file';
 
 export { readMbox } from './mbox';
-export { readInput, readInputSync, inflateLimit, DEFAULT_LIMITS, InputError, type InputLimits } from './file';
+export { readInput, readInputSync, inflateLimit, regularFileSize, DEFAULT_LIMITS, InputError, type InputLimits } from './file';
 export { parseSeriesTag, stripReplyPrefixes } from './series';
 export { parseAddress } from './message';
-export { headerText, terminalText } from './controls';
+export { headerText, terminalJson, terminalText } from './controls';
 export type * from './types';
 
 /** The most bytes a document may hold once inflated: V8's longest string, less a margin. */
@@ -53,11 +54,18 @@ export function readMail(input: string | Uint8Array, opts: ReadOptions = {}): Ma
   if (format === 'mbox' || format === 'mboxrd' || format === 'rfc822') {
     const lines = dropFinalEmpty(splitLines(byteText, 1));
     const ascii = isAscii(bytes);
-    doc.messages = format === 'rfc822' ? [readRawMessage(lines, format, ascii)] : readMboxLines(lines, format, ascii);
+    doc.messages = format === 'rfc822'
+      ? splitConcatenated(lines, doc.diagnostics).map((part, k, all) => readRawMessage(k < all.length - 1 ? trimTrailingBlank(part) : part, format, ascii))
+      : readMboxLines(lines, format, ascii);
   } else {
     doc.messages = readPage(format, bytes, doc.diagnostics).map(buildMessage);
   }
   return doc;
+}
+
+/** The blank line that ends a message before the next one's headers is not the message's. */
+function trimTrailingBlank(lines: RawLine[]): RawLine[] {
+  return lines.length > 1 && lines[lines.length - 1].raw.replace(/\r$/, '') === '' ? lines.slice(0, -1) : lines;
 }
 
 /**
@@ -172,7 +180,10 @@ function startsAsMbox(path: string): boolean {
     // 4 KiB of deflate data inflate to at most about 4 MiB
     try { b = gunzipSync(b.subarray(0, 4096), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 8 << 20 }); } catch { return false; }
   }
-  const first = b.toString('latin1').split('\n').find((l) => l.trim() !== '') ?? '';
+  const text = b.toString('latin1');
+  // Old Mac line ends (CR alone) are made LF only when the document is read whole.
+  if (/\r(?!\n)/.test(text.slice(0, -1))) return false;
+  const first = text.split('\n').find((l) => l.trim() !== '') ?? '';
   return FROM_LINE.test(first.replace(/\r$/, ''));
 }
 
@@ -187,9 +198,14 @@ function readPage(format: MailFormat, bytes: Buffer, diags: MailDiagnostic[]): D
   return [plainText(lines)];
 }
 
+/** A plain-text document longer than this is not a patch file: reading it as text is worth saying. */
+const LONG_TEXT_LINES = 1000;
+
 function plainText(lines: RawLine[]): Draft {
+  const long = lines.length > LONG_TEXT_LINES;
   const diagnostics: MailDiagnostic[] = lines.length > 0
-    ? [{ line: 1, severity: 'info', message: 'no mail headers or archive page recognised: read as plain text' }]
+    ? [{ line: 1, severity: long ? 'warning' : 'info', ...(long ? {} : { verbose: true }),
+      message: `no mail headers or archive page recognised: ${long ? `all ${lines.length} lines` : 'the text'} read as one plain-text message` }]
     : [];
   return { format: 'text', headers: [], body: lines, parts: [], thread: [], diagnostics, firstLine: 1, lastLine: lines[lines.length - 1]?.mailLine ?? 1 };
 }

@@ -24,7 +24,7 @@ export function buildMessage(d: Draft): Message {
   d.headers = d.headers.map((h) => ({ ...h, value: headerText(h.value) }));
   const { body, footer } = splitListFooter(d.body);
   if (footer.length > 0) {
-    d.diagnostics.push({ line: footer[0].mailLine, severity: 'info', message: `mailing-list footer (lines ${footer[0].mailLine}-${footer[footer.length - 1].mailLine}) kept apart from the body` });
+    d.diagnostics.push({ line: footer[0].mailLine, severity: 'info', verbose: true, message: `mailing-list footer (lines ${footer[0].mailLine}-${footer[footer.length - 1].mailLine}) kept apart from the body` });
   }
   const from = headerValue(d.headers, 'From');
   const author = from === null ? null : parseAddress(from);
@@ -133,8 +133,11 @@ function splitListFooter(lines: RawLine[]): { body: RawLine[]; footer: RawLine[]
   return { body: lines, footer: [] };
 }
 
+/** The blank lines before the footer are the list's, except one right after a diff line: that
+ *  may be the hunk's last context line, a blank one whose leading space was lost. */
 function cut(lines: RawLine[], at: number): { body: RawLine[]; footer: RawLine[] } {
   let end = at;
   while (end > 0 && isBlank(lines[end - 1].raw)) end--;
-  return { body: lines.slice(0, end), footer: lines.slice(at) };
+  const diffLine = end > 0 && /^[-+ ]/.test(lines[end - 1].raw.replace(/^(?:> ?)+/, ''));
+  return { body: lines.slice(0, diffLine && end < at ? end + 1 : end), footer: lines.slice(at) };
 }

@@ -96,7 +96,7 @@ function preferredAlternative(sections: readonly Section[]): number {
 
 function reportExtra(body: readonly RawLine[], from: number, to: number, diags: MailDiagnostic[], what: string, ignore?: RegExp): void {
   const text = body.slice(from, to).filter((l) => l.raw.trim() !== '' && !(ignore && ignore.test(l.raw.trim())));
-  if (text.length > 0) diags.push({ line: text[0].mailLine, severity: 'info', message: `${what} (${text.length} line(s) from line ${text[0].mailLine}) is not part of any MIME part` });
+  if (text.length > 0) diags.push({ line: text[0].mailLine, severity: 'info', verbose: true, message: `${what} (${text.length} line(s) from line ${text[0].mailLine}) is not part of any MIME part` });
 }
 
 const PATCH_TYPES = /^(text\/|message\/rfc822$|application\/(x-)?(patch|diff)$)/;
@@ -141,7 +141,7 @@ function transferDecode(cte: string | null, body: RawLine[], diags: MailDiagnost
 function report(part: MailPart, diags: MailDiagnostic[]): void {
   const what = part.binary ? 'binary attachment' : `${part.contentType} part`;
   const name = part.filename ? ` "${part.filename}"` : '';
-  diags.push({ line: part.firstLine, severity: 'info', message: `${what}${name} (${part.contentType}, ${part.size} bytes, lines ${part.firstLine}-${part.lastLine}) kept as a part, not read as body text` });
+  diags.push({ line: part.firstLine, severity: 'info', verbose: true, message: `${what}${name} (${part.contentType}, ${part.size} bytes, lines ${part.firstLine}-${part.lastLine}) kept as a part, not read as body text` });
 }
 
 /** Decoded bytes cut into lines, each with the mail line it starts in (the part's first when the map does not fit). */

@@ -43,7 +43,9 @@ export interface Attribution {
 
 const WEEKDAY_OR_MONTH = /^(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?$/i;
 /** Tokens that can only belong to a date: times, years, zones, numeric dates. */
-const DATE_TOKEN = /^(?:\d{1,2}:\d{2}(?::\d{2})?(?:[ap]m)?,?|\d{4},?|[+-]\d{4},?|\(?(?:utc|gmt|[a-z]{2,4}t)\)?,?|[ap]m,?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4},?)$/i;
+const DATE_TOKEN = /^(?:\d{1,2}:\d{2}(?::\d{2})?(?:[ap]m)?,?|\d{4},?|[+-]\d{4},?|[ap]m,?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4},?)$/i;
+/** A time zone as mailers write it, in capitals ("PDT", "(CEST)"): "Pat" and "Matt" are names. */
+const ZONE_TOKEN = /^\(?(?:UTC|GMT|[A-Z]{2,4}T)\)?,?$/;
 
 /** "Dave Chinner <david@fromorbit.com>" -> name and address; quotes stripped. */
 export function splitNameAddress(s: string): { name: string | null; email: string | null } {
@@ -111,7 +113,7 @@ function stripLeadingDate(s: string): string {
   let last = -1;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i];
-    if (DATE_TOKEN.test(tok) || /^\d{1,2},?$/.test(tok) || tok.toLowerCase() === 'at') last = i;
+    if (DATE_TOKEN.test(tok) || ZONE_TOKEN.test(tok) || /^\d{1,2},?$/.test(tok) || tok.toLowerCase() === 'at') last = i;
     else if (WEEKDAY_OR_MONTH.test(tok) && i + 1 < tokens.length && /^\d/.test(tokens[i + 1])) last = i;
     else if (tok.startsWith('<')) break;
     else if (last >= 0 && i > last) break;

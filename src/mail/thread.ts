@@ -19,7 +19,7 @@ export function parseThreadOverview(lines: readonly RawLine[], knownNames: reado
   for (const line of lines) {
     const row = parseRow(line);
     if (row) rows.push(row);
-    else if (line.raw.trim() !== '') diagnostics.push({ line: line.mailLine, severity: 'info', message: `thread overview line not understood, kept out of the thread: "${line.raw.trim().slice(0, 80)}"` });
+    else if (line.raw.trim() !== '') diagnostics.push({ line: line.mailLine, severity: 'info', verbose: true, message: `thread overview line not understood, kept out of the thread: "${line.raw.trim().slice(0, 80)}"` });
   }
   const names = authorNames(rows, knownNames);
   return rows.map((r) => toEntry(r, names));

@@ -18,6 +18,9 @@ export interface MailDiagnostic {
   line: number;
   severity: Severity;
   message: string;
+  /** What the reader noticed and handled itself (page chrome, a list footer, an @@ context that
+   *  names another function): for a log (`parse --verbose`, an output channel), not a diagnostic. */
+  verbose?: boolean;
 }
 
 /** "[PATCH v5 15/17]", "[-mm PATCH v2 23/25]", "[RFC PATCH 00/13]", "PATCHv3", "v6,19/24", "1 of 2". */

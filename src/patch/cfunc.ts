@@ -35,17 +35,20 @@ const KEYWORDS = new Set([
   'if', 'else', 'for', 'while', 'do', 'switch', 'case', 'default', 'return', 'goto', 'break',
   'continue', 'sizeof', 'typeof', '__typeof__', 'defined', 'asm', '__asm__', 'volatile',
 ]);
+/** C's own type names: "long (*fn)(...)" declares a pointer, it names no function "long". */
+const TYPE_WORDS = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'bool', '_Bool']);
 const FILE_SCOPE_CALL = /^(?:EXPORT_SYMBOL\w*|EXPORT_TRACEPOINT_SYMBOL\w*|MODULE_\w+|module_init|module_exit|__setup|early_param|\w+_initcall|DEFINE_\w+|DECLARE_\w+|LIST_HEAD|ALLOW_ERROR_INJECTION)\s*\(/;
 const DEF_START = /^((?:[A-Za-z_]\w*[\s*]+)*)\**\s*([A-Za-z_]\w*)\s*\(/;
 
 /** The function a definition's first line names, or null when it cannot start one. */
 export function definitionName(code: string): string | null {
   const t = code.trim();
-  if (t === '' || t.startsWith('#') || /;\s*$/.test(t)) return null;
+  // A definition's head has a '(' (the cheap test spares most lines the regular expression).
+  if (t === '' || t.startsWith('#') || !t.includes('(') || /;\s*$/.test(t) || /^typedef\b/.test(t)) return null;
   const m = DEF_START.exec(t);
   if (!m) return null;
   const words = m[1].trim().split(/[\s*]+/).filter(Boolean);
-  if (words.some((w) => KEYWORDS.has(w)) || KEYWORDS.has(m[2])) return null;
+  if (words.some((w) => KEYWORDS.has(w)) || KEYWORDS.has(m[2]) || TYPE_WORDS.has(m[2])) return null;
   if (t.slice(0, m.index + m[0].length).includes('=')) return null;
   if (FILE_SCOPE_CALL.test(t)) return null;
   return m[2];
@@ -71,6 +74,9 @@ export function hintFromContext(context: string | null): { kind: 'function' | 'l
 
 type Kind = 'neutral' | 'file-scope' | 'statement';
 
+/** '"', "'" and '/': where a literal or a comment may start. */
+const SPECIAL = new Set([34, 39, 47]);
+
 /** Removes comments and string/char literals; tracks block comments across lines. */
 function stripCode(text: string, state: { inComment: boolean }): string {
   if (!state.inComment && !/["'/]/.test(text)) return text;
@@ -84,6 +90,12 @@ function stripCode(text: string, state: { inComment: boolean }): string {
       i = end + 2;
       continue;
     }
+    // Copy up to the next character that may open a comment or a literal, in one slice.
+    let k = i;
+    while (k < text.length && !SPECIAL.has(text.charCodeAt(k))) k++;
+    out += text.slice(i, k);
+    i = k;
+    if (i >= text.length) break;
     const c = text[i];
     if (c === '/' && text[i + 1] === '*') { state.inComment = true; i += 2; continue; }
     if (c === '/' && text[i + 1] === '/') break;
@@ -123,9 +135,10 @@ function classify(code: string): Kind {
  * "struct dax_operations"; "static const struct dax_operations dm_dax_ops = {" -> "dm_dax_ops".
  */
 export function aggregateName(t: string): string | null {
+  if (!t.includes('{')) return null;
   const tagged = /^(?:typedef\s+)?(struct|union|enum)\s+(\w+)\s*\{/.exec(t);
   if (tagged) return `${tagged[1]} ${tagged[2]}`;
-  const init = /([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*=\s*\{/.exec(t);
+  const init = t.includes('=') ? /([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*=\s*\{/.exec(t) : null;
   return init ? init[1] : null;
 }
 
@@ -139,8 +152,14 @@ function opensAggregate(t: string): boolean {
 }
 
 /** "STATIC int", "static inline bool", "struct page *": a return type alone on its line. */
+/** Words and stars only ("static unsigned long", "STATIC int *"): the punctuation most code lines
+ *  hold rules a line out before the regular expression is tried. */
+function wordsOnly(t: string): boolean {
+  return !/[(;=,{}]/.test(t) && /^[A-Za-z_][\w\s*]*$/.test(t);
+}
+
 function isReturnTypeLine(t: string): boolean {
-  if (!/^[A-Za-z_][\w\s*]*$/.test(t)) return false;
+  if (!wordsOnly(t)) return false;
   const words = t.split(/[\s*]+/).filter(Boolean);
   return words.length >= 1 && words.length <= 4 && !words.some((w) => KEYWORDS.has(w)) &&
     (words.length > 1 || /^(?:void|int|long|bool|char|unsigned|STATIC|static|inline|u\d+|s\d+|size_t|ssize_t|loff_t|vm_fault_t|pgoff_t|\w+_t)$/.test(words[0]));
@@ -148,25 +167,49 @@ function isReturnTypeLine(t: string): boolean {
 
 /** "struct dax_device *fs_dax_claim(struct dax_device *dax_dev, void *owner);" */
 function isPrototype(t: string): boolean {
+  if (!t.endsWith(';') || !t.includes('(')) return false;
   const m = /^((?:[A-Za-z_]\w*[\s*]+)+)\**\s*([A-Za-z_]\w*)\s*\([^;{}=]*\)\s*;$/.exec(t);
   if (!m) return false;
   const words = m[1].trim().split(/[\s*]+/).filter(Boolean);
   return words.length > 0 && !words.some((w) => KEYWORDS.has(w));
 }
 
+const NO_BRACES = { open: 0, close: 0 };
+
 function braces(code: string): { open: number; close: number } {
-  let open = 0;
-  let close = 0;
-  for (const c of code) {
-    if (c === '{') open++;
-    else if (c === '}') close++;
-  }
-  return { open, close };
+  if (code.indexOf('{') < 0 && code.indexOf('}') < 0) return NO_BRACES;
+  return { open: count(code, '{'), close: count(code, '}') };
 }
 
 interface ImageLine {
   index: number;   // into the hunk's lines
   text: string;
+}
+
+/** What a line reads as on its own, given whether a block comment is open before it. */
+interface LineReading { code: string; inCommentAfter: boolean; kind: Kind; returnType: boolean }
+
+/** Readings by text, outside and inside a block comment: the two images of a hunk share their
+ *  context lines (the same strings, so a lookup hashes nothing new). */
+type Readings = [Map<string, LineReading>, Map<string, LineReading>];
+
+const newReadings = (): Readings => [new Map(), new Map()];
+
+function readLine(text: string, inComment: boolean, readings: Readings): LineReading {
+  const byText = readings[inComment ? 1 : 0];
+  const hit = byText.get(text);
+  if (hit) return hit;
+  const comment = { inComment };
+  const code = inComment || !looksLikeCommentBody(text) ? stripCode(text, comment) : '';
+  const t = code.trim();
+  const r: LineReading = {
+    code, inCommentAfter: comment.inComment,
+    kind: inComment && t === '' ? 'neutral' : classify(code),
+    // XFS style puts the return type and the name on lines of their own.
+    returnType: t !== '' && isReturnTypeLine(t),
+  };
+  byText.set(text, r);
+  return r;
 }
 
 /**
@@ -176,7 +219,7 @@ interface ImageLine {
 function scanImage(
   image: ImageLine[], hint: FunctionHint | null, indented: boolean,
   out: { fn: (string | null)[]; fromLines: boolean[]; labels: Map<string, string>; scope: (string | null)[] },
-  startScope: string | null,
+  startScope: string | null, readings: Readings = newReadings(),
 ): string | null {
   type Mode = 'top' | 'known' | 'unknown';
   let mode = (hint ? 'unknown' : 'top') as Mode;
@@ -185,7 +228,6 @@ function scanImage(
   let depth = 0;              // braces inside the function ('known'), or relative ('unknown')
   let confirmed = false;      // 'unknown': a statement showed we really are inside
   let provisional: number[] = [];
-  const comment = { inComment: false };
   // A definition being read: its name, the lines so far, paren balance.
   let sig: { name: string; lines: number[]; parens: number; closed: boolean } | null = null;
   let typeLine: number | null = null;
@@ -198,16 +240,16 @@ function scanImage(
   const codes = image.map(() => '');
   const kinds: Kind[] = [];
   let prevType = false;   // the last code line was a bare return type ("STATIC int")
+  let inComment = false;
   for (let k = 0; k < image.length; k++) {
-    const wasComment = comment.inComment;
-    const code = wasComment || !looksLikeCommentBody(image[k].text) ? stripCode(image[k].text, comment) : '';
-    codes[k] = code;
-    const t = code.trim();
-    let kind: Kind = wasComment && t === '' ? 'neutral' : classify(code);
-    // XFS style puts the return type and the name on lines of their own.
-    if (isReturnTypeLine(t)) kind = 'neutral';
+    const r = readLine(image[k].text, inComment, readings);
+    inComment = r.inCommentAfter;
+    codes[k] = r.code;
+    const t = r.code.trim();
+    let kind = r.kind;
+    if (r.returnType) kind = 'neutral';
     else if (prevType && /^[A-Za-z_]\w*\s*\(/.test(t) && definitionName(t) !== null) kind = 'file-scope';
-    if (t !== '') prevType = isReturnTypeLine(t);
+    if (t !== '') prevType = r.returnType;
     kinds.push(kind);
   }
   // The first non-neutral kind after each line, computed once from the end.
@@ -263,7 +305,7 @@ function scanImage(
         set(k, name, true);
         continue;
       }
-      typeLine = /^[A-Za-z_][\w\s*]*$/.test(t) && !KEYWORDS.has(t.split(/\s+/)[0]) ? k : null;
+      typeLine = wordsOnly(t) && !KEYWORDS.has(t.split(/\s+/)[0]) ? k : null;
       if (scopeGuessed && kinds[k] === 'file-scope') {
         depth = 0;
         aggregate = null;
@@ -282,7 +324,7 @@ function scanImage(
 
     set(k, fn, fromLines);
     if (mode === 'unknown' && !confirmed) provisional.push(k);
-    const label = /^([A-Za-z_]\w*)\s*:(?!:)/.exec(t);
+    const label = t.includes(':') ? /^([A-Za-z_]\w*)\s*:(?!:)/.exec(t) : null;
     if (label && label[1] !== 'default' && fn) out.labels.set(label[1], fn);
     depth += open - close;
     if (mode === 'known') {
@@ -329,7 +371,7 @@ function scanImage(
 
 function count(s: string, c: string): number {
   let n = 0;
-  for (const ch of s) if (ch === c) n++;
+  for (let i = s.indexOf(c); i >= 0; i = s.indexOf(c, i + 1)) n++;
   return n;
 }
 
@@ -352,8 +394,9 @@ export function scanFunctions(
   });
   const scope: (string | null)[] = lines.map(() => null);
   const preOut = { fn: lines.map((): string | null => null), fromLines: lines.map(() => false), labels, scope: lines.map((): string | null => null) };
-  scanImage(pre, hint, indented, preOut, startScope);
-  const openAtEnd = scanImage(post, hint, indented, { fn, fromLines, labels, scope }, startScope);
+  const readings = newReadings();
+  scanImage(pre, hint, indented, preOut, startScope, readings);
+  const openAtEnd = scanImage(post, hint, indented, { fn, fromLines, labels, scope }, startScope, readings);
   lines.forEach((l, i) => {
     if (l.op === '-') {
       fn[i] = preOut.fn[i];

@@ -11,10 +11,11 @@ import type { BodyLine, MailDiagnostic, Message } from '../mail/types';
 import { findAttributions, splitQuoteUpTo, type Attribution } from '../mail/quote';
 import type { Comment, Damage, FilePatch, Hunk, HunkLine, LineOp, PatchMessage } from './types';
 import {
-  continuesStatement, isBareLine, isElision, isFileMetaLine, isSignatureMark, parseDiffGit, parseFileLine,
+  continuesStatement, isBareLine, isElision, isFileMetaLine, isSignatureMark, parseDiffGit, parseFileLine, parseIndexLine,
   parseHunkHeader, type HunkHeader,
 } from './lines';
 import { resolveFunctions } from './functions';
+import { headerlessFragments } from './fragments';
 
 /** A run may overshoot the @@ counts by this many lines and still continue the hunk. */
 const COUNT_SLACK = 1;
@@ -85,7 +86,10 @@ export function patchDepth(body: readonly BodyLine[]): number | null {
 
 export function extractPatch(msg: Message): Extraction {
   const body = msg.body;
-  const p = patchDepth(body);
+  // No diff or @@ header anywhere: the quote may still hold fragments the reviewer trimmed to.
+  const headed = patchDepth(body);
+  const fragments = headed === null ? headerlessFragments(body) : null;
+  const p = headed ?? fragments?.depth ?? null;
   const diagnostics: MailDiagnostic[] = [];
   if (p === null) {
     return { quoteDepth: null, files: [], comments: [], diagnostics, commitLines: [] };
@@ -137,8 +141,16 @@ export function extractPatch(msg: Message): Extraction {
 
     if (phase === 'done') continue;
     if (phase === 'message') {
-      if (!startsDiff(i, text)) { commitLines.push(line); continue; }
+      if (!startsDiff(i, text) && !fragments?.starts.has(i)) { commitLines.push(line); continue; }
       phase = 'files';
+    }
+    // A header-less fragment ends at the first quoted line that is no diff line.
+    if (fragments && text !== '' && !'+- '.includes(text[0])) {
+      flushComments();
+      finish();
+      phase = 'message';
+      commitLines.push(line);
+      continue;
     }
     const settled = cur === null || cur.hunk.headerMissing || complete(cur);
 
@@ -160,6 +172,14 @@ export function extractPatch(msg: Message): Extraction {
       i = nextIndexAtDepth(i, p);
       continue;
     }
+    const quilt = settled ? parseIndexLine(text) : null;
+    if (quilt) {
+      finish();
+      file = { path: quilt, oldPath: quilt, newPath: quilt };
+      fileHeaders.set(file.path, file);
+      fileSinceHunk = true;
+      continue;
+    }
     if (settled && isFileMetaLine(text)) continue;
     const header = parseHunkHeader(text);
     if (header) {
@@ -173,12 +193,13 @@ export function extractPatch(msg: Message): Extraction {
 
     const flowing = gapLine === null && !interrupted;
     if (text === '' && cur !== null && complete(cur) && flowing && !moreHunkLines(i)) continue;
+    if (cur !== null && complete(cur) && flowing && endsPatch(i, text)) { finish(); afterHunk = true; continue; }
     const opLike = text === '' || text[0] === '+' || text[0] === '-' || text[0] === ' ';
     if (!opLike && cur !== null && complete(cur) && flowing) {
       // The counts are met and this is no diff line: the hunk is over (a footer, a signature).
       finish();
       afterHunk = true;
-      diagnostics.push({ line: line.mailLine, severity: 'info', message: `mail line ${line.mailLine}: text after a complete hunk, not read as patch` });
+      diagnostics.push({ line: line.mailLine, severity: 'info', verbose: true, message: `mail line ${line.mailLine}: text after a complete hunk, not read as patch` });
       continue;
     }
     if (afterHunk) {
@@ -197,7 +218,7 @@ export function extractPatch(msg: Message): Extraction {
   return { quoteDepth: p, files: groupFiles(hunks, fileHeaders), comments: messageComments, diagnostics, commitLines };
 
   function startsDiff(i: number, text: string): boolean {
-    if (parseHunkHeader(text) || parseDiffGit(text)) return true;
+    if (parseHunkHeader(text) || parseDiffGit(text) || parseIndexLine(text)) return true;
     return text.startsWith('--- ') && (nextAtDepth(i, p as number)?.startsWith('+++ ') ?? false);
   }
 
@@ -212,6 +233,11 @@ export function extractPatch(msg: Message): Extraction {
     const j = nextIndexAtDepth(i, depth);
     if (j < 0) return null;
     return body[j].depth === depth ? body[j].text : splitQuoteUpTo(body[j].raw, depth).text;
+  }
+
+  /** b4 and some scripts write "---" after the last hunk, before base-commit: and the signature. */
+  function endsPatch(i: number, text: string): boolean {
+    return text === '---' && !(nextAtDepth(i, p as number)?.startsWith('+++ ') ?? false);
   }
 
   function complete(b: Building): boolean {
@@ -244,7 +270,8 @@ export function extractPatch(msg: Message): Extraction {
     if (header === null) {
       addDamage(hunk, 'missing-header', line.mailLine,
         gapLine !== null ? `no @@ header after the elision at mail line ${gapLine}: line numbers unknown`
-          : 'no @@ header: the quote resumes past the end of the previous hunk, line numbers unknown');
+          : fragments ? 'a quoted fragment with no diff or @@ header: file and line numbers unknown'
+            : 'no @@ header: the quote resumes past the end of the previous hunk, line numbers unknown');
     }
     hunks.push(hunk);
     cur = {
@@ -303,7 +330,7 @@ export function extractPatch(msg: Message): Extraction {
       if (l.depth < p!) break;
       const text = l.depth === p ? l.text : splitQuoteUpTo(l.raw, p!).text;
       if (text === '') continue;
-      more = !(startsDiff(j, text) || isSignatureMark(text) || isElision(text) || isFileMetaLine(text));
+      more = !(startsDiff(j, text) || isSignatureMark(text) || isElision(text) || isFileMetaLine(text) || endsPatch(j, text));
       break;
     }
     blankVerdict = { until: j, more };
@@ -445,7 +472,7 @@ function dropSpacing(b: Building, diagnostics: MailDiagnostic[]): void {
     const trailing = h.damage.find((d) => d.kind === 'trailing-ws');
     if (trailing) trailing.mailLines = trailing.mailLines.filter((m) => m !== gone.mailLine);
     diagnostics.push({
-      line: gone.mailLine, severity: 'info',
+      line: gone.mailLine, severity: 'info', verbose: true,
       message: `mail line ${gone.mailLine}: blank quoted line beside a comment read as spacing, the @@ counts have no room for it`,
     });
   }
@@ -602,13 +629,38 @@ export function threadComments(
   return roots;
 }
 
+/**
+ * Lines of C indented with spaces in a hunk with no tab at all: kernel C indents with tabs, so
+ * a mailer (Gmail, a web client) expanded them. 0 when the hunk keeps a tab, or is no C.
+ */
+function tabsExpanded(h: Hunk): number {
+  if (h.path !== null && !/\.(?:c|h)$/.test(h.path)) return 0;
+  if (h.lines.some((l) => l.text.includes('\t'))) return 0;
+  return h.lines.filter((l) => /^ {4,}\S/.test(l.text)).length;
+}
+
+/** Damage that keeps a hunk from applying as posted, in a few words; whitespace first. */
+const APPLY_DAMAGE: Partial<Record<Damage['kind'], string>> = {
+  'trailing-ws': 'blank context lines lost their leading space',
+  'stripped-indent': 'leading whitespace stripped',
+  wrapped: 'lines wrapped by the mailer',
+};
+
+/**
+ * One information line per hunk that would not apply as posted (whitespace damage, a cut file
+ * header): it matters to whoever applies the patch; the other damage is on the hunk itself.
+ */
 function pathDiagnostics(hunks: readonly Hunk[]): MailDiagnostic[] {
-  return hunks
-    .filter((h) => h.path === null)
-    .map((h) => ({
-      line: h.mailLines[0], severity: 'warning' as const,
-      message: `hunk at mail line ${h.mailLines[0]}: the mail does not say which file it belongs to (its file header was cut)`,
-    }));
+  const out: MailDiagnostic[] = [];
+  for (const h of hunks) {
+    const why = h.damage.filter((d) => APPLY_DAMAGE[d.kind]).map((d) => `${APPLY_DAMAGE[d.kind]} (${d.mailLines.length} line${d.mailLines.length === 1 ? '' : 's'})`);
+    const expanded = tabsExpanded(h);
+    if (expanded) why.push(`tabs expanded to spaces by the mailer (${expanded} line${expanded === 1 ? '' : 's'})`);
+    if (h.path === null) why.push('the mail does not say which file it belongs to (its file header was cut)');
+    if (!why.length) continue;
+    out.push({ line: h.mailLines[0], severity: 'info', message: `hunk at mail line ${h.mailLines[0]} does not apply as posted: ${why.join('; ')}` });
+  }
+  return out;
 }
 
 function groupFiles(hunks: readonly Hunk[], headers: ReadonlyMap<string | null, FileState>): FilePatch[] {

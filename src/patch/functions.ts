@@ -38,7 +38,7 @@ export function resolveFunctions(hunks: readonly Hunk[], diagnostics: MailDiagno
     h.functionSource = first === undefined ? null : scan.fromLines[first] ? 'lines' : hint?.source ?? null;
     if (hint && hint.source === 'header' && h.function !== null && h.function !== hint.name && h.functionSource === 'lines') {
       diagnostics.push({
-        line: h.mailLines[0], severity: 'info',
+        line: h.mailLines[0], severity: 'info', verbose: true,
         message: `hunk at mail line ${h.mailLines[0]}: @@ context names ${hint.name}, the lines change ${h.function}`,
       });
     }

@@ -28,6 +28,8 @@ export function parseHunkHeader(text: string): HunkHeader | null {
 export function parseDiffGit(text: string): { oldPath: string | null; newPath: string | null } | null {
   const m = /^diff --git (?:"?a\/(.+?)"?) (?:"?b\/(.+?)"?)\s*$/.exec(text);
   if (m) return { oldPath: m[1], newPath: m[2] };
+  const other = /^diff --git "?([^\s"]+\/[^\s"]+)"? "?([^\s"]+\/[^\s"]+)"?\s*$/.exec(text);
+  if (other) return { oldPath: kernelPath(other[1]), newPath: kernelPath(other[2]) };
   const loose = /^diff (?:--git|-u|-urN|-Naur|-ur|-up|-Nurp|-uNr)\s+(\S+)\s+(\S+)\s*$/.exec(text);
   if (loose) return { oldPath: stripPrefix(loose[1]), newPath: stripPrefix(loose[2]) };
   return null;
@@ -45,13 +47,41 @@ export function parseFileLine(text: string, mark: '---' | '+++'): string | null 
   return stripPrefix(name);
 }
 
+/** The kernel's top-level directories: a path that starts with one is already the kernel's. */
+const KERNEL_TOP = new Set([
+  'arch', 'block', 'certs', 'crypto', 'Documentation', 'drivers', 'fs', 'include', 'init', 'io_uring', 'ipc',
+  'kernel', 'lib', 'LICENSES', 'mm', 'net', 'rust', 'samples', 'scripts', 'security', 'sound', 'tools', 'usr', 'virt',
+]);
+const KERNEL_TOP_FILES = new Set(['MAINTAINERS', 'Makefile', 'Kconfig', 'CREDITS', 'COPYING', 'README', 'Kbuild']);
+
+/**
+ * The kernel path a diff names, as `git apply -p1` takes it: "a/fs/dax.c", "redhat-linux/fs/dax.c"
+ * and "linux.orig/fs/dax.c" are fs/dax.c. A path that already starts at the kernel's top level
+ * (a -p0 diff: "fs/dax.c") is kept, and so is a bare file name.
+ */
+export function kernelPath(name: string): string {
+  const clean = name.replace(/^\.\//, '');
+  const slash = clean.indexOf('/');
+  if (slash < 0) return clean;
+  const first = clean.slice(0, slash);
+  if (first !== 'a' && first !== 'b' && KERNEL_TOP.has(first)) return clean;
+  const rest = clean.slice(slash + 1);
+  return rest === '' ? clean : rest;
+}
+
 function stripPrefix(name: string): string {
-  return name.replace(/^[ab]\//, '');
+  return kernelPath(name);
+}
+
+/** "Index: redhat-linux/fs/dax.c" (quilt) -> "fs/dax.c". */
+export function parseIndexLine(text: string): string | null {
+  const m = /^Index: (\S+)\s*$/.exec(text);
+  return m ? kernelPath(m[1]) : null;
 }
 
 /** Lines between "diff --git" and the first "@@" that carry file metadata. */
 export function isFileMetaLine(text: string): boolean {
-  return /^(?:index [0-9a-f]+\.\.[0-9a-f]+|(?:old|new|deleted file|new file) mode \d+|similarity index|dissimilarity index|rename (?:from|to) |copy (?:from|to) |Binary files )/.test(text);
+  return /^(?:Index: \S+\s*$|={20,}\s*$|index [0-9a-f]+\.\.[0-9a-f]+|(?:old|new|deleted file|new file) mode \d+|similarity index|dissimilarity index|rename (?:from|to) |copy (?:from|to) |Binary files )/.test(text);
 }
 
 /** "...", ".....", "[...]", "<snip>", "[snip]", "[ ... ]": an explicit gap. */

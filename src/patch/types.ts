@@ -53,8 +53,9 @@ export interface Hunk {
   headerContext: string | null;   // text after the second @@, a hint only
   function: string | null;        // the enclosing C function, resolved from the lines
   /** How `function` was found: a definition in the hunk's lines, the @@ context,
-   *  a label seen earlier in the file, or the previous hunk of the same file. */
-  functionSource: 'lines' | 'header' | 'label' | 'previous-hunk' | null;
+   *  a label seen earlier in the file, the previous hunk of the same file, or (for a quoted
+   *  fragment with no header at all) the one function of the model's kernel C holding its lines. */
+  functionSource: 'lines' | 'header' | 'label' | 'previous-hunk' | 'model' | null;
   functions: string[];            // every function the hunk touches or defines
   /** File-scope objects the changes sit in outside functions: "struct dax_operations", "dm_dax_ops". */
   scopes: string[];

@@ -27,6 +27,8 @@ export interface RawFinding {
   about: string;
   /** The mail line of the call that acquired what leaked. */
   acquiredAt: number | null;
+  /** Set on a resource still held when the function returns (not an event on one statement). */
+  heldAtReturn?: boolean;
 }
 
 export interface EngineResult {
@@ -570,9 +572,14 @@ function leaks(run: Run, input: EngineInput): RawFinding[] {
       out.push({
         rule: cls.rule, kind: cls.kind, severity: cls.severity,
         message: cls.message.replace('{api}', `${res.api}()`).replace('{handle}', handle || 'the lock'),
-        line: first, endLine: Math.max(first, last), related, about: res.cls, acquiredAt: res.line,
+        line: first, endLine: Math.max(first, last), related, about: res.cls, acquiredAt: res.line, heldAtReturn: true,
       });
     });
   }
   return out;
+}
+
+/** What the API table says a call does, for rules that read the patch as a whole (pairs.ts). */
+export function protocolOfCall(fn: string): { effects: readonly Effect[] } | undefined {
+  return protocolOf(fn);
 }

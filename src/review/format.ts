@@ -1,12 +1,13 @@
 // Findings as text (GCC style), JSON and SARIF 2.1.0.
 import type { Trace } from '../check/types';
-import type { Finding, HunkCoverage, Undecided } from './types';
+import type { Finding, HunkCoverage, ReviewCoverage, Undecided } from './types';
 import { CLASSES, WAKE_ONE_AFTER_DELETE, STORE_UNLOCKED, KEY_MASKS, SLEEP_IN_ATOMIC } from './protocols';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
-export function formatText(findings: Finding[], coverage: HunkCoverage[], file: string, bounded: readonly Undecided[] = []): string {
+export function formatText(findings: Finding[], coverage: ReviewCoverage[], file: string, bounded: readonly Undecided[] = [], hunkLines: ReadonlyMap<number, number> = new Map()): string {
   const out: string[] = [];
+  for (const c of coverage) if (c.outside) out.push(`${file}:${hunkLines.get(c.hunk) ?? c.notExecuted[0]?.mailLine ?? 1}: note: hunk ${c.hunk} ${c.outside}`);
   for (const b of bounded) {
     out.push(`${file}:${b.line}: warning: hunk ${b.hunk}: ${b.function}() not decided within the budget: ${b.reason}${b.scenarios.length ? ` (${b.scenarios.join(', ')})` : ''}`);
   }
@@ -22,7 +23,8 @@ export function formatText(findings: Finding[], coverage: HunkCoverage[], file: 
   const executed = coverage.reduce((n, c) => n + c.executed, 0);
   const open = new Set(bounded.map((b) => b.hunk)).size;
   const undecided = open ? `; ${open} hunk${open === 1 ? '' : 's'} not decided within the budget` : '';
-  out.push(`${file}: ${findings.length} finding${findings.length === 1 ? '' : 's'}${undecided}; the model runs ${executed} of ${changed} changed lines${open ? ' to a decision' : ''}`);
+  out.push(`${file}: ${findings.length} finding${findings.length === 1 ? '' : 's'}${undecided}; the model runs ${executed} of ${changed} changed lines${open ? ' to a decision' : ''}`
+    + (changed > 0 && executed === 0 ? ': no verdict on the locking, only the rules\' reading of the code' : ''));
   return out.join('\n');
 }
 

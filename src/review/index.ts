@@ -9,11 +9,14 @@ import { simulateWith, kinds, kindWords, functionsOfHunk, codeKey, DEFAULT_BUDGE
 import { bindPatches, type Binding } from '../bind/bind';
 import { allHunks } from '../bind/coverage';
 import type { MailDiagnostic, MailDocument } from '../mail/types';
-import { analyseMail, staticFindings, checkMailStatic, reviewReady, loweredCoverage, type Analysed } from './static';
+import { analyseMail, staticFindings, checkMailStatic, answered, reviewReady, loweredCoverage, type Analysed } from './static';
 import type { Finding, HunkCoverage, HunkVerdict, ReviewCoverage, Undecided } from './types';
+import { scopeOf, settleEvidence, withStatement } from './evidence';
 
 export { checkMailStatic, reviewReady };
-export { draftReply } from './reply';
+export { outsideModel } from './evidence';
+export { breakage, simulationHeadline, type Breakage } from './whatif';
+export { draftReply, composeReply, type ReplyDraft, type ReplyOptions } from './reply';
 export type { Finding, HunkCoverage, HunkVerdict, ReviewCoverage, Undecided } from './types';
 
 export interface CheckOptions {
@@ -97,7 +100,10 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
   diagnostics.push(...eraDiagnostics(a.patches, binding));
   const hunks = allHunks(a.patches);
   const coverage: ReviewCoverage[] = loweredCoverage(a.patches, binding);
-  if (opts.simulate === false) return { findings, coverage, patches: a.patches, verdicts: [], treeFailures, diagnostics, bounded: [] };
+  if (opts.simulate === false) {
+    settleEvidence(findings);
+    return { findings, coverage, patches: a.patches, verdicts: [], treeFailures, diagnostics, bounded: [] };
+  }
   const budget = opts.budget ?? DEFAULT_BUDGET;
   const verdictBudget = opts.verdictBudget ?? { maxStates: Math.min(50_000, budget.maxStates), maxMs: budget.maxMs };
 
@@ -125,7 +131,7 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
     try {
       const sim = simulateWith(binding, h, { budget: bd });
       sims.set(i, sim);
-      coverage[i] = { ...sim.coverage, hunk: i };
+      coverage[i] = withStatement({ ...sim.coverage, hunk: i }, h, scopeOf(binding, a.patches, h));
       // A search that stopped at its budget decides nothing: the hunk is not decided, never clean.
       const cut = sim.verdicts.filter((v) => v.post.verdict === 'bounded' || v.pre?.verdict === 'bounded');
       if (cut.length) notDecided(i, `a search stopped at its budget (${bd.maxStates} states, ${bd.maxMs} ms)`, cut.map((v) => v.scenario));
@@ -222,6 +228,7 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
       file, line, endLine, hunk: { file: hunks[i].path, function: fn, id: i },
       evidence: 'simulation', trace: c.x.trace,
       simulation: { scenario: c.v.scenario, summary: c.v.summary, confirmed: true },
+      ...answered(hunks[i], line, endLine),
     });
   }
   for (const c of fixes) {
@@ -236,6 +243,7 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
     });
   }
   findings.sort((x, y) => x.line - y.line || x.rule.localeCompare(y.rule));
+  settleEvidence(findings);
   // A finding on the lines decides them; the rest of a search that stopped decides nothing.
   const bounded = undecided.filter((u) => !findings.some((f) => f.hunk.function === u.function && f.severity !== 'info' && u.lines.some((l) => l >= f.line && l <= f.endLine)));
   diagnostics.sort((x, y) => x.line - y.line);

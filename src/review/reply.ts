@@ -3,20 +3,15 @@
 // for a concurrency finding the interleaving the model found, as a thread table.
 import { headerText, stripReplyPrefixes } from '../mail/index';
 import type { Message } from '../mail/types';
-import type { Hunk, PatchMessage } from '../patch/types';
+import type { Comment, Hunk, PatchMessage } from '../patch/types';
 import { renderSwimlanes } from '../check/swimlane';
 import type { Trace, TraceStep } from '../check/types';
-import type { Finding } from './types';
-
-export interface ReplyInput {
-  findings: Finding[];
-  patches: PatchMessage[];
-}
+import type { Finding, ReviewCoverage, Undecided } from './types';
 
 const CONCURRENCY = new Set(['lost-wakeup', 'deadlock', 'entry-left-locked', 'livelock', 'use-after-free', 'stale-mapping', 'overlap']);
 
-/** Every address the headers name, one per entry ("Name <addr>"). */
-function addresses(msg: Message): string[] {
+/** Every entry of the From, To and Cc headers, as written ("Name <addr>", "addr", "Name"). */
+function addressEntries(msg: Message): string[] {
   return ['from', 'to', 'cc'].flatMap((n) => splitAddresses(header(msg, n) ?? '')).map((a) => a.trim()).filter(Boolean);
 }
 
@@ -34,7 +29,18 @@ function splitAddresses(list: string): string[] {
   return out;
 }
 
-const addrOf = (a: string): string => (/<([^>]+)>/.exec(a)?.[1] ?? a).toLowerCase();
+/** The address of an entry, when it has one mail can be sent to: not a bare name, not an
+ *  archive's obfuscation ("dan.j.williams@xxxxxxxxx", "jack at suse.cz"). */
+export function sendableAddress(entry: string): string | null {
+  const addr = (/<([^<>]*)>/.exec(entry)?.[1] ?? entry).trim();
+  const m = /^[^\s@<>"]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$/.exec(addr);
+  if (!m) return null;
+  const labels = m[1].split('.');
+  if (labels.some((l) => /^x+$/i.test(l))) return null;
+  // Gmane rewrote every address to one of its own, long since dead.
+  if (/(?:^|\.)gmane\.org$/i.test(m[1])) return null;
+  return addr.toLowerCase();
+}
 
 function header(msg: Message, name: string): string | null {
   return msg.headers.find((h) => h.name.toLowerCase() === name)?.value ?? null;
@@ -47,7 +53,7 @@ function patchAuthor(pm: PatchMessage): string | null {
   if (sp && (sp.name || sp.email)) {
     if (sp.email) return `${sp.name ? `${sp.name} ` : ''}<${sp.email}>`;
     // The attribution names the author without an address: the headers may carry it.
-    const known = addresses(pm.message).find((a) => sp.name && a.toLowerCase().startsWith(sp.name.toLowerCase()) && a.includes('<'));
+    const known = addressEntries(pm.message).find((a) => sp.name && a.toLowerCase().startsWith(sp.name.toLowerCase()) && a.includes('<'));
     return known ?? sp.name;
   }
   return pm.message.from;
@@ -70,13 +76,34 @@ export function compactTrace(t: Trace): Trace {
   return { threads: t.threads, steps };
 }
 
-function explain(f: Finding): string[] {
-  const out: string[] = [wrapText(f.message, 72)];
+/** The body's width: prose is wrapped to it; quoted code and thread tables keep their lines. */
+export const REPLY_WIDTH = 72;
+
+/** A finding's message as a sentence: a capital (unless it starts with an identifier) and a full stop. */
+export function sentence(text: string): string {
+  let t = text.trim();
+  const first = /^\S+/.exec(t)?.[0] ?? '';
+  if (/^[a-z]/.test(t) && !/[_()]/.test(first)) t = t[0].toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+/** The reviewer comment of the thread that already made this point, if any. */
+function earlierComment(f: Finding, hunks: readonly Hunk[]): Comment | null {
+  if (f.comment === undefined) return null;
+  const all = (c: Comment): Comment[] => [c, ...c.replies.flatMap(all)];
+  return hunks.flatMap((h) => h.comments.flatMap(all)).find((c) => c.mailLines[0] === f.comment) ?? null;
+}
+
+function explain(f: Finding, hunks: readonly Hunk[]): string[] {
+  const earlier = earlierComment(f, hunks);
+  const who = earlier?.speaker?.split(/\s+/)[0];
+  const said = sentence(f.message);
+  const out: string[] = [wrapText(who ? `As ${who} noted, ${/^[A-Z][a-z]/.test(said) ? said[0].toLowerCase() + said.slice(1) : said}` : said, REPLY_WIDTH)];
   if (f.trace && CONCURRENCY.has(f.kind)) {
     out.push('');
     out.push(wrapText(f.fixed
       ? `Before this patch the model finds this interleaving${f.simulation ? ` (${f.simulation.scenario})` : ''}; with it, it finds none:`
-      : f.simulation ? `The model finds this interleaving (${f.simulation.scenario}):` : 'The model finds this interleaving:', 72));
+      : f.simulation ? `The model finds this interleaving (${f.simulation.scenario}):` : 'The model finds this interleaving:', REPLY_WIDTH));
     out.push('');
     const t = compactTrace(f.trace);
     // The thread the model leaves asleep gets its last row, as a reviewer draws it.
@@ -85,16 +112,17 @@ function explain(f: Finding): string[] {
     if (sleeper && who >= 0) {
       t.steps.push({ thread: who, threadName: t.threads[who], function: '', label: '', note: `... sleeps forever${sleeper[2] ? ` on ${sleeper[2]}` : ''}` });
     }
-    out.push(renderSwimlanes(t, { width: 100, cell, numbers: false }));
-    if (f.simulation) { out.push(''); out.push(wrapText(f.simulation.summary, 72)); }
+    out.push(`${TABLE_START}${renderSwimlanes(t, { width: 100, cell, numbers: false })}${TABLE_END}`);
+    if (f.simulation) { out.push(''); out.push(wrapText(sentence(f.simulation.summary), REPLY_WIDTH)); }
   } else if (f.simulation?.confirmed) {
     out.push('');
-    out.push(wrapText(`The model confirms it (${f.simulation.scenario}): ${f.simulation.summary}`, 72));
+    out.push(wrapText(sentence(`The model confirms it (${f.simulation.scenario}): ${f.simulation.summary}`), REPLY_WIDTH));
   }
   return out;
 }
 
-function wrapText(text: string, width: number): string {
+/** Words filled to the width; a word longer than the width stands on a line of its own. */
+export function wrapText(text: string, width: number): string {
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
   let line = '';
@@ -105,38 +133,141 @@ function wrapText(text: string, width: number): string {
   return lines.join('\n');
 }
 
-/** The reply mail: headers, attribution, quoted hunks with the findings interleaved. */
-export function draftReply(_text: string, result: ReplyInput): string {
-  const pm = result.patches.find((p) => p.files.some((f) => f.hunks.length)) ?? result.patches[0];
-  const out: string[] = [];
-  if (!pm) return 'No patch found in the mail: nothing to reply to.\n';
+export interface ReplyOptions {
+  /** "Name <address>" of the reviewer: a Reviewed-by line is offered in their name when the
+   *  model ran every changed line and found nothing. */
+  reviewer?: string | null;
+}
+
+/** The reply and what a reviewer should know before sending it (left out of the headers, no Reviewed-by). */
+export interface ReplyDraft {
+  text: string;
+  notes: string[];
+  /** Where the thread tables stand: 0-based first and last line of each in `text`. Like quoted
+   *  code, they keep their width; all other body text is wrapped at REPLY_WIDTH. */
+  tables: [number, number][];
+}
+
+// A thread table's bounds while the reply is assembled; taken out before it is returned.
+const TABLE_START = '\u0001';
+const TABLE_END = '\u0002';
+
+/** The assembled lines as text, with the thread tables' line ranges. */
+function finishText(out: readonly string[]): { text: string; tables: [number, number][] } {
+  const lines = (out.join('\n').replace(/\n{3,}/g, '\n\n').replace(/\n+$/, '') + '\n').split('\n');
+  const tables: [number, number][] = [];
+  let open = -1;
+  lines.forEach((l, i) => {
+    if (l.includes(TABLE_START)) open = i;
+    if (l.includes(TABLE_END) && open >= 0) { tables.push([open, i]); open = -1; }
+  });
+  return { text: lines.join('\n').replace(/[\u0001\u0002]/g, ''), tables };
+}
+
+/** The reply mail's headers: To the patch's author, Cc everyone else the message names, each with
+ *  an address mail can be sent to; entries without one are left out and named in the notes. */
+function replyHeaders(pm: PatchMessage, notes: string[]): string[] {
   const msg = pm.message;
-  const subject = `Re: ${stripReplyPrefixes(msg.subject)}`;
+  const out: string[] = [];
   const author = patchAuthor(pm);
-  const to = author ?? header(msg, 'from');
-  const cc = [...new Map(addresses(msg).filter((a) => !to || addrOf(a) !== addrOf(to)).map((a) => [addrOf(a), a])).values()];
-  // Each header one line: whatever the mail carried, no value may start a header of its own.
-  if (to) out.push(`To: ${headerText(to)}`);
-  if (cc.length) out.push(`Cc: ${headerText(cc.join(', '))}`);
-  out.push(`Subject: ${headerText(subject)}`);
+  const authorAddr = author ? sendableAddress(author) : null;
+  const entries = addressEntries(msg);
+  const toEntry = authorAddr ? author : entries.find((e) => sendableAddress(e) !== null && e === msg.from) ?? null;
+  const toAddr = toEntry ? sendableAddress(toEntry) : null;
+  const cc = new Map<string, string>();
+  const unsendable: string[] = [];
+  for (const e of entries) {
+    const a = sendableAddress(e);
+    if (!a) { unsendable.push(e); continue; }
+    if (a !== toAddr && !cc.has(a)) cc.set(a, e);
+  }
+  if (toEntry) out.push(`To: ${headerText(toEntry)}`);
+  else notes.push(`no To: the mail gives no address for ${author ?? 'the patch author'}`);
+  if (cc.size) out.push(`Cc: ${headerText([...cc.values()].join(', '))}`);
+  const dropped = [...new Set(unsendable.filter((e) => !author || e !== author))];
+  if (dropped.length) notes.push(`left out of To/Cc, no address mail can be sent to: ${dropped.join(', ')}`);
+  out.push(`Subject: ${headerText(`Re: ${stripReplyPrefixes(msg.subject)}`)}`);
   if (msg.messageId) {
     out.push(`In-Reply-To: <${headerText(msg.messageId.replace(/^<|>$/g, ''))}>`);
     out.push(`References: ${headerText([...msg.references, msg.messageId].map((r) => `<${r.replace(/^<|>$/g, '')}>`).join(' '))}`);
+  } else {
+    notes.push('no In-Reply-To: the mail carries no Message-ID');
   }
+  return out;
+}
+
+/** What the reply says of the code without findings: a verdict only on what the model ran. */
+function closing(result: ReplyInput, shown: readonly Finding[], notes: string[], opts: ReplyOptions): string[] {
+  const out: string[] = [];
+  const cov = result.coverage;
+  if (!cov) {
+    if (!shown.length) notes.push('no verdict: the reply was drafted without the coverage of a check');
+    return out;
+  }
+  const outside = cov.filter((c) => c.outside);
+  const ran = cov.filter((c) => c.executed > 0);
+  const changed = cov.reduce((n, c) => n + c.changed, 0);
+  const executed = cov.reduce((n, c) => n + c.executed, 0);
+  const undecided = (result.bounded ?? []).length > 0;
+  const problems = shown.filter((f) => !f.fixed);
+  if (!problems.length && ran.length && !undecided) {
+    const fns = [...new Set(ran.flatMap((c) => (c.functions ?? []).filter((f) => f.mode === 'interpreted').map((f) => `${f.name}()`)))];
+    const what = fns.length ? fns.join(', ').replace(/, ([^,]*)$/, ' and $1') : 'the changed code the model runs';
+    out.push(wrapText(`The locking of ${what} looks right to me: the model runs ${executed === changed ? 'every changed line' : `${executed} of the ${changed} changed lines`}`
+      + ' in every interleaving of the scenarios that reach them and finds no lost wakeup, no entry left locked and no lock imbalance.', REPLY_WIDTH));
+  }
+  if (outside.length) {
+    out.push('');
+    out.push(wrapText(ran.length ? 'What I did not check:' : 'I have not checked the locking of this patch:', REPLY_WIDTH));
+    // What the model covers is said once, after the list; a statement two hunks share, once.
+    const scope = new Set<string>();
+    const items = [...new Set(outside.map((c) => c.outside!.replace(/^not checked: /, '').replace(/ \((it models [^)]*)\)/, (_, s: string) => { scope.add(s); return ''; })))];
+    for (const item of items) out.push(`- ${wrapText(sentence(item), REPLY_WIDTH - 2).replace(/\n/g, '\n  ')}`);
+    for (const s of scope) out.push('', wrapText(sentence(s.replace(/^it models/, 'The model covers')), REPLY_WIDTH));
+  }
+  if (undecided) out.push('', wrapText('Some of the code the model runs was not decided within the search budget.', REPLY_WIDTH));
+  const allRan = changed > 0 && executed === changed && !undecided;
+  if (!problems.length && allRan) {
+    if (opts.reviewer) out.push('', `Reviewed-by: ${headerText(opts.reviewer)}`);
+    else notes.push('no Reviewed-by line: no reviewer name and address given');
+  }
+  return out;
+}
+
+export interface ReplyInput {
+  findings: Finding[];
+  patches: PatchMessage[];
+  /** The check's coverage: without it the reply gives no verdict on code without findings. */
+  coverage?: ReviewCoverage[];
+  bounded?: Undecided[];
+}
+
+/** The reply mail: headers, attribution, quoted hunks with the findings interleaved. */
+export function draftReply(_text: string, result: ReplyInput, opts: ReplyOptions = {}): string {
+  return composeReply(result, opts).text;
+}
+
+/** The reply mail and the notes on it. */
+export function composeReply(result: ReplyInput, opts: ReplyOptions = {}): ReplyDraft {
+  const pm = result.patches.find((p) => p.files.some((f) => f.hunks.length)) ?? result.patches[0];
+  const notes: string[] = [];
+  if (!pm) return { text: 'No patch found in the mail: nothing to reply to.\n', notes, tables: [] };
+  const msg = pm.message;
+  const out: string[] = replyHeaders(pm, notes);
   out.push('');
-  const who = author?.replace(/\s*<[^>]*>/, '') ?? 'you';
+  const author = patchAuthor(pm);
+  const who = author?.replace(/\s*<[^>]*>/, '').replace(/^"(.*)"$/, '$1') ?? 'you';
   // The date the mail carries is the patch's own only when the patch is not quoted in a reply.
-  out.push(msg.date && (pm.quoteDepth ?? 0) === 0 ? `On ${msg.date}, ${who} wrote:` : `${who} wrote:`);
+  out.push(wrapText(msg.date && (pm.quoteDepth ?? 0) === 0 ? `On ${msg.date}, ${who} wrote:` : `${who} wrote:`, REPLY_WIDTH));
 
   const hunks = result.patches.flatMap((p) => p.files.flatMap((f) => f.hunks.map((h) => ({ h, path: f.path ?? h.path }))));
+  const allHunks = hunks.map((x) => x.h);
   // What the patch fixes is worth saying too: the interleaving it removes.
   const shown = result.findings.filter((f) => f.severity !== 'info' || f.fixed);
   let lastPath: string | null = null;
-  let any = false;
   for (const { h, path } of hunks) {
     const mine = shown.filter((f) => f.line >= h.mailLines[0] && f.line <= h.mailLines[1]).sort((a, b) => a.line - b.line);
     if (!mine.length) continue;
-    any = true;
     if (path && path !== lastPath) {
       out.push(`> diff --git a/${path} b/${path}`);
       out.push(`> --- a/${path}`);
@@ -153,17 +284,13 @@ export function draftReply(_text: string, result: ReplyInput): string {
       if (start > from) out.push('> ...');
       out.push(...quote(h, start, f.endLine));
       out.push('');
-      out.push(...explain(f));
+      out.push(...explain(f, allHunks));
       out.push('');
       from = f.endLine + 1;
     }
     if (from <= (h.lines[h.lines.length - 1]?.mailLine ?? 0)) out.push('> ...');
     out.push('');
   }
-  if (!any) {
-    out.push('');
-    out.push('The locking of the quoted code looks right to me: the model runs every interleaving of the scenarios');
-    out.push('it touches and finds no lost wakeup, no entry left locked and no lock imbalance.');
-  }
-  return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
+  out.push('', ...closing(result, shown, notes, opts));
+  return { ...finishText(out), notes };
 }

@@ -14,11 +14,14 @@ import { bindPatches, MAX_FUNCTION_CHARS, MAX_FUNCTION_LINES, type Binding } fro
 import { functionsOfHunk, scenariosReaching } from '../bind/simulate';
 import { analyse, type HelperSummary, type RawFinding } from './engine';
 import { mailHelpers } from '../bind/helpers';
-import type { Finding, HunkCoverage } from './types';
+import type { Finding, ReviewCoverage } from './types';
+import { scopeOf, settleEvidence, withStatement } from './evidence';
+import { releasingCallers, releasingPartner } from './pairs';
+import { placeFragments } from './place';
 
 export interface StaticResult {
   findings: Finding[];
-  coverage: HunkCoverage[];
+  coverage: ReviewCoverage[];
   patches: PatchMessage[];
 }
 
@@ -69,6 +72,12 @@ function commentOn(h: Hunk | undefined, line: number, endLine: number): Comment 
   });
 }
 
+/** The mail line of the reviewer comment that already made the point on these lines, if any. */
+export function answered(h: Hunk | undefined, line: number, endLine: number): { comment?: number } {
+  const c = commentOn(h, line, endLine);
+  return c ? { comment: c.mailLines[0] } : {};
+}
+
 export interface Analysed {
   doc: MailDocument;
   patches: PatchMessage[];
@@ -81,10 +90,11 @@ export interface Analysed {
 // The longest function the review reads is the model's limit (bind.ts).
 export { MAX_FUNCTION_LINES, MAX_FUNCTION_CHARS };
 
-/** Every reading problem of the document and its messages, warnings and errors only. */
+/** Every reading problem of the document and its messages: warnings, errors and the information
+ *  a reviewer acts on (a hunk that does not apply as posted), not the reader's chatter. */
 export function readingDiagnostics(doc: MailDocument, patches: PatchMessage[]): MailDiagnostic[] {
   return [...doc.diagnostics, ...doc.messages.flatMap((m) => m.diagnostics), ...patches.flatMap((p) => p.diagnostics)]
-    .filter((d) => d.severity !== 'info').sort((x, y) => x.line - y.line);
+    .filter((d) => !d.verbose).sort((x, y) => x.line - y.line);
 }
 
 /** Reads the mail and rebuilds every touched function. */
@@ -99,6 +109,7 @@ export function analyseMail(input: string | Uint8Array | MailDocument, file: str
     let hit = key ? messageMemo.get(key) : undefined;
     if (!hit) {
       const pm = parsePatchMessage(msg);
+      placeFragments(pm);
       const fns = (functions ?? rebuildFunctions)(pm);
       // Only the hunk's own lines: a reply may quote a helper between them.
       const hunkLines = new Set(allHunks([pm]).flatMap((h) => h.lines.map((l) => l.mailLine)));
@@ -134,6 +145,8 @@ export function staticFindings(a: Analysed, file: string | null): Finding[] {
     const post = analyseImage(fn.post, a.helpers, helperKey);
     const pre = fn.pre ? analyseImage(fn.pre, a.helpers, helperKey) : [];
     for (const r of post) {
+      // Held at return by design: a caller in the patch gives it up, or the patch's unlock half of the pair does.
+      if (r.heldAtReturn && (releasingCallers(fn.name, r.about, a.functions).length || releasingPartner(fn.name, r.about, a.functions))) continue;
       const key = `${r.rule}@${r.line}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -171,11 +184,12 @@ export function bindingOf(patches: PatchMessage[]): Binding {
 }
 
 /** Coverage of every hunk without a simulation: the changed lines that lower, in functions a scenario reaches. */
-export function loweredCoverage(patches: PatchMessage[], binding: Binding): HunkCoverage[] {
-  return allHunks(patches).map((h, i) => {
+export function loweredCoverage(patches: PatchMessage[], binding: Binding): ReviewCoverage[] {
+  const hunks = allHunks(patches);
+  return hunks.map((h, i) => {
     const touched = functionsOfHunk(binding, h);
     const reached = scenariosReaching(binding, touched.filter((f) => f.post.func).map((f) => f.name)).length > 0;
-    return { ...coverageOf(h, binding, touched, null, reached), hunk: i };
+    return withStatement({ ...coverageOf(h, binding, touched, null, reached), hunk: i }, h, scopeOf(binding, patches, h));
   });
 }
 
@@ -183,5 +197,7 @@ export function loweredCoverage(patches: PatchMessage[], binding: Binding): Hunk
 export function checkMailStatic(text: string | Uint8Array | MailDocument, opts: { file?: string | null } = {}): StaticResult {
   const file = opts.file ?? null;
   const a = analyseMail(text, file);
-  return { findings: staticFindings(a, file), coverage: loweredCoverage(a.patches, bindingOf(a.patches)), patches: a.patches };
+  const findings = staticFindings(a, file);
+  settleEvidence(findings);
+  return { findings, coverage: loweredCoverage(a.patches, bindingOf(a.patches)), patches: a.patches };
 }

@@ -27,6 +27,9 @@ export interface Finding {
   comment?: number;
   /** Set on what the patch fixes: the kind it removes, its pre-image counterexample as the trace. */
   fixed?: boolean;
+  /** What the severity rests on, as the message ends with it: "static" (the protocol rules alone,
+   *  a warning at most) or "confirmed by simulation: <scenario>" (an error). */
+  basis?: string;
 }
 
 // Coverage and pre/post verdicts are produced by the binding stage and carried here.
@@ -53,4 +56,9 @@ export interface ReviewCoverage extends HunkCoverage {
   bounded?: boolean;
   /** Changed lines the model runs but whose searches did not finish. */
   undecided?: number[];
+  /** When the model ran none of the hunk's changed lines: one line saying what is outside the
+   *  model (the function, the file, the era). Such a hunk has no verdict. */
+  outside?: string;
+  /** The model has some of the hunk's changed lines to run: simulating the hunk means something. */
+  simulable?: boolean;
 }

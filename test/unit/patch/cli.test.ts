@@ -1,6 +1,9 @@
 // The parse verb: JSON document and summary over the seed mails, clear failures.
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readMail } from '../../../src/mail/index';
 import { parse } from '../../../src/cli/parse';
 import { UsageError, type CliIO } from '../../../src/cli/verb';
 
@@ -64,5 +67,47 @@ describe('dax-review parse', () => {
     await assert.rejects(run([SEEDS]), (e: unknown) => e instanceof UsageError && /is a directory/.test(e.message));
     await assert.rejects(run([]), UsageError);
     await assert.rejects(run(['--frob', seed('002_a5a61db4d6f739a3.txt')]), UsageError);
+  });
+});
+
+describe('dax-review parse on an mbox, message by message', () => {
+  const mbox = join(__dirname, '..', '..', 'fixtures', 'mail', 'dax-series.mboxrd');
+
+  it('writes each message as it is read, and the document is the one the whole file gives', async () => {
+    let pieces = 0;
+    let text = '';
+    const io: CliIO = { out: () => assert.fail('a stream is written to'), err: () => undefined, write: (t) => { pieces++; text += t; } };
+    assert.equal(await parse.run([mbox, '--json'], io), 0);
+    const doc = JSON.parse(text) as { messages: JsonMessage[] };
+    const whole = readMail(readFileSync(mbox), { file: mbox });
+    assert.equal(doc.messages.length, whole.messages.length);
+    assert.deepEqual(doc.messages.map((m) => m.subject), whole.messages.map((m) => m.subject));
+    assert.ok(doc.messages.length > 1 && pieces >= 1);
+    // One message a line: the output of a large mbox does not double with indentation.
+    assert.equal(text.split('\n').length, doc.messages.length + 5);
+  });
+
+  it('an unreadable file among several is refused before anything is written', async () => {
+    let written = '';
+    const io: CliIO = { out: (t) => { written += t; }, err: () => undefined, write: (t) => { written += t; } };
+    await assert.rejects(parse.run([mbox, '/nonexistent/x.mbox', '--json'], io), UsageError);
+    assert.equal(written, '');
+  });
+});
+
+describe('dax-review parse on an mbox with old Mac line ends', () => {
+  it('reads it whole, lines cut at CR, rather than a message at a time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dax-cr-'));
+    try {
+      const file = join(dir, 'cr.mbox');
+      writeFileSync(file, ['From a@b Thu Jan  1 00:00:00 1970', 'From: A <a@example.org>', 'Subject: [PATCH] x', '', 'diff --git a/fs/dax.c b/fs/dax.c',
+        '--- a/fs/dax.c', '+++ b/fs/dax.c', '@@ -1,2 +1,2 @@', ' a();', '-b();', '+c();', ''].join('\r'));
+      const r = await run([file, '--json']);
+      const doc = JSON.parse(r.out) as { messages: JsonMessage[] };
+      assert.equal(doc.messages.length, 1);
+      assert.equal(doc.messages[0].files[0].hunks.length, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -80,3 +80,11 @@ describe('quote tree', () => {
     assert.equal(speakers[1000].name, 'Person 999');
   });
 });
+
+describe('quote: attribution names that look like a time zone', () => {
+  it('"Pat" and "Matt" are names after the date, "PDT" and "(CEST)" are zones', () => {
+    assert.equal(parseAttribution('On Thu, Mar 16, 2017 at 03:02:11PM +0100, Pat Reviewer wrote:')?.name, 'Pat Reviewer');
+    assert.equal(parseAttribution('On Mon, 2 Jan 2017 10:00:00 PDT Matt Example wrote:')?.name, 'Matt Example');
+    assert.equal(parseAttribution('On 2 Jan 2017 10:00 (CEST), Jan Kara wrote:')?.name, 'Jan Kara');
+  });
+});

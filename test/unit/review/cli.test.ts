@@ -30,12 +30,17 @@ describe('cli: check', function () {
   before(async () => { await reviewReady(); });
   const s = seed('000');
 
-  it('prints GCC-style findings and exits 1 at --fail-on error', async () => {
-    const r = await run(check, [s.file, '--no-simulate']);
-    assert.equal(r.code, 1);
+  it('prints GCC-style findings; severity follows evidence: static alone a warning, confirmed by simulation an error', async () => {
+    const file = s.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const line = lineOf(s.text, 'goto out_unlock;');
-    assert.match(r.out, new RegExp(`^${s.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line - 1}: error: .* \\[dax/get-unlocked-put\\]$`, 'm'));
-    assert.match(r.out, /4 findings; the model runs \d+ of \d+ changed lines/);
+    const alone = await run(check, [s.file, '--no-simulate']);
+    assert.equal(alone.code, 0, 'nothing reaches --fail-on error without a simulation');
+    assert.match(alone.out, new RegExp(`^${file}:${line - 1}: warning: .* \\(static\\) \\[dax/get-unlocked-put\\]$`, 'm'));
+    assert.match(alone.out, /4 findings; the model runs \d+ of \d+ changed lines/);
+    assert.equal((await run(check, [s.file, '--no-simulate', '--fail-on', 'warning'])).code, 1);
+    const simulated = await run(check, [s.file]);
+    assert.equal(simulated.code, 1);
+    assert.match(simulated.out, new RegExp(`^${file}:${line - 1}: error: .* \\(confirmed by simulation: [a-z0-9-]+\\) \\[dax/get-unlocked-put\\]$`, 'm'));
   });
 
   it('--fail-on never exits 0; a clean mail exits 0 at the default level', async () => {
@@ -57,7 +62,8 @@ describe('cli: check', function () {
     assert.equal(sarif.runs[0].tool.driver.name, 'dax-review');
     assert.equal(sarif.runs[0].results.length, 4);
     const res = sarif.runs[0].results[0];
-    assert.equal(res.level, 'error');
+    assert.equal(res.level, 'warning');
+    assert.ok(j.findings.every((f: { basis: string; message: string }) => f.basis === 'static' && f.message.endsWith('(static)')));
     assert.equal(res.locations[0].physicalLocation.region.startLine, j.findings[0].line);
     assert.equal(sarif.runs[0].tool.driver.rules[res.ruleIndex].id, res.ruleId);
   });
@@ -113,7 +119,7 @@ describe('cli: simulate, reply, demo', function () {
     assert.match(r.out, /^Subject: Re: \[PATCH 2\/3\] dax: unmap the huge zero page only once the radix tree preload succeeded$/m);
     assert.match(r.out, /^In-Reply-To: <20170307091245.GA4021@reviewer.example.org>$/m);
     assert.match(r.out, /^References: <1488812345-2718-1-git-send-email-sam.developer@example.com> .*<20170307091245.GA4021@reviewer.example.org>$/m);
-    assert.match(r.out, /^> \+\t+return ERR_PTR\(err\);\n\nthe radix tree entry locked by lock_slot\(\)/m);
+    assert.match(r.out, /^> \+\t+return ERR_PTR\(err\);\n\nThe radix tree entry locked by lock_slot\(\)/m);
   });
 });
 

@@ -46,7 +46,8 @@ describe('review: seed 000 confirmed by simulation', function () {
 
   it('the reply answers Jan\'s three points (and the unmap under the preload), each under its line, with the thread table', () => {
     const reply = draftReply(s.text, result);
-    assert.match(reply, /^To: Ross Zwisler/m);
+    // The lkml page gives names without addresses: no To or Cc a mail could go to.
+    assert.doesNotMatch(reply, /^(To|Cc): /m);
     assert.match(reply, /^Subject: Re: \[PATCH v5 15\/17\] dax: add struct iomap based DAX PMD support$/m);
     const flat = reply.replace(/\s+/g, ' ');
     const at = (needle: string) => { const i = flat.indexOf(needle.replace(/\s+/g, ' ')); assert.ok(i >= 0, needle); return i; };

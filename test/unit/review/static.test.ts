@@ -300,3 +300,38 @@ out:
   });
 
 });
+
+describe('review: a lock and its release split over a pair of helpers', function () {
+  this.timeout(60_000);
+  before(async () => { await reviewReady(); });
+  const pair = fixture('shapes/lock-helper-pair.patch');
+
+  it('a helper that returns holding a lock its caller in the patch releases (through the other helper) is not a finding', () => {
+    const r = checkMailStatic(pair.text, { file: pair.file });
+    assert.deepEqual(r.findings.map((f) => `${f.rule}@${f.line}`), []);
+  });
+
+  it('a helper with the unlock half of its pair in the patch, whatever calls it, is not a finding', () => {
+    const halves = pair.text.replace('+\tdax_unlock_index(mapping, index, entry);\n', '+\tdax_index_seen(mapping, index, entry);\n');
+    assert.notEqual(halves, pair.text);
+    assert.deepEqual(checkMailStatic(halves, { file: pair.file }).findings.map((f) => f.rule), []);
+  });
+
+  it('the same helper whose caller never releases it, with no unlock half, is', () => {
+    const leaky = pair.text.replace('+\tdax_unlock_index(mapping, index, entry);\n', '+\tdax_index_seen(mapping, index, entry);\n')
+      .replace(/dax_unlock_index\(/g, 'dax_drop_index(');
+    assert.notEqual(leaky, pair.text);
+    const r = checkMailStatic(leaky, { file: pair.file });
+    const f = r.findings.find((x) => x.rule === 'lock/spin-balance');
+    assert.ok(f, JSON.stringify(r.findings.map((x) => x.rule)));
+    assert.equal(f.hunk.function, 'dax_lock_index');
+  });
+
+  it('a caller that releases only before the call does not make it a pair', () => {
+    const before = pair.text.replace('+\tentry = dax_lock_index(mapping, index);\n', '+\tspin_unlock_irq(&mapping->tree_lock);\n+\tentry = dax_lock_index(mapping, index);\n')
+      .replace('+\tdax_unlock_index(mapping, index, entry);\n', '+\tdax_index_seen(mapping, index, entry);\n')
+      .replace(/dax_unlock_index\(/g, 'dax_drop_index(');
+    const r = checkMailStatic(before, { file: pair.file });
+    assert.ok(r.findings.some((x) => x.rule === 'lock/spin-balance' && x.hunk.function === 'dax_lock_index'));
+  });
+});
