@@ -7,6 +7,7 @@ import { bindPatches, scenariosForHunk, simulateHunk } from '../bind';
 import { bindOptions } from '../bind/simulate';
 import { THREAD_KINDS, scenarioSpec } from '../model';
 import { checkMail, checkMailStatic, draftReply, reviewReady } from '../review';
+import type { ReviewCoverage, Undecided } from '../review/types';
 import type { Finding, HunkCoverage, HunkVerdict } from '../review/types';
 import type {
   AnalyseArgs, Analysis, CheckArgs, HunkKey, Outline, OutlineHunk, OutlineMessage, ReplyArgs, Review, ScenariosArgs, SimulateArgs, Simulation,
@@ -273,6 +274,9 @@ export async function reply(args: ReplyArgs, progress: (text: string) => void): 
   await parser();
   let findings: Finding[];
   let patches: PatchMessage[];
+  // The coverage of a check run here: the reply gives a verdict only on what the model ran
+  // (findings handed in come without it, so that reply gives none).
+  let ran: { coverage?: ReviewCoverage[]; bounded?: Undecided[] } = {};
   if (args.findings) {
     findings = args.findings;
     patches = reread(args.text, args.file);
@@ -281,10 +285,11 @@ export async function reply(args: ReplyArgs, progress: (text: string) => void): 
     const r = await checkMail(args.text, { file: args.file, tree: args.tree ?? undefined, budget: args.budget, deadlineMs: args.deadlineMs });
     findings = r.findings;
     patches = r.patches;
+    ran = { coverage: r.coverage, bounded: r.bounded };
   }
   if (args.only) {
     const want = new Set(args.only.map((o) => `${o.rule}@${o.line}`));
     findings = findings.filter((f) => want.has(`${f.rule}@${f.line}`));
   }
-  return withComments(draftReply(args.text, { findings, patches }), args.comments ?? []);
+  return withComments(draftReply(args.text, { findings, patches, ...ran }), args.comments ?? []);
 }
