@@ -4,12 +4,11 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Frame, type FrameLocator, type Page } from 'playwright-core';
 import { mailbox } from '../support/mailbox';
-import { blocking, openFile, watchBlocking } from './driver';
+import { blocking, freePort, openFile, waitHttp, watchBlocking } from './driver';
 
 const root = path.join(__dirname, '..', '..');
 const results = path.join(root, 'test-results');
@@ -21,30 +20,6 @@ const LAUNCH_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHttp(url: string, ms: number, proc: ChildProcess): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (proc.exitCode !== null) throw new Error(`code-server exited with ${proc.exitCode}`);
-    try {
-      const r = await fetch(url);
-      if (r.status < 500) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`code-server did not answer ${url} within ${ms} ms`);
-}
 
 describe('DAX Review in code-server', function () {
   this.timeout(180000);

@@ -34,7 +34,7 @@ export function unavailable(): string | null {
   return null;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -45,7 +45,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitHttp(url: string, ms: number, proc: ChildProcess): Promise<void> {
+export async function waitHttp(url: string, ms: number, proc: ChildProcess): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (proc.exitCode !== null) throw new Error(`code-server exited with ${proc.exitCode}`);

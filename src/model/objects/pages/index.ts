@@ -16,7 +16,8 @@ const NOTE = {
   pageRemoved: (p: number) => `page#${p} removed from the page cache`,
 };
 
-function frameOrFault(w: Step, page: number): number {
+/** The frame of a page pointer, or -1 after a fault when it points at no page of the scenario. */
+export function frameOrFault(w: Step, page: number): number {
   const p = pageFrame(page);
   if (page === 0 || page & 3 || p < 0 || p >= w.L.nPages) { w.commit('null-deref', `bad page pointer ${hex(page)}`); return -1; }
   return p;

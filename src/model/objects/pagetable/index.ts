@@ -6,7 +6,8 @@ import { G, OBJ, PAGE, PTE_PFN, Pmd, SLOT } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
 import type { KernelObject, Prim } from '../object';
 import { hex } from '../format';
-import { pageFrame, slotOrFault } from '../radix/entries';
+import { slotOrFault } from '../radix/entries';
+import { frameOrFault } from '../pages/index';
 
 const NOTE = {
   pteBusy: (index: number) => `PTE ${hex(index)} already mapped: -EBUSY`,
@@ -23,12 +24,6 @@ function regionPtes(w: Step): number[] {
 
 /** Whether the PMD maps the region huge (the huge zero page or device memory). */
 export const pmdHuge = (v: number): boolean => v === Pmd.HugeZero || v === Pmd.Devmap;
-
-function frameOrFault(w: Step, page: number): number {
-  const p = pageFrame(page);
-  if (page === 0 || page & 3 || p < 0 || p >= w.L.nPages) { w.commit('null-deref', `bad page pointer ${hex(page)}`); return -1; }
-  return p;
-}
 
 const prims: Prim[] = [];
 const def = (p: Prim): void => { prims.push(p); };
