@@ -173,8 +173,29 @@ export function entriesReaching(b: Binding, name: string): string[] {
 
 /** The bound functions a hunk's lines are in. */
 export function functionsOfHunk(b: Binding, h: Hunk): BoundFunction[] {
-  const lines = new Set(h.lines.map((l) => l.mailLine));
-  return b.functions.filter((f) => [f.pre.image, f.post.image].some((img) => img?.lines.some((l) => l.mailLine !== null && lines.has(l.mailLine))));
+  const at = functionsByLine(b);
+  const found = new Set<BoundFunction>();
+  for (const l of h.lines) for (const f of at.get(l.mailLine) ?? []) found.add(f);
+  return b.functions.filter((f) => found.has(f));
+}
+
+/** The bound functions by the mail lines their images show, once per binding: a mailbox of
+ *  thousands of hunks asks for each hunk's functions. */
+const byLine = new WeakMap<Binding, Map<number, BoundFunction[]>>();
+function functionsByLine(b: Binding): Map<number, BoundFunction[]> {
+  let m = byLine.get(b);
+  if (m) return m;
+  m = new Map();
+  for (const f of b.functions) {
+    const lines = new Set<number>();
+    for (const img of [f.pre.image, f.post.image]) for (const l of img?.lines ?? []) if (l.mailLine !== null) lines.add(l.mailLine);
+    for (const l of lines) {
+      const list = m.get(l);
+      if (list) list.push(f); else m.set(l, [f]);
+    }
+  }
+  byLine.set(b, m);
+  return m;
 }
 
 /** The scenarios a hunk's touched functions are reached by (by name, cheapest first). */
