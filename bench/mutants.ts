@@ -137,7 +137,13 @@ function lowerMutant(m: Mutant): Func | null {
 
 /** A scenario's outcomes: its verdict, the kinds of violation it finds and its final states. */
 function run(name: string, budget: { maxStates: number; maxMs: number }, overrides?: Record<string, Func>): Outcome {
-  const m = buildScenario(name, overrides ? { overrides } : {});
+  let m: ReturnType<typeof buildScenario>;
+  try {
+    m = buildScenario(name, overrides ? { overrides } : {});
+  } catch (e) {
+    // A thread that faults before its first step: the scenario cannot even start.
+    return { verdict: 'violation', kinds: `fault before the first step: ${e instanceof Error ? e.message : String(e)}`, finals: new Set() };
+  }
   const finals = new Set<string>();
   const quiescent = m.quiescent.bind(m);
   m.quiescent = (st: Int32Array) => {

@@ -64,7 +64,7 @@ const KIND_WORDS: Record<ViolationKind, string> = {
   'lock-imbalance': 'a lock imbalance', 'sleep-in-atomic': 'a sleep in atomic context', 'null-deref': 'a NULL dereference',
   'use-after-free': 'a use after free', 'refcount': 'a refcount error', 'accounting': 'an accounting error',
   'overlap': 'overlapping PTE and PMD mappings', 'beyond-eof': 'a mapping beyond EOF', 'livelock': 'a livelock',
-  'stale-mapping': 'a stale mapping', 'assertion': 'an assertion failure',
+  'stale-mapping': 'a stale mapping', 'assertion': 'an assertion failure', 'wrong-result': 'a fault with a wrong result',
 };
 
 export function kindWords(k: ViolationKind): string {

@@ -10,7 +10,7 @@ import {
 import type { Holds } from './objects/object';
 import { isExceptional } from './objects/radix/entries';
 import { objectsView } from './objects/index';
-import { FINAL, INVARIANTS, NO_FAULTS, STUCK, type PropertyContext } from './properties/index';
+import { FINAL, INVARIANTS, NO_FAULTS, RETURNED, STUCK, type PropertyContext } from './properties/index';
 import { Step } from './kernel/step';
 import type { ScenarioSpec } from './scenarios';
 import { allocState, reachableFuncs, VM, type Program } from './vm';
@@ -74,6 +74,12 @@ export class DaxMachine implements Machine {
     this.vm = new VM(this.L, prog, (t) => this.threads[t].name, spec.threads.map((t) => t.fn), opts.reduce ?? true,
       opts.deadLocals ?? opts.reduce ?? true, opts.rememberSteps ?? true);
     if (opts.coverage) this.vm.recordCoverage();
+    this.vm.onReturn = (w, value) => {
+      for (const p of RETURNED) {
+        const f = p.returned!(w, spec.threads[w.t], value);
+        if (f) { w.commit(f.kind, f.message, f.detail); return; }
+      }
+    };
     this.ctx = {
       st: new Int32Array(0), L: this.L,
       name: (t) => this.threads[t].name,

@@ -7,12 +7,12 @@
 export type ViolationKind =
   | 'lost-wakeup' | 'deadlock' | 'entry-left-locked' | 'lock-imbalance' | 'sleep-in-atomic'
   | 'null-deref' | 'use-after-free' | 'refcount' | 'accounting' | 'overlap' | 'beyond-eof'
-  | 'livelock' | 'stale-mapping' | 'assertion';
+  | 'livelock' | 'stale-mapping' | 'assertion' | 'wrong-result';
 
 export const VIOLATION_KINDS: readonly ViolationKind[] = [
   'lost-wakeup', 'deadlock', 'entry-left-locked', 'lock-imbalance', 'sleep-in-atomic',
   'null-deref', 'use-after-free', 'refcount', 'accounting', 'overlap', 'beyond-eof',
-  'livelock', 'stale-mapping', 'assertion',
+  'livelock', 'stale-mapping', 'assertion', 'wrong-result',
 ];
 
 /** A property broken by a state or by a step. */

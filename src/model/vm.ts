@@ -478,6 +478,10 @@ export class VM {
     this.listed = new Uint8Array(L.size);
   }
 
+  /** Called in the step where a thread returns from its entry point, with its value: the
+   *  machine checks there what must hold when a thread returns (the properties' `returned`). */
+  onReturn: ((w: Step, value: number) => void) | null = null;
+
   /** The steps remembered so far (0 when steps are not remembered). */
   get remembered(): number { return this.memo === null ? 0 : this.memo.size; }
 
@@ -691,6 +695,7 @@ export class VM {
       w.s[b + THREAD.RETVAL] = value;
       const held = this.prog.hooks.heldOnReturn(w);
       if (held !== null) w.commit('lock-imbalance', `${this.threadName(w.t)} ${held}`);
+      if (this.onReturn !== null) this.onReturn(w, value);
       return;
     }
     w.s[b + THREAD.SP] = link;

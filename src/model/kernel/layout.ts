@@ -7,7 +7,7 @@ import { SPINLOCK_FOOTPRINTS, SPINLOCK_WORDS } from '../objects/spinlock/state';
 import { RWSEM_FOOTPRINTS, RWSEM_WORDS } from '../objects/rwsem/state';
 import { RADIX_FIELDS, RADIX_FOOTPRINTS, RADIX_WORDS } from '../objects/radix/state';
 import { PAGE_FIELDS, PAGES_FOOTPRINTS, PAGES_WORDS } from '../objects/pages/state';
-import { PAGETABLE_FIELDS, PAGETABLE_FOOTPRINTS, PAGETABLE_WORDS } from '../objects/pagetable/state';
+import { PAGETABLE_FIELDS, PAGETABLE_FOOTPRINTS, PAGETABLE_THREAD_FIELDS, PAGETABLE_WORDS } from '../objects/pagetable/state';
 import { INODE_FIELDS, INODE_FOOTPRINTS, INODE_WORDS } from '../objects/inode/state';
 import { QUEUE_FIELDS, WAITTABLE_FOOTPRINTS } from '../objects/waittable/state';
 
@@ -60,8 +60,15 @@ export const enum Block { Hole = 0, Unwritten = 1, Mapped = 2 }
 
 
 
-/** Per thread: status, task state, preempt count, return value, stack pointer, stack. */
-export const THREAD = { STATUS: 0, TASK_STATE: 1, PREEMPT: 2, RETVAL: 3, SP: 4, STACK: 5 } as const;
+/** Per thread, the VM's words: status, task state, preempt count, return value, stack pointer;
+ *  then the objects' per-thread words; then the stack. */
+const VM_THREAD_WORDS = [
+  { name: 'STATUS', doc: 'running or done' }, { name: 'TASK_STATE', doc: 'the task state (TASK_RUNNING, TASK_UNINTERRUPTIBLE)' },
+  { name: 'PREEMPT', doc: 'the preempt count' }, { name: 'RETVAL', doc: 'the entry point\'s return value, once done' },
+  { name: 'SP', doc: 'the current frame' },
+] as const satisfies readonly WordDecl[];
+const THREAD_WORDS = [...VM_THREAD_WORDS, ...PAGETABLE_THREAD_FIELDS] as const;
+export const THREAD = { ...offsets(THREAD_WORDS), STACK: THREAD_WORDS.length } as const;
 export const enum TStatus { Running = 0, Done = 2 }
 /** Frame header words before the locals: CODE = function id << 16 | pc; LINKS = (return
  *  destination + 1) << 16 | (caller frame + 1), 0 meaning none (no result; the first frame). */

@@ -10,14 +10,16 @@ import { ENTRIES_UNLOCKED } from './entries-unlocked';
 import { REFCOUNT } from './refcount';
 import { STALE_MAPPING } from './stale-mapping';
 import { BEYOND_EOF } from './beyond-eof';
+import { FAULT_RESULT } from './fault-result';
 
 export const PROPERTIES: readonly Property[] = [
-  ACCOUNTING, OVERLAP, WAITERS, LOCKS_RELEASED, ENTRIES_UNLOCKED, REFCOUNT, STALE_MAPPING, BEYOND_EOF,
+  ACCOUNTING, OVERLAP, WAITERS, LOCKS_RELEASED, ENTRIES_UNLOCKED, REFCOUNT, STALE_MAPPING, BEYOND_EOF, FAULT_RESULT,
 ];
 
 export const INVARIANTS = PROPERTIES.filter((p) => p.invariant);
 export const STUCK = PROPERTIES.filter((p) => p.stuck);
 export const FINAL = PROPERTIES.filter((p) => p.final);
+export const RETURNED = PROPERTIES.filter((p) => p.returned);
 
 export { NO_FAULTS } from './property';
 export type { Property, PropertyContext } from './property';

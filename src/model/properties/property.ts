@@ -5,6 +5,7 @@
 import type { Fault, ViolationKind } from '../machine';
 import type { Layout } from '../kernel/layout';
 import type { Instr } from '../ir';
+import type { Step } from '../kernel/step';
 
 /** What a property reads of a state. */
 export interface PropertyContext {
@@ -36,6 +37,8 @@ export interface Property {
   stuck?(c: PropertyContext, s: Stuck): Fault | null;
   /** Faults of a state where every thread has returned. */
   final?(c: PropertyContext): Fault[];
+  /** A fault of the step in which a thread returns from its entry point with `value`, or null. */
+  returned?(w: Step, entry: { fn: string; args: readonly number[] }, value: number): Fault | null;
 }
 
 /** The faults of a state that breaks nothing: shared and frozen. */

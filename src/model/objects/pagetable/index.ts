@@ -2,7 +2,7 @@
 // (none, the huge zero page, a devmap PMD, or a PTE table) and the PTE of each modelled index,
 // and the vma that maps the region (shared or private, its bounds).
 import { K } from '../constants';
-import { G, OBJ, PAGE, PTE_PFN, Pmd, SLOT } from '../../kernel/layout';
+import { G, OBJ, PAGE, PTE_PFN, Pmd, SLOT, THREAD } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
 import type { KernelObject, Prim } from '../object';
 import { hex } from '../format';
@@ -25,13 +25,20 @@ function regionPtes(w: Step): number[] {
 /** Whether the PMD maps the region huge (the huge zero page or device memory). */
 export const pmdHuge = (v: number): boolean => v === Pmd.HugeZero || v === Pmd.Devmap;
 
+/** The thread has made or seen a mapping of its fault's page (THREAD.MAPPED). */
+function saw(w: Step): void { w.set(w.base + THREAD.MAPPED, 1); }
+
 const prims: Prim[] = [];
 const def = (p: Prim): void => { prims.push(p); };
 
 def({
   name: 'pmd_read', arity: 0, visible: true,
   doc: 'orig_pmd = *vmf->pmd: none (0), huge zero page (1), devmap (2) or a PTE table (3)',
-  run: (w) => { w.read(OBJ.PMD); return w.s[G.PMD]; },
+  run: (w) => {
+    w.read(OBJ.PMD);
+    if (pmdHuge(w.s[G.PMD])) saw(w);
+    return w.s[G.PMD];
+  },
 });
 
 def({
@@ -41,6 +48,7 @@ def({
     const s = slotOrFault(w, index);
     if (s < 0) return 0;
     w.read(OBJ.pte(s));
+    if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) saw(w);
     return w.s[w.L.slotWord(s, SLOT.PTE)];
   },
 });
@@ -54,6 +62,7 @@ def({
     w.read(OBJ.PMD); w.read(OBJ.pte(s));
     if (pmdHuge(w.s[G.PMD])) { w.commit('overlap', `PTE insert at ${hex(index)} under a huge PMD mapping`); return -K.EBUSY; }
     if (w.s[G.PMD] === Pmd.None) { w.write(OBJ.PMD); w.set(G.PMD, Pmd.Table); }
+    saw(w);
     if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) { w.note(NOTE.pteBusy, index); return -K.EBUSY; }
     w.write(OBJ.pte(s));
     w.set(w.L.slotWord(s, SLOT.PTE), PTE_PFN);
@@ -70,6 +79,7 @@ def({
     const p = frameOrFault(w, page);
     if (s < 0 || p < 0) return K.VM_FAULT_SIGBUS;
     w.read(OBJ.PMD); w.read(OBJ.pte(s));
+    saw(w);
     if (pmdHuge(w.s[G.PMD])) return K.VM_FAULT_NOPAGE;
     if (w.s[G.PMD] === Pmd.None) { w.write(OBJ.PMD); w.set(G.PMD, Pmd.Table); }
     if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) return K.VM_FAULT_NOPAGE;
@@ -88,6 +98,7 @@ def({
     regionPtes(w).forEach((s) => w.read(OBJ.pte(s)));
     const mapped = regionPtes(w).filter((s) => w.s[w.L.slotWord(s, SLOT.PTE)] !== 0);
     if (mapped.length) w.commit('overlap', 'PMD mapping installed over mapped PTEs');
+    saw(w);
     w.set(G.PMD, Pmd.Devmap);
     w.note('PMD maps the DAX pfn');
     return K.VM_FAULT_NOPAGE;
@@ -100,6 +111,7 @@ def({
   run: (w) => {
     w.read(OBJ.PMD);
     if (w.s[G.PMD] !== Pmd.None) return 0;
+    saw(w);
     w.write(OBJ.PMD);
     w.set(G.PMD, Pmd.HugeZero);
     w.note('PMD maps the huge zero page');
@@ -113,6 +125,7 @@ def({
   run: (w, [v]) => {
     if (w.s[G.PTL] !== w.t + 1) w.commit('assertion', 'set_pmd_at() without the PMD lock');
     w.read(OBJ.PMD); w.write(OBJ.PMD);
+    if (pmdHuge(v)) saw(w);
     w.set(G.PMD, v);
     w.note(v === Pmd.HugeZero ? 'PMD maps the huge zero page' : `PMD set to ${v}`);
     return 0;

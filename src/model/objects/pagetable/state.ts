@@ -11,3 +11,8 @@ export const PAGETABLE_FIELDS = [
   { name: 'PTE', doc: 'pte_t of the index: 0 none, PTE_PFN a DAX pfn, else page frame + 1' },
 ] as const satisfies readonly WordDecl[];
 export const PAGETABLE_FOOTPRINTS = [{ name: 'PMD' }, { name: 'pte', per: 'index' }] as const satisfies readonly FootprintDecl[];
+/** Per thread: whether the thread has mapped, or found mapped, the page it faults on (a fault
+ *  that returns success without either gave the process nothing). */
+export const PAGETABLE_THREAD_FIELDS = [
+  { name: 'MAPPED', doc: '1 once the thread made or saw a mapping of its fault\'s page' },
+] as const satisfies readonly WordDecl[];
