@@ -55,6 +55,7 @@ import { Status, type Fault, type Machine, type Transition, type ViolationKind }
 import type { Budget, Progress, Properties, Reductions, TraceStep, Verdict, Violation } from './types';
 import { widen } from './arrays';
 import { Learned, type Succ } from './learned';
+import { PersistentSets } from './persistent';
 import { StateStore, sameState } from './store';
 
 export interface ExploreOptions {
@@ -136,10 +137,27 @@ class EdgeLog {
 
 export function explore(machine: Machine, budget: Budget, opts: ExploreOptions = {}): Verdict {
   const t0 = performance.now();
+  const v = search(machine, budget, opts);
+  if (!v.reduced) return v.verdict;
+  // A reduced search that found a fault, or a step without progress while livelock is
+  // checked, hands the question to the unreduced search: only it keeps every shortest
+  // trace and sees every cycle (persistent.ts).
+  const spent = performance.now() - t0;
+  const full = search(machine, { ...budget, maxMs: Math.max(0, budget.maxMs - spent) },
+    { ...opts, reductions: { ...opts.reductions, partialOrder: false } }).verdict;
+  full.ms = Math.round((performance.now() - t0) * 100) / 100;
+  return full;
+}
+
+/** One search; `reduced` when persistent sets pruned states and the answer is not theirs to give. */
+function search(machine: Machine, budget: Budget, opts: ExploreOptions): { verdict: Verdict; reduced: boolean } {
+  const t0 = performance.now();
   const props: Required<Properties> = { faults: true, invariants: true, quiescent: true, livelock: true, ...opts.properties };
   const nThreads = machine.threads.length;
   const symmetric = opts.reductions?.symmetry !== false && hasSymmetry(machine);
   const sleepSets = opts.reductions?.sleepSets !== false && nThreads >= 2 && nThreads <= 31;
+  const partialOrder = opts.reductions?.partialOrder === true && nThreads >= 2 && nThreads <= 31
+    && PersistentSets.supported(machine);
   const canon = symmetric ? (s: Int32Array) => machine.canonical(s) : (s: Int32Array) => s;
   const root = canon(machine.initial());
   const n = root.length;
@@ -243,6 +261,10 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   }
 
   const footprints = learned.footprints;
+  const persistent = partialOrder ? new PersistentSets(machine, footprints) : null;
+  /** Per state, 1 while it is expanded with a reduced set (a reopening expands it in full). */
+  let reducedAt = new Uint8Array(partialOrder ? 1 << 12 : 0);
+  let reducedAny = false;
   /** Per thread, the footprint of its step from the state being expanded. */
   const cur = new Int32Array(nThreads);
   /** The fingerprint of the state being expanded, and its words once needed. */
@@ -323,7 +345,36 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     }
   };
 
-  /** Expands state `id`: every enabled thread outside its sleep set, or only the threads in `only`. */
+  /**
+   * The threads to explore at state `id` (being expanded): a persistent set smaller than
+   * `enabled` if one exists and every successor by its awake threads' steps is new (the
+   * cycle proviso, persistent.ts), else `enabled`.
+   */
+  const reducedSet = (id: number, enabled: number, live: number, z: number): number => {
+    parentWords ??= store.decode(parentIds(), parentBuf);
+    const p = persistent!.choose(parentWords, enabled, live, cur);
+    if (p === enabled || !allNew(id, p & ~z)) return enabled;
+    if (id >= reducedAt.length) reducedAt = widen(reducedAt, id);
+    reducedAt[id] = 1;
+    reducedAny = true;
+    return p;
+  };
+
+  /** Whether every step of the threads in `mask` from state `id` leads to a state not stored yet. */
+  const allNew = (id: number, mask: number): boolean => {
+    for (let m = mask; m !== 0; m &= m - 1) {
+      for (const step of moves.values[movesAt[id * nThreads + 31 - Math.clz32(m & -m)]].steps) {
+        if (step.move.fault) continue;
+        const f = succId(step);
+        restore(step);
+        if (f >= 0) return false;
+      }
+    }
+    return true;
+  };
+
+  /** Expands state `id`: every enabled thread outside its sleep set (or a persistent set of
+   *  them), or only the threads in `only`. */
   const expand = (id: number, only: number): void => {
     ph = store.idsOf(id, ids);
     parent = id;
@@ -334,11 +385,20 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     const z = sleepSets ? store.sleep[id] : 0;
     const row = id * nThreads;
     let enabled = 0;
+    let live = 0;
     for (let t = 0; t < nThreads; t++) {
       const leaf = movesAt[row + t];
-      if (learned.status[leaf] !== Status.Runnable) continue;
+      const st = learned.status[leaf];
+      if (st !== Status.Done) live |= 1 << t;
+      if (st !== Status.Runnable) continue;
       enabled |= 1 << t;
       cur[t] = learned.footprint[leaf];
+    }
+    let chosen = enabled;
+    if (persistent && only < 0) chosen = reducedSet(id, enabled, live, z);
+    else if (persistent && reducedAt[id] === 1) {
+      reducedAt[id] = 0;
+      only = enabled & ~z;
     }
     // Until a step without progress has been seen, the pruned steps are all left to the
     // end of the search (logPruned would defer each one).
@@ -350,7 +410,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     let done = 0;
     for (let t = 0; t < nThreads && !stopped; t++) {
       const bit = 1 << t;
-      if ((enabled & bit) === 0) continue;
+      if ((chosen & bit) === 0) continue;
       const steps = moves.values[movesAt[row + t]].steps;
       if (only >= 0 ? (only & bit) === 0 : (z & bit) !== 0) {
         if (logEach) logPruned(id, t, steps);
@@ -439,6 +499,8 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   }
 
   const complete = !stopped && !(opts.stopAtFirst && found.size);
+  const handOver = reducedAny && (found.size > 0 || (props.livelock && sawNonProgress));
+  if (handOver) return { verdict: unfinished(machine, store.size, transitions), reduced: true };
   if (complete && edges && sawNonProgress) {
     const l = findLivelock(machine, store, canon, edges);
     if (l) found.set('livelock', l);
@@ -448,6 +510,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   const reductions: string[] = [];
   if (symmetric) reductions.push('symmetry');
   if (sleepSets) reductions.push('sleep-sets');
+  if (partialOrder) reductions.push('partial-order');
   const verdict: Verdict = {
     scenario: machine.name,
     verdict: violations.length ? 'violation' : stopped ? 'bounded' : 'ok',
@@ -460,7 +523,12 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   if (stopped) {
     verdict.covered = { depth: cursor < store.size ? store.depth[cursor] : store.depth[store.size - 1], frontier: store.size - cursor, reason: stopped };
   }
-  return verdict;
+  return { verdict, reduced: false };
+}
+
+/** The verdict of a reduced search that leaves its answer to the unreduced one. */
+function unfinished(machine: Machine, states: number, transitions: number): Verdict {
+  return { scenario: machine.name, verdict: 'bounded', states, transitions, ms: 0, reductions: ['partial-order'], violations: [] };
 }
 
 function hasSymmetry(m: Machine): boolean {
