@@ -352,8 +352,8 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): { verdi
    */
   const reducedSet = (id: number, enabled: number, live: number, z: number): number => {
     parentWords ??= store.decode(parentIds(), parentBuf);
-    const p = persistent!.choose(parentWords, enabled, live, cur);
-    if (p === enabled || !allNew(id, p & ~z)) return enabled;
+    const p = persistent!.choose(parentWords, enabled, live, z, cur);
+    if (p === (enabled & ~z) || !allNew(id, p)) return enabled;
     if (id >= reducedAt.length) reducedAt = widen(reducedAt, id);
     reducedAt[id] = 1;
     reducedAny = true;

@@ -47,9 +47,12 @@
 //  - Symmetry: the argument holds for each stored (canonical) state, a real state of the
 //    machine; a permutation of a path to a fault is a path to the permuted fault, and the
 //    proviso is stated on the stored graph, whose cycles it covers.
-//  - Sleep sets: the threads of P(s) not asleep at s are explored, and a child's sleep set
-//    holds only threads asleep at s or explored before at s (Godefroid 1996, ch. 6: sleep
-//    sets over persistent sets preserve what persistent sets preserve).
+//  - Sleep sets: a reduced set holds no sleeping thread (a closure that needs one fails), so
+//    every step of P(s) is explored and the proviso sees each of its edges; a child's sleep
+//    set holds only threads asleep at s or explored before at s (Godefroid 1996, ch. 6:
+//    sleep sets over persistent sets preserve what persistent sets preserve). A sleeping
+//    step in P(s) would be an edge the proviso never sees: a thread spinning in a
+//    self-loop, asleep, would stand for the others at every state around it.
 // Shortest traces: only quiescent faults keep their lengths, invariant and step faults
 // may be found later on a longer path, and a livelock (a terminal component of the full
 // graph) is not a question the reduced graph answers. So a reduced search that finds any
@@ -79,10 +82,10 @@ export class PersistentSets {
 
   /**
    * The threads to explore at the state `words`: a persistent set of invisible steps
-   * smaller than `enabled`, or `enabled` itself. `live` holds the threads not done, and
-   * cur[t] the footprint of enabled thread t's next step.
+   * smaller than `enabled` and clear of the sleep set `asleep`, or `enabled` itself.
+   * `live` holds the threads not done, and cur[t] the footprint of enabled thread t's next step.
    */
-  choose(words: Int32Array, enabled: number, live: number, cur: Int32Array): number {
+  choose(words: Int32Array, enabled: number, live: number, asleep: number, cur: Int32Array): number {
     if ((enabled & (enabled - 1)) === 0) return enabled;
     for (let m = live; m !== 0; m &= m - 1) {
       const v = 31 - Math.clz32(m & -m);
@@ -91,8 +94,8 @@ export class PersistentSets {
     }
     let best = enabled;
     let bestSize = popcount(enabled);
-    for (let m = enabled; m !== 0; m &= m - 1) {
-      const p = this.closure(31 - Math.clz32(m & -m), enabled, live, cur);
+    for (let m = enabled & ~asleep; m !== 0; m &= m - 1) {
+      const p = this.closure(31 - Math.clz32(m & -m), enabled & ~asleep, live, cur);
       if (p >= 0 && popcount(p) < bestSize) {
         best = p;
         bestSize = popcount(p);
@@ -102,7 +105,8 @@ export class PersistentSets {
     return best;
   }
 
-  /** The persistent closure of seed t, or -1 when it needs a blocked thread or a visible step. */
+  /** The persistent closure of seed t within `enabled`, or -1 when it needs a thread outside
+   *  it (blocked, or asleep) or a visible step. */
   private closure(t: number, enabled: number, live: number, cur: Int32Array): number {
     let p = 0;
     let todo = 1 << t;
