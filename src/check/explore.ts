@@ -47,6 +47,18 @@
 // edge relation (every enabled step of every visited state), so pruned edges cannot
 // make a cycle look inescapable.
 //
+// Persistent sets (reductions.partialOrder, off unless asked for; src/check/persistent.ts
+// holds the argument). On a machine that says which objects each thread may still touch
+// (Machine.future) and which objects the invariants read (Machine.invariantReads), a
+// state may be expanded with a persistent set of invisible steps, fewer threads than are
+// enabled, when every successor by them is new (the cycle proviso above, made concrete:
+// a reduced step never closes a cycle). That prunes states. Quiescent states keep their
+// depth; invariant and step faults are still found but maybe deeper, and a livelock is a
+// property of the full graph: a reduced search that finds a fault, or sees a step
+// without progress while livelock is checked, hands the whole question to the search
+// without it, so every verdict, kind and shortest trace is that search's. A reduced
+// search decides only "nothing to find".
+//
 // Unit tests check, on random machines and on the model's scenarios, that sleep sets
 // visit exactly the states the unreduced search visits and that the reductions find the
 // same violations with traces of the same length.
