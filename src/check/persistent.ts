@@ -21,11 +21,11 @@
 //
 // Cycle proviso (explore.ts). A state is expanded with a reduced set only if every
 // successor by a step of the set is new (not in the store yet); otherwise every enabled
-// thread is explored. On a cycle of the reduced graph the state with the smallest id v is
-// entered from a state u discovered after it, so expanded after v was stored: u's edge to
-// v leads to a stored state, so u was fully expanded. Every cycle holds a fully expanded
-// state: no step is postponed forever around a cycle (the ignoring problem). A state that
-// the sleep sets reopen after a reduced expansion is expanded in full.
+// thread is explored. Ids are given in order of discovery, so a reduced state's steps lead
+// to states of larger ids: a walk along reduced steps climbs and, the store being finite,
+// reaches a fully expanded state, and every cycle holds one. No step is postponed forever
+// around a cycle (the ignoring problem). A state that the sleep sets reopen after a
+// reduced expansion is expanded in full.
 //
 // What is preserved (P(s) persistent, invisible unless P(s) = E, the proviso). Let w be a
 // path from a visited state s.
@@ -37,16 +37,16 @@
 //  - Invariant faults and step faults: if w ends in a state x that breaks an invariant,
 //    or a thread b's step from x commits a fault, either some step of P(s) is in w (it
 //    commutes to the front as above), or none is: then a step a of P(s) is invisible and
-//    independent of every step of w and of b's step, so a·w reaches a(x), whose invariant
-//    inputs are x's, and b's step from a(x) is b's step from x. The path grew by one; the
-//    proviso bounds how often: prepending only invisible reduced steps walks the reduced
-//    graph, and a walk that never meets a fully expanded state would close a cycle of
-//    reduced states, which the proviso forbids; at a fully expanded state the first step
-//    of w is explored. So every kind of fault the full search finds, the reduced search
+//    independent of every step of w and of b's step (b outside P(s): b's future; b in
+//    P(s): b has not stepped, so its step from x is its step from s, explored there), so
+//    a·w reaches a(x), whose invariant inputs are x's, and b's step from a(x) is b's step
+//    from x. The path grew by one; the proviso bounds how often: prepending reduced steps
+//    walks the reduced graph up in id to a fully expanded state, where the first step of
+//    w is explored. So every kind of fault the full search finds, the reduced search
 //    finds, but possibly by a longer path.
 //  - Symmetry: the argument holds for each stored (canonical) state, a real state of the
 //    machine; a permutation of a path to a fault is a path to the permuted fault, and the
-//    proviso is stated on the stored graph, whose cycles it covers.
+//    proviso is stated on the stored graph's ids.
 //  - Sleep sets: a reduced set holds no sleeping thread (a closure that needs one fails), so
 //    every step of P(s) is explored and the proviso sees each of its edges; a child's sleep
 //    set holds only threads asleep at s or explored before at s (Godefroid 1996, ch. 6:
