@@ -150,19 +150,19 @@ class EdgeLog {
 export function explore(machine: Machine, budget: Budget, opts: ExploreOptions = {}): Verdict {
   const t0 = performance.now();
   const v = search(machine, budget, opts);
-  if (!v.reduced) return v.verdict;
+  if (v) return v;
   // A reduced search that found a fault, or a step without progress while livelock is
   // checked, hands the question to the unreduced search: only it keeps every shortest
   // trace and sees every cycle (persistent.ts).
   const spent = performance.now() - t0;
   const full = search(machine, { ...budget, maxMs: Math.max(0, budget.maxMs - spent) },
-    { ...opts, reductions: { ...opts.reductions, partialOrder: false } }).verdict;
+    { ...opts, reductions: { ...opts.reductions, partialOrder: false } })!;
   full.ms = Math.round((performance.now() - t0) * 100) / 100;
   return full;
 }
 
-/** One search; `reduced` when persistent sets pruned states and the answer is not theirs to give. */
-function search(machine: Machine, budget: Budget, opts: ExploreOptions): { verdict: Verdict; reduced: boolean } {
+/** One search; null when persistent sets pruned states and the answer is not theirs to give. */
+function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict | null {
   const t0 = performance.now();
   const props: Required<Properties> = { faults: true, invariants: true, quiescent: true, livelock: true, ...opts.properties };
   const nThreads = machine.threads.length;
@@ -358,9 +358,9 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): { verdi
   };
 
   /**
-   * The threads to explore at state `id` (being expanded): a persistent set smaller than
-   * `enabled` if one exists and every successor by its awake threads' steps is new (the
-   * cycle proviso, persistent.ts), else `enabled`.
+   * The threads to explore at state `id` (being expanded): a persistent set of awake
+   * threads, fewer than the awake enabled ones, if one exists and every successor by its
+   * steps is new (the cycle proviso, persistent.ts); else `enabled`.
    */
   const reducedSet = (id: number, enabled: number, live: number, z: number): number => {
     parentWords ??= store.decode(parentIds(), parentBuf);
@@ -512,7 +512,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): { verdi
 
   const complete = !stopped && !(opts.stopAtFirst && found.size);
   const handOver = reducedAny && (found.size > 0 || (props.livelock && sawNonProgress));
-  if (handOver) return { verdict: unfinished(machine, store.size, transitions), reduced: true };
+  if (handOver) return null;
   if (complete && edges && sawNonProgress) {
     const l = findLivelock(machine, store, canon, edges);
     if (l) found.set('livelock', l);
@@ -535,12 +535,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): { verdi
   if (stopped) {
     verdict.covered = { depth: cursor < store.size ? store.depth[cursor] : store.depth[store.size - 1], frontier: store.size - cursor, reason: stopped };
   }
-  return { verdict, reduced: false };
-}
-
-/** The verdict of a reduced search that leaves its answer to the unreduced one. */
-function unfinished(machine: Machine, states: number, transitions: number): Verdict {
-  return { scenario: machine.name, verdict: 'bounded', states, transitions, ms: 0, reductions: ['partial-order'], violations: [] };
+  return verdict;
 }
 
 function hasSymmetry(m: Machine): boolean {
