@@ -54,10 +54,10 @@
 // enabled, when every successor by them is new (the cycle proviso above, made concrete:
 // a reduced step never closes a cycle). That prunes states. Quiescent states keep their
 // depth; invariant and step faults are still found but maybe deeper, and a livelock is a
-// property of the full graph: a reduced search that finds a fault, or sees a step
-// without progress while livelock is checked, hands the whole question to the search
-// without it, so every verdict, kind and shortest trace is that search's. A reduced
-// search decides only "nothing to find".
+// property of the full graph: a reduced search that finds an invariant or step fault,
+// sees a step without progress while livelock is checked, or stops early with a fault,
+// hands the whole question to the search without it. So every verdict, kind and
+// shortest trace length is that search's.
 //
 // Unit tests check, on random machines and on the model's scenarios, that sleep sets
 // visit exactly the states the unreduced search visits and that the reductions find the
@@ -151,9 +151,9 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   const t0 = performance.now();
   const v = search(machine, budget, opts);
   if (v) return v;
-  // A reduced search that found a fault, or a step without progress while livelock is
-  // checked, hands the question to the unreduced search: only it keeps every shortest
-  // trace and sees every cycle (persistent.ts).
+  // A reduced search that found an invariant or step fault, or a step without progress
+  // while livelock is checked, hands the question to the unreduced search: only it keeps
+  // those shortest traces and sees every cycle (persistent.ts).
   const spent = performance.now() - t0;
   const full = search(machine, { ...budget, maxMs: Math.max(0, budget.maxMs - spent) },
     { ...opts, reductions: { ...opts.reductions, partialOrder: false } })!;
@@ -176,6 +176,8 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   const store = new StateStore(machine.segments ? { n, starts: machine.segments } : undefined);
   const found = new Map<ViolationKind, Found>();
   const reopen: number[] = [];
+  /** Set when an invariant or a step fault was found: a reduced search may find those deeper. */
+  let deeperFound = false;
   const progressMs = opts.progressMs ?? 100;
   let transitions = 0;
   let sawNonProgress = false;
@@ -240,6 +242,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
       // Invariants protect what must hold in every state: nrexceptional/nrpages agree with
       // the tree, no PTE and PMD mapping of one range, refcounts, entry bit layout.
       const faults = learned.invariants.values[invariantsAt[id]];
+      if (faults.length) deeperFound = true;
       for (let i = 0; i < faults.length; i++) record(faults[i], id, depth);
     }
     if (props.quiescent) {
@@ -441,6 +444,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
         if (mv.fault && props.faults) {
           // Step faults protect the locking discipline: a double lock, an unlock of an
           // unheld lock, a sleep with a spinlock held. The faulty step ends its path.
+          deeperFound = true;
           record(mv.fault, id, depth + 1, { target: canon(successorWords(m)).slice() });
           edges?.exit(id);
           continue;
@@ -511,7 +515,9 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   }
 
   const complete = !stopped && !(opts.stopAtFirst && found.size);
-  const handOver = reducedAny && (found.size > 0 || (props.livelock && sawNonProgress));
+  // Quiescent faults keep their depth under persistent sets and sleep sets, and a complete
+  // reduced search that found no other fault proves there is none (persistent.ts).
+  const handOver = reducedAny && (deeperFound || (props.livelock && sawNonProgress) || (found.size > 0 && !complete));
   if (handOver) return null;
   if (complete && edges && sawNonProgress) {
     const l = findLivelock(machine, store, canon, edges);

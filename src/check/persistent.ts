@@ -53,13 +53,18 @@
 //    sleep sets over persistent sets preserve what persistent sets preserve). A sleeping
 //    step in P(s) would be an edge the proviso never sees: a thread spinning in a
 //    self-loop, asleep, would stand for the others at every state around it.
-// Shortest traces: only quiescent faults keep their lengths, invariant and step faults
-// may be found later on a longer path, and a livelock (a terminal component of the full
-// graph) is not a question the reduced graph answers. So a reduced search that finds any
-// fault, or that saw a step without progress while the livelock property is on, is
-// answered by the unreduced search (explore.ts): verdicts, kinds and shortest traces are
-// always those of the search without this reduction; the reduced search decides only
-// that there is nothing to find, which the argument above makes sound.
+//    Sleep sets replace a pruned path by a permutation of it, of the same length, so the
+//    depth of a quiescent state in the reduced graph is still the length of its shortest
+//    path in the full graph (the breadth-first order and the depth repair of explore.ts
+//    do the rest).
+// Shortest traces: quiescent faults keep their lengths; invariant and step faults may be
+// found later on a longer path, and a livelock (a terminal component of the full graph)
+// is not a question the reduced graph answers. So a reduced search that finds an
+// invariant or step fault, that saw a step without progress while the livelock property
+// is on, or that stopped before the end with a fault found (at the first fault, or out of
+// budget: a fault of another kind may lie shallower), is answered by the unreduced search
+// (explore.ts). Otherwise its answer is the full search's: no fault, or quiescent faults
+// only, each kind found (the argument above) at its shortest length.
 
 import type { Machine } from '../model/machine';
 import type { Footprints } from './footprints';
