@@ -9,13 +9,19 @@
 // 4. pmd-downgrade against SPIN: bench/pmd-downgrade.pml checked by spin -a, gcc, ./pan,
 //    for both wake modes; the verdicts must agree, and our end-to-end time is printed
 //    over SPIN's (spin -a + gcc + pan).
+// 5. Partial-order reduction (reductions.partialOrder): states with and without it for
+//    pmd-downgrade with N = 3..6 page faults (SPIN's states with its own reduction beside,
+//    bench/pmd-downgrade.pml extended to N faults), for fault-vs-truncate with N faults at
+//    one index (symmetric), and for the synthetic machine, which reports its threads'
+//    future objects. `--por` runs only this section; N = 6 only with `--n6` (tens of
+//    seconds and several GB).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { explore } from '../src/check/explore';
 import type { Verdict } from '../src/check/types';
-import { buildScenario, DaxMachine, link, listModel, referenceFunctions, SCENARIOS, type PointValue, type ScenarioSpec } from '../src/model/index';
+import { buildScenario, DaxMachine, link, listModel, referenceFunctions, SCENARIOS, THREAD_KINDS, type PointValue, type ScenarioSpec } from '../src/model/index';
 import { getCParser } from '../src/c/parser';
 import { Status, type Fault, type Machine, type Moves, type StateView, type Transition } from '../src/model/machine';
 
@@ -243,6 +249,61 @@ function synthetic(n: number, k: number): Machine {
   };
 }
 
+/** The synthetic machine, saying what each thread may still touch: its counter and the shared word. */
+function syntheticWithFuture(n: number, k: number): Machine {
+  const m = synthetic(n, k);
+  return { ...m, future: (s, t) => (s[t] < k ? [t, n] : []), invariantReads: [] };
+}
+
+/** SPIN's stored states for bench/pmd-downgrade.pml with `n` faults (wake all), or null without spin. */
+function spinStates(n: number): string | null {
+  if (spawnSync('spin', ['-V'], { encoding: 'utf8' }).status !== 0) return null;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dax-spin-n-'));
+  try {
+    const pml = readFileSync(path.join(root, 'bench', 'pmd-downgrade.pml'), 'utf8')
+      .replace(/#define NT\s+3/, `#define NT    ${n}`)
+      .replace(/run fault\(0\); run fault\(1\); run fault\(2\)/, Array.from({ length: n }, (_, i) => `run fault(${i})`).join('; '));
+    writeFileSync(path.join(dir, 'pmd-downgrade.pml'), pml);
+    const a = timedRun('spin', ['-DWAKE_ALL=1', '-a', 'pmd-downgrade.pml'], dir);
+    const g = timedRun('gcc', ['-O2', '-DSAFETY', '-o', 'pan', 'pan.c'], dir);
+    if (!a.ok || !g.ok) return '?';
+    const p = timedRun('./pan', ['-m100000'], dir);
+    return /(\d+) states, stored/.exec(p.out)?.[1] ?? '?';
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** pmd-downgrade with n page faults at 0x202.. (each index's block mapped), as the .pml's NT = n. */
+function pmdDowngrade(n: number): Machine {
+  const base = SCENARIOS.find((s) => s.name === 'pmd-downgrade')!;
+  const indexes = Array.from({ length: n }, (_, i) => 0x202 + i);
+  const spec: ScenarioSpec = {
+    ...base,
+    name: `pmd-downgrade-${n}`,
+    indexes,
+    blocks: indexes.map((x) => [x, base.blocks![0][1]]),
+    threads: indexes.map((x) => THREAD_KINDS['dax-read'].make(x, 0)),
+  };
+  return new DaxMachine(spec, link(referenceFunctions({})));
+}
+
+function partialOrder(): void {
+  console.log('\n5. partial-order reduction: states without / with reductions.partialOrder');
+  const row = (name: string, m: () => Machine, spinN?: number): void => {
+    const off = measure(() => explore(m(), BUDGET));
+    const on = measure(() => explore(m(), BUDGET, { reductions: { partialOrder: true } }));
+    const applied = on.v.reductions.includes('partial-order');
+    const spinCol = spinN === undefined ? '' : `; SPIN (its POR) ${spinStates(spinN) ?? 'not installed'}`;
+    console.log(`${name.padEnd(28)}${off.v.verdict.padEnd(9)}${fmt(off.v.states).padStart(12)} / ${fmt(on.v.states).padStart(12)}`
+      + `  ${fmt(off.wall)} / ${fmt(on.wall)} ms${applied ? '' : ' (not applied: the machine reports no future objects)'}${spinCol}`);
+  };
+  const maxN = process.argv.includes('--n6') ? 6 : 5;
+  for (let n = 3; n <= maxN; n++) row(`pmd-downgrade N=${n}`, () => pmdDowngrade(n), n);
+  for (const n of [2, 3]) row(`fault-vs-truncate-${n}`, () => buildScenario(`fault-vs-truncate-${n}`));
+  for (const [n, k] of [[4, 6], [6, 8]]) row(`synthetic ${n}x${k} (with future)`, () => syntheticWithFuture(n, k));
+}
+
 function ceiling(): void {
   console.log('\n3. the explorer alone (synthetic machine, steps cost next to nothing)');
   for (const [n, k] of [[6, 8], [7, 7]]) {
@@ -319,6 +380,10 @@ async function main(): Promise<void> {
     ceiling();
     return;
   }
+  if (process.argv.includes('--por')) {
+    partialOrder();
+    return;
+  }
   if (process.argv.includes('--steady')) {
     // `node dist/bench/model.js --steady`: only the steady rate (section 1b), for profiling.
     steadyRate();
@@ -330,6 +395,7 @@ async function main(): Promise<void> {
   counterexamples();
   ceiling();
   const agree = spin();
+  partialOrder();
   if (!agree) process.exitCode = 1;
 }
 

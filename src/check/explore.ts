@@ -47,6 +47,18 @@
 // edge relation (every enabled step of every visited state), so pruned edges cannot
 // make a cycle look inescapable.
 //
+// Persistent sets (reductions.partialOrder, off unless asked for; src/check/persistent.ts
+// holds the argument). On a machine that says which objects each thread may still touch
+// (Machine.future) and which objects the invariants read (Machine.invariantReads), a
+// state may be expanded with a persistent set of invisible steps, fewer threads than are
+// enabled, when every successor by them is new (the cycle proviso above, made concrete:
+// a reduced step never closes a cycle). That prunes states. Quiescent states keep their
+// depth; invariant and step faults are still found but maybe deeper, and a livelock is a
+// property of the full graph: a reduced search that finds an invariant or step fault,
+// sees a step without progress while livelock is checked, or stops early with a fault,
+// hands the whole question to the search without it. So every verdict, kind and
+// shortest trace length is that search's.
+//
 // Unit tests check, on random machines and on the model's scenarios, that sleep sets
 // visit exactly the states the unreduced search visits and that the reductions find the
 // same violations with traces of the same length.
@@ -55,6 +67,7 @@ import { Status, type Fault, type Machine, type Transition, type ViolationKind }
 import type { Budget, Progress, Properties, Reductions, TraceStep, Verdict, Violation } from './types';
 import { widen } from './arrays';
 import { Learned, type Succ } from './learned';
+import { PersistentSets } from './persistent';
 import { StateStore, sameState } from './store';
 
 export interface ExploreOptions {
@@ -136,16 +149,35 @@ class EdgeLog {
 
 export function explore(machine: Machine, budget: Budget, opts: ExploreOptions = {}): Verdict {
   const t0 = performance.now();
+  const v = search(machine, budget, opts);
+  if (v) return v;
+  // A reduced search that found an invariant or step fault, or a step without progress
+  // while livelock is checked, hands the question to the unreduced search: only it keeps
+  // those shortest traces and sees every cycle (persistent.ts).
+  const spent = performance.now() - t0;
+  const full = search(machine, { ...budget, maxMs: Math.max(0, budget.maxMs - spent) },
+    { ...opts, reductions: { ...opts.reductions, partialOrder: false } })!;
+  full.ms = Math.round((performance.now() - t0) * 100) / 100;
+  return full;
+}
+
+/** One search; null when persistent sets pruned states and the answer is not theirs to give. */
+function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict | null {
+  const t0 = performance.now();
   const props: Required<Properties> = { faults: true, invariants: true, quiescent: true, livelock: true, ...opts.properties };
   const nThreads = machine.threads.length;
   const symmetric = opts.reductions?.symmetry !== false && hasSymmetry(machine);
   const sleepSets = opts.reductions?.sleepSets !== false && nThreads >= 2 && nThreads <= 31;
+  const partialOrder = opts.reductions?.partialOrder === true && nThreads >= 2 && nThreads <= 31
+    && PersistentSets.supported(machine);
   const canon = symmetric ? (s: Int32Array) => machine.canonical(s) : (s: Int32Array) => s;
   const root = canon(machine.initial());
   const n = root.length;
   const store = new StateStore(machine.segments ? { n, starts: machine.segments } : undefined);
   const found = new Map<ViolationKind, Found>();
   const reopen: number[] = [];
+  /** Set when an invariant or a step fault was found: a reduced search may find those deeper. */
+  let deeperFound = false;
   const progressMs = opts.progressMs ?? 100;
   let transitions = 0;
   let sawNonProgress = false;
@@ -210,6 +242,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
       // Invariants protect what must hold in every state: nrexceptional/nrpages agree with
       // the tree, no PTE and PMD mapping of one range, refcounts, entry bit layout.
       const faults = learned.invariants.values[invariantsAt[id]];
+      if (faults.length) deeperFound = true;
       for (let i = 0; i < faults.length; i++) record(faults[i], id, depth);
     }
     if (props.quiescent) {
@@ -243,6 +276,10 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   }
 
   const footprints = learned.footprints;
+  const persistent = partialOrder ? new PersistentSets(machine, footprints) : null;
+  /** Per state, 1 while it is expanded with a reduced set (a reopening expands it in full). */
+  let reducedAt = new Uint8Array(partialOrder ? 1 << 12 : 0);
+  let reducedAny = false;
   /** Per thread, the footprint of its step from the state being expanded. */
   const cur = new Int32Array(nThreads);
   /** The fingerprint of the state being expanded, and its words once needed. */
@@ -323,7 +360,36 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     }
   };
 
-  /** Expands state `id`: every enabled thread outside its sleep set, or only the threads in `only`. */
+  /**
+   * The threads to explore at state `id` (being expanded): a persistent set of awake
+   * threads, fewer than the awake enabled ones, if one exists and every successor by its
+   * steps is new (the cycle proviso, persistent.ts); else `enabled`.
+   */
+  const reducedSet = (id: number, enabled: number, live: number, z: number): number => {
+    parentWords ??= store.decode(parentIds(), parentBuf);
+    const p = persistent!.choose(parentWords, enabled, live, z, cur);
+    if (p === (enabled & ~z) || !allNew(id, p)) return enabled;
+    if (id >= reducedAt.length) reducedAt = widen(reducedAt, id);
+    reducedAt[id] = 1;
+    reducedAny = true;
+    return p;
+  };
+
+  /** Whether every step of the threads in `mask` from state `id` leads to a state not stored yet. */
+  const allNew = (id: number, mask: number): boolean => {
+    for (let m = mask; m !== 0; m &= m - 1) {
+      for (const step of moves.values[movesAt[id * nThreads + 31 - Math.clz32(m & -m)]].steps) {
+        if (step.move.fault) continue;
+        const f = succId(step);
+        restore(step);
+        if (f >= 0) return false;
+      }
+    }
+    return true;
+  };
+
+  /** Expands state `id`: every enabled thread outside its sleep set (or a persistent set of
+   *  them), or only the threads in `only`. */
   const expand = (id: number, only: number): void => {
     ph = store.idsOf(id, ids);
     parent = id;
@@ -334,11 +400,20 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     const z = sleepSets ? store.sleep[id] : 0;
     const row = id * nThreads;
     let enabled = 0;
+    let live = 0;
     for (let t = 0; t < nThreads; t++) {
       const leaf = movesAt[row + t];
-      if (learned.status[leaf] !== Status.Runnable) continue;
+      const st = learned.status[leaf];
+      if (st !== Status.Done) live |= 1 << t;
+      if (st !== Status.Runnable) continue;
       enabled |= 1 << t;
       cur[t] = learned.footprint[leaf];
+    }
+    let chosen = enabled;
+    if (persistent && only < 0) chosen = reducedSet(id, enabled, live, z);
+    else if (persistent && reducedAt[id] === 1) {
+      reducedAt[id] = 0;
+      only = enabled & ~z;
     }
     // Until a step without progress has been seen, the pruned steps are all left to the
     // end of the search (logPruned would defer each one).
@@ -350,7 +425,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
     let done = 0;
     for (let t = 0; t < nThreads && !stopped; t++) {
       const bit = 1 << t;
-      if ((enabled & bit) === 0) continue;
+      if ((chosen & bit) === 0) continue;
       const steps = moves.values[movesAt[row + t]].steps;
       if (only >= 0 ? (only & bit) === 0 : (z & bit) !== 0) {
         if (logEach) logPruned(id, t, steps);
@@ -369,6 +444,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
         if (mv.fault && props.faults) {
           // Step faults protect the locking discipline: a double lock, an unlock of an
           // unheld lock, a sleep with a spinlock held. The faulty step ends its path.
+          deeperFound = true;
           record(mv.fault, id, depth + 1, { target: canon(successorWords(m)).slice() });
           edges?.exit(id);
           continue;
@@ -439,6 +515,10 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   }
 
   const complete = !stopped && !(opts.stopAtFirst && found.size);
+  // Quiescent faults keep their depth under persistent sets and sleep sets, and a complete
+  // reduced search that found no other fault proves there is none (persistent.ts).
+  const handOver = reducedAny && (deeperFound || (props.livelock && sawNonProgress) || (found.size > 0 && !complete));
+  if (handOver) return null;
   if (complete && edges && sawNonProgress) {
     const l = findLivelock(machine, store, canon, edges);
     if (l) found.set('livelock', l);
@@ -448,6 +528,7 @@ export function explore(machine: Machine, budget: Budget, opts: ExploreOptions =
   const reductions: string[] = [];
   if (symmetric) reductions.push('symmetry');
   if (sleepSets) reductions.push('sleep-sets');
+  if (partialOrder) reductions.push('partial-order');
   const verdict: Verdict = {
     scenario: machine.name,
     verdict: violations.length ? 'violation' : stopped ? 'bounded' : 'ok',

@@ -74,6 +74,9 @@ export interface Properties {
 export interface Reductions {
   symmetry?: boolean;
   sleepSets?: boolean;
+  /** Persistent sets (explore.ts): off unless asked for, and only on machines that report
+   *  Machine.future and Machine.invariantReads. */
+  partialOrder?: boolean;
 }
 
 /** A run request: what the worker (src/check/worker.ts) receives. Pure data. */

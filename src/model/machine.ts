@@ -136,4 +136,14 @@ export interface Machine {
    * Moves carry no notes: a search that asks for them rebuilds its traces with successors().
    */
   moves?(state: Int32Array, thread: number): Moves;
+  /**
+   * Optional, for partial-order reduction (with invariantReads): every object (as in
+   * Transition.reads/writes) that a step `thread` may still take from `state` may read or
+   * write, its next step's included, and those that decide whether it can run (a lock it
+   * waits for, the queue it sleeps on). An over-approximation; without it a search cannot
+   * prove that the other threads stay clear of a step, and expands every thread.
+   */
+  future?(state: Int32Array, thread: number): readonly number[];
+  /** Optional, with future(): every object invariants() reads. A step that writes one is visible. */
+  readonly invariantReads?: readonly number[];
 }

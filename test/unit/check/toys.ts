@@ -23,6 +23,8 @@ export interface Instr {
   /** Runs on a copy of the state; several effects when the step branches (each on its own copy). */
   run(s: Int32Array, t: number, m: ToyMachine, branch: number): Effect;
   branches?: number;
+  /** Every object the instruction may read or write, whatever the state (for Machine.future). */
+  touches?(m: ToyMachine): number[];
 }
 
 export interface ToyThread { name: string; cls: number; prog: Instr[] }
@@ -35,6 +37,8 @@ export interface ToySpec {
   init?: Record<string, number>;
   threads: ToyThread[];
   invariants?(s: Int32Array, m: ToyMachine): Fault[];
+  /** The vars invariants() reads (Machine.invariantReads); needed with invariants for partial-order reduction. */
+  invariantReads?: string[];
   /** Mutexes the machine itself reports as deadlocked (otherwise the explorer's own check does). */
   classifyLockWaits?: boolean;
 }
@@ -48,6 +52,9 @@ export class ToyMachine implements Machine {
   readonly n: number;
   private readonly varIndex = new Map<string, number>();
   private readonly holderSlots: number[];
+  /** Set when every instruction says what it touches. */
+  readonly future?: (s: Int32Array, t: number) => readonly number[];
+  readonly invariantReads?: readonly number[];
 
   constructor(readonly spec: ToySpec) {
     this.name = spec.name;
@@ -55,6 +62,14 @@ export class ToyMachine implements Machine {
     this.threads = spec.threads.map((t) => ({ name: t.name, symmetryClass: t.cls }));
     spec.vars.forEach((v, i) => this.varIndex.set(v, 3 * this.n + i));
     this.holderSlots = (spec.holders ?? []).map((h) => this.v(h));
+    if (spec.threads.every((th) => th.prog.every((i) => i.touches))) {
+      // Jumps go forward or back to the same instruction, so a thread's future is what its
+      // instructions from its pc on touch.
+      const after = spec.threads.map((th) => th.prog.map((_, pc) => [...new Set(th.prog.slice(pc).flatMap((i) => i.touches!(this)))]));
+      this.future = (s, t) => after[t][s[t]] ?? [];
+    }
+    if (!spec.invariants) this.invariantReads = [];
+    else if (spec.invariantReads) this.invariantReads = spec.invariantReads.map((v) => this.v(v));
   }
 
   /** Slot of a shared var. Thread t: pc at t, queue ticket at n+t, wait key at 2n+t. */
@@ -180,6 +195,7 @@ export class ToyMachine implements Machine {
 
 export const lock = (v: string): Instr => ({
   label: `mutex_lock(&${v})`,
+  touches: (m) => [m.v(v)],
   blocked: (s, t, m) => s[m.v(v)] !== 0 && s[m.v(v)] !== t + 1,
   run: (s, t, m) => {
     const i = m.v(v);
@@ -191,6 +207,7 @@ export const lock = (v: string): Instr => ({
 
 export const unlock = (v: string): Instr => ({
   label: `mutex_unlock(&${v})`,
+  touches: (m) => [m.v(v)],
   run: (s, t, m) => {
     const i = m.v(v);
     if (s[i] !== t + 1) return { note: `${v} not held`, reads: [i], writes: [i], fault: { kind: 'lock-imbalance', message: `unlock of ${v}, which is not held`, threads: [t] } };
@@ -201,15 +218,17 @@ export const unlock = (v: string): Instr => ({
 
 export const set = (v: string, val: number): Instr => ({
   label: `${v} = ${val}`,
+  touches: (m) => [m.v(v)],
   run: (s, _t, m) => { s[m.v(v)] = val; return { note: `${v} = ${val}`, reads: [], writes: [m.v(v)] }; },
 });
 
 /** A thread-local step: touches nothing shared. */
-export const local = (label: string): Instr => ({ label, run: () => ({ note: label, reads: [], writes: [] }) });
+export const local = (label: string): Instr => ({ label, touches: () => [], run: () => ({ note: label, reads: [], writes: [] }) });
 
 /** Retries (without progress) until var v equals val. */
 export const spinUntil = (v: string, val: number): Instr => ({
   label: `while (${v} != ${val}) cpu_relax()`,
+  touches: (m) => [m.v(v)],
   run: (s, t, m) => {
     const i = m.v(v);
     if (s[i] !== val) return { note: `${v} is ${s[i]}, retry`, reads: [i], writes: [], progress: false, next: s[t] };
@@ -223,6 +242,7 @@ export const spinUntil = (v: string, val: number): Instr => ({
  */
 export const sleepWhile = (cond: (s: Int32Array, m: ToyMachine) => boolean, key: number, vars: string[], label = `sleep on ${key}`): Instr => ({
   label,
+  touches: (m) => [...vars.map((v) => m.v(v)), QUEUE],
   run: (s, t, m) => {
     const reads = vars.map((v) => m.v(v));
     if (cond(s, m)) {
@@ -235,6 +255,7 @@ export const sleepWhile = (cond: (s: Int32Array, m: ToyMachine) => boolean, key:
 
 export const wake = (key: number, nr: number): Instr => ({
   label: `__wake_up(wq, TASK_NORMAL, ${nr}, key ${key})`,
+  touches: () => [QUEUE],
   run: (s, _t, m) => {
     const woken = m.wake(s, key, nr);
     return { note: `woke ${woken} waiter${woken === 1 ? '' : 's'} on ${key}`, reads: [QUEUE], writes: [QUEUE] };
@@ -245,6 +266,7 @@ export const wake = (key: number, nr: number): Instr => ({
 export const choose = (label: string, to: number[]): Instr => ({
   label,
   branches: to.length,
+  touches: () => [],
   run: (_s, _t, _m, b) => ({ note: `branch ${b}`, reads: [], writes: [], next: to[b], choice: `${label}: ${b}` }),
 });
 
@@ -335,6 +357,8 @@ export function permuted(m: Machine, perm: number[]): Machine {
     invariants: (s) => m.invariants(s).map(remap),
     quiescent: (s) => m.quiescent(s).map(remap),
     view: (s) => m.view(s),
+    future: m.future && ((s, t) => m.future!(s, perm[t])),
+    invariantReads: m.invariantReads,
   };
 }
 
