@@ -184,6 +184,8 @@ export class MailServer {
         (part) => { if (this.documents.get(uri)?.version === version) this.apply(uri, version, part, false); });
       if (this.documents.get(uri)?.version !== version) return;
       this.apply(uri, version, analysis, false);
+      // It gave way to another request before binding every message: read on from where it stopped.
+      if (analysis.unfinished?.coverage) this.schedule(this.documents.get(uri)!);
     } catch (e) {
       this.connection.console.error(`dax-review: reading ${uri} failed: ${message(e)}`);
     }
