@@ -139,9 +139,9 @@ function batches(text: string, file: string | null): Batch[] {
   return batchesOf(readMail(text, file ? { file } : {}));
 }
 
-/** After the messages in view, a large mailbox's analysis is posted as it grows: first after
- *  this many ms, then at twice the interval each time, so the editor redraws its findings a
- *  few times, not once per batch. */
+/** Once every finding is in, a large mailbox's analysis is posted as its coverage grows: first
+ *  after this many ms, then at twice the interval each time, so the editor redraws a few times,
+ *  not once per batch. */
 const PARTIAL_MS = 2000;
 
 /** The batch holding a mail line first, then the others in order. */
@@ -195,8 +195,8 @@ function turn(): Promise<void> {
  * several batches is read the one in view first (with its coverage, for the lenses in view),
  * then the findings of every other batch, which is every diagnostic; then the other batches
  * are bound to the model for their coverage, the slow part. `partial` receives the analysis so
- * far after the batch in view, when every finding is in, and every PARTIAL_MS (doubling) while
- * it grows. When `superseded` says a request waits behind this one, binding stops and the
+ * far after the batch in view, when every finding is in, and then every PARTIAL_MS (doubling)
+ * while the coverage grows. When `superseded` says a request waits behind this one, binding stops and the
  * answer says what is left (`unfinished`): that request goes first, and a read after it binds
  * only what is not yet bound.
  */
@@ -216,7 +216,9 @@ export async function analyse(args: AnalyseArgs, partial?: (a: Analysis) => void
     const p = findingsPart(b, args);
     if (i === 0) cover(p);
     parts.push(p);
-    if (all.length > 1) post(i === 0 || i === all.length - 1);
+    // Between the batch in view and the last, findings come too fast to be worth posting:
+    // each answer is the whole outline so far, copied to the editor.
+    if (all.length > 1 && (i === 0 || i === all.length - 1)) post(true);
   }
   for (const p of parts) {
     if (p.covered) continue;
