@@ -174,8 +174,9 @@ function findingsPart(b: Batch, args: AnalyseArgs): Part {
  *  patch objects, which the review keeps for messages whose text did not change) is not bound again. */
 const coverageMemo = new WeakMap<PatchMessage, { patches: PatchMessage[]; coverage: ReviewCoverage[] }>();
 
-/** Binds a batch to the model for its coverage: what the lenses and the code actions need. */
-function cover(p: Part): void {
+/** Binds a batch to the model for its coverage (what the lenses and the code actions need);
+ *  false when it had been bound before. */
+function cover(p: Part): boolean {
   const first = p.patches[0];
   const seen = first ? coverageMemo.get(first) : undefined;
   const same = seen && seen.patches.length === p.patches.length && seen.patches.every((x, i) => x === p.patches[i]);
@@ -183,6 +184,7 @@ function cover(p: Part): void {
   if (first && !same) coverageMemo.set(first, { patches: p.patches, coverage });
   p.review.coverage = placeCoverage(p.outline, coverage);
   p.covered = true;
+  return !same;
 }
 
 /** Lets the worker take the messages that arrived meanwhile (a newer request). */
@@ -220,11 +222,14 @@ export async function analyse(args: AnalyseArgs, partial?: (a: Analysis) => void
     // each answer is the whole outline so far, copied to the editor.
     if (all.length > 1 && (i === 0 || i === all.length - 1)) post(true);
   }
+  // Each read binds one batch at least before it gives way: two large mailboxes read in turn
+  // both get on.
+  let bound = 0;
   for (const p of parts) {
     if (p.covered) continue;
     await turn();
-    if (superseded()) break;
-    cover(p);
+    if (bound > 0 && superseded()) break;
+    if (cover(p)) bound++;
     post(false);
   }
   return merged(parts, all.length);
