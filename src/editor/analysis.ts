@@ -4,9 +4,9 @@ import { parentPort } from 'node:worker_threads';
 import * as core from './core';
 import type { FromWorker, ToWorker } from './jobs';
 
-async function run(req: ToWorker, progress: (text: string) => void, partial: (result: unknown) => void): Promise<unknown> {
+async function run(req: ToWorker, progress: (text: string) => void, partial: (result: unknown) => void, superseded: () => boolean): Promise<unknown> {
   switch (req.op) {
-    case 'analyse': return core.analyse(req.args, partial);
+    case 'analyse': return core.analyse(req.args, partial, superseded);
     case 'check': return core.check(req.args, progress);
     case 'simulate': return core.simulate(req.args, progress);
     case 'scenarios': return core.scenarios(req.args);
@@ -19,11 +19,15 @@ export function serve(): void {
   const port = parentPort;
   if (!port) throw new Error('dax-review analysis: not started as a worker');
   let queue = Promise.resolve();
+  // Requests received and not yet started: a long read gives way to them (core.analyse).
+  let waiting = 0;
   port.on('message', (req: ToWorker) => {
+    waiting++;
     queue = queue.then(async () => {
+      waiting--;
       const post = (m: FromWorker) => port.postMessage(m);
       try {
-        const result = await run(req, (text) => post({ id: req.id, kind: 'progress', text }), (r) => post({ id: req.id, kind: 'partial', result: r }));
+        const result = await run(req, (text) => post({ id: req.id, kind: 'progress', text }), (r) => post({ id: req.id, kind: 'partial', result: r }), () => waiting > 0);
         post({ id: req.id, kind: 'done', result });
       } catch (e) {
         const message = e instanceof core.Unavailable ? e.message

@@ -6,7 +6,7 @@ import type { PatchMessage } from '../patch/types';
 import { bindPatches, scenariosForHunk, simulateHunk } from '../bind';
 import { bindOptions } from '../bind/simulate';
 import { THREAD_KINDS, scenarioSpec } from '../model';
-import { checkMail, checkMailStatic, draftReply, reviewReady } from '../review';
+import { checkMail, draftReply, reviewReady, staticCoverage, staticReview } from '../review';
 import type { ReviewCoverage, Undecided } from '../review/types';
 import type { Finding, HunkCoverage, HunkVerdict } from '../review/types';
 import type {
@@ -64,20 +64,16 @@ function outlineHunks(outline: Outline): OutlineHunk[] {
 }
 
 /**
- * Coverage and verdicts name a hunk by id alone, and ids restart in every message of a
- * series. The core resolves an id to the first hunk that has it; so does this, unless the
- * lines a coverage did not execute say it is another.
+ * Coverage and verdicts name a hunk by its place among the hunks of the patches reviewed
+ * together, in mail order (`hunk` of review/types.ts); the outline's hunks, in the same order,
+ * are keyed by message and their id there, which restarts in every message.
  */
 export function placeCoverage(outline: Outline, coverage: readonly HunkCoverage[]): Record<string, HunkCoverage> {
   const out: Record<string, HunkCoverage> = {};
   const all = outlineHunks(outline);
   for (const c of coverage) {
-    const hunks = all.filter((h) => h.hunk === c.hunk);
-    const lines = c.notExecuted.map((n) => n.mailLine);
-    const hit = hunks.find((h) => lines.some((l) => l >= h.mailLines[0] && l <= h.mailLines[1]) && !out[keyOf(h)])
-      ?? hunks.find((h) => !out[keyOf(h)] && (c.function === null || h.function === c.function || h.path !== null))
-      ?? hunks[0];
-    if (hit) out[keyOf(hit)] = c;
+    const h = all[c.hunk];
+    if (h) out[keyOf(h)] = c;
   }
   return out;
 }
@@ -86,7 +82,7 @@ export function placeVerdicts(outline: Outline, verdicts: readonly HunkVerdict[]
   const out: Record<string, HunkVerdict[]> = {};
   const all = outlineHunks(outline);
   for (const v of verdicts) {
-    const h = all.find((x) => x.hunk === v.hunk);
+    const h = all[v.hunk];
     if (h) (out[keyOf(h)] ??= []).push(v);
   }
   return out;
@@ -143,9 +139,9 @@ function batches(text: string, file: string | null): Batch[] {
   return batchesOf(readMail(text, file ? { file } : {}));
 }
 
-/** After the messages in view, a large mailbox's analysis is posted as it grows: first after
- *  this many ms, then at twice the interval each time, so the editor redraws its findings a
- *  few times, not once per batch. */
+/** Once every finding is in, a large mailbox's analysis is posted as its coverage grows: first
+ *  after this many ms, then at twice the interval each time, so the editor redraws a few times,
+ *  not once per batch. */
 const PARTIAL_MS = 2000;
 
 /** The batch holding a mail line first, then the others in order. */
@@ -155,39 +151,95 @@ function inReadingOrder(all: Batch[], focus: number | null | undefined): Batch[]
   return i <= 0 ? all : [all[i], ...all.slice(0, i), ...all.slice(i + 1)];
 }
 
-/**
- * Fast: the mail read and the static rules, for every keystroke (debounced). A mailbox of
- * several batches is read the one in view first, and `partial` receives the analysis so far
- * after that batch and then every PARTIAL_MS, so the editor shows the message in view at once.
- */
-export async function analyse(args: AnalyseArgs, partial?: (a: Analysis) => void): Promise<Analysis> {
-  await parser();
-  const all = batches(args.text, args.file);
-  const parts: { start: number; outline: Outline; review: Review }[] = [];
-  let posted = performance.now();
-  let interval = PARTIAL_MS;
-  for (const [i, b] of inReadingOrder(all, args.focus).entries()) {
-    const r = checkMailStatic(b.doc, { file: args.file });
-    const outline = outlineOf(r.patches, b.start);
-    parts.push({
-      start: b.start,
-      outline,
-      review: { findings: r.findings.filter((f) => ruleSelected(f.rule, args.rules)), coverage: placeCoverage(outline, r.coverage), verdicts: {} },
-    });
-    const more = i + 1 < all.length;
-    if (partial && more && (i === 0 || performance.now() - posted > interval)) {
-      partial(merged(parts));
-      if (i > 0) interval *= 2;
-      posted = performance.now();
-    }
-  }
-  return merged(parts);
+/** One batch's share of an analysis: its findings at once, its coverage once `covered`. */
+interface Part {
+  start: number;
+  patches: PatchMessage[];
+  outline: Outline;
+  review: Review;
+  covered: boolean;
 }
 
-/** Batches' analyses as one, in mail order. */
-function merged(parts: readonly { start: number; outline: Outline; review: Review }[]): Analysis {
-  const sorted = [...parts].sort((a, b) => a.start - b.start);
+/** A batch's findings: the mail read and the static rules, no binding to the model. */
+function findingsPart(b: Batch, args: AnalyseArgs): Part {
+  const r = staticReview(b.doc, { file: args.file });
+  const outline = outlineOf(r.patches, b.start);
   return {
+    start: b.start, patches: r.patches, outline, covered: false,
+    review: { findings: r.findings.filter((f) => ruleSelected(f.rule, args.rules)), coverage: {}, verdicts: {} },
+  };
+}
+
+/** Coverage computed before, by a batch's first patch: a batch an edit left as it was (the same
+ *  patch objects, which the review keeps for messages whose text did not change) is not bound again. */
+const coverageMemo = new WeakMap<PatchMessage, { patches: PatchMessage[]; coverage: ReviewCoverage[] }>();
+
+/** Binds a batch to the model for its coverage (what the lenses and the code actions need);
+ *  false when it had been bound before. */
+function cover(p: Part): boolean {
+  const first = p.patches[0];
+  const seen = first ? coverageMemo.get(first) : undefined;
+  const same = seen && seen.patches.length === p.patches.length && seen.patches.every((x, i) => x === p.patches[i]);
+  const coverage = same ? seen.coverage : staticCoverage(p.patches);
+  if (first && !same) coverageMemo.set(first, { patches: p.patches, coverage });
+  p.review.coverage = placeCoverage(p.outline, coverage);
+  p.covered = true;
+  return !same;
+}
+
+/** Lets the worker take the messages that arrived meanwhile (a newer request). */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Fast: the mail read and the static rules, for every keystroke (debounced). A mailbox of
+ * several batches is read the one in view first (with its coverage, for the lenses in view),
+ * then the findings of every other batch, which is every diagnostic; then the other batches
+ * are bound to the model for their coverage, the slow part. `partial` receives the analysis so
+ * far after the batch in view, when every finding is in, and then every PARTIAL_MS (doubling)
+ * while the coverage grows. When `superseded` says a request waits behind this one, binding stops and the
+ * answer says what is left (`unfinished`): that request goes first, and a read after it binds
+ * only what is not yet bound.
+ */
+export async function analyse(args: AnalyseArgs, partial?: (a: Analysis) => void, superseded: () => boolean = () => false): Promise<Analysis> {
+  await parser();
+  const all = inReadingOrder(batches(args.text, args.file), args.focus);
+  const parts: Part[] = [];
+  let posted = performance.now();
+  let interval = PARTIAL_MS;
+  const post = (now: boolean) => {
+    if (!partial || (!now && performance.now() - posted <= interval)) return;
+    partial(merged(parts, all.length));
+    if (!now) interval *= 2;
+    posted = performance.now();
+  };
+  for (const [i, b] of all.entries()) {
+    const p = findingsPart(b, args);
+    if (i === 0) cover(p);
+    parts.push(p);
+    // Between the batch in view and the last, findings come too fast to be worth posting:
+    // each answer is the whole outline so far, copied to the editor.
+    if (all.length > 1 && (i === 0 || i === all.length - 1)) post(true);
+  }
+  // Each read binds one batch at least before it gives way: two large mailboxes read in turn
+  // both get on.
+  let bound = 0;
+  for (const p of parts) {
+    if (p.covered) continue;
+    await turn();
+    if (bound > 0 && superseded()) break;
+    if (cover(p)) bound++;
+    post(false);
+  }
+  return merged(parts, all.length);
+}
+
+/** Batches' analyses as one, in mail order; `batches`: how many the document has. */
+function merged(parts: readonly Part[], batches: number): Analysis {
+  const sorted = [...parts].sort((a, b) => a.start - b.start);
+  const covered = parts.filter((p) => p.covered).length;
+  const a: Analysis = {
     outline: { messages: sorted.flatMap((p) => p.outline.messages), diagnostics: sorted.flatMap((p) => p.outline.diagnostics) },
     review: {
       findings: sorted.flatMap((p) => p.review.findings),
@@ -196,6 +248,8 @@ function merged(parts: readonly { start: number; outline: Outline; review: Revie
     },
     notices: [],
   };
+  if (parts.length < batches || covered < batches) a.unfinished = { findings: parts.length < batches, coverage: batches - covered };
+  return a;
 }
 
 /** The full check: static findings confirmed or contradicted by simulation, and every hunk's verdicts. */
@@ -216,12 +270,12 @@ function patchesOfHunk(text: string, file: string | null, key: HunkKey): { patch
   const b = batches(text, file).find((x) => key.message >= x.start && key.message < x.start + x.doc.messages.length);
   if (!b) throw new Unavailable(`No message ${key.message + 1} in the mail: it changed since it was read.`);
   const local = { message: key.message - b.start, hunk: key.hunk };
-  return { patches: patchesFor(checkMailStatic(b.doc, { file }).patches, local), key: local };
+  return { patches: patchesFor(staticReview(b.doc, { file }).patches, local), key: local };
 }
 
 /** Every message's patch, batch by batch. */
 function reread(text: string, file: string | null): PatchMessage[] {
-  return batches(text, file).flatMap((b) => checkMailStatic(b.doc, { file }).patches);
+  return batches(text, file).flatMap((b) => staticReview(b.doc, { file }).patches);
 }
 
 export async function simulate(args: SimulateArgs, progress: (text: string) => void): Promise<Simulation> {

@@ -64,6 +64,10 @@ export interface Analysis {
   review: Review | null;
   /** Why a capability is missing, said once to the user. */
   notices: string[];
+  /** Set on an analysis of a large mailbox that is not whole yet: whether findings are still
+   *  missing (a partial answer), and how many batches of messages (see BATCH) have no coverage
+   *  yet, so their lenses say nothing of it until a later read binds them. */
+  unfinished?: { findings: boolean; coverage: number };
 }
 
 export interface AnalyseArgs {

@@ -1,7 +1,7 @@
 // Ties trace steps to mail lines. A step that runs bound hunk code carries its mail line
 // already; a step of a reference function does not, but when the hunk holds the very
 // statement the step models, once, in that function, that line is where the step is.
-import type { Trace } from '../check/types';
+import type { Trace, TraceStep } from '../check/types';
 import type { OutlineHunk } from './jobs';
 
 function norm(c: string): string {
@@ -33,4 +33,23 @@ export function placeSteps(trace: Trace, hunk: OutlineHunk | null): Trace {
       return { ...s, source: { fn: s.source?.fn ?? s.function, c: s.source?.c ?? s.label, mailLine: line } };
     }),
   };
+}
+
+/** Where a step stands in the mail: its own line, or, for a step inside a function the mail
+ *  does not show (a helper of the model), the line of the innermost call to it that the mail
+ *  does show, with the function called there. */
+export interface StepPlace {
+  line: number;
+  /** Set when `line` is a call site: the function called on that line, which the step runs inside. */
+  calls?: string;
+}
+
+export function stepPlace(s: TraceStep): StepPlace | null {
+  if (s.source?.mailLine !== undefined) return { line: s.source.mailLine };
+  const chain = s.source?.callers ?? [];
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const line = chain[i].mailLine;
+    if (line !== undefined) return { line, calls: chain[i + 1]?.fn ?? s.source?.fn ?? s.function };
+  }
+  return null;
 }

@@ -6,7 +6,7 @@ import type { Trace } from '../check/types';
 import { renderSwimlanes } from '../check/swimlane';
 import type { Analysis, HunkKey, OutlineHunk, OutlineMessage } from './jobs';
 import { keyOf } from './jobs';
-import { placeSteps } from './trace';
+import { placeSteps, stepPlace } from './trace';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -84,10 +84,12 @@ function relatedOf(f: Finding, a: Analysis): RelatedData[] {
   const out: RelatedData[] = (f.related ?? []).map((r) => ({ line: r.line, message: r.message }));
   const trace = f.trace ? placeSteps(f.trace, hunkAt(a, f.line) ?? null) : null;
   const steps = trace?.steps ?? [];
-  const onMail = steps.map((s, i) => ({ s, i })).filter((x) => x.s.source?.mailLine !== undefined);
-  for (const { s, i } of onMail.slice(0, KEY_STEPS)) {
+  // A step inside a helper the mail does not show is listed at the mail line that calls it.
+  const onMail = steps.map((s, i) => ({ s, i, at: stepPlace(s) })).filter((x) => x.at !== null);
+  for (const { s, i, at } of onMail.slice(0, KEY_STEPS)) {
     const who = trace!.threads[s.thread] ?? s.threadName;
-    out.push({ line: s.source!.mailLine!, message: `step ${i + 1}/${steps.length}, ${who}: ${s.label}${s.note ? ` (${s.note})` : ''}` });
+    const inside = at!.calls ? ` in ${at!.calls}(), called here` : '';
+    out.push({ line: at!.line, message: `step ${i + 1}/${steps.length}, ${who}${inside}: ${s.label}${s.note ? ` (${s.note})` : ''}` });
   }
   return out;
 }

@@ -73,6 +73,8 @@ interface DocState {
   timer?: ReturnType<typeof setTimeout>;
   reply: Set<string>;
   simulations: Map<string, Simulation>;
+  /** The diagnostics last published, with the version they were published for. */
+  published?: string;
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -184,6 +186,8 @@ export class MailServer {
         (part) => { if (this.documents.get(uri)?.version === version) this.apply(uri, version, part, false); });
       if (this.documents.get(uri)?.version !== version) return;
       this.apply(uri, version, analysis, false);
+      // It gave way to another request before binding every message: read on from where it stopped.
+      if (analysis.unfinished?.coverage) this.schedule(this.documents.get(uri)!);
     } catch (e) {
       this.connection.console.error(`dax-review: reading ${uri} failed: ${message(e)}`);
     }
@@ -212,6 +216,12 @@ export class MailServer {
       ...(x.finding ? { data: x.finding } : {}),
       ...(x.related.length ? { relatedInformation: x.related.map((r) => ({ location: { uri, range: lineRange(doc, r.line, r.line) }, message: r.message })) } : {}),
     }));
+    // A large mailbox's later answers mostly add coverage (lenses): its thousands of
+    // diagnostics go to the client again only when they changed.
+    const said = `${doc.version}\u0000${JSON.stringify(diagnostics)}`;
+    const s = this.state(uri);
+    if (s.published === said) return;
+    s.published = said;
     void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
   }
 

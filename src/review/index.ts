@@ -9,11 +9,11 @@ import { simulateWith, kinds, kindWords, functionsOfHunk, codeKey, DEFAULT_BUDGE
 import { bindPatches, type Binding } from '../bind/bind';
 import { allHunks } from '../bind/coverage';
 import type { MailDiagnostic, MailDocument } from '../mail/types';
-import { analyseMail, staticFindings, checkMailStatic, answered, reviewReady, loweredCoverage, type Analysed } from './static';
+import { analyseMail, staticFindings, checkMailStatic, staticReview, staticCoverage, answered, reviewReady, loweredCoverage, type Analysed } from './static';
 import type { Finding, HunkCoverage, HunkVerdict, ReviewCoverage, Undecided } from './types';
 import { scopeOf, settleEvidence, withStatement } from './evidence';
 
-export { checkMailStatic, reviewReady };
+export { checkMailStatic, staticReview, staticCoverage, reviewReady };
 export { outsideModel } from './evidence';
 export { breakage, simulationHeadline, type Breakage } from './whatif';
 export { draftReply, composeReply, type ReplyDraft, type ReplyOptions } from './reply';

@@ -30,7 +30,8 @@ export function reviewReady(): Promise<void> {
   return getCParser().then(() => undefined);
 }
 
-const memo = new Map<string, RawFinding[]>();
+/** Findings of a function's text, by its lines' offsets from its first mail line (see analyseText). */
+const memo = new Map<string, { base: number; out: RawFinding[] }>();
 const messageMemo = new Map<string, { pm: PatchMessage; fns: RebuiltFunction[]; helpers: Map<string, HelperSummary> }>();
 const imageMemo = new WeakMap<FunctionImage, { helperKey: string; out: RawFinding[] }>();
 
@@ -42,15 +43,34 @@ function analyseImage(img: FunctionImage, helpers: ReadonlyMap<string, HelperSum
   return out;
 }
 
+/**
+ * The rules read mail lines as labels only, so a function's findings follow its text, not where
+ * it stands: the same function quoted again further down a mailbox (in a reply, in the next
+ * version of a series) is analysed once and its findings moved to its lines.
+ */
 function analyseText(img: FunctionImage, helpers: ReadonlyMap<string, HelperSummary>, helperKey: string): RawFinding[] {
-  const key = `${img.name}\u0000${img.side}\u0000${helperKey}\u0000${img.lines.map((l) => `${l.mailLine}:${l.text}`).join('\n')}\u0000${img.gaps.join(',')}`;
+  const base = img.lines.find((l) => l.mailLine !== null)?.mailLine ?? 0;
+  const rows = img.lines.map((l) => `${l.mailLine === null ? '' : l.mailLine - base}:${l.text}`).join('\n');
+  const key = `${img.name}\u0000${img.side}\u0000${helperKey}\u0000${rows}\u0000${img.gaps.join(',')}`;
   const hit = memo.get(key);
-  if (hit) return hit;
+  if (hit) return movedBy(hit.out, base - hit.base);
   const cfg = buildCfg(img);
   const out = analyse({ cfg, image: img, helpers }).findings;
   if (memo.size > 5000) memo.clear();
-  memo.set(key, out);
+  memo.set(key, { base, out });
   return out;
+}
+
+/** Findings moved down the mail by `by` lines. */
+function movedBy(found: RawFinding[], by: number): RawFinding[] {
+  if (by === 0) return found;
+  return found.map((f) => ({
+    ...f,
+    line: f.line + by,
+    endLine: f.endLine + by,
+    related: f.related.map((r) => ({ ...r, line: r.line + by })),
+    acquiredAt: f.acquiredAt === null ? null : f.acquiredAt + by,
+  }));
 }
 
 export function allHunks(patches: PatchMessage[]): Hunk[] {
@@ -193,11 +213,23 @@ export function loweredCoverage(patches: PatchMessage[], binding: Binding): Revi
   });
 }
 
-/** Static review of a mail: findings, coverage and the parsed patches. Needs reviewReady() once. */
-export function checkMailStatic(text: string | Uint8Array | MailDocument, opts: { file?: string | null } = {}): StaticResult {
+/** The static findings of a mail and its parsed patches, without binding them to the model
+ *  (which only the coverage needs): what an editor shows first. Needs reviewReady() once. */
+export function staticReview(text: string | Uint8Array | MailDocument, opts: { file?: string | null } = {}): Omit<StaticResult, 'coverage'> {
   const file = opts.file ?? null;
   const a = analyseMail(text, file);
   const findings = staticFindings(a, file);
   settleEvidence(findings);
-  return { findings, coverage: loweredCoverage(a.patches, bindingOf(a.patches)), patches: a.patches };
+  return { findings, patches: a.patches };
+}
+
+/** Coverage of a mail's patches without a simulation (see loweredCoverage). */
+export function staticCoverage(patches: PatchMessage[]): ReviewCoverage[] {
+  return loweredCoverage(patches, bindingOf(patches));
+}
+
+/** Static review of a mail: findings, coverage and the parsed patches. Needs reviewReady() once. */
+export function checkMailStatic(text: string | Uint8Array | MailDocument, opts: { file?: string | null } = {}): StaticResult {
+  const r = staticReview(text, opts);
+  return { ...r, coverage: staticCoverage(r.patches) };
 }

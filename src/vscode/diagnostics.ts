@@ -2,8 +2,7 @@
 // related information; and the mail reader's own complaints on the lines they name. What
 // they say comes from the editor-neutral view (src/editor/view.ts).
 import * as vscode from 'vscode';
-import type { Analysis } from '../editor/jobs';
-import { diagnosticsData, type FindingRef, type Severity } from '../editor/view';
+import { type DiagnosticData, type FindingRef, type Severity } from '../editor/view';
 
 export { SOURCE } from '../editor/view';
 
@@ -26,8 +25,8 @@ export function lines(doc: vscode.TextDocument, first: number, last: number): vs
   return new vscode.Range(a, 0, b, doc.lineAt(b).text.length);
 }
 
-export function diagnosticsOf(doc: vscode.TextDocument, a: Analysis): vscode.Diagnostic[] {
-  return diagnosticsData(a).map((x) => {
+export function diagnosticsOf(doc: vscode.TextDocument, data: readonly DiagnosticData[]): vscode.Diagnostic[] {
+  return data.map((x) => {
     const range = lines(doc, x.first, x.last);
     const d = x.finding ? new FindingDiagnostic(range, x.message, SEVERITY[x.severity], x.finding) : new vscode.Diagnostic(range, x.message, SEVERITY[x.severity]);
     d.source = x.source;

@@ -7,6 +7,7 @@ import { Commands } from './commands';
 import { MailComments } from './comments';
 import { hasPatchMailExtension, isPatchMail } from './detect';
 import { diagnosticsOf } from './diagnostics';
+import { diagnosticsData } from '../editor/view';
 import { Documents, LANGUAGE } from './documents';
 import { FindingHover } from './hover';
 import { HunkLenses } from './lenses';
@@ -36,6 +37,8 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
   const selector: vscode.DocumentSelector = { language: LANGUAGE };
   const lenses = new HunkLenses(docs);
 
+  /** What each document's diagnostics say, as last set. */
+  const shown = new Map<string, string>();
   let active = false;
   const adopt = (doc: vscode.TextDocument) => {
     if (doc.languageId === LANGUAGE) {
@@ -60,7 +63,16 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
     { dispose: () => { void client?.dispose(); } },
     docs.onDidChange((s) => {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.uri.toString());
-      if (doc && s.analysis) diagnostics.set(doc.uri, diagnosticsOf(doc, s.analysis));
+      if (doc && s.analysis) {
+        // A large mailbox's later answers mostly add coverage (lenses): the workbench redraws
+        // thousands of problems only when what they say changed.
+        const data = diagnosticsData(s.analysis);
+        const said = JSON.stringify(data);
+        if (shown.get(s.uri.toString()) !== said) {
+          shown.set(s.uri.toString(), said);
+          diagnostics.set(doc.uri, diagnosticsOf(doc, data));
+        }
+      }
       // A file claimed after it was opened keeps its editor: the tree follows it here.
       if (vscode.window.activeTextEditor?.document.uri.toString() === s.uri.toString() && !docs.isDraft(s.uri)) tree.show(s.uri);
     }),
@@ -68,6 +80,7 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
     vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) docs.schedule(e.document); }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
       diagnostics.delete(doc.uri);
+      shown.delete(doc.uri.toString());
       comments.forget(doc.uri);
       docs.forget(doc.uri);
     }),

@@ -6,6 +6,7 @@ import { selectedTrace } from '../protocol';
 import type { Trace, TraceStep, Verdict } from '../../check/types';
 import type { StateView } from '../../model/machine';
 import { stateChanges, type Change } from './state';
+import { stepPlace, type StepPlace } from '../../editor/trace';
 
 interface VsCodeApi {
   postMessage(message: PanelToHost): void;
@@ -255,7 +256,7 @@ function stepRow(s: TraceStep, i: number, cols: string): HTMLElement {
     if (t === s.thread) {
       const label = el('div', 'label', s.label);
       const note = el('div', 'note', [s.choice ? `[${s.choice}]` : '', s.note].filter(Boolean).join(' '));
-      cell.title = [s.function, s.label, s.note, s.source?.mailLine ? `mail line ${s.source.mailLine}` : ''].filter(Boolean).join('\n');
+      cell.title = [s.function, s.label, s.note, placeText(stepPlace(s))].filter(Boolean).join('\n');
       cell.append(label, note);
     }
     row.append(cell);
@@ -271,15 +272,23 @@ function renderStep(notify: boolean): void {
   for (const r of Array.from(byId('spacer').children) as HTMLElement[]) {
     r.classList.toggle('current', Number(r.dataset.index) === index);
   }
-  const mailLine = s?.source?.mailLine ?? null;
+  // A step inside a helper the mail does not show stands at the mail line that calls it.
+  const place = s ? stepPlace(s) : null;
+  const mailLine = place?.line ?? null;
   for (const r of Array.from(byId('hunk').children) as HTMLElement[]) {
     r.classList.toggle('current', mailLine !== null && Number(r.dataset.mailLine) === mailLine);
   }
   byId('step-detail').textContent = s
-    ? `${trace.threads[s.thread] ?? s.threadName} in ${s.function}: ${s.label}${s.note ? ` — ${s.note}` : ''}${mailLine ? ` (mail line ${mailLine})` : ''}`
+    ? `${trace.threads[s.thread] ?? s.threadName} in ${s.function}: ${s.label}${s.note ? ` — ${s.note}` : ''}${place ? ` (${placeText(place)})` : ''}`
     : '';
   renderState(s?.after ?? null, index > 0 ? trace.steps[index - 1].after ?? null : null, s?.note ?? '');
   if (notify && model) vscode.postMessage({ type: 'step', document: model.document, index, mailLine });
+}
+
+/** Where a step is in the mail, in words: its line, or the line that calls the helper it runs in. */
+function placeText(p: StepPlace | null): string {
+  if (!p) return '';
+  return p.calls ? `in ${p.calls}(), called at mail line ${p.line}` : `mail line ${p.line}`;
 }
 
 /** `note`: what the step says it did; the first step has no state before it to compare with. */

@@ -33,6 +33,32 @@ describe('editor: a large mailbox in batches', function () {
     assert.equal(all.outline.messages.length, n);
   });
 
+  it('gives every finding before binding the batches out of view, then their coverage', async () => {
+    const parts: Analysis[] = [];
+    const all = await analyse({ text, file: 'box.mbox', rules: [], focus: 1 }, (p) => parts.push(p));
+    const complete = parts.find((p) => !p.unfinished?.findings);
+    assert.ok(complete, 'an answer with every finding came before the end');
+    assert.equal(complete.review!.findings.length, all.review!.findings.length);
+    assert.ok(complete.unfinished!.coverage > 0, 'while batches were still to bind');
+    const inView = complete.outline.messages[0].files.flatMap((f) => f.hunks);
+    for (const h of inView) assert.ok(complete.review!.coverage[`${h.message}:${h.hunk}`], `coverage of hunk ${h.hunk + 1} in view`);
+    assert.equal(all.unfinished, undefined);
+    assert.equal(Object.keys(all.review!.coverage).length, all.outline.messages.flatMap((m) => m.files.flatMap((f) => f.hunks)).length);
+  });
+
+  it('stops binding for a request waiting behind it, and a read after it binds the rest', async () => {
+    const edited = text.replace('Subject: Re: [PATCH v5 1/17]', 'Subject: Re: [PATCH v5 1/17] (edited)');
+    const cut = await analyse({ text: edited, file: 'box.mbox', rules: [], focus: 1 }, undefined, () => true);
+    assert.ok(cut.unfinished && !cut.unfinished.findings && cut.unfinished.coverage > 0, 'says what is left to bind');
+    const covered = (a: Analysis) => Object.keys(a.review!.coverage).length;
+    const again = await analyse({ text: edited, file: 'box.mbox', rules: [], focus: 1 }, undefined, () => true);
+    assert.ok((again.unfinished?.coverage ?? 0) < cut.unfinished.coverage && covered(again) > covered(cut), 'a read that gives way still binds one more batch');
+    const whole = await analyse({ text: edited, file: 'box.mbox', rules: [], focus: 1 });
+    assert.equal(whole.unfinished, undefined);
+    assert.deepEqual(whole.review!.findings, cut.review!.findings);
+    for (const [k, c] of Object.entries(cut.review!.coverage)) assert.deepEqual(whole.review!.coverage[k], c);
+  });
+
   it('finds a hunk of a later batch by its place in the whole', async () => {
     const a = await analyse({ text, file: null, rules: [] });
     const h = a.outline.messages[BATCH + 1].files.flatMap((f) => f.hunks).find((x) => x.function === 'grab_mapping_entry')!;

@@ -41,12 +41,15 @@ describe('vscode: placing the core\'s hunk ids', () => {
     })),
   };
 
-  it('puts a coverage on the hunk holding its unexecuted lines, else on the first with its id', () => {
+  it('puts a coverage on the hunk at its place in mail order, whatever the hunk\'s id in its message', () => {
     const placed = placeCoverage(outline, [
-      { hunk: 0, function: 'g', changed: 3, executed: 1, notExecuted: [{ mailLine: 115, why: 'elided' }] },
+      { hunk: 1, function: 'g', changed: 3, executed: 1, notExecuted: [{ mailLine: 115, why: 'elided' }] },
+      { hunk: 0, function: 'f', changed: 1, executed: 1, notExecuted: [] },
     ]);
-    assert.deepEqual(Object.keys(placed), ['1:0']);
-    assert.deepEqual(Object.keys(placeCoverage(outline, [{ hunk: 0, function: 'f', changed: 1, executed: 1, notExecuted: [] }])), ['0:0']);
+    assert.deepEqual(Object.keys(placed).sort(), ['0:0', '1:0']);
+    assert.equal(placed['1:0'].function, 'g');
+    assert.equal(placed['0:0'].function, 'f');
+    assert.deepEqual(Object.keys(placeCoverage(outline, [{ hunk: 2, function: 'h', changed: 1, executed: 1, notExecuted: [] }])), []);
   });
 
   it('hands the core the whole series only when the id names the hunk there', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { placeSteps } from '../../../src/editor/trace';
+import { placeSteps, stepPlace } from '../../../src/editor/trace';
 import type { OutlineHunk } from '../../../src/editor/jobs';
 import type { Trace } from '../../../src/check/types';
 
@@ -37,5 +37,19 @@ describe('vscode: trace steps on mail lines', () => {
       step('grab_mapping_entry', 'radix_tree_delete(&mapping->page_tree, index);', 99),
     ] };
     assert.deepEqual(placeSteps(t, hunk).steps.map((s) => s.source?.mailLine), [undefined, undefined, 99]);
+  });
+
+  it('puts a step inside a helper the mail does not show at the innermost call to it the mail shows', () => {
+    const inner = { thread: 0, threadName: 'T1', function: 'put_locked_mapping_entry', label: 'unlock_slot(mapping, slot);', note: '',
+      source: { fn: 'put_locked_mapping_entry', c: 'unlock_slot(mapping, slot);', callers: [
+        { fn: 'dax_iomap_pmd_fault', at: 40, mailLine: 120 },
+        { fn: 'grab_mapping_entry', at: 12, mailLine: 131 },
+        { fn: 'dax_unlock_entry', at: 3 },
+      ] } };
+    assert.deepEqual(stepPlace(inner), { line: 131, calls: 'dax_unlock_entry' });
+    const direct = { ...inner, source: { ...inner.source, callers: [inner.source.callers[0]] } };
+    assert.deepEqual(stepPlace(direct), { line: 120, calls: 'put_locked_mapping_entry' });
+    assert.deepEqual(stepPlace(step('grab_mapping_entry', 'x = 1;', 77)), { line: 77 });
+    assert.equal(stepPlace({ ...inner, source: { ...inner.source, callers: [{ fn: 'f', at: 1 }] } }), null);
   });
 });
