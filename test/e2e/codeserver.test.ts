@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Frame, type FrameLocator, type Page } from 'playwright-core';
 import { mailbox } from '../support/mailbox';
-import { blocking, freePort, openFile, waitHttp, watchBlocking } from './driver';
+import { blocking, EDITOR_SETTINGS, freePort, openFile, waitHttp, watchBlocking } from './driver';
 
 const root = path.join(__dirname, '..', '..');
 const results = path.join(root, 'test-results');
@@ -55,19 +55,7 @@ describe('DAX Review in code-server', function () {
     mkdirSync(path.join(userData, 'User'), { recursive: true });
     mkdirSync(extensions);
     mkdirSync(folder);
-    writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
-      'security.workspace.trust.enabled': false,
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'workbench.welcomePage.walkthroughs.openOnInstall': false,
-      'telemetry.telemetryLevel': 'off',
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'update.mode': 'none',
-      'editor.codeLens': true,
-      // The web editor asks before opening a file over 10 MB; large mailboxes open without asking.
-      'workbench.editorLargeFileConfirmation': 64,
-    }, null, 2));
+    writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(EDITOR_SETTINGS, null, 2));
     const seedName = readdirSync(path.join(root, 'test/fixtures/seeds')).find((f) => f.startsWith('000_'))!;
     seed = path.join(folder, seedName);
     copyFileSync(path.join(root, 'test/fixtures/seeds', seedName), seed);

@@ -58,6 +58,21 @@ export async function waitHttp(url: string, ms: number, proc: ChildProcess): Pro
   throw new Error(`code-server did not answer ${url} within ${ms} ms`);
 }
 
+/** The editor's settings for a test profile: nothing asks, updates or phones home. */
+export const EDITOR_SETTINGS: Readonly<Record<string, unknown>> = {
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+  'editor.codeLens': true,
+  // The web editor asks before opening a file over 10 MB; large mailboxes open without asking.
+  'workbench.editorLargeFileConfirmation': 64,
+};
+
 /** Installs the VSIX into a fresh profile, starts code-server on `files` and opens it in Chromium. */
 export async function launch(files: Record<string, string>, settings: Record<string, unknown> = {}): Promise<Session> {
   const codeServer = process.env.DAX_E2E_CODE_SERVER!;
@@ -69,20 +84,7 @@ export async function launch(files: Record<string, string>, settings: Record<str
   mkdirSync(path.join(userData, 'User'), { recursive: true });
   mkdirSync(extensions);
   mkdirSync(folder);
-  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
-    'security.workspace.trust.enabled': false,
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.welcomePage.walkthroughs.openOnInstall': false,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'update.mode': 'none',
-    'editor.codeLens': true,
-    // The web editor asks before opening a file over 10 MB; large mailboxes open without asking.
-    'workbench.editorLargeFileConfirmation': 64,
-    ...settings,
-  }, null, 2));
+  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ ...EDITOR_SETTINGS, ...settings }, null, 2));
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(folder, name), text);
 
   const entry = path.join(codeServer, 'out', 'node', 'entry.js');
