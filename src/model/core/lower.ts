@@ -62,6 +62,10 @@ class Stop extends Error {
   constructor(readonly line: number, message: string) { super(message); }
 }
 
+/** A call with fewer arguments than the API table's template for it reads: the C is not the
+ *  kernel's call (a typo, a mangled line), and its function does not lower. */
+class ArityMismatch extends Error {}
+
 const fold = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 /** "struct vm_fault *" -> "vm_fault"; null when the type is not a struct. */
@@ -81,7 +85,7 @@ function substitute(e: C.Expr, args: readonly C.Expr[], ret: C.Expr | null, wher
         const m = /^__arg(\d+)$/.exec(x.name);
         if (m) {
           const a = args[Number(m[1])];
-          if (!a) throw new Error(`${where}: the template names argument $${m[1]}, the call has ${args.length}`);
+          if (!a) throw new ArityMismatch(`${where} takes ${Number(m[1]) + 1} arguments or more as the model has it; the call gives ${args.length}`);
           return a;
         }
         if (x.name === '__ret') {
@@ -395,6 +399,15 @@ class FnLowering {
 
   /** A call; its value is the callee's result (dst given: stored there directly). */
   private call(e: Extract<C.Expr, { k: 'call' }>, dst: LValue | null, discard = false): Expr {
+    try {
+      return this.callAs(e, dst, discard);
+    } catch (err) {
+      if (err instanceof ArityMismatch) this.stop(err.message);
+      throw err;
+    }
+  }
+
+  private callAs(e: Extract<C.Expr, { k: 'call' }>, dst: LValue | null, discard = false): Expr {
     const m = this.meaning(e.fn);
     const zero: Expr = { k: 'const', v: 0 };
     if (m === 'fn') {

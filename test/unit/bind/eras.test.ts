@@ -6,6 +6,7 @@ import { identifyEra } from '../../../src/model/eras/index';
 import { checkMail, reviewReady } from '../../../src/review/index';
 import { bindPatches } from '../../../src/bind/bind';
 import { fixture, seed } from '../review/support';
+import { RADIX_ERA } from '../../../src/model/eras/radix/index';
 
 describe('bind: the era a patch is written against', function () {
   this.timeout(120_000);
@@ -51,5 +52,30 @@ describe('bind: the era a patch is written against', function () {
     const mixed = r.diagnostics.find((d) => /mixes eras/.test(d.message));
     assert.ok(mixed && /radix: message 1; XArray: message 2/.test(mixed.message), mixed?.message);
     assert.ok(b.functions.find((x) => x.name === 'grab_mapping_entry')?.modelled, 'the radix message still runs');
+  });
+});
+
+describe('bind: a call with fewer arguments than the kernel API takes', function () {
+  this.timeout(120_000);
+  before(async () => { await reviewReady(); });
+
+  it('does not lower its function, says why on the line, and never throws', async () => {
+    // A patch to the model's own grab_mapping_entry() that drops the last arguments of
+    // unmap_mapping_range(), as a mangled mail might.
+    const dax = RADIX_ERA.sources.find((s) => s.path === 'fs/dax.c')!.text.split('\n');
+    const at = dax.findIndex((l) => /^\s*unmap_mapping_range\(mapping,$/.test(l));
+    const ctx = (i: number): string => ` ${dax[i]}`;
+    const hunk = [
+      `@@ -${at - 1},6 +${at - 1},5 @@ static void *grab_mapping_entry(struct address_space *mapping, pgoff_t index,`,
+      ctx(at - 2), ctx(at - 1), `-${dax[at]}`, `-${dax[at + 1]}`, `+\t\t\tunmap_mapping_range(mapping, 0);`, ctx(at + 2), ctx(at + 3),
+    ].join('\n');
+    const mail = [
+      'From: A Developer <dev@example.org>', 'Subject: [PATCH] dax: shorter unmap', 'Message-ID: <arity@example.org>', '',
+      'A change.', '', '---', 'diff --git a/fs/dax.c b/fs/dax.c', '--- a/fs/dax.c', '+++ b/fs/dax.c', hunk, '-- ', '2.9.3', '',
+    ].join('\n');
+    const r = await checkMail(mail, { file: 'arity.patch' });
+    const line = mail.split('\n').findIndex((l) => l.includes('unmap_mapping_range(mapping, 0);')) + 1;
+    const not = r.coverage.flatMap((c) => c.notExecuted).find((n) => n.mailLine === line);
+    assert.ok(not && /unmap_mapping_range\(\) takes 3 arguments or more as the model has it; the call gives 2/.test(not.detail ?? ''), JSON.stringify(not));
   });
 });
