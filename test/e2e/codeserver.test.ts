@@ -3,12 +3,11 @@
 // DAX_E2E_CODE_SERVER (the code-server package folder) and DAX_E2E_VSIX set.
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Frame, type FrameLocator, type Page } from 'playwright-core';
 import { mailbox } from '../support/mailbox';
-import { blocking, EDITOR_SETTINGS, freePort, openFile, waitHttp, watchBlocking } from './driver';
+import { blocking, freePort, openFile, profile, waitHttp, watchBlocking } from './driver';
 
 const root = path.join(__dirname, '..', '..');
 const results = path.join(root, 'test-results');
@@ -48,14 +47,9 @@ describe('DAX Review in code-server', function () {
       this.skip();
     }
     if (existsSync(results)) for (const f of readdirSync(results)) if (f.startsWith('e2e-')) rmSync(path.join(results, f));
-    work = mkdtempSync(path.join(os.tmpdir(), 'dax-e2e-'));
-    const userData = path.join(work, 'user-data');
-    const extensions = path.join(work, 'extensions');
-    const folder = path.join(work, 'workspace');
-    mkdirSync(path.join(userData, 'User'), { recursive: true });
-    mkdirSync(extensions);
-    mkdirSync(folder);
-    writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(EDITOR_SETTINGS, null, 2));
+    const p = profile('dax-e2e-');
+    work = p.work;
+    const { userData, extensions, folder } = p;
     const seedName = readdirSync(path.join(root, 'test/fixtures/seeds')).find((f) => f.startsWith('000_'))!;
     seed = path.join(folder, seedName);
     copyFileSync(path.join(root, 'test/fixtures/seeds', seedName), seed);

@@ -73,11 +73,10 @@ export const EDITOR_SETTINGS: Readonly<Record<string, unknown>> = {
   'workbench.editorLargeFileConfirmation': 64,
 };
 
-/** Installs the VSIX into a fresh profile, starts code-server on `files` and opens it in Chromium. */
-export async function launch(files: Record<string, string>, settings: Record<string, unknown> = {}): Promise<Session> {
-  const codeServer = process.env.DAX_E2E_CODE_SERVER!;
-  const vsix = process.env.DAX_E2E_VSIX!;
-  const work = mkdtempSync(path.join(os.tmpdir(), 'dax-editor-'));
+/** A fresh editor profile in a temporary directory: user data with the test settings, an
+ *  extensions directory and an empty workspace folder. */
+export function profile(prefix: string, settings: Record<string, unknown> = {}): { work: string; userData: string; extensions: string; folder: string } {
+  const work = mkdtempSync(path.join(os.tmpdir(), prefix));
   const userData = path.join(work, 'user-data');
   const extensions = path.join(work, 'extensions');
   const folder = path.join(work, 'workspace');
@@ -85,6 +84,14 @@ export async function launch(files: Record<string, string>, settings: Record<str
   mkdirSync(extensions);
   mkdirSync(folder);
   writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ ...EDITOR_SETTINGS, ...settings }, null, 2));
+  return { work, userData, extensions, folder };
+}
+
+/** Installs the VSIX into a fresh profile, starts code-server on `files` and opens it in Chromium. */
+export async function launch(files: Record<string, string>, settings: Record<string, unknown> = {}): Promise<Session> {
+  const codeServer = process.env.DAX_E2E_CODE_SERVER!;
+  const vsix = process.env.DAX_E2E_VSIX!;
+  const { work, userData, extensions, folder } = profile('dax-editor-', settings);
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(folder, name), text);
 
   const entry = path.join(codeServer, 'out', 'node', 'entry.js');
