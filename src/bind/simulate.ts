@@ -10,8 +10,8 @@ import type { ViolationKind } from '../model/machine';
 import type { Func } from '../model/ir';
 import { eraFunctions } from '../model/core/era';
 import { DaxMachine } from '../model/dax-machine';
-import { SCENARIOS, type ScenarioSpec } from '../model/scenarios';
-import { scenarioSpec } from '../model/index';
+import type { ScenarioSpec } from '../model/scenarios';
+import { scenarioSpec, scenariosOfEra } from '../model/index';
 import { link } from '../model/index';
 import { bindPatches, type Binding, type BindOptions, type BoundFunction, type MessageEra } from './bind';
 import { coverageOf, allHunks, hunkAt } from './coverage';
@@ -150,7 +150,7 @@ function reachedBy(b: Binding): Map<string, Set<string>> {
   let m = reached.get(b);
   if (!m) {
     const g = callGraph(b, { ...b.pre, ...b.post });
-    m = new Map(SCENARIOS.map((s) => [s.name, reach(g, s.threads.map((t) => t.fn))]));
+    m = new Map(scenariosOfEra(b.era).map((s) => [s.name, reach(g, s.threads.map((t) => t.fn))]));
     reached.set(b, m);
   }
   return m;
@@ -160,13 +160,13 @@ function reachedBy(b: Binding): Map<string, Set<string>> {
 export function scenariosReaching(b: Binding, names: readonly string[]): ScenarioSpec[] {
   const m = reachedBy(b);
   const cost = (s: ScenarioSpec): number => s.threads.length * 100 + s.indexes.length * 10 + (s.pages ?? 0);
-  return SCENARIOS.filter((s) => names.some((n) => m.get(s.name)!.has(n))).sort((x, y) => cost(x) - cost(y));
+  return scenariosOfEra(b.era).filter((s) => names.some((n) => m.get(s.name)!.has(n))).sort((x, y) => cost(x) - cost(y));
 }
 
 /** The entry points of the model's scenarios that would reach a function (for "no scenario reaches it"). */
 export function entriesReaching(b: Binding, name: string): string[] {
   const g = callGraph(b, b.post);
-  const roots = [...new Set(SCENARIOS.flatMap((s) => s.threads.map((t) => t.fn)))];
+  const roots = [...new Set(scenariosOfEra(b.era).flatMap((s) => s.threads.map((t) => t.fn)))];
   const callers = [...g.keys()].filter((f) => reach(g, [f]).has(name) && f !== name);
   return roots.filter((r) => callers.includes(r) || r === name);
 }
@@ -265,7 +265,7 @@ export function simulateWith(b: Binding, h: Hunk, opts: SimulateOptions = {}): H
   const all = scenariosReaching(b, runnable.map((f) => f.name));
   const scenarios = opts.threads !== undefined ? [scenarioSpec(opts.scenario ?? null, opts.threads)]
     : opts.scenario ? all.filter((s) => s.name === opts.scenario).concat(
-      all.some((s) => s.name === opts.scenario) ? [] : SCENARIOS.filter((s) => s.name === opts.scenario)) : all;
+      all.some((s) => s.name === opts.scenario) ? [] : scenariosOfEra(b.era).filter((s) => s.name === opts.scenario)) : all;
   const verdicts: HunkVerdict[] = [];
   const preRuns: Run[] = [];
   const postRuns: Run[] = [];

@@ -48,8 +48,8 @@ function parseValue(text: string): PointValue {
 }
 
 /** Resolves "function.point" or a unique "point" against the listing; checks the value. */
-export function resolvePoint(listing: ModelListing, key: string, text: string): [string, PointValue] {
-  const all = listing.functions.flatMap((f) => f.points.map((p) => ({ fn: f.name, p })));
+export function resolvePoint(listing: ModelListing, key: string, text: string, era?: string): [string, PointValue] {
+  const all = listing.functions.filter((f) => !era || f.era === era).flatMap((f) => f.points.map((p) => ({ fn: f.name, p })));
   const dot = key.lastIndexOf('.');
   const hits = dot > 0
     ? all.filter((x) => x.fn === key.slice(0, dot) && x.p.name === key.slice(dot + 1))
@@ -83,6 +83,7 @@ function parseRun(args: string[], listing: ModelListing): RunArgs {
   let stopAtFirst = false;
   let reduce = true;
   let threads: string | undefined;
+  const sets: [string, string][] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--threads') {
@@ -92,8 +93,7 @@ function parseRun(args: string[], listing: ModelListing): RunArgs {
       const kv = args[++i];
       const eq = kv?.indexOf('=') ?? -1;
       if (!kv || eq <= 0) throw new UsageError(`--set needs point=value, not '${kv ?? ''}'`);
-      const [k, v] = resolvePoint(listing, kv.slice(0, eq), kv.slice(eq + 1));
-      points[k] = v;
+      sets.push([kv.slice(0, eq), kv.slice(eq + 1)]);
     } else if (a === '--max-states') { budget.maxStates = intOption(args, i++, a); }
     else if (a === '--max-ms') { budget.maxMs = intOption(args, i++, a); }
     else if (a === '--width') { width = intOption(args, i++, a); }
@@ -111,6 +111,12 @@ function parseRun(args: string[], listing: ModelListing): RunArgs {
     scenarioSpec(scenario, threads);
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  // Points are the scenario's era's (threads composed over no scenario run the radix era).
+  const era = [...listing.scenarios, ...listing.knownDefects].find((s) => s.name === scenario)?.era ?? 'radix';
+  for (const [k, text] of sets) {
+    const [key, v] = resolvePoint(listing, k, text, era);
+    points[key] = v;
   }
   const input: RunInput = { scenario: scenario ?? '', points, budget, stopAtFirst, ...(threads !== undefined ? { threads } : {}) };
   if (!reduce) input.reductions = { symmetry: false, sleepSets: false };
@@ -141,8 +147,10 @@ export function renderVerdict(v: Verdict, points: Record<string, PointValue>, wi
 }
 
 function renderListing(l: ModelListing): string {
-  const out: string[] = ['functions:'];
+  const out: string[] = [];
+  let era = '';
   for (const f of l.functions) {
+    if (f.era !== era) out.push(`${era ? '\n' : ''}functions of the ${(era = f.era)} era:`);
     out.push(`  ${f.name}(${f.params.join(', ')})  [${f.kernel}]`);
     for (const p of f.points) {
       out.push(`      ${f.name}.${p.name} = ${p.default}  (${p.values.map(String).join(' | ')})  ${p.c}`);
@@ -155,13 +163,14 @@ function renderListing(l: ModelListing): string {
   const scenario = (s: ModelListing['scenarios'][number]): void => {
     out.push(`  ${s.name}`);
     out.push(`      ${s.description}`);
-    if (s.expect) out.push(`      v4.10 has a ${s.expect.kind}: ${s.expect.why}`);
+    out.push(`      era: ${s.era}`);
+    if (s.expect) out.push(`      the era's reference has a ${s.expect.kind}: ${s.expect.why}`);
     out.push(`      threads: ${s.threads.join('; ')}`);
     out.push(`      runs: ${s.functions.join(', ')}`);
   };
-  out.push('', 'scenarios (clean in v4.10):');
+  out.push('', 'scenarios (clean with the version each era follows):');
   l.scenarios.forEach(scenario);
-  out.push('', 'scenarios with a defect v4.10 has (fixed later):');
+  out.push('', 'scenarios with a defect the version an era follows has (fixed later):');
   l.knownDefects.forEach(scenario);
   return out.join('\n');
 }

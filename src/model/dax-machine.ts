@@ -84,6 +84,7 @@ export class DaxMachine implements Machine {
       st: new Int32Array(0), L: this.L,
       name: (t) => this.threads[t].name,
       done: (t) => this.status(this.ctx.st, t) === Status.Done,
+      mustMapPmd: !!spec.mustMapPmd,
     };
     this.init = this.build(opts);
   }
@@ -121,6 +122,7 @@ export class DaxMachine implements Machine {
       s[L.slotWord(L.slot(x), SLOT.ENTRY)] = e;
       if (isExceptional(e)) s[G.NREXCEPTIONAL]++;
     }
+    for (const [x, bits] of spec.tags ?? []) s[L.slotWord(L.slot(x), SLOT.TAGS)] = bits;
     for (const [x, p] of spec.ptes ?? []) s[L.slotWord(L.slot(x), SLOT.PTE)] = p;
     for (const [x, b] of spec.blocks ?? []) s[L.slotWord(L.slot(x), SLOT.BLOCK)] = b;
     spec.threads.forEach((t, i) => this.vm.start(s, i, t.fn, t.args));

@@ -3,6 +3,8 @@ import type { Machine } from './machine';
 import type { Func, PointValue } from './ir';
 import { eraFunctions } from './core/era';
 import { RADIX_ERA } from './eras/radix/index';
+import { XARRAY_ERA } from './eras/xarray/index';
+import type { Era } from './core/era';
 import { DaxMachine, reachable } from './dax-machine';
 import { composedScenario, composeThreads, KNOWN_DEFECTS, SCENARIOS, type ScenarioSpec } from './scenarios';
 import { linkWith, type Program } from './vm';
@@ -19,7 +21,7 @@ export interface PointInfo {
 }
 
 export interface ModelListing {
-  functions: { name: string; kernel: string; params: string[]; points: PointInfo[] }[];
+  functions: { name: string; kernel: string; params: string[]; era: string; points: PointInfo[] }[];
   /** Scenarios where the v4.10 shapes are clean. */
   scenarios: ScenarioListing[];
   /** Scenarios where the v4.10 shapes have a defect a later kernel fixed (expect says which). */
@@ -29,6 +31,8 @@ export interface ModelListing {
 export interface ScenarioListing {
   name: string;
   description: string;
+  /** The era whose functions its threads run. */
+  era: string;
   threads: string[];
   functions: string[];
   /** The defect the default points show, and the fix. */
@@ -58,8 +62,21 @@ export interface BuildOptions {
  * The reference functions of the model's era with a configuration of its variation points
  * ("fn.point" or "point" keys). Needs the C parser loaded (await getCParser()).
  */
-export function referenceFunctions(points: Readonly<Record<string, PointValue>> = {}): Func[] {
-  return eraFunctions(RADIX_ERA, points);
+export function referenceFunctions(points: Readonly<Record<string, PointValue>> = {}, era: Era = RADIX_ERA): Func[] {
+  return eraFunctions(era, points);
+}
+
+/** The eras the model has, by name. */
+export const MODEL_ERAS: readonly Era[] = [RADIX_ERA, XARRAY_ERA];
+
+/** The scenarios whose threads run an era's functions. */
+export function scenariosOfEra(era: Era): ScenarioSpec[] {
+  return SCENARIOS.filter((s) => eraOfScenario(s) === era);
+}
+
+/** The era a scenario's threads run. */
+export function eraOfScenario(spec: ScenarioSpec): Era {
+  return spec.era === 'XArray' ? XARRAY_ERA : RADIX_ERA;
 }
 
 /** A program of functions over the model's objects: calls resolved by name, a later function of
@@ -67,20 +84,20 @@ export function referenceFunctions(points: Readonly<Record<string, PointValue>> 
 export function link(funcs: Func[]): Program { return linkWith(funcs, PRIMS, OBJECT_HOOKS); }
 
 export function listModel(): ModelListing {
-  const funcs = referenceFunctions();
-  const prog = link(funcs);
+  const progs = new Map(MODEL_ERAS.map((era) => [era, link(referenceFunctions({}, era))]));
   const listing = (s: ScenarioSpec): ScenarioListing => ({
     name: s.name,
     description: s.description,
+    era: eraOfScenario(s).name,
     threads: s.threads.map((t, i) => `T${i + 1}: ${t.name}`),
-    functions: reachable(prog, [...new Set(s.threads.map((t) => t.fn))]),
+    functions: reachable(progs.get(eraOfScenario(s))!, [...new Set(s.threads.map((t) => t.fn))]),
     ...(s.expect ? { expect: { ...s.expect } } : {}),
   });
   return {
-    functions: funcs.map((f) => ({
-      name: f.name, kernel: f.kernel, params: f.params,
-      points: f.points.map((p) => ({ ...p, diffs: { ...RADIX_ERA.points.find((d) => d.fn === f.name && d.name === p.name)?.values } })),
-    })),
+    functions: MODEL_ERAS.flatMap((era) => referenceFunctions({}, era).map((f) => ({
+      name: f.name, kernel: f.kernel, params: f.params, era: era.name,
+      points: f.points.map((p) => ({ ...p, diffs: { ...era.points.find((d) => d.fn === f.name && d.name === p.name)?.values } })),
+    }))),
     scenarios: SCENARIOS.filter((s) => !s.expect).map(listing),
     knownDefects: KNOWN_DEFECTS.map(listing),
   };
@@ -99,7 +116,7 @@ export function scenarioSpec(name: string | null, threads?: string): ScenarioSpe
 
 export function buildScenario(name: string, opts: BuildOptions = {}): Machine & DaxMachine {
   const spec = scenarioSpec(name || null, opts.threads);
-  const funcs = referenceFunctions(opts.points ?? {});
+  const funcs = referenceFunctions(opts.points ?? {}, eraOfScenario(spec));
   for (const [n, f] of Object.entries(opts.overrides ?? {})) {
     if (f.name !== n) throw new Error(`override '${n}' holds function '${f.name}'`);
     funcs.push(f);

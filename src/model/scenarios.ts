@@ -2,7 +2,7 @@
 // protocol of fs/dax.c with the fewest threads and indexes that show it.
 import { K } from './objects/constants';
 import type { ViolationKind } from './machine';
-import { Block, Pmd } from './kernel/layout';
+import { Block, Pmd, PTE_PFN } from './kernel/layout';
 
 export interface ThreadSpec {
   name: string;
@@ -39,6 +39,13 @@ export interface ScenarioSpec {
   /** The filesystem serialises faults with truncate by XFS_MMAPLOCK. */
   fsMmaplock?: boolean;
   threads: ThreadSpec[];
+  /** The era whose functions the threads run (default: the radix era). */
+  era?: 'radix' | 'XArray';
+  /** Marks of entries present at the start (index, PAGECACHE_TAG_* bits). */
+  tags?: [number, number][];
+  /** Nothing stands in the way of the scenario's PMD fault (an empty region inside the vma and
+   *  the file, one extent over it, no other thread in the region): it must map the PMD. */
+  mustMapPmd?: boolean;
   /** A defect the v4.10 shapes have in this scenario (fixed in a later kernel): the kind the
    *  explorer must find with the default points, and why. */
   expect?: { kind: ViolationKind; why: string };
@@ -228,11 +235,113 @@ const DEFECTS: readonly ScenarioSpec[] = [
   },
 ];
 
+/** A writeback of the whole file (fsync): dax_writeback_mapping_range() through XFS's ->writepages. */
+const writeback = (): ThreadSpec => ({ name: 'writeback of the file', fn: 'filemap_fdatawrite_range', args: [K.MAPPING, 0, 0x7fffffff] });
+
+const DIRTY = 1 << K.PAGECACHE_TAG_DIRTY;
+
+/** The XArray era's scenarios (fs/dax.c of v4.20 on, following v5.13): the same stores of
+ *  entries, with fs/dax.c's value entries (the model keeps them in one encoding). */
+const XARRAY: readonly ScenarioSpec[] = [
+  {
+    name: 'xa-pmd-downgrade', era: 'XArray',
+    description: 'Seed 000\'s table in the XArray era: a zero-page PMD entry at 0x200, its huge zero page mapped; three PTE ' +
+      'faults at 0x202, 0x203, 0x204. The first locks the PMD entry and drops the i_pages lock to unmap the zero page while the ' +
+      'others sleep on the PMD-aligned key 0x200; after xas_store(NULL) it must wake them all. (An empty PMD entry is removed ' +
+      'without dropping the lock: nobody can see it locked.)',
+    indexes: [0x202, 0x203, 0x204],
+    entries: [[REGION, entry(0, K.RADIX_DAX_PMD | K.RADIX_DAX_HZP)]],
+    pmd: Pmd.HugeZero,
+    blocks: mapped(0x202, 0x203, 0x204),
+    isize: 0x400,
+    threads: [daxPte(0x202), daxPte(0x203), daxPte(0x204)],
+  },
+  {
+    name: 'xa-enomem-retry', era: 'XArray',
+    description: 'Two PTE faults at 0x203 on an empty index; storing the first empty entry may find no node (-ENOMEM in the ' +
+      'xa_state): xas_nomem() allocates without the lock and grab_mapping_entry() retries, or fails too (VM_FAULT_OOM).',
+    indexes: [0x203],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    enomem: 2,
+    threads: [daxPte(0x203), daxPte(0x203)],
+  },
+  {
+    name: 'xa-pmd-pte-conflict', era: 'XArray',
+    description: 'A PTE fault at 0x203 holds its entry while a PMD fault at 0x200 asks for the region: the PTE entry is a ' +
+      'conflict (XA_RETRY_ENTRY) and the PMD fault falls back, rather than sleep on the PMD key 0x200 that the PTE entry\'s ' +
+      'unlock (key 0x203) never wakes (v5.2, "dax: Fix missed wakeup with PMD faults").',
+    indexes: [0x203],
+    blocks: mapped(0x200, 0x203),
+    isize: 0x400,
+    threads: [daxPte(0x203), pmd(REGION)],
+  },
+  {
+    name: 'xa-pmd-empty', era: 'XArray',
+    description: 'A PMD read fault at 0x200 on an empty region that one extent maps: it must map the PMD (with the order ' +
+      'check before the NULL check, v5.2-rc1, every such fault fell back to PTEs).',
+    indexes: [REGION],
+    blocks: mapped(REGION),
+    isize: 0x400,
+    mustMapPmd: true,
+    threads: [pmd(REGION)],
+  },
+  {
+    name: 'xa-fault-vs-truncate', era: 'XArray',
+    description: 'A truncate to 0x203 (busy-page scan, then the entries removed) races two PTE read faults at 0x203; ' +
+      'XFS_MMAPLOCK serialises them.',
+    indexes: [0x203],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    fsMmaplock: true,
+    threads: [truncate(0x203), pte(0x203), pte(0x203)],
+  },
+  {
+    name: 'xa-writeback-vs-fault', era: 'XArray',
+    description: 'A writeback of the file locks the dirty entry at 0x203 to flush it while a write fault at 0x203 dirties ' +
+      'it again: the fault waits for the entry lock, and the entry is left dirty or clean as the order says.',
+    indexes: [0x203],
+    entries: [[0x203, entry(0x203 << 3, 0)]],
+    tags: [[0x203, DIRTY]],
+    ptes: [[0x203, PTE_PFN]],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    threads: [writeback(), pte(0x203, true)],
+  },
+  {
+    name: 'xa-busy-scan', era: 'XArray',
+    description: 'Two writebacks hold and wait for the dirty entry at 0x203 while a truncate\'s busy-page scan ' +
+      '(dax_layout_busy_page) meets it locked: the scan waits for it and passes the wake-up on.',
+    indexes: [0x203],
+    entries: [[0x203, entry(0x203 << 3, 0)]],
+    tags: [[0x203, DIRTY]],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    fsMmaplock: true,
+    threads: [writeback(), truncate(0x203), writeback()],
+  },
+  {
+    name: 'xa-invalidate-waiters', era: 'XArray',
+    description: 'Real mail 01/03/05 (2021): a fault at 0x203 holds its entry while three invalidations of 0x203 wait for ' +
+      'it. The first deletes the entry and wakes one waiter; the next finds nothing and wakes nobody: the third sleeps ' +
+      'forever (v5.13).',
+    indexes: [0x203],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    threads: [daxPte(0x203), invalidate(0x203, 0x203), invalidate(0x203, 0x203), invalidate(0x203, 0x203)],
+    expect: {
+      kind: 'lost-wakeup',
+      why: '__dax_invalidate_entry() puts the deleted entry with put_unlocked_entry(), which wakes one waiter, and a waiter ' +
+        'that then finds no entry wakes nobody; fixed in v5.14 by waking all after invalidating (__dax_invalidate_entry.wake_all=true)',
+    },
+  },
+];
+
 /**
  * Every scenario. Those with `expect` show a defect the v4.10 shapes have (a later kernel
  * fixed it): the explorer must find it with the default points and must not with the fix's.
  */
-export const SCENARIOS: readonly ScenarioSpec[] = [...CLEAN, ...DEFECTS];
+export const SCENARIOS: readonly ScenarioSpec[] = [...CLEAN, ...DEFECTS, ...XARRAY];
 /** The scenarios where the v4.10 shapes have a defect. */
 export const KNOWN_DEFECTS: readonly ScenarioSpec[] = SCENARIOS.filter((s) => s.expect);
 

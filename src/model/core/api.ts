@@ -8,6 +8,8 @@
 // primitive's result. A template that does not name an argument leaves it unread, so any C may
 // stand there (a gfp mask, a node pointer the model has no use for).
 
+import type { Macro } from './macros';
+
 // What a call does to what its caller holds, for the static protocol rules (src/review): the
 // resource classes ('unlocked-entry', 'locked-entry', 'spinlock', ...) are the rules'.
 /** Truth of an expression: "$" stands for the call's result (its variable, or the call text). */
@@ -70,7 +72,7 @@ export type FieldMeaning =
   /** A view of the object's value computed by a template over `$0` (the object). */
   | { k: 'view'; e: string; type?: string; doc?: string }
   /** A counter of the modelled state: `++`, `--`, `+=` and `-=` run the primitive with the delta. */
-  | { k: 'counter'; add: string; doc?: string }
+  | { k: 'counter'; add: string; read?: string; doc?: string }
   /** A field the model does not keep: writes to it are dropped; reading it is outside the model. */
   | { k: 'ignored'; doc?: string };
 
@@ -93,6 +95,8 @@ export interface Api {
   /** What the era's own functions and calls do to what their caller holds (the static rules
    *  read it; kernel APIs every era shares are in eras/common/protocol.ts). */
   protocol: Readonly<Record<string, readonly Effect[]>>;
+  /** Function-like macros the era's C uses, expanded before it is parsed (core/macros.ts). */
+  macros?: Readonly<Record<string, Macro>>;
 }
 
 /** The meaning of a field of a struct, or undefined when the era does not say. */

@@ -8,6 +8,7 @@
 // assumption; anything else is outside the model. In strict mode (the reference) that is an
 // error; in tolerant mode (a patch) the call is explored as a choice over the values the
 // table gives (or 0 and 1) and reported as an assumption, so nothing is silently passed over.
+import { expandMacros } from './macros';
 import * as C from '../../c/expr';
 import { loadedCParser, type Node } from '../../c/parser';
 import type { BinOp, Expr, Func, Instr, LValue, UnOp } from '../ir';
@@ -382,7 +383,13 @@ class FnLowering {
         return m.ret ? this.value(substitute(template(m.ret), [], { k: 'id', name: t.name }, m.prim)) : t;
       }
       case 'view': return this.value(substitute(template(m.e), [e.op === '->' ? { k: 'un', op: '*', e: e.e } : e.e], null, e.name));
-      case 'counter': case 'ignored': return this.stop(`${struct ?? '?'}.${e.name} is not read in the model`);
+      case 'counter': {
+        if (!m.read) return this.stop(`${struct ?? '?'}.${e.name} is not read in the model`);
+        const t = this.temp();
+        this.emit({ k: 'prim', name: m.read, args: [], dst: t, label: this.label });
+        return t;
+      }
+      case 'ignored': return this.stop(`${struct ?? '?'}.${e.name} is not read in the model`);
       default: return this.outside(C.show(e), `${struct ? `struct ${struct}` : 'the object'}'s ${e.name} is outside the model`, [0, 1]);
     }
   }
@@ -937,7 +944,7 @@ export function functionNames(text: string): string[] {
  * to IR. Needs the C parser loaded (await getCParser()).
  */
 export function lowerC(text: string, api: Api, opts: LowerOptions): Lowered {
-  const tree = loadedCParser().parse(text);
+  const tree = loadedCParser().parse(expandMacros(text, api.macros));
   try {
     return lowerDefinitions(definitionsOf(tree.rootNode), api, opts);
   } finally {
@@ -999,7 +1006,7 @@ export interface FuncSource {
 export function lowerSources(sources: readonly CSource[], api: Api, strict: boolean): Lowered & { where: Map<string, FuncSource> } {
   // Each file is parsed once: its definitions name the functions every file may call, then lower.
   const parser = loadedCParser();
-  const trees = sources.map((s) => parser.parse(s.text));
+  const trees = sources.map((s) => parser.parse(expandMacros(s.text, api.macros)));
   try {
     const defs = trees.map((t) => definitionsOf(t.rootNode));
     const known = new Set(defs.flat().map((d) => signature(d)?.name).filter((n): n is string => !!n));

@@ -259,6 +259,13 @@ export class Step {
     this.touch(off);
   }
 
+  /** Reads word k of a record on this thread's stack through a pointer to it (an xa_state). */
+  loadPtr(p: number, k = 0): number {
+    const off = p + k - PTR_BASE;
+    if (p === 0 || off < 0 || off >= this.L.threadStride) { this.commit('null-deref', `load through bad pointer 0x${(p >>> 0).toString(16)}`); return 0; }
+    return this.s[this.base + off];
+  }
+
   /** A fault after which the thread cannot go on: its run stops at it. */
   halt(kind: ViolationKind, message: string): void {
     if (!this.fault) this.fault = { kind, message, threads: [this.t], code: 'halt' };

@@ -11,9 +11,10 @@ import { REFCOUNT } from './refcount';
 import { STALE_MAPPING } from './stale-mapping';
 import { BEYOND_EOF } from './beyond-eof';
 import { FAULT_RESULT } from './fault-result';
+import { PMD_RESULT } from './pmd-result';
 
 export const PROPERTIES: readonly Property[] = [
-  ACCOUNTING, OVERLAP, WAITERS, LOCKS_RELEASED, ENTRIES_UNLOCKED, REFCOUNT, STALE_MAPPING, BEYOND_EOF, FAULT_RESULT,
+  ACCOUNTING, OVERLAP, WAITERS, LOCKS_RELEASED, ENTRIES_UNLOCKED, REFCOUNT, STALE_MAPPING, BEYOND_EOF, FAULT_RESULT, PMD_RESULT,
 ];
 
 export const INVARIANTS = PROPERTIES.filter((p) => p.invariant);

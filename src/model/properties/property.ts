@@ -14,6 +14,8 @@ export interface PropertyContext {
   /** A thread's name. */
   name(t: number): string;
   done(t: number): boolean;
+  /** The scenario says nothing stands in the way of its PMD fault (ScenarioSpec.mustMapPmd). */
+  mustMapPmd: boolean;
 }
 
 /** Where a stuck thread stands. */

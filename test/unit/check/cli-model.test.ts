@@ -17,7 +17,7 @@ describe('cli: model', function () {
     assert.match(r.out, /grab_mapping_entry\(mapping, index, size_flag\)\s+\[v4\.10/);
     assert.match(r.out, /grab_mapping_entry\.downgrade_wake_all = true\s+\(true \| false\)/);
     assert.match(r.out, /^ {2}pmd-downgrade$/m);
-    assert.match(r.out, /scenarios with a defect v4\.10 has \(fixed later\):\n {2}\S+/);
+    assert.match(r.out, /scenarios with a defect the version an era follows has \(fixed later\):\n {2}\S+/);
     const j = JSON.parse((await run('list', '--json')).out) as { scenarios: { name: string }[]; knownDefects: { name: string; expect: { kind: string } }[] };
     assert.ok(j.scenarios.some((s) => s.name === 'eexist-waiters'));
     assert.ok(j.knownDefects.length > 0 && j.knownDefects.every((s) => s.expect.kind));

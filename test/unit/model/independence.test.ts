@@ -37,7 +37,9 @@ describe('model: independent steps leave each other unchanged', function () {
   const listing = listModel();
   for (const s of [...listing.scenarios, ...listing.knownDefects]) {
     it(`${s.name}`, () => {
-      assert.ok(check(buildScenario(s.name)) > 0, 'some independent steps');
+      const pairs = check(buildScenario(s.name));
+      // A scenario of one thread has no pair of steps to compare.
+      if (s.threads.length > 1) assert.ok(pairs > 0, 'some independent steps');
     });
   }
   it('pmd-downgrade, the model\'s step reductions off', () => {

@@ -8,6 +8,7 @@ import type { KernelObject, Prim } from '../object';
 import { hex } from '../format';
 import { requireTreeLock, underTreeLock } from '../spinlock/index';
 import { describeEntry, entryAt, isExceptional, lookupRead, setEntry, slotOrFault } from './entries';
+import { XARRAY_PRIMS } from './xarray';
 
 const NOTE = {
   lookup: (index: number, e: number) => `entry at ${hex(index)}: ${describeEntry(e)}`,
@@ -98,7 +99,7 @@ def({
 def({
   name: 'radix_tree_preload', arity: 1, visible: true, mightSleep: true,
   doc: 'radix_tree_preload(gfp): 0 with preemption disabled, or -ENOMEM (a fault the explorer injects)',
-  choices: (w) => (w.s[G.ENOMEM_BUDGET] > 0 ? ['radix_tree_preload() succeeds', 'radix_tree_preload() fails: -ENOMEM'] : undefined),
+  choices: (w) => { w.read(OBJ.ENOMEM); return w.s[G.ENOMEM_BUDGET] > 0 ? ['radix_tree_preload() succeeds', 'radix_tree_preload() fails: -ENOMEM'] : undefined; },
   run: (w, _a, choice) => {
     w.read(OBJ.ENOMEM);
     if (choice === 1) {
@@ -173,8 +174,8 @@ def({
 
 export const RADIX: KernelObject = {
   name: 'radix',
-  doc: 'the radix tree of DAX entries (lib/radix-tree.c, fs/dax.c, v4.10)',
-  prims,
+  doc: 'the mapping\'s tree of DAX entries: the radix tree (lib/radix-tree.c, fs/dax.c, v4.10) and the XArray over the same slots (lib/xarray.c, v4.20 on)',
+  prims: [...prims, ...XARRAY_PRIMS],
   view(st, { L }, out) {
     L.indexes.forEach((x, s) => {
       const e = st[L.slotWord(s, SLOT.ENTRY)];

@@ -1,0 +1,150 @@
+// The kernel API of the XArray era (v4.20 on, following v5.13) as the model sees it: the
+// mapping's i_pages XArray and its lock, the xa_state (a record on the caller's stack, laid
+// out by the XA_STATE() macros below), the value-entry encoding of fs/dax.c, and the vma and
+// address-space operations of XFS; the APIs every era shares are eras/common/api.ts.
+//
+// Entries are kept in the model's one encoding (objects/radix/entries.ts): a value entry v is
+// stored as (v << 2) | 2, so fs/dax.c's DAX_LOCKED, DAX_PMD, DAX_ZERO_PAGE, DAX_EMPTY and the
+// pfn above DAX_SHIFT land on the bits the radix era's entries use and every property reads
+// both eras alike; an internal entry (XA_RETRY_ENTRY, xa_mk_internal(VM_FAULT_*)) is
+// (v << 2) | 1, which no stored entry is.
+import type { Api, CallMeaning, Effect, FieldMeaning } from '../../core/api';
+import { call, COMMON_CALLS, COMMON_CONSTANTS, COMMON_FIELDS, expr, none, prim } from '../common/api';
+import { XA_STATE_FIELDS, XAS_RESTART } from '../../objects/radix/xarray';
+import { XARRAY_PROTOCOL } from './protocol';
+
+const I_PAGES = 'the i_pages lock (xa_lock of mapping->i_pages)';
+
+const calls: Record<string, CallMeaning> = {
+  ...COMMON_CALLS,
+  // the i_pages lock: the model's one tree lock (TREE_LOCK)
+  xas_lock_irq: prim('spin_lock_irq', `xas_lock_irq(&xas): ${I_PAGES}`, ['TREE_LOCK']),
+  xas_unlock_irq: prim('spin_unlock_irq', `xas_unlock_irq(&xas): ${I_PAGES}`, ['TREE_LOCK']),
+  xas_lock: prim('spin_lock_irq', `xas_lock(&xas): ${I_PAGES}; the model has no interrupts`, ['TREE_LOCK']),
+  xas_unlock: prim('spin_unlock_irq', `xas_unlock(&xas): ${I_PAGES}`, ['TREE_LOCK']),
+  xa_lock_irq: prim('spin_lock_irq', `xa_lock_irq(&mapping->i_pages): ${I_PAGES}`, ['TREE_LOCK']),
+  xa_unlock_irq: prim('spin_unlock_irq', `xa_unlock_irq(&mapping->i_pages): ${I_PAGES}`, ['TREE_LOCK']),
+
+  // lib/xarray.c over an xa_state (the primitives take its address)
+  xas_load: prim('xas_load', 'the entry covering xa_index'),
+  xas_find_conflict: prim('xas_find_conflict', 'the first entry in the xa_state\'s range (its order)'),
+  xas_store: prim('xas_store', 'replaces (NULL: removes) the entry, or stores a new one of the xa_state\'s order; -ENOMEM in the xa_state when no node can be had'),
+  xas_reset: prim('xas_reset', 'the next operation walks again from xa_index'),
+  xas_set: prim('xas_set', 'a new index for the xa_state'),
+  xas_set_err: prim('xas_set_err', 'puts an errno in the xa_state'),
+  xas_error: prim('xas_error', 'the errno in the xa_state, or 0'),
+  xas_pause: prim('xas_pause', 'moves a walked xa_state past its entry before the lock is dropped'),
+  xas_find: prim('xas_find', 'the next entry up to max'),
+  xas_next_entry: prim('xas_find', 'the next entry up to max (xas_find()\'s fast path)'),
+  xas_find_marked: prim('xas_find_marked', 'the next entry up to max that has the mark'),
+  xas_next_marked: prim('xas_find_marked', 'the next entry up to max that has the mark'),
+  xas_set_mark: prim('xas_set_mark', 'marks the xa_state\'s entry'),
+  xas_clear_mark: prim('xas_clear_mark', 'clears a mark of the xa_state\'s entry'),
+  xas_get_mark: prim('xas_get_mark', 'whether the xa_state\'s entry has a mark'),
+  xas_nomem: expr('xas_error($0) == -ENOMEM && __xas_nomem($0)',
+    'after an -ENOMEM store: allocates a node without the lock (may sleep, may fail) and says to retry'),
+  __xas_nomem: prim('xas_nomem', 'allocates the node an -ENOMEM store needed: 1 to retry, 0 when it fails too'),
+  tag_pages_for_writeback: prim('tag_pages_for_writeback', 'marks the DIRTY entries of a range TOWRITE', ['$1', '$2']),
+  // include/linux/xarray.h: value and internal entries in the model's encoding (see above)
+  xa_is_value: expr('(($0) & 3) == 2', 'a value entry (a DAX entry) rather than a pointer'),
+  xa_is_internal: expr('(($0) & 3) == 1', 'an internal entry (XA_RETRY_ENTRY, an errno or fault code)'),
+  xa_to_value: expr('($0) >> 2', 'the value of a value entry'),
+  xa_mk_value: expr('(($0) << 2) | 2', 'a value entry'),
+  xa_mk_internal: expr('(($0) << 2) | 1', 'an internal entry'),
+  xa_to_internal: expr('($0) >> 2', 'the value of an internal entry'),
+  xa_is_zero: expr('($0) == XA_ZERO_ENTRY', 'the reserved zero entry'),
+  XA_ERROR: expr('(($0) << 2) | 2', 'an errno as the xa_state\'s node'),
+  // fs/dax.c's entry helpers (static inline there)
+  dax_to_pfn: expr('xa_to_value($0) >> DAX_SHIFT', 'the pfn an entry maps'),
+  dax_make_entry: expr('xa_mk_value(($1) | (pfn_t_to_pfn($0) << DAX_SHIFT))', 'a value entry of a pfn and flags'),
+  dax_is_locked: expr('xa_to_value($0) & DAX_LOCKED', 'the entry lock bit'),
+  dax_entry_order: expr('(xa_to_value($0) & DAX_PMD) ? PMD_ORDER : 0', 'the order of an entry'),
+  dax_is_pmd_entry: expr('xa_to_value($0) & DAX_PMD', 'a PMD entry'),
+  dax_is_pte_entry: expr('!(xa_to_value($0) & DAX_PMD)', 'a PTE entry'),
+  dax_is_zero_entry: expr('xa_to_value($0) & DAX_ZERO_PAGE', 'a zero-page entry'),
+  dax_is_empty_entry: expr('xa_to_value($0) & DAX_EMPTY', 'an empty entry (a placeholder while the fault maps blocks)'),
+  dax_is_conflict: expr('($0) == XA_RETRY_ENTRY', 'get_unlocked_entry()\'s answer to a PMD request over PTE entries'),
+  // DAX pages and the DAX device
+  dax_associate_entry: none('page->mapping and ->index of the entry\'s DAX pages: the model keeps no DAX page state'),
+  dax_disassociate_entry: none('clears page->mapping of the entry\'s DAX pages: the model keeps no DAX page state'),
+  dax_busy_page: expr('0', 'a page of the entry that get_user_pages() holds: the model pins no DAX page, so none is busy'),
+  mapping_mapped: expr('1', 'the mapping has a vma: the model\'s one'),
+  dax_entry_mkclean: none('write-protects the entry\'s PTEs: the model keeps no PTE write bits'),
+  dax_flush: none('flushes CPU caches over persistent memory: nothing the model keeps'),
+  page_address: expr('0', 'the kernel address of a page: no object of the model'),
+  pfn_to_page: expr('0', 'the page of a pfn: the model keeps no DAX page state'),
+  mapping_set_error: none('records a writeback error: the model keeps none'),
+  pfn_t_to_pfn: expr('$0', 'the pfn'),
+  pfn_to_pfn_t: expr('$0', 'the pfn'),
+  page_to_pfn_t: expr('0', 'the pfn of the huge zero page'),
+  my_zero_pfn: expr('0', 'the zero page\'s pfn'),
+  unmap_mapping_pages: prim('unmap_mapping_range', 'zaps the PTEs and huge PMDs of nr pages from start (nr 0: to the end)', ['$1', '$2']),
+  vmf_insert_mixed: prim('vm_insert_mixed', 'maps the PTE of the address to the pfn (already mapped: no error)', ['$1 >> PAGE_SHIFT', '$2'], { ret: 'VM_FAULT_NOPAGE' }),
+  vmf_insert_mixed_mkwrite: prim('vm_insert_mixed', 'maps the PTE writable (already mapped: made writable, no error)', ['$1 >> PAGE_SHIFT', '$2'], { ret: 'VM_FAULT_NOPAGE' }),
+  vmf_insert_pfn_pmd: prim('vmf_insert_pfn_pmd', 'a devmap PMD mapping of the fault\'s region', ['$0->pgoff & ~PG_PMD_COLOUR']),
+  count_memcg_event_mm: none('event counters are not modelled'),
+  DIV_ROUND_UP: expr('(($0) + ($1) - 1) >> PAGE_SHIFT', 'division rounding up, by PAGE_SIZE (the model divides by shifting)'),
+  BUG_ON: prim('WARN_ON_ONCE', 'a kernel BUG is an assertion fault'),
+  // truncate's and invalidation's walk (mm/truncate.c), one entry per lookup
+  pagevec_lookup_entries: prim('radix_tree_next_entry', 'find_get_entries() for one entry: the first index >= start holding one, or -1', ['$1']),
+  find_get_entry: prim('find_get_entry', 'the entry at offset', ['$1']),
+  // the vma's and the mapping's operations are XFS's
+  '->fault': call('xfs_filemap_fault', 'vma->vm_ops->fault'),
+  '->huge_fault': call('xfs_filemap_huge_fault', 'vma->vm_ops->huge_fault'),
+  '->pfn_mkwrite': call('xfs_filemap_pfn_mkwrite', 'vma->vm_ops->pfn_mkwrite'),
+  '->page_mkwrite': call('xfs_filemap_pfn_mkwrite', 'vma->vm_ops->page_mkwrite: the DAX write fault again'),
+  '->writepages': call('xfs_dax_writepages', 'mapping->a_ops->writepages'),
+};
+
+const fields: Record<string, FieldMeaning> = {
+  ...COMMON_FIELDS,
+  'address_space.i_pages': { k: 'const', v: 1, type: 'struct xarray', doc: 'the one XArray of the mapping' },
+  'address_space.nrexceptional': { k: 'counter', add: 'nrexceptional_add', read: 'nrexceptional_read', doc: 'DAX entries in the XArray, under the i_pages lock' },
+  'address_space.nrpages': { k: 'counter', add: 'nrpages_add', doc: 'pages in the XArray, under the i_pages lock (none in a DAX mapping)' },
+  'xa_state.xa': { k: 'const', v: 1, type: 'struct xarray *', doc: 'the one XArray (MAPPING)' },
+  'exceptional_entry_key.xa': { k: 'ignored' },
+  'exceptional_entry_key.entry_start': { k: 'ignored' },
+  'inode.i_blkbits': { k: 'const', v: 12, doc: 'the model\'s blocks are pages' },
+  'vm_area_struct.vm_page_prot': { k: 'const', v: 0 },
+  'iomap.dax_dev': { k: 'const', v: 1, type: 'struct dax_device *', doc: 'the one DAX device' },
+  'address_space_operations.writepages': { k: 'const', v: 1 },
+};
+
+export const XARRAY_API: Api = {
+  era: 'XArray (v5.13)',
+  derefs: { pmd_t: { prim: 'pmd_read', doc: '*pmd: the PMD of the modelled region' } },
+  prefixes: { trace_: { k: 'none', doc: 'tracepoints change nothing the model keeps' } },
+  calls,
+  fields,
+  protocol: XARRAY_PROTOCOL as Record<string, readonly Effect[]>,
+  records: {
+    vm_fault: ['pgoff', 'flags', 'page'],
+    xa_state: XA_STATE_FIELDS,
+    writeback_control: ['sync_mode', 'range_start', 'range_end'],
+  },
+  macros: {
+    // include/linux/xarray.h; xa_shift holds the order in the model (the kernel splits it into shift and sibs)
+    XA_STATE: { params: ['name', 'array', 'index'], body: 'struct xa_state name = { .xa_index = index, .xa_shift = 0, .xa_node = XAS_RESTART }' },
+    XA_STATE_ORDER: { params: ['name', 'array', 'index', 'order'],
+      body: 'struct xa_state name = { .xa_index = ((index) >> (order)) << (order), .xa_shift = order, .xa_node = XAS_RESTART }' },
+    xas_for_each: { params: ['xas', 'entry', 'max'], body: 'for (entry = xas_find(xas, max); entry; entry = xas_next_entry(xas, max))' },
+    xas_for_each_marked: { params: ['xas', 'entry', 'max', 'mark'],
+      body: 'for (entry = xas_find_marked(xas, max, mark); entry; entry = xas_next_marked(xas, max, mark))' },
+  },
+  constants: {
+    ...COMMON_CONSTANTS,
+    // fs/dax.c v5.13
+    DAX_SHIFT: 4, DAX_LOCKED: 1, DAX_PMD: 2, DAX_ZERO_PAGE: 4, DAX_EMPTY: 8,
+    // enum dax_wake_mode of v5.14
+    WAKE_ALL: 0, WAKE_NEXT: 1,
+    // include/linux/xarray.h, in the model's encoding
+    XA_RETRY_ENTRY: (256 << 2) | 1, XA_ZERO_ENTRY: (257 << 2) | 1, XAS_RESTART, XA_CHECK_SCHED: 4096,
+    PE_SIZE_PTE: 0, PE_SIZE_PMD: 1, PE_SIZE_PUD: 2,
+    VM_FAULT_NEEDDSYNC: 0x2000, IOMAP_F_SHARED: 0x04,
+    WB_SYNC_NONE: 0, WB_SYNC_ALL: 1,
+    // the model's 32-bit words: the largest offset and index it holds
+    LLONG_MAX: 0x7fffffff, ULONG_MAX: 0x3fffffff,
+    fallthrough: 0,
+    xfs_read_iomap_ops: 1, xfs_direct_write_iomap_ops: 1, xfs_dax_dev: 1,
+  },
+};

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XFS's DAX faults and writeback of the XArray era, following v5.13: faults run under
+ * XFS_MMAPLOCK shared (when the scenario's filesystem takes it), writeback hands the range
+ * to dax_writeback_mapping_range().
+ */
+
+/*
+ * @kernel v5.13 fs/xfs/xfs_file.c
+ * A DAX fault of either size under XFS_MMAPLOCK shared.
+ */
+static vm_fault_t __xfs_filemap_fault(struct vm_fault *vmf,
+		enum page_entry_size pe_size, bool write_fault)
+{
+	struct inode *inode = file_inode(vmf->vma->vm_file);
+	struct xfs_inode *ip = XFS_I(inode);
+	vm_fault_t ret;
+	pfn_t pfn;
+
+	if (fs_mmaplock(inode))
+		xfs_ilock(ip, XFS_MMAPLOCK_SHARED);
+	ret = dax_iomap_fault(vmf, pe_size, &pfn, NULL,
+			(write_fault && !vmf->cow_page) ?
+			 &xfs_direct_write_iomap_ops :
+			 &xfs_read_iomap_ops);
+	if (fs_mmaplock(inode))
+		xfs_iunlock(ip, XFS_MMAPLOCK_SHARED);
+	return ret;
+}
+
+/*
+ * @kernel v5.13 fs/xfs/xfs_file.c
+ */
+static vm_fault_t xfs_filemap_fault(struct vm_fault *vmf)
+{
+	return __xfs_filemap_fault(vmf, PE_SIZE_PTE,
+			(vmf->flags & FAULT_FLAG_WRITE));
+}
+
+/*
+ * @kernel v5.13 fs/xfs/xfs_file.c
+ */
+static vm_fault_t xfs_filemap_huge_fault(struct vm_fault *vmf,
+		enum page_entry_size pe_size)
+{
+	return __xfs_filemap_fault(vmf, pe_size,
+			(vmf->flags & FAULT_FLAG_WRITE));
+}
+
+/*
+ * @kernel v5.13 fs/xfs/xfs_file.c
+ * A write to a mapped DAX pfn: the write fault again, which dirties the entry.
+ */
+static vm_fault_t xfs_filemap_pfn_mkwrite(struct vm_fault *vmf)
+{
+	return __xfs_filemap_fault(vmf, PE_SIZE_PTE, true);
+}
+
+/*
+ * @kernel v5.13 fs/xfs/xfs_aops.c
+ */
+static int xfs_dax_writepages(struct address_space *mapping,
+		struct writeback_control *wbc)
+{
+	return dax_writeback_mapping_range(mapping, xfs_dax_dev, wbc);
+}

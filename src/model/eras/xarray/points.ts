@@ -1,0 +1,85 @@
+// Variation points of the XArray era: named patches of its kernel C (v5.13), each value the
+// code of another kernel version or a defect a reviewer asks about, applied the way a patch
+// from mail is. Scenarios and known defects name them.
+import type { PointDef } from '../../core/points';
+
+/** A diff of one file whose one hunk sits in the function its @@ line names. */
+function f(file: string, fn: string, hunk: string): string {
+  const lines = hunk.replace(/^\n/, '').replace(/\n$/, '').split('\n');
+  const old = lines.filter((l) => !l.startsWith('+')).length;
+  const neu = lines.filter((l) => !l.startsWith('-')).length;
+  return `--- a/${file}\n+++ b/${file}\n@@ -1,${old} +1,${neu} @@ ${fn}\n${lines.join('\n')}\n`;
+}
+
+export const XARRAY_POINTS: readonly PointDef[] = [
+  {
+    fn: 'get_unlocked_entry', name: 'order_check', default: 'after-null',
+    c: 'if (dax_entry_order(entry) < order) return XA_RETRY_ENTRY; (v5.2: after the NULL check)',
+    values: {
+      // v5.2-rc1 ("dax: Fix missed wakeup with PMD faults"): the order check came first, so an
+      // empty range (NULL entry, order 0) was a conflict for every PMD fault.
+      'before-null': f('fs/dax.c', 'static void *get_unlocked_entry(', `
+ 	for (;;) {
+ 		entry = xas_find_conflict(xas);
++		if (dax_entry_order(entry) < order)
++			return XA_RETRY_ENTRY;
+ 		if (!entry || WARN_ON_ONCE(!xa_is_value(entry)))
+ 			return entry;
+-		if (dax_entry_order(entry) < order)
+-			return XA_RETRY_ENTRY;
+ 		if (!dax_is_locked(entry))
+ 			return entry;
+`),
+      // v4.20 to v5.1: no order check; grab_mapping_entry() fell back from an unlocked PTE entry itself,
+      // so a PMD fault slept on a locked PTE entry under the PMD's key, which the PTE entry's unlock never wakes.
+      none: f('fs/dax.c', 'static void *get_unlocked_entry(', `
+ 		if (!entry || WARN_ON_ONCE(!xa_is_value(entry)))
+ 			return entry;
+-		if (dax_entry_order(entry) < order)
+-			return XA_RETRY_ENTRY;
+ 		if (!dax_is_locked(entry))
+ 			return entry;
+`) + f('fs/dax.c', 'static void *grab_mapping_entry(', `
+ 			goto out_unlock;
+ 		}
+ 
+-		if (order == 0) {
++		if (order > 0) {
++			if (dax_is_pte_entry(entry)) {
++				put_unlocked_entry(xas, entry);
++				goto fallback;
++			}
++		} else {
+ 			if (dax_is_pmd_entry(entry) &&
+`).replace(/^--- a\/fs\/dax.c\n\+\+\+ b\/fs\/dax.c\n(?=@@ -1,\d+ \+1,\d+ @@ static void \*grab)/m, ''),
+    },
+  },
+  {
+    fn: '__dax_invalidate_entry', name: 'wake_all', default: false,
+    c: 'put_unlocked_entry(&xas, entry); (v5.13: wakes the next waiter)',
+    values: {
+      // v5.14 ("dax: Wake up all waiters after invalidating dax entry"): put_unlocked_entry(&xas, entry, WAKE_ALL).
+      true: f('fs/dax.c', 'static int __dax_invalidate_entry(', `
+ 	ret = 1;
+ out:
+-	put_unlocked_entry(&xas, entry);
++	if (entry && !dax_is_conflict(entry))
++		dax_wake_entry(&xas, entry, true);
+ 	xas_unlock_irq(&xas);
+ 	return ret;
+`),
+    },
+  },
+  {
+    fn: 'grab_mapping_entry', name: 'downgrade_wake_all', default: true,
+    c: 'dax_wake_entry(xas, entry, true); after the downgraded PMD entry is removed',
+    values: {
+      false: f('fs/dax.c', 'static void *grab_mapping_entry(', `
+ 		xas_store(xas, NULL);	/* undo the PMD join */
+-		dax_wake_entry(xas, entry, true);
++		dax_wake_entry(xas, entry, false);
+ 		mapping->nrexceptional--;
+`),
+    },
+  },
+];

@@ -1,0 +1,93 @@
+// The XArray era (fs/dax.c of v4.20 on, following v5.13) against the explorer: its scenarios
+// are clean with the v5.13 shapes, the 2021 invalidation defect is found and its v5.14 fix is
+// clean, and each of the era's variation points that undoes a fix brings its defect back.
+import { strict as assert } from 'node:assert';
+import { explore } from '../../../src/check/explore';
+import { buildScenario, listModel, SCENARIOS, type BuildOptions } from '../../../src/model/index';
+import { expandMacros } from '../../../src/model/core/macros';
+
+const budget = { maxStates: 1_000_000, maxMs: 30_000 };
+const run = (name: string, opts: BuildOptions = {}) => explore(buildScenario(name, opts), budget, { stopAtFirst: true });
+
+describe('model: the XArray era', function () {
+  this.timeout(60_000);
+
+  for (const s of SCENARIOS.filter((x) => x.era === 'XArray' && !x.expect)) {
+    it(`${s.name} is clean with the v5.13 shapes, exhaustively`, () => {
+      const v = explore(buildScenario(s.name), budget);
+      assert.equal(v.verdict, 'ok', v.violations.map((x) => x.message).join('; '));
+      assert.ok(v.states > 1);
+    });
+  }
+
+  it('xa-invalidate-waiters: v5.13 loses the third waiter; v5.14\'s wake-all after invalidating is clean', () => {
+    const bad = run('xa-invalidate-waiters');
+    assert.equal(bad.verdict, 'violation');
+    const [lost] = bad.violations;
+    assert.equal(lost.kind, 'lost-wakeup');
+    assert.equal(lost.detail?.key, '0x203');
+    assert.ok(lost.trace.steps.some((st) => st.function === '__dax_invalidate_entry' && /xas_store/.test(st.label)), 'the trace shows the invalidation deleting the entry');
+    const fixed = explore(buildScenario('xa-invalidate-waiters', { points: { '__dax_invalidate_entry.wake_all': true } }), budget);
+    assert.equal(fixed.verdict, 'ok');
+  });
+
+  it('xa-pmd-pte-conflict: without the order check (v5.1) the PMD fault sleeps on a key the PTE entry\'s unlock never wakes', () => {
+    const bad = run('xa-pmd-pte-conflict', { points: { 'get_unlocked_entry.order_check': 'none' } });
+    assert.equal(bad.verdict, 'violation');
+    assert.equal(bad.violations[0].kind, 'lost-wakeup');
+    assert.equal(bad.violations[0].detail?.key, '0x200');
+  });
+
+  it('xa-pmd-empty: with the order check before the NULL check (v5.2-rc1) the PMD fault always falls back', () => {
+    const bad = run('xa-pmd-empty', { points: { 'get_unlocked_entry.order_check': 'before-null' } });
+    assert.equal(bad.verdict, 'violation');
+    assert.equal(bad.violations[0].kind, 'wrong-result');
+    assert.match(bad.violations[0].message, /fell back to PTEs/);
+  });
+
+  it('xa-pmd-downgrade: waking one waiter after removing the PMD entry strands the others', () => {
+    const bad = run('xa-pmd-downgrade', { points: { 'grab_mapping_entry.downgrade_wake_all': false } });
+    assert.equal(bad.verdict, 'violation');
+    assert.equal(bad.violations[0].kind, 'lost-wakeup');
+  });
+
+  it('xa-enomem-retry: the injected -ENOMEM of xas_store() is retried after xas_nomem(), or ends in VM_FAULT_OOM', () => {
+    const v = explore(buildScenario('xa-enomem-retry'), budget);
+    assert.equal(v.verdict, 'ok');
+    const none = explore(buildScenario('xa-enomem-retry', { enomem: 0 }), budget);
+    assert.ok(v.states > none.states, 'the failures add states');
+  });
+
+  it('lists its scenarios and functions with their era', () => {
+    const l = listModel();
+    assert.ok(l.knownDefects.some((s) => s.name === 'xa-invalidate-waiters' && s.era === 'XArray'));
+    assert.ok(l.scenarios.some((s) => s.name === 'xa-busy-scan' && s.functions.includes('dax_layout_busy_page_range')));
+    const f = l.functions.find((x) => x.name === 'get_unlocked_entry');
+    assert.equal(f?.era, 'XArray');
+    assert.match(f!.kernel, /v5\.13/);
+  });
+});
+
+describe('model: function-like macros of an era', () => {
+  const macros = {
+    XA_STATE: { params: ['name', 'array', 'index'], body: 'struct xa_state name = { .xa_index = index }' },
+    each: { params: ['x', 'e'], body: 'for (e = first(x); e; e = next(x))' },
+  };
+
+  it('expands an invocation in place, its arguments parenthesised unless they are one word', () => {
+    assert.equal(expandMacros('\tXA_STATE(xas, &m->i_pages, vmf->pgoff);', macros), '\tstruct xa_state xas = { .xa_index = (vmf->pgoff) };');
+  });
+
+  it('keeps every line where it was when an invocation spans lines', () => {
+    const text = 'a;\neach(&xas,\n     entry) {\nb;\n}';
+    const out = expandMacros(text, macros);
+    assert.equal(out.split('\n').length, text.split('\n').length);
+    assert.equal(out.split('\n')[3], 'b;');
+    assert.match(out.split('\n')[1], /^for \(entry = first\(\(&xas\)\)/);
+  });
+
+  it('leaves a call with another number of arguments, and text without the macros, alone', () => {
+    assert.equal(expandMacros('each(a);', macros), 'each(a);');
+    assert.equal(expandMacros('f(x);', macros), 'f(x);');
+  });
+});
