@@ -13,8 +13,9 @@ import { completeFromBase } from '../c/complete';
 import { rebuildFunctions } from '../c/images';
 import { eraFunctionNames, eraFunctions, eraFunctionText, imageText, referenceTree, type Era } from '../model/core/era';
 import { lowerC, type Assumption } from '../model/core/lower';
+import { argsAt } from '../model/core/macros';
 import { RADIX_ERA } from '../model/eras/radix/index';
-import { identifyEra, type EraInfo } from '../model/eras/index';
+import { ERAS, identifyEra, type EraInfo } from '../model/eras/index';
 import type { Func } from '../model/ir';
 import { link } from '../model/index';
 
@@ -79,9 +80,77 @@ export interface BindOptions {
   era?: Era;
 }
 
-/** The model's era patches are bound to: the one the model has. */
-export function eraOf(_patches: PatchMessage[]): Era {
-  return RADIX_ERA;
+/** The model's era patches are bound to: the modelled era most of their messages are written
+ *  against (by the identifiers only that era's code uses, or the tree's fs/dax.c), in the version
+ *  of it they fit best; the radix era when none says. */
+export function eraOf(patches: PatchMessage[], opts: BindOptions = {}): Era {
+  const votes = new Map<EraInfo, number>();
+  const modelled = ERAS.filter((e) => e.era);
+  for (const pm of patches) {
+    const written = messageEra(pm, 0, opts, RADIX_ERA);
+    // Nothing era-specific: the era whose C defines the functions the message touches, when one does more than the others.
+    const info = written.evidence.length ? modelled.find((e) => e.name === written.era) : definingEra(pm, modelled);
+    if (info) votes.set(info, (votes.get(info) ?? 0) + 1);
+  }
+  let best: EraInfo | null = null;
+  for (const [info, n] of votes) if (!best || n > votes.get(best)!) best = info;
+  return best ? versionOf(best, patches) : RADIX_ERA;
+}
+
+/** The one era whose fs/dax.c defines more of the functions a message touches than any other's, or
+ *  undefined (the eras are eras of fs/dax.c: the callers' files say nothing of which). */
+function definingEra(pm: PatchMessage, eras: readonly EraInfo[]): EraInfo | undefined {
+  const names = mailFunctionsOf(pm).map((f) => f.name);
+  const inDax = (v: Era, n: string): boolean => eraFunctionText(v, n)?.path === 'fs/dax.c';
+  const counts = eras.map((e) => names.filter((n) => e.versions.some((v) => inDax(v, n))).length);
+  const top = Math.max(0, ...counts);
+  return top > 0 && counts.filter((c) => c === top).length === 1 ? eras[counts.indexOf(top)] : undefined;
+}
+
+/**
+ * The version of an era the patches fit best: the one whose functions their calls fit (the
+ * number of arguments a call gives a function of the era the patch does not define itself),
+ * then the one whose functions hold the most of the code lines their hunks show of the code
+ * before the patch (comments and blank lines aside), then the one whose own identifiers they
+ * use most, then the latest.
+ */
+function versionOf(info: EraInfo, patches: PatchMessage[]): Era {
+  const versions = info.versions;
+  if (versions.length < 2) return info.era!;
+  const norm = (t: string): string => t.trim().replace(/\s+/g, ' ');
+  const code = (t: string): boolean => t !== '' && !/^(\/\*|\*|\/\/)/.test(t) && !/^[{}]$/.test(t);
+  const hunks = patches.flatMap((pm) => pm.files.flatMap((f) => f.hunks));
+  const words = new Set(identifiers(hunks.flatMap((h) => h.lines.map((l) => l.text)).join('\n')));
+  const own = new Set(patches.flatMap((pm) => mailFunctionsOf(pm).map((f) => f.name)));
+  const texts = hunks.map((h) => h.lines.map((l) => l.text).join('\n'));
+  const score = (era: Era): number[] => {
+    const params = new Map(eraFunctions(era).map((f) => [f.name, f.params.length]));
+    let misfits = 0;
+    for (const text of texts) {
+      for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+        const n = params.get(m[1]);
+        if (n === undefined || own.has(m[1])) continue;
+        const call = argsAt(text, m.index! + m[0].length - 1);
+        if (call && !/^\s*(static|void|int|bool|struct|unsigned)\b/.test(text.slice(text.lastIndexOf('\n', m.index!) + 1, m.index!)) && call.args.length !== n) misfits++;
+      }
+    }
+    let found = 0;
+    for (const h of hunks) {
+      const fn = h.function ? eraFunctionText(era, h.function) : null;
+      if (!fn) continue;
+      const have = new Set(fn.lines.map(norm));
+      found += h.lines.filter((l) => l.op !== '+').map((l) => norm(l.text)).filter((t) => code(t) && have.has(t)).length;
+    }
+    return [-misfits, found, (era.words ?? []).filter((w) => words.has(w) || [...words].some((x) => x.startsWith(`${w}_`))).length];
+  };
+  const better = (a: number[], b: number[]): boolean => { for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i]; return false; };
+  let best = versions[versions.length - 1];
+  let top = score(best);
+  for (const era of versions.slice(0, -1).reverse()) {
+    const s = score(era);
+    if (better(s, top)) { best = era; top = s; }
+  }
+  return best;
 }
 
 /** Identifiers of C text. */
@@ -108,7 +177,9 @@ function messageEra(pm: PatchMessage, i: number, opts: BindOptions, modelled: Er
 function otherEra(pm: PatchMessage, e: MessageEra, era: Era): BoundFunction[] {
   const words = e.evidence.slice(0, 3).join(', ');
   return mailFunctionsOf(pm).map((f) => {
-    const why = `${f.name}() is ${e.era}-era code (fs/dax.c of ${e.kernels}: ${words}); the model has the ${era.name} era (${era.version}) only, so it does not run it`;
+    const why = e.modelled
+      ? `${f.name}() is ${e.era}-era code (fs/dax.c of ${e.kernels}: ${words}); this mail is run against the ${era.name} era (${era.version}), the era of most of its messages, so it does not run it`
+      : `${f.name}() is ${e.era}-era code (fs/dax.c of ${e.kernels}: ${words}); the model does not have that era, so it does not run it`;
     return { name: f.name, path: f.path, how: 'partial', modelled: false, otherEra: e.era, hunks: f.hunks, pre: side(f.pre, why), post: side(f.post, why) };
   });
 }
@@ -234,9 +305,9 @@ const BOUND_MESSAGES = 512;
  * functions outside the era are lowered, since nothing else can run them.
  */
 function bindMessage(pm: PatchMessage, era: Era, opts: BindOptions, known: ReadonlySet<string>, wanted: ReadonlySet<string>, written: MessageEra): MessageBinding {
-  if (!written.modelled) return { functions: otherEra(pm, written, era), failures: [] };
+  if (!written.modelled || (written.evidence.length && written.era !== era.name)) return { functions: otherEra(pm, written, era), failures: [] };
   const key = typeof opts.tree === 'object' ? null
-    : `${era.name}\u0000${opts.tree ?? ''}\u0000${opts.without ?? ''}\u0000${[...known].sort().join(',')}\u0000${[...wanted].sort().join(',')}`;
+    : `${era.name} ${era.version}\u0000${opts.tree ?? ''}\u0000${opts.without ?? ''}\u0000${[...known].sort().join(',')}\u0000${[...wanted].sort().join(',')}`;
   const hit = key === null ? undefined : boundMessages.get(pm)?.get(key);
   if (hit) return hit;
   const failures: TreeFailure[] = [];
@@ -317,7 +388,7 @@ function wantedOutside(patches: PatchMessage[], era: Era): Set<string> {
 
 /** The patch, bound: every touched function before and after, lowered and checked to link. */
 export function bindPatches(patches: PatchMessage[], opts: BindOptions = {}): Binding {
-  const era = opts.era ?? eraOf(patches);
+  const era = opts.era ?? eraOf(patches, opts);
   const known = new Set([...eraFunctionNames(era), ...patches.flatMap((pm) => mailFunctionsOf(pm).map((f) => f.name))]);
   const wanted = wantedOutside(patches, era);
   const eras = patches.map((pm, i) => messageEra(pm, i, opts, era));

@@ -109,11 +109,11 @@ const runKey = (f: Func): string => `${f.name}:${JSON.stringify(f.code.map(({ la
 /** One scenario run with these functions in place of the reference's. Runs are pure functions
  *  of their inputs and are remembered, so a scenario's reference run is done once per process. */
 export function runScenario(b: Binding, scenario: ScenarioSpec, over: Record<string, Func>, budget: Budget): Run {
-  const key = `${b.era.name}\u0000${scenario.name}\u0000${budget.maxStates}/${budget.maxMs}\u0000${Object.values(over).map(runKey).join('|')}`;
+  const key = `${b.era.name} ${b.era.version}\u0000${scenario.name}\u0000${budget.maxStates}/${budget.maxMs}\u0000${Object.values(over).map(runKey).join('|')}`;
   const hit = runs.get(key);
   if (hit) return hit;
   const prog = link([...eraFunctions(b.era), ...Object.values(over)]);
-  const m = new DaxMachine(scenario, prog, { coverage: true });
+  const m = new DaxMachine(scenario, prog, { coverage: true, accounting: b.era.api.accounting });
   // Every kind of violation, each with its shortest trace: a side's kinds are compared with the other's.
   const verdict = explore(m, budget);
   const run: Run = { verdict, executed: m.coverage() ?? new Map() };

@@ -48,8 +48,8 @@ function parseValue(text: string): PointValue {
 }
 
 /** Resolves "function.point" or a unique "point" against the listing; checks the value. */
-export function resolvePoint(listing: ModelListing, key: string, text: string, era?: string): [string, PointValue] {
-  const all = listing.functions.filter((f) => !era || f.era === era).flatMap((f) => f.points.map((p) => ({ fn: f.name, p })));
+export function resolvePoint(listing: ModelListing, key: string, text: string, era?: { era: string; version: string }): [string, PointValue] {
+  const all = listing.functions.filter((f) => !era || (f.era === era.era && f.version === era.version)).flatMap((f) => f.points.map((p) => ({ fn: f.name, p })));
   const dot = key.lastIndexOf('.');
   const hits = dot > 0
     ? all.filter((x) => x.fn === key.slice(0, dot) && x.p.name === key.slice(dot + 1))
@@ -113,7 +113,7 @@ function parseRun(args: string[], listing: ModelListing): RunArgs {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   // Points are the scenario's era's (threads composed over no scenario run the radix era).
-  const era = [...listing.scenarios, ...listing.knownDefects].find((s) => s.name === scenario)?.era ?? 'radix';
+  const era = [...listing.scenarios, ...listing.knownDefects].find((s) => s.name === scenario) ?? { era: 'radix', version: 'v4.10' };
   for (const [k, text] of sets) {
     const [key, v] = resolvePoint(listing, k, text, era);
     points[key] = v;
@@ -150,7 +150,7 @@ function renderListing(l: ModelListing): string {
   const out: string[] = [];
   let era = '';
   for (const f of l.functions) {
-    if (f.era !== era) out.push(`${era ? '\n' : ''}functions of the ${(era = f.era)} era:`);
+    if (`${f.era} ${f.version}` !== era) out.push(`${era ? '\n' : ''}functions of the ${f.era} era, ${(era = `${f.era} ${f.version}`).split(' ')[1]}:`);
     out.push(`  ${f.name}(${f.params.join(', ')})  [${f.kernel}]`);
     for (const p of f.points) {
       out.push(`      ${f.name}.${p.name} = ${p.default}  (${p.values.map(String).join(' | ')})  ${p.c}`);
@@ -163,7 +163,7 @@ function renderListing(l: ModelListing): string {
   const scenario = (s: ModelListing['scenarios'][number]): void => {
     out.push(`  ${s.name}`);
     out.push(`      ${s.description}`);
-    out.push(`      era: ${s.era}`);
+    out.push(`      era: ${s.era} (${s.version})`);
     if (s.expect) out.push(`      the era's reference has a ${s.expect.kind}: ${s.expect.why}`);
     out.push(`      threads: ${s.threads.join('; ')}`);
     out.push(`      runs: ${s.functions.join(', ')}`);

@@ -31,6 +31,8 @@ export interface MachineOptions {
   rememberSteps?: boolean;
   /** Record which instructions the steps run (DaxMachine.coverage()). */
   coverage?: boolean;
+  /** What mapping->nrpages counts in the era the functions follow (Api.accounting). */
+  accounting?: 'entries' | 'pages';
 }
 
 /** Words of stack a call of fn needs at most (the call graph has no recursion). */
@@ -85,6 +87,7 @@ export class DaxMachine implements Machine {
       name: (t) => this.threads[t].name,
       done: (t) => this.status(this.ctx.st, t) === Status.Done,
       mustMapPmd: !!spec.mustMapPmd,
+      accounting: opts.accounting ?? 'entries',
     };
     this.init = this.build(opts);
   }
@@ -120,7 +123,9 @@ export class DaxMachine implements Machine {
     s[G.FS_MMAPLOCK] = spec.fsMmaplock ? 1 : 0;
     for (const [x, e] of spec.entries ?? []) {
       s[L.slotWord(L.slot(x), SLOT.ENTRY)] = e;
-      if (isExceptional(e)) s[G.NREXCEPTIONAL]++;
+      if (!isExceptional(e)) continue;
+      if (opts.accounting === 'pages') s[G.NRPAGES] += e & K.RADIX_DAX_PMD ? K.PG_PMD_NR : 1;
+      else s[G.NREXCEPTIONAL]++;
     }
     for (const [x, bits] of spec.tags ?? []) s[L.slotWord(L.slot(x), SLOT.TAGS)] = bits;
     for (const [x, p] of spec.ptes ?? []) s[L.slotWord(L.slot(x), SLOT.PTE)] = p;

@@ -3,7 +3,7 @@ import type { Machine } from './machine';
 import type { Func, PointValue } from './ir';
 import { eraFunctions } from './core/era';
 import { RADIX_ERA } from './eras/radix/index';
-import { XARRAY_ERA } from './eras/xarray/index';
+import { XARRAY_ERA, XARRAY_V6_ERA } from './eras/xarray/index';
 import type { Era } from './core/era';
 import { DaxMachine, reachable } from './dax-machine';
 import { composedScenario, composeThreads, KNOWN_DEFECTS, SCENARIOS, type ScenarioSpec } from './scenarios';
@@ -21,7 +21,7 @@ export interface PointInfo {
 }
 
 export interface ModelListing {
-  functions: { name: string; kernel: string; params: string[]; era: string; points: PointInfo[] }[];
+  functions: { name: string; kernel: string; params: string[]; era: string; version: string; points: PointInfo[] }[];
   /** Scenarios where the v4.10 shapes are clean. */
   scenarios: ScenarioListing[];
   /** Scenarios where the v4.10 shapes have a defect a later kernel fixed (expect says which). */
@@ -31,8 +31,9 @@ export interface ModelListing {
 export interface ScenarioListing {
   name: string;
   description: string;
-  /** The era whose functions its threads run. */
+  /** The era whose functions its threads run, and the version they run by default. */
   era: string;
+  version: string;
   threads: string[];
   functions: string[];
   /** The defect the default points show, and the fix. */
@@ -56,6 +57,8 @@ export interface BuildOptions {
   rememberSteps?: boolean;
   /** Threads composed by a reviewer ("pte-read@0x202,truncate@0x203"), over the named scenario's world. */
   threads?: string;
+  /** The version of the scenario's era whose functions run (default: the era's first). */
+  version?: string;
 }
 
 /**
@@ -67,16 +70,20 @@ export function referenceFunctions(points: Readonly<Record<string, PointValue>> 
 }
 
 /** The eras the model has, by name. */
-export const MODEL_ERAS: readonly Era[] = [RADIX_ERA, XARRAY_ERA];
+export const MODEL_ERAS: readonly Era[] = [RADIX_ERA, XARRAY_ERA, XARRAY_V6_ERA];
 
-/** The scenarios whose threads run an era's functions. */
+/** The scenarios whose threads run an era's functions (any version of it). */
 export function scenariosOfEra(era: Era): ScenarioSpec[] {
-  return SCENARIOS.filter((s) => eraOfScenario(s) === era);
+  return SCENARIOS.filter((s) => eraOfScenario(s).name === era.name);
 }
 
-/** The era a scenario's threads run. */
-export function eraOfScenario(spec: ScenarioSpec): Era {
-  return spec.era === 'XArray' ? XARRAY_ERA : RADIX_ERA;
+/** The era a scenario's threads run, in the version asked for (default: the era's first). */
+export function eraOfScenario(spec: ScenarioSpec, version?: string): Era {
+  const era = spec.era === 'XArray' ? XARRAY_ERA : RADIX_ERA;
+  if (!version || version === era.version) return era;
+  const v = MODEL_ERAS.find((e) => e.name === era.name && e.version === version);
+  if (!v) throw new Error(`the ${era.name} era has no version ${version} (it has ${MODEL_ERAS.filter((e) => e.name === era.name).map((e) => e.version).join(', ')})`);
+  return v;
 }
 
 /** A program of functions over the model's objects: calls resolved by name, a later function of
@@ -89,13 +96,14 @@ export function listModel(): ModelListing {
     name: s.name,
     description: s.description,
     era: eraOfScenario(s).name,
+    version: eraOfScenario(s).version,
     threads: s.threads.map((t, i) => `T${i + 1}: ${t.name}`),
     functions: reachable(progs.get(eraOfScenario(s))!, [...new Set(s.threads.map((t) => t.fn))]),
     ...(s.expect ? { expect: { ...s.expect } } : {}),
   });
   return {
     functions: MODEL_ERAS.flatMap((era) => referenceFunctions({}, era).map((f) => ({
-      name: f.name, kernel: f.kernel, params: f.params, era: era.name,
+      name: f.name, kernel: f.kernel, params: f.params, era: era.name, version: era.version,
       points: f.points.map((p) => ({ ...p, diffs: { ...era.points.find((d) => d.fn === f.name && d.name === p.name)?.values } })),
     }))),
     scenarios: SCENARIOS.filter((s) => !s.expect).map(listing),
@@ -116,12 +124,13 @@ export function scenarioSpec(name: string | null, threads?: string): ScenarioSpe
 
 export function buildScenario(name: string, opts: BuildOptions = {}): Machine & DaxMachine {
   const spec = scenarioSpec(name || null, opts.threads);
-  const funcs = referenceFunctions(opts.points ?? {}, eraOfScenario(spec));
+  const era = eraOfScenario(spec, opts.version);
+  const funcs = referenceFunctions(opts.points ?? {}, era);
   for (const [n, f] of Object.entries(opts.overrides ?? {})) {
     if (f.name !== n) throw new Error(`override '${n}' holds function '${f.name}'`);
     funcs.push(f);
   }
-  return new DaxMachine(spec, link(funcs), { waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce, deadLocals: opts.deadLocals, rememberSteps: opts.rememberSteps });
+  return new DaxMachine(spec, link(funcs), { accounting: era.api.accounting, waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce, deadLocals: opts.deadLocals, rememberSteps: opts.rememberSteps });
 }
 
 export type { Func, PointValue };

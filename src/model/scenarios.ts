@@ -240,7 +240,7 @@ const writeback = (): ThreadSpec => ({ name: 'writeback of the file', fn: 'filem
 
 const DIRTY = 1 << K.PAGECACHE_TAG_DIRTY;
 
-/** The XArray era's scenarios (fs/dax.c of v4.20 on, following v5.13): the same stores of
+/** The XArray era's scenarios (fs/dax.c of v4.20 on, following v5.12): the same stores of
  *  entries, with fs/dax.c's value entries (the model keeps them in one encoding). */
 const XARRAY: readonly ScenarioSpec[] = [
   {
@@ -324,7 +324,7 @@ const XARRAY: readonly ScenarioSpec[] = [
     name: 'xa-invalidate-waiters', era: 'XArray',
     description: 'Real mail 01/03/05 (2021): a fault at 0x203 holds its entry while three invalidations of 0x203 wait for ' +
       'it. The first deletes the entry and wakes one waiter; the next finds nothing and wakes nobody: the third sleeps ' +
-      'forever (v5.13).',
+      'forever (v5.12).',
     indexes: [0x203],
     blocks: mapped(0x203),
     isize: 0x400,

@@ -250,24 +250,26 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
   return { findings, coverage: decidedCoverage(coverage, hunks, bounded), patches: a.patches, verdicts, treeFailures, diagnostics, bounded };
 }
 
-/** The era each message is written against, said where the model does not have it, and where a
- *  mail mixes eras. */
+/** The era each message is written against and the version of it the model runs, or why it runs
+ *  none of the message's code; and where a mail mixes eras. */
 function eraDiagnostics(patches: PatchMessage[], binding: Binding): MailDiagnostic[] {
   const at = (m: number): number => patches[m].files.flatMap((f) => f.hunks)[0]?.mailLines[0] ?? 1;
   const out: MailDiagnostic[] = [];
+  const { era } = binding;
   for (const e of binding.eras) {
-    if (e.modelled) continue;
-    out.push({
-      line: at(e.message), severity: 'info',
-      message: `this patch is written against the ${e.era} era of fs/dax.c (${e.kernels}; ${e.from === 'tree' ? 'the kernel tree\'s fs/dax.c uses' : 'its hunks use'} ` +
-        `${e.evidence.slice(0, 4).join(', ')}); the model has the ${binding.era.name} era (${binding.era.version}) only, so it runs none of its code`,
-    });
+    if (!e.evidence.length) continue;
+    const written = `this patch is written against the ${e.era} era of fs/dax.c (${e.kernels}; ${e.from === 'tree' ? 'the kernel tree\'s fs/dax.c uses' : 'its hunks use'} ` +
+      `${e.evidence.slice(0, 4).join(', ')})`;
+    const says = !e.modelled ? 'the model does not have that era, so it runs none of its code'
+      : e.era === era.name ? `the model runs it against its ${era.version} rendition of that era`
+        : `this mail is run against the ${era.name} era (${era.version}), the era of most of its messages, so the model runs none of this message's code`;
+    out.push({ line: at(e.message), severity: 'info', message: `${written}; ${says}` });
   }
   const named = binding.eras.filter((e) => e.evidence.length);
   const kinds = [...new Set(named.map((e) => e.era))];
   if (kinds.length > 1) {
     const says = kinds.map((k) => `${k}: message${named.filter((e) => e.era === k).length > 1 ? 's' : ''} ${named.filter((e) => e.era === k).map((e) => e.message + 1).join(', ')}`);
-    out.push({ line: at(named[0].message), severity: 'warning', message: `this mail mixes eras of fs/dax.c (${says.join('; ')}): each message is read against its own era` });
+    out.push({ line: at(named[0].message), severity: 'warning', message: `this mail mixes eras of fs/dax.c (${says.join('; ')}): the model runs the ${era.name} era's messages only` });
   }
   return out;
 }

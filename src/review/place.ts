@@ -1,10 +1,10 @@
 // A quoted fragment that names neither its file nor its function (the reviewer trimmed both
-// away) is placed by its own lines: the one function of the model's kernel C whose text holds
+// away) is placed by its own lines: the one function of the model's kernel C (of any era) whose text holds
 // every line the fragment shows of the code before the patch, in order. A fragment of code the
 // model does not have matches nothing and stays unplaced.
 import type { Hunk, PatchMessage } from '../patch/types';
 import { definitionName } from '../patch/cfunc';
-import { RADIX_ERA } from '../model/eras/radix/index';
+import { ERAS } from '../model/eras/index';
 
 interface SourceFunction { path: string; name: string; lines: string[] }
 
@@ -16,11 +16,11 @@ const substantial = (s: string): boolean => !/^[\s{}();]*$/.test(s);
 
 let functions: SourceFunction[] | null = null;
 
-/** Each function of the era's C files: from a definition at column 0 to the '}' that closes it. */
+/** Each function of the modelled eras' C files: from a definition at column 0 to the '}' that closes it. */
 function sourceFunctions(): SourceFunction[] {
   if (functions) return functions;
   functions = [];
-  for (const src of RADIX_ERA.sources) {
+  for (const src of ERAS.flatMap((e) => e.era?.sources ?? [])) {
     const lines = src.text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const name = /^[A-Za-z_]/.test(lines[i]) ? definitionName(lines[i]) : null;
@@ -46,7 +46,8 @@ export function placeFragment(h: Hunk): SourceFunction | null {
   const old = h.lines.filter((l) => l.op !== '+').map((l) => norm(l.text)).filter((t) => t !== '');
   if (old.filter(substantial).length < MIN_LINES) return null;
   const hits = sourceFunctions().filter((f) => holds(f, old));
-  return hits.length === 1 ? hits[0] : null;
+  // The same function of two eras is one place.
+  return hits.length && hits.every((f) => f.path === hits[0].path && f.name === hits[0].name) ? hits[0] : null;
 }
 
 /** Places every header-less fragment the mail does not place itself; says so on the hunk. */

@@ -95,6 +95,9 @@ export interface Api {
   /** What the era's own functions and calls do to what their caller holds (the static rules
    *  read it; kernel APIs every era shares are in eras/common/protocol.ts). */
   protocol: Readonly<Record<string, readonly Effect[]>>;
+  /** What the mapping's page count counts: page cache pages, DAX entries apart in nrexceptional
+   *  ('entries', to v5.12), or the pages DAX entries cover too ('pages', v5.13 on). */
+  accounting?: 'entries' | 'pages';
   /** Function-like macros the era's C uses, expanded before it is parsed (core/macros.ts). */
   macros?: Readonly<Record<string, Macro>>;
 }

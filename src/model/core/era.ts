@@ -18,6 +18,8 @@ export interface Era {
   sources: readonly CSource[];
   api: Api;
   points: readonly PointDef[];
+  /** Identifiers only this version of the era uses (a patch using them is written against it). */
+  words?: readonly string[];
 }
 
 /** The era's C as a kernel tree: hunks are placed by their function where versions differ. */
@@ -39,7 +41,7 @@ interface Lowering { funcs: Func[]; where: Map<string, FuncSource> }
 const cache = new Map<string, Lowering>();
 
 function lowerEra(era: Era): Lowering {
-  const key = `${era.name}\u0000`;
+  const key = `${era.name}\u0000${era.version}\u0000`;
   let hit = cache.get(key);
   if (!hit) {
     const r = lowerSources(era.sources, era.api, true);
@@ -72,7 +74,7 @@ function spansOf(s: CSource): Map<string, [number, number]> {
  */
 export function eraFunctions(era: Era, config: Readonly<Record<string, PointValue>> = {}): Func[] {
   const diffs = chosenDiffs(era.points, config);
-  const key = `${era.name}\u0000${diffs.map((d) => `${d.point}=${String(d.value)}`).join(',')}`;
+  const key = `${era.name}\u0000${era.version}\u0000${diffs.map((d) => `${d.point}=${String(d.value)}`).join(',')}`;
   let hit = cache.get(key);
   if (!hit) {
     const base = lowerEra(era);

@@ -8,7 +8,7 @@
 export interface Macro { params: readonly string[]; body: string }
 
 /** The arguments of a call whose '(' is at open: their texts and the index after ')', or null. */
-function argsAt(text: string, open: number): { args: string[]; end: number } | null {
+export function argsAt(text: string, open: number): { args: string[]; end: number } | null {
   const args: string[] = [];
   let depth = 0;
   let start = open + 1;

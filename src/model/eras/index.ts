@@ -7,6 +7,7 @@ import { RADIX_ERA } from './radix/index';
 import { COMMON_PROTOCOL } from './common/protocol';
 import { RADIX_API } from './radix/api';
 import { XARRAY_PROTOCOL } from './xarray/protocol';
+import { XARRAY_ERA, XARRAY_V6_ERA } from './xarray/index';
 
 /** The protocol tables, an era's before the shared one. */
 const TABLES: readonly Readonly<Record<string, readonly Effect[]>>[] = [RADIX_API.protocol, XARRAY_PROTOCOL, COMMON_PROTOCOL];
@@ -26,15 +27,17 @@ export interface EraInfo {
   name: string;
   /** The kernels whose fs/dax.c has this shape. */
   kernels: string;
-  /** The model's era, or null when the model does not have this one. */
+  /** The model's era (its default version), or null when the model does not have this one. */
   era: Era | null;
+  /** Every version of the era the model has, oldest first. */
+  versions: readonly Era[];
   words: ReadonlySet<string>;
   prefixes: readonly string[];
 }
 
 export const ERAS: readonly EraInfo[] = [
   {
-    name: 'radix', kernels: 'v4.9 to v4.19', era: RADIX_ERA,
+    name: 'radix', kernels: 'v4.9 to v4.19', era: RADIX_ERA, versions: [RADIX_ERA],
     // The radix tree's entry locking: mapping->tree_lock (page_tree), exceptional entries.
     words: new Set(['get_unlocked_mapping_entry', 'put_unlocked_mapping_entry', 'put_locked_mapping_entry', 'lock_slot',
       'unlock_slot', 'slot_locked', 'dax_wake_mapping_entry_waiter', 'dax_radix_locked_entry', 'dax_radix_entry',
@@ -43,13 +46,13 @@ export const ERAS: readonly EraInfo[] = [
     prefixes: ['radix_tree_', 'RADIX_DAX_', 'RADIX_TREE_', '__radix_tree_'],
   },
   {
-    name: 'XArray', kernels: 'v4.20 on', era: null,
+    name: 'XArray', kernels: 'v4.20 on', era: XARRAY_ERA, versions: [XARRAY_ERA, XARRAY_V6_ERA],
     // The XArray's entry locking: value entries, an xa_state, wake modes, folios.
     words: new Set(['get_unlocked_entry', 'get_next_unlocked_entry', 'put_unlocked_entry', 'dax_lock_entry',
       'dax_unlock_entry', 'dax_wake_entry', 'wait_entry_unlocked', 'wait_entry_unlocked_exclusive', 'dax_is_conflict',
       'dax_insert_entry', '__dax_invalidate_entry', 'dax_entry_order', 'dax_to_pfn', 'dax_make_entry', 'XA_STATE',
       'XA_STATE_ORDER', 'WAKE_ALL', 'WAKE_NEXT', 'DAX_LOCKED', 'DAX_ZERO_PAGE', 'DAX_EMPTY', 'DAX_SHIFT', 'folio',
-      'dax_lock_folio', 'dax_unlock_folio', 'dax_layout_busy_page_range']),
+      'dax_lock_folio', 'dax_unlock_folio', 'dax_layout_busy_page_range', 'mapping_empty']),
     prefixes: ['xas_', 'XA_', 'folio_'],
   },
 ];

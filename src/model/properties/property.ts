@@ -16,6 +16,8 @@ export interface PropertyContext {
   done(t: number): boolean;
   /** The scenario says nothing stands in the way of its PMD fault (ScenarioSpec.mustMapPmd). */
   mustMapPmd: boolean;
+  /** What mapping->nrpages counts in the era the scenario runs (Api.accounting). */
+  accounting: 'entries' | 'pages';
 }
 
 /** Where a stuck thread stands. */

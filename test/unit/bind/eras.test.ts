@@ -1,6 +1,6 @@
 // Which era of fs/dax.c a patch is written against, by the identifiers only that era's code
-// uses: the model runs the era it has and says so of the others, never binds XArray code to the
-// radix-tree functions.
+// uses, and which version of it the patch fits: the model runs that one and says so, and never
+// binds XArray code to the radix-tree functions.
 import { strict as assert } from 'node:assert';
 import { identifyEra } from '../../../src/model/eras/index';
 import { checkMail, reviewReady } from '../../../src/review/index';
@@ -20,19 +20,28 @@ describe('bind: the era a patch is written against', function () {
     assert.equal(identifyEra(['xfs_ilock', 'inode', 'mutex_lock']), null, 'nothing era-specific');
   });
 
-  it('an XArray-era patch is not run against the radix functions, and the review says why on its first hunk', async () => {
+  it('an XArray-era patch runs against the XArray era, in the version its hunks fit, and the review says which', async () => {
     const f = fixture('eras/xarray-invalidate-wake.patch');
     const r = await checkMail(f.text, { file: f.file });
     const b = bindPatches(r.patches);
+    assert.equal(b.era.name, 'XArray');
+    assert.equal(b.era.version, 'v6.12', 'WAKE_NEXT and nrpages are v5.14-on code');
     assert.equal(b.eras[0].era, 'XArray');
-    assert.equal(b.eras[0].modelled, false);
+    assert.equal(b.eras[0].modelled, true);
     assert.ok(b.eras[0].evidence.includes('put_unlocked_entry') && b.eras[0].evidence.includes('WAKE_ALL'));
-    assert.ok(b.functions.every((x) => !x.modelled && /XArray-era code/.test(x.post.why ?? '')));
+    assert.ok(b.functions.every((x) => x.modelled && x.post.func), 'the touched function runs');
     const said = r.diagnostics.find((d) => /written against the XArray era of fs\/dax\.c/.test(d.message));
-    assert.ok(said, 'a diagnostic names the era');
+    assert.ok(said && /runs it against its v6\.12 rendition/.test(said.message), said?.message);
     assert.equal(said.line, r.patches[0].files[0].hunks[0].mailLines[0]);
-    assert.equal(r.coverage[0].executed, 0);
-    assert.ok(r.coverage[0].notExecuted.every((n) => n.why === 'other-era' && /XArray-era code/.test(n.detail ?? '')), 'coverage says why');
+    assert.ok(r.coverage[0].executed > 0);
+    const fix = r.findings.find((x) => x.fixed && x.kind === 'lost-wakeup');
+    assert.ok(fix, 'WAKE_NEXT to WAKE_ALL fixes the lost wake-up of xa-invalidate-waiters');
+  });
+
+  it('the version of an era is the one the hunks apply to exactly: a v5.12 patch binds to v5.12', async () => {
+    const f = fixture('eras/xarray-v512-put.patch');
+    const r = await checkMail(f.text, { file: f.file, simulate: false });
+    assert.equal(bindPatches(r.patches).era.version, 'v5.12');
   });
 
   it('seed 000 is the radix era, by its own identifiers', async () => {
@@ -48,10 +57,12 @@ describe('bind: the era a patch is written against', function () {
     const r = await checkMail(f.text, { file: f.file, simulate: false });
     assert.equal(r.patches.length, 2);
     const b = bindPatches(r.patches);
-    assert.deepEqual(b.eras.map((e) => [e.era, e.modelled]), [['radix', true], ['XArray', false]]);
+    assert.deepEqual(b.eras.map((e) => [e.era, e.modelled]), [['radix', true], ['XArray', true]]);
     const mixed = r.diagnostics.find((d) => /mixes eras/.test(d.message));
     assert.ok(mixed && /radix: message 1; XArray: message 2/.test(mixed.message), mixed?.message);
     assert.ok(b.functions.find((x) => x.name === 'grab_mapping_entry')?.modelled, 'the radix message still runs');
+    const other = b.functions.filter((x) => x.otherEra === 'XArray');
+    assert.ok(other.length && other.every((x) => /run against the radix era/.test(x.post.why ?? '')), 'the XArray message is not run against the radix functions');
   });
 });
 

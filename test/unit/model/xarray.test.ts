@@ -1,5 +1,5 @@
-// The XArray era (fs/dax.c of v4.20 on, following v5.13) against the explorer: its scenarios
-// are clean with the v5.13 shapes, the 2021 invalidation defect is found and its v5.14 fix is
+// The XArray era (fs/dax.c of v4.20 on, following v5.12) against the explorer: its scenarios
+// are clean with the v5.12 shapes, the 2021 invalidation defect is found and its v5.14 fix is
 // clean, and each of the era's variation points that undoes a fix brings its defect back.
 import { strict as assert } from 'node:assert';
 import { explore } from '../../../src/check/explore';
@@ -13,14 +13,14 @@ describe('model: the XArray era', function () {
   this.timeout(60_000);
 
   for (const s of SCENARIOS.filter((x) => x.era === 'XArray' && !x.expect)) {
-    it(`${s.name} is clean with the v5.13 shapes, exhaustively`, () => {
+    it(`${s.name} is clean with the v5.12 shapes, exhaustively`, () => {
       const v = explore(buildScenario(s.name), budget);
       assert.equal(v.verdict, 'ok', v.violations.map((x) => x.message).join('; '));
       assert.ok(v.states > 1);
     });
   }
 
-  it('xa-invalidate-waiters: v5.13 loses the third waiter; v5.14\'s wake-all after invalidating is clean', () => {
+  it('xa-invalidate-waiters: v5.12 loses the third waiter; v5.14\'s wake-all after invalidating is clean', () => {
     const bad = run('xa-invalidate-waiters');
     assert.equal(bad.verdict, 'violation');
     const [lost] = bad.violations;
@@ -64,7 +64,7 @@ describe('model: the XArray era', function () {
     assert.ok(l.scenarios.some((s) => s.name === 'xa-busy-scan' && s.functions.includes('dax_layout_busy_page_range')));
     const f = l.functions.find((x) => x.name === 'get_unlocked_entry');
     assert.equal(f?.era, 'XArray');
-    assert.match(f!.kernel, /v5\.13/);
+    assert.match(f!.kernel, /v5\.12/);
   });
 });
 
@@ -89,5 +89,29 @@ describe('model: function-like macros of an era', () => {
   it('leaves a call with another number of arguments, and text without the macros, alone', () => {
     assert.equal(expandMacros('each(a);', macros), 'each(a);');
     assert.equal(expandMacros('f(x);', macros), 'f(x);');
+  });
+});
+
+describe('model: the XArray era as v6.12 has it', function () {
+  this.timeout(60_000);
+
+  for (const s of SCENARIOS.filter((x) => x.era === 'XArray' && !x.expect)) {
+    it(`${s.name} is clean with the v6.12 shapes, exhaustively`, () => {
+      const v = explore(buildScenario(s.name, { version: 'v6.12' }), budget);
+      assert.equal(v.verdict, 'ok', v.violations.map((x) => x.message).join('; '));
+    });
+  }
+
+  it('xa-invalidate-waiters is clean in v6.12 (WAKE_ALL), and loses a waiter with WAKE_NEXT as between v5.14\'s two patches', () => {
+    assert.equal(explore(buildScenario('xa-invalidate-waiters', { version: 'v6.12' }), budget).verdict, 'ok');
+    const bad = run('xa-invalidate-waiters', { version: 'v6.12', points: { '__dax_invalidate_entry.wake': 'WAKE_NEXT' } });
+    assert.equal(bad.violations[0]?.kind, 'lost-wakeup');
+  });
+
+  it('counts the pages under DAX entries in nrpages: a PMD entry is 512', () => {
+    const m = buildScenario('xa-pmd-downgrade', { version: 'v6.12' });
+    const v = explore(m, budget);
+    assert.equal(v.verdict, 'ok');
+    assert.equal(m.view(m.initial()).other.nrpages, 512);
   });
 });

@@ -1,4 +1,4 @@
-// The kernel API of the XArray era (v4.20 on, following v5.13) as the model sees it: the
+// The kernel API of the XArray era (v4.20 on, following v5.12) as the model sees it: the
 // mapping's i_pages XArray and its lock, the xa_state (a record on the caller's stack, laid
 // out by the XA_STATE() macros below), the value-entry encoding of fs/dax.c, and the vma and
 // address-space operations of XFS; the APIs every era shares are eras/common/api.ts.
@@ -99,7 +99,7 @@ const calls: Record<string, CallMeaning> = {
 const fields: Record<string, FieldMeaning> = {
   ...COMMON_FIELDS,
   'address_space.i_pages': { k: 'const', v: 1, type: 'struct xarray', doc: 'the one XArray of the mapping' },
-  'address_space.nrexceptional': { k: 'counter', add: 'nrexceptional_add', read: 'nrexceptional_read', doc: 'DAX entries in the XArray, under the i_pages lock' },
+  'address_space.nrexceptional': { k: 'counter', add: 'nrexceptional_add', read: 'nrexceptional_read', doc: 'DAX entries in the XArray, under the i_pages lock (to v5.12)' },
   'address_space.nrpages': { k: 'counter', add: 'nrpages_add', doc: 'pages in the XArray, under the i_pages lock (none in a DAX mapping)' },
   'xa_state.xa': { k: 'const', v: 1, type: 'struct xarray *', doc: 'the one XArray (MAPPING)' },
   'exceptional_entry_key.xa': { k: 'ignored' },
@@ -111,7 +111,7 @@ const fields: Record<string, FieldMeaning> = {
 };
 
 export const XARRAY_API: Api = {
-  era: 'XArray (v5.13)',
+  era: 'XArray (v5.12)',
   derefs: { pmd_t: { prim: 'pmd_read', doc: '*pmd: the PMD of the modelled region' } },
   prefixes: { trace_: { k: 'none', doc: 'tracepoints change nothing the model keeps' } },
   calls,
@@ -133,7 +133,7 @@ export const XARRAY_API: Api = {
   },
   constants: {
     ...COMMON_CONSTANTS,
-    // fs/dax.c v5.13
+    // fs/dax.c v5.12
     DAX_SHIFT: 4, DAX_LOCKED: 1, DAX_PMD: 2, DAX_ZERO_PAGE: 4, DAX_EMPTY: 8,
     // enum dax_wake_mode of v5.14
     WAKE_ALL: 0, WAKE_NEXT: 1,
@@ -146,5 +146,21 @@ export const XARRAY_API: Api = {
     LLONG_MAX: 0x7fffffff, ULONG_MAX: 0x3fffffff,
     fallthrough: 0,
     xfs_read_iomap_ops: 1, xfs_direct_write_iomap_ops: 1, xfs_dax_dev: 1,
+  },
+};
+
+/** The table of v6.12: mapping->nrpages counts the pages DAX entries cover (v5.13 removed
+ *  nrexceptional), read by mapping_empty(). */
+export const XARRAY_V6_API: Api = {
+  ...XARRAY_API,
+  era: 'XArray (v6.12)',
+  accounting: 'pages',
+  calls: {
+    ...XARRAY_API.calls,
+    mapping_empty: expr('$0->nrpages == 0', 'the mapping holds no entry'),
+  },
+  fields: {
+    ...XARRAY_API.fields,
+    'address_space.nrpages': { k: 'counter', add: 'nrpages_add', read: 'nrpages_read', doc: 'pages the XArray\'s entries cover (a PMD entry 512), under the i_pages lock' },
   },
 };

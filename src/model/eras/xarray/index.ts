@@ -1,4 +1,4 @@
-// The XArray era (v4.20 on, following v5.13): its kernel C, one file per kernel file, its API
+// The XArray era (v4.20 on, following v5.12): its kernel C, one file per kernel file, its API
 // table and its variation points. The reference functions are these files lowered to IR.
 import daxC from './fs/dax.c';
 import xfsFileC from './fs/xfs/xfs_file.c';
@@ -6,13 +6,17 @@ import xfsIopsC from './fs/xfs/xfs_iops.c';
 import filemapC from './mm/filemap.c';
 import memoryC from './mm/memory.c';
 import truncateC from './mm/truncate.c';
+import { applyPatch, parsePatch } from 'diff';
 import type { Era } from '../../core/era';
-import { XARRAY_API } from './api';
-import { XARRAY_POINTS } from './points';
+import type { CSource } from '../../core/lower';
+import { XARRAY_API, XARRAY_V6_API } from './api';
+import { XARRAY_POINTS, XARRAY_V6_POINTS } from './points';
+import { V6_12_DIFF } from './v6';
 
-/** The XArray era: fs/dax.c from v4.20 on, following v5.13. */
+/** The XArray era: fs/dax.c from v4.20 on, following v5.12. */
 export const XARRAY_ERA: Era = {
-  name: 'XArray', version: 'v5.13', api: XARRAY_API, points: XARRAY_POINTS,
+  name: 'XArray', version: 'v5.12', api: XARRAY_API, points: XARRAY_POINTS,
+  words: ['nrexceptional'],
   sources: [
     { path: 'fs/dax.c', text: daxC },
     { path: 'mm/filemap.c', text: filemapC },
@@ -21,4 +25,24 @@ export const XARRAY_ERA: Era = {
     { path: 'fs/xfs/xfs_file.c', text: xfsFileC },
     { path: 'fs/xfs/xfs_iops.c', text: xfsIopsC },
   ],
+};
+
+/** Sources with a diff of some of their files applied; a hunk that does not apply is an error. */
+function patched(sources: readonly CSource[], diff: string): CSource[] {
+  const byPath = new Map(parsePatch(diff).map((p) => [(p.newFileName ?? '').replace(/^b\//, ''), p]));
+  return sources.map((s) => {
+    const p = byPath.get(s.path);
+    if (!p) return s;
+    const text = applyPatch(s.text, p);
+    if (text === false) throw new Error(`the XArray era's ${s.path}: the v6.12 changes do not apply`);
+    return { path: s.path, text };
+  });
+}
+
+/** The XArray era as v6.12 has it: the wake modes, page-count accounting, mapping_empty(). */
+export const XARRAY_V6_ERA: Era = {
+  name: 'XArray', version: 'v6.12', api: XARRAY_V6_API, points: XARRAY_V6_POINTS,
+  words: ['WAKE_ALL', 'WAKE_NEXT', 'dax_wake_mode', 'mapping_empty', 'get_next_unlocked_entry', 'wait_entry_unlocked_exclusive',
+    'iomap_iter', 'folio', 'dax_to_folio'],
+  sources: patched(XARRAY_ERA.sources, V6_12_DIFF),
 };

@@ -1,4 +1,4 @@
-// Variation points of the XArray era: named patches of its kernel C (v5.13), each value the
+// Variation points of the XArray era: named patches of its kernel C (v5.12), each value the
 // code of another kernel version or a defect a reviewer asks about, applied the way a patch
 // from mail is. Scenarios and known defects name them.
 import type { PointDef } from '../../core/points';
@@ -56,7 +56,7 @@ export const XARRAY_POINTS: readonly PointDef[] = [
   },
   {
     fn: '__dax_invalidate_entry', name: 'wake_all', default: false,
-    c: 'put_unlocked_entry(&xas, entry); (v5.13: wakes the next waiter)',
+    c: 'put_unlocked_entry(&xas, entry); (v5.12: wakes the next waiter)',
     values: {
       // v5.14 ("dax: Wake up all waiters after invalidating dax entry"): put_unlocked_entry(&xas, entry, WAKE_ALL).
       true: f('fs/dax.c', 'static int __dax_invalidate_entry(', `
@@ -79,6 +79,26 @@ export const XARRAY_POINTS: readonly PointDef[] = [
 -		dax_wake_entry(xas, entry, true);
 +		dax_wake_entry(xas, entry, false);
  		mapping->nrexceptional--;
+`),
+    },
+  },
+];
+
+/** v6.12's points: the order check as in v5.12 (get_unlocked_entry() is unchanged), and the
+ *  wake mode of the invalidation as it was between v5.14's two patches (real mail 04 and 05). */
+export const XARRAY_V6_POINTS: readonly PointDef[] = [
+  XARRAY_POINTS[0],
+  {
+    fn: '__dax_invalidate_entry', name: 'wake', default: 'WAKE_ALL',
+    c: 'put_unlocked_entry(&xas, entry, WAKE_ALL);',
+    values: {
+      WAKE_NEXT: f('fs/dax.c', 'static int __dax_invalidate_entry(', `
+ 	ret = 1;
+ out:
+-	put_unlocked_entry(&xas, entry, WAKE_ALL);
++	put_unlocked_entry(&xas, entry, WAKE_NEXT);
+ 	xas_unlock_irq(&xas);
+ 	return ret;
 `),
     },
   },

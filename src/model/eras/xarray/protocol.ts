@@ -9,7 +9,7 @@ export const XARRAY_PROTOCOL: Readonly<Record<string, readonly Effect[]>> = {
   // fs/dax.c v4.20: the entry an unlocked lookup returns must be locked or put.
   get_unlocked_entry: [{ op: 'acquire', cls: 'unlocked-entry', handle: 'result', index: 0,
     guard: [{ atom: '$', value: true }, { atom: 'xa_is_value($)', value: true }] }],
-  // v4.20 (two arguments: wake the next waiter); v5.13 adds the wake mode (WAKE_NEXT / WAKE_ALL).
+  // v4.20 (two arguments: wake the next waiter); v5.12 adds the wake mode (WAKE_NEXT / WAKE_ALL).
   put_unlocked_entry: [{ op: 'release', cls: 'unlocked-entry', match: 1, lenient: true }, { op: 'wake', all: 2, missing: false }],
   dax_lock_entry: [{ op: 'convert', from: 'unlocked-entry', to: 'locked-entry', match: 1, always: true }, { op: 'value', locked: true }],
   dax_unlock_entry: [{ op: 'release', cls: 'locked-entry', match: 1, lenient: true }],

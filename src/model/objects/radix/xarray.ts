@@ -284,6 +284,11 @@ export const XARRAY_PRIMS: Prim[] = [
     },
   },
   {
+    name: 'nrpages_read', arity: 0, visible: true,
+    doc: 'mapping->nrpages, read without the lock (mapping_empty(): a hint, as writeback reads it)',
+    run: (w) => { w.read(OBJ.NRPAGES); return w.s[G.NRPAGES]; },
+  },
+  {
     name: 'nrexceptional_read', arity: 0, visible: true,
     doc: 'mapping->nrexceptional, read without the lock (a hint: writeback skips a mapping with no entries)',
     run: (w) => { w.read(OBJ.NREXCEPTIONAL); return w.s[G.NREXCEPTIONAL]; },

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fs/dax.c of the XArray era as the model runs it, following v5.13: Matthew Wilcox's
+ * fs/dax.c of the XArray era as the model runs it, following v5.12: Matthew Wilcox's
  * conversion of the DAX entry lock to the XArray (v4.20) with the 2019 PMD-wakeup fixes
  * (v5.2). Entries are value entries with DAX_LOCKED, DAX_PMD, DAX_ZERO_PAGE and DAX_EMPTY in
  * their low bits and the pfn above DAX_SHIFT; the entry lock is DAX_LOCKED, taken and dropped
@@ -12,7 +12,7 @@
  */
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * The wait queue for the entry an xa_state is on. All 512 indexes of a PMD entry share one
  * lock, so its waiters sleep under the PMD-aligned index; a PTE entry's under its own.
  */
@@ -33,7 +33,7 @@ static wait_queue_head_t *dax_entry_waitqueue(struct xa_state *xas,
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * Wakes one waiter for the entry, or all of them. Waiters queue under the i_pages lock and
  * our callers change the entry under it, so everyone who saw the entry locked is on the
  * queue by the time it is checked here.
@@ -50,7 +50,7 @@ static void dax_wake_entry(struct xa_state *xas, void *entry, bool wake_all)
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * The entry an xa_state names, once it is unlocked: a locked entry is waited for (with the
  * i_pages lock dropped) and looked up again. An entry smaller than the order asked for is
  * a conflict (XA_RETRY_ENTRY): a PMD fault over PTE entries falls back rather than sleep on
@@ -86,7 +86,7 @@ static void *get_unlocked_entry(struct xa_state *xas, unsigned int order)
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * Gives back an entry from get_unlocked_entry() that the caller did not lock: the wake-up
  * it may have consumed goes to the next waiter.
  */
@@ -98,7 +98,7 @@ static void put_unlocked_entry(struct xa_state *xas, void *entry)
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * Stores the entry back unlocked and wakes the next waiter. The entry passed in is the
  * unlocked value; the tree held it locked.
  */
@@ -116,7 +116,7 @@ static void dax_unlock_entry(struct xa_state *xas, void *entry)
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * Locks the entry: stores it with DAX_LOCKED set. Called with the i_pages lock held.
  */
 static void *dax_lock_entry(struct xa_state *xas, void *entry)
@@ -126,7 +126,7 @@ static void *dax_lock_entry(struct xa_state *xas, void *entry)
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * The entry at the xa_state's index, locked, of the order asked for: an index with nothing
  * gets an empty locked entry. A PTE request over an empty or zero-page PMD entry downgrades
  * it: the PMD entry is removed and all its waiters woken (they may wait for different
@@ -214,7 +214,7 @@ fallback:
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * The first page of the range that get_user_pages() holds (DMA may be writing it), after
  * unmapping the range so no new reference is taken: the filesystem waits for it before it
  * frees blocks. A locked entry is waited for (its fault may be mapping the page); every
@@ -269,7 +269,7 @@ struct page *dax_layout_busy_page_range(struct address_space *mapping,
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * dax_layout_busy_page_range() over the whole file.
  */
 struct page *dax_layout_busy_page(struct address_space *mapping)
@@ -278,7 +278,7 @@ struct page *dax_layout_busy_page(struct address_space *mapping)
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * Removes the entry at index once it is unlocked: always when truncating, and when
  * invalidating only if it is clean (no DIRTY or TOWRITE mark). The entry is put, which
  * passes the wake-up on to the next waiter.
@@ -309,7 +309,7 @@ out:
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * Truncate: the entry at index must go.
  */
 int dax_delete_mapping_entry(struct address_space *mapping, pgoff_t index)
@@ -325,7 +325,7 @@ int dax_delete_mapping_entry(struct address_space *mapping, pgoff_t index)
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * Invalidation: the entry at index goes if it is clean.
  */
 int dax_invalidate_mapping_entry_sync(struct address_space *mapping,
@@ -335,7 +335,7 @@ int dax_invalidate_mapping_entry_sync(struct address_space *mapping,
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * The pfn of pos in the extent: the model's DAX device maps linearly and always, so
  * dax_direct_access() cannot fail or return a short or misaligned range.
  */
@@ -347,7 +347,7 @@ static int dax_iomap_pfn(struct iomap *iomap, loff_t pos, size_t size,
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * Puts the new entry (a block mapping or a zero page) in place of the empty or zero-page
  * entry the fault holds locked, and returns it, still locked. A PMD entry mapping blocks
  * is left alone when a PTE fault comes under it. A zero page the blocks replace is
@@ -399,7 +399,7 @@ static void *dax_insert_entry(struct xa_state *xas,
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * Writes back one dirty entry: it is locked for the flush (waiting if a fault holds it),
  * then unlocked. An entry that was replaced or removed meanwhile, or is clean, is put.
  * Called with the i_pages lock held; returns with it held. The flush itself (cache lines
@@ -465,7 +465,7 @@ static int dax_writeback_one(struct xa_state *xas, struct dax_device *dax_dev,
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * Writes back the entries of the range marked for it: the DIRTY ones are tagged TOWRITE
  * first, then each TOWRITE entry is written back by dax_writeback_one().
  */
@@ -510,7 +510,7 @@ int dax_writeback_mapping_range(struct address_space *mapping,
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * A read fault on a hole maps the shared zero page read-only and keeps a zero-page entry
  * (the XArray era has no hole pages in the page cache).
  */
@@ -532,7 +532,7 @@ static vm_fault_t dax_load_hole(struct xa_state *xas,
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * A PTE fault: the entry at the index locked (grab_mapping_entry), the extent asked of the
  * filesystem, the pfn (or the zero page for a read of a hole) mapped and the entry put in
  * place, then unlocked. A PMD mapped under the entry lock meanwhile means another fault
@@ -645,7 +645,7 @@ static vm_fault_t dax_iomap_pte_fault(struct vm_fault *vmf, pfn_t *pfnp,
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * A PMD read fault on a hole: the huge zero page, unless a PTE table appeared under the
  * PMD meanwhile (then the fault falls back to PTEs).
  */
@@ -685,7 +685,7 @@ fallback:
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * A PMD fault: the whole region locked as one PMD entry (a conflict with PTE entries falls
  * back), the extent asked of the filesystem for the whole PMD, and the region mapped with
  * one PMD (or the huge zero page). Anything that does not fit falls back to PTEs.
@@ -805,7 +805,7 @@ out:
 }
 
 /*
- * @kernel v5.13 fs/dax.c
+ * @kernel v5.12 fs/dax.c
  * A DAX fault of a page-table level: PTE or PMD.
  */
 vm_fault_t dax_iomap_fault(struct vm_fault *vmf, enum page_entry_size pe_size,

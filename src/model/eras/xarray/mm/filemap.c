@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Data-integrity writeback of a byte range (fsync, msync), following v5.13.
+ * Data-integrity writeback of a byte range (fsync, msync), following v5.12.
  */
 
 /*
- * @kernel v5.13 mm/filemap.c (__filemap_fdatawrite_range), mm/page-writeback.c (do_writepages)
+ * @kernel v5.12 mm/filemap.c (__filemap_fdatawrite_range), mm/page-writeback.c (do_writepages)
  * Writes back the range with WB_SYNC_ALL through the filesystem's ->writepages.
  */
 int filemap_fdatawrite_range(struct address_space *mapping, loff_t start,

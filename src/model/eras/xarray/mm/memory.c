@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The fault path of mm/memory.c as the XArray era's threads run it, following v5.13, reduced
+ * The fault path of mm/memory.c as the XArray era's threads run it, following v5.12, reduced
  * to the one file-backed shared vma of the model: a PMD fault through ->huge_fault when the
  * PMD is none and THP is on, a write to a huge PMD through ->huge_fault again, then the PTE
  * fault through ->fault (or ->pfn_mkwrite for a write to a DAX PTE).
  */
 
 /*
- * @kernel v5.13 mm/memory.c (__handle_mm_fault)
+ * @kernel v5.12 mm/memory.c (__handle_mm_fault)
  * A fault at a page index of the one vma; thp: the vma may take a huge PMD.
  */
 int handle_mm_fault(pgoff_t index, bool write, bool thp)
@@ -35,7 +35,7 @@ int handle_mm_fault(pgoff_t index, bool write, bool thp)
 }
 
 /*
- * @kernel v5.13 mm/memory.c
+ * @kernel v5.12 mm/memory.c
  */
 static vm_fault_t create_huge_pmd(struct vm_fault *vmf)
 {
@@ -43,7 +43,7 @@ static vm_fault_t create_huge_pmd(struct vm_fault *vmf)
 }
 
 /*
- * @kernel v5.13 mm/memory.c
+ * @kernel v5.12 mm/memory.c
  * A write to a huge PMD of a shared vma: the filesystem's huge fault makes it writable.
  */
 static vm_fault_t wp_huge_pmd(struct vm_fault *vmf, pmd_t orig_pmd)
@@ -52,7 +52,7 @@ static vm_fault_t wp_huge_pmd(struct vm_fault *vmf, pmd_t orig_pmd)
 }
 
 /*
- * @kernel v5.13 mm/memory.c
+ * @kernel v5.12 mm/memory.c
  * A PTE fault: none is mapped (->fault), or a write to a mapped DAX pfn (->pfn_mkwrite).
  */
 static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
@@ -74,7 +74,7 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 }
 
 /*
- * @kernel v5.13 mm/memory.c (do_fault, do_read_fault, do_shared_fault, __do_fault)
+ * @kernel v5.12 mm/memory.c (do_fault, do_read_fault, do_shared_fault, __do_fault)
  */
 static vm_fault_t do_fault(struct vm_fault *vmf)
 {
@@ -82,7 +82,7 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 }
 
 /*
- * @kernel v5.13 mm/memory.c
+ * @kernel v5.12 mm/memory.c
  */
 static vm_fault_t wp_pfn_shared(struct vm_fault *vmf)
 {
@@ -90,7 +90,7 @@ static vm_fault_t wp_pfn_shared(struct vm_fault *vmf)
 }
 
 /*
- * @kernel v5.13 mm/memory.c, fs/xfs/xfs_file.c
+ * @kernel v5.12 mm/memory.c, fs/xfs/xfs_file.c
  * A PTE fault entering dax_iomap_fault() directly, as __xfs_filemap_fault() calls it: exact
  * when no thread of the scenario maps a huge PMD or the PTE of the index.
  */

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Truncate and invalidation of a DAX mapping in the XArray era, following v5.13, reduced to
+ * Truncate and invalidation of a DAX mapping in the XArray era, following v5.12, reduced to
  * one entry per lookup: every value entry found is handed to fs/dax.c.
  */
 
 /*
- * @kernel v5.13 mm/truncate.c (truncate_inode_pages_range, truncate_exceptional_pvec_entries)
+ * @kernel v5.12 mm/truncate.c (truncate_inode_pages_range, truncate_exceptional_pvec_entries)
  * Removes the entries from lstart on.
  */
 void truncate_inode_pages_range(struct address_space *mapping,
@@ -27,7 +27,7 @@ void truncate_inode_pages_range(struct address_space *mapping,
 }
 
 /*
- * @kernel v5.13 mm/truncate.c (invalidate_inode_pages2_range, invalidate_exceptional_entry2)
+ * @kernel v5.12 mm/truncate.c (invalidate_inode_pages2_range, invalidate_exceptional_entry2)
  * Invalidates the clean entries of a range (a dirty one stays: -EBUSY), then unmaps the
  * range so no mapping is left without its entry.
  */

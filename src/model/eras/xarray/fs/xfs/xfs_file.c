@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XFS's DAX faults and writeback of the XArray era, following v5.13: faults run under
+ * XFS's DAX faults and writeback of the XArray era, following v5.12: faults run under
  * XFS_MMAPLOCK shared (when the scenario's filesystem takes it), writeback hands the range
  * to dax_writeback_mapping_range().
  */
 
 /*
- * @kernel v5.13 fs/xfs/xfs_file.c
+ * @kernel v5.12 fs/xfs/xfs_file.c
  * A DAX fault of either size under XFS_MMAPLOCK shared.
  */
 static vm_fault_t __xfs_filemap_fault(struct vm_fault *vmf,
@@ -29,7 +29,7 @@ static vm_fault_t __xfs_filemap_fault(struct vm_fault *vmf,
 }
 
 /*
- * @kernel v5.13 fs/xfs/xfs_file.c
+ * @kernel v5.12 fs/xfs/xfs_file.c
  */
 static vm_fault_t xfs_filemap_fault(struct vm_fault *vmf)
 {
@@ -38,7 +38,7 @@ static vm_fault_t xfs_filemap_fault(struct vm_fault *vmf)
 }
 
 /*
- * @kernel v5.13 fs/xfs/xfs_file.c
+ * @kernel v5.12 fs/xfs/xfs_file.c
  */
 static vm_fault_t xfs_filemap_huge_fault(struct vm_fault *vmf,
 		enum page_entry_size pe_size)
@@ -48,7 +48,7 @@ static vm_fault_t xfs_filemap_huge_fault(struct vm_fault *vmf,
 }
 
 /*
- * @kernel v5.13 fs/xfs/xfs_file.c
+ * @kernel v5.12 fs/xfs/xfs_file.c
  * A write to a mapped DAX pfn: the write fault again, which dirties the entry.
  */
 static vm_fault_t xfs_filemap_pfn_mkwrite(struct vm_fault *vmf)
@@ -57,7 +57,7 @@ static vm_fault_t xfs_filemap_pfn_mkwrite(struct vm_fault *vmf)
 }
 
 /*
- * @kernel v5.13 fs/xfs/xfs_aops.c
+ * @kernel v5.12 fs/xfs/xfs_aops.c
  */
 static int xfs_dax_writepages(struct address_space *mapping,
 		struct writeback_control *wbc)

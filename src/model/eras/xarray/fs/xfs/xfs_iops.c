@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XFS's truncate of the XArray era, following v5.13.
+ * XFS's truncate of the XArray era, following v5.12.
  */
 
 /*
- * @kernel v5.13 fs/xfs/xfs_iops.c (xfs_setattr_size), fs/xfs/xfs_file.c (xfs_break_dax_layouts), mm/truncate.c (truncate_setsize, truncate_pagecache)
+ * @kernel v5.12 fs/xfs/xfs_iops.c (xfs_setattr_size), fs/xfs/xfs_file.c (xfs_break_dax_layouts), mm/truncate.c (truncate_setsize, truncate_pagecache)
  * Truncates the file to new_pages pages under XFS_MMAPLOCK_EXCL: first the layouts are
  * broken (no page of the file may be pinned by get_user_pages() while its blocks are
  * freed: dax_layout_busy_page() finds one, and the truncate waits for it), then the new

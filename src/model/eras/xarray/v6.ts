@@ -1,0 +1,197 @@
+// fs/dax.c of v6.12 as the changes from the era's v5.12 rendition, applied when the era loads:
+// the wake modes of v5.14 ("dax: Add an enum for specifying dax wakup mode" and "dax: Wake up
+// all waiters after invalidating dax entry"), the page-count accounting that replaced
+// mapping->nrexceptional in v5.13 ("mm: remove nrexceptional from inode"), and mapping_empty().
+// Functions the diff does not touch are the same in both versions (the fault paths reach the
+// same calls through iomap_iter() in v6.12 as through ->iomap_begin() in v5.12).
+export const V6_12_DIFF = `--- a/fs/dax.c
++++ b/fs/dax.c
+@@ -1,8 +1,9 @@
+ // SPDX-License-Identifier: GPL-2.0
+ /*
+- * fs/dax.c of the XArray era as the model runs it, following v5.12: Matthew Wilcox's
++ * fs/dax.c of the XArray era as the model runs it, following v6.12: Matthew Wilcox's
+  * conversion of the DAX entry lock to the XArray (v4.20) with the 2019 PMD-wakeup fixes
+- * (v5.2). Entries are value entries with DAX_LOCKED, DAX_PMD, DAX_ZERO_PAGE and DAX_EMPTY in
++ * (v5.2), the wake modes of v5.14 and the page-count accounting of v5.13 (nrexceptional is gone).
++ * Entries are value entries with DAX_LOCKED, DAX_PMD, DAX_ZERO_PAGE and DAX_EMPTY in
+  * their low bits and the pfn above DAX_SHIFT; the entry lock is DAX_LOCKED, taken and dropped
+  * with xas_store() under the i_pages lock, and waiters sleep on the same hashed exclusive wait
+  * table as in the radix era. Statements keep the kernel's names and shape, so a patch to
+@@ -33,12 +34,13 @@
+ }
+ 
+ /*
+- * @kernel v5.12 fs/dax.c
+- * Wakes one waiter for the entry, or all of them. Waiters queue under the i_pages lock and
++ * @kernel v6.12 fs/dax.c
++ * Wakes one waiter for the entry (WAKE_NEXT), or all of them (WAKE_ALL). Waiters queue under the i_pages lock and
+  * our callers change the entry under it, so everyone who saw the entry locked is on the
+  * queue by the time it is checked here.
+  */
+-static void dax_wake_entry(struct xa_state *xas, void *entry, bool wake_all)
++static void dax_wake_entry(struct xa_state *xas, void *entry,
++			   enum dax_wake_mode mode)
+ {
+ 	struct exceptional_entry_key key;
+ 	wait_queue_head_t *wq;
+@@ -46,7 +48,7 @@
+ 	wq = dax_entry_waitqueue(xas, entry, &key);
+ 
+ 	if (waitqueue_active(wq))
+-		__wake_up(wq, TASK_NORMAL, wake_all ? 0 : 1, &key);
++		__wake_up(wq, TASK_NORMAL, mode == WAKE_ALL ? 0 : 1, &key);
+ }
+ 
+ /*
+@@ -86,19 +88,20 @@
+ }
+ 
+ /*
+- * @kernel v5.12 fs/dax.c
++ * @kernel v6.12 fs/dax.c
+  * Gives back an entry from get_unlocked_entry() that the caller did not lock: the wake-up
+- * it may have consumed goes to the next waiter.
++ * it may have consumed goes to the next waiter (WAKE_NEXT), or to every waiter when the
++ * caller removed the entry (WAKE_ALL).
+  */
+-static void put_unlocked_entry(struct xa_state *xas, void *entry)
++static void put_unlocked_entry(struct xa_state *xas, void *entry,
++			       enum dax_wake_mode mode)
+ {
+-	/* If we were the only waiter woken, wake the next one */
+ 	if (entry && !dax_is_conflict(entry))
+-		dax_wake_entry(xas, entry, false);
++		dax_wake_entry(xas, entry, mode);
+ }
+ 
+ /*
+- * @kernel v5.12 fs/dax.c
++ * @kernel v6.12 fs/dax.c
+  * Stores the entry back unlocked and wakes the next waiter. The entry passed in is the
+  * unlocked value; the tree held it locked.
+  */
+@@ -112,7 +115,7 @@
+ 	old = xas_store(xas, entry);
+ 	xas_unlock_irq(xas);
+ 	BUG_ON(!dax_is_locked(old));
+-	dax_wake_entry(xas, entry, false);
++	dax_wake_entry(xas, entry, WAKE_NEXT);
+ }
+ 
+ /*
+@@ -126,7 +129,7 @@
+ }
+ 
+ /*
+- * @kernel v5.12 fs/dax.c
++ * @kernel v6.12 fs/dax.c
+  * The entry at the xa_state's index, locked, of the order asked for: an index with nothing
+  * gets an empty locked entry. A PTE request over an empty or zero-page PMD entry downgrades
+  * it: the PMD entry is removed and all its waiters woken (they may wait for different
+@@ -179,8 +182,8 @@
+ 
+ 		dax_disassociate_entry(entry, mapping, false);
+ 		xas_store(xas, NULL);	/* undo the PMD join */
+-		dax_wake_entry(xas, entry, true);
+-		mapping->nrexceptional--;
++		dax_wake_entry(xas, entry, WAKE_ALL);
++		mapping->nrpages -= PG_PMD_NR;
+ 		entry = NULL;
+ 		xas_set(xas, index);
+ 	}
+@@ -196,7 +199,7 @@
+ 		dax_lock_entry(xas, entry);
+ 		if (xas_error(xas))
+ 			goto out_unlock;
+-		mapping->nrexceptional++;
++		mapping->nrpages += 1UL << order;
+ 	}
+ 
+ out_unlock:
+@@ -214,7 +217,7 @@
+ }
+ 
+ /*
+- * @kernel v5.12 fs/dax.c
++ * @kernel v6.12 fs/dax.c
+  * The first page of the range that get_user_pages() holds (DMA may be writing it), after
+  * unmapping the range so no new reference is taken: the filesystem waits for it before it
+  * frees blocks. A locked entry is waited for (its fault may be mapping the page); every
+@@ -253,7 +256,7 @@
+ 			entry = get_unlocked_entry(&xas, 0);
+ 		if (entry)
+ 			page = dax_busy_page(entry);
+-		put_unlocked_entry(&xas, entry);
++		put_unlocked_entry(&xas, entry, WAKE_NEXT);
+ 		if (page)
+ 			break;
+ 		if (++scanned % XA_CHECK_SCHED)
+@@ -278,10 +281,10 @@
+ }
+ 
+ /*
+- * @kernel v5.12 fs/dax.c
++ * @kernel v6.12 fs/dax.c
+  * Removes the entry at index once it is unlocked: always when truncating, and when
+- * invalidating only if it is clean (no DIRTY or TOWRITE mark). The entry is put, which
+- * passes the wake-up on to the next waiter.
++ * invalidating only if it is clean (no DIRTY or TOWRITE mark). Every waiter is woken: a
++ * waiter that finds the entry gone would pass the wake-up to nobody (v5.14).
+  */
+ static int __dax_invalidate_entry(struct address_space *mapping,
+ 					  pgoff_t index, bool trunc)
+@@ -300,10 +303,10 @@
+ 		goto out;
+ 	dax_disassociate_entry(entry, mapping, trunc);
+ 	xas_store(&xas, NULL);
+-	mapping->nrexceptional--;
++	mapping->nrpages -= 1UL << dax_entry_order(entry);
+ 	ret = 1;
+ out:
+-	put_unlocked_entry(&xas, entry);
++	put_unlocked_entry(&xas, entry, WAKE_ALL);
+ 	xas_unlock_irq(&xas);
+ 	return ret;
+ }
+@@ -399,7 +402,7 @@
+ }
+ 
+ /*
+- * @kernel v5.12 fs/dax.c
++ * @kernel v6.12 fs/dax.c
+  * Writes back one dirty entry: it is locked for the flush (waiting if a fault holds it),
+  * then unlocked. An entry that was replaced or removed meanwhile, or is clean, is put.
+  * Called with the i_pages lock held; returns with it held. The flush itself (cache lines
+@@ -454,18 +457,18 @@
+ 	xas_lock_irq(xas);
+ 	xas_store(xas, entry);
+ 	xas_clear_mark(xas, PAGECACHE_TAG_DIRTY);
+-	dax_wake_entry(xas, entry, false);
++	dax_wake_entry(xas, entry, WAKE_NEXT);
+ 
+ 	trace_dax_writeback_one(mapping->host, index, count);
+ 	return ret;
+ 
+  put_unlocked:
+-	put_unlocked_entry(xas, entry);
++	put_unlocked_entry(xas, entry, WAKE_NEXT);
+ 	return ret;
+ }
+ 
+ /*
+- * @kernel v5.12 fs/dax.c
++ * @kernel v6.12 fs/dax.c
+  * Writes back the entries of the range marked for it: the DIRTY ones are tagged TOWRITE
+  * first, then each TOWRITE entry is written back by dax_writeback_one().
+  */
+@@ -482,7 +485,7 @@
+ 	if (WARN_ON_ONCE(inode->i_blkbits != PAGE_SHIFT))
+ 		return -EIO;
+ 
+-	if (!mapping->nrexceptional || wbc->sync_mode != WB_SYNC_ALL)
++	if (mapping_empty(mapping) || wbc->sync_mode != WB_SYNC_ALL)
+ 		return 0;
+ 
+ 	trace_dax_writeback_range(inode, xas.xa_index, end_index);
+`;
