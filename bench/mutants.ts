@@ -12,6 +12,9 @@
 // property). Mutants no scenario reaches, and mutants whose C the model does not lower, are
 // counted apart.
 //
+// Each era the model has is mutated and scored on its own scenarios, in every version it has.
+//
+//   --era NAME       only one era ('radix', 'XArray'), or one version of it ('XArray@v6.12')
 //   --fn NAME        only the mutants of one function
 //   --max-states N   the budget of each search (default 200000; a search cut short decides nothing)
 import { getCParser, loadedCParser, type Node } from '../src/c/parser';
@@ -19,8 +22,8 @@ import { explore } from '../src/check/explore';
 import type { Verdict } from '../src/check/types';
 import { lowerSources } from '../src/model/core/lower';
 import { protocolOf } from '../src/model/eras/index';
-import { RADIX_ERA } from '../src/model/eras/radix/index';
-import { buildScenario, listModel, type Func } from '../src/model/index';
+import type { Era } from '../src/model/core/era';
+import { buildScenario, listModel, MODEL_ERAS, type Func } from '../src/model/index';
 import { Status } from '../src/model/machine';
 
 type Operator = 'drop' | 'flip-wake' | 'invert' | 'swap' | 'drop-relookup';
@@ -112,9 +115,9 @@ function mutantsOf(file: string, text: string, def: Node, fn: string): Mutant[] 
   return out;
 }
 
-function allMutants(only: string | null): Mutant[] {
+function allMutants(era: Era, only: string | null): Mutant[] {
   const parser = loadedCParser();
-  return RADIX_ERA.sources.flatMap((src) => {
+  return era.sources.flatMap((src) => {
     const tree = parser.parse(src.text);
     try {
       return tree.rootNode.namedChildren.filter((n): n is Node => n?.type === 'function_definition').flatMap((def) => {
@@ -128,18 +131,18 @@ function allMutants(only: string | null): Mutant[] {
 }
 
 /** The mutant's function, lowered as the era's C is (strictly); null when it does not lower. */
-function lowerMutant(m: Mutant): Func | null {
-  const sources = RADIX_ERA.sources.map((s) => (s.path === m.file ? { ...s, text: m.text } : s));
-  const r = lowerSources(sources, RADIX_ERA.api, true);
+function lowerMutant(era: Era, m: Mutant): Func | null {
+  const sources = era.sources.map((s) => (s.path === m.file ? { ...s, text: m.text } : s));
+  const r = lowerSources(sources, era.api, true);
   if (r.errors.some((e) => e.fn === m.fn || !e.fn)) return null;
   return r.funcs.find((f) => f.name === m.fn) ?? null;
 }
 
 /** A scenario's outcomes: its verdict, the kinds of violation it finds and its final states. */
-function run(name: string, budget: { maxStates: number; maxMs: number }, overrides?: Record<string, Func>): Outcome {
+function run(name: string, version: string, budget: { maxStates: number; maxMs: number }, overrides?: Record<string, Func>): Outcome {
   let m: ReturnType<typeof buildScenario>;
   try {
-    m = buildScenario(name, overrides ? { overrides } : {});
+    m = buildScenario(name, { version, ...(overrides ? { overrides } : {}) });
   } catch (e) {
     // A thread that faults before its first step: the scenario cannot even start.
     return { verdict: 'violation', kinds: `fault before the first step: ${e instanceof Error ? e.message : String(e)}`, finals: new Set() };
@@ -162,11 +165,22 @@ async function main(): Promise<void> {
   const opt = (k: string): string | null => { const i = argv.indexOf(k); return i >= 0 ? argv[i + 1] ?? null : null; };
   const budget = { maxStates: Number(opt('--max-states') ?? 200_000), maxMs: 60_000 };
   const listing = listModel();
-  const scenarios = [...listing.scenarios, ...listing.knownDefects];
+  const which = opt('--era');
+  const eras = MODEL_ERAS.filter((e) => !which || which === e.name || which === `${e.name}@${e.version}`);
+  if (!eras.length) throw new Error(`no era '${which}' (the model has ${MODEL_ERAS.map((e) => `${e.name}@${e.version}`).join(', ')})`);
+  for (const era of eras) {
+    const scenarios = [...listing.scenarios, ...listing.knownDefects].filter((s) => s.era === era.name);
+    scoreEra(era, scenarios, budget, opt('--fn'));
+  }
+}
+
+type Row = { mutants: number; caught: number; equivalent: number; surviving: number; undecided: number; unreached: number; unlowered: number };
+
+/** Mutants of one era's functions against its scenarios: a table per function, the score, the survivors. */
+function scoreEra(era: Era, scenarios: ReturnType<typeof listModel>['scenarios'], budget: { maxStates: number; maxMs: number }, only: string | null): void {
   const t0 = performance.now();
-  const reference = new Map(scenarios.map((s) => [s.name, run(s.name, budget)]));
-  const mutants = allMutants(opt('--fn'));
-  type Row = { mutants: number; caught: number; equivalent: number; surviving: number; undecided: number; unreached: number; unlowered: number };
+  const reference = new Map(scenarios.map((s) => [s.name, run(s.name, era.version, budget)]));
+  const mutants = allMutants(era, only);
   const rows = new Map<string, Row>();
   const survivors: string[] = [];
   for (const m of mutants) {
@@ -175,11 +189,11 @@ async function main(): Promise<void> {
     row.mutants++;
     const reach = scenarios.filter((s) => s.functions.includes(m.fn));
     if (!reach.length) { row.unreached++; continue; }
-    const f = lowerMutant(m);
+    const f = lowerMutant(era, m);
     if (!f) { row.unlowered++; continue; }
     let caught = false, same = true, undecided = false;
     for (const s of reach) {
-      const got = run(s.name, budget, { [m.fn]: f });
+      const got = run(s.name, era.version, budget, { [m.fn]: f });
       const ref = reference.get(s.name)!;
       if (got.verdict === 'bounded') { undecided = true; continue; }
       const before = new Set(ref.kinds.split(',').filter(Boolean));
@@ -192,7 +206,7 @@ async function main(): Promise<void> {
     else { row.surviving++; survivors.push(`  ${m.fn} (${m.file}:${m.line}) ${m.op}: ${m.what.replace(/\s+/g, ' ')}`); }
   }
   const pad = (x: string | number, n: number): string => String(x).padStart(n);
-  console.log(`mutants of the ${RADIX_ERA.name} era's functions (${RADIX_ERA.version}), against ${scenarios.length} scenarios, searched exhaustively`);
+  console.log(`\nmutants of the ${era.name} era's functions (${era.version}), against ${scenarios.length} scenarios, searched exhaustively`);
   console.log(`${'function'.padEnd(34)}${pad('mutants', 8)}${pad('caught', 8)}${pad('equiv.', 8)}${pad('surviving', 10)}${pad('undecided', 10)}${pad('unreached', 10)}${pad('unlowered', 10)}`);
   const total: Row = { mutants: 0, caught: 0, equivalent: 0, surviving: 0, undecided: 0, unreached: 0, unlowered: 0 };
   for (const [fn, r] of [...rows].sort((a, b) => a[0].localeCompare(b[0]))) {
