@@ -321,6 +321,20 @@ const XARRAY: readonly ScenarioSpec[] = [
     threads: [writeback(), truncate(0x203), writeback()],
   },
   {
+    name: 'xa-memory-failure-vs-truncate', era: 'XArray',
+    description: 'Memory failure of the mapped DAX page at 0x203 locks its entry (dax_lock_page(), waiting non-exclusively ' +
+      'while a writeback holds it) to unmap it, while a truncate to 0x203 removes the entry: the handler finds the page ' +
+      'still in the file with its entry locked, or gone.',
+    indexes: [0x203],
+    entries: [[0x203, entry(0x203 << 3, 0)]],
+    tags: [[0x203, DIRTY]],
+    ptes: [[0x203, PTE_PFN]],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    fsMmaplock: true,
+    threads: [{ name: 'memory failure 0x203', fn: 'memory_failure', args: [0x203] }, truncate(0x203), writeback()],
+  },
+  {
     name: 'xa-invalidate-waiters', era: 'XArray',
     description: 'Real mail 01/03/05 (2021): a fault at 0x203 holds its entry while three invalidations of 0x203 wait for ' +
       'it. The first deletes the entry and wakes one waiter; the next finds nothing and wakes nobody: the third sleeps ' +

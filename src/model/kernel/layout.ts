@@ -31,7 +31,7 @@ export const SLOT_STRIDE = INDEX_FIELDS.length;
 export const PAGE = offsets(PAGE_FIELDS);
 export const PAGE_STRIDE = PAGE_FIELDS.length;
 /** Per wait-table queue: who woke it last (+1), with what nr_exclusive, on which key, how many it woke;
- *  then its waiters in FIFO order, each (key << 8) | (thread + 1). */
+ *  then its waiters in FIFO order, each (key << 9) | (256 when non-exclusive) | (thread + 1). */
 export const QUEUE = offsets(QUEUE_FIELDS);
 
 /** Words that hold thread ids, for the symmetry renaming: globals by word, record fields by

@@ -13,7 +13,7 @@ export type Holds =
   | 'thread'
   /** -(thread + 1) while held exclusive, else a count of readers (an rw semaphore) */
   | 'rwsem'
-  /** (key << 8) | (thread + 1), 0 for none (a wait-queue entry) */
+  /** (key << 9) | flags | (thread + 1), 0 for none (a wait-queue entry) */
   | 'waiter';
 
 export interface WordDecl {

@@ -21,6 +21,7 @@ export const COMMON_CALLS: Readonly<Record<string, CallMeaning>> = {
   waitqueue_active: prim('waitqueue_active', 'whether the queue has waiters'),
   __wake_up: prim('__wake_up', '__wake_up(wq, mode, nr_exclusive, key): wakes waiters whose key matches', ['$0', '$2']),
   prepare_to_wait_exclusive: prim('prepare_to_wait_exclusive', 'queues the task at the tail, exclusive, with its key', ['$0']),
+  prepare_to_wait: prim('prepare_to_wait', 'queues the task at the head, not exclusive, with its key', ['$0']),
   schedule: prim('schedule', 'sleeps until woken', []),
   finish_wait: prim('finish_wait', 'leaves the queue (if still on it)', ['$0']),
   init_wait: none('initialises a wait queue entry on the stack'),

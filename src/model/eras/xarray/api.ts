@@ -72,7 +72,8 @@ const calls: Record<string, CallMeaning> = {
   dax_entry_mkclean: none('write-protects the entry\'s PTEs: the model keeps no PTE write bits'),
   dax_flush: none('flushes CPU caches over persistent memory: nothing the model keeps'),
   page_address: expr('0', 'the kernel address of a page: no object of the model'),
-  pfn_to_page: expr('0', 'the page of a pfn: the model keeps no DAX page state'),
+  pfn_to_page: expr('((($0) >> 3) + 1) << 2', 'the DAX page of a pfn: a DAX page is named by the file index its pfn maps (the block map is linear)'),
+  S_ISCHR: expr('0', 'the inode is a regular file, not a device-dax character device'),
   mapping_set_error: none('records a writeback error: the model keeps none'),
   pfn_t_to_pfn: expr('$0', 'the pfn'),
   pfn_to_pfn_t: expr('$0', 'the pfn'),
@@ -101,7 +102,12 @@ const fields: Record<string, FieldMeaning> = {
   'address_space.i_pages': { k: 'const', v: 1, type: 'struct xarray', doc: 'the one XArray of the mapping' },
   'address_space.nrexceptional': { k: 'counter', add: 'nrexceptional_add', read: 'nrexceptional_read', doc: 'DAX entries in the XArray, under the i_pages lock (to v5.12)' },
   'address_space.nrpages': { k: 'counter', add: 'nrpages_add', doc: 'pages in the XArray, under the i_pages lock (none in a DAX mapping)' },
-  'xa_state.xa': { k: 'const', v: 1, type: 'struct xarray *', doc: 'the one XArray (MAPPING)' },
+  'xa_state.xa': { k: 'const', v: 1, type: 'struct xarray *', writes: 'dropped', doc: 'the one XArray (MAPPING): setting it names the same one' },
+  // A DAX page (struct page *) is ((file index + 1) << 2); its mapping is the file's while an entry covers it
+  // (dax_associate_entry() sets it when the entry goes in, dax_disassociate_entry() clears it).
+  'page.mapping': { k: 'read', prim: 'dax_page_mapping', doc: 'the DAX page\'s mapping: MAPPING while an entry covers its index, else NULL' },
+  'page.index': { k: 'read', prim: 'dax_page_index', doc: 'the file index of a DAX page' },
+  'inode.i_mode': { k: 'const', v: 0, doc: 'a regular file' },
   'exceptional_entry_key.xa': { k: 'ignored' },
   'exceptional_entry_key.entry_start': { k: 'ignored' },
   'inode.i_blkbits': { k: 'const', v: 12, doc: 'the model\'s blocks are pages' },
@@ -145,6 +151,7 @@ export const XARRAY_API: Api = {
     // the model's 32-bit words: the largest offset and index it holds
     LLONG_MAX: 0x7fffffff, ULONG_MAX: 0x3fffffff,
     fallthrough: 0,
+    MF_ACTION_REQUIRED: 1, MF_MUST_KILL: 4,
     xfs_read_iomap_ops: 1, xfs_direct_write_iomap_ops: 1, xfs_dax_dev: 1,
   },
 };

@@ -11,7 +11,7 @@ import type { Step } from '../../kernel/step';
 import type { Prim } from '../object';
 import { hex } from '../format';
 import { requireTreeLock, underTreeLock } from '../spinlock/index';
-import { describeEntry, entryAt, isPmd, lookupRead, setEntry, slotOrFault } from './entries';
+import { describeEntry, entryAt, isExceptional, isPmd, lookupRead, setEntry, slotOrFault } from './entries';
 
 /** The words of struct xa_state the model keeps, in record order. */
 export const XAS = { INDEX: 0, SHIFT: 1, NODE: 2 } as const;
@@ -79,7 +79,8 @@ export const XARRAY_PRIMS: Prim[] = [
     run: (w, [xas]) => {
       if (isError(node(w, xas))) return 0;
       const at = index(w, xas);
-      const { e } = covering(w, at);
+      // An index no thread of the scenario names holds nothing of its own (it may lie under a PMD entry).
+      const { e } = passing(w, at);
       setNode(w, xas, 0);
       w.note(NOTE.load, at, e);
       return e;
@@ -93,9 +94,9 @@ export const XARRAY_PRIMS: Prim[] = [
       const at = index(w, xas);
       const o = order(w, xas);
       setNode(w, xas, 0);
-      if (o === 0) return covering(w, at).e;
+      if (o === 0) return passing(w, at).e;
       const head = at & ~((1 << o) - 1);
-      const c = covering(w, head);
+      const c = passing(w, head);
       if (c.s >= 0) return c.e;
       const { indexes } = w.L;
       for (let s = 0; s < indexes.length; s++) {
@@ -282,6 +283,19 @@ export const XARRAY_PRIMS: Prim[] = [
       }
       return 0;
     },
+  },
+  {
+    name: 'dax_page_mapping', arity: 1, visible: true, quiet: underTreeLock,
+    doc: 'page->mapping of a DAX page ((index + 1) << 2): the mapping while an entry covers its index (dax_associate_entry() set it), else NULL',
+    run: (w, [page]) => {
+      const c = passing(w, (page >> 2) - 1);
+      return c.s >= 0 && isExceptional(c.e) ? K.MAPPING : 0;
+    },
+  },
+  {
+    name: 'dax_page_index', arity: 1, visible: false,
+    doc: 'page->index of a DAX page ((index + 1) << 2): the file index it maps',
+    run: (_w, [page]) => (page >> 2) - 1,
   },
   {
     name: 'nrpages_read', arity: 0, visible: true,

@@ -31,8 +31,11 @@ function setQueue(w: Step, q: number, waiters: number[]): void {
   for (let i = 0; i < w.L.nThreads; i++) w.set(w.L.queueWord(q, QUEUE.FIFO + i), waiters[i] ?? 0);
 }
 
+/** A waiter word: (key << 9) | (256 when it waits non-exclusively) | (thread + 1). */
 const waiterThread = (v: number): number => (v & 0xff) - 1;
-const waiterKey = (v: number): number => v >> 8;
+const waiterKey = (v: number): number => v >> 9;
+const exclusive = (v: number): boolean => (v & 0x100) === 0;
+const NON_EXCLUSIVE = 0x100;
 
 function taskWord(w: Step, t: number): number { return w.L.thread(t) + THREAD.TASK_STATE; }
 
@@ -41,7 +44,7 @@ export function waitKey(st: Int32Array, L: Step['L'], t: number): number {
   for (let q = 0; q < L.nQueues; q++) {
     for (let i = 0; i < L.nThreads; i++) {
       const v = st[L.queueWord(q, QUEUE.FIFO + i)];
-      if (v !== 0 && (v & 0xff) === t + 1) return v >> 8;
+      if (v !== 0 && (v & 0xff) === t + 1) return v >> 9;
     }
   }
   return -1;
@@ -57,7 +60,22 @@ def({
     const q = w.L.queueOf(key);
     w.write(OBJ.queue(q)); w.write(OBJ.task(w.t));
     const ws = queueWaiters(w, q);
-    if (!ws.some((v) => waiterThread(v) === w.t)) ws.push((key << 8) | (w.t + 1));
+    if (!ws.some((v) => waiterThread(v) === w.t)) ws.push((key << 9) | (w.t + 1));
+    setQueue(w, q, ws);
+    w.set(taskWord(w, w.t), TASK_UNINTERRUPTIBLE);
+    w.note(NOTE.waits, key);
+    return 0;
+  },
+});
+
+def({
+  name: 'prepare_to_wait', arity: 1, visible: true,
+  doc: 'prepare_to_wait(wq, &ewait.wait, TASK_UNINTERRUPTIBLE): queue at the head, non-exclusive: every wake-up of the key wakes it, and it does not count against nr_exclusive',
+  run: (w, [key]) => {
+    const q = w.L.queueOf(key);
+    w.write(OBJ.queue(q)); w.write(OBJ.task(w.t));
+    const ws = queueWaiters(w, q);
+    if (!ws.some((v) => waiterThread(v) === w.t)) ws.unshift((key << 9) | NON_EXCLUSIVE | (w.t + 1));
     setQueue(w, q, ws);
     w.set(taskWord(w, w.t), TASK_UNINTERRUPTIBLE);
     w.note(NOTE.waits, key);
@@ -97,7 +115,7 @@ def({
 
 def({
   name: '__wake_up', arity: 2, visible: true,
-  doc: '__wake_up(wq, TASK_NORMAL, nr_exclusive, &key): wakes key matches in FIFO order; waiters of other keys do not count; nr_exclusive 0 wakes all',
+  doc: '__wake_up(wq, TASK_NORMAL, nr_exclusive, &key): wakes key matches in queue order; waiters of other keys and non-exclusive ones do not count; nr_exclusive 0 wakes all',
   run: (w, [key, nrExclusive]) => {
     const q = w.L.queueOf(key);
     w.read(OBJ.queue(q)); w.write(OBJ.queue(q));
@@ -113,7 +131,7 @@ def({
       w.write(OBJ.task(t));
       w.set(taskWord(w, t), TASK_RUNNING);
       woken.push(t);
-      if (--left === 0) stopped = true;
+      if (exclusive(v) && --left === 0) stopped = true;
     }
     setQueue(w, q, keep);
     w.set(w.L.queueWord(q, QUEUE.LAST_WAKER), w.t + 1);
@@ -135,7 +153,7 @@ export const WAITTABLE: KernelObject = {
       const ws: string[] = [];
       for (let i = 0; i < L.nThreads; i++) {
         const v = st[L.queueWord(q, QUEUE.FIFO + i)];
-        if (v) ws.push(`${name(v & 0xff)} (key ${hex(v >> 8)})`);
+        if (v) ws.push(`${name(v & 0xff)} (key ${hex(waiterKey(v))}${exclusive(v) ? '' : ', non-exclusive'})`);
       }
       const waker = st[L.queueWord(q, QUEUE.LAST_WAKER)];
       if (!ws.length && !waker) continue;

@@ -7,6 +7,6 @@ export const QUEUE_FIELDS = [
   { name: 'LAST_NR', doc: 'the nr_exclusive of that wake-up' },
   { name: 'LAST_KEY', doc: 'its key' },
   { name: 'LAST_WOKEN', doc: 'how many it woke' },
-  { name: 'FIFO', doc: 'the waiters in FIFO order, each (key << 8) | (thread + 1)', holds: 'waiter', perThread: true },
+  { name: 'FIFO', doc: 'the waiters in queue order, each (key << 9) | (256 when non-exclusive) | (thread + 1)', holds: 'waiter', perThread: true },
 ] as const satisfies readonly WordDecl[];
 export const WAITTABLE_FOOTPRINTS = [{ name: 'queue', per: 'queue' }, { name: 'task', per: 'thread' }] as const satisfies readonly FootprintDecl[];

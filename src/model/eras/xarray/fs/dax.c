@@ -87,6 +87,31 @@ static void *get_unlocked_entry(struct xa_state *xas, unsigned int order)
 
 /*
  * @kernel v5.12 fs/dax.c
+ * Sleeps once until the entry is unlocked, for a caller that looks it up again after (the
+ * i_pages lock is dropped and not taken back). The wait is not exclusive: this caller may
+ * never get to pass a wake-up on, so it must not take one from a waiter that would.
+ */
+static void wait_entry_unlocked(struct xa_state *xas, void *entry)
+{
+	struct wait_exceptional_entry_queue ewait;
+	wait_queue_head_t *wq;
+
+	init_wait(&ewait.wait);
+	ewait.wait.func = wake_exceptional_entry_func;
+
+	wq = dax_entry_waitqueue(xas, entry, &ewait.key);
+	/*
+	 * Woken with the others, whatever the wake mode, and gone from the queue
+	 * before it could be counted as the one woken.
+	 */
+	prepare_to_wait(wq, &ewait.wait, TASK_UNINTERRUPTIBLE);
+	xas_unlock_irq(xas);
+	schedule();
+	finish_wait(wq, &ewait.wait);
+}
+
+/*
+ * @kernel v5.12 fs/dax.c
  * Gives back an entry from get_unlocked_entry() that the caller did not lock: the wake-up
  * it may have consumed goes to the next waiter.
  */
@@ -211,6 +236,69 @@ out_unlock:
 fallback:
 	xas_unlock_irq(xas);
 	return xa_mk_internal(VM_FAULT_FALLBACK);
+}
+
+/*
+ * @kernel v5.12 fs/dax.c
+ * Locks the entry of a DAX page for memory failure, which finds the page by its pfn and so
+ * has no lock on its file: the page's mapping is read again under the i_pages lock, and a
+ * locked entry is waited for and looked up again. Returns the entry (the cookie for
+ * dax_unlock_page()), or 0 when the page no longer belongs to a file.
+ */
+dax_entry_t dax_lock_page(struct page *page)
+{
+	XA_STATE(xas, NULL, 0);
+	void *entry;
+
+	/* page->mapping stays valid while we look at it */
+	rcu_read_lock();
+	for (;;) {
+		struct address_space *mapping = READ_ONCE(page->mapping);
+
+		entry = NULL;
+		if (!mapping || !dax_mapping(mapping))
+			break;
+
+		/* A device-dax page needs no entry lock: its pagemap pins it. */
+		entry = (void *)~0UL;
+		if (S_ISCHR(mapping->host->i_mode))
+			break;
+
+		xas.xa = &mapping->i_pages;
+		xas_lock_irq(&xas);
+		if (mapping != page->mapping) {
+			xas_unlock_irq(&xas);
+			continue;
+		}
+		xas_set(&xas, page->index);
+		entry = xas_load(&xas);
+		if (dax_is_locked(entry)) {
+			rcu_read_unlock();
+			wait_entry_unlocked(&xas, entry);
+			rcu_read_lock();
+			continue;
+		}
+		dax_lock_entry(&xas, entry);
+		xas_unlock_irq(&xas);
+		break;
+	}
+	rcu_read_unlock();
+	return (dax_entry_t)entry;
+}
+
+/*
+ * @kernel v5.12 fs/dax.c
+ * Unlocks what dax_lock_page() locked.
+ */
+void dax_unlock_page(struct page *page, dax_entry_t cookie)
+{
+	struct address_space *mapping = page->mapping;
+	XA_STATE(xas, &mapping->i_pages, page->index);
+
+	if (S_ISCHR(mapping->host->i_mode))
+		return;
+
+	dax_unlock_entry(&xas, (void *)cookie);
 }
 
 /*
