@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   await getCParser();
   const verbose = process.argv.includes('--verbose');
   let all = 0, ran = 0;
+  const byDir = new Map<string, [number, number]>();
   console.log('changed lines of modelled functions run as written, per mail (the explorer ran them)');
   for (const file of mails()) {
     const text = readFileSync(file);
@@ -42,10 +43,14 @@ async function main(): Promise<void> {
     });
     all += n;
     ran += run;
+    const dir = path.relative(path.dirname(shared), path.dirname(file));
+    const d = byDir.get(dir) ?? [0, 0];
+    byDir.set(dir, [d[0] + run, d[1] + n]);
     const pct = n ? `${((100 * run) / n).toFixed(0)}%` : '-';
     console.log(`  ${path.relative(path.dirname(shared), file).padEnd(70)} ${String(run).padStart(4)} of ${String(n).padStart(4)}  ${pct}`);
     if (verbose) for (const m of missed) console.log(m);
   }
+  for (const [dir, [r, n]] of byDir) console.log(`  ${`${dir}/ together`.padEnd(70)} ${String(r).padStart(4)} of ${String(n).padStart(4)}  ${n ? ((100 * r) / n).toFixed(0) : '-'}%`);
   console.log(`  ${'all'.padEnd(70)} ${String(ran).padStart(4)} of ${String(all).padStart(4)}  ${all ? ((100 * ran) / all).toFixed(0) : '-'}%`);
 }
 
