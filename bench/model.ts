@@ -1,14 +1,20 @@
 // npm run bench:model
 //
-// 1. Every scenario of the model in its v4.10 shape, explored exhaustively: distinct
-//    states, transitions, time, distinct states per second (wall and CPU), and how much
-//    of the time the machine itself (the model's successors, status, canonical form and
-//    properties) takes, so explorer and model costs are told apart.
-// 2. Time to the first counterexample (a shortest one) for the seeded defects.
+// 1. Every scenario of the model in the first version of its era (v4.10 for the radix
+//    tree, v5.12 for the XArray), explored exhaustively: distinct states, transitions, time,
+//    distinct states per second (wall and CPU), and how much of the time the machine itself
+//    (the model's successors, status, canonical form and properties) takes, so explorer and
+//    model costs are told apart. 1c: the XArray era's scenarios again as v6.12 has them.
+// 2. Time to the first counterexample (a shortest one) for the seeded defects, the XArray
+//    era's included.
 // 3. The explorer's own ceiling on a synthetic machine whose steps cost next to nothing.
 // 4. pmd-downgrade against SPIN: bench/pmd-downgrade.pml checked by spin -a, gcc, ./pan,
 //    for both wake modes; the verdicts must agree, and our end-to-end time is printed
 //    over SPIN's (spin -a + gcc + pan).
+//    4b. The same for the XArray era's xa-invalidate-waiters (bench/xa-invalidate-waiters.pml)
+//    with v5.12's and v5.14's wake after invalidating, and the search alone (in process) over
+//    pan's; both must find v5.12's lost wake-up (SPIN: an invalidation asleep in schedule() at
+//    an invalid end state) and both must be clean with v5.14's. `--spin` runs only 4 and 4b.
 // 5. Partial-order reduction (reductions.partialOrder): states with and without it for
 //    pmd-downgrade with N = 3..6 page faults (SPIN's states with its own reduction beside,
 //    bench/pmd-downgrade.pml extended to N faults), for fault-vs-truncate with N faults at
@@ -21,7 +27,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { explore } from '../src/check/explore';
 import type { Verdict } from '../src/check/types';
-import { buildScenario, DaxMachine, link, listModel, referenceFunctions, SCENARIOS, THREAD_KINDS, type PointValue, type ScenarioSpec } from '../src/model/index';
+import { buildScenario, DaxMachine, link, listModel, MODEL_ERAS, referenceFunctions, SCENARIOS, THREAD_KINDS, type PointValue, type ScenarioListing, type ScenarioSpec } from '../src/model/index';
 import { getCParser } from '../src/c/parser';
 import { Status, type Fault, type Machine, type Moves, type StateView, type Transition } from '../src/model/machine';
 
@@ -68,32 +74,68 @@ function measure(run: () => Verdict): { v: Verdict; wall: number; cpu: number } 
   return { v, wall, cpu: (c.user + c.system) / 1000 };
 }
 
+const SCENARIO_HEADER = `${'scenario'.padEnd(24)}${'verdict'.padEnd(10)}${'states'.padStart(10)}${'trans.'.padStart(10)}${'wall ms'.padStart(10)}${'cpu ms'.padStart(10)}`
+  + `${'states/s'.padStart(11)}${'st/s cpu'.padStart(11)}${'model %'.padStart(9)}  reductions`;
+
+/** One scenario explored exhaustively and printed as a row of SCENARIO_HEADER's table. */
+function scenarioRow(s: ScenarioListing, version?: string): { states: number; cpu: number } {
+  const t = timed(buildScenario(s.name, { version }));
+  const r = measure(() => explore(t.machine, BUDGET));
+  const rate = r.v.states / (r.cpu / 1000);
+  // The known defect is the one of the era's first version, which the scenario's listing names.
+  const found = r.v.violations.map((x) => x.kind).join(', ') || 'none';
+  const defect = !s.expect ? ''
+    : !version || version === s.version ? `; ${s.version} defect: expected ${s.expect.kind}, found ${found}`
+      : `; the ${s.version} defect (${s.expect.kind}) as ${version} has it: found ${found}`;
+  console.log(`${s.name.padEnd(24)}${r.v.verdict.padEnd(10)}${fmt(r.v.states).padStart(10)}${fmt(r.v.transitions).padStart(10)}${fmt(r.wall).padStart(10)}${fmt(r.cpu).padStart(10)}`
+    + `${fmt(r.v.states / (r.wall / 1000)).padStart(11)}${fmt(rate).padStart(11)}${fmt((100 * t.ms()) / r.wall).padStart(9)}  ${r.v.reductions.join(', ')}${defect}`);
+  return { states: r.v.states, cpu: r.cpu };
+}
+
 function scenarios(): void {
   console.log('1. every scenario, v4.10 shapes, exhaustive (the known v4.10 defects included)');
-  console.log(`${'scenario'.padEnd(24)}${'verdict'.padEnd(10)}${'states'.padStart(10)}${'trans.'.padStart(10)}${'wall ms'.padStart(10)}${'cpu ms'.padStart(10)}${'states/s'.padStart(11)}${'st/s cpu'.padStart(11)}${'model %'.padStart(9)}  reductions`);
+  console.log(SCENARIO_HEADER);
   let states = 0;
   let cpu = 0;
   let best = { name: '', rate: 0 };
   const listing = listModel();
   for (const s of [...listing.scenarios, ...listing.knownDefects]) {
-    const t = timed(buildScenario(s.name));
-    const r = measure(() => explore(t.machine, BUDGET));
-    const rate = r.v.states / (r.cpu / 1000);
-    states += r.v.states;
+    const r = scenarioRow(s);
+    const rate = r.states / (r.cpu / 1000);
+    states += r.states;
     cpu += r.cpu;
-    if (r.v.states > 10_000 && rate > best.rate) best = { name: s.name, rate };
-    console.log(`${s.name.padEnd(24)}${r.v.verdict.padEnd(10)}${fmt(r.v.states).padStart(10)}${fmt(r.v.transitions).padStart(10)}${fmt(r.wall).padStart(10)}${fmt(r.cpu).padStart(10)}`
-      + `${fmt(r.v.states / (r.wall / 1000)).padStart(11)}${fmt(rate).padStart(11)}${fmt((100 * t.ms()) / r.wall).padStart(9)}  ${r.v.reductions.join(', ')}`
-      + `${s.expect ? `; v4.10 defect: expected ${s.expect.kind}, found ${r.v.violations.map((x) => x.kind).join(', ') || 'none'}` : ''}`);
+    if (r.states > 10_000 && rate > best.rate) best = { name: s.name, rate };
   }
   console.log(`all scenarios: ${fmt(states)} distinct states in ${fmt(cpu)} ms CPU: ${fmt(states / (cpu / 1000))} distinct states/s per core`);
   if (best.name) console.log(`largest-throughput scenario over 10k states: ${best.name}, ${fmt(best.rate)} distinct states/s per core (target 1,000,000)`);
+}
+
+/** The XArray era's scenarios again in the era's later versions (section 1 runs them in its first, v5.12). */
+function xarrayVersions(): void {
+  const listing = listModel();
+  const xa = [...listing.scenarios, ...listing.knownDefects].filter((s) => s.era === 'XArray');
+  const first = xa[0]?.version;
+  const later = [...new Set(MODEL_ERAS.filter((e) => e.name === 'XArray' && e.version !== first).map((e) => e.version))];
+  for (const version of later) {
+    console.log(`\n1c. the XArray era's scenarios as ${version} has them, exhaustive (section 1 runs them as ${first} has them)`);
+    console.log(SCENARIO_HEADER);
+    let states = 0;
+    let cpu = 0;
+    for (const s of xa) {
+      const r = scenarioRow(s, version);
+      states += r.states;
+      cpu += r.cpu;
+    }
+    console.log(`the XArray era as ${version} has it: ${fmt(states)} distinct states in ${fmt(cpu)} ms CPU: ${fmt(states / (cpu / 1000))} distinct states/s per core`);
+  }
 }
 
 const DEFECTS: [string, Record<string, PointValue>, string][] = [
   ['pmd-downgrade', { 'grab_mapping_entry.downgrade_wake_all': false }, 'downgrade wakes one waiter'],
   ['eexist-waiters', { 'grab_mapping_entry.eexist_put': false }, 'no put_unlocked_mapping_entry() on -EEXIST'],
   ['enomem-downgrade', { 'grab_mapping_entry.preload_fail': 'return' }, '-ENOMEM returns with the entry locked'],
+  ['xa-invalidate-waiters', {}, 'v5.12: invalidation wakes one waiter'],
+  ['xa-pmd-downgrade', { 'grab_mapping_entry.downgrade_wake_all': false }, 'XArray downgrade wakes one waiter'],
 ];
 
 /**
@@ -202,12 +244,13 @@ function cold(i: number): string {
 
 function counterexamples(): void {
   console.log('\n2. time to the first (shortest) counterexample: the first run in this process (warmed up by section 1), then the best of 5 more, and in a fresh process');
+  const nameWidth = Math.max(...DEFECTS.map(([name]) => name.length));
   for (const [i, [name, points, what]] of DEFECTS.entries()) {
     const runs = Array.from({ length: 6 }, () => measure(() => explore(buildScenario(name, { points }), BUDGET, { stopAtFirst: true })));
     const first = runs[0];
     const best = runs.slice(1).reduce((a, b) => (b.wall < a.wall ? b : a));
     const x = first.v.violations[0];
-    console.log(`${name.padEnd(18)} ${what.padEnd(46)} ${x ? `${x.kind}, ${x.trace.steps.length} steps` : first.v.verdict}, ${fmt(first.v.states)} states: `
+    console.log(`${name.padEnd(nameWidth)} ${what.padEnd(46)} ${x ? `${x.kind}, ${x.trace.steps.length} steps` : first.v.verdict}, ${fmt(first.v.states)} states: `
       + `first ${fmt(first.wall, 1)} ms wall (${fmt(first.cpu, 1)} CPU), best ${fmt(best.wall, 1)} ms wall (${fmt(best.cpu, 1)} CPU)`
       + `${cold(i)}${name === 'pmd-downgrade' ? '; target < 50 ms' : ''}`);
   }
@@ -367,6 +410,126 @@ function spin(): boolean {
   return agree;
 }
 
+/** What one SPIN run of a .pml said, and how long each stage took. */
+interface SpinRun {
+  verdict: 'ok' | 'violation';
+  /** pan's first error, e.g. "invalid end state". */
+  why?: string;
+  states: string;
+  /** spin -a, gcc and pan, each in ms of wall time. */
+  a: number;
+  g: number;
+  p: number;
+  /** The fastest of `pans` runs of pan: the search alone, with less of the host's noise. */
+  pBest: number;
+  /** The processes blocked at the end of the error trail (spin -t): name and .pml line each, or null without an error. */
+  blocked: { proc: string; line: number }[] | null;
+  /** The trail's replay (spin -t), in ms: not part of the search. */
+  replayMs: number;
+}
+
+/**
+ * `pml` (a file of bench/) checked by SPIN with `defines`: spin -a, gcc -O2 -DSAFETY, ./pan (its
+ * first error stops it, as the model's stopAtFirst does), and, when pan found an error, the
+ * trail replayed to see which processes are blocked in its last state.
+ */
+function spinCheck(pml: string, defines: string[], pans = 1): SpinRun {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dax-spin-'));
+  try {
+    copyFileSync(path.join(root, 'bench', pml), path.join(dir, pml));
+    const a = timedRun('spin', [...defines, '-a', pml], dir);
+    const g = timedRun('gcc', ['-O2', '-DSAFETY', '-o', 'pan', 'pan.c'], dir);
+    if (!a.ok || !g.ok) throw new Error(`spin/gcc failed:\n${a.out}\n${g.out}`);
+    const p = timedRun('./pan', [], dir);
+    let pBest = p.ms;
+    for (let i = 1; i < pans; i++) pBest = Math.min(pBest, timedRun('./pan', [], dir).ms);
+    const errors = Number(/errors: (\d+)/.exec(p.out)?.[1] ?? NaN);
+    if (Number.isNaN(errors)) throw new Error(`pan said no error count:\n${p.out}`);
+    const states = /(\d+) states, stored/.exec(p.out)?.[1] ?? '?';
+    const why = /pan:1: ([^\n(]+)/.exec(p.out)?.[1]?.trim();
+    let blocked: SpinRun['blocked'] = null;
+    let replayMs = 0;
+    if (errors > 0) {
+      const t = timedRun('spin', [...defines, '-t', pml], dir);
+      replayMs = t.ms;
+      // The trail's last state lists each process left: "121:  proc  2 (invalidate:1) x.pml:103 (state 21)",
+      // marked "<valid end state>" when it may stop there.
+      blocked = [...t.out.matchAll(/^\s*\d+:\s+proc\s+\d+ \((\w+):\d+\) \S+:(\d+) \(state \d+\)(.*)$/gm)]
+        .filter((m) => !m[3].includes('valid end state'))
+        .map((m) => ({ proc: m[1], line: Number(m[2]) }));
+    }
+    return { verdict: errors > 0 ? 'violation' : 'ok', why, states, a: a.ms, g: g.ms, p: p.ms, pBest, blocked, replayMs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * xa-invalidate-waiters, the XArray era's known defect, against SPIN (bench/xa-invalidate-waiters.pml)
+ * in both wake modes of __dax_invalidate_entry(): v5.12's wake of one waiter must lose one (the
+ * model's lost-wakeup; SPIN's invalid end state with an invalidation asleep in schedule()), v5.14's
+ * wake of all must be clean in both. Returns whether both verdicts agree with each other and with
+ * that; a disagreement is said on standard error too.
+ */
+/** Searches timed for the search-alone ratio: the best of them, on either side, is the least disturbed by the host. */
+const SEARCH_RUNS = 5;
+
+function spinXarray(): boolean {
+  const name = 'xa-invalidate-waiters';
+  const pml = `${name}.pml`;
+  const point = '__dax_invalidate_entry.wake_all';
+  console.log(`\n4b. ${name} (the XArray era, v5.12 and v5.14's fix): dax-review against SPIN (bench/${pml})`);
+  if (spawnSync('spin', ['-V'], { encoding: 'utf8' }).status !== 0) {
+    console.log('spin is not installed (Debian: apt-get install spin); the comparison is skipped');
+    return false;
+  }
+  const spec = SCENARIOS.find((x) => x.name === name);
+  if (!spec?.expect) throw new Error(`the model has no known defect ${name}`);
+  // The line of schedule() in the .pml: where a waiter nobody wakes stays.
+  const schedule = readFileSync(path.join(root, 'bench', pml), 'utf8').split('\n').findIndex((l) => /\bschedule\(\);/.test(l) && /wq_ticket\[me\] == 0/.test(l)) + 1;
+  if (schedule === 0) throw new Error(`bench/${pml} has no schedule() line`);
+  const cli = path.join(root, 'dist', 'cli.js');
+  let agree = true;
+  for (const wakeAll of [false, true]) {
+    const spin = spinCheck(pml, [`-DWAKE_ALL=${wakeAll ? 1 : 0}`], SEARCH_RUNS);
+    const spinMs = spin.a + spin.g + spin.p;
+    const search = () => measure(() => explore(buildScenario(name, { points: { [point]: wakeAll } }), BUDGET, { stopAtFirst: true }));
+    const inproc = search();
+    const ours = inproc.v;
+    let best = inproc.wall;
+    for (let i = 1; i < SEARCH_RUNS; i++) best = Math.min(best, search().wall);
+    const proc = existsSync(cli) ? timedRun(process.execPath, [cli, 'model', 'run', name, '--set', `${point}=${wakeAll}`, '--first', '--json'], root) : null;
+    const procVerdict = proc ? (JSON.parse(proc.out) as Verdict).verdict : 'not built';
+
+    const lost = spin.blocked?.filter((b) => b.proc === 'invalidate' && b.line === schedule) ?? [];
+    const blocked = spin.blocked?.map((b) => `${b.proc} at line ${b.line}${b.line === schedule ? ', in schedule()' : ''}`).join('; ');
+    console.log(`wake_all=${wakeAll} (${wakeAll ? 'v5.14: wake all after invalidating' : 'v5.12: put_unlocked_entry() wakes one'}):`);
+    console.log(`  SPIN        ${spin.verdict}${spin.why ? ` (${spin.why}${blocked ? `; blocked: ${blocked}` : ''})` : ''}, ${spin.states} states; `
+      + `spin -a ${fmt(spin.a)} ms + gcc ${fmt(spin.g)} ms + pan ${fmt(spin.p)} ms = ${fmt(spinMs)} ms${spin.blocked ? `; the trail replayed (spin -t) in ${fmt(spin.replayMs)} ms` : ''}`);
+    console.log(`  dax-review  ${ours.verdict}${ours.violations[0] ? ` (${ours.violations[0].kind}, ${ours.violations[0].trace.steps.length} steps)` : ''}, ${fmt(ours.states)} states; `
+      + `in process ${fmt(inproc.wall)} ms wall (${fmt(inproc.cpu)} ms CPU)${proc ? `; CLI process end to end ${fmt(proc.ms)} ms (${procVerdict})` : ''}`);
+    const endToEnd = proc ? proc.ms : inproc.wall;
+    console.log(`  ours / SPIN end to end: ${(endToEnd / spinMs).toFixed(2)}; in process: ${(inproc.wall / spinMs).toFixed(2)}; `
+      + `the search alone, compile times apart, best of ${SEARCH_RUNS} each: ${(best / spin.pBest).toFixed(2)} (in process ${fmt(best, 1)} ms, pan ${fmt(spin.pBest, 1)} ms)`);
+
+    // v5.12 must lose a waiter, in both: the model's lost-wakeup, SPIN's invalid end state with an
+    // invalidation asleep in schedule(); v5.14 must be clean in both.
+    const expected = wakeAll ? 'ok' : 'violation';
+    const problems: string[] = [];
+    if (spin.verdict !== ours.verdict) problems.push(`SPIN says ${spin.verdict}, the model ${ours.verdict}`);
+    if (proc && procVerdict !== ours.verdict) problems.push(`the CLI says ${procVerdict}, the model in process ${ours.verdict}`);
+    if (ours.verdict !== expected) problems.push(`the model says ${ours.verdict} where ${expected} is expected`);
+    if (!wakeAll && ours.violations[0]?.kind !== spec.expect.kind) problems.push(`the model's violation is ${ours.violations[0]?.kind ?? 'none'}, not ${spec.expect.kind}`);
+    if (!wakeAll && (spin.why !== 'invalid end state' || lost.length === 0)) {
+      problems.push(`SPIN's error is ${spin.why ?? 'none'}${blocked ? ` with ${blocked} blocked` : ''}, not an invalidation asleep in schedule() (line ${schedule})`);
+    }
+    console.log(`  verdicts ${problems.length ? `DISAGREE: ${problems.join('; ')}` : `agree (${wakeAll ? 'clean' : `a waiter asleep forever: ${spec.expect.kind}`})`}`);
+    if (problems.length) console.error(`bench:model: ${name} wake_all=${wakeAll}: ${problems.join('; ')}`);
+    agree &&= problems.length === 0;
+  }
+  return agree;
+}
+
 async function main(): Promise<void> {
   // The model's kernel C is lowered with the C parser.
   await getCParser();
@@ -378,6 +541,11 @@ async function main(): Promise<void> {
   if (process.argv.includes('--ceiling')) {
     // `node dist/bench/model.js --ceiling`: only the explorer's ceiling (section 3).
     ceiling();
+    return;
+  }
+  if (process.argv.includes('--spin')) {
+    const agree = [spin(), spinXarray()].every(Boolean);
+    if (!agree) process.exitCode = 1;
     return;
   }
   if (process.argv.includes('--por')) {
@@ -392,11 +560,15 @@ async function main(): Promise<void> {
   console.log(`dax-review model benchmark: node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   scenarios();
   steadyRate();
+  xarrayVersions();
   counterexamples();
   ceiling();
   const agree = spin();
+  const agreeXa = spinXarray();
   partialOrder();
-  if (!agree) process.exitCode = 1;
+  if (!agree) console.error('bench:model: pmd-downgrade: dax-review and SPIN disagree, or SPIN did not run');
+  if (!agreeXa) console.error('bench:model: xa-invalidate-waiters: dax-review and SPIN disagree, or SPIN did not run');
+  if (!agree || !agreeXa) process.exitCode = 1;
 }
 
 void main();
