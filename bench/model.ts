@@ -93,7 +93,7 @@ function scenarioRow(s: ScenarioListing, version?: string): { states: number; cp
 }
 
 function scenarios(): void {
-  console.log('1. every scenario, v4.10 shapes, exhaustive (the known v4.10 defects included)');
+  console.log('1. every scenario in the first version of its era (radix v4.10, XArray v5.12), exhaustive (the known defects of those versions included)');
   console.log(SCENARIO_HEADER);
   let states = 0;
   let cpu = 0;
