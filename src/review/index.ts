@@ -7,7 +7,7 @@ import { getCParser } from '../c/parser';
 import type { Budget, TraceStep, Verdict, Violation } from '../check/types';
 import { simulateWith, kinds, kindWords, functionsOfHunk, codeKey, DEFAULT_BUDGET, type HunkSimulation } from '../bind/simulate';
 import { bindPatches, type Binding } from '../bind/bind';
-import { allHunks } from '../bind/coverage';
+import { allHunks, isCode } from '../bind/coverage';
 import type { MailDiagnostic, MailDocument } from '../mail/types';
 import { analyseMail, staticFindings, checkMailStatic, staticReview, staticCoverage, answered, reviewReady, loweredCoverage, type Analysed } from './static';
 import type { Finding, HunkCoverage, HunkVerdict, ReviewCoverage, Undecided } from './types';
@@ -198,12 +198,21 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
     }
   }
 
-  // Where a counterexample stands in the mail: the last changed line its trace passes, else the
-  // first changed line of the hunk whose run showed it.
+  // Where a counterexample stands in the mail: the last changed line its trace passes; else, for a
+  // counterexample of the code after the patch, the first added line of code the model ran in the
+  // hunk whose run showed it (a step stands on the statement it starts at and runs on through the
+  // ones after it, so the line that broke an invariant can be inside a step, while a removed line
+  // is no code of the post-image at all); else the first changed line of that hunk.
   const changedLines = new Set(hunks.flatMap((h) => h.lines.filter((l) => l.op !== ' ').map((l) => l.mailLine)));
-  const place = (c: Found): { line: number; endLine: number; i: number } => {
+  const firstAdded = (i: number): number | undefined => {
+    const not = new Set((coverage[i]?.notExecuted ?? []).map((n) => n.mailLine));
+    const added = hunks[i].lines.filter((l) => l.op === '+' && isCode(l.text));
+    return (added.find((l) => !not.has(l.mailLine)) ?? added[0])?.mailLine;
+  };
+  const place = (c: Found, post: boolean): { line: number; endLine: number; i: number } => {
     const on = traceLines(c.x).filter((l) => changedLines.has(l));
-    const line = on.length ? on[on.length - 1] : Math.min(...hunks[c.i].lines.filter((l) => l.op !== ' ').map((l) => l.mailLine));
+    const line = on.length ? on[on.length - 1]
+      : (post ? firstAdded(c.i) : undefined) ?? Math.min(...hunks[c.i].lines.filter((l) => l.op !== ' ').map((l) => l.mailLine));
     const i = hunks.findIndex((h) => line >= h.mailLines[0] && line <= h.mailLines[1]);
     return { line, endLine: line, i: i >= 0 ? i : c.i };
   };
@@ -216,7 +225,7 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
   const shown = (kind: string, line: number): boolean => findings.some((f) => f.kind === kind && f.severity !== 'info' && line >= f.line && line <= f.endLine);
   for (const c of shortest(introduced)) {
     if (explained.has(c)) continue;
-    const { line, endLine, i } = place(c);
+    const { line, endLine, i } = place(c, true);
     if (shown(c.x.kind, line)) continue;
     const fn = fnAt(i, line);
     // What rests on a value the model assumed for a call outside it is a warning, and says so.
@@ -232,7 +241,7 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
     });
   }
   for (const c of fixes) {
-    const { line, endLine, i } = place(c);
+    const { line, endLine, i } = place(c, false);
     const fn = fnAt(i, line);
     findings.push({
       rule: 'model/fixes', kind: c.x.kind, severity: 'info', fixed: true,
