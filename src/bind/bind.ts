@@ -97,14 +97,38 @@ export function eraOf(patches: PatchMessage[], opts: BindOptions = {}): Era {
   return best ? versionOf(best, patches) : RADIX_ERA;
 }
 
-/** The one era whose fs/dax.c defines more of the functions a message touches than any other's, or
- *  undefined (the eras are eras of fs/dax.c: the callers' files say nothing of which). */
+/** The one era whose fs/dax.c defines more of the functions a message touches than any other's;
+ *  where eras tie (both define them: the fault paths, the invalidation), the one whose functions
+ *  hold more of the code the hunks show before the patch, since a hunk applies to one era's text
+ *  and not the other's; else undefined (the eras are eras of fs/dax.c: the callers' files say
+ *  nothing of which). */
 function definingEra(pm: PatchMessage, eras: readonly EraInfo[]): EraInfo | undefined {
   const names = mailFunctionsOf(pm).map((f) => f.name);
   const inDax = (v: Era, n: string): boolean => eraFunctionText(v, n)?.path === 'fs/dax.c';
   const counts = eras.map((e) => names.filter((n) => e.versions.some((v) => inDax(v, n))).length);
   const top = Math.max(0, ...counts);
-  return top > 0 && counts.filter((c) => c === top).length === 1 ? eras[counts.indexOf(top)] : undefined;
+  if (top === 0) return undefined;
+  const tied = eras.filter((_e, i) => counts[i] === top);
+  if (tied.length === 1) return tied[0];
+  const hunks = pm.files.flatMap((f) => f.hunks);
+  const fits = tied.map((e) => Math.max(...e.versions.map((v) => preImageFit(v, hunks))));
+  const best = Math.max(...fits);
+  return best > 0 && fits.filter((x) => x === best).length === 1 ? tied[fits.indexOf(best)] : undefined;
+}
+
+/** How many of the code lines the hunks show of the code before the patch (context and removed
+ *  lines, comments, braces and blank lines aside) the era's function of each hunk holds. */
+function preImageFit(era: Era, hunks: readonly Hunk[]): number {
+  const norm = (t: string): string => t.trim().replace(/\s+/g, ' ');
+  const code = (t: string): boolean => t !== '' && !/^(\/\*|\*|\/\/)/.test(t) && !/^[{}]$/.test(t);
+  let found = 0;
+  for (const h of hunks) {
+    const fn = h.function ? eraFunctionText(era, h.function) : null;
+    if (!fn) continue;
+    const have = new Set(fn.lines.map(norm));
+    found += h.lines.filter((l) => l.op !== '+').map((l) => norm(l.text)).filter((t) => code(t) && have.has(t)).length;
+  }
+  return found;
 }
 
 /**
@@ -117,8 +141,6 @@ function definingEra(pm: PatchMessage, eras: readonly EraInfo[]): EraInfo | unde
 function versionOf(info: EraInfo, patches: PatchMessage[]): Era {
   const versions = info.versions;
   if (versions.length < 2) return info.era!;
-  const norm = (t: string): string => t.trim().replace(/\s+/g, ' ');
-  const code = (t: string): boolean => t !== '' && !/^(\/\*|\*|\/\/)/.test(t) && !/^[{}]$/.test(t);
   const hunks = patches.flatMap((pm) => pm.files.flatMap((f) => f.hunks));
   const words = new Set(identifiers(hunks.flatMap((h) => h.lines.map((l) => l.text)).join('\n')));
   const own = new Set(patches.flatMap((pm) => mailFunctionsOf(pm).map((f) => f.name)));
@@ -134,14 +156,7 @@ function versionOf(info: EraInfo, patches: PatchMessage[]): Era {
         if (call && !/^\s*(static|void|int|bool|struct|unsigned)\b/.test(text.slice(text.lastIndexOf('\n', m.index!) + 1, m.index!)) && call.args.length !== n) misfits++;
       }
     }
-    let found = 0;
-    for (const h of hunks) {
-      const fn = h.function ? eraFunctionText(era, h.function) : null;
-      if (!fn) continue;
-      const have = new Set(fn.lines.map(norm));
-      found += h.lines.filter((l) => l.op !== '+').map((l) => norm(l.text)).filter((t) => code(t) && have.has(t)).length;
-    }
-    return [-misfits, found, (era.words ?? []).filter((w) => words.has(w) || [...words].some((x) => x.startsWith(`${w}_`))).length];
+    return [-misfits, preImageFit(era, hunks), (era.words ?? []).filter((w) => words.has(w) || [...words].some((x) => x.startsWith(`${w}_`))).length];
   };
   const better = (a: number[], b: number[]): boolean => { for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i]; return false; };
   let best = versions[versions.length - 1];
