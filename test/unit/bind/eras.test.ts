@@ -44,6 +44,18 @@ describe('bind: the era a patch is written against', function () {
     assert.equal(bindPatches(r.patches).era.version, 'v5.12');
   });
 
+  it('a hunk with nothing era-specific, to a function both eras define, binds to the era whose text it fits', async () => {
+    // The quoted hunk changes dax_iomap_pte_fault()'s PMD recheck: no identifier of its own says
+    // XArray, but its lines (the recheck, the srcmap argument) are the XArray era's, not the radix era's.
+    const f = fixture('xarray/entry-left-locked.eml');
+    const r = await checkMail(f.text, { file: f.file, simulate: false });
+    const b = bindPatches(r.patches);
+    assert.deepEqual(b.eras.map((e) => e.evidence), [[]], 'nothing era-specific in its hunks');
+    assert.equal(b.era.name, 'XArray');
+    const fn = b.functions.find((x) => x.name === 'dax_iomap_pte_fault');
+    assert.ok(fn && fn.how === 'applied' && fn.post.func, 'applied to the XArray era\'s function and lowered');
+  });
+
   it('seed 000 is the radix era, by its own identifiers', async () => {
     const s = seed('000');
     const r = await checkMail(s.text, { file: s.file, simulate: false });
