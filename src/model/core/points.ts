@@ -14,6 +14,15 @@ export interface PointDef {
   values: Readonly<Record<string, string>>;
 }
 
+/** A point's value as a diff of one file whose one hunk sits in the function its @@ line names
+ *  (the hunk's lines as a diff writes them, without its @@ line). */
+export function pointDiff(file: string, fn: string, hunk: string): string {
+  const lines = hunk.replace(/^\n/, '').replace(/\n$/, '').split('\n');
+  const old = lines.filter((l) => !l.startsWith('+')).length;
+  const neu = lines.filter((l) => !l.startsWith('-')).length;
+  return `--- a/${file}\n+++ b/${file}\n@@ -1,${old} +1,${neu} @@ ${fn}\n${lines.join('\n')}\n`;
+}
+
 const typed = (v: string): PointValue => (v === 'true' ? true : v === 'false' ? false : v);
 
 /** The point as `model list` and the builder's listing show it: its values, default first. */

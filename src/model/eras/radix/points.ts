@@ -2,15 +2,10 @@
 // point's default is the v4.10 code as it stands; each other value is the diff that makes
 // it, applied to the reference the way a patch from mail is (src/c/tree.ts), and the
 // patched functions are lowered like any other. Scenarios and known defects name them.
-import type { PointDef } from '../../core/points';
+import { pointDiff, type PointDef } from '../../core/points';
 
-/** A diff of one file whose one hunk sits in the function its @@ line names. */
-function f(file: string, fn: string, hunk: string): string {
-  const lines = hunk.replace(/^\n/, '').replace(/\n$/, '').split('\n');
-  const old = lines.filter((l) => !l.startsWith('+')).length;
-  const neu = lines.filter((l) => !l.startsWith('-')).length;
-  return `--- a/${file}\n+++ b/${file}\n@@ -1,${old} +1,${neu} @@ ${fn}\n${lines.join('\n')}\n`;
-}
+/** A point's value: a diff of one hunk in one function (core/points.ts). */
+const f = pointDiff;
 
 export const RADIX_POINTS: readonly PointDef[] = [
   {

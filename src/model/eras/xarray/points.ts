@@ -1,15 +1,10 @@
 // Variation points of the XArray era: named patches of its kernel C (v5.12), each value the
 // code of another kernel version or a defect a reviewer asks about, applied the way a patch
 // from mail is. Scenarios and known defects name them.
-import type { PointDef } from '../../core/points';
+import { pointDiff, type PointDef } from '../../core/points';
 
-/** A diff of one file whose one hunk sits in the function its @@ line names. */
-function f(file: string, fn: string, hunk: string): string {
-  const lines = hunk.replace(/^\n/, '').replace(/\n$/, '').split('\n');
-  const old = lines.filter((l) => !l.startsWith('+')).length;
-  const neu = lines.filter((l) => !l.startsWith('-')).length;
-  return `--- a/${file}\n+++ b/${file}\n@@ -1,${old} +1,${neu} @@ ${fn}\n${lines.join('\n')}\n`;
-}
+/** A point's value: a diff of one hunk in one function (core/points.ts). */
+const f = pointDiff;
 
 export const XARRAY_POINTS: readonly PointDef[] = [
   {

@@ -53,34 +53,32 @@ export function waitKey(st: Int32Array, L: Step['L'], t: number): number {
 const prims: Prim[] = [];
 const def = (p: Prim): void => { prims.push(p); };
 
+/** Queues the stepping thread on its key's queue and puts it to sleep: an exclusive waiter at the
+ *  tail, a non-exclusive one at the head (kernel/sched/wait.c). */
+function queueSelf(w: Step, key: number, how: 'exclusive' | 'non-exclusive'): number {
+  const q = w.L.queueOf(key);
+  w.write(OBJ.queue(q)); w.write(OBJ.task(w.t));
+  const ws = queueWaiters(w, q);
+  if (!ws.some((v) => waiterThread(v) === w.t)) {
+    if (how === 'exclusive') ws.push((key << 9) | (w.t + 1));
+    else ws.unshift((key << 9) | NON_EXCLUSIVE | (w.t + 1));
+  }
+  setQueue(w, q, ws);
+  w.set(taskWord(w, w.t), TASK_UNINTERRUPTIBLE);
+  w.note(NOTE.waits, key);
+  return 0;
+}
+
 def({
   name: 'prepare_to_wait_exclusive', arity: 1, visible: true,
   doc: 'prepare_to_wait_exclusive(wq, &ewait.wait, TASK_UNINTERRUPTIBLE): queue at the tail, keyed by the entry index',
-  run: (w, [key]) => {
-    const q = w.L.queueOf(key);
-    w.write(OBJ.queue(q)); w.write(OBJ.task(w.t));
-    const ws = queueWaiters(w, q);
-    if (!ws.some((v) => waiterThread(v) === w.t)) ws.push((key << 9) | (w.t + 1));
-    setQueue(w, q, ws);
-    w.set(taskWord(w, w.t), TASK_UNINTERRUPTIBLE);
-    w.note(NOTE.waits, key);
-    return 0;
-  },
+  run: (w, [key]) => queueSelf(w, key, 'exclusive'),
 });
 
 def({
   name: 'prepare_to_wait', arity: 1, visible: true,
   doc: 'prepare_to_wait(wq, &ewait.wait, TASK_UNINTERRUPTIBLE): queue at the head, non-exclusive: every wake-up of the key wakes it, and it does not count against nr_exclusive',
-  run: (w, [key]) => {
-    const q = w.L.queueOf(key);
-    w.write(OBJ.queue(q)); w.write(OBJ.task(w.t));
-    const ws = queueWaiters(w, q);
-    if (!ws.some((v) => waiterThread(v) === w.t)) ws.unshift((key << 9) | NON_EXCLUSIVE | (w.t + 1));
-    setQueue(w, q, ws);
-    w.set(taskWord(w, w.t), TASK_UNINTERRUPTIBLE);
-    w.note(NOTE.waits, key);
-    return 0;
-  },
+  run: (w, [key]) => queueSelf(w, key, 'non-exclusive'),
 });
 
 def({
