@@ -128,6 +128,7 @@ export class DaxMachine implements Machine {
       else s[G.NREXCEPTIONAL]++;
     }
     for (const [x, bits] of spec.tags ?? []) s[L.slotWord(L.slot(x), SLOT.TAGS)] = bits;
+    for (const [x, n] of spec.pins ?? []) s[L.slotWord(L.slot(x), SLOT.PINS)] = n;
     for (const [x, p] of spec.ptes ?? []) s[L.slotWord(L.slot(x), SLOT.PTE)] = p;
     for (const [x, b] of spec.blocks ?? []) s[L.slotWord(L.slot(x), SLOT.BLOCK)] = b;
     spec.threads.forEach((t, i) => this.vm.start(s, i, t.fn, t.args));

@@ -41,6 +41,8 @@ export interface ScenarioSpec {
   threads: ThreadSpec[];
   /** The era whose functions the threads run (default: the radix era). */
   era?: 'radix' | 'XArray';
+  /** References get_user_pages() holds on DAX pages at the start (index, count): DMA in flight. */
+  pins?: [number, number][];
   /** Marks of entries present at the start (index, PAGECACHE_TAG_* bits). */
   tags?: [number, number][];
   /** Nothing stands in the way of the scenario's PMD fault (an empty region inside the vma and
@@ -333,6 +335,27 @@ const XARRAY: readonly ScenarioSpec[] = [
     isize: 0x400,
     fsMmaplock: true,
     threads: [{ name: 'memory failure 0x203', fn: 'memory_failure', args: [0x203] }, truncate(0x203), writeback()],
+  },
+  {
+    name: 'xa-busy-page-dma', era: 'XArray',
+    description: 'get_user_pages() holds the DAX page of 0x203 for DMA while a writeback holds its entry locked and a ' +
+      'truncate to 0x203 scans for busy pages: the scan must wait for the locked entry, find the page busy and wait for the ' +
+      'DMA to end (unpin) before the block is freed. Skipping the locked entry frees the block under DMA (v4.20 to v6.12; ' +
+      'real mail 14, 2024).',
+    indexes: [0x203],
+    entries: [[0x203, entry(0x203 << 3, 0)]],
+    tags: [[0x203, DIRTY]],
+    pins: [[0x203, 1]],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    fsMmaplock: true,
+    threads: [writeback(), truncate(0x203), { name: 'DMA done: unpin 0x203', fn: 'unpin_user_page', args: [0x203] }],
+    expect: {
+      kind: 'use-after-free',
+      why: 'dax_layout_busy_page_range() gives a locked entry to get_unlocked_entry() from a walked xa_state, which looks ' +
+        'past it: the busy page is missed and truncate frees its block under DMA; fixed by waiting for the entry where the ' +
+        'state stands (dax_layout_busy_page_range.locked_entry=wait: wait_entry_unlocked_exclusive(), real mail 14)',
+    },
   },
   {
     name: 'xa-invalidate-waiters', era: 'XArray',

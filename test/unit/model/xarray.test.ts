@@ -58,6 +58,24 @@ describe('model: the XArray era', function () {
     assert.ok(v.states > none.states, 'the failures add states');
   });
 
+  it('xa-busy-page-dma: the busy-page scan skips a locked entry and truncate frees a block under DMA; waiting for it where the state stands is clean', () => {
+    for (const version of ['v5.12', 'v6.12']) {
+      const bad = run('xa-busy-page-dma', { version });
+      assert.equal(bad.violations[0]?.kind, 'use-after-free', version);
+      assert.ok(bad.violations[0].trace.steps.some((st) => st.function === 'xfs_itruncate_extents' || /xfs_itruncate_extents/.test(st.label)), 'the trace ends where the block is freed');
+      const fixed = explore(buildScenario('xa-busy-page-dma', { version, points: { 'dax_layout_busy_page_range.locked_entry': 'wait' } }), budget);
+      assert.equal(fixed.verdict, 'ok', version);
+    }
+  });
+
+  it('a walked xa_state looks past its entry: get_unlocked_entry() from xas_for_each() does not see the entry it stands on', () => {
+    // The scan finds the locked entry and gets NULL back: the pre-2024 busy-page scan never waits.
+    const v = explore(buildScenario('xa-busy-page-dma'), budget);
+    const steps = v.violations[0].trace.steps.filter((st) => st.thread === 1);
+    assert.ok(steps.length > 0, 'the truncate steps in the trace');
+    assert.ok(!steps.some((st) => /waits on key/.test(st.note ?? '')), 'the truncate never waits for the writeback\'s entry');
+  });
+
   it('lists its scenarios and functions with their era', () => {
     const l = listModel();
     assert.ok(l.knownDefects.some((s) => s.name === 'xa-invalidate-waiters' && s.era === 'XArray'));

@@ -67,7 +67,10 @@ const calls: Record<string, CallMeaning> = {
   // DAX pages and the DAX device
   dax_associate_entry: none('page->mapping and ->index of the entry\'s DAX pages: the model keeps no DAX page state'),
   dax_disassociate_entry: none('clears page->mapping of the entry\'s DAX pages: the model keeps no DAX page state'),
-  dax_busy_page: expr('0', 'a page of the entry that get_user_pages() holds: the model pins no DAX page, so none is busy'),
+  dax_busy_page: prim('dax_busy_page', 'the first page of the entry that get_user_pages() holds (page_ref_count() > 1), else NULL'),
+  dax_page_wait_idle: prim('dax_page_wait_idle', '___wait_var_event() on the page\'s refcount: sleeps until get_user_pages() lets go of it'),
+  put_page: prim('dax_page_put', 'drops a reference to a DAX page (the mapping has no page cache pages)'),
+  xfs_itruncate_extents: prim('xfs_itruncate_extents', 'frees the blocks from the new size on', ['$2 >> PAGE_SHIFT']),
   mapping_mapped: expr('1', 'the mapping has a vma: the model\'s one'),
   dax_entry_mkclean: none('write-protects the entry\'s PTEs: the model keeps no PTE write bits'),
   dax_flush: none('flushes CPU caches over persistent memory: nothing the model keeps'),
@@ -152,7 +155,7 @@ export const XARRAY_API: Api = {
     LLONG_MAX: 0x7fffffff, ULONG_MAX: 0x3fffffff,
     fallthrough: 0,
     MF_ACTION_REQUIRED: 1, MF_MUST_KILL: 4,
-    xfs_read_iomap_ops: 1, xfs_direct_write_iomap_ops: 1, xfs_dax_dev: 1,
+    xfs_read_iomap_ops: 1, xfs_direct_write_iomap_ops: 1, xfs_dax_dev: 1, XFS_DATA_FORK: 0,
   },
 };
 

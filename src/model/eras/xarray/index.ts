@@ -7,6 +7,7 @@ import filemapC from './mm/filemap.c';
 import memoryC from './mm/memory.c';
 import truncateC from './mm/truncate.c';
 import memoryFailureC from './mm/memory-failure.c';
+import gupC from './mm/gup.c';
 import { applyPatch, parsePatch } from 'diff';
 import type { Era } from '../../core/era';
 import type { CSource } from '../../core/lower';
@@ -24,6 +25,7 @@ export const XARRAY_ERA: Era = {
     { path: 'mm/truncate.c', text: truncateC },
     { path: 'mm/memory.c', text: memoryC },
     { path: 'mm/memory-failure.c', text: memoryFailureC },
+    { path: 'mm/gup.c', text: gupC },
     { path: 'fs/xfs/xfs_file.c', text: xfsFileC },
     { path: 'fs/xfs/xfs_iops.c', text: xfsIopsC },
   ],

@@ -6,6 +6,25 @@ import { pointDiff, type PointDef } from '../../core/points';
 /** A point's value: a diff of one hunk in one function (core/points.ts). */
 const f = pointDiff;
 
+/** The busy-page scan meeting a locked entry: it skips it (get_unlocked_entry() from the walked
+ *  state looks past it) until real mail 14 (2024) waits for it where it stands. */
+const BUSY_SCAN_LOCKED = (put: string): PointDef => ({
+  fn: 'dax_layout_busy_page_range', name: 'locked_entry', default: 'skip',
+  c: 'if (unlikely(dax_is_locked(entry))) entry = get_unlocked_entry(&xas, 0);',
+  values: {
+    wait: f('fs/dax.c', 'struct page *dax_layout_busy_page_range(', `
+ 		if (WARN_ON_ONCE(!xa_is_value(entry)))
+ 			continue;
+-		if (unlikely(dax_is_locked(entry)))
+-			entry = get_unlocked_entry(&xas, 0);
++		entry = wait_entry_unlocked_exclusive(&xas, entry);
+ 		if (entry)
+ 			page = dax_busy_page(entry);
+ 		${put}
+`),
+  },
+});
+
 export const XARRAY_POINTS: readonly PointDef[] = [
   {
     fn: 'get_unlocked_entry', name: 'order_check', default: 'after-null',
@@ -77,12 +96,14 @@ export const XARRAY_POINTS: readonly PointDef[] = [
 `),
     },
   },
+  BUSY_SCAN_LOCKED('put_unlocked_entry(&xas, entry);'),
 ];
 
 /** v6.12's points: the order check as in v5.12 (get_unlocked_entry() is unchanged), and the
  *  wake mode of the invalidation as it was between v5.14's two patches (real mail 04 and 05). */
 export const XARRAY_V6_POINTS: readonly PointDef[] = [
   XARRAY_POINTS[0],
+  BUSY_SCAN_LOCKED('put_unlocked_entry(&xas, entry, WAKE_NEXT);'),
   {
     fn: '__dax_invalidate_entry', name: 'wake', default: 'WAKE_ALL',
     c: 'put_unlocked_entry(&xas, entry, WAKE_ALL);',

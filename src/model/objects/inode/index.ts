@@ -1,15 +1,20 @@
-// The inode and its filesystem as fs/dax.c's callers see them (fs/xfs, v4.10): i_size, and
+// The inode and its filesystem as fs/dax.c's callers see them (fs/xfs, v4.10 and v5.12): i_size,
 // the block map ->iomap_begin() reads and allocates from (holes, unwritten and mapped blocks;
-// whether one extent covers a PMD), and whether the filesystem takes XFS_MMAPLOCK.
+// whether one extent covers a PMD), whether the filesystem takes XFS_MMAPLOCK, and the pins
+// get_user_pages() holds on the DAX pages of its blocks: a block freed while its page is pinned
+// is a use-after-free (DMA writes into storage the filesystem may give to another file).
 import { K } from '../constants';
 import { Block, G, OBJ, SLOT } from '../../kernel/layout';
 import type { KernelObject, Prim } from '../object';
+import type { Step } from '../../kernel/step';
 import { hex } from '../format';
 import { slotOrFault } from '../radix/entries';
 
 const NOTE = {
   isize: (pages: number) => `i_size = ${hex(pages)} pages`,
   block: (index: number) => `block at ${hex(index)} allocated`,
+  unpinned: (index: number) => `the DAX page of ${hex(index)} unpinned`,
+  freed: (pages: number) => `blocks from ${hex(pages)} on freed`,
 };
 
 const prims: Prim[] = [];
@@ -52,6 +57,75 @@ def({
   },
 });
 
+/** A DAX page is named by the file index its pfn maps, (index + 1) << 2 (the block map is linear). */
+const pageIndex = (page: number): number => (page >> 2) - 1;
+const daxPage = (index: number): number => (index + 1) << 2;
+
+/** The modelled indexes an entry's pfns map: its own, or its PMD region's. */
+function entryIndexes(w: Step, entry: number): number[] {
+  const first = (entry >> K.RADIX_DAX_SHIFT) >> 3;
+  const n = entry & K.RADIX_DAX_PMD ? K.PG_PMD_NR : 1;
+  return w.L.indexes.filter((x) => x >= first && x < first + n);
+}
+
+const pinsOf = (w: Step, index: number): number => {
+  const s = w.L.slot(index);
+  if (s < 0) return 0;
+  w.read(OBJ.pins(s));
+  return w.s[w.L.slotWord(s, SLOT.PINS)];
+};
+
+def({
+  name: 'dax_busy_page', arity: 1, visible: true,
+  doc: 'dax_busy_page(entry): the first page of the entry\'s pfns with a reference beyond its mapping\'s (page_ref_count() > 1: get_user_pages() holds it), else NULL; one step for the whole range',
+  run: (w, [entry]) => {
+    if ((entry & K.RADIX_DAX_HZP) || (entry & K.RADIX_DAX_EMPTY)) return 0;
+    for (const x of entryIndexes(w, entry)) if (pinsOf(w, x) > 0) return daxPage(x);
+    return 0;
+  },
+});
+
+def({
+  name: 'dax_page_wait_idle', arity: 1, visible: true, mightSleep: true,
+  doc: '___wait_var_event(&page->_refcount, page_ref_count(page) == 1, ...): sleeps until get_user_pages() has dropped its references to the DAX page',
+  blocked: (w, [page]) => pinsOf(w, pageIndex(page)) > 0,
+  run: (w, [page]) => { pinsOf(w, pageIndex(page)); return 0; },
+});
+
+def({
+  name: 'dax_page_put', arity: 1, visible: true,
+  doc: 'put_page(page) / unpin_user_page(page) of a DAX page: drops a reference get_user_pages() took (its DMA is done)',
+  run: (w, [page]) => {
+    const s = slotOrFault(w, pageIndex(page));
+    if (s < 0) return 0;
+    const a = w.L.slotWord(s, SLOT.PINS);
+    w.read(OBJ.pins(s)); w.write(OBJ.pins(s));
+    if (w.s[a] <= 0) { w.commit('refcount', `put_page() of the DAX page of ${hex(pageIndex(page))}, which get_user_pages() does not hold`); return 0; }
+    w.set(a, w.s[a] - 1);
+    w.note(NOTE.unpinned, pageIndex(page));
+    return 0;
+  },
+});
+
+def({
+  name: 'xfs_itruncate_extents', arity: 1, visible: true,
+  doc: 'xfs_itruncate_extents(&ip, XFS_DATA_FORK, newsize): frees the blocks from the new size on; one whose DAX page get_user_pages() still holds is freed under DMA (use-after-free)',
+  run: (w, [pages]) => {
+    w.L.indexes.forEach((x, s) => {
+      if (x < pages) return;
+      w.read(OBJ.block(s)); w.read(OBJ.pins(s));
+      if (w.s[w.L.slotWord(s, SLOT.PINS)] > 0) {
+        w.commit('use-after-free', `the block of ${hex(x)} is freed while get_user_pages() holds its DAX page: DMA writes into a block the filesystem may give to another file`, { index: hex(x) });
+      }
+      if (w.s[w.L.slotWord(s, SLOT.BLOCK)] === Block.Hole) return;
+      w.write(OBJ.block(s));
+      w.set(w.L.slotWord(s, SLOT.BLOCK), Block.Hole);
+    });
+    w.note(NOTE.freed, pages);
+    return 0;
+  },
+});
+
 def({
   name: 'fs_mmaplock', arity: 0, visible: false,
   doc: 'whether the filesystem takes XFS_MMAPLOCK around faults and truncate (a scenario constant)',
@@ -62,5 +136,9 @@ export const INODE: KernelObject = {
   name: 'inode',
   doc: 'i_size, the block map and the filesystem\'s behaviour (fs/xfs, v4.10)',
   prims,
-  view(st, _ctx, out) { out.other.i_size = hex(st[G.ISIZE]); },
+  view(st, { L }, out) {
+    out.other.i_size = hex(st[G.ISIZE]);
+    const pinned = L.indexes.filter((_x, s) => st[L.slotWord(s, SLOT.PINS)] > 0).map((x, i) => `${hex(x)}`);
+    if (pinned.length) out.other.pinned = pinned.join(', ');
+  },
 };

@@ -9,5 +9,6 @@ export const INODE_WORDS = [
 ] as const satisfies readonly WordDecl[];
 export const INODE_FIELDS = [
   { name: 'BLOCK', doc: 'the block map at the index (Block: hole, unwritten, mapped)' },
+  { name: 'PINS', doc: 'references get_user_pages() holds on the DAX page of the index\'s block (DMA in flight)' },
 ] as const satisfies readonly WordDecl[];
-export const INODE_FOOTPRINTS = [{ name: 'ISIZE' }, { name: 'block', per: 'index' }] as const satisfies readonly FootprintDecl[];
+export const INODE_FOOTPRINTS = [{ name: 'ISIZE' }, { name: 'block', per: 'index' }, { name: 'pins', per: 'index' }] as const satisfies readonly FootprintDecl[];

@@ -88,19 +88,24 @@ export const XARRAY_PRIMS: Prim[] = [
   },
   {
     name: 'xas_find_conflict', arity: 1, visible: true, quiet: underTreeLock,
-    doc: 'xas_find_conflict(&xas): the first entry in the range of the xa_state\'s order (a PMD entry, or any PTE entry inside the PMD range)',
+    doc: 'xas_find_conflict(&xas): the first entry in the range of the xa_state\'s order (a PMD entry, or any PTE entry inside the PMD range); from a state walked to an entry, the first one after it in the range',
     run: (w, [xas]) => {
-      if (isError(node(w, xas))) return 0;
+      const n = node(w, xas);
+      if (isError(n)) return 0;
       const at = index(w, xas);
       const o = order(w, xas);
-      setNode(w, xas, 0);
-      if (o === 0) return passing(w, at).e;
       const head = at & ~((1 << o) - 1);
-      const c = passing(w, head);
-      if (c.s >= 0) return c.e;
+      // A state walked to an entry goes on from the slot after it, within the range: a
+      // caller that did not reset the state does not see the entry it stands on again.
+      const from = n === 0 ? pastEntry(w, at) : head;
+      setNode(w, xas, 0);
+      if (n !== 0) {
+        const c = passing(w, head);
+        if (c.s >= 0) return c.e;
+      }
       const { indexes } = w.L;
       for (let s = 0; s < indexes.length; s++) {
-        if (indexes[s] < head || indexes[s] >= head + (1 << o)) continue;
+        if (indexes[s] < from || indexes[s] >= head + (1 << o)) continue;
         const e = entryAt(w, s);
         if (e !== 0) return e;
       }

@@ -111,6 +111,38 @@ static void wait_entry_unlocked(struct xa_state *xas, void *entry)
 }
 
 /*
+ * @kernel v6.15 fs/dax.c (added by real mail 14, 2024, with xas_reset() where that mail has xas_pause())
+ * Waits until the entry the xa_state stands on is unlocked, without moving the state: the
+ * caller walks entries with xas_for_each() and must look at this one, not the next. Returns
+ * the entry, unlocked, or NULL when it went away; the caller puts it.
+ */
+static void *wait_entry_unlocked_exclusive(struct xa_state *xas, void *entry)
+{
+	struct wait_exceptional_entry_queue ewait;
+	wait_queue_head_t *wq;
+
+	init_wait(&ewait.wait);
+	ewait.wait.func = wake_exceptional_entry_func;
+
+	while (unlikely(dax_is_locked(entry))) {
+		wq = dax_entry_waitqueue(xas, entry, &ewait.key);
+		prepare_to_wait_exclusive(wq, &ewait.wait,
+					TASK_UNINTERRUPTIBLE);
+		xas_reset(xas);
+		xas_unlock_irq(xas);
+		schedule();
+		finish_wait(wq, &ewait.wait);
+		xas_lock_irq(xas);
+		entry = xas_load(xas);
+	}
+
+	if (xa_is_internal(entry))
+		return NULL;
+
+	return entry;
+}
+
+/*
  * @kernel v5.12 fs/dax.c
  * Gives back an entry from get_unlocked_entry() that the caller did not lock: the wake-up
  * it may have consumed goes to the next waiter.

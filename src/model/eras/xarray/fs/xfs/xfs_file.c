@@ -64,3 +64,26 @@ static int xfs_dax_writepages(struct address_space *mapping,
 {
 	return dax_writeback_mapping_range(mapping, xfs_dax_dev, wbc);
 }
+
+/*
+ * @kernel v5.12 fs/xfs/xfs_file.c (xfs_break_dax_layouts, xfs_wait_dax_page)
+ * A DAX page of the file that get_user_pages() holds is waited for, with XFS_MMAPLOCK
+ * dropped meanwhile (the holder may fault), and the scan is run again (*retry).
+ */
+static int xfs_break_dax_layouts(struct inode *inode, bool *retry)
+{
+	struct page *page;
+
+	page = dax_layout_busy_page(inode->i_mapping);
+	if (!page)
+		return 0;
+
+	*retry = true;
+	/* ___wait_var_event(&page->_refcount, ...) with xfs_wait_dax_page() */
+	if (fs_mmaplock(inode))
+		xfs_iunlock(XFS_I(inode), XFS_MMAPLOCK_EXCL);
+	dax_page_wait_idle(page);
+	if (fs_mmaplock(inode))
+		xfs_ilock(XFS_I(inode), XFS_MMAPLOCK_EXCL);
+	return 0;
+}
