@@ -299,6 +299,16 @@ const XARRAY: readonly ScenarioSpec[] = [
     threads: [truncate(0x203), pte(0x203), pte(0x203)],
   },
   {
+    name: 'xa-fault-vs-invalidate', era: 'XArray',
+    description: 'Two PTE read faults at 0x203 and an invalidation of 0x203: the invalidation waits for a fault\'s entry, ' +
+      'deletes it and must pass the wake-up it consumed to the other fault, which then maps its own entry; the range is ' +
+      'unmapped after.',
+    indexes: [0x203],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    threads: [invalidate(0x203, 0x203), daxPte(0x203), daxPte(0x203)],
+  },
+  {
     name: 'xa-writeback-vs-fault', era: 'XArray',
     description: 'A writeback of the file locks the dirty entry at 0x203 to flush it while a write fault at 0x203 dirties ' +
       'it again: the fault waits for the entry lock, and the entry is left dirty or clean as the order says.',
