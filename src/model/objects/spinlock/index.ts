@@ -5,13 +5,17 @@ import { G, OBJ, THREAD } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
 import type { KernelObject, LockDecl, Prim } from '../object';
 
+/** How a reviewer of either era names the mapping's tree lock: mapping->tree_lock to v4.16,
+ *  the i_pages xa_lock from v4.17 (the XArray era takes it with xas_lock_irq()). */
+export const TREE_LOCK_NAME = 'the mapping\'s tree lock (mapping->tree_lock; the i_pages lock from v4.17)';
+
 /** Whether the step's thread holds mapping->tree_lock. */
 export function holdsTreeLock(w: Step): boolean { return w.s[G.TREE_LOCK] === w.t + 1; }
 
 /** The radix tree and the mapping counters are only changed under mapping->tree_lock. */
 export function requireTreeLock(w: Step, what: string): void {
   w.read(OBJ.TREE_LOCK);
-  if (!holdsTreeLock(w)) w.commit('assertion', `${what} without mapping->tree_lock held`);
+  if (!holdsTreeLock(w)) w.commit('assertion', `${what} without ${TREE_LOCK_NAME} held`);
 }
 
 /** Quiet for the holder of mapping->tree_lock: only lock holders write the radix tree. */
@@ -28,7 +32,7 @@ function spinlock(what: string, word: number, acquire: string): LockDecl {
 }
 
 const TREE_LOCK: LockDecl = {
-  ...spinlock('mapping->tree_lock', G.TREE_LOCK, 'spin_lock_irq'),
+  ...spinlock(TREE_LOCK_NAME, G.TREE_LOCK, 'spin_lock_irq'),
   atomic: (st, _L, t) => st[G.TREE_LOCK] === t + 1,
 };
 
@@ -41,7 +45,7 @@ def({
   blocked: (w) => w.s[G.TREE_LOCK] !== 0 && w.s[G.TREE_LOCK] !== w.t + 1,
   run: (w) => {
     w.read(OBJ.TREE_LOCK); w.write(OBJ.TREE_LOCK);
-    if (holdsTreeLock(w)) { w.commit('lock-imbalance', 'spin_lock_irq(&mapping->tree_lock) while already holding it'); return 0; }
+    if (holdsTreeLock(w)) { w.commit('lock-imbalance', `${TREE_LOCK_NAME} taken while already held (spin_lock_irq(), xas_lock_irq())`); return 0; }
     w.set(G.TREE_LOCK, w.t + 1);
     w.note('tree_lock taken');
     return 0;
@@ -52,7 +56,7 @@ def({
   doc: 'spin_unlock_irq(&mapping->tree_lock): releasing a lock the thread does not hold is a fault',
   run: (w) => {
     w.read(OBJ.TREE_LOCK); w.write(OBJ.TREE_LOCK);
-    if (!holdsTreeLock(w)) { w.commit('lock-imbalance', 'spin_unlock_irq(&mapping->tree_lock) without holding it'); return 0; }
+    if (!holdsTreeLock(w)) { w.commit('lock-imbalance', `${TREE_LOCK_NAME} released without being held (spin_unlock_irq(), xas_unlock_irq())`); return 0; }
     w.set(G.TREE_LOCK, 0);
     w.note('tree_lock released');
     return 0;
@@ -94,14 +98,14 @@ export const SPINLOCK: KernelObject = {
 
 /** Why a thread is in atomic context, for a sleep there: a spinlock held or preemption disabled. */
 export function atomicContext(w: Step): string | null {
-  if (holdsTreeLock(w)) return 'mapping->tree_lock held';
+  if (holdsTreeLock(w)) return `${TREE_LOCK_NAME} held`;
   if (w.s[w.base + THREAD.PREEMPT] > 0) return 'preemption disabled';
   return null;
 }
 
 /** What a thread returning from its entry point still holds that it must have given up. */
 export function heldOnReturn(w: Step): string | null {
-  if (holdsTreeLock(w)) return 'returns holding mapping->tree_lock';
+  if (holdsTreeLock(w)) return `returns holding ${TREE_LOCK_NAME}`;
   if (w.s[w.base + THREAD.PREEMPT] !== 0) return 'returns with preemption disabled (radix_tree_preload() without radix_tree_preload_end())';
   return null;
 }
