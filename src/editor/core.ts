@@ -294,7 +294,7 @@ export async function simulate(args: SimulateArgs, progress: (text: string) => v
   }
   // Coverage is what every scenario ran (their runs are remembered: nothing runs twice).
   const coverage: HunkCoverage | null = (await simulateHunk(patches, key.hunk, { ...opts, scenario: args.scenario ?? undefined, binding })).coverage;
-  return { key: args.key, scenario: args.scenario, threads: null, without: args.without, coverage, verdicts };
+  return { key: args.key, era: `${binding.era.name} ${binding.era.version}`, scenario: args.scenario, threads: null, without: args.without, coverage, verdicts };
 }
 
 export function threadKinds(): { kind: string; doc: string }[] {
@@ -314,7 +314,7 @@ async function simulateThreads(
   }
   progress(`exploring ${threads}`);
   const r = await simulateHunk(patches, hunk, { ...opts, scenario: args.scenario ?? undefined, threads });
-  return { key: args.key, scenario: args.scenario, threads, without: args.without, coverage: r.coverage, verdicts: r.verdicts };
+  return { key: args.key, era: `${opts.binding.era.name} ${opts.binding.era.version}`, scenario: args.scenario, threads, without: args.without, coverage: r.coverage, verdicts: r.verdicts };
 }
 
 export async function scenarios(args: ScenariosArgs): Promise<string[]> {

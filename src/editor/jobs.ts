@@ -102,6 +102,8 @@ export interface SimulateArgs {
 
 export interface Simulation {
   key: HunkKey;
+  /** The era of fs/dax.c the model ran the hunk against, and the version of it ("XArray v6.12"). */
+  era?: string;
   scenario: string | null;
   threads?: string | null;
   without: number | null;

@@ -221,6 +221,7 @@ export class Commands {
       ...model,
       results,
       coverage: sim.coverage ?? model.coverage,
+      era: sim.era ?? null,
       status: 'done',
       message: `${head}${results.length ? parts.join(', ')
         : 'no scenario exercises this hunk'}`,

@@ -40,6 +40,8 @@ export interface PanelModel {
   scenario: string | null;
   results: PanelResult[];
   coverage: HunkCoverage | null;
+  /** The era and version of fs/dax.c the last simulation ran the hunk against ("XArray v6.12"). */
+  era?: string | null;
   /** Set when the panel shows a trace that did not come from a simulation result (a finding's). */
   trace: { title: string; trace: Trace } | null;
   selected: TraceRef | null;

@@ -105,7 +105,7 @@ function renderHead(): void {
   status.textContent = m.status === 'running' ? (progress || m.message || 'simulating…') : m.message;
   const cov = byId('coverage');
   cov.textContent = m.coverage
-    ? `model covers ${m.coverage.executed}/${m.coverage.changed} changed lines`
+    ? `model covers ${m.coverage.executed}/${m.coverage.changed} changed lines${m.era ? ` · run against fs/dax.c of the ${m.era.replace(' ', ' era, ')}` : ''}`
     : '';
   const select = byId('scenario') as HTMLSelectElement;
   select.replaceChildren(el('option', undefined, 'every scenario'));

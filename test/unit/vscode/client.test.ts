@@ -51,6 +51,19 @@ describe('vscode: the analysis worker', function () {
     await assert.rejects(client.ask({ op: 'scenarios', args: { text: seed000, file: null, key: { message: 0, hunk: 999 } } }), /No hunk 1000 in message 1/);
   });
 
+  it('a simulation says which era and version of fs/dax.c it ran the hunk against', async () => {
+    const mail = readFileSync(path.join(root, 'test', 'fixtures', 'eras', 'xarray-invalidate-wake.patch'), 'utf8');
+    const a = await client.ask({ op: 'analyse', args: { text: mail, file: null, rules: [] } });
+    const h = a.outline.messages[0].files.flatMap((f) => f.hunks)[0];
+    const job = client.job({
+      op: 'simulate',
+      args: { text: mail, file: null, key: { message: h.message, hunk: h.hunk }, scenario: 'xa-invalidate-waiters', without: null, tree: null, budget: { maxStates: 200000, maxMs: 30000 } },
+    }, () => undefined);
+    const sim = await job.result;
+    assert.equal(sim.era, 'XArray v6.12');
+    assert.ok(sim.verdicts.some((v) => v.pre?.verdict === 'violation' && v.post.verdict === 'ok'), 'the fix shows');
+  });
+
   it('cancels a simulation by ending its worker, at once', async () => {
     const a = await client.ask({ op: 'analyse', args: { text: seed000, file: null, rules: [] } });
     const h = a.outline.messages[0].files.flatMap((f) => f.hunks).find((x) => x.function === 'grab_mapping_entry')!;
