@@ -1,7 +1,8 @@
 // fs/dax.c of v6.12 as the changes from the era's v5.12 rendition, applied when the era loads:
 // the wake modes of v5.14 ("dax: Add an enum for specifying dax wakup mode" and "dax: Wake up
 // all waiters after invalidating dax entry"), the page-count accounting that replaced
-// mapping->nrexceptional in v5.13 ("mm: remove nrexceptional from inode"), and mapping_empty().
+// mapping->nrexceptional in v5.13 ("mm: remove nrexceptional from inode"), mapping_empty(), and
+// the PMD fault's fallback checks in dax_fault_check_fallback().
 // Functions the diff does not touch are the same in both versions (the fault paths reach the
 // same calls through iomap_iter() in v6.12 as through ->iomap_begin() in v5.12).
 export const V6_12_DIFF = `--- a/fs/dax.c
@@ -44,7 +45,7 @@ export const V6_12_DIFF = `--- a/fs/dax.c
  }
  
  /*
-@@ -86,19 +88,20 @@
+@@ -143,19 +145,20 @@
  }
  
  /*
@@ -71,7 +72,7 @@ export const V6_12_DIFF = `--- a/fs/dax.c
   * Stores the entry back unlocked and wakes the next waiter. The entry passed in is the
   * unlocked value; the tree held it locked.
   */
-@@ -112,7 +115,7 @@
+@@ -169,7 +172,7 @@
  	old = xas_store(xas, entry);
  	xas_unlock_irq(xas);
  	BUG_ON(!dax_is_locked(old));
@@ -80,7 +81,7 @@ export const V6_12_DIFF = `--- a/fs/dax.c
  }
  
  /*
-@@ -126,7 +129,7 @@
+@@ -183,7 +186,7 @@
  }
  
  /*
@@ -89,7 +90,7 @@ export const V6_12_DIFF = `--- a/fs/dax.c
   * The entry at the xa_state's index, locked, of the order asked for: an index with nothing
   * gets an empty locked entry. A PTE request over an empty or zero-page PMD entry downgrades
   * it: the PMD entry is removed and all its waiters woken (they may wait for different
-@@ -179,8 +182,8 @@
+@@ -236,8 +239,8 @@
  
  		dax_disassociate_entry(entry, mapping, false);
  		xas_store(xas, NULL);	/* undo the PMD join */
@@ -100,7 +101,7 @@ export const V6_12_DIFF = `--- a/fs/dax.c
  		entry = NULL;
  		xas_set(xas, index);
  	}
-@@ -196,7 +199,7 @@
+@@ -253,7 +256,7 @@
  		dax_lock_entry(xas, entry);
  		if (xas_error(xas))
  			goto out_unlock;
@@ -109,7 +110,7 @@ export const V6_12_DIFF = `--- a/fs/dax.c
  	}
  
  out_unlock:
-@@ -214,7 +217,7 @@
+@@ -334,7 +337,7 @@
  }
  
  /*
@@ -118,7 +119,7 @@ export const V6_12_DIFF = `--- a/fs/dax.c
   * The first page of the range that get_user_pages() holds (DMA may be writing it), after
   * unmapping the range so no new reference is taken: the filesystem waits for it before it
   * frees blocks. A locked entry is waited for (its fault may be mapping the page); every
-@@ -253,7 +256,7 @@
+@@ -373,7 +376,7 @@
  			entry = get_unlocked_entry(&xas, 0);
  		if (entry)
  			page = dax_busy_page(entry);
@@ -127,7 +128,7 @@ export const V6_12_DIFF = `--- a/fs/dax.c
  		if (page)
  			break;
  		if (++scanned % XA_CHECK_SCHED)
-@@ -278,10 +281,10 @@
+@@ -398,10 +401,10 @@
  }
  
  /*
@@ -141,7 +142,7 @@ export const V6_12_DIFF = `--- a/fs/dax.c
   */
  static int __dax_invalidate_entry(struct address_space *mapping,
  					  pgoff_t index, bool trunc)
-@@ -300,10 +303,10 @@
+@@ -420,10 +423,10 @@
  		goto out;
  	dax_disassociate_entry(entry, mapping, trunc);
  	xas_store(&xas, NULL);
@@ -154,7 +155,7 @@ export const V6_12_DIFF = `--- a/fs/dax.c
  	xas_unlock_irq(&xas);
  	return ret;
  }
-@@ -399,7 +402,7 @@
+@@ -519,7 +522,7 @@
  }
  
  /*
@@ -163,7 +164,7 @@ export const V6_12_DIFF = `--- a/fs/dax.c
   * Writes back one dirty entry: it is locked for the flush (waiting if a fault holds it),
   * then unlocked. An entry that was replaced or removed meanwhile, or is clean, is put.
   * Called with the i_pages lock held; returns with it held. The flush itself (cache lines
-@@ -454,18 +457,18 @@
+@@ -574,18 +577,18 @@
  	xas_lock_irq(xas);
  	xas_store(xas, entry);
  	xas_clear_mark(xas, PAGECACHE_TAG_DIRTY);
@@ -185,7 +186,7 @@ export const V6_12_DIFF = `--- a/fs/dax.c
   * Writes back the entries of the range marked for it: the DIRTY ones are tagged TOWRITE
   * first, then each TOWRITE entry is written back by dax_writeback_one().
   */
-@@ -482,7 +485,7 @@
+@@ -602,7 +605,7 @@
  	if (WARN_ON_ONCE(inode->i_blkbits != PAGE_SHIFT))
  		return -EIO;
  
@@ -194,4 +195,66 @@ export const V6_12_DIFF = `--- a/fs/dax.c
  		return 0;
  
  	trace_dax_writeback_range(inode, xas.xa_index, end_index);
+@@ -805,7 +808,35 @@
+ }
+ 
+ /*
+- * @kernel v5.12 fs/dax.c
++ * @kernel v6.12 fs/dax.c
++ * Whether a PMD fault must fall back to PTEs before it locks anything: a write to a private
++ * mapping (PTEs copy), a PMD reaching outside the vma, or past the end of the file.
++ */
++static bool dax_fault_check_fallback(struct vm_fault *vmf, struct xa_state *xas,
++		pgoff_t max_pgoff)
++{
++	unsigned long pmd_addr = vmf->address & PMD_MASK;
++	bool write = vmf->flags & FAULT_FLAG_WRITE;
++
++	/* A write to a private mapping copies: PTEs do that. */
++	if (write && !(vmf->vma->vm_flags & VM_SHARED))
++		return true;
++
++	/* The PMD must lie inside the vma. */
++	if (pmd_addr < vmf->vma->vm_start)
++		return true;
++	if ((pmd_addr + PMD_SIZE) > vmf->vma->vm_end)
++		return true;
++
++	/* The PMD must not reach past the end of the file. */
++	if ((xas->xa_index | PG_PMD_COLOUR) >= max_pgoff)
++		return true;
++
++	return false;
++}
++
++/*
++ * @kernel v6.12 fs/dax.c (the fallback checks in dax_fault_check_fallback(); the extent through ->iomap_begin() as v5.12 has it)
+  * A PMD fault: the whole region locked as one PMD entry (a conflict with PTE entries falls
+  * back), the extent asked of the filesystem for the whole PMD, and the region mapped with
+  * one PMD (or the huge zero page). Anything that does not fit falls back to PTEs.
+@@ -832,23 +863,12 @@
+ 	/* The caller's locks keep truncate out: the size holds for the whole fault. */
+ 	max_pgoff = DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE);
+ 
+-	/* A write to a private mapping copies: PTEs do that. */
+-	if (write && !(vma->vm_flags & VM_SHARED))
+-		goto fallback;
+-
+-	/* The PMD must lie inside the vma. */
+-	if (pmd_addr < vma->vm_start)
+-		goto fallback;
+-	if ((pmd_addr + PMD_SIZE) > vma->vm_end)
+-		goto fallback;
+-
+ 	if (xas.xa_index >= max_pgoff) {
+ 		result = VM_FAULT_SIGBUS;
+ 		goto out;
+ 	}
+ 
+-	/* The PMD must not reach past the end of the file. */
+-	if ((xas.xa_index | PG_PMD_COLOUR) >= max_pgoff)
++	if (dax_fault_check_fallback(vmf, &xas, max_pgoff))
+ 		goto fallback;
+ 
+ 	/*
 `;

@@ -353,7 +353,7 @@ struct page *dax_layout_busy_page_range(struct address_space *mapping,
 	if (!dax_mapping(mapping) || !mapping_mapped(mapping))
 		return NULL;
 
-	/* If end == LLONG_MAX, all pages from start to till end of file */
+	/* LLONG_MAX: the scan runs to the end of the file. */
 	if (end == LLONG_MAX)
 		end_idx = ULONG_MAX;
 	else
@@ -829,11 +829,7 @@ static vm_fault_t dax_iomap_pmd_fault(struct vm_fault *vmf, pfn_t *pfnp,
 	int error;
 	pfn_t pfn;
 
-	/*
-	 * Check whether offset isn't beyond end of file now. Caller is
-	 * supposed to hold locks serializing us with truncate / punch hole so
-	 * this is a reliable test.
-	 */
+	/* The caller's locks keep truncate out: the size holds for the whole fault. */
 	max_pgoff = DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE);
 
 	/* A write to a private mapping copies: PTEs do that. */
