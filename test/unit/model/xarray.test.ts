@@ -126,6 +126,14 @@ describe('model: the XArray era as v6.12 has it', function () {
     assert.equal(bad.violations[0]?.kind, 'lost-wakeup');
   });
 
+  it('has v6.12\'s names: memory failure locks a folio\'s entry, the PMD fault checks its fallback apart', () => {
+    const v6 = listModel().functions.filter((f) => f.era === 'XArray' && f.version === 'v6.12').map((f) => f.name);
+    for (const n of ['dax_lock_folio', 'dax_unlock_folio', 'dax_fault_check_fallback']) assert.ok(v6.includes(n), n);
+    assert.ok(!v6.includes('dax_lock_page'));
+    const v512 = listModel().functions.filter((f) => f.era === 'XArray' && f.version === 'v5.12').map((f) => f.name);
+    assert.ok(v512.includes('dax_lock_page') && !v512.includes('dax_lock_folio'));
+  });
+
   it('counts the pages under DAX entries in nrpages: a PMD entry is 512', () => {
     const m = buildScenario('xa-pmd-downgrade', { version: 'v6.12' });
     const v = explore(m, budget);

@@ -168,9 +168,13 @@ export const XARRAY_V6_API: Api = {
   calls: {
     ...XARRAY_API.calls,
     mapping_empty: expr('$0->nrpages == 0', 'the mapping holds no entry'),
+    pfn_folio: expr('((($0) >> 3) + 1) << 2', 'the DAX folio of a pfn: a DAX folio (order 0) is named by the file index its pfn maps'),
+    page_folio: expr('$0', 'the folio of a DAX page: the page itself (order 0)'),
   },
   fields: {
     ...XARRAY_API.fields,
+    'folio.mapping': { k: 'read', prim: 'dax_page_mapping', doc: 'the DAX folio\'s mapping: MAPPING while an entry covers its index, else NULL' },
+    'folio.index': { k: 'read', prim: 'dax_page_index', doc: 'the file index of a DAX folio' },
     'address_space.nrpages': { k: 'counter', add: 'nrpages_add', read: 'nrpages_read', doc: 'pages the XArray\'s entries cover (a PMD entry 512), under the i_pages lock' },
   },
 };

@@ -47,6 +47,6 @@ function patched(sources: readonly CSource[], diff: string): CSource[] {
 export const XARRAY_V6_ERA: Era = {
   name: 'XArray', version: 'v6.12', api: XARRAY_V6_API, points: XARRAY_V6_POINTS,
   words: ['WAKE_ALL', 'WAKE_NEXT', 'dax_wake_mode', 'mapping_empty', 'get_next_unlocked_entry', 'wait_entry_unlocked_exclusive',
-    'iomap_iter', 'folio', 'dax_to_folio', 'dax_fault_check_fallback'],
+    'iomap_iter', 'folio', 'dax_to_folio', 'dax_fault_check_fallback', 'dax_lock_folio', 'dax_unlock_folio'],
   sources: patched(XARRAY_ERA.sources, V6_12_DIFF),
 };

@@ -1,8 +1,9 @@
 // fs/dax.c of v6.12 as the changes from the era's v5.12 rendition, applied when the era loads:
 // the wake modes of v5.14 ("dax: Add an enum for specifying dax wakup mode" and "dax: Wake up
 // all waiters after invalidating dax entry"), the page-count accounting that replaced
-// mapping->nrexceptional in v5.13 ("mm: remove nrexceptional from inode"), mapping_empty(), and
-// the PMD fault's fallback checks in dax_fault_check_fallback().
+// mapping->nrexceptional in v5.13 ("mm: remove nrexceptional from inode"), mapping_empty(), the PMD
+// fault's fallback checks in dax_fault_check_fallback(), and folios where memory failure locks
+// an entry (dax_lock_folio(), v6.4).
 // Functions the diff does not touch are the same in both versions (the fault paths reach the
 // same calls through iomap_iter() in v6.12 as through ->iomap_begin() in v5.12).
 export const V6_12_DIFF = `--- a/fs/dax.c
@@ -110,6 +111,67 @@ export const V6_12_DIFF = `--- a/fs/dax.c
  	}
  
  out_unlock:
+@@ -271,21 +274,21 @@
+ }
+ 
+ /*
+- * @kernel v5.12 fs/dax.c
+- * Locks the entry of a DAX page for memory failure, which finds the page by its pfn and so
++ * @kernel v6.12 fs/dax.c
++ * Locks the entry of a DAX folio for memory failure, which finds the page by its pfn and so
+  * has no lock on its file: the page's mapping is read again under the i_pages lock, and a
+  * locked entry is waited for and looked up again. Returns the entry (the cookie for
+- * dax_unlock_page()), or 0 when the page no longer belongs to a file.
++ * dax_unlock_folio()), or 0 when the folio no longer belongs to a file.
+  */
+-dax_entry_t dax_lock_page(struct page *page)
++dax_entry_t dax_lock_folio(struct folio *folio)
+ {
+ 	XA_STATE(xas, NULL, 0);
+ 	void *entry;
+ 
+-	/* page->mapping stays valid while we look at it */
++	/* folio->mapping stays valid while we look at it */
+ 	rcu_read_lock();
+ 	for (;;) {
+-		struct address_space *mapping = READ_ONCE(page->mapping);
++		struct address_space *mapping = READ_ONCE(folio->mapping);
+ 
+ 		entry = NULL;
+ 		if (!mapping || !dax_mapping(mapping))
+@@ -298,11 +301,11 @@
+ 
+ 		xas.xa = &mapping->i_pages;
+ 		xas_lock_irq(&xas);
+-		if (mapping != page->mapping) {
++		if (mapping != folio->mapping) {
+ 			xas_unlock_irq(&xas);
+ 			continue;
+ 		}
+-		xas_set(&xas, page->index);
++		xas_set(&xas, folio->index);
+ 		entry = xas_load(&xas);
+ 		if (dax_is_locked(entry)) {
+ 			rcu_read_unlock();
+@@ -319,13 +322,13 @@
+ }
+ 
+ /*
+- * @kernel v5.12 fs/dax.c
+- * Unlocks what dax_lock_page() locked.
++ * @kernel v6.12 fs/dax.c
++ * Unlocks what dax_lock_folio() locked.
+  */
+-void dax_unlock_page(struct page *page, dax_entry_t cookie)
++void dax_unlock_folio(struct folio *folio, dax_entry_t cookie)
+ {
+-	struct address_space *mapping = page->mapping;
+-	XA_STATE(xas, &mapping->i_pages, page->index);
++	struct address_space *mapping = folio->mapping;
++	XA_STATE(xas, &mapping->i_pages, folio->index);
+ 
+ 	if (S_ISCHR(mapping->host->i_mode))
+ 		return;
 @@ -334,7 +337,7 @@
  }
  
@@ -257,4 +319,43 @@ export const V6_12_DIFF = `--- a/fs/dax.c
  		goto fallback;
  
  	/*
+--- a/mm/memory-failure.c
++++ b/mm/memory-failure.c
+@@ -1,30 +1,30 @@
+ // SPDX-License-Identifier: GPL-2.0
+ /*
+- * Memory failure of a DAX page, following v5.12 mm/memory-failure.c, reduced to the one page
++ * Memory failure of a DAX page, following v6.12 mm/memory-failure.c, reduced to the one page
+  * and the one file of the model: the page's entry is locked so the file cannot be truncated
+  * under the handler, the page is unmapped from every process (which gets SIGBUS), and the
+  * entry unlocked.
+  */
+ 
+ /*
+- * @kernel v5.12 mm/memory-failure.c (memory_failure_dev_pagemap)
++ * @kernel v6.12 mm/memory-failure.c (memory_failure_dev_pagemap, mf_generic_kill_procs)
+  * A poisoned pfn of the file's DAX device, at a page index of the file.
+  */
+ int memory_failure(pgoff_t index)
+ {
+-	struct page *page = pfn_to_page(index << 3);
++	struct folio *folio = pfn_folio(index << 3);
+ 	dax_entry_t cookie;
+ 	int rc = -EBUSY;
+ 
+ 	/* The entry lock keeps the file from being truncated under us. */
+-	cookie = dax_lock_page(page);
++	cookie = dax_lock_folio(folio);
+ 	if (!cookie)
+ 		goto out;
+ 
+ 	/* Every process mapping the page loses it (and gets SIGBUS). */
+-	unmap_mapping_range(page->mapping, page->index << PAGE_SHIFT, PAGE_SIZE, 0);
++	unmap_mapping_range(folio->mapping, folio->index << PAGE_SHIFT, PAGE_SIZE, 0);
+ 	rc = 0;
+-	dax_unlock_page(page, cookie);
++	dax_unlock_folio(folio, cookie);
+ out:
+ 	return rc;
+ }
 `;
