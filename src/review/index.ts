@@ -266,7 +266,19 @@ function eraDiagnostics(patches: PatchMessage[], binding: Binding): MailDiagnost
   const out: MailDiagnostic[] = [];
   const { era } = binding;
   for (const e of binding.eras) {
-    if (!e.evidence.length) continue;
+    if (!e.evidence.length) {
+      // Nothing era-specific: say which era the model read its fs/dax.c functions against.
+      const ids = new Set(patches[e.message].files.flatMap((f) => f.hunks.map((h) => h.id)));
+      const dax = binding.functions.filter((f) => f.modelled && f.path === 'fs/dax.c' && f.hunks.some((h) => ids.has(h)));
+      if (dax.length) {
+        out.push({
+          line: at(e.message), severity: 'info',
+          message: `nothing in this patch's hunks is specific to one era of fs/dax.c; the model runs ${dax.map((f) => `${f.name}()`).join(', ')} ` +
+            `against its ${era.name}-era rendition (${era.version}), whose text the hunks fit`,
+        });
+      }
+      continue;
+    }
     const written = `this patch is written against the ${e.era} era of fs/dax.c (${e.kernels}; ${e.from === 'tree' ? 'the kernel tree\'s fs/dax.c uses' : 'its hunks use'} ` +
       `${e.evidence.slice(0, 4).join(', ')})`;
     const says = !e.modelled ? 'the model does not have that era, so it runs none of its code'
