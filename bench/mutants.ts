@@ -23,7 +23,7 @@ import type { Verdict } from '../src/check/types';
 import { lowerSources } from '../src/model/core/lower';
 import { protocolOf } from '../src/model/eras/index';
 import type { Era } from '../src/model/core/era';
-import { buildScenario, listModel, MODEL_ERAS, type Func } from '../src/model/index';
+import { buildScenario, link, listModel, MODEL_ERAS, reachable, referenceFunctions, SCENARIOS, type Func } from '../src/model/index';
 import { Status } from '../src/model/machine';
 
 type Operator = 'drop' | 'flip-wake' | 'invert' | 'swap' | 'drop-relookup';
@@ -169,7 +169,11 @@ async function main(): Promise<void> {
   const eras = MODEL_ERAS.filter((e) => !which || which === e.name || which === `${e.name}@${e.version}`);
   if (!eras.length) throw new Error(`no era '${which}' (the model has ${MODEL_ERAS.map((e) => `${e.name}@${e.version}`).join(', ')})`);
   for (const era of eras) {
-    const scenarios = [...listing.scenarios, ...listing.knownDefects].filter((s) => s.era === era.name);
+    // The functions each scenario reaches in this version (versions name some functions apart).
+    const prog = link(referenceFunctions({}, era));
+    const scenarios = [...listing.scenarios, ...listing.knownDefects].filter((s) => s.era === era.name).map((s) => ({
+      ...s, functions: reachable(prog, [...new Set(SCENARIOS.find((x) => x.name === s.name)!.threads.map((t) => t.fn))]),
+    }));
     scoreEra(era, scenarios, budget, opt('--fn'));
   }
 }

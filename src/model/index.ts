@@ -140,6 +140,6 @@ export { PRIMS } from './objects/index';
 export type { Prim } from './objects/index';
 
 export type { Program } from './vm';
-export { DaxMachine } from './dax-machine';
+export { DaxMachine, reachable } from './dax-machine';
 export { KNOWN_DEFECTS, SCENARIOS, THREAD_KINDS, composeThreads, composedScenario } from './scenarios';
 export type { ScenarioSpec, ThreadSpec } from './scenarios';
