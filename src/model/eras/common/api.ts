@@ -42,6 +42,9 @@ export const COMMON_CALLS: Readonly<Record<string, CallMeaning>> = {
   shmem_mapping: expr('0', 'no mapping of the model is shmem'),
   clear_shadow_entry: none('a DAX mapping has no shadow entries'),
   __mark_inode_dirty: none('the inode\'s dirty state is not modelled'),
+  // truncate's and invalidation's walk (mm/truncate.c, mm/swap.c), one entry per lookup
+  pagevec_lookup_entries: prim('radix_tree_next_entry', 'pagevec_lookup_entries() / find_get_entries() for one entry: the first index >= start holding one, or -1', ['$1']),
+  find_get_entry: prim('find_get_entry', 'the entry at offset, with a reference taken on a page cache page', ['$1']),
   // page tables (mm/memory.c)
   pmd_read: prim('pmd_read', '*vmf->pmd: none, huge zero page, devmap or a PTE table', []),
   pte_read: prim('pte_read', '*vmf->pte: 0 none, PTE_PFN a DAX pfn, else a page frame + 1', ['$0->pgoff']),

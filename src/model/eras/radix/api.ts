@@ -34,9 +34,6 @@ const calls: Record<string, CallMeaning> = {
     '__radix_tree_create(&mapping->page_tree, index, 0, &node, &slot) and *slot: what the slot of index holds', ['$1']),
   page_cache_tree_replace: prim('page_cache_tree_replace',
     '__radix_tree_replace(&mapping->page_tree, node, slot, page, ...) of the slot page_cache_tree_slot() read', ['$1', '$2']),
-  // truncate's and invalidation's walk (mm/truncate.c, mm/swap.c)
-  pagevec_lookup_entries: prim('radix_tree_next_entry', 'pagevec_lookup_entries() for one entry: the first index >= start holding one, or -1', ['$1']),
-  find_get_entry: prim('find_get_entry', 'the entry at offset, with a reference taken on a page', ['$1']),
 
   // the entry encoding of fs/dax.c v4.10 and include/linux/radix-tree.h
   radix_tree_exceptional_entry: expr('(($0) & RADIX_TREE_EXCEPTIONAL_ENTRY) != 0', 'an exceptional entry (a DAX entry) rather than a page pointer'),

@@ -89,9 +89,6 @@ const calls: Record<string, CallMeaning> = {
   count_memcg_event_mm: none('event counters are not modelled'),
   DIV_ROUND_UP: expr('(($0) + ($1) - 1) >> PAGE_SHIFT', 'division rounding up, by PAGE_SIZE (the model divides by shifting)'),
   BUG_ON: prim('WARN_ON_ONCE', 'a kernel BUG is an assertion fault'),
-  // truncate's and invalidation's walk (mm/truncate.c), one entry per lookup
-  pagevec_lookup_entries: prim('radix_tree_next_entry', 'find_get_entries() for one entry: the first index >= start holding one, or -1', ['$1']),
-  find_get_entry: prim('find_get_entry', 'the entry at offset', ['$1']),
   // the vma's and the mapping's operations are XFS's
   '->fault': call('xfs_filemap_fault', 'vma->vm_ops->fault'),
   '->huge_fault': call('xfs_filemap_huge_fault', 'vma->vm_ops->huge_fault'),
