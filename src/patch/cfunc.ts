@@ -62,6 +62,18 @@ function mayBeFileScopeCall(t: string): boolean {
   return 'EMm_eDLA'.includes(t[0]) || t.includes('_initcall');
 }
 
+/** Whether a run of identifiers, spaces and stars holds a C keyword among its words. */
+function hasKeyword(words: string): boolean {
+  let i = 0;
+  while (i < words.length) {
+    while (i < words.length && !isIdentStart(words.charCodeAt(i))) i++;
+    const start = i;
+    while (i < words.length && isWordChar(words.charCodeAt(i))) i++;
+    if (i > start && KEYWORDS.has(words.slice(start, i))) return true;
+  }
+  return false;
+}
+
 /** The function a definition's first line names, or null when it cannot start one. */
 export function definitionName(code: string): string | null {
   const t = code.trim();
@@ -71,7 +83,7 @@ export function definitionName(code: string): string | null {
   const m = DEF_START.exec(t);
   if (!m) return null;
   if (KEYWORDS.has(m[2]) || TYPE_WORDS.has(m[2])) return null;
-  if (m[1] !== '' && m[1].trim().split(/[\s*]+/).some((w) => KEYWORDS.has(w))) return null;
+  if (m[1] !== '' && hasKeyword(m[1])) return null;
   if (mayBeFileScopeCall(t) && FILE_SCOPE_CALL.test(t)) return null;
   return m[2];
 }

@@ -14,7 +14,7 @@ export interface HunkHeader {
 }
 
 export function parseHunkHeader(text: string): HunkHeader | null {
-  if (!text.startsWith('@@ ')) return null;
+  if (text.charCodeAt(0) !== 64 || text.charCodeAt(1) !== 64 || text.charCodeAt(2) !== 32) return null; // "@@ 
   const m = HUNK_HEADER.exec(text.trimEnd());
   if (!m) return null;
   return {
@@ -94,8 +94,10 @@ export function isFileMetaLine(text: string): boolean {
 
 /** "...", ".....", "[...]", "<snip>", "[snip]", "[ ... ]": an explicit gap. */
 export function isElision(text: string): boolean {
-  const first = text.charAt(firstNonSpace(text));
-  if (first === '' || !'.…[<(-sS'.includes(first)) return false;
+  switch (text.charCodeAt(firstNonSpace(text))) {
+    case 46: case 0x2026: case 91: case 60: case 40: case 45: case 115: case 83: break; // . … [ < ( - s S
+    default: return false;
+  }
   return /^\s*(?:\.{2,}|…|\[\s*(?:\.{2,}|…|snip(?:ped)?)\s*\]|<\s*(?:snip(?:ped)?|\.{2,})\s*>|\(\s*snip(?:ped)?\s*\)|-+\s*snip\s*-+|snip(?:ped)?)\s*$/i.test(text);
 }
 
