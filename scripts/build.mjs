@@ -24,6 +24,7 @@ const entries = [
   { in: 'src/vscode/extension.ts', out: 'extension.js' },
   { in: 'src/editor/worker.ts', out: 'analysis.js' },
   { in: 'src/check/worker.ts', out: 'worker.js' },
+  { in: 'src/cli/parse-worker.ts', out: 'parse-worker.js' },
   { in: 'fuzz/main.ts', out: 'fuzz.js' },
   { in: 'fuzz/worker.ts', out: 'fuzz-worker.js' },
 ];

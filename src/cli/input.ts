@@ -1,6 +1,6 @@
 // What every verb that reads mail shares: the input limits as options, and the one reader
 // (src/mail/file.ts through loadMail) with its refusals as usage errors.
-import { DEFAULT_LIMITS, InputError, loadMail, readMail, regularFileSize, streamMail, type InputLimits } from '../mail/index';
+import { DEFAULT_LIMITS, InputError, loadMail, readMail, regularFileSize, streamMail, streamedRecords, type InputLimits, type MboxRecord } from '../mail/index';
 import { readStore, threadMbox } from '../mail/mirror';
 import type { MailDocument } from '../mail/types';
 import { UsageError } from './verb';
@@ -110,6 +110,20 @@ export async function readMailInput(file: string, limits: InputLimits): Promise<
 export async function* streamMailInput(file: string, limits: InputLimits, streamBytes?: number): AsyncGenerator<MailDocument> {
   try {
     yield* streamMail(file, limits, streamBytes);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/**
+ * The records of an mbox (or mbox.gz) file of at least `minBytes` that streamMailInput would
+ * stream, to be read elsewhere; null for any other input, which streamMailInput reads.
+ */
+export function streamedMboxInput(file: string, limits: InputLimits, minBytes: number): AsyncGenerator<MboxRecord> | null {
+  if (file === '-') return null;
+  try {
+    return regularFileSize(file, limits) < minBytes ? null : streamedRecords(file, limits, 0);
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;

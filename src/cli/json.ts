@@ -64,6 +64,11 @@ export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
   yield `${indent}}`;
 }
 
+/** An element as JsonArrayWriter.push(value, true) writes it (without the separator before it). */
+export function smallElementJson(value: unknown): string {
+  return terminalJson(JSON.stringify(value) ?? 'null');
+}
+
 /**
  * `{ "<key>": [ ... ] }` written as its elements come, each as soon as it is pushed, without
  * holding them: indented as JSON.stringify({ [key]: all }, null, 2) indents it, except that an
@@ -82,15 +87,32 @@ export class JsonArrayWriter {
   push(value: unknown, small = false): void {
     this.buf += this.count++ === 0 ? '[\n    ' : ',\n    ';
     if (small) {
-      const text = JSON.stringify(value) ?? 'null';
       // With a stream, the element goes out at once, escaped as the flat string it is.
-      if (this.io.write) { this.io.write(terminalJson(this.buf) + terminalJson(text)); this.buf = ''; } else this.buf += text;
+      if (this.io.write) { this.io.write(terminalJson(this.buf) + smallElementJson(value)); this.buf = ''; } else this.buf += JSON.stringify(value) ?? 'null';
       return;
     }
     for (const piece of jsonPieces(value, '    ')) {
       this.buf += piece;
       if (this.io.write && this.buf.length >= this.chunk) { this.io.write(terminalJson(this.buf)); this.buf = ''; }
     }
+  }
+
+  /**
+   * Adds `elements` elements written already (by a worker, src/cli/parse-pool.ts): the text
+   * push(value, true) writes for each, escaped, joined by ',\n    ', in UTF-8.
+   */
+  pushWritten(bytes: Uint8Array, elements: number): void {
+    if (elements === 0) return;
+    this.buf += this.count === 0 ? '[\n    ' : ',\n    ';
+    this.count += elements;
+    if (this.io.write && this.io.writeBytes) {
+      this.io.write(terminalJson(this.buf));
+      this.buf = '';
+      this.io.writeBytes(bytes);
+      return;
+    }
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    if (this.io.write) { this.io.write(terminalJson(this.buf) + text); this.buf = ''; } else this.buf += text;
   }
 
   end(): void {

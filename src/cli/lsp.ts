@@ -1,8 +1,8 @@
 // dax-review lsp: the language server on standard input and output, for any editor.
-import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import type * as Protocol from 'vscode-languageserver/node';
+import type * as Server from '../lsp/server';
 import type { Verb } from './verb';
 import { UsageError } from './verb';
-import { MailServer } from '../lsp/server';
 
 const usage = `usage: dax-review lsp [--stdio]
 
@@ -23,6 +23,9 @@ export const lsp: Verb = {
   run(args) {
     const unknown = args.filter((a) => a !== '--stdio' && !a.startsWith('--clientProcessId'));
     if (unknown.length) throw new UsageError(`unknown argument ${unknown[0]}\n\n${usage}`);
+    // Loaded here, not with the CLI: every other verb starts without the protocol libraries.
+    const { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } = require('vscode-languageserver/node') as typeof Protocol;
+    const { MailServer } = require('../lsp/server') as typeof Server;
     const reader = new StreamMessageReader(process.stdin);
     const writer = new StreamMessageWriter(process.stdout);
     // The client going away ends the server; what it cannot read is said on standard error.

@@ -7,6 +7,7 @@ const io: CliIO = terminalIO({
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
   write: (t) => process.stdout.write(t),
+  writeBytes: (b) => process.stdout.write(b),
 });
 
 // A reader that closes early (dax-review ... | head) ends the output, not in a crash.

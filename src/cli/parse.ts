@@ -2,8 +2,11 @@
 import type { MailDiagnostic, MailDocument } from '../mail/types';
 import { parsePatchMessage } from '../patch/index';
 import type { Comment, Hunk, PatchMessage } from '../patch/types';
-import { INPUT_USAGE, MIRROR_USAGE, checkReadable, inputLimits, mirrorInput, option, positional, rejectUnknown, streamMailInput } from './input';
+import { recordDocument } from '../mail/index';
+import { INPUT_USAGE, MIRROR_USAGE, checkReadable, inputLimits, mirrorInput, option, positional, rejectUnknown, streamMailInput, streamedMboxInput } from './input';
 import { JsonArrayWriter } from './json';
+import { isSmall, toJson } from './message-json';
+import { PARALLEL_BYTES, ParsePool, writeParallel } from './parse-pool';
 import { UsageError, type Verb } from './verb';
 
 const usage = `usage: dax-review parse FILE... [--json] [--verbose]     (FILE '-' reads standard input)
@@ -19,9 +22,6 @@ review comments anchored to the hunk lines they answer.
              apart, @@ contexts that name another function, spacing dropped
 ${MIRROR_USAGE}
 ${INPUT_USAGE}`;
-
-/** A message of fewer lines has JSON far below V8's longest string: it is written in one piece. */
-const SMALL_MESSAGE_LINES = 20_000;
 
 export const parse: Verb = {
   name: 'parse',
@@ -43,37 +43,29 @@ export const parse: Verb = {
     const writer = json ? new JsonArrayWriter(io, 'messages') : null;
     const emit = (doc: MailDocument): void => {
       const messages = doc.messages.map(parsePatchMessage);
-      if (writer) for (const m of messages) writer.push(toJson(doc, m), m.message.lastLine - m.message.firstLine < SMALL_MESSAGE_LINES);
+      if (writer) for (const m of messages) writer.push(toJson(doc, m), isSmall(m));
       else {
         const lines = [...docSummary(doc, verbose), ...messages.flatMap((m) => summary(doc, m, verbose))];
         if (lines.length) io.out(lines.join('\n'));
       }
     };
-    if (mirror !== null) for await (const doc of mirrorInput(mirror, thread, limits)) emit(doc);
-    for (const file of files) for await (const doc of streamMailInput(file, limits, 0)) emit(doc);
+    // A large mbox's messages are read by a pool of workers, opened at the first such file.
+    let pool: ParsePool | null | undefined;
+    try {
+      if (mirror !== null) for await (const doc of mirrorInput(mirror, thread, limits)) emit(doc);
+      for (const file of files) {
+        const records = writer ? streamedMboxInput(file, limits, PARALLEL_BYTES) : null;
+        if (records) pool ??= ParsePool.open();
+        if (records && pool && writer) await writeParallel(records, file, pool, writer, (r) => emit(recordDocument(file, r)));
+        else for await (const doc of streamMailInput(file, limits, 0)) emit(doc);
+      }
+    } finally {
+      pool?.close();
+    }
     writer?.end();
     return 0;
   },
 };
-
-/** The JSON view of one message: the contract types, without the decoded body. */
-export function toJson(doc: MailDocument, pm: PatchMessage): unknown {
-  const m = pm.message;
-  return {
-    file: doc.file, format: m.format, subject: m.subject, from: m.from, date: m.date,
-    messageId: m.messageId, inReplyTo: m.inReplyTo, references: m.references,
-    series: m.series,
-    speakers: m.speakers,
-    trailers: m.trailers,
-    quoteDepth: pm.quoteDepth,
-    files: pm.files.map((f) => ({ path: f.path, oldPath: f.oldPath, newPath: f.newPath, hunks: f.hunks })),
-    comments: pm.comments,
-    thread: m.thread,
-    seriesTable: pm.seriesTable,
-    diagnostics: [...(doc.messages[0] === m ? doc.diagnostics : []), ...m.diagnostics, ...pm.diagnostics],
-    mailLines: [m.firstLine, m.lastLine],
-  };
-}
 
 /** The reader's own notes only with --verbose; what the reader could not do, always. */
 const shown = (verbose: boolean) => (d: MailDiagnostic): boolean => verbose || !d.verbose;

@@ -9,15 +9,18 @@ export interface CliIO {
   /** Output written as it is, for output written in pieces (JSON, whose writer escapes the
    *  controls itself); absent, pieces are joined for out. */
   write?(text: string): void;
+  /** Bytes written as they are (UTF-8 a worker encoded), beside `write`; absent, they are decoded for `write`. */
+  writeBytes?(bytes: Uint8Array): void;
 }
 
 /** Output for a terminal: controls in the text (from the mail) are shown escaped, never sent.
- *  `write` is left as it is: its only writer (src/cli/json.ts) escapes them already. */
+ *  `write` and `writeBytes` are left as they are: their only writer (src/cli/json.ts) escapes them already. */
 export function terminalIO(io: CliIO): CliIO {
   return {
     out: (t) => io.out(terminalText(t)),
     err: (t) => io.err(terminalText(t)),
     ...(io.write ? { write: io.write } : {}),
+    ...(io.writeBytes ? { writeBytes: io.writeBytes } : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import { readLkml, readMailArchive, readPublicInbox } from './archive';
 import { decodeUtf8Lenient } from './charset';
 import { detectFormat } from './detect';
 import { dropFinalEmpty, splitLines, type RawLine } from './lines';
-import { isGzip, readMbox, readMboxLines } from './mbox';
+import { isGzip, mboxRecords, readMboxLines, readRecord, type MboxRecord } from './mbox';
 import { buildMessage, type Draft } from './message';
 import { FROM_LINE, readRawMessage } from './rfc822';
 import { splitConcatenated } from './concat';
@@ -14,7 +14,7 @@ import type { MailDiagnostic, MailDocument, MailFormat } from './types';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { DEFAULT_LIMITS, inflateLimit, readInput, readInputSync, regularFileSize, type InputLimits } from './file';
 
-export { readMbox } from './mbox';
+export { readMbox, readRecord, type MboxRecord } from './mbox';
 export { readInput, readInputSync, inflateLimit, regularFileSize, DEFAULT_LIMITS, InputError, type InputLimits } from './file';
 export { parseSeriesTag, stripReplyPrefixes } from './series';
 export { parseAddress } from './message';
@@ -153,14 +153,28 @@ export const STREAM_BYTES = 16 * 1024 * 1024;
  * file's size), anything else as one document. Line numbers are the file's. Throws InputError.
  */
 export async function* streamMail(path: string, limits: InputLimits = DEFAULT_LIMITS, streamBytes = STREAM_BYTES): AsyncGenerator<MailDocument> {
-  const size = path === '-' ? 0 : regularFileSize(path, limits);
-  if (size <= streamBytes || !startsAsMbox(path)) {
+  const records = streamedRecords(path, limits, streamBytes);
+  if (records === null) {
     yield await loadMail(path, limits);
     return;
   }
-  for await (const m of readMbox(path, { maxBytes: isGzip(head(path, 2)) ? inflateLimit(size, limits) : limits.maxBytes })) {
-    yield { file: path, format: m.format, messages: [m], diagnostics: [] };
-  }
+  for await (const r of records) yield recordDocument(path, r);
+}
+
+/** A streamed message as the document streamMail yields for it. */
+export function recordDocument(path: string, r: MboxRecord): MailDocument {
+  const m = readRecord(r);
+  return { file: path, format: m.format, messages: [m], diagnostics: [] };
+}
+
+/**
+ * The records streamMail reads a file's messages from, when it streams the file (an mbox or
+ * mbox.gz over `streamBytes`); null when it reads the file whole. Throws InputError.
+ */
+export function streamedRecords(path: string, limits: InputLimits = DEFAULT_LIMITS, streamBytes = STREAM_BYTES): AsyncGenerator<MboxRecord> | null {
+  const size = path === '-' ? 0 : regularFileSize(path, limits);
+  if (size <= streamBytes || !startsAsMbox(path)) return null;
+  return mboxRecords(path, { maxBytes: isGzip(head(path, 2)) ? inflateLimit(size, limits) : limits.maxBytes });
 }
 
 function head(path: string, n: number): Buffer {

@@ -28,3 +28,23 @@ export function dropFinalEmpty(lines: RawLine[]): RawLine[] {
 export function isBlank(s: string): boolean {
   return /^[\s\u00a0]*$/.test(s);
 }
+
+/** JavaScript's white space and line terminators: what trim() removes and \s matches. */
+export function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Index of the first character trim() keeps; the length when it keeps none. */
+export function firstNonSpace(s: string): number {
+  let i = 0;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** s.trim() === '', without the copy. */
+export function isWhite(s: string): boolean {
+  return firstNonSpace(s) === s.length;
+}

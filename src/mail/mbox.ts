@@ -33,43 +33,92 @@ function trimSeparatorBlank(lines: RawLine[]): RawLine[] {
 }
 
 /**
+ * One message of a streamed mbox as cut from the stream, not yet read: its bytes and where it
+ * stands. Cutting is sequential (line numbers run on); reading a record needs nothing else, so
+ * records can be read anywhere, in any order.
+ */
+export interface MboxRecord {
+  /** The message's bytes, its From_ line first; null for a stand-in carrying `errors` alone. */
+  bytes: Uint8Array | null;
+  /** Line number of its first line, and how many lines it spans. */
+  firstLine: number;
+  lineCount: number;
+  format: MailFormat;
+  /** What went wrong reading the stream after it: errors reported on its last line. */
+  errors: string[];
+}
+
+/** A record as a message. */
+export function readRecord(r: MboxRecord): Message {
+  let m: Message;
+  if (r.bytes === null) m = emptyMessage(r.format, r.firstLine);
+  else {
+    const bytes = Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+    const lines = trimSeparatorBlank(dropFinalEmpty(splitLines(bytes.toString('latin1'), r.firstLine)));
+    m = readRawMessage(lines, r.format, isAscii(bytes));
+  }
+  for (const message of r.errors) m.diagnostics.push({ line: m.lastLine, severity: 'error', message });
+  return m;
+}
+
+/**
  * Streams an mbox file (or mbox.gz): yields each message once the one after it is
  * cut. Memory: two messages plus one 1 MiB chunk. The flavour (mbox or
  * mboxrd) is taken from the first From_ line. Corrupt gzip data ends the stream with
  * an error diagnostic on the last message; I/O errors (no such file) are thrown.
  */
 export async function* readMbox(path: string, opts: { maxBytes?: number } = {}): AsyncGenerator<Message> {
+  for await (const r of mboxRecords(path, opts)) yield readRecord(r);
+}
+
+/** readMbox's messages as records, cut but not read. */
+export async function* mboxRecords(path: string, opts: { maxBytes?: number } = {}): AsyncGenerator<MboxRecord> {
   const gzip = isGzipFile(path);
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
   const stream = limited(gzip ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file, opts.maxBytes ?? Infinity, () => file.destroy());
   let nextLine = 1; // line number of the next message's first line
   let format: MailFormat | null = null;
-  const read = (bytes: Buffer): Message | null => {
-    const all = splitLines(bytes.toString('latin1'), nextLine);
-    nextLine += all.length - 1;
-    if (format === null && all[0].raw.startsWith('From ')) format = mboxFlavour(all[0].raw);
-    const lines = trimSeparatorBlank(dropFinalEmpty(all));
-    return lines.some((l) => l.raw.trim() !== '') ? readRawMessage(lines, format ?? 'mbox', isAscii(bytes)) : null;
-  };
-  let last: Message | null = null;
+  let last: MboxRecord | null = null;
   try {
     for await (const bytes of messageBytes(stream)) {
-      const m = read(bytes);
-      if (!m) continue;
+      const firstLine = nextLine;
+      const lineCount = countLines(bytes);
+      nextLine += lineCount;
+      if (format === null && startsWithFrom(bytes)) format = mboxFlavour(bytes.toString('latin1', 0, 14));
+      if (isBlankBytes(bytes)) continue;
       if (last) yield last; // one message held back: a stream error is reported on it
-      last = m;
+      last = { bytes, firstLine, lineCount, format: format ?? 'mbox', errors: [] };
     }
   } catch (e) {
     if (!gzip && !(e instanceof LimitError)) throw e; // an I/O error, not bad content
-    last ??= emptyMessage(format ?? 'mbox', nextLine);
+    last ??= { bytes: null, firstLine: nextLine, lineCount: 0, format: format ?? 'mbox', errors: [] };
     if (e instanceof LimitError) {
-      last.diagnostics.push({ line: last.lastLine, severity: 'error', message: `${e.message}${nextLine > 1 ? ` after line ${nextLine - 1}` : ''}: the rest is not read` });
+      last.errors.push(`${e.message}${nextLine > 1 ? ` after line ${nextLine - 1}` : ''}: the rest is not read`);
       yield last;
       return;
     }
-    last.diagnostics.push({ line: last.lastLine, severity: 'error', message: `gzip data corrupt or truncated after line ${nextLine - 1}: the rest cannot be read (${e instanceof Error ? e.message : String(e)})` });
+    last.errors.push(`gzip data corrupt or truncated after line ${nextLine - 1}: the rest cannot be read (${e instanceof Error ? e.message : String(e)})`);
   }
   if (last) yield last;
+}
+
+function countLines(bytes: Buffer): number {
+  let n = 0;
+  for (let k = bytes.indexOf(10); k >= 0; k = bytes.indexOf(10, k + 1)) n++;
+  return n;
+}
+
+function startsWithFrom(bytes: Buffer): boolean {
+  return bytes.length >= 5 && bytes[0] === 0x46 && bytes[1] === 0x72 && bytes[2] === 0x6f && bytes[3] === 0x6d && bytes[4] === 0x20;
+}
+
+/** Nothing but what trim() removes (tab, line ends, space, and 0xa0 read as Latin-1): no message. */
+function isBlankBytes(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b !== 32 && b !== 0xa0 && (b < 9 || b > 13)) return false;
+  }
+  return true;
 }
 
 class LimitError extends Error {}

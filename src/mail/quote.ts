@@ -1,4 +1,5 @@
 // The quote tree: every body line's depth and the speaker of each depth.
+import { isSpace, isWhite } from './lines';
 import type { BodyLine, Speaker } from './types';
 
 /**
@@ -157,19 +158,17 @@ export function findAttributions(body: readonly { depth: number; text: string; m
   return out;
 }
 
-const WHITE = /\s/;
-
 /** The line's last non-blank character is ':' (every attribution ends so): a cheap first test. */
 function endsWithColon(text: string): boolean {
   let j = text.length - 1;
-  while (j >= 0 && WHITE.test(text[j])) j--;
+  while (j >= 0 && isSpace(text.charCodeAt(j))) j--;
   return j >= 0 && text.charCodeAt(j) === 58 /* : */;
 }
 
 /** The next non-blank line after i is quoted deeper than line i. */
 function deeperFollows(body: readonly { depth: number; text: string }[], i: number): boolean {
   for (let j = i + 1; j < body.length; j++) {
-    if (body[j].text.trim() === '') continue;
+    if (isWhite(body[j].text)) continue;
     return body[j].depth > body[i].depth;
   }
   return false;
@@ -191,7 +190,11 @@ export function analyseQuotes(
   for (let i = 0; i < raw.length; i++) {
     const l = raw[i];
     // Most lines are unquoted: they keep their text as is, with no split.
-    const q = l.raw.charCodeAt(0) === 62 /* > */ ? splitQuote(l.raw) : { depth: 0, text: l.raw };
+    if (l.raw.charCodeAt(0) !== 62 /* > */) {
+      body[i] = { mailLine: l.mailLine, raw: l.raw, depth: 0, text: l.raw };
+      continue;
+    }
+    const q = splitQuote(l.raw);
     body[i] = { mailLine: l.mailLine, raw: l.raw, depth: q.depth, text: q.text };
   }
   let maxDepth = 0;

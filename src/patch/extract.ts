@@ -8,10 +8,11 @@
 // the @@ counts decide whether it continues the hunk or is a fragment whose
 // header the reviewer cut: the counts are hints, the lines are the truth.
 import type { BodyLine, MailDiagnostic, Message } from '../mail/types';
+import { isSpace, isWhite } from '../mail/lines';
 import { findAttributions, splitQuoteUpTo, type Attribution } from '../mail/quote';
 import type { Comment, Damage, FilePatch, Hunk, HunkLine, LineOp, PatchMessage } from './types';
 import {
-  continuesStatement, isBareLine, isElision, isFileMetaLine, isSignatureMark, parseDiffGit, parseFileLine, parseIndexLine,
+  continuesStatement, isBareLine, isElision, isFileMetaLine, isSignatureMark, keepsIndentation, parseDiffGit, parseFileLine, parseIndexLine,
   parseHunkHeader, type HunkHeader,
 } from './lines';
 import { resolveFunctions } from './functions';
@@ -96,9 +97,9 @@ export function extractPatch(msg: Message): Extraction {
   }
   const attributions = findAttributions(body);
   const speakerName = speakerLookup(msg, attributions);
-  const attribution = new Set<number>();
-  for (const a of attributions) for (let k = a.first; k <= a.last; k++) attribution.add(k);
-  const spacing = spacingAroundElisions(body, p);
+  // Body lines the walk passes over: attribution lines, and the spacing around elisions.
+  const skip = spacingAroundElisions(body, p);
+  for (const a of attributions) for (let k = a.first; k <= a.last; k++) skip[k] = 1;
 
   const hunks: Hunk[] = [];
   const messageComments: Comment[] = [];
@@ -119,7 +120,7 @@ export function extractPatch(msg: Message): Extraction {
 
   for (let i = 0; i < body.length; i++) {
     const line = body[i];
-    if (spacing.has(i) || attribution.has(i)) continue;
+    if (skip[i]) continue;
     if (line.depth < p) {
       if (signatureDepth !== null && line.depth <= signatureDepth) continue;
       signatureDepth = null;
@@ -128,7 +129,7 @@ export function extractPatch(msg: Message): Extraction {
         if (phase === 'files') { gapLine = line.mailLine; cutSinceLast = true; }
         continue;
       }
-      if (line.text.trim() !== '' && !interrupted) {
+      if (!isWhite(line.text) && !interrupted) {
         interrupted = true;
         markSpacing(cur, cur ? cur.hunk.lines.length - 1 : -1);
       }
@@ -225,7 +226,7 @@ export function extractPatch(msg: Message): Extraction {
   function nextIndexAtDepth(i: number, depth: number): number {
     for (let j = i + 1; j < body.length; j++) {
       if (body[j].depth >= depth) return j;
-      if (body[j].text.trim() !== '') return -1;
+      if (!isWhite(body[j].text)) return -1;
     }
     return -1;
   }
@@ -343,7 +344,7 @@ export function extractPatch(msg: Message): Extraction {
     let nw = 0;
     for (let j = i; j < body.length; j++) {
       const l = body[j];
-      if (spacing.has(j) || attribution.has(j)) continue;
+      if (skip[j]) continue;
       if (l.depth < p!) break;
       const text = l.depth === p ? l.text : splitQuoteUpTo(l.raw, p!).text;
       if (isElision(text) || parseHunkHeader(text) || text.startsWith('diff ') || isSignatureMark(text)) break;
@@ -366,7 +367,7 @@ export function extractPatch(msg: Message): Extraction {
       b.hunk.mailLines[1] = line.mailLine;
       return;
     }
-    if (/^(?:\t| {2})/.test(code)) b.indented = true;
+    if (keepsIndentation(code)) b.indented = true;
     b.prevRawLength = line.raw.length;
     const hl: HunkLine = { op, text: code, mailLine: line.mailLine, oldLine: null, newLine: null, function: null };
     if (op !== '+') { hl.oldLine = b.nextOld; if (b.nextOld !== null) b.nextOld++; b.seenOld++; }
@@ -400,7 +401,7 @@ export function extractPatch(msg: Message): Extraction {
     const lines = pending;
     if (lines.length === 0) return;
     pending = [];
-    if (!lines.some((l) => l.text.trim() !== '')) return;
+    if (!lines.some((l) => !isWhite(l.text))) return;
     // Right under an @@ line, before any of its lines, a comment answers the hunk as a whole.
     const target = cur && phase === 'files' ? cur : null;
     const anchor = target && target.hunk.lines.length > target.runStart ? anchorAbove(target) : null;
@@ -495,22 +496,22 @@ function renumber(b: Building): void {
   });
 }
 
-/** Blank lines next to an elision are the reviewer's spacing, not blank context lines. */
-function spacingAroundElisions(body: readonly BodyLine[], p: number): Set<number> {
-  const out = new Set<number>();
+/** Blank lines next to an elision are the reviewer's spacing, not blank context lines: 1 at their indexes. */
+function spacingAroundElisions(body: readonly BodyLine[], p: number): Uint8Array {
+  const out = new Uint8Array(body.length);
   for (let i = 0; i < body.length; i++) {
     const l = body[i];
     if (l.depth > p || !isElision(l.text)) continue;
     if (l.depth < p && !deeperFollows(body, i)) continue;
-    for (let j = i - 1; j >= 0 && body[j].text.trim() === '' && body[j].depth >= Math.min(l.depth, p); j--) out.add(j);
-    for (let j = i + 1; j < body.length && body[j].text.trim() === ''; j++) out.add(j);
+    for (let j = i - 1; j >= 0 && isWhite(body[j].text) && body[j].depth >= Math.min(l.depth, p); j--) out[j] = 1;
+    for (let j = i + 1; j < body.length && isWhite(body[j].text); j++) out[j] = 1;
   }
   return out;
 }
 
 function deeperFollows(body: readonly BodyLine[], i: number): boolean {
   for (let j = i + 1; j < body.length; j++) {
-    if (body[j].text.trim() === '') continue;
+    if (isWhite(body[j].text)) continue;
     return body[j].depth > body[i].depth;
   }
   return false;
@@ -553,7 +554,7 @@ function addDamage(h: Hunk, kind: Damage['kind'], mailLine: number, message: str
  * not stripped but broken by the mailer: it is reported as wrapped.
  */
 function finishDamage(h: Hunk, opless: readonly number[]): void {
-  const indented = h.lines.some((l) => /^(?:\t| {2})/.test(l.text));
+  const indented = h.lines.some((l) => keepsIndentation(l.text));
   const strip = h.damage.find((d) => d.kind === 'stripped-indent');
   if (indented && strip && opless.length > 0) {
     const wrapped = new Set(opless);
@@ -603,7 +604,7 @@ export function threadComments(
 ): Comment[] {
   const segments: { depth: number; lines: BodyLine[] }[] = [];
   for (const l of lines) {
-    if (l.text.trim() === '') {
+    if (isWhite(l.text)) {
       const s = segments[segments.length - 1];
       if (s) s.lines.push(l);
       continue;
@@ -615,7 +616,7 @@ export function threadComments(
   const roots: Comment[] = [];
   const stack: Comment[] = [];
   for (const s of segments) {
-    while (s.lines.length && s.lines[s.lines.length - 1].text.trim() === '') s.lines.pop();
+    while (s.lines.length && isWhite(s.lines[s.lines.length - 1].text)) s.lines.pop();
     const comment: Comment = {
       speaker: speakerName(s.depth, s.lines[0].mailLine), depth: s.depth,
       mailLines: [s.lines[0].mailLine, s.lines[s.lines.length - 1].mailLine],
@@ -635,8 +636,15 @@ export function threadComments(
  */
 function tabsExpanded(h: Hunk): number {
   if (h.path !== null && !/\.(?:c|h)$/.test(h.path)) return 0;
-  if (h.lines.some((l) => l.text.includes('\t'))) return 0;
-  return h.lines.filter((l) => /^ {4,}\S/.test(l.text)).length;
+  let spaced = 0;
+  for (const l of h.lines) {
+    const t = l.text;
+    if (t.includes('\t')) return 0;
+    let i = 0;
+    while (t.charCodeAt(i) === 32) i++;
+    if (i >= 4 && i < t.length && !isSpace(t.charCodeAt(i))) spaced++; // /^ {4,}\S/
+  }
+  return spaced;
 }
 
 /** Damage that keeps a hunk from applying as posted, in a few words; whitespace first. */

@@ -1,6 +1,7 @@
 // Quoted patch fragments with no header at all: a reviewer trims the quote to the function
 // they comment on, so neither a diff header nor an @@ line survives. A quoted run of diff
 // lines is such a fragment when it reads as C; a quoted prose list ("- fix the thing") is not.
+import { isWhite } from '../mail/lines';
 import type { BodyLine } from '../mail/types';
 
 /** Fewest changed ('+'/'-') lines a fragment shows. */
@@ -43,7 +44,7 @@ export function headerlessFragments(body: readonly BodyLine[]): { depth: number;
   let i = 0;
   while (i < body.length) {
     const d = body[i].depth;
-    if (d === 0 || !diffLine(body[i].text) || body[i].text.trim() === '') { i++; continue; }
+    if (d === 0 || !diffLine(body[i].text) || isWhite(body[i].text)) { i++; continue; }
     // A run of diff lines at depth d, blank quoted lines inside it allowed.
     let j = i;
     let changed = 0;
@@ -51,7 +52,7 @@ export function headerlessFragments(body: readonly BodyLine[]): { depth: number;
     let nonBlank = 0;
     while (j < body.length && body[j].depth === d) {
       const t = body[j].text;
-      if (t.trim() === '') { j++; continue; }
+      if (isWhite(t)) { j++; continue; }
       const dl = diffLine(t);
       if (!dl) break;
       nonBlank++;

@@ -3,6 +3,7 @@
 import type { MailDiagnostic } from '../mail/types';
 import type { Comment, Hunk } from './types';
 import { aggregateName, hintFromContext, scanFunctions, type FunctionHint } from './cfunc';
+import { keepsIndentation } from './lines';
 
 /** C sources and headers, or a file the mail does not name. */
 function isC(path: string | null): boolean {
@@ -17,25 +18,35 @@ export function resolveFunctions(hunks: readonly Hunk[], diagnostics: MailDiagno
     const fileLabels = labels.get(h.path) ?? new Map<string, string>();
     labels.set(h.path, fileLabels);
     const hint = startHint(h, fileLabels, h.path !== null ? openAtEnd.get(h.path) ?? null : null);
-    const indented = h.lines.some((l) => /^(?:\t| {2})/.test(l.text));
+    const indented = h.lines.some((l) => keepsIndentation(l.text));
     const startScope = hint === null && h.headerContext !== null ? aggregateName(h.headerContext) : null;
     const scan = scanFunctions(h.lines, hint, indented, startScope);
-    h.lines.forEach((l, i) => { l.function = scan.fn[i]; });
+    let changed = false;
+    for (let i = 0; i < h.lines.length; i++) {
+      h.lines[i].function = scan.fn[i];
+      if (h.lines[i].op !== ' ') changed = true;
+    }
     for (const [label, fn] of scan.labels) if (!fileLabels.has(label)) fileLabels.set(label, fn);
     openAtEnd.set(h.path, scan.openAtEnd);
 
-    const changed = h.lines.map((_, i) => i).filter((i) => h.lines[i].op !== ' ');
-    const pool = changed.length > 0 ? changed : h.lines.map((_, i) => i);
+    // What the hunk changes names it; a hunk of context only is named by all its lines.
     const names = new Set<string>();
-    for (const i of pool) {
+    const scopes = new Set<string>();
+    let first = -1;
+    for (let i = 0; i < h.lines.length; i++) {
+      if (changed && h.lines[i].op === ' ') continue;
       const fn = scan.fn[i];
-      if (fn !== null) names.add(fn);
+      if (fn !== null) {
+        names.add(fn);
+        if (first < 0) first = i;
+      }
+      const scope = scan.scope[i];
+      if (scope !== null) scopes.add(scope);
     }
     h.functions = [...names];
-    h.scopes = [...new Set(pool.map((i) => scan.scope[i]).filter((x): x is string => x !== null))];
-    const first = pool.find((i) => scan.fn[i] !== null);
-    h.function = first === undefined ? null : scan.fn[first];
-    h.functionSource = first === undefined ? null : scan.fromLines[first] ? 'lines' : hint?.source ?? null;
+    h.scopes = [...scopes];
+    h.function = first < 0 ? null : scan.fn[first];
+    h.functionSource = first < 0 ? null : scan.fromLines[first] ? 'lines' : hint?.source ?? null;
     if (hint && hint.source === 'header' && h.function !== null && h.function !== hint.name && h.functionSource === 'lines') {
       diagnostics.push({
         line: h.mailLines[0], severity: 'info', verbose: true,

@@ -1,5 +1,7 @@
 // Recognisers for single lines of a quoted patch. Every test looks at the text
-// after the quote prefix, so the same rules hold at any quote depth.
+// after the quote prefix, so the same rules hold at any quote depth. Each runs on most
+// body lines, so a cheap test of the start of the line comes before its regular expression.
+import { firstNonSpace } from '../mail/lines';
 
 export const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 
@@ -12,7 +14,7 @@ export interface HunkHeader {
 }
 
 export function parseHunkHeader(text: string): HunkHeader | null {
-  if (!text.startsWith('@@ ')) return null;
+  if (text.charCodeAt(0) !== 64 || text.charCodeAt(1) !== 64 || text.charCodeAt(2) !== 32) return null; // "@@ 
   const m = HUNK_HEADER.exec(text.trimEnd());
   if (!m) return null;
   return {
@@ -26,6 +28,7 @@ export function parseHunkHeader(text: string): HunkHeader | null {
 
 /** "diff --git a/fs/dax.c b/fs/dax.c" -> old and new path. */
 export function parseDiffGit(text: string): { oldPath: string | null; newPath: string | null } | null {
+  if (!text.startsWith('diff ')) return null; // what every form below starts with
   const m = /^diff --git (?:"?a\/(.+?)"?) (?:"?b\/(.+?)"?)\s*$/.exec(text);
   if (m) return { oldPath: m[1], newPath: m[2] };
   const other = /^diff --git "?([^\s"]+\/[^\s"]+)"? "?([^\s"]+\/[^\s"]+)"?\s*$/.exec(text);
@@ -75,20 +78,33 @@ function stripPrefix(name: string): string {
 
 /** "Index: redhat-linux/fs/dax.c" (quilt) -> "fs/dax.c". */
 export function parseIndexLine(text: string): string | null {
+  if (!text.startsWith('Index: ')) return null;
   const m = /^Index: (\S+)\s*$/.exec(text);
   return m ? kernelPath(m[1]) : null;
 }
 
+/** The first characters of the metadata lines below. */
+const META_FIRST = 'I=iondsrcB';
+
 /** Lines between "diff --git" and the first "@@" that carry file metadata. */
 export function isFileMetaLine(text: string): boolean {
+  if (text === '' || !META_FIRST.includes(text[0])) return false;
   return /^(?:Index: \S+\s*$|={20,}\s*$|index [0-9a-f]+\.\.[0-9a-f]+|(?:old|new|deleted file|new file) mode \d+|similarity index|dissimilarity index|rename (?:from|to) |copy (?:from|to) |Binary files )/.test(text);
 }
 
 /** "...", ".....", "[...]", "<snip>", "[snip]", "[ ... ]": an explicit gap. */
 export function isElision(text: string): boolean {
-  const first = text.trimStart().charAt(0);
-  if (first === '' || !'.…[<(-sS'.includes(first)) return false;
+  switch (text.charCodeAt(firstNonSpace(text))) {
+    case 46: case 0x2026: case 91: case 60: case 40: case 45: case 115: case 83: break; // . … [ < ( - s S
+    default: return false;
+  }
   return /^\s*(?:\.{2,}|…|\[\s*(?:\.{2,}|…|snip(?:ped)?)\s*\]|<\s*(?:snip(?:ped)?|\.{2,})\s*>|\(\s*snip(?:ped)?\s*\)|-+\s*snip\s*-+|snip(?:ped)?)\s*$/i.test(text);
+}
+
+/** A tab or two spaces first: the line kept its indentation (kernel C indents every body line). */
+export function keepsIndentation(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c === 9 || (c === 32 && text.charCodeAt(1) === 32);
 }
 
 /** The "-- " line before a mail signature or git's version footer. */

@@ -47,6 +47,7 @@ function toStructured(f: FilePatch): StructuredPatch {
 /** True when jsdiff itself accepts the hunk as written (counts and ops agree). */
 export function jsdiffAccepts(h: Hunk): boolean {
   if (h.oldStart === null || h.newStart === null) return false;
+  if (surelyAccepted(h)) return true;
   const text = [`--- a/x`, `+++ b/x`, `@@ -${h.oldStart},${h.oldCount} +${h.newStart},${h.newCount} @@`,
     ...h.lines.map((l) => l.op + l.text)].join('\n') + '\n';
   try {
@@ -55,4 +56,25 @@ export function jsdiffAccepts(h: Hunk): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A hunk jsdiff's parsePatch accepts without being asked (most hunks: asking costs a parse of
+ * the hunk's text): every line a '+', '-' or ' ' line on a line of its own, as many old and
+ * new lines as the header counts, and header numbers written in digits (jsdiff reads digits;
+ * 1e21 and above print in exponent form). Its hunk loop then takes exactly these lines, and
+ * its checks of the counts and of what follows hold. False says nothing: jsdiff decides.
+ */
+function surelyAccepted(h: Hunk): boolean {
+  const numbers = [h.oldStart, h.oldCount, h.newStart, h.newCount];
+  if (!numbers.every((n) => n !== null && Number.isInteger(n) && n >= 0 && n < 1e21)) return false;
+  let old = 0;
+  let now = 0;
+  for (const l of h.lines) {
+    if (l.op !== ' ' && l.op !== '+' && l.op !== '-') return false;
+    if (l.text.includes('\n')) return false;
+    if (l.op !== '+') old++;
+    if (l.op !== '-') now++;
+  }
+  return old === h.oldCount && now === h.newCount;
 }

@@ -1,10 +1,13 @@
 // The parse verb: JSON document and summary over the seed mails, clear failures.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMail } from '../../../src/mail/index';
 import { parse } from '../../../src/cli/parse';
+import { PARALLEL_BYTES } from '../../../src/cli/parse-pool';
+import { SMALL_MESSAGE_LINES } from '../../../src/cli/message-json';
 import { UsageError, type CliIO } from '../../../src/cli/verb';
 
 const SEEDS = join(__dirname, '..', '..', 'fixtures', 'seeds');
@@ -92,6 +95,42 @@ describe('dax-review parse on an mbox, message by message', () => {
     const io: CliIO = { out: (t) => { written += t; }, err: () => undefined, write: (t) => { written += t; } };
     await assert.rejects(parse.run([mbox, '/nonexistent/x.mbox', '--json'], io), UsageError);
     assert.equal(written, '');
+  });
+});
+
+describe('dax-review parse on a large mbox, its messages read by worker threads', () => {
+  const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+  it('writes the document the verb writes reading every message itself, byte for byte', async function () {
+    // The built CLI has the workers' bundle beside it; run from the sources, the verb has none.
+    if (!existsSync(join(cli, '..', 'parse-worker.js'))) this.skip();
+    this.timeout(120_000);
+    const dir = mkdtempSync(join(tmpdir(), 'dax-parallel-'));
+    try {
+      const mails = [SEEDS, join(__dirname, '..', '..', 'fixtures', 'real-mail')]
+        .flatMap((d) => readdirSync(d).filter((f) => !f.endsWith('.md')).map((f) => readFileSync(join(d, f), 'latin1')));
+      // Past the size the workers take over; one message too long for a worker, written in order among theirs.
+      const long = ['From: A <a@example.org>', 'Subject: [PATCH] long', '', '--- a/fs/dax.c', '+++ b/fs/dax.c',
+        `@@ -1,1 +1,${SMALL_MESSAGE_LINES + 1} @@`, ' x();', ...Array.from({ length: SMALL_MESSAGE_LINES }, (_, k) => `+\ty${k}();`)].join('\n');
+      const parts: string[] = [];
+      let size = 0;
+      for (let k = 0; size < PARALLEL_BYTES + (1 << 20); k++) {
+        const body = k === 40 ? long : mails[k % mails.length];
+        const part = `From mboxrd@z Thu Jan  1 00:00:00 1970\n${body.replace(/^(>*From )/gm, '>$1')}\n\n`;
+        parts.push(part);
+        size += part.length;
+      }
+      const file = join(dir, 'big.mbox');
+      writeFileSync(file, parts.join(''), 'latin1');
+      const workers = spawnSync(process.execPath, [cli, 'parse', file, '--json'], { maxBuffer: 1 << 30 });
+      assert.equal(workers.status, 0, workers.stderr.toString());
+      let text = '';
+      const io: CliIO = { out: (t) => { text += t + '\n'; }, err: () => undefined, write: (t) => { text += t; } };
+      assert.equal(await parse.run([file, '--json'], io), 0);
+      assert.ok(workers.stdout.equals(Buffer.from(text, 'utf8')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { analyseQuotes } from '../../../src/mail/quote';
 import { readMail } from '../../../src/mail/index';
-import { formatFiles, parsePatchMail, parsePatchMessage } from '../../../src/patch/index';
+import { parsePatch } from 'diff';
+import { formatFiles, jsdiffAccepts, parsePatchMail, parsePatchMessage } from '../../../src/patch/index';
 import type { FilePatch, Hunk, PatchMessage } from '../../../src/patch/types';
 import { messageFromText, quote } from './helpers';
 
@@ -130,6 +131,28 @@ describe('patch properties', function () {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
       parsePatchMail(readMail(bytes));
     }), { numRuns: 200 });
+  });
+
+  it('a hunk jsdiff accepts without being asked is one its parsePatch accepts', () => {
+    // jsdiff on the hunk's text, as jsdiffAccepts asked it before answering most hunks itself.
+    const jsdiff = (h: Hunk): boolean => {
+      const text = ['--- a/x', '+++ b/x', `@@ -${h.oldStart},${h.oldCount} +${h.newStart},${h.newCount} @@`, ...h.lines.map((l) => l.op + l.text)].join('\n') + '\n';
+      try {
+        const parsed = parsePatch(text);
+        return parsed.length === 1 && parsed[0].hunks.length === 1;
+      } catch {
+        return false;
+      }
+    };
+    const text = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('', '\\ x', '-- a/x', '++ b/x', '@ -1 +1 @@', 'x\ny', '\r'));
+    const lines = fc.array(fc.record({ op: fc.constantFrom<' ' | '+' | '-'>(' ', '+', '-'), text }), { maxLength: 6 });
+    const number = fc.oneof(fc.integer({ min: 0, max: 8 }), fc.constantFrom(1e21, 1e22, 2 ** 53 + 2));
+    fc.assert(fc.property(lines, number, number, fc.boolean(), fc.integer({ min: -1, max: 1 }), (ls, oldStart, newStart, agree, skew) => {
+      const old = ls.filter((l) => l.op !== '+').length;
+      const now = ls.filter((l) => l.op !== '-').length;
+      const h = { oldStart, newStart, oldCount: agree ? old : Math.max(0, old + skew), newCount: agree ? now : now, lines: ls.map((l) => ({ ...l })) } as unknown as Hunk;
+      assert.equal(jsdiffAccepts(h), jsdiff(h));
+    }), { numRuns: 3000 });
   });
 
   it('parses a million-line hunk in linear time', function () {
