@@ -3,6 +3,7 @@
 
 import { isAscii } from 'node:buffer';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { finished, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { dropFinalEmpty, splitLines, type RawLine } from './lines';
 import { buildMessage } from './message';
@@ -123,10 +124,47 @@ function isBlankBytes(bytes: Buffer): boolean {
 
 class LimitError extends Error {}
 
+/**
+ * A stream's chunks, then its error, if any: every byte it gave before failing comes first,
+ * however fast it is read. (Iterating a stream with for await drops what the stream holds
+ * when it fails: gzip data cut short would lose more or less of what it inflates to, as the
+ * reader kept up with it or not.)
+ */
+async function* chunksOf(stream: Readable): AsyncGenerator<Buffer> {
+  let ended = false;
+  let failure: Error | null = null;
+  let wake = (): void => undefined;
+  const onReadable = (): void => wake();
+  stream.on('readable', onReadable);
+  const stop = finished(stream, { writable: false }, (e) => {
+    ended = true;
+    failure = e ?? null;
+    wake();
+  });
+  try {
+    for (;;) {
+      // What the stream holds is read out even once it has failed and been destroyed.
+      const chunk = stream.read() as Buffer | null;
+      if (chunk !== null) {
+        yield chunk;
+        continue;
+      }
+      if (ended) break;
+      await new Promise<void>((resolve) => { wake = resolve; });
+      wake = () => undefined;
+    }
+  } finally {
+    stream.off('readable', onReadable);
+    stop();
+    stream.destroy();
+  }
+  if (failure !== null) throw failure;
+}
+
 /** The stream's bytes up to `max`; past it a LimitError (and the source is closed). */
-async function* limited(stream: AsyncIterable<Buffer>, max: number, close: () => void): AsyncGenerator<Buffer> {
+async function* limited(stream: Readable, max: number, close: () => void): AsyncGenerator<Buffer> {
   let n = 0;
-  for await (const chunk of stream) {
+  for await (const chunk of chunksOf(stream)) {
     n += chunk.length;
     if (n > max) { close(); throw new LimitError(`more than ${max} bytes (the input size limit)`); }
     yield chunk;

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { gzipSync } from 'node:zlib';
+import { constants, gzipSync, gunzipSync } from 'node:zlib';
 import { runInNewContext } from 'node:vm';
 import { readMail, readMbox, type Message } from '../../../src/mail';
 
@@ -137,6 +137,28 @@ describe('mail: mbox', () => {
     const whole = readMail(cut);
     assert.ok(whole.diagnostics.some((d) => d.severity === 'error' && /gzip/.test(d.message)));
     assert.equal(whole.messages[0].body[0].raw, 'first');
+  });
+
+  it('gzip data cut short gives all it inflates to, however fast its messages are taken', async function () {
+    this.timeout(30000);
+    const file = path.join(dir, 'cut.mbox.gz');
+    // More gzip data than one read of the file takes, so the inflating stream still holds some
+    // when it fails; words that do not repeat, so it compresses as mail does.
+    let word = 1;
+    const next = (): string => (word = (word * 48271) % 2147483647).toString(36);
+    const text = Array.from({ length: 1500 }, (_, n) => formatPatch(n, Array.from({ length: 120 }, (_, k) => `+\tline ${k} ${next()} ${next()}`)).join('\n')).join('\n');
+    const cut = gzipSync(Buffer.from(text)).subarray(0, -30);
+    writeFileSync(file, cut);
+    const lines = gunzipSync(cut, { finishFlush: constants.Z_SYNC_FLUSH }).toString('latin1').split('\n').length - 1;
+    for (const pause of [false, true]) {
+      let last: Message | null = null;
+      // A reader that waits between messages, as one handing them to worker threads does.
+      for await (const m of readMbox(file)) {
+        last = m;
+        if (pause) await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.ok(last?.diagnostics.some((d) => d.severity === 'error' && d.message.includes(`gzip data corrupt or truncated after line ${lines}:`)), `pause ${pause}`);
+    }
   });
 
   it('readMbox memory stays near one message for a large file', async function () {
