@@ -17,7 +17,7 @@ const node = {
   sourcemap: !production, minify: production, logLevel: 'warning',
   external: ['vscode'],
   // The model's kernel C (src/model/eras/*) is bundled as text.
-  loader: { '.c': 'text' },
+  loader: { '.c': 'text', '.h': 'text' },
 };
 const entries = [
   { in: 'src/cli/main.ts', out: 'cli.js', banner: { js: '#!/usr/bin/env node' } },

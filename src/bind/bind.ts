@@ -89,7 +89,7 @@ export function eraOf(patches: PatchMessage[], opts: BindOptions = {}): Era {
   for (const pm of patches) {
     const written = messageEra(pm, 0, opts, RADIX_ERA);
     // Nothing era-specific: the era whose C defines the functions the message touches, when one does more than the others.
-    const info = written.evidence.length ? modelled.find((e) => e.name === written.era) : definingEra(pm, modelled);
+    const info = written.evidence.length ? modelled.find((e) => e.name === written.era) : definingEra(pm, modelled.filter((e) => !e.subsystem));
     if (info) votes.set(info, (votes.get(info) ?? 0) + 1);
   }
   let best: EraInfo | null = null;

@@ -65,6 +65,7 @@ const KIND_WORDS: Record<ViolationKind, string> = {
   'use-after-free': 'a use after free', 'refcount': 'a refcount error', 'accounting': 'an accounting error',
   'overlap': 'overlapping PTE and PMD mappings', 'beyond-eof': 'a mapping beyond EOF', 'livelock': 'a livelock',
   'stale-mapping': 'a stale mapping', 'assertion': 'an assertion failure', 'wrong-result': 'a fault with a wrong result',
+  'layout-changed': 'a block map change under a MAP_DIRECT lease',
 };
 
 export function kindWords(k: ViolationKind): string {

@@ -411,21 +411,70 @@ export function applyToTree(pm: PatchMessage, treeDir: string | TreeSource): Tre
     } else if (created) text = '';
     else { fail(`file missing: ${basePath} is not in ${tree.name}`); continue; }
 
+    // A patch the tree already has (git apply -R would apply it): the tree's text is the
+    // post-image and the pre-image is the tree with the hunks reversed.
+    const reversed = alreadyApplied(text, group.hunks, tree.fuzzy ?? false);
     const f = new FileState(text);
     for (const h of group.hunks) {
-      const notes = pieces(h).map((piece, i) => applyPiece(f, h, piece, i === 0, tree.fuzzy ?? false));
-      for (const r of notes) if (r) result.failures.push(r);
+      const applied = reversed ? reverseHunk(h) : h;
+      const notes = pieces(applied).map((piece, i) => applyPiece(f, applied, piece, i === 0, tree.fuzzy ?? false));
+      for (const r of notes) if (r) result.failures.push(reversed ? { ...r, reason: `already in ${tree.name}; reversed: ${r.reason}` } : r);
+      if (reversed && notes.every((r) => !r)) result.failures.push({ hunk: h.id, mailLine: h.mailLines[0], applied: true, reason: `already in ${tree.name}: its text is the code after the patch, and the code before it is that text with the hunk reversed` });
       const cut = cutShort(h);
       if (cut && notes.every((r) => !r || r.applied)) result.failures.push(cut);
     }
-    const pre = f.base.map((t, i): SideLine => {
+    const op = (o: LineOp | undefined): LineOp | null => (!o ? null : reversed ? SWAP[o] : o);
+    const baseSide = f.base.map((t, i): SideLine => {
       const m = f.baseMarks[i];
-      return { text: t, op: m?.op ?? null, mailLine: m?.mailLine ?? null, hunk: m?.hunk ?? null };
+      return { text: t, op: op(m?.op), mailLine: m?.mailLine ?? null, hunk: m?.hunk ?? null };
     });
-    const post = f.cur.map((l): SideLine => ({ text: l.text, op: l.mail?.op ?? null, mailLine: l.mail?.mailLine ?? null, hunk: l.mail?.hunk ?? null }));
+    const curSide = f.cur.map((l): SideLine => ({ text: l.text, op: op(l.mail?.op), mailLine: l.mail?.mailLine ?? null, hunk: l.mail?.hunk ?? null }));
+    const [pre, post] = reversed ? [curSide, baseSide] : [baseSide, curSide];
     result.functions.push(...pairSides(group.path, segmentRuns(touchedRuns(pre)), segmentRuns(touchedRuns(post)), 'tree'));
   }
   return withMailFallback(pm, result);
+}
+
+const SWAP: Record<LineOp, LineOp> = { '+': '-', '-': '+', ' ': ' ' };
+
+/** The hunk that undoes h: added and removed lines swap sides. */
+function reverseHunk(h: Hunk): Hunk {
+  return {
+    ...h, oldStart: h.newStart, oldCount: h.newCount, newStart: h.oldStart, newCount: h.oldCount,
+    lines: h.lines.map((l) => ({ ...l, op: SWAP[l.op], oldLine: l.newLine, newLine: l.oldLine })),
+  };
+}
+
+/**
+ * Whether the file already holds every change of the hunks: each piece that adds or removes
+ * code places reversed (its added lines all found, in order, with its context) and does not
+ * place as it is, and some piece adds two lines of code or more, so one common line found
+ * elsewhere never decides it.
+ */
+function alreadyApplied(text: string, hunks: readonly Hunk[], fuzzy: boolean): boolean {
+  if (!text) return false;
+  let strong = false;
+  for (const h of hunks) {
+    const back = reverseHunk(h);
+    const forward = pieces(h);
+    const reversed = pieces(back);
+    for (let i = 0; i < forward.length; i++) {
+      const piece = forward[i];
+      const added = piece.filter((l) => l.op === '+' && codeOf(l.text) !== '').length;
+      if (!piece.some((l) => l.op !== ' ')) continue;
+      if (added >= 2) strong = true;
+      if (placesCleanly(text, h, piece, i === 0, false)) return false;
+      if (!placesCleanly(text, back, reversed[i], i === 0, fuzzy)) return false;
+    }
+  }
+  return strong;
+}
+
+/** Whether a piece applies to the text as it stands (on a scratch copy). */
+function placesCleanly(text: string, h: Hunk, piece: HunkLine[], first: boolean, fuzzy: boolean): boolean {
+  if (!piece.some((l) => l.op !== '+')) return false;
+  const r = applyPiece(new FileState(text), h, piece, first, fuzzy);
+  return !r || r.applied;
 }
 
 /**

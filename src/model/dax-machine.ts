@@ -10,6 +10,7 @@ import {
 import type { Holds } from './objects/object';
 import { isExceptional } from './objects/radix/entries';
 import { objectsView } from './objects/index';
+import { CRED_OWNER, S_DAX, S_REFLINK } from './objects/lease/index';
 import { FINAL, INVARIANTS, NO_FAULTS, RETURNED, STUCK, type PropertyContext } from './properties/index';
 import { Step } from './kernel/step';
 import type { ScenarioSpec } from './scenarios';
@@ -102,7 +103,7 @@ export class DaxMachine implements Machine {
   private threadInfo(): ThreadInfo[] {
     const keys: string[] = [];
     return this.spec.threads.map((t, i) => {
-      const key = `${t.fn}(${t.args.join(',')})`;
+      const key = `${t.fn}(${t.args.join(',')})${t.cred ?? ''}`;
       let c = keys.indexOf(key);
       if (c < 0) { c = keys.length; keys.push(key); }
       return { name: `T${i + 1}: ${t.name}`, symmetryClass: c };
@@ -131,7 +132,9 @@ export class DaxMachine implements Machine {
     for (const [x, n] of spec.pins ?? []) s[L.slotWord(L.slot(x), SLOT.PINS)] = n;
     for (const [x, p] of spec.ptes ?? []) s[L.slotWord(L.slot(x), SLOT.PTE)] = p;
     for (const [x, b] of spec.blocks ?? []) s[L.slotWord(L.slot(x), SLOT.BLOCK)] = b;
+    s[G.INODE_FLAGS] = (spec.inode?.dax === false ? 0 : S_DAX) | (spec.inode?.reflink ? S_REFLINK : 0);
     spec.threads.forEach((t, i) => this.vm.start(s, i, t.fn, t.args));
+    spec.threads.forEach((t, i) => { s[L.thread(i) + THREAD.CRED] = t.cred ?? CRED_OWNER; });
     // Each thread stands at its first visible step.
     for (let t = 0; t < L.nThreads; t++) {
       const w = new Step(L, s, t, (u) => this.threads[u].name);

@@ -4,6 +4,7 @@ import type { Func, PointValue } from './ir';
 import { eraFunctions } from './core/era';
 import { RADIX_ERA } from './eras/radix/index';
 import { XARRAY_ERA, XARRAY_V6_ERA } from './eras/xarray/index';
+import { MAPDIRECT_ERA } from './eras/mapdirect/index';
 import type { Era } from './core/era';
 import { DaxMachine, reachable } from './dax-machine';
 import { composedScenario, composeThreads, KNOWN_DEFECTS, SCENARIOS, type ScenarioSpec } from './scenarios';
@@ -70,7 +71,7 @@ export function referenceFunctions(points: Readonly<Record<string, PointValue>> 
 }
 
 /** The eras the model has, by name. */
-export const MODEL_ERAS: readonly Era[] = [RADIX_ERA, XARRAY_ERA, XARRAY_V6_ERA];
+export const MODEL_ERAS: readonly Era[] = [RADIX_ERA, XARRAY_ERA, XARRAY_V6_ERA, MAPDIRECT_ERA];
 
 /** The scenarios whose threads run an era's functions (any version of it). */
 export function scenariosOfEra(era: Era): ScenarioSpec[] {
@@ -79,7 +80,7 @@ export function scenariosOfEra(era: Era): ScenarioSpec[] {
 
 /** The era a scenario's threads run, in the version asked for (default: the era's first). */
 export function eraOfScenario(spec: ScenarioSpec, version?: string): Era {
-  const era = spec.era === 'XArray' ? XARRAY_ERA : RADIX_ERA;
+  const era = MODEL_ERAS.find((e) => e.name === (spec.era ?? 'radix'))!;
   if (!version || version === era.version) return era;
   const v = MODEL_ERAS.find((e) => e.name === era.name && e.version === version);
   if (!v) throw new Error(`the ${era.name} era has no version ${version} (it has ${MODEL_ERAS.filter((e) => e.name === era.name).map((e) => e.version).join(', ')})`);

@@ -7,12 +7,12 @@
 export type ViolationKind =
   | 'lost-wakeup' | 'deadlock' | 'entry-left-locked' | 'lock-imbalance' | 'sleep-in-atomic'
   | 'null-deref' | 'use-after-free' | 'refcount' | 'accounting' | 'overlap' | 'beyond-eof'
-  | 'livelock' | 'stale-mapping' | 'assertion' | 'wrong-result';
+  | 'livelock' | 'stale-mapping' | 'assertion' | 'wrong-result' | 'layout-changed';
 
 export const VIOLATION_KINDS: readonly ViolationKind[] = [
   'lost-wakeup', 'deadlock', 'entry-left-locked', 'lock-imbalance', 'sleep-in-atomic',
   'null-deref', 'use-after-free', 'refcount', 'accounting', 'overlap', 'beyond-eof',
-  'livelock', 'stale-mapping', 'assertion', 'wrong-result',
+  'livelock', 'stale-mapping', 'assertion', 'wrong-result', 'layout-changed',
 ];
 
 /** A property broken by a state or by a step. */

@@ -3,12 +3,15 @@
 import { K } from './objects/constants';
 import type { ViolationKind } from './machine';
 import { Block, Pmd, PTE_PFN } from './kernel/layout';
+import { MAP_FLAGS } from './objects/lease/index';
 
 export interface ThreadSpec {
   name: string;
   /** The function the thread runs and its arguments. */
   fn: string;
   args: number[];
+  /** The task's credentials (MAP_DIRECT scenarios): its fsuid owns the file (1), CAP_LEASE (2); default: owner. */
+  cred?: number;
 }
 
 export interface ScenarioSpec {
@@ -40,7 +43,9 @@ export interface ScenarioSpec {
   fsMmaplock?: boolean;
   threads: ThreadSpec[];
   /** The era whose functions the threads run (default: the radix era). */
-  era?: 'radix' | 'XArray';
+  era?: 'radix' | 'XArray' | 'MAP_DIRECT';
+  /** The inode (MAP_DIRECT scenarios): DAX unless said otherwise; reflinked (shared) extents. */
+  inode?: { dax?: boolean; reflink?: boolean };
   /** References get_user_pages() holds on DAX pages at the start (index, count): DMA in flight. */
   pins?: [number, number][];
   /** Marks of entries present at the start (index, PAGECACHE_TAG_* bits). */
@@ -384,11 +389,92 @@ const XARRAY: readonly ScenarioSpec[] = [
   },
 ];
 
+const MAP_DIRECT = MAP_FLAGS.MAP_SHARED_VALIDATE | MAP_FLAGS.MAP_DIRECT;
+const page = (index: number): number => index << K.PAGE_SHIFT;
+/** mmap(2) of the file with flags, then one access of the new mapping at index (none for -1). */
+const mmap = (flags: number, index = -1, write = false, cred?: number): ThreadSpec => ({
+  name: `mmap(${flags === MAP_DIRECT ? 'MAP_SHARED_VALIDATE | MAP_DIRECT' : hex(flags)})${index >= 0 ? ` then a ${write ? 'write' : 'read'} at ${hex(index)}` : ''}${cred === 0 ? ' by a task that neither owns the file nor has CAP_LEASE' : ''}`,
+  fn: 'mmap_and_access', args: [flags, index >= 0 ? page(index) : 0, write ? 1 : 0], ...(cred !== undefined ? { cred } : {}),
+});
+/** A write fault through a MAP_SHARED mapping of the file made before (not MAP_DIRECT). */
+const otherWrite = (index: number): ThreadSpec => ({
+  name: `write fault ${hex(index)} through a MAP_SHARED mapping`, fn: 'access_other_mapping', args: [page(index), 1],
+});
+const leaseTimer = (): ThreadSpec => ({ name: 'kworker: lease-break-time expires', fn: 'delayed_work_timer_fn', args: [0], cred: 2 });
+const truncateLeased = (size: number): ThreadSpec => ({ name: `truncate to ${hex(size)}`, fn: 'xfs_vn_setattr', args: [size] });
+
+/** XFS MAP_DIRECT (the v7 series on v4.14): the layout lease, its breakers and its timeout. */
+const MAPDIRECT: readonly ScenarioSpec[] = [
+  {
+    name: 'md-flush-in-flight', era: 'MAP_DIRECT',
+    description: 'Dave Chinner\'s question on seed 001: mmap(MAP_DIRECT) races a write fault through a MAP_SHARED mapping ' +
+      'of the same file that allocates the hole at 0x203. A fault that read i_mapdcount before the lease was registered ' +
+      'must not allocate once mmap() has returned the mapping: xfs_file_mmap_validate() flushes such faults by cycling ' +
+      'XFS_MMAPLOCK_EXCL.',
+    indexes: [0x202, 0x203], blocks: [[0x202, Block.Mapped], [0x203, Block.Hole]], isize: 0x400,
+    threads: [mmap(MAP_DIRECT), otherWrite(0x203), leaseTimer()],
+    expect: {
+      kind: 'wrong-result',
+      why: 'the v7 series stops write faults under a MAP_DIRECT mapping with i_mapdcount (03/12): the fault gets SIGBUS and ' +
+        'nothing starts the lease break, the problem Dan Williams names in seed 001; his fix calls break_layout(inode, false) ' +
+        'in ->iomap_begin() and bails out with -EWOULDBLOCK (v8 05/14 iomap_can_allocate())',
+    },
+  },
+  {
+    name: 'md-truncate-breaks', era: 'MAP_DIRECT',
+    description: 'The lease holder maps the file with MAP_DIRECT and reads 0x202 while a truncate to 0x202 breaks the ' +
+      'lease (SIGIO to the holder) and waits; lease-break-time expires, the mapping is invalidated (its faults get ' +
+      'SIGBUS) and the lease removed, and only then does the truncate free the blocks.',
+    indexes: [0x202, 0x203], blocks: [[0x202, Block.Mapped], [0x203, Block.Mapped]], isize: 0x400,
+    threads: [mmap(MAP_DIRECT, 0x202), truncateLeased(0x202), leaseTimer()],
+    expect: {
+      kind: 'layout-changed',
+      why: 'map_direct_register() takes the lease without XFS_IOLOCK, so a truncate that passed xfs_break_layouts() before ' +
+        'the lease existed frees the blocks after mmap() returned the mapping (and a lease that times out before ' +
+        'i_mapdcount_inc() drops the count below zero); the series as posted leaves both open',
+    },
+  },
+  {
+    name: 'md-direct-write-hole', era: 'MAP_DIRECT',
+    description: 'A write through a MAP_DIRECT mapping to the hole at 0x203 would allocate: it gets SIGBUS and the block ' +
+      'map stays as it is.',
+    indexes: [0x203], blocks: [[0x203, Block.Hole]], isize: 0x400,
+    threads: [mmap(MAP_DIRECT, 0x203, true)],
+  },
+  {
+    name: 'md-reflink', era: 'MAP_DIRECT',
+    description: 'Dave Chinner\'s question "how do we get is_xfs_map_direct() set if the inode has shared extents?": ' +
+      'mmap(MAP_DIRECT) of a reflinked file succeeds, and its first access gets SIGBUS from xfs_vma_checks().',
+    indexes: [0x202], blocks: [[0x202, Block.Mapped]], isize: 0x400, inode: { reflink: true },
+    threads: [mmap(MAP_DIRECT, 0x202)],
+  },
+  {
+    name: 'md-not-dax', era: 'MAP_DIRECT',
+    description: 'The same question for a file that is not DAX: mmap(MAP_DIRECT) succeeds (it takes the lease only) and ' +
+      'the first access gets SIGBUS from xfs_vma_checks().',
+    indexes: [0x202], blocks: [[0x202, Block.Mapped]], isize: 0x400, inode: { dax: false },
+    threads: [mmap(MAP_DIRECT, 0x202)],
+  },
+  {
+    name: 'md-unknown-flag', era: 'MAP_DIRECT',
+    description: 'mmap(MAP_SHARED_VALIDATE | MAP_DIRECT) with a flag XFS does not know fails with EOPNOTSUPP ' +
+      '(xfs_file_mmap_validate()), before any lease is taken.',
+    indexes: [0x202], blocks: [[0x202, Block.Mapped]], isize: 0x400,
+    threads: [mmap(MAP_DIRECT | 0x200000)],
+  },
+  {
+    name: 'md-eacces', era: 'MAP_DIRECT',
+    description: 'mmap(MAP_DIRECT) by a task that neither owns the file nor has CAP_LEASE fails with EACCES (vfs_setlease()).',
+    indexes: [0x202], blocks: [[0x202, Block.Mapped]], isize: 0x400,
+    threads: [mmap(MAP_DIRECT, -1, false, 0)],
+  },
+];
+
 /**
  * Every scenario. Those with `expect` show a defect the v4.10 shapes have (a later kernel
  * fixed it): the explorer must find it with the default points and must not with the fix's.
  */
-export const SCENARIOS: readonly ScenarioSpec[] = [...CLEAN, ...DEFECTS, ...XARRAY];
+export const SCENARIOS: readonly ScenarioSpec[] = [...CLEAN, ...DEFECTS, ...XARRAY, ...MAPDIRECT];
 /** The scenarios where the v4.10 shapes have a defect. */
 export const KNOWN_DEFECTS: readonly ScenarioSpec[] = SCENARIOS.filter((s) => s.expect);
 

@@ -4,3 +4,7 @@ declare module '*.c' {
   const text: string;
   export default text;
 }
+declare module '*.h' {
+  const text: string;
+  export default text;
+}

@@ -17,7 +17,7 @@ export async function bundleServer(): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dax-lsp-'));
   const common = {
     bundle: true, platform: 'node' as const, target: 'node20', format: 'cjs' as const, external: ['vscode'],
-    logLevel: 'warning' as const, loader: { '.c': 'text' as const },
+    logLevel: 'warning' as const, loader: { '.c': 'text' as const, '.h': 'text' as const },
   };
   await Promise.all([
     esbuild.build({ ...common, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(dir, 'cli.js') }),

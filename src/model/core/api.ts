@@ -68,7 +68,12 @@ export type FieldMeaning =
   | { k: 'slot'; type?: string }
   /** A field of the modelled state, read through a primitive; its arguments are templates over
    *  `$0`, the object (default: the object alone). */
-  | { k: 'read'; prim: string; args?: string[]; ret?: string; type?: string; doc?: string }
+  | {
+    k: 'read'; prim: string; args?: string[]; ret?: string; type?: string; doc?: string;
+    /** An assignment to the field runs this primitive: its arguments are templates over `$0`,
+     *  the object, and `$1`, the value (for `|=` and the like, the field's value combined). */
+    set?: { prim: string; args: string[] };
+  }
   /** A view of the object's value computed by a template over `$0` (the object). */
   | { k: 'view'; e: string; type?: string; doc?: string }
   /** A counter of the modelled state: `++`, `--`, `+=` and `-=` run the primitive with the delta. */

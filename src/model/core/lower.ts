@@ -568,6 +568,7 @@ class FnLowering {
         return;
       }
     }
+    if (this.setField(e, op)) return;
     const lv = this.lvalue(e.l);
     // A write the model drops evaluates only what has effects.
     if (!lv && !this.effectful(e.r)) return;
@@ -581,6 +582,22 @@ class FnLowering {
     if (!BIN_OPS.has(op)) this.stop(`operator ${e.op}`);
     const v = this.value(e.r);
     if (lv) this.emit({ k: 'assign', dst: lv, e: { k: 'bin', op: op as BinOp, a: lvalueExpr(lv), b: v }, label: this.label });
+  }
+
+  /** An assignment to a field of the modelled state that a primitive writes (FieldMeaning.set). */
+  private setField(e: Extract<C.Expr, { k: 'bin' }>, op: string): boolean {
+    const l = uncast(e.l);
+    if (l.k !== 'member' || l.op === '[]') return false;
+    const m = fieldMeaning(this.api, structOf(this.typeOf(l.e)), l.name);
+    if (m?.k !== 'read' || !m.set) return false;
+    if (op !== '' && !BIN_OPS.has(op)) this.stop(`operator ${e.op}`);
+    const v = this.temp();
+    const rhs: C.Expr = op === '' ? e.r : { k: 'bin', op, l, r: e.r };
+    this.emit({ k: 'assign', dst: v, e: this.value(rhs), label: this.label });
+    const obj: C.Expr = l.op === '->' ? l.e : { k: 'un', op: '&', e: l.e };
+    const args = m.set.args.map((a) => this.value(substitute(template(a), [obj, { k: 'id', name: v.name }], null, l.name)));
+    this.emit({ k: 'prim', name: m.set.prim, args, label: this.label });
+    return true;
   }
 
   // --- conditions ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { COMMON_PROTOCOL } from './common/protocol';
 import { RADIX_API } from './radix/api';
 import { XARRAY_PROTOCOL } from './xarray/protocol';
 import { XARRAY_ERA, XARRAY_V6_ERA } from './xarray/index';
+import { MAPDIRECT_ERA } from './mapdirect/index';
 
 /** The protocol tables, an era's before the shared one. */
 const TABLES: readonly Readonly<Record<string, readonly Effect[]>>[] = [RADIX_API.protocol, XARRAY_PROTOCOL, COMMON_PROTOCOL];
@@ -33,6 +34,9 @@ export interface EraInfo {
   versions: readonly Era[];
   words: ReadonlySet<string>;
   prefixes: readonly string[];
+  /** A subsystem beside fs/dax.c (XFS MAP_DIRECT): chosen only by its own identifiers, never
+   *  by the fs/dax.c functions it reduces. */
+  subsystem?: boolean;
 }
 
 export const ERAS: readonly EraInfo[] = [
@@ -54,6 +58,15 @@ export const ERAS: readonly EraInfo[] = [
       'XA_STATE_ORDER', 'WAKE_ALL', 'WAKE_NEXT', 'DAX_LOCKED', 'DAX_ZERO_PAGE', 'DAX_EMPTY', 'DAX_SHIFT', 'folio',
       'dax_lock_folio', 'dax_unlock_folio', 'dax_layout_busy_page_range', 'mapping_empty']),
     prefixes: ['xas_', 'XA_', 'folio_'],
+  },
+  {
+    name: 'MAP_DIRECT', kernels: 'v4.14 with the MAP_DIRECT series (2017)', era: MAPDIRECT_ERA, versions: [MAPDIRECT_ERA],
+    subsystem: true,
+    // The MAP_DIRECT lease: its mmap flag, its registration, the mapping count that stops allocations.
+    words: new Set(['MAP_DIRECT', 'map_direct_register', 'is_map_direct_valid', 'is_xfs_map_direct', 'xfs_vma_checks',
+      'xfs_file_mmap_validate', 'mmap_validate', 'map_direct_state', 'xfs_file_vm_direct_ops', 'LEGACY_MAP_MASK',
+      'MAP_SHARED_VALIDATE', 'XFS_MAP_SUPPORTED', 'i_mapdcount', 'mapdirect']),
+    prefixes: ['map_direct_', 'i_mapdcount_', 'MAPDIRECT_'],
   },
 ];
 

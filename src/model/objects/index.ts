@@ -11,9 +11,10 @@ import { INODE } from './inode/index';
 import { PAGETABLE } from './pagetable/index';
 import { WAITTABLE } from './waittable/index';
 import { WARN } from './warn/index';
+import { LEASE } from './lease/index';
 
 /** Every object, in the order the view lists them. */
-export const OBJECTS: readonly KernelObject[] = [SPINLOCK, RWSEM, RADIX, PAGES, INODE, PAGETABLE, WAITTABLE, WARN];
+export const OBJECTS: readonly KernelObject[] = [SPINLOCK, RWSEM, RADIX, PAGES, INODE, PAGETABLE, WAITTABLE, LEASE, WARN];
 
 /** Every primitive, by name. */
 export const PRIMS: Readonly<Record<string, Prim>> = Object.fromEntries(OBJECTS.flatMap((o) => o.prims.map((p) => [p.name, p])));
@@ -21,9 +22,10 @@ export const PRIMS: Readonly<Record<string, Prim>> = Object.fromEntries(OBJECTS.
 /** Every lock of every object. */
 export const LOCKS: readonly LockDecl[] = OBJECTS.flatMap((o) => o.locks ?? []);
 
-/** The lock a thread blocked in primitive `prim` waits for, if it is a lock's acquire. */
-export function lockAcquiredBy(prim: string): LockDecl | undefined {
-  return LOCKS.find((l) => l.acquire.includes(prim));
+/** The locks a thread blocked in primitive `prim` may wait for (xfs_ilock() takes one of two
+ *  semaphores by its mode), empty when it is no lock's acquire. */
+export function locksAcquiredBy(prim: string): LockDecl[] {
+  return LOCKS.filter((l) => l.acquire.includes(prim));
 }
 
 /** The objects' rows of the view of a state (threads are the machine's). */

@@ -12,9 +12,10 @@ import { STALE_MAPPING } from './stale-mapping';
 import { BEYOND_EOF } from './beyond-eof';
 import { FAULT_RESULT } from './fault-result';
 import { PMD_RESULT } from './pmd-result';
+import { MAP_DIRECT_RESULTS } from './map-direct';
 
 export const PROPERTIES: readonly Property[] = [
-  ACCOUNTING, OVERLAP, WAITERS, LOCKS_RELEASED, ENTRIES_UNLOCKED, REFCOUNT, STALE_MAPPING, BEYOND_EOF, FAULT_RESULT, PMD_RESULT,
+  ACCOUNTING, OVERLAP, WAITERS, LOCKS_RELEASED, ENTRIES_UNLOCKED, REFCOUNT, STALE_MAPPING, BEYOND_EOF, FAULT_RESULT, PMD_RESULT, MAP_DIRECT_RESULTS,
 ];
 
 export const INVARIANTS = PROPERTIES.filter((p) => p.invariant);

@@ -92,8 +92,11 @@ describe('model VM: runners against the interpreter', function () {
   const listing = listModel();
   for (const s of [...listing.scenarios, ...listing.knownDefects]) {
     it(`${s.name}: every step the same, with and without the reductions`, () => {
-      assert.ok(compare(s.name, {}) > 0);
-      assert.ok(compare(s.name, { reduce: false }) > 0);
+      // A scenario whose threads all return before a visible step (an mmap refused at once) has none to compare.
+      const m = buildScenario(s.name);
+      const stepless = m.threads.every((_t, i) => m.status(m.initial(), i) === Status.Done);
+      assert.ok(compare(s.name, {}) > 0 || stepless);
+      assert.ok(compare(s.name, { reduce: false }) > 0 || stepless);
     });
   }
   for (const [name, points] of DEFECT_VARIANTS) {

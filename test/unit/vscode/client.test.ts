@@ -22,7 +22,7 @@ describe('vscode: the analysis worker', function () {
     await esbuild.build({
       entryPoints: [path.join(root, 'src/editor/worker.ts')], outfile: path.join(dir, 'analysis.js'),
       bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], logLevel: 'warning',
-      loader: { '.c': 'text' },
+      loader: { '.c': 'text', '.h': 'text' },
     });
     const req = createRequire(__filename);
     copyFileSync(req.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(dir, 'web-tree-sitter.wasm'));

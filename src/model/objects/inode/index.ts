@@ -9,6 +9,7 @@ import type { KernelObject, Prim } from '../object';
 import type { Step } from '../../kernel/step';
 import { hex } from '../format';
 import { slotOrFault } from '../radix/entries';
+import { layoutChange } from '../lease/index';
 
 const NOTE = {
   isize: (pages: number) => `i_size = ${hex(pages)} pages`,
@@ -118,11 +119,54 @@ def({
         w.commit('use-after-free', `the block of ${hex(x)} is freed while get_user_pages() holds its DAX page: DMA writes into a block the filesystem may give to another file`, { index: hex(x) });
       }
       if (w.s[w.L.slotWord(s, SLOT.BLOCK)] === Block.Hole) return;
+      layoutChange(w, x, 'truncate frees its block');
       w.write(OBJ.block(s));
       w.set(w.L.slotWord(s, SLOT.BLOCK), Block.Hole);
     });
     w.note(NOTE.freed, pages);
     return 0;
+  },
+});
+
+/** struct xfs_bmbt_irec of one block as the model keeps it: its state (Block) | its index << 4. */
+const irec = (index: number, block: number): number => block | (index << 4);
+
+def({
+  name: 'xfs_bmapi_read', arity: 1, visible: true,
+  doc: 'xfs_bmapi_read(ip, offset_fsb, 1, &imap, &nimaps, 0): the mapping of one block (hole, unwritten, written) into imap',
+  run: (w, [index]) => {
+    const s = slotOrFault(w, index);
+    if (s < 0) return irec(index, Block.Hole);
+    w.read(OBJ.block(s));
+    return irec(index, w.s[w.L.slotWord(s, SLOT.BLOCK)]);
+  },
+});
+
+def({
+  name: 'xfs_iomap_write_direct', arity: 1, visible: true, mightSleep: true,
+  doc: 'xfs_iomap_write_direct(ip, offset, count, &imap, nmaps): allocates the block (a DAX write: zeroed, written) and maps it into imap',
+  run: (w, [index]) => {
+    const s = slotOrFault(w, index);
+    if (s < 0) return irec(index, Block.Mapped);
+    const a = w.L.slotWord(s, SLOT.BLOCK);
+    w.read(OBJ.block(s));
+    if (w.s[a] !== Block.Mapped) {
+      layoutChange(w, index, w.s[a] === Block.Hole ? 'a write fault allocates it' : 'a write fault converts its unwritten extent');
+      w.write(OBJ.block(s));
+      w.set(a, Block.Mapped);
+      w.note(NOTE.block, index);
+    }
+    return irec(index, Block.Mapped);
+  },
+});
+
+def({
+  name: 'xfs_bmbt_to_iomap', arity: 1, visible: false,
+  doc: 'xfs_bmbt_to_iomap(ip, iomap, &imap): the iomap of a block mapping (type | 1 page << 12 | index << 22)',
+  run: (_w, [rec]) => {
+    const b = rec & 15;
+    const type = b === Block.Mapped ? K.IOMAP_MAPPED : b === Block.Unwritten ? K.IOMAP_UNWRITTEN : K.IOMAP_HOLE;
+    return type | (1 << 12) | ((rec >> 4) << 22);
   },
 });
 
