@@ -15,7 +15,7 @@ import { eraFunctionNames, eraFunctions, eraFunctionText, imageText, referenceTr
 import { lowerC, type Assumption } from '../model/core/lower';
 import { argsAt } from '../model/core/macros';
 import { RADIX_ERA } from '../model/eras/radix/index';
-import { ERAS, identifyEra, type EraInfo } from '../model/eras/index';
+import { ERAS, identifyEra, protocolOf, type EraInfo } from '../model/eras/index';
 import type { Func } from '../model/ir';
 import { link } from '../model/index';
 
@@ -27,6 +27,8 @@ export interface BoundSide {
   why: string | null;
   /** Calls and fields outside the model the lowering took as assumptions (explored as choices). */
   assumptions: Assumption[];
+  /** The mail lines "what if this line were removed" left out of the image. */
+  removed?: number[];
 }
 
 export interface BoundFunction {
@@ -38,6 +40,8 @@ export interface BoundFunction {
   how: 'applied' | 'completed' | 'mail' | 'partial';
   /** The era models the function (the reference has it). */
   modelled: boolean;
+  /** The tree (or the reference) already holds the patch's text of it: git apply -R would apply. */
+  inTree?: boolean;
   /** The era of fs/dax.c its message is written against, when the model does not have it. */
   otherEra?: string;
   pre: BoundSide;
@@ -70,6 +74,9 @@ export interface Binding {
   /** The IR of each side that lowered and links: the functions that replace or join the reference. */
   pre: Record<string, Func>;
   post: Record<string, Func>;
+  /** Functions the patch adds that the tree already holds (the tree has the patch): before the
+   *  patch they do not exist, so a run that reaches one has no code before the patch to compare with. */
+  added: string[];
 }
 
 export interface BindOptions {
@@ -217,14 +224,71 @@ function withEraPaths(pm: PatchMessage, era: Era): PatchMessage {
   return changed ? { ...pm, files } : pm;
 }
 
-/** The image without a mail line's statement: the line, and the lines its statement continues on. */
-function withoutLine(img: FunctionImage | null, line: number | undefined): FunctionImage | null {
+/** The first lines of the image's statements: [first, last] index of each, in order. */
+function statementsOf(img: FunctionImage): [number, number][] {
+  // A line of its own ends a statement: a preprocessor line, a comment or a blank line.
+  const ends = (t: string): boolean => /[;{}]\s*(\/\*.*\*\/)?\s*$/.test(t) || /^\s*#/.test(t) || /^\s*(\/\*.*\*\/|\/\/.*)?\s*$/.test(t);
+  const out: [number, number][] = [];
+  for (let i = 0; i < img.lines.length; i++) {
+    let end = i;
+    while (!ends(img.lines[end].text) && end + 1 < img.lines.length) end++;
+    out.push([i, end]);
+    i = end;
+  }
+  return out;
+}
+
+/** A statement that is one call: its name and its arguments' text, whitespace squashed. */
+function callOf(text: string): { name: string; args: string } | null {
+  const m = /^\s*([A-Za-z_]\w*)\s*\((.*)\)\s*;\s*(\/\*.*\*\/)?\s*$/.exec(text);
+  return m ? { name: m[1], args: m[2].replace(/\s+/g, '') } : null;
+}
+
+/** Whether a call takes a lock (or another resource) the protocol says its caller then holds. */
+function acquireClass(name: string): string | null {
+  const e = protocolOf(name)?.effects.find((x) => x.op === 'acquire' && typeof x.handle === 'number');
+  return e && e.op === 'acquire' ? e.cls : null;
+}
+
+function releases(name: string, cls: string): boolean {
+  return !!protocolOf(name)?.effects.some((x) => x.op === 'release' && x.cls === cls);
+}
+
+/** The statement that releases what statement k takes (the next release with the same
+ *  arguments), or that takes what statement k releases (the previous acquire), if any. */
+function lockPair(stmts: [number, number][], k: number, text: (st: [number, number]) => string): [number, number] | undefined {
+  const call = callOf(text(stmts[k]));
+  if (!call) return undefined;
+  const same = (st: [number, number], ok: (name: string) => boolean): boolean => {
+    const c = callOf(text(st));
+    return c !== null && c.args === call.args && ok(c.name);
+  };
+  const cls = acquireClass(call.name);
+  if (cls) return stmts.slice(k + 1).find((st) => same(st, (n) => releases(n, cls)));
+  return stmts.slice(0, k).reverse().find((st) => same(st, (n) => {
+    const c = acquireClass(n);
+    return c !== null && releases(call.name, c);
+  }));
+}
+
+/**
+ * The image without a mail line's statement (the line, and the lines its statement continues
+ * on). A statement that takes a lock goes with the statement that releases it with the same
+ * arguments further on: the question is whether the critical section is needed, and a lock
+ * taken and never released answers nothing. The mail lines left out come with it.
+ */
+function withoutLine(img: FunctionImage | null, line: number | undefined): { image: FunctionImage | null; removed: number[] } {
   const at = img && line !== undefined ? img.lines.findIndex((l) => l.mailLine === line) : -1;
-  if (!img || at < 0) return img;
-  let end = at;
-  const ends = (t: string): boolean => /[;{}]\s*(\/\*.*\*\/)?\s*$/.test(t) || /^\s*#/.test(t);
-  while (!ends(img.lines[end].text) && end + 1 < img.lines.length) end++;
-  return { ...img, lines: [...img.lines.slice(0, at), ...img.lines.slice(end + 1)] };
+  if (!img || at < 0) return { image: img, removed: [] };
+  const stmts = statementsOf(img);
+  const k = stmts.findIndex(([a, b]) => at >= a && at <= b);
+  const cut: [number, number][] = [[at, stmts[k][1]]];
+  const text = (st: [number, number]): string => img.lines.slice(st[0], st[1] + 1).map((l) => l.text).join(' ');
+  const pair = lockPair(stmts, k, text);
+  if (pair) cut.push(pair);
+  const gone = new Set(cut.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_x, i) => a + i)));
+  const removed = [...gone].map((i) => img.lines[i].mailLine).filter((x): x is number => x !== null);
+  return { image: { ...img, lines: img.lines.filter((_l, i) => !gone.has(i)) }, removed };
 }
 
 function side(image: FunctionImage | null, why: string | null = null): BoundSide {
@@ -238,11 +302,14 @@ function rebuild(pm: PatchMessage, era: Era, opts: BindOptions, failures: TreeFa
   const r = applyToTree(withEraPaths(pm, era), tree);
   if (opts.tree !== undefined) failures.push(...r.failures);
   const failed = new Set(r.failures.filter((x) => !x.applied).map((x) => x.hunk));
+  const inTree = new Set(r.failures.filter((x) => x.applied && x.reason.startsWith('already in ')).map((x) => x.hunk));
   const fromMail = new Map(rebuildFunctions(pm).map((f) => [f.name, f]));
   return r.functions.map((f) => {
     const modelled = names.has(f.name);
     const placed = f.post?.source === 'tree' && f.post.whole && !f.hunks.some((h) => failed.has(h));
-    const base: Omit<BoundFunction, 'how' | 'pre' | 'post'> = { name: f.name, path: f.path, modelled, hunks: f.hunks };
+    const base: Omit<BoundFunction, 'how' | 'pre' | 'post'> = {
+      name: f.name, path: f.path, modelled, hunks: f.hunks, ...(f.hunks.some((h) => inTree.has(h)) ? { inTree: true } : {}),
+    };
     if (placed) return { ...base, how: 'applied', pre: side(f.pre), post: side(f.post) };
     const mail: RebuiltFunction = fromMail.get(f.name) ?? f;
     const ref = opts.tree === undefined && modelled ? eraFunctionText(era, f.name) : null;
@@ -329,7 +396,9 @@ function bindMessage(pm: PatchMessage, era: Era, opts: BindOptions, known: Reado
   const functions = hugeHunk(pm) ? setAside(pm, era) : rebuild(pm, era, opts, failures);
   const reference = new Map(eraFunctions(era).map((f) => [f.name, f]));
   for (const f of functions) {
-    f.post.image = withoutLine(f.post.image, opts.without);
+    const cut = withoutLine(f.post.image, opts.without);
+    f.post.image = cut.image;
+    if (cut.removed.length) f.post.removed = cut.removed;
     if (!f.modelled && !wanted.has(f.name)) {
       const why = `${f.name}() is outside the model, and no function the model runs calls it`;
       f.pre.why ??= why;
@@ -412,7 +481,8 @@ export function bindPatches(patches: PatchMessage[], opts: BindOptions = {}): Bi
   const functions = bound.flatMap((m) => m.functions.map((f) => ({ ...f, pre: { ...f.pre }, post: { ...f.post } })));
   const failures = bound.flatMap((m) => m.failures);
   const reference = new Map(eraFunctions(era).map((f) => [f.name, f]));
-  const binding: Binding = { era, eras, functions, failures, pre: {}, post: {} };
+  const added = functions.filter((f) => f.inTree && !f.pre.image && f.post.func && reference.has(f.name)).map((f) => f.name);
+  const binding: Binding = { era, eras, functions, failures, pre: {}, post: {}, added };
   for (const which of ['pre', 'post'] as const) {
     const over: Record<string, Func> = {};
     for (const f of functions) {

@@ -64,7 +64,7 @@ const KIND_WORDS: Record<ViolationKind, string> = {
   'lock-imbalance': 'a lock imbalance', 'sleep-in-atomic': 'a sleep in atomic context', 'null-deref': 'a NULL dereference',
   'use-after-free': 'a use after free', 'refcount': 'a refcount error', 'accounting': 'an accounting error',
   'overlap': 'overlapping PTE and PMD mappings', 'beyond-eof': 'a mapping beyond EOF', 'livelock': 'a livelock',
-  'stale-mapping': 'a stale mapping', 'assertion': 'an assertion failure', 'wrong-result': 'a fault with a wrong result',
+  'stale-mapping': 'a stale mapping', 'assertion': 'an assertion failure', 'wrong-result': 'a wrong result',
   'layout-changed': 'a block map change under a MAP_DIRECT lease',
 };
 
@@ -258,6 +258,12 @@ export function bindOptions(opts: SimulateOptions): BindOptions {
   return { ...(opts.tree ? { tree: opts.tree } : {}), ...(opts.without !== undefined ? { without: opts.without } : {}) };
 }
 
+/** "without line 222", or "without lines 222 and 223" when its lock's release went with it. */
+function withoutWords(b: Binding, line: number): string {
+  const removed = [...new Set(b.functions.flatMap((f) => f.post.removed ?? []))].filter((x) => x !== line).sort((x, y) => x - y);
+  return removed.length ? `without line ${line} and line ${removed.join(', ')} (the lock it takes and its release)` : `without line ${line}`;
+}
+
 /** The verdicts and coverage of one hunk under a binding. */
 export function simulateWith(b: Binding, h: Hunk, opts: SimulateOptions = {}): HunkSimulation {
   const budget = opts.budget ?? DEFAULT_BUDGET;
@@ -272,16 +278,20 @@ export function simulateWith(b: Binding, h: Hunk, opts: SimulateOptions = {}): H
   const postRuns: Run[] = [];
   // "What if this line were removed" compares the patch as posted with the patch without it.
   const before = opts.without !== undefined && opts.posted ? opts.posted : null;
+  const graph = b.added.length && !before ? callGraph(b, b.post) : null;
   for (const s of scenarios) {
-    const pre = before ? runScenario(before, s, before.post, budget) : runScenario(b, s, b.pre, budget);
+    // A run through code the patch adds that the tree already holds has nothing before the patch.
+    const fresh = graph !== null && b.added.some((n) => reach(graph, s.threads.map((t) => t.fn)).has(n));
+    const pre = fresh ? null : before ? runScenario(before, s, before.post, budget) : runScenario(b, s, b.pre, budget);
     const post = runScenario(b, s, b.post, budget);
-    preRuns.push(pre);
+    if (pre) preRuns.push(pre);
     postRuns.push(post);
     const v: HunkVerdict = {
-      hunk: h.id, scenario: s.name, pre: before ? onMail(pre.verdict, before, 'post') : onMail(pre.verdict, b, 'pre'),
-      post: onMail(post.verdict, b, 'post'), summary: summarise(s.name, pre.verdict, post.verdict),
+      hunk: h.id, scenario: s.name,
+      pre: !pre ? null : before ? onMail(pre.verdict, before, 'post') : onMail(pre.verdict, b, 'pre'),
+      post: onMail(post.verdict, b, 'post'), summary: summarise(s.name, pre?.verdict ?? null, post.verdict),
     };
-    if (opts.without !== undefined) { v.without = opts.without; v.summary = `without line ${opts.without}: ${v.summary}`; }
+    if (opts.without !== undefined) { v.without = opts.without; v.summary = `${withoutWords(b, opts.without)}: ${v.summary}`; }
     verdicts.push(v);
   }
   const coverage = coverageOf(h, b, touched, { pre: preRuns, post: postRuns }, scenarios.length > 0);

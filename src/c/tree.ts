@@ -209,7 +209,7 @@ function inFunctionOf(f: FileState, h: Hunk, piece: HunkLine[], p: number): bool
  * Places a piece whose lines do not all stand in the file as they are in the mail (the tree
  * is another kernel version): inside its function when the mail says which, at the place
  * where its lines match best in order, comments aside. Every removed line must be found;
- * at least half of the context. Context lines that differ keep the tree's text.
+ * at least half of the context, unless three or more removed lines of code place it on their own. Context lines that differ keep the tree's text.
  */
 function placeFuzzy(f: FileState, h: Hunk, piece: HunkLine[]): TreeFailure | null {
   const fn = functionOf(h, piece);
@@ -240,8 +240,10 @@ function placeFuzzy(f: FileState, h: Hunk, piece: HunkLine[]): TreeFailure | nul
       if (!best || score > best.score) best = { at, score };
     }
   }
-  const matchedContext = best ? best.score - old.filter((l) => l.op === '-' && codeOf(l.text) !== '').length : 0;
-  if (!best || (context > 0 && matchedContext * 2 < context)) return null;
+  const removed = old.filter((l) => l.op === '-' && codeOf(l.text) !== '').length;
+  const matchedContext = best ? best.score - removed : 0;
+  // Removed lines found in order place the piece; context decides only when they are fewer than three.
+  if (!best || (context > 0 && matchedContext * 2 < context && removed < 3)) return null;
   spliceFuzzy(f, h, piece, best.at);
   const differ = context - matchedContext;
   return {
@@ -464,10 +466,25 @@ function alreadyApplied(text: string, hunks: readonly Hunk[], fuzzy: boolean): b
       if (!piece.some((l) => l.op !== ' ')) continue;
       if (added >= 2) strong = true;
       if (placesCleanly(text, h, piece, i === 0, false)) return false;
+      if (!addedRunsStand(text, piece)) return false;
       if (!placesCleanly(text, back, reversed[i], i === 0, fuzzy)) return false;
     }
   }
   return strong;
+}
+
+/** Whether every run of a piece's added lines of code stands in the text as one run, no other
+ *  code between its lines: a tree whose function differs from the patch's (a line more or
+ *  less) does not hold the patch. */
+function addedRunsStand(text: string, piece: HunkLine[]): boolean {
+  const code = splitLines(text).map(codeOf).filter((c) => c !== '');
+  const runs: string[][] = [[]];
+  for (const l of piece) {
+    const c = codeOf(l.text);
+    if (l.op !== '+') { if (c !== '' && runs[runs.length - 1].length) runs.push([]); continue; }
+    if (c !== '') runs[runs.length - 1].push(c);
+  }
+  return runs.filter((r) => r.length).every((r) => code.some((_c, i) => r.every((x, k) => code[i + k] === x)));
 }
 
 /** Whether a piece applies to the text as it stands (on a scratch copy). */

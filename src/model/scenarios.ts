@@ -3,7 +3,7 @@
 import { K } from './objects/constants';
 import type { ViolationKind } from './machine';
 import { Block, Pmd, PTE_PFN } from './kernel/layout';
-import { MAP_FLAGS } from './objects/lease/index';
+import { MAP_FLAGS, mapFlagWords } from './objects/lease/index';
 
 export interface ThreadSpec {
   name: string;
@@ -393,7 +393,7 @@ const MAP_DIRECT = MAP_FLAGS.MAP_SHARED_VALIDATE | MAP_FLAGS.MAP_DIRECT;
 const page = (index: number): number => index << K.PAGE_SHIFT;
 /** mmap(2) of the file with flags, then one access of the new mapping at index (none for -1). */
 const mmap = (flags: number, index = -1, write = false, cred?: number): ThreadSpec => ({
-  name: `mmap(${flags === MAP_DIRECT ? 'MAP_SHARED_VALIDATE | MAP_DIRECT' : hex(flags)})${index >= 0 ? ` then a ${write ? 'write' : 'read'} at ${hex(index)}` : ''}${cred === 0 ? ' by a task that neither owns the file nor has CAP_LEASE' : ''}`,
+  name: `mmap(${mapFlagWords(flags)})${index >= 0 ? ` then a ${write ? 'write' : 'read'} at ${hex(index)}` : ''}${cred === 0 ? ' by a task that neither owns the file nor has CAP_LEASE' : ''}`,
   fn: 'mmap_and_access', args: [flags, index >= 0 ? page(index) : 0, write ? 1 : 0], ...(cred !== undefined ? { cred } : {}),
 });
 /** A write fault through a MAP_SHARED mapping of the file made before (not MAP_DIRECT). */
@@ -457,10 +457,10 @@ const MAPDIRECT: readonly ScenarioSpec[] = [
   },
   {
     name: 'md-unknown-flag', era: 'MAP_DIRECT',
-    description: 'mmap(MAP_SHARED_VALIDATE | MAP_DIRECT) with a flag XFS does not know fails with EOPNOTSUPP ' +
-      '(xfs_file_mmap_validate()), before any lease is taken.',
+    description: 'mmap(MAP_SHARED_VALIDATE) with a flag XFS does not know fails with EOPNOTSUPP ' +
+      '(xfs_file_mmap_validate()), MAP_DIRECT or not; plain MAP_SHARED would ignore the flag, as it always did.',
     indexes: [0x202], blocks: [[0x202, Block.Mapped]], isize: 0x400,
-    threads: [mmap(MAP_DIRECT | 0x200000)],
+    threads: [mmap(MAP_FLAGS.MAP_SHARED_VALIDATE | 0x200000)],
   },
   {
     name: 'md-eacces', era: 'MAP_DIRECT',

@@ -12,6 +12,7 @@ import type { MailDiagnostic, MailDocument } from '../mail/types';
 import { analyseMail, staticFindings, checkMailStatic, staticReview, staticCoverage, answered, reviewReady, loweredCoverage, type Analysed } from './static';
 import type { Finding, HunkCoverage, HunkVerdict, ReviewCoverage, Undecided } from './types';
 import { scopeOf, settleEvidence, withStatement } from './evidence';
+import { eraPhrase } from '../model/eras/index';
 
 export { checkMailStatic, staticReview, staticCoverage, reviewReady };
 export { outsideModel } from './evidence';
@@ -279,10 +280,10 @@ function eraDiagnostics(patches: PatchMessage[], binding: Binding): MailDiagnost
       }
       continue;
     }
-    const written = `this patch is written against the ${e.era} era of fs/dax.c (${e.kernels}; ${e.from === 'tree' ? 'the kernel tree\'s fs/dax.c uses' : 'its hunks use'} ` +
+    const written = `this patch is written against ${eraPhrase(e.era)} (${e.kernels}; ${e.from === 'tree' ? 'the kernel tree\'s fs/dax.c uses' : 'its hunks use'} ` +
       `${e.evidence.slice(0, 4).join(', ')})`;
     const says = !e.modelled ? 'the model does not have that era, so it runs none of its code'
-      : e.era === era.name ? `the model runs it against its ${era.version} rendition of that era`
+      : e.era === era.name ? `the model runs it against its ${era.version} rendition of it`
         : `this mail is run against the ${era.name} era (${era.version}), the era of most of its messages, so the model runs none of this message's code`;
     out.push({ line: at(e.message), severity: 'info', message: `${written}; ${says}` });
   }

@@ -70,6 +70,11 @@ export const ERAS: readonly EraInfo[] = [
   },
 ];
 
+/** How a reviewer names the code of an era: "the radix era of fs/dax.c", "XFS MAP_DIRECT code". */
+export function eraPhrase(name: string): string {
+  return ERAS.find((e) => e.name === name)?.subsystem ? `XFS ${name} code` : `the ${name} era of fs/dax.c`;
+}
+
 /** Which era identifiers of a patch belong to, with the identifiers that say so; null when
  *  none of them is any era's own. The era with the most distinct identifiers of its own wins. */
 export function identifyEra(idents: Iterable<string>): { info: EraInfo; evidence: string[] } | null {

@@ -16,7 +16,7 @@ import type { Fault } from '../machine';
 import type { Property } from './property';
 
 const wrong = (w: Step, message: string, detail: Record<string, string | number | boolean>): Fault =>
-  ({ kind: 'wrong-result', threads: [w.t], message: `${w.threadName(w.t)} ${message}`, detail });
+  ({ kind: 'wrong-result', threads: [w.t], message: `${w.threadName(w.t)}${message.startsWith(':') ? '' : ' '}${message}`, detail });
 
 /** The errno mmap(2) owes the caller for these flags, 0 when it must succeed. */
 function mmapErrno(w: Step, flags: number): number {
@@ -39,11 +39,14 @@ function sigbusOwed(w: Step, index: number, write: boolean): string | null {
   return null;
 }
 
+const ERRNO: Record<number, string> = { [K.EOPNOTSUPP]: 'EOPNOTSUPP', [K.EACCES]: 'EACCES', [K.EINVAL]: 'EINVAL', [K.EAGAIN]: 'EAGAIN', [K.ENOMEM]: 'ENOMEM' };
+const errno = (v: number): string => (v < 0 ? `-${ERRNO[-v] ?? -v}` : String(v));
+
 function mmapAndAccess(w: Step, [flags, address, write]: readonly number[], ret: number): Fault | null {
   const owed = mmapErrno(w, flags);
   if (ret < 0 || owed < 0) {
     if (ret === owed) return null;
-    return wrong(w, `returned ${ret} from mmap(${hex(flags)}); MAP_DIRECT's contract says ${owed}`, { flags: hex(flags), ret, owed });
+    return wrong(w, `: mmap() returned ${errno(ret)} where MAP_SHARED_VALIDATE and MAP_DIRECT promise ${errno(owed)}`, { flags: hex(flags), ret, owed });
   }
   const direct = (flags & MAP_FLAGS.MAP_TYPE) === MAP_FLAGS.MAP_SHARED_VALIDATE && (flags & MAP_FLAGS.MAP_DIRECT) !== 0;
   if (!direct || !address) return null;

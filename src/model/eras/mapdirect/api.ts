@@ -106,6 +106,6 @@ export const MAPDIRECT_API: Api = {
     MAPDIRECT_BREAK: 0, MAPDIRECT_VALID: 1, VM_MIXEDMAP: 0x10000000, VM_HUGEPAGE: 0x20000000, PE_SIZE_PTE: 0,
     xfs_iomap_ops: 1, xfs_file_vm_ops: 1, xfs_file_vm_direct_ops: 2, map_direct_lm_ops: 1, VMA_NEW: 1, other_vma: 2, dax_file: 1,
     MAP_DIRECT_FD: 3, current: 1, GFP_KERNEL: 0, vm_area_cachep: 0, lease_break_time: 45, HZ: 100, SIGIO: 29, POLL_MSG: 0,
-    XFS_DATA_FORK: 0, XFS_BLOCK_MAPPED: 2, EWOULDBLOCK: 11,
+    XFS_DATA_FORK: 0, XFS_BLOCK_MAPPED: 2, EWOULDBLOCK: 11, IOMAP_DIRECT: 0x10,
   },
 };

@@ -26,6 +26,15 @@ export const LEGACY_MAP_MASK = MAP_FLAGS.MAP_SHARED | MAP_FLAGS.MAP_PRIVATE | MA
   MAP_FLAGS.MAP_GROWSDOWN | MAP_FLAGS.MAP_DENYWRITE | MAP_FLAGS.MAP_EXECUTABLE | MAP_FLAGS.MAP_LOCKED | MAP_FLAGS.MAP_NORESERVE | MAP_FLAGS.MAP_POPULATE |
   MAP_FLAGS.MAP_NONBLOCK | MAP_FLAGS.MAP_STACK | MAP_FLAGS.MAP_HUGETLB;
 
+/** mmap(2)'s flags as a caller writes them: "MAP_SHARED_VALIDATE | MAP_DIRECT | 0x200000". */
+export function mapFlagWords(flags: number): string {
+  const words = [(flags & MAP_FLAGS.MAP_TYPE) === MAP_FLAGS.MAP_SHARED_VALIDATE ? 'MAP_SHARED_VALIDATE' : 'MAP_SHARED'];
+  if (flags & MAP_FLAGS.MAP_DIRECT) words.push('MAP_DIRECT');
+  const other = flags & ~(MAP_FLAGS.MAP_TYPE | MAP_FLAGS.MAP_DIRECT);
+  if (other) words.push(hex(other));
+  return words.join(' | ');
+}
+
 /** mds_state bits (bit numbers as the series has them: MAPDIRECT_BREAK 0, MAPDIRECT_VALID 1). */
 export const MDS_BREAK = 1;
 export const MDS_VALID = 2;
