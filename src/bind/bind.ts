@@ -27,7 +27,8 @@ export interface BoundSide {
   why: string | null;
   /** Calls and fields outside the model the lowering took as assumptions (explored as choices). */
   assumptions: Assumption[];
-  /** The mail lines "what if this line were removed" left out of the image. */
+  /** The mail lines "what if this line were removed" left out of the image with the line asked
+   *  about: the release of the lock it takes, or the acquire of the lock it releases. */
   removed?: number[];
 }
 
@@ -274,8 +275,9 @@ function lockPair(stmts: [number, number][], k: number, text: (st: [number, numb
 /**
  * The image without a mail line's statement (the line, and the lines its statement continues
  * on). A statement that takes a lock goes with the statement that releases it with the same
- * arguments further on: the question is whether the critical section is needed, and a lock
- * taken and never released answers nothing. The mail lines left out come with it.
+ * arguments further on (and a release with its acquire): the question is whether the critical
+ * section is needed, and a lock taken and never released answers nothing. The mail lines of
+ * the statement that went with it come back too.
  */
 function withoutLine(img: FunctionImage | null, line: number | undefined): { image: FunctionImage | null; removed: number[] } {
   const at = img && line !== undefined ? img.lines.findIndex((l) => l.mailLine === line) : -1;
@@ -287,8 +289,8 @@ function withoutLine(img: FunctionImage | null, line: number | undefined): { ima
   const pair = lockPair(stmts, k, text);
   if (pair) cut.push(pair);
   const gone = new Set(cut.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_x, i) => a + i)));
-  const removed = [...gone].map((i) => img.lines[i].mailLine).filter((x): x is number => x !== null);
-  return { image: { ...img, lines: img.lines.filter((_l, i) => !gone.has(i)) }, removed };
+  const withIt = pair ? img.lines.slice(pair[0], pair[1] + 1).map((l) => l.mailLine).filter((x): x is number => x !== null) : [];
+  return { image: { ...img, lines: img.lines.filter((_l, i) => !gone.has(i)) }, removed: withIt };
 }
 
 function side(image: FunctionImage | null, why: string | null = null): BoundSide {

@@ -260,8 +260,8 @@ export function bindOptions(opts: SimulateOptions): BindOptions {
 
 /** "without line 222", or "without lines 222 and 223" when its lock's release went with it. */
 function withoutWords(b: Binding, line: number): string {
-  const removed = [...new Set(b.functions.flatMap((f) => f.post.removed ?? []))].filter((x) => x !== line).sort((x, y) => x - y);
-  return removed.length ? `without line ${line} and line ${removed.join(', ')} (the lock it takes and its release)` : `without line ${line}`;
+  const removed = [...new Set(b.functions.flatMap((f) => f.post.removed ?? []))].sort((x, y) => x - y);
+  return removed.length ? `without line ${line} and line ${removed.join(', ')} (a lock and its release)` : `without line ${line}`;
 }
 
 /** The verdicts and coverage of one hunk under a binding. */

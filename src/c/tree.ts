@@ -449,9 +449,11 @@ function reverseHunk(h: Hunk): Hunk {
 
 /**
  * Whether the file already holds every change of the hunks: each piece that adds or removes
- * code places reversed (its added lines all found, in order, with its context) and does not
- * place as it is, and some piece adds two lines of code or more, so one common line found
- * elsewhere never decides it.
+ * code places reversed (its added lines all found, in order, with its context, each run of
+ * them as one run) and does not place as it is; and some piece changes a function the code
+ * before the patch had (added code beside context of the same function). A patch that only
+ * adds whole functions the tree has says nothing of which came first (the model's reference
+ * is a kernel release, which may predate the mail): it is read as it is.
  */
 function alreadyApplied(text: string, hunks: readonly Hunk[], fuzzy: boolean): boolean {
   if (!text) return false;
@@ -462,15 +464,21 @@ function alreadyApplied(text: string, hunks: readonly Hunk[], fuzzy: boolean): b
     const reversed = pieces(back);
     for (let i = 0; i < forward.length; i++) {
       const piece = forward[i];
-      const added = piece.filter((l) => l.op === '+' && codeOf(l.text) !== '').length;
       if (!piece.some((l) => l.op !== ' ')) continue;
-      if (added >= 2) strong = true;
+      if (changesOldFunction(piece)) strong = true;
       if (placesCleanly(text, h, piece, i === 0, false)) return false;
       if (!addedRunsStand(text, piece)) return false;
       if (!placesCleanly(text, back, reversed[i], i === 0, fuzzy)) return false;
     }
   }
   return strong;
+}
+
+/** Whether a piece adds code inside a function whose context it shows: a change of old code. */
+function changesOldFunction(piece: HunkLine[]): boolean {
+  const code = (l: HunkLine): boolean => codeOf(l.text) !== '' && l.function !== null;
+  const fns = new Set(piece.filter((l) => l.op === ' ' && code(l)).map((l) => l.function));
+  return piece.some((l) => l.op !== ' ' && code(l) && fns.has(l.function));
 }
 
 /** Whether every run of a piece's added lines of code stands in the text as one run, no other

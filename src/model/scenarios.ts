@@ -417,7 +417,8 @@ const MAPDIRECT: readonly ScenarioSpec[] = [
       kind: 'wrong-result',
       why: 'the v7 series stops write faults under a MAP_DIRECT mapping with i_mapdcount (03/12): the fault gets SIGBUS and ' +
         'nothing starts the lease break, the problem Dan Williams names in seed 001; his fix calls break_layout(inode, false) ' +
-        'in ->iomap_begin() and bails out with -EWOULDBLOCK (v8 05/14 iomap_can_allocate())',
+        'in ->iomap_begin() and bails out with -EWOULDBLOCK, dropping i_mapdcount (v8 05/14 iomap_can_allocate(): ' +
+        'xfs_file_iomap_begin.fault_alloc=break-layout)',
     },
   },
   {
@@ -461,6 +462,13 @@ const MAPDIRECT: readonly ScenarioSpec[] = [
       '(xfs_file_mmap_validate()), MAP_DIRECT or not; plain MAP_SHARED would ignore the flag, as it always did.',
     indexes: [0x202], blocks: [[0x202, Block.Mapped]], isize: 0x400,
     threads: [mmap(MAP_FLAGS.MAP_SHARED_VALIDATE | 0x200000)],
+  },
+  {
+    name: 'md-shared-validate', era: 'MAP_DIRECT',
+    description: 'mmap(MAP_SHARED_VALIDATE) without MAP_DIRECT is an ordinary shared mapping (xfs_file_mmap()): no lease, ' +
+      'and a write to the hole at 0x203 allocates it.',
+    indexes: [0x203], blocks: [[0x203, Block.Hole]], isize: 0x400,
+    threads: [mmap(MAP_FLAGS.MAP_SHARED_VALIDATE, 0x203, true)],
   },
   {
     name: 'md-eacces', era: 'MAP_DIRECT',

@@ -147,18 +147,6 @@ describe('review: a rule the model confirms in code the patch does not change', 
 describe('review: the other seeds through the whole review', function () {
   this.timeout(120_000);
   before(async () => { await reviewReady(); });
-  it('seed 001: the MAP_DIRECT part runs it; Dan Williams\'s remark is a defect before and after the patch', async () => {
-    const s = seed('001');
-    const r = await checkMail(s.text, { file: s.file });
-    assert.deepEqual(r.findings.map((f) => `${f.line} ${f.rule}`), []);
-    const flush = r.verdicts.find((v) => v.scenario === 'md-flush-in-flight' && v.hunk === 4);
-    assert.ok(flush, 'xfs_file_mmap_validate() runs in md-flush-in-flight');
-    assert.deepEqual(flush.post.violations.map((v) => v.kind), ['wrong-result']);
-    assert.match(flush.post.violations[0].message, /nothing started the lease break/);
-    const ran = r.coverage.reduce((n, c) => n + c.executed, 0);
-    const all = r.coverage.reduce((n, c) => n + c.changed, 0);
-    assert.ok(ran >= 39 && all === 46, `${ran} of ${all}`);
-  });
   for (const n of ['002', '003', '004']) {
     it(`seed ${n}: no findings, static or simulated`, async () => {
       const s = seed(n);
