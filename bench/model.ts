@@ -93,7 +93,8 @@ function scenarioRow(s: ScenarioListing, version?: string): { states: number; cp
 }
 
 function scenarios(): void {
-  console.log('1. every scenario in the first version of its era (radix v4.10, XArray v5.12), exhaustive (the known defects of those versions included)');
+  const firsts = MODEL_ERAS.filter((e, i) => MODEL_ERAS.findIndex((x) => x.name === e.name) === i).map((e) => `${e.name} ${e.version}`);
+  console.log(`1. every scenario in the first version of its era (${firsts.join(', ')}), exhaustive (the known defects of those versions included)`);
   console.log(SCENARIO_HEADER);
   let states = 0;
   let cpu = 0;

@@ -44,6 +44,8 @@ export interface ScenarioSpec {
   threads: ThreadSpec[];
   /** The era whose functions the threads run (default: the radix era). */
   era?: 'radix' | 'XArray' | 'MAP_DIRECT';
+  /** A MAP_DIRECT mapping the process made before the scenario begins (its lease held). */
+  mapDirect?: boolean;
   /** The inode (MAP_DIRECT scenarios): DAX unless said otherwise; reflinked (shared) extents. */
   inode?: { dax?: boolean; reflink?: boolean };
   /** References get_user_pages() holds on DAX pages at the start (index, count): DMA in flight. */
@@ -400,6 +402,10 @@ const mmap = (flags: number, index = -1, write = false, cred?: number): ThreadSp
 const otherWrite = (index: number): ThreadSpec => ({
   name: `write fault ${hex(index)} through a MAP_SHARED mapping`, fn: 'access_other_mapping', args: [page(index), 1],
 });
+/** An access through the MAP_DIRECT mapping the process made before the scenario. */
+const directAccess = (index: number, write = false): ThreadSpec => ({
+  name: `${write ? 'write' : 'read'} of ${hex(index)} through the MAP_DIRECT mapping`, fn: 'access_direct_mapping', args: [page(index), write ? 1 : 0],
+});
 const leaseTimer = (): ThreadSpec => ({ name: 'kworker: lease-break-time expires', fn: 'delayed_work_timer_fn', args: [0], cred: 2 });
 const truncateLeased = (size: number): ThreadSpec => ({ name: `truncate to ${hex(size)}`, fn: 'xfs_vn_setattr', args: [size] });
 
@@ -434,6 +440,14 @@ const MAPDIRECT: readonly ScenarioSpec[] = [
         'the lease existed frees the blocks after mmap() returned the mapping (and a lease that times out before ' +
         'i_mapdcount_inc() drops the count below zero); the series as posted leaves both open',
     },
+  },
+  {
+    name: 'md-truncate-leased', era: 'MAP_DIRECT',
+    description: 'The process has its MAP_DIRECT mapping and reads 0x202 through it while a truncate to 0x202 breaks the ' +
+      'lease (SIGIO) and waits; lease-break-time expires, the mapping is invalidated and the lease removed, and only then ' +
+      'are the blocks freed. The read gets its page, or SIGBUS once the mapping is invalid or the page beyond the end.',
+    indexes: [0x202, 0x203], blocks: [[0x202, Block.Mapped], [0x203, Block.Mapped]], isize: 0x400, mapDirect: true,
+    threads: [directAccess(0x202), truncateLeased(0x202), leaseTimer()],
   },
   {
     name: 'md-direct-write-hole', era: 'MAP_DIRECT',

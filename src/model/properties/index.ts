@@ -13,9 +13,10 @@ import { BEYOND_EOF } from './beyond-eof';
 import { FAULT_RESULT } from './fault-result';
 import { PMD_RESULT } from './pmd-result';
 import { MAP_DIRECT_RESULTS } from './map-direct';
+import { TRUNCATE_RESULT } from './truncate-result';
 
 export const PROPERTIES: readonly Property[] = [
-  ACCOUNTING, OVERLAP, WAITERS, LOCKS_RELEASED, ENTRIES_UNLOCKED, REFCOUNT, STALE_MAPPING, BEYOND_EOF, FAULT_RESULT, PMD_RESULT, MAP_DIRECT_RESULTS,
+  ACCOUNTING, OVERLAP, WAITERS, LOCKS_RELEASED, ENTRIES_UNLOCKED, REFCOUNT, STALE_MAPPING, BEYOND_EOF, FAULT_RESULT, PMD_RESULT, MAP_DIRECT_RESULTS, TRUNCATE_RESULT,
 ];
 
 export const INVARIANTS = PROPERTIES.filter((p) => p.invariant);

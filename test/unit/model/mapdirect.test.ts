@@ -20,7 +20,7 @@ describe('model: XFS MAP_DIRECT (v4.14 with the v7 series)', function () {
 
   it('has the scenarios of seed 001\'s questions', () => {
     assert.deepEqual(MD.map((s) => s.name).sort(), ['md-direct-write-hole', 'md-eacces', 'md-flush-in-flight', 'md-not-dax',
-      'md-reflink', 'md-shared-validate', 'md-truncate-breaks', 'md-unknown-flag']);
+      'md-reflink', 'md-shared-validate', 'md-truncate-breaks', 'md-truncate-leased', 'md-unknown-flag']);
   });
 
   for (const s of MD.filter((x) => !x.expect)) {
@@ -44,7 +44,7 @@ describe('model: XFS MAP_DIRECT (v4.14 with the v7 series)', function () {
     it('without 03/12\'s i_mapdcount check: the write fault allocates under the live lease', () => {
       const v = run('md-flush-in-flight', { 'xfs_file_iomap_begin.fault_alloc': 'none' });
       assert.deepEqual(kinds(v), ['layout-changed']);
-      assert.match(v.violations[0].message, /block map at 0x203 changes \(a write fault allocates it\) while the MAP_DIRECT lease is in force/);
+      assert.match(v.violations[0].message, /block map at 0x203 changes \(a write fault allocates it\) under a MAP_DIRECT mapping still in force: the lease is unbroken/);
     });
 
     it('with break_layout(inode, false) in ->iomap_begin() bailing out with -EWOULDBLOCK: clean', () => {

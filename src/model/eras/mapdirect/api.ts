@@ -3,7 +3,7 @@
 // shared with the fs/dax.c eras come from eras/common/api.ts.
 import type { Api, CallMeaning, FieldMeaning } from '../../core/api';
 import { call, COMMON_CALLS, COMMON_CONSTANTS, COMMON_FIELDS, expr, none, prim } from '../common/api';
-import { LEGACY_MAP_MASK, MAP_FLAGS, S_DAX, S_REFLINK } from '../../objects/lease/index';
+import { LEGACY_MAP_MASK, MAP_FLAGS, S_DAX, S_REFLINK, VM_HUGEPAGE, VM_MIXEDMAP } from '../../objects/lease/index';
 
 const MAP = MAP_FLAGS;
 
@@ -56,6 +56,7 @@ const calls: Record<string, CallMeaning> = {
   file_update_time: none('mtime is not modelled'),
   iomap_page_mkwrite: expr('VM_FAULT_LOCKED', 'a page cache write fault (not a DAX file): the page cache is outside the model, and it is taken to succeed'),
   filemap_fault: expr('VM_FAULT_LOCKED', 'a page cache fault (not a DAX file): the page cache is outside the model, and it is taken to succeed'),
+  vm_insert_mixed: prim('vm_insert_mixed_vma', 'vm_insert_mixed(vma, addr, pfn): BUG_ON a vma without VM_MIXEDMAP; the PTE itself is the radix era\'s and is not kept here', ['$0']),
   IS_DAX: prim('inode_flag', 'the inode is DAX (S_DAX)', [String(S_DAX)]),
   xfs_is_reflink_inode: prim('inode_flag', 'the inode has shared (reflinked) extents', [String(S_REFLINK)]),
   // the block map (fs/xfs/xfs_iomap.c, xfs_bmap.c)
@@ -103,7 +104,7 @@ export const MAPDIRECT_API: Api = {
   constants: {
     ...COMMON_CONSTANTS, ...MAP, LEGACY_MAP_MASK, XFS_MAP_SUPPORTED: LEGACY_MAP_MASK | MAP.MAP_DIRECT,
     F_RDLCK: 0, F_WRLCK: 1, F_UNLCK: 2, FL_LAYOUT: 2048, O_RDONLY: 0, O_WRONLY: 1, O_NONBLOCK: 0x800, CAP_LEASE: 28,
-    MAPDIRECT_BREAK: 0, MAPDIRECT_VALID: 1, VM_MIXEDMAP: 0x10000000, VM_HUGEPAGE: 0x20000000, PE_SIZE_PTE: 0,
+    MAPDIRECT_BREAK: 0, MAPDIRECT_VALID: 1, VM_MIXEDMAP, VM_HUGEPAGE, PE_SIZE_PTE: 0,
     xfs_iomap_ops: 1, xfs_file_vm_ops: 1, xfs_file_vm_direct_ops: 2, map_direct_lm_ops: 1, VMA_NEW: 1, other_vma: 2, dax_file: 1,
     MAP_DIRECT_FD: 3, current: 1, GFP_KERNEL: 0, vm_area_cachep: 0, lease_break_time: 45, HZ: 100, SIGIO: 29, POLL_MSG: 0,
     XFS_DATA_FORK: 0, XFS_BLOCK_MAPPED: 2, EWOULDBLOCK: 11, IOMAP_DIRECT: 0x10,

@@ -5,9 +5,10 @@
 // its faults get SIGBUS). The vma mmap(2) sets up and the inode's MAP_DIRECT traits (DAX,
 // reflinked) are kept here too, and each task's credentials.
 //
-// What the lease promises: while it is held, its break has not started and the process has
-// its mapping, the block map under the mapping does not change (RDMA and hypervisors use the
-// physical layout). A primitive that changes the block map checks it (layoutChange()).
+// What the lease promises: while the process has its MAP_DIRECT mapping and the mapping has not
+// been invalidated, the block map under it does not change (RDMA and hypervisors use the
+// physical layout); a breaker waits for the lease to go first. A primitive that changes the
+// block map checks it (layoutChange()).
 import { G, OBJ, THREAD, Vma } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
 import type { KernelObject, Prim } from '../object';
@@ -45,18 +46,36 @@ export const S_REFLINK = 2;
 export const CRED_OWNER = 1;
 export const CRED_CAP_LEASE = 2;
 
-/** Whether the lease is in force: held, its break not started, and the mapping in the process's hands. */
-export function leaseInForce(st: Int32Array): boolean {
-  return st[G.LEASE] === 1 && (st[G.MDS] & MDS_BREAK) === 0 && st[G.VMA_LINKED] === 1;
+/** Whether the process holds a MAP_DIRECT mapping whose lease has not been given up: mmap()
+ *  returned it and lease-break-time has not invalidated it. */
+export function mappingInForce(st: Int32Array): boolean {
+  return st[G.VMA_LINKED] === 1 && st[G.VMA_OPS] === 2 && (st[G.MDS] & MDS_VALID) !== 0;
 }
 
-/** A change of the block map at index (what: "allocation", "truncate"): a fault when a MAP_DIRECT
- *  lease is in force. */
+/** A change of the block map at index (what: "allocation", "truncate"): a fault while a MAP_DIRECT
+ *  mapping is in force, whether or not its lease break has started (the holder may still be
+ *  using the old layout until it unmaps or lease-break-time invalidates the mapping). */
 export function layoutChange(w: Step, index: number, what: string): void {
   w.read(OBJ.lease); w.read(OBJ.vma);
-  if (!leaseInForce(w.s)) return;
-  w.commit('layout-changed', `the block map at ${hex(index)} changes (${what}) while the MAP_DIRECT lease is in force and unbroken: ` +
-    'the lease holder, told nothing (no SIGIO), still relies on the old layout', { index: hex(index), change: what });
+  if (!mappingInForce(w.s)) return;
+  const told = w.s[G.LEASE] === 1 && (w.s[G.MDS] & MDS_BREAK) !== 0;
+  const lease = !w.s[G.LEASE] ? 'its lease was removed without invalidating it'
+    : told ? 'the lease holder was told (SIGIO) but neither gave the layout up nor ran out of lease-break-time'
+      : 'the lease is unbroken: the holder was told nothing (no SIGIO)';
+  w.commit('layout-changed', `the block map at ${hex(index)} changes (${what}) under a MAP_DIRECT mapping still in force: ${lease}, ` +
+    'and it still relies on the old layout', { index: hex(index), change: what });
+}
+
+/** The state of a MAP_DIRECT mapping the process made before a scenario begins: its lease held
+ *  and valid, i_mapdcount counting it, the vma linked with the direct operations. */
+export function establishMapping(s: Int32Array, dax: boolean): void {
+  s[G.LEASE] = 1;
+  s[G.MDS] = MDS_VALID;
+  s[G.MAPDCOUNT] = 1;
+  s[G.VMA_OPS] = 2;
+  s[G.VMA_FLAGS] = dax ? VM_MIXEDMAP | VM_HUGEPAGE : 0;
+  s[G.VMA_PRIVATE] = 1;
+  s[G.VMA_LINKED] = 1;
 }
 
 const NOTE = {
@@ -197,10 +216,27 @@ def({
   run: (w, [bit]) => (w.s[G.INODE_FLAGS] & bit ? 1 : 0),
 });
 
-/** The word of a field of a vma: the new one's is state, the other's a constant (MAP_SHARED, ordinary operations). */
+/** vm_flags a DAX mapping of XFS gets (xfs_file_mmap()). */
+export const VM_MIXEDMAP = 0x10000000;
+export const VM_HUGEPAGE = 0x20000000;
+
+/** The word of a field of a vma: the new one's is state, the other's a constant (a MAP_SHARED
+ *  DAX mapping with the ordinary operations). */
 const VMA_FIELDS: Record<number, { word: number; other: number }> = {
-  0: { word: G.VMA_OPS, other: 1 }, 1: { word: G.VMA_FLAGS, other: 0 }, 2: { word: G.VMA_PRIVATE, other: 0 },
+  0: { word: G.VMA_OPS, other: 1 }, 1: { word: G.VMA_FLAGS, other: VM_MIXEDMAP | VM_HUGEPAGE }, 2: { word: G.VMA_PRIVATE, other: 0 },
 };
+
+def({
+  name: 'vm_insert_mixed_vma', arity: 1, visible: true,
+  doc: 'vm_insert_mixed(vma, ...): BUG_ON(!(vma->vm_flags & VM_MIXEDMAP)) (mm/memory.c v4.14)',
+  readsOnly: 'vma',
+  run: (w, [vma]) => {
+    w.read(OBJ.vma);
+    const flags = vma === Vma.New ? w.s[G.VMA_FLAGS] : VMA_FIELDS[1].other;
+    if (!(flags & VM_MIXEDMAP)) w.commit('assertion', 'vm_insert_mixed() on a vma without VM_MIXEDMAP: BUG_ON in mm/memory.c');
+    return 0;
+  },
+});
 
 def({
   name: 'vma_field', arity: 2, visible: true,

@@ -8,7 +8,8 @@
 /*
  * @kernel v4.14 fs/dax.c (dax_iomap_fault, dax_iomap_pte_fault), reduced
  * Beyond i_size: SIGBUS. Otherwise the extent at the fault's offset, allocated for a write;
- * an error of ->iomap_begin() is the fault's error (SIGBUS, or OOM for -ENOMEM).
+ * an error of ->iomap_begin() is the fault's error (SIGBUS, or OOM for -ENOMEM). A block is
+ * mapped with vm_insert_mixed(); a hole read maps the zero page, which is not kept here.
  */
 int dax_iomap_fault(struct vm_fault *vmf, enum page_entry_size pe_size,
 		    const struct iomap_ops *ops)
@@ -28,6 +29,12 @@ int dax_iomap_fault(struct vm_fault *vmf, enum page_entry_size pe_size,
 	error = ops->iomap_begin(inode, pos, PAGE_SIZE, flags, &iomap);
 	if (error)
 		return dax_fault_return(error);
+	if (iomap.type != IOMAP_MAPPED)
+		return VM_FAULT_NOPAGE;
 
-	return VM_FAULT_NOPAGE;
+	error = vm_insert_mixed(vmf->vma, vmf->address, dax_iomap_sector(&iomap, pos));
+	/* -EBUSY is fine: another fault mapped the same PTE */
+	if (error == -EBUSY)
+		error = 0;
+	return dax_fault_return(error);
 }

@@ -48,3 +48,14 @@ int access_other_mapping(unsigned long address, int write)
 
 	return handle_mm_fault(vma, address, write ? FAULT_FLAG_WRITE : 0);
 }
+
+/*
+ * @kernel v4.14 arch/x86/mm/fault.c (__do_page_fault), as a process uses it: an access of the
+ * file through the MAP_DIRECT mapping it made before.
+ */
+int access_direct_mapping(unsigned long address, int write)
+{
+	struct vm_area_struct *vma = find_vma(current->mm, address);
+
+	return handle_mm_fault(vma, address, write ? FAULT_FLAG_WRITE : 0);
+}
