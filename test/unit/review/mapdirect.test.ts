@@ -9,9 +9,9 @@ import { parsePatchMail } from '../../../src/patch/index';
 import { checkMail, reviewReady, type CheckResult } from '../../../src/review/index';
 import { simulateHunk } from '../../../src/bind/index';
 import { bindPatches } from '../../../src/bind/bind';
-import type { ViolationKind } from '../../../src/model/machine';
 import type { Hunk } from '../../../src/patch/types';
-import { fixture, lineOf, seed } from './support';
+import { lineOf, seed } from './support';
+import { describePairs, type Pair } from './pairs';
 
 const hunks = (r: CheckResult): Hunk[] => r.patches.flatMap((pm) => pm.files.flatMap((f) => f.hunks));
 
@@ -81,16 +81,6 @@ describe('review: seed 001, XFS MAP_DIRECT', function () {
   });
 });
 
-interface Pair {
-  property: string;
-  kind: ViolationKind;
-  scenario: string;
-  broken: string;
-  fixed: string;
-  at: RegExp;
-  comment?: string;
-}
-
 const PAIRS: readonly Pair[] = [
   {
     property: 'the block map under an unbroken MAP_DIRECT lease does not change', kind: 'layout-changed', scenario: 'md-flush-in-flight',
@@ -105,38 +95,4 @@ const PAIRS: readonly Pair[] = [
   },
 ];
 
-describe('review: MAP_DIRECT patch mails, each breaking a property, and their fixed twins', function () {
-  this.timeout(300_000);
-  before(async () => { await reviewReady(); });
-
-  for (const p of PAIRS) {
-    describe(`${p.kind}: ${p.property}`, () => {
-      it(`${p.broken}: an error on the line that breaks it, confirmed by simulation of ${p.scenario} with a trace`, async () => {
-        const f = fixture(p.broken);
-        const r = await checkMail(f.text, { file: f.file });
-        assert.equal(bindPatches(r.patches).era.name, 'MAP_DIRECT');
-        const mine = r.findings.filter((x) => x.kind === p.kind && !x.fixed);
-        assert.equal(mine.length, 1, JSON.stringify(r.findings.map((x) => [x.kind, x.line, x.message])));
-        const x = mine[0];
-        assert.match(f.text.split('\n')[x.line - 1], p.at);
-        assert.equal(x.severity, 'error');
-        assert.equal(x.basis, `confirmed by simulation: ${p.scenario}`);
-        assert.ok(x.trace && x.trace.steps.length > 0);
-        const v = r.verdicts.find((y) => y.scenario === p.scenario && y.post.violations.some((z) => z.kind === p.kind));
-        assert.ok(v && !v.pre?.violations.some((z) => z.kind === p.kind), v?.summary);
-        if (p.comment) assert.equal(x.comment, lineOf(f.text, p.comment), 'the finding answers the reviewer\'s comment on it');
-      });
-
-      it(`${p.fixed}: no ${p.kind}, and ${p.scenario} ran its code to the end`, async () => {
-        const f = fixture(p.fixed);
-        const r = await checkMail(f.text, { file: f.file });
-        assert.deepEqual(r.findings.filter((x) => x.kind === p.kind).map((x) => [x.line, x.message]), []);
-        assert.deepEqual(r.findings.filter((x) => x.severity === 'error').map((x) => x.message), []);
-        assert.deepEqual(r.bounded, []);
-        assert.ok(r.coverage.length && r.coverage.every((c) => c.executed > 0));
-        const vs = r.verdicts.filter((y) => y.scenario === p.scenario);
-        assert.ok(vs.length && vs.every((y) => y.post.verdict === 'ok'), vs.map((y) => y.summary).join('; '));
-      });
-    });
-  }
-});
+describePairs('review: MAP_DIRECT patch mails, each breaking a property, and their fixed twins', 'MAP_DIRECT', PAIRS);
