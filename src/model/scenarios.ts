@@ -445,9 +445,29 @@ const MAPDIRECT: readonly ScenarioSpec[] = [
     name: 'md-truncate-leased', era: 'MAP_DIRECT',
     description: 'The process has its MAP_DIRECT mapping and reads 0x202 through it while a truncate to 0x202 breaks the ' +
       'lease (SIGIO) and waits; lease-break-time expires, the mapping is invalidated and the lease removed, and only then ' +
-      'are the blocks freed. The read gets its page, or SIGBUS once the mapping is invalid or the page beyond the end.',
+      'are the blocks freed. A read that begins after the invalidation gets SIGBUS; one already past xfs_vma_checks() ' +
+      'still maps the block.',
     indexes: [0x202, 0x203], blocks: [[0x202, Block.Mapped], [0x203, Block.Mapped]], isize: 0x400, mapDirect: true,
     threads: [directAccess(0x202), truncateLeased(0x202), leaseTimer()],
+    expect: {
+      kind: 'wrong-result',
+      why: 'map_direct_invalidate() clears MAPDIRECT_VALID and zaps the mapping without excluding faults (no XFS_MMAPLOCK), ' +
+        'so an access that passed xfs_vma_checks() before the timeout maps its block after it: the mapping is used after ' +
+        'the kernel invalidated it; the series as posted leaves it open',
+    },
+  },
+  {
+    name: 'md-timeout', era: 'MAP_DIRECT',
+    description: 'The lease holder truncates its own file to 0x202, then reads 0x201 through its MAP_DIRECT mapping: the ' +
+      'truncate breaks the lease and waits until lease-break-time expires and the mapping is invalidated, so the read, ' +
+      'inside the file, gets SIGBUS; a read through a MAP_SHARED mapping gets its page before the truncate, SIGBUS after.',
+    indexes: [0x201, 0x202, 0x203], blocks: [[0x201, Block.Mapped], [0x202, Block.Mapped], [0x203, Block.Mapped]], isize: 0x400,
+    mapDirect: true,
+    threads: [
+      { name: 'truncate to 0x202, then a read of 0x201 through the MAP_DIRECT mapping', fn: 'truncate_then_access', args: [0x202, page(0x201), 0] },
+      leaseTimer(),
+      { ...otherWrite(0x203), name: 'read fault 0x203 through a MAP_SHARED mapping', args: [page(0x203), 0] },
+    ],
   },
   {
     name: 'md-direct-write-hole', era: 'MAP_DIRECT',

@@ -263,17 +263,17 @@ describe('DAX Review in code-server', function () {
     await screenshot('reply-with-comment');
   });
 
-  it('says of seed 001 that the model runs none of it, with no simulate lens', async () => {
-    const name = readdirSync(path.dirname(seed)).find((f) => f.startsWith('001_'))!;
+  it('says of seed 003 that the model runs none of it, with no simulate lens', async () => {
+    const name = readdirSync(path.dirname(seed)).find((f) => f.startsWith('003_'))!;
     await openFile(page, name);
     const hunkAt = readFileSync(path.join(path.dirname(seed), name), 'utf8').split('\n').findIndex((l) => /^[> ]*@@ /.test(l)) + 1;
-    assert.ok(hunkAt > 0, 'seed 001 has a hunk');
+    assert.ok(hunkAt > 0, 'seed 003 has a hunk');
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
     await goToLine(hunkAt + 1);
     const lenses = page.locator('.editor-group-container.active .codelens-decoration');
     await lenses.filter({ hasText: 'outside the model' }).first().waitFor({ timeout: 60000 });
     assert.equal(await lenses.filter({ hasText: 'Simulate hunk' }).count(), 0, (await lenses.allInnerTexts()).join('\n'));
-    await screenshot('seed-001');
+    await screenshot('seed-003');
   });
 
   it('shows every column of the panel beside the editor at 540 px', async () => {

@@ -2,12 +2,13 @@
 // mmap(MAP_SHARED_VALIDATE) refuses flags the filesystem does not support (EOPNOTSUPP) and
 // MAP_DIRECT without the right to take a lease (EACCES); an access of a MAP_DIRECT mapping gets
 // SIGBUS when the file is not DAX or has reflinked extents, when it would allocate or convert
-// a block, or once the lease timed out, and never otherwise for a fully allocated file; and a
-// write fault through another mapping is a lease breaker: if the lease makes it fail, the
+// a block, or once the lease timed out, and never otherwise for a fully allocated file; an
+// access through another mapping beyond the end gets SIGBUS; and a write fault through
+// another mapping is a lease breaker: if the lease makes it fail, the
 // lease's break has started (SIGIO to the holder), so the writer is not refused for as long
 // as the holder likes. Checked in the step where the thread returns. The lease's own promise
 // (the block map does not change under it) is the lease object's (objects/lease).
-import { G, Block, SLOT, THREAD } from '../kernel/layout';
+import { G, Block, OBJ, SLOT, THREAD } from '../kernel/layout';
 import { K } from '../objects/constants';
 import { hex } from '../objects/format';
 import { CRED_CAP_LEASE, CRED_OWNER, LEGACY_MAP_MASK, MAP_FLAGS, MDS_BREAK, MDS_VALID, S_DAX, S_REFLINK } from '../objects/lease/index';
@@ -29,12 +30,16 @@ function mmapErrno(w: Step, flags: number): number {
 
 /** Why an access of a MAP_DIRECT mapping at index must get SIGBUS, or null when it must not. */
 function sigbusOwed(w: Step, index: number, write: boolean): string | null {
+  // What it reads is the step's footprint too: a step of another thread that writes it does
+  // not commute with this return.
+  w.read(OBJ.lease); w.read(OBJ.ISIZE);
   const inode = w.s[G.INODE_FLAGS];
   if (!(inode & S_DAX)) return 'the file is not DAX';
   if (inode & S_REFLINK) return 'the file has reflinked extents';
   if (!(w.s[G.MDS] & MDS_VALID)) return 'the lease timed out';
   if (index >= w.s[G.ISIZE]) return 'the access is beyond the end of the file';
   const s = w.L.slot(index);
+  if (s >= 0) w.read(OBJ.block(s));
   if (write && (s < 0 || w.s[w.L.slotWord(s, SLOT.BLOCK)] !== Block.Mapped)) return 'the write would allocate or convert a block';
   return null;
 }
@@ -50,6 +55,11 @@ function mmapAndAccess(w: Step, [flags, address, write]: readonly number[], ret:
   }
   const direct = (flags & MAP_FLAGS.MAP_TYPE) === MAP_FLAGS.MAP_SHARED_VALIDATE && (flags & MAP_FLAGS.MAP_DIRECT) !== 0;
   if (!direct || !address) return null;
+  return directAccess(w, address, write, ret);
+}
+
+/** An access of a MAP_DIRECT mapping at address that returned ret. */
+function directAccess(w: Step, address: number, write: number, ret: number): Fault | null {
   const index = address >> K.PAGE_SHIFT;
   const why = sigbusOwed(w, index, write !== 0);
   const sigbus = (ret & K.VM_FAULT_SIGBUS) !== 0;
@@ -64,9 +74,18 @@ export const MAP_DIRECT_RESULTS: Property = {
   protects: 'MAP_DIRECT\'s contract with the process: the errors of mmap(), SIGBUS exactly where the commit message says, and write faults elsewhere that break the lease rather than fail for as long as the holder likes',
   returned(w, entry, ret) {
     if (entry.fn === 'mmap_and_access') return mmapAndAccess(w, entry.args, ret);
-    if (entry.fn !== 'access_other_mapping' || !(ret & K.VM_FAULT_SIGBUS)) return null;
-    if (w.s[G.LEASE] !== 1 || w.s[G.MDS] & MDS_BREAK) return null;
+    if (entry.fn === 'access_direct_mapping') return directAccess(w, entry.args[0], entry.args[1], ret);
+    if (entry.fn === 'truncate_then_access') return ret < 0 ? null : directAccess(w, entry.args[1], entry.args[2], ret);
+    if (entry.fn !== 'access_other_mapping') return null;
     const index = entry.args[0] >> K.PAGE_SHIFT;
+    w.read(OBJ.ISIZE);
+    // XFS_MMAPLOCK orders the fault with truncate: past the end when it returns, past it when it ran.
+    if (index >= w.s[G.ISIZE] && !(ret & K.VM_FAULT_SIGBUS)) {
+      return wrong(w, `got ${hex(ret)} at ${hex(index)}, beyond the end of the file (${hex(w.s[G.ISIZE])} pages): an access there must get SIGBUS`, { index: hex(index), ret: hex(ret) });
+    }
+    if (!(ret & K.VM_FAULT_SIGBUS)) return null;
+    w.read(OBJ.lease);
+    if (w.s[G.LEASE] !== 1 || w.s[G.MDS] & MDS_BREAK) return null;
     return wrong(w, `got SIGBUS at ${hex(index)}: the MAP_DIRECT lease forbids the allocation, and nothing started the lease break (the holder got no SIGIO), so the write fails for as long as the holder keeps its mapping`, { index: hex(index) });
   },
 };

@@ -20,7 +20,7 @@ describe('model: XFS MAP_DIRECT (v4.14 with the v7 series)', function () {
 
   it('has the scenarios of seed 001\'s questions', () => {
     assert.deepEqual(MD.map((s) => s.name).sort(), ['md-direct-write-hole', 'md-eacces', 'md-flush-in-flight', 'md-not-dax',
-      'md-reflink', 'md-shared-validate', 'md-truncate-breaks', 'md-truncate-leased', 'md-unknown-flag']);
+      'md-reflink', 'md-shared-validate', 'md-timeout', 'md-truncate-breaks', 'md-truncate-leased', 'md-unknown-flag']);
   });
 
   for (const s of MD.filter((x) => !x.expect)) {
@@ -66,8 +66,19 @@ describe('model: XFS MAP_DIRECT (v4.14 with the v7 series)', function () {
   it('md-truncate-breaks: a truncate past xfs_break_layouts() before the lease existed frees blocks after mmap() returned', () => {
     const v = run('md-truncate-breaks');
     assert.ok(kinds(v).includes('layout-changed'), kinds(v).join());
-    assert.deepEqual(kinds(run('md-truncate-breaks', { 'xfs_file_iomap_begin.fault_alloc': 'break-layout' })), ['layout-changed'],
-      'v8 drops i_mapdcount, and the count below zero with it; the truncate race stays');
+    const v8 = kinds(run('md-truncate-breaks', { 'xfs_file_iomap_begin.fault_alloc': 'break-layout' }));
+    assert.ok(v8.includes('layout-changed') && !v8.includes('refcount'), `v8 drops i_mapdcount, and the count below zero with it; the truncate race stays: ${v8.join()}`);
+  });
+
+  it('md-truncate-leased: an access already past xfs_vma_checks() when the lease times out maps its block after the invalidation', () => {
+    const v = run('md-truncate-leased');
+    assert.deepEqual(kinds(v), ['wrong-result']);
+    const x = v.violations[0];
+    assert.match(x.message, /read of 0x202 through the MAP_DIRECT mapping accessed 0x202 .* without SIGBUS .* but the lease timed out/);
+    const labels = x.trace.steps.map((st) => `T${st.thread + 1}: ${st.source?.c ?? ''}`);
+    const check = labels.findIndex((l) => /^T1: .*test_bit\(MAPDIRECT_VALID/.test(l));
+    const cleared = labels.findIndex((l) => /^T3: .*clear_bit\(MAPDIRECT_VALID/.test(l));
+    assert.ok(check >= 0 && cleared > check, labels.join('\n'));
   });
 
   describe('mmap(2)\'s errors', () => {

@@ -59,3 +59,17 @@ int access_direct_mapping(unsigned long address, int write)
 
 	return handle_mm_fault(vma, address, write ? FAULT_FLAG_WRITE : 0);
 }
+
+/*
+ * @kernel v4.14 fs/open.c (do_sys_truncate) and arch/x86/mm/fault.c, as a process uses them:
+ * truncate(2) of the file, then an access of the MAP_DIRECT mapping it made before.
+ * Negative: truncate failed with that errno; else the access's fault code.
+ */
+int truncate_then_access(pgoff_t new_pages, unsigned long address, int write)
+{
+	int ret = xfs_vn_setattr(new_pages);
+
+	if (ret)
+		return ret;
+	return access_direct_mapping(address, write);
+}
