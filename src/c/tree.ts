@@ -322,6 +322,9 @@ export interface TreeSource {
   fuzzy?: boolean;
   /** Why a file of the tree is not read (a link out of it, not a regular file, too large); null to read it. */
   refuse?(file: string): string | null;
+  /** The tree is a series applied (not a kernel release): a patch of the series that only adds
+   *  functions the tree has is already in it. */
+  series?: string;
 }
 
 /** A kernel checkout on disk. */
@@ -415,7 +418,7 @@ export function applyToTree(pm: PatchMessage, treeDir: string | TreeSource): Tre
 
     // A patch the tree already has (git apply -R would apply it): the tree's text is the
     // post-image and the pre-image is the tree with the hunks reversed.
-    const reversed = alreadyApplied(text, group.hunks, tree.fuzzy ?? false);
+    const reversed = alreadyApplied(text, group.hunks, tree.fuzzy ?? false, tree.series !== undefined);
     const f = new FileState(text);
     for (const h of group.hunks) {
       const applied = reversed ? reverseHunk(h) : h;
@@ -451,13 +454,13 @@ function reverseHunk(h: Hunk): Hunk {
  * Whether the file already holds every change of the hunks: each piece that adds or removes
  * code places reversed (its added lines all found, in order, with its context, each run of
  * them as one run) and does not place as it is; and some piece changes a function the code
- * before the patch had (added code beside context of the same function). A patch that only
- * adds whole functions the tree has says nothing of which came first (the model's reference
- * is a kernel release, which may predate the mail): it is read as it is.
+ * before the patch had (added code beside context of the same function), unless the tree is a
+ * series applied. A patch that only adds whole functions a kernel release has says nothing of
+ * which came first (the release may have merged it): it is read as it is.
  */
-function alreadyApplied(text: string, hunks: readonly Hunk[], fuzzy: boolean): boolean {
+function alreadyApplied(text: string, hunks: readonly Hunk[], fuzzy: boolean, series: boolean): boolean {
   if (!text) return false;
-  let strong = false;
+  let strong = series;
   for (const h of hunks) {
     const back = reverseHunk(h);
     const forward = pieces(h);

@@ -20,6 +20,9 @@ export interface Era {
   points: readonly PointDef[];
   /** Identifiers only this version of the era uses (a patch using them is written against it). */
   words?: readonly string[];
+  /** The patch series its C includes, when it follows one rather than a kernel release alone:
+   *  a patch of the series is already in its tree. */
+  series?: string;
 }
 
 /** The era's C as a kernel tree: hunks are placed by their function where versions differ. */
@@ -28,6 +31,7 @@ export function referenceTree(era: Era): TreeSource {
     name: `the model's ${era.version} reference`,
     read: (file) => era.sources.find((s) => s.path === file)?.text ?? null,
     fuzzy: true,
+    ...(era.series ? { series: era.series } : {}),
   };
 }
 

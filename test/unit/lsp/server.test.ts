@@ -97,8 +97,8 @@ describe('lsp: dax-review lsp with a node client', function () {
       lenses.map((l) => l.command?.title).join('\n'));
   });
 
-  it('says of seed 003 that the model runs none of it, with no simulate lens', async () => {
-    const uri = open(seedFile('003'));
+  it('says of a patch to a file the model does not have that it runs none of it, with no simulate lens', async () => {
+    const uri = open(path.join(seeds, '..', 'outside', 'pmem-direct-access.patch'));
     await diagnosticsFor(uri);
     const lenses = await server.rpc.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as Lens[];
     assert.ok(lenses.length > 0);

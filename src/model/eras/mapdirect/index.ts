@@ -18,6 +18,7 @@ import { MAPDIRECT_POINTS } from './points';
 
 export const MAPDIRECT_ERA: Era = {
   name: 'MAP_DIRECT', version: 'v4.14+v7', api: MAPDIRECT_API, points: MAPDIRECT_POINTS,
+  series: '[PATCH v7 00/12] MAP_DIRECT for DAX RDMA and userspace flush (2017), through 06/12',
   sources: [
     { path: 'fs/dax.c', text: daxC },
     { path: 'fs/xfs/xfs_file.c', text: xfsFileC },
