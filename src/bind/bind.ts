@@ -11,7 +11,7 @@ import type { FunctionImage, RebuiltFunction, TreeFailure } from '../c/types';
 import { applyToTree, dirTree, type TreeSource } from '../c/tree';
 import { completeFromBase } from '../c/complete';
 import { rebuildFunctions } from '../c/images';
-import { eraFunctionNames, eraFunctions, eraFunctionText, imageText, referenceTree, type Era } from '../model/core/era';
+import { eraFunctionNames, eraFunctions, eraFunctionText, eraWhere, imageText, referenceTree, type Era } from '../model/core/era';
 import { lowerC, type Assumption } from '../model/core/lower';
 import { argsAt } from '../model/core/macros';
 import { RADIX_ERA } from '../model/eras/radix/index';
@@ -398,6 +398,15 @@ function bindMessage(pm: PatchMessage, era: Era, opts: BindOptions, known: Reado
   const functions = hugeHunk(pm) ? setAside(pm, era) : rebuild(pm, era, opts, failures);
   const reference = new Map(eraFunctions(era).map((f) => [f.name, f]));
   for (const f of functions) {
+    // A definition in another file than the era's (a header's stub for a configuration without
+    // the feature) is not the function the model runs.
+    const home = eraWhere(era).get(f.name)?.path;
+    if (home && f.path && home !== f.path) {
+      const why = `${f.name}() in ${f.path} is another definition than the one in ${home} (a stub for another configuration): the model runs ${home}'s`;
+      f.pre = side(null, why);
+      f.post = side(null, why);
+      continue;
+    }
     const cut = withoutLine(f.post.image, opts.without);
     f.post.image = cut.image;
     if (cut.removed.length) f.post.removed = cut.removed;

@@ -213,7 +213,10 @@ function inFunctionOf(f: FileState, h: Hunk, piece: HunkLine[], p: number): bool
  */
 function placeFuzzy(f: FileState, h: Hunk, piece: HunkLine[]): TreeFailure | null {
   const fn = functionOf(h, piece);
-  const scopes = fn ? definitions(f, fn) : [];
+  // A piece whose old lines lie in one function is placed inside it; one that spans file scope
+  // or several functions (a patch adding functions after a struct) anywhere in the file.
+  const spans = new Set(piece.filter((l) => l.op !== '+' && codeOf(l.text) !== '').map((l) => l.function ?? fn));
+  const scopes = fn && spans.size <= 1 ? definitions(f, fn) : [];
   const ranges = scopes.length ? scopes : [[0, f.cur.length - 1] as [number, number]];
   const code = f.cur.map((l) => codeOf(l.text));
   const old = piece.filter((l) => l.op !== '+');

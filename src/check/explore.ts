@@ -379,7 +379,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   const allNew = (id: number, mask: number): boolean => {
     for (let m = mask; m !== 0; m &= m - 1) {
       for (const step of moves.values[movesAt[id * nThreads + 31 - Math.clz32(m & -m)]].steps) {
-        if (step.move.fault) continue;
+        if (step.move.fault && step.move.fault.code !== 'warn') continue;
         const f = succId(step);
         restore(step);
         if (f >= 0) return false;
@@ -443,11 +443,12 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
         if (!mv.progress) sawNonProgress = true;
         if (mv.fault && props.faults) {
           // Step faults protect the locking discipline: a double lock, an unlock of an
-          // unheld lock, a sleep with a spinlock held. The faulty step ends its path.
+          // unheld lock, a sleep with a spinlock held. The faulty step ends its path, but for
+          // a kernel warning, after which the kernel goes on.
           deeperFound = true;
           record(mv.fault, id, depth + 1, { target: canon(successorWords(m)).slice() });
           edges?.exit(id);
-          continue;
+          if (mv.fault.code !== 'warn') continue;
         }
         const f = succId(m);
         const sl = permuted ? 0 : childSleep;
@@ -704,7 +705,7 @@ function rebuild(machine: Machine, store: StateStore, canon: (s: Int32Array) => 
   let partial = false;
   for (let i = 1; i < f.path.length && !partial; i++) {
     const target = store.get(f.path[i]);
-    const match = (tr: Transition) => !tr.fault && sameState(canon(tr.state), target);
+    const match = (tr: Transition) => (!tr.fault || tr.fault.code === 'warn') && sameState(canon(tr.state), target);
     let tr = findStep(machine, s, match, store.via[f.path[i]]);
     if (!tr) {
       const prev = store.get(f.path[i - 1]);
@@ -794,7 +795,7 @@ function realPath(machine: Machine, from: Int32Array, target: Int32Array, maxDep
     for (let t = 0; t < machine.threads.length; t++) {
       if (machine.status(s, t) !== Status.Runnable) continue;
       for (const tr of machine.successors(s, t)) {
-        if (tr.fault) continue;
+        if (tr.fault && tr.fault.code !== 'warn') continue;
         if (store.lookup(tr.state) >= 0) continue;
         steps.push(tr);
         const nid = store.add(id, store.depth[id] + 1, steps.length - 1, 0);

@@ -11,6 +11,7 @@ import type { Holds } from './objects/object';
 import { isExceptional } from './objects/radix/entries';
 import { objectsView } from './objects/index';
 import { CRED_OWNER, establishMapping, S_DAX, S_REFLINK } from './objects/lease/index';
+import { initDevices } from './objects/daxdev/index';
 import { FINAL, INVARIANTS, NO_FAULTS, RETURNED, STUCK, type PropertyContext } from './properties/index';
 import { Step } from './kernel/step';
 import type { ScenarioSpec } from './scenarios';
@@ -88,6 +89,7 @@ export class DaxMachine implements Machine {
       name: (t) => this.threads[t].name,
       done: (t) => this.status(this.ctx.st, t) === Status.Done,
       mustMapPmd: !!spec.mustMapPmd,
+      entries: spec.threads.map((t) => t.fn),
       accounting: opts.accounting ?? 'entries',
     };
     this.init = this.build(opts);
@@ -134,6 +136,7 @@ export class DaxMachine implements Machine {
     for (const [x, b] of spec.blocks ?? []) s[L.slotWord(L.slot(x), SLOT.BLOCK)] = b;
     s[G.INODE_FLAGS] = (spec.inode?.dax === false ? 0 : S_DAX) | (spec.inode?.reflink ? S_REFLINK : 0);
     if (spec.mapDirect) establishMapping(s, spec.inode?.dax !== false);
+    if (spec.daxDevices) initDevices(s, spec.daxDevices, spec.dmTable ?? []);
     spec.threads.forEach((t, i) => this.vm.start(s, i, t.fn, t.args));
     spec.threads.forEach((t, i) => { s[L.thread(i) + THREAD.CRED] = t.cred ?? CRED_OWNER; });
     // Each thread stands at its first visible step.

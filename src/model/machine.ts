@@ -24,8 +24,9 @@ export interface Fault {
   /** Facts a reviewer needs: the wait key, the last waker and its nr_exclusive, the entry... */
   detail?: Record<string, string | number | boolean>;
   /** 'halt': the thread cannot go on (its stack overflowed, it followed a pointer the model
-   *  does not know), so its run stops at the fault. */
-  code?: 'halt';
+   *  does not know), so its run stops at the fault. 'warn': a kernel warning, reported, after
+   *  which the kernel goes on and so does the path (what follows may break more). */
+  code?: 'halt' | 'warn';
 }
 
 /** Where a step stands in code: a reference function's C statement, or a mail line. */

@@ -4,6 +4,7 @@ import { K } from './objects/constants';
 import type { ViolationKind } from './machine';
 import { Block, Pmd, PTE_PFN } from './kernel/layout';
 import { MAP_FLAGS, mapFlagWords } from './objects/lease/index';
+import type { DaxDeviceSpec } from './objects/daxdev/index';
 
 export interface ThreadSpec {
   name: string;
@@ -43,7 +44,11 @@ export interface ScenarioSpec {
   fsMmaplock?: boolean;
   threads: ThreadSpec[];
   /** The era whose functions the threads run (default: the radix era). */
-  era?: 'radix' | 'XArray' | 'MAP_DIRECT';
+  era?: 'radix' | 'XArray' | 'MAP_DIRECT' | 'dax_device';
+  /** The dax_devices (dax_device scenarios), numbered from 1 in order, and the dm table's
+   *  targets, each the dax_device of its one device. */
+  daxDevices?: DaxDeviceSpec[];
+  dmTable?: number[];
   /** A MAP_DIRECT mapping the process made before the scenario begins (its lease held). */
   mapDirect?: boolean;
   /** The inode (MAP_DIRECT scenarios): DAX unless said otherwise; reflinked (shared) extents. */
@@ -512,11 +517,94 @@ const MAPDIRECT: readonly ScenarioSpec[] = [
   },
 ];
 
+/** A filesystem (superblock `sb`) mounting dax_device `dev`'s block device, then unmounting it;
+ *  the mount may fail after the claim. */
+const mountUmount = (sb: number, dev: number): ThreadSpec => ({ name: `ext2 ${sb}: mount and unmount dax_device ${dev}`, fn: 'ext2_mount_umount', args: [sb, dev] });
+/** A claim of dax_device `dev`'s block device by owner `sb`, which it keeps. */
+const claim = (sb: number, dev: number): ThreadSpec => ({ name: `owner ${sb}: fs_dax_claim_bdev(dax_device ${dev})`, fn: 'fs_dax_claim_bdev', args: [dev, sb] });
+
+/** dax_device claims by filesystems (the v8 series of 2018 on v4.16; seed 003). */
+const DAXDEV: readonly ScenarioSpec[] = [
+  {
+    name: 'dd-pmem-mount', era: 'dax_device',
+    description: 'A filesystem mounts a pmem device (its dax_device and dev_pagemap are free), claims the pgmap, and gives ' +
+      'it back when it unmounts or when the rest of the mount fails.',
+    indexes: [REGION], isize: 0x400, daxDevices: [{ kind: 'pmem' }],
+    threads: [mountUmount(1, 1)],
+  },
+  {
+    name: 'dd-conflict', era: 'dax_device',
+    description: 'Two owners claim one pmem device\'s pgmap: one has it; the other is refused, as the code\'s comment says, ' +
+      'with the reference the lookup took dropped.',
+    indexes: [REGION], isize: 0x400, daxDevices: [{ kind: 'pmem' }],
+    threads: [claim(1, 1), claim(2, 1)],
+  },
+  {
+    name: 'dd-no-host', era: 'dax_device',
+    description: 'A filesystem mounts a block device that supports DAX but whose dax_device the host table does not know ' +
+      '(it was unregistered): fs_dax_get_by_host() returns NULL.',
+    indexes: [REGION], isize: 0x400, daxDevices: [{ kind: 'pmem', host: false }],
+    threads: [claim(1, 1)],
+    expect: {
+      kind: 'null-deref',
+      why: 'fs_dax_claim_bdev() reads dax_dev->ops of what fs_dax_get_by_host() returned without a NULL check (v8 10/18)',
+    },
+  },
+  {
+    name: 'dd-mount-refused', era: 'dax_device',
+    description: 'A second filesystem mounts a pmem device the first has claimed: its claim is refused (NULL), and a mount ' +
+      'that then fails releases what it got.',
+    indexes: [REGION], isize: 0x400, daxDevices: [{ kind: 'pmem', pgmap: { fsDax: true, pageFree: true, owner: 1 } }],
+    threads: [mountUmount(2, 1)],
+    expect: {
+      kind: 'null-deref',
+      why: 'fs_dax_release() reads dax_dev->ops without the NULL check __fs_dax_release() has, and a mount whose claim was ' +
+        'refused calls it with NULL on its way out (v8 10/18 and its ext2 patch)',
+    },
+  },
+  {
+    name: 'dd-dm-claim', era: 'dax_device',
+    description: 'A filesystem mounts a dm device over two pmem members (two linear targets) and unmounts it: the claim and ' +
+      'the release go to every member.',
+    indexes: [REGION], isize: 0x400,
+    daxDevices: [{ kind: 'dm', pgmap: null }, { kind: 'pmem', refs: 2 }, { kind: 'pmem', refs: 2 }], dmTable: [2, 3],
+    threads: [mountUmount(1, 1)],
+    expect: {
+      kind: 'refcount',
+      why: 'dm_dax_dev_release() puts the member\'s reference (__fs_dax_release() calls put_dax()), which device-mapper holds ' +
+        'and the claim never took, and dm_dax_fs_release() never puts the reference fs_dax_claim_bdev() took on the dm ' +
+        'device (v8 10/18)',
+    },
+  },
+  {
+    name: 'dd-dm-member-taken', era: 'dax_device',
+    description: 'A filesystem claims a dm device whose second member\'s pgmap another owner (9) holds: that member\'s claim ' +
+      'fails, and the whole claim must not return as if it had succeeded.',
+    indexes: [REGION], isize: 0x400,
+    daxDevices: [{ kind: 'dm', pgmap: null }, { kind: 'pmem', refs: 2 }, { kind: 'pmem', refs: 2, pgmap: { fsDax: true, pageFree: true, owner: 9 } }],
+    dmTable: [2, 3],
+    threads: [claim(1, 1)],
+    expect: {
+      kind: 'wrong-result',
+      why: 'dm_dax_iterate() ignores what ->iterate_devices() returns, so dm_dax_fs_claim() reports the dm device claimed ' +
+        'although a member\'s claim failed (v8 10/18); the failed fs_dax_claim() also puts device-mapper\'s reference',
+    },
+  },
+  {
+    name: 'dd-dm-owner-twice', era: 'dax_device',
+    description: 'A dm device whose two targets map the same member: the claim reaches the member twice, and the second ' +
+      'claim by the same owner has it again, as the code\'s comment says.',
+    indexes: [REGION], isize: 0x400,
+    daxDevices: [{ kind: 'dm', pgmap: null }, { kind: 'pmem', refs: 2 }], dmTable: [2, 2],
+    threads: [claim(1, 1)],
+  },
+];
+
 /**
  * Every scenario. Those with `expect` show a defect the v4.10 shapes have (a later kernel
  * fixed it): the explorer must find it with the default points and must not with the fix's.
  */
-export const SCENARIOS: readonly ScenarioSpec[] = [...CLEAN, ...DEFECTS, ...XARRAY, ...MAPDIRECT];
+export const SCENARIOS: readonly ScenarioSpec[] = [...CLEAN, ...DEFECTS, ...XARRAY, ...MAPDIRECT, ...DAXDEV];
 /** The scenarios where the v4.10 shapes have a defect. */
 export const KNOWN_DEFECTS: readonly ScenarioSpec[] = SCENARIOS.filter((s) => s.expect);
 

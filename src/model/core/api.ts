@@ -103,6 +103,9 @@ export interface Api {
   /** What the mapping's page count counts: page cache pages, DAX entries apart in nrexceptional
    *  ('entries', to v5.12), or the pages DAX entries cover too ('pages', v5.13 on). */
   accounting?: 'entries' | 'pages';
+  /** Functions whose address the era's C passes around (a callback), with the pointer value each
+   *  has: a call through a variable holding one calls it. */
+  functionPointers?: Readonly<Record<string, number>>;
   /** Function-like macros the era's C uses, expanded before it is parsed (core/macros.ts). */
   macros?: Readonly<Record<string, Macro>>;
 }

@@ -316,6 +316,9 @@ class FnLowering {
     if (rec !== undefined) this.stop(`'${name}' is a struct: the model passes it by its address (&${name})`);
     const c = Object.prototype.hasOwnProperty.call(this.api.constants, name) ? this.api.constants[name] : undefined;
     if (c !== undefined) return { k: 'const', v: c };
+    // A function named as a value (a callback handed on): its pointer.
+    const f = this.api.functionPointers?.[name];
+    if (f !== undefined) return { k: 'const', v: f };
     return this.outside(name, `'${name}' is outside the model`, [0, 1]);
   }
 
@@ -404,6 +407,29 @@ class FnLowering {
     return t;
   }
 
+  /**
+   * A call through a function pointer held in a variable (a callback passed as an argument):
+   * the call of whichever of the era's named functions (Api.functionPointers) the pointer is;
+   * one it is not is an assertion (a pointer the model does not know).
+   */
+  private dispatch(e: Extract<C.Expr, { k: 'call' }>, dst: LValue | null, discard: boolean): Expr {
+    const ptr = this.ident(e.fn);
+    const args = e.args.map((a) => this.value(a));
+    const d = discard ? undefined : dst ?? this.temp();
+    const end = this.newLabel();
+    for (const [fn, id] of Object.entries(this.api.functionPointers ?? {})) {
+      if (!this.known.has(fn)) continue;
+      const next = this.newLabel();
+      this.jump(next, { k: 'bin', op: '!=', a: ptr, b: { k: 'const', v: id } });
+      this.emit({ k: 'call', fn, args, ...(d ? { dst: d } : {}), label: this.label });
+      this.jump(end);
+      this.place(next);
+    }
+    this.emit({ k: 'prim', name: 'WARN_ON_ONCE', args: [{ k: 'const', v: 1 }], label: this.label });
+    this.place(end);
+    return d ? lvalueExpr(d) : { k: 'const', v: 0 };
+  }
+
   /** A call; its value is the callee's result (dst given: stored there directly). */
   private call(e: Extract<C.Expr, { k: 'call' }>, dst: LValue | null, discard = false): Expr {
     try {
@@ -415,6 +441,7 @@ class FnLowering {
   }
 
   private callAs(e: Extract<C.Expr, { k: 'call' }>, dst: LValue | null, discard = false): Expr {
+    if (this.index(e.fn) !== undefined && this.api.functionPointers) return this.dispatch(e, dst, discard);
     const m = this.meaning(e.fn);
     const zero: Expr = { k: 'const', v: 0 };
     if (m === 'fn') {
@@ -947,8 +974,7 @@ function kernelOf(fn: Node, fallback: string | undefined): string | null {
 export function functionNames(text: string): string[] {
   const tree = loadedCParser().parse(text);
   try {
-    return tree.rootNode.namedChildren
-      .filter((n): n is Node => !!n && n.type === 'function_definition')
+    return definitionsOf(tree.rootNode)
       .map((n) => signature(n)?.name)
       .filter((n): n is string => !!n);
   } finally {
@@ -969,8 +995,24 @@ export function lowerC(text: string, api: Api, opts: LowerOptions): Lowered {
   }
 }
 
+/** Preprocessor conditionals whose first branch is read: the kernel's configuration the model
+ *  follows has the feature (`#if IS_ENABLED(CONFIG_FS_DAX)`); an `#else` holds its stubs. */
+const CONDITIONALS = new Set(['preproc_if', 'preproc_ifdef']);
+
+/** The function definitions of a file, at its top level or in the first branch of a conditional. */
 function definitionsOf(root: Node): Node[] {
-  return root.namedChildren.filter((n): n is Node => !!n && n.type === 'function_definition');
+  const out: Node[] = [];
+  for (const n of root.namedChildren) {
+    if (!n) continue;
+    if (n.type === 'function_definition') out.push(n);
+    else if (CONDITIONALS.has(n.type)) out.push(...definitionsOf(firstBranch(n)));
+  }
+  return out;
+}
+
+/** A conditional without its #else / #elif: what the configuration the model follows compiles. */
+function firstBranch(n: Node): Node {
+  return { namedChildren: n.namedChildren.filter((c) => c && !/^preproc_(else|elif)/.test(c.type)) } as unknown as Node;
 }
 
 function lowerDefinitions(defs: Node[], api: Api, opts: LowerOptions): Lowered {
@@ -1046,8 +1088,7 @@ export function functionSpans(text: string): Map<string, [number, number]> {
   const tree = loadedCParser().parse(text);
   try {
     const out = new Map<string, [number, number]>();
-    for (const n of tree.rootNode.namedChildren) {
-      if (!n || n.type !== 'function_definition') continue;
+    for (const n of definitionsOf(tree.rootNode)) {
       const name = signature(n)?.name;
       if (name) out.set(name, [n.startPosition.row, n.endPosition.row]);
     }

@@ -9,6 +9,7 @@ import { RADIX_API } from './radix/api';
 import { XARRAY_PROTOCOL } from './xarray/protocol';
 import { XARRAY_ERA, XARRAY_V6_ERA } from './xarray/index';
 import { MAPDIRECT_ERA } from './mapdirect/index';
+import { DAXDEV_ERA } from './daxdev/index';
 
 /** The protocol tables, an era's before the shared one. */
 const TABLES: readonly Readonly<Record<string, readonly Effect[]>>[] = [RADIX_API.protocol, XARRAY_PROTOCOL, COMMON_PROTOCOL];
@@ -37,6 +38,8 @@ export interface EraInfo {
   /** A subsystem beside fs/dax.c (XFS MAP_DIRECT): chosen only by its own identifiers, never
    *  by the fs/dax.c functions it reduces. */
   subsystem?: boolean;
+  /** How a reviewer names a subsystem's code ("XFS MAP_DIRECT"). */
+  subject?: string;
 }
 
 export const ERAS: readonly EraInfo[] = [
@@ -61,18 +64,28 @@ export const ERAS: readonly EraInfo[] = [
   },
   {
     name: 'MAP_DIRECT', kernels: 'v4.14 with the MAP_DIRECT series (2017)', era: MAPDIRECT_ERA, versions: [MAPDIRECT_ERA],
-    subsystem: true,
+    subsystem: true, subject: 'XFS MAP_DIRECT',
     // The MAP_DIRECT lease: its mmap flag, its registration, the mapping count that stops allocations.
     words: new Set(['MAP_DIRECT', 'map_direct_register', 'is_map_direct_valid', 'is_xfs_map_direct', 'xfs_vma_checks',
       'xfs_file_mmap_validate', 'mmap_validate', 'map_direct_state', 'xfs_file_vm_direct_ops', 'LEGACY_MAP_MASK',
       'MAP_SHARED_VALIDATE', 'XFS_MAP_SUPPORTED', 'i_mapdcount', 'mapdirect']),
     prefixes: ['map_direct_', 'i_mapdcount_', 'MAPDIRECT_'],
   },
+  {
+    name: 'dax_device', kernels: 'v4.16 with the dax dma-vs-truncate series (2018)', era: DAXDEV_ERA, versions: [DAXDEV_ERA],
+    subsystem: true, subject: 'dax_device claim',
+    // The claim of a dax_device's dev_pagemap by a filesystem, directly or through device-mapper.
+    words: new Set(['fs_dax_claim', 'fs_dax_claim_bdev', '__fs_dax_release', 'fs_dax_release', 'fs_claim', 'fs_release',
+      'devmap_lock', 'dm_dax_dev_claim', 'dm_dax_dev_release', 'dm_dax_iterate', 'dm_dax_fs_claim', 'dm_dax_fs_release',
+      'generic_dax_pagefree', 'MEMORY_DEVICE_FS_DAX']),
+    prefixes: ['fs_dax_claim', 'dm_dax_fs_'],
+  },
 ];
 
 /** How a reviewer names the code of an era: "the radix era of fs/dax.c", "XFS MAP_DIRECT code". */
 export function eraPhrase(name: string): string {
-  return ERAS.find((e) => e.name === name)?.subsystem ? `XFS ${name} code` : `the ${name} era of fs/dax.c`;
+  const info = ERAS.find((e) => e.name === name);
+  return info?.subsystem ? `${info.subject ?? name} code` : `the ${name} era of fs/dax.c`;
 }
 
 /** Which era identifiers of a patch belong to, with the identifiers that say so; null when

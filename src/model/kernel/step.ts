@@ -247,7 +247,10 @@ export class Step {
   noteText(): string { return noteText(this.notes, this.threadName); }
 
   commit(kind: ViolationKind, message: string, detail?: Record<string, string | number | boolean>): void {
-    if (!this.fault) this.fault = { kind, message, threads: [this.t], detail };
+    // A warning earlier in the step gives way to what went wrong after it, and is said with it.
+    if (this.fault?.code === 'warn') message = `${message} (after ${this.fault.message})`;
+    else if (this.fault) return;
+    this.fault = { kind, message, threads: [this.t], detail };
   }
 
   /** Writes through a pointer into this thread's stack (an out-parameter such as &slot). NULL is skipped. */
@@ -266,9 +269,16 @@ export class Step {
     return this.s[this.base + off];
   }
 
+  /** A kernel warning: reported like any fault, but the path goes on, as the kernel does. */
+  warn(message: string): void {
+    if (!this.fault) this.fault = { kind: 'assertion', message, threads: [this.t], code: 'warn' };
+  }
+
   /** A fault after which the thread cannot go on: its run stops at it. */
   halt(kind: ViolationKind, message: string): void {
-    if (!this.fault) this.fault = { kind, message, threads: [this.t], code: 'halt' };
+    if (this.fault && this.fault.code !== 'warn') return;
+    if (this.fault) message = `${message} (after ${this.fault.message})`;
+    this.fault = { kind, message, threads: [this.t], code: 'halt' };
   }
 }
 

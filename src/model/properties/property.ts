@@ -18,6 +18,8 @@ export interface PropertyContext {
   mustMapPmd: boolean;
   /** What mapping->nrpages counts in the era the scenario runs (Api.accounting). */
   accounting: 'entries' | 'pages';
+  /** The entry point each thread runs. */
+  entries: readonly string[];
 }
 
 /** Where a stuck thread stands. */
