@@ -20,7 +20,7 @@
 import { getCParser, loadedCParser, type Node } from '../src/c/parser';
 import { explore } from '../src/check/explore';
 import type { Verdict } from '../src/check/types';
-import { lowerSources } from '../src/model/core/lower';
+import { definitionsOf, lowerSources } from '../src/model/core/lower';
 import { protocolOf } from '../src/model/eras/index';
 import type { Era } from '../src/model/core/era';
 import { buildScenario, link, listModel, MODEL_ERAS, reachable, referenceFunctions, SCENARIOS, type Func } from '../src/model/index';
@@ -120,7 +120,7 @@ function allMutants(era: Era, only: string | null): Mutant[] {
   return era.sources.flatMap((src) => {
     const tree = parser.parse(src.text);
     try {
-      return tree.rootNode.namedChildren.filter((n): n is Node => n?.type === 'function_definition').flatMap((def) => {
+      return definitionsOf(tree.rootNode).flatMap((def) => {
         const fn = def.childForFieldName('declarator')?.descendantsOfType('identifier')[0]?.text ?? '';
         return fn && (!only || fn === only) ? mutantsOf(src.path, src.text, def, fn) : [];
       });

@@ -1000,7 +1000,7 @@ export function lowerC(text: string, api: Api, opts: LowerOptions): Lowered {
 const CONDITIONALS = new Set(['preproc_if', 'preproc_ifdef']);
 
 /** The function definitions of a file, at its top level or in the first branch of a conditional. */
-function definitionsOf(root: Node): Node[] {
+export function definitionsOf(root: Node): Node[] {
   const out: Node[] = [];
   for (const n of root.namedChildren) {
     if (!n) continue;

@@ -1,9 +1,10 @@
 // What a dax_device claim promises (drivers/dax/super.c of the v8 series, seed 003): a claim that
 // returns the dax_device has every dev_pagemap behind it (the device's own, or every member's
 // of a dm device) owned by the claimant; and a filesystem that mounted and unmounted leaves
-// every dax_device with the references it had and every pgmap free. Checked when a claim
-// returns, and once every thread returned (for threads that both claim and release).
-import { OBJ } from '../kernel/layout';
+// every dax_device with the references it had and every pgmap free, and a claim holds the one
+// reference its lookup took, no more, no fewer. Checked when a claim returns, and once every
+// thread returned.
+import { OBJ, THREAD } from '../kernel/layout';
 import type { Step } from '../kernel/step';
 import { DAX_DEVICES, daxWords, initialRefs, KIND_DM, PGMAP_PRESENT, targetCount, targetDevice } from '../objects/daxdev/index';
 import { NO_FAULTS, type Property } from './property';
@@ -37,16 +38,19 @@ export const DAX_CLAIM: Property = {
   returned(w, entry, ret) {
     return entry.fn === 'fs_dax_claim_bdev' ? claimResult(w, entry.args, ret) : null;
   },
-  final({ st, entries }) {
-    if (!entries.length || !entries.every((e) => MOUNT_UMOUNT.has(e))) return NO_FAULTS;
+  final({ st, L, entries }) {
+    if (!entries.some((e) => MOUNT_UMOUNT.has(e) || e === 'fs_dax_claim_bdev')) return NO_FAULTS;
+    // A claim that returned a dax_device holds the reference its lookup took; nothing else does.
+    const held = (n: number): number => entries.filter((e, t) => e === 'fs_dax_claim_bdev' && st[L.thread(t) + THREAD.RETVAL] === n).length;
     const wrong: string[] = [];
     for (let n = 1; n <= DAX_DEVICES; n++) {
       const d = daxWords(n);
       if (!st[d.kind]) continue;
-      if (st[d.ref] !== initialRefs(st, n)) wrong.push(`dax_device ${n} has ${st[d.ref]} reference${st[d.ref] === 1 ? '' : 's'}, it had ${initialRefs(st, n)}`);
-      if (st[d.owner]) wrong.push(`dax_device ${n}'s pgmap is still owner ${st[d.owner]}'s`);
+      const want = initialRefs(st, n) + held(n);
+      if (st[d.ref] !== want) wrong.push(`dax_device ${n} has ${st[d.ref]} reference${st[d.ref] === 1 ? '' : 's'}, where the claims that hold it leave ${want}`);
+      if (st[d.owner] && entries.every((e) => MOUNT_UMOUNT.has(e))) wrong.push(`dax_device ${n}'s pgmap is still owner ${st[d.owner]}'s`);
     }
     if (!wrong.length) return NO_FAULTS;
-    return [{ kind: 'refcount', message: `after every mount was unmounted: ${wrong.join('; ')}`, detail: { devices: wrong.length } }];
-  },
+    return [{ kind: 'refcount', message: `once every thread returned: ${wrong.join('; ')}`, detail: { devices: wrong.length } }];
+  }
 };

@@ -41,7 +41,7 @@ describe('review: seed 003, dax_device claims', function () {
   it('fs_dax_claim()\'s put_dax() judged against its callers: balanced for fs_dax_claim_bdev(), not for device-mapper\'s members', () => {
     const f = finding('refcount', 'dd-dm-claim');
     assert.ok(f, JSON.stringify(r.findings.map((x) => [x.line, x.kind, x.simulation?.scenario])));
-    assert.match(f.message, /dax_device 1 has 2 references, it had 1; dax_device 2 has 1 reference, it had 2/);
+    assert.match(f.message, /dax_device 1 has 2 references, where the claims that hold it leave 1; dax_device 2 has 1 reference, where the claims that hold it leave 2/);
     // A pmem mount and a conflicting owner stay balanced: fs_dax_claim_bdev() took the reference the refusal puts.
     for (const sc of ['dd-pmem-mount', 'dd-conflict', 'dd-dm-owner-twice']) {
       const vs = r.verdicts.filter((v) => v.scenario === sc);
