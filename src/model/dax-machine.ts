@@ -11,6 +11,7 @@ import type { Holds } from './objects/object';
 import { isExceptional } from './objects/radix/entries';
 import { objectsView } from './objects/index';
 import { CRED_OWNER, establishMapping, S_DAX, S_REFLINK } from './objects/lease/index';
+import { establishDevice } from './objects/devmap/index';
 import { FINAL, INVARIANTS, NO_FAULTS, RETURNED, STUCK, type PropertyContext } from './properties/index';
 import { Step } from './kernel/step';
 import type { ScenarioSpec } from './scenarios';
@@ -134,6 +135,7 @@ export class DaxMachine implements Machine {
     for (const [x, b] of spec.blocks ?? []) s[L.slotWord(L.slot(x), SLOT.BLOCK)] = b;
     s[G.INODE_FLAGS] = (spec.inode?.dax === false ? 0 : S_DAX) | (spec.inode?.reflink ? S_REFLINK : 0);
     if (spec.mapDirect) establishMapping(s, spec.inode?.dax !== false);
+    if (spec.device) establishDevice(s, spec.device.pmd, spec.device.ptes ?? 0, spec.device.vma ?? false);
     spec.threads.forEach((t, i) => this.vm.start(s, i, t.fn, t.args));
     spec.threads.forEach((t, i) => { s[L.thread(i) + THREAD.CRED] = t.cred ?? CRED_OWNER; });
     // Each thread stands at its first visible step.

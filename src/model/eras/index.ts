@@ -9,6 +9,7 @@ import { RADIX_API } from './radix/api';
 import { XARRAY_PROTOCOL } from './xarray/protocol';
 import { XARRAY_ERA, XARRAY_V6_ERA } from './xarray/index';
 import { MAPDIRECT_ERA } from './mapdirect/index';
+import { DEVMAP_ERA } from './devmap/index';
 
 /** The protocol tables, an era's before the shared one. */
 const TABLES: readonly Readonly<Record<string, readonly Effect[]>>[] = [RADIX_API.protocol, XARRAY_PROTOCOL, COMMON_PROTOCOL];
@@ -68,11 +69,23 @@ export const ERAS: readonly EraInfo[] = [
       'MAP_SHARED_VALIDATE', 'XFS_MAP_SUPPORTED', 'i_mapdcount', 'mapdirect']),
     prefixes: ['map_direct_', 'i_mapdcount_', 'MAPDIRECT_'],
   },
+  {
+    name: 'devmap', kernels: 'v4.4 with the -mm series "get_user_pages() for dax mappings" (2015)', era: DEVMAP_ERA, versions: [DEVMAP_ERA],
+    subsystem: true,
+    // get_user_pages() on ZONE_DEVICE pages: the dev_pagemap lookups, devmap page table entries, the
+    // fast walk's undo. (Not dev_pagemap or pgmap alone: the dax_device claims use those too.)
+    words: new Set(['undo_dev_pagemap', 'get_dev_pagemap', 'put_dev_pagemap', 'follow_devmap_pmd', 'pmd_devmap', 'pte_devmap',
+      'is_zone_device_page', 'touch_pmd', '__gup_device_huge_pmd', 'get_zone_device_page', 'put_zone_device_page', '_PAGE_DEVMAP',
+      'devm_memremap_pages', 'gup_pte_range', 'gup_huge_pmd']),
+    prefixes: ['percpu_ref_'],
+  },
 ];
 
 /** How a reviewer names the code of an era: "the radix era of fs/dax.c", "XFS MAP_DIRECT code". */
 export function eraPhrase(name: string): string {
-  return ERAS.find((e) => e.name === name)?.subsystem ? `XFS ${name} code` : `the ${name} era of fs/dax.c`;
+  const info = ERAS.find((e) => e.name === name);
+  if (!info?.subsystem) return `the ${name} era of fs/dax.c`;
+  return name === 'devmap' ? 'get_user_pages() on devmap code' : `XFS ${name} code`;
 }
 
 /** Which era identifiers of a patch belong to, with the identifiers that say so; null when
