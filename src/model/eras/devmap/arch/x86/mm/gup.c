@@ -7,6 +7,62 @@
  */
 
 /*
+ * @kernel v4.4 + [-mm PATCH v2 23/25] arch/x86/mm/gup.c, reduced
+ * A huge PMD: the access it allows first, then the devmap case. Anonymous and page cache huge
+ * pages are not this model's: the walk gives up on them (the slow path takes over).
+ */
+static noinline int gup_huge_pmd(pmd_t pmd, unsigned long addr,
+		unsigned long end, int write, struct page **pages, int *nr)
+{
+	unsigned long mask;
+
+	mask = _PAGE_PRESENT|_PAGE_USER;
+	if (write)
+		mask |= _PAGE_RW;
+	if ((pmd_flags(pmd) & mask) != mask)
+		return 0;
+
+	VM_BUG_ON(!pfn_valid(pmd_pfn(pmd)));
+	if (pmd_devmap(pmd))
+		return __gup_device_huge_pmd(pmd, addr, end, pages, nr);
+
+	return 0;
+}
+
+/*
+ * @kernel v4.4 + [-mm PATCH v2 23/25] arch/x86/mm/gup.c
+ * The pages of a devmap PMD: each pinned with its dev_pagemap looked up (and held) first, the
+ * lookup's reference given back once get_page() holds one of its own.
+ */
+static int __gup_device_huge_pmd(pmd_t pmd, unsigned long addr,
+		unsigned long end, struct page **pages, int *nr)
+{
+	int nr_start = *nr;
+	unsigned long start = addr;
+	unsigned long pfn = pmd_pfn(pmd);
+	struct dev_pagemap *pgmap = NULL;
+	pmd_t *pmdp;
+
+	pfn += (addr & ~PMD_MASK) >> PAGE_SHIFT;
+	do {
+		struct page *page = pfn_to_page(pfn);
+
+		pgmap = get_dev_pagemap(pfn, pgmap);
+		if (unlikely(!pgmap)) {
+			undo_dev_pagemap(nr, nr_start, pages);
+			return 0;
+		}
+		SetPageReferenced(page);
+		pages[*nr] = page;
+		get_page(page);
+		put_dev_pagemap(pgmap);
+		(*nr)++;
+		pfn++;
+	} while (addr += PAGE_SIZE, addr != end);
+	return 1;
+}
+
+/*
  * @kernel v4.4 arch/x86/mm/gup.c
  * One PTE, read once (the model has no PAE, whose PTEs take two reads).
  */
@@ -81,62 +137,6 @@ static noinline int gup_pte_range(pmd_t pmd, unsigned long addr,
 	pte_unmap(ptep - 1);
 
 	return 1;
-}
-
-/*
- * @kernel v4.4 + [-mm PATCH v2 23/25] arch/x86/mm/gup.c
- * The pages of a devmap PMD: each pinned with its dev_pagemap looked up (and held) first, the
- * lookup's reference given back once get_page() holds one of its own.
- */
-static int __gup_device_huge_pmd(pmd_t pmd, unsigned long addr,
-		unsigned long end, struct page **pages, int *nr)
-{
-	int nr_start = *nr;
-	unsigned long start = addr;
-	unsigned long pfn = pmd_pfn(pmd);
-	struct dev_pagemap *pgmap = NULL;
-	pmd_t *pmdp;
-
-	pfn += (addr & ~PMD_MASK) >> PAGE_SHIFT;
-	do {
-		struct page *page = pfn_to_page(pfn);
-
-		pgmap = get_dev_pagemap(pfn, pgmap);
-		if (unlikely(!pgmap)) {
-			undo_dev_pagemap(nr, nr_start, pages);
-			return 0;
-		}
-		SetPageReferenced(page);
-		pages[*nr] = page;
-		get_page(page);
-		put_dev_pagemap(pgmap);
-		(*nr)++;
-		pfn++;
-	} while (addr += PAGE_SIZE, addr != end);
-	return 1;
-}
-
-/*
- * @kernel v4.4 + [-mm PATCH v2 23/25] arch/x86/mm/gup.c, reduced
- * A huge PMD: the access it allows first, then the devmap case. Anonymous and page cache huge
- * pages are not this model's: the walk gives up on them (the slow path takes over).
- */
-static noinline int gup_huge_pmd(pmd_t pmd, unsigned long addr,
-		unsigned long end, int write, struct page **pages, int *nr)
-{
-	unsigned long mask;
-
-	mask = _PAGE_PRESENT|_PAGE_USER;
-	if (write)
-		mask |= _PAGE_RW;
-	if ((pmd_flags(pmd) & mask) != mask)
-		return 0;
-
-	VM_BUG_ON(!pfn_valid(pmd_pfn(pmd)));
-	if (pmd_devmap(pmd))
-		return __gup_device_huge_pmd(pmd, addr, end, pages, nr);
-
-	return 0;
 }
 
 /*
