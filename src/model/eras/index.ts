@@ -74,9 +74,9 @@ export const ERAS: readonly EraInfo[] = [
     subsystem: true,
     // get_user_pages() on ZONE_DEVICE pages: the dev_pagemap lookups, devmap page table entries, the
     // fast walk's undo. (Not dev_pagemap or pgmap alone: the dax_device claims use those too.)
-    words: new Set(['undo_dev_pagemap', 'get_dev_pagemap', 'put_dev_pagemap', 'follow_devmap_pmd', 'pmd_devmap', 'pte_devmap',
-      'is_zone_device_page', 'touch_pmd', '__gup_device_huge_pmd', 'get_zone_device_page', 'put_zone_device_page', '_PAGE_DEVMAP',
-      'devm_memremap_pages', 'gup_pte_range', 'gup_huge_pmd']),
+    // (Not pmd_devmap or is_zone_device_page either: fs/dax.c's fault paths read those.)
+    words: new Set(['undo_dev_pagemap', 'get_dev_pagemap', 'put_dev_pagemap', 'follow_devmap_pmd', 'touch_pmd', '__gup_device_huge_pmd',
+      'get_zone_device_page', 'put_zone_device_page', 'devm_memremap_pages', 'gup_pte_range', 'gup_huge_pmd']),
     prefixes: ['percpu_ref_'],
   },
 ];
