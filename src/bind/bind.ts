@@ -207,22 +207,62 @@ function otherEra(pm: PatchMessage, e: MessageEra, era: Era): BoundFunction[] {
   });
 }
 
-/** Header-less hunks of a function the era defines are in the era's file of that function. */
-function withEraPaths(pm: PatchMessage, era: Era): PatchMessage {
-  const pathOf = (fn: string | null): string | null => (fn ? eraFunctionText(era, fn)?.path ?? null : null);
+/** Whether the mail names a hunk's file: its own diff header does (or the commit's diffstat). A
+ *  hunk after a cut that took the file of the hunk before it (pathSource 'inherited') may be in
+ *  another file: the reviewer cut the header with the lines. */
+export function fileNamed(h: Hunk): boolean {
+  return h.path !== null && (h.pathSource === 'header' || h.pathSource === 'inferred');
+}
+
+/**
+ * Hunks whose file the mail does not name, placed in the file that defines their function: the
+ * era's (the model's own C), or with a kernel tree the tree's file of that name, when its text
+ * defines the function. A hunk the file before the cut does define stays there. Each placement
+ * in a tree is said (a note, applied).
+ */
+function placeUnnamed(pm: PatchMessage, era: Era, tree: TreeSource | null, notes: TreeFailure[]): PatchMessage {
+  const defines = (path: string, fn: string): boolean => {
+    if (!tree) return eraFunctionText(era, fn)?.path === path;
+    const text = tree.read(path);
+    return !!text && new RegExp(`^[A-Za-z_][\\w\\s*]*\\b${fn}\\s*\\([^;]*$`, 'm').test(text);
+  };
   let changed = false;
   const files = pm.files.map((f) => {
-    if (f.path !== null) return f;
     const hunks = f.hunks.map((h): Hunk => {
-      const p = pathOf(h.function);
-      if (!p) return h;
+      if (fileNamed(h) || !h.function) return h;
+      if (h.path !== null && defines(h.path, h.function)) return h;
+      const p = eraFunctionText(era, h.function)?.path ?? null;
+      if (!p || !defines(p, h.function)) return h;
       changed = true;
+      if (tree) notes.push({ hunk: h.id, mailLine: h.mailLines[0], applied: true, reason: `the mail does not name this hunk's file: placed in ${p}, where ${tree.name} defines ${h.function}()` });
       return { ...h, path: p, pathSource: 'inferred' };
     });
-    const p = hunks.find((h) => h.path)?.path ?? null;
-    return p ? { ...f, path: p, oldPath: p, newPath: p, hunks } : { ...f, hunks };
+    const paths = new Set(hunks.map((h) => h.path));
+    const [only] = paths;
+    return paths.size === 1 && only && only !== f.path ? { ...f, path: only, oldPath: only, newPath: only, hunks } : { ...f, hunks };
   });
-  return changed ? { ...pm, files } : pm;
+  return changed ? { ...pm, files: regroup(files) } : pm;
+}
+
+/** A message's hunks whose file the mail does not name, placed in the kernel tree's file that
+ *  defines their function (the file the model's era has it in); each placement is noted. */
+export function placeUnnamedInTree(pm: PatchMessage, tree: string | TreeSource, notes: TreeFailure[]): PatchMessage {
+  const source = typeof tree === 'string' ? dirTree(tree) : tree;
+  return placeUnnamed(pm, eraOf([pm], { tree: source }), source, notes);
+}
+
+/** Files whose hunks were placed apart: one file per path, hunks in mail order. */
+function regroup(files: PatchMessage['files']): PatchMessage['files'] {
+  const out: PatchMessage['files'] = [];
+  for (const f of files) {
+    for (const h of f.hunks) {
+      const path = h.path ?? f.path;
+      let g = out.find((x) => x.path === path);
+      if (!g) out.push((g = { ...f, path, oldPath: path === f.path ? f.oldPath : path, newPath: path === f.path ? f.newPath : path, hunks: [] }));
+      g.hunks.push(h);
+    }
+  }
+  return out;
 }
 
 /** The first lines of the image's statements: [first, last] index of each, in order. */
@@ -301,8 +341,10 @@ function side(image: FunctionImage | null, why: string | null = null): BoundSide
 function rebuild(pm: PatchMessage, era: Era, opts: BindOptions, failures: TreeFailure[]): BoundFunction[] {
   const names = eraFunctionNames(era);
   const tree = opts.tree ?? referenceTree(era);
-  const r = applyToTree(withEraPaths(pm, era), tree);
-  if (opts.tree !== undefined) failures.push(...r.failures);
+  const given = typeof opts.tree === 'string' ? dirTree(opts.tree) : opts.tree ?? null;
+  const notes: TreeFailure[] = [];
+  const r = applyToTree(placeUnnamed(pm, era, given, notes), given ?? tree);
+  if (opts.tree !== undefined) failures.push(...notes, ...r.failures);
   const failed = new Set(r.failures.filter((x) => !x.applied).map((x) => x.hunk));
   const inTree = new Set(r.failures.filter((x) => x.applied && x.reason.startsWith('already in ')).map((x) => x.hunk));
   const fromMail = new Map(rebuildFunctions(pm).map((f) => [f.name, f]));

@@ -90,7 +90,8 @@ class Reader {
 
   expr(): Expr {
     let e = this.assign();
-    while (this.eat(',')) e = this.assign();
+    // The comma operator: the left side's effects, then the right side's value.
+    while (this.eat(',')) e = { k: 'bin', op: ',', l: e, r: this.assign() };
     return e;
   }
   assign(): Expr {

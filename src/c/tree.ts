@@ -182,7 +182,12 @@ function codeOf(text: string): string {
 
 /** The function a piece of a hunk sits in: its lines' own, else the hunk's. */
 function functionOf(h: Hunk, piece: HunkLine[]): string | null {
-  return piece.find((l) => l.function)?.function ?? h.function;
+  const named = piece.find((l) => l.op !== '+' && l.function)?.function;
+  if (named) return named;
+  // Old lines outside any function: a function the piece adds says nothing of where they are.
+  const added = new Set(piece.filter((l) => l.op === '+').map((l) => l.function));
+  const fn = piece.find((l) => l.function)?.function ?? h.function;
+  return fn && piece.some((l) => l.op !== '+' && codeOf(l.text) !== '') && added.has(fn) ? null : fn;
 }
 
 /** Line ranges [head, closing brace] of the definitions of a function in the current text. */

@@ -12,6 +12,7 @@ import { isExceptional } from './objects/radix/entries';
 import { objectsView } from './objects/index';
 import { CRED_OWNER, establishMapping, S_DAX, S_REFLINK } from './objects/lease/index';
 import { initDevices } from './objects/daxdev/index';
+import { establishDevice } from './objects/devmap/index';
 import { FINAL, INVARIANTS, NO_FAULTS, RETURNED, STUCK, type PropertyContext } from './properties/index';
 import { Step } from './kernel/step';
 import type { ScenarioSpec } from './scenarios';
@@ -137,6 +138,7 @@ export class DaxMachine implements Machine {
     s[G.INODE_FLAGS] = (spec.inode?.dax === false ? 0 : S_DAX) | (spec.inode?.reflink ? S_REFLINK : 0);
     if (spec.mapDirect) establishMapping(s, spec.inode?.dax !== false);
     if (spec.daxDevices) initDevices(s, spec.daxDevices, spec.dmTable ?? []);
+    if (spec.device) establishDevice(s, spec.device.pmd, spec.device.ptes ?? 0, spec.device.vma ?? false);
     spec.threads.forEach((t, i) => this.vm.start(s, i, t.fn, t.args));
     spec.threads.forEach((t, i) => { s[L.thread(i) + THREAD.CRED] = t.cred ?? CRED_OWNER; });
     // Each thread stands at its first visible step.

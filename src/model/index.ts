@@ -6,6 +6,7 @@ import { RADIX_ERA } from './eras/radix/index';
 import { XARRAY_ERA, XARRAY_V6_ERA } from './eras/xarray/index';
 import { MAPDIRECT_ERA } from './eras/mapdirect/index';
 import { DAXDEV_ERA } from './eras/daxdev/index';
+import { DEVMAP_ERA } from './eras/devmap/index';
 import type { Era } from './core/era';
 import { DaxMachine, reachable } from './dax-machine';
 import { composedScenario, composeThreads, KNOWN_DEFECTS, SCENARIOS, type ScenarioSpec } from './scenarios';
@@ -72,7 +73,7 @@ export function referenceFunctions(points: Readonly<Record<string, PointValue>> 
 }
 
 /** The eras the model has, by name. */
-export const MODEL_ERAS: readonly Era[] = [RADIX_ERA, XARRAY_ERA, XARRAY_V6_ERA, MAPDIRECT_ERA, DAXDEV_ERA];
+export const MODEL_ERAS: readonly Era[] = [RADIX_ERA, XARRAY_ERA, XARRAY_V6_ERA, MAPDIRECT_ERA, DAXDEV_ERA, DEVMAP_ERA];
 
 /** The scenarios whose threads run an era's functions (any version of it). */
 export function scenariosOfEra(era: Era): ScenarioSpec[] {

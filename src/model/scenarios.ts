@@ -5,6 +5,7 @@ import type { ViolationKind } from './machine';
 import { Block, Pmd, PTE_PFN } from './kernel/layout';
 import { MAP_FLAGS, mapFlagWords } from './objects/lease/index';
 import type { DaxDeviceSpec } from './objects/daxdev/index';
+import { DPMD_PRESENT, DPMD_TABLE, DPMD_WRITE } from './objects/devmap/index';
 
 export interface ThreadSpec {
   name: string;
@@ -44,11 +45,14 @@ export interface ScenarioSpec {
   fsMmaplock?: boolean;
   threads: ThreadSpec[];
   /** The era whose functions the threads run (default: the radix era). */
-  era?: 'radix' | 'XArray' | 'MAP_DIRECT' | 'dax_device';
+  era?: 'radix' | 'XArray' | 'MAP_DIRECT' | 'dax_device' | 'devmap';
   /** The dax_devices (dax_device scenarios), numbered from 1 in order, and the dm table's
    *  targets, each the dax_device of its one device. */
   daxDevices?: DaxDeviceSpec[];
   dmTable?: number[];
+  /** Device memory DAX maps (devmap scenarios): the PMD over it (objects/devmap DPMD_* bits, 0
+   *  none), the PTEs under a PTE table (4 bits a page), and whether the process's DAX vma is mapped. */
+  device?: { pmd: number; ptes?: number; vma?: boolean };
   /** A MAP_DIRECT mapping the process made before the scenario begins (its lease held). */
   mapDirect?: boolean;
   /** The inode (MAP_DIRECT scenarios): DAX unless said otherwise; reflinked (shared) extents. */
@@ -600,11 +604,79 @@ const DAXDEV: readonly ScenarioSpec[] = [
   },
 ];
 
+const RW = DPMD_PRESENT | DPMD_WRITE;
+const FOLL = { WRITE: 0x01, TOUCH: 0x02, GET: 0x04 };
+const unbind = (): ThreadSpec => ({ name: 'unbind of the pmem namespace', fn: 'pmem_unbind', args: [1] });
+/** An O_DIRECT I/O whose buffer is nr pages of the DAX mapping: pinned, then put once it completed. */
+const dio = (nr: number, write: boolean): ThreadSpec => ({
+  name: `O_DIRECT ${write ? 'read into' : 'write from'} ${nr} page${nr === 1 ? '' : 's'} of the DAX mapping`, fn: 'dax_direct_io', args: [0, nr, write ? 1 : 0],
+});
+/** follow_page() of the DAX mapping at a page, as its callers use it. */
+const lookup = (index: number, flags: number): ThreadSpec => ({
+  name: `follow_page(${['FOLL_WRITE', 'FOLL_TOUCH', 'FOLL_GET'].filter((_f, i) => flags & (1 << i)).join(' | ')}) of page ${index}`, fn: 'lookup_page', args: [page(index), flags],
+});
+
+/** get_user_pages() on device memory that DAX maps (v4.4 with the -mm series of December 2015,
+ *  seed 004), and the unbind of the driver that owns the memory. */
+const DEVMAP: readonly ScenarioSpec[] = [
+  {
+    name: 'gup-pmd-unbind', era: 'devmap',
+    description: 'A process maps the DAX file (a writable devmap PMD), reads two pages into it with O_DIRECT and unmaps it, ' +
+      'while the pmem namespace is unbound: gup pins the pages through the fast walk, each page reference holding the ' +
+      'dev_pagemap, and unbind waits for the I/O to complete before it removes the pages.',
+    indexes: [0], isize: 0, device: { pmd: 0 },
+    threads: [{ name: 'mmap, O_DIRECT read into 2 pages, munmap', fn: 'dax_mmap_io', args: [2, 1, 1] }, unbind()],
+  },
+  {
+    name: 'gup-pte-unbind', era: 'devmap',
+    description: 'The DAX mapping is made of devmap PTEs: an O_DIRECT read pins both pages through gup_pte_range(), whose ' +
+      'dev_pagemap lookup may fail once unbind killed the reference, undoing the first page\'s pin.',
+    indexes: [0], isize: 0, device: { pmd: DPMD_PRESENT | DPMD_TABLE, ptes: RW | (RW << 4), vma: true },
+    threads: [dio(2, true), unbind()],
+  },
+  {
+    name: 'gup-vma-open-unbind', era: 'devmap',
+    description: 'Dan Williams\'s trade-off in seed 004: the process maps the DAX file, does an O_DIRECT I/O and keeps the ' +
+      'mapping while the namespace is unbound. Pinned only while I/O is in flight (the series, pmem as a storage device), ' +
+      'unbind finishes once the I/O completed; pinned while any DAX vma is open (get_page.pin=vma, pmem as memory), it ' +
+      'waits for as long as the vma stays.',
+    indexes: [0], isize: 0, device: { pmd: 0 },
+    threads: [{ name: 'mmap, O_DIRECT write from 1 page, the vma kept', fn: 'dax_mmap_io', args: [1, 0, 0] }, unbind()],
+  },
+  {
+    name: 'gup-vs-munmap', era: 'devmap',
+    description: 'An O_DIRECT read pins two pages of the devmap PMD while the process unmaps it: the fast walk runs with ' +
+      'interrupts off, so the unmap\'s TLB flush (an IPI on x86) waits for it, and no pin is taken of a mapping already gone.',
+    indexes: [0], isize: 0, device: { pmd: RW, vma: true },
+    threads: [dio(2, true), { name: 'munmap of the DAX mapping', fn: 'vm_munmap', args: [0, K.PMD_SIZE] }],
+  },
+  {
+    name: 'follow-devmap-pmd', era: 'devmap',
+    description: 'follow_page() of a read-only devmap PMD: for a write it must give NULL (the caller faults), a lookup ' +
+      'with a reference gets the page, and one without (FOLL_GET clear) gets -EEXIST; the namespace is unbound meanwhile.',
+    indexes: [0], isize: 0, device: { pmd: DPMD_PRESENT, vma: true },
+    threads: [lookup(0, FOLL.WRITE | FOLL.TOUCH | FOLL.GET), lookup(1, FOLL.TOUCH | FOLL.GET), lookup(0, FOLL.TOUCH), unbind()],
+  },
+  {
+    name: 'gup-write-ro-pte', era: 'devmap',
+    description: 'An O_DIRECT read into a DAX mapping whose devmap PTEs are read-only: get_user_pages_fast() for a write ' +
+      'must not pin them (the slow path then faults them writable).',
+    indexes: [0], isize: 0, device: { pmd: DPMD_PRESENT | DPMD_TABLE, ptes: DPMD_PRESENT | (DPMD_PRESENT << 4), vma: true },
+    threads: [dio(2, true)],
+    expect: {
+      kind: 'wrong-result',
+      why: 'gup_pte_range() of the series takes a devmap PTE without checking the access it allows (the mask is checked ' +
+        'for other PTEs only), so a write pins read-only pages; fixed in 2017 by checking the access first ' +
+        '("x86/mm: fix gup_pte_range() vs DAX mappings": gup_pte_range.devmap_access=checked)',
+    },
+  },
+];
+
 /**
  * Every scenario. Those with `expect` show a defect the v4.10 shapes have (a later kernel
  * fixed it): the explorer must find it with the default points and must not with the fix's.
  */
-export const SCENARIOS: readonly ScenarioSpec[] = [...CLEAN, ...DEFECTS, ...XARRAY, ...MAPDIRECT, ...DAXDEV];
+export const SCENARIOS: readonly ScenarioSpec[] = [...CLEAN, ...DEFECTS, ...XARRAY, ...MAPDIRECT, ...DAXDEV, ...DEVMAP];
 /** The scenarios where the v4.10 shapes have a defect. */
 export const KNOWN_DEFECTS: readonly ScenarioSpec[] = SCENARIOS.filter((s) => s.expect);
 

@@ -6,7 +6,7 @@ import { applyToTree } from '../c/tree';
 import { getCParser } from '../c/parser';
 import type { Budget, TraceStep, Verdict, Violation } from '../check/types';
 import { simulateWith, kinds, kindWords, functionsOfHunk, codeKey, DEFAULT_BUDGET, type HunkSimulation } from '../bind/simulate';
-import { bindPatches, type Binding } from '../bind/bind';
+import { bindPatches, fileNamed, placeUnnamedInTree, type Binding } from '../bind/bind';
 import { allHunks, isCode } from '../bind/coverage';
 import type { MailDiagnostic, MailDocument } from '../mail/types';
 import { analyseMail, staticFindings, checkMailStatic, staticReview, staticCoverage, answered, reviewReady, loweredCoverage, type Analysed } from './static';
@@ -60,7 +60,7 @@ function modelError(e: unknown): string {
 
 function rebuildFromTree(tree: string, failures: TreeFailure[]): (pm: PatchMessage) => RebuiltFunction[] {
   return (pm) => {
-    const r = applyToTree(pm, tree);
+    const r = applyToTree(placeUnnamedInTree(pm, tree, failures), tree);
     failures.push(...r.failures);
     return r.functions;
   };
@@ -99,6 +99,7 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
   const findings = staticFindings(a, file);
   const binding = bindPatches(a.patches, opts.tree ? { tree: opts.tree } : {});
   diagnostics.push(...eraDiagnostics(a.patches, binding));
+  if (!opts.tree) diagnostics.push(...unnamedFileDiagnostics(a.patches, binding));
   const hunks = allHunks(a.patches);
   const coverage: ReviewCoverage[] = loweredCoverage(a.patches, binding);
   if (opts.simulate === false) {
@@ -294,6 +295,22 @@ function eraDiagnostics(patches: PatchMessage[], binding: Binding): MailDiagnost
     out.push({ line: at(named[0].message), severity: 'warning', message: `this mail mixes eras of fs/dax.c (${says.join('; ')}): the model runs the ${era.name} era's messages only` });
   }
   return out;
+}
+
+/** Hunks whose file the mail does not name: the model runs them where its own C has their
+ *  function, which says nothing of the kernel tree the mail is against. */
+function unnamedFileDiagnostics(patches: PatchMessage[], binding: Binding): MailDiagnostic[] {
+  return allHunks(patches).filter((h) => !fileNamed(h)).flatMap((h) => {
+    const fns = binding.functions.filter((f) => f.modelled && f.path && f.hunks.includes(h.id));
+    if (!fns.length) return [];
+    const guess = h.path ? ` (${h.path}, the file of the hunk before the cut, is a guess)` : '';
+    const where = [...new Set(fns.map((f) => f.path))].join(', ');
+    return [{
+      line: h.mailLines[0], severity: 'info' as const,
+      message: `the mail does not name the file of this hunk${guess}: its file stays unknown; the model runs ${fns.map((f) => `${f.name}()`).join(', ')} ` +
+        `as its own ${where} has ${fns.length > 1 ? 'them' : 'it'} (with a kernel tree, --tree, the hunk is placed in the tree's file that defines ${fns.length > 1 ? 'them' : 'it'})`,
+    }];
+  });
 }
 
 /** Coverage counts only the changed lines whose searches finished; the others are named. */

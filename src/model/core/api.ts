@@ -97,6 +97,10 @@ export interface Api {
   /** Reading through a pointer to an object of the modelled state, by the pointee's type
    *  (`*vmf->pmd` of a `pmd_t *`): the primitive that reads it. */
   derefs?: Readonly<Record<string, { prim: string; doc: string }>>;
+  /** Arrays of the modelled state, by the type of the pointer a subscript goes through
+   *  (`pages[*nr]` of a `struct page **`): the primitives that read (array, index) and write
+   *  (array, index, value) an element. */
+  arrays?: Readonly<Record<string, { read: string; write: string; doc: string }>>;
   /** What the era's own functions and calls do to what their caller holds (the static rules
    *  read it; kernel APIs every era shares are in eras/common/protocol.ts). */
   protocol: Readonly<Record<string, readonly Effect[]>>;

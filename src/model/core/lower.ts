@@ -233,7 +233,8 @@ class FnLowering {
       case 'cond': return this.effectful(e.c) || this.effectful(e.t) || this.effectful(e.f);
       case 'cast': return this.effectful(e.e);
       case 'member': {
-        const m = e.op === '[]' ? undefined : fieldMeaning(this.api, structOf(this.typeOf(e.e)), e.name);
+        if (e.op === '[]') return !!this.arrayOf(e) || this.effectful(e.e);
+        const m = fieldMeaning(this.api, structOf(this.typeOf(e.e)), e.name);
         return m?.k === 'read' || this.effectful(e.e);
       }
       default: return false;
@@ -290,6 +291,7 @@ class FnLowering {
         break;
       }
       case 'bin': {
+        if (e.op === ',') { this.effect(e.l); return this.value(e.r); }
         if (ASSIGN_OPS.test(e.op) && e.op !== '==') { this.assign(e); return this.value(e.l); }
         if (!BIN_OPS.has(e.op)) break;
         if ((e.op === '&&' || e.op === '||') && this.effectful(e.r)) {
@@ -348,6 +350,8 @@ class FnLowering {
       const m = fieldMeaning(this.api, structOf(this.typeOf(e.e)), e.name);
       if (m?.k === 'const') return { k: 'const', v: m.v };
       if (m?.k === 'slot') return this.slotAddress(e);
+      // A field its object's primitives keep (atomic_inc(&page->_count)): the object stands for it.
+      if (m?.k === 'read') return e.op === '->' ? this.value(e.e) : this.address(e.e);
       // The address of a part of an object the model does not keep (a wait queue entry's key).
       if (!m || m.k === 'ignored') return { k: 'const', v: 0 };
     }
@@ -368,7 +372,14 @@ class FnLowering {
   }
 
   private member(e: Extract<C.Expr, { k: 'member' }>): Expr {
-    if (e.op === '[]') return this.stop(`array subscripts are outside the model ('${C.show(e)}')`);
+    if (e.op === '[]') {
+      const arr = this.arrayOf(e);
+      if (!arr || !e.index) return this.stop(`array subscripts are outside the model ('${C.show(e)}')`);
+      const t = this.temp();
+      const args = [this.value(e.e), this.value(e.index)];
+      this.emit({ k: 'prim', name: arr.read, args, dst: t, label: this.label });
+      return t;
+    }
     const struct = structOf(this.typeOf(e.e));
     const m = fieldMeaning(this.api, struct, e.name);
     const object = (): Expr => (e.op === '->' ? this.value(e.e) : this.address(e.e));
@@ -595,7 +606,7 @@ class FnLowering {
         return;
       }
     }
-    if (this.setField(e, op)) return;
+    if (this.setField(e, op) || this.setElement(e, op)) return;
     const lv = this.lvalue(e.l);
     // A write the model drops evaluates only what has effects.
     if (!lv && !this.effectful(e.r)) return;
@@ -609,6 +620,24 @@ class FnLowering {
     if (!BIN_OPS.has(op)) this.stop(`operator ${e.op}`);
     const v = this.value(e.r);
     if (lv) this.emit({ k: 'assign', dst: lv, e: { k: 'bin', op: op as BinOp, a: lvalueExpr(lv), b: v }, label: this.label });
+  }
+
+  /** The array of the modelled state a subscript reads or writes (Api.arrays), if it is one. */
+  private arrayOf(e: Extract<C.Expr, { k: 'member' }>): { read: string; write: string } | undefined {
+    return this.api.arrays?.[fold(this.typeOf(e.e) ?? '')];
+  }
+
+  /** An assignment to an element of an array of the modelled state (Api.arrays). */
+  private setElement(e: Extract<C.Expr, { k: 'bin' }>, op: string): boolean {
+    const l = uncast(e.l);
+    if (l.k !== 'member' || l.op !== '[]' || !l.index) return false;
+    const arr = this.arrayOf(l);
+    if (!arr) return false;
+    if (op !== '' && !BIN_OPS.has(op)) this.stop(`operator ${e.op}`);
+    const base = this.value(l.e), index = this.value(l.index);
+    const v = this.value(op === '' ? e.r : { k: 'bin', op, l, r: e.r });
+    this.emit({ k: 'prim', name: arr.write, args: [base, index, v], label: this.label });
+    return true;
   }
 
   /** An assignment to a field of the modelled state that a primitive writes (FieldMeaning.set). */

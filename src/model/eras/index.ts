@@ -10,6 +10,7 @@ import { XARRAY_PROTOCOL } from './xarray/protocol';
 import { XARRAY_ERA, XARRAY_V6_ERA } from './xarray/index';
 import { MAPDIRECT_ERA } from './mapdirect/index';
 import { DAXDEV_ERA } from './daxdev/index';
+import { DEVMAP_ERA } from './devmap/index';
 
 /** The protocol tables, an era's before the shared one. */
 const TABLES: readonly Readonly<Record<string, readonly Effect[]>>[] = [RADIX_API.protocol, XARRAY_PROTOCOL, COMMON_PROTOCOL];
@@ -79,6 +80,16 @@ export const ERAS: readonly EraInfo[] = [
       'devmap_lock', 'dm_dax_dev_claim', 'dm_dax_dev_release', 'dm_dax_iterate', 'dm_dax_fs_claim', 'dm_dax_fs_release',
       'generic_dax_pagefree', 'MEMORY_DEVICE_FS_DAX']),
     prefixes: ['fs_dax_claim', 'dm_dax_fs_'],
+  },
+  {
+    name: 'devmap', kernels: 'v4.4 with the -mm series "get_user_pages() for dax mappings" (2015)', era: DEVMAP_ERA, versions: [DEVMAP_ERA],
+    subsystem: true, subject: 'get_user_pages() on devmap',
+    // get_user_pages() on ZONE_DEVICE pages: the dev_pagemap lookups, devmap page table entries, the
+    // fast walk's undo. (Not dev_pagemap or pgmap alone: the dax_device claims use those too.)
+    // (Not pmd_devmap or is_zone_device_page either: fs/dax.c's fault paths read those.)
+    words: new Set(['undo_dev_pagemap', 'get_dev_pagemap', 'put_dev_pagemap', 'follow_devmap_pmd', 'touch_pmd', '__gup_device_huge_pmd',
+      'get_zone_device_page', 'put_zone_device_page', 'devm_memremap_pages', 'gup_pte_range', 'gup_huge_pmd']),
+    prefixes: ['percpu_ref_'],
   },
 ];
 

@@ -12,6 +12,7 @@ import { INODE_FIELDS, INODE_FOOTPRINTS, INODE_WORDS } from '../objects/inode/st
 import { QUEUE_FIELDS, WAITTABLE_FOOTPRINTS } from '../objects/waittable/state';
 import { LEASE_FOOTPRINTS, LEASE_THREAD_FIELDS, LEASE_WORDS } from '../objects/lease/state';
 import { DAXDEV_FOOTPRINTS, DAXDEV_WORDS } from '../objects/daxdev/state';
+import { DEVMAP_FOOTPRINTS, DEVMAP_THREAD_FIELDS, DEVMAP_WORDS } from '../objects/devmap/state';
 
 /** Word offsets by name, in declaration order from `from`. */
 function offsets<const W extends readonly WordDecl[]>(words: W, from = 0): { readonly [K in W[number]['name']]: number } {
@@ -19,7 +20,7 @@ function offsets<const W extends readonly WordDecl[]>(words: W, from = 0): { rea
 }
 
 /** The global words of every object, in the order of the objects. */
-const GLOBAL_WORDS = [...SPINLOCK_WORDS, ...RWSEM_WORDS, ...RADIX_WORDS, ...PAGES_WORDS, ...PAGETABLE_WORDS, ...INODE_WORDS, ...LEASE_WORDS, ...DAXDEV_WORDS] as const;
+const GLOBAL_WORDS = [...SPINLOCK_WORDS, ...RWSEM_WORDS, ...RADIX_WORDS, ...PAGES_WORDS, ...PAGETABLE_WORDS, ...INODE_WORDS, ...LEASE_WORDS, ...DAXDEV_WORDS, ...DEVMAP_WORDS] as const;
 /** Global words by name. */
 export const G = offsets(GLOBAL_WORDS);
 export const GLOBALS = GLOBAL_WORDS.length;
@@ -71,7 +72,7 @@ const VM_THREAD_WORDS = [
   { name: 'PREEMPT', doc: 'the preempt count' }, { name: 'RETVAL', doc: 'the entry point\'s return value, once done' },
   { name: 'SP', doc: 'the current frame' },
 ] as const satisfies readonly WordDecl[];
-const THREAD_WORDS = [...VM_THREAD_WORDS, ...PAGETABLE_THREAD_FIELDS, ...LEASE_THREAD_FIELDS] as const;
+const THREAD_WORDS = [...VM_THREAD_WORDS, ...PAGETABLE_THREAD_FIELDS, ...LEASE_THREAD_FIELDS, ...DEVMAP_THREAD_FIELDS] as const;
 export const THREAD = { ...offsets(THREAD_WORDS), STACK: THREAD_WORDS.length } as const;
 export const enum TStatus { Running = 0, Done = 2 }
 /** Frame header words before the locals: CODE = function id << 16 | pc; LINKS = (return
@@ -84,13 +85,14 @@ export const PTR_BASE = 0x10000000;
  *  a page, a queue, a thread). Steps with disjoint footprints commute. */
 const FOOTPRINTS: readonly FootprintDecl[] = [
   ...SPINLOCK_FOOTPRINTS, ...RWSEM_FOOTPRINTS, ...RADIX_FOOTPRINTS, ...PAGES_FOOTPRINTS, ...PAGETABLE_FOOTPRINTS,
-  ...INODE_FOOTPRINTS, ...WAITTABLE_FOOTPRINTS, ...LEASE_FOOTPRINTS, ...DAXDEV_FOOTPRINTS,
+  ...INODE_FOOTPRINTS, ...WAITTABLE_FOOTPRINTS, ...LEASE_FOOTPRINTS, ...DAXDEV_FOOTPRINTS, ...DEVMAP_FOOTPRINTS,
 ];
 type FootprintNames<F extends readonly FootprintDecl[], Per extends boolean> =
   (Per extends true ? Extract<F[number], { per: string }> : Exclude<F[number], { per: string }>)['name'];
 type AllFootprints = [...typeof SPINLOCK_FOOTPRINTS, ...typeof RWSEM_FOOTPRINTS, ...typeof RADIX_FOOTPRINTS,
   ...typeof PAGES_FOOTPRINTS, ...typeof PAGETABLE_FOOTPRINTS, ...typeof INODE_FOOTPRINTS, ...typeof WAITTABLE_FOOTPRINTS,
-  ...typeof LEASE_FOOTPRINTS, ...typeof DAXDEV_FOOTPRINTS];
+  ...typeof LEASE_FOOTPRINTS, ...typeof DAXDEV_FOOTPRINTS,
+  ...typeof DEVMAP_FOOTPRINTS];
 /** Ids of a record's footprint are RECORD_IDS apart: more records than that no scenario has. */
 const RECORD_IDS = 1000;
 

@@ -13,9 +13,10 @@ import { WAITTABLE } from './waittable/index';
 import { WARN } from './warn/index';
 import { LEASE } from './lease/index';
 import { DAXDEV } from './daxdev/index';
+import { DEVMAP } from './devmap/index';
 
 /** Every object, in the order the view lists them. */
-export const OBJECTS: readonly KernelObject[] = [SPINLOCK, RWSEM, RADIX, PAGES, INODE, PAGETABLE, WAITTABLE, LEASE, DAXDEV, WARN];
+export const OBJECTS: readonly KernelObject[] = [SPINLOCK, RWSEM, RADIX, PAGES, INODE, PAGETABLE, WAITTABLE, LEASE, DAXDEV, DEVMAP, WARN];
 
 /** Every primitive, by name. */
 export const PRIMS: Readonly<Record<string, Prim>> = Object.fromEntries(OBJECTS.flatMap((o) => o.prims.map((p) => [p.name, p])));
