@@ -2,7 +2,9 @@
 import { parsePatchMail } from '../patch/index';
 import { simulateHunk, type HunkSimulation } from '../bind/index';
 import { SCENARIOS } from '../model/scenarios';
-import { listModel, scenarioSpec } from '../model/index';
+import { buildScenario, listModel, scenarioSpec } from '../model/index';
+import { explore } from '../check/index';
+import { renderVerdict } from './model';
 
 /** A variation point's default, from the model's listing. */
 function pointDefault(fn: string, point: string): string | number | boolean | undefined {
@@ -16,11 +18,13 @@ import { simulationHeadline } from '../review/whatif';
 import { UsageError, type Verb } from './verb';
 
 const usage = `usage: dax-review simulate FILE --hunk N [--scenario S] [--threads LIST] [--without MAILLINE] [--tree DIR] [--json]
+       dax-review simulate FILE --scenario S [--json]
 
 Runs the hunk's modelled functions, as the mail has them before and after the patch, in
 every scenario that exercises them, and prints per scenario the pre and post verdicts
 (verdict, states, time, violations with their traces) and which changed lines the model
-runs.
+runs. Without --hunk (a mail that discusses code it does not patch), runs the model's own
+functions in scenario S and says which of the functions the mail names it runs.
 
   --hunk N            the hunk (0-based, in mail order; 'dax-review parse' lists them)
   --scenario S        only this scenario ('dax-review model list' names them)
@@ -78,6 +82,22 @@ export function renderSimulation(r: HunkSimulation, without: number | null = nul
   return out.join('\n');
 }
 
+/** The model's own run of a scenario for a mail that names the functions it runs. */
+async function scenarioOfMail(file: string, name: string, args: string[], io: Parameters<Verb['run']>[1]): Promise<number> {
+  if (!SCENARIOS.some((s) => s.name === name)) throw new UsageError(`unknown scenario '${name}'; the model has: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  const doc = await readMailInput(file, inputLimits(args));
+  const listed = [...listModel().scenarios, ...listModel().knownDefects].find((s) => s.name === name)!;
+  const text = doc.messages.flatMap((m) => m.body.map((l) => l.text)).join('\n');
+  const named = listed.functions.filter((f) => new RegExp(`\\b${f}\\b`).test(text));
+  const verdict = explore(buildScenario(name), { maxStates: 2_000_000, maxMs: 60_000 });
+  if (args.includes('--json')) writeJson(io, { scenario: name, era: listed.era, version: listed.version, named, verdict });
+  else {
+    io.out(`scenario ${name} (the model's ${listed.era} ${listed.version}): ${named.length ? `runs ${named.map((f) => `${f}()`).join(', ')}, which the mail names` : 'runs none of the functions the mail names'}`);
+    io.out(renderVerdict(verdict, {}, 110));
+  }
+  return verdict.verdict === 'ok' ? 0 : verdict.verdict === 'violation' ? 1 : 4;
+}
+
 export const simulate: Verb = {
   name: 'simulate',
   summary: 'run one hunk in the model: pre and post verdicts per scenario, with traces',
@@ -88,7 +108,8 @@ export const simulate: Verb = {
     const tree = option(args, '--tree') ?? undefined;
     if (files.length !== 1) throw new UsageError(`give exactly one FILE\n\n${usage}`);
     const hunkText = option(args, '--hunk');
-    if (hunkText === null || !/^\d+$/.test(hunkText)) throw new UsageError(`--hunk N is required (a hunk number)\n\n${usage}`);
+    if (hunkText === null && option(args, '--scenario') !== null) return scenarioOfMail(files[0], option(args, '--scenario')!, args, io);
+    if (hunkText === null || !/^\d+$/.test(hunkText)) throw new UsageError(`--hunk N is required (a hunk number), or --scenario S alone\n\n${usage}`);
     const withoutText = option(args, '--without');
     if (withoutText !== null && !/^\d+$/.test(withoutText)) throw new UsageError(`--without takes a mail line number, not '${withoutText}'`);
     const scenario = option(args, '--scenario') ?? undefined;

@@ -363,6 +363,28 @@ const XARRAY: readonly ScenarioSpec[] = [
     threads: [{ name: 'memory failure 0x203', fn: 'memory_failure', args: [0x203] }, truncate(0x203), writeback()],
   },
   {
+    name: 'xa-page-lifecycle', era: 'XArray',
+    description: 'Seed 002\'s life cycle of a DAX page that is truncated: mapped at 0x203 (its entry in the file, a PTE), ' +
+      'pinned by get_user_pages() for DMA; truncate breaks the layouts, zapping the PTE and waiting until the DMA is done ' +
+      '(unpin) before the block is freed, while memory failure looks the page up through its mapping in the meantime.',
+    indexes: [0x203],
+    entries: [[0x203, entry(0x203 << 3, 0)]],
+    ptes: [[0x203, PTE_PFN]],
+    pins: [[0x203, 1]],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    fsMmaplock: true,
+    threads: [truncate(0x203), { name: 'DMA done: unpin 0x203', fn: 'unpin_user_page', args: [0x203] },
+      { name: 'memory failure 0x203', fn: 'memory_failure', args: [0x203] }],
+    expect: {
+      kind: 'use-after-free',
+      why: 'memory failure holds the entry locked (dax_lock_page()) while the busy-page scan runs, and the scan skips a ' +
+        'locked entry: the pinned page is missed and truncate frees its block under DMA; waiting for the entry where the ' +
+        'state stands (dax_layout_busy_page_range.locked_entry=wait, real mail 14) makes the life cycle clean, and a ' +
+        'truncate that breaks no layouts at all (xfs_setattr_size.break_layouts=false, before v4.17) frees it always',
+    },
+  },
+  {
     name: 'xa-busy-page-dma', era: 'XArray',
     description: 'get_user_pages() holds the DAX page of 0x203 for DMA while a writeback holds its entry locked and a ' +
       'truncate to 0x203 scans for busy pages: the scan must wait for the locked entry, find the page busy and wait for the ' +

@@ -25,6 +25,24 @@ const BUSY_SCAN_LOCKED = (put: string): PointDef => ({
   },
 });
 
+/** Truncate and the pins of DMA (seed 002): before v4.17 ("dax: fix dma vs truncate/hole-punch",
+ *  2018) truncate broke no layouts and freed blocks whose DAX pages get_user_pages() still held. */
+const BREAK_LAYOUTS: PointDef = {
+  fn: 'xfs_setattr_size', name: 'break_layouts', default: true,
+  c: 'do { retry = false; error = xfs_break_dax_layouts(inode, &retry); } while (error == 0 && retry);',
+  values: {
+    false: f('fs/xfs/xfs_iops.c', 'int xfs_setattr_size(', `
+ 	if (fs_mmaplock(inode))
+ 		xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
+-	do {
+-		retry = false;
+-		error = xfs_break_dax_layouts(inode, &retry);
+-	} while (error == 0 && retry);
+ 	i_size_write(inode, newsize);
+`),
+  },
+};
+
 export const XARRAY_POINTS: readonly PointDef[] = [
   {
     fn: 'get_unlocked_entry', name: 'order_check', default: 'after-null',
@@ -97,12 +115,14 @@ export const XARRAY_POINTS: readonly PointDef[] = [
     },
   },
   BUSY_SCAN_LOCKED('put_unlocked_entry(&xas, entry);'),
+  BREAK_LAYOUTS,
 ];
 
 /** v6.12's points: the order check as in v5.12 (get_unlocked_entry() is unchanged), and the
  *  wake mode of the invalidation as it was between v5.14's two patches (real mail 04 and 05). */
 export const XARRAY_V6_POINTS: readonly PointDef[] = [
   XARRAY_POINTS[0],
+  BREAK_LAYOUTS,
   BUSY_SCAN_LOCKED('put_unlocked_entry(&xas, entry, WAKE_NEXT);'),
   {
     fn: '__dax_invalidate_entry', name: 'wake', default: 'WAKE_ALL',

@@ -1,0 +1,45 @@
+// A mail that discusses code without patching it (seed 002, a design discussion): the kernel
+// functions its prose names that the model runs are pointed out on the lines naming them, with
+// the scenarios that run them, and `simulate FILE --scenario S` runs one by name.
+import { strict as assert } from 'node:assert';
+import { checkMail, reviewReady } from '../../../src/review/index';
+import { simulate } from '../../../src/cli/simulate';
+import type { Verb } from '../../../src/cli/verb';
+import { seed } from './support';
+
+async function run(verb: Verb, args: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await verb.run(args, { out: (t) => { out += t + '\n'; }, err: () => undefined });
+  return { code, out };
+}
+
+describe('review: kernel functions a message names in its prose', function () {
+  this.timeout(120_000);
+  before(async () => { await reviewReady(); });
+  const s = seed('002');
+
+  it('seed 002: each modelled function its prose names, on the line that first names it, with the scenarios that run it', async () => {
+    const r = await checkMail(s.text, { file: s.file });
+    const notes = r.diagnostics.filter((d) => /is in the model/.test(d.message));
+    const named = notes.map((d) => /^(\w+)\(\)/.exec(d.message)![1]).sort();
+    assert.deepEqual(named, ['__dax_invalidate_entry', 'dax_delete_mapping_entry', 'dax_insert_entry']);
+    for (const d of notes) {
+      const fn = /^(\w+)\(\)/.exec(d.message)![1];
+      assert.ok(s.text.split('\n')[d.line - 1].includes(fn), `${fn} stands on line ${d.line}`);
+      assert.match(d.message, /\(XArray v5\.12\): \d+ scenarios run it \(xa-[\w-]+/, 'the era the prose speaks of (XArray identifiers) first');
+      assert.match(d.message, /dax-review simulate .* --scenario xa-[\w-]+$/);
+    }
+  });
+
+  it('a mail whose every message has hunks gets no such notes', async () => {
+    const r = await checkMail(seed('000').text, { file: seed('000').file });
+    assert.deepEqual(r.diagnostics.filter((d) => /is in the model/.test(d.message)), []);
+  });
+
+  it('simulate FILE --scenario S runs the model\'s scenario and says which of the named functions it runs', async () => {
+    const r = await run(simulate, [s.file, '--scenario', 'xa-page-lifecycle']);
+    assert.match(r.out, /^scenario xa-page-lifecycle \(the model's XArray v5\.12\): runs dax_delete_mapping_entry\(\), __dax_invalidate_entry\(\), which the mail names/);
+    assert.match(r.out, /use-after-free: the block of 0x203 is freed while get_user_pages\(\) holds its DAX page/);
+    assert.equal(r.code, 1);
+  });
+});
