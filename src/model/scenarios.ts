@@ -549,6 +549,13 @@ const mountUmount = (sb: number, dev: number): ThreadSpec => ({ name: `ext2 ${sb
 /** A claim of dax_device `dev`'s block device by owner `sb`, which it keeps. */
 const claim = (sb: number, dev: number): ThreadSpec => ({ name: `owner ${sb}: fs_dax_claim_bdev(dax_device ${dev})`, fn: 'fs_dax_claim_bdev', args: [dev, sb] });
 
+/** The dax_devices of a scenario: a dm device (no pgmap of its own), then pmem members, each
+ *  also held by device-mapper (two references), with the pgmaps given (default: free). */
+const dmOver = (...members: DaxDeviceSpec['pgmap'][]): DaxDeviceSpec[] =>
+  [{ kind: 'dm', pgmap: null }, ...members.map((pgmap): DaxDeviceSpec => ({ kind: 'pmem', refs: 2, ...(pgmap ? { pgmap } : {}) }))];
+/** A pgmap another owner has claimed. */
+const claimedBy = (owner: number): DaxDeviceSpec['pgmap'] => ({ fsDax: true, pageFree: true, owner });
+
 /** dax_device claims by filesystems (the v8 series of 2018 on v4.16; seed 003). */
 const DAXDEV: readonly ScenarioSpec[] = [
   {
@@ -580,7 +587,7 @@ const DAXDEV: readonly ScenarioSpec[] = [
     name: 'dd-mount-refused', era: 'dax_device',
     description: 'A second filesystem mounts a pmem device the first has claimed: its claim is refused (NULL), and a mount ' +
       'that then fails releases what it got.',
-    indexes: [REGION], isize: 0x400, daxDevices: [{ kind: 'pmem', pgmap: { fsDax: true, pageFree: true, owner: 1 } }],
+    indexes: [REGION], isize: 0x400, daxDevices: [{ kind: 'pmem', pgmap: claimedBy(1) }],
     threads: [mountUmount(2, 1)],
     expect: {
       kind: 'null-deref',
@@ -593,7 +600,7 @@ const DAXDEV: readonly ScenarioSpec[] = [
     description: 'A filesystem mounts a dm device over two pmem members (two linear targets) and unmounts it: the claim and ' +
       'the release go to every member.',
     indexes: [REGION], isize: 0x400,
-    daxDevices: [{ kind: 'dm', pgmap: null }, { kind: 'pmem', refs: 2 }, { kind: 'pmem', refs: 2 }], dmTable: [2, 3],
+    daxDevices: dmOver(undefined, undefined), dmTable: [2, 3],
     threads: [mountUmount(1, 1)],
     expect: {
       kind: 'refcount',
@@ -607,8 +614,7 @@ const DAXDEV: readonly ScenarioSpec[] = [
     description: 'A filesystem claims a dm device whose second member\'s pgmap another owner (9) holds: that member\'s claim ' +
       'fails, and the whole claim must not return as if it had succeeded.',
     indexes: [REGION], isize: 0x400,
-    daxDevices: [{ kind: 'dm', pgmap: null }, { kind: 'pmem', refs: 2 }, { kind: 'pmem', refs: 2, pgmap: { fsDax: true, pageFree: true, owner: 9 } }],
-    dmTable: [2, 3],
+    daxDevices: dmOver(undefined, claimedBy(9)), dmTable: [2, 3],
     threads: [claim(1, 1)],
     expect: {
       kind: 'wrong-result',
@@ -621,7 +627,7 @@ const DAXDEV: readonly ScenarioSpec[] = [
     description: 'A dm device whose two targets map the same member: the claim reaches the member twice, and the second ' +
       'claim by the same owner has it again, as the code\'s comment says.',
     indexes: [REGION], isize: 0x400,
-    daxDevices: [{ kind: 'dm', pgmap: null }, { kind: 'pmem', refs: 2 }], dmTable: [2, 2],
+    daxDevices: dmOver(undefined), dmTable: [2, 2],
     threads: [claim(1, 1)],
   },
 ];
