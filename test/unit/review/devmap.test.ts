@@ -2,6 +2,7 @@
 // its code is clean on reference balance, nearly all of its changed lines run, and its hunks
 // whose file the mail does not name are placed in their real files only when a kernel tree is
 // given; without one their file stays unknown, and the review says so.
+import { describePairs } from './pairs';
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -75,3 +76,11 @@ describe('review: seed 004, get_user_pages() for dax mappings', function () {
     assert.deepEqual(b.functions.map((f) => `${f.name} ${f.path}`).sort(), ['follow_devmap_pmd mm/huge_memory.c', 'get_page include/linux/mm.h', 'touch_pmd mm/huge_memory.c', 'undo_dev_pagemap arch/x86/mm/gup.c']);
   });
 });
+
+describePairs('review: devmap patch mails, each breaking a property, and their fixed twins', 'devmap', [
+  {
+    property: 'every dev_pagemap reference a walk takes is dropped', kind: 'refcount', scenario: 'gup-vs-munmap',
+    broken: 'devmap/refcount.patch', fixed: 'devmap/refcount-fixed.lore.txt',
+    at: /^-\s*put_dev_pagemap\(pgmap\);$/,
+  },
+]);
