@@ -180,14 +180,21 @@ function codeOf(text: string): string {
   return squash(text.replace(/\/\*.*?(\*\/|$)|\/\/.*$|^\s*\*.*$/g, ''));
 }
 
-/** The function a piece of a hunk sits in: its lines' own, else the hunk's. */
+/**
+ * The function a piece of a hunk sits in, decided by its old lines (the code it must be found
+ * among): the one function they all lie in; none when they span file scope or several functions
+ * (a patch adding functions after a struct), so the piece is placed anywhere in the file. Old
+ * lines of no known function fall back on the piece's and the hunk's, but never on a function
+ * the piece itself adds: that one says nothing of where its context stands.
+ */
 function functionOf(h: Hunk, piece: HunkLine[]): string | null {
-  const named = piece.find((l) => l.op !== '+' && l.function)?.function;
-  if (named) return named;
-  // Old lines outside any function: a function the piece adds says nothing of where they are.
+  const old = new Set(piece.filter((l) => l.op !== '+' && codeOf(l.text) !== '').map((l) => l.function));
+  if (old.size > 1) return null;
+  const [only] = old;
+  if (only) return only;
   const added = new Set(piece.filter((l) => l.op === '+').map((l) => l.function));
   const fn = piece.find((l) => l.function)?.function ?? h.function;
-  return fn && piece.some((l) => l.op !== '+' && codeOf(l.text) !== '') && added.has(fn) ? null : fn;
+  return fn && old.size && added.has(fn) ? null : fn;
 }
 
 /** Line ranges [head, closing brace] of the definitions of a function in the current text. */
@@ -218,10 +225,7 @@ function inFunctionOf(f: FileState, h: Hunk, piece: HunkLine[], p: number): bool
  */
 function placeFuzzy(f: FileState, h: Hunk, piece: HunkLine[]): TreeFailure | null {
   const fn = functionOf(h, piece);
-  // A piece whose old lines lie in one function is placed inside it; one that spans file scope
-  // or several functions (a patch adding functions after a struct) anywhere in the file.
-  const spans = new Set(piece.filter((l) => l.op !== '+' && codeOf(l.text) !== '').map((l) => l.function ?? fn));
-  const scopes = fn && spans.size <= 1 ? definitions(f, fn) : [];
+  const scopes = fn ? definitions(f, fn) : [];
   const ranges = scopes.length ? scopes : [[0, f.cur.length - 1] as [number, number]];
   const code = f.cur.map((l) => codeOf(l.text));
   const old = piece.filter((l) => l.op !== '+');

@@ -556,27 +556,30 @@ const dmOver = (...members: DaxDeviceSpec['pgmap'][]): DaxDeviceSpec[] =>
 /** A pgmap another owner has claimed. */
 const claimedBy = (owner: number): DaxDeviceSpec['pgmap'] => ({ fsDax: true, pageFree: true, owner });
 
+/** What every dax_device scenario shares: its part of the model, and a file whose pages it never touches. */
+const DAX_DEVICE_WORLD: Pick<ScenarioSpec, 'era' | 'indexes' | 'isize'> = { era: 'dax_device', indexes: [REGION], isize: 0x400 };
+
 /** dax_device claims by filesystems (the v8 series of 2018 on v4.16; seed 003). */
 const DAXDEV: readonly ScenarioSpec[] = [
   {
-    name: 'dd-pmem-mount', era: 'dax_device',
+    name: 'dd-pmem-mount', ...DAX_DEVICE_WORLD,
     description: 'A filesystem mounts a pmem device (its dax_device and dev_pagemap are free), claims the pgmap, and gives ' +
       'it back when it unmounts or when the rest of the mount fails.',
-    indexes: [REGION], isize: 0x400, daxDevices: [{ kind: 'pmem' }],
+    daxDevices: [{ kind: 'pmem' }],
     threads: [mountUmount(1, 1)],
   },
   {
-    name: 'dd-conflict', era: 'dax_device',
+    name: 'dd-conflict', ...DAX_DEVICE_WORLD,
     description: 'Two owners claim one pmem device\'s pgmap: one has it; the other is refused, as the code\'s comment says, ' +
       'with the reference the lookup took dropped.',
-    indexes: [REGION], isize: 0x400, daxDevices: [{ kind: 'pmem' }],
+    daxDevices: [{ kind: 'pmem' }],
     threads: [claim(1, 1), claim(2, 1)],
   },
   {
-    name: 'dd-no-host', era: 'dax_device',
+    name: 'dd-no-host', ...DAX_DEVICE_WORLD,
     description: 'A filesystem mounts a block device that supports DAX but whose dax_device the host table does not know ' +
       '(it was unregistered): fs_dax_get_by_host() returns NULL.',
-    indexes: [REGION], isize: 0x400, daxDevices: [{ kind: 'pmem', host: false }],
+    daxDevices: [{ kind: 'pmem', host: false }],
     threads: [claim(1, 1)],
     expect: {
       kind: 'null-deref',
@@ -584,10 +587,10 @@ const DAXDEV: readonly ScenarioSpec[] = [
     },
   },
   {
-    name: 'dd-mount-refused', era: 'dax_device',
+    name: 'dd-mount-refused', ...DAX_DEVICE_WORLD,
     description: 'A second filesystem mounts a pmem device the first has claimed: its claim is refused (NULL), and a mount ' +
       'that then fails releases what it got.',
-    indexes: [REGION], isize: 0x400, daxDevices: [{ kind: 'pmem', pgmap: claimedBy(1) }],
+    daxDevices: [{ kind: 'pmem', pgmap: claimedBy(1) }],
     threads: [mountUmount(2, 1)],
     expect: {
       kind: 'null-deref',
@@ -596,10 +599,9 @@ const DAXDEV: readonly ScenarioSpec[] = [
     },
   },
   {
-    name: 'dd-dm-claim', era: 'dax_device',
+    name: 'dd-dm-claim', ...DAX_DEVICE_WORLD,
     description: 'A filesystem mounts a dm device over two pmem members (two linear targets) and unmounts it: the claim and ' +
       'the release go to every member.',
-    indexes: [REGION], isize: 0x400,
     daxDevices: dmOver(undefined, undefined), dmTable: [2, 3],
     threads: [mountUmount(1, 1)],
     expect: {
@@ -610,10 +612,9 @@ const DAXDEV: readonly ScenarioSpec[] = [
     },
   },
   {
-    name: 'dd-dm-member-taken', era: 'dax_device',
+    name: 'dd-dm-member-taken', ...DAX_DEVICE_WORLD,
     description: 'A filesystem claims a dm device whose second member\'s pgmap another owner (9) holds: that member\'s claim ' +
       'fails, and the whole claim must not return as if it had succeeded.',
-    indexes: [REGION], isize: 0x400,
     daxDevices: dmOver(undefined, claimedBy(9)), dmTable: [2, 3],
     threads: [claim(1, 1)],
     expect: {
@@ -623,10 +624,9 @@ const DAXDEV: readonly ScenarioSpec[] = [
     },
   },
   {
-    name: 'dd-dm-owner-twice', era: 'dax_device',
+    name: 'dd-dm-owner-twice', ...DAX_DEVICE_WORLD,
     description: 'A dm device whose two targets map the same member: the claim reaches the member twice, and the second ' +
       'claim by the same owner has it again, as the code\'s comment says.',
-    indexes: [REGION], isize: 0x400,
     daxDevices: dmOver(undefined), dmTable: [2, 2],
     threads: [claim(1, 1)],
   },
