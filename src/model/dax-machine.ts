@@ -8,7 +8,7 @@ import {
   FRAME, G, Layout, PAGE_STRIDE, Pmd, SLOT, SLOT_STRIDE, THREAD, THREAD_ID_WORDS, TStatus,
 } from './kernel/layout';
 import type { Holds } from './objects/object';
-import { isExceptional } from './objects/radix/entries';
+import { entryPageIndexes, isExceptional } from './objects/radix/entries';
 import { objectsView } from './objects/index';
 import { CRED_OWNER, establishMapping, S_DAX, S_REFLINK } from './objects/lease/index';
 import { initDevices } from './objects/daxdev/index';
@@ -36,6 +36,8 @@ export interface MachineOptions {
   coverage?: boolean;
   /** What mapping->nrpages counts in the era the functions follow (Api.accounting). */
   accounting?: 'entries' | 'pages';
+  /** Who holds references to a DAX page in the era the functions follow (Api.pageRefs). */
+  pageRefs?: 'pins' | 'mapping';
 }
 
 /** Words of stack a call of fn needs at most (the call graph has no recursion). */
@@ -92,6 +94,7 @@ export class DaxMachine implements Machine {
       mustMapPmd: !!spec.mustMapPmd,
       entries: spec.threads.map((t) => t.fn),
       accounting: opts.accounting ?? 'entries',
+      pageRefs: opts.pageRefs ?? 'pins',
     };
     this.init = this.build(opts);
   }
@@ -130,6 +133,8 @@ export class DaxMachine implements Machine {
       if (!isExceptional(e)) continue;
       if (opts.accounting === 'pages') s[G.NRPAGES] += e & K.RADIX_DAX_PMD ? K.PG_PMD_NR : 1;
       else s[G.NREXCEPTIONAL]++;
+      // Where the mapping holds its pages (seed 002's step 1/), an entry in place holds them.
+      if (opts.pageRefs === 'mapping' && !(e & K.DAX_ZAP)) for (const i of entryPageIndexes(L, e)) s[L.slotWord(L.slot(i), SLOT.MAPREF)]++;
     }
     for (const [x, bits] of spec.tags ?? []) s[L.slotWord(L.slot(x), SLOT.TAGS)] = bits;
     for (const [x, n] of spec.pins ?? []) s[L.slotWord(L.slot(x), SLOT.PINS)] = n;

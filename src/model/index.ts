@@ -3,7 +3,7 @@ import type { Machine } from './machine';
 import type { Func, PointValue } from './ir';
 import { eraFunctions } from './core/era';
 import { RADIX_ERA } from './eras/radix/index';
-import { XARRAY_ERA, XARRAY_V6_ERA } from './eras/xarray/index';
+import { XARRAY_ERA, XARRAY_V6_ERA, XARRAY_ZAP_ERA } from './eras/xarray/index';
 import { MAPDIRECT_ERA } from './eras/mapdirect/index';
 import { DAXDEV_ERA } from './eras/daxdev/index';
 import { DEVMAP_ERA } from './eras/devmap/index';
@@ -73,15 +73,16 @@ export function referenceFunctions(points: Readonly<Record<string, PointValue>> 
 }
 
 /** The eras the model has, by name. */
-export const MODEL_ERAS: readonly Era[] = [RADIX_ERA, XARRAY_ERA, XARRAY_V6_ERA, MAPDIRECT_ERA, DAXDEV_ERA, DEVMAP_ERA];
+export const MODEL_ERAS: readonly Era[] = [RADIX_ERA, XARRAY_ERA, XARRAY_V6_ERA, XARRAY_ZAP_ERA, MAPDIRECT_ERA, DAXDEV_ERA, DEVMAP_ERA];
 
 /** The scenarios whose threads run an era's functions (any version of it). */
 export function scenariosOfEra(era: Era): ScenarioSpec[] {
   return SCENARIOS.filter((s) => eraOfScenario(s).name === era.name);
 }
 
-/** The era a scenario's threads run, in the version asked for (default: the era's first). */
-export function eraOfScenario(spec: ScenarioSpec, version?: string): Era {
+/** The era a scenario's threads run, in the version asked for (default: the scenario's own, else
+ *  the era's first). */
+export function eraOfScenario(spec: ScenarioSpec, version = spec.version): Era {
   const era = MODEL_ERAS.find((e) => e.name === (spec.era ?? 'radix'))!;
   if (!version || version === era.version) return era;
   const v = MODEL_ERAS.find((e) => e.name === era.name && e.version === version);
@@ -133,7 +134,7 @@ export function buildScenario(name: string, opts: BuildOptions = {}): Machine & 
     if (f.name !== n) throw new Error(`override '${n}' holds function '${f.name}'`);
     funcs.push(f);
   }
-  return new DaxMachine(spec, link(funcs), { accounting: era.api.accounting, waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce, deadLocals: opts.deadLocals, rememberSteps: opts.rememberSteps });
+  return new DaxMachine(spec, link(funcs), { accounting: era.api.accounting, pageRefs: era.api.pageRefs, waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce, deadLocals: opts.deadLocals, rememberSteps: opts.rememberSteps });
 }
 
 export type { Func, PointValue };

@@ -46,6 +46,9 @@ export interface ScenarioSpec {
   threads: ThreadSpec[];
   /** The era whose functions the threads run (default: the radix era). */
   era?: 'radix' | 'XArray' | 'MAP_DIRECT' | 'dax_device' | 'devmap';
+  /** The version of the era it runs by default, when not the era's first (a life cycle only
+   *  one version has). */
+  version?: string;
   /** The dax_devices (dax_device scenarios), numbered from 1 in order, and the dm table's
    *  targets, each the dax_device of its one device. */
   daxDevices?: DaxDeviceSpec[];
@@ -383,6 +386,34 @@ const XARRAY: readonly ScenarioSpec[] = [
         'state stands (dax_layout_busy_page_range.locked_entry=wait, real mail 14) makes the life cycle clean, and a ' +
         'truncate that breaks no layouts at all (xfs_setattr_size.break_layouts=false, before v4.17) frees it always',
     },
+  },
+  {
+    name: 'xa-zap-lifecycle', era: 'XArray', version: 'v6.12+zap',
+    description: 'Seed 002\'s life cycle as its steps 0/ to 5/ write it out: the entry of 0x203 holds the mapping\'s ' +
+      'reference to its DAX page (1/), get_user_pages() holds another for DMA (2/); truncate (3/) breaks the layouts, ' +
+      'dropping the mapping\'s reference and tagging the entry DAX_ZAP, and waits for the DMA to end (4/); memory ' +
+      'failure meanwhile still finds the zapped page\'s file (5/) until the final truncate removes the entry.',
+    indexes: [0x203],
+    entries: [[0x203, entry(0x203 << 3, 0)]],
+    ptes: [[0x203, PTE_PFN]],
+    pins: [[0x203, 1]],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    fsMmaplock: true,
+    threads: [truncate(0x203), { name: 'DMA done: unpin 0x203', fn: 'unpin_user_page', args: [0x203] },
+      { name: 'memory failure 0x203', fn: 'memory_failure', args: [0x203] }],
+  },
+  {
+    name: 'xa-zap-refault', era: 'XArray', version: 'v6.12+zap',
+    description: 'Break layouts zaps every entry of the file, those the truncate keeps too: a read fault of 0x202 below ' +
+      'the new size of 0x203 maps its zapped page again, and the mapping must take its reference back, or the next ' +
+      'break layouts would not wait for the page it maps.',
+    indexes: [0x202, 0x203],
+    entries: [[0x202, entry(0x202 << 3, 0)], [0x203, entry(0x203 << 3, 0)]],
+    blocks: mapped(0x202, 0x203),
+    isize: 0x400,
+    fsMmaplock: true,
+    threads: [truncate(0x203), pte(0x202)],
   },
   {
     name: 'xa-busy-page-dma', era: 'XArray',

@@ -107,6 +107,10 @@ export interface Api {
   /** What the mapping's page count counts: page cache pages, DAX entries apart in nrexceptional
    *  ('entries', to v5.12), or the pages DAX entries cover too ('pages', v5.13 on). */
   accounting?: 'entries' | 'pages';
+  /** Who holds references to a DAX page: get_user_pages() only, an idle page at _refcount 1
+   *  ('pins', the default), or the mapping too, from its entry going in until break layouts
+   *  drops it ('mapping', seed 002's life cycle). */
+  pageRefs?: 'pins' | 'mapping';
   /** Functions whose address the era's C passes around (a callback), with the pointer value each
    *  has: a call through a variable holding one calls it. */
   functionPointers?: Readonly<Record<string, number>>;

@@ -11,6 +11,9 @@ export const K = {
   RADIX_DAX_HZP: 1 << 4,
   RADIX_DAX_EMPTY: 1 << 5,
   RADIX_DAX_SHIFT: 6,
+  /** Seed 002's DAX_ZAP (the mapping's reference to the entry's pages is dropped): a value bit
+   *  above every pfn the model's indexes reach, so the bits the radix era shares stay put. */
+  DAX_ZAP: 1 << 29,
   PMD_ORDER: 9,
   PAGE_SHIFT: 12, PMD_SHIFT: 21, PAGE_SIZE: 1 << 12, PMD_SIZE: 1 << 21, PMD_MASK: ~((1 << 21) - 1),
   PG_PMD_COLOUR: 511,

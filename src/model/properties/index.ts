@@ -16,9 +16,12 @@ import { MAP_DIRECT_RESULTS } from './map-direct';
 import { TRUNCATE_RESULT } from './truncate-result';
 import { DAX_CLAIM } from './dax-claim';
 import { DEVMAP_REFS, DEVMAP_RESULTS } from './devmap';
+import { DAX_PAGE_REFS } from './dax-page-refs';
+import { MEMORY_FAILURE_FOUND } from './memory-failure';
 
 export const PROPERTIES: readonly Property[] = [
   ACCOUNTING, OVERLAP, WAITERS, LOCKS_RELEASED, ENTRIES_UNLOCKED, REFCOUNT, STALE_MAPPING, BEYOND_EOF, FAULT_RESULT, PMD_RESULT, MAP_DIRECT_RESULTS, TRUNCATE_RESULT, DAX_CLAIM, DEVMAP_REFS, DEVMAP_RESULTS,
+  DAX_PAGE_REFS, MEMORY_FAILURE_FOUND,
 ];
 
 export const INVARIANTS = PROPERTIES.filter((p) => p.invariant);

@@ -18,6 +18,8 @@ export interface PropertyContext {
   mustMapPmd: boolean;
   /** What mapping->nrpages counts in the era the scenario runs (Api.accounting). */
   accounting: 'entries' | 'pages';
+  /** Who holds references to a DAX page in the era the scenario runs (Api.pageRefs). */
+  pageRefs: 'pins' | 'mapping';
   /** The entry point each thread runs. */
   entries: readonly string[];
 }

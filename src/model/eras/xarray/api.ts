@@ -12,6 +12,7 @@ import type { Api, CallMeaning, Effect, FieldMeaning } from '../../core/api';
 import { call, COMMON_CALLS, COMMON_CONSTANTS, COMMON_FIELDS, expr, none, prim } from '../common/api';
 import { XA_STATE_FIELDS, XAS_RESTART } from '../../objects/radix/xarray';
 import { XARRAY_PROTOCOL } from './protocol';
+import { K } from '../../objects/constants';
 
 const I_PAGES = 'the i_pages lock (xa_lock of mapping->i_pages)';
 
@@ -174,4 +175,23 @@ export const XARRAY_V6_API: Api = {
     'folio.index': { k: 'read', prim: 'dax_page_index', doc: 'the file index of a DAX folio' },
     'address_space.nrpages': { k: 'counter', add: 'nrpages_add', read: 'nrpages_read', doc: 'pages the XArray\'s entries cover (a PMD entry 512), under the i_pages lock' },
   },
+};
+
+/** The table of the seed 002 life cycle over v6.12: the mapping holds a reference on the DAX
+ *  pages of its entries (dax_associate_entry() and dax_disassociate_entry() are the era's C),
+ *  and DAX_ZAP says break layouts has dropped it. DAX_ZAP is a value bit above every pfn the
+ *  model reaches (K.DAX_ZAP), so the pfn of a zapped entry is read with it masked. */
+export const XARRAY_ZAP_API: Api = {
+  ...XARRAY_V6_API,
+  era: 'XArray (v6.12 with seed 002\'s life cycle)',
+  pageRefs: 'mapping',
+  calls: {
+    ...Object.fromEntries(Object.entries(XARRAY_V6_API.calls).filter(([k]) => k !== 'dax_associate_entry' && k !== 'dax_disassociate_entry')),
+    dax_to_pfn: expr('(xa_to_value($0) & ~DAX_ZAP) >> DAX_SHIFT', 'the pfn an entry maps'),
+    dax_is_zap_entry: expr('xa_to_value($0) & DAX_ZAP', 'break layouts has dropped the mapping\'s reference to the entry\'s pages'),
+    dax_entry_pages_get: prim('dax_entry_pages_get', 'the mapping takes a reference to each DAX page of the entry'),
+    dax_entry_pages_put: prim('dax_entry_pages_put', 'the mapping drops its reference to each DAX page of the entry'),
+    dax_entry_page_refs: prim('dax_entry_page_refs', 'page_ref_count() of the entry\'s DAX pages'),
+  },
+  constants: { ...XARRAY_V6_API.constants, DAX_ZAP: K.DAX_ZAP >> 2 },
 };

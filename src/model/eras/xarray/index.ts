@@ -11,9 +11,10 @@ import gupC from './mm/gup.c';
 import { applyPatch, parsePatch } from 'diff';
 import type { Era } from '../../core/era';
 import type { CSource } from '../../core/lower';
-import { XARRAY_API, XARRAY_V6_API } from './api';
-import { XARRAY_POINTS, XARRAY_V6_POINTS } from './points';
+import { XARRAY_API, XARRAY_V6_API, XARRAY_ZAP_API } from './api';
+import { XARRAY_POINTS, XARRAY_V6_POINTS, XARRAY_ZAP_POINTS } from './points';
 import { V6_12_DIFF } from './v6';
+import { ZAP_DIFF } from './zap';
 
 /** The XArray era: fs/dax.c from v4.20 on, following v5.12. */
 export const XARRAY_ERA: Era = {
@@ -32,13 +33,13 @@ export const XARRAY_ERA: Era = {
 };
 
 /** Sources with a diff of some of their files applied; a hunk that does not apply is an error. */
-function patched(sources: readonly CSource[], diff: string): CSource[] {
+function patched(sources: readonly CSource[], diff: string, what: string): CSource[] {
   const byPath = new Map(parsePatch(diff).map((p) => [(p.newFileName ?? '').replace(/^b\//, ''), p]));
   return sources.map((s) => {
     const p = byPath.get(s.path);
     if (!p) return s;
     const text = applyPatch(s.text, p);
-    if (text === false) throw new Error(`the XArray era's ${s.path}: the v6.12 changes do not apply`);
+    if (text === false) throw new Error(`the XArray era's ${s.path}: the ${what} changes do not apply`);
     return { path: s.path, text };
   });
 }
@@ -48,5 +49,13 @@ export const XARRAY_V6_ERA: Era = {
   name: 'XArray', version: 'v6.12', api: XARRAY_V6_API, points: XARRAY_V6_POINTS,
   words: ['WAKE_ALL', 'WAKE_NEXT', 'dax_wake_mode', 'mapping_empty', 'get_next_unlocked_entry', 'wait_entry_unlocked_exclusive',
     'iomap_iter', 'folio', 'dax_to_folio', 'dax_fault_check_fallback', 'dax_lock_folio', 'dax_unlock_folio'],
-  sources: patched(XARRAY_ERA.sources, V6_12_DIFF),
+  sources: patched(XARRAY_ERA.sources, V6_12_DIFF, 'v6.12'),
+};
+
+/** v6.12 with the life cycle of a DAX page seed 002 writes out (2022): the mapping's reference
+ *  to its DAX pages, dropped by break layouts (dax_zap_mappings()), DAX_ZAP on the entry. */
+export const XARRAY_ZAP_ERA: Era = {
+  name: 'XArray', version: 'v6.12+zap', api: XARRAY_ZAP_API, points: XARRAY_ZAP_POINTS,
+  words: ['DAX_ZAP', 'dax_zap_mappings', 'dax_zap_mappings_range', 'dax_zap_entry', 'dax_is_zap_entry', 'dax_is_zapped'],
+  sources: patched(XARRAY_V6_ERA.sources, ZAP_DIFF, 'seed 002 life cycle'),
 };

@@ -139,3 +139,40 @@ export const XARRAY_V6_POINTS: readonly PointDef[] = [
     },
   },
 ];
+
+/** The seed 002 life cycle's points: break layouts dropping the mapping's reference without
+ *  saying so (no DAX_ZAP), and memory failure losing a zapped page's file (page->mapping
+ *  cleared with the reference, as v6.0 clears it when the entry goes). */
+export const XARRAY_ZAP_POINTS: readonly PointDef[] = [
+  ...XARRAY_V6_POINTS.filter((p) => p.fn !== 'dax_layout_busy_page_range'),
+  {
+    fn: 'dax_zap_entry', name: 'tag', default: true,
+    c: 'void *zapped = xa_mk_value(xa_to_value(entry) | DAX_ZAP);',
+    values: {
+      false: f('fs/dax.c', 'static void *dax_zap_entry(', `
+ {
+-	void *zapped = xa_mk_value(xa_to_value(entry) | DAX_ZAP);
++	void *zapped = entry;
+ 
+ 	dax_entry_pages_put(entry);
+`),
+    },
+  },
+  {
+    fn: 'dax_lock_folio', name: 'zapped', default: 'lock',
+    c: 'entry = xas_load(&xas); then the entry is locked, zapped or not',
+    values: {
+      'mapping-cleared': f('fs/dax.c', 'dax_entry_t dax_lock_folio(', `
+ 		xas_set(&xas, folio->index);
+ 		entry = xas_load(&xas);
++		if (dax_is_zap_entry(entry)) {
++			/* the page left the file with its reference */
++			xas_unlock_irq(&xas);
++			entry = NULL;
++			break;
++		}
+ 		if (dax_is_locked(entry)) {
+`),
+    },
+  },
+];

@@ -8,13 +8,15 @@ import { Block, G, OBJ, SLOT } from '../../kernel/layout';
 import type { KernelObject, Prim } from '../object';
 import type { Step } from '../../kernel/step';
 import { hex } from '../format';
-import { slotOrFault } from '../radix/entries';
+import { entryPageIndexes, slotOrFault } from '../radix/entries';
 import { layoutChange } from '../lease/index';
 
 const NOTE = {
   isize: (pages: number) => `i_size = ${hex(pages)} pages`,
   block: (index: number) => `block at ${hex(index)} allocated`,
   unpinned: (index: number) => `the DAX page of ${hex(index)} unpinned`,
+  mapref: (index: number) => `the mapping holds the DAX page of ${hex(index)}`,
+  mapunref: (index: number) => `the mapping lets go of the DAX page of ${hex(index)}`,
   freed: (pages: number) => `blocks from ${hex(pages)} on freed`,
 };
 
@@ -62,35 +64,58 @@ def({
 const pageIndex = (page: number): number => (page >> 2) - 1;
 const daxPage = (index: number): number => (index + 1) << 2;
 
-/** The modelled indexes an entry's pfns map: its own, or its PMD region's. */
-function entryIndexes(w: Step, entry: number): number[] {
-  const first = (entry >> K.RADIX_DAX_SHIFT) >> 3;
-  const n = entry & K.RADIX_DAX_PMD ? K.PG_PMD_NR : 1;
-  return w.L.indexes.filter((x) => x >= first && x < first + n);
-}
-
-const pinsOf = (w: Step, index: number): number => {
+const refsOf = (w: Step, index: number): number => {
   const s = w.L.slot(index);
   if (s < 0) return 0;
   w.read(OBJ.pins(s));
-  return w.s[w.L.slotWord(s, SLOT.PINS)];
+  return w.s[w.L.slotWord(s, SLOT.PINS)] + w.s[w.L.slotWord(s, SLOT.MAPREF)];
 };
 
 def({
   name: 'dax_busy_page', arity: 1, visible: true,
-  doc: 'dax_busy_page(entry): the first page of the entry\'s pfns with a reference beyond its mapping\'s (page_ref_count() > 1: get_user_pages() holds it), else NULL; one step for the whole range',
+  doc: 'dax_busy_page(entry): the first page of the entry\'s pfns that is not idle (get_user_pages() holds it), else NULL; one step for the whole range',
   run: (w, [entry]) => {
-    if ((entry & K.RADIX_DAX_HZP) || (entry & K.RADIX_DAX_EMPTY)) return 0;
-    for (const x of entryIndexes(w, entry)) if (pinsOf(w, x) > 0) return daxPage(x);
+    for (const x of entryPageIndexes(w.L, entry)) if (refsOf(w, x) > 0) return daxPage(x);
     return 0;
   },
 });
 
 def({
   name: 'dax_page_wait_idle', arity: 1, visible: true, mightSleep: true,
-  doc: '___wait_var_event(&page->_refcount, page_ref_count(page) == 1, ...): sleeps until get_user_pages() has dropped its references to the DAX page',
-  blocked: (w, [page]) => pinsOf(w, pageIndex(page)) > 0,
-  run: (w, [page]) => { pinsOf(w, pageIndex(page)); return 0; },
+  doc: '___wait_var_event(&page->_refcount, <idle>, ...): sleeps until the DAX page is idle (get_user_pages() has dropped its references)',
+  blocked: (w, [page]) => refsOf(w, pageIndex(page)) > 0,
+  run: (w, [page]) => { refsOf(w, pageIndex(page)); return 0; },
+});
+
+def({
+  name: 'dax_entry_page_refs', arity: 1, visible: true,
+  doc: 'page_ref_count() summed over the DAX pages of an entry (seed 002: 0 once every reference is gone)',
+  run: (w, [entry]) => entryPageIndexes(w.L, entry).reduce((n, x) => n + refsOf(w, x), 0),
+});
+
+/** The mapping's reference to each DAX page of an entry, taken (+1) or dropped (-1). */
+function mappingRefs(w: Step, entry: number, delta: 1 | -1): number {
+  for (const x of entryPageIndexes(w.L, entry)) {
+    const s = w.L.slot(x);
+    const a = w.L.slotWord(s, SLOT.MAPREF);
+    w.read(OBJ.pins(s)); w.write(OBJ.pins(s));
+    if (delta < 0 && w.s[a] <= 0) { w.commit('refcount', `the mapping drops a reference to the DAX page of ${hex(x)} it does not hold (_refcount below zero)`, { index: hex(x) }); return 0; }
+    w.set(a, w.s[a] + delta);
+    w.note(delta > 0 ? NOTE.mapref : NOTE.mapunref, x);
+  }
+  return 0;
+}
+
+def({
+  name: 'dax_entry_pages_get', arity: 1, visible: true,
+  doc: 'for_each_mapped_pfn(entry, pfn) page_ref_inc(pfn_to_page(pfn)): the mapping takes a reference to each DAX page of the entry (seed 002\'s step 1/)',
+  run: (w, [entry]) => mappingRefs(w, entry, 1),
+});
+
+def({
+  name: 'dax_entry_pages_put', arity: 1, visible: true,
+  doc: 'for_each_mapped_pfn(entry, pfn) page_ref_dec(pfn_to_page(pfn)): the mapping drops its reference to each DAX page of the entry (seed 002\'s step 4/)',
+  run: (w, [entry]) => mappingRefs(w, entry, -1),
 });
 
 def({
@@ -184,5 +209,7 @@ export const INODE: KernelObject = {
     out.other.i_size = hex(st[G.ISIZE]);
     const pinned = L.indexes.filter((_x, s) => st[L.slotWord(s, SLOT.PINS)] > 0).map((x, i) => `${hex(x)}`);
     if (pinned.length) out.other.pinned = pinned.join(', ');
+    const held = L.indexes.filter((_x, s) => st[L.slotWord(s, SLOT.MAPREF)] > 0).map((x) => hex(x));
+    if (held.length) out.other['held by the mapping'] = held.join(', ');
   },
 };

@@ -12,6 +12,18 @@ export const isPmd = (e: number): boolean => isExceptional(e) && (e & K.RADIX_DA
 export const pagePtr = (frame: number): number => (frame + 1) << 2;
 export const pageFrame = (ptr: number): number => (ptr >> 2) - 1;
 
+/** The sector (the radix era) or pfn (the XArray era) a DAX entry maps, its flags aside. */
+export const entrySector = (e: number): number => (e & ~K.DAX_ZAP) >> K.RADIX_DAX_SHIFT;
+
+/** The modelled indexes whose DAX pages a DAX entry maps (the block map is linear: pfn = index << 3):
+ *  none for a zero-page or empty entry, its own index for a PTE entry, its region's for a PMD. */
+export function entryPageIndexes(L: Layout, e: number): number[] {
+  if (e & (K.RADIX_DAX_HZP | K.RADIX_DAX_EMPTY)) return [];
+  const first = entrySector(e) >> 3;
+  const n = e & K.RADIX_DAX_PMD ? K.PG_PMD_NR : 1;
+  return L.indexes.filter((x) => x >= first && x < first + n);
+}
+
 export function describeEntry(e: number): string {
   if (e === 0) return 'NULL';
   if (!isExceptional(e)) return `page#${pageFrame(e)}`;
@@ -20,7 +32,8 @@ export function describeEntry(e: number): string {
   if (e & K.RADIX_DAX_HZP) f.push('HZP');
   if (e & K.RADIX_DAX_EMPTY) f.push('EMPTY');
   if (e & K.RADIX_DAX_ENTRY_LOCK) f.push('LOCKED');
-  return `${f.length ? f.join('|') : 'PTE'} sector ${e >> K.RADIX_DAX_SHIFT}`;
+  if (e & K.DAX_ZAP) f.push('ZAP');
+  return `${f.length ? f.join('|') : 'PTE'} sector ${entrySector(e)}`;
 }
 
 /** The slot of an index, or -1 after an assertion fault when the scenario does not model it. */
