@@ -88,7 +88,8 @@ async function scenarioOfMail(file: string, name: string, args: string[], io: Pa
   const doc = await readMailInput(file, inputLimits(args));
   const listed = [...listModel().scenarios, ...listModel().knownDefects].find((s) => s.name === name)!;
   const text = doc.messages.flatMap((m) => m.body.map((l) => l.text)).join('\n');
-  const named = listed.functions.filter((f) => new RegExp(`\\b${f}\\b`).test(text));
+  // Prose writes some functions hyphenated ("memory-failure").
+  const named = listed.functions.filter((f) => new RegExp(`\\b${f.replace(/_/g, '[_-]')}\\b`).test(text));
   const verdict = explore(buildScenario(name), { maxStates: 2_000_000, maxMs: 60_000 });
   if (args.includes('--json')) writeJson(io, { scenario: name, era: listed.era, version: listed.version, named, verdict });
   else {

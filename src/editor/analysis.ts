@@ -10,6 +10,7 @@ async function run(req: ToWorker, progress: (text: string) => void, partial: (re
     case 'check': return core.check(req.args, progress);
     case 'simulate': return core.simulate(req.args, progress);
     case 'scenarios': return core.scenarios(req.args);
+    case 'runScenario': return core.runScenario(req.args, progress);
     case 'reply': return core.reply(req.args, progress);
     case 'threadKinds': return core.threadKinds();
   }

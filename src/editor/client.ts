@@ -91,7 +91,7 @@ export class AnalysisClient {
   }
 
   /** A heavy request in a worker of its own; cancel() terminates it and rejects with Cancelled. */
-  job<K extends 'check' | 'simulate' | 'reply'>(req: Extract<JobRequest, { op: K }>, progress: (text: string) => void): JobHandle<JobResults[K]> {
+  job<K extends 'check' | 'simulate' | 'reply' | 'runScenario'>(req: Extract<JobRequest, { op: K }>, progress: (text: string) => void): JobHandle<JobResults[K]> {
     const ch = new Channel(this.script);
     this.running.add(ch);
     const result = (ch.request(req, progress) as Promise<JobResults[K]>).finally(() => {

@@ -5,12 +5,13 @@ import type { MailDiagnostic, MailDocument } from '../mail/types';
 import type { PatchMessage } from '../patch/types';
 import { bindPatches, scenariosForHunk, simulateHunk } from '../bind';
 import { bindOptions } from '../bind/simulate';
-import { THREAD_KINDS, scenarioSpec } from '../model';
-import { checkMail, draftReply, reviewReady, staticCoverage, staticReview } from '../review';
+import { THREAD_KINDS, buildScenario, eraOfScenario, scenarioSpec } from '../model';
+import { explore } from '../check';
+import { checkMail, draftReply, proseSymbolsOf, reviewReady, staticCoverage, staticReview } from '../review';
 import type { ReviewCoverage, Undecided } from '../review/types';
 import type { Finding, HunkCoverage, HunkVerdict } from '../review/types';
 import type {
-  AnalyseArgs, Analysis, CheckArgs, HunkKey, Outline, OutlineHunk, OutlineMessage, ReplyArgs, Review, ScenariosArgs, SimulateArgs, Simulation,
+  AnalyseArgs, Analysis, CheckArgs, HunkKey, Outline, OutlineHunk, OutlineMessage, ReplyArgs, Review, RunScenarioArgs, ScenarioRun, ScenariosArgs, SimulateArgs, Simulation,
 } from './jobs';
 import { keyOf } from './jobs';
 import { withComments } from './review';
@@ -163,7 +164,7 @@ interface Part {
 /** A batch's findings: the mail read and the static rules, no binding to the model. */
 function findingsPart(b: Batch, args: AnalyseArgs): Part {
   const r = staticReview(b.doc, { file: args.file });
-  const outline = outlineOf(r.patches, b.start);
+  const outline = { ...outlineOf(r.patches, b.start), symbols: proseSymbolsOf(r.patches) };
   return {
     start: b.start, patches: r.patches, outline, covered: false,
     review: { findings: r.findings.filter((f) => ruleSelected(f.rule, args.rules)), coverage: {}, verdicts: {} },
@@ -240,7 +241,10 @@ function merged(parts: readonly Part[], batches: number): Analysis {
   const sorted = [...parts].sort((a, b) => a.start - b.start);
   const covered = parts.filter((p) => p.covered).length;
   const a: Analysis = {
-    outline: { messages: sorted.flatMap((p) => p.outline.messages), diagnostics: sorted.flatMap((p) => p.outline.diagnostics) },
+    outline: {
+      messages: sorted.flatMap((p) => p.outline.messages), diagnostics: sorted.flatMap((p) => p.outline.diagnostics),
+      symbols: sorted.flatMap((p) => p.outline.symbols ?? []),
+    },
     review: {
       findings: sorted.flatMap((p) => p.review.findings),
       coverage: Object.assign({}, ...sorted.map((p) => p.review.coverage)) as Review['coverage'],
@@ -257,7 +261,7 @@ export async function check(args: CheckArgs, progress: (text: string) => void): 
   await parser();
   progress('reading the mail and simulating its hunks');
   const r = await checkMail(args.text, { file: args.file, tree: args.tree ?? undefined, budget: args.budget, deadlineMs: args.deadlineMs });
-  const outline = outlineOf(r.patches);
+  const outline = { ...outlineOf(r.patches), symbols: proseSymbolsOf(r.patches) };
   return {
     outline,
     review: { findings: r.findings, coverage: placeCoverage(outline, r.coverage), verdicts: placeVerdicts(outline, r.verdicts), bounded: r.bounded },
@@ -295,6 +299,15 @@ export async function simulate(args: SimulateArgs, progress: (text: string) => v
   // Coverage is what every scenario ran (their runs are remembered: nothing runs twice).
   const coverage: HunkCoverage | null = (await simulateHunk(patches, key.hunk, { ...opts, scenario: args.scenario ?? undefined, binding })).coverage;
   return { key: args.key, era: `${binding.era.name} ${binding.era.version}`, scenario: args.scenario, threads: null, without: args.without, coverage, verdicts };
+}
+
+/** One of the model's scenarios run with its reference functions, exhaustively within the budget. */
+export async function runScenario(args: RunScenarioArgs, progress: (text: string) => void): Promise<ScenarioRun> {
+  await parser();
+  const spec = scenarioSpec(args.scenario);
+  const era = eraOfScenario(spec);
+  progress(`running scenario ${args.scenario} in the model's ${era.name} ${era.version}`);
+  return { scenario: args.scenario, era: `${era.name} ${era.version}`, verdict: explore(buildScenario(args.scenario), args.budget) };
 }
 
 export function threadKinds(): { kind: string; doc: string }[] {

@@ -3,8 +3,9 @@
 // never waits on a parser, a rule or the explorer.
 import type { MailDiagnostic, SeriesTag } from '../mail/types';
 import type { Comment, LineOp } from '../patch/types';
-import type { Budget, Progress } from '../check/types';
+import type { Budget, Progress, Verdict } from '../check/types';
 import type { Finding, HunkCoverage, HunkVerdict, Undecided } from '../review/types';
+import type { ProseSymbol } from '../review/prose';
 import type { OwnComment } from './review';
 
 /** Where a hunk is: the message it stands in (index in the document) and its id there. */
@@ -45,6 +46,9 @@ export interface Outline {
   messages: OutlineMessage[];
   /** The mail and patch stages' own diagnostics, each on the line it came from. */
   diagnostics: MailDiagnostic[];
+  /** Functions the model runs that the prose of messages without hunks names (a design
+   *  discussion), with the scenarios that run them: a lens on each offers one. */
+  symbols?: ProseSymbol[];
 }
 
 /** The review stage's output for one document, placed on hunks. */
@@ -111,6 +115,20 @@ export interface Simulation {
   verdicts: HunkVerdict[];
 }
 
+/** A scenario of the model's own, run with its reference functions: what a lens on a function
+ *  named in prose offers. */
+export interface RunScenarioArgs {
+  scenario: string;
+  budget: Budget;
+}
+
+export interface ScenarioRun {
+  scenario: string;
+  /** The era and version of the model the scenario ran ("XArray v6.12+zap"). */
+  era: string;
+  verdict: Verdict;
+}
+
 export interface ScenariosArgs {
   text: string;
   file: string | null;
@@ -136,6 +154,7 @@ export type JobRequest =
   | { op: 'check'; args: CheckArgs }
   | { op: 'simulate'; args: SimulateArgs }
   | { op: 'scenarios'; args: ScenariosArgs }
+  | { op: 'runScenario'; args: RunScenarioArgs }
   | { op: 'reply'; args: ReplyArgs }
   | { op: 'threadKinds'; args: Record<string, never> };
 
@@ -144,6 +163,7 @@ export interface JobResults {
   check: Analysis;
   simulate: Simulation;
   scenarios: string[];
+  runScenario: ScenarioRun;
   reply: string;
   /** The kinds of thread the model starts (`simulate --threads` takes them as kind@index). */
   threadKinds: { kind: string; doc: string }[];

@@ -2,6 +2,7 @@
 // their related lines, lenses, code actions, hovers. The VS Code extension and the language
 // server both draw from here, each in its own API's types, so the two never disagree.
 import type { Finding, HunkCoverage } from '../review/types';
+import type { ProseSymbol } from '../review/prose';
 import type { Trace } from '../check/types';
 import { renderSwimlanes } from '../check/swimlane';
 import type { Analysis, HunkKey, OutlineHunk, OutlineMessage } from './jobs';
@@ -127,7 +128,29 @@ export interface LensData {
   title: string;
   tooltip: string;
   /** Absent: the lens only says something (what the model does not run), it acts on nothing. */
-  command?: { id: 'daxReview.simulateHunk'; key: HunkKey };
+  command?: { id: 'daxReview.simulateHunk'; key: HunkKey } | { id: 'daxReview.simulateScenario'; key: ScenarioKey };
+}
+
+/** A scenario of the model's own, run with its reference functions (no hunk). */
+export interface ScenarioKey { scenario: string }
+
+/** The lens on a kernel function the prose names: simulate the scenario that runs it best. */
+export function symbolLens(p: ProseSymbol): LensData {
+  const others = p.scenarios.length - 1;
+  return {
+    line: p.line,
+    title: `▶ Simulate ${p.scenarios[0]}: runs ${p.symbol}()`,
+    tooltip: `${p.symbol}() is in the model (${p.era} ${p.version}); ${others ? `${others} other scenario${others === 1 ? '' : 's'} run it too (${p.scenarios.slice(1, 4).join(', ')}${others > 3 ? ', ...' : ''})` : 'no other scenario runs it'}`,
+    command: { id: 'daxReview.simulateScenario', key: { scenario: p.scenarios[0] } },
+  };
+}
+
+/** The prose symbols of the messages the given lines fall in (all with no lines given). */
+export function symbolsInView(a: Analysis, lines: readonly [number, number][] | null, cap = VIEW_CAP): ProseSymbol[] {
+  const all = a.outline.symbols ?? [];
+  if (!lines) return all.slice(0, cap);
+  const shown = a.outline.messages.filter((m) => lines.some(([first, last]) => m.lastLine >= first && m.firstLine <= last));
+  return all.filter((p) => shown.some((m) => p.line >= m.firstLine && p.line <= m.lastLine)).slice(0, cap);
 }
 
 /** The functions the model does not run, and why: what a hunk it runs none of is about. */
@@ -190,7 +213,7 @@ export function hunksInView(a: Analysis, lines: readonly [number, number][] | nu
 }
 
 export function lensesData(a: Analysis, lines: readonly [number, number][] | null, cap = VIEW_CAP): LensData[] {
-  return hunksInView(a, lines, cap).map((h) => lensFor(a, h));
+  return [...hunksInView(a, lines, cap).map((h) => lensFor(a, h)), ...symbolsInView(a, lines, cap).map(symbolLens)];
 }
 
 // ---------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import type { Trace } from '../check/types';
 /** The commands the server carries out (workspace/executeCommand). */
 export const COMMANDS = {
   simulateHunk: 'daxReview.simulateHunk',
+  simulateScenario: 'daxReview.simulateScenario',
   simulateWithout: 'daxReview.simulateWithout',
   showTrace: 'daxReview.showTrace',
   addToReply: 'daxReview.addToReply',
@@ -234,7 +235,7 @@ export class MailServer {
       return {
         range: { start: { line, character: 0 }, end: { line, character: 0 } },
         // A lens that acts on nothing still needs a command to be drawn: an empty one.
-        command: x.command ? { title: x.title, command: COMMANDS.simulateHunk, arguments: [uri, x.command.key] } : { title: x.title, command: '' },
+        command: x.command ? { title: x.title, command: x.command.id, arguments: [uri, x.command.key] } : { title: x.title, command: '' },
       };
     });
   }
@@ -258,6 +259,7 @@ export class MailServer {
     switch (command) {
       case COMMANDS.simulateHunk: return this.simulate(uri, key(args[1]), null, optionalString(args[2]), optionalString(args[3]), token);
       case COMMANDS.simulateWithout: return this.simulate(uri, key(args[1]), lineArg(args[2]), null, null, token);
+      case COMMANDS.simulateScenario: return this.runScenario(scenarioKey(args[1]), token);
       case COMMANDS.showTrace: return this.trace({ textDocument: { uri }, finding: ref(args[1]) });
       case COMMANDS.addToReply: return this.addToReply(uri, ref(args[1]));
       case COMMANDS.check: return this.check(uri, token);
@@ -304,6 +306,18 @@ export class MailServer {
     const text = verdicts.length ? verdicts.map((v) => `${v.scenario}: ${v.summary}`).join('; ') : 'no scenario exercises this hunk';
     void this.connection.sendNotification('window/showMessage', { type: 3, message: `dax-review: hunk ${k.hunk + 1}${without !== null ? ` without mail line ${without}` : ''}: ${text}` });
     return { key: k, without, coverage: sim.coverage, verdicts, simulation: sim };
+  }
+
+  /** A scenario of the model's own, run with its reference functions (a lens on a function the
+   *  prose of a message without hunks names). */
+  private async runScenario(scenario: string, token: CancellationToken): Promise<unknown> {
+    const run = await this.run(`running scenario ${scenario}`, token, () => this.client.job({
+      op: 'runScenario', args: { scenario, budget: this.limits.budget },
+    }, (t) => this.connection.console.log(`dax-review: ${t}`)));
+    const v = run.verdict;
+    const violations = v.violations.map((x) => ({ kind: x.kind, message: x.message, swimlanes: swimlaneText(x.trace) }));
+    void this.connection.sendNotification('window/showMessage', { type: 3, message: `dax-review: scenario ${scenario} (${run.era}): ${v.verdict}${violations.length ? `: ${violations.map((x) => x.kind).join(', ')}` : ''}` });
+    return { scenario, era: run.era, verdict: v.verdict, states: v.states, violations };
   }
 
   /** A finding's counterexample; else, at a position in a simulated hunk, its simulation's first. */
@@ -389,6 +403,12 @@ function ref(v: unknown): FindingRef {
 function lineArg(v: unknown): number {
   if (!Number.isInteger(v) || (v as number) < 1) throw invalid('a mail line is a positive integer');
   return v as number;
+}
+
+function scenarioKey(v: unknown): string {
+  const k = v as { scenario?: unknown } | null;
+  if (!k || typeof k.scenario !== 'string') throw invalid('a scenario is given as { scenario }');
+  return k.scenario;
 }
 
 function optionalString(v: unknown): string | null {

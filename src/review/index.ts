@@ -14,6 +14,7 @@ import type { Finding, HunkCoverage, HunkVerdict, ReviewCoverage, Undecided } fr
 import { scopeOf, settleEvidence, withStatement } from './evidence';
 import { eraPhrase } from '../model/eras/index';
 import { proseSymbols } from './prose';
+export { proseSymbolsOf, type ProseSymbol } from './prose';
 
 export { checkMailStatic, staticReview, staticCoverage, reviewReady };
 export { outsideModel } from './evidence';
@@ -100,7 +101,7 @@ export async function checkMail(input: string | Uint8Array | MailDocument, opts:
   const findings = staticFindings(a, file);
   const binding = bindPatches(a.patches, opts.tree ? { tree: opts.tree } : {});
   diagnostics.push(...eraDiagnostics(a.patches, binding));
-  diagnostics.push(...proseSymbols(a.doc, a.patches, file));
+  diagnostics.push(...proseSymbols(a.patches, file));
   if (!opts.tree) diagnostics.push(...unnamedFileDiagnostics(a.patches, binding));
   const hunks = allHunks(a.patches);
   const coverage: ReviewCoverage[] = loweredCoverage(a.patches, binding);

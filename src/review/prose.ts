@@ -2,9 +2,9 @@
 // discussion such as seed 002): each named function the model has is pointed out, on the line
 // that first names it, with the scenarios that run it (those of the era the prose speaks of,
 // and those that run most of what it names, first) and the command that simulates one.
-import type { MailDiagnostic, MailDocument } from '../mail/types';
+import type { MailDiagnostic } from '../mail/types';
 import type { PatchMessage } from '../patch/types';
-import { listModel, type ModelListing } from '../model/index';
+import { listModel, MODEL_ERAS, type ModelListing } from '../model/index';
 import { identifyEra } from '../model/eras/index';
 
 interface Runner { name: string; era: string; version: string; functions: string[] }
@@ -21,31 +21,59 @@ function runners(listing: ModelListing): Map<string, Runner[]> {
 
 let cached: Map<string, Runner[]> | null = null;
 
-/** The notes of the prose of messages without hunks that names functions the model runs. */
-export function proseSymbols(doc: MailDocument, patches: PatchMessage[], file: string | null): MailDiagnostic[] {
-  const withHunks = new Set(patches.filter((pm) => pm.files.some((f) => f.hunks.length)).map((pm) => pm.message));
-  if (withHunks.size === doc.messages.length) return [];
+/** The identifiers only a version of an era uses (Era.words). */
+function versionWords(r: Runner): readonly string[] {
+  return MODEL_ERAS.find((e) => e.name === r.era && e.version === r.version)?.words ?? [];
+}
+
+/** A kernel function the prose of a message without hunks names, which the model runs: where
+ *  it is first named, and the scenarios that run it, best first. */
+export interface ProseSymbol {
+  line: number;
+  symbol: string;
+  era: string;
+  version: string;
+  scenarios: string[];
+}
+
+/** The modelled functions the prose of messages without hunks names, each once. */
+export function proseSymbolsOf(patches: readonly PatchMessage[]): ProseSymbol[] {
+  const prose = patches.filter((pm) => !pm.files.some((f) => f.hunks.length)).map((pm) => pm.message);
+  if (!prose.length) return [];
   cached ??= runners(listModel());
   const model = cached;
-  const out: MailDiagnostic[] = [];
+  const out: ProseSymbol[] = [];
   const seen = new Set<string>();
-  for (const m of doc.messages) {
-    if (withHunks.has(m)) continue;
-    const words = m.body.flatMap((l) => (l.text.match(/[A-Za-z_][A-Za-z0-9_]{3,}/g) ?? []).map((w) => ({ w, line: l.mailLine })));
+  for (const m of prose) {
+    // Prose writes some functions hyphenated ("memory-failure" for memory_failure()).
+    const words = m.body.flatMap((l) => (l.text.match(/[A-Za-z_][A-Za-z0-9_]{3,}(?:-[A-Za-z0-9_]+)*/g) ?? [])
+      .map((w) => ({ w: w.replace(/-/g, '_'), line: l.mailLine })));
     const named = [...new Set(words.map((x) => x.w).filter((w) => w.includes('_') && model.has(w)))];
     const era = identifyEra(words.map((x) => x.w))?.info.name;
-    const rank = (r: Runner): number => (r.era === era ? 100 : 0) + named.filter((n) => r.functions.includes(n)).length;
+    const said = new Set(words.map((x) => x.w));
+    // The era the prose speaks of first, then the version whose own identifiers it uses
+    // (DAX_ZAP: seed 002's life cycle), then the scenarios that run most of what it names.
+    const rank = (r: Runner): number => (r.era === era ? 100 : 0) + (versionWords(r).some((w) => said.has(w)) ? 50 : 0) +
+      named.filter((n) => r.functions.includes(n)).length;
     for (const w of named) {
       if (seen.has(w)) continue;
       seen.add(w);
       const rs = [...model.get(w)!].sort((a, b) => rank(b) - rank(a));
-      const shown = rs.slice(0, 3).map((r) => r.name);
-      out.push({
-        line: words.find((x) => x.w === w)!.line, severity: 'info',
-        message: `${w}() is in the model (${rs[0].era} ${rs[0].version}): ${rs.length} scenario${rs.length === 1 ? '' : 's'} run it ` +
-          `(${shown.join(', ')}${rs.length > shown.length ? ', ...' : ''}); dax-review simulate ${file ?? 'FILE'} --scenario ${shown[0]}`,
-      });
+      out.push({ line: words.find((x) => x.w === w)!.line, symbol: w, era: rs[0].era, version: rs[0].version, scenarios: rs.map((r) => r.name) });
     }
   }
   return out;
+}
+
+/** The notes of the prose of messages without hunks that names functions the model runs. */
+export function proseSymbols(patches: readonly PatchMessage[], file: string | null): MailDiagnostic[] {
+  return proseSymbolsOf(patches).map((p) => {
+    const shown = p.scenarios.slice(0, 3);
+    const n = p.scenarios.length;
+    return {
+      line: p.line, severity: 'info' as const,
+      message: `${p.symbol}() is in the model (${p.era} ${p.version}): ${n} scenario${n === 1 ? '' : 's'} run it ` +
+        `(${shown.join(', ')}${n > shown.length ? ', ...' : ''}); dax-review simulate ${file ?? 'FILE'} --scenario ${shown[0]}`,
+    };
+  });
 }

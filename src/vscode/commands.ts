@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Cancelled, type AnalysisClient, type JobHandle } from '../editor/client';
 import type { DocState, Documents } from './documents';
 import { LANGUAGE, fileOf } from './documents';
-import { findingId, hunkAt, hunkFor } from '../editor/view';
+import { findingId, hunkAt, hunkFor, type ScenarioKey } from '../editor/view';
 import type { Analysis, HunkKey, OutlineHunk, Simulation } from '../editor/jobs';
 import type { Panel } from './panel';
 import type { PanelModel, PanelResult, ThreadKind } from './protocol';
@@ -34,6 +34,7 @@ export class Commands {
     return [
       c('simulateHunk', (uri?: vscode.Uri, key?: HunkKey) => this.simulateHunk(uri, key, { scenario: undefined, without: null, threads: null })),
       c('simulateWithout', (uri?: vscode.Uri, key?: HunkKey, line?: number) => this.simulateWithout(uri, key, line)),
+      c('simulateScenario', (uri?: vscode.Uri, key?: ScenarioKey) => this.simulateScenario(uri, key)),
       c('checkPatchMail', (uri?: vscode.Uri) => this.checkPatchMail(uri)),
       c('showTrace', (uri?: vscode.Uri, ref?: FindingRef) => this.showTrace(uri, ref)),
       c('draftReply', (uri?: vscode.Uri) => this.draftReply(uri)),
@@ -206,6 +207,39 @@ export class Commands {
       status: 'idle',
       message: '',
     };
+  }
+
+  /** A scenario of the model's own, for a function the prose of a message without hunks names:
+   *  the one the lens offers, or one the reviewer picks among those the prose's functions have. */
+  private async simulateScenario(uri?: vscode.Uri, key?: ScenarioKey): Promise<void> {
+    const doc = await this.document(uri);
+    if (!doc) return;
+    const s = await this.docs.current(doc);
+    let scenario = key?.scenario;
+    if (!scenario) {
+      const offered = [...new Set((s.analysis?.outline.symbols ?? []).flatMap((p) => p.scenarios))];
+      if (!offered.length) { void vscode.window.showInformationMessage('DAX Review: this mail names no function the model runs outside its hunks.'); return; }
+      scenario = await vscode.window.showQuickPick(offered, { title: 'Simulate a scenario of the model', placeHolder: 'Scenarios that run the functions this mail names' });
+      if (!scenario) return;
+    }
+    const named = (s.analysis?.outline.symbols ?? []).filter((p) => p.scenarios.includes(scenario!)).map((p) => `${p.symbol}()`);
+    const base: PanelModel = {
+      document: doc.uri.toString(), subject: `scenario ${scenario}${named.length ? `: runs ${named.join(', ')}` : ''}`, hunk: null,
+      scenarios: [scenario], scenario, results: [], coverage: null, era: null, trace: null, selected: null,
+      status: 'running', message: `running ${scenario} in the model…`,
+    };
+    await this.panel.show(base);
+    const cfg = settings();
+    const run = await this.runJob(`DAX Review: running scenario ${scenario}`, base, () => this.client.job({ op: 'runScenario', args: { scenario: scenario!, budget: cfg.budget } }, (t) => this.progress(t)));
+    if (!run) return;
+    const v = run.verdict;
+    const summary = v.verdict === 'ok' ? 'clean' : v.verdict === 'violation' ? v.violations.map((x) => x.kind).join(', ') : 'not decided within the budget (raise daxReview.budget)';
+    await this.panel.show({
+      ...base, era: run.era, status: 'done',
+      results: [{ scenario, pre: null, post: v, summary }],
+      selected: v.violations.length ? { scenario, side: 'post', violation: 0 } : null,
+      message: `the model's ${run.era}, its own functions: ${summary} (${v.states} states)`,
+    }, false);
   }
 
   private withSimulation(model: PanelModel, sim: Simulation, without: number | null, h: OutlineHunk): PanelModel {

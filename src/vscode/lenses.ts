@@ -1,9 +1,11 @@
 // A lens above the hunks of the messages in view (at most VIEW_CAP): simulate it, how many
 // findings it has, how much of it the model runs; a hunk the model runs none of says so and
-// offers no simulation. Scrolling to another message redraws them.
+// offers no simulation. In a message without hunks, a lens on each kernel function its prose
+// names that the model runs offers the scenario that runs it. Scrolling to another message
+// redraws them.
 import * as vscode from 'vscode';
 import type { Documents } from './documents';
-import { hunksInView, lensFor, messageAt } from '../editor/view';
+import { lensesData, messageAt } from '../editor/view';
 import type { Analysis } from '../editor/jobs';
 
 /** The mail lines shown of a document, over every editor that shows it (1-based). */
@@ -47,8 +49,7 @@ export class HunkLenses implements vscode.CodeLensProvider, vscode.Disposable {
     if (!a) { void this.docs.current(doc); return []; }
     const lines = shownLines(doc);
     this.shown.set(doc.uri.toString(), viewKey(a, lines));
-    return hunksInView(a, lines).map((h) => {
-      const x = lensFor(a, h);
+    return lensesData(a, lines).map((x) => {
       const line = Math.min(Math.max(x.line - 1, 0), doc.lineCount - 1);
       return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
         title: x.title,

@@ -57,6 +57,10 @@ describe('DAX Review in code-server', function () {
     seed = path.join(folder, seedName);
     copyFileSync(path.join(root, 'test/fixtures/seeds', seedName), seed);
     copyFileSync(path.join(root, 'test/fixtures/outside', OUTSIDE), path.join(folder, OUTSIDE));
+    for (const n of ['002', '003', '004']) {
+      const name = readdirSync(path.join(root, 'test/fixtures/seeds')).find((f) => f.startsWith(`${n}_`))!;
+      copyFileSync(path.join(root, 'test/fixtures/seeds', name), path.join(folder, name));
+    }
     const box = mailbox(1000);
     firstHunk = box.split('\n').findIndex((l) => /^[> ]*@@ /.test(l)) + 1;
     writeFileSync(path.join(folder, 'mailbox-1000.mbox'), box);
@@ -277,6 +281,39 @@ describe('DAX Review in code-server', function () {
     assert.equal(await lenses.filter({ hasText: 'Simulate hunk' }).count(), 0, (await lenses.allInnerTexts()).join('\n'));
     await screenshot('outside-the-model');
   });
+
+  it('offers on seed 002\'s prose the scenario that runs the functions it names, and runs it in the panel', async () => {
+    const name = readdirSync(path.dirname(seed)).find((f) => f.startsWith('002_'))!;
+    await openFile(page, name);
+    const lenses = page.locator('.editor-group-container.active .codelens-decoration');
+    const life = lenses.locator('a', { hasText: /Simulate xa-zap-lifecycle/ }).first();
+    await life.waitFor({ timeout: 60000 });
+    assert.equal(await lenses.filter({ hasText: 'Simulate hunk' }).count(), 0, 'no hunk in the seed: nothing to simulate as a hunk');
+    await life.click();
+    const frame = panelFrame();
+    await frame.locator('#results-body', { hasText: 'xa-zap-lifecycle' }).waitFor({ timeout: 120000 });
+    await frame.locator('#results-body .verdict.ok').first().waitFor({ timeout: 60000 });
+    assert.match(await frame.locator('#where').innerText(), /model's own functions \(XArray v6\.12\+zap\)/);
+    await screenshot('seed-002-scenario');
+  });
+
+  for (const n of ['003', '004']) {
+    it(`opens seed ${n} with a simulate lens on the hunks the model runs, and simulates one`, async () => {
+      const name = readdirSync(path.dirname(seed)).find((f) => f.startsWith(`${n}_`))!;
+      await openFile(page, name);
+      const lenses = page.locator('.editor-group-container.active .codelens-decoration');
+      const lens = lenses.locator('a', { hasText: /Simulate hunk · .*model covers [1-9]\d*\/\d+ changed lines/ }).first();
+      await lens.waitFor({ timeout: 90000 });
+      await lens.click();
+      // Several scenarios may run the hunk: take them all.
+      const every = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'every scenario' });
+      if (await every.first().waitFor({ timeout: 10000 }).then(() => true, () => false)) await every.first().click();
+      const frame = panelFrame();
+      await frame.locator('#results-body tr').first().waitFor({ timeout: 120000 });
+      assert.match(await frame.locator('#status').innerText(), /clean|break|budget/);
+      await screenshot(`seed-${n}-simulated`);
+    });
+  }
 
   it('shows every column of the panel beside the editor at 540 px', async () => {
     // Two editor groups side by side, no side bar: 1,128 px less the activity bar is two of 540.

@@ -99,7 +99,7 @@ function renderHead(): void {
   const h = m.hunk;
   byId('where').textContent = h
     ? `hunk ${h.id + 1}: ${h.path ?? 'unknown file'}${h.function ? ` · ${h.function}()` : ''} · mail lines ${h.mailLines[0]}–${h.mailLines[1]}`
-    : 'no hunk selected';
+    : m.results.length ? `the model's own functions${m.era ? ` (${m.era})` : ''}: no hunk` : 'no hunk selected';
   const status = byId('status');
   status.className = `status ${m.status}`;
   status.textContent = m.status === 'running' ? (progress || m.message || 'simulating…') : m.message;
@@ -173,7 +173,8 @@ function renderHunk(): void {
 }
 
 function verdictText(v: Verdict | null): string {
-  if (!v) return 'not modelled';
+  // No pre-image: the hunk adds the function, or (no hunk) the model ran its own functions.
+  if (!v) return model?.hunk ? 'not modelled' : 'no patch';
   if (v.verdict === 'ok') return 'ok';
   if (v.verdict === 'bounded') return `bounded (${v.covered?.reason ?? 'budget'})`;
   return v.violations.map((x) => x.kind).filter((k, i, a) => a.indexOf(k) === i).join(', ');

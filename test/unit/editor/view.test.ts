@@ -2,7 +2,10 @@
 // that says "outside the model" where the model runs none of a hunk, actions only on findings.
 import { strict as assert } from 'node:assert';
 import type { Analysis, OutlineHunk, OutlineMessage } from '../../../src/editor/jobs';
-import { VIEW_CAP, actionsAt, hoverAt, hunksInView, lensFor, messageAt } from '../../../src/editor/view';
+import { VIEW_CAP, actionsAt, hoverAt, hunksInView, lensesData, lensFor, messageAt } from '../../../src/editor/view';
+import { analyse } from '../../../src/editor/core';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Finding } from '../../../src/review/types';
 
 /** `n` messages of 20 lines, each with two hunks of 8 lines. */
@@ -28,6 +31,26 @@ function finding(line: number, trace = false): Finding {
 }
 
 describe('editor: what an editor shows', () => {
+  it('puts a lens on each modelled function a hunk-less message names, offering the scenario that runs it best', async function () {
+    this.timeout(60_000);
+    const dir = path.join(__dirname, '..', '..', 'fixtures', 'seeds');
+    const file = path.join(dir, readdirSync(dir).find((f) => f.startsWith('002_'))!);
+    const text = readFileSync(file, 'utf8');
+    const a = await analyse({ text, file, rules: [] });
+    const lenses = lensesData(a, null);
+    const lines = text.split('\n');
+    assert.deepEqual(lenses.map((l) => /runs (\w+)\(\)/.exec(l.title)?.[1]).sort(), ['__dax_invalidate_entry', 'dax_delete_mapping_entry', 'dax_insert_entry', 'memory_failure']);
+    for (const l of lenses) {
+      const fn = /runs (\w+)\(\)/.exec(l.title)![1];
+      assert.ok(lines[l.line - 1].includes(fn) || lines[l.line - 1].includes(fn.replace(/_/g, '-')), `${fn}'s lens on a line naming it`);
+      assert.equal(l.command?.id, 'daxReview.simulateScenario');
+      assert.ok(l.title.startsWith(`▶ Simulate ${(l.command!.key as { scenario: string }).scenario}:`));
+    }
+    assert.equal(lensesData(a, [[1, 5]]).length, lenses.length, 'one message: in view wherever the view is in it');
+    const patch = await analyse({ text: readFileSync(path.join(dir, readdirSync(dir).find((f) => f.startsWith('000_'))!), 'utf8'), file: null, rules: [] });
+    assert.equal(lensesData(patch, null).filter((l) => l.command?.id === 'daxReview.simulateScenario').length, 0, 'a mail with hunks gets hunk lenses only');
+  });
+
   it('draws lenses only for the messages in view, at most VIEW_CAP', () => {
     const a = analysis(1000);
     const inView = hunksInView(a, [[20 * 500 + 5, 20 * 500 + 30]]);

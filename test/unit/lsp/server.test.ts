@@ -108,6 +108,24 @@ describe('lsp: dax-review lsp with a node client', function () {
     }
   });
 
+  it('offers, on the kernel functions seed 002\'s prose names, the scenarios that run them, and runs one on command', async () => {
+    const file = seedFile('002');
+    const uri = open(file);
+    await diagnosticsFor(uri);
+    const lenses = await server.rpc.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as Lens[];
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const offered = lenses.filter((l) => l.command?.command === 'daxReview.simulateScenario');
+    for (const name of ['dax_insert_entry', 'dax_delete_mapping_entry', '__dax_invalidate_entry']) {
+      const l = offered.find((x) => x.command!.title.includes(`runs ${name}()`));
+      assert.ok(l, `${name}: ${lenses.map((x) => x.command?.title).join(' | ')}`);
+      assert.ok(lines[l.range.start.line].includes(name), `the lens sits on the line that names ${name}`);
+    }
+    const life = offered.find((l) => /runs __dax_invalidate_entry\(\)/.test(l.command!.title))!;
+    assert.match(life.command!.title, /^▶ Simulate xa-zap-lifecycle/);
+    const r = await server.rpc.sendRequest('workspace/executeCommand', { command: life.command!.command, arguments: life.command!.arguments }) as { scenario: string; era: string; verdict: string };
+    assert.deepEqual([r.scenario, r.era, r.verdict], ['xa-zap-lifecycle', 'XArray v6.12+zap', 'ok']);
+  });
+
   it('offers code actions only on a finding\'s lines, none a quick fix', async () => {
     const uri = fileUri(seedFile('000'));
     const ds = (await diagnosticsFor(uri)).filter((d) => d.source === 'dax-review');
