@@ -9,6 +9,7 @@ import {
 } from './kernel/layout';
 import type { Holds } from './objects/object';
 import { entryPageIndexes, isExceptional } from './objects/radix/entries';
+import { DATA_BEFORE } from './objects/inode/index';
 import { objectsView } from './objects/index';
 import { CRED_OWNER, establishMapping, S_DAX, S_REFLINK } from './objects/lease/index';
 import { initDevices } from './objects/daxdev/index';
@@ -138,6 +139,7 @@ export class DaxMachine implements Machine {
     }
     for (const [x, bits] of spec.tags ?? []) s[L.slotWord(L.slot(x), SLOT.TAGS)] = bits;
     for (const [x, n] of spec.pins ?? []) s[L.slotWord(L.slot(x), SLOT.PINS)] = n;
+    for (const x of spec.written ?? []) s[L.slotWord(L.slot(x), SLOT.DATA)] = DATA_BEFORE;
     for (const [x, p] of spec.ptes ?? []) s[L.slotWord(L.slot(x), SLOT.PTE)] = p;
     for (const [x, b] of spec.blocks ?? []) s[L.slotWord(L.slot(x), SLOT.BLOCK)] = b;
     s[G.INODE_FLAGS] = (spec.inode?.dax === false ? 0 : S_DAX) | (spec.inode?.reflink ? S_REFLINK : 0);

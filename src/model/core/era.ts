@@ -23,6 +23,9 @@ export interface Era {
   /** The patch series its C includes, when it follows one rather than a kernel release alone:
    *  a patch of the series is already in its tree. */
   series?: string;
+  /** A design no kernel took as written (seed 002's life cycle), named: a patch is run against
+   *  this version only when it uses the version's own identifiers (words). */
+  proposal?: string;
 }
 
 /** The era's C as a kernel tree: hunks are placed by their function where versions differ. */

@@ -18,10 +18,11 @@ import { DAX_CLAIM } from './dax-claim';
 import { DEVMAP_REFS, DEVMAP_RESULTS } from './devmap';
 import { DAX_PAGE_REFS } from './dax-page-refs';
 import { MEMORY_FAILURE_FOUND } from './memory-failure';
+import { DATA_INTEGRITY } from './data-integrity';
 
 export const PROPERTIES: readonly Property[] = [
   ACCOUNTING, OVERLAP, WAITERS, LOCKS_RELEASED, ENTRIES_UNLOCKED, REFCOUNT, STALE_MAPPING, BEYOND_EOF, FAULT_RESULT, PMD_RESULT, MAP_DIRECT_RESULTS, TRUNCATE_RESULT, DAX_CLAIM, DEVMAP_REFS, DEVMAP_RESULTS,
-  DAX_PAGE_REFS, MEMORY_FAILURE_FOUND,
+  DAX_PAGE_REFS, MEMORY_FAILURE_FOUND, DATA_INTEGRITY,
 ];
 
 export const INVARIANTS = PROPERTIES.filter((p) => p.invariant);

@@ -78,7 +78,7 @@ describe('model: seed 002\'s life cycle with DAX_ZAP (v6.12+zap)', function () {
   });
 
   it('every XArray scenario keeps its verdict of v6.12, or is fixed, under the life cycle', () => {
-    for (const name of ['xa-fault-vs-truncate', 'xa-fault-vs-invalidate', 'xa-busy-scan', 'xa-memory-failure-vs-truncate', 'xa-writeback-vs-fault', 'xa-busy-page-dma', 'xa-page-lifecycle']) {
+    for (const name of ['xa-fault-vs-truncate', 'xa-fault-vs-invalidate', 'xa-busy-scan', 'xa-memory-failure-vs-truncate', 'xa-fsync-vs-fault', 'xa-busy-page-dma', 'xa-page-lifecycle']) {
       const v = explore(buildScenario(name, { version: 'v6.12+zap' }), BUDGET);
       assert.equal(v.verdict, 'ok', `${name}: ${kinds(v)}`);
     }

@@ -26,10 +26,15 @@ const PAIRS: readonly Pair[] = [
     at: /^\+ (if \(dax_entry_order\(entry\) < order\)|return XA_RETRY_ENTRY;)$/,
   },
   {
-    property: 'the i_pages lock is never taken by its holder', kind: 'lock-imbalance', scenario: 'xa-writeback-vs-fault',
+    property: 'the i_pages lock is never taken by its holder', kind: 'lock-imbalance', scenario: 'xa-writeback-vs-fault', twinScenario: 'xa-fsync-vs-fault',
     broken: 'xarray/self-deadlock.mail-archive.txt', fixed: 'xarray/self-deadlock-fixed.mbox',
     at: /^> \+\s*dax_unlock_entry\(xas, entry\);$/,
     comment: 'dax_unlock_entry() takes the i_pages lock itself',
+  },
+  {
+    property: 'data written through the mapping stays findable by the next fsync', kind: 'wrong-result', scenario: 'xa-fsync-vs-fault',
+    broken: 'xarray/data-integrity.patch', fixed: 'xarray/data-integrity-fixed.patch',
+    at: /^\+\s*(if \(dirty\)|xas_set_mark\(xas, PAGECACHE_TAG_DIRTY\);)$/,
   },
 ];
 

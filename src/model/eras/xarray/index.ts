@@ -56,6 +56,7 @@ export const XARRAY_V6_ERA: Era = {
  *  to its DAX pages, dropped by break layouts (dax_zap_mappings()), DAX_ZAP on the entry. */
 export const XARRAY_ZAP_ERA: Era = {
   name: 'XArray', version: 'v6.12+zap', api: XARRAY_ZAP_API, points: XARRAY_ZAP_POINTS,
+  proposal: 'the DAX page life cycle of seed 002 ("Fix the DAX-gup mistake", 2022)',
   words: ['DAX_ZAP', 'dax_zap_mappings', 'dax_zap_mappings_range', 'dax_zap_entry', 'dax_is_zap_entry', 'dax_is_zapped'],
   sources: patched(XARRAY_V6_ERA.sources, ZAP_DIFF, 'seed 002 life cycle'),
 };

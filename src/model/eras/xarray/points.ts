@@ -25,6 +25,25 @@ const BUSY_SCAN_LOCKED = (put: string): PointDef => ({
   },
 });
 
+/** Writeback meeting a locked entry: dax_writeback_one() asks get_unlocked_entry() from the
+ *  xa_state xas_for_each_marked() walked, which finds nothing there, so the entry is skipped and
+ *  an fsync returns before its data is flushed (the walk real mail 14 fixes in the busy-page scan
+ *  and __dax_clear_dirty_range(), not here); `wait` waits for it where the state stands. */
+const WRITEBACK_LOCKED = (get: string): PointDef => ({
+  fn: 'dax_writeback_one', name: 'locked_entry', default: 'skip',
+  c: `entry = ${get}(xas, 0); on a locked entry`,
+  values: {
+    wait: f('fs/dax.c', 'static int dax_writeback_one(', `
+ 		void *old_entry = entry;
+ 
+-		entry = ${get}(xas, 0);
++		entry = wait_entry_unlocked_exclusive(xas, entry);
+ 
+ 		/* Entry got punched out / reallocated? */
+`),
+  },
+});
+
 /** Truncate and the pins of DMA (seed 002): before v4.17 ("dax: fix dma vs truncate/hole-punch",
  *  2018) truncate broke no layouts and freed blocks whose DAX pages get_user_pages() still held. */
 const BREAK_LAYOUTS: PointDef = {
@@ -116,6 +135,7 @@ export const XARRAY_POINTS: readonly PointDef[] = [
   },
   BUSY_SCAN_LOCKED('put_unlocked_entry(&xas, entry);'),
   BREAK_LAYOUTS,
+  WRITEBACK_LOCKED('get_unlocked_entry'),
 ];
 
 /** v6.12's points: the order check as in v5.12 (get_unlocked_entry() is unchanged), and the
@@ -124,6 +144,7 @@ export const XARRAY_V6_POINTS: readonly PointDef[] = [
   XARRAY_POINTS[0],
   BREAK_LAYOUTS,
   BUSY_SCAN_LOCKED('put_unlocked_entry(&xas, entry, WAKE_NEXT);'),
+  WRITEBACK_LOCKED('get_unlocked_entry'),
   {
     fn: '__dax_invalidate_entry', name: 'wake', default: 'WAKE_ALL',
     c: 'put_unlocked_entry(&xas, entry, WAKE_ALL);',

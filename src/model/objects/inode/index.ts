@@ -15,6 +15,7 @@ const NOTE = {
   isize: (pages: number) => `i_size = ${hex(pages)} pages`,
   block: (index: number) => `block at ${hex(index)} allocated`,
   unpinned: (index: number) => `the DAX page of ${hex(index)} unpinned`,
+  flushed: (index: number) => `the data of ${hex(index)} flushed to persistent memory`,
   mapref: (index: number) => `the mapping holds the DAX page of ${hex(index)}`,
   mapunref: (index: number) => `the mapping lets go of the DAX page of ${hex(index)}`,
   freed: (pages: number) => `blocks from ${hex(pages)} on freed`,
@@ -129,6 +130,37 @@ def({
     if (w.s[a] <= 0) { w.commit('refcount', `put_page() of the DAX page of ${hex(pageIndex(page))}, which get_user_pages() does not hold`); return 0; }
     w.set(a, w.s[a] - 1);
     w.note(NOTE.unpinned, pageIndex(page));
+    return 0;
+  },
+});
+
+/** What the DATA word of an index says: written before the scenario began, and by a write
+ *  fault of it (properties/data-integrity.ts reads them). */
+export const DATA_BEFORE = 1;
+export const DATA_FAULT = 2;
+
+/** A write through a writable mapping of index: its data sits in CPU caches until flushed. */
+export function markWritten(w: Step, index: number): void {
+  const s = w.L.slot(index);
+  if (s < 0) return;
+  w.read(OBJ.data(s)); w.write(OBJ.data(s));
+  w.set(w.L.slotWord(s, SLOT.DATA), w.s[w.L.slotWord(s, SLOT.DATA)] | DATA_FAULT);
+}
+
+def({
+  name: 'dax_flush', arity: 2, visible: true,
+  doc: 'dax_flush(dax_dev, page_address(page), size): writes the CPU cache lines of the pages back to persistent memory',
+  run: (w, [page, bytes]) => {
+    const first = pageIndex(page);
+    const n = Math.max(1, bytes >> K.PAGE_SHIFT);
+    w.L.indexes.forEach((x, s) => {
+      if (x < first || x >= first + n) return;
+      w.read(OBJ.data(s));
+      if (!w.s[w.L.slotWord(s, SLOT.DATA)]) return;
+      w.write(OBJ.data(s));
+      w.set(w.L.slotWord(s, SLOT.DATA), 0);
+      w.note(NOTE.flushed, x);
+    });
     return 0;
   },
 });

@@ -8,6 +8,7 @@ import type { KernelObject, Prim } from '../object';
 import { hex } from '../format';
 import { slotOrFault } from '../radix/entries';
 import { frameOrFault } from '../pages/index';
+import { markWritten } from '../inode/index';
 
 const NOTE = {
   pteBusy: (index: number) => `PTE ${hex(index)} already mapped: -EBUSY`,
@@ -53,21 +54,34 @@ def({
   },
 });
 
+/** vm_insert_mixed(): maps the PTE of index to its DAX pfn; -EBUSY when it is mapped. */
+function insertPte(w: Step, index: number): number {
+  const s = slotOrFault(w, index);
+  if (s < 0) return -K.EIO;
+  w.read(OBJ.PMD); w.read(OBJ.pte(s));
+  if (pmdHuge(w.s[G.PMD])) { w.commit('overlap', `PTE insert at ${hex(index)} under a huge PMD mapping`); return -K.EBUSY; }
+  if (w.s[G.PMD] === Pmd.None) { w.write(OBJ.PMD); w.set(G.PMD, Pmd.Table); }
+  saw(w);
+  if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) { w.note(NOTE.pteBusy, index); return -K.EBUSY; }
+  w.write(OBJ.pte(s));
+  w.set(w.L.slotWord(s, SLOT.PTE), PTE_PFN);
+  w.note(NOTE.ptePfn, index);
+  return 0;
+}
+
 def({
   name: 'vm_insert_mixed', arity: 2, visible: true,
   doc: 'vm_insert_mixed(vma, address, pfn): maps the PTE of index, -EBUSY when it is already mapped',
+  run: (w, [index]) => insertPte(w, index),
+});
+
+def({
+  name: 'vm_insert_mixed_mkwrite', arity: 2, visible: true,
+  doc: 'vmf_insert_mixed_mkwrite(vma, address, pfn): maps the PTE of index writable (already mapped: made writable); the process writes through it, so the page holds data not yet flushed',
   run: (w, [index]) => {
-    const s = slotOrFault(w, index);
-    if (s < 0) return -K.EIO;
-    w.read(OBJ.PMD); w.read(OBJ.pte(s));
-    if (pmdHuge(w.s[G.PMD])) { w.commit('overlap', `PTE insert at ${hex(index)} under a huge PMD mapping`); return -K.EBUSY; }
-    if (w.s[G.PMD] === Pmd.None) { w.write(OBJ.PMD); w.set(G.PMD, Pmd.Table); }
-    saw(w);
-    if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) { w.note(NOTE.pteBusy, index); return -K.EBUSY; }
-    w.write(OBJ.pte(s));
-    w.set(w.L.slotWord(s, SLOT.PTE), PTE_PFN);
-    w.note(NOTE.ptePfn, index);
-    return 0;
+    const r = insertPte(w, index);
+    if (r !== -K.EIO) markWritten(w, index);
+    return r;
   },
 });
 
@@ -91,15 +105,16 @@ def({
 });
 
 def({
-  name: 'vmf_insert_pfn_pmd', arity: 1, visible: true,
-  doc: 'vmf_insert_pfn_pmd(vma, address, pmd, pfn, write): a devmap PMD mapping of the region',
-  run: (w) => {
+  name: 'vmf_insert_pfn_pmd', arity: 2, visible: true,
+  doc: 'vmf_insert_pfn_pmd(vma, address, pmd, pfn, write): a devmap PMD mapping of the region; written through when write is set',
+  run: (w, [, write]) => {
     w.read(OBJ.PMD); w.write(OBJ.PMD);
     regionPtes(w).forEach((s) => w.read(OBJ.pte(s)));
     const mapped = regionPtes(w).filter((s) => w.s[w.L.slotWord(s, SLOT.PTE)] !== 0);
     if (mapped.length) w.commit('overlap', 'PMD mapping installed over mapped PTEs');
     saw(w);
     w.set(G.PMD, Pmd.Devmap);
+    if (write) w.L.indexes.forEach((x) => markWritten(w, x));
     w.note('PMD maps the DAX pfn');
     return K.VM_FAULT_NOPAGE;
   },

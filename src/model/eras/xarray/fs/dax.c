@@ -523,7 +523,8 @@ static void *dax_insert_entry(struct xa_state *xas,
  * Writes back one dirty entry: it is locked for the flush (waiting if a fault holds it),
  * then unlocked. An entry that was replaced or removed meanwhile, or is clean, is put.
  * Called with the i_pages lock held; returns with it held. The flush itself (cache lines
- * of persistent memory) and the write-protection of the PTEs are nothing the model keeps.
+ * of persistent memory) writes back the data written through the mapping; the PTEs' write
+ * bits are nothing the model keeps.
  */
 static int dax_writeback_one(struct xa_state *xas, struct dax_device *dax_dev,
 		struct address_space *mapping, void *entry)
