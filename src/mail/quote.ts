@@ -1,5 +1,5 @@
 // The quote tree: every body line's depth and the speaker of each depth.
-import { isSpace, isWhite } from './lines';
+import { codeAt, isSpace, isWhite } from './lines';
 import type { BodyLine, Speaker } from './types';
 
 /**
@@ -22,9 +22,9 @@ export function splitQuoteUpTo(raw: string, max: number): { depth: number; text:
   while (depth < max && i < raw.length && raw.charCodeAt(i) === 62 /* > */) {
     depth++;
     i++;
-    if (depth < max && raw.charCodeAt(i) === 32 && raw.charCodeAt(i + 1) === 62) i++;
+    if (depth < max && codeAt(raw, i) === 32 && codeAt(raw, i + 1) === 62) i++;
   }
-  if (depth > 0 && raw.charCodeAt(i) === 32) i++;
+  if (depth > 0 && codeAt(raw, i) === 32) i++;
   return { depth, text: raw.slice(i) };
 }
 
@@ -190,7 +190,7 @@ export function analyseQuotes(
   for (let i = 0; i < raw.length; i++) {
     const l = raw[i];
     // Most lines are unquoted: they keep their text as is, with no split.
-    if (l.raw.charCodeAt(0) !== 62 /* > */) {
+    if (codeAt(l.raw, 0) !== 62 /* > */) {
       body[i] = { mailLine: l.mailLine, raw: l.raw, depth: 0, text: l.raw };
       continue;
     }

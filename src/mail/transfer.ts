@@ -2,7 +2,7 @@
 // map from each decoded line to the mail line it came from.
 
 import { isAscii } from 'node:buffer';
-import type { RawLine } from './lines';
+import { codeAt, type RawLine } from './lines';
 import type { MailDiagnostic } from './types';
 
 export interface DecodedBytes {
@@ -31,7 +31,7 @@ export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiag
   for (const l of lines) {
     cur ??= l.mailLine;
     const raw = l.raw;
-    const last = raw.charCodeAt(raw.length - 1);
+    const last = codeAt(raw, raw.length - 1);
     if (raw.indexOf('=') < 0 && last !== 32 && last !== 9) { // most lines: nothing to decode
       out.push(raw, '\n');
       lineMap.push(cur);

@@ -8,7 +8,7 @@
 // the @@ counts decide whether it continues the hunk or is a fragment whose
 // header the reviewer cut: the counts are hints, the lines are the truth.
 import type { BodyLine, MailDiagnostic, Message } from '../mail/types';
-import { isSpace, isWhite } from '../mail/lines';
+import { codeAt, isSpace, isWhite } from '../mail/lines';
 import { findAttributions, splitQuoteUpTo, type Attribution } from '../mail/quote';
 import type { Comment, Damage, FilePatch, Hunk, HunkLine, LineOp, PatchMessage } from './types';
 import {
@@ -641,7 +641,7 @@ function tabsExpanded(h: Hunk): number {
     const t = l.text;
     if (t.includes('\t')) return 0;
     let i = 0;
-    while (t.charCodeAt(i) === 32) i++;
+    while (codeAt(t, i) === 32) i++;
     if (i >= 4 && i < t.length && !isSpace(t.charCodeAt(i))) spaced++; // /^ {4,}\S/
   }
   return spaced;
