@@ -158,6 +158,18 @@ export function findAttributions(body: readonly { depth: number; text: string; m
   return out;
 }
 
+/**
+ * The attributions of a body analyseQuotes wrote: the patch stage asks for those of the same
+ * body again, and finding them (a few regular expressions on every line ending in ':') is not
+ * cheap. Bodies are not changed once written, so what was found holds.
+ */
+const foundIn = new WeakMap<readonly BodyLine[], Attribution[]>();
+
+/** findAttributions of a body, found once for a body analyseQuotes wrote. */
+export function bodyAttributions(body: readonly BodyLine[]): Attribution[] {
+  return foundIn.get(body) ?? findAttributions(body);
+}
+
 /** The line's last non-blank character is ':' (every attribution ends so): a cheap first test. */
 function endsWithColon(text: string): boolean {
   let j = text.length - 1;
@@ -201,7 +213,9 @@ export function analyseQuotes(
   for (const l of body) if (l.depth > maxDepth) maxDepth = l.depth;
 
   const named = new Map<number, Speaker>();
-  for (const a of findAttributions(body)) {
+  const attributions = findAttributions(body);
+  foundIn.set(body, attributions);
+  for (const a of attributions) {
     const depth = a.depth + 1;
     if (depth > maxDepth || named.has(depth)) continue;
     named.set(depth, { depth, name: a.name, email: a.email, inferred: false, mailLine: a.firstLine });

@@ -9,7 +9,7 @@
 // header the reviewer cut: the counts are hints, the lines are the truth.
 import type { BodyLine, MailDiagnostic, Message } from '../mail/types';
 import { codeAt, isSpace, isWhite } from '../mail/lines';
-import { findAttributions, splitQuoteUpTo, type Attribution } from '../mail/quote';
+import { bodyAttributions, splitQuoteUpTo, type Attribution } from '../mail/quote';
 import type { Comment, Damage, FilePatch, Hunk, HunkLine, LineOp, PatchMessage } from './types';
 import {
   continuesStatement, isBareLine, isElision, isFileMetaLine, isSignatureMark, keepsIndentation, parseDiffGit, parseFileLine, parseIndexLine,
@@ -95,7 +95,7 @@ export function extractPatch(msg: Message): Extraction {
   if (p === null) {
     return { quoteDepth: null, files: [], comments: [], diagnostics, commitLines: [] };
   }
-  const attributions = findAttributions(body);
+  const attributions = bodyAttributions(body);
   const speakerName = speakerLookup(msg, attributions);
   // Body lines the walk passes over: attribution lines, and the spacing around elisions.
   const skip = spacingAroundElisions(body, p);
