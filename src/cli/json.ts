@@ -141,13 +141,23 @@ export class JsonArrayWriter {
     this.buf += this.count++ === 0 ? '[\n    ' : ELEMENT_SEPARATOR;
     if (small) {
       // With a stream, the element goes out at once, escaped as the flat string it is.
-      if (this.io.write) { this.io.write(terminalJson(this.buf) + smallElementJson(value)); this.buf = ''; } else this.buf += JSON.stringify(value) ?? 'null';
+      if (this.io.write && this.io.writeBytes) this.writeSmall(value);
+      else if (this.io.write) { this.io.write(terminalJson(this.buf) + smallElementJson(value)); this.buf = ''; } else this.buf += JSON.stringify(value) ?? 'null';
       return;
     }
     for (const piece of jsonPieces(value, '    ')) {
       this.buf += piece;
       if (this.io.write && this.buf.length >= this.chunk) { this.io.write(terminalJson(this.buf)); this.buf = ''; }
     }
+  }
+
+  /** What push(value, true) writes to a stream, as UTF-8 bytes: encoded once, and escaped only when they may need it. */
+  private writeSmall(value: unknown): void {
+    const out = new Utf8Output(0);
+    out.addJson(this.buf);
+    out.addJson(JSON.stringify(value) ?? 'null');
+    this.io.writeBytes!(out.result());
+    this.buf = '';
   }
 
   /**
