@@ -95,8 +95,9 @@ export class Utf8Output {
   }
 
   add(text: string): void {
-    // A UTF-16 code unit takes at most three bytes of UTF-8.
-    this.reserve(text.length * 3);
+    // A UTF-16 code unit takes at most three bytes of UTF-8: with that much room the text is
+    // written at once; short of it, its exact length decides whether the buffer must grow.
+    if (this.bytes.length - this.length < 3 * text.length) this.reserve(Buffer.byteLength(text, 'utf8'));
     this.length += this.bytes.write(text, this.length, 'utf8');
   }
 
