@@ -86,7 +86,7 @@ export function decodeBase64(given: readonly RawLine[], diags: MailDiagnostic[])
  * exception, each is skipped and reported by line.
  */
 function withoutStrayLines(lines: readonly RawLine[], diags: MailDiagnostic[]): RawLine[] {
-  const len = (l: RawLine) => l.raw.replace(/[^A-Za-z0-9+/=]/g, '').length;
+  const len = (l: RawLine) => alphabetLength(l.raw);
   let last = lines.length - 1;
   while (last > 0 && len(lines[last]) === 0) last--;
   const odd = lines.filter((l, k) => k < last && len(l) % 4 !== 0);
@@ -101,6 +101,12 @@ function withoutStrayLines(lines: readonly RawLine[], diags: MailDiagnostic[]): 
 
 /** The whole part in the alphabet: the common case, checked once rather than line by line. */
 const CLEAN_BASE64 = /^[A-Za-z0-9+/=]*$/;
+
+/** Characters of the base64 alphabet in a line: a line of nothing else (most lines) is measured
+ *  without building the copy that dropping the others takes. */
+function alphabetLength(raw: string): number {
+  return CLEAN_BASE64.test(raw) ? raw.length : raw.replace(/[^A-Za-z0-9+/=]/g, '').length;
+}
 
 /** Each line without whitespace and characters outside the alphabet, which are reported by line. */
 function cleanBase64(lines: readonly RawLine[], diags: MailDiagnostic[]): string[] {
