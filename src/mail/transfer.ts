@@ -38,10 +38,11 @@ export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiag
       cur = null;
       continue;
     }
-    let s = raw.replace(/[ \t]+$/, '');
+    // Trailing white space is dropped; a soft line break is often the line's only '='.
+    let s = last === 32 || last === 9 ? raw.replace(/[ \t]+$/, '') : raw;
     const soft = s.endsWith('=');
     if (soft) s = s.slice(0, -1);
-    const decoded = s.replace(/=([0-9A-Fa-f]{2})|=/g, (m: string, hex: string | undefined) => {
+    const decoded = s.indexOf('=') < 0 ? s : s.replace(/=([0-9A-Fa-f]{2})|=/g, (m: string, hex: string | undefined) => {
       if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16));
       if (reports++ < MAX_REPORTS) diags.push({ line: l.mailLine, severity: 'warning', message: 'quoted-printable: "=" not followed by two hex digits, kept as is' });
       return m;
