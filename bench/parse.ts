@@ -215,7 +215,7 @@ async function main(): Promise<void> {
     console.log(`  of which quote analysis (analyseQuotes): about ${q.toFixed(0)} ms (${((100 * q) / a.ms).toFixed(0)}%)`);
     const e = endToEnd(file, 3, dir);
     const eRate = mb / (e.ms / 1000);
-    console.log(`dax-review parse --json > /dev/null (end to end): runs ${e.all.map((x) => x.toFixed(0)).join(', ')} ms; best ${e.ms.toFixed(0)} ms, ${eRate.toFixed(1)} MB/s (that run: ${(e.cpuMs / 1000).toFixed(2)} CPU seconds, all threads)`);
+    console.log(`dax-review parse --json > /dev/null (end to end): runs ${e.all.map((x) => x.toFixed(0)).join(', ')} ms; best ${e.ms.toFixed(0)} ms, ${eRate.toFixed(1)} MB/s (that run: ${(e.cpuMs / 1000).toFixed(2)} CPU seconds, all threads; ${(mb / (e.cpuMs / 1000)).toFixed(1)} MB per CPU second)`);
     const g = gitPipeline(file, dir);
     const gRate = mb / (g.ms / 1000);
     console.log(`git mailsplit + mailinfo: ${g.ms.toFixed(0)} ms, ${(g.messages / (g.ms / 1000)).toFixed(0)} messages/s, ${gRate.toFixed(1)} MB/s (${g.messages} messages)`);

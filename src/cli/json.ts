@@ -69,6 +69,60 @@ export function smallElementJson(value: unknown): string {
   return terminalJson(JSON.stringify(value) ?? 'null');
 }
 
+/** What stands between two elements of a JsonArrayWriter array. */
+export const ELEMENT_SEPARATOR = ',\n    ';
+
+/**
+ * Whether UTF-8 bytes may hold a character terminalJson escapes: each starts with one of these
+ * bytes (DEL is 0x7f, C1 controls 0xc2 0x80-0x9f, the separators and bidirectional controls
+ * 0xe2 0x80/0x81 ...). Three native byte searches cost far less than a regular expression run
+ * over the text, and most mail has none of them.
+ */
+function mayHoldTerminalControl(bytes: Buffer): boolean {
+  return bytes.indexOf(0x7f) >= 0 || bytes.indexOf(0xc2) >= 0 || bytes.indexOf(0xe2) >= 0;
+}
+
+/**
+ * UTF-8 output gathered in one buffer of its own (so it can be handed to another thread
+ * without a copy), grown as text is added.
+ */
+export class Utf8Output {
+  private bytes: Buffer;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.bytes = Buffer.allocUnsafeSlow(Math.max(capacity, 1 << 10));
+  }
+
+  add(text: string): void {
+    // A UTF-16 code unit takes at most three bytes of UTF-8: with that much room the text is
+    // written at once; short of it, its exact length decides whether the buffer must grow.
+    if (this.bytes.length - this.length < 3 * text.length) this.reserve(Buffer.byteLength(text, 'utf8'));
+    this.length += this.bytes.write(text, this.length, 'utf8');
+  }
+
+  /** Adds text JSON.stringify wrote, as terminalJson(json) writes it. */
+  addJson(json: string): void {
+    const start = this.length;
+    this.add(json);
+    if (!mayHoldTerminalControl(this.bytes.subarray(start, this.length))) return;
+    this.length = start;
+    this.add(terminalJson(json));
+  }
+
+  /** The bytes added so far: a view of the buffer, valid until more is added. */
+  result(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
+  }
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.bytes.length, this.length + n));
+    this.bytes.copy(grown, 0, 0, this.length);
+    this.bytes = grown;
+  }
+}
+
 /**
  * `{ "<key>": [ ... ] }` written as its elements come, each as soon as it is pushed, without
  * holding them: indented as JSON.stringify({ [key]: all }, null, 2) indents it, except that an
@@ -85,10 +139,11 @@ export class JsonArrayWriter {
   /** Adds an element. `small`: its text is known to be far below V8's longest string (a message
    *  of bounded size), so one native JSON.stringify writes it, on one line. */
   push(value: unknown, small = false): void {
-    this.buf += this.count++ === 0 ? '[\n    ' : ',\n    ';
+    this.buf += this.count++ === 0 ? '[\n    ' : ELEMENT_SEPARATOR;
     if (small) {
       // With a stream, the element goes out at once, escaped as the flat string it is.
-      if (this.io.write) { this.io.write(terminalJson(this.buf) + smallElementJson(value)); this.buf = ''; } else this.buf += JSON.stringify(value) ?? 'null';
+      if (this.io.write && this.io.writeBytes) this.writeSmall(value);
+      else if (this.io.write) { this.io.write(terminalJson(this.buf) + smallElementJson(value)); this.buf = ''; } else this.buf += JSON.stringify(value) ?? 'null';
       return;
     }
     for (const piece of jsonPieces(value, '    ')) {
@@ -97,13 +152,22 @@ export class JsonArrayWriter {
     }
   }
 
+  /** What push(value, true) writes to a stream, as UTF-8 bytes: encoded once, and escaped only when they may need it. */
+  private writeSmall(value: unknown): void {
+    const out = new Utf8Output(0);
+    out.addJson(this.buf);
+    out.addJson(JSON.stringify(value) ?? 'null');
+    this.io.writeBytes!(out.result());
+    this.buf = '';
+  }
+
   /**
    * Adds `elements` elements written already (by a worker, src/cli/parse-pool.ts): the text
    * push(value, true) writes for each, escaped, joined by ',\n    ', in UTF-8.
    */
   pushWritten(bytes: Uint8Array, elements: number): void {
     if (elements === 0) return;
-    this.buf += this.count === 0 ? '[\n    ' : ',\n    ';
+    this.buf += this.count === 0 ? '[\n    ' : ELEMENT_SEPARATOR;
     this.count += elements;
     if (this.io.write && this.io.writeBytes) {
       this.io.write(terminalJson(this.buf));

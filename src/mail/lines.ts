@@ -29,6 +29,15 @@ export function isBlank(s: string): boolean {
   return /^[\s\u00a0]*$/.test(s);
 }
 
+/**
+ * The code unit at i, or -1 past either end of the string. Hot code asks this rather than
+ * charCodeAt, which V8 compiles for indexes within the string only: the first index past the
+ * end throws the compiled function away, and a large one is then compiled again.
+ */
+export function codeAt(s: string, i: number): number {
+  return i >= 0 && i < s.length ? s.charCodeAt(i) : -1;
+}
+
 /** JavaScript's white space and line terminators: what trim() removes and \s matches. */
 export function isSpace(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);

@@ -5,7 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import { decodeBytes, decodesByLine } from './charset';
 import { headerValue, parseParams, readHeaderBlock } from './header';
-import type { RawLine } from './lines';
+import { codeAt, type RawLine } from './lines';
 import { decodeBase64, decodeQuotedPrintable, identity, type DecodedBytes } from './transfer';
 import type { Header, MailDiagnostic, MailPart } from './types';
 
@@ -174,7 +174,7 @@ function decodeByLine(lines: RawLine[], part: MailPart, diags: MailDiagnostic[])
       if (d.badLines.length > 0) bad.push(l.mailLine);
       raw = d.text;
     }
-    if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
+    if (codeAt(raw, raw.length - 1) === 13) raw = raw.slice(0, -1);
     out[k] = raw === l.raw ? l : { mailLine: l.mailLine, raw };
   }
   reportBadLines(bad, part, diags);

@@ -1,5 +1,5 @@
 // The quote tree: every body line's depth and the speaker of each depth.
-import { isSpace, isWhite } from './lines';
+import { codeAt, isSpace, isWhite } from './lines';
 import type { BodyLine, Speaker } from './types';
 
 /**
@@ -22,9 +22,9 @@ export function splitQuoteUpTo(raw: string, max: number): { depth: number; text:
   while (depth < max && i < raw.length && raw.charCodeAt(i) === 62 /* > */) {
     depth++;
     i++;
-    if (depth < max && raw.charCodeAt(i) === 32 && raw.charCodeAt(i + 1) === 62) i++;
+    if (depth < max && codeAt(raw, i) === 32 && codeAt(raw, i + 1) === 62) i++;
   }
-  if (depth > 0 && raw.charCodeAt(i) === 32) i++;
+  if (depth > 0 && codeAt(raw, i) === 32) i++;
   return { depth, text: raw.slice(i) };
 }
 
@@ -158,6 +158,18 @@ export function findAttributions(body: readonly { depth: number; text: string; m
   return out;
 }
 
+/**
+ * The attributions of a body analyseQuotes wrote: the patch stage asks for those of the same
+ * body again, and finding them (a few regular expressions on every line ending in ':') is not
+ * cheap. Bodies are not changed once written, so what was found holds.
+ */
+const foundIn = new WeakMap<readonly BodyLine[], Attribution[]>();
+
+/** findAttributions of a body, found once for a body analyseQuotes wrote. */
+export function bodyAttributions(body: readonly BodyLine[]): Attribution[] {
+  return foundIn.get(body) ?? findAttributions(body);
+}
+
 /** The line's last non-blank character is ':' (every attribution ends so): a cheap first test. */
 function endsWithColon(text: string): boolean {
   let j = text.length - 1;
@@ -190,7 +202,7 @@ export function analyseQuotes(
   for (let i = 0; i < raw.length; i++) {
     const l = raw[i];
     // Most lines are unquoted: they keep their text as is, with no split.
-    if (l.raw.charCodeAt(0) !== 62 /* > */) {
+    if (codeAt(l.raw, 0) !== 62 /* > */) {
       body[i] = { mailLine: l.mailLine, raw: l.raw, depth: 0, text: l.raw };
       continue;
     }
@@ -201,7 +213,9 @@ export function analyseQuotes(
   for (const l of body) if (l.depth > maxDepth) maxDepth = l.depth;
 
   const named = new Map<number, Speaker>();
-  for (const a of findAttributions(body)) {
+  const attributions = findAttributions(body);
+  foundIn.set(body, attributions);
+  for (const a of attributions) {
     const depth = a.depth + 1;
     if (depth > maxDepth || named.has(depth)) continue;
     named.set(depth, { depth, name: a.name, email: a.email, inferred: false, mailLine: a.firstLine });

@@ -1,7 +1,7 @@
 // One raw message (RFC 5322), as stored alone or cut from an mbox.
 
 import { readHeaderBlock } from './header';
-import { type RawLine } from './lines';
+import { codeAt, type RawLine } from './lines';
 import { buildMessage } from './message';
 import { readMime } from './mime';
 import type { MailDiagnostic, MailFormat, Message } from './types';
@@ -37,7 +37,7 @@ function unescapeFrom(lines: RawLine[], start: number, quoted: RegExp): RawLine[
   let out = lines;
   for (let i = start; i < out.length; i++) {
     const raw = out[i].raw;
-    if (raw.charCodeAt(0) !== 62 /* > */ || !quoted.test(raw)) continue;
+    if (codeAt(raw, 0) !== 62 /* > */ || !quoted.test(raw)) continue;
     if (out === lines) out = lines.slice();
     out[i] = { mailLine: out[i].mailLine, raw: raw.slice(1) };
   }

@@ -2,7 +2,7 @@
 // map from each decoded line to the mail line it came from.
 
 import { isAscii } from 'node:buffer';
-import type { RawLine } from './lines';
+import { codeAt, type RawLine } from './lines';
 import type { MailDiagnostic } from './types';
 
 export interface DecodedBytes {
@@ -31,17 +31,18 @@ export function decodeQuotedPrintable(lines: readonly RawLine[], diags: MailDiag
   for (const l of lines) {
     cur ??= l.mailLine;
     const raw = l.raw;
-    const last = raw.charCodeAt(raw.length - 1);
+    const last = codeAt(raw, raw.length - 1);
     if (raw.indexOf('=') < 0 && last !== 32 && last !== 9) { // most lines: nothing to decode
       out.push(raw, '\n');
       lineMap.push(cur);
       cur = null;
       continue;
     }
-    let s = raw.replace(/[ \t]+$/, '');
+    // Trailing white space is dropped; a soft line break is often the line's only '='.
+    let s = last === 32 || last === 9 ? raw.replace(/[ \t]+$/, '') : raw;
     const soft = s.endsWith('=');
     if (soft) s = s.slice(0, -1);
-    const decoded = s.replace(/=([0-9A-Fa-f]{2})|=/g, (m: string, hex: string | undefined) => {
+    const decoded = s.indexOf('=') < 0 ? s : s.replace(/=([0-9A-Fa-f]{2})|=/g, (m: string, hex: string | undefined) => {
       if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16));
       if (reports++ < MAX_REPORTS) diags.push({ line: l.mailLine, severity: 'warning', message: 'quoted-printable: "=" not followed by two hex digits, kept as is' });
       return m;
@@ -86,7 +87,7 @@ export function decodeBase64(given: readonly RawLine[], diags: MailDiagnostic[])
  * exception, each is skipped and reported by line.
  */
 function withoutStrayLines(lines: readonly RawLine[], diags: MailDiagnostic[]): RawLine[] {
-  const len = (l: RawLine) => l.raw.replace(/[^A-Za-z0-9+/=]/g, '').length;
+  const len = (l: RawLine) => alphabetLength(l.raw);
   let last = lines.length - 1;
   while (last > 0 && len(lines[last]) === 0) last--;
   const odd = lines.filter((l, k) => k < last && len(l) % 4 !== 0);
@@ -101,6 +102,12 @@ function withoutStrayLines(lines: readonly RawLine[], diags: MailDiagnostic[]): 
 
 /** The whole part in the alphabet: the common case, checked once rather than line by line. */
 const CLEAN_BASE64 = /^[A-Za-z0-9+/=]*$/;
+
+/** Characters of the base64 alphabet in a line: a line of nothing else (most lines) is measured
+ *  without building the copy that dropping the others takes. */
+function alphabetLength(raw: string): number {
+  return CLEAN_BASE64.test(raw) ? raw.length : raw.replace(/[^A-Za-z0-9+/=]/g, '').length;
+}
 
 /** Each line without whitespace and characters outside the alphabet, which are reported by line. */
 function cleanBase64(lines: readonly RawLine[], diags: MailDiagnostic[]): string[] {

@@ -5,7 +5,7 @@
 // column 0 cannot always tell a function's closing brace from a block's; then the
 // next decisive line decides (a statement keeps us inside, a definition or a
 // file-scope line means the function ended).
-import { firstNonSpace, isSpace } from '../mail/lines';
+import { codeAt, firstNonSpace, isSpace } from '../mail/lines';
 import type { LineOp } from './types';
 
 export interface CLine {
@@ -150,7 +150,7 @@ function stripCode(text: string, state: { inComment: boolean }): string {
 
 /** Lines inside a comment that began before the hunk: " * foo" or the closing star-slash. */
 function looksLikeCommentBody(text: string): boolean {
-  if (text.charCodeAt(firstNonSpace(text)) !== 42 /* * */) return false;
+  if (codeAt(text, firstNonSpace(text)) !== 42 /* * */) return false;
   const t = text.trim();
   return t === '*' || t.startsWith('* ') || t.startsWith('*/') || t === '**/';
 }
@@ -205,8 +205,8 @@ function opensAggregate(t: string): boolean {
  *  with an identifier and ends in a word character or a star, which rules most code lines out
  *  before the regular expression is tried. */
 function wordsOnly(t: string): boolean {
-  const last = t.charCodeAt(t.length - 1);
-  if (!isIdentStart(t.charCodeAt(0)) || !(isWordChar(last) || last === 42 || isSpace(last))) return false;
+  const last = codeAt(t, t.length - 1);
+  if (!isIdentStart(codeAt(t, 0)) || !(isWordChar(last) || last === 42 || isSpace(last))) return false;
   return /^[A-Za-z_][\w\s*]*$/.test(t);
 }
 

@@ -8,8 +8,8 @@
 // the @@ counts decide whether it continues the hunk or is a fragment whose
 // header the reviewer cut: the counts are hints, the lines are the truth.
 import type { BodyLine, MailDiagnostic, Message } from '../mail/types';
-import { isSpace, isWhite } from '../mail/lines';
-import { findAttributions, splitQuoteUpTo, type Attribution } from '../mail/quote';
+import { codeAt, isSpace, isWhite } from '../mail/lines';
+import { bodyAttributions, splitQuoteUpTo, type Attribution } from '../mail/quote';
 import type { Comment, Damage, FilePatch, Hunk, HunkLine, LineOp, PatchMessage } from './types';
 import {
   continuesStatement, isBareLine, isElision, isFileMetaLine, isSignatureMark, keepsIndentation, parseDiffGit, parseFileLine, parseIndexLine,
@@ -95,7 +95,7 @@ export function extractPatch(msg: Message): Extraction {
   if (p === null) {
     return { quoteDepth: null, files: [], comments: [], diagnostics, commitLines: [] };
   }
-  const attributions = findAttributions(body);
+  const attributions = bodyAttributions(body);
   const speakerName = speakerLookup(msg, attributions);
   // Body lines the walk passes over: attribution lines, and the spacing around elisions.
   const skip = spacingAroundElisions(body, p);
@@ -641,7 +641,7 @@ function tabsExpanded(h: Hunk): number {
     const t = l.text;
     if (t.includes('\t')) return 0;
     let i = 0;
-    while (t.charCodeAt(i) === 32) i++;
+    while (codeAt(t, i) === 32) i++;
     if (i >= 4 && i < t.length && !isSpace(t.charCodeAt(i))) spaced++; // /^ {4,}\S/
   }
   return spaced;

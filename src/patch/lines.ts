@@ -1,7 +1,7 @@
 // Recognisers for single lines of a quoted patch. Every test looks at the text
 // after the quote prefix, so the same rules hold at any quote depth. Each runs on most
 // body lines, so a cheap test of the start of the line comes before its regular expression.
-import { firstNonSpace } from '../mail/lines';
+import { codeAt, firstNonSpace } from '../mail/lines';
 
 export const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 
@@ -14,7 +14,7 @@ export interface HunkHeader {
 }
 
 export function parseHunkHeader(text: string): HunkHeader | null {
-  if (text.charCodeAt(0) !== 64 || text.charCodeAt(1) !== 64 || text.charCodeAt(2) !== 32) return null; // "@@ 
+  if (codeAt(text, 0) !== 64 || codeAt(text, 1) !== 64 || codeAt(text, 2) !== 32) return null; // "@@ 
   const m = HUNK_HEADER.exec(text.trimEnd());
   if (!m) return null;
   return {
@@ -94,7 +94,7 @@ export function isFileMetaLine(text: string): boolean {
 
 /** "...", ".....", "[...]", "<snip>", "[snip]", "[ ... ]": an explicit gap. */
 export function isElision(text: string): boolean {
-  switch (text.charCodeAt(firstNonSpace(text))) {
+  switch (codeAt(text, firstNonSpace(text))) {
     case 46: case 0x2026: case 91: case 60: case 40: case 45: case 115: case 83: break; // . … [ < ( - s S
     default: return false;
   }
@@ -103,8 +103,8 @@ export function isElision(text: string): boolean {
 
 /** A tab or two spaces first: the line kept its indentation (kernel C indents every body line). */
 export function keepsIndentation(text: string): boolean {
-  const c = text.charCodeAt(0);
-  return c === 9 || (c === 32 && text.charCodeAt(1) === 32);
+  const c = codeAt(text, 0);
+  return c === 9 || (c === 32 && codeAt(text, 1) === 32);
 }
 
 /** The "-- " line before a mail signature or git's version footer. */
