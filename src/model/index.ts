@@ -2,6 +2,7 @@
 import type { Machine } from './machine';
 import type { Func, PointValue } from './ir';
 import { eraFunctions } from './core/era';
+import { functionSpans } from './core/lower';
 import { RADIX_ERA } from './eras/radix/index';
 import { XARRAY_ERA, XARRAY_V6_ERA, XARRAY_ZAP_ERA } from './eras/xarray/index';
 import { MAPDIRECT_ERA } from './eras/mapdirect/index';
@@ -24,7 +25,11 @@ export interface PointInfo {
 }
 
 export interface ModelListing {
-  functions: { name: string; kernel: string; params: string[]; era: string; version: string; points: PointInfo[] }[];
+  functions: {
+    name: string; kernel: string; params: string[]; era: string; version: string; points: PointInfo[];
+    /** The functions and kernel APIs its C calls, as the kernel names them. */
+    calls: string[];
+  }[];
   /** Scenarios where the v4.10 shapes are clean. */
   scenarios: ScenarioListing[];
   /** Scenarios where the v4.10 shapes have a defect a later kernel fixed (expect says which). */
@@ -106,16 +111,32 @@ export function listModel(): ModelListing {
     ...(s.expect ? { expect: { ...s.expect } } : {}),
   });
   return {
-    functions: MODEL_ERAS.flatMap((era) => referenceFunctions({}, era).map((f) => ({
-      name: f.name, kernel: f.kernel, params: f.params, era: era.name, version: era.version,
+    functions: MODEL_ERAS.flatMap((era) => { const calls = callsOf(era); return referenceFunctions({}, era).map((f) => ({
+      name: f.name, kernel: f.kernel, params: f.params, era: era.name, version: era.version, calls: calls.get(f.name) ?? [],
       points: f.points.map((p) => ({ ...p, diffs: { ...era.points.find((d) => d.fn === f.name && d.name === p.name)?.values } })),
-    }))),
+    })); }),
     scenarios: SCENARIOS.filter((s) => !s.expect).map(listing),
     knownDefects: KNOWN_DEFECTS.map(listing),
   };
 }
 
 export function scenarioNames(): string[] { return SCENARIOS.map((s) => s.name); }
+
+/** Per function of an era's C, the names it calls (comments aside), as the C writes them. */
+function callsOf(era: Era): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of era.sources) {
+    const lines = s.text.split('\n');
+    for (const [name, [from, to]] of functionSpans(s.text)) {
+      const body = lines.slice(from, to + 1).join('\n').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      const called = [...body.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]).filter((c) => c !== name && !C_KEYWORDS.has(c));
+      out.set(name, [...new Set(called)]);
+    }
+  }
+  return out;
+}
+
+const C_KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'defined']);
 
 /** A scenario by name, or threads composed over its world (or over a plain file without one). */
 export function scenarioSpec(name: string | null, threads?: string): ScenarioSpec {

@@ -354,14 +354,14 @@ const XARRAY: readonly ScenarioSpec[] = [
   {
     name: 'xa-fsync-vs-fault', era: 'XArray',
     description: 'An fsync of the file while the process writes to 0x203, mapped read-only and clean: the data written to ' +
-      '0x202 before the fsync began must be flushed when it returns success, and the write fault must mark the entry of ' +
-      '0x203 DIRTY again for the next one.',
-    indexes: [0x202, 0x203],
-    entries: [[0x202, entry(0x202 << 3, 0)], [0x203, entry(0x203 << 3, 0)]],
-    tags: [[0x202, DIRTY]],
-    written: [0x202],
-    ptes: [[0x202, PTE_PFN], [0x203, PTE_PFN]],
-    blocks: mapped(0x202, 0x203),
+      '0x202 and 0x204 before the fsync began must be flushed when it returns success, and the write fault must mark the ' +
+      'entry of 0x203 DIRTY again for the next one.',
+    indexes: [0x202, 0x203, 0x204],
+    entries: [[0x202, entry(0x202 << 3, 0)], [0x203, entry(0x203 << 3, 0)], [0x204, entry(0x204 << 3, 0)]],
+    tags: [[0x202, DIRTY], [0x204, DIRTY]],
+    written: [0x202, 0x204],
+    ptes: [[0x202, PTE_PFN], [0x203, PTE_PFN], [0x204, PTE_PFN]],
+    blocks: mapped(0x202, 0x203, 0x204),
     isize: 0x400,
     threads: [writeback(), pte(0x203, true)],
   },

@@ -1,7 +1,8 @@
 // Kernel functions a message names in its prose, when it has no hunks to run (a design
-// discussion such as seed 002): each named function the model has is pointed out, on the line
-// that first names it, with the scenarios that run it (those of the era the prose speaks of,
-// and those that run most of what it names, first) and the command that simulates one.
+// discussion such as seed 002): each named function the model has, or kernel API its C calls
+// (vmf_insert_mixed()), is pointed out on the line that first names it, with the scenarios
+// that run it (those of the era the prose speaks of, and those that run most of what it names,
+// first) and the command that simulates one.
 import type { MailDiagnostic } from '../mail/types';
 import type { PatchMessage } from '../patch/types';
 import { listModel, MODEL_ERAS, type ModelListing } from '../model/index';
@@ -9,17 +10,25 @@ import { identifyEra } from '../model/eras/index';
 
 interface Runner { name: string; era: string; version: string; functions: string[] }
 
-/** Per modelled function, the scenarios that run it. */
+/** Per modelled function, and per kernel API the model's C calls, the scenarios that run it. */
 function runners(listing: ModelListing): Map<string, Runner[]> {
   const out = new Map<string, Runner[]>();
+  const add = (name: string, r: Runner) => { if (!out.get(name)?.includes(r)) out.set(name, [...(out.get(name) ?? []), r]); };
+  const modelled = new Set(listing.functions.map((f) => f.name));
   for (const s of [...listing.scenarios, ...listing.knownDefects]) {
     const r: Runner = { name: s.name, era: s.era, version: s.version, functions: s.functions };
-    for (const fn of s.functions) out.set(fn, [...(out.get(fn) ?? []), r]);
+    for (const fn of s.functions) {
+      add(fn, r);
+      const f = listing.functions.find((x) => x.name === fn && x.era === s.era && x.version === s.version);
+      for (const c of f?.calls ?? []) if (!modelled.has(c)) add(c, r);
+    }
   }
   return out;
 }
 
 let cached: Map<string, Runner[]> | null = null;
+/** The functions the model has (the other symbols it knows are kernel APIs its C calls). */
+let modelledFunctions: Set<string> | null = null;
 
 /** The identifiers only a version of an era uses (Era.words). */
 function versionWords(r: Runner): readonly string[] {
@@ -34,13 +43,15 @@ export interface ProseSymbol {
   era: string;
   version: string;
   scenarios: string[];
+  /** A kernel API the model's C calls rather than a function it has. */
+  api?: boolean;
 }
 
 /** The modelled functions the prose of messages without hunks names, each once. */
 export function proseSymbolsOf(patches: readonly PatchMessage[]): ProseSymbol[] {
   const prose = patches.filter((pm) => !pm.files.some((f) => f.hunks.length)).map((pm) => pm.message);
   if (!prose.length) return [];
-  cached ??= runners(listModel());
+  if (!cached) { const listing = listModel(); cached = runners(listing); modelledFunctions = new Set(listing.functions.map((f) => f.name)); }
   const model = cached;
   const out: ProseSymbol[] = [];
   const seen = new Set<string>();
@@ -59,7 +70,10 @@ export function proseSymbolsOf(patches: readonly PatchMessage[]): ProseSymbol[] 
       if (seen.has(w)) continue;
       seen.add(w);
       const rs = [...model.get(w)!].sort((a, b) => rank(b) - rank(a));
-      out.push({ line: words.find((x) => x.w === w)!.line, symbol: w, era: rs[0].era, version: rs[0].version, scenarios: rs.map((r) => r.name) });
+      out.push({
+        line: words.find((x) => x.w === w)!.line, symbol: w, era: rs[0].era, version: rs[0].version, scenarios: rs.map((r) => r.name),
+        ...(modelledFunctions!.has(w) ? {} : { api: true }),
+      });
     }
   }
   return out;
@@ -72,7 +86,7 @@ export function proseSymbols(patches: readonly PatchMessage[], file: string | nu
     const n = p.scenarios.length;
     return {
       line: p.line, severity: 'info' as const,
-      message: `${p.symbol}() is in the model (${p.era} ${p.version}): ${n} scenario${n === 1 ? '' : 's'} run it ` +
+      message: `${p.symbol}() is ${p.api ? 'called by the model\'s C' : 'in the model'} (${p.era} ${p.version}): ${n} scenario${n === 1 ? '' : 's'} run it ` +
         `(${shown.join(', ')}${n > shown.length ? ', ...' : ''}); dax-review simulate ${file ?? 'FILE'} --scenario ${shown[0]}`,
     };
   });
