@@ -45,20 +45,53 @@ export interface ProseSymbol {
   scenarios: string[];
   /** A kernel API the model's C calls rather than a function it has. */
   api?: boolean;
+  /** The words the prose names it by, when not its name ("break layouts"). */
+  phrase?: string;
+}
+
+/** Name parts that say whose a function is rather than what it does. */
+const OWNER_PARTS = new Set(['xfs', 'dax', 'fs']);
+
+/** How prose names a modelled function in words: the parts of its name that say what it does
+ *  ("break layouts" for xfs_break_dax_layouts()), when there are two or more. */
+function phraseOf(name: string): string | null {
+  const parts = name.split('_').filter((p) => p && !OWNER_PARTS.has(p));
+  return parts.length >= 2 ? parts.join(' ') : null;
+}
+
+let phrases: Map<string, string> | null = null;
+
+/** Functions the prose names in words, each with the line and the words. */
+function phrasesIn(lines: readonly { text: string; mailLine: number }[]): { w: string; line: number; phrase: string }[] {
+  const out: { w: string; line: number; phrase: string }[] = [];
+  for (const [phrase, name] of phrases!) {
+    const re = new RegExp(`\\b${phrase.replace(/ /g, '[ -]')}\\b`, 'i');
+    const at = lines.find((l) => re.test(l.text));
+    if (at) out.push({ w: name, line: at.mailLine, phrase });
+  }
+  return out;
 }
 
 /** The modelled functions the prose of messages without hunks names, each once. */
 export function proseSymbolsOf(patches: readonly PatchMessage[]): ProseSymbol[] {
   const prose = patches.filter((pm) => !pm.files.some((f) => f.hunks.length)).map((pm) => pm.message);
   if (!prose.length) return [];
-  if (!cached) { const listing = listModel(); cached = runners(listing); modelledFunctions = new Set(listing.functions.map((f) => f.name)); }
+  if (!cached) {
+    const listing = listModel();
+    cached = runners(listing);
+    modelledFunctions = new Set(listing.functions.map((f) => f.name));
+    phrases = new Map();
+    for (const name of modelledFunctions) { const p = phraseOf(name); if (p && cached.has(name) && !phrases.has(p)) phrases.set(p, name); }
+  }
   const model = cached;
   const out: ProseSymbol[] = [];
   const seen = new Set<string>();
   for (const m of prose) {
     // Prose writes some functions hyphenated ("memory-failure" for memory_failure()).
-    const words = m.body.flatMap((l) => (l.text.match(/[A-Za-z_][A-Za-z0-9_]{3,}(?:-[A-Za-z0-9_]+)*/g) ?? [])
+    const written: { w: string; line: number; phrase?: string }[] = m.body.flatMap((l) => (l.text.match(/[A-Za-z_][A-Za-z0-9_]{3,}(?:-[A-Za-z0-9_]+)*/g) ?? [])
       .map((w) => ({ w: w.replace(/-/g, '_'), line: l.mailLine })));
+    // And some in words ("break layouts"), where it does not write the name itself.
+    const words = [...written, ...phrasesIn(m.body).filter((p) => !written.some((x) => x.w === p.w))];
     const named = [...new Set(words.map((x) => x.w).filter((w) => w.includes('_') && model.has(w)))];
     const era = identifyEra(words.map((x) => x.w))?.info.name;
     const said = new Set(words.map((x) => x.w));
@@ -70,9 +103,10 @@ export function proseSymbolsOf(patches: readonly PatchMessage[]): ProseSymbol[] 
       if (seen.has(w)) continue;
       seen.add(w);
       const rs = [...model.get(w)!].sort((a, b) => rank(b) - rank(a));
+      const first = words.find((x) => x.w === w)!;
       out.push({
-        line: words.find((x) => x.w === w)!.line, symbol: w, era: rs[0].era, version: rs[0].version, scenarios: rs.map((r) => r.name),
-        ...(modelledFunctions!.has(w) ? {} : { api: true }),
+        line: first.line, symbol: w, era: rs[0].era, version: rs[0].version, scenarios: rs.map((r) => r.name),
+        ...(modelledFunctions!.has(w) ? {} : { api: true }), ...(first.phrase ? { phrase: first.phrase } : {}),
       });
     }
   }
@@ -86,7 +120,7 @@ export function proseSymbols(patches: readonly PatchMessage[], file: string | nu
     const n = p.scenarios.length;
     return {
       line: p.line, severity: 'info' as const,
-      message: `${p.symbol}() is ${p.api ? 'called by the model\'s C' : 'in the model'} (${p.era} ${p.version}): ${n} scenario${n === 1 ? '' : 's'} run it ` +
+      message: `${p.phrase ? `"${p.phrase}" is ` : ''}${p.symbol}()${p.phrase ? ', which' : ''} is ${p.api ? 'called by the model\'s C' : 'in the model'} (${p.era} ${p.version}): ${n} scenario${n === 1 ? '' : 's'} run it ` +
         `(${shown.join(', ')}${n > shown.length ? ', ...' : ''}); dax-review simulate ${file ?? 'FILE'} --scenario ${shown[0]}`,
     };
   });

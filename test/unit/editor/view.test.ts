@@ -39,10 +39,10 @@ describe('editor: what an editor shows', () => {
     const a = await analyse({ text, file, rules: [] });
     const lenses = lensesData(a, null);
     const lines = text.split('\n');
-    assert.deepEqual(lenses.map((l) => /runs (\w+)\(\)/.exec(l.title)?.[1]).sort(), ['__dax_invalidate_entry', 'dax_delete_mapping_entry', 'dax_insert_entry', 'memory_failure', 'vmf_insert_mixed']);
+    assert.deepEqual(lenses.map((l) => /runs (\w+)\(\)/.exec(l.title)?.[1]).sort(), ['__dax_invalidate_entry', 'dax_delete_mapping_entry', 'dax_insert_entry', 'memory_failure', 'vmf_insert_mixed', 'xfs_break_dax_layouts']);
     for (const l of lenses) {
       const fn = /runs (\w+)\(\)/.exec(l.title)![1];
-      assert.ok(lines[l.line - 1].includes(fn) || lines[l.line - 1].includes(fn.replace(/_/g, '-')), `${fn}'s lens on a line naming it`);
+      assert.ok(lines[l.line - 1].includes(fn) || lines[l.line - 1].includes(fn.replace(/_/g, '-')) || /break layouts/.test(lines[l.line - 1]), `${fn}'s lens on a line naming it`);
       assert.equal(l.command?.id, 'daxReview.simulateScenario');
       assert.ok(l.title.startsWith(`▶ Simulate ${(l.command!.key as { scenario: string }).scenario}:`));
     }
