@@ -265,6 +265,20 @@ const writeback = (): ThreadSpec => ({ name: 'writeback of the file', fn: 'filem
 
 const DIRTY = 1 << K.PAGECACHE_TAG_DIRTY;
 
+/** Seed 002's world: the DAX page of 0x203 mapped (its entry, a PTE) and pinned for DMA; a
+ *  truncate to 0x203, the DMA's end and memory failure of the page. */
+const PAGE_LIFECYCLE: Pick<ScenarioSpec, 'indexes' | 'entries' | 'ptes' | 'pins' | 'blocks' | 'isize' | 'fsMmaplock' | 'threads'> = {
+  indexes: [0x203],
+  entries: [[0x203, entry(0x203 << 3, 0)]],
+  ptes: [[0x203, PTE_PFN]],
+  pins: [[0x203, 1]],
+  blocks: mapped(0x203),
+  isize: 0x400,
+  fsMmaplock: true,
+  threads: [truncate(0x203), { name: 'DMA done: unpin 0x203', fn: 'unpin_user_page', args: [0x203] },
+    { name: 'memory failure 0x203', fn: 'memory_failure', args: [0x203] }],
+};
+
 /** The XArray era's scenarios (fs/dax.c of v4.20 on, following v5.12): the same stores of
  *  entries, with fs/dax.c's value entries (the model keeps them in one encoding). */
 const XARRAY: readonly ScenarioSpec[] = [
@@ -396,15 +410,7 @@ const XARRAY: readonly ScenarioSpec[] = [
     description: 'Seed 002\'s life cycle of a DAX page that is truncated: mapped at 0x203 (its entry in the file, a PTE), ' +
       'pinned by get_user_pages() for DMA; truncate breaks the layouts, zapping the PTE and waiting until the DMA is done ' +
       '(unpin) before the block is freed, while memory failure looks the page up through its mapping in the meantime.',
-    indexes: [0x203],
-    entries: [[0x203, entry(0x203 << 3, 0)]],
-    ptes: [[0x203, PTE_PFN]],
-    pins: [[0x203, 1]],
-    blocks: mapped(0x203),
-    isize: 0x400,
-    fsMmaplock: true,
-    threads: [truncate(0x203), { name: 'DMA done: unpin 0x203', fn: 'unpin_user_page', args: [0x203] },
-      { name: 'memory failure 0x203', fn: 'memory_failure', args: [0x203] }],
+    ...PAGE_LIFECYCLE,
     expect: {
       kind: 'use-after-free',
       why: 'memory failure holds the entry locked (dax_lock_page()) while the busy-page scan runs, and the scan skips a ' +
@@ -419,15 +425,7 @@ const XARRAY: readonly ScenarioSpec[] = [
       'reference to its DAX page (1/), get_user_pages() holds another for DMA (2/); truncate (3/) breaks the layouts, ' +
       'dropping the mapping\'s reference and tagging the entry DAX_ZAP, and waits for the DMA to end (4/); memory ' +
       'failure meanwhile still finds the zapped page\'s file (5/) until the final truncate removes the entry.',
-    indexes: [0x203],
-    entries: [[0x203, entry(0x203 << 3, 0)]],
-    ptes: [[0x203, PTE_PFN]],
-    pins: [[0x203, 1]],
-    blocks: mapped(0x203),
-    isize: 0x400,
-    fsMmaplock: true,
-    threads: [truncate(0x203), { name: 'DMA done: unpin 0x203', fn: 'unpin_user_page', args: [0x203] },
-      { name: 'memory failure 0x203', fn: 'memory_failure', args: [0x203] }],
+    ...PAGE_LIFECYCLE,
   },
   {
     name: 'xa-zap-refault', era: 'XArray', version: 'v6.12+zap',
