@@ -65,6 +65,9 @@ def({
 const pageIndex = (page: number): number => (page >> 2) - 1;
 const daxPage = (index: number): number => (index + 1) << 2;
 
+/** page_ref_count() of the DAX page of an index above the idle level: get_user_pages()'s
+ *  references and, where the era keeps one (seed 002), the mapping's. Where it keeps none, an
+ *  idle DAX page has _refcount 1 and this is what lies above it. */
 const refsOf = (w: Step, index: number): number => {
   const s = w.L.slot(index);
   if (s < 0) return 0;
