@@ -144,15 +144,22 @@ function preImageFit(era: Era, hunks: readonly Hunk[]): number {
  * number of arguments a call gives a function of the era the patch does not define itself),
  * then the one whose functions hold the most of the code lines their hunks show of the code
  * before the patch (comments and blank lines aside), then the one whose own identifiers they
- * use most, then the latest. A design no kernel took (Era.proposal) is a candidate only for
+ * use most, then the one nearest the mail's date (the latest released before it, else the first
+ * after it), then the latest. A design no kernel took (Era.proposal) is a candidate only for
  * patches that use its own identifiers.
  */
 function versionOf(info: EraInfo, patches: PatchMessage[]): Era {
   const hunks = patches.flatMap((pm) => pm.files.flatMap((f) => f.hunks));
   const words = new Set(identifiers(hunks.flatMap((h) => h.lines.map((l) => l.text)).join('\n')));
   const ownWords = (era: Era): number => (era.words ?? []).filter((w) => words.has(w) || [...words].some((x) => x.startsWith(`${w}_`))).length;
+  const sent = latestDate(patches);
   const versions = info.versions.filter((v) => !v.proposal || ownWords(v) > 0);
   if (versions.length < 2) return versions[0] ?? info.era!;
+  // Any version out before the mail beats every one after it; the nearer the better.
+  const nearDate = (era: Era): number => {
+    const out = era.released ? Date.parse(era.released) : NaN;
+    return sent === null || Number.isNaN(out) ? 0 : out <= sent ? out : -out;
+  };
   const own = new Set(patches.flatMap((pm) => mailFunctionsOf(pm).map((f) => f.name)));
   const texts = hunks.map((h) => h.lines.map((l) => l.text).join('\n'));
   const score = (era: Era): number[] => {
@@ -166,7 +173,7 @@ function versionOf(info: EraInfo, patches: PatchMessage[]): Era {
         if (call && !/^\s*(static|void|int|bool|struct|unsigned)\b/.test(text.slice(text.lastIndexOf('\n', m.index!) + 1, m.index!)) && call.args.length !== n) misfits++;
       }
     }
-    return [-misfits, preImageFit(era, hunks), ownWords(era)];
+    return [-misfits, preImageFit(era, hunks), ownWords(era), nearDate(era)];
   };
   const better = (a: number[], b: number[]): boolean => { for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i]; return false; };
   let best = versions[versions.length - 1];
@@ -176,6 +183,12 @@ function versionOf(info: EraInfo, patches: PatchMessage[]): Era {
     if (better(s, top)) { best = era; top = s; }
   }
   return best;
+}
+
+/** When the last of the messages was sent (ms since the epoch), or null when none says. */
+function latestDate(patches: PatchMessage[]): number | null {
+  const dates = patches.map((pm) => (pm.message.date ? Date.parse(pm.message.date) : NaN)).filter((d) => !Number.isNaN(d));
+  return dates.length ? Math.max(...dates) : null;
 }
 
 /** Identifiers of C text. */

@@ -4,7 +4,7 @@ import type { Func, PointValue } from './ir';
 import { eraFunctions } from './core/era';
 import { functionSpans } from './core/lower';
 import { RADIX_ERA } from './eras/radix/index';
-import { XARRAY_ERA, XARRAY_V6_ERA, XARRAY_ZAP_ERA } from './eras/xarray/index';
+import { XARRAY_ERA, XARRAY_V6_ERA, XARRAY_V6_15_ERA, XARRAY_ZAP_ERA } from './eras/xarray/index';
 import { MAPDIRECT_ERA } from './eras/mapdirect/index';
 import { DAXDEV_ERA } from './eras/daxdev/index';
 import { DEVMAP_ERA } from './eras/devmap/index';
@@ -78,7 +78,7 @@ export function referenceFunctions(points: Readonly<Record<string, PointValue>> 
 }
 
 /** The eras the model has, by name. */
-export const MODEL_ERAS: readonly Era[] = [RADIX_ERA, XARRAY_ERA, XARRAY_V6_ERA, XARRAY_ZAP_ERA, MAPDIRECT_ERA, DAXDEV_ERA, DEVMAP_ERA];
+export const MODEL_ERAS: readonly Era[] = [RADIX_ERA, XARRAY_ERA, XARRAY_V6_ERA, XARRAY_V6_15_ERA, XARRAY_ZAP_ERA, MAPDIRECT_ERA, DAXDEV_ERA, DEVMAP_ERA];
 
 /** The scenarios whose threads run an era's functions (any version of it). */
 export function scenariosOfEra(era: Era): ScenarioSpec[] {

@@ -23,6 +23,9 @@ export interface Era {
   /** The patch series its C includes, when it follows one rather than a kernel release alone:
    *  a patch of the series is already in its tree. */
   series?: string;
+  /** When the kernel version came out (YYYY-MM-DD): a patch mailed before it is not written
+   *  against it. */
+  released?: string;
   /** A design no kernel took as written (seed 002's life cycle), named: a patch is run against
    *  this version only when it uses the version's own identifiers (words). */
   proposal?: string;

@@ -7,7 +7,7 @@ import { RADIX_ERA } from './radix/index';
 import { COMMON_PROTOCOL } from './common/protocol';
 import { RADIX_API } from './radix/api';
 import { XARRAY_PROTOCOL } from './xarray/protocol';
-import { XARRAY_ERA, XARRAY_V6_ERA, XARRAY_ZAP_ERA } from './xarray/index';
+import { XARRAY_ERA, XARRAY_V6_ERA, XARRAY_V6_15_ERA, XARRAY_ZAP_ERA } from './xarray/index';
 import { MAPDIRECT_ERA } from './mapdirect/index';
 import { DAXDEV_ERA } from './daxdev/index';
 import { DEVMAP_ERA } from './devmap/index';
@@ -54,7 +54,7 @@ export const ERAS: readonly EraInfo[] = [
     prefixes: ['radix_tree_', 'RADIX_DAX_', 'RADIX_TREE_', '__radix_tree_'],
   },
   {
-    name: 'XArray', kernels: 'v4.20 on', era: XARRAY_ERA, versions: [XARRAY_ERA, XARRAY_V6_ERA, XARRAY_ZAP_ERA],
+    name: 'XArray', kernels: 'v4.20 on', era: XARRAY_ERA, versions: [XARRAY_ERA, XARRAY_V6_ERA, XARRAY_V6_15_ERA, XARRAY_ZAP_ERA],
     // The XArray's entry locking: value entries, an xa_state, wake modes, folios.
     words: new Set(['get_unlocked_entry', 'get_next_unlocked_entry', 'put_unlocked_entry', 'dax_lock_entry',
       'dax_unlock_entry', 'dax_wake_entry', 'wait_entry_unlocked', 'wait_entry_unlocked_exclusive', 'dax_is_conflict',

@@ -56,6 +56,16 @@ describe('bind: the era a patch is written against', function () {
     assert.ok(fn && fn.how === 'applied' && fn.post.func, 'applied to the XArray era\'s function and lowered');
   });
 
+  it('among versions a hunk fits alike, the one nearest the mail\'s date: out before it, else the first after it', async () => {
+    const f = fixture('xarray/data-integrity.patch');
+    const dated = (date: string) => f.text.replace(/^Date: .*$/m, `Date: ${date}`);
+    const versionOn = async (date: string) => bindPatches((await checkMail(dated(date), { file: f.file, simulate: false })).patches).era.version;
+    assert.equal(await versionOn('Mon, 3 Mar 2025 09:41:07 +0100'), 'v6.12', 'after v6.12, before v6.15');
+    assert.equal(await versionOn('Wed, 1 Oct 2025 09:41:07 +0100'), 'v6.15');
+    assert.equal(await versionOn('Thu, 1 Oct 2020 09:41:07 +0100'), 'v5.12', 'older than every version: the first after it');
+    assert.equal(await versionOn('Fri, 1 Oct 2021 09:41:07 +0100'), 'v5.12');
+  });
+
   it('seed 000 is the radix era, by its own identifiers', async () => {
     const s = seed('000');
     const r = await checkMail(s.text, { file: s.file, simulate: false });

@@ -14,7 +14,7 @@ const kinds = (v: Verdict): string => v.violations.map((x) => `${x.kind}: ${x.me
 describe('model: written data and fsync', function () {
   this.timeout(60_000);
 
-  for (const version of ['v5.12', 'v6.12', 'v6.12+zap']) {
+  for (const version of ['v5.12', 'v6.12', 'v6.15', 'v6.12+zap']) {
     it(`${version}: an fsync beside a write fault flushes what was written before it and leaves the fault's write marked`, () => {
       const v = run('xa-fsync-vs-fault', version);
       assert.equal(v.verdict, 'ok', kinds(v));

@@ -141,3 +141,21 @@ describe('model: the XArray era as v6.12 has it', function () {
     assert.equal(m.view(m.initial()).other.nrpages, 512);
   });
 });
+
+describe('model: the XArray era as v6.15 has it (real mail 14 applied)', function () {
+  this.timeout(60_000);
+
+  for (const s of SCENARIOS.filter((x) => x.era === 'XArray' && !x.version && x.name !== 'xa-writeback-vs-fault' && (!x.expect || /busy|lifecycle/.test(x.name)))) {
+    it(`${s.name} is clean with the v6.15 shapes, exhaustively`, () => {
+      const v = explore(buildScenario(s.name, { version: 'v6.15' }), budget);
+      assert.equal(v.verdict, 'ok', v.violations.map((x) => x.message).join('; '));
+    });
+  }
+
+  it('has v6.15\'s names: get_next_unlocked_entry(), and the busy-page scan waits where its walk stands', () => {
+    const fns = listModel().functions.filter((f) => f.era === 'XArray' && f.version === 'v6.15');
+    assert.ok(fns.some((f) => f.name === 'get_next_unlocked_entry' && /v6\.15/.test(f.kernel)));
+    assert.ok(!fns.some((f) => f.name === 'get_unlocked_entry'));
+    assert.ok(fns.find((f) => f.name === 'dax_layout_busy_page_range')!.calls.includes('wait_entry_unlocked_exclusive'));
+  });
+});

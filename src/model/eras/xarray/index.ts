@@ -12,13 +12,14 @@ import { applyPatch, parsePatch } from 'diff';
 import type { Era } from '../../core/era';
 import type { CSource } from '../../core/lower';
 import { XARRAY_API, XARRAY_V6_API, XARRAY_ZAP_API } from './api';
-import { XARRAY_POINTS, XARRAY_V6_POINTS, XARRAY_ZAP_POINTS } from './points';
+import { XARRAY_POINTS, XARRAY_V6_15_POINTS, XARRAY_V6_POINTS, XARRAY_ZAP_POINTS } from './points';
 import { V6_12_DIFF } from './v6';
 import { ZAP_DIFF } from './zap';
+import { V6_15_DIFF } from './v6-15';
 
 /** The XArray era: fs/dax.c from v4.20 on, following v5.12. */
 export const XARRAY_ERA: Era = {
-  name: 'XArray', version: 'v5.12', api: XARRAY_API, points: XARRAY_POINTS,
+  name: 'XArray', version: 'v5.12', api: XARRAY_API, points: XARRAY_POINTS, released: '2021-04-25',
   words: ['nrexceptional'],
   sources: [
     { path: 'fs/dax.c', text: daxC },
@@ -46,10 +47,18 @@ function patched(sources: readonly CSource[], diff: string, what: string): CSour
 
 /** The XArray era as v6.12 has it: the wake modes, page-count accounting, mapping_empty(). */
 export const XARRAY_V6_ERA: Era = {
-  name: 'XArray', version: 'v6.12', api: XARRAY_V6_API, points: XARRAY_V6_POINTS,
-  words: ['WAKE_ALL', 'WAKE_NEXT', 'dax_wake_mode', 'mapping_empty', 'get_next_unlocked_entry', 'wait_entry_unlocked_exclusive',
+  name: 'XArray', version: 'v6.12', api: XARRAY_V6_API, points: XARRAY_V6_POINTS, released: '2024-11-17',
+  words: ['WAKE_ALL', 'WAKE_NEXT', 'dax_wake_mode', 'mapping_empty',
     'iomap_iter', 'folio', 'dax_to_folio', 'dax_fault_check_fallback', 'dax_lock_folio', 'dax_unlock_folio'],
   sources: patched(XARRAY_ERA.sources, V6_12_DIFF, 'v6.12'),
+};
+
+/** The XArray era as v6.15 has it: the waits of real mail 14 (2024) where a walk stands, and
+ *  get_unlocked_entry() renamed get_next_unlocked_entry(). */
+export const XARRAY_V6_15_ERA: Era = {
+  name: 'XArray', version: 'v6.15', api: XARRAY_V6_API, points: XARRAY_V6_15_POINTS, released: '2025-05-25',
+  words: ['get_next_unlocked_entry', 'wait_entry_unlocked_exclusive'],
+  sources: patched(XARRAY_V6_ERA.sources, V6_15_DIFF, 'v6.15'),
 };
 
 /** v6.12 with the life cycle of a DAX page seed 002 writes out (2022): the mapping's reference

@@ -161,6 +161,12 @@ export const XARRAY_V6_POINTS: readonly PointDef[] = [
   },
 ];
 
+/** v6.15's points: v6.12's, but for the busy-page scan, which waits for a locked entry since. */
+export const XARRAY_V6_15_POINTS: readonly PointDef[] = [
+  ...XARRAY_V6_POINTS.filter((p) => p.fn !== 'dax_layout_busy_page_range' && p.fn !== 'dax_writeback_one'),
+  WRITEBACK_LOCKED('get_next_unlocked_entry'),
+];
+
 /** The seed 002 life cycle's points: break layouts dropping the mapping's reference without
  *  saying so (no DAX_ZAP), and memory failure losing a zapped page's file (page->mapping
  *  cleared with the reference, as v6.0 clears it when the entry goes). */
