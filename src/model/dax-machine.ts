@@ -39,6 +39,8 @@ export interface MachineOptions {
   accounting?: 'entries' | 'pages';
   /** Who holds references to a DAX page in the era the functions follow (Api.pageRefs). */
   pageRefs?: 'pins' | 'mapping';
+  /** The era ties DAX pages to their file (Api.associates). */
+  associates?: boolean;
 }
 
 /** Words of stack a call of fn needs at most (the call graph has no recursion). */
@@ -136,6 +138,7 @@ export class DaxMachine implements Machine {
       else s[G.NREXCEPTIONAL]++;
       // Where the mapping holds its pages (seed 002's step 1/), an entry in place holds them.
       if (opts.pageRefs === 'mapping' && !(e & K.DAX_ZAP)) for (const i of entryPageIndexes(L, e)) s[L.slotWord(L.slot(i), SLOT.MAPREF)]++;
+      if (opts.associates) for (const i of entryPageIndexes(L, e)) s[L.slotWord(L.slot(i), SLOT.ASSOC)] = 1;
     }
     for (const [x, bits] of spec.tags ?? []) s[L.slotWord(L.slot(x), SLOT.TAGS)] = bits;
     for (const [x, n] of spec.pins ?? []) s[L.slotWord(L.slot(x), SLOT.PINS)] = n;

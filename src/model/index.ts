@@ -155,7 +155,7 @@ export function buildScenario(name: string, opts: BuildOptions = {}): Machine & 
     if (f.name !== n) throw new Error(`override '${n}' holds function '${f.name}'`);
     funcs.push(f);
   }
-  return new DaxMachine(spec, link(funcs), { accounting: era.api.accounting, pageRefs: era.api.pageRefs, waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce, deadLocals: opts.deadLocals, rememberSteps: opts.rememberSteps });
+  return new DaxMachine(spec, link(funcs), { accounting: era.api.accounting, pageRefs: era.api.pageRefs, associates: era.api.associates, waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce, deadLocals: opts.deadLocals, rememberSteps: opts.rememberSteps });
 }
 
 export type { Func, PointValue };

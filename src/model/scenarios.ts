@@ -440,6 +440,16 @@ const XARRAY: readonly ScenarioSpec[] = [
     threads: [truncate(0x203), pte(0x202)],
   },
   {
+    name: 'xa-mixed-mapping-memory-failure', era: 'XArray',
+    description: 'One process maps the file with a PMD (its entry at 0x200 maps blocks) while another faults 0x203 with a ' +
+      'PTE under it; memory failure of the page at 0x205 must still find the file through page->mapping and unmap it.',
+    indexes: [0x203, 0x205],
+    entries: [[REGION, entry(REGION << 3, K.RADIX_DAX_PMD)]],
+    blocks: mapped(0x203, 0x205),
+    isize: 0x400,
+    threads: [daxPte(0x203), { name: 'memory failure 0x205', fn: 'memory_failure', args: [0x205] }],
+  },
+  {
     name: 'xa-busy-page-dma', era: 'XArray',
     description: 'get_user_pages() holds the DAX page of 0x203 for DMA while a writeback holds its entry locked and a ' +
       'truncate to 0x203 scans for busy pages: the scan must wait for the locked entry, find the page busy and wait for the ' +

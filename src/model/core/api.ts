@@ -111,6 +111,9 @@ export interface Api {
    *  ('pins', the default), or the mapping too, from its entry going in until break layouts
    *  drops it ('mapping', seed 002's life cycle). */
   pageRefs?: 'pins' | 'mapping';
+  /** The era ties a DAX page to its file (page->mapping, dax_associate_entry(), v4.17 on): an
+   *  entry present at the start has its pages tied. */
+  associates?: boolean;
   /** Functions whose address the era's C passes around (a callback), with the pointer value each
    *  has: a call through a variable holding one calls it. */
   functionPointers?: Readonly<Record<string, number>>;

@@ -60,9 +60,10 @@ describe('model: the XArray era', function () {
 
   it('xa-busy-page-dma: the busy-page scan skips a locked entry and truncate frees a block under DMA; waiting for it where the state stands is clean', () => {
     for (const version of ['v5.12', 'v6.12']) {
-      const bad = run('xa-busy-page-dma', { version });
-      assert.equal(bad.violations[0]?.kind, 'use-after-free', version);
-      assert.ok(bad.violations[0].trace.steps.some((st) => st.function === 'xfs_itruncate_extents' || /xfs_itruncate_extents/.test(st.label)), 'the trace ends where the block is freed');
+      const bad = explore(buildScenario('xa-busy-page-dma', { version }), budget);
+      const uaf = bad.violations.find((x) => x.kind === 'use-after-free');
+      assert.ok(uaf, version);
+      assert.ok(uaf.trace.steps.some((st) => st.function === 'xfs_itruncate_extents' || /xfs_itruncate_extents/.test(st.label)), 'the trace ends where the block is freed');
       const fixed = explore(buildScenario('xa-busy-page-dma', { version, points: { 'dax_layout_busy_page_range.locked_entry': 'wait' } }), budget);
       assert.equal(fixed.verdict, 'ok', version);
     }
@@ -158,4 +159,19 @@ describe('model: the XArray era as v6.15 has it (real mail 14 applied)', functio
     assert.ok(!fns.some((f) => f.name === 'get_unlocked_entry'));
     assert.ok(fns.find((f) => f.name === 'dax_layout_busy_page_range')!.calls.includes('wait_entry_unlocked_exclusive'));
   });
+});
+
+describe('model: DAX pages tied to their file (page->mapping) and memory failure', function () {
+  this.timeout(60_000);
+
+  for (const version of ['v5.12', 'v6.12', 'v6.15', 'v6.12+zap']) {
+    it(`${version}: a PTE fault under another process's PMD entry leaves every page tied; v5.1's re-tying by size unties them and memory failure gives up`, () => {
+      assert.equal(explore(buildScenario('xa-mixed-mapping-memory-failure', { version }), budget).verdict, 'ok');
+      const bad = explore(buildScenario('xa-mixed-mapping-memory-failure', { version, points: { 'dax_insert_entry.associate': 'size-change' } }), budget);
+      const x = bad.violations.find((y) => y.kind === 'wrong-result');
+      assert.ok(x, bad.violations.map((y) => y.message).join('; '));
+      assert.match(x.message, /memory failure 0x205 gave up .* still in the file/);
+      assert.ok(x.trace.steps.some((st) => /disassociate/.test(st.label)), 'the trace shows the fault untying the PMD\'s pages');
+    });
+  }
 });

@@ -66,8 +66,8 @@ const calls: Record<string, CallMeaning> = {
   dax_is_empty_entry: expr('xa_to_value($0) & DAX_EMPTY', 'an empty entry (a placeholder while the fault maps blocks)'),
   dax_is_conflict: expr('($0) == XA_RETRY_ENTRY', 'get_unlocked_entry()\'s answer to a PMD request over PTE entries'),
   // DAX pages and the DAX device
-  dax_associate_entry: none('page->mapping and ->index of the entry\'s DAX pages: the model keeps no DAX page state'),
-  dax_disassociate_entry: none('clears page->mapping of the entry\'s DAX pages: the model keeps no DAX page state'),
+  dax_associate_entry: prim('dax_entry_associate', 'page->mapping and ->index of the entry\'s DAX pages', ['$0']),
+  dax_disassociate_entry: prim('dax_entry_disassociate', 'clears page->mapping of the entry\'s DAX pages', ['$0', '$2']),
   dax_busy_page: prim('dax_busy_page', 'the first page of the entry that get_user_pages() holds (page_ref_count() > 1), else NULL'),
   dax_page_wait_idle: prim('dax_page_wait_idle', '___wait_var_event() on the page\'s refcount: sleeps until get_user_pages() lets go of it'),
   put_page: prim('dax_page_put', 'drops a reference to a DAX page (the mapping has no page cache pages)'),
@@ -106,7 +106,7 @@ const fields: Record<string, FieldMeaning> = {
   'xa_state.xa': { k: 'const', v: 1, type: 'struct xarray *', writes: 'dropped', doc: 'the one XArray (MAPPING): setting it names the same one' },
   // A DAX page (struct page *) is ((file index + 1) << 2); its mapping is the file's while an entry covers it
   // (dax_associate_entry() sets it when the entry goes in, dax_disassociate_entry() clears it).
-  'page.mapping': { k: 'read', prim: 'dax_page_mapping', doc: 'the DAX page\'s mapping: MAPPING while an entry covers its index, else NULL' },
+  'page.mapping': { k: 'read', prim: 'dax_page_mapping', doc: 'the DAX page\'s mapping: MAPPING while dax_associate_entry() has tied it to the file, else NULL' },
   'page.index': { k: 'read', prim: 'dax_page_index', doc: 'the file index of a DAX page' },
   'inode.i_mode': { k: 'const', v: 0, doc: 'a regular file' },
   'exceptional_entry_key.xa': { k: 'ignored' },
@@ -119,6 +119,7 @@ const fields: Record<string, FieldMeaning> = {
 
 export const XARRAY_API: Api = {
   era: 'XArray (v5.12)',
+  associates: true,
   derefs: { pmd_t: { prim: 'pmd_read', doc: '*pmd: the PMD of the modelled region' } },
   prefixes: { trace_: { k: 'none', doc: 'tracepoints change nothing the model keeps' } },
   calls,
@@ -171,7 +172,7 @@ export const XARRAY_V6_API: Api = {
   },
   fields: {
     ...XARRAY_API.fields,
-    'folio.mapping': { k: 'read', prim: 'dax_page_mapping', doc: 'the DAX folio\'s mapping: MAPPING while an entry covers its index, else NULL' },
+    'folio.mapping': { k: 'read', prim: 'dax_page_mapping', doc: 'the DAX folio\'s mapping: MAPPING while dax_associate_entry() has tied it to the file, else NULL' },
     'folio.index': { k: 'read', prim: 'dax_page_index', doc: 'the file index of a DAX folio' },
     'address_space.nrpages': { k: 'counter', add: 'nrpages_add', read: 'nrpages_read', doc: 'pages the XArray\'s entries cover (a PMD entry 512), under the i_pages lock' },
   },
@@ -192,6 +193,8 @@ export const XARRAY_ZAP_API: Api = {
     dax_entry_pages_get: prim('dax_entry_pages_get', 'the mapping takes a reference to each DAX page of the entry'),
     dax_entry_pages_put: prim('dax_entry_pages_put', 'the mapping drops its reference to each DAX page of the entry'),
     dax_entry_page_refs: prim('dax_entry_page_refs', 'page_ref_count() of the entry\'s DAX pages'),
+    dax_entry_associate: prim('dax_entry_associate', 'page->mapping and ->index of the entry\'s DAX pages'),
+    dax_entry_disassociate: prim('dax_entry_disassociate', 'clears page->mapping of the entry\'s DAX pages'),
   },
   constants: { ...XARRAY_V6_API.constants, DAX_ZAP: K.DAX_ZAP >> 2 },
 };

@@ -25,6 +25,31 @@ const BUSY_SCAN_LOCKED = (put: string): PointDef => ({
   },
 });
 
+/** Which entries a fault ties its pages to the file for: v5.1 re-tied them whenever the new
+ *  entry's size differed from the one found, so a PTE fault under a PMD entry that maps blocks
+ *  (which stays in the tree) untied every page of the PMD but its own ("dax: Fix xarray entry
+ *  association for mixed mappings", v5.2). */
+const ASSOCIATE: PointDef = {
+  fn: 'dax_insert_entry', name: 'associate', default: 'replaced',
+  c: 'dax_disassociate_entry(); dax_associate_entry(); only where a zero-page or empty entry is replaced',
+  values: {
+    'size-change': f('fs/dax.c', 'static void *dax_insert_entry(', `
+ 	xas_reset(xas);
+ 	xas_lock_irq(xas);
+-	if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry)) {
+-		void *old;
+-
++	if (dax_entry_order(entry) != dax_entry_order(new_entry)) {
+ 		dax_disassociate_entry(entry, mapping, false);
+ 		dax_associate_entry(new_entry, mapping, vmf->vma, vmf->address);
++	}
++	if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry)) {
++		void *old;
++
+`),
+  },
+};
+
 /** Writeback meeting a locked entry: dax_writeback_one() asks get_unlocked_entry() from the
  *  xa_state xas_for_each_marked() walked, which finds nothing there, so the entry is skipped and
  *  an fsync returns before its data is flushed (the walk real mail 14 fixes in the busy-page scan
@@ -136,6 +161,7 @@ export const XARRAY_POINTS: readonly PointDef[] = [
   BUSY_SCAN_LOCKED('put_unlocked_entry(&xas, entry);'),
   BREAK_LAYOUTS,
   WRITEBACK_LOCKED('get_unlocked_entry'),
+  ASSOCIATE,
 ];
 
 /** v6.12's points: the order check as in v5.12 (get_unlocked_entry() is unchanged), and the
@@ -145,6 +171,7 @@ export const XARRAY_V6_POINTS: readonly PointDef[] = [
   BREAK_LAYOUTS,
   BUSY_SCAN_LOCKED('put_unlocked_entry(&xas, entry, WAKE_NEXT);'),
   WRITEBACK_LOCKED('get_unlocked_entry'),
+  ASSOCIATE,
   {
     fn: '__dax_invalidate_entry', name: 'wake', default: 'WAKE_ALL',
     c: 'put_unlocked_entry(&xas, entry, WAKE_ALL);',

@@ -23,7 +23,7 @@ export const ZAP_DIFF = `--- a/fs/dax.c
   * conversion of the DAX entry lock to the XArray (v4.20) with the 2019 PMD-wakeup fixes
   * (v5.2), the wake modes of v5.14 and the page-count accounting of v5.13 (nrexceptional is gone).
   * Entries are value entries with DAX_LOCKED, DAX_PMD, DAX_ZERO_PAGE and DAX_EMPTY in
-@@ -337,14 +340,63 @@
+@@ -337,14 +340,65 @@
  }
  
  /*
@@ -33,9 +33,9 @@ export const ZAP_DIFF = `--- a/fs/dax.c
 - * frees blocks. A locked entry is waited for (its fault may be mapping the page); every
 - * entry looked at is given back with put_unlocked_entry().
 + * @kernel v6.12 fs/dax.c with seed 002's step 1/
-+ * The entry's DAX pages join the file: the mapping takes a reference on each
-+ * (_refcount 0 -> 1), held until break layouts zaps the entry. Zero-page and
-+ * empty entries map no DAX page.
++ * The entry's DAX pages join the file (page->mapping): the mapping takes a
++ * reference on each (_refcount 0 -> 1), held until break layouts zaps the
++ * entry. Zero-page and empty entries map no DAX page.
 + */
 +static void dax_associate_entry(void *entry, struct address_space *mapping,
 +		struct vm_area_struct *vma, unsigned long address)
@@ -43,25 +43,27 @@ export const ZAP_DIFF = `--- a/fs/dax.c
 +	if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry))
 +		return;
 +	dax_entry_pages_get(entry);
++	dax_entry_associate(entry);
 +}
 +
 +/*
 + * @kernel v6.12 fs/dax.c with seed 002's steps 3/ to 5/
-+ * The entry leaves the file. Its reference goes with it unless break layouts
-+ * already dropped it (DAX_ZAP). A truncate that finds the pages at zero
-+ * references with no DAX_ZAP has met a reference dropped behind the life
-+ * cycle's back: the check seed 002 asks for.
++ * The entry leaves the file, and page->mapping with it. Its reference goes
++ * too unless break layouts already dropped it (DAX_ZAP). A truncate that finds
++ * the pages at zero references with no DAX_ZAP has met a reference dropped
++ * behind the life cycle's back: the check seed 002 asks for.
 + */
 +static void dax_disassociate_entry(void *entry, struct address_space *mapping,
 +		bool trunc)
 +{
 +	if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry))
 +		return;
-+	if (dax_is_zap_entry(entry))
-+		return;
-+	if (WARN_ON_ONCE(trunc && !dax_entry_page_refs(entry)))
-+		return;
-+	dax_entry_pages_put(entry);
++	if (!dax_is_zap_entry(entry)) {
++		if (WARN_ON_ONCE(trunc && !dax_entry_page_refs(entry)))
++			return;
++		dax_entry_pages_put(entry);
++	}
++	dax_entry_disassociate(entry, trunc);
 +}
 +
 +/*
@@ -157,7 +159,7 @@ export const ZAP_DIFF = `--- a/fs/dax.c
 +	} else if (dax_is_zap_entry(entry)) {
 +		/* A zapped entry mapped again: the mapping takes its reference back. */
 +		entry = xa_mk_value(xa_to_value(entry) & ~DAX_ZAP);
-+		dax_associate_entry(entry, mapping, vmf->vma, vmf->address);
++		dax_entry_pages_get(entry);
 +		dax_lock_entry(xas, entry);
  	} else {
  		xas_load(xas);	/* Walk the xa_state */

@@ -63,7 +63,7 @@ def({
 
 /** A DAX page is named by the file index its pfn maps, (index + 1) << 2 (the block map is linear). */
 const pageIndex = (page: number): number => (page >> 2) - 1;
-const daxPage = (index: number): number => (index + 1) << 2;
+export const daxPage = (index: number): number => (index + 1) << 2;
 
 /** page_ref_count() of the DAX page of an index above the idle level: get_user_pages()'s
  *  references and, where the era keeps one (seed 002), the mapping's. Where it keeps none, an
@@ -96,6 +96,42 @@ def({
   doc: 'page_ref_count() summed over the DAX pages of an entry (seed 002: 0 once every reference is gone)',
   run: (w, [entry]) => entryPageIndexes(w.L, entry).reduce((n, x) => n + refsOf(w, x), 0),
 });
+
+def({
+  name: 'dax_entry_associate', arity: 1, visible: true,
+  doc: 'dax_associate_entry(entry, mapping, vma, address): page->mapping and ->index of each DAX page of the entry (WARN_ON_ONCE(page->mapping): a page tied already)',
+  run: (w, [entry]) => {
+    for (const x of entryPageIndexes(w.L, entry)) {
+      const s = w.L.slot(x);
+      w.read(OBJ.pins(s)); w.write(OBJ.pins(s));
+      if (w.s[w.L.slotWord(s, SLOT.ASSOC)]) w.warn(`WARN_ON_ONCE(page->mapping) fired: the DAX page of ${hex(x)} is tied to the file already`);
+      w.set(w.L.slotWord(s, SLOT.ASSOC), 1);
+    }
+    return 0;
+  },
+});
+
+def({
+  name: 'dax_entry_disassociate', arity: 2, visible: true,
+  doc: 'dax_disassociate_entry(entry, mapping, trunc): page->mapping = NULL for each DAX page of the entry (WARN_ON_ONCE(trunc && page_ref_count(page) > 1): a truncated page still in use)',
+  run: (w, [entry, trunc]) => {
+    for (const x of entryPageIndexes(w.L, entry)) {
+      const s = w.L.slot(x);
+      if (trunc && refsOf(w, x) > 0) w.warn(`WARN_ON_ONCE(trunc && page_ref_count(page) > 1) fired: the DAX page of ${hex(x)} leaves the file while in use`);
+      w.read(OBJ.pins(s)); w.write(OBJ.pins(s));
+      w.set(w.L.slotWord(s, SLOT.ASSOC), 0);
+    }
+    return 0;
+  },
+});
+
+/** page->mapping of a DAX page ((index + 1) << 2): the file while it is tied to it. */
+export function daxPageMapping(w: Step, page: number): number {
+  const s = w.L.slot(pageIndex(page));
+  if (s < 0) return 0;
+  w.read(OBJ.pins(s));
+  return w.s[w.L.slotWord(s, SLOT.ASSOC)] ? K.MAPPING : 0;
+}
 
 /** The mapping's reference to each DAX page of an entry, taken (+1) or dropped (-1). */
 function mappingRefs(w: Step, entry: number, delta: 1 | -1): number {

@@ -11,6 +11,7 @@ export const INODE_FIELDS = [
   { name: 'BLOCK', doc: 'the block map at the index (Block: hole, unwritten, mapped)' },
   { name: 'PINS', doc: 'references get_user_pages() holds on the DAX page of the index\'s block (DMA in flight)' },
   { name: 'DATA', doc: 'data written to the index\'s DAX page through a writable mapping and still in CPU caches, not flushed to persistent memory: bit 0 written before the scenario began, bit 1 by a write fault of it' },
+  { name: 'ASSOC', doc: 'page->mapping of the index\'s DAX page: 1 while dax_associate_entry() has tied it to the file (XArray era), else 0' },
   { name: 'MAPREF', doc: 'the reference the mapping holds on the DAX page of the index\'s block (seed 002\'s life cycle: taken when its entry goes in, dropped when break layouts zaps it; 0 where the era keeps none)' },
 ] as const satisfies readonly WordDecl[];
 export const INODE_FOOTPRINTS = [{ name: 'ISIZE' }, { name: 'block', per: 'index' }, { name: 'pins', per: 'index' }, { name: 'data', per: 'index' }] as const satisfies readonly FootprintDecl[];

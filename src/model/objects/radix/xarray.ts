@@ -5,6 +5,7 @@
 // table says how its xa_mk_value()/xa_to_value() read it. xas_store() of an entry that needs
 // a new node may fail with -ENOMEM (injected: the tree's allocation failure budget), and
 // xas_nomem() may fail to allocate again; writers hold the i_pages lock, the model asserts it.
+import { daxPageMapping } from '../inode/index';
 import { K } from '../constants';
 import { G, OBJ, SLOT } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
@@ -291,11 +292,8 @@ export const XARRAY_PRIMS: Prim[] = [
   },
   {
     name: 'dax_page_mapping', arity: 1, visible: true, quiet: underTreeLock,
-    doc: 'page->mapping of a DAX page ((index + 1) << 2): the mapping while an entry covers its index (dax_associate_entry() set it), else NULL',
-    run: (w, [page]) => {
-      const c = passing(w, (page >> 2) - 1);
-      return c.s >= 0 && isExceptional(c.e) ? K.MAPPING : 0;
-    },
+    doc: 'page->mapping of a DAX page ((index + 1) << 2): the mapping while dax_associate_entry() has tied it to the file, else NULL',
+    run: (w, [page]) => daxPageMapping(w, page),
   },
   {
     name: 'dax_page_index', arity: 1, visible: false,
