@@ -11,7 +11,7 @@ import type { Func } from '../model/ir';
 import { eraFunctions } from '../model/core/era';
 import { DaxMachine } from '../model/dax-machine';
 import type { ScenarioSpec } from '../model/scenarios';
-import { scenarioSpec, scenariosOfEra } from '../model/index';
+import { eraWorld, scenarioSpec, scenariosOfEra } from '../model/index';
 import { link } from '../model/index';
 import { bindPatches, type Binding, type BindOptions, type BoundFunction, type MessageEra } from './bind';
 import { coverageOf, allHunks, hunkAt } from './coverage';
@@ -114,7 +114,7 @@ export function runScenario(b: Binding, scenario: ScenarioSpec, over: Record<str
   const hit = runs.get(key);
   if (hit) return hit;
   const prog = link([...eraFunctions(b.era), ...Object.values(over)]);
-  const m = new DaxMachine(scenario, prog, { coverage: true, accounting: b.era.api.accounting });
+  const m = new DaxMachine(scenario, prog, { coverage: true, ...eraWorld(b.era) });
   // Every kind of violation, each with its shortest trace: a side's kinds are compared with the other's.
   const verdict = explore(m, budget);
   const run: Run = { verdict, executed: m.coverage() ?? new Map() };

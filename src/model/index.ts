@@ -9,7 +9,7 @@ import { MAPDIRECT_ERA } from './eras/mapdirect/index';
 import { DAXDEV_ERA } from './eras/daxdev/index';
 import { DEVMAP_ERA } from './eras/devmap/index';
 import type { Era } from './core/era';
-import { DaxMachine, reachable } from './dax-machine';
+import { DaxMachine, reachable, type MachineOptions } from './dax-machine';
 import { composedScenario, composeThreads, KNOWN_DEFECTS, SCENARIOS, type ScenarioSpec } from './scenarios';
 import { linkWith, type Program } from './vm';
 import { OBJECT_HOOKS, PRIMS } from './objects/index';
@@ -122,6 +122,12 @@ export function listModel(): ModelListing {
 
 export function scenarioNames(): string[] { return SCENARIOS.map((s) => s.name); }
 
+/** What an era's API says of the world a machine starts in: what nrpages counts, who holds
+ *  DAX pages, whether pages are tied to their file. Every machine of the era is built with it. */
+export function eraWorld(era: Era): Pick<MachineOptions, 'accounting' | 'pageRefs' | 'associates'> {
+  return { accounting: era.api.accounting, pageRefs: era.api.pageRefs, associates: era.api.associates };
+}
+
 /** Per function of an era's C, the names it calls (comments aside), as the C writes them. */
 function callsOf(era: Era): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -155,7 +161,7 @@ export function buildScenario(name: string, opts: BuildOptions = {}): Machine & 
     if (f.name !== n) throw new Error(`override '${n}' holds function '${f.name}'`);
     funcs.push(f);
   }
-  return new DaxMachine(spec, link(funcs), { accounting: era.api.accounting, pageRefs: era.api.pageRefs, associates: era.api.associates, waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce, deadLocals: opts.deadLocals, rememberSteps: opts.rememberSteps });
+  return new DaxMachine(spec, link(funcs), { ...eraWorld(era), waitQueues: opts.waitQueues, enomem: opts.enomem, reduce: opts.reduce, deadLocals: opts.deadLocals, rememberSteps: opts.rememberSteps });
 }
 
 export type { Func, PointValue };
