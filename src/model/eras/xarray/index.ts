@@ -11,6 +11,7 @@ import gupC from './mm/gup.c';
 import { applyPatch, parsePatch } from 'diff';
 import type { Era } from '../../core/era';
 import type { CSource } from '../../core/lower';
+import type { PointDef } from '../../core/points';
 import { XARRAY_API, XARRAY_V6_API, XARRAY_ZAP_API } from './api';
 import { XARRAY_POINTS, XARRAY_V6_15_POINTS, XARRAY_V6_POINTS, XARRAY_ZAP_POINTS } from './points';
 import { V6_12_DIFF } from './v6';
@@ -53,12 +54,19 @@ export const XARRAY_V6_ERA: Era = {
   sources: patched(XARRAY_ERA.sources, V6_12_DIFF, 'v6.12'),
 };
 
+/** The diff of a point's value: a later kernel that took it is the version before with it applied. */
+function pointValue(points: readonly PointDef[], fn: string, name: string, value: string): string {
+  const diff = points.find((p) => p.fn === fn && p.name === name)?.values[value];
+  if (!diff) throw new Error(`the XArray era has no point ${fn}.${name}=${value}`);
+  return diff;
+}
+
 /** The XArray era as v6.15 has it: the waits of real mail 14 (2024) where a walk stands, and
  *  get_unlocked_entry() renamed get_next_unlocked_entry(). */
 export const XARRAY_V6_15_ERA: Era = {
   name: 'XArray', version: 'v6.15', api: XARRAY_V6_API, points: XARRAY_V6_15_POINTS, released: '2025-05-25',
   words: ['get_next_unlocked_entry', 'wait_entry_unlocked_exclusive'],
-  sources: patched(XARRAY_V6_ERA.sources, V6_15_DIFF, 'v6.15'),
+  sources: patched(patched(XARRAY_V6_ERA.sources, pointValue(XARRAY_V6_POINTS, 'dax_layout_busy_page_range', 'locked_entry', 'wait'), 'v6.15 (the busy-page scan)'), V6_15_DIFF, 'v6.15'),
 };
 
 /** v6.12 with the life cycle of a DAX page seed 002 writes out (2022): the mapping's reference

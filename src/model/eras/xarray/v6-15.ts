@@ -2,7 +2,8 @@
 // loads: real mail 14 (Alistair Popple, "fs/dax: don't skip locked entries when scanning
 // entries", 2024) renamed get_unlocked_entry() to get_next_unlocked_entry(), since its lookup
 // may move a walked xa_state on, and made the busy-page scan wait for a locked entry where the
-// walk stands (wait_entry_unlocked_exclusive()). dax_writeback_one() keeps the renamed lookup.
+// walk stands: that change is the v6.12 point dax_layout_busy_page_range.locked_entry=wait,
+// applied before this diff. dax_writeback_one() keeps the renamed lookup.
 export const V6_15_DIFF = `--- a/fs/dax.c
 +++ b/fs/dax.c
 @@ -1,8 +1,10 @@
@@ -72,16 +73,6 @@ export const V6_15_DIFF = `--- a/fs/dax.c
   * The first page of the range that get_user_pages() holds (DMA may be writing it), after
   * unmapping the range so no new reference is taken: the filesystem waits for it before it
   * frees blocks. A locked entry is waited for (its fault may be mapping the page); every
-@@ -372,8 +375,7 @@
- 	xas_for_each(&xas, entry, end_idx) {
- 		if (WARN_ON_ONCE(!xa_is_value(entry)))
- 			continue;
--		if (unlikely(dax_is_locked(entry)))
--			entry = get_unlocked_entry(&xas, 0);
-+		entry = wait_entry_unlocked_exclusive(&xas, entry);
- 		if (entry)
- 			page = dax_busy_page(entry);
- 		put_unlocked_entry(&xas, entry, WAKE_NEXT);
 @@ -401,7 +403,7 @@
  }
  
