@@ -26,9 +26,22 @@ function runners(listing: ModelListing): Map<string, Runner[]> {
   return out;
 }
 
-let cached: Map<string, Runner[]> | null = null;
-/** The functions the model has (the other symbols it knows are kernel APIs its C calls). */
-let modelledFunctions: Set<string> | null = null;
+/** What the model knows by name, read from its listing once: the scenarios that run each
+ *  symbol, the functions it has (the other symbols are kernel APIs its C calls), and the words
+ *  prose names functions with. */
+interface Known { runners: Map<string, Runner[]>; functions: Set<string>; phrases: Map<string, string> }
+let known: Known | null = null;
+
+function knownSymbols(): Known {
+  if (known) return known;
+  const listing = listModel();
+  const byName = runners(listing);
+  const functions = new Set(listing.functions.map((f) => f.name));
+  const phrases = new Map<string, string>();
+  for (const name of functions) { const p = phraseOf(name); if (p && byName.has(name) && !phrases.has(p)) phrases.set(p, name); }
+  known = { runners: byName, functions, phrases };
+  return known;
+}
 
 /** The identifiers only a version of an era uses (Era.words). */
 function versionWords(r: Runner): readonly string[] {
@@ -59,12 +72,10 @@ function phraseOf(name: string): string | null {
   return parts.length >= 2 ? parts.join(' ') : null;
 }
 
-let phrases: Map<string, string> | null = null;
-
 /** Functions the prose names in words, each with the line and the words. */
-function phrasesIn(lines: readonly { text: string; mailLine: number }[]): { w: string; line: number; phrase: string }[] {
+function phrasesIn(phrases: Map<string, string>, lines: readonly { text: string; mailLine: number }[]): { w: string; line: number; phrase: string }[] {
   const out: { w: string; line: number; phrase: string }[] = [];
-  for (const [phrase, name] of phrases!) {
+  for (const [phrase, name] of phrases) {
     const re = new RegExp(`\\b${phrase.replace(/ /g, '[ -]')}\\b`, 'i');
     const at = lines.find((l) => re.test(l.text));
     if (at) out.push({ w: name, line: at.mailLine, phrase });
@@ -76,14 +87,7 @@ function phrasesIn(lines: readonly { text: string; mailLine: number }[]): { w: s
 export function proseSymbolsOf(patches: readonly PatchMessage[]): ProseSymbol[] {
   const prose = patches.filter((pm) => !pm.files.some((f) => f.hunks.length)).map((pm) => pm.message);
   if (!prose.length) return [];
-  if (!cached) {
-    const listing = listModel();
-    cached = runners(listing);
-    modelledFunctions = new Set(listing.functions.map((f) => f.name));
-    phrases = new Map();
-    for (const name of modelledFunctions) { const p = phraseOf(name); if (p && cached.has(name) && !phrases.has(p)) phrases.set(p, name); }
-  }
-  const model = cached;
+  const { runners: model, functions, phrases } = knownSymbols();
   const out: ProseSymbol[] = [];
   const seen = new Set<string>();
   for (const m of prose) {
@@ -91,7 +95,7 @@ export function proseSymbolsOf(patches: readonly PatchMessage[]): ProseSymbol[] 
     const written: { w: string; line: number; phrase?: string }[] = m.body.flatMap((l) => (l.text.match(/[A-Za-z_][A-Za-z0-9_]{3,}(?:-[A-Za-z0-9_]+)*/g) ?? [])
       .map((w) => ({ w: w.replace(/-/g, '_'), line: l.mailLine })));
     // And some in words ("break layouts"), where it does not write the name itself.
-    const words = [...written, ...phrasesIn(m.body).filter((p) => !written.some((x) => x.w === p.w))];
+    const words = [...written, ...phrasesIn(phrases, m.body).filter((p) => !written.some((x) => x.w === p.w))];
     const named = [...new Set(words.map((x) => x.w).filter((w) => w.includes('_') && model.has(w)))];
     const era = identifyEra(words.map((x) => x.w))?.info.name;
     const said = new Set(words.map((x) => x.w));
@@ -106,7 +110,7 @@ export function proseSymbolsOf(patches: readonly PatchMessage[]): ProseSymbol[] 
       const first = words.find((x) => x.w === w)!;
       out.push({
         line: first.line, symbol: w, era: rs[0].era, version: rs[0].version, scenarios: rs.map((r) => r.name),
-        ...(modelledFunctions!.has(w) ? {} : { api: true }), ...(first.phrase ? { phrase: first.phrase } : {}),
+        ...(functions.has(w) ? {} : { api: true }), ...(first.phrase ? { phrase: first.phrase } : {}),
       });
     }
   }

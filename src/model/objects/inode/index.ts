@@ -63,7 +63,7 @@ def({
 
 /** A DAX page is named by the file index its pfn maps, (index + 1) << 2 (the block map is linear). */
 const pageIndex = (page: number): number => (page >> 2) - 1;
-export const daxPage = (index: number): number => (index + 1) << 2;
+const daxPage = (index: number): number => (index + 1) << 2;
 
 /** page_ref_count() of the DAX page of an index above the idle level: get_user_pages()'s
  *  references and, where the era keeps one (seed 002), the mapping's. Where it keeps none, an
