@@ -159,6 +159,16 @@ function run(name: string, version: string, budget: { maxStates: number; maxMs: 
 
 const sameSet = (a: Set<string>, b: Set<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
 
+/** How a mutant's outcomes in one scenario differ from the model's, or '' when they do not. */
+function difference(ref: Outcome, got: Outcome): string {
+  if (got.verdict !== ref.verdict) return `verdict ${ref.verdict} -> ${got.verdict}`;
+  if (got.kinds !== ref.kinds) return `kinds ${ref.kinds || 'none'} -> ${got.kinds || 'none'}`;
+  if (sameSet(got.finals, ref.finals)) return '';
+  const lost = [...ref.finals].filter((x) => !got.finals.has(x)).length;
+  const gained = [...got.finals].filter((x) => !ref.finals.has(x)).length;
+  return `final states: ${lost} of ${ref.finals.size} no longer reached, ${gained} new`;
+}
+
 async function main(): Promise<void> {
   await getCParser();
   const argv = process.argv.slice(2);
@@ -195,19 +205,20 @@ function scoreEra(era: Era, scenarios: ReturnType<typeof listModel>['scenarios']
     if (!reach.length) { row.unreached++; continue; }
     const f = lowerMutant(era, m);
     if (!f) { row.unlowered++; continue; }
-    let caught = false, same = true, undecided = false;
+    let caught = false, same = true, undecided = false, differs = '';
     for (const s of reach) {
       const got = run(s.name, era.version, budget, { [m.fn]: f });
       const ref = reference.get(s.name)!;
       if (got.verdict === 'bounded') { undecided = true; continue; }
       const before = new Set(ref.kinds.split(',').filter(Boolean));
       if (got.kinds.split(',').filter(Boolean).some((k) => !before.has(k))) { caught = true; break; }
-      if (got.verdict !== ref.verdict || got.kinds !== ref.kinds || !sameSet(got.finals, ref.finals)) same = false;
+      const how = difference(ref, got);
+      if (how) { same = false; differs ||= `${s.name}: ${how}`; }
     }
     if (caught) row.caught++;
     else if (undecided) { row.undecided++; survivors.push(`  ${m.fn} (${m.file}:${m.line}) ${m.op}: ${m.what.replace(/\s+/g, ' ')} [not decided within the budget]`); }
     else if (same) row.equivalent++;
-    else { row.surviving++; survivors.push(`  ${m.fn} (${m.file}:${m.line}) ${m.op}: ${m.what.replace(/\s+/g, ' ')}`); }
+    else { row.surviving++; survivors.push(`  ${m.fn} (${m.file}:${m.line}) ${m.op}: ${m.what.replace(/\s+/g, ' ')}\n      ${differs}`); }
   }
   const pad = (x: string | number, n: number): string => String(x).padStart(n);
   console.log(`\nmutants of the ${era.name} era's functions (${era.version}), against ${scenarios.length} scenarios, searched exhaustively`);

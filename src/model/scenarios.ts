@@ -296,6 +296,18 @@ const XARRAY: readonly ScenarioSpec[] = [
     threads: [daxPte(0x202), daxPte(0x203), daxPte(0x204)],
   },
   {
+    name: 'xa-pte-write-over-zero-pmd', era: 'XArray',
+    description: 'A zero-page PMD entry at 0x200 that a PMD-aligned mapping made; this mapping is not PMD-aligned, so its ' +
+      'faults are PTE faults: a write at 0x202 and a read at 0x203. The write must downgrade the PMD entry to PTE entries ' +
+      'before it stores its pfn: a PTE entry stored over the multi-order zero entry would stand for the whole region, and ' +
+      'the read at 0x203 would map 0x202\'s block.',
+    indexes: [0x202, 0x203],
+    entries: [[REGION, entry(0, K.RADIX_DAX_PMD | K.RADIX_DAX_HZP)]],
+    blocks: mapped(0x202, 0x203),
+    isize: 0x400,
+    threads: [daxPte(0x202, true), daxPte(0x203)],
+  },
+  {
     name: 'xa-enomem-retry', era: 'XArray',
     description: 'Two PTE faults at 0x203 on an empty index; storing the first empty entry may find no node (-ENOMEM in the ' +
       'xa_state): xas_nomem() allocates without the lock and grab_mapping_entry() retries, or fails too (VM_FAULT_OOM).',

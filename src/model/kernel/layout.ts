@@ -8,7 +8,7 @@ import { RWSEM_FOOTPRINTS, RWSEM_WORDS } from '../objects/rwsem/state';
 import { RADIX_FIELDS, RADIX_FOOTPRINTS, RADIX_WORDS } from '../objects/radix/state';
 import { PAGE_FIELDS, PAGES_FOOTPRINTS, PAGES_WORDS } from '../objects/pages/state';
 import { PAGETABLE_FIELDS, PAGETABLE_FOOTPRINTS, PAGETABLE_THREAD_FIELDS, PAGETABLE_WORDS } from '../objects/pagetable/state';
-import { INODE_FIELDS, INODE_FOOTPRINTS, INODE_WORDS } from '../objects/inode/state';
+import { INODE_FIELDS, INODE_FOOTPRINTS, INODE_THREAD_FIELDS, INODE_WORDS } from '../objects/inode/state';
 import { QUEUE_FIELDS, WAITTABLE_FOOTPRINTS } from '../objects/waittable/state';
 import { LEASE_FOOTPRINTS, LEASE_THREAD_FIELDS, LEASE_WORDS } from '../objects/lease/state';
 import { DAXDEV_FOOTPRINTS, DAXDEV_WORDS } from '../objects/daxdev/state';
@@ -72,7 +72,7 @@ const VM_THREAD_WORDS = [
   { name: 'PREEMPT', doc: 'the preempt count' }, { name: 'RETVAL', doc: 'the entry point\'s return value, once done' },
   { name: 'SP', doc: 'the current frame' },
 ] as const satisfies readonly WordDecl[];
-const THREAD_WORDS = [...VM_THREAD_WORDS, ...PAGETABLE_THREAD_FIELDS, ...LEASE_THREAD_FIELDS, ...DEVMAP_THREAD_FIELDS] as const;
+const THREAD_WORDS = [...VM_THREAD_WORDS, ...PAGETABLE_THREAD_FIELDS, ...INODE_THREAD_FIELDS, ...LEASE_THREAD_FIELDS, ...DEVMAP_THREAD_FIELDS] as const;
 export const THREAD = { ...offsets(THREAD_WORDS), STACK: THREAD_WORDS.length } as const;
 export const enum TStatus { Running = 0, Done = 2 }
 /** Frame header words before the locals: CODE = function id << 16 | pc; LINKS = (return

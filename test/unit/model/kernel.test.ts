@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { K } from '../../../src/model/objects/constants';
 import { G, Layout, QUEUE, SLOT, THREAD } from '../../../src/model/kernel/layout';
 import { PRIMS } from '../../../src/model/objects/index';
-import { TASK_RUNNING, TASK_UNINTERRUPTIBLE } from '../../../src/model/objects/waittable/index';
+import { TASK_RUNNING, TASK_UNINTERRUPTIBLE, TASK_WOKEN } from '../../../src/model/objects/waittable/index';
 import { Step } from '../../../src/model/kernel/step';
 
 const L = new Layout([0x200, 0x203, 0x204], 2, 1, 3, 8);
@@ -67,7 +67,7 @@ describe('model kernel primitives', () => {
     assert.equal(call(s, 0, 'waitqueue_active', [0x204]).v, 1, 'the hashed queue is shared');
     // nr_exclusive = 1: T1 (key 0x200) is skipped without counting, T2 is woken, T3 stays.
     assert.equal(call(s, 0, '__wake_up', [0x203, 1]).v, 1);
-    assert.deepEqual([0, 1, 2].map(state), [TASK_UNINTERRUPTIBLE, TASK_RUNNING, TASK_UNINTERRUPTIBLE]);
+    assert.deepEqual([0, 1, 2].map(state), [TASK_UNINTERRUPTIBLE, TASK_WOKEN, TASK_UNINTERRUPTIBLE]);
     assert.equal(s[L.queueWord(0, QUEUE.LAST_WAKER)], 1);
     assert.equal(s[L.queueWord(0, QUEUE.LAST_NR)], 1);
     assert.equal(s[L.queueWord(0, QUEUE.LAST_KEY)], 0x203);
@@ -81,6 +81,22 @@ describe('model kernel primitives', () => {
     assert.equal(state(0), TASK_UNINTERRUPTIBLE);
     assert.equal(call(s, 2, '__wake_up', [0x200, 1]).v, 1);
     assert.equal(call(s, 0, 'waitqueue_active', [0x200]).v, 0);
+  });
+
+  it('schedule() after a wake-up runs on; schedule() with no wait prepared is a spin', () => {
+    const s = fresh();
+    const state = (t: number): number => s[L.thread(t) + THREAD.TASK_STATE];
+    call(s, 0, 'prepare_to_wait_exclusive', [0x203]);
+    call(s, 1, '__wake_up', [0x203, 1]);
+    const woken = call(s, 0, 'schedule', []);
+    assert.equal(woken.w.fault, undefined);
+    assert.equal(state(0), TASK_RUNNING);
+    // finish_wait() before schedule(): the task is running, so schedule() returns at once.
+    call(s, 0, 'prepare_to_wait_exclusive', [0x203]);
+    call(s, 0, 'finish_wait', [0x203]);
+    const spun = call(s, 0, 'schedule', []);
+    assert.equal(spun.w.fault?.kind, 'livelock');
+    assert.match(spun.w.fault?.message ?? '', /schedule\(\) in TASK_RUNNING with no wait prepared/);
   });
 
   it('radix_tree_preload() branches into -ENOMEM while the scenario allows an injected failure', () => {

@@ -4,7 +4,7 @@
 // get_user_pages() holds on the DAX pages of its blocks: a block freed while its page is pinned
 // is a use-after-free (DMA writes into storage the filesystem may give to another file).
 import { K } from '../constants';
-import { Block, G, OBJ, SLOT } from '../../kernel/layout';
+import { Block, G, OBJ, SLOT, THREAD } from '../../kernel/layout';
 import type { KernelObject, Prim } from '../object';
 import type { Step } from '../../kernel/step';
 import { hex } from '../format';
@@ -49,6 +49,7 @@ def({
       w.write(OBJ.block(s));
       w.set(a, Block.Mapped);
       flags = K.IOMAP_F_NEW;
+      if (pages === 1) w.set(w.base + THREAD.ALLOCATED, 1);
       w.note(NOTE.block, index);
     }
     const type = w.s[a] === Block.Mapped ? K.IOMAP_MAPPED : w.s[a] === Block.Unwritten ? K.IOMAP_UNWRITTEN : K.IOMAP_HOLE;

@@ -14,4 +14,8 @@ export const INODE_FIELDS = [
   { name: 'ASSOC', doc: 'page->mapping of the index\'s DAX page: 1 while dax_associate_entry() has tied it to the file (XArray era), else 0' },
   { name: 'MAPREF', doc: 'the reference the mapping holds on the DAX page of the index\'s block (seed 002\'s life cycle: taken when its entry goes in, dropped when break layouts zaps it; 0 where the era keeps none)' },
 ] as const satisfies readonly WordDecl[];
+/** Per thread: what its own fault did to the block map. */
+export const INODE_THREAD_FIELDS = [
+  { name: 'ALLOCATED', doc: '1 once the thread\'s one-page iomap_begin() (a PTE fault\'s) allocated the block of its index (IOMAP_F_NEW): the fault is a major fault' },
+] as const satisfies readonly WordDecl[];
 export const INODE_FOOTPRINTS = [{ name: 'ISIZE' }, { name: 'block', per: 'index' }, { name: 'pins', per: 'index' }, { name: 'data', per: 'index' }] as const satisfies readonly FootprintDecl[];

@@ -12,10 +12,16 @@ const NOTE = {
   woke: (woken: number[], waiting: number, key: number, name: (t: number) => string) =>
     `woke ${woken.length} of ${woken.length + waiting} waiters on ${hex(key)}` +
     (woken.length ? ` (${woken.map((t) => name(t)).join(', ')})` : ''),
+  spins: (who: string) => `${who} calls schedule() in TASK_RUNNING with no wait prepared: it does not sleep, so the wait loop around it spins`,
 };
 
 export const TASK_RUNNING = 0;
 export const TASK_UNINTERRUPTIBLE = 2;
+/** TASK_RUNNING set by a wake-up that schedule() or finish_wait() has not yet seen. The kernel
+ *  does not tell it apart; the model does so that a schedule() with no wait prepared (the task
+ *  running because finish_wait() already ran, say) is seen: it does not sleep, and the loop
+ *  around it spins. */
+export const TASK_WOKEN = 1;
 
 function queueWaiters(w: Step, q: number): number[] {
   const out: number[] = [];
@@ -84,8 +90,17 @@ def({
 def({
   name: 'schedule', arity: 0, visible: true, mightSleep: true,
   doc: 'schedule(): sleeps until a wake-up puts the task back to TASK_RUNNING',
-  blocked: (w) => w.s[taskWord(w, w.t)] !== TASK_RUNNING,
-  run: (w) => { w.read(OBJ.task(w.t)); w.note('woken'); return 0; },
+  blocked: (w) => w.s[taskWord(w, w.t)] === TASK_UNINTERRUPTIBLE,
+  run: (w) => {
+    w.write(OBJ.task(w.t));
+    if (w.s[taskWord(w, w.t)] === TASK_RUNNING) {
+      w.commit('livelock', NOTE.spins(w.threadName(w.t)));
+      return 0;
+    }
+    w.set(taskWord(w, w.t), TASK_RUNNING);
+    w.note('woken');
+    return 0;
+  },
 });
 
 def({
@@ -127,7 +142,7 @@ def({
       const t = waiterThread(v);
       // autoremove_wake_function(): back to TASK_RUNNING and off the queue.
       w.write(OBJ.task(t));
-      w.set(taskWord(w, t), TASK_RUNNING);
+      w.set(taskWord(w, t), TASK_WOKEN);
       woken.push(t);
       if (exclusive(v) && --left === 0) stopped = true;
     }
