@@ -7,7 +7,7 @@
 // A mutant is caught when some scenario finds a violation kind the unmutated model does not;
 // equivalent when every scenario reaches the same outcomes: the same violation kinds and the
 // same set of final states (every word of the state once every thread has returned: the
-// kernel's objects and each thread's return value); surviving when its outcomes differ but no
+// kernel's objects and each thread's return value; not the model's diagnostic words); surviving when its outcomes differ but no
 // scenario finds a new violation (a behaviour change nothing checks: a missing scenario or
 // property). Mutants no scenario reaches, and mutants whose C the model does not lower, are
 // counted apart.
@@ -25,6 +25,7 @@ import { protocolOf } from '../src/model/eras/index';
 import type { Era } from '../src/model/core/era';
 import { buildScenario, link, listModel, MODEL_ERAS, reachable, referenceFunctions, SCENARIOS, type Func } from '../src/model/index';
 import { Status } from '../src/model/machine';
+import type { DaxMachine } from '../src/model/dax-machine';
 
 type Operator = 'drop' | 'flip-wake' | 'invert' | 'swap' | 'drop-relookup';
 
@@ -149,8 +150,14 @@ function run(name: string, version: string, budget: { maxStates: number; maxMs: 
   }
   const finals = new Set<string>();
   const quiescent = m.quiescent.bind(m);
+  // The kernel's state only: the model's diagnostic words (who woke a queue last) are not outcomes.
+  const diagnostic = (m as DaxMachine).L.diagnosticWords();
   m.quiescent = (st: Int32Array) => {
-    if (m.threads.every((_t, i) => m.status(st, i) === Status.Done)) finals.add(st.join(','));
+    if (m.threads.every((_t, i) => m.status(st, i) === Status.Done)) {
+      const kernel = st.slice();
+      for (const i of diagnostic) kernel[i] = 0;
+      finals.add(kernel.join(','));
+    }
     return quiescent(st);
   };
   const v: Verdict = explore(m, budget);

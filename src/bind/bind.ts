@@ -362,7 +362,10 @@ function rebuild(pm: PatchMessage, era: Era, opts: BindOptions, failures: TreeFa
   if (opts.tree !== undefined) failures.push(...notes, ...r.failures);
   const failed = new Set(r.failures.filter((x) => !x.applied).map((x) => x.hunk));
   const inTree = new Set(r.failures.filter((x) => x.applied && x.reason.startsWith('already in ')).map((x) => x.hunk));
-  const fromMail = new Map(rebuildFunctions(pm).map((f) => [f.name, f]));
+  // By file and name: a header's stub of a function (a configuration without the feature) is
+  // not the function of the same name in the .c file.
+  const where = (f: { path: string | null; name: string }): string => `${f.path ?? ''}\u0000${f.name}`;
+  const fromMail = new Map(rebuildFunctions(pm).map((f) => [where(f), f]));
   return r.functions.map((f) => {
     const modelled = names.has(f.name);
     const placed = f.post?.source === 'tree' && f.post.whole && !f.hunks.some((h) => failed.has(h));
@@ -370,7 +373,7 @@ function rebuild(pm: PatchMessage, era: Era, opts: BindOptions, failures: TreeFa
       name: f.name, path: f.path, modelled, hunks: f.hunks, ...(f.hunks.some((h) => inTree.has(h)) ? { inTree: true } : {}),
     };
     if (placed) return { ...base, how: 'applied', pre: side(f.pre), post: side(f.post) };
-    const mail: RebuiltFunction = fromMail.get(f.name) ?? f;
+    const mail: RebuiltFunction = fromMail.get(where(f)) ?? f;
     const ref = opts.tree === undefined && modelled ? eraFunctionText(era, f.name) : null;
     if (ref && mail.post) {
       // The mail's base is another kernel version: its post-image is laid over the model's

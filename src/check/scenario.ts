@@ -9,5 +9,6 @@ export function buildFromInput(input: RunInput): Machine {
   if (input.points) opts.points = input.points;
   if (input.overrides) opts.overrides = input.overrides as BuildOptions['overrides'];
   if (input.threads !== undefined) opts.threads = input.threads;
+  if (input.version !== undefined) opts.version = input.version;
   return buildScenario(input.scenario, opts);
 }

@@ -89,6 +89,8 @@ export interface RunInput {
   points?: Record<string, string | number | boolean>;
   /** Function bodies replaced by the hunk binding; passed to the model as is. */
   overrides?: unknown;
+  /** The version of the scenario's era to run ('v6.12'); the scenario's own when not given. */
+  version?: string;
   budget: Budget;
   stopAtFirst?: boolean;
   properties?: Properties;

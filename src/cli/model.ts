@@ -1,4 +1,4 @@
-// dax-review model list | model run SCENARIO [--set point=value ...] [--max-states N] [--max-ms N] [--json]
+// dax-review model list | model run SCENARIO [--version V] [--set point=value ...] [--max-states N] [--max-ms N] [--json]
 import { listModel, THREAD_KINDS, scenarioSpec, type ModelListing } from '../model/index';
 import { explore } from '../check/explore';
 import { buildFromInput } from '../check/scenario';
@@ -9,7 +9,7 @@ import { UsageError, type CliIO, type Verb } from './verb';
 const THREAD_KIND_NAMES = Object.keys(THREAD_KINDS).join(', ');
 
 const usage = `usage: dax-review model list [--json]
-       dax-review model run SCENARIO [--set point=value ...] [--max-states N] [--max-ms N]
+       dax-review model run SCENARIO [--version V] [--set point=value ...] [--max-states N] [--max-ms N]
                                      [--first] [--no-reductions] [--width N] [--json]
        dax-review model run [SCENARIO] --threads "KIND@INDEX,..." [options as above]
 
@@ -22,7 +22,9 @@ run    explores every interleaving of SCENARIO's threads and prints the verdict,
 
   --threads LIST     threads of your own, comma-separated KIND@INDEX (invalidate@START-END),
                      over SCENARIO's world or, without one, a file of mapped blocks; KIND is
-                     one of: ${'${THREAD_KIND_NAMES}'}
+                     one of: ${THREAD_KIND_NAMES}
+  --version V        another version of the scenario's era ('model list' names them), e.g.
+                     v6.12 for an XArray scenario
   --set point=value  a variation point, as 'function.point' or 'point' when unambiguous
                      (repeatable); 'model list' shows them
   --max-states N     stop after N distinct states (default 2000000)
@@ -83,12 +85,16 @@ function parseRun(args: string[], listing: ModelListing): RunArgs {
   let stopAtFirst = false;
   let reduce = true;
   let threads: string | undefined;
+  let version: string | undefined;
   const sets: [string, string][] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--threads') {
       threads = args[++i];
       if (threads === undefined) throw new UsageError('--threads needs a list: e.g. --threads "pte-read@0x202,pte-read@0x203"');
+    } else if (a === '--version') {
+      version = args[++i];
+      if (version === undefined) throw new UsageError('--version needs a version of the scenario\'s era: e.g. --version v6.12');
     } else if (a === '--set') {
       const kv = args[++i];
       const eq = kv?.indexOf('=') ?? -1;
@@ -113,12 +119,20 @@ function parseRun(args: string[], listing: ModelListing): RunArgs {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   // Points are the scenario's era's (threads composed over no scenario run the radix era).
-  const era = [...listing.scenarios, ...listing.knownDefects].find((s) => s.name === scenario) ?? { era: 'radix', version: 'v4.10' };
+  const spec = [...listing.scenarios, ...listing.knownDefects].find((s) => s.name === scenario) ?? { era: 'radix', version: 'v4.10' };
+  const era = { era: spec.era, version: version ?? spec.version };
+  if (version !== undefined) {
+    const versions = [...new Set(listing.functions.filter((f) => f.era === era.era).map((f) => f.version))];
+    if (!versions.includes(version)) throw new UsageError(`the ${era.era} era has no version '${version}'; it has ${versions.join(', ')}`);
+  }
   for (const [k, text] of sets) {
     const [key, v] = resolvePoint(listing, k, text, era);
     points[key] = v;
   }
-  const input: RunInput = { scenario: scenario ?? '', points, budget, stopAtFirst, ...(threads !== undefined ? { threads } : {}) };
+  const input: RunInput = {
+    scenario: scenario ?? '', points, budget, stopAtFirst,
+    ...(threads !== undefined ? { threads } : {}), ...(version !== undefined ? { version } : {}),
+  };
   if (!reduce) input.reductions = { symmetry: false, sleepSets: false };
   return { input, json, width };
 }

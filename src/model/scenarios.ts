@@ -404,6 +404,20 @@ const XARRAY: readonly ScenarioSpec[] = [
     threads: [writeback(), truncate(0x203), writeback()],
   },
   {
+    name: 'xa-truncate-dma', era: 'XArray',
+    description: 'get_user_pages() holds the mapped DAX page of 0x203 for DMA while a truncate to 0x203 breaks the layouts: ' +
+      'the busy-page scan unmaps the page, finds it busy and XFS waits until the DMA ends (unpin) before it frees the block. ' +
+      'Nobody holds the entry, so every version finds the page.',
+    indexes: [0x203],
+    entries: [[0x203, entry(0x203 << 3, 0)]],
+    ptes: [[0x203, PTE_PFN]],
+    pins: [[0x203, 1]],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    fsMmaplock: true,
+    threads: [truncate(0x203), { name: 'DMA done: unpin 0x203', fn: 'unpin_user_page', args: [0x203] }],
+  },
+  {
     name: 'xa-memory-failure-vs-truncate', era: 'XArray',
     description: 'Memory failure of the mapped DAX page at 0x203 locks its entry (dax_lock_page(), waiting non-exclusively ' +
       'while a writeback holds it) to unmap it, while a truncate to 0x203 removes the entry: the handler finds the page ' +

@@ -165,6 +165,18 @@ export class Layout {
   slotWord(s: number, field: number): number { return this.slotBase + s * SLOT_STRIDE + field; }
   pageWord(p: number, field: number): number { return this.pageBase + p * PAGE_STRIDE + field; }
   queueWord(q: number, field: number): number { return this.queueBase + q * this.queueStride + field; }
+  /** The words that record what the model saw rather than the kernel's state (WordDecl.diagnostic). */
+  diagnosticWords(): number[] {
+    const out: number[] = [];
+    const words = (fields: readonly WordDecl[], n: number, word: (r: number, f: number) => number): void => {
+      fields.forEach((w, f) => { if (w.diagnostic) for (let r = 0; r < n; r++) out.push(word(r, f)); });
+    };
+    words(GLOBAL_WORDS, 1, (_r, f) => f);
+    words(INDEX_FIELDS, this.indexes.length, (r, f) => this.slotWord(r, f));
+    words(PAGE_FIELDS, this.nPages, (r, f) => this.pageWord(r, f));
+    words(QUEUE_FIELDS, this.nQueues, (r, f) => this.queueWord(r, f));
+    return out;
+  }
   thread(t: number): number { return this.threadBase + t * this.threadStride; }
   /** The wait-table queue a key hashes to (queues may be shared by several keys: the hash collides). */
   queueOf(key: number): number {

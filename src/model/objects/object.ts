@@ -22,6 +22,9 @@ export interface WordDecl {
   holds?: Holds;
   /** A record field repeated once per thread (a queue's FIFO of waiters). */
   perThread?: boolean;
+  /** The model's own record of what happened, kept for the messages of violations: no kernel
+   *  state, so two states that differ only there are the same kernel. */
+  diagnostic?: true;
 }
 
 /** The records the state repeats: one per modelled page index, page frame, wait queue. */

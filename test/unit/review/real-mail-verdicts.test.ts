@@ -1,6 +1,8 @@
 // The verdicts ../shared/real-mail/EXPECTED.md gives the real DAX mail (copied to
 // test/fixtures/real-mail): the fixes are found as fixes, with the trace before them, and the
-// mail that changes no behaviour the model checks gets no error.
+// mail that changes no behaviour the model checks gets no error. One verdict goes beyond it:
+// v2 of the range version of dax_layout_busy_page() (07) scans the file to offset 0 only, a
+// defect v3 fixed by passing LLONG_MAX.
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +29,23 @@ describe('review: real mail gets the verdicts EXPECTED.md gives it', function ()
     });
   }
 
-  for (const prefix of ['04_', '07_', '12_', '14_', '17_', '26_']) {
+  it('07_: dax_layout_busy_page() that scans to offset 0 misses a pinned page, and truncate frees its block under DMA', async () => {
+    const m = mail('07_');
+    const errors = (r: Awaited<ReturnType<typeof checkMail>>) => r.findings.filter((f) => f.severity === 'error');
+    const found = errors(await checkMail(m.text, { file: m.file }));
+    const uaf = found.find((f) => f.kind === 'use-after-free');
+    assert.ok(uaf, JSON.stringify(found.map((f) => [f.line, f.kind, f.message])));
+    assert.match(uaf.message, /dax_layout_busy_page\(\) as the patch writes it/);
+    const call = m.text.toString('utf8').split('\n').findIndex((l) => l.includes('dax_layout_busy_page_range(mapping, 0, 0);')) + 1;
+    assert.equal(uaf.line, call, 'on the line that passes end 0');
+    assert.ok(uaf.trace && uaf.trace.steps.length > 2);
+    // v3 of the patch: the whole file.
+    const v3 = m.text.toString('utf8').replace('dax_layout_busy_page_range(mapping, 0, 0);', 'dax_layout_busy_page_range(mapping, 0, LLONG_MAX);');
+    assert.notEqual(v3, m.text.toString('utf8'));
+    assert.deepEqual(errors(await checkMail(Buffer.from(v3), { file: m.file })).map((f) => `${f.line}: ${f.message}`), []);
+  });
+
+  for (const prefix of ['04_', '12_', '14_', '17_', '26_']) {
     it(`${prefix}: no error`, async () => {
       const m = mail(prefix);
       const r = await checkMail(m.text, { file: m.file });

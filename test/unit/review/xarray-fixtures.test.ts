@@ -16,7 +16,7 @@ const PAIRS: readonly Pair[] = [
     comment: 'This returns with the entry still locked',
   },
   {
-    property: 'mapping->nrpages counts the pages under the entries', kind: 'accounting', scenario: 'xa-pmd-downgrade',
+    property: 'mapping->nrpages counts the pages under the entries', kind: 'accounting', scenario: 'xa-pte-write-over-zero-pmd',
     broken: 'xarray/accounting.lore.txt', fixed: 'xarray/accounting-fixed.lore.txt',
     at: /^\+\s*mapping->nrpages -= 1UL << order;$/,
   },

@@ -74,6 +74,7 @@ export const COMMON_CALLS: Readonly<Record<string, CallMeaning>> = {
   // the inode and the filesystem (fs/xfs)
   i_size_read: prim('i_size_read', 'the file size in bytes', [], { ret: '$ret << PAGE_SHIFT' }),
   i_size_write: prim('i_size_write', 'sets the file size (bytes)', ['$1 >> PAGE_SHIFT']),
+  round_down: expr('($0) & ~(($1) - 1)', 'rounds down to a multiple of a power of two'),
   round_up: expr('(($0) + ($1) - 1) & ~(($1) - 1)', 'rounds up to a power of two'),
   '->iomap_begin': prim('iomap_begin',
     'the filesystem\'s extent at pos: a write allocates a block (IOMAP_F_NEW); the result is stored in *iomap',
