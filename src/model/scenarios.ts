@@ -155,6 +155,40 @@ const CLEAN: readonly ScenarioSpec[] = [
     threads: [pmd(0x200), pte(0x203, true), pte(0x204)],
   },
   {
+    name: 'pmd-map-extent',
+    description: 'A PMD read fault at 0x200 on an empty region inside the vma and the file that one extent maps: nothing ' +
+      'is in its way, so it must map the PMD (a fault path that falls back here loses the huge mapping).',
+    indexes: [REGION],
+    blocks: mapped(REGION),
+    isize: 0x400,
+    pmdExtent: true,
+    mustMapPmd: true,
+    threads: [pmd(REGION)],
+  },
+  {
+    name: 'pmd-map-hole',
+    description: 'A PMD read fault at 0x200 on a hole that one extent covers: it must map the huge zero page.',
+    indexes: [REGION],
+    blocks: [[REGION, Block.Hole]],
+    isize: 0x400,
+    pmdExtent: true,
+    mustMapPmd: true,
+    threads: [pmd(REGION)],
+  },
+  {
+    name: 'pmd-map-write',
+    description: 'A PMD write fault at 0x200 through a shared mapping on a hole: the filesystem allocates the whole range, ' +
+      'and the fault must map it with a PMD.',
+    indexes: [REGION],
+    blocks: [[REGION, Block.Hole]],
+    isize: 0x400,
+    pmdExtent: true,
+    pmdAlloc: true,
+    vmShared: true,
+    mustMapPmd: true,
+    threads: [pmd(REGION, true)],
+  },
+  {
     name: 'pmd-narrow-vma',
     description: 'The vma maps half of the region at 0x200 (to 0x300): a PMD fault at 0x203 falls back to PTEs while ' +
       'another PTE fault at 0x203 and a truncate to 0x203 race it.',
