@@ -164,6 +164,7 @@ export class MailServer {
 
   private setOptions(raw: unknown): void {
     const o = typeof raw === 'object' && raw !== null ? raw as ServerOptions : {};
+    // Whether the client runs the commands is a capability, answered once at initialize.
     this.options = { ...o, clientCommands: this.options.clientCommands ?? o.clientCommands };
     this.limits = boundedLimits({ maxStates: o.budget?.maxStates, maxMs: o.budget?.maxMs, deadlineS: o.jobDeadline }, true);
   }

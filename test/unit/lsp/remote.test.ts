@@ -75,15 +75,23 @@ describe('lsp: the custom requests, as the extension asks them', function () {
     const n = BATCH * 3 + 2;
     const text = mailbox(n);
     const uri = 'untitled:mailbox';
-    const focus = text.split('\n').indexOf(`From mailbox-${BATCH * 2}@example.org Tue Oct 11 18:51:39 2016`) + 3;
     open(uri, text);
-    const parts: DocumentAnalysis[] = [];
-    const whole = await remote.analyse(uri, focus, (p) => parts.push(p));
+    // The server reads a mail as it opens, before any line is in view: the line asked for
+    // leads the read an edit starts (which waits out the typing delay; the request does not).
+    let parts: DocumentAnalysis[] = [];
+    const first = await remote.analyse(uri, null, (p) => parts.push(p));
     assert.ok(parts.length >= 1, 'a partial result came');
     assert.ok(parts[0].analysis.unfinished, 'the first is not the whole mailbox');
-    assert.ok(parts[0].analysis.outline.messages.some((m) => focus >= m.firstLine && focus <= m.lastLine), 'it holds the message in view');
+    assert.equal(first.analysis.outline.messages.length, n);
+    const focus = text.split('\n').indexOf(`From mailbox-${BATCH * 2}@example.org Tue Oct 11 18:51:39 2016`) + 3;
+    await server.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: `${text}\n` }] });
+    parts = [];
+    const whole = await remote.analyse(uri, focus, (p) => parts.push(p));
+    assert.ok(parts.length >= 1, 'a partial result came');
+    assert.ok(parts[0].analysis.outline.messages.some((m) => focus >= m.firstLine && focus <= m.lastLine), 'the first holds the message in view');
+    assert.ok(parts[0].analysis.outline.messages.length < n, 'before the whole mailbox');
     assert.equal(whole.analysis.outline.messages.length, n);
-    for (const p of parts) assert.equal(p.version, 1);
+    for (const p of [...parts, whole]) assert.equal(p.version, 2);
   });
 
   it('draws lenses for the messages in view once told which lines are shown', async () => {
@@ -113,6 +121,43 @@ describe('lsp: the custom requests, as the extension asks them', function () {
     assert.equal(sim.era, 'XArray v6.12');
     assert.ok(sim.verdicts.some((v) => v.pre?.verdict === 'violation' && v.post.verdict === 'ok'), 'the fix shows');
     assert.ok(said.some((t) => /xa-invalidate-waiters/.test(t)), `progress: ${said.join(' | ')}`);
+  });
+
+  it('makes a check of an open mail\'s current text its diagnostics, and answers its analysis as checked', async () => {
+    const uri = 'untitled:xarray';
+    const mail = readFileSync(path.join(root, 'test', 'fixtures', 'eras', 'xarray-invalidate-wake.patch'), 'utf8');
+    const before = await remote.analyse(uri, null);
+    assert.equal(before.checked, false);
+    const fixes = (d: { message: string }) => /fixes a lost wakeup in xa-invalidate-waiters/.test(d.message);
+    assert.ok(!(published.get(uri) ?? []).some(fixes), 'the static read says nothing of what the patch fixes');
+    const said: string[] = [];
+    const job = remote.job({
+      op: 'check', args: { text: mail, file: null, rules: [], tree: null, budget: { maxStates: 200000, maxMs: 30000 } },
+    }, (t) => said.push(t), { uri, version: before.version });
+    const checked = await job.result;
+    assert.ok(said.length > 0, 'progress came');
+    assert.ok(checked.review?.findings.some(fixes), JSON.stringify(checked.review?.findings.map((f) => f.message)));
+    assert.ok((published.get(uri) ?? []).some(fixes), 'the check\'s findings are the diagnostics now');
+    const after = await remote.analyse(uri, null);
+    assert.equal(after.checked, true);
+  });
+
+  it('reads every open mail again under new settings (workspace/didChangeConfiguration)', async () => {
+    const uri = fileUri(seed000);
+    const waitFor = async (pred: (n: number) => boolean) => {
+      for (let i = 0; i < 200; i++) {
+        const n = (published.get(uri) ?? []).filter((d) => d.source === 'dax-review').length;
+        if (pred(n)) return n;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the diagnostics did not change');
+    };
+    const before = await waitFor((n) => n > 0);
+    await server.rpc.sendNotification('workspace/didChangeConfiguration', { settings: { daxReview: { rules: null, clientCommands: false } } });
+    await waitFor((n) => n === 0);
+    assert.equal((await remote.analyse(uri, null)).analysis.review?.findings.length, 0, 'no rules as you type: no findings');
+    await server.rpc.sendNotification('workspace/didChangeConfiguration', { settings: { daxReview: { rules: [] } } });
+    assert.equal(await waitFor((n) => n === before), before);
   });
 
   it('cancels a job: the server ends its worker and answers at once, and stays up', async () => {
