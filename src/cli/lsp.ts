@@ -17,8 +17,9 @@ README.md shows Neovim and Emacs set-ups.
 initializationOptions (all optional), and again as the daxReview section of
 workspace/didChangeConfiguration: rules (rule ids or prefixes run as the mail is edited;
 empty: every static rule; null: none), budget { maxStates, maxMs }, jobDeadline (seconds),
-kernelTree (a kernel checkout), delay (ms of quiet after an edit), clientCommands (the
-client runs the commands of lenses and actions itself).`;
+kernelTree (a kernel checkout), delay (ms of quiet after an edit), readOnOpen (false: a
+mail is read when the client first asks for it), clientCommands (the client runs the
+commands of lenses and actions itself).`;
 
 export const lsp: Verb = {
   name: 'lsp',

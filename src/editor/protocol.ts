@@ -30,6 +30,10 @@ export interface ServerOptions {
   kernelTree?: string;
   /** Milliseconds of quiet after an edit before the mail is read again. */
   delay?: number;
+  /** False: the server does not read a mail the moment it opens but when the client first asks
+   *  for it (daxReview/analyse), which says the line in view to read first, or else after the
+   *  typing delay. For a client that asks for every mail it shows. */
+  readOnOpen?: boolean;
   /** The client runs the commands its lenses and code actions name itself (its own
    *  daxReview.simulateHunk and the rest): the server then offers no executeCommandProvider,
    *  so the two do not both register them. */

@@ -205,7 +205,8 @@ export class MailServer {
   private schedule(doc: TextDocument, delay?: number): void {
     const s = this.state(doc.uri);
     if (s.timer) clearTimeout(s.timer);
-    const wait = delay ?? (s.version < 0 ? 0 : Math.max(0, this.options.delay ?? 200));
+    const typing = Math.max(0, this.options.delay ?? 200);
+    const wait = delay ?? (s.version < 0 && this.options.readOnOpen !== false ? 0 : typing);
     s.timer = setTimeout(() => {
       s.timer = undefined;
       this.read(doc.uri).catch((e: unknown) => this.connection.console.error(`dax-review: reading ${doc.uri} failed: ${message(e)}`));

@@ -20,6 +20,8 @@ export function serverOptions(): ServerOptions {
     jobDeadline: s.deadlineMs / 1000,
     kernelTree: s.tree ?? undefined,
     delay: s.delay,
+    // Each mail is read when Documents first asks, from the line in view.
+    readOnOpen: false,
     clientCommands: true,
   };
 }
