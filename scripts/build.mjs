@@ -22,6 +22,7 @@ const node = {
 const entries = [
   { in: 'src/cli/main.ts', out: 'cli.js', banner: { js: '#!/usr/bin/env node' } },
   { in: 'src/vscode/extension.ts', out: 'extension.js' },
+  { in: 'src/lsp/main.ts', out: 'server.js' },
   { in: 'src/editor/worker.ts', out: 'analysis.js' },
   { in: 'src/check/worker.ts', out: 'worker.js' },
   { in: 'src/cli/parse-worker.ts', out: 'parse-worker.js' },

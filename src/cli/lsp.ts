@@ -10,11 +10,16 @@ Serves the review as a language server (Language Server Protocol) on standard in
 output: findings as diagnostics with their trace steps as related information, a lens per
 hunk, code actions on findings, hovers with the counterexample as a thread table, commands
 to simulate a hunk, check the mail with simulation and draft the reply, and the custom
-requests daxReview/trace and daxReview/outline. README.md shows Neovim and Emacs set-ups.
+requests daxReview/trace and daxReview/outline; for an editor's own features over the
+analysis, daxReview/analyse, daxReview/ask, daxReview/job and daxReview/view (README.md).
+README.md shows Neovim and Emacs set-ups.
 
-initializationOptions (all optional): rules (rule ids or prefixes run as the mail is
-edited; empty: every static rule), budget { maxStates, maxMs }, jobDeadline (seconds),
-kernelTree (a kernel checkout), delay (ms of quiet after an edit).`;
+initializationOptions (all optional), and again as the daxReview section of
+workspace/didChangeConfiguration: rules (rule ids or prefixes run as the mail is edited;
+empty: every static rule; null: none), budget { maxStates, maxMs }, jobDeadline (seconds),
+kernelTree (a kernel checkout), delay (ms of quiet after an edit), readOnOpen (false: a
+mail is read when the client first asks for it), clientCommands (the client runs the
+commands of lenses and actions itself).`;
 
 export const lsp: Verb = {
   name: 'lsp',

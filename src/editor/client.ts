@@ -3,11 +3,9 @@
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import type { FromWorker, JobRequest, JobResults } from './jobs';
+import { Cancelled, JobError, type JobHandle } from './errors';
 
-export class JobError extends Error {}
-export class Cancelled extends Error {
-  constructor() { super('cancelled'); }
-}
+export { Cancelled, JobError, type JobHandle } from './errors';
 
 interface Pending {
   resolve(v: unknown): void;
@@ -67,11 +65,6 @@ class Channel {
     this.fail(reason);
     await w?.terminate();
   }
-}
-
-export interface JobHandle<T> {
-  result: Promise<T>;
-  cancel(): void;
 }
 
 export class AnalysisClient {

@@ -212,6 +212,13 @@ export function hunksInView(a: Analysis, lines: readonly [number, number][] | nu
   return out;
 }
 
+/** Which messages are in view: what is drawn for the view (lenses, comment threads) is
+ *  drawn again only when this changes. */
+export function viewKey(a: Analysis | null, lines: readonly [number, number][] | null): string {
+  if (!a || !lines) return '';
+  return lines.map(([first, last]) => `${messageAt(a, first)?.index ?? -1}-${messageAt(a, last)?.index ?? -1}`).join(',');
+}
+
 export function lensesData(a: Analysis, lines: readonly [number, number][] | null, cap = VIEW_CAP): LensData[] {
   return [...hunksInView(a, lines, cap).map((h) => lensFor(a, h)), ...symbolsInView(a, lines, cap).map(symbolLens)];
 }

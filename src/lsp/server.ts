@@ -3,21 +3,27 @@
 // open mail in the analysis worker as it is edited and publishes its findings as diagnostics;
 // lenses, code actions and hovers are drawn from the same editor-neutral view as the VS Code
 // extension's (src/editor/view.ts). Simulation, the full check and the reply run as commands,
-// each in a worker of its own, cancellable.
+// each in a worker of its own, cancellable. An editor with features of its own over the
+// analysis (the VS Code extension's series tree, comment threads and trace panel) asks for it
+// through the custom requests of src/editor/protocol.ts on the same connection.
 import {
-  CodeActionKind, DiagnosticSeverity, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments,
-  type CancellationToken, type CodeAction, type CodeLens, type Connection, type Diagnostic, type InitializeParams,
+  CodeActionKind, DiagnosticSeverity, ErrorCodes, LSPErrorCodes, ProgressType, ResponseError, TextDocumentSyncKind, TextDocuments,
+  WorkDoneProgress, type CancellationToken, type CodeAction, type CodeLens, type Connection, type Diagnostic, type InitializeParams,
   type InitializeResult, type Range,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { AnalysisClient, Cancelled, type JobHandle } from '../editor/client';
-import type { Analysis, HunkKey, Simulation } from '../editor/jobs';
+import type { Analysis, HunkKey, JobRequest, Simulation } from '../editor/jobs';
 import { boundedLimits, type Limits } from '../editor/limits';
+import {
+  ASK_OPS, JOB_OPS, METHODS, type AnalyseParams, type AskParams, type DocumentAnalysis, type JobParams, type ProgressToken,
+  type ServerOptions, type ViewParams, type WorkDone,
+} from '../editor/protocol';
 import { placeSteps } from '../editor/trace';
 import {
   ACTION_KINDS, actionsAt, diagnosticsData, findingFor, findingId, findingsAt, hoverAt, hunkAt, hunkFor, lensesData,
-  swimlaneText, type ActionData, type FindingRef, type Severity,
+  swimlaneText, viewKey, type ActionData, type FindingRef, type Severity,
 } from '../editor/view';
 import type { Trace } from '../check/types';
 
@@ -38,18 +44,7 @@ export const REQUESTS = {
   outline: 'daxReview/outline',
 } as const;
 
-/** What a client may set in initializationOptions. */
-export interface ServerOptions {
-  /** Rule ids or prefixes run as the mail is edited; empty (the default) runs every static rule. */
-  rules?: string[];
-  budget?: { maxStates?: number; maxMs?: number };
-  /** Most seconds a check, simulation or reply runs before it is cancelled. */
-  jobDeadline?: number;
-  /** A kernel checkout whose fs/dax.c the hunks are applied to. */
-  kernelTree?: string;
-  /** Milliseconds of quiet after an edit before the mail is read again. */
-  delay?: number;
-}
+export type { ServerOptions } from '../editor/protocol';
 
 export interface TraceParams {
   textDocument: { uri: string };
@@ -72,11 +67,25 @@ interface DocState {
   analysis: Analysis | null;
   checked: boolean;
   timer?: ReturnType<typeof setTimeout>;
+  /** The read in flight: a read asked for meanwhile joins it. */
+  reading: Promise<void> | null;
+  /** Who waits on the read in flight for its partial answers (daxReview/analyse). */
+  partials: Set<(a: DocumentAnalysis) => void>;
+  /** The mail lines the client shows (daxReview/view), when it says: lenses are drawn for
+   *  the messages in view, and a read starts from the first of them. */
+  view: [number, number][] | null;
+  /** A mail line the client last asked to be read first (daxReview/analyse), when it gives no view. */
+  focus: number | null;
+  /** Which messages were in view when the lenses were last drawn. */
+  viewKey: string;
   reply: Set<string>;
   simulations: Map<string, Simulation>;
   /** The diagnostics last published, with the version they were published for. */
   published?: string;
 }
+
+/** $/progress values carrying a large mailbox's analysis so far. */
+const PARTIAL_ANALYSIS = new ProgressType<DocumentAnalysis>();
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -129,31 +138,54 @@ export class MailServer {
     c.onExecuteCommand((p, token) => this.execute(p.command, p.arguments ?? [], token));
     c.onRequest(REQUESTS.trace, (p: TraceParams) => this.trace(p));
     c.onRequest(REQUESTS.outline, (p: { textDocument: { uri: string } }) => this.analysis(p.textDocument.uri)?.outline ?? null);
+    c.onRequest(METHODS.analyse, (p: AnalyseParams) => this.analyseRequest(p));
+    c.onRequest(METHODS.ask, (p: AskParams) => this.ask(p));
+    c.onRequest(METHODS.job, (p: JobParams, token) => this.job(p, token));
+    c.onNotification(METHODS.view, (p: ViewParams) => this.view(p));
+    c.onDidChangeConfiguration((p) => this.configure((p.settings as { daxReview?: unknown } | null)?.daxReview));
     this.documents.listen(c);
     c.listen();
   }
 
   private initialize(p: InitializeParams): InitializeResult {
-    const o = (p.initializationOptions ?? {}) as ServerOptions;
     this.lensRefresh = p.capabilities.workspace?.codeLens?.refreshSupport === true;
-    this.options = typeof o === 'object' && o !== null ? o : {};
-    this.limits = boundedLimits({ maxStates: this.options.budget?.maxStates, maxMs: this.options.budget?.maxMs, deadlineS: this.options.jobDeadline }, true);
+    this.setOptions(p.initializationOptions);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Full,
         codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: Object.values(ACTION_KINDS).map((k) => `${CodeActionKind.Empty}${k}`) },
         hoverProvider: true,
-        executeCommandProvider: { commands: Object.values(COMMANDS) },
+        ...(this.options.clientCommands === true ? {} : { executeCommandProvider: { commands: Object.values(COMMANDS) } }),
       },
       serverInfo: { name: 'dax-review' },
     };
   }
 
+  private setOptions(raw: unknown): void {
+    const o = typeof raw === 'object' && raw !== null ? raw as ServerOptions : {};
+    // Whether the client runs the commands is a capability, answered once at initialize.
+    this.options = { ...o, clientCommands: this.options.clientCommands ?? o.clientCommands };
+    this.limits = boundedLimits({ maxStates: o.budget?.maxStates, maxMs: o.budget?.maxMs, deadlineS: o.jobDeadline }, true);
+  }
+
+  /** New settings: every open mail is read again under them. */
+  private configure(raw: unknown): void {
+    if (typeof raw !== 'object' || raw === null) return;
+    this.setOptions(raw);
+    for (const doc of this.documents.all()) this.schedule(doc, 0);
+  }
+
+  /** The rules run as the mail is edited: every static rule unless the client says otherwise. */
+  private rules(): string[] | null {
+    const r = this.options.rules;
+    return r === null ? null : Array.isArray(r) ? r.filter((x) => typeof x === 'string') : [];
+  }
+
   private state(uri: string): DocState {
     let s = this.states.get(uri);
     if (!s) {
-      s = { version: -1, analysis: null, checked: false, reply: new Set(), simulations: new Map() };
+      s = { version: -1, analysis: null, checked: false, reading: null, partials: new Set(), view: null, focus: null, viewKey: '', reply: new Set(), simulations: new Map() };
       this.states.set(uri, s);
     }
     return s;
@@ -170,38 +202,137 @@ export class MailServer {
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
-  private schedule(doc: TextDocument): void {
+  private schedule(doc: TextDocument, delay?: number): void {
     const s = this.state(doc.uri);
     if (s.timer) clearTimeout(s.timer);
-    const delay = s.version < 0 ? 0 : Math.max(0, this.options.delay ?? 200);
-    s.timer = setTimeout(() => { s.timer = undefined; void this.read(doc.uri); }, delay);
+    const typing = Math.max(0, this.options.delay ?? 200);
+    const wait = delay ?? (s.version < 0 && this.options.readOnOpen !== false ? 0 : typing);
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      this.read(doc.uri).catch((e: unknown) => this.connection.console.error(`dax-review: reading ${doc.uri} failed: ${message(e)}`));
+    }, wait);
   }
 
-  /** Reads the document as it is now; an answer for an older version is dropped. */
-  private async read(uri: string): Promise<void> {
-    const doc = this.documents.get(uri);
-    if (!doc) return;
-    const version = doc.version;
-    try {
-      const analysis = await this.client.ask({ op: 'analyse', args: { text: doc.getText(), file: fileOf(uri), rules: this.options.rules ?? [] } },
-        (part) => { if (this.documents.get(uri)?.version === version) this.apply(uri, version, part, false); });
-      if (this.documents.get(uri)?.version !== version) return;
+  private isCurrent(uri: string, version: number): boolean {
+    return this.documents.get(uri)?.version === version;
+  }
+
+  /**
+   * Reads the document as it is now, at once: a read already in flight is joined rather than
+   * run twice, and reads again by itself when the document changed meanwhile (an answer for an
+   * older version is dropped). Rejects when the read fails.
+   */
+  private read(uri: string): Promise<void> {
+    const s = this.state(uri);
+    if (s.timer) { clearTimeout(s.timer); s.timer = undefined; }
+    s.reading ??= this.readLoop(uri, s).finally(() => { s.reading = null; });
+    return s.reading;
+  }
+
+  private async readLoop(uri: string, s: DocState): Promise<void> {
+    for (;;) {
+      const doc = this.documents.get(uri);
+      if (!doc) return;
+      const version = doc.version;
+      const analysis = await this.client.ask({ op: 'analyse', args: { text: doc.getText(), file: fileOf(uri), rules: this.rules(), focus: s.view?.[0]?.[0] ?? s.focus } },
+        (part) => { if (this.isCurrent(uri, version)) this.apply(uri, version, part, false, true); });
+      if (!this.documents.get(uri)) return;
+      if (!this.isCurrent(uri, version)) continue;
       this.apply(uri, version, analysis, false);
       // It gave way to another request before binding every message: read on from where it stopped.
-      if (analysis.unfinished?.coverage) this.schedule(this.documents.get(uri)!);
-    } catch (e) {
-      this.connection.console.error(`dax-review: reading ${uri} failed: ${message(e)}`);
+      if (analysis.unfinished?.coverage) this.schedule(doc);
+      return;
     }
   }
 
-  private apply(uri: string, version: number, analysis: Analysis, checked: boolean): void {
+  /** `partial`: a large mailbox's analysis so far, passed on to whoever waits on the read. */
+  private apply(uri: string, version: number, analysis: Analysis, checked: boolean, partial = false): void {
     const s = this.state(uri);
     if (s.version !== version) s.simulations.clear();
     s.version = version;
     s.analysis = analysis;
     s.checked = checked;
     this.publish(uri);
+    s.viewKey = viewKey(analysis, s.view);
     if (this.lensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (partial) for (const f of s.partials) f({ version, analysis, checked });
+  }
+
+  /**
+   * daxReview/analyse: the analysis of an open document as it is now. A whole analysis of the
+   * current version is answered at once; else the document is read now (joining a read in
+   * flight), its partial answers sent as they come when the client gave a partialResultToken.
+   */
+  private async analyseRequest(p: AnalyseParams): Promise<DocumentAnalysis> {
+    const uri = documentUri(p);
+    const doc = this.documents.get(uri);
+    if (!doc) throw invalid(`${uri} is not an open document`);
+    const s = this.state(uri);
+    if (p.focus !== undefined && p.focus !== null) s.focus = lineArg(p.focus);
+    const whole = s.analysis && s.version === doc.version && !s.analysis.unfinished && !s.timer && !s.reading;
+    if (!whole) {
+      const token = p.partialResultToken;
+      const forward = token === undefined ? null : (a: DocumentAnalysis) => { void this.connection.sendProgress(PARTIAL_ANALYSIS, token, a); };
+      if (forward) s.partials.add(forward);
+      try {
+        await this.read(uri);
+      } catch (e) {
+        throw new ResponseError(ErrorCodes.InternalError, `reading ${uri}: ${message(e).split('\n')[0]}`);
+      } finally {
+        if (forward) s.partials.delete(forward);
+      }
+    }
+    const now = this.states.get(uri);
+    if (!now?.analysis) throw new ResponseError(ErrorCodes.InvalidRequest, `${uri} was closed while it was read`);
+    return { version: now.version, analysis: now.analysis, checked: now.checked };
+  }
+
+  /** daxReview/view: the lines the client shows. Lenses are drawn again when other messages come into view. */
+  private view(p: ViewParams): void {
+    const uri = p?.textDocument?.uri;
+    if (typeof uri !== 'string' || !this.documents.get(uri) || !Array.isArray(p.ranges)) return;
+    const ranges = p.ranges.filter((r) => Array.isArray(r) && Number.isInteger(r[0]) && Number.isInteger(r[1])).map((r) => [r[0], r[1]] as [number, number]);
+    const s = this.state(uri);
+    s.view = ranges.length ? ranges : null;
+    const key = viewKey(s.analysis, s.view);
+    if (key === s.viewKey) return;
+    s.viewKey = key;
+    if (this.lensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  }
+
+  /** daxReview/ask: the scenarios that run a hunk, or the thread kinds, from the long-lived worker. */
+  private async ask(p: AskParams): Promise<unknown> {
+    if (!p || !(ASK_OPS as readonly string[]).includes(p.op)) throw invalid(`daxReview/ask runs ${ASK_OPS.join(' or ')}, not ${String(p?.op)}`);
+    if (p.op === 'scenarios' && !isMailArgs(p.args)) throw invalid('scenarios: args are { text, file, key }');
+    try {
+      return await this.client.ask(p);
+    } catch (e) {
+      throw new ResponseError(ErrorCodes.InternalError, `${p.op}: ${message(e).split('\n')[0]}`);
+    }
+  }
+
+  /** daxReview/job: a check, simulation, reply or scenario run in a worker of its own, under the
+   *  deadline, with work-done progress; $/cancelRequest ends its worker. A check of an open
+   *  document's current text becomes its diagnostics. */
+  private async job(p: JobParams, token: CancellationToken): Promise<unknown> {
+    const req = jobRequest(p);
+    const progress = this.workDone(p.workDoneToken, `dax-review: ${req.op}`);
+    try {
+      const result = await this.run(req.op, token, () => this.client.job(req, (text) => progress.report(text)));
+      const d = p.textDocument;
+      if (req.op === 'check' && d && typeof d.uri === 'string' && this.isCurrent(d.uri, d.version)) this.apply(d.uri, d.version, result as Analysis, true);
+      return result;
+    } finally {
+      progress.end();
+    }
+  }
+
+  /** Work-done progress on a token the client gave, else nothing. */
+  private workDone(token: ProgressToken | undefined, title: string): { report(text: string): void; end(): void } {
+    if (token === undefined) return { report: () => undefined, end: () => undefined };
+    const send = (v: WorkDone) => { void this.connection.sendProgress(WorkDoneProgress.type, token, v); };
+    send({ kind: 'begin', title, cancellable: true });
+    return { report: (message) => send({ kind: 'report', message }), end: () => send({ kind: 'end' }) };
   }
 
   private publish(uri: string): void {
@@ -230,7 +361,7 @@ export class MailServer {
     const doc = this.documents.get(uri);
     const a = this.analysis(uri);
     if (!doc || !a) return [];
-    return lensesData(a, null).map((x) => {
+    return lensesData(a, this.states.get(uri)?.view ?? null).map((x) => {
       const line = Math.min(Math.max(x.line - 1, 0), Math.max(doc.lineCount - 1, 0));
       return {
         range: { start: { line, character: 0 }, end: { line, character: 0 } },
@@ -356,7 +487,7 @@ export class MailServer {
     const version = doc.version;
     const a = await this.run('checking the mail', token, () => this.client.job({
       op: 'check',
-      args: { text: doc.getText(), file: fileOf(uri), rules: this.options.rules ?? [], tree: this.options.kernelTree ?? null, budget: this.limits.budget, deadlineMs: this.limits.deadlineS * 900 },
+      args: { text: doc.getText(), file: fileOf(uri), rules: this.rules() ?? [], tree: this.options.kernelTree ?? null, budget: this.limits.budget, deadlineMs: this.limits.deadlineS * 900 },
     }, (t) => this.connection.console.log(`dax-review: ${t}`)));
     if (this.documents.get(uri)?.version === version) this.apply(uri, version, a, true);
     return { findings: a.review?.findings.length ?? 0, bounded: a.review?.bounded?.length ?? 0 };
@@ -415,4 +546,32 @@ function optionalString(v: unknown): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'string') throw invalid('a scenario or a thread list is a string');
   return v;
+}
+
+function documentUri(p: { textDocument?: { uri?: unknown } } | null): string {
+  const uri = p?.textDocument?.uri;
+  if (typeof uri !== 'string') throw invalid('textDocument is given as { uri }');
+  return uri;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Args that carry a mail's text, as the core reads it. */
+function isMailArgs(v: unknown): boolean {
+  return isObject(v) && typeof v.text === 'string' && (v.file === null || v.file === undefined || typeof v.file === 'string');
+}
+
+/** A daxReview/job's request as the worker takes it: an op it runs, args of the right shape,
+ *  and the budget within the server's ceilings whatever the client asked. */
+function jobRequest(p: JobParams): Extract<JobRequest, { op: JobParams['op'] }> {
+  if (!p || !(JOB_OPS as readonly string[]).includes(p.op)) throw invalid(`daxReview/job runs ${JOB_OPS.join(', ')}, not ${String(p?.op)}`);
+  const args = p.args as unknown;
+  if (p.op === 'runScenario' ? !isObject(args) || typeof args.scenario !== 'string' : !isMailArgs(args)) {
+    throw invalid(`${p.op}: args are ${p.op === 'runScenario' ? '{ scenario, budget }' : '{ text, file, ... }'}`);
+  }
+  const raw = isObject((args as Record<string, unknown>).budget) ? (args as { budget: Record<string, unknown> }).budget : {};
+  const budget = boundedLimits({ maxStates: raw.maxStates, maxMs: raw.maxMs }, true).budget;
+  return { op: p.op, args: { ...p.args, budget } } as Extract<JobRequest, { op: JobParams['op'] }>;
 }

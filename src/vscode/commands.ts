@@ -1,9 +1,11 @@
 // The commands under 'DAX Review': each gathers its input in the editor and hands the work
-// to the analysis worker; long jobs show progress and can be cancelled.
+// to the language server's workers; long jobs show progress and can be cancelled. The server's
+// lenses and code actions name these commands, with the document's URI as a string first.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Cancelled, type AnalysisClient, type JobHandle } from '../editor/client';
+import { Cancelled, type JobHandle } from '../editor/errors';
+import type { RemoteAnalysis } from '../editor/remote';
 import type { DocState, Documents } from './documents';
 import { LANGUAGE, fileOf } from './documents';
 import { findingId, hunkAt, hunkFor, type ScenarioKey } from '../editor/view';
@@ -17,13 +19,21 @@ import { placeSteps } from '../editor/trace';
 
 interface FindingRef { rule: string; line: number }
 
+/** A document as a command is given it: a Uri from the extension's own callers, the URI's
+ *  string from the language server's lenses and code actions. */
+type UriArg = vscode.Uri | string;
+
+function asUri(u: UriArg | undefined): vscode.Uri | undefined {
+  return typeof u === 'string' ? vscode.Uri.parse(u, true) : u;
+}
+
 export class Commands {
   private running: JobHandle<unknown> | null = null;
   /** The hunk the panel shows, for the panel's own Simulate button. */
   private shown: { uri: vscode.Uri; key: HunkKey } | null = null;
 
   constructor(
-    private readonly client: AnalysisClient,
+    private readonly client: RemoteAnalysis,
     private readonly docs: Documents,
     private readonly panel: Panel,
     private readonly log: vscode.OutputChannel,
@@ -32,13 +42,13 @@ export class Commands {
   register(): vscode.Disposable[] {
     const c = (id: string, f: (...a: never[]) => unknown) => vscode.commands.registerCommand(`daxReview.${id}`, f);
     return [
-      c('simulateHunk', (uri?: vscode.Uri, key?: HunkKey) => this.simulateHunk(uri, key, { scenario: undefined, without: null, threads: null })),
-      c('simulateWithout', (uri?: vscode.Uri, key?: HunkKey, line?: number) => this.simulateWithout(uri, key, line)),
-      c('simulateScenario', (uri?: vscode.Uri, key?: ScenarioKey) => this.simulateScenario(uri, key)),
-      c('checkPatchMail', (uri?: vscode.Uri) => this.checkPatchMail(uri)),
-      c('showTrace', (uri?: vscode.Uri, ref?: FindingRef) => this.showTrace(uri, ref)),
-      c('draftReply', (uri?: vscode.Uri) => this.draftReply(uri)),
-      c('addToReply', (uri?: vscode.Uri, ref?: FindingRef) => this.addToReply(uri, ref)),
+      c('simulateHunk', (uri?: UriArg, key?: HunkKey) => this.simulateHunk(asUri(uri), key, { scenario: undefined, without: null, threads: null })),
+      c('simulateWithout', (uri?: UriArg, key?: HunkKey, line?: number) => this.simulateWithout(asUri(uri), key, line)),
+      c('simulateScenario', (uri?: UriArg, key?: ScenarioKey) => this.simulateScenario(asUri(uri), key)),
+      c('checkPatchMail', (uri?: UriArg) => this.checkPatchMail(asUri(uri))),
+      c('showTrace', (uri?: UriArg, ref?: FindingRef) => this.showTrace(asUri(uri), ref)),
+      c('draftReply', (uri?: UriArg) => this.draftReply(asUri(uri))),
+      c('addToReply', (uri?: UriArg, ref?: FindingRef) => this.addToReply(asUri(uri), ref)),
       c('openSeriesOverview', () => vscode.commands.executeCommand('daxReview.series.focus')),
       c('selectKernelTree', () => this.selectKernelTree()),
       c('openPanelBeside', () => this.panel.openBeside()),
@@ -268,10 +278,11 @@ export class Commands {
     const s = this.docs.state(doc.uri);
     const version = doc.version;
     const cfg = settings();
+    // The server makes the check's findings the document's diagnostics while it is at this version.
     const a = await this.runJob('DAX Review: checking the patch mail', null, () => this.client.job({
       // The review stops its own searches a little before the job's deadline, and says which.
       op: 'check', args: { text: doc.getText(), file: fileOf(doc), rules: cfg.rules, tree: cfg.tree, budget: cfg.budget, deadlineMs: cfg.deadlineMs * 0.9 },
-    }, (t) => this.progress(t)));
+    }, (t) => this.progress(t), { uri: doc.uri.toString(), version }));
     if (!a) return;
     if (doc.version === version) this.docs.apply(s, version, a, true);
     const n = a.review?.findings.length;
@@ -332,6 +343,7 @@ export class Commands {
       op: 'reply', args: { text: doc.getText(), file: fileOf(doc), findings, only, comments: s.comments, tree: cfg.tree, budget: cfg.budget, deadlineMs: cfg.deadlineMs * 0.9 },
     }, (t) => this.progress(t)));
     if (text === null) return;
+    this.docs.expectDraft(text);
     const reply = await vscode.workspace.openTextDocument({ language: LANGUAGE, content: text });
     this.docs.markDraft(reply.uri);
     await vscode.window.showTextDocument(reply, { viewColumn: vscode.ViewColumn.Beside });

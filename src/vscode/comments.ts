@@ -8,8 +8,8 @@ import type { Comment } from '../patch/types';
 import type { DocState, Documents } from './documents';
 import type { Analysis, OutlineHunk } from '../editor/jobs';
 import type { OwnComment } from '../editor/review';
-import { VIEW_CAP, hunksInView, messageAt } from '../editor/view';
-import { shownLines, viewKey } from './lenses';
+import { VIEW_CAP, hunksInView, messageAt, viewKey } from '../editor/view';
+import { shownLines } from './visible';
 
 export const CONTROLLER = 'daxReview.mailComments';
 const YOU = 'you (pending review)';

@@ -1,7 +1,9 @@
 // The analysis of every open patch mail, kept current as it is edited: debounced, one
-// request in flight per document, stale answers dropped.
+// request in flight per document, stale answers dropped. The language server reads the mail
+// (its diagnostics, lenses, actions and hovers come from that read); this is its analysis as
+// the extension's own features need it, asked of the server (daxReview/analyse).
 import * as vscode from 'vscode';
-import type { AnalysisClient } from '../editor/client';
+import type { RemoteAnalysis } from '../editor/remote';
 import type { Analysis, Simulation } from '../editor/jobs';
 import type { OwnComment } from '../editor/review';
 import { keyOf } from '../editor/jobs';
@@ -38,8 +40,10 @@ export class Documents implements vscode.Disposable {
   private readonly told = new Set<string>();
   /** Drafted replies: mail the reviewer writes, not patch mail to review. */
   private readonly drafts = new Set<string>();
+  /** The text of replies about to be opened, each claimed as a draft when its document opens. */
+  private readonly coming: string[] = [];
 
-  constructor(private readonly client: AnalysisClient, private readonly log: vscode.OutputChannel) {}
+  constructor(private readonly server: RemoteAnalysis, private readonly log: vscode.OutputChannel) {}
 
   state(uri: vscode.Uri): DocState {
     const k = uri.toString();
@@ -75,9 +79,25 @@ export class Documents implements vscode.Disposable {
     return this.drafts.has(uri.toString());
   }
 
+  /** A reply with this text is about to be opened: it is a draft from the moment it opens (the
+   *  language server is never given it). */
+  expectDraft(text: string): void {
+    this.coming.push(text);
+  }
+
+  /** Whether a document is a drafted reply, claiming it as one if it is the reply expected. */
+  isDraftDocument(doc: vscode.TextDocument): boolean {
+    if (this.isDraft(doc.uri)) return true;
+    const i = doc.isUntitled ? this.coming.indexOf(doc.getText()) : -1;
+    if (i < 0) return false;
+    this.coming.splice(i, 1);
+    this.drafts.add(doc.uri.toString());
+    return true;
+  }
+
   /** Re-reads the document after the typing delay. */
   schedule(doc: vscode.TextDocument, delay = settings().delay): void {
-    if (!isPatchMailDocument(doc) || this.isDraft(doc.uri)) return;
+    if (!isPatchMailDocument(doc) || this.isDraftDocument(doc)) return;
     const s = this.state(doc.uri);
     if (s.timer) clearTimeout(s.timer);
     s.timer = setTimeout(() => { s.timer = undefined; void this.refresh(doc, true); }, delay);
@@ -101,26 +121,23 @@ export class Documents implements vscode.Disposable {
       try {
         do {
           s.again = false;
-          const version = doc.version;
-          const cfg = settings();
           const focus = vscode.window.visibleTextEditors.find((e) => e.document === doc)?.visibleRanges[0]?.start.line;
           const t0 = performance.now();
           let firstPart: number | null = null;
           let allFindings: number | null = null;
-          const analysis = await this.client.ask({
-            op: 'analyse', args: { text: doc.getText(), file: fileOf(doc), rules: cfg.asYouType ? cfg.rules : null, focus: focus === undefined ? null : focus + 1 },
-          }, (part) => {
+          const answer = await this.server.analyse(doc.uri.toString(), focus === undefined ? null : focus + 1, (part) => {
             firstPart ??= performance.now() - t0;
-            const fresh = !doc.isClosed && doc.version === version;
-            if (fresh) this.apply(s, version, part, false);
-            if (fresh && allFindings === null && !part.unfinished?.findings) {
+            const fresh = !doc.isClosed && doc.version === part.version;
+            if (fresh) this.apply(s, part.version, part.analysis, part.checked);
+            if (fresh && allFindings === null && !part.analysis.unfinished?.findings) {
               allFindings = performance.now() - t0;
               this.log.appendLine(`every finding of ${doc.uri.toString()} shown after ${allFindings.toFixed(0)} ms; binding the other messages to the model for their lenses`);
             }
           });
           if (doc.isClosed || this.isDraft(doc.uri)) return;
-          if (doc.version !== version) { s.again = true; continue; }
-          this.apply(s, version, analysis, false);
+          if (doc.version !== answer.version) { s.again = true; continue; }
+          const analysis = answer.analysis;
+          this.apply(s, answer.version, analysis, answer.checked);
           // How long a read takes, for the reviewer who wonders (and for bench:editor).
           this.log.appendLine(readLine(doc, analysis, performance.now() - t0, firstPart, allFindings));
           // A read that gave way to another request before binding every message reads again:

@@ -1,7 +1,7 @@
-// The extension's entry. Activation loads the host module, which registers providers, and
-// counts that loading in the activation time it logs. The mail reader, the model and the
-// explorer are never loaded on the extension host: they run in the analysis worker
-// (dist/analysis.js, see client.ts), started on first use.
+// The extension's entry. Activation loads the host module, which registers the extension's
+// features, and counts that loading in the activation time it logs. The mail reader, the model
+// and the explorer are never loaded on the extension host: they run in the language server's
+// analysis workers (dist/server.js, dist/analysis.js), started on the first patch mail.
 import type * as vscode from 'vscode';
 import type * as Host from './host';
 

@@ -1,21 +1,19 @@
-// Registers the extension's providers on the extension host. Nothing here reads a mail:
-// the analysis worker does, on first use.
+// Registers the extension's features on the extension host. Nothing here reads a mail: the
+// language server does (dist/server.js, started on the first read of a patch mail), and publishes the
+// diagnostics, lenses, code actions and hovers itself. The series tree, comment threads, panel
+// and commands ask it for the analysis (server.ts).
 import * as vscode from 'vscode';
-import { ReviewActions } from './actions';
-import { AnalysisClient } from '../editor/client';
 import { Commands } from './commands';
 import { MailComments } from './comments';
 import { hasPatchMailExtension, isPatchMail } from './detect';
-import { diagnosticsOf } from './diagnostics';
-import { diagnosticsData } from '../editor/view';
 import { Documents, LANGUAGE } from './documents';
-import { FindingHover } from './hover';
-import { HunkLenses } from './lenses';
 import { Panel, VIEW_ID } from './panel';
+import { MailServerClient } from './server';
 import { SECTION } from './settings';
 import { SeriesTree, hunkOfNode } from './tree';
+import { ViewReporter } from './visible';
 
-let client: AnalysisClient | null = null;
+let server: MailServerClient | null = null;
 
 /** Languages a patch mail may arrive with before the extension claims it. */
 const ADOPT_FROM = new Set(['plaintext', 'diff', 'email', 'mail']);
@@ -23,27 +21,27 @@ const ADOPT_FROM = new Set(['plaintext', 'diff', 'email', 'mail']);
 /** `since`: when activation began; `loaded`: when the host's modules had been initialised. */
 export function activate(context: vscode.ExtensionContext, since = performance.now(), loaded = since): void {
   const log = vscode.window.createOutputChannel('DAX Review');
-  client = new AnalysisClient(context.asAbsolutePath('dist'));
-  const docs = new Documents(client, log);
-  const diagnostics = vscode.languages.createDiagnosticCollection('dax-review');
-  const comments = new MailComments(docs);
-  const tree = new SeriesTree(docs);
+  // Drafted replies are never given to the server (the client asks only once it has started).
+  const mail: MailServerClient = new MailServerClient(context, (doc): boolean => documents.isDraftDocument(doc));
+  server = mail;
+  const documents: Documents = new Documents(mail.analysis, log);
+  const comments = new MailComments(documents);
+  const tree = new SeriesTree(documents);
   let commands: Commands | null = null;
   const panel = new Panel(context.extensionUri, {
     simulate: (scenario, threads) => commands?.simulateShown(scenario, threads),
     cancel: () => commands?.cancel(),
   });
-  commands = new Commands(client, docs, panel, log);
-  const selector: vscode.DocumentSelector = { language: LANGUAGE };
-  const lenses = new HunkLenses(docs);
+  commands = new Commands(mail.analysis, documents, panel, log);
 
-  /** What each document's diagnostics say, as last set. */
-  const shown = new Map<string, string>();
   let active = false;
   const adopt = (doc: vscode.TextDocument) => {
     if (doc.languageId === LANGUAGE) {
-      if (!active) { active = true; void vscode.commands.executeCommand('setContext', 'daxReview.active', true); }
-      docs.schedule(doc, 0);
+      if (!active) {
+        active = true;
+        void vscode.commands.executeCommand('setContext', 'daxReview.active', true);
+      }
+      documents.schedule(doc, 0);
       return;
     }
     if (!ADOPT_FROM.has(doc.languageId) || !['file', 'untitled'].includes(doc.uri.scheme)) return;
@@ -55,44 +53,28 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
   const treeView = vscode.window.createTreeView('daxReview.series', { treeDataProvider: tree, showCollapseAll: true });
   const follow = (e: vscode.TextEditor | undefined) => {
     // A drafted reply is not a series: the tree keeps showing the mail it answers.
-    if (e?.document.languageId === LANGUAGE && !docs.isDraft(e.document.uri)) tree.show(e.document.uri);
+    if (e?.document.languageId === LANGUAGE && !documents.isDraft(e.document.uri)) tree.show(e.document.uri);
   };
 
   context.subscriptions.push(
-    log, docs, diagnostics, comments, panel, treeView,
-    { dispose: () => { void client?.dispose(); } },
-    docs.onDidChange((s) => {
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.uri.toString());
-      if (doc && s.analysis) {
-        // A large mailbox's later answers mostly add coverage (lenses): the workbench redraws
-        // thousands of problems only when what they say changed.
-        const data = diagnosticsData(s.analysis);
-        const said = JSON.stringify(data);
-        if (shown.get(s.uri.toString()) !== said) {
-          shown.set(s.uri.toString(), said);
-          diagnostics.set(doc.uri, diagnosticsOf(doc, data));
-        }
-      }
+    log, documents, comments, panel, treeView, mail,
+    new ViewReporter(documents, (p) => mail.view(p)),
+    documents.onDidChange((s) => {
       // A file claimed after it was opened keeps its editor: the tree follows it here.
-      if (vscode.window.activeTextEditor?.document.uri.toString() === s.uri.toString() && !docs.isDraft(s.uri)) tree.show(s.uri);
+      if (vscode.window.activeTextEditor?.document.uri.toString() === s.uri.toString() && !documents.isDraft(s.uri)) tree.show(s.uri);
     }),
     vscode.workspace.onDidOpenTextDocument(adopt),
-    vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) docs.schedule(e.document); }),
+    vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) documents.schedule(e.document); }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
-      diagnostics.delete(doc.uri);
-      shown.delete(doc.uri.toString());
       comments.forget(doc.uri);
-      docs.forget(doc.uri);
+      documents.forget(doc.uri);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
-      for (const d of vscode.workspace.textDocuments) docs.schedule(d, 0);
+      mail.configure();
+      for (const d of vscode.workspace.textDocuments) documents.schedule(d, 0);
     }),
     vscode.window.onDidChangeActiveTextEditor(follow),
-    lenses,
-    vscode.languages.registerCodeLensProvider(selector, lenses),
-    vscode.languages.registerHoverProvider(selector, new FindingHover(docs)),
-    vscode.languages.registerCodeActionsProvider(selector, new ReviewActions(docs), { providedCodeActionKinds: ReviewActions.kinds }),
     vscode.window.registerWebviewViewProvider(VIEW_ID, panel),
     vscode.window.registerWebviewPanelSerializer('daxReview.trace', {
       deserializeWebviewPanel: async (p: vscode.WebviewPanel) => panel.revive(p),
@@ -111,6 +93,6 @@ export function activate(context: vscode.ExtensionContext, since = performance.n
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.dispose();
-  client = null;
+  await server?.stop();
+  server = null;
 }

@@ -267,6 +267,11 @@ describe('DAX Review in code-server', function () {
     await page.locator('.find-widget .matchesCount', { hasText: /^1 of 1$/ }).waitFor({ timeout: 15000 });
     await page.keyboard.press('Escape');
     await screenshot('reply-with-comment');
+    // The reply quotes the hunks it answers, but it is mail being written, not patch mail under
+    // review: the language server is never given it, so no lens appears on its quoted hunks.
+    await page.waitForTimeout(3000);
+    const lenses = await page.locator('.editor-group-container.active .codelens-decoration').allInnerTexts();
+    assert.deepEqual(lenses, [], 'no lens on the drafted reply');
   });
 
   it('says of a patch to a file the model does not have that it runs none of it, with no simulate lens', async () => {

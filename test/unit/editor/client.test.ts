@@ -1,4 +1,4 @@
-// The analysis worker as the extension host drives it: dist/analysis.js started as a
+// The analysis worker as the language server drives it: dist/analysis.js started as a
 // worker_thread, answering reads, and a heavy job cancelled by terminating its worker.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ const root = path.join(__dirname, '..', '..', '..');
 const seeds = path.join(root, 'test', 'fixtures', 'seeds');
 const seed000 = readFileSync(path.join(seeds, readdirSync(seeds).find((f) => f.startsWith('000_'))!), 'utf8');
 
-describe('vscode: the analysis worker', function () {
+describe('editor: the analysis worker', function () {
   this.timeout(60000);
   let dir = '';
   let client: AnalysisClient;
