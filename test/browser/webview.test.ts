@@ -115,6 +115,13 @@ describe('panel webview in Chromium', function () {
   }
   const text = (sel: string) => page.locator(sel).innerText();
 
+  /** The state tree's items a reviewer can see (inside open items, not filtered away). */
+  function visibleItems(): Promise<string[]> {
+    return page.locator('#state-tree vscode-tree-item').evaluateAll((els) => els
+      .filter((e) => e.getBoundingClientRect().height > 0)
+      .map((e) => (e as HTMLElement).dataset.id ?? ''));
+  }
+
   it('says it is ready', async () => {
     assert.deepEqual(await page.evaluate(() => window.__posted), [{ type: 'ready' }]);
   });
@@ -218,14 +225,24 @@ describe('panel webview in Chromium', function () {
     assert.ok(Date.now() - t0 < 5000, `stepping took ${Date.now() - t0} ms`);
   });
 
-  it('restores the trace and the step when hidden and shown again', async () => {
+  it('restores the trace, the step and the state tree\'s filter and opened nodes when hidden and shown again', async () => {
     await show(panelModel('restore me'));
     await page.click('#next');
     await page.click('#next');
+    await page.locator('vscode-tree-item[data-id="thread:T1: pte fault 0x200"] > .name').click();
+    await page.locator('vscode-tree-item[data-id="locks"] > .name').click();
     await page.waitForTimeout(400);
     await page.reload();
     assert.equal(await text('#subject'), 'restore me');
     assert.equal(await text('#position'), `step 3 of ${lostWakeupTrace().steps.length}`);
+    const shown = await visibleItems();
+    assert.ok(shown.includes('thread:T1: pte fault 0x200/status'), 'the opened thread is open again');
+    assert.ok(!shown.includes('lock:mapping->tree_lock'), 'the closed group is closed again');
+    await page.click('#changed-only');
+    await page.waitForTimeout(400);
+    await page.reload();
+    assert.equal(await page.locator('#changed-only').evaluate((c) => (c as HTMLInputElement).checked), true, 'the filter is on again');
+    assert.ok(!(await visibleItems()).includes('thread:T1: pte fault 0x200'), 'and filters');
   });
 
   it('picks another violation\'s trace and asks the host to simulate a chosen scenario', async () => {
@@ -297,13 +314,6 @@ describe('panel webview in Chromium', function () {
     const row = (await current.boundingBox())!;
     assert.ok(row.y >= lanes.y - 1 && row.y + row.height <= lanes.y + lanes.height + 1, 'and in view');
   });
-
-  /** The state tree's items a reviewer can see (inside open items, not filtered away). */
-  function visibleItems(): Promise<string[]> {
-    return page.locator('#state-tree vscode-tree-item').evaluateAll((els) => els
-      .filter((e) => e.getBoundingClientRect().height > 0)
-      .map((e) => (e as HTMLElement).dataset.id ?? ''));
-  }
 
   it('shows the state as a tree: groups open, a variable opening to its parts, kept open from step to step', async () => {
     await show(panelModel('dax'));

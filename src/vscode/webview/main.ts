@@ -32,6 +32,9 @@ interface Saved {
   model: PanelModel;
   index: number;
   traceKey: string;
+  /** The state tree's filter and the nodes opened or closed in it. */
+  changedOnly?: boolean;
+  opened?: [string, boolean][];
 }
 
 const ROW = 24;          // px per swimlane row: fixed, so only the visible rows are built
@@ -69,7 +72,11 @@ let saveTimer: ReturnType<typeof setTimeout> | undefined;
 /** The state is the whole model: written at once for a new model, at most every 200 ms while stepping. */
 function save(now = false): void {
   clearTimeout(saveTimer);
-  const write = () => { if (model) vscode.setState({ model, index, traceKey } satisfies Saved); };
+  const write = () => {
+    if (!model) return;
+    const changedOnly = (byId('changed-only') as VscodeCheckbox).checked;
+    vscode.setState({ model, index, traceKey, changedOnly, opened: [...opened] } satisfies Saved);
+  };
   if (now) write();
   else saveTimer = setTimeout(write, 200);
 }
@@ -404,7 +411,7 @@ function wire(): void {
   byId('prev').addEventListener('click', () => go(index - 1));
   byId('next').addEventListener('click', () => go(index + 1));
   byId('last').addEventListener('click', () => go(Number.MAX_SAFE_INTEGER));
-  trackOpened(byId('state-tree'), opened);
+  trackOpened(byId('state-tree'), opened, () => save());
   byId('lanes').addEventListener('scroll', () => renderRows(), { passive: true });
   byId('lanes').addEventListener('keydown', (e) => {
     const moves: Record<string, number> = { ArrowDown: index + 1, j: index + 1, ArrowUp: index - 1, k: index - 1, Home: 0, End: Number.MAX_SAFE_INTEGER };
@@ -419,7 +426,7 @@ function wire(): void {
   });
   byId('cancel').addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
   byId('add-thread').addEventListener('click', addThread);
-  byId('changed-only').addEventListener('change', () => renderStep(false));
+  byId('changed-only').addEventListener('change', () => { renderStep(false); save(); });
   byId('run-threads').addEventListener('click', runThreads);
   byId('threads').addEventListener('keydown', (e) => { if (e.key === 'Enter') runThreads(); });
   window.addEventListener('message', (e: MessageEvent<HostToPanel>) => onMessage(e.data));
@@ -432,6 +439,8 @@ wire();
 const saved = vscode.getState() as Saved | undefined;
 if (saved?.model) {
   traceKey = saved.traceKey;
+  (byId('changed-only') as VscodeCheckbox).checked = saved.changedOnly ?? false;
+  for (const [id, open] of saved.opened ?? []) opened.set(id, open);
   show(saved.model, saved.index);
 }
 vscode.postMessage({ type: 'ready' });

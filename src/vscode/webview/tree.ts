@@ -71,12 +71,16 @@ export function renderTree(tree: HTMLElement, nodes: StateNode[], opened: Opened
  * Keeps `opened` in step with the items the reviewer opens and closes (by click or key):
  * the tree says so only through the items' reflected `open` attribute.
  */
-export function trackOpened(tree: HTMLElement, opened: Opened): void {
+export function trackOpened(tree: HTMLElement, opened: Opened, changed: () => void): void {
   new MutationObserver((records) => {
+    let any = false;
     for (const r of records) {
       const it = r.target as HTMLElement;
       const id = it.dataset.id;
-      if (id && it.isConnected) opened.set(id, it.hasAttribute('open'));
+      if (!id || !it.isConnected || opened.get(id) === it.hasAttribute('open')) continue;
+      opened.set(id, it.hasAttribute('open'));
+      any = true;
     }
+    if (any) changed();
   }).observe(tree, { subtree: true, attributes: true, attributeFilter: ['open'] });
 }
