@@ -240,6 +240,30 @@ describe('DAX Review in code-server', function () {
     await frame.locator('#first').click();
   });
 
+  it('shows the state at the step as a tree beside the swimlanes, filtered to what the step changed on demand', async () => {
+    const frame = panelFrame();
+    await frame.locator('#next').click();
+    await frame.locator('#next').click();
+    const tree = frame.locator('#state-tree');
+    await tree.locator('vscode-tree-item[data-id="threads"]').waitFor({ timeout: 30000 });
+    const lanes = (await frame.locator('#lanes').boundingBox())!;
+    const box = (await tree.boundingBox())!;
+    assert.ok(box.x >= lanes.x + lanes.width - 1, 'in the bottom panel the tree is beside the lanes');
+    /** Ids of the tree's items in view: inside open items, not filtered away. */
+    const shown = () => tree.locator('vscode-tree-item').evaluateAll((els) => els
+      .filter((e) => e.getBoundingClientRect().height > 0)
+      .map((e) => `${(e as HTMLElement).dataset.id}${e.classList.contains('changed') ? ' *' : ''}`));
+    const all = await shown();
+    await frame.locator('#changed-only').click();
+    const changed = await shown();
+    const groups = ['entries', 'waitqueues', 'locks', 'threads', 'other'];
+    assert.ok(changed.length < all.length, `${changed.length} of ${all.length} items with the filter on`);
+    assert.ok(changed.every((id) => groups.includes(id.replace(/ \*$/, '')) || id.endsWith(' *')), `only what changed:\n${changed.join('\n')}`);
+    await screenshot('state-tree-changed-only');
+    await frame.locator('#changed-only').click();
+    await frame.locator('#first').click();
+  });
+
   it('takes a comment typed on a hunk line into the pending review', async () => {
     const lines = readFileSync(seed, 'utf8').split('\n');
     const at = lines.findIndex((l) => /^[> ]*\+static void \*grab_mapping_entry\(/.test(l)) + 1;

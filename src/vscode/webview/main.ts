@@ -37,6 +37,11 @@ interface Saved {
   opened?: [string, boolean][];
 }
 
+// The swimlanes are a grid of our own rather than a vscode-table: the table builds every row
+// (in Chromium 2,000 steps took 3.8 s and 20,000 took 29 s to show, against 3 s allowed for
+// 20,000), sizes columns only in px, % or auto (no least width in em, which keeps every column
+// in a 540 px column), and scrolls inside a scroller in its shadow root, out of reach of the
+// windowing below and of keeping the current step in view.
 const ROW = 24;          // px per swimlane row: fixed, so only the visible rows are built
 const OVERSCAN = 8;
 
