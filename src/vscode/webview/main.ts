@@ -271,13 +271,14 @@ let stacked: boolean | null = null;
 function layoutSplit(force: boolean): void {
   if (!trace || byId('trace').hidden) return;
   const narrow = document.documentElement.clientWidth < STACK_BELOW;
+  const split = byId('split') as VscodeSplitLayout;
+  // The lanes' least width depends on the trace's threads: set for every trace shown.
+  split.minStart = `${narrow ? LANES_MIN_HEIGHT : lanesMinWidth(trace)}px`;
+  split.minEnd = narrow ? '120px' : '180px';
   if (narrow === stacked && !force) return;
   stacked = narrow;
   byId('trace').classList.toggle('stacked', narrow);
-  const split = byId('split') as VscodeSplitLayout;
   split.split = narrow ? 'horizontal' : 'vertical';
-  split.minStart = `${narrow ? LANES_MIN_HEIGHT : lanesMinWidth(trace)}px`;
-  split.minEnd = narrow ? '120px' : '180px';
   split.handlePosition = narrow ? '55%' : '60%';
 }
 
@@ -381,10 +382,6 @@ function changeItem(c: Change): HTMLElement {
   const d = el('div', 'item changed');
   d.append(el('span', 'what', c.what), el('span', 'from', c.from ?? '—'), el('span', 'arrow', ' → '), el('span', 'to', c.to ?? '—'));
   return d;
-}
-
-function hex(n: number): string {
-  return `0x${n.toString(16)}`;
 }
 
 function go(i: number): void {
