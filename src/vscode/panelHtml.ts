@@ -41,7 +41,8 @@ export function panelHtml(a: PanelAssets): string {
   <div id="subject" class="subject"></div>
   <div id="where" class="where"></div>
   <div class="actions">
-    <label>scenario <select id="scenario"></select></label>
+    <label for="scenario">scenario</label>
+    <vscode-single-select id="scenario" class="scenario"></vscode-single-select>
     <vscode-button id="simulate">Simulate hunk</vscode-button>
     <vscode-button id="cancel" secondary hidden>Cancel</vscode-button>
     <span id="coverage" class="coverage"></span>
@@ -50,7 +51,7 @@ export function panelHtml(a: PanelAssets): string {
   <div class="compose" id="compose">
     <label for="threads" title="Threads of your own, kind@index comma-separated, run over the scenario's world (or a file of mapped blocks)">threads</label>
     <vscode-textfield id="threads" class="threads" spellcheck="false" placeholder="pte-read@0x202,truncate@0x203"></vscode-textfield>
-    <select id="thread-kind" title="A kind of thread the model can start"></select>
+    <vscode-single-select id="thread-kind" class="thread-kind" title="A kind of thread the model can start"></vscode-single-select>
     <label for="thread-index">at</label>
     <vscode-textfield id="thread-index" class="thread-index" spellcheck="false" value="0x200" title="The index it works at (a truncate: the size it cuts to; an invalidation: start-end)"></vscode-textfield>
     <vscode-button id="add-thread" secondary title="Add this thread to the list">Add</vscode-button>

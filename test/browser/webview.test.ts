@@ -114,6 +114,12 @@ describe('panel webview in Chromium', function () {
     await send({ type: 'show', model });
   }
   const text = (sel: string) => page.locator(sel).innerText();
+  /** Opens a select's list and clicks the option, as a reviewer would. */
+  async function pick(select: string, value: string): Promise<void> {
+    await page.click(select);
+    await page.locator(`${select} li.option`, { hasText: new RegExp(`^\\s*${value}\\s*$`) }).click();
+    assert.equal(await page.locator(select).evaluate((s) => (s as HTMLSelectElement).value), value);
+  }
 
   /** The state tree's items a reviewer can see (inside open items, not filtered away). */
   function visibleItems(): Promise<string[]> {
@@ -254,7 +260,7 @@ describe('panel webview in Chromium', function () {
     await page.locator('button.violation', { hasText: 'entry 0x200 left locked' }).click();
     assert.equal(await text('#position'), 'step 1 of 3');
     assert.match(await text('#trace-title'), /pte-vs-pmd/);
-    await page.selectOption('#scenario', 'pte-vs-pmd');
+    await pick('#scenario', 'pte-vs-pmd');
     await page.click('#simulate');
     const posted = await page.evaluate(() => window.__posted.filter((m) => m.type === 'simulate'));
     assert.deepEqual(posted, [{ type: 'simulate', scenario: 'pte-vs-pmd' }]);
@@ -266,13 +272,13 @@ describe('panel webview in Chromium', function () {
       { kind: 'truncate', doc: 'truncate of the file to index pages' },
     ] };
     await show(model);
-    assert.deepEqual(await page.locator('#thread-kind option').allInnerTexts(), ['pte-read', 'truncate']);
+    assert.deepEqual(await page.locator('#thread-kind vscode-option').allInnerTexts(), ['pte-read', 'truncate']);
     await page.fill('#threads input', 'pte-read@0x202');
-    await page.selectOption('#thread-kind', 'truncate');
+    await pick('#thread-kind', 'truncate');
     await page.fill('#thread-index input', '0x203');
     await page.click('#add-thread');
     assert.equal(await page.inputValue('#threads input'), 'pte-read@0x202,truncate@0x203');
-    await page.selectOption('#scenario', 'pmd-downgrade');
+    await pick('#scenario', 'pmd-downgrade');
     await page.click('#run-threads');
     const posted = await page.evaluate(() => window.__posted.filter((m) => m.type === 'simulate'));
     assert.deepEqual(posted, [{ type: 'simulate', scenario: 'pmd-downgrade', threads: 'pte-read@0x202,truncate@0x203' }]);
@@ -394,7 +400,7 @@ describe('panel webview in Chromium', function () {
 
   it('runs its components under the panel\'s CSP, with no inline script or style', async () => {
     await show(panelModel('csp'));
-    const defined = await page.evaluate(() => ['vscode-button', 'vscode-checkbox', 'vscode-textfield', 'vscode-tree', 'vscode-tree-item', 'vscode-split-layout', 'vscode-badge']
+    const defined = await page.evaluate(() => ['vscode-button', 'vscode-checkbox', 'vscode-textfield', 'vscode-tree', 'vscode-tree-item', 'vscode-split-layout', 'vscode-badge', 'vscode-single-select', 'vscode-option']
       .filter((t) => !customElements.get(t)));
     assert.deepEqual(defined, [], 'every component is defined by the bundled script');
     // A component's styles are constructed style sheets: the page's CSP has no 'unsafe-inline'.

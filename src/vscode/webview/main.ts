@@ -6,6 +6,8 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-split-layout/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { HostToPanel, PanelModel, PanelResult, PanelToHost, TraceRef } from '../protocol';
 import { selectedTrace } from '../protocol';
 import type { Trace, TraceStep, Verdict } from '../../check/types';
@@ -19,6 +21,7 @@ type VscodeButton = HTMLElementTagNameMap['vscode-button'];
 type VscodeCheckbox = HTMLElementTagNameMap['vscode-checkbox'];
 type VscodeTextfield = HTMLElementTagNameMap['vscode-textfield'];
 type VscodeSplitLayout = HTMLElementTagNameMap['vscode-split-layout'];
+type VscodeSingleSelect = HTMLElementTagNameMap['vscode-single-select'];
 
 interface VsCodeApi {
   postMessage(message: PanelToHost): void;
@@ -71,6 +74,7 @@ function byId(id: string): HTMLElement {
 
 const button = (id: string) => byId(id) as VscodeButton;
 const field = (id: string) => byId(id) as VscodeTextfield;
+const select = (id: string) => byId(id) as VscodeSingleSelect;
 
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -134,15 +138,8 @@ function renderHead(): void {
   cov.textContent = m.coverage
     ? `model covers ${m.coverage.executed}/${m.coverage.changed} changed lines${m.era ? ` · run against fs/dax.c of the ${m.era.replace(' ', ' era, ')}` : ''}`
     : '';
-  const select = byId('scenario') as HTMLSelectElement;
-  select.replaceChildren(el('option', undefined, 'every scenario'));
-  (select.firstChild as HTMLOptionElement).value = '';
-  for (const s of m.scenarios) {
-    const o = el('option', undefined, s);
-    o.value = s;
-    select.append(o);
-  }
-  select.value = m.scenario !== null && m.scenarios.includes(m.scenario) ? m.scenario : '';
+  const scenarios = [{ value: '', label: 'every scenario' }, ...m.scenarios.map((s) => ({ value: s, label: s }))];
+  fillSelect(select('scenario'), scenarios, m.scenario !== null && m.scenarios.includes(m.scenario) ? m.scenario : '');
   button('simulate').disabled = !m.hunk || m.status === 'running';
   renderCompose(m);
   byId('cancel').hidden = m.status !== 'running';
@@ -151,15 +148,9 @@ function renderHead(): void {
 /** The thread composer: kinds to pick from, and the threads last run (kept while typing). */
 function renderCompose(m: PanelModel): void {
   const kinds = m.threadKinds ?? [];
-  const select = byId('thread-kind') as HTMLSelectElement;
-  const was = select.value;
-  select.replaceChildren(...kinds.map((k) => {
-    const o = el('option', undefined, k.kind);
-    o.value = k.kind;
-    o.title = k.doc;
-    return o;
-  }));
-  if (kinds.some((k) => k.kind === was)) select.value = was;
+  const was = select('thread-kind').value;
+  const options = kinds.map((k) => ({ value: k.kind, label: k.kind, description: k.doc }));
+  fillSelect(select('thread-kind'), options, kinds.some((k) => k.kind === was) ? was : kinds[0]?.kind ?? '');
   const input = field('threads');
   if (m.threads && document.activeElement !== input) input.value = m.threads;
   const busy = !m.hunk || m.status === 'running';
@@ -167,8 +158,38 @@ function renderCompose(m: PanelModel): void {
   button('add-thread').disabled = !kinds.length;
 }
 
+interface Choice {
+  value: string;
+  label: string;
+  /** Shown under the list while the option is the active one. */
+  description?: string;
+}
+
+/**
+ * Gives a select its options with `picked` selected. The options are built again only when
+ * they differ (the header is drawn again on every progress report, and a list open in the
+ * reviewer's hands would close); the option picked goes in as the `selected` attribute,
+ * which the select reads when it takes the new options.
+ */
+function fillSelect(s: VscodeSingleSelect, choices: Choice[], picked: string): void {
+  const key = JSON.stringify(choices);
+  if (s.dataset.choices === key) {
+    if (s.value !== picked) s.value = picked;
+    return;
+  }
+  s.dataset.choices = key;
+  s.replaceChildren(...choices.map((c) => {
+    const o = document.createElement('vscode-option');
+    o.setAttribute('value', c.value);
+    o.textContent = c.label;
+    if (c.description) o.description = c.description;
+    if (c.value === picked) o.setAttribute('selected', '');
+    return o;
+  }));
+}
+
 function addThread(): void {
-  const kind = (byId('thread-kind') as HTMLSelectElement).value;
+  const kind = select('thread-kind').value;
   const at = field('thread-index').value.trim();
   if (!kind || !at) return;
   const input = field('threads');
@@ -180,7 +201,7 @@ function addThread(): void {
 function runThreads(): void {
   const threads = field('threads').value.trim();
   if (!threads) { field('threads').focus(); return; }
-  const s = (byId('scenario') as HTMLSelectElement).value;
+  const s = select('scenario').value;
   vscode.postMessage({ type: 'simulate', scenario: s || null, threads });
 }
 
@@ -423,7 +444,7 @@ function wire(): void {
     }
   });
   byId('simulate').addEventListener('click', () => {
-    const s = (byId('scenario') as HTMLSelectElement).value;
+    const s = select('scenario').value;
     vscode.postMessage({ type: 'simulate', scenario: s || null });
   });
   byId('cancel').addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
