@@ -383,12 +383,13 @@ function renderState(now: StateView | null, before: StateView | null, note: stri
   tree.hidden = !now;
   if (!now) {
     list.replaceChildren(el('p', 'muted', 'The trace carries no state for this step.'));
-    renderTree(tree, [], opened);
+    renderTree(tree, [], opened, false);
     return;
   }
   renderChanges(list, stateChanges(before, now), before !== null, note);
   const nodes = stateTree(before, now);
-  renderTree(tree, (byId('changed-only') as VscodeCheckbox).checked ? changedOnly(nodes) : nodes, opened);
+  const cut = (byId('changed-only') as VscodeCheckbox).checked;
+  renderTree(tree, cut ? changedOnly(nodes) : nodes, opened, cut);
 }
 
 /** What this step changed, in a line each: the step's own note for the first step. */

@@ -18,24 +18,25 @@ function span(cls: string, text: string): HTMLSpanElement {
   return s;
 }
 
-/** Groups open until closed; the variables in them stay closed until opened. */
-function openByDefault(depth: number): boolean {
-  return depth === 0;
+/** Groups open until closed; the variables in them stay closed until opened, except that a
+ *  tree cut to what changed opens the way to every change. */
+function openByDefault(n: StateNode, depth: number, cut: boolean): boolean {
+  return depth === 0 || (cut && n.changed);
 }
 
 function countChanged(n: StateNode): number {
   return n.children.filter((c) => c.changed).length;
 }
 
-function item(n: StateNode, depth: number, opened: Opened): VscodeTreeItem {
+function item(n: StateNode, depth: number, opened: Opened, cut: boolean): VscodeTreeItem {
   const it = document.createElement('vscode-tree-item');
   it.dataset.id = n.id;
   if (n.changed) it.classList.add('changed');
-  if (n.children.length && (opened.get(n.id) ?? openByDefault(depth))) it.setAttribute('open', '');
+  if (n.children.length && (opened.get(n.id) ?? openByDefault(n, depth, cut))) it.setAttribute('open', '');
   it.append(span('name', n.label));
   if (depth === 0) it.append(groupBadge(n));
   else labelValue(it, n);
-  for (const c of n.children) it.append(item(c, depth + 1, opened));
+  for (const c of n.children) it.append(item(c, depth + 1, opened, cut));
   return it;
 }
 
@@ -51,20 +52,22 @@ function labelValue(it: VscodeTreeItem, n: StateNode): void {
   it.append(note);
 }
 
-/** A group's count of variables, and of those the step changed. */
+/** A group's count of variables (its value: the tree cut to what changed keeps it), and of
+ *  those the step changed. */
 function groupBadge(n: StateNode): HTMLElement {
   const badge = document.createElement('vscode-badge');
   badge.slot = 'decoration';
   const changed = countChanged(n);
-  const count = n.was ? `${n.children.length}, was ${n.was}` : String(n.children.length);
+  const count = n.was ? `${n.value}, was ${n.was}` : n.value;
   badge.textContent = changed ? `${changed} of ${count} changed` : count;
   badge.variant = changed || n.was ? 'default' : 'counter';
   return badge;
 }
 
-/** Draws the tree in `tree` (a vscode-tree), replacing what it showed. */
-export function renderTree(tree: HTMLElement, nodes: StateNode[], opened: Opened): void {
-  tree.replaceChildren(...nodes.map((n) => item(n, 0, opened)));
+/** Draws the tree in `tree` (a vscode-tree), replacing what it showed; `cut`: the nodes are
+ *  the tree cut to what changed. */
+export function renderTree(tree: HTMLElement, nodes: StateNode[], opened: Opened, cut: boolean): void {
+  tree.replaceChildren(...nodes.map((n) => item(n, 0, opened, cut)));
 }
 
 /**
