@@ -41,19 +41,21 @@ export function panelHtml(a: PanelAssets): string {
   <div id="subject" class="subject"></div>
   <div id="where" class="where"></div>
   <div class="actions">
-    <label>scenario <select id="scenario"></select></label>
-    <button id="simulate" type="button">Simulate hunk</button>
-    <button id="cancel" type="button" hidden>Cancel</button>
+    <label for="scenario">scenario</label>
+    <vscode-single-select id="scenario" class="scenario"></vscode-single-select>
+    <vscode-button id="simulate">Simulate hunk</vscode-button>
+    <vscode-button id="cancel" secondary hidden>Cancel</vscode-button>
     <span id="coverage" class="coverage"></span>
     <span id="status" class="status"></span>
   </div>
   <div class="compose" id="compose">
-    <label title="Threads of your own, kind@index comma-separated, run over the scenario's world (or a file of mapped blocks)">threads
-      <input id="threads" type="text" spellcheck="false" placeholder="pte-read@0x202,truncate@0x203"></label>
-    <select id="thread-kind" title="A kind of thread the model can start"></select>
-    <label>at <input id="thread-index" type="text" spellcheck="false" value="0x200" size="8" title="The index it works at (a truncate: the size it cuts to; an invalidation: start-end)"></label>
-    <button id="add-thread" type="button" title="Add this thread to the list">Add</button>
-    <button id="run-threads" type="button" title="Run the hunk with these threads">Run threads</button>
+    <label for="threads" title="Threads of your own, kind@index comma-separated, run over the scenario's world (or a file of mapped blocks)">threads</label>
+    <vscode-textfield id="threads" class="threads" spellcheck="false" placeholder="pte-read@0x202,truncate@0x203"></vscode-textfield>
+    <vscode-single-select id="thread-kind" class="thread-kind" title="A kind of thread the model can start"></vscode-single-select>
+    <label for="thread-index">at</label>
+    <vscode-textfield id="thread-index" class="thread-index" spellcheck="false" value="0x200" title="The index it works at (a truncate: the size it cuts to; an invalidation: start-end)"></vscode-textfield>
+    <vscode-button id="add-thread" secondary title="Add this thread to the list">Add</vscode-button>
+    <vscode-button id="run-threads" title="Run the hunk with these threads">Run threads</vscode-button>
   </div>
 </header>
 <section id="results" hidden>
@@ -64,20 +66,29 @@ export function panelHtml(a: PanelAssets): string {
   <div class="toolbar">
     <span id="trace-title" class="trace-title"></span>
     <span class="steps">
-      <button id="first" type="button" title="First step (Home)">«</button>
-      <button id="prev" type="button" title="Previous step (↑)">‹</button>
+      <vscode-button id="first" secondary title="First step (Home)">«</vscode-button>
+      <vscode-button id="prev" secondary title="Previous step (↑)">‹</vscode-button>
       <span id="position"></span>
-      <button id="next" type="button" title="Next step (↓)">›</button>
-      <button id="last" type="button" title="Last step (End)">»</button>
+      <vscode-button id="next" secondary title="Next step (↓)">›</vscode-button>
+      <vscode-button id="last" secondary title="Last step (End)">»</vscode-button>
     </span>
   </div>
-  <div class="swimlanes">
-    <div id="lanes-head" class="lanes-head"></div>
-    <div id="lanes" class="lanes" tabindex="0"><div id="spacer" class="spacer"></div></div>
-  </div>
-  <div id="step-detail" class="step-detail"></div>
-  <label class="filter"><input id="changed-only" type="checkbox"> changed only</label>
-  <div id="state" class="state"></div>
+  <vscode-split-layout id="split" class="split" split="vertical" initial-handle-position="60%" reset-on-dbl-click>
+    <div slot="start" class="swimlanes">
+      <div id="lanes-head" class="lanes-head"></div>
+      <div id="lanes" class="lanes" tabindex="0"><div id="spacer" class="spacer"></div></div>
+    </div>
+    <div slot="end" class="state-pane">
+      <div id="step-detail" class="step-detail"></div>
+      <div class="state-bar">
+        <vscode-checkbox id="changed-only" label="changed only" title="Show only what this step changed"></vscode-checkbox>
+      </div>
+      <div id="state" class="state">
+        <div id="changes" class="changes"></div>
+        <vscode-tree id="state-tree" class="state-tree" indent-guides="onHover"></vscode-tree>
+      </div>
+    </div>
+  </vscode-split-layout>
 </section>
 <details open><summary>hunk</summary><div id="hunk" class="hunk"></div></details>
 <script nonce="${n}" src="${attr(a.script)}"></script>

@@ -26,6 +26,7 @@ declare global {
   interface Window {
     __posted: PanelToHost[];
     __pwned?: number;
+    __csp: string[];
   }
 }
 
@@ -85,6 +86,8 @@ describe('panel webview in Chromium', function () {
     await page.addInitScript(`
       window.__name = (f) => f;
       window.__posted = [];
+      window.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
       window.acquireVsCodeApi = () => ({
         postMessage: (m) => window.__posted.push(m),
         getState: () => JSON.parse(sessionStorage.getItem('state') ?? 'null') ?? undefined,
@@ -111,6 +114,19 @@ describe('panel webview in Chromium', function () {
     await send({ type: 'show', model });
   }
   const text = (sel: string) => page.locator(sel).innerText();
+  /** Opens a select's list and clicks the option, as a reviewer would. */
+  async function pick(select: string, value: string): Promise<void> {
+    await page.click(select);
+    await page.locator(`${select} li.option`, { hasText: new RegExp(`^\\s*${value}\\s*$`) }).click();
+    assert.equal(await page.locator(select).evaluate((s) => (s as HTMLSelectElement).value), value);
+  }
+
+  /** The state tree's items a reviewer can see (inside open items, not filtered away). */
+  function visibleItems(): Promise<string[]> {
+    return page.locator('#state-tree vscode-tree-item').evaluateAll((els) => els
+      .filter((e) => e.getBoundingClientRect().height > 0)
+      .map((e) => (e as HTMLElement).dataset.id ?? ''));
+  }
 
   it('says it is ready', async () => {
     assert.deepEqual(await page.evaluate(() => window.__posted), [{ type: 'ready' }]);
@@ -153,7 +169,7 @@ describe('panel webview in Chromium', function () {
     assert.match(await text('#state .changes'), /waitqueue 0x200/);
     await page.locator('#lanes').press('End');
     assert.equal(await text('#position'), `step ${trace.steps.length} of ${trace.steps.length}`);
-    assert.match(await text('#state'), /T3: pmd fault 0x200: blocked/);
+    assert.equal(await text('vscode-tree-item[data-id="thread:T3: pmd fault 0x200"] > .value'), 'blocked at grab_mapping_entry');
     await page.locator('#lanes').press('Home');
     assert.equal(await text('#position'), `step 1 of ${trace.steps.length}`);
   });
@@ -215,14 +231,24 @@ describe('panel webview in Chromium', function () {
     assert.ok(Date.now() - t0 < 5000, `stepping took ${Date.now() - t0} ms`);
   });
 
-  it('restores the trace and the step when hidden and shown again', async () => {
+  it('restores the trace, the step and the state tree\'s filter and opened nodes when hidden and shown again', async () => {
     await show(panelModel('restore me'));
     await page.click('#next');
     await page.click('#next');
+    await page.locator('vscode-tree-item[data-id="thread:T1: pte fault 0x200"] > .name').click();
+    await page.locator('vscode-tree-item[data-id="locks"] > .name').click();
     await page.waitForTimeout(400);
     await page.reload();
     assert.equal(await text('#subject'), 'restore me');
     assert.equal(await text('#position'), `step 3 of ${lostWakeupTrace().steps.length}`);
+    const shown = await visibleItems();
+    assert.ok(shown.includes('thread:T1: pte fault 0x200/status'), 'the opened thread is open again');
+    assert.ok(!shown.includes('lock:mapping->tree_lock'), 'the closed group is closed again');
+    await page.click('#changed-only');
+    await page.waitForTimeout(400);
+    await page.reload();
+    assert.equal(await page.locator('#changed-only').evaluate((c) => (c as HTMLInputElement).checked), true, 'the filter is on again');
+    assert.ok(!(await visibleItems()).includes('thread:T1: pte fault 0x200'), 'and filters');
   });
 
   it('picks another violation\'s trace and asks the host to simulate a chosen scenario', async () => {
@@ -234,7 +260,7 @@ describe('panel webview in Chromium', function () {
     await page.locator('button.violation', { hasText: 'entry 0x200 left locked' }).click();
     assert.equal(await text('#position'), 'step 1 of 3');
     assert.match(await text('#trace-title'), /pte-vs-pmd/);
-    await page.selectOption('#scenario', 'pte-vs-pmd');
+    await pick('#scenario', 'pte-vs-pmd');
     await page.click('#simulate');
     const posted = await page.evaluate(() => window.__posted.filter((m) => m.type === 'simulate'));
     assert.deepEqual(posted, [{ type: 'simulate', scenario: 'pte-vs-pmd' }]);
@@ -246,19 +272,19 @@ describe('panel webview in Chromium', function () {
       { kind: 'truncate', doc: 'truncate of the file to index pages' },
     ] };
     await show(model);
-    assert.deepEqual(await page.locator('#thread-kind option').allInnerTexts(), ['pte-read', 'truncate']);
-    await page.fill('#threads', 'pte-read@0x202');
-    await page.selectOption('#thread-kind', 'truncate');
-    await page.fill('#thread-index', '0x203');
+    assert.deepEqual(await page.locator('#thread-kind vscode-option').allInnerTexts(), ['pte-read', 'truncate']);
+    await page.fill('#threads input', 'pte-read@0x202');
+    await pick('#thread-kind', 'truncate');
+    await page.fill('#thread-index input', '0x203');
     await page.click('#add-thread');
-    assert.equal(await page.inputValue('#threads'), 'pte-read@0x202,truncate@0x203');
-    await page.selectOption('#scenario', 'pmd-downgrade');
+    assert.equal(await page.inputValue('#threads input'), 'pte-read@0x202,truncate@0x203');
+    await pick('#scenario', 'pmd-downgrade');
     await page.click('#run-threads');
     const posted = await page.evaluate(() => window.__posted.filter((m) => m.type === 'simulate'));
     assert.deepEqual(posted, [{ type: 'simulate', scenario: 'pmd-downgrade', threads: 'pte-read@0x202,truncate@0x203' }]);
     // The threads last run come back with the result and stay in the field.
     await show({ ...model, threads: 'pmd-read@0x200' });
-    assert.equal(await page.inputValue('#threads'), 'pmd-read@0x200');
+    assert.equal(await page.inputValue('#threads input'), 'pmd-read@0x200');
   });
 
   it('fits the bottom panel\'s default height and the 540 px column beside the editor', async () => {
@@ -295,16 +321,95 @@ describe('panel webview in Chromium', function () {
     assert.ok(row.y >= lanes.y - 1 && row.y + row.height <= lanes.y + lanes.height + 1, 'and in view');
   });
 
-  it('folds the state into groups and filters it to what changed', async () => {
+  it('shows the state as a tree: groups open, a variable opening to its parts, kept open from step to step', async () => {
+    await show(panelModel('dax'));
+    const entry = page.locator('vscode-tree-item[data-id="entry:512"]');
+    assert.equal(await text('vscode-tree-item[data-id="entry:512"] > .value'), 'pmd empty · locked');
+    assert.deepEqual((await visibleItems()).filter((id) => id.startsWith('entry:512')), ['entry:512'], 'a variable starts closed');
+    await entry.locator('> .name').click();
+    assert.deepEqual((await visibleItems()).filter((id) => id.startsWith('entry:512')),
+      ['entry:512', 'entry:512/value', 'entry:512/locked', 'entry:512/order']);
+    assert.equal(await text('vscode-tree-item[data-id="entry:512/locked"] > .value'), 'yes');
+    await page.click('#next');
+    assert.equal(await text('#position'), `step 2 of ${lostWakeupTrace().steps.length}`);
+    assert.ok((await visibleItems()).includes('entry:512/locked'), 'the opened variable stays open at the next step');
+    await page.locator('vscode-tree-item[data-id="locks"] > .name').click();
+    await page.click('#next');
+    assert.ok(!(await visibleItems()).includes('lock:mapping->tree_lock'), 'a closed group stays closed');
+  });
+
+  it('highlights the values the step changed, saying what they were', async () => {
     await show(panelModel('dax'));
     for (let i = 0; i < 4; i++) await page.click('#next');
-    const all = await page.locator('#state details.group .item').count();
-    await page.check('#changed-only');
-    const changed = await page.locator('#state details.group .item.changed').count();
-    const shown = await page.locator('#state details.group .item:not(.muted)').count();
-    assert.ok(changed > 0 && shown === changed && shown < all, `${shown} of ${all} items shown, ${changed} changed`);
-    await page.locator('#state details.group summary').first().click();
+    // Step 5, radix_tree_delete: T1 took the tree lock and the entry went away.
+    const lock = page.locator('vscode-tree-item[data-id="lock:mapping->tree_lock"]');
+    assert.equal(await lock.locator('> .value').innerText(), 'T1');
+    assert.equal(await lock.locator('> .was').innerText(), 'was free');
+    const threads = page.locator('vscode-tree-item[data-id="thread:T1: pte fault 0x200"]');
+    assert.equal(await threads.locator('> .was').count(), 0, 'an unchanged value says nothing of before');
+    const background = (sel: string) => page.locator(sel).evaluate((e) => getComputedStyle(e).backgroundColor);
+    const changed = await background('vscode-tree-item[data-id="lock:mapping->tree_lock"] > .value');
+    const same = await background('vscode-tree-item[data-id="thread:T1: pte fault 0x200"] > .value');
+    assert.notEqual(changed, same, 'a changed value is drawn unlike an unchanged one');
+    assert.match(await page.locator('vscode-tree-item[data-id="locks"] vscode-badge').innerText(), /1 of 1 changed/);
+    assert.match(await page.locator('vscode-tree-item[data-id="entries"] vscode-badge').innerText(), /was 1/);
+  });
+
+  it('filters the tree to what the step changed', async () => {
+    await show(panelModel('dax'));
+    for (let i = 0; i < 5; i++) await page.click('#next');
+    // Step 6 wakes T2: its waitqueue and its thread change, nothing else.
+    const all = await visibleItems();
+    await page.click('#changed-only');
+    assert.equal(await page.locator('#changed-only').evaluate((c) => (c as HTMLInputElement).checked), true);
+    const changed = await visibleItems();
+    // Cut to what changed, the tree opens the way to each change: T2 left the queue, T3 moved up.
+    assert.deepEqual(changed, ['entries', 'waitqueues', 'wq:0x200', 'wq:0x200/waiters', 'wq:0x200/waiters/0',
+      'locks', 'threads', 'thread:T2: pmd fault 0x200', 'thread:T2: pmd fault 0x200/status']);
+    assert.equal(await text('vscode-tree-item[data-id="wq:0x200/waiters/0"] > .was'), 'was T2');
+    assert.equal(await text('vscode-tree-item[data-id="locks"] vscode-badge'), '1', 'a group cut to nothing still counts its variables');
+    for (const unchanged of ['lock:mapping->tree_lock', 'thread:T1: pte fault 0x200', 'thread:T3: pmd fault 0x200']) {
+      assert.ok(all.includes(unchanged) && !changed.includes(unchanged), `${unchanged} is shown unfiltered and filtered away`);
+    }
     await page.click('#next');
-    assert.equal(await page.locator('#state details.group').first().evaluate((d) => (d as HTMLDetailsElement).open), false, 'a folded group stays folded');
+    assert.ok((await visibleItems()).every((id) => ['entries', 'waitqueues', 'locks', 'threads'].includes(id) || id.startsWith('lock:') || id.startsWith('thread:')),
+      'the filter stays on at the next step');
+    await page.click('#changed-only');
+    assert.ok((await visibleItems()).includes('thread:T3: pmd fault 0x200'), 'and off again shows every variable');
+  });
+
+  for (const [width, height, where] of [[1100, 300, 'beside'], [540, 600, 'under']] as const) {
+    it(`puts the state tree ${where} the swimlanes at ${width} px and keeps the row in view while stepping by keyboard`, async () => {
+      await page.setViewportSize({ width, height });
+      await show(panelModel('keys', longTrace(80)));
+      const lanes = page.locator('#lanes');
+      const l = (await lanes.boundingBox())!;
+      const tree = (await page.locator('#state-tree').boundingBox())!;
+      if (where === 'beside') assert.ok(tree.x >= l.x + l.width - 1, `the tree (x ${tree.x}) is right of the lanes (to ${l.x + l.width})`);
+      else assert.ok(tree.y >= l.y + l.height - 1, `the tree (y ${tree.y}) is under the lanes (to ${l.y + l.height})`);
+      await lanes.focus();
+      const scrollX = await page.evaluate(() => window.scrollX);
+      for (let i = 0; i < 30; i++) {
+        await lanes.press(i < 25 ? 'ArrowDown' : 'j');
+        const row = await page.locator('#spacer .row.current').boundingBox();
+        assert.ok(row && row.y >= l.y - 1 && row.y + row.height <= l.y + l.height + 1, `step ${i + 2}: the current row is in view`);
+      }
+      assert.equal(await text('#position'), 'step 31 of 80');
+      assert.equal(await page.evaluate(() => window.scrollX), scrollX, 'no sideways jump');
+      for (let i = 0; i < 5; i++) await lanes.press('k');
+      assert.equal(await text('#position'), 'step 26 of 80');
+      mkdirSync(results, { recursive: true });
+      await page.screenshot({ path: path.join(results, `browser-panel-${width}x${height}.png`) });
+    });
+  }
+
+  it('runs its components under the panel\'s CSP, with no inline script or style', async () => {
+    await show(panelModel('csp'));
+    const defined = await page.evaluate(() => ['vscode-button', 'vscode-checkbox', 'vscode-textfield', 'vscode-tree', 'vscode-tree-item', 'vscode-split-layout', 'vscode-badge', 'vscode-single-select', 'vscode-option']
+      .filter((t) => !customElements.get(t)));
+    assert.deepEqual(defined, [], 'every component is defined by the bundled script');
+    // A component's styles are constructed style sheets: the page's CSP has no 'unsafe-inline'.
+    assert.ok(await page.locator('#next').evaluate((b) => (b.shadowRoot?.adoptedStyleSheets.length ?? 0) > 0), 'the button is styled');
+    assert.deepEqual(await page.evaluate(() => window.__csp), []);
   });
 });
