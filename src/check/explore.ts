@@ -170,7 +170,8 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   const sleepSets = opts.reductions?.sleepSets !== false && nThreads >= 2 && nThreads <= 31;
   const partialOrder = opts.reductions?.partialOrder === true && nThreads >= 2 && nThreads <= 31
     && PersistentSets.supported(machine);
-  const canon = symmetric ? (s: Int32Array) => machine.canonical(s) : (s: Int32Array) => s;
+  const forget = forgetting(machine);
+  const canon = symmetric ? (s: Int32Array) => forget(machine.canonical(s)) : forget;
   const root = canon(machine.initial());
   const n = root.length;
   const store = new StateStore(machine.segments ? { n, starts: machine.segments } : undefined);
@@ -687,6 +688,21 @@ function tarjan(n: number, start: Int32Array, to: Int32Array): Int32Array {
 }
 
 /**
+ * The state as a search stores it: the machine's diagnostic words (Machine.diagnostic) zero.
+ * A copy when one was set; the state itself otherwise.
+ */
+function forgetting(machine: Machine): (s: Int32Array) => Int32Array {
+  const words = machine.diagnostic ?? [];
+  if (!words.length) return (s) => s;
+  return (s) => {
+    if (words.every((i) => s[i] === 0)) return s;
+    const c = s.slice();
+    for (const i of words) c[i] = 0;
+    return c;
+  };
+}
+
+/**
  * Rebuilds a violation's trace on real states: from machine.initial(), each step is the
  * one (of any thread) whose canonical successor is the next state of the path. Under
  * symmetry the real state is a permutation of the stored one, so thread numbers in the
@@ -780,6 +796,8 @@ function findStep(machine: Machine, s: Int32Array, match: (tr: Transition) => bo
 
 /** A shortest path of real steps from `from` to exactly `target`, at most `maxDepth` long. */
 function realPath(machine: Machine, from: Int32Array, target: Int32Array, maxDepth: number): Transition[] | null {
+  // Real states, compared as the search stores them (without diagnostic words).
+  const stored = forgetting(machine);
   const store = new StateStore();
   const steps: Transition[] = [];
   store.insert(from, -1, 0, -1, 0);
@@ -788,7 +806,7 @@ function realPath(machine: Machine, from: Int32Array, target: Int32Array, maxDep
     for (let v = id; v > 0; v = store.parent[v]) out.push(steps[store.via[v]]);
     return out.reverse();
   };
-  if (sameState(from, target)) return [];
+  if (sameState(stored(from), target)) return [];
   for (let id = 0; id < store.size && store.size < 1_000_000; id++) {
     if (store.depth[id] >= maxDepth) break;
     const s = store.get(id);
@@ -799,7 +817,7 @@ function realPath(machine: Machine, from: Int32Array, target: Int32Array, maxDep
         if (store.lookup(tr.state) >= 0) continue;
         steps.push(tr);
         const nid = store.add(id, store.depth[id] + 1, steps.length - 1, 0);
-        if (sameState(tr.state, target)) return found(nid);
+        if (sameState(stored(tr.state), target)) return found(nid);
       }
     }
   }

@@ -48,9 +48,12 @@ export class Learned {
   private readonly cut: Cut;
   /** Steps numbered so far. */
   private steps = 0;
+  /** 1 at the machine's diagnostic words: a move's writes there are not stored. */
+  private readonly diagnostic: Uint8Array | null;
 
   constructor(private readonly machine: Machine, private readonly store: StateStore, private readonly n: number) {
     this.moves = new Recall(machine.threads.length);
+    this.diagnostic = machine.diagnostic?.length ? Uint8Array.from({ length: n }, (_, i) => (machine.diagnostic!.includes(i) ? 1 : 0)) : null;
     this.words = new Int32Array(n);
     this.next = new Int32Array(n);
     this.recorder = new Recorder(n);
@@ -90,6 +93,7 @@ export class Learned {
   private learnMoves(t: number, ids: Int32Array): number {
     const s = this.store.decode(ids, this.words);
     const m = this.machine.moves ? this.machine.moves(s, t) : this.movesFrom(s, t);
+    if (this.diagnostic) m.steps = m.steps.map((move) => this.withoutDiagnostic(move));
     const path = blocksIn(m.decidedBy, this.cut.blockOf);
     const steps = m.steps.map((move) => {
       blocksIn(move.at, this.cut.blockOf, path);
@@ -104,6 +108,22 @@ export class Learned {
     if (m.status === Status.Runnable && steps.length === 0) throw new Error(`${this.machine.name}: ${this.machine.threads[t].name} is runnable but has no step`);
     this.footprint[leaf] = m.status === Status.Runnable ? this.footprints.of(m.steps) : -1;
     return leaf;
+  }
+
+  /** The move without its writes to diagnostic words. */
+  private withoutDiagnostic(move: Move): Move {
+    const d = this.diagnostic!;
+    let keep = 0;
+    for (let i = 0; i < move.at.length; i++) if (!d[move.at[i]]) keep++;
+    if (keep === move.at.length) return move;
+    const at = new Int32Array(keep);
+    const val = new Int32Array(keep);
+    for (let i = 0, k = 0; i < move.at.length; i++) {
+      if (d[move.at[i]]) continue;
+      at[k] = move.at[i];
+      val[k++] = move.val[i];
+    }
+    return { ...move, at, val };
   }
 
   /** Moves from status() and successors(), for a machine that does not say what decides them: every word. */

@@ -62,6 +62,7 @@ export function reachable(prog: Program, roots: string[]): string[] {
 export class DaxMachine implements Machine {
   readonly threads: ThreadInfo[];
   readonly L: Layout;
+  readonly diagnostic: readonly number[];
   readonly vm: VM;
   /** Threads of one symmetry class, for the classes of two or more threads. */
   private readonly classes: number[][];
@@ -75,6 +76,7 @@ export class DaxMachine implements Machine {
     if (regions.size !== 1) throw new Error(`scenario ${spec.name}: indexes must lie in one PMD region`);
     const stack = Math.max(...spec.threads.map((t) => stackNeed(prog, t.fn)));
     this.L = new Layout(indexes, spec.pages ?? 1, opts.waitQueues ?? indexes.length, spec.threads.length, stack);
+    this.diagnostic = this.L.diagnosticWords();
     this.threads = this.threadInfo();
     this.classes = [...new Set(this.threads.map((t) => t.symmetryClass))]
       .map((c) => this.threads.map((t, i) => (t.symmetryClass === c ? i : -1)).filter((i) => i >= 0))

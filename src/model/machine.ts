@@ -121,6 +121,13 @@ export interface Machine {
    * a slot, a queue, a thread's stack) change only with them.
    */
   readonly segments?: readonly number[];
+  /**
+   * Optional: words that record what the machine saw (who woke a queue last) for its fault
+   * messages, not the state of what it models. A search leaves them out of the states it
+   * stores, so two states that differ only there are one; it replays a violation's trace on
+   * real states, where they are kept, to say its fault.
+   */
+  readonly diagnostic?: readonly number[];
   status(state: Int32Array, thread: number): Status;
   /** Every successor of one visible step of `thread` (several when the step branches on a choice). */
   successors(state: Int32Array, thread: number): Transition[];
