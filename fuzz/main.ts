@@ -1,6 +1,6 @@
 // npm run fuzz -- [--minutes N] [--seed S] [--out DIR]
 // Mutated seed mail through every verb (fuzz/run.ts) in a worker thread for N minutes. An
-// input that throws, exits outside 0/1/2/4, leaks a control or a header, takes over 5 s,
+// input that throws, exits outside 0/1/2/4, leaks a control or a header, keeps one verb over 5 s,
 // or hangs past 30 s (the worker is then ended and started anew) is kept in DIR with what
 // happened. The hostile corpus runs first, as regressions. Exit 1 when any input was kept.
 import { createHash } from 'node:crypto';
@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { mutate, rng } from './mutate';
+import type { Outcome } from './run';
 import * as H from '../test/hostile/corpus';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -46,20 +47,20 @@ function regressions(): Buffer[] {
 
 class Runner {
   private worker!: Worker;
-  private pending: { id: number; resolve: (r: { problem: string | null; ms: number }) => void } | null = null;
+  private pending: { id: number; resolve: (r: Outcome) => void } | null = null;
   private next = 0;
   constructor(private file: string) { this.start(); }
   private start(): void {
     this.worker = new Worker(path.join(__dirname, 'fuzz-worker.js'), { workerData: { file: this.file }, resourceLimits: { maxOldGenerationSizeMb: 2048 } });
-    this.worker.on('message', (m: { id: number; problem: string | null; ms: number }) => {
+    this.worker.on('message', (m: Outcome & { id: number }) => {
       if (this.pending?.id === m.id) { const p = this.pending; this.pending = null; p.resolve(m); }
     });
     this.worker.on('error', (e) => {
-      if (this.pending) { const p = this.pending; this.pending = null; p.resolve({ problem: `worker died: ${e.stack ?? e.message}`, ms: 0 }); }
+      if (this.pending) { const p = this.pending; this.pending = null; p.resolve({ problem: `worker died: ${e.stack ?? e.message}`, ms: 0, slowest: '' }); }
       this.start();
     });
   }
-  run(bytes: Buffer): Promise<{ problem: string | null; ms: number }> {
+  run(bytes: Buffer): Promise<Outcome> {
     const id = this.next++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -67,7 +68,7 @@ class Runner {
         this.pending = null;
         void this.worker.terminate();
         this.start();
-        resolve({ problem: `no answer within ${HANG_MS} ms: a hang`, ms: HANG_MS });
+        resolve({ problem: `no answer within ${HANG_MS} ms: a hang`, ms: HANG_MS, slowest: '' });
       }, HANG_MS);
       this.pending = { id, resolve: (r) => { clearTimeout(timer); resolve(r); } };
       this.worker.postMessage({ id, bytes });
@@ -99,7 +100,7 @@ async function main(): Promise<number> {
     inputs++;
     total += r.ms;
     slowest = Math.max(slowest, r.ms);
-    if (r.problem) { crashes++; keep(bytes, r.problem); } else if (r.ms > SLOW_MS) { slow++; keep(bytes, `slow: ${r.ms.toFixed(0)} ms`); }
+    if (r.problem) { crashes++; keep(bytes, r.problem); } else if (r.ms > SLOW_MS) { slow++; keep(bytes, `slow: ${r.slowest} took ${r.ms.toFixed(0)} ms`); }
   }
   await runner.stop();
   console.log(`fuzz: ${inputs} inputs, ${crashes} crashes, ${slow} over ${SLOW_MS / 1000} s, slowest ${slowest.toFixed(0)} ms, mean ${(total / Math.max(1, inputs)).toFixed(0)} ms${kept ? `; kept in ${outDir}` : ''}`);

@@ -88,6 +88,8 @@ const pmd = (index: number, write = false): ThreadSpec => ({
   name: `pmd ${write ? 'write' : 'read'} fault ${hex(index)}`, fn: 'handle_mm_fault', args: [index, write ? 1 : 0, 1],
 });
 const truncate = (size: number): ThreadSpec => ({ name: `truncate to ${hex(size)}`, fn: 'xfs_setattr_size', args: [size] });
+/** write(2) of one page at index through DAX (the XArray era's xfs_file_dax_write()). */
+const write = (index: number): ThreadSpec => ({ name: `write(2) ${hex(index)}`, fn: 'xfs_file_dax_write', args: [index] });
 const invalidate = (start: number, end: number): ThreadSpec => ({
   name: `invalidate ${hex(start)}-${hex(end)}`, fn: 'invalidate_inode_pages2_range', args: [K.MAPPING, start, end],
 });
@@ -436,6 +438,16 @@ const XARRAY: readonly ScenarioSpec[] = [
     isize: 0x400,
     fsMmaplock: true,
     threads: [writeback(), truncate(0x203), writeback()],
+  },
+  {
+    name: 'xa-write-over-hole', era: 'XArray',
+    description: 'A read fault maps the zero page over the hole at 0x203 while write(2) to 0x203 allocates its block: ' +
+      'the write must tear the zero page\'s mapping and entry down (invalidate_inode_pages2_range()), so that the mapping ' +
+      'sees the data rather than zeroes; another read fault then maps the block.',
+    indexes: [0x203],
+    blocks: [[0x203, Block.Hole]],
+    isize: 0x400,
+    threads: [daxPte(0x203), write(0x203), daxPte(0x203)],
   },
   {
     name: 'xa-truncate-dma', era: 'XArray',
@@ -846,6 +858,7 @@ export const THREAD_KINDS: Readonly<Record<string, { doc: string; make: (a: numb
   'dax-read': { doc: 'a read fault entering dax_iomap_pte_fault() directly (do_dax_fault)', make: (x) => daxPte(x) },
   'dax-write': { doc: 'a write fault entering dax_iomap_pte_fault() directly (do_dax_fault)', make: (x) => daxPte(x, true) },
   'truncate': { doc: 'truncate of the file to index pages (xfs_setattr_size)', make: (x) => truncate(x) },
+  'write': { doc: 'write(2) of the page at index through DAX (xfs_file_dax_write; XArray era)', make: (x) => write(x) },
   'invalidate': { doc: 'invalidate_inode_pages2_range() of start-end (direct I/O)', make: (a, b) => invalidate(a, b) },
   'unlock': { doc: 'a thread that holds the entry at index and unlocks it (dax_unlock_mapping_entry)', make: (x) => ({ name: `unlock ${hex(x)}`, fn: 'dax_unlock_mapping_entry', args: [K.MAPPING, x] }) },
 };

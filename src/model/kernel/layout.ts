@@ -56,8 +56,10 @@ function idFields(fields: readonly WordDecl[]): { at: number; holds: Holds; perT
 /** pmd_t of the region: none, a huge zero page, a devmap PMD, or a pointer to a PTE table. */
 export const enum Pmd { None = 0, HugeZero = 1, Devmap = 2, Table = 3 }
 
-/** pte_t: 0 none, PTE_PFN a DAX pfn, else page frame + 1 of a page cache (hole) page. */
+/** pte_t: 0 none, PTE_PFN a DAX pfn, PTE_ZERO the shared zero page (read-only: a read fault
+ *  on a hole of the XArray era), else page frame + 1 of a page cache (hole) page. */
 export const PTE_PFN = -1;
+export const PTE_ZERO = -2;
 /** Block map of iomap_begin. */
 export const enum Block { Hole = 0, Unwritten = 1, Mapped = 2 }
 /** The vmas of a MAP_DIRECT scenario: the one mmap(2) sets up, and a MAP_SHARED one made before. */

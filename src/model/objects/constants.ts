@@ -30,5 +30,8 @@ export const K = {
   XFS_MMAPLOCK_SHARED: 1, XFS_MMAPLOCK_EXCL: 2, XFS_IOLOCK_SHARED: 4, XFS_IOLOCK_EXCL: 8, XFS_ILOCK_SHARED: 16, XFS_ILOCK_EXCL: 32,
   EACCES: 13, EAGAIN: 11, EWOULDBLOCK: 11, ETXTBSY: 26, EOPNOTSUPP: 95,
   /** What pmd_read() returns (kernel/layout.ts Pmd); pte_read() gives PTE_PFN for a DAX pfn. */
-  PMD_NONE: 0, PMD_HUGE_ZERO: 1, PMD_DEVMAP: 2, PMD_TABLE: 3, PTE_PFN: -1,
+  PMD_NONE: 0, PMD_HUGE_ZERO: 1, PMD_DEVMAP: 2, PMD_TABLE: 3, PTE_PFN: -1, PTE_ZERO: -2,
+  /** The shared zero page's pfn as the model passes pfns (a block's sector, eight a page): odd,
+   *  so no block's. */
+  ZERO_PFN: 1,
 } as const;

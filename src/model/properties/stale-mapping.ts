@@ -1,9 +1,11 @@
 // A DAX pfn stays mapped only while the tree holds the entry that covers it; otherwise
 // writeback and truncate no longer see the mapping, and the block can be reused under it. The
 // huge zero page too stays mapped only under its PMD entry: without one, a PTE fault in the
-// region finds the huge PMD, returns and faults again forever.
+// region finds the huge PMD, returns and faults again forever. And the zero page stays mapped
+// only over a hole: once a block is allocated there (a write(2), a write fault elsewhere in a
+// huge page), a process still reading the zero page reads zeroes where the file has data.
 import { K } from '../objects/constants';
-import { G, Pmd, PTE_PFN, SLOT } from '../kernel/layout';
+import { Block, G, Pmd, PTE_PFN, PTE_ZERO, SLOT, type Layout } from '../kernel/layout';
 import { hex } from '../objects/format';
 import { isExceptional, isPmd, lookupSlot } from '../objects/radix/entries';
 import type { Property } from './property';
@@ -11,7 +13,7 @@ import type { Property } from './property';
 export const STALE_MAPPING: Property = {
   name: 'stale-mapping',
   kinds: ['stale-mapping'],
-  protects: 'every mapped DAX pfn has its radix tree entry, so writeback flushes it and truncate unmaps it',
+  protects: 'every mapped DAX pfn has its radix tree entry, so writeback flushes it and truncate unmaps it; the zero page is mapped only over holes, so mmap sees what is written',
   final({ st, L }) {
     const stale = L.indexes.filter((x, s) => {
       if (st[L.slotWord(s, SLOT.PTE)] !== PTE_PFN) return false;
@@ -23,7 +25,16 @@ export const STALE_MAPPING: Property = {
       const at = lookupSlot(L, st, head);
       if (at < 0 || !isPmd(st[L.slotWord(at, SLOT.ENTRY)])) stale.push(head);
     }
-    if (!stale.length) return [];
-    return [{ kind: 'stale-mapping', message: `${stale.map(hex).join(', ')} still mapped (a DAX pfn or the huge zero page) without the tree entry that covers it after every thread returned`, detail: { mapped: stale.map(hex).join(',') } }];
+    const zero = zeroOverData(st, L);
+    const out = zero.length ? [{ kind: 'stale-mapping' as const, message: `the zero page is still mapped at ${zero.map(hex).join(', ')} after a block was allocated there: a process reads zeroes where the file has data`, detail: { zero: zero.map(hex).join(',') } }] : [];
+    if (!stale.length) return out;
+    return [...out, { kind: 'stale-mapping', message: `${stale.map(hex).join(', ')} still mapped (a DAX pfn or the huge zero page) without the tree entry that covers it after every thread returned`, detail: { mapped: stale.map(hex).join(',') } }];
   },
 };
+
+/** Indexes whose block is allocated while the zero page maps them (a PTE, or the huge zero page over their region). */
+function zeroOverData(st: Int32Array, L: Layout): number[] {
+  const hugeZero = st[G.PMD] === Pmd.HugeZero;
+  return L.indexes.filter((_x, s) => st[L.slotWord(s, SLOT.BLOCK)] === Block.Mapped
+    && (hugeZero || st[L.slotWord(s, SLOT.PTE)] === PTE_ZERO));
+}

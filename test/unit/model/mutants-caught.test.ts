@@ -42,6 +42,19 @@ const CASES: Case[] = [
     scenario: 'xa-fsync-vs-fault', kind: 'accounting', message: /returned VM_FAULT_MAJOR \(0x104\) for 0x203 but allocated nothing/,
   },
   {
+    what: 'write(2) that allocates leaves the zero page mapped: mmap reads zeroes where the file has data',
+    version: 'v6.12', fn: 'dax_iomap_actor',
+    from: '\tif (iomap->flags & IOMAP_F_NEW) {', to: '\tif (0) {',
+    scenario: 'xa-write-over-hole', kind: 'stale-mapping', message: /the zero page is still mapped at 0x203 after a block was allocated there/,
+  },
+  {
+    what: 'the invalidation looks no entry up: the zero page\'s entry and mapping stay',
+    version: 'v5.12', fn: 'invalidate_inode_pages2_range',
+    from: '\t\tentry = find_get_entry(mapping, index);\n\t\tif (xa_is_value(entry)) {\n\t\t\tif (!dax_invalidate_mapping_entry_sync',
+    to: '\t\tif (xa_is_value(entry)) {\n\t\t\tif (!dax_invalidate_mapping_entry_sync',
+    scenario: 'xa-write-over-hole', kind: 'stale-mapping', message: /the zero page is still mapped at 0x203/,
+  },
+  {
     what: 'VM_FAULT_MAJOR never said: a write that allocated its block counted as a minor fault',
     version: 'v4.10', fn: 'dax_iomap_pte_fault',
     from: '\t\t\tmajor = VM_FAULT_MAJOR;', to: '\t\t\tmajor = 0;',

@@ -82,7 +82,7 @@ const calls: Record<string, CallMeaning> = {
   pfn_t_to_pfn: expr('$0', 'the pfn'),
   pfn_to_pfn_t: expr('$0', 'the pfn'),
   page_to_pfn_t: expr('0', 'the pfn of the huge zero page'),
-  my_zero_pfn: expr('0', 'the zero page\'s pfn'),
+  my_zero_pfn: expr('ZERO_PFN', 'the zero page\'s pfn'),
   unmap_mapping_pages: prim('unmap_mapping_range', 'zaps the PTEs and huge PMDs of nr pages from start (nr 0: to the end)', ['$1', '$2']),
   vmf_insert_mixed: prim('vm_insert_mixed', 'maps the PTE of the address to the pfn (already mapped: no error)', ['$1 >> PAGE_SHIFT', '$2'], { ret: 'VM_FAULT_NOPAGE' }),
   vmf_insert_mixed_mkwrite: prim('vm_insert_mixed_mkwrite', 'maps the PTE writable (already mapped: made writable, no error)', ['$1 >> PAGE_SHIFT', '$2'], { ret: 'VM_FAULT_NOPAGE' }),

@@ -2,7 +2,7 @@
 // (none, the huge zero page, a devmap PMD, or a PTE table) and the PTE of each modelled index,
 // and the vma that maps the region (shared or private, its bounds).
 import { K } from '../constants';
-import { G, OBJ, PAGE, PTE_PFN, Pmd, SLOT, THREAD } from '../../kernel/layout';
+import { G, OBJ, PAGE, PTE_PFN, PTE_ZERO, Pmd, SLOT, THREAD } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
 import type { KernelObject, Prim } from '../object';
 import { hex } from '../format';
@@ -13,6 +13,7 @@ import { markWritten } from '../inode/index';
 const NOTE = {
   pteBusy: (index: number) => `PTE ${hex(index)} already mapped: -EBUSY`,
   ptePfn: (index: number) => `PTE ${hex(index)} maps the DAX pfn`,
+  pteZero: (index: number) => `PTE ${hex(index)} maps the zero page`,
   ptePage: (index: number, p: number) => `PTE ${hex(index)} maps page#${p}`,
   unmapped: (index: number, nr: number, end: number) => `unmapped ${hex(index)}..${nr === 0 ? 'end' : hex(end - 1)}`,
 };
@@ -49,37 +50,40 @@ def({
     const s = slotOrFault(w, index);
     if (s < 0) return 0;
     w.read(OBJ.pte(s));
-    if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) saw(w);
+    const pte = w.s[w.L.slotWord(s, SLOT.PTE)];
+    if (pte !== 0) saw(w);
     return w.s[w.L.slotWord(s, SLOT.PTE)];
   },
 });
 
-/** vm_insert_mixed(): maps the PTE of index to its DAX pfn; -EBUSY when it is mapped. */
-function insertPte(w: Step, index: number): number {
+/** vm_insert_mixed(): maps the PTE of index to its DAX pfn (or the zero page); -EBUSY when it is mapped. */
+function insertPte(w: Step, index: number, pfn: number): number {
   const s = slotOrFault(w, index);
   if (s < 0) return -K.EIO;
   w.read(OBJ.PMD); w.read(OBJ.pte(s));
   if (pmdHuge(w.s[G.PMD])) { w.commit('overlap', `PTE insert at ${hex(index)} under a huge PMD mapping`); return -K.EBUSY; }
   if (w.s[G.PMD] === Pmd.None) { w.write(OBJ.PMD); w.set(G.PMD, Pmd.Table); }
+  const old = w.s[w.L.slotWord(s, SLOT.PTE)];
+  if (old !== 0) { saw(w); w.note(NOTE.pteBusy, index); return -K.EBUSY; }
+  const pte = pfn === K.ZERO_PFN ? PTE_ZERO : PTE_PFN;
   saw(w);
-  if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) { w.note(NOTE.pteBusy, index); return -K.EBUSY; }
   w.write(OBJ.pte(s));
-  w.set(w.L.slotWord(s, SLOT.PTE), PTE_PFN);
-  w.note(NOTE.ptePfn, index);
+  w.set(w.L.slotWord(s, SLOT.PTE), pte);
+  w.note(pte === PTE_ZERO ? NOTE.pteZero : NOTE.ptePfn, index);
   return 0;
 }
 
 def({
   name: 'vm_insert_mixed', arity: 2, visible: true,
-  doc: 'vm_insert_mixed(vma, address, pfn): maps the PTE of index, -EBUSY when it is already mapped',
-  run: (w, [index]) => insertPte(w, index),
+  doc: 'vm_insert_mixed(vma, address, pfn): maps the PTE of index to the pfn (the zero page\'s read-only), -EBUSY when it is already mapped',
+  run: (w, [index, pfn]) => insertPte(w, index, pfn),
 });
 
 def({
   name: 'vm_insert_mixed_mkwrite', arity: 2, visible: true,
   doc: 'vmf_insert_mixed_mkwrite(vma, address, pfn): maps the PTE of index writable (already mapped: made writable); the process writes through it, so the page holds data not yet flushed',
-  run: (w, [index]) => {
-    const r = insertPte(w, index);
+  run: (w, [index, pfn]) => {
+    const r = insertPte(w, index, pfn);
     if (r !== -K.EIO) markWritten(w, index);
     return r;
   },

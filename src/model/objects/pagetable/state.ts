@@ -8,7 +8,7 @@ export const PAGETABLE_WORDS = [
   { name: 'VM_END', doc: 'vma->vm_end in pages' },
 ] as const satisfies readonly WordDecl[];
 export const PAGETABLE_FIELDS = [
-  { name: 'PTE', doc: 'pte_t of the index: 0 none, PTE_PFN a DAX pfn, else page frame + 1' },
+  { name: 'PTE', doc: 'pte_t of the index: 0 none, PTE_PFN a DAX pfn, PTE_ZERO the zero page, else page frame + 1' },
 ] as const satisfies readonly WordDecl[];
 export const PAGETABLE_FOOTPRINTS = [{ name: 'PMD' }, { name: 'pte', per: 'index' }] as const satisfies readonly FootprintDecl[];
 /** Per thread: whether the thread has mapped, or found mapped, the page it faults on (a fault

@@ -631,6 +631,29 @@ int dax_writeback_mapping_range(struct address_space *mapping,
 }
 
 /*
+ * @kernel v5.12 fs/dax.c (dax_iomap_actor, its write side)
+ * write(2) into one extent. A block the filesystem allocated for the write (IOMAP_F_NEW)
+ * fills a hole whose zero page processes may have mapped: those mappings and the hole's
+ * entries are torn down first, so that mmap sees what write(2) writes. The copy itself
+ * (dax_copy_from_iter()) flushes to persistent memory as it goes: nothing is left for fsync.
+ */
+static loff_t dax_iomap_actor(struct inode *inode, loff_t pos, loff_t length,
+		void *data, struct iomap *iomap, struct iomap *srcmap)
+{
+	loff_t end = pos + length;
+
+	if (WARN_ON_ONCE(iomap->type != IOMAP_MAPPED))
+		return -EIO;
+
+	if (iomap->flags & IOMAP_F_NEW) {
+		invalidate_inode_pages2_range(inode->i_mapping,
+					      pos >> PAGE_SHIFT,
+					      (end - 1) >> PAGE_SHIFT);
+	}
+	return length;
+}
+
+/*
  * @kernel v5.12 fs/dax.c
  * A read fault on a hole maps the shared zero page read-only and keeps a zero-page entry
  * (the XArray era has no hole pages in the page cache).
