@@ -88,7 +88,7 @@ const pmd = (index: number, write = false): ThreadSpec => ({
   name: `pmd ${write ? 'write' : 'read'} fault ${hex(index)}`, fn: 'handle_mm_fault', args: [index, write ? 1 : 0, 1],
 });
 const truncate = (size: number): ThreadSpec => ({ name: `truncate to ${hex(size)}`, fn: 'xfs_setattr_size', args: [size] });
-/** write(2) of one page at index through DAX (the XArray era's xfs_file_dax_write()). */
+/** write(2) of one page at index through DAX (xfs_file_dax_write()). */
 const write = (index: number): ThreadSpec => ({ name: `write(2) ${hex(index)}`, fn: 'xfs_file_dax_write', args: [index] });
 const invalidate = (start: number, end: number): ThreadSpec => ({
   name: `invalidate ${hex(start)}-${hex(end)}`, fn: 'invalidate_inode_pages2_range', args: [K.MAPPING, start, end],
@@ -272,6 +272,22 @@ const DEFECTS: readonly ScenarioSpec[] = [
       kind: 'overlap',
       why: 'the read fault that falls back maps a PTE under the PMD the write fault maps: v4.12 checks the PMD again ' +
         'under the entry lock (dax_iomap_pte_fault.huge_pmd_recheck=true)',
+    },
+  },
+  {
+    name: 'hzp-write',
+    description: 'A PMD read fault maps the huge zero page over the hole at 0x200 while write(2) to 0x203 allocates its ' +
+      'block: the write must tear the zero page down so that the mapping sees the data.',
+    indexes: [0x203],
+    blocks: [[0x203, Block.Hole]],
+    isize: 0x400,
+    pmdExtent: true,
+    threads: [pmd(REGION), write(0x203)],
+    expect: {
+      kind: 'stale-mapping',
+      why: 'v4.10 invalidates after an allocating write only while the mapping holds pages (nrpages), and the huge zero ' +
+        'page\'s entry is exceptional: the zero page stays mapped over the written block. Invalidating whatever the mapping ' +
+        'holds (dax_iomap_actor.invalidate_nrpages=false, 2017) and unmapping after it (invalidate_inode_pages2_range.dax_unmap=true, v4.12) tear it down',
     },
   },
   {
@@ -858,7 +874,7 @@ export const THREAD_KINDS: Readonly<Record<string, { doc: string; make: (a: numb
   'dax-read': { doc: 'a read fault entering dax_iomap_pte_fault() directly (do_dax_fault)', make: (x) => daxPte(x) },
   'dax-write': { doc: 'a write fault entering dax_iomap_pte_fault() directly (do_dax_fault)', make: (x) => daxPte(x, true) },
   'truncate': { doc: 'truncate of the file to index pages (xfs_setattr_size)', make: (x) => truncate(x) },
-  'write': { doc: 'write(2) of the page at index through DAX (xfs_file_dax_write; XArray era)', make: (x) => write(x) },
+  'write': { doc: 'write(2) of the page at index through DAX (xfs_file_dax_write)', make: (x) => write(x) },
   'invalidate': { doc: 'invalidate_inode_pages2_range() of start-end (direct I/O)', make: (a, b) => invalidate(a, b) },
   'unlock': { doc: 'a thread that holds the entry at index and unlocks it (dax_unlock_mapping_entry)', make: (x) => ({ name: `unlock ${hex(x)}`, fn: 'dax_unlock_mapping_entry', args: [K.MAPPING, x] }) },
 };

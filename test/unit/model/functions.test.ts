@@ -64,7 +64,7 @@ describe('model functions, each alone', () => {
   });
 
   it('a PMD read fault on mapped blocks maps a devmap PMD under a PMD entry', () => {
-    const m = machine({ name: 't', indexes: [0x203], blocks: [[0x200, Block.Mapped]], isize: 0x400, threads: [pmd(0x203)] });
+    const m = machine({ name: 't', indexes: [0x203], blocks: [[0x200, Block.Mapped], [0x203, Block.Mapped]], isize: 0x400, threads: [pmd(0x203)] });
     const { state: s } = runSolo(m);
     assert.equal(read.entry(m, s, 0x200), dax(0x200 << 3, K.RADIX_DAX_PMD));
     assert.equal(read.global(s, 'PMD'), Pmd.Devmap);

@@ -64,7 +64,7 @@ const fields: Record<string, FieldMeaning> = {
   'address_space.tree_lock': { k: 'const', v: 1, doc: 'the one tree_lock (TREE_LOCK)' },
   'address_space.page_tree': { k: 'const', v: 1, type: 'struct radix_tree_root', doc: 'the one radix tree' },
   'address_space.nrexceptional': { k: 'counter', add: 'nrexceptional_add', doc: 'exceptional entries in the tree, under tree_lock' },
-  'address_space.nrpages': { k: 'counter', add: 'nrpages_add', doc: 'pages in the tree, under tree_lock' },
+  'address_space.nrpages': { k: 'counter', add: 'nrpages_add', read: 'nrpages_read', doc: 'pages in the tree, under tree_lock' },
   'blk_dax_ctl.pfn': { k: 'view', e: '$0.sector', doc: 'the model\'s pfn is the sector (a linear block device)' },
   'blk_dax_ctl.addr': { k: 'const', v: 0, doc: 'the kernel address of the mapping: no object of the model' },
 };

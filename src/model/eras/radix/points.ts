@@ -192,6 +192,19 @@ export const RADIX_POINTS: readonly PointDef[] = [
     },
   },
   {
+    fn: 'dax_iomap_actor', name: 'invalidate_nrpages', default: true,
+    c: 'if ((iomap->flags & IOMAP_F_NEW) && inode->i_mapping->nrpages) invalidate_inode_pages2_range(...) (false: whatever the mapping holds, as from 2017)',
+    values: {
+      false: f('fs/dax.c', 'static loff_t dax_iomap_actor(', `
+ 		return -EIO;
+ 
+-	if ((iomap->flags & IOMAP_F_NEW) && inode->i_mapping->nrpages) {
++	if (iomap->flags & IOMAP_F_NEW) {
+ 		invalidate_inode_pages2_range(inode->i_mapping,
+`),
+    },
+  },
+  {
     fn: 'dax_iomap_pte_fault', name: 'huge_pmd_recheck', default: false,
     c: 'if (pmd_trans_huge(*vmf->pmd) || pmd_devmap(*vmf->pmd)) { vmf_ret = VM_FAULT_NOPAGE; goto unlock_entry; } after grab_mapping_entry() (v4.12)',
     values: {

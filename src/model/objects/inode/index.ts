@@ -56,11 +56,21 @@ def({
     // One extent covers the PMD range only when the scenario says so; an allocating write gets
     // a one-page extent (free space is fragmented, so the PMD fault falls back) unless the
     // scenario says the filesystem allocates the whole range asked for (PMD_EXTENT 2).
-    const whole = w.s[G.PMD_EXTENT] === 2 || (w.s[G.PMD_EXTENT] === 1 && !flags);
+    const whole = w.s[G.PMD_EXTENT] === 2 || (w.s[G.PMD_EXTENT] === 1 && !flags && oneExtent(w, index, pages, w.s[a]));
     const len = pages > 1 && !whole ? 1 : pages;
     return type | (flags << 8) | (len << 12) | (index << 22);
   },
 });
+
+/** Whether the blocks of [index, index + pages) that the scenario models are all of one kind:
+ *  an extent is one run of blocks, so a block allocated inside a hole ends the hole's extent. */
+function oneExtent(w: Step, index: number, pages: number, kind: number): boolean {
+  return w.L.indexes.every((x, s) => {
+    if (x < index || x >= index + pages) return true;
+    w.read(OBJ.block(s));
+    return w.s[w.L.slotWord(s, SLOT.BLOCK)] === kind;
+  });
+}
 
 /** A DAX page is named by the file index its pfn maps, (index + 1) << 2 (the block map is linear). */
 const pageIndex = (page: number): number => (page >> 2) - 1;

@@ -519,6 +519,30 @@ int dax_pfn_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf)
 }
 
 /*
+ * @kernel v4.10 fs/dax.c (dax_iomap_actor, its write side)
+ * write(2) into one extent. A block the filesystem allocated for the write (IOMAP_F_NEW)
+ * fills a hole whose hole page processes may have mapped: the range's page cache is
+ * invalidated first, so that mmap sees what write(2) writes; v4.10 does it only while the
+ * mapping holds pages (nrpages), and a huge zero page's entry is an exceptional entry,
+ * which nrpages does not count. The copy itself goes straight to persistent memory.
+ */
+static loff_t dax_iomap_actor(struct inode *inode, loff_t pos, loff_t length,
+		void *data, struct iomap *iomap)
+{
+	loff_t end = pos + length;
+
+	if (WARN_ON_ONCE(iomap->type != IOMAP_MAPPED))
+		return -EIO;
+
+	if ((iomap->flags & IOMAP_F_NEW) && inode->i_mapping->nrpages) {
+		invalidate_inode_pages2_range(inode->i_mapping,
+					      pos >> PAGE_SHIFT,
+					      (end - 1) >> PAGE_SHIFT);
+	}
+	return length;
+}
+
+/*
  * @kernel v4.10 fs/dax.c (dax_iomap_fault; its name and signature from v4.11)
  * A PTE fault of a shared DAX mapping: lock the entry, ask the filesystem for the block,
  * then map it, or a hole page for a read of a hole. Copy-on-write faults (vmf->cow_page)

@@ -66,3 +66,28 @@ static int xfs_filemap_pfn_mkwrite(struct vm_area_struct *vma,
 		xfs_iunlock(ip, XFS_MMAPLOCK_SHARED);
 	return ret;
 }
+
+/*
+ * @kernel v4.10 fs/xfs/xfs_file.c (xfs_file_dax_write), fs/dax.c (dax_iomap_rw), fs/iomap.c (iomap_apply)
+ * write(2) of the page at index through DAX: the extent asked of the filesystem for a write
+ * (a hole gets a block), then the actor. XFS holds XFS_IOLOCK_EXCL around it, against other
+ * writes and truncate; the model's truncate does not take it, so no scenario races the two.
+ */
+ssize_t xfs_file_dax_write(pgoff_t index)
+{
+	struct inode *inode = dax_inode;
+	const struct iomap_ops *ops = &xfs_iomap_ops;
+	loff_t pos = (loff_t)index << PAGE_SHIFT;
+	struct iomap iomap = { 0 };
+	loff_t written;
+	int error;
+
+	error = ops->iomap_begin(inode, pos, PAGE_SIZE, IOMAP_WRITE, &iomap);
+	if (error)
+		return error;
+	written = dax_iomap_actor(inode, pos, PAGE_SIZE, NULL, &iomap);
+	if (ops->iomap_end)
+		ops->iomap_end(inode, pos, PAGE_SIZE, written > 0 ? written : 0,
+			       IOMAP_WRITE, &iomap);
+	return written;
+}
