@@ -456,6 +456,16 @@ const XARRAY: readonly ScenarioSpec[] = [
     threads: [writeback(), truncate(0x203), writeback()],
   },
   {
+    name: 'xa-hole-read-write', era: 'XArray',
+    description: 'Two read faults and a write fault at the hole 0x203: a read maps the zero page under a zero-page entry; ' +
+      'the write allocates the block and replaces the entry, unmapping the zero page first, so every mapping ends on the ' +
+      'block (the XArray form of hole-read-write).',
+    indexes: [0x203],
+    blocks: [[0x203, Block.Hole]],
+    isize: 0x400,
+    threads: [daxPte(0x203), daxPte(0x203), daxPte(0x203, true)],
+  },
+  {
     name: 'xa-write-over-hole', era: 'XArray',
     description: 'A read fault maps the zero page over the hole at 0x203 while write(2) to 0x203 allocates its block: ' +
       'the write must tear the zero page\'s mapping and entry down (invalidate_inode_pages2_range()), so that the mapping ' +
