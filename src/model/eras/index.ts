@@ -50,7 +50,7 @@ export const ERAS: readonly EraInfo[] = [
     words: new Set(['get_unlocked_mapping_entry', 'put_unlocked_mapping_entry', 'put_locked_mapping_entry', 'lock_slot',
       'unlock_slot', 'slot_locked', 'dax_wake_mapping_entry_waiter', 'dax_radix_locked_entry', 'dax_radix_entry',
       'dax_insert_mapping_entry', '__dax_invalidate_mapping_entry', 'dax_radix_order', 'dax_radix_sector', 'tree_lock',
-      'page_tree', 'nrexceptional', 'exceptional_entry_key', 'wait_exceptional_entry_queue', 'dax_make_locked']),
+      'page_tree', 'exceptional_entry_key', 'wait_exceptional_entry_queue', 'dax_make_locked']),
     prefixes: ['radix_tree_', 'RADIX_DAX_', 'RADIX_TREE_', '__radix_tree_'],
   },
   {

@@ -36,6 +36,11 @@ const PAIRS: readonly Pair[] = [
     broken: 'xarray/data-integrity.patch', fixed: 'xarray/data-integrity-fixed.patch',
     at: /^\+\s*(if \(dirty\)|xas_set_mark\(xas, PAGECACHE_TAG_DIRTY\);)$/,
   },
+  {
+    property: 'the zero page stays mapped only over holes: what write(2) writes is what mmap reads', kind: 'stale-mapping', scenario: 'xa-write-over-hole',
+    broken: 'xarray/stale-zero-page.patch', fixed: 'xarray/stale-zero-page-fixed.patch',
+    at: /^\+\s*if \(\(iomap->flags & IOMAP_F_NEW\) && inode->i_mapping->nrpages\) \{$/,
+  },
 ];
 
 describePairs('review: XArray-era patch mails, each breaking a property, and their fixed twins', 'XArray', PAIRS);

@@ -102,7 +102,7 @@ const fields: Record<string, FieldMeaning> = {
   ...COMMON_FIELDS,
   'address_space.i_pages': { k: 'const', v: 1, type: 'struct xarray', doc: 'the one XArray of the mapping' },
   'address_space.nrexceptional': { k: 'counter', add: 'nrexceptional_add', read: 'nrexceptional_read', doc: 'DAX entries in the XArray, under the i_pages lock (to v5.12)' },
-  'address_space.nrpages': { k: 'counter', add: 'nrpages_add', doc: 'pages in the XArray, under the i_pages lock (none in a DAX mapping)' },
+  'address_space.nrpages': { k: 'counter', add: 'nrpages_add', read: 'nrpages_read', doc: 'pages in the XArray, under the i_pages lock (none in a DAX mapping)' },
   'xa_state.xa': { k: 'const', v: 1, type: 'struct xarray *', writes: 'dropped', doc: 'the one XArray (MAPPING): setting it names the same one' },
   // A DAX page (struct page *) is ((file index + 1) << 2); its mapping is the file's while an entry covers it
   // (dax_associate_entry() sets it when the entry goes in, dax_disassociate_entry() clears it).
