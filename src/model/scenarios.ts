@@ -479,15 +479,9 @@ const XARRAY: readonly ScenarioSpec[] = [
     name: 'xa-truncate-dma', era: 'XArray',
     description: 'get_user_pages() holds the mapped DAX page of 0x203 for DMA while a truncate to 0x203 breaks the layouts: ' +
       'the busy-page scan unmaps the page, finds it busy and XFS waits until the DMA ends (unpin) before it frees the block. ' +
-      'Nobody holds the entry, so every version finds the page.',
-    indexes: [0x203],
-    entries: [[0x203, entry(0x203 << 3, 0)]],
-    ptes: [[0x203, PTE_PFN]],
-    pins: [[0x203, 1]],
-    blocks: mapped(0x203),
-    isize: 0x400,
-    fsMmaplock: true,
-    threads: [truncate(0x203), { name: 'DMA done: unpin 0x203', fn: 'unpin_user_page', args: [0x203] }],
+      'Nobody holds the entry, so every version finds the page (seed 002\'s life cycle without memory failure).',
+    ...PAGE_LIFECYCLE,
+    threads: PAGE_LIFECYCLE.threads.slice(0, 2),
   },
   {
     name: 'xa-memory-failure-vs-truncate', era: 'XArray',
