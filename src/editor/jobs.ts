@@ -7,6 +7,7 @@ import type { Budget, Progress, Verdict } from '../check/types';
 import type { Finding, HunkCoverage, HunkVerdict, Undecided } from '../review/types';
 import type { ProseSymbol } from '../review/prose';
 import type { OwnComment } from './review';
+import type { AnalysisDelta } from './parts';
 
 /** Where a hunk is: the message it stands in (index in the document) and its id there. */
 export interface HunkKey {
@@ -151,6 +152,8 @@ export interface ReplyArgs {
 
 export type JobRequest =
   | { op: 'analyse'; args: AnalyseArgs }
+  /** The same read, answered as deltas (what changed since the last partial result). */
+  | { op: 'analyseParts'; args: AnalyseArgs }
   | { op: 'check'; args: CheckArgs }
   | { op: 'simulate'; args: SimulateArgs }
   | { op: 'scenarios'; args: ScenariosArgs }
@@ -160,6 +163,7 @@ export type JobRequest =
 
 export interface JobResults {
   analyse: Analysis;
+  analyseParts: AnalysisDelta;
   check: Analysis;
   simulate: Simulation;
   scenarios: string[];
