@@ -8,7 +8,7 @@
 // anchor: the same mailbox opened in the same code-server without the extension and watched
 // as long, so the workbench's own blocking (laying out, syncing and colouring a large file) is
 // measured in the same run as ours, and the ratio of the two.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mailbox } from '../../test/support/mailbox';
@@ -58,6 +58,20 @@ async function open(page: Page, name: string): Promise<{ t0: number; shown: numb
   return { t0, shown, opening };
 }
 
+/** DAX_BENCH_PROFILE=DIR: the workbench's main thread profiled while the mail is reviewed,
+ *  written to DIR as bench-editor-N.cpuprofile (Chromium's DevTools open it). */
+async function profiling(page: Page, n: number): Promise<() => Promise<void>> {
+  const dir = process.env.DAX_BENCH_PROFILE;
+  if (!dir) return async () => undefined;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(path.join(dir, `bench-editor-${n}.cpuprofile`), JSON.stringify(profile));
+  };
+}
+
 async function measure(n: number): Promise<Row> {
   const text = mailbox(n);
   const name = `mailbox-${n}.mbox`;
@@ -65,6 +79,7 @@ async function measure(n: number): Promise<Row> {
   try {
     const page = s.page;
     const { t0, shown, opening } = await open(page, name);
+    const profiled = await profiling(page, n);
     let first: number | null = null;
     let lens: number | null = null;
     let count = 0;
@@ -83,6 +98,7 @@ async function measure(n: number): Promise<Row> {
     }
     if (process.env.DAX_BENCH_SHOTS) await page.screenshot({ path: `${process.env.DAX_BENCH_SHOTS}/bench-editor-${n}.png` }).catch(() => undefined);
     const after = await blocking(page);
+    await profiled();
     const read = readLog(s.work, name);
     if (read) console.log(`  the extension's log: ${read}`);
     return { messages: n, lines: text.split('\n').length, shown, first, all, lens, count, opening, after, watched: Date.now() - t0 - shown };
