@@ -219,8 +219,8 @@ class Unsaid {
  * several batches is read the one in view first (with its coverage, for the lenses in view),
  * then the findings of every other batch, which is every diagnostic; then the other batches
  * are bound to the model for their coverage, the slow part. `post` receives what is new since
- * it was last called (PartStore merges it): after the batch in view, when every finding is in,
- * and then every PARTIAL_MS (doubling) while the coverage grows; the answer is what is new
+ * it was last called (PartStore merges it): after each batch read (the one in view first), and
+ * then every PARTIAL_MS (doubling) while the coverage grows; the answer is what is new
  * since the last post. When `superseded` says a request waits behind this one, binding stops
  * and the analysis says what is left (`unfinished`): that request goes first, and a read after
  * it binds only what is not yet bound.
@@ -242,9 +242,10 @@ export async function analyseParts(args: AnalyseArgs, post?: (d: AnalysisDelta) 
     const p = findingsPart(b, args);
     if (i === 0) cover(p);
     parts.push(p);
-    // Between the batch in view and the last, findings come too fast to be worth posting: each
-    // post of findings is every diagnostic of the document published again.
-    if (all.length > 1 && (i === 0 || i === all.length - 1)) postNow(false);
+    // Each batch is posted as it is read, so that what crosses to the editor when the last
+    // batch is in is that batch, not the whole mailbox; the server and the editor redraw only
+    // for the batch in view and for the last (see readLoop in src/lsp/server.ts).
+    if (all.length > 1) postNow(false);
   }
   // Each read binds one batch at least before it gives way: two large mailboxes read in turn
   // both get on.

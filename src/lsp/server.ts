@@ -252,14 +252,18 @@ export class MailServer {
       const last = await this.client.ask({ op: 'analyseParts', args: { text: doc.getText(), file: fileOf(uri), rules: this.rules(), focus: s.view?.[0]?.[0] ?? s.focus } },
         (delta) => {
           if (!this.isCurrent(uri, version)) return;
+          const first = store.seq === 0;
           store.add(delta);
-          this.apply(uri, version, store.analysis(), false, true, store);
+          const analysis = store.analysis();
+          // Between the batch in view and the last batch's findings, each batch read is kept
+          // and passed on but not drawn: every diagnostic is published once they are all in.
+          this.apply(uri, version, analysis, false, { partial: true, parts: store, quiet: !first && analysis.unfinished?.findings === true });
         });
       if (!this.documents.get(uri)) return;
       if (!this.isCurrent(uri, version)) continue;
       store.add(last);
       const analysis = store.analysis();
-      this.apply(uri, version, analysis, false, false, store);
+      this.apply(uri, version, analysis, false, { parts: store });
       // It gave way to another request before binding every message: read on from where it stopped.
       if (analysis.unfinished?.coverage) this.schedule(doc);
       return;
@@ -267,18 +271,20 @@ export class MailServer {
   }
 
   /** `partial`: a large mailbox's analysis so far, passed on to whoever waits on the read;
-   *  `parts`: the read it was merged from. */
-  private apply(uri: string, version: number, analysis: Analysis, checked: boolean, partial = false, parts: PartStore | null = null): void {
+   *  `parts`: the read it was merged from; `quiet`: kept and passed on, not published or drawn. */
+  private apply(uri: string, version: number, analysis: Analysis, checked: boolean, opts: { partial?: boolean; parts?: PartStore; quiet?: boolean } = {}): void {
     const s = this.state(uri);
     if (s.version !== version) s.simulations.clear();
     s.version = version;
     s.analysis = analysis;
     s.checked = checked;
-    s.parts = parts;
-    this.publish(uri);
-    s.viewKey = viewKey(analysis, s.view);
-    if (this.lensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-    if (partial) for (const w of s.partials) w.send?.(this.answerFor(s, w));
+    s.parts = opts.parts ?? null;
+    if (!opts.quiet) {
+      this.publish(uri);
+      s.viewKey = viewKey(analysis, s.view);
+      if (this.lensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    }
+    if (opts.partial) for (const w of s.partials) w.send?.(this.answerFor(s, w));
   }
 
   /** The analysis as a waiting request is to be sent it: what changed since its last answer
