@@ -14,6 +14,7 @@ async function run(req: ToWorker, progress: (text: string) => void, partial: (re
     case 'runScenario': return core.runScenario(req.args, progress);
     case 'reply': return core.reply(req.args, progress);
     case 'threadKinds': return core.threadKinds();
+    case 'warm': return core.warm();
   }
 }
 

@@ -80,7 +80,7 @@ export class AnalysisClient {
 
   /** Light requests share the long-lived worker; `partial` receives a large mailbox's analysis as it
    *  grows (analyseParts: what changed since the last). */
-  ask<K extends 'analyse' | 'analyseParts' | 'scenarios' | 'threadKinds'>(req: Extract<JobRequest, { op: K }>, partial?: (result: JobResults[K]) => void): Promise<JobResults[K]> {
+  ask<K extends 'analyse' | 'analyseParts' | 'scenarios' | 'threadKinds' | 'warm'>(req: Extract<JobRequest, { op: K }>, partial?: (result: JobResults[K]) => void): Promise<JobResults[K]> {
     return this.typing.request(req, undefined, partial as ((r: unknown) => void) | undefined) as Promise<JobResults[K]>;
   }
 

@@ -114,6 +114,12 @@ function parser(): Promise<void> {
   return ready;
 }
 
+/** The worker made ready for its first read: its bundle is loaded by now, the parser here. */
+export async function warm(): Promise<null> {
+  await parser();
+  return null;
+}
+
 /**
  * A mailbox of more messages than this is reviewed this many consecutive messages at a time:
  * the static review's cost grows faster than the mail, and a batch keeps a series' helpers

@@ -159,7 +159,9 @@ export type JobRequest =
   | { op: 'scenarios'; args: ScenariosArgs }
   | { op: 'runScenario'; args: RunScenarioArgs }
   | { op: 'reply'; args: ReplyArgs }
-  | { op: 'threadKinds'; args: Record<string, never> };
+  | { op: 'threadKinds'; args: Record<string, never> }
+  /** Loads what every read needs (the C parser) before the first mail comes. */
+  | { op: 'warm'; args: Record<string, never> };
 
 export interface JobResults {
   analyse: Analysis;
@@ -171,6 +173,7 @@ export interface JobResults {
   reply: string;
   /** The kinds of thread the model starts (`simulate --threads` takes them as kind@index). */
   threadKinds: { kind: string; doc: string }[];
+  warm: null;
 }
 
 export type ToWorker = { id: number } & JobRequest;

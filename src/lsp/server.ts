@@ -139,6 +139,9 @@ export class MailServer {
   listen(): void {
     const c = this.connection;
     c.onInitialize((p) => this.initialize(p));
+    // The worker starts and loads the parser while the client sends the first mail, which on
+    // opening a large mailbox takes a while itself.
+    c.onInitialized(() => { this.client.ask({ op: 'warm', args: {} }).catch(() => undefined); });
     c.onShutdown(() => this.client.dispose());
     this.documents.onDidChangeContent((e) => this.schedule(e.document));
     this.documents.onDidClose((e) => this.forget(e.document.uri));
