@@ -182,7 +182,7 @@ export type FromWorker =
   | { id: number; kind: 'done'; result: unknown }
   | { id: number; kind: 'error'; message: string }
   | { id: number; kind: 'progress'; text: string; progress?: Progress }
-  /** A large mailbox's analysis so far: the messages read yet (the one in view first). */
+  /** A large mailbox's analysis so far (analyse), or what changed of it since the last (analyseParts). */
   | { id: number; kind: 'partial'; result: unknown };
 
 export function keyOf(k: HunkKey): string {
