@@ -7,12 +7,14 @@ import type { FromWorker, ToWorker } from './jobs';
 async function run(req: ToWorker, progress: (text: string) => void, partial: (result: unknown) => void, superseded: () => boolean): Promise<unknown> {
   switch (req.op) {
     case 'analyse': return core.analyse(req.args, partial, superseded);
+    case 'analyseParts': return core.analyseParts(req.args, partial, superseded);
     case 'check': return core.check(req.args, progress);
     case 'simulate': return core.simulate(req.args, progress);
     case 'scenarios': return core.scenarios(req.args);
     case 'runScenario': return core.runScenario(req.args, progress);
     case 'reply': return core.reply(req.args, progress);
     case 'threadKinds': return core.threadKinds();
+    case 'warm': return core.warm();
   }
 }
 

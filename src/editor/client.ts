@@ -78,8 +78,9 @@ export class AnalysisClient {
     this.typing = new Channel(this.script);
   }
 
-  /** Light requests share the long-lived worker; `partial` receives a large mailbox's analysis as it grows. */
-  ask<K extends 'analyse' | 'scenarios' | 'threadKinds'>(req: Extract<JobRequest, { op: K }>, partial?: (result: JobResults[K]) => void): Promise<JobResults[K]> {
+  /** Light requests share the long-lived worker; `partial` receives a large mailbox's analysis as it
+   *  grows (analyseParts: what changed since the last). */
+  ask<K extends 'analyse' | 'analyseParts' | 'scenarios' | 'threadKinds' | 'warm'>(req: Extract<JobRequest, { op: K }>, partial?: (result: JobResults[K]) => void): Promise<JobResults[K]> {
     return this.typing.request(req, undefined, partial as ((r: unknown) => void) | undefined) as Promise<JobResults[K]>;
   }
 

@@ -15,6 +15,7 @@ import type {
 } from './jobs';
 import { keyOf } from './jobs';
 import { withComments } from './review';
+import { PartStore, type AnalysisDelta, type AnalysisPart } from './parts';
 
 /** A request the core cannot answer as asked: said to the user as is. */
 export class Unavailable extends Error {}
@@ -113,6 +114,12 @@ function parser(): Promise<void> {
   return ready;
 }
 
+/** The worker made ready for its first read: its bundle is loaded by now, the parser here. */
+export async function warm(): Promise<null> {
+  await parser();
+  return null;
+}
+
 /**
  * A mailbox of more messages than this is reviewed this many consecutive messages at a time:
  * the static review's cost grows faster than the mail, and a batch keeps a series' helpers
@@ -152,23 +159,20 @@ function inReadingOrder(all: Batch[], focus: number | null | undefined): Batch[]
   return i <= 0 ? all : [all[i], ...all.slice(0, i), ...all.slice(i + 1)];
 }
 
-/** One batch's share of an analysis: its findings at once, its coverage once `covered`. */
+/** One batch's share of an analysis: its findings at once, its coverage once bound. */
 interface Part {
   start: number;
   patches: PatchMessage[];
   outline: Outline;
-  review: Review;
-  covered: boolean;
+  findings: Finding[];
+  coverage: Review['coverage'] | null;
 }
 
 /** A batch's findings: the mail read and the static rules, no binding to the model. */
 function findingsPart(b: Batch, args: AnalyseArgs): Part {
   const r = staticReview(b.doc, { file: args.file });
   const outline = { ...outlineOf(r.patches, b.start), symbols: proseSymbolsOf(r.patches) };
-  return {
-    start: b.start, patches: r.patches, outline, covered: false,
-    review: { findings: r.findings.filter((f) => ruleSelected(f.rule, args.rules)), coverage: {}, verdicts: {} },
-  };
+  return { start: b.start, patches: r.patches, outline, coverage: null, findings: r.findings.filter((f) => ruleSelected(f.rule, args.rules)) };
 }
 
 /** Coverage computed before, by a batch's first patch: a batch an edit left as it was (the same
@@ -183,8 +187,7 @@ function cover(p: Part): boolean {
   const same = seen && seen.patches.length === p.patches.length && seen.patches.every((x, i) => x === p.patches[i]);
   const coverage = same ? seen.coverage : staticCoverage(p.patches);
   if (first && !same) coverageMemo.set(first, { patches: p.patches, coverage });
-  p.review.coverage = placeCoverage(p.outline, coverage);
-  p.covered = true;
+  p.coverage = placeCoverage(p.outline, coverage);
   return !same;
 }
 
@@ -193,67 +196,82 @@ function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** What of the parts has not been said yet: each part's read once, its coverage once. */
+class Unsaid {
+  private readonly read = new Set<Part>();
+  private readonly covered = new Set<Part>();
+  private first = true;
+
+  constructor(private readonly batches: number) {}
+
+  take(parts: readonly Part[]): AnalysisDelta {
+    const out: AnalysisPart[] = [];
+    for (const p of parts) {
+      const fresh = !this.read.has(p);
+      const bound = p.coverage !== null && !this.covered.has(p);
+      if (!fresh && !bound) continue;
+      out.push({ start: p.start, ...(fresh ? { read: { outline: p.outline, findings: p.findings } } : {}), ...(bound ? { coverage: p.coverage! } : {}) });
+      this.read.add(p);
+      if (p.coverage !== null) this.covered.add(p);
+    }
+    const whole = this.first;
+    this.first = false;
+    return { batches: this.batches, whole, parts: out };
+  }
+}
+
 /**
  * Fast: the mail read and the static rules, for every keystroke (debounced). A mailbox of
  * several batches is read the one in view first (with its coverage, for the lenses in view),
  * then the findings of every other batch, which is every diagnostic; then the other batches
- * are bound to the model for their coverage, the slow part. `partial` receives the analysis so
- * far after the batch in view, when every finding is in, and then every PARTIAL_MS (doubling)
- * while the coverage grows. When `superseded` says a request waits behind this one, binding stops and the
- * answer says what is left (`unfinished`): that request goes first, and a read after it binds
- * only what is not yet bound.
+ * are bound to the model for their coverage, the slow part. `post` receives what is new since
+ * it was last called (PartStore merges it): after each batch read (the one in view first), and
+ * then every PARTIAL_MS (doubling) while the coverage grows; the answer is what is new
+ * since the last post. When `superseded` says a request waits behind this one, binding stops
+ * and the analysis says what is left (`unfinished`): that request goes first, and a read after
+ * it binds only what is not yet bound.
  */
-export async function analyse(args: AnalyseArgs, partial?: (a: Analysis) => void, superseded: () => boolean = () => false): Promise<Analysis> {
+export async function analyseParts(args: AnalyseArgs, post?: (d: AnalysisDelta) => void, superseded: () => boolean = () => false): Promise<AnalysisDelta> {
   await parser();
   const all = inReadingOrder(batches(args.text, args.file), args.focus);
   const parts: Part[] = [];
+  const unsaid = new Unsaid(all.length);
   let posted = performance.now();
   let interval = PARTIAL_MS;
-  const post = (now: boolean) => {
-    if (!partial || (!now && performance.now() - posted <= interval)) return;
-    partial(merged(parts, all.length));
-    if (!now) interval *= 2;
+  const postNow = (timed: boolean) => {
+    if (!post || (timed && performance.now() - posted <= interval)) return;
+    post(unsaid.take(parts));
+    if (timed) interval *= 2;
     posted = performance.now();
   };
   for (const [i, b] of all.entries()) {
     const p = findingsPart(b, args);
     if (i === 0) cover(p);
     parts.push(p);
-    // Between the batch in view and the last, findings come too fast to be worth posting:
-    // each answer is the whole outline so far, copied to the editor.
-    if (all.length > 1 && (i === 0 || i === all.length - 1)) post(true);
+    // Each batch is posted as it is read, so that what crosses to the editor when the last
+    // batch is in is that batch, not the whole mailbox; the server and the editor redraw only
+    // for the batch in view and for the last (see readLoop in src/lsp/server.ts).
+    if (all.length > 1) postNow(false);
   }
   // Each read binds one batch at least before it gives way: two large mailboxes read in turn
   // both get on.
   let bound = 0;
   for (const p of parts) {
-    if (p.covered) continue;
+    if (p.coverage !== null) continue;
     await turn();
     if (bound > 0 && superseded()) break;
     if (cover(p)) bound++;
-    post(false);
+    postNow(true);
   }
-  return merged(parts, all.length);
+  return unsaid.take(parts);
 }
 
-/** Batches' analyses as one, in mail order; `batches`: how many the document has. */
-function merged(parts: readonly Part[], batches: number): Analysis {
-  const sorted = [...parts].sort((a, b) => a.start - b.start);
-  const covered = parts.filter((p) => p.covered).length;
-  const a: Analysis = {
-    outline: {
-      messages: sorted.flatMap((p) => p.outline.messages), diagnostics: sorted.flatMap((p) => p.outline.diagnostics),
-      symbols: sorted.flatMap((p) => p.outline.symbols ?? []),
-    },
-    review: {
-      findings: sorted.flatMap((p) => p.review.findings),
-      coverage: Object.assign({}, ...sorted.map((p) => p.review.coverage)) as Review['coverage'],
-      verdicts: {},
-    },
-    notices: [],
-  };
-  if (parts.length < batches || covered < batches) a.unfinished = { findings: parts.length < batches, coverage: batches - covered };
-  return a;
+/** analyseParts' answers merged: the analysis so far to `partial`, the whole at the end. */
+export async function analyse(args: AnalyseArgs, partial?: (a: Analysis) => void, superseded: () => boolean = () => false): Promise<Analysis> {
+  const store = new PartStore();
+  const last = await analyseParts(args, (d) => { store.add(d); partial?.(store.analysis()); }, superseded);
+  store.add(last);
+  return store.analysis();
 }
 
 /** The full check: static findings confirmed or contradicted by simulation, and every hunk's verdicts. */

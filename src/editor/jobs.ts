@@ -7,6 +7,7 @@ import type { Budget, Progress, Verdict } from '../check/types';
 import type { Finding, HunkCoverage, HunkVerdict, Undecided } from '../review/types';
 import type { ProseSymbol } from '../review/prose';
 import type { OwnComment } from './review';
+import type { AnalysisDelta } from './parts';
 
 /** Where a hunk is: the message it stands in (index in the document) and its id there. */
 export interface HunkKey {
@@ -151,15 +152,20 @@ export interface ReplyArgs {
 
 export type JobRequest =
   | { op: 'analyse'; args: AnalyseArgs }
+  /** The same read, answered as deltas (what changed since the last partial result). */
+  | { op: 'analyseParts'; args: AnalyseArgs }
   | { op: 'check'; args: CheckArgs }
   | { op: 'simulate'; args: SimulateArgs }
   | { op: 'scenarios'; args: ScenariosArgs }
   | { op: 'runScenario'; args: RunScenarioArgs }
   | { op: 'reply'; args: ReplyArgs }
-  | { op: 'threadKinds'; args: Record<string, never> };
+  | { op: 'threadKinds'; args: Record<string, never> }
+  /** Loads what every read needs (the C parser) before the first mail comes. */
+  | { op: 'warm'; args: Record<string, never> };
 
 export interface JobResults {
   analyse: Analysis;
+  analyseParts: AnalysisDelta;
   check: Analysis;
   simulate: Simulation;
   scenarios: string[];
@@ -167,6 +173,7 @@ export interface JobResults {
   reply: string;
   /** The kinds of thread the model starts (`simulate --threads` takes them as kind@index). */
   threadKinds: { kind: string; doc: string }[];
+  warm: null;
 }
 
 export type ToWorker = { id: number } & JobRequest;
@@ -175,7 +182,7 @@ export type FromWorker =
   | { id: number; kind: 'done'; result: unknown }
   | { id: number; kind: 'error'; message: string }
   | { id: number; kind: 'progress'; text: string; progress?: Progress }
-  /** A large mailbox's analysis so far: the messages read yet (the one in view first). */
+  /** A large mailbox's analysis so far (analyse), or what changed of it since the last (analyseParts). */
   | { id: number; kind: 'partial'; result: unknown };
 
 export function keyOf(k: HunkKey): string {

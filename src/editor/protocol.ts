@@ -3,6 +3,7 @@
 // the analysis, on the connection that carries its diagnostics. Plain JSON. The server
 // (src/lsp/server.ts) answers them; src/editor/remote.ts asks them.
 import type { Analysis, JobRequest } from './jobs';
+import type { AnalysisDelta } from './parts';
 
 export const METHODS = {
   /** The server's analysis of an open document (its own read of it, the one its diagnostics come
@@ -56,6 +57,9 @@ export interface AnalyseParams {
   /** A mail line in view (1-based): in a large mailbox its messages are read first. */
   focus?: number | null;
   partialResultToken?: ProgressToken;
+  /** The client merges deltas (PartStore): a large mailbox's partial results, and the answer to
+   *  a request that had them, then say only what changed since the last (DocumentDelta). */
+  deltas?: boolean;
 }
 
 /** An analysis and the document version it is of. */
@@ -64,6 +68,22 @@ export interface DocumentAnalysis {
   analysis: Analysis;
   /** Whether it is a full check's (findings confirmed by simulation), not the static read's. */
   checked: boolean;
+}
+
+/** What changed of a document's analysis since the last partial result of the same request:
+ *  the first one a request gets is whole (`delta.whole`), as is the first of a new read (the
+ *  document changed meanwhile). */
+export interface DocumentDelta {
+  version: number;
+  delta: AnalysisDelta;
+  checked: boolean;
+}
+
+/** daxReview/analyse's answer and partial results: whole, or as deltas when the client asked. */
+export type AnalyseAnswer = DocumentAnalysis | DocumentDelta;
+
+export function isDelta(a: AnalyseAnswer): a is DocumentDelta {
+  return 'delta' in a;
 }
 
 export type AskParams = Extract<JobRequest, { op: AskOp }>;

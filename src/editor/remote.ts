@@ -6,7 +6,8 @@
 // MessageConnection offer it.
 import { Cancelled, JobError, type JobHandle } from './errors';
 import type { JobRequest, JobResults } from './jobs';
-import { METHODS, type AnalyseParams, type AskOp, type DocumentAnalysis, type JobOp, type JobParams, type WorkDone } from './protocol';
+import { PartStore } from './parts';
+import { METHODS, isDelta, type AnalyseAnswer, type AnalyseParams, type AskOp, type DocumentAnalysis, type JobOp, type JobParams, type WorkDone } from './protocol';
 
 /** A cancellation token as vscode-jsonrpc takes it. */
 export interface CancelToken {
@@ -49,19 +50,28 @@ function jobError(e: unknown): Error {
   return new JobError(e instanceof Error ? e.message : String(e));
 }
 
+/** An answer as a whole analysis: a delta merged into what the request had before. */
+export function merge(store: PartStore, a: AnalyseAnswer): DocumentAnalysis {
+  if (!isDelta(a)) return a;
+  store.add(a.delta);
+  return { version: a.version, analysis: store.analysis(), checked: a.checked };
+}
+
 export class RemoteAnalysis {
   private next = 1;
 
   constructor(private readonly connection: ServerConnection) {}
 
   /** The server's analysis of an open document as it is now; `partial` receives a large
-   *  mailbox's analysis as it grows. `focus`: a mail line in view, read first. */
+   *  mailbox's analysis as it grows. `focus`: a mail line in view, read first. The server sends
+   *  only what changed since its last answer, merged here. */
   async analyse(uri: string, focus: number | null, partial?: (a: DocumentAnalysis) => void): Promise<DocumentAnalysis> {
     const token = this.token('analyse');
-    const sub = partial ? this.connection.onProgress(token, (v) => partial(v as DocumentAnalysis)) : null;
-    const params: AnalyseParams = { textDocument: { uri }, focus, ...(partial ? { partialResultToken: token } : {}) };
+    const store = new PartStore();
+    const sub = partial ? this.connection.onProgress(token, (v) => partial(merge(store, v as AnalyseAnswer))) : null;
+    const params: AnalyseParams = { textDocument: { uri }, focus, deltas: true, ...(partial ? { partialResultToken: token } : {}) };
     try {
-      return await this.call<DocumentAnalysis>(METHODS.analyse, params);
+      return merge(store, await this.call<AnalyseAnswer>(METHODS.analyse, params));
     } finally {
       sub?.dispose();
     }

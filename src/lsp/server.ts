@@ -17,9 +17,10 @@ import { AnalysisClient, Cancelled, type JobHandle } from '../editor/client';
 import type { Analysis, HunkKey, JobRequest, Simulation } from '../editor/jobs';
 import { boundedLimits, type Limits } from '../editor/limits';
 import {
-  ASK_OPS, JOB_OPS, METHODS, type AnalyseParams, type AskParams, type DocumentAnalysis, type JobParams, type ProgressToken,
+  ASK_OPS, JOB_OPS, METHODS, type AnalyseAnswer, type AnalyseParams, type AskParams, type JobParams, type ProgressToken,
   type ServerOptions, type ViewParams, type WorkDone,
 } from '../editor/protocol';
+import { PartStore } from '../editor/parts';
 import { placeSteps } from '../editor/trace';
 import {
   ACTION_KINDS, actionsAt, diagnosticsData, findingFor, findingId, findingsAt, hoverAt, hunkAt, hunkFor, lensesData,
@@ -69,8 +70,10 @@ interface DocState {
   timer?: ReturnType<typeof setTimeout>;
   /** The read in flight: a read asked for meanwhile joins it. */
   reading: Promise<void> | null;
+  /** The read `analysis` was merged from, batch by batch (null: a full check's, or none yet). */
+  parts: PartStore | null;
   /** Who waits on the read in flight for its partial answers (daxReview/analyse). */
-  partials: Set<(a: DocumentAnalysis) => void>;
+  partials: Set<Waiting>;
   /** The mail lines the client shows (daxReview/view), when it says: lenses are drawn for
    *  the messages in view, and a read starts from the first of them. */
   view: [number, number][] | null;
@@ -84,8 +87,18 @@ interface DocState {
   published?: string;
 }
 
-/** $/progress values carrying a large mailbox's analysis so far. */
-const PARTIAL_ANALYSIS = new ProgressType<DocumentAnalysis>();
+/** A daxReview/analyse request waiting on a read, and what it was last sent of it. */
+interface Waiting {
+  /** The client merges deltas (AnalyseParams.deltas). */
+  deltas: boolean;
+  /** Sends a partial result; null: the request gave no partialResultToken. */
+  send: ((a: AnalyseAnswer) => void) | null;
+  /** The parts it was last sent from, and how far into them (PartStore.seq). */
+  sent: { store: PartStore; seq: number } | null;
+}
+
+/** $/progress values carrying a large mailbox's analysis so far, or what changed of it. */
+const PARTIAL_ANALYSIS = new ProgressType<AnalyseAnswer>();
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -126,6 +139,9 @@ export class MailServer {
   listen(): void {
     const c = this.connection;
     c.onInitialize((p) => this.initialize(p));
+    // The worker starts and loads the parser while the client sends the first mail, which on
+    // opening a large mailbox takes a while itself.
+    c.onInitialized(() => { this.client.ask({ op: 'warm', args: {} }).catch(() => undefined); });
     c.onShutdown(() => this.client.dispose());
     this.documents.onDidChangeContent((e) => this.schedule(e.document));
     this.documents.onDidClose((e) => this.forget(e.document.uri));
@@ -185,7 +201,7 @@ export class MailServer {
   private state(uri: string): DocState {
     let s = this.states.get(uri);
     if (!s) {
-      s = { version: -1, analysis: null, checked: false, reading: null, partials: new Set(), view: null, focus: null, viewKey: '', reply: new Set(), simulations: new Map() };
+      s = { version: -1, analysis: null, checked: false, parts: null, reading: null, partials: new Set(), view: null, focus: null, viewKey: '', reply: new Set(), simulations: new Map() };
       this.states.set(uri, s);
     }
     return s;
@@ -234,28 +250,57 @@ export class MailServer {
       const doc = this.documents.get(uri);
       if (!doc) return;
       const version = doc.version;
-      const analysis = await this.client.ask({ op: 'analyse', args: { text: doc.getText(), file: fileOf(uri), rules: this.rules(), focus: s.view?.[0]?.[0] ?? s.focus } },
-        (part) => { if (this.isCurrent(uri, version)) this.apply(uri, version, part, false, true); });
+      // The worker answers with what changed since its last answer; merged here, batch by batch.
+      const store = new PartStore();
+      const last = await this.client.ask({ op: 'analyseParts', args: { text: doc.getText(), file: fileOf(uri), rules: this.rules(), focus: s.view?.[0]?.[0] ?? s.focus } },
+        (delta) => {
+          if (!this.isCurrent(uri, version)) return;
+          const first = store.seq === 0;
+          store.add(delta);
+          const analysis = store.analysis();
+          // Between the batch in view and the last batch's findings, each batch read is kept
+          // and passed on but not drawn: every diagnostic is published once they are all in.
+          this.apply(uri, version, analysis, false, { partial: true, parts: store, quiet: !first && analysis.unfinished?.findings === true });
+        });
       if (!this.documents.get(uri)) return;
       if (!this.isCurrent(uri, version)) continue;
-      this.apply(uri, version, analysis, false);
+      store.add(last);
+      const analysis = store.analysis();
+      this.apply(uri, version, analysis, false, { parts: store });
       // It gave way to another request before binding every message: read on from where it stopped.
       if (analysis.unfinished?.coverage) this.schedule(doc);
       return;
     }
   }
 
-  /** `partial`: a large mailbox's analysis so far, passed on to whoever waits on the read. */
-  private apply(uri: string, version: number, analysis: Analysis, checked: boolean, partial = false): void {
+  /** `partial`: a large mailbox's analysis so far, passed on to whoever waits on the read;
+   *  `parts`: the read it was merged from; `quiet`: kept and passed on, not published or drawn. */
+  private apply(uri: string, version: number, analysis: Analysis, checked: boolean, opts: { partial?: boolean; parts?: PartStore; quiet?: boolean } = {}): void {
     const s = this.state(uri);
     if (s.version !== version) s.simulations.clear();
     s.version = version;
     s.analysis = analysis;
     s.checked = checked;
-    this.publish(uri);
-    s.viewKey = viewKey(analysis, s.view);
-    if (this.lensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-    if (partial) for (const f of s.partials) f({ version, analysis, checked });
+    s.parts = opts.parts ?? null;
+    if (!opts.quiet) {
+      this.publish(uri);
+      s.viewKey = viewKey(analysis, s.view);
+      if (this.lensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    }
+    if (opts.partial) for (const w of s.partials) w.send?.(this.answerFor(s, w));
+  }
+
+  /** The analysis as a waiting request is to be sent it: what changed since its last answer
+   *  when it merges deltas and the analysis is a read's, else whole. */
+  private answerFor(s: DocState, w: Waiting): AnalyseAnswer {
+    const store = s.parts;
+    if (!w.deltas || !store) {
+      w.sent = null;
+      return { version: s.version, analysis: s.analysis!, checked: s.checked };
+    }
+    const since = w.sent?.store === store ? w.sent.seq : 0;
+    w.sent = { store, seq: store.seq };
+    return { version: s.version, delta: store.since(since), checked: s.checked };
   }
 
   /**
@@ -263,28 +308,31 @@ export class MailServer {
    * current version is answered at once; else the document is read now (joining a read in
    * flight), its partial answers sent as they come when the client gave a partialResultToken.
    */
-  private async analyseRequest(p: AnalyseParams): Promise<DocumentAnalysis> {
+  private async analyseRequest(p: AnalyseParams): Promise<AnalyseAnswer> {
     const uri = documentUri(p);
     const doc = this.documents.get(uri);
     if (!doc) throw invalid(`${uri} is not an open document`);
     const s = this.state(uri);
     if (p.focus !== undefined && p.focus !== null) s.focus = lineArg(p.focus);
+    const token = p.partialResultToken;
+    const w: Waiting = {
+      deltas: p.deltas === true, sent: null,
+      send: token === undefined ? null : (a) => { void this.connection.sendProgress(PARTIAL_ANALYSIS, token, a); },
+    };
     const whole = s.analysis && s.version === doc.version && !s.analysis.unfinished && !s.timer && !s.reading;
     if (!whole) {
-      const token = p.partialResultToken;
-      const forward = token === undefined ? null : (a: DocumentAnalysis) => { void this.connection.sendProgress(PARTIAL_ANALYSIS, token, a); };
-      if (forward) s.partials.add(forward);
+      s.partials.add(w);
       try {
         await this.read(uri);
       } catch (e) {
         throw new ResponseError(ErrorCodes.InternalError, `reading ${uri}: ${message(e).split('\n')[0]}`);
       } finally {
-        if (forward) s.partials.delete(forward);
+        s.partials.delete(w);
       }
     }
     const now = this.states.get(uri);
     if (!now?.analysis) throw new ResponseError(ErrorCodes.InvalidRequest, `${uri} was closed while it was read`);
-    return { version: now.version, analysis: now.analysis, checked: now.checked };
+    return this.answerFor(now, w);
   }
 
   /** daxReview/view: the lines the client shows. Lenses are drawn again when other messages come into view. */

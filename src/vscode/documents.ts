@@ -126,9 +126,12 @@ export class Documents implements vscode.Disposable {
           let firstPart: number | null = null;
           let allFindings: number | null = null;
           const answer = await this.server.analyse(doc.uri.toString(), focus === undefined ? null : focus + 1, (part) => {
-            firstPart ??= performance.now() - t0;
             const fresh = !doc.isClosed && doc.version === part.version;
-            if (fresh) this.apply(s, part.version, part.analysis, part.checked);
+            // Between the messages in view and every finding, the batches read come one by one:
+            // merged (RemoteAnalysis), drawn once they are all in.
+            const between = firstPart !== null && part.analysis.unfinished?.findings === true;
+            firstPart ??= performance.now() - t0;
+            if (fresh && !between) this.apply(s, part.version, part.analysis, part.checked);
             if (fresh && allFindings === null && !part.analysis.unfinished?.findings) {
               allFindings = performance.now() - t0;
               this.log.appendLine(`every finding of ${doc.uri.toString()} shown after ${allFindings.toFixed(0)} ms; binding the other messages to the model for their lenses`);

@@ -87,18 +87,23 @@ export function profile(prefix: string, settings: Record<string, unknown> = {}):
   return { work, userData, extensions, folder };
 }
 
-/** Installs the VSIX into a fresh profile, starts code-server on `files` and opens it in Chromium. */
-export async function launch(files: Record<string, string>, settings: Record<string, unknown> = {}): Promise<Session> {
+/** Installs the VSIX into the profile's extensions directory. */
+function install(entry: string, common: string[], extensions: string): void {
+  const inst = spawnSync(process.execPath, [entry, ...common, '--install-extension', process.env.DAX_E2E_VSIX!], { encoding: 'utf8', timeout: 120000 });
+  if (inst.status !== 0) throw new Error(`--install-extension failed:\n${inst.stdout}\n${inst.stderr}`);
+  if (!readdirSync(extensions).some((d) => d.startsWith('dax-review.dax-review'))) throw new Error(`not installed: ${readdirSync(extensions).join(', ')}`);
+}
+
+/** Installs the VSIX into a fresh profile, starts code-server on `files` and opens it in Chromium.
+ *  `extension: false` leaves the VSIX out: the workbench alone, as bench:editor's anchor. */
+export async function launch(files: Record<string, string>, settings: Record<string, unknown> = {}, opts: { extension?: boolean } = {}): Promise<Session> {
   const codeServer = process.env.DAX_E2E_CODE_SERVER!;
-  const vsix = process.env.DAX_E2E_VSIX!;
   const { work, userData, extensions, folder } = profile('dax-editor-', settings);
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(folder, name), text);
 
   const entry = path.join(codeServer, 'out', 'node', 'entry.js');
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check'];
-  const inst = spawnSync(process.execPath, [entry, ...common, '--install-extension', vsix], { encoding: 'utf8', timeout: 120000 });
-  if (inst.status !== 0) throw new Error(`--install-extension failed:\n${inst.stdout}\n${inst.stderr}`);
-  if (!readdirSync(extensions).some((d) => d.startsWith('dax-review.dax-review'))) throw new Error(`not installed: ${readdirSync(extensions).join(', ')}`);
+  if (opts.extension !== false) install(entry, common, extensions);
 
   let log = '';
   const port = await freePort();

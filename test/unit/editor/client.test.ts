@@ -47,6 +47,10 @@ describe('editor: the analysis worker', function () {
     assert.equal(none.review?.findings.length, 0, 'no rules as you type: no findings');
   });
 
+  it('makes the worker ready before the first mail when asked', async () => {
+    assert.equal(await client.ask({ op: 'warm', args: {} }), null);
+  });
+
   it('says which hunk it cannot find', async () => {
     await assert.rejects(client.ask({ op: 'scenarios', args: { text: seed000, file: null, key: { message: 0, hunk: 999 } } }), /No hunk 1000 in message 1/);
   });

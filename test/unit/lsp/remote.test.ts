@@ -9,7 +9,8 @@ import { ProgressType, type CancellationToken } from 'vscode-jsonrpc/node';
 import { Cancelled, JobError } from '../../../src/editor/errors';
 import { BATCH } from '../../../src/editor/core';
 import { RemoteAnalysis, type ServerConnection } from '../../../src/editor/remote';
-import type { DocumentAnalysis } from '../../../src/editor/protocol';
+import { PartStore } from '../../../src/editor/parts';
+import { isDelta, type AnalyseAnswer, type DocumentAnalysis, type DocumentDelta } from '../../../src/editor/protocol';
 import { hunks } from '../../../src/editor/view';
 import { mailbox } from '../../support/mailbox';
 import { bundleServer, fileUri, removeBundle, startServer, type Server } from '../../support/lsp';
@@ -86,6 +87,26 @@ describe('lsp: the custom requests, as the extension asks them', function () {
     assert.ok(parts[0].analysis.outline.messages.length < n, 'before the whole mailbox');
     assert.equal(whole.analysis.outline.messages.length, n);
     for (const p of [...parts, whole]) assert.equal(p.version, 1);
+  });
+
+  it('sends the extension what changed since its last answer, which it merges to the whole analysis', async () => {
+    const text = mailbox(BATCH * 3 + 2).replace('Subject: Re: [PATCH v5 1/17]', 'Subject: Re: [PATCH v5 1/17] (again)');
+    const uri = 'untitled:mailbox-again';
+    open(uri, text);
+    const raw: AnalyseAnswer[] = [];
+    const sub = server.rpc.onProgress(new ProgressType<AnalyseAnswer>(), 'deltas', (v) => { raw.push(v); });
+    const answer = await server.rpc.sendRequest('daxReview/analyse', { textDocument: { uri }, focus: 1, deltas: true, partialResultToken: 'deltas' }) as AnalyseAnswer;
+    sub.dispose();
+    assert.ok(raw.length >= 2 && raw.every(isDelta) && isDelta(answer), 'partial results and the answer are deltas');
+    const deltas = [...raw, answer].map((a) => (a as DocumentDelta).delta);
+    assert.ok(deltas[0].whole && deltas.slice(1).every((d) => !d.whole), 'the first whole, the others what changed');
+    assert.equal(deltas.flatMap((d) => d.parts.filter((p) => p.read)).length, 4, 'each batch\'s messages sent once');
+    const merged = new PartStore();
+    for (const d of deltas) merged.add(d);
+    const plain = await server.rpc.sendRequest('daxReview/analyse', { textDocument: { uri } }) as DocumentAnalysis;
+    assert.ok(!isDelta(plain), 'a client that does not ask for deltas gets the whole analysis');
+    assert.deepEqual(merged.analysis(), plain.analysis);
+    assert.deepEqual((await remote.analyse(uri, null)).analysis, plain.analysis);
   });
 
   it('draws lenses for the messages in view once told which lines are shown', async () => {

@@ -1,0 +1,116 @@
+// A large mailbox's analysis passed on as deltas (src/editor/parts.ts): whatever the order the
+// batches are read and bound in, and whenever the answers are taken, a client merging the
+// deltas it was sent has the analysis the sender has, and at the end the one a single whole
+// answer gives; the real read's deltas merge to the read's analysis.
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { BATCH, analyse, analyseParts } from '../../../src/editor/core';
+import type { Outline } from '../../../src/editor/jobs';
+import { PartStore, type AnalysisDelta, type AnalysisPart } from '../../../src/editor/parts';
+import type { Finding, HunkCoverage } from '../../../src/review/types';
+import { mailbox } from '../../support/mailbox';
+
+/** A batch of `size` messages from message `start`, with a finding and a covered hunk each. */
+function batch(start: number, size: number): { start: number; outline: Outline; findings: Finding[]; coverage: Record<string, HunkCoverage> } {
+  const messages = Array.from({ length: size }, (_, i) => ({
+    index: start + i, subject: `message ${start + i}`, from: null, series: null, firstLine: (start + i) * 10 + 1, lastLine: (start + i) * 10 + 9,
+    files: [], comments: [],
+  }));
+  const findings = messages.map((m) => ({ rule: 'r', severity: 'warning', message: `in ${m.index}`, line: m.firstLine, endLine: m.firstLine }) as unknown as Finding);
+  const coverage = Object.fromEntries(messages.map((m) => [`${m.index}:0`, { hunk: m.index } as unknown as HunkCoverage]));
+  return { start, outline: { messages, diagnostics: [{ line: start * 10 + 1, severity: 'info', message: `batch ${start}` }] as Outline['diagnostics'], symbols: [] }, findings, coverage };
+}
+
+type Event = { kind: 'read' | 'bind'; part: number } | { kind: 'answer' };
+
+/** Events a read could go through: every batch read once, each bound after it is read, answers between. */
+const plans = fc.integer({ min: 1, max: 8 }).chain((n) => fc.tuple(
+  fc.constant(n),
+  fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }),
+  fc.array(fc.boolean(), { minLength: 2 * n, maxLength: 2 * n }),
+  fc.array(fc.boolean(), { minLength: 2 * n, maxLength: 2 * n }),
+)).map(([n, order, binds, answers]) => {
+  const events: Event[] = [];
+  const unbound: number[] = [];
+  order.forEach((p, i) => {
+    events.push({ kind: 'read', part: p });
+    unbound.push(p);
+    if (binds[i]) events.push({ kind: 'bind', part: unbound.shift()! });
+    if (answers[i]) events.push({ kind: 'answer' });
+  });
+  unbound.forEach((p, i) => {
+    events.push({ kind: 'bind', part: p });
+    if (answers[n + i]) events.push({ kind: 'answer' });
+  });
+  return { n, events };
+});
+
+describe('editor: an analysis passed on as deltas', function () {
+  this.timeout(120000);
+
+  it('merges, at every answer and at the end, to what the sender has and a whole answer gives', () => {
+    fc.assert(fc.property(plans, fc.integer({ min: 0, max: 3 }), ({ n, events }, joinAt) => {
+      const size = 3;
+      const batches = Array.from({ length: n }, (_, i) => batch(i * size, size));
+      // The worker's deltas, merged by the server; the client is sent what changed since its last answer.
+      const server = new PartStore();
+      const client = new PartStore();
+      let sent = -1;
+      let answers = 0;
+      let pending: AnalysisPart[] = [];
+      const answer = () => {
+        server.add({ batches: n, whole: server.seq === 0, parts: pending });
+        pending = [];
+        // A client that asks late is sent everything so far, as a whole delta.
+        if (answers++ < joinAt) return;
+        const d = server.since(sent < 0 ? 0 : sent);
+        assert.equal(d.whole, sent < 0);
+        sent = server.seq;
+        client.add(d);
+        assert.deepEqual(client.analysis(), server.analysis());
+      };
+      for (const e of events) {
+        if (e.kind === 'read') pending.push({ start: batches[e.part].start, read: { outline: batches[e.part].outline, findings: batches[e.part].findings } });
+        else if (e.kind === 'bind') pending.push({ start: batches[e.part].start, coverage: batches[e.part].coverage });
+        else answer();
+      }
+      answer();
+      if (answers <= joinAt) { client.add(server.since(0)); }
+      const whole = new PartStore();
+      whole.add({ batches: n, whole: true, parts: batches.map((b) => ({ start: b.start, read: { outline: b.outline, findings: b.findings }, coverage: b.coverage })) });
+      assert.deepEqual(client.analysis(), whole.analysis());
+      assert.equal(whole.analysis().unfinished, undefined);
+      assert.deepEqual(whole.analysis().outline.messages.map((m) => m.index), [...Array(n * size).keys()]);
+    }), { numRuns: 300 });
+  });
+
+  it('says what is unfinished until every batch is read and bound', () => {
+    const s = new PartStore();
+    const [a, b] = [batch(0, 2), batch(2, 2)];
+    s.add({ batches: 2, whole: true, parts: [{ start: 2, read: { outline: b.outline, findings: b.findings }, coverage: b.coverage }] });
+    assert.deepEqual(s.analysis().unfinished, { findings: true, coverage: 1 });
+    s.add({ batches: 2, whole: false, parts: [{ start: 0, read: { outline: a.outline, findings: a.findings } }] });
+    assert.deepEqual(s.analysis().unfinished, { findings: false, coverage: 1 });
+    assert.deepEqual(s.analysis().outline.messages.map((m) => m.index), [0, 1, 2, 3], 'in mail order, whatever order they came in');
+    s.add({ batches: 2, whole: false, parts: [{ start: 0, coverage: a.coverage }] });
+    assert.equal(s.analysis().unfinished, undefined);
+    s.add({ batches: 1, whole: true, parts: [{ start: 0, read: { outline: a.outline, findings: a.findings } }] });
+    assert.deepEqual(s.analysis().outline.messages.map((m) => m.index), [0, 1], 'a whole delta starts over');
+  });
+
+  it("carries a real mailbox's read: each batch read once and bound once, merged to the whole read", async () => {
+    const text = mailbox(BATCH * 3 + 2);
+    const deltas: AnalysisDelta[] = [];
+    const last = await analyseParts({ text, file: null, rules: [], focus: 1 }, (d) => deltas.push(d));
+    deltas.push(last);
+    assert.ok(deltas.length > 2, `${deltas.length} answers`);
+    assert.ok(deltas[0].whole && deltas.slice(1).every((d) => !d.whole), 'the first answer is whole, the others deltas');
+    const reads = deltas.flatMap((d) => d.parts.filter((p) => p.read).map((p) => p.start));
+    const binds = deltas.flatMap((d) => d.parts.filter((p) => p.coverage).map((p) => p.start));
+    assert.deepEqual([...reads].sort((x, y) => x - y), [0, BATCH, BATCH * 2, BATCH * 3], 'each batch read once');
+    assert.deepEqual([...binds].sort((x, y) => x - y), [0, BATCH, BATCH * 2, BATCH * 3], 'each batch bound once');
+    const merged = new PartStore();
+    deltas.forEach((d) => merged.add(d));
+    assert.deepEqual(merged.analysis(), await analyse({ text, file: null, rules: [], focus: 1 }));
+  });
+});
