@@ -25,7 +25,6 @@ import { protocolOf } from '../src/model/eras/index';
 import type { Era } from '../src/model/core/era';
 import { buildScenario, link, listModel, MODEL_ERAS, reachable, referenceFunctions, SCENARIOS, type Func } from '../src/model/index';
 import { Status } from '../src/model/machine';
-import type { DaxMachine } from '../src/model/dax-machine';
 
 type Operator = 'drop' | 'flip-wake' | 'invert' | 'swap' | 'drop-relookup';
 
@@ -151,7 +150,7 @@ function run(name: string, version: string, budget: { maxStates: number; maxMs: 
   const finals = new Set<string>();
   const quiescent = m.quiescent.bind(m);
   // The kernel's state only: the model's diagnostic words (who woke a queue last) are not outcomes.
-  const diagnostic = (m as DaxMachine).L.diagnosticWords();
+  const diagnostic = m.diagnostic ?? [];
   m.quiescent = (st: Int32Array) => {
     if (m.threads.every((_t, i) => m.status(st, i) === Status.Done)) {
       const kernel = st.slice();

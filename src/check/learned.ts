@@ -93,9 +93,9 @@ export class Learned {
   private learnMoves(t: number, ids: Int32Array): number {
     const s = this.store.decode(ids, this.words);
     const m = this.machine.moves ? this.machine.moves(s, t) : this.movesFrom(s, t);
-    if (this.diagnostic) m.steps = m.steps.map((move) => this.withoutDiagnostic(move));
+    const moves = this.diagnostic ? m.steps.map((move) => this.withoutDiagnostic(move)) : m.steps;
     const path = blocksIn(m.decidedBy, this.cut.blockOf);
-    const steps = m.steps.map((move) => {
+    const steps = moves.map((move) => {
       blocksIn(move.at, this.cut.blockOf, path);
       return this.succ(s, ids, move);
     });

@@ -331,6 +331,13 @@ const PAGE_LIFECYCLE: Pick<ScenarioSpec, 'indexes' | 'entries' | 'ptes' | 'pins'
     { name: 'memory failure 0x203', fn: 'memory_failure', args: [0x203] }],
 };
 
+/** A file whose page 0x203 is a hole (the region's others unmodelled). */
+const HOLE_AT_0x203: Pick<ScenarioSpec, 'indexes' | 'blocks' | 'isize'> = {
+  indexes: [0x203],
+  blocks: [[0x203, Block.Hole]],
+  isize: 0x400,
+};
+
 /** The XArray era's scenarios (fs/dax.c of v4.20 on, following v5.12): the same stores of
  *  entries, with fs/dax.c's value entries (the model keeps them in one encoding). */
 const XARRAY: readonly ScenarioSpec[] = [
@@ -460,9 +467,7 @@ const XARRAY: readonly ScenarioSpec[] = [
     description: 'Two read faults and a write fault at the hole 0x203: a read maps the zero page under a zero-page entry; ' +
       'the write allocates the block and replaces the entry, unmapping the zero page first, so every mapping ends on the ' +
       'block (the XArray form of hole-read-write).',
-    indexes: [0x203],
-    blocks: [[0x203, Block.Hole]],
-    isize: 0x400,
+    ...HOLE_AT_0x203,
     threads: [daxPte(0x203), daxPte(0x203), daxPte(0x203, true)],
   },
   {
@@ -470,9 +475,7 @@ const XARRAY: readonly ScenarioSpec[] = [
     description: 'A read fault maps the zero page over the hole at 0x203 while write(2) to 0x203 allocates its block: ' +
       'the write must tear the zero page\'s mapping and entry down (invalidate_inode_pages2_range()), so that the mapping ' +
       'sees the data rather than zeroes; another read fault then maps the block.',
-    indexes: [0x203],
-    blocks: [[0x203, Block.Hole]],
-    isize: 0x400,
+    ...HOLE_AT_0x203,
     threads: [daxPte(0x203), write(0x203), daxPte(0x203)],
   },
   {
