@@ -7,7 +7,9 @@
 // A mutant is caught when some scenario finds a violation kind the unmutated model does not;
 // equivalent when every scenario reaches the same outcomes: the same violation kinds and the
 // same set of final states (every word of the state once every thread has returned: the
-// kernel's objects and each thread's return value; not the model's diagnostic words); surviving when its outcomes differ but no
+// kernel's objects and each thread's return value; not the model's diagnostic words nor the
+// threads' dead frames; a survivor's listing names the words its nearest new final state
+// differs in); surviving when its outcomes differ but no
 // scenario finds a new violation (a behaviour change nothing checks: a missing scenario or
 // property). Mutants no scenario reaches, and mutants whose C the model does not lower, are
 // counted apart.
@@ -25,6 +27,7 @@ import { protocolOf } from '../src/model/eras/index';
 import type { Era } from '../src/model/core/era';
 import { buildScenario, link, listModel, MODEL_ERAS, reachable, referenceFunctions, SCENARIOS, type Func } from '../src/model/index';
 import { Status } from '../src/model/machine';
+import { THREAD, type Layout } from '../src/model/kernel/layout';
 
 type Operator = 'drop' | 'flip-wake' | 'invert' | 'swap' | 'drop-relookup';
 
@@ -38,7 +41,13 @@ interface Mutant {
   text: string;
 }
 
-interface Outcome { verdict: string; kinds: string; finals: Set<string> }
+interface Outcome {
+  verdict: string;
+  kinds: string;
+  finals: Set<string>;
+  /** What word i of a final state is (Layout.wordName), to say how two final states differ. */
+  wordName?: (i: number) => string;
+}
 
 /** A call whose dropping a reviewer would want caught: it gives something up or wakes someone. */
 function undoes(name: string): boolean {
@@ -150,17 +159,22 @@ function run(name: string, version: string, budget: { maxStates: number; maxMs: 
   const finals = new Set<string>();
   const quiescent = m.quiescent.bind(m);
   // The kernel's state only: the model's diagnostic words (who woke a queue last) are not outcomes.
-  const diagnostic = m.diagnostic ?? [];
+  // Nor are the threads' stacks: a returned thread's frames are dead, and a mutant's frames
+  // may be of another size, which moves every word after them.
+  const diagnostic = new Set(m.diagnostic ?? []);
+  const kept = [...Array(m.L.size).keys()].filter((i) => !diagnostic.has(i) && !onStack(m.L, i));
   m.quiescent = (st: Int32Array) => {
-    if (m.threads.every((_t, i) => m.status(st, i) === Status.Done)) {
-      const kernel = st.slice();
-      for (const i of diagnostic) kernel[i] = 0;
-      finals.add(kernel.join(','));
-    }
+    if (m.threads.every((_t, i) => m.status(st, i) === Status.Done)) finals.add(kept.map((i) => st[i]).join(','));
     return quiescent(st);
   };
   const v: Verdict = explore(m, budget);
-  return { verdict: v.verdict, kinds: [...new Set(v.violations.map((x) => x.kind))].sort().join(','), finals };
+  const wordName = (k: number): string => m.L.wordName(kept[k]);
+  return { verdict: v.verdict, kinds: [...new Set(v.violations.map((x) => x.kind))].sort().join(','), finals, wordName };
+}
+
+/** Whether word i of a state is in a thread's stack (its frames). */
+function onStack(L: Layout, i: number): boolean {
+  return i >= L.threadBase && (i - L.threadBase) % L.threadStride >= THREAD.STACK;
 }
 
 const sameSet = (a: Set<string>, b: Set<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
@@ -170,9 +184,18 @@ function difference(ref: Outcome, got: Outcome): string {
   if (got.verdict !== ref.verdict) return `verdict ${ref.verdict} -> ${got.verdict}`;
   if (got.kinds !== ref.kinds) return `kinds ${ref.kinds || 'none'} -> ${got.kinds || 'none'}`;
   if (sameSet(got.finals, ref.finals)) return '';
-  const lost = [...ref.finals].filter((x) => !got.finals.has(x)).length;
-  const gained = [...got.finals].filter((x) => !ref.finals.has(x)).length;
-  return `final states: ${lost} of ${ref.finals.size} no longer reached, ${gained} new`;
+  const lost = [...ref.finals].filter((x) => !got.finals.has(x));
+  const gained = [...got.finals].filter((x) => !ref.finals.has(x));
+  const words = lost.length && gained.length && ref.wordName ? `; ${nearest(lost[0], gained, ref.wordName)}` : '';
+  return `final states: ${lost.length} of ${ref.finals.size} no longer reached, ${gained.length} new${words}`;
+}
+
+/** The words in which the new final state nearest to `lost` differs from it, by name. */
+function nearest(lost: string, gained: string[], name: (i: number) => string): string {
+  const a = lost.split(',');
+  const diffs = gained.map((g) => g.split(',')).map((b) => a.flatMap((x, i) => (x === b[i] ? [] : [`${name(i)} ${x} -> ${b[i]}`])));
+  const best = diffs.reduce((p, d) => (d.length < p.length ? d : p));
+  return `nearest new final differs in ${best.slice(0, Number(process.env.WORDS ?? 4)).join(', ')}${best.length > Number(process.env.WORDS ?? 4) ? `, and more` : ''}`;
 }
 
 async function main(): Promise<void> {

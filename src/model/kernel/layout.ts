@@ -180,6 +180,19 @@ export class Layout {
     return out;
   }
   thread(t: number): number { return this.threadBase + t * this.threadStride; }
+  /** What word i of a state is, in the objects' own names: `slot 0x203 tags`, `thread 1 stack+4`. */
+  wordName(i: number): string {
+    const field = (fields: readonly WordDecl[], f: number): string => fields[f]?.name ?? `+${f}`;
+    if (i < this.slotBase) return field(GLOBAL_WORDS, i);
+    if (i < this.pageBase) return `slot 0x${this.indexes[Math.floor((i - this.slotBase) / SLOT_STRIDE)].toString(16)} ${field(INDEX_FIELDS, (i - this.slotBase) % SLOT_STRIDE)}`;
+    if (i < this.queueBase) return `page ${Math.floor((i - this.pageBase) / PAGE_STRIDE)} ${field(PAGE_FIELDS, (i - this.pageBase) % PAGE_STRIDE)}`;
+    if (i < this.threadBase) {
+      const f = (i - this.queueBase) % this.queueStride;
+      return `queue ${Math.floor((i - this.queueBase) / this.queueStride)} ${f < QUEUE.FIFO ? field(QUEUE_FIELDS, f) : `waiter ${f - QUEUE.FIFO}`}`;
+    }
+    const f = (i - this.threadBase) % this.threadStride;
+    return `thread ${Math.floor((i - this.threadBase) / this.threadStride)} ${f < THREAD.STACK ? field(THREAD_WORDS, f) : `stack+${f - THREAD.STACK}`}`;
+  }
   /** The wait-table queue a key hashes to (queues may be shared by several keys: the hash collides). */
   queueOf(key: number): number {
     const s = this.slot(key);

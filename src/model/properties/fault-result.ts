@@ -3,9 +3,11 @@
 // huge PMD over it: THREAD.MAPPED, which the page table's primitives set); one that returns
 // SIGBUS for an index inside the file had no reason to; one that returns without an error
 // says it was a major fault (VM_FAULT_MAJOR, counted in PGMAJFAULT) exactly when its PTE path
-// allocated the block (IOMAP_F_NEW, THREAD.ALLOCATED). Checked in the step where the fault
+// allocated the block (IOMAP_F_NEW, THREAD.ALLOCATED); a write fault that only found its
+// PTE read-only and left it so has given the store nothing. Checked in the step where the fault
 // returns; what it reads there is the thread's own words and i_size.
-import { G, OBJ, THREAD } from '../kernel/layout';
+import { G, OBJ, SLOT, THREAD } from '../kernel/layout';
+import { Mapped, pmdHuge } from '../objects/pagetable/index';
 import { K } from '../objects/constants';
 import { hex } from '../objects/format';
 import type { Property } from './property';
@@ -29,13 +31,35 @@ export const FAULT_RESULT: Property = {
     if (ret & K.VM_FAULT_SIGBUS) {
       return { kind: 'wrong-result', threads: [w.t], message: `${name} returned SIGBUS (${hex(ret)}) for ${hex(index)}, inside the file`, detail: { index: hex(index), ret: hex(ret) } };
     }
-    if (w.s[w.base + THREAD.MAPPED]) return ret & VM_FAULT_ERROR ? null : majorFault(w, index, ret);
+    if (w.s[w.base + THREAD.MAPPED]) return ret & VM_FAULT_ERROR ? null : readOnlyWrite(w, entry.args, ret) ?? majorFault(w, index, ret);
     return { kind: 'wrong-result', threads: [w.t], message: `${name} returned ${hex(ret)} without an error, but never mapped ${hex(index)} nor found it mapped: the process faults on it again`, detail: { index: hex(index), ret: hex(ret) } };
   },
 };
 
 /** A fault's errors (mm.h VM_FAULT_ERROR, the ones the model returns). */
 const VM_FAULT_ERROR = K.VM_FAULT_OOM | K.VM_FAULT_SIGBUS;
+
+/**
+ * A write fault that found its PTE present and returned without an error, having neither
+ * made it writable nor mapped anything: while that PTE is still there, read-only, the
+ * process's store faults the same way again, forever. A fault that mapped a PTE, or met a
+ * huge PMD, is retried along another path (v4.10 maps a PTE read-only and makes it
+ * writable on the next fault, ->pfn_mkwrite); one whose PTE changed meanwhile is retried
+ * on the new one.
+ */
+function readOnlyWrite(w: Step, [index, write]: readonly number[], ret: number): Fault | null {
+  const mapped = w.s[w.base + THREAD.MAPPED];
+  if (!write || mapped !== Mapped.FoundPte) return null;
+  const s = w.L.slot(index);
+  w.read(OBJ.PMD);
+  if (s < 0 || pmdHuge(w.s[G.PMD])) return null;
+  w.read(OBJ.pte(s));
+  if (w.s[w.L.slotWord(s, SLOT.PTE)] === 0) return null;
+  return {
+    kind: 'wrong-result', threads: [w.t], detail: { index: hex(index), ret: hex(ret) },
+    message: `${w.threadName(w.t)} returned ${hex(ret)} from a write to ${hex(index)} whose PTE it found read-only and left so: the store faults again, forever`,
+  };
+}
 
 /** VM_FAULT_MAJOR said exactly when the fault allocated its block. */
 function majorFault(w: Step, index: number, ret: number): Fault | null {

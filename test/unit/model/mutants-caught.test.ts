@@ -60,6 +60,18 @@ const CASES: Case[] = [
     from: '\t\t\tmajor = VM_FAULT_MAJOR;', to: '\t\t\tmajor = 0;',
     scenario: 'hole-read-write', kind: 'accounting', message: /allocated the block of 0x203 \(IOMAP_F_NEW\) but returned 0x100 without VM_FAULT_MAJOR/,
   },
+  {
+    what: 'the write test of a present PTE inverted: a write fault returns with the PTE still read-only',
+    version: 'v6.12', fn: 'handle_pte_fault',
+    from: '\tif (!(vmf->flags & FAULT_FLAG_WRITE))\n\t\treturn 0;', to: '\tif (vmf->flags & FAULT_FLAG_WRITE)\n\t\treturn 0;',
+    scenario: 'xa-fsync-vs-fault', kind: 'wrong-result', message: /from a write to 0x203 whose PTE it found read-only and left so/,
+  },
+  {
+    what: 'a write to the PTE of a DAX pfn sent to ->page_mkwrite: the fault maps nothing new and the PTE stays read-only',
+    version: 'v4.10', fn: 'handle_pte_fault',
+    from: '\tif (pte_special(entry))\n\t\treturn wp_pfn_shared(vmf);', to: '\tif (!pte_special(entry))\n\t\treturn wp_pfn_shared(vmf);',
+    scenario: 'hole-read-write', kind: 'wrong-result', message: /whose PTE it found read-only and left so/,
+  },
 ];
 
 describe('model: mistakes in the era\'s C that its scenarios catch', function () {

@@ -55,7 +55,7 @@ export const COMMON_CALLS: Readonly<Record<string, CallMeaning>> = {
   pte_special: expr('$0 == PTE_PFN', 'the PTE maps a pfn (DAX) rather than a page'),
   vm_insert_mixed: prim('vm_insert_mixed', 'maps the PTE of the address to the pfn; -EBUSY when it is mapped', ['$1 >> PAGE_SHIFT', '$2']),
   finish_fault: prim('finish_fault', 'maps vmf->page at the fault\'s PTE unless it is taken (VM_FAULT_NOPAGE)', ['$0->page', '$0->pgoff']),
-  finish_mkwrite_fault: none('makes the PTE writable: the model does not keep PTE write bits'),
+  finish_mkwrite_fault: prim('finish_mkwrite_fault', 'makes the fault\'s PTE writable unless it changed meanwhile', ['$0->pgoff']),
   // Written data is tracked from the XArray era on, whose writeback the model runs: not here.
   vmf_insert_pfn_pmd: prim('vmf_insert_pfn_pmd', 'a devmap PMD mapping of the region', ['($1 & PMD_MASK) >> PAGE_SHIFT', '0']),
   set_pmd_huge_zero: prim('set_pmd_huge_zero',

@@ -27,8 +27,18 @@ function regionPtes(w: Step): number[] {
 /** Whether the PMD maps the region huge (the huge zero page or device memory). */
 export const pmdHuge = (v: number): boolean => v === Pmd.HugeZero || v === Pmd.Devmap;
 
-/** The thread has made or seen a mapping of its fault's page (THREAD.MAPPED). */
-function saw(w: Step): void { w.set(w.base + THREAD.MAPPED, 1); }
+/** What the thread has done to, or found in, the mapping of its fault's page (THREAD.MAPPED):
+ *  bits, so that a fault that only found a read-only PTE is told from one that got further. */
+export const enum Mapped {
+  /** Found its PTE present (read, or taken when it tried to map it). */
+  FoundPte = 1,
+  /** Mapped it (a PTE or a PMD), or found a huge PMD over it: a retry goes another way. */
+  Made = 2,
+  /** Made it writable: the process's store goes through. */
+  Writable = 4,
+}
+
+function saw(w: Step, how: Mapped): void { w.set(w.base + THREAD.MAPPED, w.s[w.base + THREAD.MAPPED] | how); }
 
 const prims: Prim[] = [];
 const def = (p: Prim): void => { prims.push(p); };
@@ -38,7 +48,7 @@ def({
   doc: 'orig_pmd = *vmf->pmd: none (0), huge zero page (1), devmap (2) or a PTE table (3)',
   run: (w) => {
     w.read(OBJ.PMD);
-    if (pmdHuge(w.s[G.PMD])) saw(w);
+    if (pmdHuge(w.s[G.PMD])) saw(w, Mapped.Made);
     return w.s[G.PMD];
   },
 });
@@ -51,7 +61,7 @@ def({
     if (s < 0) return 0;
     w.read(OBJ.pte(s));
     const pte = w.s[w.L.slotWord(s, SLOT.PTE)];
-    if (pte !== 0) saw(w);
+    if (pte !== 0) saw(w, Mapped.FoundPte);
     return w.s[w.L.slotWord(s, SLOT.PTE)];
   },
 });
@@ -64,9 +74,9 @@ function insertPte(w: Step, index: number, pfn: number): number {
   if (pmdHuge(w.s[G.PMD])) { w.commit('overlap', `PTE insert at ${hex(index)} under a huge PMD mapping`); return -K.EBUSY; }
   if (w.s[G.PMD] === Pmd.None) { w.write(OBJ.PMD); w.set(G.PMD, Pmd.Table); }
   const old = w.s[w.L.slotWord(s, SLOT.PTE)];
-  if (old !== 0) { saw(w); w.note(NOTE.pteBusy, index); return -K.EBUSY; }
+  if (old !== 0) { saw(w, Mapped.FoundPte); w.note(NOTE.pteBusy, index); return -K.EBUSY; }
   const pte = pfn === K.ZERO_PFN ? PTE_ZERO : PTE_PFN;
-  saw(w);
+  saw(w, Mapped.Made);
   w.write(OBJ.pte(s));
   w.set(w.L.slotWord(s, SLOT.PTE), pte);
   w.note(pte === PTE_ZERO ? NOTE.pteZero : NOTE.ptePfn, index);
@@ -84,8 +94,21 @@ def({
   doc: 'vmf_insert_mixed_mkwrite(vma, address, pfn): maps the PTE of index writable (already mapped: made writable); the process writes through it, so the page holds data not yet flushed',
   run: (w, [index, pfn]) => {
     const r = insertPte(w, index, pfn);
-    if (r !== -K.EIO) markWritten(w, index);
+    if (r !== -K.EIO) { markWritten(w, index); saw(w, Mapped.Writable); }
     return r;
+  },
+});
+
+def({
+  name: 'finish_mkwrite_fault', arity: 1, visible: true,
+  doc: 'finish_mkwrite_fault(vmf): the PTE of index made writable, unless it changed since the fault read it (then the fault is retried)',
+  run: (w, [index]) => {
+    const s = slotOrFault(w, index);
+    if (s < 0) return K.VM_FAULT_SIGBUS;
+    w.read(OBJ.pte(s));
+    if (w.s[w.L.slotWord(s, SLOT.PTE)] === 0) return K.VM_FAULT_NOPAGE;
+    saw(w, Mapped.Writable);
+    return 0;
   },
 });
 
@@ -97,10 +120,10 @@ def({
     const p = frameOrFault(w, page);
     if (s < 0 || p < 0) return K.VM_FAULT_SIGBUS;
     w.read(OBJ.PMD); w.read(OBJ.pte(s));
-    saw(w);
-    if (pmdHuge(w.s[G.PMD])) return K.VM_FAULT_NOPAGE;
+    if (pmdHuge(w.s[G.PMD])) { saw(w, Mapped.Made); return K.VM_FAULT_NOPAGE; }
     if (w.s[G.PMD] === Pmd.None) { w.write(OBJ.PMD); w.set(G.PMD, Pmd.Table); }
-    if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) return K.VM_FAULT_NOPAGE;
+    if (w.s[w.L.slotWord(s, SLOT.PTE)] !== 0) { saw(w, Mapped.FoundPte); return K.VM_FAULT_NOPAGE; }
+    saw(w, Mapped.Made);
     w.write(OBJ.pte(s));
     w.set(w.L.slotWord(s, SLOT.PTE), p + 1);
     w.note(NOTE.ptePage, index, p);
@@ -116,7 +139,7 @@ def({
     regionPtes(w).forEach((s) => w.read(OBJ.pte(s)));
     const mapped = regionPtes(w).filter((s) => w.s[w.L.slotWord(s, SLOT.PTE)] !== 0);
     if (mapped.length) w.commit('overlap', 'PMD mapping installed over mapped PTEs');
-    saw(w);
+    saw(w, write ? Mapped.Made | Mapped.Writable : Mapped.Made);
     w.set(G.PMD, Pmd.Devmap);
     if (write) w.L.indexes.forEach((x) => markWritten(w, x));
     w.note('PMD maps the DAX pfn');
@@ -130,7 +153,7 @@ def({
   run: (w) => {
     w.read(OBJ.PMD);
     if (w.s[G.PMD] !== Pmd.None) return 0;
-    saw(w);
+    saw(w, Mapped.Made);
     w.write(OBJ.PMD);
     w.set(G.PMD, Pmd.HugeZero);
     w.note('PMD maps the huge zero page');
@@ -144,7 +167,7 @@ def({
   run: (w, [v]) => {
     if (w.s[G.PTL] !== w.t + 1) w.commit('assertion', 'set_pmd_at() without the PMD lock');
     w.read(OBJ.PMD); w.write(OBJ.PMD);
-    if (pmdHuge(v)) saw(w);
+    if (pmdHuge(v)) saw(w, Mapped.Made);
     w.set(G.PMD, v);
     w.note(v === Pmd.HugeZero ? 'PMD maps the huge zero page' : `PMD set to ${v}`);
     return 0;
