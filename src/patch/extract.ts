@@ -12,7 +12,7 @@ import { codeAt, isSpace, isWhite } from '../mail/lines';
 import { bodyAttributions, splitQuoteUpTo, type Attribution } from '../mail/quote';
 import type { Comment, Damage, FilePatch, Hunk, HunkLine, LineOp, PatchMessage } from './types';
 import {
-  continuesStatement, isBareLine, isElision, isFileMetaLine, isSignatureMark, keepsIndentation, parseDiffGit, parseFileLine, parseIndexLine,
+  continuesStatement, unbracedHeaderAbove, isBareLine, isElision, isFileMetaLine, isSignatureMark, keepsIndentation, parseDiffGit, parseFileLine, parseIndexLine,
   parseHunkHeader, type HunkHeader,
 } from './lines';
 import { resolveFunctions } from './functions';
@@ -589,7 +589,9 @@ function anchorAbove(b: Building): [number, number] {
   while (last > b.runStart && isBareLine(lines[last].text)) last--;
   let first = last;
   while (first > b.runStart && continuesStatement(lines[first - 1].text)) first--;
-  return [first, last];
+  // The body of an unbraced `if (...)` is one statement with its header.
+  const header = unbracedHeaderAbove(lines.map((l) => l.text), first, b.runStart);
+  return [header >= 0 ? header : first, last];
 }
 
 /**

@@ -117,6 +117,26 @@ export function isBareLine(text: string): boolean {
   return /^[\s{}();,]*$/.test(text);
 }
 
+/**
+ * Where the control header (`if (...)`, `while (...)`, `for (...)`, `else`) that governs
+ * line `body` without braces begins, given the lines above it down to `floor`; -1 when the
+ * line above is no such header. A header may be wrapped over several lines.
+ */
+export function unbracedHeaderAbove(texts: readonly string[], body: number, floor: number): number {
+  let first = body - 1;
+  if (first < floor) return -1;
+  while (first > floor && continuesStatement(texts[first - 1])) first--;
+  const header = texts.slice(first, body).map((t) => t.replace(/\/\*.*?\*\/\s*$/, '').trim()).join(' ');
+  if (/^(?:}\s*)?else$/.test(header)) return first;
+  if (!/^(?:(?:}\s*)?else\s+)?(?:if|while|for)\s*\(.*\)$/.test(header)) return -1;
+  let depth = 0;
+  for (const ch of header) {
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth < 0) return -1;
+  }
+  return depth === 0 ? first : -1;
+}
+
 /** A line that continues onto the next: ends in ',', '(', '\' or a binary operator. */
 export function continuesStatement(text: string): boolean {
   const t = text.replace(/\/\*.*?\*\/\s*$/, '').trimEnd();

@@ -224,6 +224,20 @@ describe('patch extraction', () => {
     assert.ok(hunksOf(pm).every((h) => h.clean));
   });
 
+  it('anchors a comment under the body of an unbraced if to the whole statement, its wrapped header included', () => {
+    const text = [
+      '> @@ -10,4 +10,5 @@ int f(void)', '>  \ta();', '> -\tif (b() || c())', '> +\tif (b() || c() ||', '> +\t    d())',
+      '>  \t\treturn 0;', '', 'd() is never true here.', '', '>  \te();',
+    ].join('\n');
+    const [h] = hunksOf(parse(text));
+    const [first, last] = h.comments[0].anchor!;
+    assert.deepEqual([h.lines[first].text, h.lines[last].text], ['\tif (b() || c() ||', '\t\treturn 0;']);
+    // A braced statement above is not a header of the line under it.
+    const braced = hunksOf(parse(text.replace('> +\t    d())', '> +\t    d()) {').replace('>  \t\treturn 0;', '>  \t\treturn 0;\n>  \t}')))[0];
+    const [bf, bl] = braced.comments[0].anchor!;
+    assert.deepEqual([braced.lines[bf].text, braced.lines[bl].text], ['\t\treturn 0;', '\t\treturn 0;']);
+  });
+
   it('reads a bare quoted blank line beside a comment as spacing when the counts have no room for it', () => {
     const text = [
       '> @@ -10,4 +10,5 @@ int f(void)', '>  \ta();', '> -\tb();', '> +\tc();', '> +\td();', '> ',

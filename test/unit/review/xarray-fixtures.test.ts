@@ -41,6 +41,12 @@ const PAIRS: readonly Pair[] = [
     broken: 'xarray/stale-zero-page.patch', fixed: 'xarray/stale-zero-page-fixed.patch',
     at: /^\+\s*if \(\(iomap->flags & IOMAP_F_NEW\) && inode->i_mapping->nrpages\) \{$/,
   },
+  {
+    property: 'a page held for DMA is found by the busy-page scan before truncate frees its block', kind: 'use-after-free', scenario: 'xa-truncate-dma',
+    broken: 'xarray/use-after-free.eml', fixed: 'xarray/use-after-free-fixed.patch',
+    at: /^> \+\s*(if \(!dax_mapping\(mapping\) \|\| !mapping_mapped\(mapping\) \|\||!mapping->nrpages\))$/,
+    comment: 'A DAX mapping has no pages in nrpages',
+  },
 ];
 
 describePairs('review: XArray-era patch mails, each breaking a property, and their fixed twins', 'XArray', PAIRS);
