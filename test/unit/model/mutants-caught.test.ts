@@ -72,6 +72,12 @@ const CASES: Case[] = [
     from: '\tif (pte_special(entry))\n\t\treturn wp_pfn_shared(vmf);', to: '\tif (!pte_special(entry))\n\t\treturn wp_pfn_shared(vmf);',
     scenario: 'hole-read-write', kind: 'wrong-result', message: /whose PTE it found read-only and left so/,
   },
+  {
+    what: 'the extent-type check inverted: write(2) into a mapped block fails with -EIO',
+    version: 'v5.12', fn: 'dax_iomap_actor',
+    from: '\tif (WARN_ON_ONCE(iomap->type != IOMAP_MAPPED))', to: '\tif (!WARN_ON_ONCE(iomap->type != IOMAP_MAPPED))',
+    scenario: 'xa-write-over-hole', kind: 'wrong-result', message: /returned the error -5 for a write of the page at 0x203/,
+  },
 ];
 
 describe('model: mistakes in the era\'s C that its scenarios catch', function () {
