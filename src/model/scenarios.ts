@@ -146,6 +146,35 @@ const CLEAN: readonly ScenarioSpec[] = [
     threads: [pte(0x203), pte(0x203), pte(0x203, true)],
   },
   {
+    name: 'hole-page-write',
+    description: 'A process reads the hole at 0x203 through its mapping (a hole page is mapped there), then write(2)s ' +
+      'it, while another process reads 0x204: the write allocates the block and must invalidate the hole page (unmap it, ' +
+      'take it out of the page cache) so that the mapping sees the data.',
+    indexes: [0x203, 0x204],
+    blocks: mapped(0x204),
+    pages: 2,
+    isize: 0x400,
+    threads: [{ name: 'read 0x203 through the mapping, then write(2) it', fn: 'mmap_read_then_write', args: [0x203] }, pte(0x204)],
+  },
+  {
+    name: 'hole-read-vs-write',
+    description: 'A read fault on the hole at 0x203 races write(2) to 0x203, which allocates its block: whichever order ' +
+      'they meet in, the mapping must end up showing the data, not a hole page of zeroes.',
+    indexes: [0x203],
+    pages: 2,
+    isize: 0x400,
+    threads: [pte(0x203), write(0x203)],
+    expect: {
+      kind: 'stale-mapping',
+      why: 'the fault finds the hole (->iomap_begin) before the write allocates; the write\'s invalidation finds nothing to ' +
+        'tear down (v4.10 invalidates only while nrpages, and the fault\'s empty locked entry is not a page), and the fault ' +
+        'then maps its hole page over the data: the race of 13e451fdc1af ("dax: fix data corruption when fault races with ' +
+        'write", v4.12). Invalidating whatever the mapping holds (dax_iomap_actor.invalidate_nrpages=false) and unmapping ' +
+        'after it (invalidate_inode_pages2_range.dax_unmap=true) narrow it but leave it: the invalidation meets the empty ' +
+        'entry, which the hole page replaces before the fault maps it, and leaves the page',
+    },
+  },
+  {
     name: 'hzp-downgrade',
     description: 'A PMD read fault on a hole maps the huge zero page at 0x200 while a PTE write fault at 0x203 downgrades ' +
       'the zero-page PMD entry (unmapping it) and a PTE read fault at 0x204 waits.',

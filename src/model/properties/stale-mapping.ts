@@ -1,8 +1,8 @@
 // A DAX pfn stays mapped only while the tree holds the entry that covers it; otherwise
 // writeback and truncate no longer see the mapping, and the block can be reused under it. The
 // huge zero page too stays mapped only under its PMD entry: without one, a PTE fault in the
-// region finds the huge PMD, returns and faults again forever. And the zero page stays mapped
-// only over a hole: once a block is allocated there (a write(2), a write fault elsewhere in a
+// region finds the huge PMD, returns and faults again forever. And the zero page (or a hole
+// page of the page cache) stays mapped only over a hole: once a block is allocated there (a write(2), a write fault elsewhere in a
 // huge page), a process still reading the zero page reads zeroes where the file has data.
 import { K } from '../objects/constants';
 import { Block, G, Pmd, PTE_PFN, PTE_ZERO, SLOT, type Layout } from '../kernel/layout';
@@ -26,15 +26,17 @@ export const STALE_MAPPING: Property = {
       if (at < 0 || !isPmd(st[L.slotWord(at, SLOT.ENTRY)])) stale.push(head);
     }
     const zero = zeroOverData(st, L);
-    const out = zero.length ? [{ kind: 'stale-mapping' as const, message: `the zero page is still mapped at ${zero.map(hex).join(', ')} after a block was allocated there: a process reads zeroes where the file has data`, detail: { zero: zero.map(hex).join(',') } }] : [];
+    const out = zero.length ? [{ kind: 'stale-mapping' as const, message: `the zero page${zero.some((x) => st[L.slotWord(L.slot(x), SLOT.PTE)] > 0) ? ' (a hole page)' : ''} is still mapped at ${zero.map(hex).join(', ')} after a block was allocated there: a process reads zeroes where the file has data`, detail: { zero: zero.map(hex).join(',') } }] : [];
     if (!stale.length) return out;
     return [...out, { kind: 'stale-mapping', message: `${stale.map(hex).join(', ')} still mapped (a DAX pfn or the huge zero page) without the tree entry that covers it after every thread returned`, detail: { mapped: stale.map(hex).join(',') } }];
   },
 };
 
-/** Indexes whose block is allocated while the zero page maps them (a PTE, or the huge zero page over their region). */
+/** Indexes whose block is allocated while a page of zeroes maps them: the zero page (a PTE,
+ *  or the huge zero page over their region) or, before the XArray era, a hole page of the
+ *  page cache (a PTE holding a page frame). */
 function zeroOverData(st: Int32Array, L: Layout): number[] {
   const hugeZero = st[G.PMD] === Pmd.HugeZero;
   return L.indexes.filter((_x, s) => st[L.slotWord(s, SLOT.BLOCK)] === Block.Mapped
-    && (hugeZero || st[L.slotWord(s, SLOT.PTE)] === PTE_ZERO));
+    && (hugeZero || st[L.slotWord(s, SLOT.PTE)] === PTE_ZERO || st[L.slotWord(s, SLOT.PTE)] > 0));
 }

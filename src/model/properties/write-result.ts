@@ -6,8 +6,8 @@ import { K } from '../objects/constants';
 import { hex } from '../objects/format';
 import type { Property } from './property';
 
-/** Entry points that write one page at their first argument. */
-const WRITES = new Set(['xfs_file_dax_write']);
+/** Entry points that end in a write of one page at their first argument. */
+const WRITES = new Set(['xfs_file_dax_write', 'mmap_read_then_write']);
 
 export const WRITE_RESULT: Property = {
   name: 'write-result',

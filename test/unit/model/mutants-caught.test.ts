@@ -78,6 +78,13 @@ const CASES: Case[] = [
     from: '\tif (WARN_ON_ONCE(iomap->type != IOMAP_MAPPED))', to: '\tif (!WARN_ON_ONCE(iomap->type != IOMAP_MAPPED))',
     scenario: 'xa-write-over-hole', kind: 'wrong-result', message: /returned the error -5 for a write of the page at 0x203/,
   },
+  {
+    what: 'the invalidation looks no entry up: the hole page under the written block stays mapped',
+    version: 'v4.10', fn: 'invalidate_inode_pages2_range',
+    from: '\t\tpage = find_get_entry(mapping, index);\n\t\tif (radix_tree_exceptional_entry(page)) {\n\t\t\tif (!invalidate_exceptional_entry2',
+    to: '\t\tif (radix_tree_exceptional_entry(page)) {\n\t\t\tif (!invalidate_exceptional_entry2',
+    scenario: 'hole-page-write', kind: 'stale-mapping', message: /the zero page \(a hole page\) is still mapped at 0x203 after a block was allocated there/,
+  },
 ];
 
 describe('model: mistakes in the era\'s C that its scenarios catch', function () {

@@ -51,6 +51,21 @@ describe('model scenarios, explored', function () {
     assert.equal(run('hole-read-write').verdict, 'ok');
   });
 
+  it('hole-read-vs-write: a read fault that found the hole maps its hole page after write(2) allocated the block (13e451fdc1af)', () => {
+    for (const points of [{}, { 'dax_iomap_actor.invalidate_nrpages': false, 'invalidate_inode_pages2_range.dax_unmap': true }]) {
+      const v = run('hole-read-vs-write', { points });
+      assert.equal(v.verdict, 'violation');
+      const [x] = v.violations;
+      assert.equal(x.kind, 'stale-mapping');
+      assert.match(x.message, /a hole page\) is still mapped at 0x203 after a block was allocated there/);
+      const steps = x.trace.steps;
+      const alloc = steps.findIndex((s) => /block at 0x203 allocated/.test(s.note));
+      const hole = steps.findIndex((s) => s.thread !== steps[alloc]?.thread && /iomap_begin/.test(s.label));
+      const mapped = steps.findIndex((s) => /PTE 0x203 maps page#/.test(s.note));
+      assert.ok(hole >= 0 && hole < alloc && alloc < mapped, 'the fault saw the hole before the write allocated, and mapped its page after');
+    }
+  });
+
   it('invalidation must pass the wake-up on: without its put_unlocked_mapping_entry() a fault sleeps forever', () => {
     const bad = run('fault-vs-invalidate-2', { points: { '__dax_invalidate_mapping_entry.put': false, 'invalidate_inode_pages2_range.dax_unmap': true } });
     assert.equal(bad.verdict, 'violation');

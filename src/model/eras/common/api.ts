@@ -44,6 +44,7 @@ export const COMMON_CALLS: Readonly<Record<string, CallMeaning>> = {
   __mark_inode_dirty: none('the inode\'s dirty state is not modelled'),
   // truncate's and invalidation's walk (mm/truncate.c, mm/swap.c), one entry per lookup
   pagevec_lookup_entries: prim('radix_tree_next_entry', 'pagevec_lookup_entries() / find_get_entries() for one entry: the first index >= start holding one, or -1', ['$1']),
+  page_mapped: prim('page_mapped', 'whether a PTE maps the page cache page'),
   find_get_entry: prim('find_get_entry', 'the entry at offset, with a reference taken on a page cache page', ['$1']),
   // page tables (mm/memory.c)
   pmd_read: prim('pmd_read', '*vmf->pmd: none, huge zero page, devmap or a PTE table', []),

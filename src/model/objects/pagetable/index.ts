@@ -212,6 +212,21 @@ def({
 });
 
 def({
+  name: 'page_mapped', arity: 1, visible: true,
+  doc: 'page_mapped(page): whether a PTE of the modelled region maps the page cache page',
+  run: (w, [page]) => {
+    const p = frameOrFault(w, page);
+    if (p < 0) return 0;
+    let mapped = 0;
+    w.L.indexes.forEach((_x, s) => {
+      w.read(OBJ.pte(s));
+      if (w.s[w.L.slotWord(s, SLOT.PTE)] === p + 1) mapped = 1;
+    });
+    return mapped;
+  },
+});
+
+def({
   name: 'vma_shared', arity: 0, visible: false,
   doc: 'vma->vm_flags & VM_SHARED (a scenario constant)',
   run: (w) => w.s[G.VM_SHARED],

@@ -123,3 +123,17 @@ int do_dax_fault(pgoff_t index, bool write)
 
 	return dax_iomap_pte_fault(&vmf, &xfs_iomap_ops);
 }
+
+/*
+ * @kernel v4.10 arch/x86/mm/fault.c and fs/read_write.c (vfs_write), as a process uses them:
+ * a load from the page at index through the process's mapping (a read fault), then write(2)
+ * of that page. Negative: the fault failed (-EFAULT); else what the write returned.
+ */
+ssize_t mmap_read_then_write(pgoff_t index)
+{
+	int fault = handle_mm_fault(index, false, false);
+
+	if (fault & VM_FAULT_ERROR)
+		return -EFAULT;
+	return xfs_file_dax_write(index);
+}

@@ -66,15 +66,17 @@ int truncate_inode_page(struct address_space *mapping, struct page *page)
 
 /*
  * @kernel v4.10 mm/truncate.c
- * Invalidation for direct I/O: clean DAX entries from start to end (pages) are removed;
- * page cache pages are only looked up and released here (their invalidation is not
- * modelled).
+ * Invalidation for direct I/O and DAX writes: clean DAX entries from start to end (pages)
+ * are removed; a page cache page (a DAX hole page) is locked, unmapped from every process
+ * (the first time from its index to the end of the range at once, as the kernel does) and
+ * taken out of the page cache. Returns -EBUSY when something could not be invalidated.
  */
 int invalidate_inode_pages2_range(struct address_space *mapping,
 				  pgoff_t start, pgoff_t end)
 {
 	pgoff_t index = start;
 	int ret = 0;
+	int did_range_unmap = 0;
 
 	for (;;) {
 		struct page *page;
@@ -87,11 +89,56 @@ int invalidate_inode_pages2_range(struct address_space *mapping,
 			if (!invalidate_exceptional_entry2(mapping, index, page))
 				ret = -EBUSY;
 		} else if (page) {
+			lock_page(page);
+			/* Truncated meanwhile: nothing of this mapping's to invalidate. */
+			if (page->mapping != mapping) {
+				unlock_page(page);
+				put_page(page);
+				index++;
+				continue;
+			}
+			if (page_mapped(page)) {
+				if (!did_range_unmap) {
+					/* Zap the rest of the range in one hit. */
+					unmap_mapping_range(mapping,
+						(loff_t)index << PAGE_SHIFT,
+						(loff_t)(1 + end - index) << PAGE_SHIFT, 0);
+					did_range_unmap = 1;
+				} else {
+					/* Just zap this page */
+					unmap_mapping_range(mapping,
+						(loff_t)index << PAGE_SHIFT, PAGE_SIZE, 0);
+				}
+			}
+			if (!invalidate_complete_page2(mapping, page))
+				ret = -EBUSY;
+			unlock_page(page);
 			put_page(page);
 		}
 		index++;
 	}
 	return ret;
+}
+
+/*
+ * @kernel v4.10 mm/truncate.c
+ * Takes a locked, unmapped page out of the page cache unless it was truncated meanwhile.
+ * A DAX hole page is never dirty and has no buffers, so nothing else can keep it.
+ */
+static int invalidate_complete_page2(struct address_space *mapping,
+				     struct page *page)
+{
+	unsigned long flags;
+
+	if (page->mapping != mapping)
+		return 0;
+
+	spin_lock_irqsave(&mapping->tree_lock, flags);
+	__delete_from_page_cache(page, NULL);
+	spin_unlock_irqrestore(&mapping->tree_lock, flags);
+	/* The page cache's reference. */
+	put_page(page);
+	return 1;
 }
 
 /*
