@@ -5,6 +5,7 @@
 import type { Hunk, LineOp, PatchMessage } from '../patch/types';
 import type { FunctionImage, ImageLine, RebuiltFunction } from './types';
 import { hintFromContext } from '../patch/cfunc';
+import { unbracedHeaderAbove } from '../patch/lines';
 import { segmentRuns, type Run, type Segment, type SideLine } from './segment';
 
 export type Side = 'pre' | 'post';
@@ -91,8 +92,38 @@ export function sideRuns(hunks: Hunk[], side: Side): Run[] {
 
 export function toImage(seg: Segment, side: Side, path: string | null, source: 'mail' | 'tree'): FunctionImage {
   const lines: ImageLine[] = seg.lines.map((l) => ({ text: l.text, op: l.op, mailLine: l.mailLine, hunk: l.hunk }));
-  const gaps = [...new Set(seg.gaps)].sort((a, b) => a - b);
-  return { name: seg.name, side, path, lines, whole: seg.hasStart && seg.hasEnd && gaps.length === 0, gaps, source };
+  let gaps = [...new Set(seg.gaps)].sort((a, b) => a - b);
+  let whole = seg.hasStart && seg.hasEnd && gaps.length === 0;
+  // A missing end is a gap after the last line.
+  const inner = gaps.filter((g) => g !== lines.length - 1);
+  if (seg.hasStart && !seg.hasEnd && inner.length === 0 && cutAfterReturn(lines)) {
+    // Nothing after a return at the body's top level runs (no goto reaches past it), so the
+    // function the quote cut there behaves as if it closed there.
+    lines.push({ text: '}', op: null, mailLine: null, hunk: null });
+    gaps = inner;
+    whole = true;
+  }
+  return { name: seg.name, side, path, lines, whole, gaps, source };
+}
+
+/** Whether the lines end with a return statement at the top level of the function's body,
+ *  with no goto among them (a label after the return could be reached). */
+function cutAfterReturn(lines: readonly ImageLine[]): boolean {
+  const code = lines.map((l) => l.text.replace(/\/\*.*?\*\/|\/\/.*$|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, ''));
+  if (code.some((t) => /\bgoto\b/.test(t))) return false;
+  let last = code.length - 1;
+  while (last >= 0 && code[last].trim() === '') last--;
+  if (last < 0 || !/^\s*return\b[^;]*;\s*$/.test(code[last])) return false;
+  // The body of an unbraced if (or loop) is not the top level.
+  if (unbracedHeaderAbove(code, last, 0) >= 0) return false;
+  let depth = 0;
+  let opened = false;
+  for (let i = 0; i < last; i++) {
+    for (const ch of code[i]) {
+      if (ch === '{') { depth++; opened = true; } else if (ch === '}') depth--;
+    }
+  }
+  return opened && depth === 1;
 }
 
 function changes(seg: Segment): boolean {

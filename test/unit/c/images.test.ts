@@ -15,6 +15,21 @@ const fn = (fns: RebuiltFunction[], name: string) => {
 describe('c/images: pre- and post-images from the mail', () => {
   before(async () => { await getCParser(); });
 
+  it('a function the quote cuts right after a return at its top level is closed there; one it cuts elsewhere is not', () => {
+    const cut = (body: string[]) => fn(rebuildFunctions(patchFromDiff([
+      '--- a/include/linux/dax.h', '+++ b/include/linux/dax.h', '@@ -238,4 +238,12 @@ static inline bool dax_mapping(struct address_space *mapping)',
+      ' \treturn mapping->host && IS_DAX(mapping->host);', ' }', ' ', '+static inline bool dax_page_idle(struct page *page)', '+{', ...body,
+    ].join('\n'))), 'dax_page_idle').post!;
+    const closed = cut(['+\treturn page_ref_count(page) == 1;']);
+    assert.equal(closed.whole, true);
+    assert.deepEqual(texts(closed), ['static inline bool dax_page_idle(struct page *page)', '{', 'return page_ref_count(page) == 1;', '}']);
+    assert.equal(closed.lines[3].mailLine, null, 'the closing brace is not a mail line');
+    // A return inside an if, or one a goto may jump past, leaves the rest unknown.
+    assert.equal(cut(['+\tif (!page)', '+\t\treturn false;']).whole, false);
+    assert.equal(cut(['+\tif (!page) {', '+\t\treturn false;']).whole, false);
+    assert.equal(cut(['+\tif (!page)', '+\t\tgoto out;', '+\treturn true;']).whole, false);
+  });
+
   it('a new function is whole on the post side and absent on the pre side', () => {
     const pm = patchFromDiff([
       '--- a/fs/dax.c',

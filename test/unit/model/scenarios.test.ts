@@ -52,7 +52,8 @@ describe('model scenarios, explored', function () {
   });
 
   it('hole-read-vs-write: a read fault that found the hole maps its hole page after write(2) allocated the block (13e451fdc1af)', () => {
-    for (const points of [{}, { 'dax_iomap_actor.invalidate_nrpages': false, 'invalidate_inode_pages2_range.dax_unmap': true }]) {
+    const variants: Record<string, boolean>[] = [{}, { 'dax_iomap_actor.invalidate_nrpages': false, 'invalidate_inode_pages2_range.dax_unmap': true }];
+    for (const points of variants) {
       const v = run('hole-read-vs-write', { points });
       assert.equal(v.verdict, 'violation');
       const [x] = v.violations;

@@ -68,7 +68,11 @@ const calls: Record<string, CallMeaning> = {
   // DAX pages and the DAX device
   dax_associate_entry: prim('dax_entry_associate', 'page->mapping and ->index of the entry\'s DAX pages', ['$0']),
   dax_disassociate_entry: prim('dax_entry_disassociate', 'clears page->mapping of the entry\'s DAX pages', ['$0', '$2']),
-  dax_busy_page: prim('dax_busy_page', 'the first page of the entry that get_user_pages() holds (page_ref_count() > 1), else NULL'),
+  dax_end_pfn: expr('dax_to_pfn($0) + (dax_entry_pages($0) << 3)',
+    'the pfn after the entry\'s last page; the model\'s pfns step 8 a page (a pfn is its page\'s sector: the block map is linear)'),
+  dax_entry_pages: expr('(dax_is_zero_entry($0) || dax_is_empty_entry($0)) ? 0 : (1 << dax_entry_order($0))', 'dax_entry_size() in pages: a zero-page or empty entry maps no DAX page'),
+  dax_next_mapped_pfn: prim('dax_next_mapped_pfn', 'the first pfn at or after $1 of a page of the entry the scenario models, else dax_end_pfn()'),
+  page_ref_count: prim('dax_page_ref_count', 'page_ref_count() of a DAX page: 1 idle, plus get_user_pages()\'s references'),
   dax_page_wait_idle: prim('dax_page_wait_idle', '___wait_var_event() on the page\'s refcount: sleeps until get_user_pages() lets go of it'),
   put_page: prim('dax_page_put', 'drops a reference to a DAX page (the mapping has no page cache pages)'),
   xfs_itruncate_extents: prim('xfs_itruncate_extents', 'frees the blocks from the new size on', ['$2 >> PAGE_SHIFT']),
@@ -135,6 +139,9 @@ export const XARRAY_API: Api = {
     XA_STATE: { params: ['name', 'array', 'index'], body: 'struct xa_state name = { .xa_index = index, .xa_shift = 0, .xa_node = XAS_RESTART }' },
     XA_STATE_ORDER: { params: ['name', 'array', 'index', 'order'],
       body: 'struct xa_state name = { .xa_index = ((index) >> (order)) << (order), .xa_shift = order, .xa_node = XAS_RESTART }' },
+    // fs/dax.c: the entry's pages, the ones the scenario models (the others no thread touches)
+    for_each_mapped_pfn: { params: ['entry', 'pfn'],
+      body: 'for (pfn = dax_next_mapped_pfn(entry, dax_to_pfn(entry)); pfn < dax_end_pfn(entry); pfn = dax_next_mapped_pfn(entry, pfn + 1))' },
     xas_for_each: { params: ['xas', 'entry', 'max'], body: 'for (entry = xas_find(xas, max); entry; entry = xas_next_entry(xas, max))' },
     xas_for_each_marked: { params: ['xas', 'entry', 'max', 'mark'],
       body: 'for (entry = xas_find_marked(xas, max, mark); entry; entry = xas_next_marked(xas, max, mark))' },
@@ -193,6 +200,8 @@ export const XARRAY_ZAP_API: Api = {
     dax_entry_pages_get: prim('dax_entry_pages_get', 'the mapping takes a reference to each DAX page of the entry'),
     dax_entry_pages_put: prim('dax_entry_pages_put', 'the mapping drops its reference to each DAX page of the entry'),
     dax_entry_page_refs: prim('dax_entry_page_refs', 'page_ref_count() of the entry\'s DAX pages'),
+    // The life cycle's busy test counts the mapping's own reference too (the zap drops it first).
+    dax_busy_page: prim('dax_busy_page', 'the first page of the entry someone holds beyond the idle level, else NULL'),
     dax_entry_associate: prim('dax_entry_associate', 'page->mapping and ->index of the entry\'s DAX pages'),
     dax_entry_disassociate: prim('dax_entry_disassociate', 'clears page->mapping of the entry\'s DAX pages'),
   },

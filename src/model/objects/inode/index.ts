@@ -8,7 +8,7 @@ import { Block, G, OBJ, SLOT, THREAD } from '../../kernel/layout';
 import type { KernelObject, Prim } from '../object';
 import type { Step } from '../../kernel/step';
 import { hex } from '../format';
-import { entryPageIndexes, slotOrFault } from '../radix/entries';
+import { entryPageIndexes, entrySector, slotOrFault } from '../radix/entries';
 import { layoutChange } from '../lease/index';
 
 const NOTE = {
@@ -93,6 +93,24 @@ def({
     for (const x of entryPageIndexes(w.L, entry)) if (refsOf(w, x) > 0) return daxPage(x);
     return 0;
   },
+});
+
+def({
+  name: 'dax_next_mapped_pfn', arity: 2, visible: false,
+  doc: 'for_each_mapped_pfn()\'s step: the first pfn at or after pfn of the entry\'s pages that the scenario models, else dax_end_pfn(entry); the pages it skips are ones no thread touches, idle and never tied to another file',
+  run: (w, [entry, pfn]) => {
+    const xs = entryPageIndexes(w.L, entry);
+    const next = xs.find((x) => x << 3 >= pfn);
+    if (next !== undefined) return next << 3;
+    const pages = entry & (K.RADIX_DAX_HZP | K.RADIX_DAX_EMPTY) ? 0 : entry & K.RADIX_DAX_PMD ? K.PG_PMD_NR : 1;
+    return ((entrySector(entry) >> 3) + pages) << 3;
+  },
+});
+
+def({
+  name: 'dax_page_ref_count', arity: 1, visible: true,
+  doc: 'page_ref_count(page) of a DAX page: 1 while idle (its dev_pagemap\'s reference), plus get_user_pages()\'s',
+  run: (w, [page]) => 1 + refsOf(w, pageIndex(page)),
 });
 
 def({

@@ -335,6 +335,25 @@ void dax_unlock_page(struct page *page, dax_entry_t cookie)
 
 /*
  * @kernel v5.12 fs/dax.c
+ * The first of the entry's DAX pages that get_user_pages() holds: an idle DAX page has
+ * _refcount 1 (ZONE_DEVICE pages never go to the page allocator), so anything above is a
+ * user of the page, DMA perhaps.
+ */
+static struct page *dax_busy_page(void *entry)
+{
+	unsigned long pfn;
+
+	for_each_mapped_pfn(entry, pfn) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (page_ref_count(page) > 1)
+			return page;
+	}
+	return NULL;
+}
+
+/*
+ * @kernel v5.12 fs/dax.c
  * The first page of the range that get_user_pages() holds (DMA may be writing it), after
  * unmapping the range so no new reference is taken: the filesystem waits for it before it
  * frees blocks. A locked entry is waited for (its fault may be mapping the page); every
