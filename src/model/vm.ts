@@ -116,11 +116,13 @@ const OPS: Record<Instr['k'], Op> = { assign: Op.Assign, prim: Op.Prim, call: Op
 const enum Vis { Local, Visible, UnlessQuiet }
 
 /** An instruction with its expressions compiled and its callee and primitive resolved. */
-/** Marks the instructions of each retry loop (from a retry label to a `goto` back to it). */
-function markRetryLoops(code: CInstr[]): CInstr[] {
+/** Marks the instructions of each loop (from a jump's target back to the jump: a `goto
+ *  restart`, a for or while loop's back edge). A thread's state can repeat only by going
+ *  round one, so a cycle of the state graph is made of such steps alone. */
+function markLoops(code: CInstr[]): CInstr[] {
   for (const c of code) {
-    if (c.op !== Op.Jump || !c.retry || c.target > c.pc) continue;
-    for (let pc = c.target; pc <= c.pc; pc++) code[pc].inRetryLoop = true;
+    if (c.op !== Op.Jump || c.target > c.pc) continue;
+    for (let pc = c.target; pc <= c.pc; pc++) code[pc].inLoop = true;
   }
   return code;
 }
@@ -160,9 +162,9 @@ interface CInstr {
   /** The C statement (Instr.label), whether a jump is `goto restart`, a choice's values. */
   label: string;
   retry: boolean;
-  /** Whether the instruction lies between a retry label and a `goto` back to it: a step
-   *  that starts there may be going round the loop, so it is no progress. */
-  inRetryLoop: boolean;
+  /** Whether the instruction lies inside a loop (between a jump's target and the jump back
+   *  to it): a step that starts there may be going round the loop, so it is no progress. */
+  inLoop: boolean;
   values?: number[];
   callee: number;
   target: number;
@@ -474,7 +476,7 @@ export class VM {
     this.stable = new Set(Object.values(prog.prims).map((p) => p.readsOnly).filter((k): k is string => !!k && !written.has(k)));
     this.threadBase = L.threadBase;
     this.threadStride = L.threadStride;
-    this.code = prog.funcs.map((f, fnId) => markRetryLoops(f.code.map((i, pc) => this.compileInstr(i, fnId, pc))));
+    this.code = prog.funcs.map((f, fnId) => markLoops(f.code.map((i, pc) => this.compileInstr(i, fnId, pc))));
     this.runners = prog.funcs.map(() => null);
     this.probeStep = new Step(L, new Int32Array(L.size), 0, threadName);
     this.rec = new StepRecord();
@@ -584,7 +586,7 @@ export class VM {
       ins, op: OPS[ins.k], pc, fnId, fnName: this.prog.funcs[fnId].name, vis: Vis.Local, mover: 'none', args: [],
       e: undefined, dst: undefined, dstLocal: -1, argLocal: [], argConst: [], prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
       run: undefined, quiet: undefined, blocked: undefined, blockedArgs: false, choices: undefined, mightSleep: false,
-      label: ins.label, retry: false, inRetryLoop: false, values: undefined,
+      label: ins.label, retry: false, inLoop: false, values: undefined,
     };
     switch (ins.k) {
       case 'assign': c.e = compileExpr(ins.e); c.dst = compileLValue(ins.dst); break;
@@ -862,12 +864,12 @@ export class VM {
       (w.main as CInstr).ins.at, callers);
   }
 
-  /** Whether one of thread t's suspended frames made its call from inside a retry loop. */
-  private calledInRetryLoop(s: Int32Array, t: number): boolean {
+  /** Whether one of thread t's suspended frames made its call from inside a loop. */
+  private calledInLoop(s: Int32Array, t: number): boolean {
     const b = this.base(t);
     for (let sp = (s[b + this.sp(s, t) + FRAME.LINKS] & 0xffff) - 1; sp >= 0; sp = (s[b + sp + FRAME.LINKS] & 0xffff) - 1) {
       const code = s[b + sp + FRAME.CODE];
-      if (this.code[code >>> 16][(code & 0xffff) - 1]?.inRetryLoop) return true;
+      if (this.code[code >>> 16][(code & 0xffff) - 1]?.inLoop) return true;
     }
     return false;
   }
@@ -903,9 +905,9 @@ export class VM {
     w.merge = this.reduce;
     w.release = c.mover !== 'right';
     w.main = c;
-    // A step that may be going round a retry loop makes no progress: a thread that can
-    // loop for ever shows as a livelock only if every step of its loop says so.
-    if (c.inRetryLoop || this.calledInRetryLoop(copy, t)) w.retried = true;
+    // A step that may be going round a loop makes no progress: a thread that can loop for
+    // ever shows as a livelock only if every step of its loop says so.
+    if (c.inLoop || this.calledInLoop(copy, t)) w.retried = true;
     this.step(w, c, choice);
     while (this.reduce && !w.fault) {
       const next = this.at_(w.s, t);

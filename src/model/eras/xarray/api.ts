@@ -67,7 +67,7 @@ const calls: Record<string, CallMeaning> = {
   dax_is_conflict: expr('($0) == XA_RETRY_ENTRY', 'get_unlocked_entry()\'s answer to a PMD request over PTE entries'),
   // DAX pages and the DAX device
   dax_associate_entry: prim('dax_entry_associate', 'page->mapping and ->index of the entry\'s DAX pages', ['$0']),
-  dax_disassociate_entry: prim('dax_entry_disassociate', 'clears page->mapping of the entry\'s DAX pages', ['$0', '$2']),
+  IS_ENABLED: expr('0', 'a configuration option: the model\'s kernel has none of the ones fs/dax.c tests (CONFIG_FS_DAX_LIMITED: s390\'s DAX without struct pages)'),
   dax_end_pfn: expr('dax_to_pfn($0) + (dax_entry_pages($0) << 3)',
     'the pfn after the entry\'s last page; the model\'s pfns step 8 a page (a pfn is its page\'s sector: the block map is linear)'),
   dax_entry_pages: expr('(dax_is_zero_entry($0) || dax_is_empty_entry($0)) ? 0 : (1 << dax_entry_order($0))', 'dax_entry_size() in pages: a zero-page or empty entry maps no DAX page'),
@@ -110,8 +110,9 @@ const fields: Record<string, FieldMeaning> = {
   'xa_state.xa': { k: 'const', v: 1, type: 'struct xarray *', writes: 'dropped', doc: 'the one XArray (MAPPING): setting it names the same one' },
   // A DAX page (struct page *) is ((file index + 1) << 2); its mapping is the file's while an entry covers it
   // (dax_associate_entry() sets it when the entry goes in, dax_disassociate_entry() clears it).
-  'page.mapping': { k: 'read', prim: 'dax_page_mapping', doc: 'the DAX page\'s mapping: MAPPING while dax_associate_entry() has tied it to the file, else NULL' },
-  'page.index': { k: 'read', prim: 'dax_page_index', doc: 'the file index of a DAX page' },
+  'page.mapping': { k: 'read', prim: 'dax_page_mapping', set: { prim: 'dax_page_set_mapping', args: ['$0', '$1'] },
+    doc: 'the DAX page\'s mapping: MAPPING while dax_associate_entry() has tied it to the file, else NULL' },
+  'page.index': { k: 'read', prim: 'dax_page_index', set: { prim: 'dax_page_set_index', args: ['$0', '$1'] }, doc: 'the file index of a DAX page' },
   'inode.i_mode': { k: 'const', v: 0, doc: 'a regular file' },
   'exceptional_entry_key.xa': { k: 'ignored' },
   'exceptional_entry_key.entry_start': { k: 'ignored' },

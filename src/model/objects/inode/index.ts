@@ -102,8 +102,9 @@ def({
     const xs = entryPageIndexes(w.L, entry);
     const next = xs.find((x) => x << 3 >= pfn);
     if (next !== undefined) return next << 3;
+    // dax_end_pfn(): the model's pfns step 8 a page.
     const pages = entry & (K.RADIX_DAX_HZP | K.RADIX_DAX_EMPTY) ? 0 : entry & K.RADIX_DAX_PMD ? K.PG_PMD_NR : 1;
-    return ((entrySector(entry) >> 3) + pages) << 3;
+    return entrySector(entry) + (pages << 3);
   },
 });
 
@@ -160,6 +161,19 @@ export function daxPageMapping(w: Step, page: number): number {
   if (s < 0) return 0;
   w.read(OBJ.pins(s));
   return w.s[w.L.slotWord(s, SLOT.ASSOC)] ? K.MAPPING : 0;
+}
+
+/** page->mapping = value for a DAX page: the file (MAPPING) or NULL; any other mapping is
+ *  not one the model has. */
+export function setDaxPageMapping(w: Step, page: number, value: number): number {
+  const x = pageIndex(page);
+  const s = w.L.slot(x);
+  if (s < 0) return 0;
+  if (value !== 0 && value !== K.MAPPING) { w.commit('assertion', `page->mapping of the DAX page of ${hex(x)} set to ${hex(value)}, a mapping the model does not have`); return 0; }
+  w.read(OBJ.pins(s)); w.write(OBJ.pins(s));
+  w.set(w.L.slotWord(s, SLOT.ASSOC), value ? 1 : 0);
+  w.note(value ? `the DAX page of ${hex(x)} is tied to the file` : `the DAX page of ${hex(x)} leaves the file`);
+  return 0;
 }
 
 /** The mapping's reference to each DAX page of an entry, taken (+1) or dropped (-1). */

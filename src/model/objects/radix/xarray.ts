@@ -5,7 +5,7 @@
 // table says how its xa_mk_value()/xa_to_value() read it. xas_store() of an entry that needs
 // a new node may fail with -ENOMEM (injected: the tree's allocation failure budget), and
 // xas_nomem() may fail to allocate again; writers hold the i_pages lock, the model asserts it.
-import { daxPageMapping } from '../inode/index';
+import { daxPageMapping, setDaxPageMapping } from '../inode/index';
 import { K } from '../constants';
 import { G, OBJ, SLOT } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
@@ -294,6 +294,20 @@ export const XARRAY_PRIMS: Prim[] = [
     name: 'dax_page_mapping', arity: 1, visible: true, quiet: underTreeLock,
     doc: 'page->mapping of a DAX page ((index + 1) << 2): the mapping while dax_associate_entry() has tied it to the file, else NULL',
     run: (w, [page]) => daxPageMapping(w, page),
+  },
+  {
+    name: 'dax_page_set_mapping', arity: 2, visible: true,
+    doc: 'page->mapping = mapping (or NULL) of a DAX page ((index + 1) << 2): ties it to the file, or unties it',
+    run: (w, [page, value]) => setDaxPageMapping(w, page, value),
+  },
+  {
+    name: 'dax_page_set_index', arity: 2, visible: false,
+    doc: 'page->index = index of a DAX page: the model names a DAX page by the file index its pfn maps (the block map is linear), so only that index, or 0 as the page leaves the file, can be written',
+    run: (w, [page, value]) => {
+      const x = (page >> 2) - 1;
+      if (value !== 0 && value !== x) w.commit('assertion', `page->index of the DAX page of ${hex(x)} set to ${hex(value)}: the page would be found at another offset`);
+      return 0;
+    },
   },
   {
     name: 'dax_page_index', arity: 1, visible: false,

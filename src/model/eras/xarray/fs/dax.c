@@ -335,6 +335,30 @@ void dax_unlock_page(struct page *page, dax_entry_t cookie)
 
 /*
  * @kernel v5.12 fs/dax.c
+ * The entry's DAX pages leave the file: page->mapping and ->index are cleared. A truncate
+ * that finds one still in use (get_user_pages() holds it past the busy-page scan) warns:
+ * its block is about to be freed under the user.
+ */
+static void dax_disassociate_entry(void *entry, struct address_space *mapping,
+		bool trunc)
+{
+	unsigned long pfn;
+
+	if (IS_ENABLED(CONFIG_FS_DAX_LIMITED))
+		return;
+
+	for_each_mapped_pfn(entry, pfn) {
+		struct page *page = pfn_to_page(pfn);
+
+		WARN_ON_ONCE(trunc && page_ref_count(page) > 1);
+		WARN_ON_ONCE(page->mapping && page->mapping != mapping);
+		page->mapping = NULL;
+		page->index = 0;
+	}
+}
+
+/*
+ * @kernel v5.12 fs/dax.c
  * The first of the entry's DAX pages that get_user_pages() holds: an idle DAX page has
  * _refcount 1 (ZONE_DEVICE pages never go to the page allocator), so anything above is a
  * user of the page, DMA perhaps.
