@@ -4,9 +4,10 @@
 // SIGBUS for an index inside the file had no reason to; one that returns without an error
 // says it was a major fault (VM_FAULT_MAJOR, counted in PGMAJFAULT) exactly when its PTE path
 // allocated the block (IOMAP_F_NEW, THREAD.ALLOCATED); a write fault that only found its
-// PTE read-only and left it so has given the store nothing. Checked in the step where the fault
+// PTE read-only (or the huge zero page) and left it so has given the store nothing; and
+// VM_FAULT_FALLBACK, the huge fault handlers' "try PTEs", never reaches the caller. Checked in the step where the fault
 // returns; what it reads there is the thread's own words and i_size.
-import { G, OBJ, SLOT, THREAD } from '../kernel/layout';
+import { G, OBJ, Pmd, SLOT, THREAD } from '../kernel/layout';
 import { Mapped, pmdHuge } from '../objects/pagetable/index';
 import { K } from '../objects/constants';
 import { hex } from '../objects/format';
@@ -24,6 +25,11 @@ export const FAULT_RESULT: Property = {
   returned(w, entry, ret) {
     if (!FAULTS.has(entry.fn)) return null;
     const index = entry.args[0];
+    if (ret & K.VM_FAULT_FALLBACK) {
+      // An answer between __handle_mm_fault() and the huge fault handlers ("try PTEs"), never
+      // one for the caller: the arch code takes it for success and the access faults again.
+      return { kind: 'wrong-result', threads: [w.t], message: `${w.threadName(w.t)} returned VM_FAULT_FALLBACK (${hex(ret)}) for ${hex(index)}: the PTE fault it asks for never ran`, detail: { index: hex(index), ret: hex(ret) } };
+    }
     w.read(OBJ.ISIZE);
     // Beyond i_size a SIGBUS is the answer; an allocation that failed (OOM) is a reason too.
     if (index >= w.s[G.ISIZE] || ret & K.VM_FAULT_OOM) return null;
@@ -31,10 +37,13 @@ export const FAULT_RESULT: Property = {
     if (ret & K.VM_FAULT_SIGBUS) {
       return { kind: 'wrong-result', threads: [w.t], message: `${name} returned SIGBUS (${hex(ret)}) for ${hex(index)}, inside the file`, detail: { index: hex(index), ret: hex(ret) } };
     }
-    if (w.s[w.base + THREAD.MAPPED]) return ret & VM_FAULT_ERROR ? null : readOnlyWrite(w, entry.args, ret) ?? majorFault(w, index, ret);
+    if (w.s[w.base + THREAD.MAPPED] & SAW_MAPPING) return ret & VM_FAULT_ERROR ? null : readOnlyWrite(w, entry.args, ret) ?? majorFault(w, index, ret);
     return { kind: 'wrong-result', threads: [w.t], message: `${name} returned ${hex(ret)} without an error, but never mapped ${hex(index)} nor found it mapped: the process faults on it again`, detail: { index: hex(index), ret: hex(ret) } };
   },
 };
+
+/** THREAD.MAPPED's bits that say the fault mapped its page or found it mapped. */
+const SAW_MAPPING = Mapped.FoundPte | Mapped.Made | Mapped.Writable;
 
 /** A fault's errors (mm.h VM_FAULT_ERROR, the ones the model returns). */
 const VM_FAULT_ERROR = K.VM_FAULT_OOM | K.VM_FAULT_SIGBUS;
@@ -49,16 +58,21 @@ const VM_FAULT_ERROR = K.VM_FAULT_OOM | K.VM_FAULT_SIGBUS;
  */
 function readOnlyWrite(w: Step, [index, write]: readonly number[], ret: number): Fault | null {
   const mapped = w.s[w.base + THREAD.MAPPED];
-  if (!write || mapped !== Mapped.FoundPte) return null;
+  if (!write || mapped & Mapped.Writable) return null;
   const s = w.L.slot(index);
   w.read(OBJ.PMD);
-  if (s < 0 || pmdHuge(w.s[G.PMD])) return null;
+  const pmd = w.s[G.PMD];
+  const fault = (what: string): Fault => ({
+    kind: 'wrong-result', threads: [w.t], detail: { index: hex(index), ret: hex(ret) },
+    message: `${w.threadName(w.t)} returned ${hex(ret)} from a write to ${hex(index)} ${what} and left so: the store faults again, forever`,
+  });
+  // The huge zero page it met at its first look is still there: its retry looks the same way.
+  if (mapped & Mapped.FirstHugeZero && pmd === Pmd.HugeZero) return fault('under the huge zero page it found there');
+  if ((mapped & ~(Mapped.PmdRead | Mapped.FirstHugeZero)) !== Mapped.FoundPte) return null;
+  if (s < 0 || pmdHuge(pmd)) return null;
   w.read(OBJ.pte(s));
   if (w.s[w.L.slotWord(s, SLOT.PTE)] === 0) return null;
-  return {
-    kind: 'wrong-result', threads: [w.t], detail: { index: hex(index), ret: hex(ret) },
-    message: `${w.threadName(w.t)} returned ${hex(ret)} from a write to ${hex(index)} whose PTE it found read-only and left so: the store faults again, forever`,
-  };
+  return fault('whose PTE it found read-only');
 }
 
 /** VM_FAULT_MAJOR said exactly when the fault allocated its block. */

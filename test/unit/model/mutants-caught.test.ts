@@ -85,6 +85,18 @@ const CASES: Case[] = [
     to: '\t\tif (radix_tree_exceptional_entry(page)) {\n\t\t\tif (!invalidate_exceptional_entry2',
     scenario: 'hole-page-write', kind: 'stale-mapping', message: /the zero page \(a hole page\) is still mapped at 0x203 after a block was allocated there/,
   },
+  {
+    what: 'a write to the huge zero page returns at once: the PMD stays read-only under the store',
+    version: 'v4.10', fn: 'handle_mm_fault',
+    from: '\t\tif (!write)\n\t\t\treturn 0;', to: '\t\tif (write)\n\t\t\treturn 0;',
+    scenario: 'hzp-downgrade', kind: 'wrong-result', message: /from a write to 0x203 under the huge zero page it found there and left so/,
+  },
+  {
+    what: 'the huge write fault\'s fallback returned to the caller instead of running the PTE fault',
+    version: 'v4.10', fn: 'handle_mm_fault',
+    from: '\t\tret = wp_huge_pmd(&vmf, orig_pmd);\n\t\tif (!(ret & VM_FAULT_FALLBACK))', to: '\t\tret = wp_huge_pmd(&vmf, orig_pmd);\n\t\tif (ret & VM_FAULT_FALLBACK)',
+    scenario: 'hzp-downgrade', kind: 'wrong-result', message: /returned VM_FAULT_FALLBACK \(0x800\) for 0x203: the PTE fault it asks for never ran/,
+  },
 ];
 
 describe('model: mistakes in the era\'s C that its scenarios catch', function () {

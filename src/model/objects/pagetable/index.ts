@@ -36,6 +36,11 @@ export const enum Mapped {
   Made = 2,
   /** Made it writable: the process's store goes through. */
   Writable = 4,
+  /** Read the PMD at least once. */
+  PmdRead = 8,
+  /** Found the huge zero page at its first read of the PMD: a fault that returns leaving it
+   *  there meets it again on its retry. */
+  FirstHugeZero = 16,
 }
 
 function saw(w: Step, how: Mapped): void { w.set(w.base + THREAD.MAPPED, w.s[w.base + THREAD.MAPPED] | how); }
@@ -48,6 +53,8 @@ def({
   doc: 'orig_pmd = *vmf->pmd: none (0), huge zero page (1), devmap (2) or a PTE table (3)',
   run: (w) => {
     w.read(OBJ.PMD);
+    const first = (w.s[w.base + THREAD.MAPPED] & Mapped.PmdRead) === 0;
+    saw(w, Mapped.PmdRead | (first && w.s[G.PMD] === Pmd.HugeZero ? Mapped.FirstHugeZero : 0));
     if (pmdHuge(w.s[G.PMD])) saw(w, Mapped.Made);
     return w.s[G.PMD];
   },
