@@ -339,8 +339,9 @@ function partialOrder(): void {
     const on = measure(() => explore(m(), BUDGET, { reductions: { partialOrder: true } }));
     const applied = on.v.reductions.includes('partial-order');
     const spinCol = spinN === undefined ? '' : `; SPIN (its POR) ${spinStates(spinN) ?? 'not installed'}`;
+    const perState = off.v.bytes ? `, ${fmt(off.v.bytes / off.v.states)} B/state` : '';
     console.log(`${name.padEnd(28)}${off.v.verdict.padEnd(9)}${fmt(off.v.states).padStart(12)} / ${fmt(on.v.states).padStart(12)}`
-      + `  ${fmt(off.wall)} / ${fmt(on.wall)} ms${applied ? '' : ' (not applied: the machine reports no future objects)'}${spinCol}`);
+      + `  ${fmt(off.wall)} / ${fmt(on.wall)} ms${perState}${applied ? '' : ' (not applied: the machine reports no future objects)'}${spinCol}`);
   };
   const maxN = process.argv.includes('--n6') ? 6 : 5;
   for (let n = 3; n <= maxN; n++) row(`pmd-downgrade N=${n}`, () => pmdDowngrade(n), n);

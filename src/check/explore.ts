@@ -134,6 +134,10 @@ class EdgeLog {
 
   isExit(id: number): boolean { return id < this.exits.length && this.exits[id] !== 0; }
 
+  bytes(): number {
+    return this.from.byteLength + this.to.byteLength + this.exits.byteLength + this.pruned.byteLength;
+  }
+
   /** A step from `from` to `to`. */
   add(from: number, to: number, progress: boolean): void {
     if (progress) { this.exit(from); return; }
@@ -539,6 +543,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
     ms: Math.round((performance.now() - t0) * 100) / 100,
     reductions,
     violations,
+    bytes: store.bytes() + movesAt.byteLength + invariantsAt.byteLength + reducedAt.byteLength + (edges?.bytes() ?? 0),
   };
   if (stopped) {
     verdict.covered = { depth: cursor < store.size ? store.depth[cursor] : store.depth[store.size - 1], frontier: store.size - cursor, reason: stopped };

@@ -373,6 +373,13 @@ export class StateStore {
     return id;
   }
 
+  /** The bytes the store holds: its records, table, distinct blocks and per-state metadata. */
+  bytes(): number {
+    const arrays = [this.offset, this.parent, this.depth, this.via, this.sleep, this.table, this.blockWords,
+      this.blockOff, this.blockStart, this.blockLen, this.blockHash, this.blockTable];
+    return [...arrays, ...this.chunks].reduce((n, a) => n + a.byteLength, 0);
+  }
+
   /** lookup() then add() when absent; returns [id, added]. */
   insert(s: Int32Array, parent: number, depth: number, via: number, sleep: number): [number, boolean] {
     const f = this.lookup(s);

@@ -45,6 +45,9 @@ export interface Verdict {
   /** When bounded: what the search covered before the budget ran out. */
   covered?: { depth: number; frontier: number; reason: 'states' | 'ms' | 'cancelled' };
   violations: Violation[];
+  /** The memory the search held for its states when it ended: the visited set (records, table,
+   *  per-state metadata), each state's remembered moves, the livelock analysis' log of steps. */
+  bytes?: number;
 }
 
 /** How far a running search has got; posted by the worker as it goes. */

@@ -1,8 +1,10 @@
 // The verdicts ../shared/real-mail/EXPECTED.md gives the real DAX mail (copied to
 // test/fixtures/real-mail): the fixes are found as fixes, with the trace before them, and the
-// mail that changes no behaviour the model checks gets no error. One verdict goes beyond it:
+// mail that changes no behaviour the model checks gets no error. Two verdicts go beyond it:
 // v2 of the range version of dax_layout_busy_page() (07) scans the file to offset 0 only, a
-// defect v3 fixed by passing LLONG_MAX.
+// defect v3 fixed by passing LLONG_MAX; and v6 of the dm zero_page_range operation (10) puts
+// device-mapper's live table twice on its WARN path, which upstream fixed later (f05c4403db5b,
+// "dm: fix double RCU unlock in dm_dax_zero_page_range() error path").
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -43,6 +45,19 @@ describe('review: real mail gets the verdicts EXPECTED.md gives it', function ()
     const v3 = m.text.toString('utf8').replace('dax_layout_busy_page_range(mapping, 0, 0);', 'dax_layout_busy_page_range(mapping, 0, LLONG_MAX);');
     assert.notEqual(v3, m.text.toString('utf8'));
     assert.deepEqual(errors(await checkMail(Buffer.from(v3), { file: m.file })).map((f) => `${f.line}: ${f.message}`), []);
+  });
+
+  it('10_: dm_dax_zero_page_range() puts the live table on its WARN path and again at out: (fixed upstream by f05c4403db5b)', async () => {
+    const m = mail('10_');
+    const r = await checkMail(m.text, { file: m.file });
+    const text = m.text.toString('utf8').split('\n');
+    const at = text.findIndex((l, i) => l === '+ out:' && text[i + 1] === '+\tdm_put_live_table(md, srcu_idx);') + 2;
+    assert.deepEqual(r.findings.map((f) => [f.line, f.rule, f.kind]), [[at, 'lock/balance', 'lock-imbalance']]);
+    assert.match(r.findings[0].message, /md is released twice on this path/);
+    // Without the put on the WARN path, as upstream has it, nothing (a line of its own keeps the hunk's counts).
+    const fixed = m.text.toString('utf8').replace('+\t\tdm_put_live_table(md, srcu_idx);\n+\t\tgoto out;', '+\t\tret = -EIO;\n+\t\tgoto out;');
+    assert.notEqual(fixed, m.text.toString('utf8'));
+    assert.deepEqual((await checkMail(Buffer.from(fixed), { file: m.file })).findings.map((f) => f.message), []);
   });
 
   for (const prefix of ['04_', '12_', '14_', '17_', '26_']) {

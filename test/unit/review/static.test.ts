@@ -86,6 +86,53 @@ describe('review: the protocol table on patches never seen', () => {
   before(async () => { await reviewReady(); });
   const rules = (body: string) => checkMailStatic(patchMail(body)).findings.map((f) => f.rule);
 
+  // Real mail 10 (v6 of "dm,dax: Add dax zero_page_range operation", 2020) puts the live table
+  // on its WARN path and again at `out:`; upstream fixed it in f05c4403db5b ("dm: fix double RCU
+  // unlock in dm_dax_zero_page_range() error path").
+  const liveTable = (warnPath: string) => `
+static int dm_dax_op(struct dax_device *dax_dev, pgoff_t pgoff, size_t nr_pages)
+{
+	struct mapped_device *md = dax_get_private(dax_dev);
+	struct dm_target *ti;
+	int ret = -EIO;
+	int srcu_idx;
+
+	ti = dm_dax_get_live_target(md, pgoff * PAGE_SECTORS, &srcu_idx);
+	if (!ti)
+		goto out;
+	if (WARN_ON(!ti->type->dax_op)) {
+${warnPath}		goto out;
+	}
+	ret = ti->type->dax_op(ti, pgoff, nr_pages);
+ out:
+	dm_put_live_table(md, srcu_idx);
+	return ret;
+}`;
+
+  it('device-mapper\'s live table put twice on a path; put once on every path is clean', () => {
+    const twice = checkMailStatic(patchMail(liveTable('		dm_put_live_table(md, srcu_idx);\n'))).findings;
+    assert.deepEqual(twice.map((f) => [f.rule, f.kind]), [['lock/balance', 'lock-imbalance']]);
+    assert.match(twice[0].message, /md is released twice on this path/);
+    assert.deepEqual(rules(liveTable('')), []);
+  });
+
+  it('an SRCU read side left on an error path, while the other path leaves it', () => {
+    const body = (early: string) => `
+static long dax_op(struct dax_device *dax_dev)
+{
+	long ret;
+	int id = srcu_read_lock(&dax_srcu);
+
+	if (!dax_alive(dax_dev))
+		${early}
+	ret = dax_dev->ops->op(dax_dev);
+	srcu_read_unlock(&dax_srcu, id);
+	return ret;
+}`;
+    assert.deepEqual(rules(body('return -ENXIO;')), ['lock/balance']);
+    assert.deepEqual(rules(body('ret = -ENXIO;\n\telse')), []);
+  });
+
   it('a spinlock left held on an error path, while the other path releases it', () => {
     assert.deepEqual(rules(`
 static int dax_something(struct address_space *mapping, pgoff_t index)

@@ -28,6 +28,14 @@ export const COMMON_PROTOCOL: Readonly<Record<string, readonly Effect[]>> = {
   rcu_read_unlock: release('sleeping-lock', -1),
   dax_read_lock: acquire('sleeping-lock', 'result'),
   dax_read_unlock: release('sleeping-lock', 0),
+  // SRCU read side, and device-mapper's live table over it (drivers/md/dm.c): the table is
+  // held from dm_get_live_table() (or dm_dax_get_live_target(), which takes it whether or not
+  // it finds a target) to dm_put_live_table() on the same mapped_device.
+  srcu_read_lock: acquire('sleeping-lock', 'result'),
+  srcu_read_unlock: release('sleeping-lock', 1),
+  dm_get_live_table: acquire('sleeping-lock', 0),
+  dm_dax_get_live_target: acquire('sleeping-lock', 0),
+  dm_put_live_table: release('sleeping-lock', 0),
   // References.
   get_dev_pagemap: acquire('reference', 'result', [{ atom: '$', value: true }]),
   put_dev_pagemap: release('reference', 0),
