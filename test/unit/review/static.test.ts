@@ -116,6 +116,42 @@ ${warnPath}		goto out;
     assert.deepEqual(rules(liveTable('')), []);
   });
 
+  it('a block device DAX mapping (dax_map_atomic) not ended on an early return, while the other path ends it; a failed map needs no end', () => {
+    const body = (early: string) => `
+static int dax_insert_thing(struct block_device *bdev, struct blk_dax_ctl *dax)
+{
+	long length = dax_map_atomic(bdev, dax);
+
+	if (length < 0)
+		return length;
+	if (length < PAGE_SIZE)
+		${early}
+	do_insert(dax->pfn);
+	dax_unmap_atomic(bdev, dax);
+	return 0;
+}`;
+    assert.deepEqual(rules(body('return -EIO;')), ['ref/balance']);
+    assert.deepEqual(rules(body('length = 0;')), []);
+  });
+
+  it('memory failure\'s entry lock (dax_lock_page) left locked on a path; a failed lock needs no unlock', () => {
+    const body = (early: string) => `
+static int dax_memory_failure_thing(struct page *page, int flags)
+{
+	dax_entry_t cookie = dax_lock_page(page);
+
+	if (!cookie)
+		return -EBUSY;
+	if (flags & MF_ACTION_REQUIRED)
+		${early}
+	unmap_mapping_range(page->mapping, page->index << PAGE_SHIFT, PAGE_SIZE, 0);
+	dax_unlock_page(page, cookie);
+	return 0;
+}`;
+    assert.deepEqual(rules(body('return 0;')), ['dax/locked-entry-unlock']);
+    assert.deepEqual(rules(body('flags = 0;')), []);
+  });
+
   it('an SRCU read side left on an error path, while the other path leaves it', () => {
     const body = (early: string) => `
 static long dax_op(struct dax_device *dax_dev)

@@ -36,6 +36,19 @@ export const COMMON_PROTOCOL: Readonly<Record<string, readonly Effect[]>> = {
   dm_get_live_table: acquire('sleeping-lock', 0),
   dm_dax_get_live_target: acquire('sleeping-lock', 0),
   dm_put_live_table: release('sleeping-lock', 0),
+  // The page cache's invalidate lock (v5.15 on) and the mm's mmap lock (v5.8 on) by their wrappers.
+  ...each(['filemap_invalidate_lock', 'filemap_invalidate_lock_shared', 'mmap_read_lock', 'mmap_write_lock'],
+    [...acquire('sleeping-lock'), SLEEPS]),
+  ...each(['filemap_invalidate_unlock', 'filemap_invalidate_unlock_shared', 'mmap_read_unlock', 'mmap_write_unlock'],
+    release('sleeping-lock')),
+  // A block device's DAX mapping of v4.10 (dax_map_atomic() enters the request queue,
+  // dax_unmap_atomic() leaves it), and a dax_device's reference by its host or block device.
+  // Held unless it failed: the rules read `length < 0` as the error test (an error code is set).
+  dax_map_atomic: acquire('reference', 1, [{ atom: '$', value: false }]),
+  dax_unmap_atomic: release('reference', 1),
+  ...each(['dax_get_by_host', 'fs_dax_get_by_host', 'fs_dax_get_by_bdev'], acquire('reference', 'result', [{ atom: '$', value: true }])),
+  put_dax: release('reference', 0),
+  fs_put_dax: release('reference', 0),
   // References.
   get_dev_pagemap: acquire('reference', 'result', [{ atom: '$', value: true }]),
   put_dev_pagemap: release('reference', 0),

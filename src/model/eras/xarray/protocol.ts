@@ -14,6 +14,10 @@ export const XARRAY_PROTOCOL: Readonly<Record<string, readonly Effect[]>> = {
   dax_lock_entry: [{ op: 'convert', from: 'unlocked-entry', to: 'locked-entry', match: 1, always: true }, { op: 'value', locked: true }],
   dax_unlock_entry: [{ op: 'release', cls: 'locked-entry', match: 1, lenient: true }],
   dax_wake_entry: [{ op: 'wake', all: -1 }],
+  // Memory failure's lock of a page's entry (v4.20: a cookie, 0 when the page left the file;
+  // v6.x: the folio's), given back with the cookie.
+  ...Object.fromEntries(['dax_lock_page', 'dax_lock_folio'].map((n) => [n, [{ op: 'acquire', cls: 'locked-entry', handle: 0, guard: [{ atom: '$', value: true }] }]])),
+  ...Object.fromEntries(['dax_unlock_page', 'dax_unlock_folio'].map((n) => [n, [{ op: 'release', cls: 'locked-entry', match: 0 }]])),
   // xas_store(&xas, NULL) deletes the entry: its waiters must all be woken.
   xas_store: [{ op: 'delete', index: 0, nullArg: 1 }],
   xas_lock_irq: [{ op: 'acquire', cls: 'spinlock', handle: 0 }],
