@@ -110,12 +110,16 @@ const CHECK_EVERY = 256;
  * component C' of the smaller graph that is not one of the full graph lies strictly inside
  * a component C of it, with a path from C' to the source of a dropped edge, which leaves
  * C' by an edge that is still there (it starts in C', the dropped one does not): C' is not
- * terminal.
+ * terminal. For the same reason the steps of an exit are not kept either: the steps of one
+ * state are logged together, and dropped when one of them turned out to be an exit's.
  */
 class EdgeLog {
   from = new Int32Array(1 << 12);
   to = new Int32Array(1 << 12);
   n = 0;
+  /** The state whose steps are being logged, and where they begin in from/to. */
+  private source = -1;
+  private sourceAt = 0;
   /** Per state, 1 when it has a step that rules it out of a livelock. */
   exits = new Uint8Array(1 << 12);
   /** Per state, the threads whose pruned steps are still to be resolved. */
@@ -141,12 +145,23 @@ class EdgeLog {
   /** A step from `from` to `to`. */
   add(from: number, to: number, progress: boolean): void {
     if (progress) { this.exit(from); return; }
+    if (from !== this.source) {
+      this.flush();
+      this.source = from;
+      this.sourceAt = this.n;
+    }
     if (this.n === this.from.length) {
       const f = new Int32Array(this.n * 2); f.set(this.from); this.from = f;
       const t = new Int32Array(this.n * 2); t.set(this.to); this.to = t;
     }
     this.from[this.n] = from;
     this.to[this.n++] = to;
+  }
+
+  /** Ends the steps of the state being logged: an exit's are taken back. */
+  flush(): void {
+    if (this.source >= 0 && this.isExit(this.source)) this.n = this.sourceAt;
+    this.source = -1;
   }
 }
 
@@ -584,6 +599,7 @@ function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array
       }
     }
   }
+  log.flush();
   // Compressed rows: the edges of v are to[start[v] .. start[v + 1]).
   const m = log.n;
   const start = new Int32Array(n + 1);
