@@ -221,11 +221,42 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   const nb = store.cutOf(n).blocks;
   const learned = new Learned(machine, store, n);
   const moves = learned.moves;
-  /** Per state, each thread's moves (a leaf of learned.moves) at id * nThreads + t, and
-   *  the leaf of its invariants: a successor has its parent's where the step left the
-   *  blocks they read alone. */
+  /** Per state not yet expanded (ids from `windowBase` on), each thread's moves (a leaf of
+   *  learned.moves) at (id - windowBase) * nThreads + t, and the leaf of its invariants: a
+   *  successor has its parent's where the step left the blocks they read alone. Only the
+   *  frontier is kept; a state expanded again (reopened by the sleep sets) finds its own
+   *  by walking the trees (parentMoves). */
+  let windowBase = 0;
   let movesAt = new Int32Array(nThreads << 12);
   let invariantsAt = new Int32Array(1 << 12);
+  /** The moves and invariants of the state being expanded. */
+  const parentMoves = new Int32Array(nThreads);
+  let parentInvariants = -1;
+  /** Room in the window for state `id`: the expanded states' rows make way, then it grows. */
+  const windowFor = (id: number): void => {
+    if (id - windowBase < invariantsAt.length) return;
+    const keep = Math.min(cursor, id) - windowBase;
+    if (keep > 0) {
+      movesAt.copyWithin(0, keep * nThreads, (id - windowBase) * nThreads);
+      invariantsAt.copyWithin(0, keep, id - windowBase);
+      windowBase += keep;
+    }
+    if (id - windowBase >= invariantsAt.length) {
+      movesAt = widen(movesAt, (id - windowBase + 1) * nThreads);
+      invariantsAt = widen(invariantsAt, id - windowBase);
+    }
+  };
+  /** Fills parentMoves and parentInvariants for state `id`, whose block numbers are ids. */
+  const loadParent = (id: number, ids: Int32Array): void => {
+    if (id >= windowBase) {
+      const row = (id - windowBase) * nThreads;
+      for (let t = 0; t < nThreads; t++) parentMoves[t] = movesAt[row + t];
+      parentInvariants = invariantsAt[id - windowBase];
+      return;
+    }
+    for (let t = 0; t < nThreads; t++) parentMoves[t] = learned.movesOf(t, ids);
+    parentInvariants = props.invariants ? learned.invariantsOf(ids) : -1;
+  };
   /** Block numbers of the state being expanded (`parent`), and of its successor by a step
    *  while succId() has it in place: the step's blocks replaced, their old numbers in `saved`
    *  until restore(). A successor whose canonical form is a permutation of it has numbers of
@@ -238,16 +269,16 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   /** Finds the moves and invariants of new state `id` (block numbers ids), reached from
    *  `from` by step m (from -1: from nothing known). */
   const learn = (id: number, ids: Int32Array, from: number, m: Succ | null): void => {
-    if ((id + 1) * nThreads > movesAt.length) movesAt = widen(movesAt, (id + 1) * nThreads);
+    windowFor(id);
+    const row = (id - windowBase) * nThreads;
     for (let t = 0; t < nThreads; t++) {
-      const p = from >= 0 ? movesAt[from * nThreads + t] : -1;
-      movesAt[id * nThreads + t] = p < 0 ? learned.movesOf(t, ids)
+      const p = from >= 0 ? parentMoves[t] : -1;
+      movesAt[row + t] = p < 0 ? learned.movesOf(t, ids)
         : (moves.deps[p] & m!.mask) === 0 ? p : learned.movesAfter(t, p, m!, ids);
     }
     if (!props.invariants) return;
-    if (id >= invariantsAt.length) invariantsAt = widen(invariantsAt, id);
-    const p = from >= 0 ? invariantsAt[from] : -1;
-    invariantsAt[id] = p < 0 ? learned.invariantsOf(ids)
+    const p = from >= 0 ? parentInvariants : -1;
+    invariantsAt[id - windowBase] = p < 0 ? learned.invariantsOf(ids)
       : (learned.invariants.deps[p] & m!.mask) === 0 ? p : learned.invariantsAfter(p, m!, ids);
   };
 
@@ -261,7 +292,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
     if (props.invariants) {
       // Invariants protect what must hold in every state: nrexceptional/nrpages agree with
       // the tree, no PTE and PMD mapping of one range, refcounts, entry bit layout.
-      const faults = learned.invariants.values[invariantsAt[id]];
+      const faults = learned.invariants.values[invariantsAt[id - windowBase]];
       if (faults.length) deeperFound = true;
       for (let i = 0; i < faults.length; i++) record(faults[i], id, depth);
     }
@@ -269,7 +300,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
       let runnable = false;
       let blocked = -1;
       for (let t = 0; t < nThreads; t++) {
-        const st = learned.status[movesAt[id * nThreads + t]];
+        const st = learned.status[movesAt[(id - windowBase) * nThreads + t]];
         if (st === Status.Runnable) runnable = true;
         else if (st === Status.Blocked && blocked < 0) blocked = t;
       }
@@ -388,17 +419,17 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   const reducedSet = (id: number, enabled: number, live: number, z: number): number => {
     parentWords ??= store.decode(parentIds(), parentBuf);
     const p = persistent!.choose(parentWords, enabled, live, z, cur);
-    if (p === (enabled & ~z) || !allNew(id, p)) return enabled;
+    if (p === (enabled & ~z) || !allNew(p)) return enabled;
     if (id >= reducedAt.length) reducedAt = widen(reducedAt, id);
     reducedAt[id] = 1;
     reducedAny = true;
     return p;
   };
 
-  /** Whether every step of the threads in `mask` from state `id` leads to a state not stored yet. */
-  const allNew = (id: number, mask: number): boolean => {
+  /** Whether every step of the threads in `mask` from the state being expanded leads to a state not stored yet. */
+  const allNew = (mask: number): boolean => {
     for (let m = mask; m !== 0; m &= m - 1) {
-      for (const step of moves.values[movesAt[id * nThreads + 31 - Math.clz32(m & -m)]].steps) {
+      for (const step of moves.values[parentMoves[31 - Math.clz32(m & -m)]].steps) {
         if (step.move.fault && step.move.fault.code !== 'warn') continue;
         const f = succId(step);
         restore(step);
@@ -412,17 +443,17 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
    *  them), or only the threads in `only`. */
   const expand = (id: number, only: number): void => {
     ph = store.idsOf(id, ids);
+    loadParent(id, ids);
     parent = id;
     stale = false;
     permuted = false;
     parentWords = null;
     const depth = store.depth[id];
     const z = sleepSets ? store.sleep[id] : 0;
-    const row = id * nThreads;
     let enabled = 0;
     let live = 0;
     for (let t = 0; t < nThreads; t++) {
-      const leaf = movesAt[row + t];
+      const leaf = parentMoves[t];
       const st = learned.status[leaf];
       if (st !== Status.Done) live |= 1 << t;
       if (st !== Status.Runnable) continue;
@@ -446,7 +477,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
     for (let t = 0; t < nThreads && !stopped; t++) {
       const bit = 1 << t;
       if ((chosen & bit) === 0) continue;
-      const steps = moves.values[movesAt[row + t]].steps;
+      const steps = moves.values[parentMoves[t]].steps;
       if (only >= 0 ? (only & bit) === 0 : (z & bit) !== 0) {
         if (logEach) logPruned(id, t, steps);
         continue;
