@@ -78,17 +78,44 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
 }
 
 /**
- * A state is stored as one record: [id, length, fingerprint, then its block numbers].
+ * A state is stored as one record: [id, length, then its block numbers]. The blocks of a
+ * search are few (hundreds to thousands), so while a record's numbers are all below 2^16 two
+ * share a word (PACKED in the length word says so): about half the bytes a state takes. A
+ * record with a larger number keeps a word each; both kinds live side by side.
  *
  * The table holds [fingerprint, record offset + 1] per slot, so that a lookup which finds
  * its state touches two places: the slot, and the record, whose header says the id and the
  * length beside the numbers to compare. On big searches both are cache misses; per-state
- * arrays consulted on the way would each add one.
+ * arrays consulted on the way would each add one. A state's fingerprint is not kept in its
+ * record: it is the sum of n and its blocks' fingerprints, which idsOf() adds up again.
  */
-const HEAD = 3;
+const HEAD = 2;
 const R_ID = 0;
 const R_LEN = 1;
-const R_HASH = 2;
+/** In the length word: the record's block numbers are packed two to a word. */
+const PACKED = 1 << 30;
+const LEN_MASK = PACKED - 1;
+/** Block numbers below this fit half a word. */
+const HALF = 1 << 16;
+
+/** Packs ids[0 .. nb) two to a word into out[at ..]; false (nothing written past) when one does not fit. */
+function packIds(ids: Int32Array, nb: number, out: Int32Array, at: number): boolean {
+  for (let b = 0; b < nb; b++) if (ids[b] >= HALF) return false;
+  for (let b = 0; b < nb; b += 2) out[at + (b >> 1)] = ids[b] | (b + 1 < nb ? ids[b + 1] << 16 : 0);
+  return true;
+}
+
+/** The block numbers of the record at a[o], into out. */
+function unpackIds(a: Int32Array, o: number, nb: number, out: Int32Array): void {
+  if (a[o + R_LEN] & PACKED) {
+    for (let b = 0; b < nb; b++) {
+      const w = a[o + HEAD + (b >> 1)];
+      out[b] = b & 1 ? w >>> 16 : w & 0xffff;
+    }
+  } else {
+    for (let b = 0; b < nb; b++) out[b] = a[o + HEAD + b];
+  }
+}
 
 const BLOCK = 32;
 
@@ -190,9 +217,17 @@ export class StateStore {
   get(id: number, words: (n: number) => Int32Array = this.carve): Int32Array {
     const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
     const o = this.offset[id] & CHUNK_MASK;
-    const n = a[o + R_LEN];
-    return this.decode(a.subarray(o + HEAD, o + HEAD + this.cutOf(n).blocks), words(n));
+    const n = a[o + R_LEN] & LEN_MASK;
+    const nb = this.cutOf(n).blocks;
+    if (this.scratch.length < nb) this.scratch = new Int32Array(nb);
+    unpackIds(a, o, nb, this.scratch);
+    return this.decode(this.scratch.subarray(0, nb), words(n));
   }
+
+  /** Block numbers unpacked for get(). */
+  private scratch = new Int32Array(0);
+  /** The packed block numbers of the state find() looks for, when they pack. */
+  private packedQuery = new Int32Array(0);
 
   /** The words of the state of block numbers `ids` written into `s` (its length says how many). */
   decode(ids: Int32Array, s: Int32Array): Int32Array {
@@ -206,9 +241,12 @@ export class StateStore {
   idsOf(id: number, out: Int32Array): number {
     const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
     const o = this.offset[id] & CHUNK_MASK;
-    const nb = this.cutOf(a[o + R_LEN]).blocks;
-    for (let b = 0; b < nb; b++) out[b] = a[o + HEAD + b];
-    return a[o + R_HASH];
+    const n = a[o + R_LEN] & LEN_MASK;
+    const nb = this.cutOf(n).blocks;
+    unpackIds(a, o, nb, out);
+    let h = n;
+    for (let b = 0; b < nb; b++) h = (h + this.blockHash[out[b]]) | 0;
+    return h;
   }
 
   /** The fingerprint of stored block k. */
@@ -338,6 +376,11 @@ export class StateStore {
     if (missing > 0) return -1;
     const table = this.table;
     const mask = this.mask;
+    const words = (nb + 1) >> 1;
+    if (this.packedQuery.length < words) this.packedQuery = new Int32Array(words);
+    const q = this.packedQuery;
+    // A state whose numbers do not pack can only be a record that is not packed, and the other way round.
+    const lenWord = packIds(ids, nb, q, 0) ? n | PACKED : n;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const slot = table[2 * i + 1];
       if (slot === 0) return -1;
@@ -345,10 +388,15 @@ export class StateStore {
       const at = slot - 1;
       const a = this.chunks[at >>> CHUNK_SHIFT];
       const o = at & CHUNK_MASK;
-      if (a[o + R_LEN] !== n) continue;
+      if (a[o + R_LEN] !== lenWord) continue;
       let j = 0;
-      while (j < nb && ids[j] === a[o + HEAD + j]) j++;
-      if (j === nb) return a[o + R_ID];
+      if (lenWord & PACKED) {
+        while (j < words && q[j] === a[o + HEAD + j]) j++;
+        if (j === words) return a[o + R_ID];
+      } else {
+        while (j < nb && ids[j] === a[o + HEAD + j]) j++;
+        if (j === nb) return a[o + R_ID];
+      }
     }
   }
 
@@ -374,6 +422,8 @@ export class StateStore {
   }
 
   /** The bytes the store holds: its records, table, distinct blocks and per-state metadata. */
+  get blockCount(): number { return this.blocks; }
+
   bytes(): number {
     const arrays = [this.offset, this.parent, this.depth, this.via, this.sleep, this.table, this.blockWords,
       this.blockOff, this.blockStart, this.blockLen, this.blockHash, this.blockTable];
@@ -390,7 +440,13 @@ export class StateStore {
   private encode(id: number): number {
     const cut = this.lastCut!;
     const nb = cut.blocks;
-    const len = HEAD + nb;
+    const ids = this.lastIds;
+    for (let b = 0; b < nb; b++) {
+      if (ids[b] < 0) ids[b] = this.addBlock(this.last!, cut.start[b], cut.start[b + 1], this.idHash[b]);
+    }
+    let packed = true;
+    for (let b = 0; b < nb && packed; b++) packed = ids[b] < HALF;
+    const len = HEAD + (packed ? (nb + 1) >> 1 : nb);
     if (this.used + len > this.chunk.length) {
       if (len > CHUNK_MASK + 1) throw new Error(`state store: a state of ${cut.n} words is too large`);
       // Chunks grow up to their largest size, so that small searches stay small.
@@ -404,13 +460,9 @@ export class StateStore {
     this.offset[id] = at;
     this.used += len;
     e[o + R_ID] = id;
-    e[o + R_LEN] = cut.n;
-    e[o + R_HASH] = this.lastHash;
-    const ids = this.lastIds;
-    for (let b = 0; b < nb; b++) {
-      if (ids[b] < 0) ids[b] = this.addBlock(this.last!, cut.start[b], cut.start[b + 1], this.idHash[b]);
-      e[o + HEAD + b] = ids[b];
-    }
+    e[o + R_LEN] = packed ? cut.n | PACKED : cut.n;
+    if (packed) packIds(ids, nb, e, o + HEAD);
+    else for (let b = 0; b < nb; b++) e[o + HEAD + b] = ids[b];
     return at;
   }
 

@@ -2,7 +2,7 @@
 // machine's segments begin: every state stored must be found again, on its own (lookup) or
 // by the block numbers and fingerprint a search derives from its parent's (findIds), and
 // decoded word for word, whatever the number of distinct blocks (the tables of blocks grow
-// on the way).
+// on the way), with two block numbers to a word while they fit half a word and one past that.
 import { strict as assert } from 'node:assert';
 import { Cut, StateStore } from '../../../src/check/store';
 import { rng } from '../../support/rng';
@@ -65,6 +65,24 @@ describe('check/store: states stored as blocks', function () {
       }
     });
   }
+
+  it('keeps states found when block numbers outgrow half a word: packed and unpacked records side by side', () => {
+    const n = 40; // two blocks: words 0..31 and 32..39
+    const st = new StateStore();
+    const state = (k: number): Int32Array => { const s = new Int32Array(n); s[0] = k; s[33] = k % 3; return s; };
+    const total = 70_000; // more distinct first blocks than 2^16
+    for (let k = 0; k < total; k++) assert.deepEqual(st.insert(state(k), -1, 0, 0, 0), [k, true]);
+    assert.ok(st.blockCount > 1 << 16);
+    const ids = new Int32Array(2);
+    for (const k of [0, 1, 65_533, 65_534, 65_535, 65_536, 69_999]) {
+      assert.equal(st.lookup(state(k)), k, `state ${k} found`);
+      assert.deepEqual([...st.get(k)], [...state(k)]);
+      // Found again from its numbers and its fingerprint, as a search derives them.
+      const h = st.idsOf(k, ids);
+      assert.equal(st.findIds(ids.slice(), n, h), k);
+    }
+    assert.equal(st.lookup(state(total)), -1);
+  });
 
   it('cuts a state where its segments begin, and refuses segments that do not cut it', () => {
     const c = new Cut(10, [0, 3, 7]);
