@@ -78,10 +78,13 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
 }
 
 /**
- * A state is stored as one record: [id, length, then its block numbers]. The blocks of a
- * search are few (hundreds to thousands), so while a record's numbers are all below 2^16 two
- * share a word (PACKED in the length word says so): about half the bytes a state takes. A
- * record with a larger number keeps a word each; both kinds live side by side.
+ * A state is stored as one record: [id, length and width, then its blocks]. Each block is
+ * written as its number among the distinct blocks at its place in the state (its local
+ * number: a radix tree slot has its own few values, a thread's stack its own), and the
+ * blocks of a search are few (hundreds to thousands, tens at most places), so a record takes
+ * one byte a block while every local number is below 2^8, two below 2^16, else a word: the
+ * width, in the length word, is the narrowest that holds them all. A state always gets the
+ * same width (its local numbers never change), so two records of one state are alike.
  *
  * The table holds [fingerprint, record offset + 1] per slot, so that a lookup which finds
  * its state touches two places: the slot, and the record, whose header says the id and the
@@ -92,29 +95,38 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
 const HEAD = 2;
 const R_ID = 0;
 const R_LEN = 1;
-/** In the length word: the record's block numbers are packed two to a word. */
-const PACKED = 1 << 30;
-const LEN_MASK = PACKED - 1;
-/** Block numbers below this fit half a word. */
-const HALF = 1 << 16;
+/** The length word: n in the low bits, the width's code (WIDTHS) above them. */
+const WIDTH_SHIFT = 28;
+const LEN_MASK = (1 << WIDTH_SHIFT) - 1;
+/** Bytes a block takes in a record, by width code. */
+const WIDTHS = [4, 2, 1] as const;
 
-/** Packs ids[0 .. nb) two to a word into out[at ..]; false (nothing written past) when one does not fit. */
-function packIds(ids: Int32Array, nb: number, out: Int32Array, at: number): boolean {
-  for (let b = 0; b < nb; b++) if (ids[b] >= HALF) return false;
-  for (let b = 0; b < nb; b += 2) out[at + (b >> 1)] = ids[b] | (b + 1 < nb ? ids[b + 1] << 16 : 0);
-  return true;
+/** The width code for local numbers below `limit`. */
+const widthFor = (limit: number): number => (limit <= 1 << 8 ? 2 : limit <= 1 << 16 ? 1 : 0);
+
+/** Words a record's nb blocks take at width code c. */
+const wordsFor = (nb: number, c: number): number => (nb * WIDTHS[c] + 3) >> 2;
+
+/** Writes local[0 .. nb) at width code c into out[at ..]. */
+function packLocals(local: Int32Array, nb: number, c: number, out: Int32Array, at: number): void {
+  if (c === 0) {
+    for (let b = 0; b < nb; b++) out[at + b] = local[b];
+  } else if (c === 1) {
+    for (let b = 0; b < nb; b += 2) out[at + (b >> 1)] = local[b] | (b + 1 < nb ? local[b + 1] << 16 : 0);
+  } else {
+    for (let b = 0; b < nb; b += 4) {
+      out[at + (b >> 2)] = local[b] | (b + 1 < nb ? local[b + 1] << 8 : 0) | (b + 2 < nb ? local[b + 2] << 16 : 0)
+        | (b + 3 < nb ? local[b + 3] << 24 : 0);
+    }
+  }
 }
 
-/** The block numbers of the record at a[o], into out. */
-function unpackIds(a: Int32Array, o: number, nb: number, out: Int32Array): void {
-  if (a[o + R_LEN] & PACKED) {
-    for (let b = 0; b < nb; b++) {
-      const w = a[o + HEAD + (b >> 1)];
-      out[b] = b & 1 ? w >>> 16 : w & 0xffff;
-    }
-  } else {
-    for (let b = 0; b < nb; b++) out[b] = a[o + HEAD + b];
-  }
+/** Reads the nb local numbers of the record at a[o] (width code c) into out. */
+function unpackLocals(a: Int32Array, o: number, nb: number, c: number, out: Int32Array): void {
+  const r = o + HEAD;
+  if (c === 0) for (let b = 0; b < nb; b++) out[b] = a[r + b];
+  else if (c === 1) for (let b = 0; b < nb; b++) out[b] = (a[r + (b >> 1)] >>> ((b & 1) << 4)) & 0xffff;
+  else for (let b = 0; b < nb; b++) out[b] = (a[r + (b >> 2)] >>> ((b & 3) << 3)) & 0xff;
 }
 
 const BLOCK = 32;
@@ -178,6 +190,17 @@ export class StateStore {
   /** Slot i holds [fingerprint, block number + 1] at 2i, 2i + 1; 0 when empty. */
   private blockTable = new Int32Array(2 << 9);
   private blockMask = (1 << 9) - 1;
+  /** Places: the (start, length) a block has in a state. Block k's local number is
+   *  blockLocal[k], among the blocks of its place; placeBlocks[p] lists place p's blocks by
+   *  local number. */
+  private readonly places = new Map<number, number>();
+  private placeBlocks: Int32Array<ArrayBuffer>[] = [];
+  private placeCount: number[] = [];
+  private blockLocal = new Int32Array(1 << 8);
+  /** Per cut, the place of each of its blocks. */
+  private readonly cutPlaces = new Map<Cut, Int32Array>();
+  /** Local numbers of the state being looked up or stored, and a record's read back. */
+  private locals = new Int32Array(64);
 
   /** The cuts of the lengths met so far. */
   private readonly cuts = new Map<number, Cut>();
@@ -215,19 +238,73 @@ export class StateStore {
 
   /** A copy of state `id`, owned by the caller; `words` gives the n words to fill. */
   get(id: number, words: (n: number) => Int32Array = this.carve): Int32Array {
-    const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
-    const o = this.offset[id] & CHUNK_MASK;
-    const n = a[o + R_LEN] & LEN_MASK;
+    const n = this.recordLength(id);
     const nb = this.cutOf(n).blocks;
     if (this.scratch.length < nb) this.scratch = new Int32Array(nb);
-    unpackIds(a, o, nb, this.scratch);
+    this.readIds(id, this.scratch);
     return this.decode(this.scratch.subarray(0, nb), words(n));
   }
 
-  /** Block numbers unpacked for get(). */
+  /** Block numbers read back for get(). */
   private scratch = new Int32Array(0);
-  /** The packed block numbers of the state find() looks for, when they pack. */
-  private packedQuery = new Int32Array(0);
+  /** The record find() looks for, packed as it would be stored. */
+  private query = new Int32Array(0);
+
+  private recordLength(id: number): number {
+    return this.chunks[this.offset[id] >>> CHUNK_SHIFT][(this.offset[id] & CHUNK_MASK) + R_LEN] & LEN_MASK;
+  }
+
+  /** State id's block numbers into out; returns its length. */
+  private readIds(id: number, out: Int32Array): number {
+    const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
+    const o = this.offset[id] & CHUNK_MASK;
+    const n = a[o + R_LEN] & LEN_MASK;
+    const cut = this.cutOf(n);
+    const nb = cut.blocks;
+    if (this.locals.length < nb) this.locals = new Int32Array(nb);
+    unpackLocals(a, o, nb, a[o + R_LEN] >>> WIDTH_SHIFT, this.locals);
+    const places = this.placesOf(cut);
+    for (let b = 0; b < nb; b++) out[b] = this.placeBlocks[places[b]][this.locals[b]];
+    return n;
+  }
+
+  /** The place of each block of a cut. */
+  private placesOf(cut: Cut): Int32Array {
+    let p = this.cutPlaces.get(cut);
+    if (p === undefined) {
+      p = new Int32Array(cut.blocks);
+      for (let b = 0; b < cut.blocks; b++) p[b] = this.placeOf(cut.start[b], cut.start[b + 1] - cut.start[b]);
+      this.cutPlaces.set(cut, p);
+    }
+    return p;
+  }
+
+  private placeOf(start: number, len: number): number {
+    const key = start * 0x10000 + len;
+    let p = this.places.get(key);
+    if (p === undefined) {
+      p = this.placeBlocks.length;
+      this.places.set(key, p);
+      this.placeBlocks.push(new Int32Array(16));
+      this.placeCount.push(0);
+    }
+    return p;
+  }
+
+  /** The local numbers of block numbers ids (all stored) into this.locals; returns the width code. */
+  private localsOf(ids: Int32Array, nb: number): number {
+    if (this.locals.length < nb) this.locals = new Int32Array(nb);
+    // The or of the numbers is below a power of two exactly when each of them is.
+    let any = 0;
+    const local = this.blockLocal;
+    const out = this.locals;
+    for (let b = 0; b < nb; b++) {
+      const l = local[ids[b]];
+      out[b] = l;
+      any |= l;
+    }
+    return widthFor(any + 1);
+  }
 
   /** The words of the state of block numbers `ids` written into `s` (its length says how many). */
   decode(ids: Int32Array, s: Int32Array): Int32Array {
@@ -239,11 +316,8 @@ export class StateStore {
 
   /** State `id`'s block numbers, copied into `out`; returns its fingerprint. */
   idsOf(id: number, out: Int32Array): number {
-    const a = this.chunks[this.offset[id] >>> CHUNK_SHIFT];
-    const o = this.offset[id] & CHUNK_MASK;
-    const n = a[o + R_LEN] & LEN_MASK;
+    const n = this.readIds(id, out);
     const nb = this.cutOf(n).blocks;
-    unpackIds(a, o, nb, out);
     let h = n;
     for (let b = 0; b < nb; b++) h = (h + this.blockHash[out[b]]) | 0;
     return h;
@@ -338,7 +412,13 @@ export class StateStore {
       this.blockStart = grow(this.blockStart, k + 1);
       this.blockLen = grow(this.blockLen, k + 1);
       this.blockHash = grow(this.blockHash, k + 1);
+      this.blockLocal = grow(this.blockLocal, k + 1);
     }
+    const p = this.placeOf(from, len);
+    const l = this.placeCount[p]++;
+    this.placeBlocks[p] = grow(this.placeBlocks[p], l + 1);
+    this.placeBlocks[p][l] = k;
+    this.blockLocal[k] = l;
     if (this.blockWordsUsed + len > this.blockWords.length) {
       this.blockWords = grow(this.blockWords, this.blockWordsUsed + len);
       // Views of the old array would still read right (blocks never change) but keep it alive.
@@ -376,27 +456,29 @@ export class StateStore {
     if (missing > 0) return -1;
     const table = this.table;
     const mask = this.mask;
-    const words = (nb + 1) >> 1;
-    if (this.packedQuery.length < words) this.packedQuery = new Int32Array(words);
-    const q = this.packedQuery;
-    // A state whose numbers do not pack can only be a record that is not packed, and the other way round.
-    const lenWord = packIds(ids, nb, q, 0) ? n | PACKED : n;
+    // The record the state would have (the same state always packs the same way), made
+    // only when a stored fingerprint matches: a new state usually meets none.
+    let lenWord = -1;
+    let words = 0;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const slot = table[2 * i + 1];
       if (slot === 0) return -1;
       if (table[2 * i] !== h) continue;
+      if (lenWord < 0) {
+        const c = this.localsOf(ids, nb);
+        words = wordsFor(nb, c);
+        if (this.query.length < words) this.query = new Int32Array(words);
+        packLocals(this.locals, nb, c, this.query, 0);
+        lenWord = n | (c << WIDTH_SHIFT);
+      }
       const at = slot - 1;
       const a = this.chunks[at >>> CHUNK_SHIFT];
       const o = at & CHUNK_MASK;
       if (a[o + R_LEN] !== lenWord) continue;
+      const r = this.query;
       let j = 0;
-      if (lenWord & PACKED) {
-        while (j < words && q[j] === a[o + HEAD + j]) j++;
-        if (j === words) return a[o + R_ID];
-      } else {
-        while (j < nb && ids[j] === a[o + HEAD + j]) j++;
-        if (j === nb) return a[o + R_ID];
-      }
+      while (j < words && r[j] === a[o + HEAD + j]) j++;
+      if (j === words) return a[o + R_ID];
     }
   }
 
@@ -426,8 +508,8 @@ export class StateStore {
 
   bytes(): number {
     const arrays = [this.offset, this.parent, this.depth, this.via, this.sleep, this.table, this.blockWords,
-      this.blockOff, this.blockStart, this.blockLen, this.blockHash, this.blockTable];
-    return [...arrays, ...this.chunks].reduce((n, a) => n + a.byteLength, 0);
+      this.blockOff, this.blockStart, this.blockLen, this.blockHash, this.blockTable, this.blockLocal];
+    return [...arrays, ...this.placeBlocks, ...this.chunks].reduce((n, a) => n + a.byteLength, 0);
   }
 
   /** lookup() then add() when absent; returns [id, added]. */
@@ -444,9 +526,8 @@ export class StateStore {
     for (let b = 0; b < nb; b++) {
       if (ids[b] < 0) ids[b] = this.addBlock(this.last!, cut.start[b], cut.start[b + 1], this.idHash[b]);
     }
-    let packed = true;
-    for (let b = 0; b < nb && packed; b++) packed = ids[b] < HALF;
-    const len = HEAD + (packed ? (nb + 1) >> 1 : nb);
+    const c = this.localsOf(ids, nb);
+    const len = HEAD + wordsFor(nb, c);
     if (this.used + len > this.chunk.length) {
       if (len > CHUNK_MASK + 1) throw new Error(`state store: a state of ${cut.n} words is too large`);
       // Chunks grow up to their largest size, so that small searches stay small.
@@ -460,9 +541,8 @@ export class StateStore {
     this.offset[id] = at;
     this.used += len;
     e[o + R_ID] = id;
-    e[o + R_LEN] = packed ? cut.n | PACKED : cut.n;
-    if (packed) packIds(ids, nb, e, o + HEAD);
-    else for (let b = 0; b < nb; b++) e[o + HEAD + b] = ids[b];
+    e[o + R_LEN] = cut.n | (c << WIDTH_SHIFT);
+    packLocals(this.locals, nb, c, e, o + HEAD);
     return at;
   }
 

@@ -2,7 +2,8 @@
 // machine's segments begin: every state stored must be found again, on its own (lookup) or
 // by the block numbers and fingerprint a search derives from its parent's (findIds), and
 // decoded word for word, whatever the number of distinct blocks (the tables of blocks grow
-// on the way), with two block numbers to a word while they fit half a word and one past that.
+// on the way), a record taking one byte a block, two or four, as its blocks' numbers at their
+// places need.
 import { strict as assert } from 'node:assert';
 import { Cut, StateStore } from '../../../src/check/store';
 import { rng } from '../../support/rng';
@@ -66,11 +67,11 @@ describe('check/store: states stored as blocks', function () {
     });
   }
 
-  it('keeps states found when block numbers outgrow half a word: packed and unpacked records side by side', () => {
+  it('keeps states found when a place has more blocks than two bytes number: records of every width side by side', () => {
     const n = 40; // two blocks: words 0..31 and 32..39
     const st = new StateStore();
     const state = (k: number): Int32Array => { const s = new Int32Array(n); s[0] = k; s[33] = k % 3; return s; };
-    const total = 70_000; // more distinct first blocks than 2^16
+    const total = 70_000; // more distinct first blocks than 2^16: records of one, two and four bytes a block
     for (let k = 0; k < total; k++) assert.deepEqual(st.insert(state(k), -1, 0, 0, 0), [k, true]);
     assert.ok(st.blockCount > 1 << 16);
     const ids = new Int32Array(2);
