@@ -90,6 +90,17 @@ export function sideRuns(hunks: Hunk[], side: Side): Run[] {
   return runs;
 }
 
+/**
+ * The post side's runs, marked to continue the function open before them where the pre side's
+ * run at the start of the same hunk continued its open function by name: git names a hunk
+ * after the pre-image's function, so a hunk inside a function an earlier hunk renamed is named
+ * by the old name, and on the post side it goes on with the function under its new one.
+ */
+function renamedContinuations(preRuns: Run[], continued: Set<number>, postRuns: Run[]): Run[] {
+  const hunks = new Set([...continued].map((r) => preRuns[r].lines[0]?.hunk).filter((h): h is number => h !== null && h !== undefined));
+  return postRuns.map((run) => (run.hint && run.lines[0] && hunks.has(run.lines[0].hunk ?? -1) ? { ...run, continuesOpen: true } : run));
+}
+
 export function toImage(seg: Segment, side: Side, path: string | null, source: 'mail' | 'tree'): FunctionImage {
   const lines: ImageLine[] = seg.lines.map((l) => ({ text: l.text, op: l.op, mailLine: l.mailLine, hunk: l.hunk }));
   let gaps = [...new Set(seg.gaps)].sort((a, b) => a - b);
@@ -182,8 +193,10 @@ export function pairSides(
 export function rebuildFunctions(pm: PatchMessage): RebuiltFunction[] {
   const out: RebuiltFunction[] = [];
   for (const file of hunksByFile(pm)) {
-    const pre = segmentRuns(sideRuns(file.hunks, 'pre'));
-    const post = segmentRuns(sideRuns(file.hunks, 'post'));
+    const preRuns = sideRuns(file.hunks, 'pre');
+    const continued = new Set<number>();
+    const pre = segmentRuns(preRuns, continued);
+    const post = segmentRuns(renamedContinuations(preRuns, continued, sideRuns(file.hunks, 'post')));
     out.push(...pairSides(file.path, pre, post, 'mail'));
   }
   return out;

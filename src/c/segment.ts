@@ -27,6 +27,10 @@ export interface Run {
   indentReliable: boolean;
   /** The previous run ends right before this one (no code missing between them). */
   adjacent: boolean;
+  /** The run goes on with the function the previous run left open, whatever the hint says:
+   *  git names a hunk after the pre-image's function, and the other side showed the run
+   *  continuing it, so on this side it continues the same function under its new name. */
+  continuesOpen?: boolean;
 }
 
 export interface Segment {
@@ -127,23 +131,28 @@ function declaratorName(decl: Node | null): string | null {
   return declaratorName(id) ?? (id.descendantsOfType('identifier')[0]?.text ?? null);
 }
 
-/** Segments one side of one file, run by run. Returns every function met, in order. */
-export function segmentRuns(runs: Run[]): Segment[] {
+/**
+ * Segments one side of one file, run by run. Returns every function met, in order; the
+ * indexes of the runs that went on with the function the previous run left open (by their
+ * hint) go into `continued` when given.
+ */
+export function segmentRuns(runs: Run[], continued?: Set<number>): Segment[] {
   const out: Segment[] = [];
   let open: Segment | null = null;
   let last: Mode = { kind: 'top' };
 
-  for (const run of runs) {
+  for (const [r, run] of runs.entries()) {
     const scans = scanLines(run.lines.map((l) => l.text));
     let mode: Mode = { kind: 'top' };
     if (run.adjacent) {
       // No code is missing between the runs: carry on exactly where the last one stopped.
       mode = last;
     } else {
-      const start = startMode(run, scans, open);
+      const start: Start = startMode(run.continuesOpen && open ? { ...run, hint: open.name } : run, scans, open);
+      if (open && start.kind === 'continue' && start.name === open.name) continued?.add(r);
       if (open && !(start.kind === 'continue' && start.name === open.name)) markGapAtEnd(open);
       if (start.kind === 'continue') {
-        const seg = out.filter((s) => s.name === start.name && !s.hasEnd).pop() ?? newSegment(out, start.name, false);
+        const seg: Segment = out.filter((s) => s.name === start.name && !s.hasEnd).pop() ?? newSegment(out, start.name, false);
         if (seg.lines.length) markGapAtEnd(seg);
         mode = start.sig ? { kind: 'sig', seg, paren: 0 } : { kind: 'body', seg, depth: start.depth };
       } else if (start.kind === 'other') {

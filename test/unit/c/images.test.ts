@@ -30,6 +30,30 @@ describe('c/images: pre- and post-images from the mail', () => {
     assert.equal(cut(['+\tif (!page)', '+\t\tgoto out;', '+\treturn true;']).whole, false);
   });
 
+  it('a later hunk of a function an earlier hunk renamed goes on with it under its new name (git names hunks by the old one)', () => {
+    const fns = rebuildFunctions(patchFromDiff([
+      '--- a/fs/dax.c', '+++ b/fs/dax.c',
+      '@@ -10,5 +10,6 @@ static int before(void)',
+      ' }', ' ',
+      '-int dax_scan(struct address_space *mapping)',
+      '+int dax_scan_range(struct address_space *mapping, loff_t start, loff_t end)',
+      ' {',
+      '+\tpgoff_t end_idx = end >> PAGE_SHIFT;',
+      ' \tvoid *entry;',
+      '@@ -30,3 +31,3 @@ int dax_scan(struct address_space *mapping)',
+      ' \txas_lock_irq(&xas);',
+      '-\txas_for_each(&xas, entry, ULONG_MAX) {',
+      '+\txas_for_each(&xas, entry, end_idx) {',
+      ' \t\tput_unlocked_entry(&xas, entry);',
+    ].join('\n')));
+    const renamed = fn(fns, 'dax_scan_range');
+    assert.deepEqual(renamed.hunks, [0, 1]);
+    assert.ok(texts(renamed.post)!.includes('xas_for_each(&xas, entry, end_idx) {'));
+    assert.ok(!fns.some((f) => f.name === 'dax_scan' && f.post), 'the old name has no post-image of its own');
+    // The old name keeps its pre-image, both hunks of it.
+    assert.deepEqual(fn(fns, 'dax_scan').hunks, [0, 1]);
+  });
+
   it('a new function is whole on the post side and absent on the pre side', () => {
     const pm = patchFromDiff([
       '--- a/fs/dax.c',
