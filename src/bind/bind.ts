@@ -385,7 +385,18 @@ function rebuild(pm: PatchMessage, era: Era, opts: BindOptions, failures: TreeFa
         return { ...base, how: 'completed', pre: side(pre?.image ?? referenceImage(f.name, ref)), post: side(post.image) };
       }
     }
-    if (mail.post?.whole || (!mail.post && mail.pre?.whole)) return { ...base, how: 'mail', pre: side(mail.pre), post: side(mail.post) };
+    if (mail.post?.whole || (!mail.post && mail.pre?.whole)) {
+      // A side the mail does not show whole (the function was rewritten: its old body in
+      // pieces, its new one whole) is completed from the model's function, or the model's
+      // function stands for it; code with pieces missing is never run as it is.
+      const whole = (img: FunctionImage | null): BoundSide => {
+        if (!img || img.whole) return side(img);
+        const done = ref ? completeFromBase(img, ref.lines) : null;
+        if (done) return side(done.image);
+        return ref ? side(referenceImage(f.name, ref)) : side(img, `${f.name}() is not whole in the mail`);
+      };
+      return { ...base, how: 'mail', pre: whole(mail.pre), post: whole(mail.post) };
+    }
     const why = `${f.name}() is not whole in the mail${modelled ? ' and its lines do not align with the reference\'s' : ''}`;
     return { ...base, how: 'partial', pre: side(mail.pre, why), post: side(mail.post, why) };
   });
