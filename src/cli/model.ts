@@ -1,5 +1,5 @@
 // dax-review model list | model run SCENARIO [--version V] [--set point=value ...] [--max-states N] [--max-ms N] [--json]
-import { listModel, THREAD_KINDS, scenarioSpec, type ModelListing } from '../model/index';
+import { eraOfScenario, KNOWN_DEFECTS, listModel, MODEL_ERAS, SCENARIOS, THREAD_KINDS, scenarioSpec, type ModelListing } from '../model/index';
 import { explore } from '../check/explore';
 import { buildFromInput } from '../check/scenario';
 import { renderSwimlanes } from '../check/swimlane';
@@ -76,7 +76,12 @@ function intOption(args: string[], i: number, name: string): number {
 
 interface RunArgs { input: RunInput; json: boolean; width: number }
 
-function parseRun(args: string[], listing: ModelListing): RunArgs {
+/**
+ * The arguments of `model run`. The listing (every era's C lowered) is asked for only to resolve
+ * --set: a scenario's name, era and versions are known without it, so a run lowers the one era
+ * it needs.
+ */
+function parseRun(args: string[], listing: () => ModelListing): RunArgs {
   let scenario: string | null = null;
   const points: Record<string, PointValue> = {};
   const budget = { ...DEFAULT_BUDGET };
@@ -110,7 +115,8 @@ function parseRun(args: string[], listing: ModelListing): RunArgs {
     else if (scenario === null) scenario = a;
     else throw new UsageError(`one scenario at a time ('${scenario}', then '${a}')`);
   }
-  const names = [...listing.scenarios, ...listing.knownDefects].map((s) => s.name);
+  const listed = [...SCENARIOS.filter((x) => !x.expect), ...KNOWN_DEFECTS];
+  const names = listed.map((x) => x.name);
   if (scenario === null && threads === undefined) throw new UsageError(`model run needs a scenario (${names.join(', ')}) or --threads`);
   if (scenario !== null && !names.includes(scenario)) throw new UsageError(`unknown scenario '${scenario}'; scenarios: ${names.join(', ')}`);
   try {
@@ -119,14 +125,15 @@ function parseRun(args: string[], listing: ModelListing): RunArgs {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   // Points are the scenario's era's (threads composed over no scenario run the radix era).
-  const spec = [...listing.scenarios, ...listing.knownDefects].find((s) => s.name === scenario) ?? { era: 'radix', version: 'v4.10' };
-  const era = { era: spec.era, version: version ?? spec.version };
+  const spec = listed.find((x) => x.name === scenario);
+  const own = spec ? eraOfScenario(spec) : MODEL_ERAS.find((e) => e.name === 'radix')!;
+  const era = { era: own.name, version: version ?? own.version };
   if (version !== undefined) {
-    const versions = [...new Set(listing.functions.filter((f) => f.era === era.era).map((f) => f.version))];
+    const versions = MODEL_ERAS.filter((e) => e.name === era.era).map((e) => e.version);
     if (!versions.includes(version)) throw new UsageError(`the ${era.era} era has no version '${version}'; it has ${versions.join(', ')}`);
   }
   for (const [k, text] of sets) {
-    const [key, v] = resolvePoint(listing, k, text, era);
+    const [key, v] = resolvePoint(listing(), k, text, era);
     points[key] = v;
   }
   const input: RunInput = {
@@ -191,11 +198,12 @@ function renderListing(l: ModelListing): string {
 
 async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
-  const listing = listModel();
+  let listed: ModelListing | null = null;
+  const listing = (): ModelListing => (listed ??= listModel());
   if (sub === 'list') {
     const bad = rest.find((a) => a !== '--json');
     if (bad) throw new UsageError(`model list takes only --json, not '${bad}'`);
-    io.out(rest.includes('--json') ? JSON.stringify(listing, null, 2) : renderListing(listing));
+    io.out(rest.includes('--json') ? JSON.stringify(listing(), null, 2) : renderListing(listing()));
     return 0;
   }
   if (sub !== 'run') throw new UsageError(`model needs 'list' or 'run'${sub ? `, not '${sub}'` : ''}\n\n${usage}`);
