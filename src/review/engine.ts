@@ -190,7 +190,9 @@ class Run {
         return;
       case 'branch': {
         const cond = conditionOf(node.text);
-        this.evalCalls(cond, s, node, null);
+        // A call in the condition may take something (if (follow_pte(..., &ptl)) continue;):
+        // its guard on the call's value is settled by the branch taken.
+        for (const r of this.evalCalls(cond, s, node, null)) s.res.push(r);
         const e = parseExpr(cond);
         node.succ.forEach((n, i) => {
           const want = i === 0;
@@ -300,9 +302,11 @@ class Run {
   call(x: Extract<Expr, { k: 'call' }>, s: State, node: CfgNode, target: string | null): Res[] {
     const api = protocolOf(x.fn);
     const self = target ?? show(x);
+    // A lock is named alike where its address is passed (spin_lock(&ptl), an out-parameter
+    // &ptl) and where its pointer is (spin_unlock(ptl)).
     const argText = (i: number): string => {
       const a = x.args[i < 0 ? x.args.length + i : i];
-      return a ? show(strip(a)) : '';
+      return a ? show(strip(a)).replace(/^&\s*/, '') : '';
     };
     const bind = (g: GuardLiteral[] | undefined): Literal[] => (g ?? []).map((l) => ({ atom: l.atom.replace(/\$/g, self), value: l.value }));
     const acquired: Res[] = [];

@@ -152,6 +152,33 @@ static int dax_memory_failure_thing(struct page *page, int flags)
     assert.deepEqual(rules(body('flags = 0;')), []);
   });
 
+  it('a page table lock taken through an out-parameter (follow_pte_pmd, &ptl) and left held on one path', () => {
+    const body = (pteEnd: string) => `
+static void dax_entry_mkclean(struct address_space *mapping, pgoff_t index, unsigned long pfn)
+{
+	struct vm_area_struct *vma;
+	pte_t *ptep = NULL;
+	pmd_t *pmdp = NULL;
+	spinlock_t *ptl;
+
+	vma_interval_tree_foreach(vma, &mapping->i_mmap, index, index) {
+		unsigned long address = pgoff_address(index, vma);
+
+		if (follow_pte_pmd(vma->vm_mm, address, &ptep, &pmdp, &ptl))
+			continue;
+		if (pmdp) {
+			pmd_wrprotect(pmdp);
+			spin_unlock(ptl);
+			continue;
+		}
+		pte_wrprotect(ptep);
+		${pteEnd}
+	}
+}`;
+    assert.deepEqual(rules(body('pte_unmap_unlock(ptep, ptl);')), []);
+    assert.deepEqual(rules(body('ptep = NULL;')), ['lock/spin-balance']);
+  });
+
   it('an SRCU read side left on an error path, while the other path leaves it', () => {
     const body = (early: string) => `
 static long dax_op(struct dax_device *dax_dev)

@@ -19,6 +19,11 @@ export const COMMON_PROTOCOL: Readonly<Record<string, readonly Effect[]>> = {
   ...each(['spin_unlock', 'spin_unlock_irq', 'spin_unlock_irqrestore', 'spin_unlock_bh', 'xa_unlock', 'xa_unlock_irq',
     'xa_unlock_irqrestore', 'read_unlock', 'write_unlock'], release('spinlock')),
   pmd_lock: acquire('spinlock', 'result'),
+  // Page table locks taken for the caller: pte_offset_map_lock() through its last argument
+  // (&ptl); follow_pte() and follow_pte_pmd() through theirs, when they return 0.
+  pte_offset_map_lock: acquire('spinlock', -1),
+  pte_unmap_unlock: release('spinlock', 1),
+  ...each(['follow_pte', 'follow_pte_pmd'], acquire('spinlock', -1, [{ atom: '$', value: false }])),
   // Sleeping locks (mutexes, rw semaphores, the inode's and the mapping's locks, XFS's ilock).
   ...each(['mutex_lock', 'mutex_lock_interruptible', 'down_read', 'down_write', 'i_mmap_lock_read', 'i_mmap_lock_write',
     'xfs_ilock', 'inode_lock', 'inode_lock_shared'], [...acquire('sleeping-lock'), SLEEPS]),
