@@ -179,6 +179,32 @@ static void dax_entry_mkclean(struct address_space *mapping, pgoff_t index, unsi
     assert.deepEqual(rules(body('ptep = NULL;')), ['lock/spin-balance']);
   });
 
+  it('a lock taken only when the call says so (mutex_lock_interruptible, a trylock) is not held where it failed', () => {
+    const body = (take: string, fail: string) => `
+static int dax_thing(struct dax_dev *d)
+{
+	if (${take})
+		${fail}
+	d->count++;
+	mutex_unlock(&d->lock);
+	return 0;
+}`;
+    assert.deepEqual(rules(body('mutex_lock_interruptible(&d->lock)', 'return -EINTR;')), []);
+    assert.deepEqual(rules(body('!mutex_trylock(&d->lock)', 'return -EBUSY;')), []);
+    // Taken, then left on the early return of a later check, while the other path unlocks.
+    assert.deepEqual(rules(`
+static int dax_thing(struct dax_dev *d)
+{
+	if (mutex_lock_interruptible(&d->lock))
+		return -EINTR;
+	if (!d->alive)
+		return -ENXIO;
+	d->count++;
+	mutex_unlock(&d->lock);
+	return 0;
+}`), ['lock/balance']);
+  });
+
   it('an SRCU read side left on an error path, while the other path leaves it', () => {
     const body = (early: string) => `
 static long dax_op(struct dax_device *dax_dev)

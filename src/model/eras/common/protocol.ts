@@ -25,8 +25,14 @@ export const COMMON_PROTOCOL: Readonly<Record<string, readonly Effect[]>> = {
   pte_unmap_unlock: release('spinlock', 1),
   ...each(['follow_pte', 'follow_pte_pmd'], acquire('spinlock', -1, [{ atom: '$', value: false }])),
   // Sleeping locks (mutexes, rw semaphores, the inode's and the mapping's locks, XFS's ilock).
-  ...each(['mutex_lock', 'mutex_lock_interruptible', 'down_read', 'down_write', 'i_mmap_lock_read', 'i_mmap_lock_write',
+  ...each(['mutex_lock', 'down_read', 'down_write', 'i_mmap_lock_read', 'i_mmap_lock_write',
     'xfs_ilock', 'inode_lock', 'inode_lock_shared'], [...acquire('sleeping-lock'), SLEEPS]),
+  // Held when they return 0 (a signal or a kill interrupts the wait with an error) ...
+  ...each(['mutex_lock_interruptible', 'mutex_lock_killable', 'down_read_killable', 'down_write_killable', 'down_read_interruptible'],
+    [...acquire('sleeping-lock', 0, [{ atom: '$', value: false }]), SLEEPS]),
+  // ... or when they return true (a try that did not wait).
+  ...each(['mutex_trylock', 'down_read_trylock', 'down_write_trylock', 'xfs_ilock_nowait'], acquire('sleeping-lock', 0, [{ atom: '$', value: true }])),
+  ...each(['spin_trylock', 'spin_trylock_irq'], acquire('spinlock', 0, [{ atom: '$', value: true }])),
   ...each(['mutex_unlock', 'up_read', 'up_write', 'i_mmap_unlock_read', 'i_mmap_unlock_write', 'xfs_iunlock',
     'inode_unlock', 'inode_unlock_shared'], release('sleeping-lock')),
   rcu_read_lock: acquire('sleeping-lock', -1),
