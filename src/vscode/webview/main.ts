@@ -318,6 +318,9 @@ function columns(t: Trace): string {
 }
 
 /** Builds only the rows in view (plus a margin): a trace of any length scrolls at the same cost. */
+/** What the rows on show were built for: a scroll that keeps it (the one after reveal()) keeps them. */
+let rowsKey = '';
+
 function renderRows(): void {
   if (!trace) return;
   const lanes = byId('lanes');
@@ -325,6 +328,9 @@ function renderRows(): void {
   const first = Math.max(0, Math.floor(lanes.scrollTop / ROW) - OVERSCAN);
   const last = Math.min(trace.steps.length, Math.ceil((lanes.scrollTop + lanes.clientHeight) / ROW) + OVERSCAN);
   const cols = columns(trace);
+  const key = `${traceKey}|${first}|${last}|${index}|${cols}`;
+  if (key === rowsKey && spacer.childElementCount === last - first) return;
+  rowsKey = key;
   const rows: HTMLElement[] = [];
   for (let i = first; i < last; i++) rows.push(stepRow(trace.steps[i], i, cols));
   spacer.replaceChildren(...rows);
@@ -409,8 +415,9 @@ function changeItem(c: Change): HTMLElement {
 function go(i: number): void {
   if (!trace || !trace.steps.length) return;
   index = Math.max(0, Math.min(i, trace.steps.length - 1));
-  reveal(index);
+  // The step's state may change the layout (the tree under the lanes grows or shrinks): reveal after it.
   renderStep(true);
+  reveal(index);
   save();
 }
 
@@ -437,6 +444,8 @@ function wire(): void {
   byId('last').addEventListener('click', () => go(Number.MAX_SAFE_INTEGER));
   trackOpened(byId('state-tree'), opened, () => save());
   byId('lanes').addEventListener('scroll', () => renderRows(), { passive: true });
+  // A panel moved or resized, or a split that settles after a step, keeps the current row in view.
+  new ResizeObserver(() => { if (trace) reveal(index); }).observe(byId('lanes'));
   byId('lanes').addEventListener('keydown', (e) => {
     const moves: Record<string, number> = { ArrowDown: index + 1, j: index + 1, ArrowUp: index - 1, k: index - 1, Home: 0, End: Number.MAX_SAFE_INTEGER };
     if (e.key in moves) {
