@@ -195,7 +195,8 @@ function nearest(lost: string, gained: string[], name: (i: number) => string): s
   const a = lost.split(',');
   const diffs = gained.map((g) => g.split(',')).map((b) => a.flatMap((x, i) => (x === b[i] ? [] : [`${name(i)} ${x} -> ${b[i]}`])));
   const best = diffs.reduce((p, d) => (d.length < p.length ? d : p));
-  return `nearest new final differs in ${best.slice(0, Number(process.env.WORDS ?? 4)).join(', ')}${best.length > Number(process.env.WORDS ?? 4) ? `, and more` : ''}`;
+  const shown = 4;
+  return `nearest new final differs in ${best.slice(0, shown).join(', ')}${best.length > shown ? `, and ${best.length - shown} more` : ''}`;
 }
 
 async function main(): Promise<void> {

@@ -39,8 +39,9 @@ type InstrBody =
   | { k: 'prim'; name: string; args: Expr[]; dst?: LValue; label: string }
   /** A call of another modelled function (resolved by name when the program is linked). */
   | { k: 'call'; fn: string; args: Expr[]; dst?: LValue; label: string }
-  /** Jump to target when cond is true (or always, without cond). retry marks 'goto restart'. */
-  | { k: 'jump'; cond?: Expr; target: number; label: string; retry?: boolean }
+  /** Jump to target when cond is true (or always, without cond). A backward jump closes a loop:
+   *  steps that start inside it make no progress (vm.ts). */
+  | { k: 'jump'; cond?: Expr; target: number; label: string }
   | { k: 'ret'; e?: Expr; label: string }
   /** An expression the model cannot evaluate: the explorer branches over values. */
   | { k: 'choose'; dst: LValue; name: string; values: number[]; label: string };

@@ -159,9 +159,8 @@ interface CInstr {
   blockedArgs: boolean;
   choices?: Prim['choices'];
   mightSleep: boolean;
-  /** The C statement (Instr.label), whether a jump is `goto restart`, a choice's values. */
+  /** The C statement (Instr.label), a choice's values. */
   label: string;
-  retry: boolean;
   /** Whether the instruction lies inside a loop (between a jump's target and the jump back
    *  to it): a step that starts there may be going round the loop, so it is no progress. */
   inLoop: boolean;
@@ -367,7 +366,7 @@ function runnerJs(fnId: number, nLocals: number, code: CInstr[], coverage = fals
         break;
       case 'jump': {
         if (!Number.isInteger(ins.target) || ins.target < 0 || ins.target > 0xffff) return undefined;
-        const taken = `${ins.retry ? 'w.retried = true; ' : ''}pc = ${num(ins.target)};`;
+        const taken = `pc = ${num(ins.target)};`;
         out.push(ins.cond ? `if (${js(ins.cond)}) { ${taken} } else pc = ${next};` : taken, 'n++;', halt('pc'));
         tail = 'continue;';
         break;
@@ -586,7 +585,7 @@ export class VM {
       ins, op: OPS[ins.k], pc, fnId, fnName: this.prog.funcs[fnId].name, vis: Vis.Local, mover: 'none', args: [],
       e: undefined, dst: undefined, dstLocal: -1, argLocal: [], argConst: [], prim: undefined, outcomes: undefined, target: -1, callee: -1, argv: [],
       run: undefined, quiet: undefined, blocked: undefined, blockedArgs: false, choices: undefined, mightSleep: false,
-      label: ins.label, retry: false, inLoop: false, values: undefined,
+      label: ins.label, inLoop: false, values: undefined,
     };
     switch (ins.k) {
       case 'assign': c.e = compileExpr(ins.e); c.dst = compileLValue(ins.dst); break;
@@ -617,7 +616,7 @@ export class VM {
         c.callee = this.prog.byName.get(ins.fn)!;
         break;
       }
-      case 'jump': if (ins.cond) c.e = compileExpr(ins.cond); c.target = ins.target; c.retry = !!ins.retry; break;
+      case 'jump': if (ins.cond) c.e = compileExpr(ins.cond); c.target = ins.target; break;
       case 'ret': if (ins.e) c.e = compileExpr(ins.e); break;
       case 'choose':
         c.dst = compileLValue(ins.dst);
@@ -784,7 +783,6 @@ export class VM {
       }
       case Op.Jump: {
         const taken = c.e === undefined || c.e(w, fo) !== 0;
-        if (taken && c.retry) w.retried = true;
         s[pc] = taken ? (s[pc] & ~0xffff) | c.target : s[pc] + 1;
         return;
       }
@@ -907,7 +905,7 @@ export class VM {
     w.main = c;
     // A step that may be going round a loop makes no progress: a thread that can loop for
     // ever shows as a livelock only if every step of its loop says so.
-    if (c.inLoop || this.calledInLoop(copy, t)) w.retried = true;
+    if (c.inLoop || this.calledInLoop(copy, t)) w.inLoop = true;
     this.step(w, c, choice);
     while (this.reduce && !w.fault) {
       const next = this.at_(w.s, t);
@@ -927,7 +925,7 @@ export class VM {
   /** What is kept of step w besides its writes. */
   private resultOf(w: Step): StepResult {
     const main = w.main as CInstr;
-    return { fn: main.fnName, label: main.label, footprint: this.footprints.intern(w), progress: !w.retried, fault: w.fault };
+    return { fn: main.fnName, label: main.label, footprint: this.footprints.intern(w), progress: !w.inLoop, fault: w.fault };
   }
 
   /**

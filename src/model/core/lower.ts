@@ -50,8 +50,6 @@ export interface Lowered {
   errors: LowerError[];
 }
 
-/** Labels whose gotos go back to retry an operation: a step across one makes no progress. */
-const RETRY_LABELS = new Set(['restart', 'retry', 'repeat', 'again']);
 
 const UN_OPS: ReadonlySet<string> = new Set<UnOp>(['!', '~', '-']);
 const BIN_OPS: ReadonlySet<string> = new Set<BinOp>([
@@ -193,9 +191,9 @@ class FnLowering {
     this.labels.set(label, this.code.length);
   }
 
-  private jump(label: string, cond?: Expr, retry = false): void {
+  private jump(label: string, cond?: Expr): void {
     this.fixups.push({ at: this.code.length, label });
-    this.emit({ k: 'jump', cond, target: -1, label: this.label, ...(retry ? { retry } : {}) });
+    this.emit({ k: 'jump', cond, target: -1, label: this.label });
   }
 
   stop(why: string): never { throw new Stop(this.line, why); }
@@ -761,7 +759,7 @@ class FnLowering {
       case 'goto_statement': {
         const l = n.childForFieldName('label')?.text ?? '';
         this.at(n, fold(n.text));
-        this.jump(l, undefined, RETRY_LABELS.has(l));
+        this.jump(l);
         return;
       }
       case 'labeled_statement': {

@@ -133,8 +133,9 @@ export class Step {
   nw = 0;
   nn = 0;
   fault?: Fault;
-  /** Set when the step only retried ('goto restart'): no progress for livelock detection. */
-  retried = false;
+  /** Set when the step may be going round a loop (it starts inside one, or in a function
+   *  called from one): no progress, for livelock detection. */
+  inLoop = false;
 
   /** The thread region's base word. */
   base: number;
@@ -191,7 +192,7 @@ export class Step {
     this.nw = 0;
     this.nn = 0;
     this.fault = undefined;
-    this.retried = false;
+    this.inLoop = false;
     return this;
   }
 
