@@ -589,7 +589,6 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
     ms: Math.round((performance.now() - t0) * 100) / 100,
     reductions,
     violations,
-    blocks: store.blockCount,
     bytes: store.bytes() + movesAt.byteLength + invariantsAt.byteLength + reducedAt.byteLength + (edges?.bytes() ?? 0),
   };
   if (stopped) {

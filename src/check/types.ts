@@ -48,8 +48,6 @@ export interface Verdict {
   /** The memory the search held for its states when it ended: the visited set (records, table,
    *  per-state metadata), each state's remembered moves, the livelock analysis' log of steps. */
   bytes?: number;
-  /** Distinct blocks (runs of a state's words, src/check/store.ts) the visited set keeps. */
-  blocks?: number;
 }
 
 /** How far a running search has got; posted by the worker as it goes. */
