@@ -368,7 +368,10 @@ function rebuild(pm: PatchMessage, era: Era, opts: BindOptions, failures: TreeFa
   const fromMail = new Map(rebuildFunctions(pm).map((f) => [where(f), f]));
   return r.functions.map((f) => {
     const modelled = names.has(f.name);
-    const placed = f.post?.source === 'tree' && f.post.whole && !f.hunks.some((h) => failed.has(h));
+    // Every side the function has came whole from the tree: a function the patch removes or
+    // renames has only its pre-image.
+    const sides = [f.pre, f.post].filter((s): s is FunctionImage => s !== null);
+    const placed = sides.length > 0 && sides.every((s) => s.source === 'tree' && s.whole) && !f.hunks.some((h) => failed.has(h));
     const base: Omit<BoundFunction, 'how' | 'pre' | 'post'> = {
       name: f.name, path: f.path, modelled, hunks: f.hunks, ...(f.hunks.some((h) => inTree.has(h)) ? { inTree: true } : {}),
     };

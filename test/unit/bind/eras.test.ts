@@ -66,6 +66,19 @@ describe('bind: the era a patch is written against', function () {
     assert.equal(await versionOn('Fri, 1 Oct 2021 09:41:07 +0100'), 'v5.12');
   });
 
+  it('a function the patch renames runs before the patch whole, from the era\'s text, though the mail shows only its head', async () => {
+    const f = fixture('eras/xarray-rename-helper.patch');
+    const r = await checkMail(f.text, { file: f.file });
+    const b = bindPatches(r.patches);
+    const old = b.functions.find((x) => x.name === 'wait_entry_unlocked');
+    assert.ok(old && old.how === 'applied' && old.pre.image?.whole && old.pre.func, 'the old name\'s body, whole, lowered');
+    assert.equal(old.post.image, null, 'no function of that name after the patch');
+    const renamed = b.functions.find((x) => x.name === 'wait_entry_unlocked_once');
+    assert.ok(renamed?.post.func && !renamed.pre.image, 'the new name runs after it');
+    assert.deepEqual(r.coverage.map((c) => [c.executed, c.changed]), [[2, 2], [2, 2]], 'the removed head runs too');
+    assert.equal(r.findings.length, 0);
+  });
+
   it('seed 000 is the radix era, by its own identifiers', async () => {
     const s = seed('000');
     const r = await checkMail(s.text, { file: s.file, simulate: false });
