@@ -25,6 +25,7 @@ import type { Verdict } from '../src/check/types';
 import { definitionsOf, lowerSources } from '../src/model/core/lower';
 import { protocolOf } from '../src/model/eras/index';
 import type { Era } from '../src/model/core/era';
+import type { Api } from '../src/model/core/api';
 import { buildScenario, link, listModel, MODEL_ERAS, reachable, referenceFunctions, SCENARIOS, type Func } from '../src/model/index';
 import { Status } from '../src/model/machine';
 import { THREAD, type Layout } from '../src/model/kernel/layout';
@@ -74,7 +75,7 @@ function within(n: Node, types: string[]): boolean {
 }
 
 /** The mutants of one function definition of a file. */
-function mutantsOf(file: string, text: string, def: Node, fn: string): Mutant[] {
+function mutantsOf(api: Api, file: string, text: string, def: Node, fn: string): Mutant[] {
   const out: Mutant[] = [];
   const add = (op: Operator, n: Node, by: string, what: string): void => {
     out.push({ fn, file, op, what, line: n.startPosition.row + 1, text: splice(text, n.startIndex, n.endIndex, by) });
@@ -104,10 +105,17 @@ function mutantsOf(file: string, text: string, def: Node, fn: string): Mutant[] 
       if (name && /lookup|deref_slot|find_get|get_unlocked/.test(name)) add('drop-relookup', st, ';', `drop ${st.text}`);
     }
   }
-  // A condition inverted.
+  // A condition inverted: of an if, and of a wait loop (the wait_event family's condition argument).
   for (const s of body.descendantsOfType('if_statement')) {
     const c = s?.childForFieldName('condition');
     if (c) add('invert', c, `(!${c.text})`, `if ${c.text} -> if (!${c.text})`);
+  }
+  for (const call of body.descendantsOfType('call_expression')) {
+    const name = call ? calleeOf(call) : null;
+    const m = name ? api.calls[name] : undefined;
+    if (m?.k !== 'wait') continue;
+    const c = call!.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a)[m.condition];
+    if (c) add('invert', c, `!(${c.text})`, `${name}() until ${c.text} -> until !(${c.text})`);
   }
   // Two adjacent call statements swapped.
   const blocks = new Map([body, ...body.descendantsOfType('compound_statement')].filter((b): b is Node => !!b).map((b) => [b.id, b]));
@@ -131,7 +139,7 @@ function allMutants(era: Era, only: string | null): Mutant[] {
     try {
       return definitionsOf(tree.rootNode).flatMap((def) => {
         const fn = def.childForFieldName('declarator')?.descendantsOfType('identifier')[0]?.text ?? '';
-        return fn && (!only || fn === only) ? mutantsOf(src.path, src.text, def, fn) : [];
+        return fn && (!only || fn === only) ? mutantsOf(era.api, src.path, src.text, def, fn) : [];
       });
     } finally {
       tree.delete();

@@ -105,15 +105,15 @@ export function eraOf(patches: PatchMessage[], opts: BindOptions = {}): Era {
   return best ? versionOf(best, patches) : RADIX_ERA;
 }
 
-/** The one era whose fs/dax.c defines more of the functions a message touches than any other's;
+/** The one era whose C defines more of the functions a message touches than any other's (a
+ *  caller only one era's kernel has, such as XFS's break layouts, counts as much as fs/dax.c);
  *  where eras tie (both define them: the fault paths, the invalidation), the one whose functions
  *  hold more of the code the hunks show before the patch, since a hunk applies to one era's text
- *  and not the other's; else undefined (the eras are eras of fs/dax.c: the callers' files say
- *  nothing of which). */
+ *  and not the other's; else undefined. */
 function definingEra(pm: PatchMessage, eras: readonly EraInfo[]): EraInfo | undefined {
   const names = mailFunctionsOf(pm).map((f) => f.name);
-  const inDax = (v: Era, n: string): boolean => eraFunctionText(v, n)?.path === 'fs/dax.c';
-  const counts = eras.map((e) => names.filter((n) => e.versions.some((v) => inDax(v, n))).length);
+  const defines = (v: Era, n: string): boolean => eraFunctionText(v, n) !== null;
+  const counts = eras.map((e) => names.filter((n) => e.versions.some((v) => defines(v, n))).length);
   const top = Math.max(0, ...counts);
   if (top === 0) return undefined;
   const tied = eras.filter((_e, i) => counts[i] === top);

@@ -58,7 +58,20 @@ export type CallMeaning =
   /** No effect on anything the model holds: the call runs as a no-op (and returns 0). */
   | { k: 'none'; doc: string }
   /** Outside the model: its result is one of `returns`, explored as a choice, and said as an assumption. */
-  | { k: 'outside'; returns: number[]; doc: string };
+  | { k: 'outside'; returns: number[]; doc: string }
+  /**
+   * A wait loop of the wait_event family (include/linux/wait.h, wait_bit.h), which the kernel
+   * writes as a macro around its condition: queue on the variable's hashed queue, test the
+   * condition (the C of argument `condition`, evaluated afresh each time round), run `cmd`
+   * (the C of that argument; schedule() when the macro has none) while it is false, then leave
+   * the queue. The loop's value is 0: the model sends no signals, so an interruptible wait
+   * ends only when its condition holds.
+   *
+   * `var` is the argument naming the variable waited on: an object (a pointer), or a field of
+   * one whose meaning gives its variable number (`&page->_refcount`). Its queue is the
+   * variable's key in the wait table (waittable.varKey()), of the object and the number.
+   */
+  | { k: 'wait'; var: number; condition: number; cmd?: number; exclusive?: number; doc: string };
 
 /** What a field of a kernel struct means in the model. */
 export type FieldMeaning =
@@ -73,6 +86,9 @@ export type FieldMeaning =
     /** An assignment to the field runs this primitive: its arguments are templates over `$0`,
      *  the object, and `$1`, the value (for `|=` and the like, the field's value combined). */
     set?: { prim: string; args: string[] };
+    /** The field is a variable threads wait on (wait_var_event(&obj->field, ...)): its number
+     *  among its object's variables, which the variable's wait-table key holds (waittable.varKey()). */
+    variable?: number;
   }
   /** A view of the object's value computed by a template over `$0` (the object). */
   | { k: 'view'; e: string; type?: string; doc?: string }

@@ -270,6 +270,7 @@ class FnLowering {
       }
       case 'un': {
         if (e.op === '*') {
+          if (e.e.k === 'un' && e.e.op === '&') return this.value(e.e.e);
           const state = this.api.derefs?.[fold(deref1(this.typeOf(e.e)) ?? '')];
           if (!state) return { k: 'deref', e: this.value(e.e) };
           const t = this.temp();
@@ -485,6 +486,7 @@ class FnLowering {
         if (dst) { this.emit({ k: 'assign', dst, e: v, label: this.label }); return lvalueExpr(dst); }
         return v;
       }
+      case 'wait': return this.waitLoop(e, m, dst);
       case 'prim': {
         const args = (m.args ?? e.args.map((_a, i) => `$${i}`)).map((t) => this.value(substitute(template(t), e.args, null, where)));
         if (m.out) {
@@ -505,6 +507,39 @@ class FnLowering {
         return d ? lvalueExpr(d) : zero;
       }
     }
+  }
+
+  /** The variable a wait names: an object itself (number 0), or `&obj->field` of a field the
+   *  API table gives a variable number. */
+  private variable(v: C.Expr): { object: C.Expr; variable: number } {
+    if (v.k !== 'un' || v.op !== '&' || v.e.k !== 'member' || v.e.op === '[]') return { object: v, variable: 0 };
+    const field = v.e;
+    const m = fieldMeaning(this.api, structOf(this.typeOf(field.e)), field.name);
+    if (m?.k !== 'read' || m.variable === undefined) this.stop(`'${C.show(v)}' is not a variable the model's threads wait on or wake`);
+    return { object: field.op === '->' ? field.e : { k: 'un', op: '&', e: field.e }, variable: m.variable };
+  }
+
+  /** A wait_event-family loop (CallMeaning 'wait'), as the kernel's macro expands it. */
+  private waitLoop(e: Extract<C.Expr, { k: 'call' }>, m: Extract<CallMeaning, { k: 'wait' }>, dst: LValue | null): Expr {
+    const arg = (i: number): C.Expr => e.args[i] ?? this.stop(`${e.fn}() has no argument ${i + 1}`);
+    const named = (fn: string, args: C.Expr[]): Extract<C.Expr, { k: 'call' }> => ({ k: 'call', fn, args });
+    const { object, variable } = this.variable(uncast(arg(m.var)));
+    const key = this.temp();
+    this.emit({ k: 'prim', name: '__var_waitqueue', args: [this.value(object), { k: 'const', v: variable }], dst: key, label: this.label });
+    const keyC: C.Expr = { k: 'id', name: key.name };
+    const exclusive = m.exclusive === undefined ? { k: 'const', v: 0 } : this.value(arg(m.exclusive));
+    if (exclusive.k !== 'const') this.stop(`${e.fn}(): whether the wait is exclusive must be a constant`);
+    const top = this.newLabel(), done = this.newLabel();
+    this.place(top);
+    this.effect(named(exclusive.v ? 'prepare_to_wait_exclusive' : 'prepare_to_wait', [keyC]));
+    this.branchTrue(arg(m.condition), done);
+    this.effect(m.cmd === undefined ? named('schedule', []) : arg(m.cmd));
+    this.jump(top);
+    this.place(done);
+    this.effect(named('finish_wait', [keyC]));
+    const zero: Expr = { k: 'const', v: 0 };
+    if (dst) { this.emit({ k: 'assign', dst, e: zero, label: this.label }); return lvalueExpr(dst); }
+    return zero;
   }
 
   private expand<T>(fn: string, f: () => T): T {

@@ -47,6 +47,12 @@ const PAIRS: readonly Pair[] = [
     at: /^> \+\s*(if \(!dax_mapping\(mapping\) \|\| !mapping_mapped\(mapping\) \|\||!mapping->nrpages\))$/,
     comment: 'A DAX mapping has no pages in nrpages',
   },
+  {
+    property: 'a truncate waiting for a busy DAX page wakes once the page is idle', kind: 'lost-wakeup', scenario: 'xa-truncate-dma',
+    broken: 'xarray/page-idle-wait.eml', fixed: 'xarray/page-idle-wait-fixed.patch',
+    at: /^> \+\s*atomic_read\(&page->_refcount\) == 0, TASK_INTERRUPTIBLE,$/,
+    comment: 'The pagemap still holds the last reference',
+  },
 ];
 
 describePairs('review: XArray-era patch mails, each breaking a property, and their fixed twins', 'XArray', PAIRS);

@@ -25,6 +25,10 @@ export const COMMON_CALLS: Readonly<Record<string, CallMeaning>> = {
   schedule: prim('schedule', 'sleeps until woken', []),
   finish_wait: prim('finish_wait', 'leaves the queue (if still on it)', ['$0']),
   init_wait: none('initialises a wait queue entry on the stack'),
+  // include/linux/wait_bit.h: waits on a variable's hashed queue (kernel/sched/wait_bit.c)
+  ___wait_var_event: { k: 'wait', var: 0, condition: 1, exclusive: 3, cmd: 5,
+    doc: '___wait_var_event(var, condition, state, exclusive, ret, cmd): cmd (which sleeps) until condition holds, queued on var\'s queue' },
+  wait_var_event: { k: 'wait', var: 0, condition: 1, doc: 'wait_var_event(var, condition): sleeps until condition holds, queued on var\'s queue' },
   hash_long: expr('$0 ^ MAPPING', 'the queue of a key: the model keys queues by index, undoing the xor with its one mapping; the layout hashes keys onto queues'),
 
   // pages (mm/filemap.c, include/linux/pagemap.h)
@@ -146,7 +150,7 @@ export const COMMON_FIELDS: Readonly<Record<string, FieldMeaning>> = {
 /** Constants every era's C reads: the objects' encodings (K) and the kernel's flags the model keeps. */
 export const COMMON_CONSTANTS: Readonly<Record<string, number>> = {
   ...K,
-  TASK_NORMAL: 3, TASK_UNINTERRUPTIBLE: 2,
+  TASK_NORMAL: 3, TASK_INTERRUPTIBLE: 1, TASK_UNINTERRUPTIBLE: 2,
   DAX_WAIT_TABLE_BITS: 12, wait_table: 0, wake_exceptional_entry_func: 0,
   FAULT_FLAG_WRITE: 0x01, VM_SHARED: 0x08, VM_FAULT_ERROR: 0x0001 | 0x0002 | 0x0010 | 0x0020 | 0x0040 | 0x0800,
   IOMAP_WRITE: 0x01, IOMAP_FAULT: 0x08,

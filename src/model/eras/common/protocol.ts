@@ -65,6 +65,7 @@ export const COMMON_PROTOCOL: Readonly<Record<string, readonly Effect[]>> = {
   put_dev_pagemap: release('reference', 0),
   // Calls that may sleep (wait, or allocate with GFP_KERNEL).
   ...each(['unmap_mapping_range', 'lock_page', 'wait_on_page_locked', 'schedule', 'msleep', 'might_sleep', 'synchronize_rcu',
+    'wait_var_event', '___wait_var_event',
     'copy_user_dax', 'dax_flush', 'wb_writeback'], [SLEEPS]),
   // Reads only: passing a handle here does not give it away.
   ...each(['IS_ERR', 'IS_ERR_OR_NULL', 'PTR_ERR', 'ERR_PTR', 'unlikely', 'likely', 'WARN_ON', 'WARN_ON_ONCE', 'BUG_ON',

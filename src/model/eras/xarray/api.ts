@@ -12,6 +12,7 @@ import type { Api, CallMeaning, Effect, FieldMeaning } from '../../core/api';
 import { call, COMMON_CALLS, COMMON_CONSTANTS, COMMON_FIELDS, expr, none, prim } from '../common/api';
 import { XA_STATE_FIELDS, XAS_RESTART } from '../../objects/radix/xarray';
 import { XARRAY_PROTOCOL } from './protocol';
+import { VARIABLE } from '../../objects/waittable/index';
 import { K } from '../../objects/constants';
 
 const I_PAGES = 'the i_pages lock (xa_lock of mapping->i_pages)';
@@ -73,7 +74,7 @@ const calls: Record<string, CallMeaning> = {
   dax_entry_pages: expr('(dax_is_zero_entry($0) || dax_is_empty_entry($0)) ? 0 : (1 << dax_entry_order($0))', 'dax_entry_size() in pages: a zero-page or empty entry maps no DAX page'),
   dax_next_mapped_pfn: prim('dax_next_mapped_pfn', 'the first pfn at or after $1 of a page of the entry the scenario models, else dax_end_pfn()'),
   page_ref_count: prim('dax_page_ref_count', 'page_ref_count() of a DAX page: 1 idle, plus get_user_pages()\'s references'),
-  dax_page_wait_idle: prim('dax_page_wait_idle', '___wait_var_event() on the page\'s refcount: sleeps until get_user_pages() lets go of it'),
+  atomic_read: expr('*($0)', 'atomic_read(&v): the counter v'),
   put_page: prim('dax_page_put', 'drops a reference to a DAX page (the mapping has no page cache pages)'),
   xfs_itruncate_extents: prim('xfs_itruncate_extents', 'frees the blocks from the new size on', ['$2 >> PAGE_SHIFT']),
   mapping_mapped: expr('1', 'the mapping has a vma: the model\'s one'),
@@ -113,6 +114,7 @@ const fields: Record<string, FieldMeaning> = {
   'page.mapping': { k: 'read', prim: 'dax_page_mapping', set: { prim: 'dax_page_set_mapping', args: ['$0', '$1'] },
     doc: 'the DAX page\'s mapping: MAPPING while dax_associate_entry() has tied it to the file, else NULL' },
   'page.index': { k: 'read', prim: 'dax_page_index', set: { prim: 'dax_page_set_index', args: ['$0', '$1'] }, doc: 'the file index of a DAX page' },
+  'page._refcount': { k: 'read', prim: 'dax_page_ref_count', variable: VARIABLE._refcount, doc: 'page_ref_count() of a DAX page: 1 idle, plus get_user_pages()\'s references' },
   'inode.i_mode': { k: 'const', v: 0, doc: 'a regular file' },
   'exceptional_entry_key.xa': { k: 'ignored' },
   'exceptional_entry_key.entry_start': { k: 'ignored' },

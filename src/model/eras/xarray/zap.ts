@@ -166,17 +166,18 @@ export const ZAP_DIFF = `--- a/fs/dax.c
  	}
 --- a/fs/xfs/xfs_file.c
 +++ b/fs/xfs/xfs_file.c
-@@ -66,7 +66,8 @@
+@@ -82,15 +82,16 @@
  }
  
  /*
-- * @kernel v5.12 fs/xfs/xfs_file.c (xfs_break_dax_layouts, xfs_wait_dax_page)
-+ * @kernel v5.12 fs/xfs/xfs_file.c (xfs_break_dax_layouts, xfs_wait_dax_page), with seed 002's
-+ * break layouts (dax_zap_mappings())
-  * A DAX page of the file that get_user_pages() holds is waited for, with XFS_MMAPLOCK
-  * dropped meanwhile (the holder may fault), and the scan is run again (*retry).
+- * @kernel v5.12 fs/xfs/xfs_file.c
++ * @kernel v5.12 fs/xfs/xfs_file.c, with seed 002's break layouts (dax_zap_mappings())
+  * A DAX page of the file that get_user_pages() holds is waited for until it is idle (its
+- * last put wakes its _refcount's queue), and the scan is run again (*retry).
++ * last put wakes its _refcount's queue: the mapping's reference is gone once zapped), and
++ * the scan is run again (*retry).
   */
-@@ -74,7 +75,7 @@
+ static int xfs_break_dax_layouts(struct inode *inode, bool *retry)
  {
  	struct page *page;
  

@@ -10,6 +10,7 @@ import type { Step } from '../../kernel/step';
 import { hex } from '../format';
 import { entryPageIndexes, entrySector, slotOrFault } from '../radix/entries';
 import { layoutChange } from '../lease/index';
+import { VARIABLE, wakeUpVar } from '../waittable/index';
 
 const NOTE = {
   isize: (pages: number) => `i_size = ${hex(pages)} pages`,
@@ -79,6 +80,14 @@ const daxPage = (index: number): number => (index + 1) << 2;
 /** page_ref_count() of the DAX page of an index above the idle level: get_user_pages()'s
  *  references and, where the era keeps one (seed 002), the mapping's. Where it keeps none, an
  *  idle DAX page has _refcount 1 and this is what lies above it. */
+/** The same, of a DAX page pointer, read from a state (the properties' view). */
+export function daxPageRefs(st: Int32Array, L: Step['L'], page: number): number {
+  const s = L.slot(pageIndex(page));
+  return s < 0 ? 0 : st[L.slotWord(s, SLOT.PINS)] + st[L.slotWord(s, SLOT.MAPREF)];
+}
+/** The file index a DAX page pointer maps. */
+export const daxPageIndex = (page: number): number => pageIndex(page);
+
 const refsOf = (w: Step, index: number): number => {
   const s = w.L.slot(index);
   if (s < 0) return 0;
@@ -112,13 +121,6 @@ def({
   name: 'dax_page_ref_count', arity: 1, visible: true,
   doc: 'page_ref_count(page) of a DAX page: 1 while idle (its dev_pagemap\'s reference), plus get_user_pages()\'s',
   run: (w, [page]) => 1 + refsOf(w, pageIndex(page)),
-});
-
-def({
-  name: 'dax_page_wait_idle', arity: 1, visible: true, mightSleep: true,
-  doc: '___wait_var_event(&page->_refcount, <idle>, ...): sleeps until the DAX page is idle (get_user_pages() has dropped its references)',
-  blocked: (w, [page]) => refsOf(w, pageIndex(page)) > 0,
-  run: (w, [page]) => { refsOf(w, pageIndex(page)); return 0; },
 });
 
 def({
@@ -185,8 +187,16 @@ function mappingRefs(w: Step, entry: number, delta: 1 | -1): number {
     if (delta < 0 && w.s[a] <= 0) { w.commit('refcount', `the mapping drops a reference to the DAX page of ${hex(x)} it does not hold (_refcount below zero)`, { index: hex(x) }); return 0; }
     w.set(a, w.s[a] + delta);
     w.note(delta > 0 ? NOTE.mapref : NOTE.mapunref, x);
+    if (delta < 0) wakeIfIdle(w, x);
   }
   return 0;
+}
+
+/** A DAX page whose last reference above the idle level is dropped is freed to its pagemap,
+ *  whose page_free (v5.12 fsdax_pagefree()) wakes the waiters of its _refcount:
+ *  wake_up_var(&page->_refcount), which break layouts' ___wait_var_event() sleeps in. */
+function wakeIfIdle(w: Step, index: number): void {
+  if (refsOf(w, index) === 0) wakeUpVar(w, daxPage(index), VARIABLE._refcount);
 }
 
 def({
@@ -212,6 +222,7 @@ def({
     if (w.s[a] <= 0) { w.commit('refcount', `put_page() of the DAX page of ${hex(pageIndex(page))}, which get_user_pages() does not hold`); return 0; }
     w.set(a, w.s[a] - 1);
     w.note(NOTE.unpinned, pageIndex(page));
+    wakeIfIdle(w, pageIndex(page));
     return 0;
   },
 });

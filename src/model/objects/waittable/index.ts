@@ -8,9 +8,9 @@ import type { KernelObject, Prim } from '../object';
 import { hex } from '../format';
 
 const NOTE = {
-  waits: (key: number) => `waits on key ${hex(key)}`,
+  waits: (key: number) => `waits on key ${keyName(key)}`,
   woke: (woken: number[], waiting: number, key: number, name: (t: number) => string) =>
-    `woke ${woken.length} of ${woken.length + waiting} waiters on ${hex(key)}` +
+    `woke ${woken.length} of ${woken.length + waiting} waiters on ${keyName(key)}` +
     (woken.length ? ` (${woken.map((t) => name(t)).join(', ')})` : ''),
   spins: (who: string) => `${who} calls schedule() in TASK_RUNNING with no wait prepared: it does not sleep, so the wait loop around it spins`,
 };
@@ -126,35 +126,79 @@ def({
   },
 });
 
+/**
+ * Keys of variables (kernel/sched/wait_bit.c's __var_waitqueue(), wait_var_event() and
+ * wake_up_var()) lie above every entry index, so a variable's waiters and an entry's never match
+ * though they may share a queue, as the kernel's hashed queues are shared. The kernel hashes a
+ * variable's address; the model names it by its object (a pointer) and its number among the
+ * object's variables (VARIABLE): 0 the object itself, else a field (&page->_refcount), so a wait
+ * on one and a wake of the other miss each other as they do in the kernel.
+ */
+export const VAR_KEY = 1 << 21;
+const OBJECT_BITS = 17;
+export const VARIABLE = { object: 0, _refcount: 1 } as const;
+export const isVarKey = (key: number): boolean => (key & VAR_KEY) !== 0;
+export const varKey = (object: number, variable: number): number =>
+  VAR_KEY | (variable << OBJECT_BITS) | (object & ((1 << OBJECT_BITS) - 1));
+export const varOfKey = (key: number): { object: number; variable: number } =>
+  ({ object: key & ((1 << OBJECT_BITS) - 1), variable: (key & (VAR_KEY - 1)) >> OBJECT_BITS });
+
+/** A key as a reader knows it: an entry index, or a variable of an object. */
+export function keyName(key: number): string {
+  if (!isVarKey(key)) return hex(key);
+  const { object, variable } = varOfKey(key);
+  const field = Object.entries(VARIABLE).find(([, n]) => n === variable)?.[0] ?? `#${variable}`;
+  return variable === VARIABLE.object ? `the variable at ${hex(object)}` : `the ${field} of ${hex(object)}`;
+}
+
+def({
+  name: '__var_waitqueue', arity: 2, visible: false,
+  doc: '__var_waitqueue(var): the hashed queue of a variable, named by its object and its number among the object\'s variables',
+  run: (_w, [object, variable]) => varKey(object, variable),
+});
+
+/** wake_up_var(): __wake_up_bit() wakes the variable's queue only when it has waiters
+ *  (waitqueue_active()), one exclusive waiter and every non-exclusive one of the key. */
+export function wakeUpVar(w: Step, object: number, variable: number): void {
+  const key = varKey(object, variable);
+  const q = w.L.queueOf(key);
+  w.read(OBJ.queue(q));
+  if (!queueWaiters(w, q).length) return;
+  wakeUp(w, key, 1);
+}
+
+/** Wakes the key's waiters in queue order, nr_exclusive exclusive ones at most (0: all). */
+function wakeUp(w: Step, key: number, nrExclusive: number): number {
+  const q = w.L.queueOf(key);
+  w.read(OBJ.queue(q)); w.write(OBJ.queue(q));
+  const keep: number[] = [];
+  const woken: number[] = [];
+  let left = nrExclusive;
+  let stopped = false;
+  for (const v of queueWaiters(w, q)) {
+    // wake_exceptional_entry_func(), var_wake_function(): a waiter of another key returns 0 and does not count.
+    if (stopped || waiterKey(v) !== key) { keep.push(v); continue; }
+    const t = waiterThread(v);
+    // autoremove_wake_function(): back to TASK_RUNNING and off the queue.
+    w.write(OBJ.task(t));
+    w.set(taskWord(w, t), TASK_WOKEN);
+    woken.push(t);
+    if (exclusive(v) && --left === 0) stopped = true;
+  }
+  setQueue(w, q, keep);
+  w.set(w.L.queueWord(q, QUEUE.LAST_WAKER), w.t + 1);
+  w.set(w.L.queueWord(q, QUEUE.LAST_NR), nrExclusive);
+  w.set(w.L.queueWord(q, QUEUE.LAST_KEY), key);
+  w.set(w.L.queueWord(q, QUEUE.LAST_WOKEN), woken.length);
+  const waiting = keep.filter((v) => waiterKey(v) === key).length;
+  w.note(NOTE.woke, woken, waiting, key);
+  return woken.length;
+}
+
 def({
   name: '__wake_up', arity: 2, visible: true,
   doc: '__wake_up(wq, TASK_NORMAL, nr_exclusive, &key): wakes key matches in queue order; waiters of other keys and non-exclusive ones do not count; nr_exclusive 0 wakes all',
-  run: (w, [key, nrExclusive]) => {
-    const q = w.L.queueOf(key);
-    w.read(OBJ.queue(q)); w.write(OBJ.queue(q));
-    const keep: number[] = [];
-    const woken: number[] = [];
-    let left = nrExclusive;
-    let stopped = false;
-    for (const v of queueWaiters(w, q)) {
-      // wake_exceptional_entry_func(): a waiter of another key returns 0 and does not count.
-      if (stopped || waiterKey(v) !== key) { keep.push(v); continue; }
-      const t = waiterThread(v);
-      // autoremove_wake_function(): back to TASK_RUNNING and off the queue.
-      w.write(OBJ.task(t));
-      w.set(taskWord(w, t), TASK_WOKEN);
-      woken.push(t);
-      if (exclusive(v) && --left === 0) stopped = true;
-    }
-    setQueue(w, q, keep);
-    w.set(w.L.queueWord(q, QUEUE.LAST_WAKER), w.t + 1);
-    w.set(w.L.queueWord(q, QUEUE.LAST_NR), nrExclusive);
-    w.set(w.L.queueWord(q, QUEUE.LAST_KEY), key);
-    w.set(w.L.queueWord(q, QUEUE.LAST_WOKEN), woken.length);
-    const waiting = keep.filter((v) => waiterKey(v) === key).length;
-    w.note(NOTE.woke, woken, waiting, key);
-    return woken.length;
-  },
+  run: (w, [key, nrExclusive]) => wakeUp(w, key, nrExclusive),
 });
 
 export const WAITTABLE: KernelObject = {
@@ -166,14 +210,14 @@ export const WAITTABLE: KernelObject = {
       const ws: string[] = [];
       for (let i = 0; i < L.nThreads; i++) {
         const v = st[L.queueWord(q, QUEUE.FIFO + i)];
-        if (v) ws.push(`${name(v & 0xff)} (key ${hex(waiterKey(v))}${exclusive(v) ? '' : ', non-exclusive'})`);
+        if (v) ws.push(`${name(v & 0xff)} (key ${keyName(waiterKey(v))}${exclusive(v) ? '' : ', non-exclusive'})`);
       }
       const waker = st[L.queueWord(q, QUEUE.LAST_WAKER)];
       if (!ws.length && !waker) continue;
       const keys = L.indexes.filter((x) => L.queueOf(x) === q).map(hex);
       out.waitqueues.push({
         key: `wait_table[${q}] (keys ${keys.join(', ')})`, waiters: ws,
-        lastWake: waker ? `${name(waker)}: key ${hex(st[L.queueWord(q, QUEUE.LAST_KEY)])}, nr_exclusive ${st[L.queueWord(q, QUEUE.LAST_NR)]}, woke ${st[L.queueWord(q, QUEUE.LAST_WOKEN)]}` : undefined,
+        lastWake: waker ? `${name(waker)}: key ${keyName(st[L.queueWord(q, QUEUE.LAST_KEY)])}, nr_exclusive ${st[L.queueWord(q, QUEUE.LAST_NR)]}, woke ${st[L.queueWord(q, QUEUE.LAST_WOKEN)]}` : undefined,
       });
     }
   },

@@ -66,9 +66,25 @@ static int xfs_dax_writepages(struct address_space *mapping,
 }
 
 /*
- * @kernel v5.12 fs/xfs/xfs_file.c (xfs_break_dax_layouts, xfs_wait_dax_page)
- * A DAX page of the file that get_user_pages() holds is waited for, with XFS_MMAPLOCK
- * dropped meanwhile (the holder may fault), and the scan is run again (*retry).
+ * @kernel v5.12 fs/xfs/xfs_file.c
+ * The sleep of break layouts' wait: XFS_MMAPLOCK is dropped meanwhile, since the holder of
+ * the page may need it to fault.
+ */
+static void xfs_wait_dax_page(struct inode *inode)
+{
+	struct xfs_inode *ip = XFS_I(inode);
+
+	if (fs_mmaplock(inode))
+		xfs_iunlock(ip, XFS_MMAPLOCK_EXCL);
+	schedule();
+	if (fs_mmaplock(inode))
+		xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
+}
+
+/*
+ * @kernel v5.12 fs/xfs/xfs_file.c
+ * A DAX page of the file that get_user_pages() holds is waited for until it is idle (its
+ * last put wakes its _refcount's queue), and the scan is run again (*retry).
  */
 static int xfs_break_dax_layouts(struct inode *inode, bool *retry)
 {
@@ -79,13 +95,9 @@ static int xfs_break_dax_layouts(struct inode *inode, bool *retry)
 		return 0;
 
 	*retry = true;
-	/* ___wait_var_event(&page->_refcount, ...) with xfs_wait_dax_page() */
-	if (fs_mmaplock(inode))
-		xfs_iunlock(XFS_I(inode), XFS_MMAPLOCK_EXCL);
-	dax_page_wait_idle(page);
-	if (fs_mmaplock(inode))
-		xfs_ilock(XFS_I(inode), XFS_MMAPLOCK_EXCL);
-	return 0;
+	return ___wait_var_event(&page->_refcount,
+			atomic_read(&page->_refcount) == 1, TASK_INTERRUPTIBLE,
+			0, 0, xfs_wait_dax_page(inode));
 }
 
 /*
