@@ -179,6 +179,11 @@ export class Layout {
     words(QUEUE_FIELDS, this.nQueues, (r, f) => this.queueWord(r, f));
     return out;
   }
+  /** The words of every thread that record what it did for the properties (WordDecl.ghost). */
+  ghostWords(): number[] {
+    const fields = (THREAD_WORDS as readonly WordDecl[]).flatMap((w, f) => (w.ghost ? [f] : []));
+    return Array.from({ length: this.nThreads }, (_x, t) => fields.map((f) => this.thread(t) + f)).flat();
+  }
   thread(t: number): number { return this.threadBase + t * this.threadStride; }
   /** What word i of a state is, in the objects' own names: `slot 0x203 tags`, `thread 1 stack+4`. */
   wordName(i: number): string {

@@ -25,6 +25,9 @@ export interface WordDecl {
   /** The model's own record of what happened, kept for the messages of violations: no kernel
    *  state, so two states that differ only there are the same kernel. */
   diagnostic?: true;
+  /** The model's record of what a thread did, which properties judge by (a fault that mapped
+   *  nothing): part of the state, but no kernel state, so no outcome of a run either. */
+  ghost?: true;
 }
 
 /** The records the state repeats: one per modelled page index, page frame, wait queue. */

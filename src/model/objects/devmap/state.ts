@@ -20,7 +20,7 @@ export const DEVMAP_WORDS = [
 export const DEVMAP_THREAD_FIELDS = [
   { name: 'PAGEVEC0', doc: 'pages[0] of the thread\'s get_user_pages() call' },
   { name: 'PAGEVEC1', doc: 'pages[1]' },
-  { name: 'STALE_PINS', doc: 'page references the thread took through a mapping an unmap had already cleared and flushed' },
+  { name: 'STALE_PINS', doc: 'page references the thread took through a mapping an unmap had already cleared and flushed', ghost: true },
 ] as const satisfies readonly WordDecl[];
 
 export const DEVMAP_FOOTPRINTS = [{ name: 'pgmap' }, { name: 'devpage' }, { name: 'daxvma' }, { name: 'irq' }] as const satisfies readonly FootprintDecl[];

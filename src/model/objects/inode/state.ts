@@ -16,6 +16,6 @@ export const INODE_FIELDS = [
 ] as const satisfies readonly WordDecl[];
 /** Per thread: what its own fault did to the block map. */
 export const INODE_THREAD_FIELDS = [
-  { name: 'ALLOCATED', doc: '1 once the thread\'s one-page iomap_begin() (a PTE fault\'s) allocated the block of its index (IOMAP_F_NEW): the fault is a major fault' },
+  { name: 'ALLOCATED', doc: '1 once the thread\'s one-page iomap_begin() (a PTE fault\'s) allocated the block of its index (IOMAP_F_NEW): the fault is a major fault', ghost: true },
 ] as const satisfies readonly WordDecl[];
 export const INODE_FOOTPRINTS = [{ name: 'ISIZE' }, { name: 'block', per: 'index' }, { name: 'pins', per: 'index' }, { name: 'data', per: 'index' }] as const satisfies readonly FootprintDecl[];

@@ -14,5 +14,5 @@ export const PAGETABLE_FOOTPRINTS = [{ name: 'PMD' }, { name: 'pte', per: 'index
 /** Per thread: whether the thread has mapped, or found mapped, the page it faults on (a fault
  *  that returns success without either gave the process nothing). */
 export const PAGETABLE_THREAD_FIELDS = [
-  { name: 'MAPPED', doc: 'what the thread made or found of the mapping of its fault\'s page (Mapped bits: found its PTE, mapped it or found a huge PMD, made it writable); 0 for nothing' },
+  { name: 'MAPPED', doc: 'what the thread made or found of the mapping of its fault\'s page (Mapped bits: found its PTE, mapped it or found a huge PMD, made it writable); 0 for nothing', ghost: true },
 ] as const satisfies readonly WordDecl[];
