@@ -58,7 +58,13 @@ describe('model scenarios, explored', function () {
       assert.equal(v.verdict, 'violation');
       const [x] = v.violations;
       assert.equal(x.kind, 'stale-mapping');
-      assert.match(x.message, /a hole page\) is still mapped at 0x203 after a block was allocated there/);
+      // With v4.12's unmap after the invalidation, the mapped hole page may be unmapped after the
+      // fault mapped it; the page cache still holds it over the written block.
+      const said = points['invalidate_inode_pages2_range.dax_unmap']
+        ? /a hole page\) is still mapped at 0x203|the hole page of 0x203 stays in the page cache/
+        : /a hole page\) is still mapped at 0x203/;
+      assert.match(x.message, said);
+      assert.match(x.message, /after a block was allocated there/);
       const steps = x.trace.steps;
       const alloc = steps.findIndex((s) => /block at 0x203 allocated/.test(s.note));
       const hole = steps.findIndex((s) => s.thread !== steps[alloc]?.thread && /iomap_begin/.test(s.label));
