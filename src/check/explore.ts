@@ -65,7 +65,7 @@
 
 import { Status, type Fault, type Machine, type Transition, type ViolationKind } from '../model/machine';
 import type { Budget, Progress, Properties, Reductions, TraceStep, Verdict, Violation } from './types';
-import { widen } from './arrays';
+import { threadMasks, widen, type ThreadMasks } from './arrays';
 import { Learned, type Succ } from './learned';
 import { PersistentSets } from './persistent';
 import { StateStore, sameState } from './store';
@@ -123,7 +123,9 @@ class EdgeLog {
   /** Per state, 1 when it has a step that rules it out of a livelock. */
   exits = new Uint8Array(1 << 12);
   /** Per state, the threads whose pruned steps are still to be resolved. */
-  pruned = new Int32Array(1 << 12);
+  pruned: ThreadMasks;
+
+  constructor(threads: number) { this.pruned = threadMasks(threads, 1 << 12); }
 
   /** The steps of the threads in `mask` from state `id` were pruned. */
   markPruned(id: number, mask: number): void {
@@ -193,7 +195,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   const canon = symmetric ? (s: Int32Array) => forget(machine.canonical(s)) : forget;
   const root = canon(machine.initial());
   const n = root.length;
-  const store = new StateStore(machine.segments ? { n, starts: machine.segments } : undefined);
+  const store = new StateStore(machine.segments ? { n, starts: machine.segments } : undefined, machine.threads.length);
   const found = new Map<ViolationKind, Found>();
   const reopen: number[] = [];
   /** Set when an invariant or a step fault was found: a reduced search may find those deeper. */
@@ -201,7 +203,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   const progressMs = opts.progressMs ?? 100;
   let transitions = 0;
   let sawNonProgress = false;
-  const edges = props.livelock ? new EdgeLog() : null;
+  const edges = props.livelock ? new EdgeLog(machine.threads.length) : null;
   let cursor = 0;
   let stopped: 'states' | 'ms' | 'cancelled' | null = null;
   let lastProgress = t0;
@@ -320,7 +322,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   };
 
   {
-    const id = store.insert(root, -1, 0, -1, 0)[0];
+    const id = store.insert(root, -1, 0, 0, 0)[0];
     store.idsOf(id, ids);
     learn(id, ids, -1, null);
     checkState(id, ids);
@@ -850,12 +852,13 @@ function findStep(machine: Machine, s: Int32Array, match: (tr: Transition) => bo
 function realPath(machine: Machine, from: Int32Array, target: Int32Array, maxDepth: number): Transition[] | null {
   // Real states, compared as the search stores them (without diagnostic words).
   const stored = forgetting(machine);
-  const store = new StateStore();
+  const store = new StateStore(undefined, machine.threads.length);
+  // The step that reached each state (store.via holds a thread, not a step).
   const steps: Transition[] = [];
-  store.insert(from, -1, 0, -1, 0);
+  store.insert(from, -1, 0, 0, 0);
   const found = (id: number): Transition[] => {
     const out: Transition[] = [];
-    for (let v = id; v > 0; v = store.parent[v]) out.push(steps[store.via[v]]);
+    for (let v = id; v > 0; v = store.parent[v]) out.push(steps[v - 1]);
     return out.reverse();
   };
   if (sameState(stored(from), target)) return [];
@@ -867,8 +870,8 @@ function realPath(machine: Machine, from: Int32Array, target: Int32Array, maxDep
       for (const tr of machine.successors(s, t)) {
         if (tr.fault && tr.fault.code !== 'warn') continue;
         if (store.lookup(tr.state) >= 0) continue;
-        steps.push(tr);
-        const nid = store.add(id, store.depth[id] + 1, steps.length - 1, 0);
+        const nid = store.add(id, store.depth[id] + 1, t, 0);
+        steps[nid - 1] = tr;
         if (sameState(stored(tr.state), target)) return found(nid);
       }
     }

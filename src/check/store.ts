@@ -24,6 +24,8 @@
 // its blocks': a search that knows which blocks a step replaces, and by which, knows the
 // successor's block numbers and fingerprint without reading its words (`findIds`).
 
+import { threadMasks, type ThreadMasks } from './arrays';
+
 /** Per word index, a salt that makes the same value at two indexes mix differently. */
 let salts = new Int32Array(0);
 
@@ -68,6 +70,13 @@ export function sameState(a: Int32Array, b: Int32Array): boolean {
   return true;
 }
 
+/** A copy of a with n elements (n at least its length). */
+function resized<T extends Int32Array | Uint16Array | Uint8Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
+}
+
 function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a;
   let n = a.length * 2;
@@ -78,7 +87,7 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
 }
 
 /**
- * A state is stored as one record: [id, length and width, then its blocks]. Each block is
+ * A state is stored as one record: [length and width, then its blocks]. Each block is
  * written as its number among the distinct blocks at its place in the state (its local
  * number: a radix tree slot has its own few values, a thread's stack its own), and the
  * blocks of a search are few (hundreds to thousands, tens at most places), so a record takes
@@ -86,15 +95,15 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
  * width, in the length word, is the narrowest that holds them all. A state always gets the
  * same width (its local numbers never change), so two records of one state are alike.
  *
- * The table holds [fingerprint, record offset + 1] per slot, so that a lookup which finds
- * its state touches two places: the slot, and the record, whose header says the id and the
- * length beside the numbers to compare. On big searches both are cache misses; per-state
- * arrays consulted on the way would each add one. A state's fingerprint is not kept in its
- * record: it is the sum of n and its blocks' fingerprints, which idsOf() adds up again.
+ * The table holds [fingerprint, id + 1] per slot: a lookup which finds its state touches the
+ * slot, the state's offset and its record, whose header says the length beside the numbers to
+ * compare. The id in the record would spare the offset's cache miss, at a word a state: an
+ * eighth of a record and of the store, the price of keeping big searches in memory. A state's
+ * fingerprint is not kept in its record: it is the sum of n and its blocks' fingerprints,
+ * which idsOf() adds up again.
  */
-const HEAD = 2;
-const R_ID = 0;
-const R_LEN = 1;
+const HEAD = 1;
+const R_LEN = 0;
 /** The length word: n in the low bits, the width's code (WIDTHS) above them. */
 const WIDTH_SHIFT = 28;
 const LEN_MASK = (1 << WIDTH_SHIFT) - 1;
@@ -171,8 +180,8 @@ export class StateStore {
   private used = 0;
   /** Per state, the offset of its record. */
   private offset = new Int32Array(1 << 12);
-  /** Slot i holds [fingerprint, record offset + 1] at 2i, 2i + 1; 0 when empty. The
-   *  fingerprint beside the offset settles most probes without touching the arena. */
+  /** Slot i holds [fingerprint, id + 1] at 2i, 2i + 1; 0 when empty. The fingerprint beside
+   *  the id settles most probes without touching the offsets or the arena. */
   private table = new Int32Array(2 << 13);
   private mask = (1 << 13) - 1;
 
@@ -214,15 +223,18 @@ export class StateStore {
   /** lookup()'s block numbers, and the fingerprints of its blocks. */
   private ids = new Int32Array(64);
   private idHash = new Int32Array(64);
-  /** BFS parent id (-1 for the root), depth, the thread of the arriving step, sleep set. */
+  /** BFS parent id (-1 for the root); depth (two bytes until a search goes deeper than
+   *  65,535 steps); the thread of the arriving step; the sleep set (a thread mask). */
   parent = new Int32Array(1 << 12);
-  depth = new Int32Array(1 << 12);
-  via = new Int32Array(1 << 12);
-  sleep = new Int32Array(1 << 12);
+  depth: Uint16Array | Int32Array = new Uint16Array(1 << 12);
+  via = new Uint8Array(1 << 12);
+  sleep: ThreadMasks;
 
-  /** @param segments where the parts of states of one length begin (Machine.segments) */
-  constructor(segments?: { n: number; starts: readonly number[] }) {
+  /** @param segments where the parts of states of one length begin (Machine.segments)
+   *  @param threads how many threads the machine has (at most 32: a sleep set is a mask) */
+  constructor(segments?: { n: number; starts: readonly number[] }, threads = 32) {
     if (segments) this.cuts.set(segments.n, new Cut(segments.n, segments.starts));
+    this.sleep = threadMasks(threads, 1 << 12);
   }
 
   /** How states of n words are cut into blocks. */
@@ -471,14 +483,15 @@ export class StateStore {
         packLocals(this.locals, nb, c, this.query, 0);
         lenWord = n | (c << WIDTH_SHIFT);
       }
-      const at = slot - 1;
+      const id = slot - 1;
+      const at = this.offset[id];
       const a = this.chunks[at >>> CHUNK_SHIFT];
       const o = at & CHUNK_MASK;
       if (a[o + R_LEN] !== lenWord) continue;
       const r = this.query;
       let j = 0;
       while (j < words && r[j] === a[o + HEAD + j]) j++;
-      if (j === words) return a[o + R_ID];
+      if (j === words) return id;
     }
   }
 
@@ -486,20 +499,23 @@ export class StateStore {
   add(parent: number, depth: number, via: number, sleep: number): number {
     const id = this.size++;
     if (id + 2 > this.offset.length) {
-      const need = id + 2;
-      this.offset = grow(this.offset, need);
-      this.parent = grow(this.parent, need);
-      this.depth = grow(this.depth, need);
-      this.via = grow(this.via, need);
-      this.sleep = grow(this.sleep, need);
+      // By half again, not twice: these arrays are a third of the store on big searches.
+      const n = Math.max(id + 2, Math.ceil(this.offset.length * 1.5));
+      this.offset = resized(this.offset, n);
+      this.parent = resized(this.parent, n);
+      this.depth = resized(this.depth, n);
+      this.via = resized(this.via, n);
+      this.sleep = resized(this.sleep, n);
     }
-    const o = this.encode(id);
+    if (depth > 0xffff && this.depth instanceof Uint16Array) this.depth = Int32Array.from(this.depth);
+    this.encode(id);
     this.parent[id] = parent;
     this.depth[id] = depth;
     this.via[id] = via;
     this.sleep[id] = sleep;
-    if (this.size * 2 > this.mask + 1) this.rehash();
-    placeIn(this.table, this.mask, this.lastHash, o + 1);
+    // Three quarters full at most: the fingerprint beside each offset keeps probes cheap.
+    if (this.size * 4 > (this.mask + 1) * 3) this.rehash();
+    placeIn(this.table, this.mask, this.lastHash, id + 1);
     return id;
   }
 
@@ -540,7 +556,6 @@ export class StateStore {
     const at = ((this.chunks.length - 1) << CHUNK_SHIFT) | o;
     this.offset[id] = at;
     this.used += len;
-    e[o + R_ID] = id;
     e[o + R_LEN] = cut.n | (c << WIDTH_SHIFT);
     packLocals(this.locals, nb, c, e, o + HEAD);
     return at;

@@ -111,3 +111,24 @@ describe('check/store: states stored as blocks', function () {
     assert.equal(st.lookup(states[0]), 0);
   });
 });
+
+describe('check/store: the per-state arrays', () => {
+  it('keep depths past 65,535 (two bytes a depth until then) and sleep sets of more than 8 threads', () => {
+    const st = new StateStore(undefined, 12);
+    const s = new Int32Array(4);
+    st.insert(s, -1, 0, 0, 0);
+    for (let k = 1; k <= 70_000; k++) {
+      s[0] = k;
+      const [id, added] = st.insert(s, k - 1, k, k % 12, k % 2 ? 1 << 11 : 0);
+      assert.ok(added);
+      assert.equal(id, k);
+    }
+    assert.equal(st.depth[70_000], 70_000);
+    assert.equal(st.depth[65_535], 65_535);
+    assert.equal(st.sleep[69_999], 1 << 11);
+    assert.equal(st.via[69_999], 69_999 % 12);
+    assert.equal(st.parent[70_000], 69_999);
+    s[0] = 65_536;
+    assert.equal(st.lookup(s), 65_536, 'every state found again by its id');
+  });
+});
