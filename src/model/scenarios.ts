@@ -91,6 +91,7 @@ const pmd = (index: number, write = false): ThreadSpec => ({
   name: `pmd ${write ? 'write' : 'read'} fault ${hex(index)}`, fn: 'handle_mm_fault', args: [index, write ? 1 : 0, 1],
 });
 const truncate = (size: number): ThreadSpec => ({ name: `truncate to ${hex(size)}`, fn: 'xfs_setattr_size', args: [size] });
+const ext4Truncate = (size: number): ThreadSpec => ({ name: `ext4 truncate to ${hex(size)}`, fn: 'ext4_setattr_size', args: [size] });
 /** write(2) of one page at index through DAX (xfs_file_dax_write()). */
 const write = (index: number): ThreadSpec => ({ name: `write(2) ${hex(index)}`, fn: 'xfs_file_dax_write', args: [index] });
 const invalidate = (start: number, end: number): ThreadSpec => ({
@@ -522,6 +523,14 @@ const XARRAY: readonly ScenarioSpec[] = [
     threads: PAGE_LIFECYCLE.threads.slice(0, 2),
   },
   {
+    name: 'xa-ext4-truncate-dma', era: 'XArray',
+    description: 'xa-truncate-dma on ext4: get_user_pages() holds the mapped DAX page of 0x203 for DMA while an ext4 ' +
+      'truncate to 0x203 breaks the layouts under i_mmap_sem, waiting with it dropped until the DMA ends (unpin) ' +
+      'before it frees the block.',
+    ...PAGE_LIFECYCLE,
+    threads: [ext4Truncate(0x203), PAGE_LIFECYCLE.threads[1]],
+  },
+  {
     name: 'xa-memory-failure-vs-truncate', era: 'XArray',
     description: 'Memory failure of the mapped DAX page at 0x203 locks its entry (dax_lock_page(), waiting non-exclusively ' +
       'while a writeback holds it) to unmap it, while a truncate to 0x203 removes the entry: the handler finds the page ' +
@@ -916,6 +925,7 @@ export const THREAD_KINDS: Readonly<Record<string, { doc: string; make: (a: numb
   'dax-read': { doc: 'a read fault entering dax_iomap_pte_fault() directly (do_dax_fault)', make: (x) => daxPte(x) },
   'dax-write': { doc: 'a write fault entering dax_iomap_pte_fault() directly (do_dax_fault)', make: (x) => daxPte(x, true) },
   'truncate': { doc: 'truncate of the file to index pages (xfs_setattr_size)', make: (x) => truncate(x) },
+  'ext4-truncate': { doc: 'truncate of an ext4 file to index pages (ext4_setattr_size; the XArray era)', make: (x) => ext4Truncate(x) },
   'write': { doc: 'write(2) of the page at index through DAX (xfs_file_dax_write)', make: (x) => write(x) },
   'invalidate': { doc: 'invalidate_inode_pages2_range() of start-end (direct I/O)', make: (a, b) => invalidate(a, b) },
   'unlock': { doc: 'a thread that holds the entry at index and unlocks it (dax_unlock_mapping_entry)', make: (x) => ({ name: `unlock ${hex(x)}`, fn: 'dax_unlock_mapping_entry', args: [K.MAPPING, x] }) },

@@ -72,4 +72,44 @@ describe('model: waits on a variable (___wait_var_event)', function () {
     const r = breakLayouts('___wait_var_event(&page->mapping, !page->mapping, TASK_INTERRUPTIBLE, 0, 0, xfs_wait_dax_page(inode))');
     assert.ok(r.errors.some((e) => /'&page->mapping' is not a variable the model's threads wait on or wake/.test(e.why)), JSON.stringify(r.errors));
   });
+
+  it('ext4 breaks layouts with the same wait under i_mmap_sem: clean as the era has it, a lost wake-up with the idle test at zero', () => {
+    const ext4 = (idle: string) => [
+      'int ext4_break_layouts(struct inode *inode)',
+      '{',
+      '\tstruct ext4_inode_info *ei = EXT4_I(inode);',
+      '\tstruct page *page;',
+      '\tint error;',
+      '',
+      '\tif (WARN_ON_ONCE(!rwsem_is_locked(&ei->i_mmap_sem)))',
+      '\t\treturn -EINVAL;',
+      '\tdo {',
+      '\t\tpage = dax_layout_busy_page(inode->i_mapping);',
+      '\t\tif (!page)',
+      '\t\t\treturn 0;',
+      `\t\terror = ___wait_var_event(&page->_refcount, ${idle}, TASK_INTERRUPTIBLE, 0, 0, ext4_wait_dax_page(ei));`,
+      '\t} while (error == 0);',
+      '\treturn error;',
+      '}',
+    ].join('\n');
+    const run = (idle: string) => {
+      const r = lowerC(ext4(idle), XARRAY_ERA.api, { file: 'fs/ext4/inode.c', known: KNOWN, strict: true, kernel: 'test' });
+      assert.deepEqual(r.errors, []);
+      return explore(buildScenario('xa-ext4-truncate-dma', { version: 'v5.12', overrides: { ext4_break_layouts: r.funcs[0] } }), { maxStates: 200_000, maxMs: 30_000 });
+    };
+    const ok = run('atomic_read(&page->_refcount) == 1');
+    assert.equal(ok.verdict, 'ok', ok.violations.map((x) => x.message).join('; '));
+    const bad = run('atomic_read(&page->_refcount) == 0');
+    assert.ok(bad.violations.some((y) => y.kind === 'lost-wakeup' && /ext4 truncate to 0x203 sleeps forever on the _refcount/.test(y.message)), bad.violations.map((y) => y.message).join('; '));
+  });
+
+  it('an ext4 truncate that gives up with an error nothing in the model causes is a wrong result', () => {
+    const gives = 'int ext4_break_layouts(struct inode *inode)\n{\n\treturn -EINVAL;\n}';
+    const r = lowerC(gives, XARRAY_ERA.api, { file: 'fs/ext4/inode.c', known: KNOWN, strict: true, kernel: 'test' });
+    assert.deepEqual(r.errors, []);
+    const v = explore(buildScenario('xa-ext4-truncate-dma', { version: 'v5.12', overrides: { ext4_break_layouts: r.funcs[0] } }), { maxStates: 200_000, maxMs: 30_000 });
+    const x = v.violations.find((y) => y.kind === 'wrong-result');
+    assert.ok(x, v.violations.map((y) => y.message).join('; ') || v.verdict);
+    assert.match(x.message, /ext4 truncate to 0x203 failed with the error -22, which nothing in the model can cause/);
+  });
 });

@@ -120,6 +120,7 @@ export const COMMON_FIELDS: Readonly<Record<string, FieldMeaning>> = {
   'address_space.a_ops': { k: 'const', v: 1, type: 'struct address_space_operations *' },
   'address_space_operations.freepage': { k: 'const', v: 0, doc: 'DAX mappings have no ->freepage' },
   'inode.i_mapping': { k: 'const', v: 1, type: 'struct address_space *', doc: 'the one mapping (MAPPING)' },
+  'inode.i_size': { k: 'read', prim: 'i_size_read', args: [], ret: '$ret << PAGE_SHIFT', doc: 'the file size in bytes (as i_size_read() reads it)' },
   'file.f_mapping': { k: 'const', v: 1, type: 'struct address_space *', doc: 'the one mapping (MAPPING)' },
   'vm_area_struct.vm_file': { k: 'const', v: 1, type: 'struct file *' },
   'vm_area_struct.vm_mm': { k: 'const', v: 1, type: 'struct mm_struct *' },

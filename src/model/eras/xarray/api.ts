@@ -13,6 +13,7 @@ import { call, COMMON_CALLS, COMMON_CONSTANTS, COMMON_FIELDS, expr, none, prim }
 import { XA_STATE_FIELDS, XAS_RESTART } from '../../objects/radix/xarray';
 import { XARRAY_PROTOCOL } from './protocol';
 import { VARIABLE } from '../../objects/waittable/index';
+import { SEM } from '../../objects/rwsem/index';
 import { K } from '../../objects/constants';
 
 const I_PAGES = 'the i_pages lock (xa_lock of mapping->i_pages)';
@@ -76,6 +77,15 @@ const calls: Record<string, CallMeaning> = {
   page_ref_count: prim('dax_page_ref_count', 'page_ref_count() of a DAX page: 1 idle, plus get_user_pages()\'s references'),
   atomic_read: expr('*($0)', 'atomic_read(&v): the counter v'),
   put_page: prim('dax_page_put', 'drops a reference to a DAX page (the mapping has no page cache pages)'),
+  // rw semaphores by their address (objects/rwsem SEM): ext4's i_mmap_sem is the filesystem's mmap lock
+  down_write: prim('down_write', 'down_write(sem): held exclusive', ['$0']),
+  up_write: prim('up_write', 'up_write(sem)', ['$0']),
+  down_read: prim('down_read', 'down_read(sem): held shared', ['$0']),
+  up_read: prim('up_read', 'up_read(sem)', ['$0']),
+  rwsem_is_locked: prim('rwsem_is_locked', 'whether anyone holds the semaphore', ['$0']),
+  // ext4 (fs/ext4)
+  EXT4_I: expr('1', 'the ext4 inode of the one file'),
+  ext4_truncate: prim('xfs_itruncate_extents', 'ext4_truncate(inode): frees the blocks from i_size on (the block map\'s one primitive, whatever the filesystem)', ['i_size_read($0) >> PAGE_SHIFT']),
   xfs_itruncate_extents: prim('xfs_itruncate_extents', 'frees the blocks from the new size on', ['$2 >> PAGE_SHIFT']),
   mapping_mapped: expr('1', 'the mapping has a vma: the model\'s one'),
   dax_entry_mkclean: none('write-protects the entry\'s PTEs: the model keeps no PTE write bits'),
@@ -114,6 +124,7 @@ const fields: Record<string, FieldMeaning> = {
   'page.mapping': { k: 'read', prim: 'dax_page_mapping', set: { prim: 'dax_page_set_mapping', args: ['$0', '$1'] },
     doc: 'the DAX page\'s mapping: MAPPING while dax_associate_entry() has tied it to the file, else NULL' },
   'page.index': { k: 'read', prim: 'dax_page_index', set: { prim: 'dax_page_set_index', args: ['$0', '$1'] }, doc: 'the file index of a DAX page' },
+  '*.i_mmap_sem': { k: 'const', v: SEM.MMAPLOCK, doc: 'ext4\'s i_mmap_sem (ext4_inode_info, to v5.14): the filesystem\'s mmap lock' },
   'page._refcount': { k: 'read', prim: 'dax_page_ref_count', variable: VARIABLE._refcount, doc: 'page_ref_count() of a DAX page: 1 idle, plus get_user_pages()\'s references' },
   'inode.i_mode': { k: 'const', v: 0, doc: 'a regular file' },
   'exceptional_entry_key.xa': { k: 'ignored' },
@@ -177,11 +188,17 @@ export const XARRAY_V6_API: Api = {
   calls: {
     ...XARRAY_API.calls,
     mapping_empty: expr('$0->nrpages == 0', 'the mapping holds no entry'),
+    // the mapping's invalidate_lock (v5.15): the filesystem's mmap lock (objects/rwsem SEM)
+    filemap_invalidate_lock: prim('down_write', 'filemap_invalidate_lock(mapping): the invalidate lock exclusive', [`${SEM.MMAPLOCK}`]),
+    filemap_invalidate_unlock: prim('up_write', 'filemap_invalidate_unlock(mapping)', [`${SEM.MMAPLOCK}`]),
+    filemap_invalidate_lock_shared: prim('down_read', 'filemap_invalidate_lock_shared(mapping): the invalidate lock shared', [`${SEM.MMAPLOCK}`]),
+    filemap_invalidate_unlock_shared: prim('up_read', 'filemap_invalidate_unlock_shared(mapping)', [`${SEM.MMAPLOCK}`]),
     pfn_folio: expr('((($0) >> 3) + 1) << 2', 'the DAX folio of a pfn: a DAX folio (order 0) is named by the file index its pfn maps'),
     page_folio: expr('$0', 'the folio of a DAX page: the page itself (order 0)'),
   },
   fields: {
     ...XARRAY_API.fields,
+    'address_space.invalidate_lock': { k: 'const', v: SEM.MMAPLOCK, doc: 'the invalidate lock (v5.15 on): the filesystem\'s mmap lock' },
     'folio.mapping': { k: 'read', prim: 'dax_page_mapping', doc: 'the DAX folio\'s mapping: MAPPING while dax_associate_entry() has tied it to the file, else NULL' },
     'folio.index': { k: 'read', prim: 'dax_page_index', doc: 'the file index of a DAX folio' },
     'address_space.nrpages': { k: 'counter', add: 'nrpages_add', read: 'nrpages_read', doc: 'pages the XArray\'s entries cover (a PMD entry 512), under the i_pages lock' },

@@ -8,6 +8,7 @@ import memoryC from './mm/memory.c';
 import truncateC from './mm/truncate.c';
 import memoryFailureC from './mm/memory-failure.c';
 import gupC from './mm/gup.c';
+import ext4InodeC from './fs/ext4/inode.c';
 import { applyPatch, parsePatch } from 'diff';
 import type { Era } from '../../core/era';
 import type { CSource } from '../../core/lower';
@@ -31,6 +32,7 @@ export const XARRAY_ERA: Era = {
     { path: 'mm/gup.c', text: gupC },
     { path: 'fs/xfs/xfs_file.c', text: xfsFileC },
     { path: 'fs/xfs/xfs_iops.c', text: xfsIopsC },
+    { path: 'fs/ext4/inode.c', text: ext4InodeC },
   ],
 };
 

@@ -186,4 +186,16 @@ export const ZAP_DIFF = `--- a/fs/dax.c
  	if (!page)
  		return 0;
  
+--- a/fs/ext4/inode.c
++++ b/fs/ext4/inode.c
+@@ -32,8 +32,8 @@
+ 	if (WARN_ON_ONCE(!rwsem_is_locked(&inode->i_mapping->invalidate_lock)))
+ 		return -EINVAL;
+ 
+ 	do {
+-		page = dax_layout_busy_page(inode->i_mapping);
++		page = dax_zap_mappings(inode->i_mapping);
+ 		if (!page)
+ 			return 0;
+ 
 `;

@@ -27,6 +27,22 @@ void truncate_inode_pages_range(struct address_space *mapping,
 }
 
 /*
+ * @kernel v5.12 mm/truncate.c (truncate_pagecache, truncate_inode_pages)
+ * What a shrinking truncate does to the mapping: unmaps from the new end on, removes the
+ * entries, and unmaps again, since a fault may have mapped a page between the two (a page
+ * with private data cannot go before it is unmapped; the second pass catches the rest).
+ */
+void truncate_pagecache(struct inode *inode, loff_t newsize)
+{
+	struct address_space *mapping = inode->i_mapping;
+	loff_t holebegin = round_up(newsize, PAGE_SIZE);
+
+	unmap_mapping_range(mapping, holebegin, 0, 1);
+	truncate_inode_pages_range(mapping, newsize, (loff_t)-1);
+	unmap_mapping_range(mapping, holebegin, 0, 1);
+}
+
+/*
  * @kernel v5.12 mm/truncate.c (invalidate_inode_pages2_range, invalidate_exceptional_entry2)
  * Invalidates the clean entries of a range (a dirty one stays: -EBUSY), then unmaps the
  * range so no mapping is left without its entry.
