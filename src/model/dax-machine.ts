@@ -10,6 +10,7 @@ import {
 import type { Holds } from './objects/object';
 import { entryPageIndexes, isExceptional } from './objects/radix/entries';
 import { DATA_BEFORE } from './objects/inode/index';
+import { Filesystem } from './objects/inode/state';
 import { objectsView } from './objects/index';
 import { CRED_OWNER, establishMapping, S_DAX, S_REFLINK } from './objects/lease/index';
 import { initDevices } from './objects/daxdev/index';
@@ -133,6 +134,7 @@ export class DaxMachine implements Machine {
     s[G.VM_START] = spec.vm?.[0] ?? region;
     s[G.VM_END] = spec.vm?.[1] ?? region + K.PG_PMD_NR;
     s[G.FS_MMAPLOCK] = spec.fsMmaplock ? 1 : 0;
+    s[G.FILESYSTEM] = spec.fs === 'ext4' ? Filesystem.Ext4 : Filesystem.Xfs;
     for (const [x, e] of spec.entries ?? []) {
       s[L.slotWord(L.slot(x), SLOT.ENTRY)] = e;
       if (!isExceptional(e)) continue;

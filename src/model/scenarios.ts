@@ -46,6 +46,8 @@ export interface ScenarioSpec {
   vm?: [number, number];
   /** The filesystem serialises faults with truncate by XFS_MMAPLOCK. */
   fsMmaplock?: boolean;
+  /** The file's filesystem, whose vm_operations its faults run (XArray era): XFS by default. */
+  fs?: 'xfs' | 'ext4';
   threads: ThreadSpec[];
   /** The era whose functions the threads run (default: the radix era). */
   era?: 'radix' | 'XArray' | 'MAP_DIRECT' | 'dax_device' | 'devmap';
@@ -443,6 +445,17 @@ const XARRAY: readonly ScenarioSpec[] = [
     threads: [truncate(0x203), pte(0x203), pte(0x203)],
   },
   {
+    name: 'xa-ext4-fault-vs-truncate', era: 'XArray',
+    description: 'xa-fault-vs-truncate on ext4: an ext4 truncate to 0x203 races a PTE read fault and a PTE write fault ' +
+      'at 0x203 through ext4\'s vm_operations; i_mmap_sem (v6.12: the invalidate lock) serialises them.',
+    indexes: [0x203],
+    blocks: mapped(0x203),
+    isize: 0x400,
+    fsMmaplock: true,
+    fs: 'ext4',
+    threads: [ext4Truncate(0x203), pte(0x203), pte(0x203, true)],
+  },
+  {
     name: 'xa-fault-vs-invalidate', era: 'XArray',
     description: 'Two PTE read faults at 0x203 and an invalidation of 0x203: the invalidation waits for a fault\'s entry, ' +
       'deletes it and must pass the wake-up it consumed to the other fault, which then maps its own entry; the range is ' +
@@ -528,6 +541,7 @@ const XARRAY: readonly ScenarioSpec[] = [
       'truncate to 0x203 breaks the layouts under i_mmap_sem, waiting with it dropped until the DMA ends (unpin) ' +
       'before it frees the block.',
     ...PAGE_LIFECYCLE,
+    fs: 'ext4',
     threads: [ext4Truncate(0x203), PAGE_LIFECYCLE.threads[1]],
   },
   {

@@ -6,6 +6,7 @@
 import { G, OBJ } from '../kernel/layout';
 import { hex } from '../objects/format';
 import type { Property } from './property';
+import type { Fault } from '../machine';
 
 /** Entry points that truncate the file to their first argument (pages), then may do more (an
  *  access, whose own result another property judges). */
@@ -18,7 +19,7 @@ export const TRUNCATE_RESULT: Property = {
   name: 'truncate-result',
   kinds: ['wrong-result'],
   protects: 'a truncate that reports success has set the size it was asked for, and one nothing could fail does not fail',
-  returned(w, entry, ret) {
+  returned(w, entry, ret): Fault | null {
     if (!TRUNCATES.has(entry.fn)) return null;
     if (ret < 0 && INFALLIBLE.has(entry.fn)) {
       return { kind: 'wrong-result', threads: [w.t], message: `${w.threadName(w.t)} failed with the error ${ret}, which nothing in the model can cause (no signal, no failed allocation): the file keeps its size`, detail: { ret: String(ret) } };

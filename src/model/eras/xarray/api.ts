@@ -106,10 +106,21 @@ const calls: Record<string, CallMeaning> = {
   DIV_ROUND_UP: expr('(($0) + ($1) - 1) >> PAGE_SHIFT', 'division rounding up, by PAGE_SIZE (the model divides by shifting)'),
   BUG_ON: prim('WARN_ON_ONCE', 'a kernel BUG is an assertion fault'),
   // the vma's and the mapping's operations are XFS's
-  '->fault': call('xfs_filemap_fault', 'vma->vm_ops->fault'),
-  '->huge_fault': call('xfs_filemap_huge_fault', 'vma->vm_ops->huge_fault'),
-  '->pfn_mkwrite': call('xfs_filemap_pfn_mkwrite', 'vma->vm_ops->pfn_mkwrite'),
-  '->page_mkwrite': call('xfs_filemap_pfn_mkwrite', 'vma->vm_ops->page_mkwrite: the DAX write fault again'),
+  // vma->vm_ops: the file's filesystem's (ScenarioSpec.fs), XFS's or ext4's DAX vm_operations
+  '->fault': expr('file_is_ext4() ? ext4_dax_fault($0) : xfs_filemap_fault($0)', 'vma->vm_ops->fault'),
+  '->huge_fault': expr('file_is_ext4() ? ext4_dax_huge_fault($0, $1) : xfs_filemap_huge_fault($0, $1)', 'vma->vm_ops->huge_fault'),
+  '->pfn_mkwrite': expr('file_is_ext4() ? ext4_dax_fault($0) : xfs_filemap_pfn_mkwrite($0)', 'vma->vm_ops->pfn_mkwrite'),
+  '->page_mkwrite': expr('file_is_ext4() ? ext4_dax_fault($0) : xfs_filemap_pfn_mkwrite($0)', 'vma->vm_ops->page_mkwrite: the DAX write fault again'),
+  file_is_ext4: prim('file_is_ext4', 'the scenario\'s file is on ext4 (ScenarioSpec.fs)', []),
+  // ext4's fault (fs/ext4/file.c): the journal and the superblock's freeze counters are not the model's
+  sb_start_pagefault: none('the superblock\'s freeze protection: the model never freezes'),
+  sb_end_pagefault: none('the superblock\'s freeze protection'),
+  file_update_time: none('the file\'s times are not the model\'s'),
+  ext4_journal_start_sb: expr('1', 'a journal handle: the model keeps no journal, and starting one does not fail'),
+  ext4_journal_stop: none('the journal handle ends'),
+  EXT4_DATA_TRANS_BLOCKS: expr('0', 'the credits of a data write: no journal'),
+  ext4_should_retry_alloc: expr('0', 'no allocation of the model fails for space, so none is retried'),
+  dax_finish_sync_fault: prim('dax_finish_sync_fault', 'the end of a MAP_SYNC write fault: the model has no MAP_SYNC vma (VM_FAULT_NEEDDSYNC is never set), so a call is a fault\'s mistake', []),
   '->writepages': call('xfs_dax_writepages', 'mapping->a_ops->writepages'),
 };
 
@@ -127,6 +138,7 @@ const fields: Record<string, FieldMeaning> = {
   '*.i_mmap_sem': { k: 'const', v: SEM.MMAPLOCK, doc: 'ext4\'s i_mmap_sem (ext4_inode_info, to v5.14): the filesystem\'s mmap lock' },
   'page._refcount': { k: 'read', prim: 'dax_page_ref_count', variable: VARIABLE._refcount, doc: 'page_ref_count() of a DAX page: 1 idle, plus get_user_pages()\'s references' },
   'inode.i_mode': { k: 'const', v: 0, doc: 'a regular file' },
+  'inode.i_sb': { k: 'const', v: 1, type: 'struct super_block *', doc: 'the one superblock' },
   'exceptional_entry_key.xa': { k: 'ignored' },
   'exceptional_entry_key.entry_start': { k: 'ignored' },
   'inode.i_blkbits': { k: 'const', v: 12, doc: 'the model\'s blocks are pages' },
@@ -176,6 +188,7 @@ export const XARRAY_API: Api = {
     fallthrough: 0,
     MF_ACTION_REQUIRED: 1, MF_MUST_KILL: 4,
     xfs_read_iomap_ops: 1, xfs_direct_write_iomap_ops: 1, xfs_dax_dev: 1, XFS_DATA_FORK: 0,
+    ext4_iomap_ops: 1, EXT4_HT_WRITE_PAGE: 3, ENOSPC: 28,
   },
 };
 

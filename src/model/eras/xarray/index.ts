@@ -9,6 +9,7 @@ import truncateC from './mm/truncate.c';
 import memoryFailureC from './mm/memory-failure.c';
 import gupC from './mm/gup.c';
 import ext4InodeC from './fs/ext4/inode.c';
+import ext4FileC from './fs/ext4/file.c';
 import { applyPatch, parsePatch } from 'diff';
 import type { Era } from '../../core/era';
 import type { CSource } from '../../core/lower';
@@ -32,6 +33,7 @@ export const XARRAY_ERA: Era = {
     { path: 'mm/gup.c', text: gupC },
     { path: 'fs/xfs/xfs_file.c', text: xfsFileC },
     { path: 'fs/xfs/xfs_iops.c', text: xfsIopsC },
+    { path: 'fs/ext4/file.c', text: ext4FileC },
     { path: 'fs/ext4/inode.c', text: ext4InodeC },
   ],
 };

@@ -450,4 +450,71 @@ export const V6_12_DIFF = `--- a/fs/dax.c
 +	filemap_invalidate_unlock(inode->i_mapping);
  	return rc;
  }
+--- a/fs/ext4/file.c
++++ b/fs/ext4/file.c
+@@ -1,11 +1,11 @@
+ // SPDX-License-Identifier: GPL-2.0
+ /*
+- * ext4's DAX faults in the XArray era, following v5.12: a fault of either size under
+- * i_mmap_sem shared, a write fault inside a journal handle (which the model does not keep).
++ * ext4's DAX faults in the XArray era, following v6.12: a fault of either size under the
++ * invalidate lock shared, a write fault inside a journal handle (which the model does not keep).
+  */
+ 
+ /*
+- * @kernel v5.12 fs/ext4/file.c
++ * @kernel v6.12 fs/ext4/file.c (with v5.12's pe_size, as the era's v6.12 dax_iomap_fault() takes it)
+  * A write fault only of a shared mapping writes the file (a private one gets a copy). The
+  * handle's failure and the retry after -ENOSPC are not the model's: it has no journal, and
+  * no allocation of its fails for space.
+@@ -19,6 +19,7 @@
+ 	handle_t *handle = NULL;
+ 	struct inode *inode = file_inode(vmf->vma->vm_file);
+ 	struct super_block *sb = inode->i_sb;
++	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
+ 	bool write = (vmf->flags & FAULT_FLAG_WRITE) &&
+ 		(vmf->vma->vm_flags & VM_SHARED);
+ 	pfn_t pfn;
+@@ -26,17 +27,17 @@
+ 	if (write) {
+ 		sb_start_pagefault(sb);
+ 		file_update_time(vmf->vma->vm_file);
+-		down_read(&EXT4_I(inode)->i_mmap_sem);
++		filemap_invalidate_lock_shared(mapping);
+ retry:
+ 		handle = ext4_journal_start_sb(sb, EXT4_HT_WRITE_PAGE,
+ 					       EXT4_DATA_TRANS_BLOCKS(sb));
+ 		if (IS_ERR(handle)) {
+-			up_read(&EXT4_I(inode)->i_mmap_sem);
++			filemap_invalidate_unlock_shared(mapping);
+ 			sb_end_pagefault(sb);
+ 			return VM_FAULT_SIGBUS;
+ 		}
+ 	} else {
+-		down_read(&EXT4_I(inode)->i_mmap_sem);
++		filemap_invalidate_lock_shared(mapping);
+ 	}
+ 	result = dax_iomap_fault(vmf, pe_size, &pfn, &error, &ext4_iomap_ops);
+ 	if (write) {
+@@ -48,17 +49,17 @@
+ 		/* Handling synchronous page fault? */
+ 		if (result & VM_FAULT_NEEDDSYNC)
+ 			result = dax_finish_sync_fault(vmf, pe_size, pfn);
+-		up_read(&EXT4_I(inode)->i_mmap_sem);
++		filemap_invalidate_unlock_shared(mapping);
+ 		sb_end_pagefault(sb);
+ 	} else {
+-		up_read(&EXT4_I(inode)->i_mmap_sem);
++		filemap_invalidate_unlock_shared(mapping);
+ 	}
+ 
+ 	return result;
+ }
+ 
+ /*
+- * @kernel v5.12 fs/ext4/file.c
++ * @kernel v6.12 fs/ext4/file.c
+  * ->fault, ->page_mkwrite and ->pfn_mkwrite of ext4's DAX vm_operations.
+  */
+ static vm_fault_t ext4_dax_fault(struct vm_fault *vmf)
 `;

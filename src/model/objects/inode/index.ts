@@ -5,6 +5,7 @@
 // is a use-after-free (DMA writes into storage the filesystem may give to another file).
 import { K } from '../constants';
 import { Block, G, OBJ, SLOT, THREAD } from '../../kernel/layout';
+import { Filesystem } from './state';
 import type { KernelObject, Prim } from '../object';
 import type { Step } from '../../kernel/step';
 import { hex } from '../format';
@@ -318,6 +319,21 @@ def({
     const type = b === Block.Mapped ? K.IOMAP_MAPPED : b === Block.Unwritten ? K.IOMAP_UNWRITTEN : K.IOMAP_HOLE;
     return type | (1 << 12) | ((rec >> 4) << 22);
   },
+});
+
+def({
+  name: 'dax_finish_sync_fault', arity: 0, visible: true,
+  doc: 'dax_finish_sync_fault(vmf, pe_size, pfn): the end of a MAP_SYNC write fault (fsync, then the PTE made writable); the model maps no vma MAP_SYNC, so a call is always for a fault that did not ask for it',
+  run: (w) => {
+    w.commit('wrong-result', `${w.threadName(w.t)} finishes a synchronous fault that was not one (no VM_FAULT_NEEDDSYNC: no vma of the model is MAP_SYNC): the fsync and the pfn it makes writable are not this fault's`);
+    return 0;
+  },
+});
+
+def({
+  name: 'file_is_ext4', arity: 0, visible: false,
+  doc: 'whether the scenario\'s file is on ext4 (its mapping has ext4\'s vm_operations), else XFS (a scenario constant)',
+  run: (w) => (w.s[G.FILESYSTEM] === Filesystem.Ext4 ? 1 : 0),
 });
 
 def({

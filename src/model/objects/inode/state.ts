@@ -6,6 +6,7 @@ export const INODE_WORDS = [
   { name: 'ISIZE', doc: 'i_size in pages' },
   { name: 'PMD_EXTENT', doc: 'iomap_begin() over the PMD range: 0 one page, 1 one extent covering it, 2 and an allocating write gets the whole range' },
   { name: 'FS_MMAPLOCK', doc: '1 when the filesystem serialises faults with truncate (XFS_MMAPLOCK)' },
+  { name: 'FILESYSTEM', doc: 'the file\'s filesystem (Filesystem: XFS, ext4): whose vm_operations its mapping has' },
 ] as const satisfies readonly WordDecl[];
 export const INODE_FIELDS = [
   { name: 'BLOCK', doc: 'the block map at the index (Block: hole, unwritten, mapped)' },
@@ -19,3 +20,6 @@ export const INODE_THREAD_FIELDS = [
   { name: 'ALLOCATED', doc: '1 once the thread\'s one-page iomap_begin() (a PTE fault\'s) allocated the block of its index (IOMAP_F_NEW): the fault is a major fault', ghost: true },
 ] as const satisfies readonly WordDecl[];
 export const INODE_FOOTPRINTS = [{ name: 'ISIZE' }, { name: 'block', per: 'index' }, { name: 'pins', per: 'index' }, { name: 'data', per: 'index' }] as const satisfies readonly FootprintDecl[];
+
+/** The filesystem of the scenario's file (INODE_WORDS FILESYSTEM). */
+export const enum Filesystem { Xfs = 0, Ext4 = 1 }
