@@ -1,9 +1,10 @@
 // Once truncate has returned, nothing maps the file beyond i_size: a mapping left there
-// reaches blocks the filesystem has freed; and no DAX entry covers an index there either: an
+// reaches blocks the filesystem has freed; no DAX entry covers an index there either: an
 // entry left behind is written back (its blocks flushed) and found by later faults after the
-// filesystem freed its blocks.
+// filesystem freed its blocks; and no block is allocated there: the next extension of the
+// file would read its old data.
 import { K } from '../objects/constants';
-import { G, SLOT } from '../kernel/layout';
+import { Block, G, SLOT } from '../kernel/layout';
 import { hex } from '../objects/format';
 import { pmdHuge } from '../objects/pagetable/index';
 import { isExceptional, isPmd } from '../objects/radix/entries';
@@ -13,7 +14,7 @@ import type { Fault } from '../machine';
 export const BEYOND_EOF: Property = {
   name: 'beyond-eof',
   kinds: ['beyond-eof'],
-  protects: 'nothing maps the file, and no DAX entry covers it, beyond i_size after truncate: either reaches freed blocks',
+  protects: 'nothing maps the file, no DAX entry covers it, and no block is allocated beyond i_size after truncate: the first two reach freed blocks, the last shows old data when the file grows',
   final({ st, L }) {
     const size = st[G.ISIZE];
     const beyond = L.indexes.filter((x, s) => x >= size && st[L.slotWord(s, SLOT.PTE)] !== 0);
@@ -24,7 +25,11 @@ export const BEYOND_EOF: Property = {
       const e = st[L.slotWord(s, SLOT.ENTRY)];
       return isExceptional(e) && x + (isPmd(e) ? K.PG_PMD_NR : 1) > size;
     });
+    // A block past i_size: the truncate kept it (ext4_truncate() or xfs_itruncate_extents() not
+    // run), and a later extension of the file shows its old data where zeroes belong.
+    const blocks = L.indexes.filter((x, s) => x >= size && st[L.slotWord(s, SLOT.BLOCK)] !== Block.Hole);
     const out: Fault[] = [];
+    if (blocks.length) out.push({ kind: 'beyond-eof', message: `the block of ${blocks.map(hex).join(', ')} is still allocated beyond i_size ${hex(size)} after every thread returned: an extending truncate or write would show its old data`, detail: { i_size: hex(size), blocks: blocks.map(hex).join(',') } });
     if (beyond.length) out.push({ kind: 'beyond-eof', message: `${beyond.map(hex).join(', ')} still mapped beyond i_size ${hex(size)} after every thread returned`, detail: { i_size: hex(size), mapped: beyond.map(hex).join(',') } });
     if (entries.length) out.push({ kind: 'beyond-eof', message: `a DAX entry at ${entries.map(hex).join(', ')} still covers the file beyond i_size ${hex(size)} after every thread returned`, detail: { i_size: hex(size), entries: entries.map(hex).join(',') } });
     return out;

@@ -21,8 +21,9 @@ export const TRUNCATE_RESULT: Property = {
   protects: 'a truncate that reports success has set the size it was asked for, and one nothing could fail does not fail',
   returned(w, entry, ret): Fault | null {
     if (!TRUNCATES.has(entry.fn)) return null;
-    if (ret < 0 && INFALLIBLE.has(entry.fn)) {
-      return { kind: 'wrong-result', threads: [w.t], message: `${w.threadName(w.t)} failed with the error ${ret}, which nothing in the model can cause (no signal, no failed allocation): the file keeps its size`, detail: { ret: String(ret) } };
+    if (ret !== 0 && INFALLIBLE.has(entry.fn)) {
+      const what = ret < 0 ? `failed with the error ${ret}` : `returned ${ret}, which no setattr returns`;
+      return { kind: 'wrong-result', threads: [w.t], message: `${w.threadName(w.t)} ${what}, where nothing in the model can fail it (no signal, no failed allocation)`, detail: { ret: String(ret) } };
     }
     if (ret < 0 || (ret !== 0 && entry.fn !== 'truncate_then_access')) return null;
     w.read(OBJ.ISIZE);

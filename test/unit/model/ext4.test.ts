@@ -46,4 +46,12 @@ describe('model: ext4 in the XArray era', function () {
     const text = era.sources.filter((s) => s.path.startsWith('fs/ext4/')).map((s) => s.text).join('\n');
     assert.ok(!/->i_mmap_sem/.test(text) && text.includes('filemap_invalidate_lock_shared(mapping)') && text.includes('filemap_invalidate_lock(inode->i_mapping)'));
   });
+
+  it('a shrinking truncate that skips ext4_truncate() leaves its block beyond i_size', () => {
+    const keeps = changed('v5.12', 'ext4_setattr', 'if (attr->ia_size <= oldsize) {', 'if (attr->ia_size > oldsize) {');
+    const v = explore(buildScenario('xa-ext4-fault-vs-truncate', { version: 'v5.12', overrides: { ext4_setattr: keeps } }), BUDGET);
+    const x = v.violations.find((y) => y.kind === 'beyond-eof');
+    assert.ok(x, v.violations.map((y) => y.message).join('; ') || v.verdict);
+    assert.match(x.message, /the block of 0x203 is still allocated beyond i_size 0x203/);
+  });
 });

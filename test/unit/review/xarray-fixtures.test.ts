@@ -53,6 +53,11 @@ const PAIRS: readonly Pair[] = [
     at: /^> \+\s*atomic_read\(&page->_refcount\) == 0, TASK_INTERRUPTIBLE,$/,
     comment: 'The pagemap still holds the last reference',
   },
+  {
+    property: 'an ext4 truncate waits for a page held for DMA before it frees the block', kind: 'use-after-free', scenario: 'xa-ext4-truncate-dma',
+    broken: 'xarray/ext4-no-break-layouts.patch', fixed: 'xarray/ext4-no-break-layouts-fixed.patch',
+    at: /^-\s*rc = ext4_break_layouts\(inode\);$/,
+  },
 ];
 
 describePairs('review: XArray-era patch mails, each breaking a property, and their fixed twins', 'XArray', PAIRS);

@@ -88,6 +88,7 @@ export const COMMON_CALLS: Readonly<Record<string, CallMeaning>> = {
   dax_iomap_sector: expr('(($1) >> PAGE_SHIFT) << 3', 'the sector of pos in the extent: the block map is linear, eight sectors a page'),
   xfs_ilock: prim('xfs_ilock', 'takes XFS_MMAPLOCK shared or exclusive', ['$1']),
   xfs_iunlock: prim('xfs_iunlock', 'releases XFS_MMAPLOCK', ['$1']),
+  xfs_itruncate_extents: prim('xfs_itruncate_extents', 'frees the blocks from the new size on', ['$2 >> PAGE_SHIFT']),
   fs_mmaplock: prim('fs_mmaplock', 'whether the scenario\'s filesystem takes XFS_MMAPLOCK around faults and truncate', []),
   file_inode: expr('dax_inode', 'the inode of the one file'),
   XFS_I: expr('$0', 'the XFS inode of an inode'),
@@ -157,5 +158,5 @@ export const COMMON_CONSTANTS: Readonly<Record<string, number>> = {
   IOMAP_WRITE: 0x01, IOMAP_FAULT: 0x08,
   __GFP_HIGHMEM: 0x02, __GFP_ZERO: 0x8000, __GFP_IO: 0x40, __GFP_FS: 0x80, GFP_RECLAIM_MASK: 0x1fffff,
   I_DIRTY_PAGES: 4, PGMAJFAULT: 0, THP_FAULT_FALLBACK: 0,
-  dax_inode: 1,
+  dax_inode: 1, XFS_DATA_FORK: 0,
 };

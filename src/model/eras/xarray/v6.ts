@@ -410,7 +410,7 @@ export const V6_12_DIFF = `--- a/fs/dax.c
  		return -EINVAL;
  
  	do {
-@@ -40,32 +38,32 @@
+@@ -41,26 +40,27 @@
  		error = ___wait_var_event(&page->_refcount,
  				atomic_read(&page->_refcount) == 1,
  				TASK_INTERRUPTIBLE, 0, 0,
@@ -422,34 +422,57 @@ export const V6_12_DIFF = `--- a/fs/dax.c
  }
  
  /*
-- * @kernel v5.12 fs/ext4/inode.c (ext4_setattr), reduced to a shrinking truncate to new_pages
-- * pages: under i_mmap_sem the layouts are broken, then the new size, the mapping truncated
-- * and the blocks freed (the journal's handle and the orphan list are not the model's).
-+ * @kernel v6.12 fs/ext4/inode.c (ext4_setattr), reduced to a shrinking truncate to new_pages
-+ * pages: under the invalidate lock the layouts are broken, then the new size, the mapping
-+ * truncated and the blocks freed (the journal's handle and the orphan list are not the model's).
+- * @kernel v5.12 fs/ext4/inode.c, reduced to a size change (ATTR_SIZE): under i_mmap_sem the
++ * @kernel v6.12 fs/ext4/inode.c (v5.12's size path otherwise), reduced to a size change
++ * (ATTR_SIZE): under the invalidate lock the
+  * layouts are broken, the new size set under i_data_sem (the block map's lock) inside a
+  * journal handle, the mapping truncated and the blocks freed. The journal, the orphan list,
+  * quotas and the inode's times are not the model's: their calls change nothing it keeps.
   */
- int ext4_setattr_size(pgoff_t new_pages)
+-int ext4_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
++int ext4_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
+ 		 struct iattr *attr)
  {
- 	struct inode *inode = dax_inode;
- 	loff_t newsize = (loff_t)new_pages << PAGE_SHIFT;
- 	int rc;
+ 	struct inode *inode = d_inode(dentry);
+ 	int error, rc = 0;
+ 	int orphan = 0;
  
--	down_write(&EXT4_I(inode)->i_mmap_sem);
-+	filemap_invalidate_lock(inode->i_mapping);
- 	rc = ext4_break_layouts(inode);
- 	if (rc) {
+-	error = setattr_prepare(mnt_userns, dentry, attr);
++	error = setattr_prepare(idmap, dentry, attr);
+ 	if (error)
+ 		return error;
+ 
+@@ -86,11 +86,11 @@
+ 			inode_dio_wait(inode);
+ 		}
+ 
+-		down_write(&EXT4_I(inode)->i_mmap_sem);
++		filemap_invalidate_lock(inode->i_mapping);
+ 
+ 		rc = ext4_break_layouts(inode);
+ 		if (rc) {
+-			up_write(&EXT4_I(inode)->i_mmap_sem);
++			filemap_invalidate_unlock(inode->i_mapping);
+ 			goto err_out;
+ 		}
+ 
+@@ -143,7 +143,7 @@
+ 				error = rc;
+ 		}
+ out_mmap_sem:
 -		up_write(&EXT4_I(inode)->i_mmap_sem);
 +		filemap_invalidate_unlock(inode->i_mapping);
- 		return rc;
  	}
- 	i_size_write(inode, newsize);
- 	truncate_pagecache(inode, inode->i_size);
- 	rc = ext4_truncate(inode);
--	up_write(&EXT4_I(inode)->i_mmap_sem);
-+	filemap_invalidate_unlock(inode->i_mapping);
- 	return rc;
+ 
+ 	/*
+@@ -170,6 +170,6 @@
+ 		.ia_size = (loff_t)new_pages << PAGE_SHIFT,
+ 	};
+ 
+-	return ext4_setattr(&init_user_ns, dax_dentry, &attr);
++	return ext4_setattr(&nop_mnt_idmap, dax_dentry, &attr);
  }
+ 
 --- a/fs/ext4/file.c
 +++ b/fs/ext4/file.c
 @@ -1,11 +1,11 @@
