@@ -318,6 +318,14 @@ function spinStates(n: number): string | null {
   }
 }
 
+/** fault-vs-truncate with n PTE read faults at 0x203 (symmetric: one class of n threads). */
+function faultVsTruncate(n: number): Machine {
+  const base = SCENARIOS.find((s) => s.name === 'fault-vs-truncate-2')!;
+  const [truncate, fault] = base.threads;
+  const spec: ScenarioSpec = { ...base, name: `fault-vs-truncate-${n}`, threads: [truncate, ...Array.from({ length: n }, () => fault)] };
+  return new DaxMachine(spec, link(referenceFunctions({})));
+}
+
 /** pmd-downgrade with n page faults at 0x202.. (each index's block mapped), as the .pml's NT = n. */
 function pmdDowngrade(n: number): Machine {
   const base = SCENARIOS.find((s) => s.name === 'pmd-downgrade')!;
@@ -345,7 +353,7 @@ function partialOrder(): void {
   };
   const maxN = process.argv.includes('--n6') ? 6 : 5;
   for (let n = 3; n <= maxN; n++) row(`pmd-downgrade N=${n}`, () => pmdDowngrade(n), n);
-  for (const n of [2, 3]) row(`fault-vs-truncate-${n}`, () => buildScenario(`fault-vs-truncate-${n}`));
+  for (let n = 2; n <= maxN; n++) row(`fault-vs-truncate N=${n}`, () => faultVsTruncate(n));
   for (const [n, k] of [[4, 6], [6, 8]]) row(`synthetic ${n}x${k} (with future)`, () => syntheticWithFuture(n, k));
 }
 
