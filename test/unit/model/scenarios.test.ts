@@ -4,6 +4,8 @@ import { strict as assert } from 'node:assert';
 import { explore } from '../../../src/check/explore';
 import { buildScenario, DaxMachine, link, listModel, referenceFunctions, SCENARIOS, type BuildOptions } from '../../../src/model/index';
 import { cfn } from './helpers';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 const budget = { maxStates: 300_000, maxMs: 15_000 };
 const run = (name: string, opts: BuildOptions = {}) => explore(buildScenario(name, opts), budget, { stopAtFirst: true });
@@ -194,5 +196,14 @@ describe('model overrides', function () {
     assert.equal(v.verdict, 'violation');
     assert.equal(v.violations[0].kind, 'lost-wakeup');
     assert.throws(() => buildScenario('fault-vs-invalidate-2', { overrides: { grab_mapping_entry: silent } }), /holds function/);
+  });
+});
+
+describe('docs/model.md', () => {
+  it('gives each listed scenario the state words its layout has', () => {
+    const doc = readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'model.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `([a-z0-9-]+)` \| .* \| (\d+) \|$/gm)];
+    assert.ok(rows.length > 10, 'the tables are there');
+    for (const [, name, words] of rows) assert.equal(buildScenario(name).L.size, Number(words), name);
   });
 });
