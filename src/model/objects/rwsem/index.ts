@@ -82,27 +82,28 @@ def({
   run: (w, [mode]) => unlock(w, mode, 'xfs_iunlock'),
 });
 
-/** The XFS lock mode of a generic call on a semaphore handle, or -1 (the fault said) when the
- *  model keeps no such semaphore. */
-function modeOf(w: Step, call: string, sem: number, exclusive: boolean): number {
-  const l = LOCKS.find((x) => x.sem === sem);
-  if (!l) { w.halt('null-deref', `${call}() of a semaphore the model does not keep`); return -1; }
-  return exclusive ? l.excl : l.shared;
+/** The semaphore of a handle (SEM), or null after the fault says the model keeps none. */
+const semOf = (sem: number): XfsLock | null => LOCKS.find((x) => x.sem === sem) ?? null;
+function semOrFault(w: Step, call: string, sem: number): XfsLock | null {
+  const l = semOf(sem);
+  if (!l) w.halt('null-deref', `${call}() of a semaphore the model does not keep`);
+  return l;
 }
 
 for (const [call, exclusive] of [['down_write', true], ['down_read', false]] as const) {
+  const mode = (l: XfsLock): number => (exclusive ? l.excl : l.shared);
   def({
     name: call, arity: 1, visible: true, mightSleep: true,
     doc: `${call}(sem): the semaphore ${exclusive ? 'exclusive' : 'shared'}, as xfs_ilock() takes it`,
-    blocked: (w, [sem]) => { const l = LOCKS.find((x) => x.sem === sem); return !!l && blocked(w, exclusive ? l.excl : l.shared); },
-    run: (w, [sem]) => { const m = modeOf(w, call, sem, exclusive); return m < 0 ? 0 : lock(w, m); },
+    blocked: (w, [sem]) => { const l = semOf(sem); return l !== null && blocked(w, mode(l)); },
+    run: (w, [sem]) => { const l = semOrFault(w, call, sem); return l ? lock(w, mode(l)) : 0; },
   });
 }
 for (const [call, exclusive] of [['up_write', true], ['up_read', false]] as const) {
   def({
     name: call, arity: 1, visible: true,
     doc: `${call}(sem): as xfs_iunlock() releases it`,
-    run: (w, [sem]) => { const m = modeOf(w, call, sem, exclusive); return m < 0 ? 0 : unlock(w, m, call); },
+    run: (w, [sem]) => { const l = semOrFault(w, call, sem); return l ? unlock(w, exclusive ? l.excl : l.shared, call) : 0; },
   });
 }
 
@@ -110,8 +111,8 @@ def({
   name: 'rwsem_is_locked', arity: 1, visible: true,
   doc: 'rwsem_is_locked(sem): held by anyone, shared or exclusive',
   run: (w, [sem]) => {
-    const l = LOCKS.find((x) => x.sem === sem);
-    if (!l) { w.halt('null-deref', 'rwsem_is_locked() of a semaphore the model does not keep'); return 0; }
+    const l = semOrFault(w, 'rwsem_is_locked', sem);
+    if (!l) return 0;
     w.read(l.obj);
     return w.s[l.word] !== 0 ? 1 : 0;
   },
@@ -119,7 +120,7 @@ def({
 
 export const RWSEM: KernelObject = {
   name: 'rwsem',
-  doc: 'XFS_MMAPLOCK, XFS_IOLOCK and XFS_ILOCK (fs/xfs, v4.10 and v4.14)',
+  doc: 'XFS_MMAPLOCK, XFS_IOLOCK and XFS_ILOCK (fs/xfs, v4.10 and v4.14); ext4\'s i_mmap_sem and i_data_sem, and the invalidate lock, are the same semaphores',
   prims,
   locks: LOCKS.map(decl),
   view(st, { name }, out) {
