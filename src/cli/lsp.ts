@@ -19,7 +19,8 @@ workspace/didChangeConfiguration: rules (rule ids or prefixes run as the mail is
 empty: every static rule; null: none), budget { maxStates, maxMs }, jobDeadline (seconds),
 kernelTree (a kernel checkout), delay (ms of quiet after an edit), readOnOpen (false: a
 mail is read when the client first asks for it), clientCommands (the client runs the
-commands of lenses and actions itself).`;
+commands of lenses and actions itself), readers (how many workers read a large mailbox at
+once; default one a core, at most four).`;
 
 export const lsp: Verb = {
   name: 'lsp',

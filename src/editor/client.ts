@@ -2,7 +2,9 @@
 // job (check, simulate) gets its own, so that cancelling it is terminating that worker.
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
-import type { FromWorker, JobRequest, JobResults } from './jobs';
+import { availableParallelism } from 'node:os';
+import type { AnalyseArgs, FromWorker, JobRequest, JobResults } from './jobs';
+import type { AnalysisDelta } from './parts';
 import { Cancelled, JobError, type JobHandle } from './errors';
 
 export { Cancelled, JobError, type JobHandle } from './errors';
@@ -52,11 +54,22 @@ class Channel {
   }
 
   request(req: JobRequest, progress?: (text: string) => void, partial?: (result: unknown) => void): Promise<unknown> {
+    return this.send(req, progress, partial).result;
+  }
+
+  /** The request sent, with its id (for `abandon`). */
+  send(req: JobRequest, progress?: (text: string) => void, partial?: (result: unknown) => void): { id: number; result: Promise<unknown> } {
     const id = this.next++;
-    return new Promise((resolve, reject) => {
+    const result = new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, progress, partial });
       this.start().postMessage({ id, ...req });
     });
+    return { id, result };
+  }
+
+  /** Tells the worker a read it runs is stale: it answers at the next batch with what it has. */
+  abandon(id: number): void {
+    if (this.pending.has(id)) this.worker?.postMessage({ op: 'abandon', target: id });
   }
 
   async stop(reason: Error): Promise<void> {
@@ -67,9 +80,33 @@ class Channel {
   }
 }
 
+/** A mail this long (some fifty messages) is read by several workers at once when the machine
+ *  has the cores: below it, one worker reads it in well under the typing delay. */
+export const SHARED_BYTES = 512 * 1024;
+/** At most this many workers read one mail: each holds the C parser and the mail. */
+const MAX_SHARES = 4;
+
+/** How many workers read a mail of this text (see Share in jobs.ts): `readers` when the
+ *  reviewer set it, else one a core, at most MAX_SHARES. */
+export function sharesFor(text: string, readers?: number, cores = availableParallelism()): number {
+  if (text.length < SHARED_BYTES) return 1;
+  const wanted = readers !== undefined && Number.isInteger(readers) && readers >= 1 ? readers : cores;
+  return Math.min(wanted, MAX_SHARES);
+}
+
+/** A read in flight: its shares' last answers, and a way to say it is stale. */
+export interface SharedRead {
+  result: Promise<AnalysisDelta[]>;
+  abandon(): void;
+}
+
 export class AnalysisClient {
   private readonly script: string;
   private readonly typing: Channel;
+  /** The workers that read a large mailbox's other shares beside `typing`, started on first use. */
+  private readonly helpers: Channel[] = [];
+  /** Reads the long-lived worker has answered. */
+  private readsDone = 0;
   private readonly running = new Set<Channel>();
 
   /** `dir` is where the bundles are: the worker's script is analysis.js beside extension.js. */
@@ -84,6 +121,36 @@ export class AnalysisClient {
     return this.typing.request(req, undefined, partial as ((r: unknown) => void) | undefined) as Promise<JobResults[K]>;
   }
 
+  /**
+   * A read of a mail (analyseParts) split into `of` shares, one a worker (but the first read:
+   * see below): the long-lived worker reads the first, long-lived helpers the others. `partial` gets every share's deltas as they
+   * come; the answer is each share's last. The deltas of a split read are never whole: the
+   * caller merges them into a store of its own for the read. `abandon()` when the answer will
+   * be dropped: the workers stop at their next batch.
+   */
+  readShared(args: AnalyseArgs, of: number, partial: (d: AnalysisDelta) => void): SharedRead {
+    // A worker's first read runs some three times slower than its later ones, its engine
+    // compiling as it goes; a cold helper would only take the cores from it. So the first read
+    // runs in one worker, and the helpers start once it is done, ready for the next.
+    const shares = this.readsDone > 0 ? of : 1;
+    const channels = shares <= 1 ? [this.typing] : [this.typing, ...this.helpersFor(shares)];
+    const sent = channels.map((ch, index) => ({
+      ch, ...ch.send({ op: 'analyseParts', args: shares <= 1 ? args : { ...args, share: { index, of: shares } } }, undefined, partial as (r: unknown) => void),
+    }));
+    const result = Promise.all(sent.map((s) => s.result as Promise<AnalysisDelta>));
+    void result.then(() => { if (this.readsDone++ === 0 && of > 1) this.helpersFor(of); }, () => undefined);
+    return { result, abandon: () => { for (const s of sent) s.ch.abandon(s.id); } };
+  }
+
+  private helpersFor(of: number): Channel[] {
+    while (this.helpers.length < of - 1) {
+      const ch = new Channel(this.script);
+      ch.request({ op: 'warm', args: {} }).catch(() => undefined);
+      this.helpers.push(ch);
+    }
+    return this.helpers.slice(0, of - 1);
+  }
+
   /** A heavy request in a worker of its own; cancel() terminates it and rejects with Cancelled. */
   job<K extends 'check' | 'simulate' | 'reply' | 'runScenario'>(req: Extract<JobRequest, { op: K }>, progress: (text: string) => void): JobHandle<JobResults[K]> {
     const ch = new Channel(this.script);
@@ -96,6 +163,6 @@ export class AnalysisClient {
   }
 
   async dispose(): Promise<void> {
-    await Promise.all([this.typing, ...this.running].map((c) => c.stop(new Cancelled())));
+    await Promise.all([this.typing, ...this.helpers, ...this.running].map((c) => c.stop(new Cancelled())));
   }
 }

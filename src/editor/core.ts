@@ -11,7 +11,7 @@ import { checkMail, draftReply, proseSymbolsOf, reviewReady, staticCoverage, sta
 import type { ReviewCoverage, Undecided } from '../review/types';
 import type { Finding, HunkCoverage, HunkVerdict } from '../review/types';
 import type {
-  AnalyseArgs, Analysis, CheckArgs, HunkKey, Outline, OutlineHunk, OutlineMessage, ReplyArgs, Review, RunScenarioArgs, ScenarioRun, ScenariosArgs, SimulateArgs, Simulation,
+  AnalyseArgs, Analysis, CheckArgs, HunkKey, Outline, OutlineHunk, OutlineMessage, ReplyArgs, Review, RunScenarioArgs, ScenarioRun, ScenariosArgs, Share, SimulateArgs, Simulation,
 } from './jobs';
 import { keyOf } from './jobs';
 import { withComments } from './review';
@@ -154,9 +154,23 @@ const PARTIAL_MS = 2000;
 
 /** The batch holding a mail line first, then the others in order. */
 function inReadingOrder(all: Batch[], focus: number | null | undefined): Batch[] {
-  if (focus === null || focus === undefined) return all;
-  const i = all.findIndex((b) => b.doc.messages.some((m) => focus >= m.firstLine && focus <= m.lastLine));
+  const i = inView(all, focus);
   return i <= 0 ? all : [all[i], ...all.slice(0, i), ...all.slice(i + 1)];
+}
+
+/** The number of the batch holding a mail line (0 when none does). */
+function inView(all: Batch[], focus: number | null | undefined): number {
+  if (focus === null || focus === undefined) return 0;
+  return Math.max(0, all.findIndex((b) => b.doc.messages.some((m) => focus >= m.firstLine && focus <= m.lastLine)));
+}
+
+/** A share's batches: those whose number is its index modulo the shares, so that a batch is
+ *  read by the same worker whichever line is in view (its memos then hold it), in reading order. */
+function ofShare(all: Batch[], focus: number | null | undefined, share: Share | null | undefined): { batches: Batch[]; hasView: boolean } {
+  const ordered = inReadingOrder(all, focus);
+  if (!share || share.of <= 1) return { batches: ordered, hasView: true };
+  const mine = (b: Batch) => all.indexOf(b) % share.of === share.index;
+  return { batches: ordered.filter(mine), hasView: inView(all, focus) % share.of === share.index };
 }
 
 /** One batch's share of an analysis: its findings at once, its coverage once bound. */
@@ -200,9 +214,13 @@ function turn(): Promise<void> {
 class Unsaid {
   private readonly read = new Set<Part>();
   private readonly covered = new Set<Part>();
-  private first = true;
+  private first: boolean;
 
-  constructor(private readonly batches: number) {}
+  /** `whole`: its first answer replaces what was merged before; a share's does not, as the
+   *  other shares' answers merge beside it (into a store made for the read). */
+  constructor(private readonly batches: number, whole = true) {
+    this.first = whole;
+  }
 
   take(parts: readonly Part[]): AnalysisDelta {
     const out: AnalysisPart[] = [];
@@ -229,13 +247,18 @@ class Unsaid {
  * then every PARTIAL_MS (doubling) while the coverage grows; the answer is what is new
  * since the last post. When `superseded` says a request waits behind this one, binding stops
  * and the analysis says what is left (`unfinished`): that request goes first, and a read after
- * it binds only what is not yet bound.
+ * it binds only what is not yet bound. With `args.share`, only that share's batches are read
+ * and bound, the one in view first if it is the share's: the shares' answers merged make the
+ * analysis (each answer counts every batch of the mailbox, so what is unfinished is right).
  */
-export async function analyseParts(args: AnalyseArgs, post?: (d: AnalysisDelta) => void, superseded: () => boolean = () => false): Promise<AnalysisDelta> {
+export async function analyseParts(
+  args: AnalyseArgs, post?: (d: AnalysisDelta) => void, superseded: () => boolean = () => false, abandoned: () => boolean = () => false,
+): Promise<AnalysisDelta> {
   await parser();
-  const all = inReadingOrder(batches(args.text, args.file), args.focus);
+  const every = batches(args.text, args.file);
+  const { batches: all, hasView } = ofShare(every, args.focus, args.share);
   const parts: Part[] = [];
-  const unsaid = new Unsaid(all.length);
+  const unsaid = new Unsaid(every.length, !args.share || args.share.of <= 1);
   let posted = performance.now();
   let interval = PARTIAL_MS;
   const postNow = (timed: boolean) => {
@@ -245,13 +268,16 @@ export async function analyseParts(args: AnalyseArgs, post?: (d: AnalysisDelta) 
     posted = performance.now();
   };
   for (const [i, b] of all.entries()) {
+    // A read the host will drop (the mail changed since) stops here: between batches the
+    // worker takes the word (see turn()).
+    if (i > 0 && (await turn(), abandoned())) return unsaid.take(parts);
     const p = findingsPart(b, args);
-    if (i === 0) cover(p);
+    if (i === 0 && hasView) cover(p);
     parts.push(p);
     // Each batch is posted as it is read, so that what crosses to the editor when the last
     // batch is in is that batch, not the whole mailbox; the server and the editor redraw only
     // for the batch in view and for the last (see readLoop in src/lsp/server.ts).
-    if (all.length > 1) postNow(false);
+    if (every.length > 1) postNow(false);
   }
   // Each read binds one batch at least before it gives way: two large mailboxes read in turn
   // both get on.
@@ -259,7 +285,7 @@ export async function analyseParts(args: AnalyseArgs, post?: (d: AnalysisDelta) 
   for (const p of parts) {
     if (p.coverage !== null) continue;
     await turn();
-    if (bound > 0 && superseded()) break;
+    if (abandoned() || (bound > 0 && superseded())) break;
     if (cover(p)) bound++;
     postNow(true);
   }

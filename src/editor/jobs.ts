@@ -82,6 +82,14 @@ export interface AnalyseArgs {
   rules: string[] | null;
   /** A mail line in view: in a large mailbox its messages are read first (see BATCH). */
   focus?: number | null;
+  /** A large mailbox read by several workers at once: this one reads the batches whose number
+   *  is `index` modulo `of` (see analyseParts). */
+  share?: Share | null;
+}
+
+export interface Share {
+  index: number;
+  of: number;
 }
 
 export interface CheckArgs extends AnalyseArgs {
@@ -176,7 +184,9 @@ export interface JobResults {
   warm: null;
 }
 
-export type ToWorker = { id: number } & JobRequest;
+/** A request to the worker, or word that the read it is running (request `target`) is stale:
+ *  its answer will be dropped, so it stops at the next batch. */
+export type ToWorker = ({ id: number } & JobRequest) | { op: 'abandon'; target: number };
 
 export type FromWorker =
   | { id: number; kind: 'done'; result: unknown }

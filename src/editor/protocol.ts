@@ -39,6 +39,9 @@ export interface ServerOptions {
    *  daxReview.simulateHunk and the rest): the server then offers no executeCommandProvider,
    *  so the two do not both register them. */
   clientCommands?: boolean;
+  /** How many workers read a large mailbox at once (see sharesFor); default: one a core, at
+   *  most four. 1 keeps every read on one core. */
+  readers?: number;
 }
 
 export type ProgressToken = string | number;

@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
-import { AnalysisClient, Cancelled, type JobHandle } from '../editor/client';
+import { AnalysisClient, Cancelled, sharesFor, type JobHandle } from '../editor/client';
 import type { Analysis, HunkKey, JobRequest, Simulation } from '../editor/jobs';
 import { boundedLimits, type Limits } from '../editor/limits';
 import {
@@ -70,6 +70,8 @@ interface DocState {
   timer?: ReturnType<typeof setTimeout>;
   /** The read in flight: a read asked for meanwhile joins it. */
   reading: Promise<void> | null;
+  /** The version the workers are reading, and how to tell them it is stale. */
+  inFlight?: { version: number; abandon(): void } | null;
   /** The read `analysis` was merged from, batch by batch (null: a full check's, or none yet). */
   parts: PartStore | null;
   /** Who waits on the read in flight for its partial answers (daxReview/analyse). */
@@ -220,6 +222,8 @@ export class MailServer {
 
   private schedule(doc: TextDocument, delay?: number): void {
     const s = this.state(doc.uri);
+    // The read in flight is of an older text: its answer will be dropped, so it stops now.
+    if (s.inFlight && s.inFlight.version !== doc.version) s.inFlight.abandon();
     if (s.timer) clearTimeout(s.timer);
     const typing = Math.max(0, this.options.delay ?? 200);
     const wait = delay ?? (s.version < 0 && this.options.readOnOpen !== false ? 0 : typing);
@@ -250,21 +254,28 @@ export class MailServer {
       const doc = this.documents.get(uri);
       if (!doc) return;
       const version = doc.version;
-      // The worker answers with what changed since its last answer; merged here, batch by batch.
+      // The workers answer with what changed since their last answer; merged here, batch by
+      // batch, into a store made for this read.
       const store = new PartStore();
-      const last = await this.client.ask({ op: 'analyseParts', args: { text: doc.getText(), file: fileOf(uri), rules: this.rules(), focus: s.view?.[0]?.[0] ?? s.focus } },
-        (delta) => {
-          if (!this.isCurrent(uri, version)) return;
-          const first = store.seq === 0;
-          store.add(delta);
-          const analysis = store.analysis();
-          // Between the batch in view and the last batch's findings, each batch read is kept
-          // and passed on but not drawn: every diagnostic is published once they are all in.
-          this.apply(uri, version, analysis, false, { partial: true, parts: store, quiet: !first && analysis.unfinished?.findings === true });
-        });
+      const text = doc.getText();
+      const args = { text, file: fileOf(uri), rules: this.rules(), focus: s.view?.[0]?.[0] ?? s.focus };
+      const read = this.client.readShared(args, sharesFor(text, this.options.readers), (delta) => {
+        if (!this.isCurrent(uri, version)) return;
+        const first = store.seq === 0;
+        const bound = store.bound();
+        store.add(delta);
+        const analysis = store.analysis();
+        // Between the batch in view (the first bound, or the first answer) and the last batch's
+        // findings, each batch read is kept and passed on but not drawn: every diagnostic is
+        // published once they are all in.
+        const drawn = first || (bound === 0 && store.bound() > 0) || analysis.unfinished?.findings !== true;
+        this.apply(uri, version, analysis, false, { partial: true, parts: store, quiet: !drawn });
+      });
+      s.inFlight = { version, abandon: () => read.abandon() };
+      const last = await read.result.finally(() => { s.inFlight = null; });
       if (!this.documents.get(uri)) return;
       if (!this.isCurrent(uri, version)) continue;
-      store.add(last);
+      for (const d of last) store.add(d);
       const analysis = store.analysis();
       this.apply(uri, version, analysis, false, { parts: store });
       // It gave way to another request before binding every message: read on from where it stopped.

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { BATCH, analyse, analyseParts } from '../../../src/editor/core';
 import type { Outline } from '../../../src/editor/jobs';
 import { PartStore, type AnalysisDelta, type AnalysisPart } from '../../../src/editor/parts';
+import { SHARED_BYTES, sharesFor } from '../../../src/editor/client';
 import type { Finding, HunkCoverage } from '../../../src/review/types';
 import { mailbox } from '../../support/mailbox';
 
@@ -112,5 +113,51 @@ describe('editor: an analysis passed on as deltas', function () {
     const merged = new PartStore();
     deltas.forEach((d) => merged.add(d));
     assert.deepEqual(merged.analysis(), await analyse({ text, file: null, rules: [], focus: 1 }));
+  });
+
+  it('splits a read into shares whose deltas, merged in any order, are the whole read', async () => {
+    const text = mailbox(BATCH * 4 + 3);
+    // The line in view is in the third batch: its share reads and binds it first.
+    const focus = text.split('\n').findIndex((l) => l.startsWith(`From mailbox-${BATCH * 2 + 1}@`)) + 1;
+    const whole = await analyse({ text, file: null, rules: [], focus });
+    for (const of of [2, 3]) {
+      const byShare: AnalysisDelta[][] = [];
+      for (let index = 0; index < of; index++) {
+        const ds: AnalysisDelta[] = [];
+        ds.push(await analyseParts({ text, file: null, rules: [], focus, share: { index, of } }, (d) => ds.push(d)));
+        assert.ok(ds.every((d) => !d.whole && d.batches === 5), 'no share answers for the whole read');
+        const reads = ds.flatMap((d) => d.parts.filter((p) => p.read).map((p) => p.start / BATCH));
+        assert.ok(reads.every((b) => b % of === index), `share ${index} of ${of} reads its own batches (${reads})`);
+        if ((2 % of) === index) assert.equal(reads[0], 2, 'the batch in view first, by the share that holds it');
+        byShare.push(ds);
+      }
+      // Interleaved one way and the other: the same analysis.
+      for (const order of [byShare.flat(), [...byShare].reverse().flat()]) {
+        const merged = new PartStore();
+        order.forEach((d) => merged.add(d));
+        assert.deepEqual(merged.analysis(), whole, `${of} shares`);
+      }
+    }
+  });
+
+  it('shares a read among workers only for a large mailbox, as many as the cores or the reviewer says', () => {
+    const big = 'x'.repeat(SHARED_BYTES);
+    assert.equal(sharesFor('x'.repeat(SHARED_BYTES - 1), undefined, 8), 1);
+    assert.equal(sharesFor(big, undefined, 2), 2);
+    assert.equal(sharesFor(big, undefined, 16), 4, 'at most four: each holds the parser and the mail');
+    assert.equal(sharesFor(big, 1, 8), 1);
+    assert.equal(sharesFor(big, 3, 1), 3);
+    assert.equal(sharesFor(big, 0, 2), 2, 'a reader count that is no count is the default');
+  });
+
+  it('stops a read the host will drop at the next batch, saying it is unfinished', async () => {
+    const text = mailbox(BATCH * 3);
+    const deltas: AnalysisDelta[] = [];
+    // The mail changes once the first batch is posted.
+    const last = await analyseParts({ text, file: null, rules: [], focus: 1 }, (d) => deltas.push(d), () => false, () => deltas.length > 0);
+    const merged = new PartStore();
+    [...deltas, last].forEach((d) => merged.add(d));
+    assert.equal(merged.analysis().outline.messages.length, BATCH, 'the first batch read, then the read stopped');
+    assert.deepEqual(merged.analysis().unfinished, { findings: true, coverage: 2 });
   });
 });

@@ -4,7 +4,12 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { bundleServer, fileUri, removeBundle, startServer, type Server } from '../../support/lsp';
+import { mailbox } from '../../support/mailbox';
+import { BATCH } from '../../../src/editor/core';
+import { SHARED_BYTES } from '../../../src/editor/client';
+import { METHODS } from '../../../src/editor/protocol';
 
 const seeds = path.join(__dirname, '..', '..', 'fixtures', 'seeds');
 const seedFile = (n: string) => path.join(seeds, readdirSync(seeds).find((f) => f.startsWith(`${n}_`))!);
@@ -194,5 +199,35 @@ describe('lsp: dax-review lsp with a node client', function () {
     assert.equal(after.filter((x) => x.source === 'dax-review').length, 0);
     await server.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text }] });
     await diagnosticsFor(uri, (d) => d.filter((x) => x.source === 'dax-review').length === before);
+  });
+
+  it('reads a large mailbox with several workers to the diagnostics one worker gives, and drops a read an edit made stale', async () => {
+    const text = mailbox(BATCH * 4 + 3);
+    assert.ok(text.length > SHARED_BYTES, 'large enough to be shared');
+    const uri = fileUri(path.join(os.tmpdir(), 'dax-lsp-shared.mbox'));
+    const readWith = async (readers: number, version: number) => {
+      await server.rpc.sendNotification('workspace/didChangeConfiguration', { settings: { daxReview: { rules: [], readers } } });
+      if (version === 1) void server.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'mail', version, text } });
+      else await server.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+      // The answer comes once the read is done; its diagnostics are published by then.
+      await server.rpc.sendRequest(METHODS.analyse, { textDocument: { uri } });
+      const all = published.get(uri) ?? [];
+      return all[all.length - 1].diagnostics.map((d) => `${d.range.start.line} ${d.code ?? ''} ${d.message}`).sort();
+    };
+    const shared = await readWith(3, 1);
+    const single = await readWith(1, 2);
+    assert.ok(single.length > BATCH * 4, `${single.length} diagnostics`);
+    assert.deepEqual(shared, single);
+    // An edit while the mail is read: the read in flight is dropped, the edit's is published.
+    await server.rpc.sendNotification('workspace/didChangeConfiguration', { settings: { daxReview: { rules: [], readers: 2 } } });
+    await server.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: `${text}\n` }] });
+    await new Promise((r) => setTimeout(r, 400));
+    const short = text.split('\n').slice(0, 12).join('\n');
+    await server.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: 4 }, contentChanges: [{ text: short }] });
+    await server.rpc.sendRequest(METHODS.analyse, { textDocument: { uri } });
+    const last = (published.get(uri) ?? []).at(-1)!;
+    assert.equal(last.version ?? 4, 4);
+    assert.equal(last.diagnostics.filter((d) => d.source === 'dax-review').length, 0);
+    await server.rpc.sendNotification('textDocument/didClose', { textDocument: { uri } });
   });
 });
