@@ -2,6 +2,7 @@
 // The protocol engine reads branch conditions, assigned values and return expressions from
 // CFG node text on every keystroke (cheaper than going back to the syntax tree); the model
 // lowers the reference functions' C into its IR from the same syntax (src/model/ir.ts).
+import { memoByText } from './memo';
 
 export type Expr =
   | { k: 'id'; name: string }
@@ -205,18 +206,8 @@ class Reader {
   }
 }
 
-const cache = new Map<string, Expr>();
-
 /** Parses one C expression; what it cannot read becomes an opaque leaf. */
-export function parseExpr(text: string): Expr {
-  let e = cache.get(text);
-  if (!e) {
-    e = new Reader(tokenize(text)).expr();
-    if (cache.size > 20000) cache.clear();
-    cache.set(text, e);
-  }
-  return e;
-}
+export const parseExpr: (text: string) => Expr = memoByText((text) => new Reader(tokenize(text)).expr());
 
 /**
  * Parses text that must be exactly one C expression (no comma, nothing left over), for

@@ -6,6 +6,7 @@
 // or by continuing the function the previous run left open.
 import type { LineOp } from '../patch/types';
 import { blankAnnotations, scanLines, type LineScan } from './lex';
+import { memoByText } from './memo';
 import { loadedCParser, type Node } from './parser';
 
 export interface SideLine {
@@ -66,7 +67,7 @@ function bodyOnly(node: Node): boolean {
 }
 
 /** Does text read as statements of a body rather than file-scope declarations? */
-function readsAsBody(text: string): boolean {
+const readsAsBody = memoByText((text: string): boolean => {
   if (!text.trim()) return false;
   const tree = loadedCParser().parse(text);
   try {
@@ -79,7 +80,7 @@ function readsAsBody(text: string): boolean {
   } finally {
     tree.delete();
   }
-}
+});
 
 /**
  * If head + '{}' is a function definition, its name. Heads of structs, enums and
@@ -88,7 +89,7 @@ function readsAsBody(text: string): boolean {
  * but that has the shape `type name(args)` (SYSCALL_DEFINEn(...), unknown macros) is
  * named by the identifier before its parameter list.
  */
-export function functionHeadName(head: string): string | null {
+export const functionHeadName = memoByText((head: string): string | null => {
   const cleaned = blankAnnotations(head);
   const tree = loadedCParser().parse(cleaned + '{}');
   try {
@@ -99,7 +100,7 @@ export function functionHeadName(head: string): string | null {
     tree.delete();
   }
   return headShapeName(cleaned);
-}
+});
 
 const NOT_A_TYPE = /^(?:if|else|for|while|do|switch|return|goto|case|sizeof|typedef)$/;
 
