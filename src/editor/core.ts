@@ -154,23 +154,17 @@ const PARTIAL_MS = 2000;
 
 /** The batch holding a mail line first, then the others in order. */
 function inReadingOrder(all: Batch[], focus: number | null | undefined): Batch[] {
-  const i = inView(all, focus);
+  if (focus === null || focus === undefined) return all;
+  const i = all.findIndex((b) => b.doc.messages.some((m) => focus >= m.firstLine && focus <= m.lastLine));
   return i <= 0 ? all : [all[i], ...all.slice(0, i), ...all.slice(i + 1)];
-}
-
-/** The number of the batch holding a mail line (0 when none does). */
-function inView(all: Batch[], focus: number | null | undefined): number {
-  if (focus === null || focus === undefined) return 0;
-  return Math.max(0, all.findIndex((b) => b.doc.messages.some((m) => focus >= m.firstLine && focus <= m.lastLine)));
 }
 
 /** A share's batches: those whose number is its index modulo the shares, so that a batch is
  *  read by the same worker whichever line is in view (its memos then hold it), in reading order. */
-function ofShare(all: Batch[], focus: number | null | undefined, share: Share | null | undefined): { batches: Batch[]; hasView: boolean } {
+function ofShare(all: Batch[], focus: number | null | undefined, share: Share | null | undefined): Batch[] {
   const ordered = inReadingOrder(all, focus);
-  if (!share || share.of <= 1) return { batches: ordered, hasView: true };
-  const mine = (b: Batch) => all.indexOf(b) % share.of === share.index;
-  return { batches: ordered.filter(mine), hasView: inView(all, focus) % share.of === share.index };
+  if (!share || share.of <= 1) return ordered;
+  return ordered.filter((b) => all.indexOf(b) % share.of === share.index);
 }
 
 /** One batch's share of an analysis: its findings at once, its coverage once bound. */
@@ -240,12 +234,12 @@ class Unsaid {
 
 /**
  * Fast: the mail read and the static rules, for every keystroke (debounced). A mailbox of
- * several batches is read the one in view first (with its coverage, for the lenses in view),
- * then the findings of every other batch, which is every diagnostic; then the other batches
- * are bound to the model for their coverage, the slow part. `post` receives what is new since
- * it was last called (PartStore merges it): after each batch read (the one in view first), and
- * then every PARTIAL_MS (doubling) while the coverage grows; the answer is what is new
- * since the last post. When `superseded` says a request waits behind this one, binding stops
+ * several batches is read the one in view first, then the findings of every other batch,
+ * which is every diagnostic; then the batches are bound to the model for their coverage (what
+ * the lenses need), the slow part, the one in view first. `post` receives what is new since
+ * it was last called (PartStore merges it): after each batch read (the one in view first),
+ * once the batch in view is bound, and then every PARTIAL_MS (doubling) while the coverage
+ * grows; the answer is what is new since the last post. When `superseded` says a request waits behind this one, binding stops
  * and the analysis says what is left (`unfinished`): that request goes first, and a read after
  * it binds only what is not yet bound. With `args.share`, only that share's batches are read
  * and bound, the one in view first if it is the share's: the shares' answers merged make the
@@ -256,7 +250,7 @@ export async function analyseParts(
 ): Promise<AnalysisDelta> {
   await parser();
   const every = batches(args.text, args.file);
-  const { batches: all, hasView } = ofShare(every, args.focus, args.share);
+  const all = ofShare(every, args.focus, args.share);
   const parts: Part[] = [];
   const unsaid = new Unsaid(every.length, !args.share || args.share.of <= 1);
   let posted = performance.now();
@@ -272,7 +266,6 @@ export async function analyseParts(
     // worker takes the word (see turn()).
     if (i > 0 && (await turn(), abandoned())) return unsaid.take(parts);
     const p = findingsPart(b, args);
-    if (i === 0 && hasView) cover(p);
     parts.push(p);
     // Each batch is posted as it is read, so that what crosses to the editor when the last
     // batch is in is that batch, not the whole mailbox; the server and the editor redraw only
@@ -287,7 +280,8 @@ export async function analyseParts(
     await turn();
     if (abandoned() || (bound > 0 && superseded())) break;
     if (cover(p)) bound++;
-    postNow(true);
+    // The first bound is the batch in view (the share's first): its lenses are wanted at once.
+    postNow(every.length === 1 || bound > 1);
   }
   return unsaid.take(parts);
 }

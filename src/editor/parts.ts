@@ -65,13 +65,6 @@ export class PartStore {
     return { batches: this.batches, whole: seq === 0, parts };
   }
 
-  /** How many batches are bound to the model so far. */
-  bound(): number {
-    let n = 0;
-    for (const s of this.parts.values()) if (s.coverage) n++;
-    return n;
-  }
-
   /** The analysis so far: the batches read, in mail order. */
   analysis(): Analysis {
     this.cached ??= mergeParts([...this.parts.values()], this.batches);

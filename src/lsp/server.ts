@@ -262,13 +262,12 @@ export class MailServer {
       const read = this.client.readShared(args, sharesFor(text, this.options.readers), (delta) => {
         if (!this.isCurrent(uri, version)) return;
         const first = store.seq === 0;
-        const bound = store.bound();
         store.add(delta);
         const analysis = store.analysis();
-        // Between the batch in view (the first bound, or the first answer) and the last batch's
-        // findings, each batch read is kept and passed on but not drawn: every diagnostic is
-        // published once they are all in.
-        const drawn = first || (bound === 0 && store.bound() > 0) || analysis.unfinished?.findings !== true;
+        // Between the batch in view (the first answer) and the last batch's findings, each
+        // batch read is kept and passed on but not drawn: every diagnostic is published once
+        // they are all in.
+        const drawn = first || analysis.unfinished?.findings !== true;
         this.apply(uri, version, analysis, false, { partial: true, parts: store, quiet: !drawn });
       });
       s.inFlight = { version, abandon: () => read.abandon() };

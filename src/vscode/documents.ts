@@ -127,13 +127,10 @@ export class Documents implements vscode.Disposable {
           let allFindings: number | null = null;
           const answer = await this.server.analyse(doc.uri.toString(), focus === undefined ? null : focus + 1, (part) => {
             const fresh = !doc.isClosed && doc.version === part.version;
-            // The messages in view come first, bound to the model (several workers may each send
-            // a batch read before it); until every finding is in, the batches read come one by
-            // one: merged (RemoteAnalysis), drawn once they are all in.
-            const bound = Object.keys(part.analysis.review?.coverage ?? {}).length > 0;
-            const first = firstPart === null && (bound || !part.analysis.unfinished?.findings);
-            if (first) firstPart = performance.now() - t0;
-            const between = !first && part.analysis.unfinished?.findings === true;
+            // Between the messages in view and every finding, the batches read come one by one:
+            // merged (RemoteAnalysis), drawn once they are all in.
+            const between = firstPart !== null && part.analysis.unfinished?.findings === true;
+            firstPart ??= performance.now() - t0;
             if (fresh && !between) this.apply(s, part.version, part.analysis, part.checked);
             if (fresh && allFindings === null && !part.analysis.unfinished?.findings) {
               allFindings = performance.now() - t0;
