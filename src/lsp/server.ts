@@ -170,7 +170,8 @@ export class MailServer {
     this.setOptions(p.initializationOptions);
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Full,
+        // An edit sends what changed, not the whole mail: a mailbox runs to megabytes.
+        textDocumentSync: TextDocumentSyncKind.Incremental,
         codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: Object.values(ACTION_KINDS).map((k) => `${CodeActionKind.Empty}${k}`) },
         hoverProvider: true,

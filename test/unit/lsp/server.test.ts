@@ -201,6 +201,21 @@ describe('lsp: dax-review lsp with a node client', function () {
     await diagnosticsFor(uri, (d) => d.filter((x) => x.source === 'dax-review').length === before);
   });
 
+  it('takes an edit as the range it changed (incremental sync), as editors send a large mail', async () => {
+    const file = seedFile('000');
+    const uri = fileUri(file);
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    const before = (await diagnosticsFor(uri, (d) => d.some((x) => x.source === 'dax-review'))).filter((d) => d.source === 'dax-review');
+    const tail = lines.slice(12).join('\n');
+    const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
+    await server.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: 10 }, contentChanges: [{ range: { start: { line: 12, character: 0 }, end }, text: '' }] });
+    await diagnosticsFor(uri, (d) => d.filter((x) => x.source === 'dax-review').length === 0);
+    await server.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: 11 }, contentChanges: [{ range: { start: { line: 12, character: 0 }, end: { line: 12, character: 0 } }, text: tail }] });
+    const again = await diagnosticsFor(uri, (d) => d.filter((x) => x.source === 'dax-review').length === before.length);
+    assert.deepEqual(again.filter((d) => d.source === 'dax-review').map((d) => d.range.start.line), before.map((d) => d.range.start.line));
+  });
+
   it('reads a large mailbox with several workers to the diagnostics one worker gives, and drops a read an edit made stale', async () => {
     const text = mailbox(BATCH * 4 + 3);
     assert.ok(text.length > SHARED_BYTES, 'large enough to be shared');
