@@ -16,10 +16,11 @@
 //    pan's; both must find v5.12's lost wake-up (SPIN: an invalidation asleep in schedule() at
 //    an invalid end state) and both must be clean with v5.14's. `--spin` runs only 4 and 4b.
 // 5. Partial-order reduction (reductions.partialOrder): states with and without it for
-//    pmd-downgrade with N = 3..6 page faults (SPIN's states with its own reduction beside,
-//    bench/pmd-downgrade.pml extended to N faults), for fault-vs-truncate with N faults at
-//    one index (symmetric), and for the synthetic machine, which reports its threads'
-//    future objects. `--por` runs only this section; N = 6 only with `--n6` (tens of
+//    pmd-downgrade with N = 3..6 page faults and for fault-vs-truncate with N faults at one
+//    index (symmetric), each beside SPIN with its own reduction on the same scenario in
+//    Promela (bench/pmd-downgrade.pml, bench/fault-vs-truncate.pml, extended to N faults):
+//    its states, pan's search with its table sized to the problem, spin -a and gcc apart;
+//    and for the synthetic machine, which reports its threads' future objects. `--por` runs only this section; N = 6 only with `--n6` (tens of
 //    seconds and several GB).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -299,20 +300,31 @@ function syntheticWithFuture(n: number, k: number): Machine {
   return { ...m, future: (s, t) => (s[t] < k ? [t, n] : []), invariantReads: [] };
 }
 
-/** SPIN's stored states for bench/pmd-downgrade.pml with `n` faults (wake all), or null without spin. */
-function spinStates(n: number): string | null {
+/** SPIN on a bench/ .pml extended to `n` faults: its stored states, the search alone (pan with
+ *  its hash table sized to the problem: run once to learn the size, then timed), and spin -a
+ *  and gcc apart; null without spin. */
+interface SpinScaled { states: number; panMs: number; compileMs: number; mb: number }
+
+function spinScaled(pml: string, n: number, defines: string[] = []): SpinScaled | null {
   if (spawnSync('spin', ['-V'], { encoding: 'utf8' }).status !== 0) return null;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dax-spin-n-'));
   try {
-    const pml = readFileSync(path.join(root, 'bench', 'pmd-downgrade.pml'), 'utf8')
-      .replace(/#define NT\s+3/, `#define NT    ${n}`)
-      .replace(/run fault\(0\); run fault\(1\); run fault\(2\)/, Array.from({ length: n }, (_, i) => `run fault(${i})`).join('; '));
-    writeFileSync(path.join(dir, 'pmd-downgrade.pml'), pml);
-    const a = timedRun('spin', ['-DWAKE_ALL=1', '-a', 'pmd-downgrade.pml'], dir);
+    // Every .pml here names its fault count NT and runs fault(0), fault(1), ... in init.
+    const text = readFileSync(path.join(root, 'bench', pml), 'utf8')
+      .replace(/#define NT\s+\d+/, `#define NT    ${n}`)
+      .replace(/run fault\(0\)(?:; run fault\(\d+\))*/, Array.from({ length: n }, (_, i) => `run fault(${i})`).join('; '));
+    writeFileSync(path.join(dir, pml), text);
+    const a = timedRun('spin', [...defines, '-a', pml], dir);
     const g = timedRun('gcc', ['-O2', '-DSAFETY', '-o', 'pan', 'pan.c'], dir);
-    if (!a.ok || !g.ok) return '?';
-    const p = timedRun('./pan', ['-m100000'], dir);
-    return /(\d+) states, stored/.exec(p.out)?.[1] ?? '?';
+    if (!a.ok || !g.ok) throw new Error(`spin/gcc failed on ${pml} with ${n} faults:\n${a.out}\n${g.out}`);
+    const sizing = timedRun('./pan', ['-m1000000'], dir);
+    const states = Number(/(\d+) states, stored/.exec(sizing.out)?.[1] ?? NaN);
+    const depth = Number(/depth reached (\d+)/.exec(sizing.out)?.[1] ?? 1000000);
+    const w = Math.max(10, Math.ceil(Math.log2(Math.max(states, 1))) + 1);
+    const p = timedRun('./pan', [`-m${2 * depth + 100}`, `-w${w}`], dir);
+    if (!new RegExp(`${states} states, stored`).test(p.out)) throw new Error(`pan sized to ${states} states stored another count:\n${p.out}`);
+    const mb = Number(/([\d.]+)\s+total actual memory usage/.exec(p.out)?.[1] ?? NaN);
+    return { states, panMs: p.ms, compileMs: a.ms + g.ms, mb };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -341,19 +353,28 @@ function pmdDowngrade(n: number): Machine {
 }
 
 function partialOrder(): void {
-  console.log('\n5. partial-order reduction: states without / with reductions.partialOrder');
-  const row = (name: string, m: () => Machine, spinN?: number): void => {
-    const off = measure(() => explore(m(), BUDGET));
-    const on = measure(() => explore(m(), BUDGET, { reductions: { partialOrder: true } }));
+  console.log('\n5. partial-order reduction: states without / with reductions.partialOrder, and SPIN (its own partial-order');
+  console.log('   reduction, no symmetry) on the same scenario in Promela: states, pan alone (table sized), spin -a + gcc apart;');
+  console.log('   our times are the search alone, the machine built before');
+  const row = (name: string, m: () => Machine, spin?: { pml: string; n: number; defines?: string[] }): void => {
+    // The machine is built (its C lowered, SPIN's compile time's like) before the search is timed.
+    const [a, b] = [m(), m()];
+    const off = measure(() => explore(a, BUDGET));
+    const on = measure(() => explore(b, BUDGET, { reductions: { partialOrder: true } }));
     const applied = on.v.reductions.includes('partial-order');
-    const spinCol = spinN === undefined ? '' : `; SPIN (its POR) ${spinStates(spinN) ?? 'not installed'}`;
     const perState = off.v.bytes ? `, ${fmt(off.v.bytes / off.v.states)} B/state` : '';
+    let spinCol = '';
+    if (spin) {
+      const r = spinScaled(spin.pml, spin.n, spin.defines);
+      spinCol = r === null ? '; SPIN not installed'
+        : `; SPIN ${fmt(r.states)} states, pan ${fmt(r.panMs)} ms (${fmt(r.mb, 1)} MB) + spin -a & gcc ${fmt(r.compileMs)} ms; search ours / pan ${(off.wall / r.panMs).toFixed(2)}`;
+    }
     console.log(`${name.padEnd(28)}${off.v.verdict.padEnd(9)}${fmt(off.v.states).padStart(12)} / ${fmt(on.v.states).padStart(12)}`
       + `  ${fmt(off.wall)} / ${fmt(on.wall)} ms${perState}${applied ? '' : ' (not applied: the machine reports no future objects)'}${spinCol}`);
   };
   const maxN = process.argv.includes('--n6') ? 6 : 5;
-  for (let n = 3; n <= maxN; n++) row(`pmd-downgrade N=${n}`, () => pmdDowngrade(n), n);
-  for (let n = 2; n <= maxN; n++) row(`fault-vs-truncate N=${n}`, () => faultVsTruncate(n));
+  for (let n = 3; n <= maxN; n++) row(`pmd-downgrade N=${n}`, () => pmdDowngrade(n), { pml: 'pmd-downgrade.pml', n, defines: ['-DWAKE_ALL=1'] });
+  for (let n = 2; n <= maxN; n++) row(`fault-vs-truncate N=${n}`, () => faultVsTruncate(n), { pml: 'fault-vs-truncate.pml', n });
   for (const [n, k] of [[4, 6], [6, 8]]) row(`synthetic ${n}x${k} (with future)`, () => syntheticWithFuture(n, k));
 }
 
