@@ -303,7 +303,7 @@ function syntheticWithFuture(n: number, k: number): Machine {
 /** SPIN on a bench/ .pml extended to `n` faults: its stored states, the search alone (pan with
  *  its hash table sized to the problem: run once to learn the size, then timed), and spin -a
  *  and gcc apart; null without spin. */
-interface SpinScaled { states: number; panMs: number; compileMs: number; mb: number }
+interface SpinScaled { states: number; panMs: number; compileMs: number; mb: number; errors: number }
 
 function spinScaled(pml: string, n: number, defines: string[] = []): SpinScaled | null {
   if (spawnSync('spin', ['-V'], { encoding: 'utf8' }).status !== 0) return null;
@@ -324,7 +324,7 @@ function spinScaled(pml: string, n: number, defines: string[] = []): SpinScaled 
     const p = timedRun('./pan', [`-m${2 * depth + 100}`, `-w${w}`], dir);
     if (!new RegExp(`${states} states, stored`).test(p.out)) throw new Error(`pan sized to ${states} states stored another count:\n${p.out}`);
     const mb = Number(/([\d.]+)\s+total actual memory usage/.exec(p.out)?.[1] ?? NaN);
-    return { states, panMs: p.ms, compileMs: a.ms + g.ms, mb };
+    return { states, panMs: p.ms, compileMs: a.ms + g.ms, mb, errors: Number(/errors: (\d+)/.exec(p.out)?.[1] ?? NaN) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -366,8 +366,12 @@ function partialOrder(): void {
     let spinCol = '';
     if (spin) {
       const r = spinScaled(spin.pml, spin.n, spin.defines);
+      if (r && (r.errors === 0) !== (off.v.verdict === 'ok')) {
+        console.error(`${name}: SPIN found ${r.errors} errors where dax-review says ${off.v.verdict}`);
+        process.exitCode = 1;
+      }
       spinCol = r === null ? '; SPIN not installed'
-        : `; SPIN ${fmt(r.states)} states, pan ${fmt(r.panMs)} ms (${fmt(r.mb, 1)} MB) + spin -a & gcc ${fmt(r.compileMs)} ms; search ours / pan ${(off.wall / r.panMs).toFixed(2)}`;
+        : `; SPIN ${r.errors === 0 ? 'ok' : `${r.errors} errors`}, ${fmt(r.states)} states, pan ${fmt(r.panMs)} ms (${fmt(r.mb, 1)} MB) + spin -a & gcc ${fmt(r.compileMs)} ms; search ours / pan ${(off.wall / r.panMs).toFixed(2)}`;
     }
     console.log(`${name.padEnd(28)}${off.v.verdict.padEnd(9)}${fmt(off.v.states).padStart(12)} / ${fmt(on.v.states).padStart(12)}`
       + `  ${fmt(off.wall)} / ${fmt(on.wall)} ms${perState}${applied ? '' : ' (not applied: the machine reports no future objects)'}${spinCol}`);
