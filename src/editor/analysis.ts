@@ -1,5 +1,5 @@
 // The analysis worker: runs the core for the extension host, one request at a time.
-// Heavy jobs get a worker of their own, so Cancel is terminating it.
+// Heavy jobs get a worker of their own, so Cancel is terminating it (client.ts).
 import { parentPort } from 'node:worker_threads';
 import * as core from './core';
 import type { FromWorker, JobRequest, ToWorker } from './jobs';

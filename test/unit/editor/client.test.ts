@@ -68,6 +68,24 @@ describe('editor: the analysis worker', function () {
     assert.ok(sim.verdicts.some((v) => v.pre?.verdict === 'violation' && v.post.verdict === 'ok'), 'the fix shows');
   });
 
+  it('runs the next job in the worker a finished job left, warm, and a job after a cancelled one in a new worker', async () => {
+    const a = await client.ask({ op: 'analyse', args: { text: seed000, file: null, rules: [] } });
+    const hunks = a.outline.messages[0].files.flatMap((f) => f.hunks);
+    const simulate = (hunk: number, budget = { maxStates: 200000, maxMs: 30000 }) => client.job({
+      op: 'simulate', args: { text: seed000, file: null, key: { message: 0, hunk }, scenario: null, without: null, tree: null, budget },
+    }, () => undefined);
+    await simulate(hunks[0].hunk).result;
+    const before = AnalysisClient.started();
+    const second = await simulate(hunks[1].hunk).result;
+    assert.ok(second.verdicts.length > 0);
+    assert.equal(AnalysisClient.started(), before, 'no worker started for the second job');
+    const big = simulate(hunks[0].hunk, { maxStates: 1e9, maxMs: 600000 });
+    big.cancel();
+    await assert.rejects(big.result, (e) => e instanceof Cancelled);
+    await simulate(hunks[1].hunk).result;
+    assert.equal(AnalysisClient.started(), before + 1, 'the cancelled job\'s worker was ended: the next starts one');
+  });
+
   it('cancels a simulation by ending its worker, at once', async () => {
     const a = await client.ask({ op: 'analyse', args: { text: seed000, file: null, rules: [] } });
     const h = a.outline.messages[0].files.flatMap((f) => f.hunks).find((x) => x.function === 'grab_mapping_entry')!;
