@@ -204,6 +204,17 @@ function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** After `busyMs` of background work, the pause in ms that keeps it to `share` of a core
+ *  (none for a share that is unset or not between 0 and 1). */
+export function pauseAfter(busyMs: number, share: number | undefined): number {
+  return share !== undefined && share > 0 && share < 1 ? busyMs * (1 / share - 1) : 0;
+}
+
+function rest(busyMs: number, share: number | undefined): Promise<void> {
+  const ms = pauseAfter(busyMs, share);
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
 /** What of the parts has not been said yet: each part's read once, its coverage once. */
 class Unsaid {
   private readonly read = new Set<Part>();
@@ -279,9 +290,11 @@ export async function analyseParts(
     if (p.coverage !== null) continue;
     await turn();
     if (abandoned() || (bound > 0 && superseded())) break;
+    const t = performance.now();
     if (cover(p)) bound++;
     // The first bound is the batch in view (the share's first): its lenses are wanted at once.
     postNow(every.length === 1 || bound > 1);
+    if (bound > 1) await rest(performance.now() - t, args.background);
   }
   return unsaid.take(parts);
 }

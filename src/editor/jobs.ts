@@ -85,6 +85,10 @@ export interface AnalyseArgs {
   /** A large mailbox read by several workers at once: this one reads the batches whose number
    *  is `index` modulo `of` (see analyseParts). */
   share?: Share | null;
+  /** The share of a core (0 to 1) the binding of the batches out of view may take, once the
+   *  batch in view is bound: the rest of the time it pauses, leaving the cores to the editor.
+   *  Unset: all of it. */
+  background?: number;
 }
 
 export interface Share {

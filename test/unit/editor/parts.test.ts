@@ -4,7 +4,7 @@
 // answer gives; the real read's deltas merge to the read's analysis.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { BATCH, analyse, analyseParts } from '../../../src/editor/core';
+import { BATCH, analyse, analyseParts, pauseAfter } from '../../../src/editor/core';
 import type { Outline } from '../../../src/editor/jobs';
 import { PartStore, type AnalysisDelta, type AnalysisPart } from '../../../src/editor/parts';
 import { SHARED_BYTES, sharesFor } from '../../../src/editor/client';
@@ -138,6 +138,21 @@ describe('editor: an analysis passed on as deltas', function () {
         assert.deepEqual(merged.analysis(), whole, `${of} shares`);
       }
     }
+  });
+
+  it('binds the batches out of view at the share of a core it is given, to the same analysis', async () => {
+    const text = mailbox(BATCH * 3);
+    const full = await analyse({ text, file: 'paced.mbox', rules: [], focus: 1 });
+    // The same text again would find every batch bound before (the memo): an edit makes it new.
+    const edited = text.replace('Subject: Re: [PATCH v5 1/17]', 'Subject: Re: [PATCH v5 1/17] (paced)');
+    const paced = await analyse({ text: edited, file: 'paced.mbox', rules: [], focus: 1, background: 0.25 });
+    const plain = await analyse({ text: edited, file: 'paced.mbox', rules: [], focus: 1 });
+    assert.deepEqual(paced, plain);
+    assert.equal(paced.unfinished, undefined);
+    assert.equal(paced.review!.findings.length, full.review!.findings.length);
+    assert.equal(pauseAfter(100, 0.25), 300, 'a quarter of a core: three times the work in pauses');
+    assert.equal(pauseAfter(100, 0.5), 100);
+    for (const none of [undefined, 1, 0, -1, NaN]) assert.equal(pauseAfter(100, none), 0, `share ${none}`);
   });
 
   it('shares a read among workers only for a large mailbox, as many as the cores or the reviewer says', () => {
