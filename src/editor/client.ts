@@ -132,10 +132,10 @@ export class AnalysisClient {
 
   /**
    * A read of a mail (analyseParts) split into `of` shares, one a worker (but the first read:
-   * see below): the long-lived worker reads the first, long-lived helpers the others. `partial` gets every share's deltas as they
-   * come; the answer is each share's last. The deltas of a split read are never whole: the
-   * caller merges them into a store of its own for the read. `abandon()` when the answer will
-   * be dropped: the workers stop at their next batch.
+   * see below): the long-lived worker reads the first, long-lived helpers the others.
+   * `partial` gets every share's deltas as they come; the answer is each share's last. The
+   * deltas of a split read are never whole: the caller merges them into a store of its own for
+   * the read. `abandon()` when the answer will be dropped: the workers stop at their next batch.
    */
   readShared(args: AnalyseArgs, of: number, partial: (d: AnalysisDelta) => void): SharedRead {
     // A worker's first read runs some three times slower than its later ones, its engine

@@ -250,9 +250,11 @@ class Unsaid {
  * the lenses need), the slow part, the one in view first. `post` receives what is new since
  * it was last called (PartStore merges it): after each batch read (the one in view first),
  * once the batch in view is bound, and then every PARTIAL_MS (doubling) while the coverage
- * grows; the answer is what is new since the last post. When `superseded` says a request waits behind this one, binding stops
- * and the analysis says what is left (`unfinished`): that request goes first, and a read after
- * it binds only what is not yet bound. With `args.share`, only that share's batches are read
+ * grows; the answer is what is new since the last post. When `superseded` says a request
+ * waits behind this one, binding stops and the analysis says what is left (`unfinished`): that
+ * request goes first, and a read after it binds only what is not yet bound; when `abandoned`
+ * says the host will drop the answer, the read stops at once. The batches out of view are
+ * bound at `args.background` of a core. With `args.share`, only that share's batches are read
  * and bound, the one in view first if it is the share's: the shares' answers merged make the
  * analysis (each answer counts every batch of the mailbox, so what is unfinished is right).
  */
