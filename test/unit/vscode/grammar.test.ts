@@ -67,6 +67,18 @@ describe('vscode: the patch mail colours', function () {
       const prose = scopesOf(alone(g, `${q}unlock_slot() is called under the tree lock.`));
       assert.ok(removed.has('markup.deleted.diff.dax') && added.has('markup.inserted.diff.dax'), q);
       assert.ok(!prose.has('markup.deleted.diff.dax') && !prose.has('markup.inserted.diff.dax'), `${q}prose is no diff line`);
+      // File headers and a signature are no added or removed lines.
+      assert.ok(scopesOf(alone(g, `${q}+++ b/fs/dax.c`)).has('meta.diff.header.to-file.dax'), `${q}+++`);
+      assert.ok(scopesOf(alone(g, `${q}--- a/fs/dax.c`)).has('meta.diff.header.from-file.dax'), `${q}---`);
+      assert.ok(!scopesOf(alone(g, `${q}-- `)).has('markup.deleted.diff.dax'), `${q}-- `);
+    }
+  });
+
+  it('gives a quoted added or removed line one token, so a large mailbox\'s colours cross to the editor small', () => {
+    for (const q of QUOTES.slice(1)) {
+      for (const line of [`${q}+\tentry = lock_slot(mapping, slot);`, `${q}-\tunlock_slot(mapping, slot);`]) {
+        assert.equal(alone(g, line).length, 1, line);
+      }
     }
   });
 
