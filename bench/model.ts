@@ -23,7 +23,7 @@
 //    and for the synthetic machine, which reports its threads' future objects. `--por` runs only this section; N = 6 only with `--n6` (tens of
 //    seconds and several GB).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { explore } from '../src/check/explore';
@@ -307,16 +307,11 @@ interface SpinScaled { states: number; panMs: number; compileMs: number; mb: num
 
 function spinScaled(pml: string, n: number, defines: string[] = []): SpinScaled | null {
   if (spawnSync('spin', ['-V'], { encoding: 'utf8' }).status !== 0) return null;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'dax-spin-n-'));
-  try {
-    // Every .pml here names its fault count NT and runs fault(0), fault(1), ... in init.
-    const text = readFileSync(path.join(root, 'bench', pml), 'utf8')
-      .replace(/#define NT\s+\d+/, `#define NT    ${n}`)
-      .replace(/run fault\(0\)(?:; run fault\(\d+\))*/, Array.from({ length: n }, (_, i) => `run fault(${i})`).join('; '));
-    writeFileSync(path.join(dir, pml), text);
-    const a = timedRun('spin', [...defines, '-a', pml], dir);
-    const g = timedRun('gcc', ['-O2', '-DSAFETY', '-o', 'pan', 'pan.c'], dir);
-    if (!a.ok || !g.ok) throw new Error(`spin/gcc failed on ${pml} with ${n} faults:\n${a.out}\n${g.out}`);
+  // Every .pml here names its fault count NT and runs fault(0), fault(1), ... in init.
+  const text = readFileSync(path.join(root, 'bench', pml), 'utf8')
+    .replace(/#define NT\s+\d+/, `#define NT    ${n}`)
+    .replace(/run fault\(0\)(?:; run fault\(\d+\))*/, Array.from({ length: n }, (_, i) => `run fault(${i})`).join('; '));
+  return withPan(pml, text, defines, (dir, spinMs, gccMs) => {
     const sizing = timedRun('./pan', ['-m1000000'], dir);
     const states = Number(/(\d+) states, stored/.exec(sizing.out)?.[1] ?? NaN);
     const depth = Number(/depth reached (\d+)/.exec(sizing.out)?.[1] ?? 1000000);
@@ -324,10 +319,8 @@ function spinScaled(pml: string, n: number, defines: string[] = []): SpinScaled 
     const p = timedRun('./pan', [`-m${2 * depth + 100}`, `-w${w}`], dir);
     if (!new RegExp(`${states} states, stored`).test(p.out)) throw new Error(`pan sized to ${states} states stored another count:\n${p.out}`);
     const mb = Number(/([\d.]+)\s+total actual memory usage/.exec(p.out)?.[1] ?? NaN);
-    return { states, panMs: p.ms, compileMs: a.ms + g.ms, mb, errors: Number(/errors: (\d+)/.exec(p.out)?.[1] ?? NaN) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return { states, panMs: p.ms, compileMs: spinMs + gccMs, mb, errors: Number(/errors: (\d+)/.exec(p.out)?.[1] ?? NaN) };
+  });
 }
 
 /** fault-vs-truncate with n PTE read faults at 0x203 (symmetric: one class of n threads). */
@@ -401,7 +394,6 @@ function timedRun(cmd: string, args: string[], cwd: string): { ms: number; out: 
 
 function spin(): boolean {
   console.log('\n4. pmd-downgrade: dax-review against SPIN (bench/pmd-downgrade.pml)');
-  const pml = path.join(root, 'bench', 'pmd-downgrade.pml');
   if (spawnSync('spin', ['-V'], { encoding: 'utf8' }).status !== 0) {
     console.log('spin is not installed (Debian: apt-get install spin); the comparison is skipped');
     return false;
@@ -409,38 +401,25 @@ function spin(): boolean {
   const cli = path.join(root, 'dist', 'cli.js');
   let agree = true;
   for (const wakeAll of [false, true]) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'dax-spin-'));
-    try {
-      copyFileSync(pml, path.join(dir, 'pmd-downgrade.pml'));
-      const a = timedRun('spin', [`-DWAKE_ALL=${wakeAll ? 1 : 0}`, '-a', 'pmd-downgrade.pml'], dir);
-      const g = timedRun('gcc', ['-O2', '-DSAFETY', '-o', 'pan', 'pan.c'], dir);
-      const p = timedRun('./pan', [], dir);
-      if (!a.ok || !g.ok) throw new Error(`spin/gcc failed:\n${a.out}\n${g.out}`);
-      const errors = Number(/errors: (\d+)/.exec(p.out)?.[1] ?? NaN);
-      const spinStates = /(\d+) states, stored/.exec(p.out)?.[1] ?? '?';
-      const why = /pan:1: ([^\n(]+)/.exec(p.out)?.[1]?.trim();
-      const spinMs = a.ms + g.ms + p.ms;
-      const spinVerdict = errors > 0 ? 'violation' : 'ok';
+    const spinRun = spinCheck('pmd-downgrade.pml', [`-DWAKE_ALL=${wakeAll ? 1 : 0}`]);
+    const spinMs = spinRun.a + spinRun.g + spinRun.p;
 
-      const points = { 'grab_mapping_entry.downgrade_wake_all': wakeAll };
-      const inproc = measure(() => explore(buildScenario('pmd-downgrade', { points }), BUDGET, { stopAtFirst: true }));
-      const ours = inproc.v;
-      const procArgs = [cli, 'model', 'run', 'pmd-downgrade', '--set', `grab_mapping_entry.downgrade_wake_all=${wakeAll}`, '--first', '--json'];
-      const proc = existsSync(cli) ? timedRun(process.execPath, procArgs, root) : null;
-      const procVerdict = proc ? (JSON.parse(proc.out) as Verdict).verdict : 'not built';
+    const points = { 'grab_mapping_entry.downgrade_wake_all': wakeAll };
+    const inproc = measure(() => explore(buildScenario('pmd-downgrade', { points }), BUDGET, { stopAtFirst: true }));
+    const ours = inproc.v;
+    const procArgs = [cli, 'model', 'run', 'pmd-downgrade', '--set', `grab_mapping_entry.downgrade_wake_all=${wakeAll}`, '--first', '--json'];
+    const proc = existsSync(cli) ? timedRun(process.execPath, procArgs, root) : null;
+    const procVerdict = proc ? (JSON.parse(proc.out) as Verdict).verdict : 'not built';
 
-      console.log(`wake_all=${wakeAll}:`);
-      console.log(`  SPIN        ${spinVerdict}${why ? ` (${why})` : ''}, ${spinStates} states; spin -a ${fmt(a.ms)} ms + gcc ${fmt(g.ms)} ms + pan ${fmt(p.ms)} ms = ${fmt(spinMs)} ms`);
-      console.log(`  dax-review  ${ours.verdict}${ours.violations[0] ? ` (${ours.violations[0].kind}, ${ours.violations[0].trace.steps.length} steps)` : ''}, ${fmt(ours.states)} states; `
-        + `in process ${fmt(inproc.wall)} ms wall (${fmt(inproc.cpu)} ms CPU)${proc ? `; CLI process end to end ${fmt(proc.ms)} ms (${procVerdict})` : ''}`);
-      const endToEnd = proc ? proc.ms : inproc.wall;
-      console.log(`  ours / SPIN end to end: ${(endToEnd / spinMs).toFixed(2)} (target <= 0.25); in process: ${(inproc.wall / spinMs).toFixed(2)}`);
-      const same = ours.verdict === spinVerdict && (!proc || procVerdict === spinVerdict);
-      console.log(`  verdicts ${same ? 'agree' : 'DISAGREE'}`);
-      agree &&= same;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    console.log(`wake_all=${wakeAll}:`);
+    console.log(`  SPIN        ${spinRun.verdict}${spinRun.why ? ` (${spinRun.why})` : ''}, ${spinRun.states} states; spin -a ${fmt(spinRun.a)} ms + gcc ${fmt(spinRun.g)} ms + pan ${fmt(spinRun.p)} ms = ${fmt(spinMs)} ms`);
+    console.log(`  dax-review  ${ours.verdict}${ours.violations[0] ? ` (${ours.violations[0].kind}, ${ours.violations[0].trace.steps.length} steps)` : ''}, ${fmt(ours.states)} states; `
+      + `in process ${fmt(inproc.wall)} ms wall (${fmt(inproc.cpu)} ms CPU)${proc ? `; CLI process end to end ${fmt(proc.ms)} ms (${procVerdict})` : ''}`);
+    const endToEnd = proc ? proc.ms : inproc.wall;
+    console.log(`  ours / SPIN end to end: ${(endToEnd / spinMs).toFixed(2)} (target <= 0.25); in process: ${(inproc.wall / spinMs).toFixed(2)}`);
+    const same = ours.verdict === spinRun.verdict && (!proc || procVerdict === spinRun.verdict);
+    console.log(`  verdicts ${same ? 'agree' : 'DISAGREE'}`);
+    agree &&= same;
   }
   return agree;
 }
@@ -469,12 +448,7 @@ interface SpinRun {
  * trail replayed to see which processes are blocked in its last state.
  */
 function spinCheck(pml: string, defines: string[], pans = 1): SpinRun {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'dax-spin-'));
-  try {
-    copyFileSync(path.join(root, 'bench', pml), path.join(dir, pml));
-    const a = timedRun('spin', [...defines, '-a', pml], dir);
-    const g = timedRun('gcc', ['-O2', '-DSAFETY', '-o', 'pan', 'pan.c'], dir);
-    if (!a.ok || !g.ok) throw new Error(`spin/gcc failed:\n${a.out}\n${g.out}`);
+  return withPan(pml, readFileSync(path.join(root, 'bench', pml), 'utf8'), defines, (dir, a, g) => {
     const p = timedRun('./pan', [], dir);
     let pBest = p.ms;
     for (let i = 1; i < pans; i++) pBest = Math.min(pBest, timedRun('./pan', [], dir).ms);
@@ -493,11 +467,27 @@ function spinCheck(pml: string, defines: string[], pans = 1): SpinRun {
         .filter((m) => !m[3].includes('valid end state'))
         .map((m) => ({ proc: m[1], line: Number(m[2]) }));
     }
-    return { verdict: errors > 0 ? 'violation' : 'ok', why, states, a: a.ms, g: g.ms, p: p.ms, pBest, blocked, replayMs };
+    return { verdict: errors > 0 ? 'violation' : 'ok', why, states, a, g, p: p.ms, pBest, blocked, replayMs };
+  });
+}
+
+/** `text`, a .pml named `pml`, compiled (spin -a, gcc -O2 -DSAFETY) in a folder of its own for
+ *  `run`, which gets the folder and the two compile times in ms; the folder goes afterwards. */
+function withPan<T>(pml: string, text: string, defines: string[], run: (dir: string, spinMs: number, gccMs: number) => T): T {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dax-spin-'));
+  try {
+    writeFileSync(path.join(dir, pml), text);
+    const a = timedRun('spin', [...defines, '-a', pml], dir);
+    const g = timedRun('gcc', ['-O2', '-DSAFETY', '-o', 'pan', 'pan.c'], dir);
+    if (!a.ok || !g.ok) throw new Error(`spin/gcc failed on ${pml}:\n${a.out}\n${g.out}`);
+    return run(dir, a.ms, g.ms);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Searches timed for the search-alone ratio: the best of them, on either side, is the least disturbed by the host. */
+const SEARCH_RUNS = 5;
 
 /**
  * xa-invalidate-waiters, the XArray era's known defect, against SPIN (bench/xa-invalidate-waiters.pml)
@@ -506,9 +496,6 @@ function spinCheck(pml: string, defines: string[], pans = 1): SpinRun {
  * wake of all must be clean in both. Returns whether both verdicts agree with each other and with
  * that; a disagreement is said on standard error too.
  */
-/** Searches timed for the search-alone ratio: the best of them, on either side, is the least disturbed by the host. */
-const SEARCH_RUNS = 5;
-
 function spinXarray(): boolean {
   const name = 'xa-invalidate-waiters';
   const pml = `${name}.pml`;
