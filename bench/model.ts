@@ -297,7 +297,10 @@ function synthetic(n: number, k: number): Machine {
 /** The synthetic machine, saying what each thread may still touch: its counter and the shared word. */
 function syntheticWithFuture(n: number, k: number): Machine {
   const m = synthetic(n, k);
-  return { ...m, future: (s, t) => (s[t] < k ? [t, n] : []), invariantReads: [] };
+  return { ...m, future: (s, t) => {
+    const f = s[t] < k ? [t, n] : [];
+    return { reads: f, writes: f };
+  }, invariantReads: [] };
 }
 
 /** SPIN on a bench/ .pml extended to `n` faults: its stored states, the search alone (pan with

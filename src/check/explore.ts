@@ -51,8 +51,9 @@
 // holds the argument). On a machine that says which objects each thread may still touch
 // (Machine.future) and which objects the invariants read (Machine.invariantReads), a
 // state may be expanded with a persistent set of invisible steps, fewer threads than are
-// enabled, when every successor by them is new (the cycle proviso above, made concrete:
-// a reduced step never closes a cycle). That prunes states. Quiescent states keep their
+// enabled, when every successor by them comes after it in the store (the cycle proviso
+// above, made concrete: a reduced step climbs in id, so it never closes a cycle of reduced
+// steps). That prunes states. Quiescent states keep their
 // depth; invariant and step faults are still found but maybe deeper, and a livelock is a
 // property of the full graph: a reduced search that finds an invariant or step fault,
 // sees a step without progress while livelock is checked, or stops early with a fault,
@@ -188,9 +189,11 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   const props: Required<Properties> = { faults: true, invariants: true, quiescent: true, livelock: true, ...opts.properties };
   const nThreads = machine.threads.length;
   const symmetric = opts.reductions?.symmetry !== false && hasSymmetry(machine);
-  const sleepSets = opts.reductions?.sleepSets !== false && nThreads >= 2 && nThreads <= 31;
   const partialOrder = opts.reductions?.partialOrder === true && nThreads >= 2 && nThreads <= 31
     && PersistentSets.supported(machine);
+  // Where persistent sets must answer the livelock question, the graph they keep must be
+  // closed under their own steps (persistent.ts), which a sleep set's pruning would break.
+  const sleepSets = opts.reductions?.sleepSets !== false && nThreads >= 2 && nThreads <= 31 && !(partialOrder && props.livelock);
   const forget = forgetting(machine);
   const canon = symmetric ? (s: Int32Array) => forget(machine.canonical(s)) : forget;
   const root = canon(machine.initial());
@@ -416,26 +419,27 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   /**
    * The threads to explore at state `id` (being expanded): a persistent set of awake
    * threads, fewer than the awake enabled ones, if one exists and every successor by its
-   * steps is new (the cycle proviso, persistent.ts); else `enabled`.
+   * steps comes after `id` in the store (the cycle proviso, persistent.ts); else `enabled`.
    */
   const reducedSet = (id: number, enabled: number, live: number, z: number): number => {
-    parentWords ??= store.decode(parentIds(), parentBuf);
-    const p = persistent!.choose(parentWords, enabled, live, z, cur);
-    if (p === (enabled & ~z) || !allNew(p)) return enabled;
+    const words = (): Int32Array => (parentWords ??= store.decode(parentIds(), parentBuf));
+    const p = persistent!.choose(words, parentIds(), enabled, live, z, cur);
+    if (p === (enabled & ~z) || !allAfter(p, id)) return enabled;
     if (id >= reducedAt.length) reducedAt = widen(reducedAt, id);
     reducedAt[id] = 1;
     reducedAny = true;
     return p;
   };
 
-  /** Whether every step of the threads in `mask` from the state being expanded leads to a state not stored yet. */
-  const allNew = (mask: number): boolean => {
+  /** Whether every step of the threads in `mask` from the state being expanded, `id`, leads
+   *  to a state not stored yet or stored after it (so still to be expanded). */
+  const allAfter = (mask: number, id: number): boolean => {
     for (let m = mask; m !== 0; m &= m - 1) {
       for (const step of moves.values[parentMoves[31 - Math.clz32(m & -m)]].steps) {
         if (step.move.fault && step.move.fault.code !== 'warn') continue;
         const f = succId(step);
         restore(step);
-        if (f >= 0) return false;
+        if (f >= 0 && f <= id) return false;
       }
     }
     return true;
@@ -571,10 +575,13 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   const complete = !stopped && !(opts.stopAtFirst && found.size);
   // Quiescent faults keep their depth under persistent sets and sleep sets, and a complete
   // reduced search that found no other fault proves there is none (persistent.ts).
-  const handOver = reducedAny && (deeperFound || (props.livelock && sawNonProgress) || (found.size > 0 && !complete));
-  if (handOver) return null;
+  if (reducedAny && (deeperFound || (found.size > 0 && !complete) || (props.livelock && sawNonProgress && !complete))) return null;
   if (complete && edges && sawNonProgress) {
-    const l = findLivelock(machine, store, canon, edges);
+    const escaped = resolvePruned(machine, store, canon, edges);
+    // A livelock of the full graph leaves a cycle among the states a reduced search kept
+    // (persistent.ts): without one there is none; with one, the unreduced search decides.
+    if (reducedAny && (escaped || cyclic(edgeGraph(store.size, edges)))) return null;
+    const l = reducedAny ? null : findLivelock(store, edges);
     if (l) found.set('livelock', l);
   }
 
@@ -617,30 +624,9 @@ function hasSymmetry(m: Machine): boolean {
 // that a state where nothing can run stays a deadlock. It protects against retry loops
 // that never end: a fault that loops on -EAGAIN while the entry it waits for stays
 // locked, two threads that back off for each other forever.
-function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array) => Int32Array, log: EdgeLog): Found | null {
+function findLivelock(store: StateStore, log: EdgeLog): Found | null {
   const n = store.size;
-  // The steps the sleep sets pruned: same state graph, so they are edges too.
-  for (let id = 0; id < n && id < log.pruned.length; id++) {
-    if (log.pruned[id] === 0) continue;
-    const s = store.get(id);
-    for (let m = log.pruned[id]; m !== 0; m &= m - 1) {
-      for (const tr of machine.successors(s, 31 - Math.clz32(m & -m))) {
-        if (tr.fault || tr.progress) { log.exit(id); continue; }
-        const f = store.lookup(canon(tr.state));
-        if (f < 0) log.exit(id);
-        else log.add(id, f, tr.progress);
-      }
-    }
-  }
-  log.flush();
-  // Compressed rows: the edges of v are to[start[v] .. start[v + 1]).
-  const m = log.n;
-  const start = new Int32Array(n + 1);
-  for (let e = 0; e < m; e++) start[log.from[e] + 1]++;
-  for (let v = 0; v < n; v++) start[v + 1] += start[v];
-  const fill = start.slice(0, n);
-  const to = new Int32Array(m);
-  for (let e = 0; e < m; e++) to[fill[log.from[e]]++] = log.to[e];
+  const { start, to } = edgeGraph(n, log);
   const comp = tarjan(n, start, to);
   const nComp = comp.reduce((a, c) => Math.max(a, c + 1), 0);
   // A component is a livelock candidate until one of its edges leaves it or one of its
@@ -690,6 +676,48 @@ function findLivelock(machine: Machine, store: StateStore, canon: (s: Int32Array
     length: path.length - 1,
     fault: { kind: 'livelock', message: 'livelock', detail: { cycleSteps: cycle.length + 1 } },
   };
+}
+
+/**
+ * Adds to the log the steps the sleep sets pruned: the same state graph, so they are edges
+ * too. Returns the number of states with a pruned step without progress to a state the
+ * search did not keep (an exit for the livelock analysis).
+ */
+function resolvePruned(machine: Machine, store: StateStore, canon: (s: Int32Array) => Int32Array, log: EdgeLog): number {
+  let escaped = 0;
+  for (let id = 0; id < store.size && id < log.pruned.length; id++) {
+    if (log.pruned[id] === 0) continue;
+    const s = store.get(id);
+    for (let m = log.pruned[id]; m !== 0; m &= m - 1) {
+      for (const tr of machine.successors(s, 31 - Math.clz32(m & -m))) {
+        if (tr.fault || tr.progress) { log.exit(id); continue; }
+        const f = store.lookup(canon(tr.state));
+        if (f < 0) { log.exit(id); escaped++; } else log.add(id, f, tr.progress);
+      }
+    }
+  }
+  log.flush();
+  return escaped;
+}
+
+/** The logged steps as compressed rows: the edges of v are to[start[v] .. start[v + 1]). */
+function edgeGraph(n: number, log: EdgeLog): { start: Int32Array; to: Int32Array } {
+  const m = log.n;
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) start[log.from[e] + 1]++;
+  for (let v = 0; v < n; v++) start[v + 1] += start[v];
+  const fill = start.slice(0, n);
+  const to = new Int32Array(m);
+  for (let e = 0; e < m; e++) to[fill[log.from[e]]++] = log.to[e];
+  return { start, to };
+}
+
+/** Whether a graph of compressed rows has a cycle (a self-loop counts). */
+function cyclic({ start, to }: { start: Int32Array; to: Int32Array }): boolean {
+  const n = start.length - 1;
+  const comp = tarjan(n, start, to);
+  for (let v = 0; v < n; v++) for (let e = start[v]; e < start[v + 1]; e++) if (comp[to[e]] === comp[v]) return true;
+  return false;
 }
 
 /** Tarjan's strongly connected components, iterative; returns the component of each node. */

@@ -5,9 +5,8 @@
 // What is chosen. At a state s with enabled threads E, a set P of threads is persistent
 // when no step outside P, on any path from s that takes only steps of threads outside P,
 // conflicts with the next step of a thread in P. Built as a closure: start from one enabled
-// thread t; every live thread v outside P whose future objects meet the next step of a
-// thread u of P joins P (a step writes what the other may read or write, or reads what it
-// may write: Machine.future lists objects either way, so any meeting counts). A blocked
+// thread t; every live thread v outside P whose future meets the next step of a thread u of
+// P joins P (u's step writes what v may read or write, or reads what v may write). A blocked
 // thread cannot join (its step is not enabled at s: the set would need the steps that wake
 // it), and neither can a visible step (below): the closure then fails and t is no seed.
 // The smallest closure over all seeds is taken; when none is smaller than E, E is
@@ -20,9 +19,10 @@
 // reduced expansion the invariants' inputs do not change.
 //
 // Cycle proviso (explore.ts). A state is expanded with a reduced set only if every
-// successor by a step of the set is new (not in the store yet); otherwise every enabled
-// thread is explored. Ids are given in order of discovery, so a reduced state's steps lead
-// to states of larger ids: a walk along reduced steps climbs and, the store being finite,
+// successor by a step of the set comes after it in the store (new, or found but not yet
+// expanded: ids are given in order of discovery and states expanded in order of id);
+// otherwise every enabled thread is explored. So a reduced state's steps lead to states of
+// larger ids: a walk along reduced steps climbs and, the store being finite,
 // reaches a fully expanded state, and every cycle holds one. No step is postponed forever
 // around a cycle (the ignoring problem). A state that the sleep sets reopen after a
 // reduced expansion is expanded in full.
@@ -57,23 +57,36 @@
 //    depth of a quiescent state in the reduced graph is still the length of its shortest
 //    path in the full graph (the breadth-first order and the depth repair of explore.ts
 //    do the rest).
+//  - Livelock: a terminal component C of the full graph, with an edge, reached from the
+//    root. The reduced graph reaches a state of C: a path w into C is, by the argument
+//    for quiescent states read the other way, a prefix up to permutation of a reduced
+//    path w', and the state after w' is reached from one of C, so it lies in C. Every
+//    state of C has an enabled thread, so a nonempty persistent set, whose steps stay in
+//    C. The states of C the reduced graph holds, finitely many, each with a step to
+//    another of them, make a cycle. So a reduced graph without a cycle proves there is no
+//    livelock. That needs the reduced graph closed under the steps of its persistent sets,
+//    which sleep sets break (a sleeping step may lead to a state the search never keeps):
+//    where persistent sets must answer it, the search runs without sleep sets
+//    (explore.ts).
 // Shortest traces: quiescent faults keep their lengths; invariant and step faults may be
-// found later on a longer path, and a livelock (a terminal component of the full graph)
-// is not a question the reduced graph answers. So a reduced search that finds an
-// invariant or step fault, that saw a step without progress while the livelock property
-// is on, or that stopped before the end with a fault found (at the first fault, or out of
-// budget: a fault of another kind may lie shallower), is answered by the unreduced search
+// found later on a longer path, and a livelock is a cycle whose shortest form only the
+// full graph shows. So a reduced search that finds an invariant or step fault, that
+// keeps a cycle while the livelock property is on, or that stopped before the end with a
+// fault found or a step without progress seen (at the first fault, or out of budget: a
+// fault of another kind may lie shallower), is answered by the unreduced search
 // (explore.ts). Otherwise its answer is the full search's: no fault, or quiescent faults
-// only, each kind found (the argument above) at its shortest length.
+// only, each kind found (the argument above) at its shortest length, and no livelock.
 
 import type { Machine } from '../model/machine';
 import type { Footprints } from './footprints';
 
 export class PersistentSets {
-  /** Per thread, the footprint number of its future (every object both read and written). */
+  /** Per thread, the footprint number of its future at the state being expanded. */
   private readonly futures: Int32Array;
   /** The footprint that reads what the invariants read: a step conflicting with it is visible. */
   private readonly observed: number;
+  /** Futures by thread and the block number of the part that decides them (Machine.futureParts). */
+  private readonly remembered = new Map<number, number>();
 
   constructor(private readonly machine: Machine, private readonly footprints: Footprints) {
     this.futures = new Int32Array(machine.threads.length);
@@ -86,16 +99,16 @@ export class PersistentSets {
   }
 
   /**
-   * The threads to explore at the state `words`: a persistent set of invisible steps
-   * smaller than `enabled` and clear of the sleep set `asleep`, or `enabled` itself.
-   * `live` holds the threads not done, and cur[t] the footprint of enabled thread t's next step.
+   * The threads to explore at the state `words` (block numbers `ids`): a persistent set of
+   * invisible steps smaller than `enabled` and clear of the sleep set `asleep`, or `enabled`
+   * itself. `live` holds the threads not done, and cur[t] the footprint of enabled thread t's
+   * next step.
    */
-  choose(words: Int32Array, enabled: number, live: number, asleep: number, cur: Int32Array): number {
+  choose(words: () => Int32Array, ids: Int32Array, enabled: number, live: number, asleep: number, cur: Int32Array): number {
     if ((enabled & (enabled - 1)) === 0) return enabled;
     for (let m = live; m !== 0; m &= m - 1) {
       const v = 31 - Math.clz32(m & -m);
-      const f = this.machine.future!(words, v);
-      this.futures[v] = this.footprints.of([{ reads: f, writes: f }]);
+      this.futures[v] = this.futureOf(words, ids, v);
     }
     let best = enabled;
     let bestSize = popcount(enabled);
@@ -108,6 +121,19 @@ export class PersistentSets {
       }
     }
     return best;
+  }
+
+  /** The footprint number of thread v's future, remembered by the part that decides it. */
+  private futureOf(words: () => Int32Array, ids: Int32Array, v: number): number {
+    const parts = this.machine.futureParts;
+    const key = parts ? ids[parts[v]] * 32 + v : -1;
+    if (key >= 0) {
+      const f = this.remembered.get(key);
+      if (f !== undefined) return f;
+    }
+    const f = this.footprints.of([this.machine.future!(words(), v)]);
+    if (key >= 0) this.remembered.set(key, f);
+    return f;
   }
 
   /** The persistent closure of seed t within `enabled`, or -1 when it needs a thread outside

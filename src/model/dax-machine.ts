@@ -19,6 +19,7 @@ import { FINAL, INVARIANTS, NO_FAULTS, RETURNED, STUCK, type PropertyContext } f
 import { Step } from './kernel/step';
 import type { ScenarioSpec } from './scenarios';
 import { allocState, reachableFuncs, VM, type Program } from './vm';
+import { FutureAnalysis, TouchSet, type Future } from './future';
 
 const hex = (x: number): string => `0x${(x >>> 0).toString(16)}`;
 
@@ -67,6 +68,11 @@ export class DaxMachine implements Machine {
   readonly vm: VM;
   /** Threads of one symmetry class, for the classes of two or more threads. */
   private readonly classes: number[][];
+  /** Every object the invariants read, when each says (Property.observes). */
+  readonly invariantReads?: readonly number[];
+  /** Per thread, the part of the state holding its stack, which alone decides its future. */
+  readonly futureParts: readonly number[];
+  private readonly futures: FutureAnalysis;
   private readonly init: Int32Array;
 
   constructor(readonly spec: ScenarioSpec, readonly prog: Program, opts: MachineOptions = {}) {
@@ -103,7 +109,16 @@ export class DaxMachine implements Machine {
       pageRefs: opts.pageRefs ?? 'pins',
     };
     this.init = this.build(opts);
+    this.futures = new FutureAnalysis(prog, this.L, this.init, this.L.objectIds(), (x, t) => {
+      const entry = spec.threads[t];
+      for (const p of RETURNED) if (p.returnTouches) p.returnTouches(x, entry); else x.everything();
+    });
+    this.futureParts = this.threads.map((_x, t) => this.L.segments.indexOf(this.L.thread(t)));
+    if (INVARIANTS.every((p) => p.observes)) this.invariantReads = observed(this.L, this.init);
   }
+
+  /** What thread t may still touch in state s (Machine.future; model/future.ts). */
+  future(s: Int32Array, t: number): Future { return this.futures.future(s, t); }
 
   get name(): string { return this.spec.name; }
 
@@ -347,6 +362,13 @@ export class DaxMachine implements Machine {
     const i = this.prog.byName.get(name);
     return i === undefined ? undefined : this.prog.funcs[i];
   }
+}
+
+/** Every object the invariants read. */
+function observed(L: Layout, start: Int32Array): readonly number[] {
+  const x = new TouchSet(L, start, L.objectIds());
+  for (const p of INVARIANTS) p.observes!(x);
+  return x.result().reads;
 }
 
 /** A thread id + 1 stored in the state, renamed by perm; 0 (none) stays. */

@@ -146,12 +146,18 @@ export interface Machine {
   moves?(state: Int32Array, thread: number): Moves;
   /**
    * Optional, for partial-order reduction (with invariantReads): every object (as in
-   * Transition.reads/writes) that a step `thread` may still take from `state` may read or
-   * write, its next step's included, and those that decide whether it can run (a lock it
-   * waits for, the queue it sleeps on). An over-approximation; without it a search cannot
-   * prove that the other threads stay clear of a step, and expands every thread.
+   * Transition.reads/writes) that a step `thread` may still take from `state` may read, and
+   * every one it may write, its next step's included, and those that decide whether it can
+   * run (a lock it waits for, the queue it sleeps on). An over-approximation, whatever the
+   * other threads do meanwhile; without it a search cannot prove that the other threads stay
+   * clear of a step, and expands every thread.
    */
-  future?(state: Int32Array, thread: number): readonly number[];
+  future?(state: Int32Array, thread: number): { reads: readonly number[]; writes: readonly number[] };
+  /**
+   * Optional, with future(): per thread, the part of the state (an index into `segments`)
+   * whose words alone decide its future, so a search may remember the future by that part.
+   */
+  readonly futureParts?: readonly number[];
   /** Optional, with future(): every object invariants() reads. A step that writes one is visible. */
   readonly invariantReads?: readonly number[];
 }

@@ -185,6 +185,16 @@ export class Layout {
     return Array.from({ length: this.nThreads }, (_x, t) => fields.map((f) => this.thread(t) + f)).flat();
   }
   thread(t: number): number { return this.threadBase + t * this.threadStride; }
+  /** The footprint id of every object of a state of this layout (OBJ): each global object,
+   *  and each record's. */
+  objectIds(): number[] {
+    const records = { index: this.indexes.length, page: this.nPages, queue: this.nQueues, thread: this.nThreads };
+    const ids = OBJ as unknown as Record<string, number | ((i: number) => number)>;
+    return FOOTPRINTS.flatMap((f) => {
+      const id = ids[f.name];
+      return typeof id === 'number' ? [id] : Array.from({ length: records[f.per!] }, (_x, r) => id(r));
+    });
+  }
   /** What word i of a state is, in the objects' own names: `slot 0x203 tags`, `thread 1 stack+4`. */
   wordName(i: number): string {
     const field = (fields: readonly WordDecl[], f: number): string => fields[f]?.name ?? `+${f}`;

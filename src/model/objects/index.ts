@@ -19,7 +19,12 @@ import { DEVMAP } from './devmap/index';
 export const OBJECTS: readonly KernelObject[] = [SPINLOCK, RWSEM, RADIX, PAGES, INODE, PAGETABLE, WAITTABLE, LEASE, DAXDEV, DEVMAP, WARN];
 
 /** Every primitive, by name. */
-export const PRIMS: Readonly<Record<string, Prim>> = Object.fromEntries(OBJECTS.flatMap((o) => o.prims.map((p) => [p.name, p])));
+export const PRIMS: Readonly<Record<string, Prim>> = Object.fromEntries(OBJECTS.flatMap((o) => o.prims.map((p) => [p.name, withTouches(p, o)])));
+
+/** A primitive with what it may touch: its own declaration, else its object's. */
+function withTouches(p: Prim, o: KernelObject): Prim {
+  return p.touches || !o.touches ? p : { ...p, touches: o.touches };
+}
 
 /** Every lock of every object. */
 export const LOCKS: readonly LockDecl[] = OBJECTS.flatMap((o) => o.locks ?? []);

@@ -60,6 +60,36 @@ export interface Prim {
   /** Outcomes the explorer branches over (an injected fault), by name. */
   choices?(w: Step, args: number[]): string[] | undefined;
   run(w: Step, args: number[], choice: number): number;
+  /** What the primitive may touch, for a thread's future (model/future.ts): every object its
+   *  run() records and every object its blocked() reads, from what is known of its arguments
+   *  (undefined: any value). An over-approximation; without it the object's own `touches`
+   *  is taken, and without that, everything for a visible primitive and nothing for an
+   *  invisible one (what no other thread can observe touches only the thread's own words,
+   *  unless it says otherwise here). */
+  touches?(x: Touches, args: readonly (number | undefined)[]): void;
+}
+
+/** Where a primitive says what it may touch (Prim.touches). The future of a thread is what the
+ *  primitives of the rest of its run may touch (test/unit/model/future.test.ts checks it holds
+ *  every footprint a step records). */
+export interface Touches {
+  readonly L: Layout;
+  /** The state the scenario starts in: a primitive may read there only what no step can
+   *  raise again (an allocation failure budget, which only falls). */
+  readonly start: Int32Array;
+  /** The thread that runs the primitive. */
+  readonly t: number;
+  read(obj: number): void;
+  write(obj: number): void;
+  /** The per-index object `obj` of page index `index`, and of the head of its PMD region when
+   *  `head`: of every modelled index when the index is not known. */
+  index(obj: (slot: number) => number, index: number | undefined, write: boolean, head?: boolean): void;
+  /** The per-record object `obj` of every record of a kind. */
+  all(obj: (record: number) => number, kind: RecordKind | 'thread', write: boolean): void;
+  /** The queue a key hashes to (every queue when the key is not known). */
+  queue(key: number | undefined, write: boolean): void;
+  /** Anything at all: what the primitive does is not said. */
+  everything(): void;
 }
 
 /** A lock an object is: how a thread waits for it and who holds it. */
@@ -93,6 +123,8 @@ export interface KernelObject {
   fields?: Partial<Record<RecordKind, readonly WordDecl[]>>;
   footprints?: readonly FootprintDecl[];
   prims: readonly Prim[];
+  /** What any primitive of the object that says nothing of its own may touch (Prim.touches). */
+  touches?(x: Touches, args: readonly (number | undefined)[]): void;
   locks?: readonly LockDecl[];
   /** Adds the object's rows to the view of a state. */
   view?(st: Int32Array, ctx: ViewContext, out: StateView): void;

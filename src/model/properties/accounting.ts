@@ -2,7 +2,7 @@
 // ->nrpages counts the pages of both, a PMD entry 512 (v5.13 on: the era's Api.accounting).
 // Writeback, truncate and the shrinkers trust them; they change only under the tree's lock,
 // so they are checked whenever nobody holds it.
-import { G, SLOT } from '../kernel/layout';
+import { G, OBJ, SLOT } from '../kernel/layout';
 import type { Fault } from '../machine';
 import { isExceptional, isPmd } from '../objects/radix/entries';
 import { K } from '../objects/constants';
@@ -12,6 +12,9 @@ export const ACCOUNTING: Property = {
   name: 'accounting',
   kinds: ['accounting'],
   protects: 'the mapping\'s counts of DAX entries and pages, which writeback, truncate and reclaim trust',
+  observes(x) {
+    x.read(OBJ.TREE_LOCK); x.all(OBJ.slot, 'index', false); x.read(OBJ.NREXCEPTIONAL); x.read(OBJ.NRPAGES);
+  },
   invariant({ st, L, accounting }) {
     if (st[G.TREE_LOCK] !== 0) return NO_FAULTS;
     let exc = 0;

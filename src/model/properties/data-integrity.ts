@@ -23,6 +23,10 @@ export const DATA_INTEGRITY: Property = {
   name: 'data-integrity',
   kinds: ['wrong-result'],
   protects: 'written data: an fsync that returns success has flushed what was written before it, and unflushed data stays findable by the next one',
+  returnTouches(x, entry) {
+    if (!DATA_INTEGRITY_WRITEBACKS.has(entry.fn)) return;
+    x.read(OBJ.ISIZE); x.all(OBJ.data, 'index', false);
+  },
   returned(w, entry, ret): Fault | null {
     if (!DATA_INTEGRITY_WRITEBACKS.has(entry.fn)) return null;
     // The model's persistent memory never fails a flush: an error is the code's own.

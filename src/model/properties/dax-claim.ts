@@ -35,6 +35,9 @@ export const DAX_CLAIM: Property = {
   name: 'dax-claim',
   kinds: ['wrong-result', 'refcount'],
   protects: 'the ownership of a dax_device\'s pages: a claim that reports success owns every pgmap behind the device, and a mount and unmount leave references and pgmaps as they found them',
+  returnTouches(x, entry) {
+    if (entry.fn === 'fs_dax_claim_bdev') { x.read(OBJ.pgmap); x.read(OBJ.daxdev); }
+  },
   returned(w, entry, ret) {
     return entry.fn === 'fs_dax_claim_bdev' ? claimResult(w, entry.args, ret) : null;
   },

@@ -22,6 +22,10 @@ export const FAULT_RESULT: Property = {
   name: 'fault-result',
   kinds: ['wrong-result', 'accounting'],
   protects: 'a fault inside the file maps its page or says why not: a wrong SIGBUS kills the process, a fault that maps nothing faults again forever; and it is counted as major only when it allocated',
+  returnTouches(x, entry) {
+    if (!FAULTS.has(entry.fn)) return;
+    x.read(OBJ.ISIZE); x.read(OBJ.PMD); x.all(OBJ.pte, 'index', false);
+  },
   returned(w, entry, ret) {
     if (!FAULTS.has(entry.fn)) return null;
     const index = entry.args[0];

@@ -14,6 +14,9 @@ export const MEMORY_FAILURE_FOUND: Property = {
   name: 'memory-failure-found',
   kinds: ['wrong-result'],
   protects: 'memory failure of a DAX page still in its file finds the file and unmaps the page',
+  returnTouches(x, entry) {
+    if (entry.fn === 'memory_failure') x.everything();
+  },
   returned(w, entry, ret) {
     if (entry.fn !== 'memory_failure' || ret >= 0) return null;
     const index = entry.args[0];

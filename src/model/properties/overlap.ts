@@ -1,6 +1,6 @@
 // A huge PMD and PTEs never map the same range at once: the page table holds only one of
 // them, and two mappings of one file offset would diverge.
-import { G, SLOT } from '../kernel/layout';
+import { G, OBJ, SLOT } from '../kernel/layout';
 import { hex } from '../objects/format';
 import { pmdHuge } from '../objects/pagetable/index';
 import { NO_FAULTS, type Property } from './property';
@@ -9,6 +9,9 @@ export const OVERLAP: Property = {
   name: 'overlap',
   kinds: ['overlap'],
   protects: 'one mapping per file offset: a huge PMD and PTEs of the same range would diverge',
+  observes(x) {
+    x.read(OBJ.PMD); x.all(OBJ.pte, 'index', false);
+  },
   invariant({ st, L }) {
     if (!pmdHuge(st[G.PMD])) return NO_FAULTS;
     let any = false;

@@ -6,6 +6,7 @@ import type { Fault, ViolationKind } from '../machine';
 import type { Layout } from '../kernel/layout';
 import type { Instr } from '../ir';
 import type { Step } from '../kernel/step';
+import type { Touches } from '../objects/object';
 
 /** What a property reads of a state. */
 export interface PropertyContext {
@@ -47,6 +48,11 @@ export interface Property {
   final?(c: PropertyContext): Fault[];
   /** A fault of the step in which a thread returns from its entry point with `value`, or null. */
   returned?(w: Step, entry: { fn: string; args: readonly number[] }, value: number): Fault | null;
+  /** With returned(): every object it may read for a thread of this entry point, for the
+   *  thread's future (model/future.ts). Without it, it may read anything. */
+  returnTouches?(x: Touches, entry: { fn: string; args: readonly number[] }): void;
+  /** With invariant(): every object it reads (Machine.invariantReads). */
+  observes?(x: Touches): void;
 }
 
 /** The faults of a state that breaks nothing: shared and frozen. */

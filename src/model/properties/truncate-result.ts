@@ -19,6 +19,9 @@ export const TRUNCATE_RESULT: Property = {
   name: 'truncate-result',
   kinds: ['wrong-result'],
   protects: 'a truncate that reports success has set the size it was asked for, and one nothing could fail does not fail',
+  returnTouches(x, entry) {
+    if (TRUNCATES.has(entry.fn)) x.read(OBJ.ISIZE);
+  },
   returned(w, entry, ret): Fault | null {
     if (!TRUNCATES.has(entry.fn)) return null;
     if (ret !== 0 && INFALLIBLE.has(entry.fn)) {

@@ -13,6 +13,8 @@ export const WRITE_RESULT: Property = {
   name: 'write-result',
   kinds: ['wrong-result'],
   protects: 'a write(2) of a page writes the whole page, or fails for a reason the model has (an allocation)',
+  // It reads only what the thread returned.
+  returnTouches() {},
   returned(w, entry, ret) {
     if (!WRITES.has(entry.fn) || ret === K.PAGE_SIZE || ret === -K.ENOMEM) return null;
     const what = ret < 0 ? `the error ${ret}` : `${ret} of ${K.PAGE_SIZE} bytes`;

@@ -102,7 +102,8 @@ for (const caches of [true, false]) {
 }
 
 // With persistent sets asked for, every verdict, kind and shortest trace length is the same
-// and no count grows (the model reports no future objects yet, so none shrinks either).
+// and no state count grows (the transitions may: the sleep sets step aside where persistent
+// sets answer the livelock question).
 describe('check: the model scenarios with partial-order reduction asked for', function () {
   this.timeout(120_000);
   for (const c of CASES) {
@@ -110,10 +111,10 @@ describe('check: the model scenarios with partial-order reduction asked for', fu
       const machine = buildScenario(c.scenario, { points: c.points, reduce: c.reduce, deadLocals: c.deadLocals });
       const v = explore(machine, BUDGET, { reductions: { ...c.reductions, partialOrder: true } });
       const [verdict, counts, kinds] = c.want.split(' ');
-      const [states, transitions] = counts.split('/').map(Number);
+      const [states] = counts.split('/').map(Number);
       assert.equal(v.verdict, verdict);
       assert.equal(`[${v.violations.map((x) => `${x.kind}:${x.trace.steps.length}`).join(',')}]`, kinds);
-      assert.ok(v.states <= states && v.transitions <= transitions, `${v.states}/${v.transitions}`);
+      assert.ok(v.states <= states, `${v.states} states, against ${states}`);
     });
   }
 });

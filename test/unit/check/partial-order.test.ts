@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { explore } from '../../../src/check/explore';
 import type { Machine } from '../../../src/model/machine';
 import * as toys from './toys';
+import { buildScenario, SCENARIOS } from '../../../src/model/index';
 
 const BUDGET = { maxStates: 1_000_000, maxMs: 10_000 };
 const POR = { reductions: { partialOrder: true } };
@@ -107,5 +108,38 @@ describe('check/explore with persistent sets', () => {
       invariants: () => [],
     });
     assert.ok(!explore(m, BUDGET, POR).reductions.includes('partial-order'));
+  });
+});
+
+// The model's scenarios say what each thread may still touch (src/model/future.ts).
+describe('check/explore with persistent sets on the model\'s scenarios', function () {
+  this.timeout(300_000);
+  const DAX_BUDGET = { maxStates: 300_000, maxMs: 60_000 };
+  const outcome = (v: ReturnType<typeof explore>): string =>
+    `${v.verdict} ${v.violations.map((x) => `${x.kind}:${x.trace.steps.length}`).sort().join(',')}`;
+
+  it('gives every scenario the verdict, kinds and shortest trace lengths of the search without them', () => {
+    let reduced = 0;
+    for (const sc of SCENARIOS) {
+      const plain = explore(buildScenario(sc.name, {}), DAX_BUDGET);
+      const por = explore(buildScenario(sc.name, {}), DAX_BUDGET, POR);
+      assert.equal(outcome(por), outcome(plain), sc.name);
+      assert.ok(por.states <= plain.states, `${sc.name}: ${por.states} <= ${plain.states}`);
+      if (por.reductions.includes('partial-order') && por.states < plain.states) reduced++;
+    }
+    assert.ok(reduced >= 20, `only ${reduced} scenarios were reduced`);
+  });
+
+  it('keeps fewer states of the PMD downgrade, and answers its wake-one lost wakeup at the same depth', () => {
+    const all = explore(buildScenario('pmd-downgrade', {}), DAX_BUDGET);
+    const allPor = explore(buildScenario('pmd-downgrade', {}), DAX_BUDGET, POR);
+    assert.equal(allPor.verdict, 'ok');
+    assert.ok(allPor.reductions.includes('partial-order'), 'answered by the reduced search, livelock question and all');
+    assert.ok(allPor.states < all.states, `${allPor.states} < ${all.states}`);
+    const points = { 'grab_mapping_entry.downgrade_wake_all': false };
+    const one = explore(buildScenario('pmd-downgrade', { points }), DAX_BUDGET);
+    const onePor = explore(buildScenario('pmd-downgrade', { points }), DAX_BUDGET, POR);
+    assert.equal(outcome(onePor), outcome(one));
+    assert.ok(onePor.violations.some((x) => x.kind === 'lost-wakeup'));
   });
 });

@@ -53,7 +53,7 @@ export class ToyMachine implements Machine {
   private readonly varIndex = new Map<string, number>();
   private readonly holderSlots: number[];
   /** Set when every instruction says what it touches. */
-  readonly future?: (s: Int32Array, t: number) => readonly number[];
+  readonly future?: (s: Int32Array, t: number) => { reads: readonly number[]; writes: readonly number[] };
   readonly invariantReads?: readonly number[];
 
   constructor(readonly spec: ToySpec) {
@@ -66,7 +66,10 @@ export class ToyMachine implements Machine {
       // Jumps go forward or back to the same instruction, so a thread's future is what its
       // instructions from its pc on touch.
       const after = spec.threads.map((th) => th.prog.map((_, pc) => [...new Set(th.prog.slice(pc).flatMap((i) => i.touches!(this)))]));
-      this.future = (s, t) => after[t][s[t]] ?? [];
+      this.future = (s, t) => {
+        const f = after[t][s[t]] ?? [];
+        return { reads: f, writes: f };
+      };
     }
     if (!spec.invariants) this.invariantReads = [];
     else if (spec.invariantReads) this.invariantReads = spec.invariantReads.map((v) => this.v(v));

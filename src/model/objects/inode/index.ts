@@ -28,18 +28,27 @@ const def = (p: Prim): void => { prims.push(p); };
 
 def({
   name: 'i_size_read', arity: 0, visible: true, readsOnly: 'i_size',
+  touches: (x) => x.read(OBJ.ISIZE),
   doc: 'i_size_read(inode) >> PAGE_SHIFT (pages)',
   run: (w) => { w.read(OBJ.ISIZE); return w.s[G.ISIZE]; },
 });
 
 def({
   name: 'i_size_write', arity: 1, visible: true, writesTo: ['i_size'],
+  touches: (x) => x.write(OBJ.ISIZE),
   doc: 'i_size_write(inode, newsize) (pages)',
   run: (w, [pages]) => { w.write(OBJ.ISIZE); w.set(G.ISIZE, pages); w.note(NOTE.isize, pages); return 0; },
 });
 
 def({
   name: 'iomap_begin', arity: 3, visible: true, mightSleep: true,
+  // The blocks of the extent asked for, and the block at index when it may allocate.
+  touches: (x, [index, pages, write]) => {
+    x.index(OBJ.block, index, false);
+    if (index === undefined || pages === undefined) x.all(OBJ.block, 'index', false);
+    else x.L.indexes.forEach((i) => { if (i >= index && i < index + pages) x.index(OBJ.block, i, false); });
+    if (write !== 0) x.index(OBJ.block, index, true);
+  },
   doc: 'ops->iomap_begin(inode, pos, length, flags, &iomap): the extent at index; a write allocates (IOMAP_F_NEW). Result: type | flags << 8 | pages << 12 | index << 22',
   run: (w, [index, pages, write]) => {
     const s = slotOrFault(w, index);
@@ -346,6 +355,16 @@ export const INODE: KernelObject = {
   name: 'inode',
   doc: 'i_size, the block map and the filesystem\'s behaviour (fs/xfs, v4.10)',
   prims,
+  // Its primitives touch the inode's size, block map, data and the references to its DAX pages;
+  // a layout change reads the leases and mappings it must break, and a page's last reference
+  // wakes its waiters.
+  touches(x) {
+    x.read(OBJ.ISIZE); x.write(OBJ.ISIZE); x.read(OBJ.lease); x.read(OBJ.vma);
+    for (const w of [false, true]) {
+      x.all(OBJ.block, 'index', w); x.all(OBJ.pins, 'index', w); x.all(OBJ.data, 'index', w); x.all(OBJ.queue, 'queue', w);
+    }
+    x.all(OBJ.task, 'thread', true);
+  },
   view(st, { L }, out) {
     out.other.i_size = hex(st[G.ISIZE]);
     const pinned = L.indexes.filter((_x, s) => st[L.slotWord(s, SLOT.PINS)] > 0).map((x, i) => `${hex(x)}`);

@@ -239,6 +239,14 @@ export const PAGES: KernelObject = {
   name: 'pages',
   doc: 'page cache pages and mapping->nrpages (mm/filemap.c, v4.10)',
   prims,
+  // Its primitives touch page frames, the page cache's slots and counters under the tree lock,
+  // and the wait queues of a page's lock.
+  touches(x) {
+    x.read(OBJ.TREE_LOCK); x.all(OBJ.page, 'page', true); x.all(OBJ.page, 'page', false);
+    x.all(OBJ.slot, 'index', true); x.all(OBJ.slot, 'index', false); x.all(OBJ.tags, 'index', true); x.all(OBJ.tags, 'index', false);
+    x.read(OBJ.NRPAGES); x.write(OBJ.NRPAGES); x.read(OBJ.NREXCEPTIONAL); x.write(OBJ.NREXCEPTIONAL);
+    x.all(OBJ.queue, 'queue', true); x.all(OBJ.queue, 'queue', false); x.all(OBJ.task, 'thread', true);
+  },
   locks: [PAGE_LOCK],
   view(st, { L, name }, out) {
     L.indexes.forEach((x, s) => {

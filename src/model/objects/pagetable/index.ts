@@ -4,7 +4,7 @@
 import { K } from '../constants';
 import { G, OBJ, PAGE, PTE_PFN, PTE_ZERO, Pmd, SLOT, THREAD } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
-import type { KernelObject, Prim } from '../object';
+import type { KernelObject, Prim, Touches } from '../object';
 import { hex } from '../format';
 import { slotOrFault } from '../radix/entries';
 import { frameOrFault } from '../pages/index';
@@ -50,6 +50,7 @@ const def = (p: Prim): void => { prims.push(p); };
 
 def({
   name: 'pmd_read', arity: 0, visible: true,
+  touches: (x) => x.read(OBJ.PMD),
   doc: 'orig_pmd = *vmf->pmd: none (0), huge zero page (1), devmap (2) or a PTE table (3)',
   run: (w) => {
     w.read(OBJ.PMD);
@@ -62,6 +63,7 @@ def({
 
 def({
   name: 'pte_read', arity: 1, visible: true,
+  touches: (x, [index]) => x.index(OBJ.pte, index, false),
   doc: 'vmf->orig_pte = *vmf->pte: 0 none, PTE_PFN a DAX pfn, else a page frame + 1',
   run: (w, [index]) => {
     const s = slotOrFault(w, index);
@@ -72,6 +74,11 @@ def({
     return w.s[w.L.slotWord(s, SLOT.PTE)];
   },
 });
+
+/** insertPte()'s footprint: the PMD (a table is allocated under a none PMD) and the index's PTE. */
+function insertsPte(x: Touches, [index]: readonly (number | undefined)[]): void {
+  x.read(OBJ.PMD); x.write(OBJ.PMD); x.index(OBJ.pte, index, false); x.index(OBJ.pte, index, true);
+}
 
 /** vm_insert_mixed(): maps the PTE of index to its DAX pfn (or the zero page); -EBUSY when it is mapped. */
 function insertPte(w: Step, index: number, pfn: number): number {
@@ -92,6 +99,7 @@ function insertPte(w: Step, index: number, pfn: number): number {
 
 def({
   name: 'vm_insert_mixed', arity: 2, visible: true,
+  touches: insertsPte,
   doc: 'vm_insert_mixed(vma, address, pfn): maps the PTE of index to the pfn (the zero page\'s read-only), -EBUSY when it is already mapped',
   run: (w, [index, pfn]) => insertPte(w, index, pfn),
 });
@@ -251,6 +259,14 @@ export const PAGETABLE: KernelObject = {
   name: 'pagetable',
   doc: 'the PMD and PTEs of the modelled region, and its vma (mm/memory.c, v4.10)',
   prims,
+  // Its primitives touch the page table and what a mapping refers to: page frames, the
+  // references to DAX pages, and the data a writable mapping lets the process write.
+  touches(x) {
+    x.read(OBJ.PMD); x.write(OBJ.PMD);
+    for (const w of [false, true]) {
+      x.all(OBJ.pte, 'index', w); x.all(OBJ.page, 'page', w); x.all(OBJ.pins, 'index', w); x.all(OBJ.data, 'index', w);
+    }
+  },
   view(st, { L }, out) {
     out.other.pmd = ['none', 'huge zero page', 'devmap', 'pte table'][st[G.PMD]] ?? String(st[G.PMD]);
     L.indexes.forEach((x, s) => {

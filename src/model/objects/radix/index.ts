@@ -4,7 +4,7 @@
 // hold mapping->tree_lock; the model asserts it.
 import { K } from '../constants';
 import { G, OBJ, SLOT, THREAD } from '../../kernel/layout';
-import type { KernelObject, Prim } from '../object';
+import type { KernelObject, Prim, Touches } from '../object';
 import { hex } from '../format';
 import { requireTreeLock, underTreeLock } from '../spinlock/index';
 import { describeEntry, entryAt, isExceptional, lookupRead, setEntry, slotOrFault } from './entries';
@@ -21,6 +21,12 @@ const NOTE = {
 
 const prims: Prim[] = [];
 const def = (p: Prim): void => { prims.push(p); };
+
+/** An allocation reads the failure budget, and spends it only where the scenario gave one. */
+function allocates(x: Touches): void {
+  x.read(OBJ.ENOMEM);
+  if (x.start[G.ENOMEM_BUDGET] > 0) x.write(OBJ.ENOMEM);
+}
 
 def({
   name: '__radix_tree_lookup', quiet: underTreeLock, arity: 2, visible: true,
@@ -98,6 +104,7 @@ def({
 
 def({
   name: 'radix_tree_preload', arity: 1, visible: true, mightSleep: true,
+  touches: allocates,
   doc: 'radix_tree_preload(gfp): 0 with preemption disabled, or -ENOMEM (a fault the explorer injects)',
   choices: (w) => { w.read(OBJ.ENOMEM); return w.s[G.ENOMEM_BUDGET] > 0 ? ['radix_tree_preload() succeeds', 'radix_tree_preload() fails: -ENOMEM'] : undefined; },
   run: (w, _a, choice) => {
@@ -115,6 +122,7 @@ def({
 
 def({
   name: 'radix_tree_preload_end', arity: 0, visible: false,
+  touches: () => {},
   doc: 'radix_tree_preload_end(): enables preemption again',
   run: (w) => {
     if (w.s[w.base + THREAD.PREEMPT] <= 0) { w.commit('lock-imbalance', 'radix_tree_preload_end() without radix_tree_preload()'); return 0; }
@@ -176,6 +184,13 @@ export const RADIX: KernelObject = {
   name: 'radix',
   doc: 'the mapping\'s tree of DAX entries: the radix tree (lib/radix-tree.c, fs/dax.c, v4.10) and the XArray over the same slots (lib/xarray.c, v4.20 on)',
   prims: [...prims, ...XARRAY_PRIMS],
+  // Its primitives read the lock their callers hold, and touch the tree and its counters.
+  touches(x) {
+    x.read(OBJ.TREE_LOCK);
+    x.all(OBJ.slot, 'index', true); x.all(OBJ.tags, 'index', true);
+    x.read(OBJ.NREXCEPTIONAL); x.write(OBJ.NREXCEPTIONAL); x.read(OBJ.NRPAGES); x.write(OBJ.NRPAGES);
+    allocates(x);
+  },
   view(st, { L }, out) {
     L.indexes.forEach((x, s) => {
       const e = st[L.slotWord(s, SLOT.ENTRY)];

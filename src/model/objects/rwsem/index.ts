@@ -122,6 +122,9 @@ export const RWSEM: KernelObject = {
   name: 'rwsem',
   doc: 'XFS_MMAPLOCK, XFS_IOLOCK and XFS_ILOCK (fs/xfs, v4.10 and v4.14); ext4\'s i_mmap_sem and i_data_sem, and the invalidate lock, are the same semaphores',
   prims,
+  touches(x) {
+    for (const o of [OBJ.MMAPLOCK, OBJ.IOLOCK, OBJ.ILOCK]) { x.read(o); x.write(o); }
+  },
   locks: LOCKS.map(decl),
   view(st, { name }, out) {
     for (const l of LOCKS) {

@@ -3,7 +3,7 @@
 // that disables preemption). Spinning is blocking: a thread waits while another holds it.
 import { G, OBJ, THREAD } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
-import type { KernelObject, LockDecl, Prim } from '../object';
+import type { KernelObject, LockDecl, Prim, Touches } from '../object';
 
 /** How a reviewer of either era names the mapping's tree lock: mapping->tree_lock to v4.16,
  *  the i_pages xa_lock from v4.17 (the XArray era takes it with xas_lock_irq()). */
@@ -39,8 +39,13 @@ const TREE_LOCK: LockDecl = {
 const prims: Prim[] = [];
 const def = (p: Prim): void => { prims.push(p); };
 
+/** The tree lock's primitives take and drop it; the page table lock's footprint is the PMD's. */
+const treeLock = (x: Touches): void => { x.read(OBJ.TREE_LOCK); x.write(OBJ.TREE_LOCK); };
+const pageTableLock = (x: Touches): void => { x.read(OBJ.PMD); x.write(OBJ.PMD); };
+
 def({
   name: 'spin_lock_irq', arity: 1, visible: true, mover: 'right',
+  touches: treeLock,
   doc: 'spin_lock_irq(&mapping->tree_lock): spins while another thread holds it; taking it twice deadlocks',
   blocked: (w) => w.s[G.TREE_LOCK] !== 0 && w.s[G.TREE_LOCK] !== w.t + 1,
   run: (w) => {
@@ -53,6 +58,7 @@ def({
 });
 def({
   name: 'spin_unlock_irq', arity: 1, visible: true, mover: 'left',
+  touches: treeLock,
   doc: 'spin_unlock_irq(&mapping->tree_lock): releasing a lock the thread does not hold is a fault',
   run: (w) => {
     w.read(OBJ.TREE_LOCK); w.write(OBJ.TREE_LOCK);
@@ -64,6 +70,7 @@ def({
 });
 def({
   name: 'pmd_lock', arity: 0, visible: true, mover: 'right',
+  touches: pageTableLock,
   doc: 'ptl = pmd_lock(mm, pmd): the PMD\'s page table lock, a spinlock (preemption off while held)',
   blocked: (w) => w.s[G.PTL] !== 0 && w.s[G.PTL] !== w.t + 1,
   run: (w) => {
@@ -76,6 +83,7 @@ def({
 });
 def({
   name: 'pmd_unlock', arity: 0, visible: true, mover: 'left',
+  touches: pageTableLock,
   doc: 'spin_unlock(ptl) of the PMD\'s page table lock',
   run: (w) => {
     w.read(OBJ.PMD); w.write(OBJ.PMD);

@@ -4,7 +4,7 @@
 // keys without counting them, nr_exclusive 0 waking all. Queues are shared when keys hash alike.
 import { OBJ, QUEUE, THREAD } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
-import type { KernelObject, Prim } from '../object';
+import type { KernelObject, Prim, Touches } from '../object';
 import { hex } from '../format';
 
 const NOTE = {
@@ -59,6 +59,11 @@ export function waitKey(st: Int32Array, L: Step['L'], t: number): number {
 const prims: Prim[] = [];
 const def = (p: Prim): void => { prims.push(p); };
 
+/** A wait's footprint: the key's queue and the waiting task. */
+const queueOwnTask = (x: Touches, [key]: readonly (number | undefined)[]): void => {
+  x.queue(key, false); x.queue(key, true); x.read(OBJ.task(x.t)); x.write(OBJ.task(x.t));
+};
+
 /** Queues the stepping thread on its key's queue and puts it to sleep: an exclusive waiter at the
  *  tail, a non-exclusive one at the head (kernel/sched/wait.c). */
 function queueSelf(w: Step, key: number, how: 'exclusive' | 'non-exclusive'): number {
@@ -77,18 +82,21 @@ function queueSelf(w: Step, key: number, how: 'exclusive' | 'non-exclusive'): nu
 
 def({
   name: 'prepare_to_wait_exclusive', arity: 1, visible: true,
+  touches: queueOwnTask,
   doc: 'prepare_to_wait_exclusive(wq, &ewait.wait, TASK_UNINTERRUPTIBLE): queue at the tail, keyed by the entry index',
   run: (w, [key]) => queueSelf(w, key, 'exclusive'),
 });
 
 def({
   name: 'prepare_to_wait', arity: 1, visible: true,
+  touches: queueOwnTask,
   doc: 'prepare_to_wait(wq, &ewait.wait, TASK_UNINTERRUPTIBLE): queue at the head, non-exclusive: every wake-up of the key wakes it, and it does not count against nr_exclusive',
   run: (w, [key]) => queueSelf(w, key, 'non-exclusive'),
 });
 
 def({
   name: 'schedule', arity: 0, visible: true, mightSleep: true,
+  touches: (x) => { x.read(OBJ.task(x.t)); x.write(OBJ.task(x.t)); },
   doc: 'schedule(): sleeps until a wake-up puts the task back to TASK_RUNNING',
   blocked: (w) => w.s[taskWord(w, w.t)] === TASK_UNINTERRUPTIBLE,
   run: (w) => {
@@ -105,6 +113,7 @@ def({
 
 def({
   name: 'finish_wait', arity: 1, visible: true,
+  touches: queueOwnTask,
   doc: 'finish_wait(wq, &ewait.wait): TASK_RUNNING and off the queue',
   run: (w, [key]) => {
     const q = w.L.queueOf(key);
@@ -117,6 +126,7 @@ def({
 
 def({
   name: 'waitqueue_active', arity: 1, visible: true,
+  touches: (x, [key]) => x.queue(key, false),
   doc: 'waitqueue_active(wq): any waiter on the hashed queue (whatever its key)',
   run: (w, [key]) => {
     const q = w.L.queueOf(key);
@@ -153,6 +163,7 @@ export function keyName(key: number): string {
 
 def({
   name: '__var_waitqueue', arity: 2, visible: false,
+  touches: () => {},
   doc: '__var_waitqueue(var): the hashed queue of a variable, named by its object and its number among the object\'s variables',
   run: (_w, [object, variable]) => varKey(object, variable),
 });
@@ -197,6 +208,7 @@ function wakeUp(w: Step, key: number, nrExclusive: number): number {
 
 def({
   name: '__wake_up', arity: 2, visible: true,
+  touches: (x, [key]) => { x.queue(key, false); x.queue(key, true); x.all(OBJ.task, 'thread', true); },
   doc: '__wake_up(wq, TASK_NORMAL, nr_exclusive, &key): wakes key matches in queue order; waiters of other keys and non-exclusive ones do not count; nr_exclusive 0 wakes all',
   run: (w, [key, nrExclusive]) => wakeUp(w, key, nrExclusive),
 });
@@ -205,6 +217,7 @@ export const WAITTABLE: KernelObject = {
   name: 'waittable',
   doc: 'the DAX wait table (fs/dax.c wait_table, kernel/sched/wait.c, v4.10)',
   prims,
+  touches(x) { x.all(OBJ.queue, 'queue', false); x.all(OBJ.queue, 'queue', true); x.all(OBJ.task, 'thread', true); },
   view(st, { L, name }, out) {
     for (let q = 0; q < L.nQueues; q++) {
       const ws: string[] = [];
