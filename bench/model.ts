@@ -367,10 +367,13 @@ function partialOrder(): void {
         process.exitCode = 1;
       }
       spinCol = r === null ? '; SPIN not installed'
-        : `; SPIN ${r.errors === 0 ? 'ok' : `${r.errors} errors`}, ${fmt(r.states)} states, pan ${fmt(r.panMs)} ms (${fmt(r.mb, 1)} MB) + spin -a & gcc ${fmt(r.compileMs)} ms; search ours / pan ${(off.wall / r.panMs).toFixed(2)}`;
+        : `; SPIN ${r.errors === 0 ? 'ok' : `${r.errors} errors`}, ${fmt(r.states)} states, pan ${fmt(r.panMs)} ms (${fmt(r.mb, 1)} MB) + spin -a & gcc ${fmt(r.compileMs)} ms; `
+          + `search ours / pan ${(off.wall / r.panMs).toFixed(2)}, with partial order ${(on.wall / r.panMs).toFixed(2)}`;
     }
+    // The high-water mark of the process: the largest search of the section so far.
+    const peak = `; peak RSS so far ${fmt(process.resourceUsage().maxRSS / 1024)} MB`;
     console.log(`${name.padEnd(28)}${off.v.verdict.padEnd(9)}${fmt(off.v.states).padStart(12)} / ${fmt(on.v.states).padStart(12)}`
-      + `  ${fmt(off.wall)} / ${fmt(on.wall)} ms${perState}${applied ? '' : ' (not applied: the machine reports no future objects)'}${spinCol}`);
+      + `  ${fmt(off.wall)} / ${fmt(on.wall)} ms${perState}${applied ? '' : ' (not applied: handed to the search without it)'}${spinCol}${peak}`);
   };
   const maxN = process.argv.includes('--n6') ? 6 : 5;
   for (let n = 3; n <= maxN; n++) row(`pmd-downgrade N=${n}`, () => pmdDowngrade(n), { pml: 'pmd-downgrade.pml', n, defines: ['-DWAKE_ALL=1'] });
