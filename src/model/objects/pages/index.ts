@@ -245,7 +245,7 @@ export const PAGES: KernelObject = {
     x.read(OBJ.TREE_LOCK); x.all(OBJ.page, 'page', true); x.all(OBJ.page, 'page', false);
     x.all(OBJ.slot, 'index', true); x.all(OBJ.slot, 'index', false); x.all(OBJ.tags, 'index', true); x.all(OBJ.tags, 'index', false);
     x.read(OBJ.NRPAGES); x.write(OBJ.NRPAGES); x.read(OBJ.NREXCEPTIONAL); x.write(OBJ.NREXCEPTIONAL);
-    x.all(OBJ.queue, 'queue', true); x.all(OBJ.queue, 'queue', false); x.all(OBJ.task, 'thread', true);
+    x.all(OBJ.queue, 'queue', true); x.all(OBJ.queue, 'queue', false);
   },
   locks: [PAGE_LOCK],
   view(st, { L, name }, out) {

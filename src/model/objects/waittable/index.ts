@@ -96,7 +96,10 @@ def({
 
 def({
   name: 'schedule', arity: 0, visible: true, mightSleep: true,
-  touches: (x) => { x.read(OBJ.task(x.t)); x.write(OBJ.task(x.t)); },
+  // A task on a queue is asleep, and only a wake of that queue changes its state: its task
+  // state is the queue's while it waits (a wake's footprint is the queue's), and its own
+  // while it runs. Which queue it waits on is the state's, so any may wake it.
+  touches: (x) => { x.read(OBJ.task(x.t)); x.write(OBJ.task(x.t)); x.all(OBJ.queue, 'queue', false); },
   doc: 'schedule(): sleeps until a wake-up puts the task back to TASK_RUNNING',
   blocked: (w) => w.s[taskWord(w, w.t)] === TASK_UNINTERRUPTIBLE,
   run: (w) => {
@@ -190,8 +193,8 @@ function wakeUp(w: Step, key: number, nrExclusive: number): number {
     // wake_exceptional_entry_func(), var_wake_function(): a waiter of another key returns 0 and does not count.
     if (stopped || waiterKey(v) !== key) { keep.push(v); continue; }
     const t = waiterThread(v);
-    // autoremove_wake_function(): back to TASK_RUNNING and off the queue.
-    w.write(OBJ.task(t));
+    // autoremove_wake_function(): back to TASK_RUNNING and off the queue. The task state is
+    // the queue's while the task waits on it (see `schedule`): the queue's footprint holds it.
     w.set(taskWord(w, t), TASK_WOKEN);
     woken.push(t);
     if (exclusive(v) && --left === 0) stopped = true;
@@ -208,7 +211,7 @@ function wakeUp(w: Step, key: number, nrExclusive: number): number {
 
 def({
   name: '__wake_up', arity: 2, visible: true,
-  touches: (x, [key]) => { x.queue(key, false); x.queue(key, true); x.all(OBJ.task, 'thread', true); },
+  touches: (x, [key]) => { x.queue(key, false); x.queue(key, true); },
   doc: '__wake_up(wq, TASK_NORMAL, nr_exclusive, &key): wakes key matches in queue order; waiters of other keys and non-exclusive ones do not count; nr_exclusive 0 wakes all',
   run: (w, [key, nrExclusive]) => wakeUp(w, key, nrExclusive),
 });
@@ -217,7 +220,7 @@ export const WAITTABLE: KernelObject = {
   name: 'waittable',
   doc: 'the DAX wait table (fs/dax.c wait_table, kernel/sched/wait.c, v4.10)',
   prims,
-  touches(x) { x.all(OBJ.queue, 'queue', false); x.all(OBJ.queue, 'queue', true); x.all(OBJ.task, 'thread', true); },
+  touches(x) { x.all(OBJ.queue, 'queue', false); x.all(OBJ.queue, 'queue', true); x.read(OBJ.task(x.t)); x.write(OBJ.task(x.t)); },
   view(st, { L, name }, out) {
     for (let q = 0; q < L.nQueues; q++) {
       const ws: string[] = [];
