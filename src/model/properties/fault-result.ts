@@ -24,7 +24,7 @@ export const FAULT_RESULT: Property = {
   protects: 'a fault inside the file maps its page or says why not: a wrong SIGBUS kills the process, a fault that maps nothing faults again forever; and it is counted as major only when it allocated',
   returnTouches(x, entry) {
     if (!FAULTS.has(entry.fn)) return;
-    x.read(OBJ.ISIZE); x.read(OBJ.PMD); x.all(OBJ.pte, 'index', false);
+    x.read(OBJ.ISIZE); x.read(OBJ.PMD); x.index(OBJ.pte, entry.args[0], false);
   },
   returned(w, entry, ret) {
     if (!FAULTS.has(entry.fn)) return null;
