@@ -50,6 +50,23 @@ describe('cli: model', function () {
     assert.match(ok.out, /scenario eexist-waiters: ok/);
   });
 
+  it('run --partial-order keeps fewer states of composed faults, with the same verdict, and a lost wakeup at its depth', async () => {
+    const threads = 'dax-read@0x202,dax-read@0x203,dax-read@0x204,dax-read@0x202';
+    const plain = JSON.parse((await run('run', 'pmd-downgrade', '--threads', threads, '--json')).out) as { verdict: string; states: number; reductions: string[] };
+    const por = JSON.parse((await run('run', 'pmd-downgrade', '--threads', threads, '--partial-order', '--json')).out) as typeof plain;
+    assert.equal(por.verdict, 'ok');
+    assert.equal(plain.verdict, 'ok');
+    assert.ok(por.reductions.includes('partial-order'), por.reductions.join(', '));
+    assert.ok(por.states < plain.states, `${por.states} < ${plain.states}`);
+    const wakeOne = ['run', 'pmd-downgrade', '--set', 'grab_mapping_entry.downgrade_wake_all=false', '--json'];
+    type V = { violations: { kind: string; trace: { steps: unknown[] } }[] };
+    const a = JSON.parse((await run(...wakeOne)).out) as V;
+    const b = JSON.parse((await run(...wakeOne, '--partial-order')).out) as V;
+    const lost = (v: V) => v.violations.find((x) => x.kind === 'lost-wakeup')?.trace.steps.length;
+    assert.ok(lost(a) !== undefined);
+    assert.equal(lost(b), lost(a));
+  });
+
   it('a run cut short by its budget says bounded and exits 4', async () => {
     const r = await run('run', 'eexist-waiters', '--max-states', '50');
     assert.equal(r.code, 4);
