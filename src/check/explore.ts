@@ -54,11 +54,12 @@
 // enabled, when every successor by them comes after it in the store (the cycle proviso
 // above, made concrete: a reduced step climbs in id, so it never closes a cycle of reduced
 // steps). That prunes states. Quiescent states keep their
-// depth; invariant and step faults are still found but maybe deeper, and a livelock is a
-// property of the full graph: a reduced search that finds an invariant or step fault,
-// sees a step without progress while livelock is checked, or stops early with a fault,
-// hands the whole question to the search without it. So every verdict, kind and
-// shortest trace length is that search's.
+// depth; invariant and step faults are still found but maybe deeper, and a livelock leaves
+// a cycle in the reduced graph (so none there proves there is none; the sleep sets step
+// aside, since the argument needs the graph closed under the persistent sets' steps): a
+// reduced search that finds an invariant or step fault, keeps a cycle while livelock is
+// checked, or stops early with a fault, hands the whole question to the search without it.
+// So every verdict, kind and shortest trace length is that search's.
 //
 // Unit tests check, on random machines and on the model's scenarios, that sleep sets
 // visit exactly the states the unreduced search visits and that the reductions find the
