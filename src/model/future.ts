@@ -5,8 +5,8 @@
 // state gives them and the code computes them from known values alone (a fault's index, its
 // mapping); whatever a primitive returns, and whatever a pointer reaches, is any value. A
 // branch on a value not known goes both ways, and every primitive that can be reached says
-// what it may touch from what is known of its arguments (Prim.touches; a primitive that says
-// nothing may touch everything). The frames below the top one go on from their calls, and
+// what it may touch from what is known of its arguments (Prim.touches; a visible primitive
+// that says nothing may touch everything). The frames below the top one go on from their calls, and
 // the entry point's return runs the properties' checks of what it returned (`returns`).
 //
 // What the future does not depend on: the shared state. What the thread reads there only
@@ -16,11 +16,9 @@
 import type { Expr, Func, Instr } from './ir';
 import { evalBin } from './ir';
 import { FRAME, OBJ, THREAD, TStatus, type Layout } from './kernel/layout';
-import { K } from './objects/constants';
 import type { RecordKind, Touches } from './objects/object';
 import type { Program } from './vm';
 
-const PMD_COLOUR = K.PG_PMD_COLOUR;
 const QUEUE_OBJ = OBJ.queue;
 
 /** A value of the abstract run: one of a few numbers (ascending), or undefined for any value. */
@@ -71,13 +69,10 @@ export class TouchSet implements Touches {
   read(obj: number): void { this.reads.add(obj); }
   write(obj: number): void { this.writes.add(obj); }
 
-  index(obj: (slot: number) => number, index: number | undefined, write: boolean, head = false): void {
-    const { L } = this;
+  index(obj: (slot: number) => number, index: number | undefined, write: boolean): void {
     if (index === undefined) { this.all(obj, 'index', write); return; }
-    for (const x of head ? [index, index & ~PMD_COLOUR] : [index]) {
-      const s = L.slot(x);
-      if (s >= 0) this.touch(obj(s), write);
-    }
+    const s = this.L.slot(index);
+    if (s >= 0) this.touch(obj(s), write);
   }
 
   all(obj: (record: number) => number, kind: RecordKind | 'thread', write: boolean): void {
@@ -107,11 +102,10 @@ export class TouchSet implements Touches {
   /** What was touched; `reads` holds what was written too. */
   result(): Future {
     if (this.everythingTouched) return { reads: this.allIds, writes: this.allIds };
-    for (const x of this.writes) this.reads.add(x);
-    return { reads: [...this.reads].sort((a, b) => a - b), writes: [...this.writes].sort((a, b) => a - b) };
+    const ascending = (xs: Iterable<number>): number[] => [...xs].sort((a, b) => a - b);
+    return { reads: ascending(new Set([...this.reads, ...this.writes])), writes: ascending(this.writes) };
   }
 }
-
 
 /** The abstract values of a function's locals at each instruction, joined over its paths. */
 type Env = Abs[];

@@ -81,9 +81,9 @@ export interface Touches {
   readonly t: number;
   read(obj: number): void;
   write(obj: number): void;
-  /** The per-index object `obj` of page index `index`, and of the head of its PMD region when
-   *  `head`: of every modelled index when the index is not known. */
-  index(obj: (slot: number) => number, index: number | undefined, write: boolean, head?: boolean): void;
+  /** The per-index object `obj` of page index `index`: of every modelled index when the index
+   *  is not known. */
+  index(obj: (slot: number) => number, index: number | undefined, write: boolean): void;
   /** The per-record object `obj` of every record of a kind. */
   all(obj: (record: number) => number, kind: RecordKind | 'thread', write: boolean): void;
   /** The queue a key hashes to (every queue when the key is not known). */

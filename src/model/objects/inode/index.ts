@@ -363,7 +363,6 @@ export const INODE: KernelObject = {
     for (const w of [false, true]) {
       x.all(OBJ.block, 'index', w); x.all(OBJ.pins, 'index', w); x.all(OBJ.data, 'index', w); x.all(OBJ.queue, 'queue', w);
     }
-
   },
   view(st, { L }, out) {
     out.other.i_size = hex(st[G.ISIZE]);
