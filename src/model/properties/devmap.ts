@@ -93,7 +93,7 @@ export const DEVMAP_RESULTS: Property = {
   kinds: ['wrong-result', 'stale-mapping'],
   protects: 'what get_user_pages() and follow_page() give their callers on a devmap mapping: a page only where the access is allowed, a reference the caller manages, and never a pin of a mapping already gone',
   returnTouches(x, entry) {
-    if (entry.fn === 'lookup_page' || entry.fn === 'dax_direct_io') x.everything();
+    if (entry.fn === 'lookup_page' || entry.fn === 'dax_direct_io') { x.read(OBJ.PMD); x.read(OBJ.pgmap); }
   },
   returned(w, entry, ret) {
     if (entry.fn === 'lookup_page') return followResult(w, entry.args[1], ret);

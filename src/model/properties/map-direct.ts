@@ -73,7 +73,8 @@ export const MAP_DIRECT_RESULTS: Property = {
   kinds: ['wrong-result'],
   protects: 'MAP_DIRECT\'s contract with the process: the errors of mmap(), SIGBUS exactly where the commit message says, and write faults elsewhere that break the lease rather than fail for as long as the holder likes',
   returnTouches(x, entry) {
-    if (['mmap_and_access', 'access_direct_mapping', 'truncate_then_access', 'access_other_mapping'].includes(entry.fn)) x.everything();
+    if (!['mmap_and_access', 'access_direct_mapping', 'truncate_then_access', 'access_other_mapping'].includes(entry.fn)) return;
+    x.read(OBJ.lease); x.read(OBJ.ISIZE); x.all(OBJ.block, 'index', false);
   },
   returned(w, entry, ret) {
     if (entry.fn === 'mmap_and_access') return mmapAndAccess(w, entry.args, ret);

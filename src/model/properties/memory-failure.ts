@@ -15,7 +15,7 @@ export const MEMORY_FAILURE_FOUND: Property = {
   kinds: ['wrong-result'],
   protects: 'memory failure of a DAX page still in its file finds the file and unmaps the page',
   returnTouches(x, entry) {
-    if (entry.fn === 'memory_failure') x.everything();
+    if (entry.fn === 'memory_failure') { x.read(OBJ.TREE_LOCK); x.all(OBJ.slot, 'index', false); }
   },
   returned(w, entry, ret) {
     if (entry.fn !== 'memory_failure' || ret >= 0) return null;

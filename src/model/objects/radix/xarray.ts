@@ -5,7 +5,7 @@
 // table says how its xa_mk_value()/xa_to_value() read it. xas_store() of an entry that needs
 // a new node may fail with -ENOMEM (injected: the tree's allocation failure budget), and
 // xas_nomem() may fail to allocate again; writers hold the i_pages lock, the model asserts it.
-import { daxPageMapping, setDaxPageMapping } from '../inode/index';
+import { daxPageIndex, daxPageMapping, setDaxPageMapping } from '../inode/index';
 import { K } from '../constants';
 import { G, OBJ, SLOT } from '../../kernel/layout';
 import type { Step } from '../../kernel/step';
@@ -292,11 +292,16 @@ export const XARRAY_PRIMS: Prim[] = [
   },
   {
     name: 'dax_page_mapping', arity: 1, visible: true, quiet: underTreeLock,
+    touches: (x, [page]) => x.index(OBJ.pins, page === undefined ? undefined : daxPageIndex(page), false),
     doc: 'page->mapping of a DAX page ((index + 1) << 2): the mapping while dax_associate_entry() has tied it to the file, else NULL',
     run: (w, [page]) => daxPageMapping(w, page),
   },
   {
     name: 'dax_page_set_mapping', arity: 2, visible: true,
+    touches: (x, [page]) => {
+      const index = page === undefined ? undefined : daxPageIndex(page);
+      x.index(OBJ.pins, index, false); x.index(OBJ.pins, index, true);
+    },
     doc: 'page->mapping = mapping (or NULL) of a DAX page ((index + 1) << 2): ties it to the file, or unties it',
     run: (w, [page, value]) => setDaxPageMapping(w, page, value),
   },
