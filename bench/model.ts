@@ -358,7 +358,7 @@ function partialOrder(): void {
     const off = measure(() => explore(a, BUDGET));
     const on = measure(() => explore(b, BUDGET, { reductions: { partialOrder: true } }));
     const applied = on.v.reductions.includes('partial-order');
-    const perState = off.v.bytes ? `, ${fmt(off.v.bytes / off.v.states)} B/state` : '';
+    const perState = off.v.bytes && on.v.bytes ? `, ${fmt(off.v.bytes / off.v.states)} / ${fmt(on.v.bytes / on.v.states)} B/state` : '';
     let spinCol = '';
     if (spin) {
       const r = spinScaled(spin.pml, spin.n, spin.defines);
