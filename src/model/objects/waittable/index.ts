@@ -120,8 +120,14 @@ def({
   doc: 'finish_wait(wq, &ewait.wait): TASK_RUNNING and off the queue',
   run: (w, [key]) => {
     const q = w.L.queueOf(key);
-    w.write(OBJ.queue(q)); w.write(OBJ.task(w.t));
-    setQueue(w, q, queueWaiters(w, q).filter((v) => waiterThread(v) !== w.t));
+    w.write(OBJ.task(w.t));
+    // A task a wake took off the queue leaves the queue alone, and no other thread can put it
+    // back: then the step is the task's own.
+    const waiters = queueWaiters(w, q);
+    if (waiters.some((v) => waiterThread(v) === w.t)) {
+      w.read(OBJ.queue(q)); w.write(OBJ.queue(q));
+      setQueue(w, q, waiters.filter((v) => waiterThread(v) !== w.t));
+    }
     w.set(taskWord(w, w.t), TASK_RUNNING);
     return 0;
   },
