@@ -578,10 +578,11 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   // reduced search that found no other fault proves there is none (persistent.ts).
   if (reducedAny && (deeperFound || (found.size > 0 && !complete) || (props.livelock && sawNonProgress && !complete))) return null;
   if (complete && edges && sawNonProgress) {
-    const escaped = resolvePruned(machine, store, canon, edges);
     // A livelock of the full graph leaves a cycle among the states a reduced search kept
     // (persistent.ts): without one there is none; with one, the unreduced search decides.
-    if (reducedAny && (escaped || cyclic(edgeGraph(store.size, edges)))) return null;
+    // (Sleep sets are off then: no step was pruned.)
+    resolvePruned(machine, store, canon, edges);
+    if (reducedAny && cyclic(edgeGraph(store.size, edges))) return null;
     const l = reducedAny ? null : findLivelock(store, edges);
     if (l) found.set('livelock', l);
   }
@@ -679,13 +680,8 @@ function findLivelock(store: StateStore, log: EdgeLog): Found | null {
   };
 }
 
-/**
- * Adds to the log the steps the sleep sets pruned: the same state graph, so they are edges
- * too. Returns the number of states with a pruned step without progress to a state the
- * search did not keep (an exit for the livelock analysis).
- */
-function resolvePruned(machine: Machine, store: StateStore, canon: (s: Int32Array) => Int32Array, log: EdgeLog): number {
-  let escaped = 0;
+/** Adds to the log the steps the sleep sets pruned: the same state graph, so they are edges too. */
+function resolvePruned(machine: Machine, store: StateStore, canon: (s: Int32Array) => Int32Array, log: EdgeLog): void {
   for (let id = 0; id < store.size && id < log.pruned.length; id++) {
     if (log.pruned[id] === 0) continue;
     const s = store.get(id);
@@ -693,12 +689,12 @@ function resolvePruned(machine: Machine, store: StateStore, canon: (s: Int32Arra
       for (const tr of machine.successors(s, 31 - Math.clz32(m & -m))) {
         if (tr.fault || tr.progress) { log.exit(id); continue; }
         const f = store.lookup(canon(tr.state));
-        if (f < 0) { log.exit(id); escaped++; } else log.add(id, f, tr.progress);
+        if (f < 0) log.exit(id);
+        else log.add(id, f, tr.progress);
       }
     }
   }
   log.flush();
-  return escaped;
 }
 
 /** The logged steps as compressed rows: the edges of v are to[start[v] .. start[v + 1]). */

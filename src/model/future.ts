@@ -76,9 +76,7 @@ export class TouchSet implements Touches {
   }
 
   all(obj: (record: number) => number, kind: RecordKind | 'thread', write: boolean): void {
-    const { L } = this;
-    const n = kind === 'index' ? L.indexes.length : kind === 'page' ? L.nPages : kind === 'queue' ? L.nQueues : L.nThreads;
-    for (let r = 0; r < n; r++) this.touch(obj(r), write);
+    for (let r = 0, n = this.L.records(kind); r < n; r++) this.touch(obj(r), write);
   }
 
   queue(key: number | undefined, write: boolean): void {

@@ -188,12 +188,15 @@ export class Layout {
   /** The footprint id of every object of a state of this layout (OBJ): each global object,
    *  and each record's. */
   objectIds(): number[] {
-    const records = { index: this.indexes.length, page: this.nPages, queue: this.nQueues, thread: this.nThreads };
     const ids = OBJ as unknown as Record<string, number | ((i: number) => number)>;
     return FOOTPRINTS.flatMap((f) => {
       const id = ids[f.name];
-      return typeof id === 'number' ? [id] : Array.from({ length: records[f.per!] }, (_x, r) => id(r));
+      return typeof id === 'number' ? [id] : Array.from({ length: this.records(f.per!) }, (_x, r) => id(r));
     });
+  }
+  /** How many records of a kind a state of this layout has. */
+  records(kind: RecordKind | 'thread'): number {
+    return kind === 'index' ? this.indexes.length : kind === 'page' ? this.nPages : kind === 'queue' ? this.nQueues : this.nThreads;
   }
   /** What word i of a state is, in the objects' own names: `slot 0x203 tags`, `thread 1 stack+4`. */
   wordName(i: number): string {

@@ -80,6 +80,7 @@ export interface Touches {
   /** The thread that runs the primitive. */
   readonly t: number;
   read(obj: number): void;
+  /** A write, which a future counts as a read too. */
   write(obj: number): void;
   /** The per-index object `obj` of page index `index`: of every modelled index when the index
    *  is not known. */

@@ -225,7 +225,7 @@ def({
 export const DAXDEV: KernelObject = {
   name: 'daxdev',
   // Its primitives touch the dax_device table, its lock, and the pgmaps the devices claim.
-  touches(x) { x.read(OBJ.devmap_lock); x.write(OBJ.devmap_lock); x.read(OBJ.daxdev); x.write(OBJ.daxdev); x.read(OBJ.pgmap); x.write(OBJ.pgmap); },
+  touches(x) { x.write(OBJ.devmap_lock); x.write(OBJ.daxdev); x.write(OBJ.pgmap); },
   doc: 'dax_devices, their dev_pagemaps and devmap_lock, and the dm table over them (drivers/dax/super.c v4.16 with the v8 series)',
   prims,
   locks: [DEVMAP_LOCK],

@@ -331,7 +331,7 @@ export const DEVMAP: KernelObject = {
   name: 'devmap',
   // Its primitives touch the device's pgmap and pages, the vma mapping them, its PMD, and
   // whether interrupts are off (the lockless walk of get_user_pages_fast()).
-  touches(x) { x.read(OBJ.pgmap); x.write(OBJ.pgmap); x.read(OBJ.devpage); x.write(OBJ.devpage); x.read(OBJ.daxvma); x.write(OBJ.daxvma); x.read(OBJ.irq); x.write(OBJ.irq); x.read(OBJ.PMD); x.write(OBJ.PMD); },
+  touches(x) { x.write(OBJ.pgmap); x.write(OBJ.devpage); x.write(OBJ.daxvma); x.write(OBJ.irq); x.write(OBJ.PMD); },
   doc: 'ZONE_DEVICE pages, their dev_pagemap and the process\'s _PAGE_DEVMAP mapping of them (v4.4 with the -mm series of December 2015)',
   prims,
   view(st, _ctx, out) {

@@ -359,10 +359,8 @@ export const INODE: KernelObject = {
   // a layout change reads the leases and mappings it must break, and a page's last reference
   // wakes its waiters.
   touches(x) {
-    x.read(OBJ.ISIZE); x.write(OBJ.ISIZE); x.read(OBJ.lease); x.read(OBJ.vma);
-    for (const w of [false, true]) {
-      x.all(OBJ.block, 'index', w); x.all(OBJ.pins, 'index', w); x.all(OBJ.data, 'index', w); x.all(OBJ.queue, 'queue', w);
-    }
+    x.write(OBJ.ISIZE); x.read(OBJ.lease); x.read(OBJ.vma);
+    x.all(OBJ.block, 'index', true); x.all(OBJ.pins, 'index', true); x.all(OBJ.data, 'index', true); x.all(OBJ.queue, 'queue', true);
   },
   view(st, { L }, out) {
     out.other.i_size = hex(st[G.ISIZE]);

@@ -264,7 +264,7 @@ def({
 export const LEASE: KernelObject = {
   name: 'lease',
   // Its primitives touch the file's leases and its mappings.
-  touches(x) { x.read(OBJ.lease); x.write(OBJ.lease); x.read(OBJ.vma); x.write(OBJ.vma); },
+  touches(x) { x.write(OBJ.lease); x.write(OBJ.vma); },
   doc: 'the MAP_DIRECT FL_LAYOUT lease, its timer, the vma mmap() sets up (fs/locks.c v4.14, MAP_DIRECT v7)',
   prims,
   view(st, _ctx, out) {

@@ -242,10 +242,10 @@ export const PAGES: KernelObject = {
   // Its primitives touch page frames, the page cache's slots and counters under the tree lock,
   // and the wait queues of a page's lock.
   touches(x) {
-    x.read(OBJ.TREE_LOCK); x.all(OBJ.page, 'page', true); x.all(OBJ.page, 'page', false);
-    x.all(OBJ.slot, 'index', true); x.all(OBJ.slot, 'index', false); x.all(OBJ.tags, 'index', true); x.all(OBJ.tags, 'index', false);
-    x.read(OBJ.NRPAGES); x.write(OBJ.NRPAGES); x.read(OBJ.NREXCEPTIONAL); x.write(OBJ.NREXCEPTIONAL);
-    x.all(OBJ.queue, 'queue', true); x.all(OBJ.queue, 'queue', false);
+    x.read(OBJ.TREE_LOCK); x.all(OBJ.page, 'page', true);
+    x.all(OBJ.slot, 'index', true); x.all(OBJ.tags, 'index', true);
+    x.write(OBJ.NRPAGES); x.write(OBJ.NREXCEPTIONAL);
+    x.all(OBJ.queue, 'queue', true);
   },
   locks: [PAGE_LOCK],
   view(st, { L, name }, out) {

@@ -77,7 +77,7 @@ def({
 
 /** insertPte()'s footprint: the PMD (a table is allocated under a none PMD) and the index's PTE. */
 function insertsPte(x: Touches, [index]: readonly (number | undefined)[]): void {
-  x.read(OBJ.PMD); x.write(OBJ.PMD); x.index(OBJ.pte, index, false); x.index(OBJ.pte, index, true);
+  x.write(OBJ.PMD); x.index(OBJ.pte, index, true);
 }
 
 /** vm_insert_mixed(): maps the PTE of index to its DAX pfn (or the zero page); -EBUSY when it is mapped. */
@@ -262,10 +262,8 @@ export const PAGETABLE: KernelObject = {
   // Its primitives touch the page table and what a mapping refers to: page frames, the
   // references to DAX pages, and the data a writable mapping lets the process write.
   touches(x) {
-    x.read(OBJ.PMD); x.write(OBJ.PMD);
-    for (const w of [false, true]) {
-      x.all(OBJ.pte, 'index', w); x.all(OBJ.page, 'page', w); x.all(OBJ.pins, 'index', w); x.all(OBJ.data, 'index', w);
-    }
+    x.write(OBJ.PMD);
+    x.all(OBJ.pte, 'index', true); x.all(OBJ.page, 'page', true); x.all(OBJ.pins, 'index', true); x.all(OBJ.data, 'index', true);
   },
   view(st, { L }, out) {
     out.other.pmd = ['none', 'huge zero page', 'devmap', 'pte table'][st[G.PMD]] ?? String(st[G.PMD]);

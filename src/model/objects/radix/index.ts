@@ -188,7 +188,7 @@ export const RADIX: KernelObject = {
   touches(x) {
     x.read(OBJ.TREE_LOCK);
     x.all(OBJ.slot, 'index', true); x.all(OBJ.tags, 'index', true);
-    x.read(OBJ.NREXCEPTIONAL); x.write(OBJ.NREXCEPTIONAL); x.read(OBJ.NRPAGES); x.write(OBJ.NRPAGES);
+    x.write(OBJ.NREXCEPTIONAL); x.write(OBJ.NRPAGES);
     allocates(x);
   },
   view(st, { L }, out) {

@@ -300,7 +300,7 @@ export const XARRAY_PRIMS: Prim[] = [
     name: 'dax_page_set_mapping', arity: 2, visible: true,
     touches: (x, [page]) => {
       const index = page === undefined ? undefined : daxPageIndex(page);
-      x.index(OBJ.pins, index, false); x.index(OBJ.pins, index, true);
+      x.index(OBJ.pins, index, true);
     },
     doc: 'page->mapping = mapping (or NULL) of a DAX page ((index + 1) << 2): ties it to the file, or unties it',
     run: (w, [page, value]) => setDaxPageMapping(w, page, value),

@@ -40,8 +40,8 @@ const prims: Prim[] = [];
 const def = (p: Prim): void => { prims.push(p); };
 
 /** The tree lock's primitives take and drop it; the page table lock's footprint is the PMD's. */
-const treeLock = (x: Touches): void => { x.read(OBJ.TREE_LOCK); x.write(OBJ.TREE_LOCK); };
-const pageTableLock = (x: Touches): void => { x.read(OBJ.PMD); x.write(OBJ.PMD); };
+const treeLock = (x: Touches): void => { x.write(OBJ.TREE_LOCK); };
+const pageTableLock = (x: Touches): void => { x.write(OBJ.PMD); };
 
 def({
   name: 'spin_lock_irq', arity: 1, visible: true, mover: 'right',

@@ -61,7 +61,7 @@ const def = (p: Prim): void => { prims.push(p); };
 
 /** A wait's footprint: the key's queue and the waiting task. */
 const queueOwnTask = (x: Touches, [key]: readonly (number | undefined)[]): void => {
-  x.queue(key, false); x.queue(key, true); x.read(OBJ.task(x.t)); x.write(OBJ.task(x.t));
+  x.queue(key, true); x.write(OBJ.task(x.t));
 };
 
 /** Queues the stepping thread on its key's queue and puts it to sleep: an exclusive waiter at the
@@ -99,7 +99,7 @@ def({
   // A task on a queue is asleep, and only a wake of that queue changes its state: its task
   // state is the queue's while it waits (a wake's footprint is the queue's), and its own
   // while it runs. Which queue it waits on is the state's, so any may wake it.
-  touches: (x) => { x.read(OBJ.task(x.t)); x.write(OBJ.task(x.t)); x.all(OBJ.queue, 'queue', false); },
+  touches: (x) => { x.write(OBJ.task(x.t)); x.all(OBJ.queue, 'queue', false); },
   doc: 'schedule(): sleeps until a wake-up puts the task back to TASK_RUNNING',
   blocked: (w) => w.s[taskWord(w, w.t)] === TASK_UNINTERRUPTIBLE,
   run: (w) => {
@@ -217,7 +217,7 @@ function wakeUp(w: Step, key: number, nrExclusive: number): number {
 
 def({
   name: '__wake_up', arity: 2, visible: true,
-  touches: (x, [key]) => { x.queue(key, false); x.queue(key, true); },
+  touches: (x, [key]) => { x.queue(key, true); },
   doc: '__wake_up(wq, TASK_NORMAL, nr_exclusive, &key): wakes key matches in queue order; waiters of other keys and non-exclusive ones do not count; nr_exclusive 0 wakes all',
   run: (w, [key, nrExclusive]) => wakeUp(w, key, nrExclusive),
 });
@@ -226,7 +226,7 @@ export const WAITTABLE: KernelObject = {
   name: 'waittable',
   doc: 'the DAX wait table (fs/dax.c wait_table, kernel/sched/wait.c, v4.10)',
   prims,
-  touches(x) { x.all(OBJ.queue, 'queue', false); x.all(OBJ.queue, 'queue', true); x.read(OBJ.task(x.t)); x.write(OBJ.task(x.t)); },
+  touches(x) { x.all(OBJ.queue, 'queue', true); x.write(OBJ.task(x.t)); },
   view(st, { L, name }, out) {
     for (let q = 0; q < L.nQueues; q++) {
       const ws: string[] = [];
