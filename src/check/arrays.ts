@@ -15,3 +15,21 @@ export function widen<T extends Int32Array | Uint8Array | Uint16Array>(a: T, id:
   b.set(a);
   return b;
 }
+
+/** One bit per state (a flag most states lack), in words that grow as the ids do. */
+export class BitSet {
+  private words = new Int32Array(1 << 7);
+
+  has(id: number): boolean { return (id >> 5) < this.words.length && (this.words[id >> 5] & (1 << (id & 31))) !== 0; }
+
+  set(id: number): void {
+    if ((id >> 5) >= this.words.length) this.words = widen(this.words, id >> 5);
+    this.words[id >> 5] |= 1 << (id & 31);
+  }
+
+  clear(id: number): void {
+    if ((id >> 5) < this.words.length) this.words[id >> 5] &= ~(1 << (id & 31));
+  }
+
+  get byteLength(): number { return this.words.byteLength; }
+}

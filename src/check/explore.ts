@@ -67,7 +67,7 @@
 
 import { Status, type Fault, type Machine, type Transition, type ViolationKind } from '../model/machine';
 import type { Budget, Progress, Properties, Reductions, TraceStep, Verdict, Violation } from './types';
-import { threadMasks, widen, type ThreadMasks } from './arrays';
+import { BitSet, threadMasks, widen, type ThreadMasks } from './arrays';
 import { Learned, type Succ } from './learned';
 import { PersistentSets } from './persistent';
 import { StateStore, sameState } from './store';
@@ -115,15 +115,21 @@ const CHECK_EVERY = 256;
  * terminal. For the same reason the steps of an exit are not kept either: the steps of one
  * state are logged together, and dropped when one of them turned out to be an exit's.
  */
-class EdgeLog {
-  from = new Int32Array(1 << 12);
-  to = new Int32Array(1 << 12);
+export class EdgeLog {
+  /** The edges as varints, each (from - the previous edge's from, to - from), zigzagged:
+   *  most come in order of their source and lead near it, so an edge takes a few bytes. */
+  private data = new Uint8Array(1 << 12);
+  private len = 0;
+  /** Edges logged, and the source of the last. */
   n = 0;
-  /** The state whose steps are being logged, and where they begin in from/to. */
+  private lastFrom = 0;
+  /** The state whose steps are being logged, and where they begin (byte, edge, previous source). */
   private source = -1;
   private sourceAt = 0;
-  /** Per state, 1 when it has a step that rules it out of a livelock. */
-  exits = new Uint8Array(1 << 12);
+  private sourceN = 0;
+  private sourceLastFrom = 0;
+  /** The states with a step that rules them out of a livelock. */
+  readonly exits = new BitSet();
   /** Per state, the threads whose pruned steps are still to be resolved. */
   pruned: ThreadMasks;
 
@@ -135,15 +141,12 @@ class EdgeLog {
     this.pruned[id] |= mask;
   }
 
-  exit(id: number): void {
-    if (id >= this.exits.length) this.exits = widen(this.exits, id);
-    this.exits[id] = 1;
-  }
+  exit(id: number): void { this.exits.set(id); }
 
-  isExit(id: number): boolean { return id < this.exits.length && this.exits[id] !== 0; }
+  isExit(id: number): boolean { return this.exits.has(id); }
 
   bytes(): number {
-    return this.from.byteLength + this.to.byteLength + this.exits.byteLength + this.pruned.byteLength;
+    return this.data.byteLength + this.exits.byteLength + this.pruned.byteLength;
   }
 
   /** A step from `from` to `to`. */
@@ -152,22 +155,53 @@ class EdgeLog {
     if (from !== this.source) {
       this.flush();
       this.source = from;
-      this.sourceAt = this.n;
+      this.sourceAt = this.len;
+      this.sourceN = this.n;
+      this.sourceLastFrom = this.lastFrom;
     }
-    if (this.n === this.from.length) {
-      const f = new Int32Array(this.n * 2); f.set(this.from); this.from = f;
-      const t = new Int32Array(this.n * 2); t.set(this.to); this.to = t;
-    }
-    this.from[this.n] = from;
-    this.to[this.n++] = to;
+    if (this.len + 10 > this.data.length) this.data = widen(this.data, this.len + 10);
+    this.put(from - this.lastFrom);
+    this.put(to - from);
+    this.lastFrom = from;
+    this.n++;
   }
 
   /** Ends the steps of the state being logged: an exit's are taken back. */
   flush(): void {
-    if (this.source >= 0 && this.isExit(this.source)) this.n = this.sourceAt;
+    if (this.source >= 0 && this.isExit(this.source)) {
+      this.len = this.sourceAt;
+      this.n = this.sourceN;
+      this.lastFrom = this.sourceLastFrom;
+    }
     this.source = -1;
   }
+
+  /** Calls f on every logged edge, in the order logged. */
+  forEach(f: (from: number, to: number) => void): void {
+    const d = this.data;
+    let from = 0;
+    for (let at = 0; at < this.len;) {
+      let x = 0;
+      let shift = 0;
+      let b: number;
+      do { b = d[at++]; x += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
+      from += unzig(x);
+      x = 0; shift = 0;
+      do { b = d[at++]; x += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
+      f(from, from + unzig(x));
+    }
+  }
+
+  /** Appends v as a zigzagged varint. */
+  private put(v: number): void {
+    let x = v >= 0 ? 2 * v : -2 * v - 1;
+    while (x >= 0x80) { this.data[this.len++] = (x & 0x7f) | 0x80; x = Math.floor(x / 128); }
+    this.data[this.len++] = x;
+  }
 }
+
+/** The integer a zigzagged one stands for. */
+const unzig = (x: number): number => (x % 2 === 0 ? x / 2 : -(x + 1) / 2);
 
 
 export function explore(machine: Machine, budget: Budget, opts: ExploreOptions = {}): Verdict {
@@ -199,7 +233,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   const canon = symmetric ? (s: Int32Array) => forget(machine.canonical(s)) : forget;
   const root = canon(machine.initial());
   const n = root.length;
-  const store = new StateStore(machine.segments ? { n, starts: machine.segments } : undefined, machine.threads.length);
+  const store = new StateStore(machine.segments ? { n, starts: machine.segments } : undefined, machine.threads.length, sleepSets);
   const found = new Map<ViolationKind, Found>();
   const reopen: number[] = [];
   /** Set when an invariant or a step fault was found: a reduced search may find those deeper. */
@@ -335,7 +369,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
   const footprints = learned.footprints;
   const persistent = partialOrder ? new PersistentSets(machine, footprints) : null;
   /** Per state, 1 while it is expanded with a reduced set (a reopening expands it in full). */
-  let reducedAt = new Uint8Array(partialOrder ? 1 << 12 : 0);
+  const reducedAt = new BitSet();
   let reducedAny = false;
   /** Per thread, the footprint of its step from the state being expanded. */
   const cur = new Int32Array(nThreads);
@@ -426,8 +460,7 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
     const words = (): Int32Array => (parentWords ??= store.decode(parentIds(), parentBuf));
     const p = persistent!.choose(words, parentIds(), enabled, live, z, cur);
     if (p === (enabled & ~z) || !allAfter(p, id)) return enabled;
-    if (id >= reducedAt.length) reducedAt = widen(reducedAt, id);
-    reducedAt[id] = 1;
+    reducedAt.set(id);
     reducedAny = true;
     return p;
   };
@@ -469,8 +502,8 @@ function search(machine: Machine, budget: Budget, opts: ExploreOptions): Verdict
     }
     let chosen = enabled;
     if (persistent && only < 0) chosen = reducedSet(id, enabled, live, z);
-    else if (persistent && reducedAt[id] === 1) {
-      reducedAt[id] = 0;
+    else if (persistent && reducedAt.has(id)) {
+      reducedAt.clear(id);
       only = enabled & ~z;
     }
     // Until a step without progress has been seen, the pruned steps are all left to the
@@ -699,13 +732,12 @@ function resolvePruned(machine: Machine, store: StateStore, canon: (s: Int32Arra
 
 /** The logged steps as compressed rows: the edges of v are to[start[v] .. start[v + 1]). */
 function edgeGraph(n: number, log: EdgeLog): { start: Int32Array; to: Int32Array } {
-  const m = log.n;
   const start = new Int32Array(n + 1);
-  for (let e = 0; e < m; e++) start[log.from[e] + 1]++;
+  log.forEach((from) => { start[from + 1]++; });
   for (let v = 0; v < n; v++) start[v + 1] += start[v];
   const fill = start.slice(0, n);
-  const to = new Int32Array(m);
-  for (let e = 0; e < m; e++) to[fill[log.from[e]]++] = log.to[e];
+  const to = new Int32Array(log.n);
+  log.forEach((from, t) => { to[fill[from]++] = t; });
   return { start, to };
 }
 

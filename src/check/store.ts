@@ -231,10 +231,11 @@ export class StateStore {
   sleep: ThreadMasks;
 
   /** @param segments where the parts of states of one length begin (Machine.segments)
-   *  @param threads how many threads the machine has (at most 32: a sleep set is a mask) */
-  constructor(segments?: { n: number; starts: readonly number[] }, threads = 32) {
+   *  @param threads how many threads the machine has (at most 32: a sleep set is a mask)
+   *  @param sleepSets whether states keep a sleep set (without, `sleep` stays empty) */
+  constructor(segments?: { n: number; starts: readonly number[] }, threads = 32, private readonly sleepSets = true) {
     if (segments) this.cuts.set(segments.n, new Cut(segments.n, segments.starts));
-    this.sleep = threadMasks(threads, 1 << 12);
+    this.sleep = threadMasks(threads, sleepSets ? 1 << 12 : 0);
   }
 
   /** How states of n words are cut into blocks. */
@@ -505,14 +506,14 @@ export class StateStore {
       this.parent = resized(this.parent, n);
       this.depth = resized(this.depth, n);
       this.via = resized(this.via, n);
-      this.sleep = resized(this.sleep, n);
+      if (this.sleepSets) this.sleep = resized(this.sleep, n);
     }
     if (depth > 0xffff && this.depth instanceof Uint16Array) this.depth = Int32Array.from(this.depth);
     this.encode(id);
     this.parent[id] = parent;
     this.depth[id] = depth;
     this.via[id] = via;
-    this.sleep[id] = sleep;
+    if (this.sleepSets) this.sleep[id] = sleep;
     // Three quarters full at most: the fingerprint beside each offset keeps probes cheap.
     if (this.size * 4 > (this.mask + 1) * 3) this.rehash();
     placeIn(this.table, this.mask, this.lastHash, id + 1);
