@@ -118,6 +118,8 @@ interface Summary {
 export class FutureAnalysis {
   /** Calls by function, thread and what is known of the arguments. */
   private readonly summaries = new Map<string, Summary>();
+  /** Frames by function, place, thread and what is known of the locals. */
+  private readonly frames = new Map<string, Summary>();
   /** Per function, the locals whose address the code takes: a callee or a store through a
    *  pointer may change them, so they are any value after one. */
   private readonly addressTaken: Set<number>[];
@@ -155,11 +157,27 @@ export class FutureAnalysis {
         if (call && call.k === 'call' && call.dst?.k === 'local') env[call.dst.i] = undefined;
         for (const i of this.addressTaken[fnId]) env[i] = undefined;
       }
-      returnsAll = this.run(fnId, code & 0xffff, env, out, t).returns;
+      const rest = this.frame(fnId, code & 0xffff, env, t);
+      out.merge(rest.touches);
+      returnsAll = rest.returns;
       sp = (s[b + sp + FRAME.LINKS] & 0xffff) - 1;
     }
     if (returnsAll) this.returns(out, t);
     return out.result();
+  }
+
+  /** What a frame of fnId standing at pc with locals env may touch before it returns, and
+   *  whether it may: remembered, since a thread's lower frames stay while its top one moves. */
+  private frame(fnId: number, pc: number, env: Env, t: number): Summary {
+    const key = `${fnId}:${pc}:${t}:${env.map((a) => (a === undefined ? '?' : a.join('|'))).join(',')}`;
+    let rest = this.frames.get(key);
+    if (rest === undefined) {
+      const touches = this.touchSet(t);
+      const r = this.run(fnId, pc, env, touches, t);
+      rest = { touches, returns: r.returns, value: r.value };
+      this.frames.set(key, rest);
+    }
+    return rest;
   }
 
   private touchSet(t: number): TouchSet {
