@@ -179,16 +179,18 @@ export class EdgeLog {
   /** Calls f on every logged edge, in the order logged. */
   forEach(f: (from: number, to: number) => void): void {
     const d = this.data;
-    let from = 0;
-    for (let at = 0; at < this.len;) {
+    let at = 0;
+    const next = (): number => {
       let x = 0;
       let shift = 0;
       let b: number;
       do { b = d[at++]; x += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-      from += unzig(x);
-      x = 0; shift = 0;
-      do { b = d[at++]; x += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-      f(from, from + unzig(x));
+      return unzig(x);
+    };
+    let from = 0;
+    while (at < this.len) {
+      from += next();
+      f(from, from + next());
     }
   }
 

@@ -43,6 +43,9 @@ function sameAbs(a: Abs, b: Abs): boolean {
   return a.every((x, i) => x === b[i]);
 }
 
+/** Abstract values written out, as the remembered frames and calls are keyed. */
+const absKey = (xs: readonly Abs[]): string => xs.map((a) => (a === undefined ? '?' : a.join('|'))).join(',');
+
 /** f over every pair of values. */
 function lift2(a: Abs, b: Abs, f: (x: number, y: number) => number): Abs {
   if (a === undefined || b === undefined || a.length * b.length > MAX_VALUES * MAX_VALUES) return undefined;
@@ -169,7 +172,7 @@ export class FutureAnalysis {
   /** What a frame of fnId standing at pc with locals env may touch before it returns, and
    *  whether it may: remembered, since a thread's lower frames stay while its top one moves. */
   private frame(fnId: number, pc: number, env: Env, t: number): Summary {
-    const key = `${fnId}:${pc}:${t}:${env.map((a) => (a === undefined ? '?' : a.join('|'))).join(',')}`;
+    const key = `${fnId}:${pc}:${t}:${absKey(env)}`;
     let rest = this.frames.get(key);
     if (rest === undefined) {
       const touches = this.touchSet(t);
@@ -255,7 +258,7 @@ export class FutureAnalysis {
 
   /** What a call of fnId with these arguments may touch and return, remembered. */
   private summary(fnId: number, args: Abs[], t: number): Summary {
-    const key = `${fnId}:${t}:${args.map((a) => (a === undefined ? '?' : a.join('|'))).join(',')}`;
+    const key = `${fnId}:${t}:${absKey(args)}`;
     let sum = this.summaries.get(key);
     if (sum) return sum;
     const touches = this.touchSet(t);
