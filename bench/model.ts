@@ -22,10 +22,16 @@
 //    its states, pan's search with its table sized to the problem, spin -a and gcc apart;
 //    and for the synthetic machine, which reports its threads' future objects. `--por` runs only this section; N = 6 only with `--n6` (tens of
 //    seconds and several GB).
+// 6. Two cores (`--cores`, not in the default run): what a second core can give a search on
+//    this host. The pmd-downgrade search with partial order (N = 5, or 6 with `--n6`) alone in a
+//    worker thread, then two copies of it at once in two workers, which share nothing: the
+//    rate of the pair over the rate alone is the most any two-worker search of it could reach
+//    here. Beside it, pan on the same Promela built for one core and for two (-DNCORE=2).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { explore } from '../src/check/explore';
 import type { Verdict } from '../src/check/types';
 import { buildScenario, DaxMachine, link, listModel, MODEL_ERAS, referenceFunctions, SCENARIOS, THREAD_KINDS, type PointValue, type ScenarioListing, type ScenarioSpec } from '../src/model/index';
@@ -310,11 +316,7 @@ interface SpinScaled { states: number; panMs: number; compileMs: number; mb: num
 
 function spinScaled(pml: string, n: number, defines: string[] = [], runs = 1): SpinScaled | null {
   if (spawnSync('spin', ['-V'], { encoding: 'utf8' }).status !== 0) return null;
-  // Every .pml here names its fault count NT and runs fault(0), fault(1), ... in init.
-  const text = readFileSync(path.join(root, 'bench', pml), 'utf8')
-    .replace(/#define NT\s+\d+/, `#define NT    ${n}`)
-    .replace(/run fault\(0\)(?:; run fault\(\d+\))*/, Array.from({ length: n }, (_, i) => `run fault(${i})`).join('; '));
-  return withPan(pml, text, defines, (dir, spinMs, gccMs) => {
+  return withPan(pml, scaledPml(pml, n), defines, (dir, spinMs, gccMs) => {
     const sizing = timedRun('./pan', ['-m1000000'], dir);
     const states = Number(/(\d+) states, stored/.exec(sizing.out)?.[1] ?? NaN);
     const depth = Number(/depth reached (\d+)/.exec(sizing.out)?.[1] ?? 1000000);
@@ -325,6 +327,13 @@ function spinScaled(pml: string, n: number, defines: string[] = [], runs = 1): S
     const mb = Number(/([\d.]+)\s+total actual memory usage/.exec(p.out)?.[1] ?? NaN);
     return { states, panMs: p.ms, compileMs: spinMs + gccMs, mb, errors: Number(/errors: (\d+)/.exec(p.out)?.[1] ?? NaN) };
   });
+}
+
+/** A bench/ .pml extended to n faults: every one names its fault count NT and runs fault(0), fault(1), ... in init. */
+function scaledPml(pml: string, n: number): string {
+  return readFileSync(path.join(root, 'bench', pml), 'utf8')
+    .replace(/#define NT\s+\d+/, `#define NT    ${n}`)
+    .replace(/run fault\(0\)(?:; run fault\(\d+\))*/, Array.from({ length: n }, (_, i) => `run fault(${i})`).join('; '));
 }
 
 /** fault-vs-truncate with n PTE read faults at 0x203 (symmetric: one class of n threads). */
@@ -427,6 +436,78 @@ function ceiling(): void {
         + `${fmt(r.cpu)} ms CPU: ${fmt(r.v.states / (r.cpu / 1000))} distinct states/s per core`);
     }
   }
+}
+
+/** What a worker of section 6 was asked: one partial-order search of pmd-downgrade with n faults. */
+interface CoresChild { cores: number }
+
+/** Section 6's search, in whichever thread runs it: the machine is built first, the search alone timed. */
+function coresSearch(n: number): { states: number; ms: number } {
+  const machine = pmdDowngrade(n);
+  const t0 = performance.now();
+  const v = explore(machine, BUDGET, { reductions: { partialOrder: true } });
+  return { states: v.states, ms: performance.now() - t0 };
+}
+
+/** k workers each running section 6's search at once; their results and the wall time of all of them. */
+function inWorkers(n: number, k: number): Promise<{ each: { states: number; ms: number }[]; wall: number }> {
+  return new Promise((resolve, reject) => {
+    const each: { states: number; ms: number }[] = [];
+    const workers = Array.from({ length: k }, () => new Worker(__filename, { workerData: { cores: n } satisfies CoresChild }));
+    const t0 = performance.now();
+    for (const w of workers) {
+      w.on('error', reject);
+      w.on('message', (r: { states: number; ms: number }) => {
+        each.push(r);
+        void w.terminate();
+        if (each.length === k) resolve({ each, wall: performance.now() - t0 });
+      });
+    }
+  });
+}
+
+async function twoCores(): Promise<void> {
+  const n = process.argv.includes('--n6') ? 6 : 5;
+  console.log(`\n6. two cores: the pmd-downgrade N=${n} search with partial order alone in a worker, and two copies of it at once in`);
+  console.log(`   two workers sharing nothing (${os.cpus().length} cores here); the best of ${CORES_RUNS} on either side`);
+  let alone = Infinity;
+  let pair = { each: [] as { states: number; ms: number }[], wall: Infinity };
+  for (let i = 0; i < CORES_RUNS; i++) {
+    alone = Math.min(alone, (await inWorkers(n, 1)).each[0].ms);
+    const p = await inWorkers(n, 2);
+    if (p.wall < pair.wall) pair = p;
+  }
+  const slowest = Math.max(...pair.each.map((r) => r.ms));
+  console.log(`one search alone ${fmt(alone)} ms; two at once ${pair.each.map((r) => fmt(r.ms)).join(' and ')} ms: `
+    + `two searches' rate over one's ${((2 * alone) / slowest).toFixed(2)}x, the ceiling of a two-worker search of it on this host`);
+  const pan = spinCores('pmd-downgrade.pml', n, ['-DWAKE_ALL=1']);
+  if (pan) {
+    console.log(`pan on the same Promela: one core ${fmt(pan.one.ms)} ms (${fmt(pan.one.states)} states), -DNCORE=2 ${fmt(pan.two.ms)} ms `
+      + `(${fmt(pan.two.states)} states): two cores' rate over one's ${(pan.one.ms / pan.two.ms).toFixed(2)}x`);
+  } else console.log('pan: SPIN not installed');
+}
+
+const CORES_RUNS = 2;
+
+/** pan for one core and for two (-DNCORE=2) on a bench/ .pml extended to n faults, each the best of CORES_RUNS; null without spin. */
+function spinCores(pml: string, n: number, defines: string[]): { one: { ms: number; states: number }; two: { ms: number; states: number } } | null {
+  if (spawnSync('spin', ['-V'], { encoding: 'utf8' }).status !== 0) return null;
+  return withPan(pml, scaledPml(pml, n), defines, (dir) => {
+    const g = timedRun('gcc', ['-O2', '-DSAFETY', '-DNCORE=2', '-o', 'pan2', 'pan.c'], dir);
+    if (!g.ok) throw new Error(`gcc -DNCORE=2 failed on ${pml}:\n${g.out}`);
+    const best = (bin: string): { ms: number; states: number } => {
+      let r = { ms: Infinity, states: NaN };
+      for (let i = 0; i < CORES_RUNS; i++) {
+        const p = timedRun(bin, ['-m1000000', '-w24'], dir);
+        if (!p.ok) throw new Error(`${bin} failed on ${pml}:\n${p.out}`);
+        // The multi-core pan prints a count per core and the sum.
+        const counts = [...p.out.matchAll(/(\d+) states, stored/g)].map((x) => Number(x[1]));
+        if (p.ms < r.ms) r = { ms: p.ms, states: Math.max(...counts) };
+      }
+      return r;
+    };
+    return { one: best('./pan'), two: best('./pan2') };
+  });
 }
 
 function timedRun(cmd: string, args: string[], cwd: string): { ms: number; out: string; ok: boolean } {
@@ -613,8 +694,17 @@ async function main(): Promise<void> {
     if (!agree) process.exitCode = 1;
     return;
   }
+  if (!isMainThread) {
+    // A worker of section 6.
+    parentPort!.postMessage(coresSearch((workerData as CoresChild).cores));
+    return;
+  }
   if (process.argv.includes('--por')) {
     partialOrder();
+    return;
+  }
+  if (process.argv.includes('--cores')) {
+    await twoCores();
     return;
   }
   if (process.argv.includes('--steady')) {
