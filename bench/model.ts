@@ -477,6 +477,7 @@ async function twoCores(): Promise<void> {
     const p = await inWorkers(n, 2);
     if (p.wall < pair.wall) pair = p;
   }
+  if (pair.each.some((r) => r.states !== pair.each[0].states)) throw new Error(`two copies of one search stored ${pair.each.map((r) => r.states).join(' and ')} states`);
   const slowest = Math.max(...pair.each.map((r) => r.ms));
   console.log(`one search alone ${fmt(alone)} ms; two at once ${pair.each.map((r) => fmt(r.ms)).join(' and ')} ms: `
     + `two searches' rate over one's ${((2 * alone) / slowest).toFixed(2)}x, the ceiling of a two-worker search of it on this host`);
@@ -679,6 +680,11 @@ function spinXarray(): boolean {
 async function main(): Promise<void> {
   // The model's kernel C is lowered with the C parser.
   await getCParser();
+  if (!isMainThread) {
+    // A worker of section 6.
+    parentPort!.postMessage(coresSearch((workerData as CoresChild).cores));
+    return;
+  }
   const coldAt = process.argv.indexOf('--cold');
   if (coldAt >= 0) {
     coldChild(Number(process.argv[coldAt + 1]));
@@ -692,11 +698,6 @@ async function main(): Promise<void> {
   if (process.argv.includes('--spin')) {
     const agree = [spin(), spinXarray()].every(Boolean);
     if (!agree) process.exitCode = 1;
-    return;
-  }
-  if (!isMainThread) {
-    // A worker of section 6.
-    parentPort!.postMessage(coresSearch((workerData as CoresChild).cores));
     return;
   }
   if (process.argv.includes('--por')) {
